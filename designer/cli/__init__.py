@@ -1,0 +1,74 @@
+"""`msgflow`: every headless command, and the window when no command is given.
+
+Each command lives in its own module exposing `NAME`, `HELP`, `add_arguments(parser)` and
+`run(args) -> int`. Exit codes follow contract.md §2: 0 ok, 1 findings, 2 bad input.
+Nothing here imports Qt except the `gui` command, lazily.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from . import fmt, gui
+
+# The order here is the order of `msgflow --help`.
+COMMAND_MODULES: list[ModuleType] = [gui, fmt]
+
+
+def _register_optional() -> None:
+    # Commands whose engines land in their own modules; imported here so a failure to
+    # import one names it instead of breaking the whole CLI.
+    import importlib
+
+    for name in ("validate", "rules", "generate", "export", "import_cmd", "diff", "broker"):
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as error:
+            if error.name == f"{__name__}.{name}":
+                continue
+            raise
+        COMMAND_MODULES.append(module)
+
+
+_register_optional()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="msgflow",
+        description="Design message-driven systems: commands, queries and events.",
+    )
+    from designer import __version__
+
+    parser.add_argument("--version", action="version", version=f"msgflow {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        sub = commands.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    names = {m.NAME for m in COMMAND_MODULES}
+    # `msgflow` and `msgflow FILE` open the window, like most desktop tools.
+    if not args_list or (args_list[0] not in names and not args_list[0].startswith("-")):
+        args_list.insert(0, "gui")
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        code: int = args.run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

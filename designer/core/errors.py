@@ -1,0 +1,52 @@
+"""Typed errors: an edit that cannot be made, a file that cannot be read.
+
+Every problem carries a JSON path into the design file so the user sees the spot:
+`shop.msgflow.json: $.flows[2].to: unknown node 'shiping' (did you mean 'shipping'?)`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in a design file."""
+
+    path: str  # JSON path, e.g. "$.flows[2].to"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class MsgflowError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class DesignLoadError(MsgflowError):
+    """A design file could not be read. The file itself is never modified."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(self.describe())
+
+    def describe(self, limit: int = 20) -> str:
+        lines = [f"{self.source}: {p}" for p in self.problems[:limit]]
+        hidden = len(self.problems) - limit
+        if hidden > 0:
+            lines.append(f"{self.source}: ... and {hidden} more problem(s)")
+        return "\n".join(lines)
+
+
+class EditError(MsgflowError):
+    """An edit that cannot be applied to the document (unknown id, duplicate id...)."""
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A ' (did you mean 'x'?)' suffix when something close exists, else ''."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,340 @@
+"""Load and save design files: canonical JSON, migrations, atomic writes, located errors.
+
+Canonical output is what makes designs diff well in git: fixed key order, lists sorted
+by id (naturally, so `f2` precedes `f10`), 2-space indent, a trailing newline and no
+timestamps. `dumps(loads(x)) == x` for every canonical `x`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from enum import Enum
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import DesignLoadError, Problem
+from .migrations import migrate
+from .model import CURRENT_VERSION, FORMAT_NAME, Design, MessageField
+from .references import reference_problems
+
+# A design of 5,000 services with 15,000 flows is about 5 MB; anything far beyond that
+# is not a design but an accident (a log file, a dump) and would freeze the window.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def load(path: str | os.PathLike[str]) -> Design:
+    """Read a design file. Raises DesignLoadError with located problems; never modifies it."""
+    source = str(path)
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DesignLoadError(
+                source,
+                [Problem("$", f"file is {size / 2**20:.0f} MB; designs are limited to "
+                              f"{MAX_FILE_BYTES // 2**20} MB")],
+            )
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise DesignLoadError(source, [Problem("$", "no such file")]) from None
+    except IsADirectoryError:
+        raise DesignLoadError(source, [Problem("$", "is a folder, not a design file")]) from None
+    except OSError as error:
+        raise DesignLoadError(source, [Problem("$", f"cannot read: {error.strerror}")]) from None
+    return loads(data, source)
+
+
+def loads(data: bytes | str, source: str = "<design>") -> Design:
+    """Parse design text. Raises DesignLoadError with every problem found, located."""
+    raw = parse_json(data, source)
+    if not isinstance(raw, dict):
+        found = type(raw).__name__ if raw is not None else "null"
+        raise DesignLoadError(source, [Problem("$", f"expected a JSON object, found {_json_type(found)}")])
+    if raw.get("format") != FORMAT_NAME:
+        raise DesignLoadError(
+            source,
+            [Problem("$.format", f'not a msgflow design (expected "format": "{FORMAT_NAME}")')],
+        )
+    version = raw.get("version", CURRENT_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise DesignLoadError(source, [Problem("$.version", "the format version must be an integer")])
+    if version > CURRENT_VERSION:
+        raise DesignLoadError(
+            source,
+            [Problem("$.version",
+                     f"written by a newer msgflow (format version {version}); this msgflow reads "
+                     f"versions up to {CURRENT_VERSION}: upgrade msgflow to open it")],
+        )
+    try:
+        raw = migrate(raw)
+    except ValueError as error:
+        raise DesignLoadError(source, [Problem("$", str(error))]) from None
+    try:
+        design = Design.model_validate(raw)
+    except ValidationError as error:
+        raise DesignLoadError(source, validation_problems(error)) from None
+    problems = reference_problems(design)
+    if problems:
+        raise DesignLoadError(source, problems)
+    return design
+
+
+def parse_json(data: bytes | str, source: str) -> Any:
+    if isinstance(data, bytes):
+        if len(data) > MAX_FILE_BYTES:
+            raise DesignLoadError(source, [Problem("$", "file too large for a design")])
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise DesignLoadError(
+                source,
+                [Problem("$", f"not UTF-8 text (a binary file?): bad byte at offset {error.start}")],
+            ) from None
+    else:
+        text = data
+    if not text.strip():
+        raise DesignLoadError(source, [Problem("$", "file is empty")])
+    if "\x00" in text:
+        raise DesignLoadError(source, [Problem("$", "contains NUL bytes (a binary file?)")])
+    try:
+        return json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
+    except json.JSONDecodeError as error:
+        raise DesignLoadError(
+            source,
+            [Problem("$", f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}")],
+        ) from None
+    except _DuplicateKey as error:
+        raise DesignLoadError(source, [Problem("$", f"key '{error.key}' appears twice in one object")]) from None
+    except RecursionError:
+        raise DesignLoadError(source, [Problem("$", "JSON nested too deeply")]) from None
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads silently keeps the last of two equal keys: that would lose data on save.
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _json_type(python_type: str) -> str:
+    return {"list": "an array", "str": "a string", "int": "a number", "float": "a number",
+            "bool": "a boolean"}.get(python_type, python_type)
+
+
+def json_path(loc: tuple[int | str, ...]) -> str:
+    path = "$"
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", part):
+            path += f".{part}"
+        else:
+            path += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return path
+
+
+def validation_problems(error: ValidationError) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for detail in error.errors(include_url=False):
+        # Union members (e.g. a rule setting) are part of pydantic's loc but not of the file.
+        loc = tuple(p for p in detail["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+        kind = detail["type"]
+        if kind == "extra_forbidden":
+            path, message = json_path(loc[:-1]), f"unknown key '{loc[-1]}'"
+        elif kind == "missing":
+            path, message = json_path(loc[:-1]), f"missing required key '{loc[-1]}'"
+        else:
+            path, message = json_path(loc), _lowercase_first(detail["msg"])
+        if (path, message) not in seen:
+            seen.add((path, message))
+            problems.append(Problem(path, message))
+    return problems
+
+
+def _lowercase_first(text: str) -> str:
+    text = text.removeprefix("Value error, ")
+    return text[:1].lower() + text[1:]
+
+
+# ---------------------------------------------------------------- canonical output
+
+_NATURAL = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key putting `f2` before `f10`; ties broken by the plain string."""
+    parts = _NATURAL.split(text)
+    return tuple((0, int(p)) if i % 2 else (1, p) for i, p in enumerate(parts)) + ((1, text),)
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def _fields(fields: list[MessageField]) -> list[dict[str, Any]]:
+    return [_compact(f) for f in fields]
+
+
+# Written even at their default: a reader of the file should not need to know defaults.
+_ALWAYS_WRITTEN = frozenset({"kind"})
+
+
+def _compact(model: BaseModel) -> dict[str, Any]:
+    """Model fields in declaration order, leaving out what equals its default."""
+    out: dict[str, Any] = {}
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        key = info.alias or name
+        if key not in _ALWAYS_WRITTEN and (
+            value is None or value == info.get_default(call_default_factory=True)
+        ):
+            continue
+        if isinstance(value, list) and value and isinstance(value[0], MessageField):
+            out[key] = _fields(value)
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            out[key] = [_compact(v) for v in value]
+        elif isinstance(value, BaseModel):
+            out[key] = _compact(value)
+        elif isinstance(value, Enum):
+            out[key] = value.value
+        else:
+            out[key] = value
+    return out
+
+
+def canonical_dict(design: Design) -> dict[str, Any]:
+    """The design as the ordered plain dict that `dumps` writes."""
+    out: dict[str, Any] = {"format": FORMAT_NAME, "version": CURRENT_VERSION, "name": design.name}
+    if design.description is not None:
+        out["description"] = design.description
+    out["nodes"] = [_compact(n) for n in sorted(design.nodes, key=lambda n: natural_key(n.id))]
+    if design.schemas:
+        out["schemas"] = [_compact(s) for s in sorted(design.schemas, key=lambda s: natural_key(s.name))]
+    out["messages"] = [_compact(m) for m in sorted(design.messages, key=lambda m: natural_key(m.id))]
+    for message, compact in zip(sorted(design.messages, key=lambda m: natural_key(m.id)), out["messages"], strict=True):
+        # An empty response list is meaningful for a query ("answers with no data").
+        if message.response == [] and "response" not in compact:
+            compact["response"] = []
+    out["flows"] = [_compact(f) for f in sorted(design.flows, key=lambda f: natural_key(f.id))]
+    settings: dict[str, Any] = {}
+    if design.settings.rules:
+        settings["rules"] = {k: design.settings.rules[k] for k in sorted(design.settings.rules)}
+    if design.settings.generate:
+        settings["generate"] = _sorted_deep(design.settings.generate)
+    if settings:
+        out["settings"] = settings
+    if design.layout:
+        out["layout"] = {
+            node_id: {"x": _number(p.x), "y": _number(p.y)}
+            for node_id, p in sorted(design.layout.items(), key=lambda kv: natural_key(kv[0]))
+        }
+    return out
+
+
+def _sorted_deep(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted_deep(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_deep(v) for v in value]
+    return value
+
+
+def dumps(design: Design) -> str:
+    """Canonical text of a design: byte-identical for an unchanged design.
+
+    Two-space indent; an object or array holding only scalars stays on one line, so a
+    node, a field or a flow is one line and a diff shows exactly the item that changed.
+    """
+    return _format(canonical_dict(design), "") + "\n"
+
+
+def _is_flat(value: Any) -> bool:
+    items = value.values() if isinstance(value, dict) else value
+    return all(not isinstance(v, (dict, list)) for v in items)
+
+
+def _format(value: Any, indent: str) -> str:
+    if not isinstance(value, (dict, list)) or not value or _is_flat(value):
+        return json.dumps(value, ensure_ascii=False)
+    inner = indent + "  "
+    if isinstance(value, dict):
+        body = ",\n".join(
+            f"{inner}{json.dumps(k, ensure_ascii=False)}: {_format(v, inner)}" for k, v in value.items()
+        )
+        return "{\n" + body + "\n" + indent + "}"
+    body = ",\n".join(inner + _format(v, inner) for v in value)
+    return "[\n" + body + "\n" + indent + "]"
+
+
+def save(design: Design, path: str | os.PathLike[str]) -> None:
+    """Write canonically and atomically; the previous file is kept as `FILE~`."""
+    write_atomic(Path(path), dumps(design).encode("utf-8"))
+
+
+def write_atomic(
+    target: Path, data: bytes, *, keep_backup: bool = True,
+    _replace: Callable[[str, str], None] = os.replace,
+) -> None:
+    """Temp file in the same folder, fsync, rename: readers see the old or the new file, never half.
+
+    `_replace` exists so tests can make the final rename fail and check nothing was damaged.
+    """
+    folder = target.parent if str(target.parent) else Path(".")
+    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        if target.exists():
+            os.chmod(temp_name, target.stat().st_mode & 0o7777)
+            if keep_backup:
+                _write_backup(target)
+        _replace(temp_name, str(target))
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    _fsync_folder(folder)
+
+
+def _write_backup(target: Path) -> None:
+    backup = target.with_name(target.name + "~")
+    handle, temp_name = tempfile.mkstemp(prefix=f".{backup.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(target.read_bytes())
+        os.replace(temp_name, backup)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

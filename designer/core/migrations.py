@@ -1,0 +1,64 @@
+"""Migrations of older design files to the current format version, applied on load.
+
+Each step takes the raw JSON dict of version N and returns version N+1. The file on
+disk is only rewritten when the user saves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .model import CURRENT_VERSION
+
+Raw = dict[str, Any]
+
+
+def _v0_to_v1(raw: Raw) -> Raw:
+    """Version 0 (the prototype) kept positions inside nodes and called flows `edges`.
+
+    v0: {"nodes": [{"id", "name", "type", "x", "y"}], "edges": [{"id", "message", "source",
+    "target", "transport"}], ...}
+    """
+    out = {k: v for k, v in raw.items() if k not in ("nodes", "edges")}
+    layout: dict[str, Any] = dict(raw.get("layout") or {})
+    nodes = []
+    for node in raw.get("nodes") or []:
+        if not isinstance(node, dict):
+            nodes.append(node)
+            continue
+        node = dict(node)
+        if "type" in node and "kind" not in node:
+            node["kind"] = node.pop("type")
+        if "x" in node or "y" in node:
+            layout[str(node.get("id"))] = {"x": node.pop("x", 0), "y": node.pop("y", 0)}
+        nodes.append(node)
+    flows = []
+    for edge in raw.get("edges") or []:
+        if isinstance(edge, dict):
+            edge = dict(edge)
+            if "source" in edge:
+                edge["from"] = edge.pop("source")
+            if "target" in edge:
+                edge["to"] = edge.pop("target")
+        flows.append(edge)
+    out["nodes"] = nodes
+    out["flows"] = flows + list(raw.get("flows") or [])
+    if layout:
+        out["layout"] = layout
+    out["version"] = 1
+    return out
+
+
+MIGRATIONS: dict[int, Callable[[Raw], Raw]] = {0: _v0_to_v1}
+
+
+def migrate(raw: Raw) -> Raw:
+    version = raw.get("version", CURRENT_VERSION)
+    while version < CURRENT_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise ValueError(f"no migration from format version {version}")
+        raw = step(raw)
+        version = raw["version"]
+    return raw

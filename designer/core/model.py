@@ -1,0 +1,210 @@
+"""The design model: exactly the `*.msgflow.json` file format (contract.md §1).
+
+Semantics (nodes, messages, flows, settings) live apart from `layout`, so moving a
+box never touches a semantic line of the file. Cross-reference checks that need the
+whole design (dangling ids, duplicates) live in `references.py`; this module only
+describes shapes.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+FORMAT_NAME = "msgflow"
+CURRENT_VERSION = 1
+
+PRIMITIVE_TYPES: tuple[str, ...] = (
+    "string",
+    "integer",
+    "number",
+    "decimal",
+    "boolean",
+    "datetime",
+    "date",
+    "uuid",
+    "bytes",
+)
+
+
+class NodeKind(StrEnum):
+    SERVICE = "service"
+    ACTOR = "actor"
+
+
+class MessageKind(StrEnum):
+    COMMAND = "command"
+    QUERY = "query"
+    EVENT = "event"
+
+
+class Transport(StrEnum):
+    HTTP = "http"
+    QUEUE = "queue"
+    TOPIC = "topic"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class _Model(BaseModel):
+    # Unknown keys are refused rather than dropped: dropping them would lose data on save.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=False)
+
+
+class Suppression(_Model):
+    """Silences one rule on one item, with the reason recorded (like `# noqa`)."""
+
+    rule: str
+    reason: str
+
+
+class MessageField(_Model):
+    name: str = Field(min_length=1)
+    type: str = Field(min_length=1)
+    required: bool = True
+    description: str | None = None
+
+
+class RecordSchema(_Model):
+    """A named record type usable as a field type (top-level `schemas`)."""
+
+    name: str = Field(min_length=1)
+    fields: list[MessageField] = Field(default_factory=list)
+    description: str | None = None
+
+
+class Node(_Model):
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    kind: NodeKind = NodeKind.SERVICE
+    description: str | None = None
+    boundary: str | None = None
+    suppress: list[Suppression] = Field(default_factory=list)
+
+    @property
+    def is_service(self) -> bool:
+        return self.kind is NodeKind.SERVICE
+
+
+class Message(_Model):
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    kind: MessageKind
+    description: str | None = None
+    owner: str | None = None
+    version: int = Field(default=1, ge=1)
+    fields: list[MessageField] = Field(default_factory=list)
+    response: list[MessageField] | None = None
+    # Queries answered by several responders on purpose (EIP scatter-gather).
+    scatter_gather: bool = False
+    # Commands that take long: an actor should not wait for them over http.
+    long_running: bool = False
+    suppress: list[Suppression] = Field(default_factory=list)
+
+
+class Flow(_Model):
+    id: str = Field(min_length=1)
+    message: str = Field(min_length=1)
+    source: str = Field(alias="from", min_length=1)
+    target: str = Field(alias="to", min_length=1)
+    transport: Transport
+    caused_by: str | None = None
+    reply: str | None = None
+    timeout_ms: int | None = Field(default=None, gt=0)
+    channel: str | None = None
+    idempotent: bool = False
+    dead_letter: bool = False
+    description: str | None = None
+    suppress: list[Suppression] = Field(default_factory=list)
+
+    @property
+    def is_async(self) -> bool:
+        return self.transport is not Transport.HTTP
+
+
+RuleSetting = Literal["off", "error", "warning", "info"] | dict[str, Any]
+
+
+class Settings(_Model):
+    rules: dict[str, RuleSetting] = Field(default_factory=dict)
+    # Free-form settings of later features (code generation, broker defaults).
+    generate: dict[str, Any] = Field(default_factory=dict)
+
+
+class Point(_Model):
+    x: float
+    y: float
+
+
+class Design(_Model):
+    format: Literal["msgflow"] = FORMAT_NAME
+    version: int = CURRENT_VERSION
+    name: str = "Untitled"
+    description: str | None = None
+    nodes: list[Node] = Field(default_factory=list)
+    schemas: list[RecordSchema] = Field(default_factory=list)
+    messages: list[Message] = Field(default_factory=list)
+    flows: list[Flow] = Field(default_factory=list)
+    settings: Settings = Field(default_factory=Settings)
+    layout: dict[str, Point] = Field(default_factory=dict)
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, version: int) -> int:
+        if version > CURRENT_VERSION:
+            raise ValueError(
+                f"this file was written by a newer msgflow (format version {version}); "
+                f"this version reads up to {CURRENT_VERSION}: upgrade msgflow to open it"
+            )
+        if version < 0:
+            raise ValueError(f"format version {version} is not a valid version")
+        return version
+
+    # Lookups are linear on purpose: the model is a plain value. Code that looks up in
+    # loops builds an index (see `DesignIndex` in references.py and rules/facts.py).
+    def node(self, node_id: str) -> Node | None:
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+    def message(self, message_id: str) -> Message | None:
+        return next((m for m in self.messages if m.id == message_id), None)
+
+    def flow(self, flow_id: str) -> Flow | None:
+        return next((f for f in self.flows if f.id == flow_id), None)
+
+    def schema(self, name: str) -> RecordSchema | None:
+        return next((s for s in self.schemas if s.name == name), None)
+
+
+_LIST_TYPE = re.compile(r"^list\[(?P<inner>.+)\]$")
+_MAP_TYPE = re.compile(r"^map\[\s*string\s*,\s*(?P<inner>.+)\]$")
+
+
+def parse_field_type(type_text: str) -> tuple[str, str | None]:
+    """Split a field type into (constructor, inner type).
+
+    `list[OrderLine]` -> ("list", "OrderLine"); `map[string,integer]` -> ("map", "integer");
+    `uuid` -> ("uuid", None); a record name -> (name, None).
+    """
+    text = type_text.strip()
+    if match := _LIST_TYPE.match(text):
+        return "list", match.group("inner").strip()
+    if match := _MAP_TYPE.match(text):
+        return "map", match.group("inner").strip()
+    return text, None
+
+
+def field_type_problem(type_text: str, record_names: set[str]) -> str | None:
+    """Why `type_text` is not a valid field type, or None when it is."""
+    constructor, inner = parse_field_type(type_text)
+    if inner is not None:
+        return field_type_problem(inner, record_names)
+    if constructor in PRIMITIVE_TYPES or constructor in record_names:
+        return None
+    return f"unknown field type '{type_text}'"
