@@ -15,8 +15,12 @@ HELP = "rewrite design files canonically (--check: only report files that are no
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE")
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if any file is not canonical")
-    parser.add_argument("--layout", action="store_true", help="also recompute the layout (auto-layout)")
+    parser.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if any file is not canonical"
+    )
+    parser.add_argument(
+        "--layout", action="store_true", help="also recompute the layout (auto-layout)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

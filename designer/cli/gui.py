@@ -11,7 +11,8 @@ HELP = "open the designer window (with FILE, or empty)"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="?", help="design file to open")
     parser.add_argument(
-        "--smoke", action="store_true",
+        "--smoke",
+        action="store_true",
         help="open the window, render it once and quit (for tests and CI)",
     )
 

@@ -111,7 +111,11 @@ class ChannelNames:
 
     def reply_queue(self, flow: Flow) -> str | None:
         message = self._messages.get(flow.message)
-        if message is None or message.kind is not MessageKind.QUERY or flow.transport is Transport.HTTP:
+        if (
+            message is None
+            or message.kind is not MessageKind.QUERY
+            or flow.transport is Transport.HTTP
+        ):
             return None
         return flow.reply or f"{self.node(flow.source)}.replies"
 
@@ -121,46 +125,97 @@ class ChannelNames:
         src, dst, msg = self.node(flow.source), self.node(flow.target), self.message(flow.message)
         group = dst
         if flow.transport is Transport.HTTP:
-            path = flow.channel if flow.channel and flow.channel.startswith("/") else (
-                f"/{'commands' if kind is MessageKind.COMMAND else 'queries' if kind is MessageKind.QUERY else 'events'}/{msg}"
+            path = (
+                flow.channel
+                if flow.channel and flow.channel.startswith("/")
+                else (
+                    f"/{'commands' if kind is MessageKind.COMMAND else 'queries' if kind is MessageKind.QUERY else 'events'}/{msg}"
+                )
             )
             return FlowChannel(
-                flow.id, kind, flow.transport, "", "", "", "", "", "", "", "", group,
-                None, None, "POST", path,
+                flow.id,
+                kind,
+                flow.transport,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                group,
+                None,
+                None,
+                "POST",
+                path,
             )
         if kind is MessageKind.EVENT and flow.transport is Transport.TOPIC:
             key = flow.channel or msg
             subject = f"{src}.evt.{key}"
             return FlowChannel(
-                flow.id, kind, flow.transport,
-                exchange=f"{src}.events", exchange_type="topic", routing_key=key,
-                queue=f"{dst}.{key}", subject=subject, stream=self.stream_name(flow.source, "events"),
-                durable=f"{dst}__{key}".replace(".", "_"), topic=f"{src}.{key}", group=group,
-                reply=None, reply_subject=None, http_method=None, http_path=None,
+                flow.id,
+                kind,
+                flow.transport,
+                exchange=f"{src}.events",
+                exchange_type="topic",
+                routing_key=key,
+                queue=f"{dst}.{key}",
+                subject=subject,
+                stream=self.stream_name(flow.source, "events"),
+                durable=f"{dst}__{key}".replace(".", "_"),
+                topic=f"{src}.{key}",
+                group=group,
+                reply=None,
+                reply_subject=None,
+                http_method=None,
+                http_path=None,
             )
         if flow.transport is Transport.TOPIC:
             # A command or query sent to a broadcast topic (rule `command-on-topic` warns):
             # it goes out on the target's topic exchange like an event would.
             key = flow.channel or msg
             return FlowChannel(
-                flow.id, kind, flow.transport,
-                exchange=f"{dst}.events", exchange_type="topic", routing_key=key,
-                queue=f"{dst}.{key}", subject=f"{dst}.evt.{key}", stream=self.stream_name(flow.target, "events"),
-                durable=f"{dst}__{key}".replace(".", "_"), topic=f"{dst}.{key}", group=group,
-                reply=self.reply_queue(flow), reply_subject=self._reply_subject(flow),
-                http_method=None, http_path=None,
+                flow.id,
+                kind,
+                flow.transport,
+                exchange=f"{dst}.events",
+                exchange_type="topic",
+                routing_key=key,
+                queue=f"{dst}.{key}",
+                subject=f"{dst}.evt.{key}",
+                stream=self.stream_name(flow.target, "events"),
+                durable=f"{dst}__{key}".replace(".", "_"),
+                topic=f"{dst}.{key}",
+                group=group,
+                reply=self.reply_queue(flow),
+                reply_subject=self._reply_subject(flow),
+                http_method=None,
+                http_path=None,
             )
         # Point-to-point: the target's own queue.
         queue = flow.channel or f"{dst}.{msg}"
-        marker = {MessageKind.COMMAND: "cmd", MessageKind.QUERY: "qry", MessageKind.EVENT: "evt"}[kind]
+        marker = {MessageKind.COMMAND: "cmd", MessageKind.QUERY: "qry", MessageKind.EVENT: "evt"}[
+            kind
+        ]
         stream_suffix = "commands" if kind is not MessageKind.EVENT else "inbox"
         return FlowChannel(
-            flow.id, kind, flow.transport,
-            exchange=COMMAND_EXCHANGE, exchange_type="direct", routing_key=queue, queue=queue,
-            subject=f"{dst}.{marker}.{flow.channel or msg}", stream=self.stream_name(flow.target, stream_suffix),
-            durable=f"{dst}__{flow.channel or msg}".replace(".", "_"), topic=queue, group=group,
-            reply=self.reply_queue(flow), reply_subject=self._reply_subject(flow),
-            http_method=None, http_path=None,
+            flow.id,
+            kind,
+            flow.transport,
+            exchange=COMMAND_EXCHANGE,
+            exchange_type="direct",
+            routing_key=queue,
+            queue=queue,
+            subject=f"{dst}.{marker}.{flow.channel or msg}",
+            stream=self.stream_name(flow.target, stream_suffix),
+            durable=f"{dst}__{flow.channel or msg}".replace(".", "_"),
+            topic=queue,
+            group=group,
+            reply=self.reply_queue(flow),
+            reply_subject=self._reply_subject(flow),
+            http_method=None,
+            http_path=None,
         )
 
     def _reply_subject(self, flow: Flow) -> str | None:

@@ -11,8 +11,8 @@ import json
 import os
 import re
 import tempfile
-from enum import Enum
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +37,13 @@ def load(path: str | os.PathLike[str]) -> Design:
         if size > MAX_FILE_BYTES:
             raise DesignLoadError(
                 source,
-                [Problem("$", f"file is {size / 2**20:.0f} MB; designs are limited to "
-                              f"{MAX_FILE_BYTES // 2**20} MB")],
+                [
+                    Problem(
+                        "$",
+                        f"file is {size / 2**20:.0f} MB; designs are limited to "
+                        f"{MAX_FILE_BYTES // 2**20} MB",
+                    )
+                ],
             )
         data = file.read_bytes()
     except FileNotFoundError:
@@ -55,7 +60,9 @@ def loads(data: bytes | str, source: str = "<design>") -> Design:
     raw = parse_json(data, source)
     if not isinstance(raw, dict):
         found = type(raw).__name__ if raw is not None else "null"
-        raise DesignLoadError(source, [Problem("$", f"expected a JSON object, found {_json_type(found)}")])
+        raise DesignLoadError(
+            source, [Problem("$", f"expected a JSON object, found {_json_type(found)}")]
+        )
     if raw.get("format") != FORMAT_NAME:
         raise DesignLoadError(
             source,
@@ -63,13 +70,19 @@ def loads(data: bytes | str, source: str = "<design>") -> Design:
         )
     version = raw.get("version", CURRENT_VERSION)
     if not isinstance(version, int) or isinstance(version, bool):
-        raise DesignLoadError(source, [Problem("$.version", "the format version must be an integer")])
+        raise DesignLoadError(
+            source, [Problem("$.version", "the format version must be an integer")]
+        )
     if version > CURRENT_VERSION:
         raise DesignLoadError(
             source,
-            [Problem("$.version",
-                     f"written by a newer msgflow (format version {version}); this msgflow reads "
-                     f"versions up to {CURRENT_VERSION}: upgrade msgflow to open it")],
+            [
+                Problem(
+                    "$.version",
+                    f"written by a newer msgflow (format version {version}); this msgflow reads "
+                    f"versions up to {CURRENT_VERSION}: upgrade msgflow to open it",
+                )
+            ],
         )
     try:
         raw = migrate(raw)
@@ -96,7 +109,11 @@ def parse_json(data: bytes | str, source: str) -> Any:
         except UnicodeDecodeError as error:
             raise DesignLoadError(
                 source,
-                [Problem("$", f"not UTF-8 text (a binary file?): bad byte at offset {error.start}")],
+                [
+                    Problem(
+                        "$", f"not UTF-8 text (a binary file?): bad byte at offset {error.start}"
+                    )
+                ],
             ) from None
     else:
         text = data
@@ -109,10 +126,16 @@ def parse_json(data: bytes | str, source: str) -> Any:
     except json.JSONDecodeError as error:
         raise DesignLoadError(
             source,
-            [Problem("$", f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}")],
+            [
+                Problem(
+                    "$", f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+                )
+            ],
         ) from None
     except _DuplicateKey as error:
-        raise DesignLoadError(source, [Problem("$", f"key '{error.key}' appears twice in one object")]) from None
+        raise DesignLoadError(
+            source, [Problem("$", f"key '{error.key}' appears twice in one object")]
+        ) from None
     except RecursionError:
         raise DesignLoadError(source, [Problem("$", "JSON nested too deeply")]) from None
 
@@ -134,8 +157,13 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _json_type(python_type: str) -> str:
-    return {"list": "an array", "str": "a string", "int": "a number", "float": "a number",
-            "bool": "a boolean"}.get(python_type, python_type)
+    return {
+        "list": "an array",
+        "str": "a string",
+        "int": "a number",
+        "float": "a number",
+        "bool": "a boolean",
+    }.get(python_type, python_type)
 
 
 def json_path(loc: tuple[int | str, ...]) -> str:
@@ -155,7 +183,11 @@ def validation_problems(error: ValidationError) -> list[Problem]:
     seen: set[tuple[str, str]] = set()
     for detail in error.errors(include_url=False):
         # Union members (e.g. a rule setting) are part of pydantic's loc but not of the file.
-        loc = tuple(p for p in detail["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+        loc = tuple(
+            p
+            for p in detail["loc"]
+            if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
+        )
         kind = detail["type"]
         if kind == "extra_forbidden":
             path, message = json_path(loc[:-1]), f"unknown key '{loc[-1]}'"
@@ -227,9 +259,15 @@ def canonical_dict(design: Design) -> dict[str, Any]:
         out["description"] = design.description
     out["nodes"] = [_compact(n) for n in sorted(design.nodes, key=lambda n: natural_key(n.id))]
     if design.schemas:
-        out["schemas"] = [_compact(s) for s in sorted(design.schemas, key=lambda s: natural_key(s.name))]
-    out["messages"] = [_compact(m) for m in sorted(design.messages, key=lambda m: natural_key(m.id))]
-    for message, compact in zip(sorted(design.messages, key=lambda m: natural_key(m.id)), out["messages"], strict=True):
+        out["schemas"] = [
+            _compact(s) for s in sorted(design.schemas, key=lambda s: natural_key(s.name))
+        ]
+    out["messages"] = [
+        _compact(m) for m in sorted(design.messages, key=lambda m: natural_key(m.id))
+    ]
+    for message, compact in zip(
+        sorted(design.messages, key=lambda m: natural_key(m.id)), out["messages"], strict=True
+    ):
         # An empty response list is meaningful for a query ("answers with no data").
         if message.response == [] and "response" not in compact:
             compact["response"] = []
@@ -277,7 +315,8 @@ def _format(value: Any, indent: str) -> str:
     inner = indent + "  "
     if isinstance(value, dict):
         body = ",\n".join(
-            f"{inner}{json.dumps(k, ensure_ascii=False)}: {_format(v, inner)}" for k, v in value.items()
+            f"{inner}{json.dumps(k, ensure_ascii=False)}: {_format(v, inner)}"
+            for k, v in value.items()
         )
         return "{\n" + body + "\n" + indent + "}"
     body = ",\n".join(inner + _format(v, inner) for v in value)
@@ -290,7 +329,10 @@ def save(design: Design, path: str | os.PathLike[str]) -> None:
 
 
 def write_atomic(
-    target: Path, data: bytes, *, keep_backup: bool = True,
+    target: Path,
+    data: bytes,
+    *,
+    keep_backup: bool = True,
     _replace: Callable[[str, str], None] = os.replace,
 ) -> None:
     """Temp file in the same folder, fsync, rename: readers see the old or the new file, never half.
@@ -317,7 +359,9 @@ def write_atomic(
 
 def _write_backup(target: Path) -> None:
     backup = target.with_name(target.name + "~")
-    handle, temp_name = tempfile.mkstemp(prefix=f".{backup.name}.", suffix=".tmp", dir=target.parent)
+    handle, temp_name = tempfile.mkstemp(
+        prefix=f".{backup.name}.", suffix=".tmp", dir=target.parent
+    )
     try:
         with os.fdopen(handle, "wb") as temp:
             temp.write(target.read_bytes())

@@ -62,7 +62,8 @@ def _iter_problems(design: Design) -> Iterator[Problem]:
             yield Problem(f"{at}.scatter_gather", "only queries can be scatter-gather")
         if message.owner is not None and message.owner not in nodes:
             yield Problem(
-                f"{at}.owner", f"unknown node '{message.owner}'" + did_you_mean(message.owner, nodes)
+                f"{at}.owner",
+                f"unknown node '{message.owner}'" + did_you_mean(message.owner, nodes),
             )
 
     for index, flow in enumerate(design.flows):
@@ -74,7 +75,9 @@ def _iter_problems(design: Design) -> Iterator[Problem]:
             )
         for key, node_id in (("from", flow.source), ("to", flow.target)):
             if node_id not in nodes:
-                yield Problem(f"{at}.{key}", f"unknown node '{node_id}'" + did_you_mean(node_id, nodes))
+                yield Problem(
+                    f"{at}.{key}", f"unknown node '{node_id}'" + did_you_mean(node_id, nodes)
+                )
         if flow.caused_by is not None and flow.caused_by not in messages:
             yield Problem(
                 f"{at}.caused_by",

@@ -1,0 +1,214 @@
+"""The one place that changes a Design; views and validators listen to it.
+
+Only commands (commands.py) call the mutation primitives here. Each primitive records a
+`Change`; when a command finishes, listeners get all its changes at once, so a canvas
+updates the items involved and the incremental validator re-checks only what they touch.
+Items are treated as values: an edit replaces an item with a new one, it never mutates it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+from .errors import EditError
+from .model import Design, Flow, Message, Node, Point, RecordSchema, Settings
+
+Collection = Literal["nodes", "messages", "flows", "schemas"]
+ChangeCollection = Literal["nodes", "messages", "flows", "schemas", "settings", "layout", "design"]
+Action = Literal["added", "removed", "changed"]
+Item = Node | Message | Flow | RecordSchema
+T = TypeVar("T", Node, Message, Flow, RecordSchema)
+
+
+@dataclass(frozen=True)
+class Change:
+    collection: ChangeCollection
+    action: Action
+    id: str | None = None
+
+
+Listener = Callable[[tuple[Change, ...]], None]
+
+
+def item_key(item: Item) -> str:
+    return item.name if isinstance(item, RecordSchema) else item.id
+
+
+class Document:
+    """A design being edited: id indexes, change notifications and a revision counter."""
+
+    def __init__(self, design: Design | None = None) -> None:
+        self._listeners: list[Listener] = []
+        self._pending: list[Change] = []
+        self._depth = 0
+        self.revision = 0
+        self.design = design if design is not None else Design()
+        self._reindex()
+
+    # ------------------------------------------------------------------ reading
+    def _reindex(self) -> None:
+        self._index: dict[Collection, dict[str, Item]] = {
+            "nodes": {n.id: n for n in self.design.nodes},
+            "messages": {m.id: m for m in self.design.messages},
+            "flows": {f.id: f for f in self.design.flows},
+            "schemas": {s.name: s for s in self.design.schemas},
+        }
+
+    def get(self, collection: Collection, key: str) -> Item | None:
+        return self._index[collection].get(key)
+
+    def node(self, node_id: str) -> Node:
+        return self._require(Node, "nodes", node_id)
+
+    def message(self, message_id: str) -> Message:
+        return self._require(Message, "messages", message_id)
+
+    def flow(self, flow_id: str) -> Flow:
+        return self._require(Flow, "flows", flow_id)
+
+    def schema(self, name: str) -> RecordSchema:
+        return self._require(RecordSchema, "schemas", name)
+
+    def has(self, collection: Collection, key: str) -> bool:
+        return key in self._index[collection]
+
+    def _require(self, kind: type[T], collection: Collection, key: str) -> T:
+        item = self._index[collection].get(key)
+        if not isinstance(item, kind):
+            raise EditError(f"no {collection[:-1]} with id '{key}'")
+        return item
+
+    def flows_of_node(self, node_id: str) -> list[Flow]:
+        return [f for f in self.design.flows if node_id in (f.source, f.target)]
+
+    def flows_of_message(self, message_id: str) -> list[Flow]:
+        return [f for f in self.design.flows if f.message == message_id]
+
+    def new_id(self, collection: Collection, base: str) -> str:
+        """A fresh id derived from `base` (`orders`, `orders-2`, ...)."""
+        from .channels import slug
+
+        stem = slug(base) if base else collection[0]
+        candidate, n = stem, 1
+        while candidate in self._index[collection]:
+            n += 1
+            candidate = f"{stem}-{n}"
+        return candidate
+
+    def new_flow_id(self) -> str:
+        n = len(self.design.flows) + 1
+        while f"f{n}" in self._index["flows"]:
+            n += 1
+        return f"f{n}"
+
+    # ------------------------------------------------------------------ listening
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group primitives: listeners hear once, when the outermost batch ends."""
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+            if self._depth == 0 and self._pending:
+                changes, self._pending = tuple(self._pending), []
+                self.revision += 1
+                for listener in list(self._listeners):
+                    listener(changes)
+
+    def _record(self, change: Change) -> None:
+        self._pending.append(change)
+        if self._depth == 0:  # a primitive called outside a batch still notifies
+            with self.batch():
+                pass
+
+    # ------------------------------------------------------------------ primitives
+    def _list(self, collection: Collection) -> list[Item]:
+        items: list[Item] = getattr(self.design, collection)
+        return items
+
+    def insert(self, collection: Collection, item: Item, index: int | None = None) -> int:
+        key = item_key(item)
+        if key in self._index[collection]:
+            raise EditError(f"a {collection[:-1]} with id '{key}' already exists")
+        items = self._list(collection)
+        position = len(items) if index is None else max(0, min(index, len(items)))
+        items.insert(position, item)
+        self._index[collection][key] = item
+        self._record(Change(collection, "added", key))
+        return position
+
+    def remove(self, collection: Collection, key: str) -> tuple[Item, int]:
+        item = self._index[collection].get(key)
+        if item is None:
+            raise EditError(f"no {collection[:-1]} with id '{key}'")
+        items = self._list(collection)
+        position = next(i for i, candidate in enumerate(items) if candidate is item)
+        del items[position]
+        del self._index[collection][key]
+        self._record(Change(collection, "removed", key))
+        return item, position
+
+    def replace(self, collection: Collection, new: Item) -> Item:
+        """Swap the item with the same key for `new`, in place (list order is kept)."""
+        key = item_key(new)
+        old = self._index[collection].get(key)
+        if old is None:
+            raise EditError(f"no {collection[:-1]} with id '{key}'")
+        items = self._list(collection)
+        position = next(i for i, candidate in enumerate(items) if candidate is old)
+        items[position] = new
+        self._index[collection][key] = new
+        self._record(Change(collection, "changed", key))
+        return old
+
+    def rekey_schema(self, old_name: str, new: RecordSchema) -> RecordSchema:
+        """Replace a record schema under a new name (renaming a schema)."""
+        old = self._index["schemas"].get(old_name)
+        if old is None:
+            raise EditError(f"no schema named '{old_name}'")
+        if new.name != old_name and new.name in self._index["schemas"]:
+            raise EditError(f"a schema named '{new.name}' already exists")
+        items = self._list("schemas")
+        position = next(i for i, candidate in enumerate(items) if candidate is old)
+        items[position] = new
+        del self._index["schemas"][old_name]
+        self._index["schemas"][new.name] = new
+        self._record(Change("schemas", "removed", old_name))
+        self._record(Change("schemas", "added", new.name))
+        assert isinstance(old, RecordSchema)
+        return old
+
+    def set_position(self, node_id: str, point: Point | None) -> Point | None:
+        old = self.design.layout.get(node_id)
+        if point is None:
+            self.design.layout.pop(node_id, None)
+        else:
+            self.design.layout[node_id] = point
+        self._record(Change("layout", "changed", node_id))
+        return old
+
+    def set_settings(self, settings: Settings) -> Settings:
+        old = self.design.settings
+        self.design.settings = settings
+        self._record(Change("settings", "changed"))
+        return old
+
+    def set_meta(self, name: str, description: str | None) -> tuple[str, str | None]:
+        old = (self.design.name, self.design.description)
+        self.design.name, self.design.description = name, description
+        self._record(Change("design", "changed"))
+        return old
+
+    def reset(self, design: Design) -> None:
+        """Replace the whole design (open file, revert): listeners rebuild everything."""
+        self.design = design
+        self._reindex()
+        self._record(Change("design", "changed", None))
