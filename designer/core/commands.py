@@ -270,7 +270,7 @@ class AddNode(Command):
 
 
 class EditNode(Command):
-    def __init__(self, node_id: str, **changes: Any) -> None:
+    def __init__(self, node_id: str, /, **changes: Any) -> None:
         super().__init__()
         self.node_id, self.changes = node_id, changes
         self.text = f"Rename {changes['name']}" if set(changes) == {"name"} else "Edit node"
@@ -370,7 +370,7 @@ class AddMessage(Command):
 class EditMessage(Command):
     """Any change to a message: rename, kind, fields, response, owner, flags."""
 
-    def __init__(self, message_id: str, **changes: Any) -> None:
+    def __init__(self, message_id: str, /, **changes: Any) -> None:
         super().__init__()
         self.message_id, self.changes = message_id, changes
         self.text = "Edit message"
@@ -435,7 +435,7 @@ class AddFlow(Command):
 class EditFlow(Command):
     """Change transport, retarget, reply channel, timeout, caused_by, suppressions..."""
 
-    def __init__(self, flow_id: str, **changes: Any) -> None:
+    def __init__(self, flow_id: str, /, **changes: Any) -> None:
         super().__init__()
         if "from" in changes:
             changes["source"] = changes.pop("from")
@@ -497,7 +497,7 @@ class AddSchema(Command):
 
 
 class EditSchema(Command):
-    def __init__(self, name: str, **changes: Any) -> None:
+    def __init__(self, name: str, /, **changes: Any) -> None:
         super().__init__()
         self.name, self.changes = name, changes
         self.text = f"Edit record {name}"

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-FORMAT_NAME = "msgflow"
+FORMAT_NAME: Literal["msgflow"] = "msgflow"
 CURRENT_VERSION = 1
 
 PRIMITIVE_TYPES: tuple[str, ...] = (
@@ -178,7 +178,7 @@ class Design(_Model):
     def flow(self, flow_id: str) -> Flow | None:
         return next((f for f in self.flows if f.id == flow_id), None)
 
-    def schema(self, name: str) -> RecordSchema | None:
+    def record(self, name: str) -> RecordSchema | None:
         return next((s for s in self.schemas if s.name == name), None)
 
 
