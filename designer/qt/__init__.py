@@ -1,0 +1,1 @@
+"""The designer window: the only package that imports PySide6."""
