@@ -1,0 +1,42 @@
+"""The broker configuration targets of `msgflow generate`: rabbitmq, nats, kafka, compose.
+
+Each is a plain function of the design (see codegen/targets.py); options come from the
+design's `settings.generate` overlaid with the command line's extras, so a team can pin
+e.g. its vhost in the design file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..codegen.targets import TargetOptions, register
+from ..model import Design
+from . import kafka, nats, rabbitmq
+
+
+def _settings(design: Design, options: TargetOptions) -> dict[str, Any]:
+    return {**design.settings.generate, **options.extra}
+
+
+@register(
+    "rabbitmq",
+    help="RabbitMQ definitions.json (vhost, user, exchanges, quorum queues, bindings, dead letters)",
+)
+def rabbitmq_target(design: Design, options: TargetOptions) -> dict[str, str]:
+    settings = _settings(design, options)
+    return {
+        "rabbitmq/definitions.json": rabbitmq.definitions_json(design, settings),
+        "rabbitmq/rabbitmq.conf": rabbitmq.boot_config("/etc/rabbitmq/definitions.json"),
+    }
+
+
+@register(
+    "nats", help="NATS JetStream streams and durable consumers (`nats stream add --config` JSON)"
+)
+def nats_target(design: Design, options: TargetOptions) -> dict[str, str]:
+    return nats.files(design)
+
+
+@register("kafka", help="Kafka topics and services as a kafka-gitops state.yaml")
+def kafka_target(design: Design, options: TargetOptions) -> dict[str, str]:
+    return {"kafka/state.yaml": kafka.state_yaml(design, _settings(design, options))}

@@ -1,0 +1,199 @@
+"""Declare a design's exchanges, queues and bindings on a live RabbitMQ over AMQP.
+
+AMQP has no "get": existence is asked with a passive declare (404 when missing), and
+equality with an ordinary declare of the same properties, which RabbitMQ accepts as a
+no-op when they match and refuses with 406 PRECONDITION_FAILED when they do not. So an
+existing object is never replaced: a mismatch is reported as a conflict and left alone.
+Each refusal closes the AMQP channel, hence the fresh channel after every error.
+
+Bindings cannot be listed over AMQP; binding again is a no-op, so they are "ensured"
+(counted as unchanged) unless their queue or exchange was created in this run.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import aio_pika
+from aio_pika.abc import AbstractChannel, AbstractConnection, ExchangeType
+from aiormq.exceptions import ChannelClosed, ChannelNotFoundEntity, ChannelPreconditionFailed
+
+from designer.core.brokers.topology import AmqpTopology, Exchange, Queue
+
+from .report import (
+    CONFLICT,
+    CREATED,
+    ENSURED,
+    ERROR,
+    EXISTS,
+    UNCHANGED,
+    WOULD_CREATE,
+    WOULD_ENSURE,
+    ApplyReport,
+)
+
+
+def redact(url: str) -> str:
+    """The URL with its password hidden, for reports."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+class _Channels:
+    """One live channel at a time, replaced after the broker closes it on an error."""
+
+    def __init__(self, connection: AbstractConnection) -> None:
+        self.connection = connection
+        self.current: AbstractChannel | None = None
+
+    async def get(self) -> AbstractChannel:
+        if self.current is None or self.current.is_closed:
+            self.current = await self.connection.channel(publisher_confirms=False)
+        return self.current
+
+    def broken(self) -> None:
+        self.current = None
+
+
+def _server_text(error: BaseException) -> str:
+    # aiormq errors carry (code, "PRECONDITION_FAILED - inequivalent arg ...") or a frame.
+    for arg in error.args:
+        reply = getattr(arg, "reply_text", None)
+        if reply:
+            return str(reply)
+        if isinstance(arg, str) and arg:
+            return arg
+    return str(error) or type(error).__name__
+
+
+async def _exchange(
+    channels: _Channels, exchange: Exchange, report: ApplyReport, dry_run: bool
+) -> bool:
+    """Ensure one exchange; True when it exists afterwards as designed (or would)."""
+    kind = ExchangeType(exchange.type)
+    try:
+        await (await channels.get()).declare_exchange(
+            exchange.name, kind, durable=exchange.durable, passive=True
+        )
+    except ChannelNotFoundEntity:
+        channels.broken()
+        if dry_run:
+            report.add("exchange", exchange.name, WOULD_CREATE, exchange.type)
+            return True
+        await (await channels.get()).declare_exchange(exchange.name, kind, durable=exchange.durable)
+        report.add("exchange", exchange.name, CREATED, exchange.type)
+        return True
+    # It exists: an identical declare is a no-op, a different one is refused (406).
+    try:
+        await (await channels.get()).declare_exchange(exchange.name, kind, durable=exchange.durable)
+    except ChannelPreconditionFailed as error:
+        channels.broken()
+        report.add("exchange", exchange.name, CONFLICT, _server_text(error))
+        return False
+    report.add("exchange", exchange.name, EXISTS if dry_run else UNCHANGED, exchange.type)
+    return True
+
+
+async def _queue(channels: _Channels, queue: Queue, report: ApplyReport, dry_run: bool) -> bool:
+    arguments: dict[str, Any] = dict(queue.arguments)
+    describe = ", ".join(f"{k}={v}" for k, v in arguments.items())
+    try:
+        await (await channels.get()).declare_queue(queue.name, durable=queue.durable, passive=True)
+    except ChannelNotFoundEntity:
+        channels.broken()
+        if dry_run:
+            report.add("queue", queue.name, WOULD_CREATE, describe)
+            return True
+        await (await channels.get()).declare_queue(
+            queue.name, durable=queue.durable, arguments=arguments
+        )
+        report.add("queue", queue.name, CREATED, describe)
+        return True
+    try:
+        await (await channels.get()).declare_queue(
+            queue.name, durable=queue.durable, arguments=arguments
+        )
+    except ChannelPreconditionFailed as error:
+        channels.broken()
+        report.add("queue", queue.name, CONFLICT, _server_text(error))
+        return False
+    report.add("queue", queue.name, EXISTS if dry_run else UNCHANGED, describe)
+    return True
+
+
+async def _connect(url: str) -> AbstractConnection:
+    # aio-pika logs a failed connect at ERROR level before raising; the report says it better.
+    quiet = [logging.getLogger(name) for name in ("aio_pika", "aiormq")]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        return await aio_pika.connect(url, timeout=10)
+    finally:
+        for logger, level in zip(quiet, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _connect_problem(url: str, error: BaseException) -> str:
+    text = _server_text(error)
+    if "Connection.Close" in text:
+        # RabbitMQ closes the handshake without a readable reason for an unknown vhost.
+        vhost = unquote(urlsplit(url).path[1:]) or "/"
+        return f"the broker refused vhost '{vhost}': it does not exist or this user may not use it"
+    return text
+
+
+async def apply(topology: AmqpTopology, url: str, *, dry_run: bool = False) -> ApplyReport:
+    report = ApplyReport("rabbitmq", redact(url), dry_run)
+    try:
+        connection = await _connect(url)
+    except Exception as error:  # every failure to connect is reported the same way
+        report.add("broker", redact(url), ERROR, f"cannot connect: {_connect_problem(url, error)}")
+        return report
+    try:
+        channels = _Channels(connection)
+        fresh: set[str] = set()
+        usable: set[str] = set()
+        for exchange in topology.exchanges:
+            before = len(report.outcomes)
+            if await _exchange(channels, exchange, report, dry_run):
+                usable.add(exchange.name)
+                if report.outcomes[before].action in (CREATED, WOULD_CREATE):
+                    fresh.add(exchange.name)
+        for queue in topology.queues:
+            before = len(report.outcomes)
+            if await _queue(channels, queue, report, dry_run):
+                usable.add(queue.name)
+                if report.outcomes[before].action in (CREATED, WOULD_CREATE):
+                    fresh.add(queue.name)
+        for binding in topology.bindings:
+            name = f"{binding.exchange} -> {binding.queue} [{binding.routing_key}]"
+            if binding.exchange not in usable or binding.queue not in usable:
+                report.add("binding", name, ERROR, "skipped: its exchange or queue is in conflict")
+                continue
+            is_new = binding.exchange in fresh or binding.queue in fresh
+            if dry_run:
+                report.add("binding", name, WOULD_CREATE if is_new else WOULD_ENSURE)
+                continue
+            try:
+                amqp_queue = await (await channels.get()).get_queue(binding.queue, ensure=False)
+                await amqp_queue.bind(binding.exchange, routing_key=binding.routing_key)
+            except ChannelClosed as error:
+                channels.broken()
+                report.add("binding", name, ERROR, _server_text(error))
+                continue
+            report.add("binding", name, CREATED if is_new else ENSURED)
+        if not dry_run and report.count(ENSURED):
+            report.notes.append(
+                "AMQP cannot list bindings: existing ones were bound again, which changes nothing"
+            )
+    except ChannelClosed as error:
+        report.add("broker", redact(url), ERROR, _server_text(error))
+    finally:
+        await connection.close()
+    return report
