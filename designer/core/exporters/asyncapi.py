@@ -1,0 +1,454 @@
+"""AsyncAPI 3.0 documents from a design: one per service and one for the whole system.
+
+Channel addresses come from the shared naming convention (`channels.py`), so the
+documents describe exactly the queues, exchanges, subjects and topics that generated code
+and `broker apply` use. Each service's document is its own view: the operations it
+sends and receives. Request/reply queries carry a `reply` object naming the reply channel.
+
+`x-msgflow-*` extensions keep what AsyncAPI has no word for (message kind and id, the
+flow's transport, caused_by, timeouts), so a document imports back into the same design.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from designer.core.channels import ChannelNames, FlowChannel
+from designer.core.io import natural_key
+from designer.core.model import Design, Flow, Message, MessageKind, Node, NodeKind, Transport
+
+from .json_schema import object_schema
+
+ASYNCAPI_VERSION = "3.0.0"
+BROKERS = ("rabbitmq", "nats", "kafka", "redis")
+SYSTEM_FILE = "system.asyncapi.yaml"
+
+_SERVERS: dict[str, dict[str, str]] = {
+    "rabbitmq": {"host": "localhost:5672", "protocol": "amqp", "protocolVersion": "0.9.1"},
+    "nats": {"host": "localhost:4222", "protocol": "nats"},
+    "kafka": {"host": "localhost:9092", "protocol": "kafka"},
+    "redis": {"host": "localhost:6379", "protocol": "redis"},
+}
+_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_RECORDS = "#/components/schemas/"
+
+
+class AsyncApiExportError(ValueError):
+    """The design cannot be exported (an unknown broker)."""
+
+
+@dataclass
+class _Channel:
+    key: str
+    address: str | None
+    transport: Transport
+    servers: list[str]
+    bindings: dict[str, Any] | None = None
+    messages: set[str] = field(default_factory=set)  # component message keys
+    description: str | None = None
+
+
+@dataclass
+class _Operation:
+    key: str
+    node: str
+    action: str  # "send" | "receive"
+    channel: str
+    message: str
+    flows: list[Flow] = field(default_factory=list)
+    reply_channel: str | None = None
+    reply_message: str | None = None
+    bindings: dict[str, Any] | None = None
+
+
+def export_asyncapi(design: Design, broker: str = "rabbitmq") -> dict[str, dict[str, Any]]:
+    """File name -> AsyncAPI 3.0 document: `system.asyncapi.yaml` and `services/<id>.asyncapi.yaml`."""
+    if broker not in BROKERS:
+        raise AsyncApiExportError(f"unknown broker '{broker}' (known: {', '.join(BROKERS)})")
+    model = _SystemModel(design, broker)
+    documents = {SYSTEM_FILE: model.document(None)}
+    for node in sorted(design.nodes, key=lambda n: natural_key(n.id)):
+        if node.kind is NodeKind.SERVICE:
+            name = f"services/{model.names.node(node.id)}.asyncapi.yaml"
+            documents[name] = model.document(node)
+    return documents
+
+
+def _key(text: str) -> str:
+    return _KEY_UNSAFE.sub("-", text).strip("-") or "channel"
+
+
+class _SystemModel:
+    """Channels, messages and operations of the whole design, then cut per document."""
+
+    def __init__(self, design: Design, broker: str) -> None:
+        self.design = design
+        self.broker = broker
+        self.protocol = _SERVERS[broker]["protocol"]
+        self.names = ChannelNames(design)
+        self.messages = {m.id: m for m in design.messages}
+        self.nodes = {n.id: n for n in design.nodes}
+        self.message_keys = _message_keys(design.messages)
+        self.channels: dict[str, _Channel] = {}
+        self.operations: dict[tuple[str, str, str, str], _Operation] = {}
+        self.http_servers: set[str] = set()
+        for flow in sorted(design.flows, key=lambda f: natural_key(f.id)):
+            if (
+                flow.message in self.messages
+                and flow.source in self.nodes
+                and flow.target in self.nodes
+            ):
+                self._add_flow(flow)
+
+    # ------------------------------------------------------------------ building
+
+    def _add_flow(self, flow: Flow) -> None:
+        message = self.messages[flow.message]
+        names = self.names.channel(flow)
+        channel = self._channel_for(flow, names)
+        message_key = self.message_keys[message.id]
+        channel.messages.add(message_key)
+        reply_channel = reply_message = None
+        if message.kind is MessageKind.QUERY:
+            reply_channel = self._reply_channel_for(flow, names).key
+            reply_message = self.message_keys[message.id] + "Reply"
+            self.channels[reply_channel].messages.add(reply_message)
+        for node, action in ((flow.source, "send"), (flow.target, "receive")):
+            identity = (node, action, message_key, channel.key)
+            operation = self.operations.get(identity)
+            if operation is None:
+                key = _key(f"{self.names.node(node)}-{action}-{self.names.message(message.id)}")
+                if any(op.key == key for op in self.operations.values()):
+                    key = _key(f"{key}-{channel.key}")  # the same message on a second channel
+                operation = _Operation(
+                    key=key,
+                    node=node,
+                    action=action,
+                    channel=channel.key,
+                    message=message_key,
+                    reply_channel=reply_channel,
+                    reply_message=reply_message,
+                    bindings=self._operation_bindings(flow, action, names),
+                )
+                self.operations[identity] = operation
+            operation.flows.append(flow)
+
+    def _server_for(self, flow: Flow, node_id: str) -> str:
+        if flow.transport is Transport.HTTP:
+            server = f"{self.names.node(node_id)}-http"
+            self.http_servers.add(node_id)
+            return server
+        return self.broker
+
+    def _channel_for(self, flow: Flow, names: FlowChannel) -> _Channel:
+        if flow.transport is Transport.HTTP:
+            address = names.http_path or "/"
+            key = _key(f"http-{self.names.node(flow.target)}{address.replace('/', '-')}")
+            bindings = None
+        else:
+            address, key, bindings = self._broker_address(names)
+        channel = self.channels.get(key)
+        if channel is None:
+            channel = _Channel(
+                key, address, flow.transport, [self._server_for(flow, flow.target)], bindings
+            )
+            self.channels[key] = channel
+        return channel
+
+    def _broker_address(self, names: FlowChannel) -> tuple[str, str, dict[str, Any] | None]:
+        if self.broker == "rabbitmq":
+            address = names.routing_key
+            exchange = {
+                "name": names.exchange,
+                "type": names.exchange_type,
+                "durable": True,
+                "autoDelete": False,
+                "vhost": "/",
+            }
+            bindings = {
+                "amqp": {"is": "routingKey", "exchange": exchange, "bindingVersion": "0.3.0"}
+            }
+            return address, _key(f"{names.exchange}.{address}"), bindings
+        if self.broker == "nats":
+            return names.subject, _key(names.subject), None
+        if self.broker == "kafka":
+            bindings = {"kafka": {"topic": names.topic, "bindingVersion": "0.5.0"}}
+            return names.topic, _key(names.topic), bindings
+        return names.topic, _key(names.topic), None  # redis: stream or pub/sub name
+
+    def _reply_channel_for(self, flow: Flow, names: FlowChannel) -> _Channel:
+        reply = names.reply
+        if reply is None:
+            # A synchronous (http) query: the answer is the HTTP response itself.
+            key = _key(
+                f"http-{self.names.node(flow.target)}{(names.http_path or '/').replace('/', '-')}-response"
+            )
+            if key not in self.channels:
+                self.channels[key] = _Channel(
+                    key,
+                    None,
+                    Transport.HTTP,
+                    [self._server_for(flow, flow.target)],
+                    description="The HTTP response to the request.",
+                )
+            return self.channels[key]
+        if reply.startswith("/"):
+            key = _key(f"http-{self.names.node(flow.source)}{reply.replace('/', '-')}")
+            if key not in self.channels:
+                self.channels[key] = _Channel(
+                    key,
+                    reply,
+                    Transport.HTTP,
+                    [self._server_for(flow, flow.source)],
+                    description="Callback route on the requester where the answer is posted.",
+                )
+            return self.channels[key]
+        key = _key(f"reply.{reply}")
+        if key not in self.channels:
+            bindings: dict[str, Any] | None = None
+            if self.broker == "rabbitmq":
+                queue = {
+                    "name": reply,
+                    "durable": True,
+                    "exclusive": False,
+                    "autoDelete": False,
+                    "vhost": "/",
+                }
+                bindings = {"amqp": {"is": "queue", "queue": queue, "bindingVersion": "0.3.0"}}
+            elif self.broker == "kafka":
+                bindings = {"kafka": {"topic": reply, "bindingVersion": "0.5.0"}}
+            self.channels[key] = _Channel(
+                key,
+                reply,
+                flow.transport,
+                [self.broker],
+                bindings,
+                description="Reply queue owned by the requester.",
+            )
+        return self.channels[key]
+
+    def _operation_bindings(
+        self, flow: Flow, action: str, names: FlowChannel
+    ) -> dict[str, Any] | None:
+        if flow.transport is Transport.HTTP:
+            return {"http": {"method": names.http_method or "POST", "bindingVersion": "0.3.0"}}
+        if self.broker == "rabbitmq":
+            if action == "send":
+                return {"amqp": {"deliveryMode": 2, "mandatory": True, "bindingVersion": "0.3.0"}}
+            return {"amqp": {"ack": True, "bindingVersion": "0.3.0"}}
+        if self.broker == "nats" and action == "receive":
+            return {"nats": {"queue": names.durable, "bindingVersion": "0.1.0"}}
+        if self.broker == "kafka" and action == "receive":
+            group = {"type": "string", "enum": [names.group]}
+            return {"kafka": {"groupId": group, "bindingVersion": "0.5.0"}}
+        return None
+
+    # ------------------------------------------------------------------ rendering
+
+    def document(self, service: Node | None) -> dict[str, Any]:
+        operations = [
+            op for op in self.operations.values() if service is None or op.node == service.id
+        ]
+        operations.sort(key=lambda op: natural_key(op.key))
+        channel_keys = {op.channel for op in operations} | {
+            op.reply_channel for op in operations if op.reply_channel
+        }
+        channels = [self.channels[k] for k in sorted(channel_keys, key=natural_key)]
+        message_keys = {op.message for op in operations} | {
+            op.reply_message for op in operations if op.reply_message
+        }
+        doc: dict[str, Any] = {"asyncapi": ASYNCAPI_VERSION, "info": self._info(service)}
+        servers = self._servers({s for c in channels for s in c.servers})
+        if servers:
+            doc["servers"] = servers
+        doc["defaultContentType"] = "application/json"
+        doc["channels"] = {c.key: self._render_channel(c, message_keys) for c in channels}
+        doc["operations"] = {
+            op.key: self._render_operation(op, service is None) for op in operations
+        }
+        components: dict[str, Any] = {}
+        records = self._records_used(message_keys)
+        if records:
+            components["schemas"] = records
+        messages = self._render_messages(message_keys)
+        if messages:
+            components["messages"] = messages
+        if components:
+            doc["components"] = components
+        return doc
+
+    def _info(self, service: Node | None) -> dict[str, Any]:
+        if service is None:
+            info: dict[str, Any] = {"title": self.design.name, "version": "1.0.0"}
+            if self.design.description:
+                info["description"] = self.design.description
+            return info
+        info = {"title": service.name, "version": "1.0.0"}
+        if service.description:
+            info["description"] = service.description
+        info["x-service"] = service.id
+        if service.boundary:
+            info["x-msgflow-boundary"] = service.boundary
+        return info
+
+    def _servers(self, used: set[str]) -> dict[str, Any]:
+        servers: dict[str, Any] = {}
+        if self.broker in used:
+            servers[self.broker] = dict(_SERVERS[self.broker])
+        for node_id in sorted(self.http_servers, key=natural_key):
+            key = f"{self.names.node(node_id)}-http"
+            if key in used:
+                servers[key] = {
+                    "host": f"{self.names.node(node_id)}:8000",
+                    "protocol": "http",
+                    "description": f"HTTP routes of {self.nodes[node_id].name}",
+                }
+        return servers
+
+    def _render_channel(self, channel: _Channel, wanted: set[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {"address": channel.address}
+        if channel.description:
+            out["description"] = channel.description
+        out["messages"] = {
+            m: {"$ref": f"#/components/messages/{m}"} for m in sorted(channel.messages & wanted)
+        }
+        out["servers"] = [{"$ref": f"#/servers/{s}"} for s in channel.servers]
+        out["x-msgflow-transport"] = channel.transport.value
+        if channel.bindings:
+            out["bindings"] = channel.bindings
+        return out
+
+    def _render_operation(self, op: _Operation, system: bool) -> dict[str, Any]:
+        message = self.messages[op.flows[0].message]
+        verb = "Sends" if op.action == "send" else "Receives"
+        peers = sorted({f.target if op.action == "send" else f.source for f in op.flows})
+        peer_names = ", ".join(self.nodes[p].name for p in peers)
+        out: dict[str, Any] = {
+            "action": op.action,
+            "channel": {"$ref": f"#/channels/{op.channel}"},
+            "summary": f"{verb} {message.kind.value} {message.name} {'to' if op.action == 'send' else 'from'} {peer_names}",
+            "messages": [{"$ref": f"#/channels/{op.channel}/messages/{op.message}"}],
+        }
+        if op.reply_channel and op.reply_message:
+            out["reply"] = {
+                "channel": {"$ref": f"#/channels/{op.reply_channel}"},
+                "messages": [
+                    {"$ref": f"#/channels/{op.reply_channel}/messages/{op.reply_message}"}
+                ],
+            }
+        if op.bindings:
+            out["bindings"] = op.bindings
+        node = self.nodes[op.node]
+        if system:
+            out["x-service"] = node.id
+        if node.kind is NodeKind.ACTOR:
+            out["x-msgflow-actor"] = True
+        out["x-msgflow-peers"] = peers
+        extras = _flow_extras(op.flows, op.action)
+        out.update(extras)
+        return out
+
+    def _records_used(self, message_keys: set[str]) -> dict[str, Any]:
+        pending: list[str] = []
+        for message in self.design.messages:
+            key = self.message_keys[message.id]
+            if key in message_keys:
+                pending.extend(_record_names([f.type for f in message.fields]))
+            if key + "Reply" in message_keys:
+                pending.extend(_record_names([f.type for f in message.response or []]))
+        schemas = {s.name: s for s in self.design.schemas}
+        used: set[str] = set()
+        while pending:
+            name = pending.pop()
+            if name in used or name not in schemas:
+                continue
+            used.add(name)
+            pending.extend(_record_names([f.type for f in schemas[name].fields]))
+        return {
+            name: object_schema(
+                schemas[name].fields, _RECORDS, title=name, description=schemas[name].description
+            )
+            for name in sorted(used)
+        }
+
+    def _render_messages(self, message_keys: set[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for message in sorted(self.design.messages, key=lambda m: natural_key(m.id)):
+            key = self.message_keys[message.id]
+            if key in message_keys:
+                out[key] = _message_object(message, key, reply=False)
+            if key + "Reply" in message_keys:
+                out[key + "Reply"] = _message_object(message, key + "Reply", reply=True)
+        return out
+
+
+def _message_keys(messages: list[Message]) -> dict[str, str]:
+    """Component key per message id: its name, made unique and safe."""
+    keys: dict[str, str] = {}
+    taken: set[str] = set()
+    for message in sorted(messages, key=lambda m: natural_key(m.id)):
+        base = _key(message.name)
+        key, n = base, 1
+        while key in taken or key + "Reply" in taken:
+            n += 1
+            key = f"{base}{n}"
+        taken.update({key, key + "Reply"})
+        keys[message.id] = key
+    return keys
+
+
+def _record_names(types: list[str]) -> list[str]:
+    from designer.core.model import PRIMITIVE_TYPES, parse_field_type
+
+    names = []
+    for text in types:
+        constructor, inner = parse_field_type(text)
+        while inner is not None:
+            constructor, inner = parse_field_type(inner)
+        if constructor not in PRIMITIVE_TYPES:
+            names.append(constructor)
+    return names
+
+
+def _message_object(message: Message, key: str, *, reply: bool) -> dict[str, Any]:
+    fields = (message.response or []) if reply else message.fields
+    title = f"{message.name} reply" if reply else message.name
+    out: dict[str, Any] = {"name": key, "title": title}
+    if message.description and not reply:
+        out["summary"] = message.description
+    out["contentType"] = "application/json"
+    out["payload"] = object_schema(fields, _RECORDS)
+    if message.kind is MessageKind.QUERY:
+        out["correlationId"] = {"location": "$message.header#/correlation_id"}
+    out["x-msgflow-kind"] = "reply" if reply else message.kind.value
+    out["x-msgflow-id"] = message.id
+    if message.version != 1:
+        out["x-msgflow-version"] = message.version
+    if message.owner and not reply:
+        out["x-msgflow-owner"] = message.owner
+    return out
+
+
+def _flow_extras(flows: list[Flow], action: str) -> dict[str, Any]:
+    """Per-flow settings shared by every flow of an operation (others are left out)."""
+    out: dict[str, Any] = {}
+
+    def common(values: list[Any]) -> Any:
+        return values[0] if len(set(map(repr, values))) == 1 else None
+
+    if action == "send":
+        caused_by = common([f.caused_by for f in flows])
+        if caused_by:
+            out["x-msgflow-caused-by"] = caused_by
+        timeout = common([f.timeout_ms for f in flows])
+        if timeout:
+            out["x-msgflow-timeout-ms"] = timeout
+    else:
+        if common([f.idempotent for f in flows]):
+            out["x-msgflow-idempotent"] = True
+        if common([f.dead_letter for f in flows]):
+            out["x-msgflow-dead-letter"] = True
+    out["x-msgflow-flows"] = [f.id for f in flows]
+    return out
