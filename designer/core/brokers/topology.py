@@ -141,6 +141,17 @@ def consuming_queue_arguments(queue: str, queue_type: str = QUORUM) -> dict[str,
     }
 
 
+def reply_queue_arguments(queue_type: str = QUORUM) -> dict[str, object]:
+    """Arguments of a requester's reply queue (answers are not dead-lettered: a late answer
+    is simply dropped by the requester). Services declaring it must use exactly these, or
+    RabbitMQ refuses the declaration (406 PRECONDITION_FAILED)."""
+    return {"x-queue-type": queue_type}
+
+
+def dead_letter_queue_arguments(queue_type: str = QUORUM) -> dict[str, object]:
+    return {"x-queue-type": queue_type}
+
+
 def build_amqp(design: Design, queue_type: str = QUORUM) -> AmqpTopology:
     if queue_type not in QUEUE_TYPES:
         raise ValueError(f"queue type must be one of {', '.join(QUEUE_TYPES)}, not '{queue_type}'")
@@ -167,7 +178,7 @@ def build_amqp(design: Design, queue_type: str = QUORUM) -> AmqpTopology:
                     channel.reply,
                     "reply",
                     names.node(source),
-                    _frozen({"x-queue-type": queue_type}),
+                    _frozen(reply_queue_arguments(queue_type)),
                 ),
             )
     consuming = [q for q in queues.values() if q.role == "consume"]
@@ -176,7 +187,10 @@ def build_amqp(design: Design, queue_type: str = QUORUM) -> AmqpTopology:
     for queue in consuming:
         dlq = queue.name + DLQ_SUFFIX
         queues.setdefault(
-            dlq, Queue(dlq, "dead-letter", queue.consumer, _frozen({"x-queue-type": queue_type}))
+            dlq,
+            Queue(
+                dlq, "dead-letter", queue.consumer, _frozen(dead_letter_queue_arguments(queue_type))
+            ),
         )
         bindings.add(Binding(DEAD_LETTER_EXCHANGE, dlq, queue.name))
     return AmqpTopology(
