@@ -1,0 +1,325 @@
+"""Typed arrows: one FlowItem per flow, readable in colour and in black-and-white.
+
+command = solid line + filled head; query = dashed + open head + a small return marker
+at the requester; event = dotted + open head, with a lightning mark in the label. The
+label pill names the message and carries a transport badge (HTTP / queue / topic).
+The scene computes the route (routing.py) and hands it over; the item only draws it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPolygonF
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from designer.core.model import MessageKind, Transport
+
+from .node_item import LOD_TEXT, Z_FLOW, Z_LABEL
+from .routing import Route
+from .theme import TRANSPORT_LABEL, Theme, fonts
+
+if TYPE_CHECKING:
+    from .scene import CanvasContext
+
+HEAD_LENGTH, HEAD_HALF = 11.0, 5.5
+LABEL_HEIGHT = 20.0
+_ICON_W, _PAD, _GAP = 12.0, 7.0, 5.0
+
+
+def head_points(
+    tip: QPointF, angle: float, length: float = HEAD_LENGTH, half: float = HEAD_HALF
+) -> QPolygonF:
+    """The three points of an arrowhead (left barb, tip, right barb)."""
+    cos, sin = math.cos(angle), math.sin(angle)
+    back = QPointF(tip.x() - length * cos, tip.y() - length * sin)
+    return QPolygonF(
+        [
+            QPointF(back.x() - half * sin, back.y() + half * cos),
+            tip,
+            QPointF(back.x() + half * sin, back.y() - half * cos),
+        ]
+    )
+
+
+def _lightning() -> QPainterPath:
+    path = QPainterPath()
+    path.moveTo(7, 0)
+    path.lineTo(1, 7.5)
+    path.lineTo(5, 7.5)
+    path.lineTo(3.5, 13)
+    path.lineTo(10, 5)
+    path.lineTo(6, 5)
+    path.closeSubpath()
+    return path
+
+
+def _play() -> QPainterPath:
+    path = QPainterPath()
+    path.addPolygon(QPolygonF([QPointF(1.5, 1.5), QPointF(11, 6.5), QPointF(1.5, 11.5)]))
+    path.closeSubpath()
+    return path
+
+
+LIGHTNING = _lightning()
+PLAY = _play()
+
+
+def paint_arrow(
+    painter: QPainter, theme: Theme, kind: MessageKind, route: Route, width: float = 1.6
+) -> None:
+    """The line, head and (for queries) return marker of one arrow; shared with the legend."""
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(theme.flow_pen(kind, width))
+    painter.drawPath(route.path)
+    head = head_points(route.end, route.head_angle)
+    painter.setPen(theme.head_pen(kind))
+    if kind is MessageKind.COMMAND:
+        painter.setBrush(theme.kinds[kind])
+        painter.drawPolygon(head)
+    else:
+        painter.drawPolyline(head)
+    if kind is MessageKind.QUERY:
+        # A small head pointing back at the requester, a little away from its border.
+        back = route.start_angle + math.pi
+        tip = QPointF(
+            route.start.x() + 4 * math.cos(route.start_angle),
+            route.start.y() + 4 * math.sin(route.start_angle),
+        )
+        painter.drawPolyline(head_points(tip, back, 7.0, 4.0))
+
+
+def paint_label(
+    painter: QPainter,
+    theme: Theme,
+    kind: MessageKind,
+    rect: QRectF,
+    text: str,
+    badge: str,
+    badge_width: float,
+    selected: bool = False,
+) -> None:
+    """The label pill: kind icon, message name, transport badge."""
+    f = fonts()
+    if selected:
+        painter.setPen(theme.pen(theme.selection, 2.0))
+    else:
+        painter.setPen(theme.pen(theme.kinds[kind], 1.0))
+    painter.setBrush(theme.label_fill)
+    painter.drawRoundedRect(rect, LABEL_HEIGHT / 2, LABEL_HEIGHT / 2)
+    painter.save()
+    painter.translate(rect.x() + _PAD, rect.y() + 3.5)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(theme.kinds[kind])
+    if kind is MessageKind.EVENT:
+        painter.drawPath(LIGHTNING)
+    elif kind is MessageKind.COMMAND:
+        painter.drawPath(PLAY)
+    else:
+        painter.setPen(theme.kinds[kind])
+        painter.setFont(f.badge)
+        painter.drawText(QRectF(0, 0, _ICON_W, 13), Qt.AlignmentFlag.AlignCenter, "?")
+    painter.restore()
+    text_x = rect.x() + _PAD + _ICON_W + 4
+    badge_rect = QRectF(
+        rect.right() - _PAD + 3 - badge_width, rect.y() + 3, badge_width, LABEL_HEIGHT - 6
+    )
+    painter.setPen(theme.text)
+    painter.setFont(f.label)
+    painter.drawText(
+        QRectF(text_x, rect.y(), badge_rect.left() - text_x - _GAP + 2, LABEL_HEIGHT),
+        Qt.AlignmentFlag.AlignVCenter,
+        text,
+    )
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(theme.badge_fill)
+    painter.drawRoundedRect(badge_rect, 4, 4)
+    painter.setPen(theme.badge_text)
+    painter.setFont(f.badge)
+    painter.drawText(badge_rect, Qt.AlignmentFlag.AlignCenter, badge)
+
+
+def label_size(text: str, badge: str) -> tuple[float, float]:
+    """(pill width, badge width) for a label."""
+    f = fonts()
+    badge_width = f.badge_metrics.horizontalAdvance(badge) + 8
+    width = (
+        _PAD + _ICON_W + 4 + f.label_metrics.horizontalAdvance(text) + _GAP + badge_width + _PAD - 3
+    )
+    return width, badge_width
+
+
+class FlowItem(QGraphicsItem):
+    """One flow's arrow. The scene sets text, kind and route; nothing here edits the model.
+
+    The label is a separate item stacked above the cards: in a tight layout a label is
+    wider than the gap between two cards, and a label hidden under a card is unreadable.
+    """
+
+    def __init__(self, flow_id: str, ctx: CanvasContext) -> None:
+        super().__init__()
+        self.flow_id = flow_id
+        self.ctx = ctx
+        self.message_id = ""
+        self.source_id = ""
+        self.target_id = ""
+        self.kind = MessageKind.COMMAND
+        self.text = ""
+        self.badge = ""
+        self.route: Route | None = None
+        self.label = FlowLabel(self)
+        self._bounds = QRectF()
+        self._shape: QPainterPath | None = None
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setZValue(Z_FLOW)
+
+    def set_flow(
+        self,
+        message_id: str,
+        source: str,
+        target: str,
+        kind: MessageKind,
+        text: str,
+        transport: Transport,
+    ) -> None:
+        self.message_id, self.source_id, self.target_id = message_id, source, target
+        self.kind, self.text, self.badge = kind, text, TRANSPORT_LABEL[transport]
+        self.label.set_text(text, self.badge)
+        self._update_bounds()
+        self.update()
+
+    def set_route(self, route: Route) -> None:
+        self.route = route
+        self.label.set_centre(route.label)
+        self._update_bounds()
+
+    def label_rect(self) -> QRectF:
+        return self.label.sceneBoundingRect()
+
+    def _update_bounds(self) -> None:
+        if self.route is None:
+            return
+        bounds = self.route.path.controlPointRect().adjusted(-12, -12, 12, 12)
+        self.prepareGeometryChange()
+        self._bounds = bounds
+        self._shape = None
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        if self._shape is None:
+            if self.route is None:
+                return QPainterPath()
+            stroker = QPainterPathStroker()
+            stroker.setWidth(10)
+            self._shape = stroker.createStroke(self.route.path)
+        return self._shape
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.label.update()
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged:
+            scene = self.scene()
+            if scene is not None and self.label.scene() is not scene:
+                scene.addItem(self.label)
+            elif scene is None and self.label.scene() is not None:
+                self.label.scene().removeItem(self.label)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemToolTipHasChanged:
+            self.label.setToolTip(self.toolTip())
+        return value
+
+    def emphasis(self) -> tuple[bool, bool]:
+        """(emphasised, dimmed) by the message highlight of the messages panel."""
+        highlight = self.ctx.highlight
+        emphasised = highlight is not None and highlight == self.message_id
+        return emphasised, highlight is not None and not emphasised
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        route = self.route
+        if route is None:
+            return
+        theme = self.ctx.theme
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())  # type: ignore[attr-defined]
+        if lod < LOD_TEXT:
+            painter.setPen(theme.pen(theme.kinds[self.kind], 1.2))
+            painter.drawPath(route.path)
+            return
+        emphasised, dimmed = self.emphasis()
+        if dimmed:
+            painter.setOpacity(0.22)
+        if self.isSelected() or emphasised:
+            halo = theme.pen(theme.selection if self.isSelected() else theme.kinds[self.kind], 7.0)
+            painter.setOpacity(painter.opacity() * 0.3)
+            painter.setPen(halo)
+            painter.drawPath(route.path)
+            painter.setOpacity(0.22 if dimmed else 1.0)
+        paint_arrow(painter, theme, self.kind, route, 2.4 if emphasised else 1.6)
+
+
+class FlowLabel(QGraphicsItem):
+    """The message name and transport badge of one arrow, drawn above the cards.
+
+    Clicking it selects its arrow; it is not selectable itself, so selections hold flows.
+    """
+
+    def __init__(self, flow: FlowItem) -> None:
+        super().__init__()
+        self.flow = flow
+        self.text = ""
+        self.badge = ""
+        self._rect = QRectF()
+        self._badge_w = 0.0
+        self.setZValue(Z_LABEL)
+
+    def set_text(self, text: str, badge: str) -> None:
+        self.text, self.badge = text, badge
+        width, self._badge_w = label_size(text, badge)
+        self.prepareGeometryChange()
+        self._rect = QRectF(-width / 2, -LABEL_HEIGHT / 2, width, LABEL_HEIGHT)
+
+    def set_centre(self, centre: QPointF) -> None:
+        self.setPos(centre)
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-2, -2, 2, 2)
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        scene = self.scene()
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.flow.setSelected(not self.flow.isSelected())
+        elif scene is not None:
+            scene.clearSelection()
+            self.flow.setSelected(True)
+        event.accept()
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())  # type: ignore[attr-defined]
+        if lod < LOD_TEXT:
+            return
+        flow = self.flow
+        theme = flow.ctx.theme
+        emphasised, dimmed = flow.emphasis()
+        if dimmed:
+            painter.setOpacity(0.3)
+        paint_label(
+            painter,
+            theme,
+            flow.kind,
+            self._rect,
+            self.text,
+            self.badge,
+            self._badge_w,
+            flow.isSelected() or emphasised,
+        )

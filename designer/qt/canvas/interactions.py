@@ -1,0 +1,215 @@
+"""Canvas gestures: small state machines and the commands they end with.
+
+Each gesture ends by building exactly one core command (one undo step); building it is
+plain Python here, so the rules of a gesture (names, ids, rule-friendly defaults) are
+testable without driving the mouse.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QMimeData, QPointF, Qt
+from PySide6.QtGui import QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsSceneMouseEvent
+
+from designer.core.commands import AddFlow, AddNode, Command, Macro, RemoveFlows, RemoveNodes
+from designer.core.document import Document
+from designer.core.model import Flow, Message, MessageKind, Node, NodeKind, Point, Transport
+
+from .node_item import H, W
+from .routing import border_point
+
+if TYPE_CHECKING:
+    from .node_item import NodeItem
+    from .scene import DesignScene
+
+NODE_KIND_MIME = "application/x-msgflow-node-kind"
+
+
+# ---------------------------------------------------------------- commands of gestures
+
+
+def dropped_kind(mime: QMimeData) -> NodeKind | None:
+    """The node kind a palette drag carries (text "service" or "actor"), if any."""
+    if not mime.hasFormat(NODE_KIND_MIME):
+        return None
+    text = bytes(mime.data(NODE_KIND_MIME).data()).decode("utf-8", "replace").strip().lower()
+    try:
+        return NodeKind(text)
+    except ValueError:
+        return None
+
+
+def add_node_command(
+    document: Document, kind: NodeKind, centre: QPointF, grid: float | None = None
+) -> AddNode:
+    """A new "Service N" / "Actor N" centred on `centre` (snapped when `grid` is given)."""
+    label = "Service" if kind is NodeKind.SERVICE else "Actor"
+    names = {n.name for n in document.design.nodes}
+    number = sum(1 for n in document.design.nodes if n.kind is kind) + 1
+    while f"{label} {number}" in names:
+        number += 1
+    name = f"{label} {number}"
+    x, y = centre.x() - W / 2, centre.y() - H / 2
+    if grid:
+        x, y = round(x / grid) * grid, round(y / grid) * grid
+    node = Node(id=document.new_id("nodes", name), name=name, kind=kind)
+    return AddNode(node, Point(x=round(x), y=round(y)))
+
+
+def default_transport(document: Document, source: str, target: str, kind: MessageKind) -> Transport:
+    """The transport the messaging rules are happy with: events -> topic; commands and
+    queries from an actor -> http; between services, commands and queries -> queue."""
+    if kind is MessageKind.EVENT:
+        return Transport.TOPIC
+    if document.node(source).kind is NodeKind.ACTOR:
+        return Transport.HTTP
+    return Transport.QUEUE
+
+
+def messages_of_kind(document: Document, kind: MessageKind) -> list[Message]:
+    return sorted(
+        (m for m in document.design.messages if m.kind is kind), key=lambda m: m.name.lower()
+    )
+
+
+def flow_command(
+    document: Document, source: str, target: str, kind: MessageKind, name: str, transport: Transport
+) -> AddFlow:
+    """Add a flow of message `name`: reuses the message of that kind and name, or adds it.
+
+    An async query gets a reply queue owned by the requester and a timeout, because the
+    rules require both (async-query-needs-reply, async-request-timeout).
+    """
+    name = name.strip()
+    existing = next(
+        (m for m in document.design.messages if m.name == name and m.kind is kind), None
+    )
+    message = None
+    if existing is None:
+        message = Message(
+            id=document.new_id("messages", _kebab(name)),
+            name=name,
+            kind=kind,
+            owner=source if kind is MessageKind.EVENT else target,
+        )
+    extra: dict[str, object] = {}
+    if kind is MessageKind.QUERY and transport is not Transport.HTTP:
+        extra = {"reply": f"{source}.replies", "timeout_ms": 5000}
+    flow = Flow.model_validate(
+        {
+            "id": document.new_flow_id(),
+            "message": existing.id if existing is not None else message.id,  # type: ignore[union-attr]
+            "from": source,
+            "to": target,
+            "transport": transport,
+            **extra,
+        }
+    )
+    return AddFlow(flow, message)
+
+
+def delete_command(node_ids: list[str], flow_ids: list[str]) -> Command | None:
+    """Delete/Backspace: the selected nodes (with their flows) and the selected flows."""
+    if node_ids and flow_ids:
+        return Macro("Delete selection", [RemoveFlows(flow_ids), RemoveNodes(node_ids)])
+    if node_ids:
+        return RemoveNodes(node_ids)
+    if flow_ids:
+        return RemoveFlows(flow_ids)
+    return None
+
+
+def _kebab(name: str) -> str:
+    out: list[str] = []
+    for i, char in enumerate(name):
+        if char.isupper() and i and (name[i - 1].islower() or name[i - 1].isdigit()):
+            out.append("-")
+        out.append(char.lower())
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- state machines
+
+
+class Interaction:
+    """A gesture in progress; the scene routes mouse events here until it ends."""
+
+    def __init__(self, scene: DesignScene) -> None:
+        self.scene = scene
+
+    def mouse_press(self, event: QGraphicsSceneMouseEvent) -> None:
+        event.accept()
+
+    def mouse_move(self, event: QGraphicsSceneMouseEvent) -> None:
+        event.accept()
+
+    def mouse_release(self, event: QGraphicsSceneMouseEvent) -> None:
+        event.accept()
+        self.finish()
+
+    def cancel(self) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        self.scene.end_interaction()
+
+
+class NewFlowInteraction(Interaction):
+    """Drag from a card's edge to another card: a rubber arrow, then the flow popup.
+
+    States: dragging (arrow follows the cursor, the card under it is highlighted) ->
+    released on another card (ask the view for kind and name) | released elsewhere or
+    Escape (nothing happens).
+    """
+
+    def __init__(self, scene: DesignScene, source_id: str, start: QPointF) -> None:
+        super().__init__(scene)
+        self.source_id = source_id
+        self.target: NodeItem | None = None
+        self.line = QGraphicsPathItem()
+        pen = QPen(scene.theme.selection, 1.8, Qt.PenStyle.DashLine)
+        self.line.setPen(pen)
+        self.line.setZValue(100)
+        scene.addItem(self.line)
+        self._update(start)
+
+    def _update(self, pos: QPointF) -> None:
+        source = self.scene.node_item(self.source_id)
+        if source is None:
+            return
+        target = self.scene.node_at(pos)
+        if target is not None and target.node_id == self.source_id:
+            target = None
+        if target is not self.target:
+            if self.target is not None:
+                self.target.drop_target = False
+                self.target.update()
+            if target is not None:
+                target.drop_target = True
+                target.update()
+            self.target = target
+        path = QPainterPath(border_point(source.card_rect(), pos))
+        path.lineTo(pos)
+        self.line.setPath(path)
+
+    def mouse_move(self, event: QGraphicsSceneMouseEvent) -> None:
+        self._update(event.scenePos())
+        event.accept()
+
+    def mouse_release(self, event: QGraphicsSceneMouseEvent) -> None:
+        self._update(event.scenePos())
+        target = self.target
+        event.accept()
+        self.finish()
+        if target is not None:
+            self.scene.newFlowRequested.emit(self.source_id, target.node_id, event.scenePos())
+
+    def finish(self) -> None:
+        if self.target is not None:
+            self.target.drop_target = False
+            self.target.update()
+        if self.line.scene() is not None:
+            self.scene.removeItem(self.line)
+        super().finish()

@@ -1,0 +1,321 @@
+"""Cards for services and actors, and the labelled backdrops of boundaries.
+
+Items hold only what they draw (name, counts, severity); the scene sets it from the
+document. Painting is plain Python with pens and fonts prepared once per theme; below
+~0.4 zoom the text is skipped (canvas-performance.md: the usual way to keep fit-all
+renders of big designs fast). No item cache: cards overlap arrows, and
+DeviceCoordinateCache on overlapping items is the measured trap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from designer.core.layout import CARD_HEIGHT, CARD_WIDTH
+from designer.core.model import Severity
+
+from .theme import fonts
+
+if TYPE_CHECKING:
+    from .scene import CanvasContext
+
+W, H = float(CARD_WIDTH), float(CARD_HEIGHT)
+HANDLE_RADIUS = 5.0
+EDGE_BAND = 8.0  # pressing this close to a card's border starts a new flow
+LOD_TEXT = 0.4
+Z_BOUNDARY, Z_FLOW, Z_NODE, Z_SELECTED, Z_LABEL = -10.0, 0.0, 10.0, 20.0, 30.0
+
+
+_CARD_RECT = QRectF(0, 0, W, H)
+_BOUNDS = QRectF(-HANDLE_RADIUS - 4, -14, W + 2 * HANDLE_RADIUS + 18, H + 2 * HANDLE_RADIUS + 14)
+_HANDLES = (QPointF(W, H / 2), QPointF(0, H / 2), QPointF(W / 2, 0), QPointF(W / 2, H))
+
+
+def _service_icon() -> QPainterPath:
+    """A small stacked-box glyph (a deployable unit)."""
+    path = QPainterPath()
+    path.addRoundedRect(QRectF(0, 0, 14, 5), 1.5, 1.5)
+    path.addRoundedRect(QRectF(0, 7, 14, 5), 1.5, 1.5)
+    return path
+
+
+def _actor_icon() -> QPainterPath:
+    """A person: head and shoulders."""
+    path = QPainterPath()
+    path.addEllipse(QRectF(4, 0, 7, 7))
+    path.moveTo(0, 15)
+    path.cubicTo(0, 8, 15, 8, 15, 15)
+    path.closeSubpath()
+    return path
+
+
+SERVICE_ICON = _service_icon()
+ACTOR_ICON = _actor_icon()
+
+
+class NodeItem(QGraphicsItem):
+    """One node's card. Subclasses choose the shape and colours (service or actor)."""
+
+    radius = 10.0
+    icon = SERVICE_ICON
+
+    def __init__(self, node_id: str, ctx: CanvasContext) -> None:
+        super().__init__()
+        self.node_id = node_id
+        self.ctx = ctx
+        self.name = ""
+        self.subtitle = ""
+        self.boundary: str | None = None
+        self.messages_in = 0
+        self.messages_out = 0
+        self.severity: Severity | None = None
+        self.problems = ""
+        self.hovered = False
+        self.drop_target = False
+        self._elided_name = ""
+        self._elided_subtitle = ""
+        self._badge: SeverityBadge | None = None
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
+        self.setAcceptHoverEvents(True)
+        self.setZValue(Z_NODE)
+
+    # ------------------------------------------------------------------ setters
+    def set_text(self, name: str, subtitle: str, boundary: str | None, tooltip: str) -> None:
+        self.name, self.subtitle, self.boundary = name, subtitle, boundary
+        f = fonts()
+        self._elided_name = f.title_metrics.elidedText(name, Qt.TextElideMode.ElideRight, W - 52)
+        self._elided_subtitle = f.small_metrics.elidedText(
+            subtitle, Qt.TextElideMode.ElideRight, W - 24
+        )
+        self.setToolTip(tooltip)
+        self.update()
+
+    def set_counts(self, messages_in: int, messages_out: int) -> None:
+        if (messages_in, messages_out) != (self.messages_in, self.messages_out):
+            self.messages_in, self.messages_out = messages_in, messages_out
+            self.update()
+
+    def set_problems(self, severity: Severity | None, text: str) -> None:
+        """Show a severity badge whose tooltip lists the diagnostics (message and hint)."""
+        self.severity, self.problems = severity, text
+        if severity is None:
+            if self._badge is not None:
+                self._badge.setParentItem(None)
+                if self.scene() is not None:
+                    self.scene().removeItem(self._badge)
+                self._badge = None
+        else:
+            if self._badge is None:
+                self._badge = SeverityBadge(self)
+            self._badge.setToolTip(text)
+            self._badge.update()
+        self.update()
+
+    def card_rect(self) -> QRectF:
+        """The card in scene coordinates (where arrows start and end)."""
+        pos = self.pos()
+        return QRectF(pos.x(), pos.y(), W, H)
+
+    def on_handle(self, local: QPointF) -> bool:
+        """Whether a press at `local` starts a flow: on a handle or the card's edge band."""
+        for handle in _HANDLES:
+            if (local - handle).manhattanLength() <= HANDLE_RADIUS * 2.2:
+                return True
+        inside = _CARD_RECT.contains(local)
+        inner = _CARD_RECT.adjusted(EDGE_BAND, EDGE_BAND, -EDGE_BAND, -EDGE_BAND)
+        return inside and not inner.contains(local)
+
+    # ------------------------------------------------------------------ Qt
+    def boundingRect(self) -> QRectF:
+        return _BOUNDS
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(
+            _CARD_RECT.adjusted(-HANDLE_RADIUS, -HANDLE_RADIUS, HANDLE_RADIUS, HANDLE_RADIUS)
+        )
+        return path
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self.ctx.snap:
+            grid = self.ctx.grid
+            assert isinstance(value, QPointF)
+            return QPointF(round(value.x() / grid) * grid, round(value.y() / grid) * grid)
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            self.ctx.node_moved(self.node_id)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.setZValue(Z_SELECTED if self.isSelected() else Z_NODE)
+        return value
+
+    def hoverEnterEvent(self, event: object) -> None:
+        self.hovered = True
+        self.update()
+
+    def hoverLeaveEvent(self, event: object) -> None:
+        self.hovered = False
+        self.update()
+
+    def hoverMoveEvent(self, event: object) -> None:
+        on_edge = self.on_handle(event.pos())  # type: ignore[attr-defined]
+        self.setCursor(Qt.CursorShape.CrossCursor if on_edge else Qt.CursorShape.ArrowCursor)
+
+    def colours(self) -> tuple[object, object]:
+        theme = self.ctx.theme
+        return theme.card, theme.card_border
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        theme = self.ctx.theme
+        fill, border = self.colours()
+        selected = self.isSelected()
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())  # type: ignore[attr-defined]
+        if selected or self.drop_target:
+            painter.setPen(theme.pen(theme.selection, 2.5))
+        else:
+            painter.setPen(theme.pen(border, 1.2))  # type: ignore[arg-type]
+        painter.setBrush(fill)  # type: ignore[arg-type]
+        if lod < LOD_TEXT:
+            painter.drawRoundedRect(_CARD_RECT, self.radius, self.radius)
+            if self.severity is not None:
+                painter.fillRect(QRectF(W - 40, 0, 40, 14), theme.severities[self.severity])
+            return
+        painter.drawRoundedRect(_CARD_RECT, self.radius, self.radius)
+        self._paint_header(painter)
+        # Title and kind icon.
+        painter.save()
+        painter.translate(14, 14)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.muted)
+        painter.drawPath(self.icon)
+        painter.restore()
+        f = fonts()
+        painter.setPen(theme.text)
+        painter.setFont(f.title)
+        painter.drawText(
+            QRectF(38, 8, W - 46, 26), Qt.AlignmentFlag.AlignVCenter, self._elided_name
+        )
+        painter.setFont(f.small)
+        painter.setPen(theme.muted)
+        if self._elided_subtitle:
+            painter.drawText(
+                QRectF(14, 44, W - 24, 18), Qt.AlignmentFlag.AlignVCenter, self._elided_subtitle
+            )
+        painter.drawText(
+            QRectF(14, H - 30, W - 28, 20),
+            Qt.AlignmentFlag.AlignVCenter,
+            f"{self.messages_in} in  \u00b7  {self.messages_out} out",
+        )
+        if self.hovered or selected:
+            painter.setPen(theme.pen(theme.selection, 1.5))
+            painter.setBrush(theme.card)
+            for handle in _HANDLES:
+                painter.drawEllipse(handle, HANDLE_RADIUS, HANDLE_RADIUS)
+
+    def _paint_header(self, painter: QPainter) -> None:
+        theme = self.ctx.theme
+        painter.setPen(theme.pen(theme.card_header, 1.0))
+        painter.drawLine(QPointF(1, 38), QPointF(W - 1, 38))
+
+
+class ServiceItem(NodeItem):
+    """A service: a rounded card with a box icon."""
+
+
+class ActorItem(NodeItem):
+    """An actor (a person or device outside the system): a pill-shaped, warm-toned card."""
+
+    radius = 30.0
+    icon = ACTOR_ICON
+
+    def colours(self) -> tuple[object, object]:
+        theme = self.ctx.theme
+        return theme.actor_card, theme.actor_border
+
+    def _paint_header(self, painter: QPainter) -> None:
+        pass  # the pill shape is the distinction; a header line would cut its ends
+
+
+class SeverityBadge(QGraphicsItem):
+    """The small circle on a card's corner; hovering it shows message and hint."""
+
+    _RECT = QRectF(-10, -10, 20, 20)
+
+    def __init__(self, card: NodeItem) -> None:
+        super().__init__(card)
+        self.card = card
+        self.setPos(W - 6, 4)
+        self.setAcceptHoverEvents(True)
+
+    def boundingRect(self) -> QRectF:
+        return self._RECT
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        severity = self.card.severity
+        if severity is None:
+            return
+        theme = self.card.ctx.theme
+        painter.setPen(QPen(theme.card, 2))
+        painter.setBrush(QBrush(theme.severities[severity]))
+        painter.drawEllipse(self._RECT.adjusted(1, 1, -1, -1))
+        painter.setPen(Qt.GlobalColor.white)
+        painter.setFont(fonts().badge)
+        mark = {Severity.ERROR: "!", Severity.WARNING: "!", Severity.INFO: "i"}[severity]
+        painter.drawText(self._RECT, Qt.AlignmentFlag.AlignCenter, mark)
+
+
+class BoundaryItem(QGraphicsItem):
+    """A bounded context drawn as a labelled backdrop behind its member cards."""
+
+    MARGIN = 22.0
+    LABEL_HEIGHT = 26.0
+
+    def __init__(self, name: str, ctx: CanvasContext) -> None:
+        super().__init__()
+        self.name = name
+        self.ctx = ctx
+        self._rect = QRectF()
+        self.setZValue(Z_BOUNDARY)
+
+    def fit(self, card_rects: list[QRectF]) -> None:
+        """Cover the member cards (scene coordinates) with a margin and room for the label."""
+        if not card_rects:
+            rect = QRectF()
+        else:
+            rect = card_rects[0]
+            for other in card_rects[1:]:
+                rect = rect.united(other)
+            rect = rect.adjusted(
+                -self.MARGIN, -self.MARGIN - self.LABEL_HEIGHT, self.MARGIN, self.MARGIN
+            )
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-1, -1, 1, 1)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        theme = self.ctx.theme
+        pen = QPen(theme.boundary_border, 1.2, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(theme.boundary_fill)
+        painter.drawRoundedRect(self._rect, 16, 16)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())  # type: ignore[attr-defined]
+        if lod >= LOD_TEXT * 0.5:
+            painter.setPen(theme.boundary_text)
+            painter.setFont(fonts().boundary)
+            label = QRectF(self._rect.x() + 16, self._rect.y() + 6, self._rect.width() - 32, 20)
+            painter.drawText(label, Qt.AlignmentFlag.AlignVCenter, self.name.upper())

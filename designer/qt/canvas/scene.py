@@ -1,0 +1,573 @@
+"""The canvas scene: an id -> item table that follows the Document.
+
+Public API (what the window and the panels use):
+
+- ``DesignScene(document, push, theme=LIGHT)`` -- ``push(command)`` applies a core command
+  (the window passes ``UndoBridge.push``; tests can pass ``History.push``).
+- signals ``selectionChangedIds(list node_ids, list flow_ids)``, ``newFlowRequested(source,
+  target, scene_pos)`` (the view answers with the flow popup), ``renameRequested(node_id)``,
+  ``editFailed(str)`` (a gesture's command was refused).
+- ``selected_ids() -> (node_ids, flow_ids)``, ``select_ids(ids)``, ``node_item(id)``,
+  ``flow_item(id)``, ``set_diagnostics(list)`` (objects with rule, severity, message,
+  hint, subjects), ``highlight_message(message_id | None)``, ``set_theme(theme)``,
+  ``set_snap(bool)``, ``content_rect()``.
+- Gestures ending in one command: ``add_node(kind, scene_pos)``, ``delete_selection()``,
+  ``copy_selection() -> payload``, ``paste(payload)``, ``duplicate_selection()``,
+  ``rename_node(id, name)``, ``add_flow(source, target, kind, name, transport)``.
+
+Items never own model state: the document changes, the scene hears the Change tuple
+and calls setters on the items involved. Only the arrows of a moved card are re-routed.
+The scene uses no BSP index: long arrows make the default index explode in time and
+memory (canvas-performance.md).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
+
+from designer.core.commands import Command, EditNode, MoveNodes
+from designer.core.document import Change, Document
+from designer.core.errors import EditError
+from designer.core.model import (
+    MessageKind,
+    Node,
+    NodeKind,
+    Point,
+    Severity,
+    Transport,
+)
+
+from . import clipboard, interactions
+from .flow_item import FlowItem
+from .node_item import ActorItem, BoundaryItem, NodeItem, ServiceItem
+from .routing import fan_offsets, route
+from .theme import LIGHT, Theme
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+class CanvasContext:
+    """State every item reads while painting, shared instead of copied into each item."""
+
+    def __init__(self, theme: Theme, node_moved: Callable[[str], None]) -> None:
+        self.theme = theme
+        self.snap = False
+        self.grid = 20.0
+        self.highlight: str | None = None
+        self.node_moved = node_moved
+
+
+class DesignScene(QGraphicsScene):
+    selectionChangedIds = Signal(list, list)
+    newFlowRequested = Signal(str, str, QPointF)
+    renameRequested = Signal(str)
+    editFailed = Signal(str)
+
+    def __init__(
+        self,
+        document: Document,
+        push: Callable[[Command], Any],
+        theme: Theme = LIGHT,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.document = document
+        self._push = push
+        self.ctx = CanvasContext(theme, self._node_moved)
+        self._nodes: dict[str, NodeItem] = {}
+        self._flows: dict[str, FlowItem] = {}
+        self._boundaries: dict[str, BoundaryItem] = {}
+        self._members: dict[str, set[str]] = defaultdict(set)
+        self._pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self._node_flows: dict[str, set[str]] = defaultdict(set)
+        self._problem_items: list[NodeItem | FlowItem] = []
+        self._diagnostics: list[Any] = []
+        self._building = False
+        self._quiet_selection = False
+        self._interaction: interactions.Interaction | None = None
+        self._drag_start: dict[str, QPointF] = {}
+        self._drag_ids = itertools.count(1)
+        self._design = document.design
+        self._unsubscribe = document.subscribe(self._on_changes)
+        self.selectionChanged.connect(self._emit_selection)
+        self.rebuild()
+
+    # ------------------------------------------------------------------ reading
+    def node_item(self, node_id: str) -> NodeItem | None:
+        return self._nodes.get(node_id)
+
+    def flow_item(self, flow_id: str) -> FlowItem | None:
+        return self._flows.get(flow_id)
+
+    def node_items(self) -> Iterable[NodeItem]:
+        return self._nodes.values()
+
+    def selected_ids(self) -> tuple[list[str], list[str]]:
+        nodes, flows = [], []
+        for item in self.selectedItems():
+            if isinstance(item, NodeItem):
+                nodes.append(item.node_id)
+            elif isinstance(item, FlowItem):
+                flows.append(item.flow_id)
+        return sorted(nodes), sorted(flows)
+
+    def content_rect(self) -> QRectF:
+        """Everything drawn (cards, arrows, backdrops), without the scene's extra margin."""
+        return self.itemsBoundingRect()
+
+    def node_at(self, scene_pos: QPointF) -> NodeItem | None:
+        for item in self.items(scene_pos):
+            while item is not None and not isinstance(item, NodeItem):
+                item = item.parentItem()
+            if item is not None:
+                return item
+        return None
+
+    # ------------------------------------------------------------------ view state
+    def set_theme(self, theme: Theme) -> None:
+        self.ctx.theme = theme
+        self.update()
+
+    @property
+    def theme(self) -> Theme:
+        return self.ctx.theme
+
+    def set_snap(self, on: bool) -> None:
+        self.ctx.snap = on
+
+    @property
+    def snap(self) -> bool:
+        return self.ctx.snap
+
+    def highlight_message(self, message_id: str | None) -> None:
+        self.ctx.highlight = message_id
+        self.update()
+
+    def select_ids(self, ids: Iterable[str]) -> None:
+        """Select the nodes and flows with these ids (message ids select their flows)."""
+        wanted = set(ids)
+        self._quiet_selection = True
+        try:
+            self.clearSelection()
+            for node_id in wanted & self._nodes.keys():
+                self._nodes[node_id].setSelected(True)
+            for flow_id, item in self._flows.items():
+                if flow_id in wanted or item.message_id in wanted:
+                    item.setSelected(True)
+        finally:
+            self._quiet_selection = False
+        self._emit_selection()
+
+    def _emit_selection(self) -> None:
+        if not self._quiet_selection:
+            self.selectionChangedIds.emit(*self.selected_ids())
+
+    def set_diagnostics(self, diagnostics: Iterable[Any]) -> None:
+        """Badge the cards and arrows a rule fires on; hovering shows message and hint."""
+        self._diagnostics = list(diagnostics)
+        for item in self._problem_items:
+            item.set_problems(None, "") if isinstance(item, NodeItem) else item.setToolTip("")
+        self._problem_items = []
+        by_subject: dict[str, list[Any]] = defaultdict(list)
+        for diagnostic in self._diagnostics:
+            for subject in diagnostic.subjects:
+                by_subject[subject].append(diagnostic)
+        for subject, found in by_subject.items():
+            found.sort(key=lambda d: _RANK.get(Severity(d.severity), 3))
+            text = "<br>".join(
+                f"<b>{Severity(d.severity).value.title()}</b> ({d.rule}): {d.message}"
+                + (f"<br><i>{d.hint}</i>" if d.hint else "")
+                for d in found
+            )
+            node = self._nodes.get(subject)
+            if node is not None:
+                node.set_problems(Severity(found[0].severity), text)
+                self._problem_items.append(node)
+            flow = self._flows.get(subject)
+            if flow is not None:
+                flow.setToolTip(text)
+                self._problem_items.append(flow)
+
+    # ------------------------------------------------------------------ following the document
+    def rebuild(self) -> None:
+        """Recreate every item from the document (open, revert, or a new Document)."""
+        self._building = True
+        try:
+            for table in (self._nodes, self._flows, self._boundaries):
+                for item in table.values():
+                    self.removeItem(item)
+                table.clear()
+            for mapping in (self._members, self._pairs, self._node_flows):
+                mapping.clear()
+            self._problem_items = []
+            self._design = self.document.design
+            for node in self._design.nodes:
+                self._add_node_item(node)
+            for flow in self._design.flows:
+                self._add_flow_item(flow.id)
+        finally:
+            self._building = False
+        for pair in list(self._pairs):
+            self._reroute_pair(pair)
+        for node_id in self._nodes:
+            self._update_counts(node_id)
+        for name in list(self._members):
+            self._refit_boundary(name)
+        self.set_diagnostics(self._diagnostics)
+
+    def _on_changes(self, changes: tuple[Change, ...]) -> None:
+        if self.document.design is not self._design:
+            self.rebuild()
+            return
+        pairs: set[tuple[str, str]] = set()
+        counted: set[str] = set()
+        boundaries: set[str] = set()
+        for change in changes:
+            key = change.id
+            if key is None:
+                continue
+            if change.collection == "nodes":
+                self._node_changed(change.action, key, boundaries, pairs)
+            elif change.collection == "flows":
+                self._flow_changed(change.action, key, pairs, counted)
+            elif change.collection == "messages" and change.action == "changed":
+                for flow_id in [f.id for f in self.document.flows_of_message(key)]:
+                    self._update_flow_item(flow_id)
+            elif change.collection == "layout":
+                point = self.document.design.layout.get(key)
+                item = self._nodes.get(key)
+                if item is not None and point is not None:
+                    item.setPos(point.x, point.y)
+        for pair in pairs:
+            self._reroute_pair(pair)
+        for node_id in counted & self._nodes.keys():
+            self._update_counts(node_id)
+        for name in boundaries:
+            self._refit_boundary(name)
+
+    def _node_changed(
+        self, action: str, key: str, boundaries: set[str], pairs: set[tuple[str, str]]
+    ) -> None:
+        old = self._nodes.get(key)
+        if old is not None:
+            if old.boundary:
+                boundaries.add(old.boundary)
+                self._members[old.boundary].discard(key)
+            if action != "removed" and isinstance(old, ActorItem) == (
+                self.document.node(key).kind is NodeKind.ACTOR
+            ):
+                self._set_node_text(old, self.document.node(key))
+                self._join_boundary(old, boundaries)
+                return
+            was_selected = old.isSelected()
+            self.removeItem(old)
+            del self._nodes[key]
+            if action != "removed":  # the kind changed: a different card class
+                item = self._add_node_item(self.document.node(key), old.pos())
+                item.setSelected(was_selected)
+                self._join_boundary(item, boundaries)
+                self._update_counts(key)
+                pairs.update(self._pairs_of(key))
+            return
+        if action != "removed":
+            item = self._add_node_item(self.document.node(key))
+            self._join_boundary(item, boundaries)
+
+    def _flow_changed(
+        self, action: str, key: str, pairs: set[tuple[str, str]], counted: set[str]
+    ) -> None:
+        item = self._flows.get(key)
+        if item is not None:
+            pair = _pair(item.source_id, item.target_id)
+            pairs.add(pair)
+            counted.update(pair)
+            self._pairs[pair].remove(key)
+            if not self._pairs[pair]:
+                del self._pairs[pair]
+                pairs.discard(pair)
+            self._node_flows[item.source_id].discard(key)
+            self._node_flows[item.target_id].discard(key)
+            if action == "removed":
+                self.removeItem(item)
+                del self._flows[key]
+                return
+            del self._flows[key]
+            self.removeItem(item)
+        if action != "removed":
+            new = self._add_flow_item(key)
+            pair = _pair(new.source_id, new.target_id)
+            pairs.add(pair)
+            counted.update(pair)
+
+    # ------------------------------------------------------------------ item bookkeeping
+    def _add_node_item(self, node: Node, at: QPointF | None = None) -> NodeItem:
+        item: NodeItem = (
+            ActorItem(node.id, self.ctx)
+            if node.kind is NodeKind.ACTOR
+            else ServiceItem(node.id, self.ctx)
+        )
+        self._set_node_text(item, node)
+        point = self.document.design.layout.get(node.id)
+        if at is not None:
+            item.setPos(at)
+        elif point is not None:
+            item.setPos(point.x, point.y)
+        else:
+            item.setPos(self._free_spot())
+        self._nodes[node.id] = item
+        self.addItem(item)
+        if node.boundary:
+            self._members[node.boundary].add(node.id)
+        return item
+
+    def _set_node_text(self, item: NodeItem, node: Node) -> None:
+        subtitle = node.description or ("actor" if node.kind is NodeKind.ACTOR else "service")
+        tooltip = f"<b>{node.name}</b> ({node.kind.value})" + (
+            f"<br>{node.description}" if node.description else ""
+        )
+        item.set_text(node.name, subtitle, node.boundary, tooltip)
+
+    def _join_boundary(self, item: NodeItem, boundaries: set[str]) -> None:
+        if item.boundary:
+            self._members[item.boundary].add(item.node_id)
+            boundaries.add(item.boundary)
+
+    def _free_spot(self) -> QPointF:
+        """Where a node without a layout position goes: below everything placed."""
+        if not self._nodes:
+            return QPointF(0, 0)
+        bottom = max(item.pos().y() for item in self._nodes.values())
+        left = min(item.pos().x() for item in self._nodes.values())
+        return QPointF(left, bottom + 160)
+
+    def _add_flow_item(self, flow_id: str) -> FlowItem:
+        item = FlowItem(flow_id, self.ctx)
+        self._flows[flow_id] = item
+        self._update_flow_item(flow_id)
+        flow = self.document.flow(flow_id)
+        pair = _pair(flow.source, flow.target)
+        ids = self._pairs[pair]
+        ids.append(flow_id)
+        ids.sort()
+        self._node_flows[flow.source].add(flow_id)
+        self._node_flows[flow.target].add(flow_id)
+        self.addItem(item)
+        return item
+
+    def _update_flow_item(self, flow_id: str) -> None:
+        item = self._flows.get(flow_id)
+        if item is None:
+            return
+        flow = self.document.flow(flow_id)
+        message = self.document.get("messages", flow.message)
+        kind = getattr(message, "kind", MessageKind.COMMAND)
+        name = getattr(message, "name", flow.message)
+        item.set_flow(flow.message, flow.source, flow.target, kind, name, flow.transport)
+
+    def _pairs_of(self, node_id: str) -> set[tuple[str, str]]:
+        return {
+            _pair(self._flows[f].source_id, self._flows[f].target_id)
+            for f in self._node_flows.get(node_id, ())
+        }
+
+    def _reroute_pair(self, pair: tuple[str, str]) -> None:
+        ids = self._pairs.get(pair)
+        if not ids:
+            return
+        for flow_id, offset in zip(ids, fan_offsets(len(ids)), strict=True):
+            item = self._flows[flow_id]
+            source, target = self._nodes.get(item.source_id), self._nodes.get(item.target_id)
+            if source is None or target is None:
+                continue
+            flip = (item.source_id, item.target_id) != pair
+            item.set_route(route(source.card_rect(), target.card_rect(), offset, flip))
+
+    def _node_moved(self, node_id: str) -> None:
+        if self._building:
+            return
+        for pair in self._pairs_of(node_id):
+            self._reroute_pair(pair)
+        item = self._nodes.get(node_id)
+        if item is not None and item.boundary:
+            self._refit_boundary(item.boundary)
+
+    def _update_counts(self, node_id: str) -> None:
+        incoming, outgoing = set(), set()
+        for flow_id in self._node_flows.get(node_id, ()):
+            flow = self._flows[flow_id]
+            if flow.target_id == node_id:
+                incoming.add(flow.message_id)
+            if flow.source_id == node_id:
+                outgoing.add(flow.message_id)
+        self._nodes[node_id].set_counts(len(incoming), len(outgoing))
+
+    def _refit_boundary(self, name: str) -> None:
+        members = [self._nodes[n] for n in self._members.get(name, ()) if n in self._nodes]
+        item = self._boundaries.get(name)
+        if not members:
+            if item is not None:
+                self.removeItem(item)
+                del self._boundaries[name]
+            self._members.pop(name, None)
+            return
+        if item is None:
+            item = self._boundaries[name] = BoundaryItem(name, self.ctx)
+            self.addItem(item)
+        item.fit([m.card_rect() for m in members])
+
+    # ------------------------------------------------------------------ gestures -> commands
+    def push(self, command: Command) -> bool:
+        """Hand a gesture's command to the undo stack; False (and editFailed) if refused."""
+        try:
+            result = self._push(command)
+        except EditError as error:
+            self.editFailed.emit(str(error))
+            return False
+        return result is not False
+
+    def add_node(self, kind: NodeKind, scene_pos: QPointF) -> str | None:
+        """Add a service or actor centred on `scene_pos`; returns its id."""
+        command = interactions.add_node_command(
+            self.document, kind, scene_pos, self.ctx.grid if self.ctx.snap else None
+        )
+        return command.node.id if self.push(command) else None
+
+    def add_flow(
+        self, source: str, target: str, kind: MessageKind, name: str, transport: Transport
+    ) -> str | None:
+        command = interactions.flow_command(self.document, source, target, kind, name, transport)
+        return command.flow.id if self.push(command) else None
+
+    def rename_node(self, node_id: str, name: str) -> bool:
+        name = name.strip()
+        if not name or name == self.document.node(node_id).name:
+            return False
+        return self.push(EditNode(node_id, name=name))
+
+    def delete_selection(self) -> bool:
+        command = interactions.delete_command(*self.selected_ids())
+        return command is not None and self.push(command)
+
+    def copy_selection(self) -> dict[str, Any]:
+        return clipboard.copy_nodes(self.document, self.selected_ids()[0])
+
+    def paste(self, payload: dict[str, Any], offset: QPointF | None = None) -> list[str]:
+        delta = (40.0, 40.0) if offset is None else (offset.x(), offset.y())
+        command, new_ids = clipboard.paste_command(self.document, payload, delta)
+        if command is None or not self.push(command):
+            return []
+        self.select_ids(new_ids)
+        return new_ids
+
+    def duplicate_selection(self) -> list[str]:
+        return self.paste(self.copy_selection())
+
+    # ------------------------------------------------------------------ mouse
+    def start_interaction(self, interaction: interactions.Interaction) -> None:
+        if self._interaction is not None:
+            self._interaction.cancel()
+        self._interaction = interaction
+
+    def end_interaction(self) -> None:
+        self._interaction = None
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._interaction is not None:
+            self._interaction.mouse_press(event)
+            return
+        node = self.node_at(event.scenePos())
+        if (
+            node is not None
+            and event.button().name == "LeftButton"
+            and node.on_handle(node.mapFromScene(event.scenePos()))
+        ):
+            self.start_interaction(
+                interactions.NewFlowInteraction(self, node.node_id, event.scenePos())
+            )
+            event.accept()
+            return
+        super().mousePressEvent(event)
+        self._drag_start = {
+            item.node_id: item.pos() for item in self.selectedItems() if isinstance(item, NodeItem)
+        }
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._interaction is not None:
+            self._interaction.mouse_move(event)
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._interaction is not None:
+            self._interaction.mouse_release(event)
+            return
+        super().mouseReleaseEvent(event)
+        moved = {
+            node_id: Point(x=round(item.pos().x()), y=round(item.pos().y()))
+            for node_id, start in self._drag_start.items()
+            if (item := self._nodes.get(node_id)) is not None and item.pos() != start
+        }
+        self._drag_start = {}
+        if moved:
+            # One drag = one MoveNodes: the undo stack gets a single "Move" step.
+            self.push(MoveNodes(moved, drag_id=("canvas-drag", next(self._drag_ids))))
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        node = self.node_at(event.scenePos())
+        if node is not None:
+            self.renameRequested.emit(node.node_id)
+            event.accept()
+            return
+        hit = [i for i in self.items(event.scenePos()) if not isinstance(i, BoundaryItem)]
+        if not hit:
+            node_id = self.add_node(NodeKind.SERVICE, event.scenePos())
+            if node_id is not None:
+                self.select_ids([node_id])
+                self.renameRequested.emit(node_id)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    # ------------------------------------------------------------------ palette drops
+    def dragEnterEvent(self, event: Any) -> None:
+        if interactions.dropped_kind(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    dragMoveEvent = dragEnterEvent
+
+    def dropEvent(self, event: Any) -> None:
+        kind = interactions.dropped_kind(event.mimeData())
+        if kind is None:
+            event.ignore()
+            return
+        node_id = self.add_node(kind, event.scenePos())
+        if node_id is not None:
+            self.select_ids([node_id])
+        event.acceptProposedAction()
+
+    def detach(self) -> None:
+        """Stop following the document (before the scene is thrown away)."""
+        self._unsubscribe()
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def items_rect(items: Iterable[QGraphicsItem]) -> QRectF:
+    rect = QRectF()
+    for item in items:
+        rect = rect.united(item.sceneBoundingRect())
+    return rect
+
+
+__all__ = ["CanvasContext", "DesignScene", "items_rect"]
