@@ -1,0 +1,83 @@
+"""`msgflow gui [FILE] [--smoke]`: start the application and show the main window.
+
+`--smoke` opens the window offscreen, renders it once and exits 0: CI proves the whole
+window (canvas, panels, icons, theme) builds on a machine without a display.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from designer.qt.icons import icon
+from designer.qt.theme import apply_theme
+
+
+def _application(smoke: bool) -> QApplication:
+    if smoke:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("Msgflow Designer")
+    app.setOrganizationName("msgflow")
+    app.setWindowIcon(icon("app"))
+    apply_theme(app)
+    return app
+
+
+def offer_recovery(window: object) -> bool:
+    """Offer back the unsaved work of a window that crashed; True when restored."""
+    from designer.qt.main_window import MainWindow
+    from designer.qt.recovery import orphaned_recoveries
+
+    assert isinstance(window, MainWindow)
+    found = orphaned_recoveries()
+    if not found:
+        return False
+    latest = found[0]
+    where = latest.source.name if latest.source else "an unsaved design"
+    answer = QMessageBox.question(
+        window,
+        "Recover unsaved work",
+        f"Msgflow Designer did not close cleanly. Restore your unsaved changes to "
+        f"{where} (autosaved {latest.saved_at.replace('T', ' ')})?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes,
+    )
+    for recovered in found:  # offered once: the restored design gets a new recovery file
+        recovered.file.unlink(missing_ok=True)
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    window.files.restore(latest.design, latest.source)
+    return True
+
+
+def create_window(file: str | None = None, *, recover: bool = True):
+    from designer.qt.main_window import MainWindow
+
+    window = MainWindow()
+    if file:
+        window.open_path(Path(file))
+    if recover:
+        offer_recovery(window)
+    return window
+
+
+def run_app(file: str | None, smoke: bool = False) -> int:
+    app = _application(smoke)
+    window = create_window(file, recover=not smoke)
+    window.show()
+    if smoke:
+        window.canvas.fit_all()
+        app.processEvents()
+        image = window.grab()
+        window.files.undo.stack.setClean()  # nothing to ask about when quitting
+        window.close()
+        return 0 if not image.isNull() else 1
+    QTimer.singleShot(0, window.canvas.fit_all)
+    return app.exec()

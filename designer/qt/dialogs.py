@@ -1,0 +1,97 @@
+"""The window's smaller dialogs (export image, legend, shortcuts) and dialog launchers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox, QVBoxLayout
+
+if TYPE_CHECKING:
+    from designer.qt.main_window import MainWindow
+
+_IMAGE_FILTERS = {"PNG image (*.png)": "png", "SVG drawing (*.svg)": "svg"}
+
+
+def find(window: MainWindow) -> None:
+    from designer.qt.find_dialog import FindDialog
+
+    dialog = FindDialog(window)
+    window.find_dialog = dialog
+    dialog.open()
+    dialog.query.setFocus()
+
+
+def generate(window: MainWindow) -> None:
+    from designer.qt.generate_dialog import GenerateDialog
+
+    dialog = GenerateDialog(window.document.design, window.files.path, window.settings, window)
+    window.generate_dialog = dialog
+    dialog.open()
+
+
+def export_image(window: MainWindow, path: str | None = None, scale: float = 2.0) -> bool:
+    """Save the diagram as PNG or SVG with the same items the canvas draws."""
+    try:
+        from designer.qt.render import render_design
+    except ImportError:
+        QMessageBox.information(window, "Export image", "Image export is not available yet.")
+        return False
+    if path is None:
+        stem = window.files.path.name.split(".")[0] if window.files.path else "design"
+        start = str((window.files.path.parent if window.files.path else Path.cwd()) / f"{stem}.png")
+        path, chosen = QFileDialog.getSaveFileName(
+            window, "Export image", start, ";;".join(_IMAGE_FILTERS)
+        )
+        if not path:
+            return False
+        if Path(path).suffix.lower() not in (".png", ".svg"):
+            path += "." + _IMAGE_FILTERS.get(chosen, "png")
+    fmt = "svg" if path.lower().endswith(".svg") else "png"
+    try:
+        render_design(window.document.design, path, fmt, scale)
+    except (OSError, ValueError) as error:
+        QMessageBox.critical(window, "Export image", f"Could not export {path}:\n{error}")
+        return False
+    window.statusBar().showMessage(f"Exported {path}", 4000)
+    return True
+
+
+def legend(window: MainWindow) -> None:
+    try:
+        from designer.qt.canvas.legend import LegendWidget
+    except ImportError:
+        widget = QLabel(
+            "<b>Command</b>: solid blue line, filled arrowhead<br>"
+            "<b>Query</b>: dashed green line, open arrowhead, return marker<br>"
+            "<b>Event</b>: dotted orange line, lightning head<br>"
+            "Badges on arrows: HTTP / queue / topic"
+        )
+    else:
+        widget = LegendWidget()
+    dialog = QDialog(window)
+    dialog.setWindowTitle("Arrow legend")
+    QVBoxLayout(dialog).addWidget(widget)
+    window.legend_dialog = dialog
+    dialog.show()
+
+
+def shortcuts(window: MainWindow) -> None:
+    rows = []
+    for action in window.actions_by_name.values():
+        keys = ", ".join(
+            k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
+        )
+        if keys:
+            rows.append(f"<tr><td>{action.text().replace('&', '')}</td><td><b>{keys}</b></td></tr>")
+    extra = [
+        ("Pan", "middle-drag, or Space + drag"),
+        ("Zoom", "Ctrl + wheel"),
+        ("New flow", "drag from a card's edge to another card, then C / Q / E"),
+        ("Add a service", "double-click empty canvas"),
+    ]
+    rows += [f"<tr><td>{a}</td><td><b>{b}</b></td></tr>" for a, b in extra]
+    QMessageBox.information(
+        window, "Keyboard shortcuts", "<table cellspacing=4>" + "".join(rows) + "</table>"
+    )

@@ -1,0 +1,231 @@
+"""The main window: canvas in the middle, panels docked around it, files and undo.
+
+It only wires parts together; each part lives in its own module: actions.py (menus,
+toolbar, shortcuts), files.py, recovery.py, canvas_host.py (the canvas), panels/, the
+dialogs. The document is the single source of truth; every edit goes through
+`UndoBridge.push` as one core command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
+
+from designer.core.commands import Macro, MoveNodes
+from designer.core.document import Document
+from designer.core.layout import auto_layout
+from designer.core.model import Design
+from designer.qt import dialogs
+from designer.qt.actions import install_actions
+from designer.qt.canvas_host import CanvasHost
+from designer.qt.files import FileController
+from designer.qt.icons import icon
+from designer.qt.live_validation import LiveValidation
+from designer.qt.panels.inspector import InspectorPanel
+from designer.qt.panels.messages import MessagesPanel
+from designer.qt.panels.palette import PalettePanel
+from designer.qt.panels.problems import ProblemsPanel
+from designer.qt.recovery import RecoveryAutosave
+from designer.qt.status import SeverityBadges, ZoomLabel
+from designer.qt.theme import apply_theme
+from designer.qt.undo import UndoBridge
+
+
+def app_settings() -> QSettings:
+    return QSettings("msgflow", "Msgflow Designer")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, design: Design | None = None, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setWindowIcon(icon("app"))
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(True)
+        self.settings = settings if settings is not None else app_settings()
+        self.document = Document(design)
+        self.undo = UndoBridge(self.document, self)
+        self.undo.editFailed.connect(self.show_error)
+        self.validation = LiveValidation(self.document, self)
+        self.canvas = CanvasHost(self.document, self.undo.push)
+        self.setCentralWidget(self.canvas.view)
+        self.files = FileController(self, self.document, self.undo, self.settings)
+        self.files.fileOpened.connect(self._file_opened)
+        self.recovery = RecoveryAutosave(self.document, self.undo, lambda: self.files.path, self)
+        self._build_panels()
+        self.actions_by_name = install_actions(self)
+        self._build_status_bar()
+        self.validation.changed.connect(self._diagnostics_changed)
+        self._diagnostics_changed()
+        self.canvas.selectionChanged.connect(self._selection_changed)
+        self.resize(1440, 900)
+        self.restoreGeometry(self.settings.value("geometry", b""))  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ building
+    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{key}")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(area, dock)
+        self.docks[key] = dock
+        return dock
+
+    def _build_panels(self) -> None:
+        self.docks: dict[str, QDockWidget] = {}
+        self.palette_panel = PalettePanel()
+        self.palette_panel.addRequested.connect(self.add_node)
+        self.messages_panel = MessagesPanel(self.document)
+        self.messages_panel.messageSelected.connect(self._message_selected)
+        self.inspector = InspectorPanel(self.document, self.undo.push)
+        self.problems_panel = ProblemsPanel(self.validation)
+        self.problems_panel.subjectsActivated.connect(self.select_and_center)
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        self._dock("palette", "Palette", self.palette_panel, left)
+        self._dock("messages", "Messages", self.messages_panel, left)
+        self._dock("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock(
+            "problems", "Problems", self.problems_panel, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.resizeDocks(
+            [self.docks["palette"], self.docks["messages"]], [110, 600], Qt.Orientation.Vertical
+        )
+        self.resizeDocks(
+            [self.docks["palette"], self.docks["inspector"]], [290, 340], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks([self.docks["problems"]], [170], Qt.Orientation.Vertical)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.zoom_label = ZoomLabel()
+        self.badges = SeverityBadges(self.validation)
+        self.badges.clicked.connect(lambda _severity: self.show_problems())
+        bar.addPermanentWidget(self.zoom_label)
+        bar.addPermanentWidget(self.badges)
+        self._zoom_timer = QTimer(self)
+        self._zoom_timer.timeout.connect(
+            lambda: self.zoom_label.set_percent(self.canvas.zoom_percent())
+        )
+        self._zoom_timer.start(250)
+
+    # ------------------------------------------------------------------ following
+    def _diagnostics_changed(self) -> None:
+        self.canvas.set_diagnostics(self.validation.diagnostics)
+
+    def _selection_changed(self) -> None:
+        self.inspector.show_selection(self.canvas.selected_ids())
+
+    def _message_selected(self, message_id: str | None) -> None:
+        self.canvas.highlight_message(message_id)
+        if message_id is not None:
+            self.inspector.show_message(message_id)
+
+    def _file_opened(self) -> None:
+        self.inspector.show_design()
+        QTimer.singleShot(0, self.canvas.fit_all)
+
+    def show_error(self, text: str) -> None:
+        self.statusBar().showMessage(f"Cannot do that: {text}", 6000)
+
+    # ------------------------------------------------------------------ actions
+    def select_and_center(self, ids: list[str]) -> None:
+        self.canvas.select_and_center(ids)
+        self.inspector.show_selection(
+            self.canvas.selected_ids() or [i for i in ids if self.document.has("messages", i)][:1]
+        )
+
+    def add_node(self, kind: str) -> None:
+        view = self.canvas.view
+        centre = view.mapToScene(view.viewport().rect().center())
+        self.canvas.add_node(kind, QPointF(centre))
+
+    def delete_selection(self) -> None:
+        self.canvas.delete_selection()
+
+    def copy(self) -> None:
+        self.canvas.copy()
+
+    def cut(self) -> None:
+        self.canvas.copy()
+        self.canvas.delete_selection()
+
+    def paste(self) -> None:
+        self.canvas.paste()
+
+    def duplicate(self) -> None:
+        self.canvas.duplicate()
+
+    def select_all(self) -> None:
+        self.canvas.select_ids([n.id for n in self.document.design.nodes])
+
+    def rename_selected(self) -> None:
+        nodes = [i for i in self.canvas.selected_ids() if self.document.has("nodes", i)]
+        if len(nodes) == 1 and not self.canvas.start_rename(nodes[0]):
+            self.inspector.show_selection(nodes)
+            self.inspector.pages["node"].name.setFocus()
+
+    def auto_layout(self) -> None:
+        arranged = auto_layout(self.document.design)
+        self.undo.push(Macro("Auto layout", [MoveNodes(arranged.layout)]))
+        self.canvas.fit_all()
+
+    def show_problems(self) -> None:
+        self.docks["problems"].show()
+        self.docks["problems"].raise_()
+        self.problems_panel.tree.setFocus()
+
+    def find(self) -> None:
+        dialogs.find(self)
+
+    def generate(self) -> None:
+        dialogs.generate(self)
+
+    def export_image(self) -> None:
+        dialogs.export_image(self)
+
+    def show_legend(self) -> None:
+        dialogs.legend(self)
+
+    def show_shortcuts(self) -> None:
+        dialogs.shortcuts(self)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Msgflow Designer",
+            "<b>Msgflow Designer</b><p>Draw services, actors and the commands, queries and "
+            "events between them; validate live; generate services and broker configuration.</p>",
+        )
+
+    def set_theme(self, dark: bool | None) -> None:
+        apply_theme(QApplication.instance(), dark)  # type: ignore[arg-type]
+        self.canvas.follow_palette(QApplication.palette())
+
+    # ------------------------------------------------------------------ window events
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.files.open_path(files[0])
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.recovery.close()
+        self.validation.close()
+        event.accept()
+
+    def open_path(self, path: str | Path) -> bool:
+        return self.files.open_path(path, ask=False)

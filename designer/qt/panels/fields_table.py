@@ -1,0 +1,223 @@
+"""Editable tables of the inspector: message fields (with a type picker) and suppressions.
+
+A table never changes the model itself: every add, remove, reorder or cell edit emits
+the whole new list once (`edited`), and the inspector turns it into one undoable
+command. `load` writes the model's list back with signals blocked.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.core.model import PRIMITIVE_TYPES, MessageField, Suppression
+from designer.qt.icons import icon
+from designer.qt.panels.widgets import signals_blocked
+
+
+class _RowsEditor(QWidget):
+    """A table with add / remove / up / down buttons; subclasses map rows to values."""
+
+    edited = Signal(list)
+    headers: tuple[str, ...] = ()
+
+    def __init__(self, noun: str) -> None:
+        super().__init__()
+        self.noun = noun
+        self.table = QTableWidget(0, len(self.headers))
+        self.table.setHorizontalHeaderLabels(list(self.headers))
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumHeight(110)
+        self.table.itemChanged.connect(lambda _item: self._emit())
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.setSpacing(2)
+        for name, tip, slot in (
+            ("add", f"Add a {noun}", self.add_row),
+            ("remove", f"Remove the selected {noun}", self.remove_row),
+            ("up", f"Move the selected {noun} up", lambda: self.move_row(-1)),
+            ("down", f"Move the selected {noun} down", lambda: self.move_row(1)),
+        ):
+            button = QToolButton()
+            button.setIcon(icon(name))
+            button.setToolTip(tip)
+            button.setAutoRaise(True)
+            button.setObjectName(f"{noun}-{name}")
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+
+    # ----------------------------------------------------------------- for subclasses
+    def _write_row(self, row: int, value: object) -> None:
+        raise NotImplementedError
+
+    def _read_row(self, row: int) -> object | None:
+        raise NotImplementedError
+
+    def _new_value(self) -> object:
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------- behaviour
+    def load(self, values: list) -> None:
+        with signals_blocked(self.table):
+            self.table.setRowCount(0)
+            for value in values:
+                self.table.insertRow(self.table.rowCount())
+                self._write_row(self.table.rowCount() - 1, value)
+        self._values = list(values)
+
+    def values(self) -> list:
+        found = [self._read_row(row) for row in range(self.table.rowCount())]
+        return [value for value in found if value is not None]
+
+    def _emit(self) -> None:
+        values = self.values()
+        if values != getattr(self, "_values", None):
+            self._values = values
+            self.edited.emit(values)
+
+    def add_row(self) -> None:
+        values = self.values()
+        values.append(self._new_value())
+        self.load(values)
+        self._values = None  # force the emit
+        self._emit()
+        self.table.setCurrentCell(len(values) - 1, 0)
+
+    def remove_row(self) -> None:
+        row = self.table.currentRow()
+        if row < 0:
+            return
+        values = self.values()
+        del values[row]
+        self.load(values)
+        self._values = None
+        self._emit()
+
+    def move_row(self, step: int) -> None:
+        row = self.table.currentRow()
+        values = self.values()
+        target = row + step
+        if row < 0 or not 0 <= target < len(values):
+            return
+        values[row], values[target] = values[target], values[row]
+        self.load(values)
+        self._values = None
+        self._emit()
+        self.table.setCurrentCell(target, 0)
+
+
+def _text(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    return item.text().strip() if item is not None else ""
+
+
+class FieldsEditor(_RowsEditor):
+    """Message or response fields: name, type (with a picker), required, description."""
+
+    headers = ("Name", "Type", "Req.", "Description")
+
+    def __init__(self, noun: str = "field") -> None:
+        super().__init__(noun)
+        self.record_names: list[str] = []
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setHorizontalHeaderItem(2, QTableWidgetItem("Req."))
+        self.table.horizontalHeaderItem(2).setToolTip("Required")
+
+    def type_choices(self) -> list[str]:
+        names = [*PRIMITIVE_TYPES, *self.record_names]
+        return [*names, *(f"list[{n}]" for n in names), "map[string,string]"]
+
+    def _write_row(self, row: int, value: object) -> None:
+        assert isinstance(value, MessageField)
+        self.table.setItem(row, 0, QTableWidgetItem(value.name))
+        picker = QComboBox()
+        picker.setEditable(True)
+        picker.addItems(self.type_choices())
+        picker.setCurrentText(value.type)
+        picker.setToolTip("Field type: a primitive, list[T], map[string,T] or a record")
+        picker.setFrame(False)
+        picker.activated.connect(lambda _index: self._emit())
+        picker.lineEdit().editingFinished.connect(self._emit)
+        self.table.setCellWidget(row, 1, picker)
+        required = QTableWidgetItem()
+        required.setFlags(
+            Qt.ItemFlag.ItemIsUserCheckable
+            | Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+        )
+        required.setCheckState(Qt.CheckState.Checked if value.required else Qt.CheckState.Unchecked)
+        self.table.setItem(row, 2, required)
+        self.table.setItem(row, 3, QTableWidgetItem(value.description or ""))
+
+    def _read_row(self, row: int) -> MessageField | None:
+        name = _text(self.table, row, 0)
+        picker = self.table.cellWidget(row, 1)
+        type_text = picker.currentText().strip() if isinstance(picker, QComboBox) else ""
+        required_item = self.table.item(row, 2)
+        if not name or not type_text:
+            return None
+        return MessageField(
+            name=name,
+            type=type_text,
+            required=required_item is None or required_item.checkState() == Qt.CheckState.Checked,
+            description=_text(self.table, row, 3) or None,
+        )
+
+    def _new_value(self) -> MessageField:
+        taken = {f.name for f in self.values()}
+        name, n = "field", 1
+        while name in taken:
+            n += 1
+            name = f"field{n}"
+        return MessageField(name=name, type="string")
+
+    def set_type_picker_text(self, row: int, text: str) -> None:
+        """Choose a type in row `row` as a user would (used by tests and shortcuts)."""
+        picker = self.table.cellWidget(row, 1)
+        assert isinstance(picker, QComboBox)
+        picker.setCurrentText(text)
+        self._emit()
+
+
+class SuppressionsEditor(_RowsEditor):
+    """Rules silenced on one item, each with the reason written down."""
+
+    headers = ("Rule", "Reason")
+
+    def __init__(self) -> None:
+        super().__init__("suppression")
+
+    def _write_row(self, row: int, value: object) -> None:
+        assert isinstance(value, Suppression)
+        self.table.setItem(row, 0, QTableWidgetItem(value.rule))
+        self.table.setItem(row, 1, QTableWidgetItem(value.reason))
+
+    def _read_row(self, row: int) -> Suppression | None:
+        rule = _text(self.table, row, 0)
+        if not rule:
+            return None
+        return Suppression(rule=rule, reason=_text(self.table, row, 1) or "accepted")
+
+    def _new_value(self) -> Suppression:
+        return Suppression(rule="rule-id", reason="why this is fine here")

@@ -1,0 +1,279 @@
+"""Inspector pages for the design, a node and a flow (messages: message_page.py).
+
+Each page shows one item by id and turns every finished edit into one core command
+through `push`; `refresh` writes the model's values back with signals blocked, so
+loading a value never fires an edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.core.commands import Command, EditDesign, EditFlow, EditNode
+from designer.core.document import Document
+from designer.core.model import NodeKind, Transport
+from designer.qt.panels.fields_table import SuppressionsEditor
+from designer.qt.panels.widgets import (
+    CommitPlainTextEdit,
+    optional_text,
+    set_combo_data,
+    signals_blocked,
+)
+
+Push = Callable[[Command], bool]
+
+
+class InspectorPage(QWidget):
+    """One kind of item; `key` is the id shown (None for the design page)."""
+
+    title = ""
+
+    def __init__(self, document: Document, push: Push) -> None:
+        super().__init__()
+        self.document, self._push = document, push
+        self.key: str | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 4, 8, 8)
+        self.form = QFormLayout()
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        outer.addLayout(self.form)
+        outer.addStretch(1)  # keep the rows together at the top
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+    def show_item(self, key: str | None) -> None:
+        self.key = key
+        self.refresh()
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def push(self, command: Command) -> None:
+        if not self._push(command):
+            self.refresh()  # the edit was refused: show the model's value again
+
+    def line(self, label: str, tip: str, on_done: Callable[[], None]) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setToolTip(tip)
+        edit.editingFinished.connect(on_done)
+        self.form.addRow(label, edit)
+        return edit
+
+    def combo(self, label: str, tip: str, on_change: Callable[[], None]) -> QComboBox:
+        box = QComboBox()
+        box.setToolTip(tip)
+        box.activated.connect(lambda _index: on_change())
+        self.form.addRow(label, box)
+        return box
+
+    def text_box(self, label: str, tip: str, on_done: Callable[[], None]) -> CommitPlainTextEdit:
+        box = CommitPlainTextEdit()
+        box.setToolTip(tip)
+        box.setFixedHeight(64)
+        box.editingFinished.connect(on_done)
+        self.form.addRow(label, box)
+        return box
+
+
+class DesignPage(InspectorPage):
+    title = "Design"
+
+    def __init__(self, document: Document, push: Push) -> None:
+        super().__init__(document, push)
+        self.name = self.line("Name", "The design's name", self._commit)
+        self.description = self.text_box("Description", "What this system is", self._commit)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.form.addRow(self.summary)
+
+    def refresh(self) -> None:
+        design = self.document.design
+        with signals_blocked(self.name):
+            self.name.setText(design.name)
+        self.description.set_text(design.description or "")
+        self.summary.setText(
+            f"{len(design.nodes)} nodes, {len(design.messages)} messages, "
+            f"{len(design.flows)} flows.\nSelect a card, an arrow or a message to edit it."
+        )
+
+    def _commit(self) -> None:
+        design = self.document.design
+        name = self.name.text().strip()
+        description = optional_text(self.description.toPlainText())
+        if name and (name, description) != (design.name, design.description):
+            self.push(EditDesign(name, description))
+
+
+class NodePage(InspectorPage):
+    title = "Node"
+
+    def __init__(self, document: Document, push: Push) -> None:
+        super().__init__(document, push)
+        self.ident = QLabel()
+        self.ident.setToolTip("The node's id: flows and generated code refer to it")
+        self.form.addRow("Id", self.ident)
+        self.name = self.line("Name", "Name shown on the card (F2 on the canvas)", self._name)
+        self.kind = self.combo("Kind", "Service (inside) or actor (outside)", self._kind)
+        self.kind.addItem("Service", NodeKind.SERVICE.value)
+        self.kind.addItem("Actor", NodeKind.ACTOR.value)
+        self.boundary = QComboBox()
+        self.boundary.setEditable(True)
+        self.boundary.setToolTip("Bounded context: cards with the same boundary are grouped")
+        self.boundary.lineEdit().setPlaceholderText("none")
+        self.boundary.lineEdit().editingFinished.connect(self._boundary)
+        self.boundary.activated.connect(lambda _i: self._boundary())
+        self.form.addRow("Boundary", self.boundary)
+        self.description = self.text_box("Description", "What this node does", self._description)
+        self.suppressions = SuppressionsEditor()
+        self.suppressions.edited.connect(self._suppressions)
+        self.form.addRow("Suppressed rules", self.suppressions)
+
+    def _node(self) -> Any:
+        return self.document.get("nodes", self.key or "")
+
+    def refresh(self) -> None:
+        node = self._node()
+        if node is None:
+            return
+        self.ident.setText(node.id)
+        with signals_blocked(self.name, self.boundary):
+            self.name.setText(node.name)
+            self.boundary.clear()
+            self.boundary.addItems(
+                sorted({n.boundary for n in self.document.design.nodes if n.boundary})
+            )
+            self.boundary.setCurrentText(node.boundary or "")
+        set_combo_data(self.kind, node.kind.value)
+        self.description.set_text(node.description or "")
+        self.suppressions.load(node.suppress)
+
+    def _edit(self, **changes: Any) -> None:
+        node = self._node()
+        if node is not None and any(getattr(node, k) != v for k, v in changes.items()):
+            self.push(EditNode(node.id, **changes))
+
+    def _name(self) -> None:
+        if self.name.text().strip():
+            self._edit(name=self.name.text().strip())
+        else:
+            self.refresh()
+
+    def _kind(self) -> None:
+        self._edit(kind=NodeKind(self.kind.currentData()))
+
+    def _boundary(self) -> None:
+        self._edit(boundary=optional_text(self.boundary.currentText()))
+
+    def _description(self) -> None:
+        self._edit(description=optional_text(self.description.toPlainText()))
+
+    def _suppressions(self, values: list) -> None:
+        self._edit(suppress=values)
+
+
+class FlowPage(InspectorPage):
+    title = "Flow"
+
+    def __init__(self, document: Document, push: Push) -> None:
+        super().__init__(document, push)
+        self.message = self.combo("Message", "The message this flow carries", self._message)
+        self.source = self.combo(
+            "From", "The sender", lambda: self._edit(source=self.source.currentData())
+        )
+        self.target = self.combo(
+            "To", "The receiver", lambda: self._edit(target=self.target.currentData())
+        )
+        self.transport = self.combo(
+            "Transport",
+            "http: synchronous call · queue: one consumer · topic: publish to many",
+            lambda: self._edit(transport=Transport(self.transport.currentData())),
+        )
+        for transport in Transport:
+            self.transport.addItem(transport.value, transport.value)
+        self.reply = self.line(
+            "Reply channel",
+            "Where the answer of an asynchronous query goes (a queue or callback path)",
+            lambda: self._edit(reply=optional_text(self.reply.text())),
+        )
+        self.timeout = QSpinBox()
+        self.timeout.setRange(0, 3_600_000)
+        self.timeout.setSingleStep(100)
+        self.timeout.setSuffix(" ms")
+        self.timeout.setSpecialValueText("none")
+        self.timeout.setToolTip("How long the sender waits (0 = not set)")
+        self.timeout.editingFinished.connect(
+            lambda: self._edit(timeout_ms=self.timeout.value() or None)
+        )
+        self.form.addRow("Timeout", self.timeout)
+        self.caused_by = self.combo(
+            "Caused by",
+            "The message the sender was handling when it sent this one",
+            lambda: self._edit(caused_by=self.caused_by.currentData()),
+        )
+        self.idempotent = QCheckBox("Receiver handles duplicates (idempotent)")
+        self.idempotent.setToolTip("At-least-once delivery repeats messages: safe to repeat?")
+        self.idempotent.toggled.connect(lambda on: self._edit(idempotent=on))
+        self.form.addRow("", self.idempotent)
+        self.dead_letter = QCheckBox("Dead-letter failed messages")
+        self.dead_letter.toggled.connect(lambda on: self._edit(dead_letter=on))
+        self.form.addRow("", self.dead_letter)
+        self.description = self.text_box(
+            "Description",
+            "Why this flow exists",
+            lambda: self._edit(description=optional_text(self.description.toPlainText())),
+        )
+        self.suppressions = SuppressionsEditor()
+        self.suppressions.edited.connect(lambda values: self._edit(suppress=values))
+        self.form.addRow("Suppressed rules", self.suppressions)
+
+    def _flow(self) -> Any:
+        return self.document.get("flows", self.key or "")
+
+    def refresh(self) -> None:
+        flow = self._flow()
+        if flow is None:
+            return
+        design = self.document.design
+        combos = (self.message, self.source, self.target, self.caused_by)
+        with signals_blocked(*combos, self.reply, self.timeout, self.idempotent, self.dead_letter):
+            for box in combos:
+                box.clear()
+            for message in sorted(design.messages, key=lambda m: m.name.lower()):
+                label = f"{message.name}  ({message.kind.value})"
+                self.message.addItem(label, message.id)
+                self.caused_by.addItem(label, message.id)
+            self.caused_by.insertItem(0, "(nothing)", None)
+            for node in sorted(design.nodes, key=lambda n: n.name.lower()):
+                self.source.addItem(node.name, node.id)
+                self.target.addItem(node.name, node.id)
+            self.reply.setText(flow.reply or "")
+            self.timeout.setValue(flow.timeout_ms or 0)
+            self.idempotent.setChecked(flow.idempotent)
+            self.dead_letter.setChecked(flow.dead_letter)
+        set_combo_data(self.message, flow.message)
+        set_combo_data(self.source, flow.source)
+        set_combo_data(self.target, flow.target)
+        set_combo_data(self.transport, flow.transport.value)
+        set_combo_data(self.caused_by, flow.caused_by)
+        self.description.set_text(flow.description or "")
+        self.suppressions.load(flow.suppress)
+
+    def _message(self) -> None:
+        self._edit(message=self.message.currentData())
+
+    def _edit(self, **changes: Any) -> None:
+        flow = self._flow()
+        if flow is not None and any(getattr(flow, k) != v for k, v in changes.items()):
+            self.push(EditFlow(flow.id, **changes))

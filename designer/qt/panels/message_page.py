@@ -1,0 +1,124 @@
+"""Inspector page of a message: name, kind, owner, flags, fields and query response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QCheckBox, QLabel, QSpinBox
+
+from designer.core.commands import EditMessage
+from designer.core.document import Document
+from designer.core.model import MessageKind
+from designer.qt.panels.fields_table import FieldsEditor, SuppressionsEditor
+from designer.qt.panels.inspector_pages import InspectorPage, Push
+from designer.qt.panels.widgets import optional_text, set_combo_data, signals_blocked
+
+
+class MessagePage(InspectorPage):
+    title = "Message"
+
+    def __init__(self, document: Document, push: Push) -> None:
+        super().__init__(document, push)
+        self.name = self.line("Name", "PascalCase: SubmitOrder, GetOrder, OrderPlaced", self._name)
+        self.kind = self.combo(
+            "Kind",
+            "Command: do this (one receiver) · Query: tell me · Event: this happened",
+            lambda: self._edit(kind=MessageKind(self.kind.currentData())),
+        )
+        for kind in MessageKind:
+            self.kind.addItem(kind.value.capitalize(), kind.value)
+        self.owner = self.combo(
+            "Owner",
+            "The service that owns the message's contract (derived from flows when unset)",
+            lambda: self._edit(owner=self.owner.currentData()),
+        )
+        self.version = QSpinBox()
+        self.version.setRange(1, 999)
+        self.version.setToolTip("Contract version: bump it on a breaking change")
+        self.version.editingFinished.connect(lambda: self._edit(version=self.version.value()))
+        self.form.addRow("Version", self.version)
+        self.long_running = QCheckBox("Long running (do not wait for it over HTTP)")
+        self.long_running.toggled.connect(lambda on: self._edit(long_running=on))
+        self.form.addRow("", self.long_running)
+        self.scatter_gather = QCheckBox("Scatter-gather (several responders on purpose)")
+        self.scatter_gather.toggled.connect(lambda on: self._edit(scatter_gather=on))
+        self.form.addRow("", self.scatter_gather)
+        self.description = self.text_box(
+            "Description",
+            "What the message means",
+            lambda: self._edit(description=optional_text(self.description.toPlainText())),
+        )
+        self.fields = FieldsEditor("field")
+        self.fields.setObjectName("message-fields")
+        self.fields.edited.connect(lambda values: self._edit(fields=values))
+        self.form.addRow("Fields", self.fields)
+        self.response = FieldsEditor("response field")
+        self.response.setObjectName("response-fields")
+        self.response.edited.connect(lambda values: self._edit(response=values))
+        self.response_label = QLabel("Response")
+        self.form.addRow(self.response_label, self.response)
+        self.usage = QLabel()
+        self.usage.setWordWrap(True)
+        self.form.addRow("Used by", self.usage)
+        self.suppressions = SuppressionsEditor()
+        self.suppressions.edited.connect(lambda values: self._edit(suppress=values))
+        self.form.addRow("Suppressed rules", self.suppressions)
+
+    def _message(self) -> Any:
+        return self.document.get("messages", self.key or "")
+
+    def refresh(self) -> None:
+        message = self._message()
+        if message is None:
+            return
+        design = self.document.design
+        records = [s.name for s in design.schemas]
+        self.fields.record_names = self.response.record_names = records
+        with signals_blocked(
+            self.name, self.owner, self.version, self.long_running, self.scatter_gather
+        ):
+            self.name.setText(message.name)
+            self.owner.clear()
+            self.owner.addItem("(derived from flows)", None)
+            for node in sorted(design.nodes, key=lambda n: n.name.lower()):
+                self.owner.addItem(node.name, node.id)
+            self.version.setValue(message.version)
+            self.long_running.setChecked(message.long_running)
+            self.scatter_gather.setChecked(message.scatter_gather)
+        set_combo_data(self.kind, message.kind.value)
+        set_combo_data(self.owner, message.owner)
+        is_query = message.kind is MessageKind.QUERY
+        self.long_running.setVisible(message.kind is MessageKind.COMMAND)
+        self.scatter_gather.setVisible(is_query)
+        self.response.setVisible(is_query)
+        self.response_label.setVisible(is_query)
+        self.description.set_text(message.description or "")
+        self.fields.load(message.fields)
+        self.response.load(message.response or [])
+        self.suppressions.load(message.suppress)
+        self.usage.setText(self._usage(message.id))
+
+    def _usage(self, message_id: str) -> str:
+        names = {n.id: n.name for n in self.document.design.nodes}
+        flows = self.document.flows_of_message(message_id)
+        if not flows:
+            return "no flow carries it yet"
+        return "\n".join(
+            f"{names.get(f.source, f.source)} → {names.get(f.target, f.target)} ({f.transport.value})"
+            for f in flows
+        )
+
+    def _name(self) -> None:
+        if self.name.text().strip():
+            self._edit(name=self.name.text().strip())
+        else:
+            self.refresh()
+
+    def _edit(self, **changes: Any) -> None:
+        message = self._message()
+        if message is None:
+            return
+        if "response" in changes and not changes["response"] and message.response is None:
+            return
+        if any(getattr(message, k) != v for k, v in changes.items()):
+            self.push(EditMessage(message.id, **changes))

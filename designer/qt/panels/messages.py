@@ -1,0 +1,125 @@
+"""The messages dock: every message by kind, with who sends it and who receives it.
+
+Selecting a message asks the canvas to highlight its flows (and shows it in the
+inspector); selecting nothing clears the highlight.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.core.document import Change, Document
+from designer.core.model import MessageKind
+from designer.qt.icons import icon
+
+_GROUPS = (
+    (MessageKind.COMMAND, "Commands"),
+    (MessageKind.QUERY, "Queries"),
+    (MessageKind.EVENT, "Events"),
+)
+_ID = Qt.ItemDataRole.UserRole
+_WATCHED = {"messages", "flows", "nodes", "design"}
+
+
+class MessagesPanel(QWidget):
+    messageSelected = Signal(object)  # a message id, or None
+
+    def __init__(self, document: Document) -> None:
+        super().__init__()
+        self.document = document
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter messages…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setToolTip("Show only messages whose name contains this text")
+        self.filter.textChanged.connect(lambda _text: self.rebuild())
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["Message", "Producers", "Consumers"])
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.itemSelectionChanged.connect(self._selection_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.tree)
+        self._unsubscribe = document.subscribe(self._on_changes)
+        self.rebuild()
+
+    def _on_changes(self, changes: tuple[Change, ...]) -> None:
+        if any(c.collection in _WATCHED for c in changes):
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        design = self.document.design
+        selected = self.selected_message()
+        names = {n.id: n.name for n in design.nodes}
+        producers: dict[str, set[str]] = {}
+        consumers: dict[str, set[str]] = {}
+        for flow in design.flows:
+            producers.setdefault(flow.message, set()).add(names.get(flow.source, flow.source))
+            consumers.setdefault(flow.message, set()).add(names.get(flow.target, flow.target))
+        wanted = self.filter.text().strip().lower()
+        self.tree.blockSignals(True)
+        try:
+            self.tree.clear()
+            for kind, title in _GROUPS:
+                messages = sorted(
+                    (m for m in design.messages if m.kind is kind and wanted in m.name.lower()),
+                    key=lambda m: m.name.lower(),
+                )
+                group = QTreeWidgetItem(self.tree, [f"{title} ({len(messages)})"])
+                group.setIcon(0, icon(kind.value))
+                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                font = group.font(0)
+                font.setBold(True)
+                group.setFont(0, font)
+                for message in messages:
+                    row = QTreeWidgetItem(
+                        group,
+                        [
+                            message.name,
+                            ", ".join(sorted(producers.get(message.id, ()))) or "—",
+                            ", ".join(sorted(consumers.get(message.id, ()))) or "—",
+                        ],
+                    )
+                    row.setData(0, _ID, message.id)
+                    row.setIcon(0, icon(kind.value))
+                    row.setToolTip(0, message.description or message.name)
+                    if message.id == selected:
+                        row.setSelected(True)
+                group.setExpanded(True)
+        finally:
+            self.tree.blockSignals(False)
+        if selected is not None and self.selected_message() is None:
+            self.messageSelected.emit(None)  # the highlighted message is gone
+
+    def selected_message(self) -> str | None:
+        items = self.tree.selectedItems()
+        return items[0].data(0, _ID) if items else None
+
+    def select_message(self, message_id: str | None) -> None:
+        """Select a message row as a user would (emits `messageSelected`)."""
+        self.tree.clearSelection()
+        for index in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(index)
+            for child in range(group.childCount()):
+                if group.child(child).data(0, _ID) == message_id:
+                    self.tree.setCurrentItem(group.child(child))
+                    return
+
+    def _selection_changed(self) -> None:
+        self.messageSelected.emit(self.selected_message())
