@@ -1,0 +1,183 @@
+"""C. Transport: events go async to topics, commands to their owner's queue, async queries need a reply."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..model import Flow, MessageKind, Severity, Transport
+from .engine import Context, Report, rule
+from .subjects import at_flow, describe_flow, flow_subjects, names
+
+FAMILY = "transport"
+
+
+def _flow_of_kind(ctx: Context, flow_id: str, kind: MessageKind) -> Flow | None:
+    flow = ctx.facts.flows[flow_id]
+    return flow if ctx.facts.kind_of(flow.message) is kind else None
+
+
+@rule(
+    "event-must-be-async",
+    Severity.ERROR,
+    family=FAMILY,
+    kinds=[MessageKind.EVENT],
+    transports=[Transport.HTTP],
+    scope="flow",
+    summary="Events are published asynchronously; the publisher awaits nobody.",
+    doc="An event over http makes the publisher wait for each subscriber and fail with "
+    "them, which is a command in disguise. Source: EIP Event Message, MS, .NET guide.",
+)
+def event_must_be_async(ctx: Context, flow_id: str) -> Iterator[Report]:
+    flow = _flow_of_kind(ctx, flow_id, MessageKind.EVENT)
+    if flow is not None and flow.transport is Transport.HTTP:
+        yield Report(
+            message=f"Event {describe_flow(ctx.facts, flow)} goes over http",
+            hint=f"Publish {ctx.facts.message_name(flow.message)} to a topic (transport: topic)",
+            subjects=flow_subjects(ctx.facts, flow),
+            at=at_flow(flow_id, ".transport"),
+        )
+
+
+@rule(
+    "event-point-to-point",
+    Severity.WARNING,
+    family=FAMILY,
+    kinds=[MessageKind.EVENT],
+    transports=[Transport.QUEUE],
+    scope="flow",
+    summary="Publish events to a topic so a new subscriber never changes the publisher.",
+    doc="An event on a queue reaches one consumer; adding a subscriber then means changing "
+    "the publisher. NServiceBus throws on it. Source: NSB, EIP Publish-Subscribe Channel.",
+)
+def event_point_to_point(ctx: Context, flow_id: str) -> Iterator[Report]:
+    flow = _flow_of_kind(ctx, flow_id, MessageKind.EVENT)
+    if flow is not None and flow.transport is Transport.QUEUE:
+        yield Report(
+            message=f"Event {describe_flow(ctx.facts, flow)} goes over a point-to-point queue",
+            hint=f"Publish {ctx.facts.message_name(flow.message)} to a topic (transport: topic)",
+            subjects=flow_subjects(ctx.facts, flow),
+            at=at_flow(flow_id, ".transport"),
+        )
+
+
+@rule(
+    "command-on-topic",
+    Severity.WARNING,
+    family=FAMILY,
+    kinds=[MessageKind.COMMAND],
+    scope="message",
+    summary="Commands go to their owner's queue, not a broadcast topic (error with ≥2 subscribers).",
+    doc="A command has one owner; broadcasting it lets several services act on one order. "
+    'NServiceBus refuses it ("Pub/Sub is not supported for Commands"), MassTransit allows '
+    "it with one consumer: a warning, an error once the topic has two subscribers.",
+)
+def command_on_topic(ctx: Context, message_id: str) -> Iterator[Report]:
+    facts = ctx.facts
+    if facts.messages[message_id].kind is not MessageKind.COMMAND:
+        return
+    on_topic = [f for f in facts.flows_of(message_id) if f.transport is Transport.TOPIC]
+    subscribers = {f.target for f in on_topic}
+    escalated = Severity.ERROR if len(subscribers) >= 2 else None
+    for flow in on_topic:
+        extra = (
+            f" with {len(subscribers)} subscribers ({names(facts, subscribers)})"
+            if escalated
+            else ""
+        )
+        yield Report(
+            message=f"Command {describe_flow(facts, flow)} is published on a topic{extra}",
+            hint=(
+                f"Send {facts.message_name(flow.message)} over a queue to its one handler "
+                f"(transport: queue)"
+            ),
+            subjects=flow_subjects(facts, flow),
+            at=at_flow(flow.id, ".transport"),
+            severity=escalated,
+        )
+
+
+def _async_query(ctx: Context, flow_id: str) -> Flow | None:
+    flow = _flow_of_kind(ctx, flow_id, MessageKind.QUERY)
+    return flow if flow is not None and flow.is_async else None
+
+
+@rule(
+    "async-query-needs-reply",
+    Severity.ERROR,
+    family=FAMILY,
+    kinds=[MessageKind.QUERY],
+    transports=[Transport.QUEUE, Transport.TOPIC],
+    scope="flow",
+    summary="An async query needs a reply channel owned by the requester and a correlation id.",
+    doc="Over a queue or topic the answer cannot come back on the same connection: the "
+    "requester names where it listens (a reply queue, or an HTTP callback path) and "
+    "matches answers by correlation id. Source: EIP Request-Reply, Return Address, "
+    "Correlation Identifier; SEED (callback queue).",
+)
+def async_query_needs_reply(ctx: Context, flow_id: str) -> Iterator[Report]:
+    flow = _async_query(ctx, flow_id)
+    if flow is not None and not flow.reply:
+        requester = ctx.facts.node_name(flow.source)
+        yield Report(
+            message=f"Query {describe_flow(ctx.facts, flow)} goes over a {flow.transport.value} with no reply channel",
+            hint=(
+                f"Set reply to a queue owned by {requester} (e.g. '{flow.source}.replies') "
+                f"or an HTTP callback path on {requester}, or make the query http"
+            ),
+            subjects=flow_subjects(ctx.facts, flow),
+            at=at_flow(flow_id),
+        )
+
+
+@rule(
+    "async-request-timeout",
+    Severity.WARNING,
+    family=FAMILY,
+    kinds=[MessageKind.QUERY],
+    transports=[Transport.QUEUE, Transport.TOPIC],
+    scope="flow",
+    summary="Every async request has a timeout.",
+    doc="An asynchronous request may never be answered; without a timeout the requester "
+    'waits forever. Source: MT ("there is always a relevant timeout").',
+)
+def async_request_timeout(ctx: Context, flow_id: str) -> Iterator[Report]:
+    flow = _async_query(ctx, flow_id)
+    if flow is not None and flow.timeout_ms is None:
+        yield Report(
+            message=f"Async query {describe_flow(ctx.facts, flow)} has no timeout",
+            hint=f"Set timeout_ms on this flow (e.g. 2000) and decide what {ctx.facts.node_name(flow.source)} does when it expires",
+            subjects=flow_subjects(ctx.facts, flow),
+            at=at_flow(flow_id),
+        )
+
+
+@rule(
+    "consumer-safety",
+    Severity.INFO,
+    family=FAMILY,
+    kinds=[MessageKind.COMMAND, MessageKind.EVENT],
+    transports=[Transport.QUEUE, Transport.TOPIC],
+    scope="flow",
+    summary="Async consumers should be idempotent and have a dead-letter path.",
+    doc="Brokers deliver at least once, and a message that always fails must go somewhere: "
+    "mark the consumer idempotent or give it dead-lettering. Source: EIP Idempotent "
+    "Receiver, Dead Letter Channel.",
+)
+def consumer_safety(ctx: Context, flow_id: str) -> Iterator[Report]:
+    facts = ctx.facts
+    flow = facts.flows[flow_id]
+    kind = facts.kind_of(flow.message)
+    if (
+        kind in (MessageKind.COMMAND, MessageKind.EVENT)
+        and flow.is_async
+        and not (flow.idempotent or flow.dead_letter)
+    ):
+        yield Report(
+            message=(
+                f"{facts.node_name(flow.target)} consumes {kind.value if kind else ''} "
+                f"{facts.message_name(flow.message)} asynchronously, neither idempotent nor dead-lettered"
+            ),
+            hint=f"Make {facts.node_name(flow.target)}'s handler idempotent (idempotent: true) or add a dead-letter path (dead_letter: true)",
+            subjects=flow_subjects(facts, flow),
+            at=at_flow(flow_id),
+        )
