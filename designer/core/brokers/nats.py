@@ -9,6 +9,7 @@ documents to the server. Durations are nanoseconds, as in the API.
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Mapping
 from typing import Any
 
@@ -88,9 +89,10 @@ def setup_script(topology: JetStreamTopology) -> str:
         'cd "$(dirname "$0")/.."',
     ]
     for stream in topology.streams:
-        lines.append(f"nats stream add --config {stream_path(stream)}")
+        lines.append(f"nats stream add --config {shlex.quote(stream_path(stream))}")
     for consumer in topology.consumers:
-        lines.append(f"nats consumer add {consumer.stream} --config {consumer_path(consumer)}")
+        stream_arg, path = shlex.quote(consumer.stream), shlex.quote(consumer_path(consumer))
+        lines.append(f"nats consumer add {stream_arg} --config {path}")
     if topology.request_subjects:
         lines.append(
             "# Queries use core NATS request/reply (no stream): "

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..codegen.targets import TargetOptions, register
 from ..model import Design
-from . import kafka, nats, rabbitmq
+from . import compose, kafka, nats, rabbitmq
 
 
 def _settings(design: Design, options: TargetOptions) -> dict[str, Any]:
@@ -40,3 +40,11 @@ def nats_target(design: Design, options: TargetOptions) -> dict[str, str]:
 @register("kafka", help="Kafka topics and services as a kafka-gitops state.yaml")
 def kafka_target(design: Design, options: TargetOptions) -> dict[str, str]:
     return {"kafka/state.yaml": kafka.state_yaml(design, _settings(design, options))}
+
+
+@register(
+    "compose",
+    help="docker-compose.yml: the broker configured for the design and one container per service",
+)
+def compose_target(design: Design, options: TargetOptions) -> dict[str, str]:
+    return compose.files(design, options.broker, _settings(design, options))
