@@ -60,3 +60,13 @@ def asyncapi_errors(files: list[Path]) -> list[str]:
                     f"{file}: {'/'.join(map(str, d['path']))}: {d['message']} [{d['code']}]"
                 )
     return lines
+
+
+def mermaid_parse(texts: list[str]) -> list[dict[str, Any]]:
+    """The real Mermaid parser's verdict per diagram: {"ok", "type", "error"}."""
+    import json as _json
+
+    result: list[dict[str, Any]] = run_script(
+        "mermaid_check.mjs", "mermaid", [], stdin=_json.dumps(texts)
+    )
+    return result

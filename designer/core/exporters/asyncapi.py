@@ -284,6 +284,10 @@ class _SystemModel:
             info: dict[str, Any] = {"title": self.design.name, "version": "1.0.0"}
             if self.design.description:
                 info["description"] = self.design.description
+            # Who the `x-service` ids of the operations are, so an import restores names.
+            info["x-msgflow-nodes"] = [
+                _node_entry(n) for n in sorted(self.design.nodes, key=lambda n: natural_key(n.id))
+            ]
             return info
         info = {"title": service.name, "version": "1.0.0"}
         if service.description:
@@ -452,3 +456,12 @@ def _flow_extras(flows: list[Flow], action: str) -> dict[str, Any]:
             out["x-msgflow-dead-letter"] = True
     out["x-msgflow-flows"] = [f.id for f in flows]
     return out
+
+
+def _node_entry(node: Node) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": node.id, "name": node.name, "kind": node.kind.value}
+    if node.description:
+        entry["description"] = node.description
+    if node.boundary:
+        entry["boundary"] = node.boundary
+    return entry

@@ -1,0 +1,1 @@
+"""Importers: designs built from what teams already have (AsyncAPI documents)."""
