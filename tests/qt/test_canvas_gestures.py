@@ -1,0 +1,280 @@
+"""Canvas gestures driven with real mouse and keyboard events (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from designer.core.document import Document
+from designer.core.history import History
+from designer.core.io import canonical_dict, load
+from designer.core.model import MessageKind, NodeKind, Transport
+from designer.qt.canvas import NODE_KIND_MIME
+from designer.qt.canvas.node_item import H, W
+from designer.qt.canvas.scene import DesignScene
+from designer.qt.canvas.view import DesignView
+from designer.resources import examples_dir
+
+
+@pytest.fixture
+def document() -> Document:
+    return Document(load(examples_dir() / "shop.msgflow.json"))
+
+
+@pytest.fixture
+def history(document: Document) -> History:
+    return History(document)
+
+
+@pytest.fixture
+def view(qtbot, document: Document, history: History) -> DesignView:
+    scene = DesignScene(document, history.push)
+    view = DesignView(scene)
+    qtbot.addWidget(view)
+    view.resize(1400, 900)
+    view.show()
+    qtbot.waitExposed(view)
+    view.zoom_100()
+    view.centerOn(scene.content_rect().center())
+    return view
+
+
+def at(view: DesignView, scene_point: QPointF) -> QPoint:
+    return view.mapFromScene(scene_point)
+
+
+def card_point(view: DesignView, node_id: str, dx: float, dy: float) -> QPoint:
+    item = view.scene().node_item(node_id)
+    assert item is not None
+    return at(view, item.pos() + QPointF(dx, dy))
+
+
+def drag(view: DesignView, start: QPoint, end: QPoint, steps: int = 6) -> None:
+    viewport = view.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for i in range(1, steps + 1):
+        point = start + (end - start) * (i / steps)
+        QTest.mouseMove(viewport, point)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+
+
+def send_drop(view: DesignView, mime: QMimeData, pos: QPoint) -> QDropEvent:
+    viewport = view.viewport()
+    action = Qt.DropAction.CopyAction
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(pos, action, mime, buttons, mods)
+    QApplication.sendEvent(viewport, enter)
+    move = QDragMoveEvent(pos, action, mime, buttons, mods)
+    QApplication.sendEvent(viewport, move)
+    drop = QDropEvent(QPointF(pos), action, mime, buttons, mods)
+    QApplication.sendEvent(viewport, drop)
+    return drop
+
+
+def test_palette_drop_creates_a_service_where_it_was_dropped(view, document, history):
+    mime = QMimeData()
+    mime.setData(NODE_KIND_MIME, b"service")
+    target = at(view, QPointF(200, 600))
+    before = {n.id for n in document.design.nodes}
+    drop = send_drop(view, mime, target)
+    assert drop.isAccepted()
+    added = [n for n in document.design.nodes if n.id not in before]
+    assert len(added) == 1 and added[0].kind is NodeKind.SERVICE
+    point = document.design.layout[added[0].id]
+    # Centred on the drop point (within a pixel of rounding).
+    assert abs(point.x + W / 2 - 200) <= 1 and abs(point.y + H / 2 - 600) <= 1
+    assert view.scene().selected_ids()[0] == [added[0].id]
+    assert history.undo() and {n.id for n in document.design.nodes} == before
+
+
+def test_dropping_an_actor_makes_an_actor_and_other_payloads_are_refused(view, document):
+    mime = QMimeData()
+    mime.setData(NODE_KIND_MIME, b"actor")
+    send_drop(view, mime, at(view, QPointF(-300, 500)))
+    assert document.design.nodes[-1].kind is NodeKind.ACTOR
+    count = len(document.design.nodes)
+    other = QMimeData()
+    other.setText("service")
+    drop = send_drop(view, other, at(view, QPointF(-300, 700)))
+    assert not drop.isAccepted() and len(document.design.nodes) == count
+
+
+def test_dragging_between_cards_then_e_name_enter_adds_an_event_flow(
+    qtbot, view, document, history
+):
+    before = canonical_dict(document.design)
+    # From the right edge handle of Shipping to the middle of Customer Service.
+    drag(view, card_point(view, "shipping", W, H / 2), card_point(view, "customers", W / 2, H / 2))
+    popup = view.flow_popup
+    assert popup is not None and popup.isVisible()
+    QTest.keyClick(popup, Qt.Key.Key_E)
+    assert popup.name_edit.hasFocus()
+    QTest.keyClicks(popup.name_edit, "ShipmentPlanned")
+    QTest.keyClick(popup.name_edit, Qt.Key.Key_Return)
+    flow = document.design.flows[-1]
+    message = document.message(flow.message)
+    assert (flow.source, flow.target) == ("shipping", "customers")
+    assert message.name == "ShipmentPlanned" and message.kind is MessageKind.EVENT
+    assert flow.transport is Transport.TOPIC
+    item = view.scene().flow_item(flow.id)
+    assert item is not None and item.text == "ShipmentPlanned"
+    # One gesture, one undo step, restoring the file exactly.
+    assert history.undo_text == "Add flow ShipmentPlanned"
+    history.undo()
+    assert canonical_dict(document.design) == before
+    assert view.scene().flow_item(flow.id) is None
+
+
+def test_popup_completes_existing_messages_and_reuses_them(view, document):
+    drag(view, card_point(view, "loyalty", W, H / 2), card_point(view, "shipping", W / 2, H / 2))
+    popup = view.flow_popup
+    assert popup is not None
+    QTest.keyClick(popup, Qt.Key.Key_E)
+    assert "OrderCreated" in popup.completions.stringList()
+    assert "SubmitOrder" not in popup.completions.stringList()  # a command, not an event
+    count = len(document.design.messages)
+    QTest.keyClicks(popup.name_edit, "OrderCreated")
+    QTest.keyClick(popup.name_edit, Qt.Key.Key_Enter)
+    assert len(document.design.messages) == count
+    assert document.design.flows[-1].message == "order-created"
+
+
+def test_popup_prefills_rule_friendly_transports(view, document):
+    drag(view, card_point(view, "web", W, H / 2), card_point(view, "customers", W / 2, H / 2))
+    popup = view.flow_popup
+    QTest.keyClick(popup, Qt.Key.Key_Q)
+    assert popup.current_transport() is Transport.HTTP  # actor -> service query
+    QTest.keyClick(popup.name_edit, Qt.Key.Key_Escape)
+    assert view.flow_popup is None or not view.flow_popup.isVisible()
+    drag(view, card_point(view, "loyalty", W / 2, H), card_point(view, "customers", W / 2, H / 2))
+    popup = view.flow_popup
+    QTest.keyClick(popup, Qt.Key.Key_C)
+    assert popup.current_transport() is Transport.QUEUE  # internal command
+    QTest.keyClicks(popup.name_edit, "LinkCustomer")
+    QTest.keyClick(popup.name_edit, Qt.Key.Key_Return)
+    assert document.design.flows[-1].transport is Transport.QUEUE
+
+
+def test_escape_and_empty_release_create_nothing(view, document):
+    count = len(document.design.flows)
+    # Released on empty canvas: no popup, no flow.
+    drag(view, card_point(view, "orders", W, H / 2), at(view, QPointF(300, 700)))
+    assert view.flow_popup is None
+    drag(view, card_point(view, "orders", W, H / 2), card_point(view, "shipping", W / 2, H / 2))
+    QTest.keyClick(view.flow_popup, Qt.Key.Key_Escape)
+    assert len(document.design.flows) == count
+
+
+def test_delete_then_undo_restores_node_and_its_flows(view, document, history):
+    before = canonical_dict(document.design)
+    QTest.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=card_point(view, "orders", W / 2, H / 2)
+    )
+    assert view.scene().selected_ids() == (["orders"], [])
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Delete)
+    assert not document.has("nodes", "orders")
+    assert all("orders" not in (f.source, f.target) for f in document.design.flows)
+    assert view.scene().node_item("orders") is None
+    history.undo()
+    assert canonical_dict(document.design) == before
+    # The arrows are back, attached to the restored card.
+    assert {f.id for f in document.flows_of_node("orders")} == {
+        fid for fid in ("f1", "f2", "f3", "f4", "f5", "f6") if view.scene().flow_item(fid)
+    }
+
+
+def test_moving_several_selected_cards_is_one_undo_step(view, document, history):
+    scene = view.scene()
+    scene.select_ids(["loyalty", "customers"])
+    start = {n: document.design.layout[n] for n in ("loyalty", "customers", "orders")}
+    depth = len(history._done)
+    drag(
+        view,
+        card_point(view, "loyalty", W / 2, H / 2),
+        card_point(view, "loyalty", W / 2 + 100, H / 2 + 60),
+    )
+    moved = {n: document.design.layout[n] for n in ("loyalty", "customers")}
+    assert (
+        moved["loyalty"].x == start["loyalty"].x + 100
+        and moved["loyalty"].y == start["loyalty"].y + 60
+    )
+    assert moved["customers"].x == start["customers"].x + 100
+    assert document.design.layout["orders"] == start["orders"]
+    assert len(history._done) == depth + 1 and history.undo_text == "Move 2 nodes"
+    # The arrow from orders to loyalty follows the card while it moves.
+    arrow = scene.flow_item("f4")
+    assert scene.node_item("loyalty").card_rect().adjusted(-4, -4, 4, 4).contains(arrow.route.end)
+    history.undo()
+    assert {n: document.design.layout[n] for n in ("loyalty", "customers")} == {
+        n: start[n] for n in ("loyalty", "customers")
+    }
+    assert scene.node_item("loyalty").pos() == QPointF(start["loyalty"].x, start["loyalty"].y)
+
+
+def test_snap_to_grid_rounds_a_dragged_card(view, document):
+    view.set_snap(True)
+    drag(
+        view,
+        card_point(view, "shipping", W / 2, H / 2),
+        card_point(view, "shipping", W / 2 + 33, H / 2 + 47),
+    )
+    point = document.design.layout["shipping"]
+    assert point.x % 20 == 0 and point.y % 20 == 0
+
+
+def test_double_click_on_empty_canvas_adds_a_service_and_f2_renames(qtbot, view, document, history):
+    count = len(document.design.nodes)
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, QPointF(100, 650)))
+    assert len(document.design.nodes) == count + 1
+    node = document.design.nodes[-1]
+    editor = view.rename_editor
+    assert editor is not None  # a new card asks for its name right away
+    editor.selectAll()
+    QTest.keyClicks(editor, "Billing Service")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    assert document.node(node.id).name == "Billing Service"
+    assert view.scene().node_item(node.id).name == "Billing Service"
+    # F2 on a selected card renames it; Escape leaves it unchanged.
+    view.scene().select_ids(["orders"])
+    view.setFocus()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_F2)
+    assert view.rename_editor is not None and view.rename_editor.text() == "Order Service"
+    QTest.keyClick(view.rename_editor, Qt.Key.Key_Escape)
+    assert document.node("orders").name == "Order Service"
+
+
+def test_copy_paste_and_duplicate_bring_internal_flows_as_one_step(view, document, history):
+    scene = view.scene()
+    scene.select_ids(["orders", "loyalty"])
+    payload = scene.copy_selection()
+    assert {f["id"] for f in payload["flows"]} == {"f4"}  # only flows inside the selection
+    nodes, flows = len(document.design.nodes), len(document.design.flows)
+    new_ids = scene.paste(payload)
+    assert len(new_ids) == 2 and len(document.design.nodes) == nodes + 2
+    assert len(document.design.flows) == flows + 1
+    copy = document.design.flows[-1]
+    assert {copy.source, copy.target} == set(new_ids) and copy.message == "add-loyalty-points"
+    assert scene.selected_ids()[0] == sorted(new_ids)
+    assert history.undo_text.startswith("Paste")
+    history.undo()
+    assert len(document.design.nodes) == nodes and len(document.design.flows) == flows
+    scene.select_ids(["shipping"])
+    QTest.keyClick(view.viewport(), Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert document.design.nodes[-1].name == "Shipping Service copy"
+
+
+def test_zoom_fit_and_centre(view):
+    view.zoom_100()
+    assert view.zoom_percent() == 100
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert view.zoom_percent() == 125
+    QTest.keyClick(view.viewport(), Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    visible = view.visible_scene_rect()
+    rect = view.scene().content_rect()
+    assert visible.contains(rect)
+    view.zoom_100()
+    view.center_on_ids(["customers"])
+    assert view.visible_scene_rect().contains(view.scene().node_item("customers").card_rect())
