@@ -159,9 +159,6 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
     for key in ("undo", "redo"):
         w.addAction(a[key])
         a[key].setToolTip(f"{key.capitalize()} the last step")
-    # Undo/redo tooltips follow the step text ("Undo Add flow SubmitOrder").
-    a["undo"].changed.connect(lambda: a["undo"].setToolTip(a["undo"].text().replace("&", "")))
-    a["redo"].changed.connect(lambda: a["redo"].setToolTip(a["redo"].text().replace("&", "")))
     _menus(window, a)
     _toolbar(window, a)
     return a

@@ -86,17 +86,21 @@ class CanvasHost(QObject):
     selectionChanged = Signal()
     renameRequested = Signal(str)
 
-    def __init__(self, document: Document, push: Callable[[Command], bool]) -> None:
-        super().__init__()
+    def __init__(
+        self, document: Document, push: Callable[[Command], bool], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
         self.document = document
         try:
             from designer.qt.canvas.scene import DesignScene
         except ImportError:
             self.scene: Any = _PlaceholderScene(document, push)
+            self.scene.setParent(self)
             self.placeholder = True
             self.scene.selectionChanged.connect(self.selectionChanged)
         else:
-            self.scene = DesignScene(document, push)
+            # Owned by this host (so by the window): the scene must not outlive its view.
+            self.scene = DesignScene(document, push, parent=self)
             self.placeholder = False
             self.scene.selectionChangedIds.connect(
                 lambda _nodes, _flows: self.selectionChanged.emit()
@@ -210,6 +214,10 @@ class CanvasHost(QObject):
 
     def start_rename(self, node_id: str) -> bool:
         return self._call(self.view, "start_rename", node_id)
+
+    def detach(self) -> None:
+        """Stop following the document (the window is closing)."""
+        self._call(self.scene, "detach")
 
     @staticmethod
     def _call(target: object, name: str, *args: Any) -> bool:

@@ -44,13 +44,16 @@ class FileController(QObject):
         self.error_dialog: QMessageBox | None = None
         self.recent_menu = QMenu("Open &Recent", window)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        undo.stack.cleanChanged.connect(lambda _clean: self.update_title())
+        undo.stack.cleanChanged.connect(self._clean_changed)
         self.update_title()
 
     # ------------------------------------------------------------------ state
     @property
     def is_dirty(self) -> bool:
         return not self.undo.stack.isClean()
+
+    def _clean_changed(self, _clean: bool) -> None:
+        self.update_title()
 
     def update_title(self) -> None:
         self.window.setWindowTitle(f"{display_name(self.path)}[*] — {APP_TITLE}")

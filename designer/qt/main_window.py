@@ -49,7 +49,7 @@ class MainWindow(QMainWindow):
         self.undo = UndoBridge(self.document, self)
         self.undo.editFailed.connect(self.show_error)
         self.validation = LiveValidation(self.document, self)
-        self.canvas = CanvasHost(self.document, self.undo.push)
+        self.canvas = CanvasHost(self.document, self.undo.push, self)
         self.setCentralWidget(self.canvas.view)
         self.files = FileController(self, self.document, self.undo, self.settings)
         self.files.fileOpened.connect(self._file_opened)
@@ -60,6 +60,8 @@ class MainWindow(QMainWindow):
         self.validation.changed.connect(self._diagnostics_changed)
         self._diagnostics_changed()
         self.canvas.selectionChanged.connect(self._selection_changed)
+        self.undo.stack.indexChanged.connect(self._undo_index_changed)
+        self._undo_index_changed()
         self.resize(1440, 900)
         self.restoreGeometry(self.settings.value("geometry", b""))  # type: ignore[arg-type]
 
@@ -129,6 +131,12 @@ class MainWindow(QMainWindow):
     def _file_opened(self) -> None:
         self.inspector.show_design()
         QTimer.singleShot(0, self.canvas.fit_all)
+
+    def _undo_index_changed(self, _index: int = 0) -> None:
+        # Toolbar tooltips name the step, like the Edit menu ("Undo Add flow SubmitOrder").
+        for key in ("undo", "redo"):
+            action = self.actions_by_name[key]
+            action.setToolTip(action.text().replace("&", "") + f" ({action.shortcut().toString()})")
 
     def show_error(self, text: str) -> None:
         self.statusBar().showMessage(f"Cannot do that: {text}", 6000)
@@ -225,6 +233,9 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.recovery.close()
         self.validation.close()
+        self.canvas.detach()
+        # The stack announces "clean" while it is torn down; nobody is listening any more.
+        self.undo.stack.blockSignals(True)
         event.accept()
 
     def open_path(self, path: str | Path) -> bool:
