@@ -19,7 +19,7 @@ from designer.core.channels import ChannelNames, FlowChannel
 from designer.core.io import natural_key
 from designer.core.model import Design, Flow, Message, MessageKind, Node, NodeKind, Transport
 
-from .json_schema import object_schema
+from .json_schema import object_schema, record_names
 
 ASYNCAPI_VERSION = "3.0.0"
 BROKERS = ("rabbitmq", "nats", "kafka", "redis")
@@ -359,9 +359,9 @@ class _SystemModel:
         for message in self.design.messages:
             key = self.message_keys[message.id]
             if key in message_keys:
-                pending.extend(_record_names([f.type for f in message.fields]))
+                pending.extend(record_names([f.type for f in message.fields]))
             if key + "Reply" in message_keys:
-                pending.extend(_record_names([f.type for f in message.response or []]))
+                pending.extend(record_names([f.type for f in message.response or []]))
         schemas = {s.name: s for s in self.design.schemas}
         used: set[str] = set()
         while pending:
@@ -369,7 +369,7 @@ class _SystemModel:
             if name in used or name not in schemas:
                 continue
             used.add(name)
-            pending.extend(_record_names([f.type for f in schemas[name].fields]))
+            pending.extend(record_names([f.type for f in schemas[name].fields]))
         return {
             name: object_schema(
                 schemas[name].fields, _RECORDS, title=name, description=schemas[name].description
@@ -401,19 +401,6 @@ def _message_keys(messages: list[Message]) -> dict[str, str]:
         taken.update({key, key + "Reply"})
         keys[message.id] = key
     return keys
-
-
-def _record_names(types: list[str]) -> list[str]:
-    from designer.core.model import PRIMITIVE_TYPES, parse_field_type
-
-    names = []
-    for text in types:
-        constructor, inner = parse_field_type(text)
-        while inner is not None:
-            constructor, inner = parse_field_type(inner)
-        if constructor not in PRIMITIVE_TYPES:
-            names.append(constructor)
-    return names
 
 
 def _message_object(message: Message, key: str, *, reply: bool) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from designer.core.model import MessageField, parse_field_type
+from designer.core.model import PRIMITIVE_TYPES, MessageField, parse_field_type
 
 _PRIMITIVES: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
@@ -75,3 +75,15 @@ def primitive_for(schema: dict[str, Any]) -> str | None:
     if kind in ("integer", "number", "boolean"):
         return str(kind)
     return None
+
+
+def record_names(types: list[str]) -> list[str]:
+    """Record names used by field types (`list[OrderLine]` -> `OrderLine`)."""
+    names = []
+    for text in types:
+        constructor, inner = parse_field_type(text)
+        while inner is not None:
+            constructor, inner = parse_field_type(inner)
+        if constructor not in PRIMITIVE_TYPES:
+            names.append(constructor)
+    return names

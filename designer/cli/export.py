@@ -1,0 +1,107 @@
+"""`msgflow export FILE --to FORMAT -o PATH`: share a design in the forms teams use.
+
+mermaid, html, asyncapi and eventcatalog are written by designer.core (no display needed);
+png, svg and pdf are the canvas as drawn, rendered by the Qt package, imported lazily.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from designer.core import io
+
+from .common import EXIT_BAD_INPUT, EXIT_OK, error, load_or_report
+
+NAME = "export"
+HELP = "export a design as png, svg, pdf, mermaid, html, asyncapi or eventcatalog"
+
+CORE_FORMATS = ("mermaid", "html", "asyncapi", "eventcatalog")
+IMAGE_FORMATS = ("png", "svg", "pdf")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("--to", required=True, choices=IMAGE_FORMATS + CORE_FORMATS, dest="to")
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="PATH",
+        help="a file (png, svg, pdf, html, mermaid *.md) or a folder (asyncapi, eventcatalog, mermaid *.mmd)",
+    )
+    parser.add_argument(
+        "--broker",
+        default="rabbitmq",
+        choices=("rabbitmq", "nats", "kafka", "redis"),
+        help="asyncapi: the broker whose addresses and bindings to describe",
+    )
+    parser.add_argument(
+        "--scale", type=float, default=2.0, help="png: pixels per design unit (default 2)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    design = load_or_report(args.file)
+    if design is None:
+        return EXIT_BAD_INPUT
+    out = Path(args.output)
+    try:
+        if args.to in IMAGE_FORMATS:
+            return _render_image(design, out, args.to, args.scale)
+        files = _core_files(design, args.to, out, args.broker)
+    except OSError as problem:
+        error(f"cannot write {out}: {problem.strerror or problem}")
+        return EXIT_BAD_INPUT
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            io.write_atomic(path, text.encode("utf-8"), keep_backup=False)
+    except OSError as problem:
+        error(f"cannot write {out}: {problem.strerror or problem}")
+        return EXIT_BAD_INPUT
+    shown = out if len(files) != 1 else next(iter(files))
+    print(
+        f"{args.file}: exported {args.to} to {shown} ({len(files)} file{'s' if len(files) != 1 else ''})"
+    )
+    return EXIT_OK
+
+
+def _core_files(design: io.Design, to: str, out: Path, broker: str) -> dict[Path, str]:
+    if to == "mermaid":
+        from designer.core.exporters.mermaid import diagrams, export_markdown
+
+        if out.suffix.lower() in (".md", ".markdown"):
+            return {out: export_markdown(design)}
+        if out.suffix.lower() == ".mmd":
+            return {out: diagrams(design)[0].text}  # one file: the topology flowchart
+        return {out / f"{d.slug}.mmd": d.text for d in diagrams(design)}
+    if to == "html":
+        from designer.core.exporters.html import export_html
+
+        return {out: export_html(design)}
+    if to == "asyncapi":
+        from designer.core.exporters.asyncapi import export_asyncapi
+        from designer.core.exporters.asyncapi_target import dump_yaml
+
+        return {out / name: dump_yaml(doc) for name, doc in export_asyncapi(design, broker).items()}
+    from designer.core.exporters.eventcatalog import export_eventcatalog
+
+    return {out / name: text for name, text in export_eventcatalog(design).items()}
+
+
+def _render_image(design: io.Design, out: Path, fmt: str, scale: float) -> int:
+    try:
+        from designer.qt.render import render_design  # type: ignore[import-not-found,unused-ignore]
+    except ImportError as problem:
+        error(
+            f"--to {fmt} needs the Qt renderer (designer.qt.render), which is not available: {problem}"
+        )
+        return EXIT_BAD_INPUT
+    if scale <= 0:
+        error("--scale must be positive")
+        return EXIT_BAD_INPUT
+    render_design(design, out, fmt, scale)
+    print(f"exported {fmt} to {out}", file=sys.stdout)
+    return EXIT_OK

@@ -1,0 +1,192 @@
+"""An EventCatalog folder: services, commands, queries, events (and domains for boundaries).
+
+Ids are the design's ids, not display names, so renaming a box does not move a page.
+Each message folder holds `index.mdx` (frontmatter `id`, `name`, `version`, `summary`,
+`schemaPath`) and `schema.json` (JSON Schema of the payload, records inlined as `$defs`);
+a query also has `response.schema.json`. Services list what they `sends` and `receives`.
+Actors are not services in EventCatalog; they appear as producers on message pages.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+import yaml
+
+from designer.core.channels import ChannelNames
+from designer.core.io import natural_key
+from designer.core.model import Design, Message, MessageField, MessageKind, NodeKind, RecordSchema
+
+from .json_schema import object_schema, record_names
+
+_FOLDERS = {
+    MessageKind.COMMAND: "commands",
+    MessageKind.QUERY: "queries",
+    MessageKind.EVENT: "events",
+}
+_SERVICE_VERSION = "1.0.0"
+
+
+def message_version(message: Message) -> str:
+    return f"{message.version}.0.0"
+
+
+def _frontmatter(data: dict[str, Any]) -> str:
+    return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000) + "---\n"
+
+
+def _mdx_text(text: str) -> str:
+    # MDX reads `{`, `}` and `<` as code/markup: escape them in prose taken from the design.
+    return text.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}").replace("<", "&lt;")
+
+
+def _cell(text: str) -> str:
+    return _mdx_text(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _fields_table(fields: list[MessageField]) -> str:
+    if not fields:
+        return "_No fields._\n"
+    rows = ["| field | type | required | description |", "|---|---|---|---|"]
+    for f in fields:
+        rows.append(
+            f"| `{_cell(f.name)}` | `{_cell(f.type)}` | {'yes' if f.required else 'no'} | {_cell(f.description or '')} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def _schema_file(fields: list[MessageField], records: list[RecordSchema], title: str) -> str:
+    schema: dict[str, Any] = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
+    schema.update(object_schema(fields, "#/$defs/", title=title))
+    used = _records_reachable(fields, records)
+    if used:
+        schema["$defs"] = {
+            r.name: object_schema(r.fields, "#/$defs/", title=r.name, description=r.description)
+            for r in used
+        }
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def _records_reachable(
+    fields: list[MessageField], records: list[RecordSchema]
+) -> list[RecordSchema]:
+    by_name = {r.name: r for r in records}
+    seen: set[str] = set()
+    pending = record_names([f.type for f in fields])
+    while pending:
+        name = pending.pop()
+        if name in by_name and name not in seen:
+            seen.add(name)
+            pending.extend(record_names([f.type for f in by_name[name].fields]))
+    return [by_name[n] for n in sorted(seen)]
+
+
+def export_eventcatalog(design: Design) -> dict[str, str]:
+    """Relative path -> file text of a complete EventCatalog content folder."""
+    files: dict[str, str] = {}
+    nodes = {n.id: n for n in design.nodes}
+    messages = {m.id: m for m in design.messages}
+    names = ChannelNames(design)
+    sends: dict[str, set[str]] = defaultdict(set)
+    receives: dict[str, set[str]] = defaultdict(set)
+    for flow in design.flows:
+        if flow.message in messages:
+            sends[flow.source].add(flow.message)
+            receives[flow.target].add(flow.message)
+
+    for node in sorted(design.nodes, key=lambda n: natural_key(n.id)):
+        if node.kind is not NodeKind.SERVICE:
+            continue
+        front: dict[str, Any] = {"id": node.id, "name": node.name, "version": _SERVICE_VERSION}
+        if node.description:
+            front["summary"] = node.description
+        front["sends"] = [
+            {"id": m, "version": message_version(messages[m])}
+            for m in sorted(sends[node.id], key=natural_key)
+        ]
+        front["receives"] = [
+            {"id": m, "version": message_version(messages[m])}
+            for m in sorted(receives[node.id], key=natural_key)
+        ]
+        body = [f"## Overview\n\n{_mdx_text(node.description or node.name)}\n"]
+        if node.boundary:
+            body.append(f"Part of the **{_mdx_text(node.boundary)}** bounded context.\n")
+        body.append("<NodeGraph />\n")
+        files[f"services/{node.id}/index.mdx"] = _frontmatter(front) + "\n" + "\n".join(body)
+
+    for message in sorted(design.messages, key=lambda m: natural_key(m.id)):
+        folder = f"{_FOLDERS[message.kind]}/{message.id}"
+        front = {"id": message.id, "name": message.name, "version": message_version(message)}
+        if message.description:
+            front["summary"] = message.description
+        front["schemaPath"] = "schema.json"
+        body = [
+            f"## Overview\n\n{_mdx_text(message.description or f'The {message.kind.value} {message.name}.')}\n"
+        ]
+        owner = nodes.get(message.owner or "")
+        if owner is not None:
+            role = {"command": "Handled by", "query": "Answered by", "event": "Published by"}[
+                message.kind.value
+            ]
+            body.append(f"{role} **{_mdx_text(owner.name)}**.\n")
+        body.append("## Fields\n\n" + _fields_table(message.fields))
+        if message.kind is MessageKind.QUERY:
+            body.append("## Response\n\n" + _fields_table(message.response or []))
+            files[f"{folder}/response.schema.json"] = _schema_file(
+                message.response or [], design.schemas, f"{message.name} response"
+            )
+        routes = ["| from | to | transport | channel |", "|---|---|---|---|"]
+        for flow in sorted(design.flows, key=lambda f: natural_key(f.id)):
+            if flow.message != message.id:
+                continue
+            channel = names.channel(flow)
+            where = channel.http_path or channel.queue or channel.routing_key
+            source = nodes[flow.source].name + (
+                " (actor)" if nodes[flow.source].kind is NodeKind.ACTOR else ""
+            )
+            routes.append(
+                f"| {_cell(source)} | {_cell(nodes[flow.target].name)} | {flow.transport.value} | `{_cell(where)}` |"
+            )
+        if len(routes) > 2:
+            body.append("## Producers and consumers\n\n" + "\n".join(routes) + "\n")
+        body.append(
+            '## Schema\n\n<SchemaViewer file="schema.json" title="Payload" maxHeight="500" />\n'
+        )
+        files[f"{folder}/index.mdx"] = _frontmatter(front) + "\n" + "\n".join(body)
+        files[f"{folder}/schema.json"] = _schema_file(message.fields, design.schemas, message.name)
+
+    boundaries: dict[str, list[str]] = defaultdict(list)
+    for node in design.nodes:
+        if node.boundary and node.kind is NodeKind.SERVICE:
+            boundaries[node.boundary].append(node.id)
+    taken: set[str] = set()
+    for boundary in sorted(boundaries):
+        domain_id = _domain_id(boundary, taken)
+        front = {
+            "id": domain_id,
+            "name": boundary,
+            "version": _SERVICE_VERSION,
+            "services": [
+                {"id": s, "version": _SERVICE_VERSION}
+                for s in sorted(boundaries[boundary], key=natural_key)
+            ],
+        }
+        files[f"domains/{domain_id}/index.mdx"] = (
+            _frontmatter(front)
+            + f"\n## Overview\n\nThe {_mdx_text(boundary)} bounded context.\n\n<NodeGraph />\n"
+        )
+    return dict(sorted(files.items()))
+
+
+def _domain_id(boundary: str, taken: set[str]) -> str:
+    from designer.core.channels import slug
+
+    base = slug(boundary)
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    taken.add(candidate)
+    return candidate
