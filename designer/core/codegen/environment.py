@@ -1,0 +1,116 @@
+"""The Jinja environment code is rendered in: sandboxed, strict, user templates layered on ours.
+
+A shared template pack is code from someone else: the sandbox keeps it from reaching
+Python internals (`__class__.__mro__`, `__globals__`, `__import__`), and StrictUndefined
+turns a typo into an error instead of an empty string in generated code. Every failure is
+a `TemplateError` that names the template and line.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from designer.resources import templates_dir
+
+from . import pyformat
+
+
+class TemplateError(Exception):
+    """A template could not be rendered; says which one, where and why."""
+
+    def __init__(self, template: str, line: int | None, message: str) -> None:
+        self.template = template
+        self.line = line
+        self.message = message
+        where = f"{template}:{line}" if line else template
+        super().__init__(f"{where}: {message}")
+
+
+def _call(value: pyformat.Expr, indent: int = 0, prefix: str = "", suffix: str = "") -> str:
+    return pyformat.render(value, indent, prefix, suffix)
+
+
+def _call_of(callee: str, arguments: list[list[Any]]) -> pyformat.Call:
+    return pyformat.Call(callee, tuple((str(name), value) for name, value in arguments))
+
+
+def _imports(specs: list[str], first_party: list[str]) -> str:
+    return pyformat.import_block(list(specs), list(first_party))
+
+
+def make_environment(override: Path | None = None) -> SandboxedEnvironment:
+    """Built-in templates, with those of `override` (if any) taking precedence by path."""
+    loaders: list[jinja2.BaseLoader] = []
+    if override is not None:
+        loaders.append(jinja2.FileSystemLoader(str(override)))
+    loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
+    env = SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["py"] = pyformat.string
+    env.filters["doc"] = pyformat.doc_text
+    env.globals["fit"] = pyformat.fit
+    env.globals["comment"] = pyformat.comment
+    env.globals["docstring"] = pyformat.docstring
+    env.globals["call"] = _call
+    env.globals["call_of"] = _call_of
+    env.globals["imports"] = _imports
+    return env
+
+
+def _template_line(error: BaseException, name: str) -> int | None:
+    # Jinja rewrites tracebacks so template frames carry the template file and line.
+    line = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.endswith(name) or "<template>" in frame.filename:
+            line = frame.lineno
+    return line
+
+
+def render(env: SandboxedEnvironment, name: str, **context: Any) -> str:
+    """Render template `name`; any failure becomes a TemplateError naming template and line."""
+    try:
+        template = env.get_template(name)
+        return template.render(**context)
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(
+            error.filename or error.name or name, error.lineno, error.message or str(error)
+        ) from None
+    except jinja2.TemplateNotFound as error:
+        raise TemplateError(name, None, f"template not found: {error.name}") from None
+    except jinja2.exceptions.SecurityError as error:
+        raise TemplateError(
+            _where(env, name), _template_line(error, name), f"not allowed in templates: {error}"
+        ) from None
+    except jinja2.UndefinedError as error:
+        raise TemplateError(_where(env, name), _template_line(error, name), str(error)) from None
+    except (
+        jinja2.TemplateError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        KeyError,
+        IndexError,
+    ) as error:
+        raise TemplateError(
+            _where(env, name), _template_line(error, name), f"{type(error).__name__}: {error}"
+        ) from None
+
+
+def _where(env: SandboxedEnvironment, name: str) -> str:
+    """The file a template name resolves to (the user's override or ours)."""
+    try:
+        source = env.loader.get_source(env, name) if env.loader else None
+    except jinja2.TemplateNotFound:
+        return name
+    return source[1] if source and source[1] else name

@@ -1,0 +1,162 @@
+"""Emit Python source that `ruff format --check` accepts as it is.
+
+Generated code must pass the formatter straight away, without running it. Two layouts
+are stable under ruff (and black): a bracketed list that fits the line, written flat, and
+one element per line ending in a trailing comma ("magic trailing comma"), which the
+formatter always keeps exploded. `fit` chooses between them by the line length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+LINE_LENGTH = 100
+INDENT = "    "
+
+
+@dataclass(frozen=True)
+class Call:
+    """`callee(arg, name=value, ...)`; values are source text or nested calls."""
+
+    callee: str
+    arguments: tuple[tuple[str, Expr], ...]  # ("", value) for a positional argument
+    brackets: str = "()"  # "[]" for a list literal (with an empty callee)
+
+    def flat(self) -> str:
+        inner = ", ".join(_flat_argument(n, v) for n, v in self.arguments)
+        return f"{self.callee}{self.brackets[0]}{inner}{self.brackets[1]}"
+
+
+Expr = str | Call
+
+
+def _flat(value: Expr) -> str:
+    return value.flat() if isinstance(value, Call) else value
+
+
+def _flat_argument(name: str, value: Expr) -> str:
+    return f"{name}={_flat(value)}" if name else _flat(value)
+
+
+def render(value: Expr, indent: int, prefix: str = "", suffix: str = "") -> str:
+    """`value` at `indent` spaces, between `prefix` and `suffix`, on one line if it fits."""
+    pad = " " * indent
+    line = f"{pad}{prefix}{_flat(value)}{suffix}"
+    if len(line) <= LINE_LENGTH or not isinstance(value, Call) or not value.arguments:
+        return line
+    lines = [f"{pad}{prefix}{value.callee}{value.brackets[0]}"]
+    for name, argument in value.arguments:
+        lines.append(render(argument, indent + 4, f"{name}=" if name else "", ","))
+    lines.append(f"{pad}{value.brackets[1]}{suffix}")
+    return "\n".join(lines)
+
+
+def fit(prefix: str, items: Sequence[str], suffix: str = "", indent: int = 0) -> str:
+    """`prefix(item, item)suffix` flat when it fits, else one item per line + trailing comma.
+
+    For definitions, calls and `from x import (...)` alike: `prefix` ends before the
+    opening bracket and `suffix` starts after the closing one, e.g. `-> None:`.
+    """
+    pad = " " * indent
+    opening, closing = ("(", ")")
+    line = f"{pad}{prefix}{opening}{', '.join(items)}{closing}{suffix}"
+    if len(line) <= LINE_LENGTH or not items:
+        return line
+    inner = "".join(f"{pad}{INDENT}{item},\n" for item in items)
+    return f"{pad}{prefix}{opening}\n{inner}{pad}{closing}{suffix}"
+
+
+def string(text: str) -> str:
+    """A Python string literal the way ruff writes it: double quotes unless that means more escapes."""
+    body = text.replace("\\", "\\\\")
+    for raw, escaped in (("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
+        body = body.replace(raw, escaped)
+    body = "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" for c in body)
+    if body.count('"') > body.count("'"):
+        return "'" + body.replace("'", "\\'") + "'"
+    return '"' + body.replace('"', '\\"') + '"'
+
+
+def doc_text(text: str | None) -> str:
+    """Free text made safe inside a docstring or comment: one line, no quotes or backslashes."""
+    if not text:
+        return ""
+    cleaned = " ".join(text.split()).replace("\\", "/").replace('"', "'")
+    cleaned = "".join(c for c in cleaned if c.isprintable())
+    return cleaned.strip().rstrip("'")
+
+
+def _member_key(name: str) -> tuple[int, str]:
+    # ruff's isort with `order-by-type`: CONSTANTS, then Classes, then everything else.
+    if name.isupper() and len(name) > 1:
+        return (0, name)
+    if name[:1].isupper():
+        return (1, name)
+    return (2, name)
+
+
+def import_block(specs: Sequence[str], first_party: Sequence[str]) -> str:
+    """Import statements sorted and grouped the way ruff's isort (`I001`) wants them.
+
+    `specs` are "module:name" for `from module import name`, or "module" for `import module`.
+    Sections: __future__, standard library, third party, first party (`first_party`
+    top-level packages), one blank line between sections.
+    """
+    import sys
+
+    def section(module: str) -> int:
+        top = module.split(".")[0]
+        if top == "__future__":
+            return 0
+        if top in sys.stdlib_module_names:
+            return 1
+        if top in first_party:
+            return 3
+        return 2
+
+    plain: dict[int, set[str]] = {}
+    members: dict[int, dict[str, set[str]]] = {}
+    for spec in specs:
+        module, _, name = spec.partition(":")
+        if name:
+            members.setdefault(section(module), {}).setdefault(module, set()).add(name)
+        else:
+            plain.setdefault(section(module), set()).add(module)
+    blocks = []
+    for number in sorted(set(plain) | set(members)):
+        lines = [f"import {m}" for m in sorted(plain.get(number, ()))]
+        for module in sorted(members.get(number, {})):
+            names = sorted(members[number][module], key=_member_key)
+            flat = f"from {module} import {', '.join(names)}"
+            lines.append(flat if len(flat) <= LINE_LENGTH else fit(f"from {module} import ", names))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def comment(text: str, indent: int = 0) -> str:
+    """`# text`, wrapped to the line length."""
+    import textwrap
+
+    pad = " " * indent
+    width = max(40, LINE_LENGTH - indent - 2)
+    lines = textwrap.wrap(
+        doc_text(text), width, break_long_words=False, break_on_hyphens=False
+    ) or [""]
+    return "\n".join(f"{pad}# {line}".rstrip() for line in lines)
+
+
+def docstring(text: str, indent: int = 0) -> str:
+    """A docstring of `text` at `indent`: one line when it fits, else wrapped paragraphs."""
+    import textwrap
+
+    pad = " " * indent
+    cleaned = doc_text(text) or "-"
+    one = f'{pad}"""{cleaned}"""'
+    if len(one) <= LINE_LENGTH:
+        return one
+    width = max(40, LINE_LENGTH - indent - 3)
+    lines = textwrap.wrap(cleaned, width, break_long_words=False, break_on_hyphens=False)
+    first, rest = lines[0], lines[1:]
+    body = "\n".join(f"{pad}{line}" for line in rest)
+    return f'{pad}"""{first}\n{body}\n{pad}"""' if rest else f'{pad}"""{first}\n{pad}"""'
