@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 HEAD_LENGTH, HEAD_HALF = 11.0, 5.5
 LABEL_HEIGHT = 20.0
 _ICON_W, _PAD, _GAP = 12.0, 7.0, 5.0
+_LABEL_SPOTS = (0.42, 0.58, 0.34, 0.66, 0.26, 0.74)
 
 
 def head_points(
@@ -195,10 +196,34 @@ class FlowItem(QGraphicsItem):
         self._update_bounds()
         self.update()
 
-    def set_route(self, route: Route) -> None:
+    def set_route(self, route: Route, avoid: tuple[QRectF, ...] = ()) -> None:
+        """Take a new route; the label slides along it to stay off the `avoid` cards."""
         self.route = route
-        self.label.set_centre(route.label)
+        self.label.set_centre(self._label_spot(route, avoid))
         self._update_bounds()
+
+    def _label_spot(self, route: Route, avoid: tuple[QRectF, ...]) -> QPointF:
+        half_w, half_h = self.label.width / 2, LABEL_HEIGHT / 2
+
+        def overlap(centre: QPointF) -> float:
+            rect = QRectF(centre.x() - half_w, centre.y() - half_h, 2 * half_w, 2 * half_h)
+            total = 0.0
+            for card in avoid:
+                cut = rect.intersected(card)
+                total += cut.width() * cut.height()
+            return total
+
+        best, best_overlap = route.label, overlap(route.label)
+        if best_overlap == 0:
+            return best
+        for t in _LABEL_SPOTS:
+            spot = route.path.pointAtPercent(t)
+            cost = overlap(spot)
+            if cost < best_overlap - 1:
+                best, best_overlap = spot, cost
+                if cost == 0:
+                    break
+        return best
 
     def label_rect(self) -> QRectF:
         return self.label.sceneBoundingRect()
@@ -279,11 +304,13 @@ class FlowLabel(QGraphicsItem):
         self.badge = ""
         self._rect = QRectF()
         self._badge_w = 0.0
+        self.width = 0.0
         self.setZValue(Z_LABEL)
 
     def set_text(self, text: str, badge: str) -> None:
         self.text, self.badge = text, badge
         width, self._badge_w = label_size(text, badge)
+        self.width = width
         self.prepareGeometryChange()
         self._rect = QRectF(-width / 2, -LABEL_HEIGHT / 2, width, LABEL_HEIGHT)
 

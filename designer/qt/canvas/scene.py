@@ -387,7 +387,8 @@ class DesignScene(QGraphicsScene):
             if source is None or target is None:
                 continue
             flip = (item.source_id, item.target_id) != pair
-            item.set_route(route(source.card_rect(), target.card_rect(), offset, flip))
+            rects = (source.card_rect(), target.card_rect())
+            item.set_route(route(rects[0], rects[1], offset, flip), rects)
 
     def _node_moved(self, node_id: str) -> None:
         if self._building:

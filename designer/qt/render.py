@@ -1,0 +1,153 @@
+"""Headless export of a design to PNG, SVG or PDF with the canvas's own items.
+
+`render_design` builds the same `DesignScene` the window shows (so an exported image is
+what users see, and the window's look is testable), adds a title and the legend, fits
+the picture to the content and paints it. Works without a display: when no Qt
+application exists, it starts an offscreen one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem
+
+from designer.core.commands import Command
+from designer.core.document import Document
+from designer.core.errors import EditError
+from designer.core.layout import auto_layout
+from designer.core.model import Design
+
+FORMATS = ("png", "svg", "pdf")
+MARGIN = 36.0
+MAX_PIXELS = 16384  # a side longer than this fails in QImage; larger designs scale down
+_app: QApplication | None = None
+
+
+def ensure_app() -> QApplication:
+    """The running QApplication, or a new offscreen one for headless use."""
+    global _app
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    if existing is not None:
+        raise RuntimeError("rendering needs a QApplication, not a plain core application")
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _app = QApplication([])
+    return _app
+
+
+def _refuse(command: Command) -> None:
+    raise EditError("a rendered picture is read-only")
+
+
+def build_picture(design: Design, theme: str = "light", legend: bool = True) -> tuple[Any, QRectF]:
+    """A scene with the design, its title and the legend; and the rectangle to paint."""
+    ensure_app()
+    from designer.qt.canvas.legend import LegendItem
+    from designer.qt.canvas.scene import DesignScene
+    from designer.qt.canvas.theme import fonts, theme_named
+
+    if design.nodes and not design.layout:
+        design = auto_layout(design)
+    palette = theme_named(theme)
+    scene = DesignScene(Document(design.model_copy(deep=True)), _refuse, palette)
+    content = scene.content_rect()
+    if content.isNull():
+        content = QRectF(0, 0, 200, 80)
+    title = QGraphicsSimpleTextItem(design.name)
+    title.setFont(fonts().title)
+    title.setBrush(palette.text)
+    title.setPos(content.left(), content.top() - 40)
+    scene.addItem(title)
+    if design.description:
+        subtitle = QGraphicsSimpleTextItem(design.description)
+        subtitle.setFont(fonts().small)
+        subtitle.setBrush(palette.muted)
+        subtitle.setPos(content.left() + title.boundingRect().width() + 14, content.top() - 36)
+        scene.addItem(subtitle)
+    if legend:
+        item = LegendItem(palette)
+        item.setPos(QPointF(content.right() - item.boundingRect().width(), content.bottom() + 28))
+        scene.addItem(item)
+    rect = scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+    return scene, rect
+
+
+def render_design(
+    design: Design,
+    path: str | Path,
+    fmt: str | None = None,
+    scale: float = 1.0,
+    theme: str = "light",
+    legend: bool = True,
+) -> Path:
+    """Write `design` as a picture; `fmt` is png, svg or pdf (default: from the suffix)."""
+    target = Path(path)
+    fmt = (fmt or target.suffix.lstrip(".") or "png").lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown image format '{fmt}' (use one of: {', '.join(FORMATS)})")
+    if scale <= 0:
+        raise ValueError("scale must be positive")
+    scene, rect = build_picture(design, theme, legend)
+    background = scene.theme.background
+    try:
+        if fmt == "png":
+            scale = min(scale, MAX_PIXELS / max(rect.width(), rect.height()))
+            image = QImage(
+                max(1, round(rect.width() * scale)),
+                max(1, round(rect.height() * scale)),
+                QImage.Format.Format_ARGB32_Premultiplied,
+            )
+            image.fill(background)
+            _paint(scene, image, rect)
+            if not image.save(str(target), "PNG"):
+                raise OSError(f"could not write {target}")
+        elif fmt == "svg":
+            from PySide6.QtSvg import QSvgGenerator
+
+            generator = QSvgGenerator()
+            generator.setFileName(str(target))
+            generator.setSize(QSizeF(rect.width() * scale, rect.height() * scale).toSize())
+            generator.setViewBox(QRectF(0, 0, rect.width() * scale, rect.height() * scale))
+            generator.setTitle(design.name)
+            generator.setDescription(design.description or "msgflow design")
+            _paint(scene, generator, rect, background)
+        else:
+            writer = QPdfWriter(str(target))
+            writer.setTitle(design.name)
+            writer.setResolution(72)
+            writer.setPageLayout(
+                QPageLayout(
+                    QPageSize(QSizeF(rect.width(), rect.height()), QPageSize.Unit.Point),
+                    QPageLayout.Orientation.Portrait,
+                    QMarginsF(0, 0, 0, 0),
+                )
+            )
+            _paint(scene, writer, rect, background)
+    finally:
+        scene.detach()
+        scene.clear()
+    if not target.is_file() or target.stat().st_size == 0:
+        raise OSError(f"could not write {target}")
+    return target
+
+
+def _paint(scene: Any, device: Any, source: QRectF, background: Any = None) -> None:
+    painter = QPainter()
+    if not painter.begin(device):
+        raise OSError("could not start painting (is the output path writable?)")
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        target = QRectF(0, 0, device.width(), device.height())
+        if background is not None:
+            painter.fillRect(target, background)
+        scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
+    finally:
+        painter.end()
