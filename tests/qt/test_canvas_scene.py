@@ -1,0 +1,191 @@
+"""The scene follows the document: items are created, updated and removed by Change events."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPointF
+
+from designer.core.commands import (
+    AddFlow,
+    EditFlow,
+    EditMessage,
+    EditNode,
+    MoveNodes,
+    RemoveNodes,
+)
+from designer.core.diagnostics import Diagnostic
+from designer.core.document import Document
+from designer.core.history import History
+from designer.core.io import load
+from designer.core.model import Flow, MessageKind, Point, Severity, Transport
+from designer.qt.canvas.node_item import ActorItem, ServiceItem
+from designer.qt.canvas.scene import DesignScene
+from designer.resources import examples_dir
+
+
+@pytest.fixture
+def document() -> Document:
+    return Document(load(examples_dir() / "shop.msgflow.json"))
+
+
+@pytest.fixture
+def history(document: Document) -> History:
+    return History(document)
+
+
+@pytest.fixture
+def scene(qapp, document: Document, history: History) -> DesignScene:
+    scene = DesignScene(document, history.push)
+    yield scene
+    scene.detach()
+
+
+def test_one_item_per_node_and_flow_with_the_right_card_kind(scene, document):
+    assert isinstance(scene.node_item("web"), ActorItem)
+    assert isinstance(scene.node_item("orders"), ServiceItem)
+    assert all(scene.flow_item(f.id) is not None for f in document.design.flows)
+    orders = scene.node_item("orders")
+    assert (orders.messages_in, orders.messages_out) == (2, 3)  # distinct messages
+    assert scene.flow_item("f1").badge == "HTTP" and scene.flow_item("f2").badge == "topic"
+
+
+def test_arrows_end_on_card_borders_never_inside_cards(scene, document):
+    for flow in document.design.flows:
+        item = scene.flow_item(flow.id)
+        source = scene.node_item(flow.source).card_rect()
+        target = scene.node_item(flow.target).card_rect()
+        for point, card in ((item.route.start, source), (item.route.end, target)):
+            assert card.adjusted(-3, -3, 3, 3).contains(point)
+            assert not card.adjusted(3, 3, -3, -3).contains(point)
+
+
+def test_parallel_flows_fan_out_with_separate_labels(scene, document, history):
+    # web -> orders already carries SubmitOrder and GetOrderHistory; add a third.
+    history.push(
+        AddFlow(
+            Flow.model_validate(
+                {
+                    "id": "f9",
+                    "message": "get-customer",
+                    "from": "web",
+                    "to": "orders",
+                    "transport": "http",
+                }
+            )
+        )
+    )
+    items = [scene.flow_item(f) for f in ("f1", "f5", "f9")]
+    middles = [item.route.label for item in items]
+    ys = sorted(m.y() for m in middles)
+    assert ys[1] - ys[0] >= 20 and ys[2] - ys[1] >= 20  # at least a label's height apart
+    labels = [item.label.sceneBoundingRect() for item in items]
+    assert not labels[0].intersects(labels[1]) and not labels[1].intersects(labels[2])
+
+
+def test_flows_both_ways_between_two_cards_do_not_overlap(scene, history):
+    history.push(
+        AddFlow(
+            Flow.model_validate(
+                {
+                    "id": "f9",
+                    "message": "order-created",
+                    "from": "loyalty",
+                    "to": "orders",
+                    "transport": "topic",
+                }
+            )
+        )
+    )
+    there, back = scene.flow_item("f4"), scene.flow_item("f9")
+    assert (there.route.label - back.route.label).manhattanLength() >= 20
+
+
+def test_moving_a_card_reroutes_only_its_arrows(scene, document, history):
+    untouched = scene.flow_item("f7").route
+    history.push(MoveNodes({"shipping": Point(x=640, y=-300)}))
+    assert scene.node_item("shipping").pos() == QPointF(640, -300)
+    assert (
+        scene.node_item("shipping")
+        .card_rect()
+        .adjusted(-3, -3, 3, 3)
+        .contains(scene.flow_item("f2").route.end)
+    )
+    assert scene.flow_item("f7").route is untouched
+    history.undo()
+    assert scene.node_item("shipping").pos() == QPointF(640, 0)
+
+
+def test_renames_and_kind_changes_update_items_in_place(scene, document, history):
+    history.push(EditNode("orders", name="Orders"))
+    assert scene.node_item("orders").name == "Orders"
+    history.push(EditMessage("submit-order", name="PlaceOrder"))
+    assert scene.flow_item("f1").text == "PlaceOrder"
+    history.push(EditMessage("submit-order", kind=MessageKind.EVENT))
+    assert scene.flow_item("f1").kind is MessageKind.EVENT
+    history.push(EditFlow("f1", transport=Transport.QUEUE))
+    assert scene.flow_item("f1").badge == "queue"
+    history.push(EditNode("web", kind="service"))
+    assert isinstance(scene.node_item("web"), ServiceItem)
+    assert scene.flow_item("f1").route is not None
+    for _ in range(5):
+        history.undo()
+    assert isinstance(scene.node_item("web"), ActorItem)
+    assert scene.flow_item("f1").text == "SubmitOrder" and scene.flow_item("f1").badge == "HTTP"
+
+
+def test_boundaries_are_backdrops_around_their_members(scene, document, history):
+    backdrop = scene._boundaries["Customers"]
+    for member in ("loyalty", "customers"):
+        assert backdrop.sceneBoundingRect().contains(scene.node_item(member).card_rect())
+    assert backdrop.zValue() < scene.node_item("loyalty").zValue()
+    history.push(MoveNodes({"customers": Point(x=1400, y=800)}))
+    assert backdrop.sceneBoundingRect().contains(scene.node_item("customers").card_rect())
+    history.push(EditNode("customers", boundary=None))
+    history.push(EditNode("loyalty", boundary=None))
+    assert "Customers" not in scene._boundaries
+
+
+def test_diagnostics_badge_cards_with_message_and_hint(scene):
+    found = Diagnostic(
+        rule="internal-sync-call",
+        severity=Severity.WARNING,
+        message="Order Service calls Customer Service synchronously",
+        hint="use a queue",
+        subjects=("orders", "f6"),
+        path="$.flows[5]",
+    )
+    scene.set_diagnostics([found])
+    card = scene.node_item("orders")
+    assert card.severity is Severity.WARNING
+    tooltip = card._badge.toolTip()
+    assert "synchronously" in tooltip and "use a queue" in tooltip
+    assert "use a queue" in scene.flow_item("f6").label.toolTip()
+    scene.set_diagnostics([])
+    assert card.severity is None and card._badge is None
+
+
+def test_highlight_message_and_select_ids(scene):
+    seen = []
+    scene.selectionChangedIds.connect(lambda nodes, flows: seen.append((nodes, flows)))
+    scene.select_ids(["orders", "order-created"])  # a message id selects its flows
+    assert scene.selected_ids() == (["orders"], ["f2", "f3"])
+    assert seen[-1] == (["orders"], ["f2", "f3"])
+    assert len(seen) == 1  # one signal for one selection change
+    scene.highlight_message("order-created")
+    assert scene.flow_item("f2").emphasis() == (True, False)
+    assert scene.flow_item("f1").emphasis() == (False, True)
+    scene.highlight_message(None)
+    assert scene.flow_item("f1").emphasis() == (False, False)
+
+
+def test_removing_and_resetting_keeps_the_table_in_step(scene, document, history):
+    history.push(RemoveNodes(["orders"]))
+    assert scene.node_item("orders") is None and scene.flow_item("f1") is None
+    assert all(item.scene() is scene for item in scene.items())
+    other = load(examples_dir() / "shop.msgflow.json")
+    other.nodes = [n for n in other.nodes if n.id != "web"]
+    other.flows = [f for f in other.flows if "web" not in (f.source, f.target)]
+    document.reset(other)
+    assert scene.node_item("web") is None and scene.node_item("orders") is not None
+    labels = [i for i in scene.items() if type(i).__name__ == "FlowLabel"]
+    assert len(labels) == len(other.flows)
