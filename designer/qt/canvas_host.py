@@ -91,21 +91,29 @@ class CanvasHost(QObject):
     ) -> None:
         super().__init__(parent)
         self.document = document
+        # The canvas may recreate an item when its model changes, which drops it from the
+        # selection; the host remembers the selection from before each document change
+        # and restores it afterwards, so the inspector keeps showing what is being edited.
+        # Listeners run in subscription order: ours wrap the scene's.
+        self._last_selection: list[str] = []
+        self._in_change = False
+        self._unsubscribe_before = document.subscribe(self._before_change)
         try:
             from designer.qt.canvas.scene import DesignScene
         except ImportError:
             self.scene: Any = _PlaceholderScene(document, push)
             self.scene.setParent(self)
             self.placeholder = True
-            self.scene.selectionChanged.connect(self.selectionChanged)
+            self.scene.selectionChanged.connect(self._scene_selection_changed)
         else:
             # Owned by this host (so by the window): the scene must not outlive its view.
             self.scene = DesignScene(document, push, parent=self)
             self.placeholder = False
             self.scene.selectionChangedIds.connect(
-                lambda _nodes, _flows: self.selectionChanged.emit()
+                lambda _nodes, _flows: self._scene_selection_changed()
             )
             self.scene.renameRequested.connect(self.renameRequested)
+        self._unsubscribe_after = document.subscribe(self._after_change)
         try:
             from designer.qt.canvas.view import DesignView
         except ImportError:
@@ -116,6 +124,31 @@ class CanvasHost(QObject):
             self.view = DesignView(self.scene)
 
     # ------------------------------------------------------------------ selection
+    def _before_change(self, _changes: object) -> None:
+        self._in_change = True
+
+    def _after_change(self, _changes: object) -> None:
+        self._in_change = False
+        wanted = [i for i in self._last_selection if self._exists(i)]
+        if set(self.selected_ids()) != set(wanted):
+            self.scene.blockSignals(True)
+            try:
+                self.scene.select_ids(wanted)
+            finally:
+                self.scene.blockSignals(False)
+        if wanted != self._last_selection:
+            self._last_selection = wanted
+            self.selectionChanged.emit()
+
+    def _exists(self, key: str) -> bool:
+        return self.document.has("nodes", key) or self.document.has("flows", key)
+
+    def _scene_selection_changed(self) -> None:
+        if self._in_change:
+            return  # settled in _after_change
+        self._last_selection = self.selected_ids()
+        self.selectionChanged.emit()
+
     def selected_ids(self) -> list[str]:
         found = self.scene.selected_ids()
         if isinstance(found, tuple):  # (node ids, flow ids)
@@ -218,6 +251,8 @@ class CanvasHost(QObject):
     def detach(self) -> None:
         """Stop following the document (the window is closing)."""
         self._call(self.scene, "detach")
+        self._unsubscribe_before()
+        self._unsubscribe_after()
 
     @staticmethod
     def _call(target: object, name: str, *args: Any) -> bool:

@@ -1,0 +1,179 @@
+"""The inspector edits the model, one undo step per finished edit, with real typing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+
+from designer.core.model import MessageField, NodeKind, Transport
+from tests.support.window import open_window
+
+
+def _window_with(qtbot, monkeypatch, tmp_path, selected: str):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.canvas.select_ids([selected])
+    return window
+
+
+def _retype(qtbot, line_edit, text: str) -> None:
+    line_edit.setFocus()
+    line_edit.selectAll()
+    qtbot.keyClicks(line_edit, text)
+    qtbot.keyClick(line_edit, Qt.Key.Key_Return)
+
+
+def test_selecting_a_card_shows_its_node_page(qtbot, monkeypatch, tmp_path):
+    window = _window_with(qtbot, monkeypatch, tmp_path, "orders")
+    page = window.inspector.pages["node"]
+    assert window.inspector.current == "node"
+    assert page.name.text() == "Order Service"
+    assert page.boundary.currentText() == "Sales"
+    assert window.inspector.header.text() == "Service: Order Service"
+
+
+def test_renaming_a_node_is_one_undo_step(qtbot, monkeypatch, tmp_path):
+    window = _window_with(qtbot, monkeypatch, tmp_path, "orders")
+    page = window.inspector.pages["node"]
+    _retype(qtbot, page.name, "Ordering")
+    assert window.document.node("orders").name == "Ordering"
+    assert window.undo.stack.count() == 1
+    assert window.actions_by_name["undo"].text().replace("&", "") == "Undo Rename Ordering"
+    window.actions_by_name["undo"].trigger()
+    assert window.document.node("orders").name == "Order Service"
+    assert page.name.text() == "Order Service"  # the page follows the undo
+
+
+def test_node_kind_boundary_and_description_each_one_step(qtbot, monkeypatch, tmp_path):
+    window = _window_with(qtbot, monkeypatch, tmp_path, "notifications")
+    page = window.inspector.pages["node"]
+    page.kind.setCurrentIndex(page.kind.findData("actor"))
+    page.kind.activated.emit(page.kind.currentIndex())
+    assert window.document.node("notifications").kind is NodeKind.ACTOR
+    _retype(qtbot, page.boundary.lineEdit(), "Messaging")
+    assert window.document.node("notifications").boundary == "Messaging"
+    page.description.setFocus()
+    page.description.selectAll()
+    qtbot.keyClicks(page.description, "sends mail")
+    qtbot.keyClick(page.description, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.node("notifications").description == "sends mail"
+    assert window.undo.stack.count() == 3
+
+
+def test_flow_transport_timeout_and_idempotent_edits(qtbot, monkeypatch, tmp_path):
+    window = _window_with(qtbot, monkeypatch, tmp_path, "f4")
+    page = window.inspector.pages["flow"]
+    assert window.inspector.current == "flow"
+    assert page.message.currentData() == "add-loyalty-points"
+    page.transport.setCurrentIndex(page.transport.findData("http"))
+    page.transport.activated.emit(page.transport.currentIndex())
+    assert window.document.flow("f4").transport is Transport.HTTP
+    page.timeout.setFocus()
+    page.timeout.lineEdit().selectAll()
+    qtbot.keyClicks(page.timeout, "2500")
+    qtbot.keyClick(page.timeout, Qt.Key.Key_Return)
+    assert window.document.flow("f4").timeout_ms == 2500
+    qtbot.mouseClick(
+        page.idempotent, Qt.MouseButton.LeftButton, pos=QPoint(8, page.idempotent.height() // 2)
+    )
+    assert window.document.flow("f4").idempotent is False  # the example's f4 is idempotent
+    assert window.undo.stack.count() == 3
+    for _ in range(3):
+        window.actions_by_name["undo"].trigger()
+    flow = window.document.flow("f4")
+    assert (flow.transport, flow.timeout_ms, flow.idempotent) == (Transport.QUEUE, None, True)
+    assert page.idempotent.isChecked()
+    assert page.transport.currentData() == "queue"
+
+
+def test_flow_caused_by_and_suppression(qtbot, monkeypatch, tmp_path):
+    window = _window_with(qtbot, monkeypatch, tmp_path, "f7")
+    page = window.inspector.pages["flow"]
+    assert page.caused_by.currentData() == "add-loyalty-points"
+    page.caused_by.setCurrentIndex(page.caused_by.findData(None))
+    page.caused_by.activated.emit(page.caused_by.currentIndex())
+    assert window.document.flow("f7").caused_by is None
+
+    page.suppressions.add_row()
+    suppress = window.document.flow("f7").suppress
+    assert [s.rule for s in suppress] == ["rule-id"]
+    assert window.undo.stack.count() == 2
+
+
+def test_message_fields_add_type_reorder_remove(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.messages_panel.select_message("submit-order")
+    page = window.inspector.pages["message"]
+    fields = page.fields
+    original = list(window.document.message("submit-order").fields)
+    qtbot.mouseClick(fields.findChild(object, "field-add"), Qt.MouseButton.LeftButton)
+    added = window.document.message("submit-order").fields
+    assert len(added) == len(original) + 1 and added[-1] == MessageField(
+        name="field", type="string"
+    )
+    fields.set_type_picker_text(len(added) - 1, "list[OrderLine]")
+    assert window.document.message("submit-order").fields[-1].type == "list[OrderLine]"
+    fields.table.setCurrentCell(len(added) - 1, 0)
+    qtbot.mouseClick(fields.findChild(object, "field-up"), Qt.MouseButton.LeftButton)
+    assert window.document.message("submit-order").fields[-2].name == "field"
+    qtbot.mouseClick(fields.findChild(object, "field-remove"), Qt.MouseButton.LeftButton)
+    assert window.document.message("submit-order").fields == original
+    assert window.undo.stack.count() == 4
+    window.actions_by_name["undo"].trigger()
+    assert window.document.message("submit-order").fields[-2].name == "field"
+
+
+def test_field_name_typed_in_the_table(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.messages_panel.select_message("submit-order")
+    table = window.inspector.pages["message"].fields.table
+    table.item(0, 0).setText("renamed")
+    assert window.document.message("submit-order").fields[0].name == "renamed"
+    assert window.undo.stack.count() == 1
+
+
+def test_unknown_field_type_is_refused_and_the_table_reverts(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.messages_panel.select_message("submit-order")
+    fields = window.inspector.pages["message"].fields
+    before = window.document.message("submit-order").fields
+    fields.set_type_picker_text(0, "strnig")
+    assert window.document.message("submit-order").fields == before
+    assert window.undo.stack.count() == 0
+    assert "strnig" in window.statusBar().currentMessage()
+    assert fields.values() == before
+
+
+def test_response_fields_only_for_queries(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    page = window.inspector.pages["message"]
+    window.messages_panel.select_message("submit-order")
+    assert not page.response.isVisibleTo(page)
+    window.messages_panel.select_message("get-customer")
+    assert page.response.isVisibleTo(page)
+    page.response.add_row()
+    assert window.document.message("get-customer").response[-1].name.startswith("field")
+
+
+def test_changing_message_kind_and_name(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.messages_panel.select_message("order-created")
+    page = window.inspector.pages["message"]
+    _retype(qtbot, page.name, "OrderPlaced")
+    assert window.document.message("order-created").name == "OrderPlaced"
+    assert window.inspector.header.text() == "Event: OrderPlaced"
+    assert window.undo.stack.count() == 1
+
+
+def test_design_page_when_nothing_is_selected(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.canvas.select_ids([])
+    page = window.inspector.pages["design"]
+    assert window.inspector.current == "design"
+    _retype(qtbot, page.name, "Webshop")
+    assert window.document.design.name == "Webshop"
+
+
+def test_removed_item_falls_back_to_the_design_page(qtbot, monkeypatch, tmp_path):
+    window = _window_with(qtbot, monkeypatch, tmp_path, "loyalty")
+    window.actions_by_name["delete"].trigger()
+    assert not window.document.has("nodes", "loyalty")
+    assert window.inspector.current == "design"
