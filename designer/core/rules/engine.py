@@ -302,6 +302,8 @@ class Engine:
             _location_key(self.facts, report.at),
             rule_obj.id,
             report.message,
+            report.hint,
+            report.subjects,
         )
         return Finding(
             rule_obj.id, severity, report.message, report.hint, report.subjects, report.at, sort_key

@@ -1,0 +1,251 @@
+"""Incremental validation: after an edit, re-check only the units the edit can affect.
+
+The canvas calls `update` after every command with the document's `Change`s. Each changed
+item is compared with the version the facts still hold; the facts are updated, and every
+rule unit that depended on the old or the new version is re-run (see `_mark_*` for what
+depends on what). The result always equals a full `validate()` of the current design:
+`tests/core/rules/test_incremental.py` checks that over random edit sequences.
+
+Diagnostics are kept sorted as they are handed out; an edit only removes the findings of
+the re-run units, inserts the new ones, and — when an item was added or removed, which
+shifts list indexes — rebuilds the JSON paths that moved.
+"""
+
+from __future__ import annotations
+
+import gc
+from bisect import bisect_left, insort
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .diagnostics import Diagnostic
+from .model import Design, Flow, Message, Node, Transport
+from .rules.engine import Engine, Finding, Scope
+from .rules.facts import pair_key
+from .rules.name_reading import normalised
+
+_ITEM_COLLECTIONS = ("nodes", "messages", "flows")
+_COLLECTION_RANK = {"nodes": 1, "messages": 2, "flows": 3}
+
+
+class ChangeLike(Protocol):
+    """A `designer.core.document.Change` (collection, action, id)."""
+
+    @property
+    def collection(self) -> str: ...
+
+    @property
+    def action(self) -> str: ...
+
+    @property
+    def id(self) -> str | None: ...
+
+
+@dataclass
+class _Dirty:
+    units: dict[Scope, set[str]] = field(
+        default_factory=lambda: {
+            "node": set(),
+            "message": set(),
+            "flow": set(),
+            "name": set(),
+            "pair": set(),
+            "sync": set(),
+        }
+    )
+
+    def flow(self, flow: Flow) -> None:
+        self.units["flow"].add(flow.id)
+        self.units["message"].add(flow.message)
+        if flow.caused_by is not None:
+            self.units["message"].add(flow.caused_by)
+        self.units["node"].update((flow.source, flow.target))
+        self.units["pair"].add(pair_key(flow.source, flow.target))
+        if flow.transport is Transport.HTTP:
+            self.units["sync"].add("")
+
+
+class IncrementalValidator:
+    """Diagnostics of a design being edited, kept equal to `validate(design)`."""
+
+    def __init__(self, design: Design, baseline: Design | None = None) -> None:
+        self._baseline = baseline
+        self._rebuild(design)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return list(self._output)
+
+    # ------------------------------------------------------------------ full
+    def _rebuild(self, design: Design) -> None:
+        self._design = design
+        self._engine = Engine(design, self._baseline)
+        entries = [self._entry(f) for f in self._engine.findings()]
+        entries.sort(key=_entry_key)
+        self._entries: list[_Entry] = entries
+        self._publish()
+
+    def _entry(self, finding: Finding) -> _Entry:
+        """A finding with its diagnostic and the list index its path names (-1: not an item)."""
+        collection, item_id, _ = finding.at
+        order = self._engine.facts.order.get(collection)  # type: ignore[call-overload]
+        index = order.index(item_id) if order is not None and item_id in order.key_of else -1
+        return finding.sort_key, finding, self._engine.diagnostic(finding), index
+
+    def _publish(self) -> None:
+        engine = self._engine
+        if engine.suppressions:
+            self._output = [d for _, f, d, _ in self._entries if not engine._suppressed(f)]
+        else:
+            self._output = [e[2] for e in self._entries]
+
+    # ------------------------------------------------------------------ edits
+    def update(self, design: Design, changes: Iterable[ChangeLike]) -> list[Diagnostic]:
+        """Apply one command's changes; returns the new diagnostics (== validate(design))."""
+        touched: dict[tuple[str, str], None] = {}
+        for change in changes:
+            if change.collection == "layout":
+                continue  # positions never matter to a rule
+            if change.collection in ("settings", "schemas") or design is not self._design:
+                self._rebuild(design)
+                return self.diagnostics
+            if change.collection == "design":
+                continue  # name and description: no rule reads them
+            if change.id is None:
+                self._rebuild(design)
+                return self.diagnostics
+            touched[(change.collection, change.id)] = None
+        if not touched:
+            return self.diagnostics
+        # A re-check allocates thousands of small tuples; letting the cyclic collector walk
+        # the whole design in the middle of that costs more than the re-check itself.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._apply(design, list(touched))
+        finally:
+            if collecting:
+                gc.enable()
+        return self.diagnostics
+
+    def _apply(self, design: Design, touched: list[tuple[str, str]]) -> None:
+        engine, facts = self._engine, self._engine.facts
+        current = _Lookup(design, touched)
+        dirty = _Dirty()
+        shifted: dict[str, tuple[list[Any], list[Any]]] = {}  # collection -> removed, added keys
+        for collection, item_id in touched:
+            held: dict[str, Any] = getattr(facts, collection)
+            old, new = held.get(item_id), current.get(collection, item_id)
+            if old is new:
+                continue
+            if (old is None) != (new is None):  # added or removed: list indexes move
+                removed, added = shifted.setdefault(collection, ([], []))
+                (removed if new is None else added).append(facts.key(collection, item_id))  # type: ignore[arg-type]
+            if old is not None:
+                self._mark(dirty, collection, old)
+                getattr(facts, f"remove_{collection[:-1]}")(old)
+            if new is not None:
+                getattr(facts, f"add_{collection[:-1]}")(new)
+                self._mark(dirty, collection, new)
+            engine.note_suppressions(collection, item_id, new.suppress if new is not None else ())
+
+        gone: set[int] = set()
+        fresh: list[Finding] = []
+        for scope, units in dirty.units.items():
+            for unit in units:
+                gone.update(id(f) for f in engine.results.get((scope, unit), ()))
+                engine.run(scope, unit)
+                fresh.extend(engine.results.get((scope, unit), ()))
+        entries = [e for e in self._entries if id(e[1]) not in gone] if gone else self._entries
+        if shifted:
+            if entries is self._entries:
+                entries = list(entries)
+            self._repath(entries, shifted)
+        for finding in fresh:
+            insort(entries, self._entry(finding), key=_entry_key)
+        self._entries = entries
+        self._publish()
+
+    @staticmethod
+    def _repath(entries: list[_Entry], shifted: dict[str, tuple[list[Any], list[Any]]]) -> None:
+        """Shift the JSON paths of diagnostics located after added or removed items.
+
+        Entries are sorted by (severity, location), so the ones to shift are at most three
+        contiguous runs per collection, found by bisection; each moves by the number of
+        items added minus removed before it.
+        """
+        for collection, (removed, added) in shifted.items():
+            rank = _COLLECTION_RANK[collection]
+            removed.sort()
+            added.sort()
+            start = min(removed[:1] + added[:1])
+            for severity in (0, 1, 2):
+                low = bisect_left(entries, (severity, (rank, start)), key=_entry_key)
+                high = bisect_left(entries, (severity, (rank + 1,)), key=_entry_key)
+                for position in range(low, high):
+                    sort_key, finding, diagnostic, index = entries[position]
+                    key = sort_key[1][1]
+                    delta = bisect_left(added, key) - bisect_left(removed, key)
+                    if delta:
+                        index += delta
+                        path = f"$.{collection}[{index}]{finding.at[2]}"
+                        moved = Diagnostic(
+                            finding.rule,
+                            diagnostic.severity,
+                            diagnostic.message,
+                            diagnostic.hint,
+                            diagnostic.subjects,
+                            path,
+                        )
+                        entries[position] = (sort_key, finding, moved, index)
+
+    def _mark(self, dirty: _Dirty, collection: str, item: Any) -> None:
+        facts = self._engine.facts
+        units = dirty.units
+        if collection == "flows":
+            dirty.flow(item)
+        elif collection == "messages":
+            message: Message = item
+            units["message"].add(message.id)
+            units["name"].add("m:" + normalised(message.name))
+            for flow in (
+                *facts.flows_of_message.get(message.id, {}).values(),
+                *facts.flows_caused_by.get(message.id, {}).values(),
+            ):
+                dirty.flow(flow)
+        elif collection == "nodes":
+            node: Node = item
+            units["node"].add(node.id)
+            units["name"].add("n:" + normalised(node.name))
+            for flow in facts.flows_of_node.get(node.id, {}).values():
+                dirty.flow(flow)
+            units["message"].update(facts.messages_owned_by.get(node.id, {}))
+
+
+class _Lookup:
+    """The current items of the touched ids; indexes built only for big batches."""
+
+    def __init__(self, design: Design, touched: list[tuple[str, str]]) -> None:
+        self._design = design
+        counts = {c: sum(1 for t in touched if t[0] == c) for c in _ITEM_COLLECTIONS}
+        self._index: dict[str, dict[str, Any]] = {
+            c: {item.id: item for item in getattr(design, c)} for c, n in counts.items() if n > 3
+        }
+
+    def get(self, collection: str, item_id: str) -> Node | Message | Flow | None:
+        index = self._index.get(collection)
+        if index is not None:
+            return index.get(item_id)
+        for item in getattr(self._design, collection):
+            if item.id == item_id:
+                found: Node | Message | Flow = item
+                return found
+        return None
+
+
+_Entry = tuple[tuple[Any, ...], Finding, Diagnostic, int]
+
+
+def _entry_key(entry: _Entry) -> tuple[Any, ...]:
+    return entry[0]

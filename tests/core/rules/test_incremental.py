@@ -1,0 +1,211 @@
+"""Incremental validation equals a full run, over random edit sequences made with the real commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from designer.core import commands as cmd
+from designer.core.document import Change, Document
+from designer.core.errors import EditError
+from designer.core.incremental import IncrementalValidator
+from designer.core.model import (
+    Design,
+    Flow,
+    Message,
+    MessageField,
+    Node,
+    Point,
+    Settings,
+    Suppression,
+)
+from designer.core.rules import validate
+from designer.core.synthetic import synthetic_design
+
+NAMES = [
+    "SubmitOrder",
+    "OrderSubmitted",
+    "GetOrder",
+    "order_submitted",
+    "CreateReport",
+    "PaymentSent",
+    "Ship",
+    "ParcelShipped",
+    "Orders",
+    "orders",
+    "Billing",
+]
+RULES = ["internal-sync-call", "consumer-safety", "orphan-node", "sync-cycle", "no-such-rule"]
+
+
+def _seed_design() -> Design:
+    design = synthetic_design(12, seed=3)
+    # Some http between services so the sync rules have something to find.
+    for flow in design.flows[:6]:
+        flow.transport = flow.transport.__class__("http")
+    return design
+
+
+def _ids(doc: Document, collection: str) -> list[str]:
+    return [item.id for item in getattr(doc.design, collection)]
+
+
+def _command(data: st.DataObject, doc: Document, counter: list[int]) -> cmd.Command | None:
+    nodes, messages, flows = _ids(doc, "nodes"), _ids(doc, "messages"), _ids(doc, "flows")
+    draw = data.draw
+    counter[0] += 1
+    n = counter[0]
+    choice = draw(
+        st.sampled_from(
+            [
+                "add_node",
+                "edit_node",
+                "remove_node",
+                "add_message",
+                "edit_message",
+                "remove_message",
+                "add_flow",
+                "edit_flow",
+                "edit_flow",
+                "remove_flow",
+                "move",
+                "settings",
+            ]
+        )
+    )
+    if choice == "add_node":
+        return cmd.AddNode(
+            Node(
+                id=f"n{n}",
+                name=draw(st.sampled_from(NAMES)),
+                kind=draw(st.sampled_from(["service", "actor"])),
+            )
+        )
+    if choice == "edit_node" and nodes:
+        changes: dict[str, Any] = draw(
+            st.sampled_from(
+                [
+                    {"name": draw(st.sampled_from(NAMES))},
+                    {"kind": draw(st.sampled_from(["service", "actor"]))},
+                    {"suppress": [Suppression(rule=draw(st.sampled_from(RULES)), reason="test")]},
+                ]
+            )
+        )
+        return cmd.EditNode(draw(st.sampled_from(nodes)), **changes)
+    if choice == "remove_node" and nodes:
+        return cmd.RemoveNodes([draw(st.sampled_from(nodes))])
+    if choice == "add_message":
+        kind = draw(st.sampled_from(["command", "event", "query"]))
+        fields = draw(st.sampled_from([[], [MessageField(name="id", type="uuid")]]))
+        owner = draw(st.sampled_from([None, *nodes[:3]]))
+        return cmd.AddMessage(
+            Message(
+                id=f"msg{n}",
+                name=draw(st.sampled_from(NAMES)),
+                kind=kind,
+                fields=fields,
+                owner=owner,
+            )
+        )
+    if choice == "edit_message" and messages:
+        mid = draw(st.sampled_from(messages))
+        changes = draw(
+            st.sampled_from(
+                [
+                    {"name": draw(st.sampled_from(NAMES))},
+                    {"kind": draw(st.sampled_from(["command", "event", "query"]))},
+                    {"owner": draw(st.sampled_from([None, *nodes[:4]]))},
+                    {"fields": []},
+                    {"suppress": [Suppression(rule=draw(st.sampled_from(RULES)), reason="x")]},
+                ]
+            )
+        )
+        return cmd.EditMessage(mid, **changes)
+    if choice == "remove_message" and messages:
+        return cmd.RemoveMessages([draw(st.sampled_from(messages))])
+    if choice == "add_flow" and nodes and messages:
+        flow = Flow.model_validate(
+            {
+                "id": f"f{1000 + n}",
+                "message": draw(st.sampled_from(messages)),
+                "from": draw(st.sampled_from(nodes)),
+                "to": draw(st.sampled_from(nodes)),
+                "transport": draw(st.sampled_from(["http", "queue", "topic"])),
+                "caused_by": draw(st.sampled_from([None, *messages[:8]])),
+                "reply": draw(st.sampled_from([None, "r.replies"])),
+            }
+        )
+        return cmd.AddFlow(flow)
+    if choice == "edit_flow" and flows:
+        changes = draw(
+            st.sampled_from(
+                [
+                    {"transport": draw(st.sampled_from(["http", "queue", "topic"]))},
+                    {"to": draw(st.sampled_from(nodes))} if nodes else {"idempotent": True},
+                    {"from": draw(st.sampled_from(nodes))} if nodes else {"idempotent": False},
+                    {"caused_by": draw(st.sampled_from([None, *messages[:8]]))},
+                    {"message": draw(st.sampled_from(messages))} if messages else {"reply": None},
+                    {"idempotent": draw(st.booleans())},
+                    {"suppress": [Suppression(rule=draw(st.sampled_from(RULES)), reason="x")]},
+                ]
+            )
+        )
+        return cmd.EditFlow(draw(st.sampled_from(flows)), **changes)
+    if choice == "remove_flow" and flows:
+        return cmd.RemoveFlows(draw(st.lists(st.sampled_from(flows), min_size=1, max_size=3)))
+    if choice == "move" and nodes:
+        return cmd.MoveNodes({draw(st.sampled_from(nodes)): Point(x=n, y=n)})
+    if choice == "settings":
+        rules = draw(
+            st.sampled_from(
+                [
+                    {},
+                    {"sync-chain-depth": {"threshold": 2}},
+                    {"consumer-safety": "off"},
+                    {"bogus": "error"},
+                ]
+            )
+        )
+        return cmd.EditSettings(Settings(rules=rules))
+    return None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_incremental_equals_full_validation_after_every_edit(data: st.DataObject) -> None:
+    doc = Document(_seed_design())
+    validator = IncrementalValidator(doc.design)
+    received: list[tuple[Change, ...]] = []
+    doc.subscribe(received.append)
+    done: list[cmd.Command] = []
+    counter = [0]
+    for _step in range(data.draw(st.integers(5, 25))):
+        action = data.draw(st.sampled_from(["do", "do", "do", "undo"]))
+        if action == "undo" and done:
+            done.pop().undo(doc)
+        else:
+            command = _command(data, doc, counter)
+            if command is None:
+                continue
+            try:
+                command.redo(doc)
+            except EditError:
+                continue
+            done.append(command)
+        for changes in received:
+            validator.update(doc.design, changes)
+        received.clear()
+        assert validator.diagnostics == validate(doc.design)
+
+
+def test_layout_only_edit_changes_nothing_and_returns_the_same_list() -> None:
+    doc = Document(_seed_design())
+    validator = IncrementalValidator(doc.design)
+    before = validator.diagnostics
+    cmd.MoveNodes({doc.design.nodes[0].id: Point(x=5, y=5)}).redo(doc)
+    assert (
+        validator.update(doc.design, [Change("layout", "changed", doc.design.nodes[0].id)])
+        == before
+    )
