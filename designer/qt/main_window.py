@@ -48,8 +48,9 @@ class MainWindow(QMainWindow):
         self.document = Document(design)
         self.undo = UndoBridge(self.document, self)
         self.undo.editFailed.connect(self.show_error)
-        self.validation = LiveValidation(self.document, self)
         self.canvas = CanvasHost(self.document, self.undo.push, self)
+        # Validation listens after the canvas, so badges land on the items an edit rebuilt.
+        self.validation = LiveValidation(self.document, self)
         self.setCentralWidget(self.canvas.view)
         self.files = FileController(self, self.document, self.undo, self.settings)
         self.files.fileOpened.connect(self._file_opened)

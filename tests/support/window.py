@@ -17,6 +17,9 @@ SHOP = examples_dir() / "shop.msgflow.json"
 def isolate(monkeypatch, tmp_path: Path) -> QSettings:
     """Recovery files and settings under tmp_path; prompts answer Discard unless a test says."""
     monkeypatch.setenv("MSGFLOW_RECOVERY_DIR", str(tmp_path / "recovery"))
+    # Windows built without explicit settings (create_window) must not touch the user's.
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "config"))
     monkeypatch.setattr(
         QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard)
     )

@@ -1,0 +1,41 @@
+"""`msgflow gui --smoke` builds the whole window offscreen, renders it once and exits 0."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from designer.resources import examples_dir
+
+
+def _smoke(tmp_path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
+    env["MSGFLOW_RECOVERY_DIR"] = str(tmp_path / "recovery")
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    return subprocess.run(
+        [sys.executable, "-m", "designer", "gui", "--smoke", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+def test_smoke_opens_the_example_and_exits_0(tmp_path):
+    result = _smoke(tmp_path, str(examples_dir() / "shop.msgflow.json"))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_smoke_with_a_broken_file_still_opens_the_window(tmp_path):
+    broken = tmp_path / "broken.msgflow.json"
+    broken.write_text('{"format": "msgflow", "nodes": [')
+    result = _smoke(tmp_path, str(broken))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_smoke_without_a_file(tmp_path):
+    result = _smoke(tmp_path)
+    assert result.returncode == 0, result.stderr
