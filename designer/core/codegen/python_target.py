@@ -7,6 +7,7 @@ call) are small helpers given to the templates, so one template serves every bro
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,7 @@ from .types import TypeMapper
 
 USER_FILES = ("*/handlers.py",)
 IDENTIFIERS_KEY = "identifiers"  # where the previous run's identifier map comes in `options.extra`
+IDENTIFIERS_FILE = ".msgflow/identifiers.json"
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,13 @@ FLAVOURS: dict[str, BrokerFlavour] = {
 def python_project(design: Design, options: TargetOptions) -> dict[str, str]:
     previous = options.extra.get(IDENTIFIERS_KEY) or {}
     context = build_context(design, options.broker, previous)
-    return render_project(context, options)
+    files = render_project(context, options)
+    # Kept beside the manifest so the next run gives every item the same identifier.
+    mapping = {**previous, **context.identifiers}
+    files[IDENTIFIERS_FILE] = (
+        json.dumps(dict(sorted(mapping.items())), indent=2, ensure_ascii=False) + "\n"
+    )
+    return files
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,160 @@
+"""The generation plan: what a `msgflow generate` run would do to each file, and doing it.
+
+Generation gap: generated files are rewritten when their content changes; user files
+(a target's `user_files`, e.g. `*/handlers.py`) are written once and then kept; files the
+design no longer produces are reported as orphaned and never deleted. The same plan is
+printed by `--dry-run` and carried out otherwise, so the preview is exactly what happens.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from designer.core.model import Design
+
+from .manifest import (
+    IDENTIFIERS_PATH,
+    FileRecord,
+    Manifest,
+    digest,
+    load_identifiers,
+    load_manifest,
+)
+from .targets import Target, TargetOptions
+from .writer import safe_path, write_files
+
+IDENTIFIERS_KEY = "identifiers"
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    KEPT = "kept"  # a user file that exists: never overwritten (unless --force)
+    ORPHANED = "orphaned"  # generated before, not any more: reported, never deleted
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    path: str
+    action: Action
+    owner: str  # "generated" | "user"
+    target: str
+    note: str = ""
+
+
+@dataclass
+class Plan:
+    out_dir: Path
+    files: list[PlannedFile]
+    contents: dict[str, bytes]  # what create/update entries will write
+    manifest: Manifest
+
+    def by_action(self, action: Action) -> list[PlannedFile]:
+        return [f for f in self.files if f.action is action]
+
+    def summary(self) -> str:
+        counts = [f"{len(self.by_action(a))} {a.value}" for a in Action if self.by_action(a)]
+        return ", ".join(counts) or "nothing to do"
+
+    def lines(self) -> list[str]:
+        width = max((len(a.value) for a in Action), default=8)
+        return [
+            f"{f.action.value:<{width}}  {f.path}" + (f"  ({f.note})" if f.note else "")
+            for f in self.files
+        ]
+
+
+class CollisionError(ValueError):
+    pass
+
+
+def render_targets(
+    design: Design, targets: list[Target], options: TargetOptions
+) -> dict[str, tuple[str, Target]]:
+    """Every target's files, by path; two targets claiming one path is an error."""
+    rendered: dict[str, tuple[str, Target]] = {}
+    for target in targets:
+        for path, content in target.render(design, options).items():
+            # Targets may share a file (compose mounts the rabbitmq definitions) if they agree.
+            if path in rendered and rendered[path][0] != content:
+                raise CollisionError(
+                    f"targets '{rendered[path][1].name}' and '{target.name}' both write '{path}'"
+                )
+            rendered[path] = (content, target)
+    return rendered
+
+
+def make_plan(
+    design: Design,
+    out_dir: Path,
+    targets: list[Target],
+    options: TargetOptions,
+    *,
+    force: bool = False,
+) -> Plan:
+    previous = load_manifest(out_dir)
+    extra = dict(options.extra)
+    extra.setdefault(IDENTIFIERS_KEY, load_identifiers(out_dir))
+    options = TargetOptions(options.broker, options.templates, extra)
+    rendered = render_targets(design, targets, options)
+    files: list[PlannedFile] = []
+    contents: dict[str, bytes] = {}
+    manifest = Manifest()
+    for path in sorted(rendered):
+        text, target = rendered[path]
+        data = text.encode("utf-8")
+        owner = "user" if target.is_user_file(path) else "generated"
+        on_disk = safe_path(out_dir, path)  # refuses unsafe paths before anything is written
+        current = on_disk.read_bytes() if on_disk.is_file() else None
+        note = ""
+        if current is None:
+            action = Action.CREATE
+        elif owner == "user" and not force:
+            action = Action.KEPT
+        elif current == data:
+            action = Action.UNCHANGED
+        else:
+            action = Action.UPDATE
+            record = previous.files.get(path)
+            if owner == "user":
+                note = "--force: your edits are replaced"
+            elif record is not None and record.sha256 != digest(current):
+                note = "edited by hand: overwritten"
+        if action in (Action.CREATE, Action.UPDATE):
+            contents[path] = data
+        files.append(PlannedFile(path, action, owner, target.name, note))
+        recorded = data if action is not Action.KEPT else current or data
+        manifest.files[path] = FileRecord(digest(recorded), owner, target.name)
+    for path, record in sorted(previous.files.items()):
+        if path in rendered or path == IDENTIFIERS_PATH:
+            continue
+        try:
+            exists = safe_path(out_dir, path).is_file()
+        except ValueError:
+            continue
+        if exists:
+            files.append(
+                PlannedFile(
+                    path,
+                    Action.ORPHANED,
+                    record.owner,
+                    record.target,
+                    "no longer in the design; delete it when you are done with it",
+                )
+            )
+            manifest.files[path] = record
+    return Plan(out_dir, files, contents, manifest)
+
+
+def apply_plan(plan: Plan) -> list[str]:
+    """Carry out `plan`; returns the paths written (the manifest only when it changed)."""
+    return write_files(plan.out_dir, plan.contents, plan.manifest)
+
+
+def identifiers_file(mapping: dict[str, str]) -> str:
+    """The content of `.msgflow/identifiers.json` (written by targets that name things)."""
+    return json.dumps(dict(sorted(mapping.items())), indent=2, ensure_ascii=False) + "\n"
