@@ -67,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     try:
         chosen = targets.resolve(args.target)
-    except targets.UnknownTargetError as problem:
-        error(str(problem))
+    except targets.UnknownTargetError as unknown:
+        error(str(unknown))
         return EXIT_BAD_INPUT
     templates = Path(args.templates) if args.templates else None
     if templates is not None and not templates.is_dir():
@@ -80,8 +80,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     problems = _rule_errors(design)
     if problems and not args.allow_errors:
-        for problem in problems:
-            print(f"{args.file}: error: {problem}", file=sys.stderr)
+        for finding in problems:
+            print(f"{args.file}: error: {finding}", file=sys.stderr)
         error(f"{len(problems)} rule error(s) in the design: fix them or pass --allow-errors")
         return EXIT_FINDINGS
     options = targets.TargetOptions(broker=args.broker, templates=templates, extra={})
