@@ -1,0 +1,257 @@
+"""The shop scenario, the same on every broker: one order followed through the system, a
+query answered with the right correlation id, then a burst of orders with a subscriber
+stopped and restarted in the middle.
+
+Broker specifics (how to watch an event channel, how to ask a query directly) live in
+the small `Bus` classes of the broker test modules; everything else is here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+
+from designer.core.channels import ChannelNames, FlowChannel
+from designer.core.model import Design
+
+from .harness import Services
+
+REPORT_DIR = Path(__file__).resolve().parents[2] / "build" / "e2e"
+
+
+class Bus(Protocol):
+    """A test client on the broker, beside the services."""
+
+    async def watch_events(self, channel: FlowChannel) -> None:
+        """Start counting every message published on an event channel (a tap)."""
+
+    def watched(self) -> Counter[str]:
+        """order_id -> how many times the watched event was published."""
+
+    async def ask(
+        self, channel: FlowChannel, envelope: dict[str, Any], timeout: float
+    ) -> dict[str, Any]:
+        """Send a query envelope to the responder, answer to a private reply address."""
+
+    async def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of the order's journey, as the generated handlers log it."""
+
+    label: str
+    service: str  # node id in the original shop design
+    message: str
+    key: str  # the uuid field that identifies the order in this message
+    verb: str = "received"
+
+
+HOPS = (
+    Hop("Orders handled SubmitOrder (http)", "orders", "SubmitOrder", "order_id"),
+    Hop("Customers answered GetCustomer", "customers", "GetCustomer", "customer_id"),
+    Hop("Orders got the answer (reply queue)", "orders", "GetCustomer", "customer_id", "answered"),
+    Hop("Loyalty handled AddLoyaltyPoints", "loyalty", "AddLoyaltyPoints", "order_id"),
+    Hop("Shipping handled OrderCreated", "shipping", "OrderCreated", "order_id"),
+    Hop("Notifications handled OrderCreated", "notifications", "OrderCreated", "order_id"),
+    Hop(
+        "Notifications handled LoyaltyPointsAdded",
+        "notifications",
+        "LoyaltyPointsAdded",
+        "customer_id",
+    ),
+)
+
+
+def new_order() -> dict[str, Any]:
+    # A fresh customer per order: every hop of one order is then identified by a unique id.
+    return {
+        "order_id": str(uuid.uuid4()),
+        "customer_id": str(uuid.uuid4()),
+        "lines": [{"sku": "SKU-1", "qty": 2}],
+        "total": "19.90",
+    }
+
+
+@dataclass
+class HopCount:
+    label: str
+    expected: int
+    delivered: int
+    lost: int
+    duplicated: int
+
+
+class ShopRun:
+    """The shop's services running on one broker, with the names of the (maybe renamed) design."""
+
+    def __init__(
+        self, design: Design, services: Services, bus: Bus, node: Callable[[str], str]
+    ) -> None:
+        self.design = design
+        self.services = services
+        self.bus = bus
+        self.node = node  # original shop node id -> id in this design
+        names = ChannelNames(design)
+        self.channels = {flow.id: names.channel(flow) for flow in design.flows}
+
+    @property
+    def submit_url(self) -> str:
+        return self.services.url(self.node("orders")) + (self.channels["f1"].http_path or "")
+
+    def count(
+        self, hop: Hop, orders: list[dict[str, Any]], *, last_run_only: bool = False
+    ) -> HopCount:
+        expected = {order[hop.key] for order in orders}
+        process = self.services[self.node(hop.service)]
+        seen = process.handled(hop.message, hop.key, hop.verb, last_run_only=last_run_only)
+        relevant = {key: n for key, n in seen.items() if key in expected}
+        return HopCount(
+            hop.label,
+            expected=len(expected),
+            delivered=len(relevant),
+            lost=len(expected - set(relevant)),
+            duplicated=sum(n - 1 for n in relevant.values()),
+        )
+
+    async def wait_delivered(self, orders: list[dict[str, Any]], timeout: float) -> list[HopCount]:
+        """Poll the logs until every hop saw every order (or the time is up)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            counts = [self.count(hop, orders) for hop in HOPS]
+            if all(c.lost == 0 for c in counts) or time.monotonic() > deadline:
+                # A short grace period lets a duplicate delivery show up before we judge.
+                await asyncio.sleep(0.5)
+                return [self.count(hop, orders) for hop in HOPS]
+            await asyncio.sleep(0.25)
+
+    # -- scenario 1: one order, followed everywhere -----------------------------------
+    async def one_order(self) -> dict[str, Any]:
+        await self.bus.watch_events(self.channels["f2"])
+        order = new_order()
+        correlation = str(uuid.uuid4())
+        async with httpx.AsyncClient(timeout=10) as client:
+            response = await client.post(
+                self.submit_url, json=order, headers={"X-Correlation-Id": correlation}
+            )
+        assert response.status_code == 202, response.text
+        accepted = response.json()
+        assert accepted["correlation_id"] == correlation
+        counts = await self.wait_delivered([order], timeout=20)
+        for count in counts:
+            assert (count.delivered, count.duplicated) == (1, 0), count
+        # OrderCreated was published once, and reached each subscriber once (counts above).
+        await asyncio.sleep(0.3)
+        assert self.bus.watched()[order["order_id"]] == 1
+        return order
+
+    # -- scenario 2: a query over the broker, answered to the asker's reply address ---------
+    async def query_correlation(self) -> None:
+        customer = str(uuid.uuid4())
+        question = {
+            "message_id": str(uuid.uuid4()),
+            "correlation_id": str(uuid.uuid4()),
+            "causation_id": None,
+            "message_type": "GetCustomer",
+            "reply_to": None,  # filled in by the bus: its private reply address
+            "payload": {"customer_id": customer},
+        }
+        answer = await self.bus.ask(self.channels["f6"], question, timeout=10)
+        assert answer["correlation_id"] == question["correlation_id"]
+        assert answer["causation_id"] == question["message_id"]
+        assert answer["message_type"] == "GetCustomerResponse"
+        assert answer["payload"]["customer_id"] == customer
+
+    # -- scenario 3: a burst, with one subscriber stopped and restarted in the middle ------
+    async def burst(
+        self, count: int, broker: str, stop: str = "shipping", concurrency: int = 32
+    ) -> dict[str, Any]:
+        orders = [new_order() for _ in range(count)]
+        statuses: Counter[int] = Counter()
+        stopped = asyncio.Event()
+        subscriber = self.services[self.node(stop)]
+        semaphore = asyncio.Semaphore(concurrency)
+        done = 0
+
+        async def post(client: httpx.AsyncClient, order: dict[str, Any]) -> None:
+            nonlocal done
+            async with semaphore:
+                response = await client.post(self.submit_url, json=order)
+            statuses[response.status_code] += 1
+            done += 1
+            if done == count // 3:
+                stopped.set()
+
+        async def stop_midway() -> None:
+            await stopped.wait()
+            await asyncio.to_thread(subscriber.stop)
+
+        started = time.monotonic()
+        async with httpx.AsyncClient(timeout=30) as client:
+            stopper = asyncio.create_task(stop_midway())
+            await asyncio.gather(*(post(client, order) for order in orders))
+            await stopper
+        posted = time.monotonic() - started
+        # Everything was sent while the subscriber was down for the last two thirds: its
+        # durable queue/consumer must hold them until it is back.
+        backlog_before_restart = self.count(_hop(stop), orders).delivered
+        subscriber.start()
+        await asyncio.to_thread(subscriber.wait_ready)
+        counts = await self.wait_delivered(orders, timeout=120)
+        wall = time.monotonic() - started
+        after_restart = self.count(_hop(stop), orders, last_run_only=True).delivered
+        report = {
+            "broker": broker,
+            "commands": count,
+            "http_status": dict(statuses),
+            "stopped_and_restarted": stop,
+            "handled_before_stop": backlog_before_restart,
+            "delivered_after_restart": after_restart,
+            "posting_seconds": round(posted, 2),
+            "wall_seconds": round(wall, 2),
+            "hops": [c.__dict__ for c in counts],
+        }
+        _print_and_save(report)
+        return report
+
+
+def _hop(service: str) -> Hop:
+    return next(h for h in HOPS if h.service == service)
+
+
+def _print_and_save(report: dict[str, Any]) -> None:
+    lines = [
+        f"burst on {report['broker']}: {report['commands']} SubmitOrder commands over http, "
+        f"{report['stopped_and_restarted']} stopped after a third and restarted after the last post",
+        f"  posted in {report['posting_seconds']} s; all delivered after {report['wall_seconds']} s (wall); "
+        f"http statuses {report['http_status']}",
+        f"  {report['stopped_and_restarted']}: {report['handled_before_stop']} handled before the stop, "
+        f"{report['delivered_after_restart']} delivered from its durable queue after the restart",
+        f"  {'hop':<44} {'expected':>8} {'delivered':>9} {'lost':>5} {'dup':>5}",
+    ]
+    for hop in report["hops"]:
+        lines.append(
+            f"  {hop['label']:<44} {hop['expected']:>8} {hop['delivered']:>9} {hop['lost']:>5} {hop['duplicated']:>5}"
+        )
+    text = "\n".join(lines)
+    print("\n" + text)
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    (REPORT_DIR / f"burst-{report['broker']}.txt").write_text(text + "\n", encoding="utf-8")
+    (REPORT_DIR / f"burst-{report['broker']}.json").write_text(
+        json.dumps(report, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+async def run_all(run: ShopRun, broker: str, burst: int) -> dict[str, Any]:
+    await run.one_order()
+    await run.query_correlation()
+    return await run.burst(burst, broker)
