@@ -9,6 +9,7 @@ console errors and network requests, take a screenshot.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import queue
@@ -219,18 +220,14 @@ class Browser:
         ]
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self.send("Browser.close", session=False, timeout=5)
-        except Exception:
-            pass
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
         for fd in (self._to_browser, self._from_browser):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         shutil.rmtree(self._profile, ignore_errors=True)
