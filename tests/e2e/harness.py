@@ -43,17 +43,6 @@ def generate(design: Design, folder: Path, broker: str) -> Path:
     design_path = folder / "design.msgflow.json"
     io.save(design, design_path)
     out = folder / "project"
-    import designer.cli as cli
-
-    if not any(m.NAME == "generate" for m in cli.COMMAND_MODULES):  # TEMPORARY until the CLI lands
-        from designer.core.codegen import targets
-
-        for path, text in (
-            targets.get("python").render(design, targets.TargetOptions(broker=broker)).items()
-        ):
-            (out / path).parent.mkdir(parents=True, exist_ok=True)
-            (out / path).write_text(text, encoding="utf-8")
-        return out
     code = main(
         ["generate", str(design_path), "-o", str(out), "--target", "python", "--broker", broker]
     )
