@@ -26,7 +26,13 @@ def find(window: MainWindow) -> None:
 def generate(window: MainWindow) -> None:
     from designer.qt.generate_dialog import GenerateDialog
 
-    dialog = GenerateDialog(window.document.design, window.files.path, window.settings, window)
+    dialog = GenerateDialog(
+        window.document.design,
+        window.files.path,
+        window.settings,
+        window,
+        diagnostics=window.validation.diagnostics,
+    )
     window.generate_dialog = dialog
     dialog.open()
 

@@ -2,18 +2,17 @@
 
 The preview lists every file the generation would touch and what would happen to it:
 new, changed, unchanged, or kept (a user-owned file that exists and is not overwritten).
-It is computed from the targets' output without writing anything, so it is the same
-plan `msgflow generate --dry-run` prints; writing then follows that plan file by file
-with a progress bar.
+It is the codegen plan (`designer.core.codegen.plan`), the same one
+`msgflow generate --dry-run` prints; Generate applies exactly that plan.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -33,38 +32,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.core import io
 from designer.core.codegen import targets as registry
+from designer.core.codegen.plan import Action, Plan, apply_plan, make_plan
+from designer.core.diagnostics import has_errors
 from designer.core.model import Design
 
-NEW, CHANGED, UNCHANGED, KEPT = "new", "changed", "unchanged", "kept"
+_WILL_BE = {
+    Action.CREATE: "written (new)",
+    Action.UPDATE: "changed",
+    Action.UNCHANGED: "kept (unchanged)",
+    Action.KEPT: "kept (your file)",
+    Action.ORPHANED: "left alone (no longer generated)",
+}
 
 
-@dataclass(frozen=True)
-class PlannedFile:
-    path: str  # relative to the output folder, `/`-separated
-    status: str  # NEW, CHANGED, UNCHANGED or KEPT
-    text: str
-
-
-def plan_files(design: Design, names: list[str], broker: str, out: Path) -> list[PlannedFile]:
-    """What generating `names` into `out` would do, without writing anything."""
-    options = registry.TargetOptions(broker=broker, extra=dict(design.settings.generate))
-    planned: dict[str, PlannedFile] = {}
-    for name in names:
-        target = registry.get(name)
-        for relative, text in sorted(target.render(design, options).items()):
-            existing = out / relative
-            if not existing.exists():
-                status = NEW
-            elif target.is_user_file(relative):
-                status = KEPT
-            elif existing.read_text(encoding="utf-8", errors="replace") == text:
-                status = UNCHANGED
-            else:
-                status = CHANGED
-            planned[relative] = PlannedFile(relative, status, text)
-    return [planned[key] for key in sorted(planned)]
+def plan_for(design: Design, names: list[str], broker: str, out: Path) -> Plan:
+    """The plan `msgflow generate --dry-run` would print for these choices."""
+    chosen = [registry.get(name) for name in names]
+    options = registry.TargetOptions(broker=broker, extra={})
+    return make_plan(design, out, chosen, options)
 
 
 class GenerateDialog(QDialog):
@@ -74,12 +60,15 @@ class GenerateDialog(QDialog):
         source: Path | None,
         settings: QSettings,
         parent: QWidget | None = None,
+        diagnostics: list | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Generate code")
         self.setObjectName("generate-dialog")
         self.design, self.settings = design, settings
-        self.planned: list[PlannedFile] = []
+        self.diagnostics = diagnostics or []
+        self.written: list[str] = []
+        self.plan: Plan | None = None
         self.targets = QListWidget()
         self.targets.setMaximumHeight(130)
         try:
@@ -161,47 +150,56 @@ class GenerateDialog(QDialog):
 
     def refresh_preview(self) -> None:
         self.preview.clear()
+        self.plan = None
+        self.progress.setValue(0)
         try:
-            self.planned = plan_files(
+            plan = plan_for(
                 self.design,
                 self.chosen_targets(),
                 self.broker.currentText(),
                 Path(self.output.text()),
             )
         except Exception as error:  # a target failing on this design is shown, not raised
-            self.planned = []
             self.summary.setText(f"Cannot generate: {error}")
             self.generate_button.setEnabled(False)
             return
-        for planned in self.planned:
-            row = QTreeWidgetItem(self.preview, [planned.path, planned.status])
-            row.setToolTip(0, planned.path)
-        counts = {
-            s: sum(1 for p in self.planned if p.status == s)
-            for s in (NEW, CHANGED, UNCHANGED, KEPT)
-        }
+        for planned in plan.files:
+            row = QTreeWidgetItem(self.preview, [planned.path, _WILL_BE[planned.action]])
+            row.setToolTip(0, f"{planned.path} ({planned.owner} file, target {planned.target})")
+            row.setToolTip(1, planned.note or _WILL_BE[planned.action])
+            if planned.action in (Action.CREATE, Action.UPDATE):
+                font = row.font(0)
+                font.setBold(True)
+                row.setFont(0, font)
+        self.plan = plan
+        to_write = len(plan.contents)
         self.summary.setText(
-            f"{counts[NEW]} new, {counts[CHANGED]} changed, {counts[UNCHANGED]} unchanged, "
-            f"{counts[KEPT]} kept (your files are never overwritten)"
+            f"{plan.summary()} — {to_write} file(s) to write; files you own are never overwritten"
         )
-        self.generate_button.setEnabled(bool(self.planned))
-        self.progress.setValue(0)
+        if has_errors(self.diagnostics):
+            self.summary.setText(
+                self.summary.text() + "\nThe design has rule errors: fix them before relying "
+                "on the result."
+            )
+        self.generate_button.setEnabled(to_write > 0)
 
     def generate(self) -> None:
-        out = Path(self.output.text())
-        to_write = [p for p in self.planned if p.status in (NEW, CHANGED)]
-        self.progress.setRange(0, max(1, len(to_write)))
-        for done, planned in enumerate(to_write, start=1):
-            target = (out / planned.path).resolve()
-            if not target.is_relative_to(out.resolve()):
-                continue  # never write outside the chosen folder
-            target.parent.mkdir(parents=True, exist_ok=True)
-            io.write_atomic(target, planned.text.encode("utf-8"), keep_backup=False)
-            self.progress.setValue(done)
+        if self.plan is None:
+            return
+        self.progress.setRange(0, 0)  # busy while the writer works
+        QApplication.processEvents()
+        try:
+            written = apply_plan(self.plan)
+        except (OSError, ValueError) as error:
+            self.progress.setRange(0, 1)
+            self.summary.setText(f"Writing failed: {error}")
+            return
         self.settings.setValue("generate/targets", self.chosen_targets())
         self.settings.setValue("generate/broker", self.broker.currentText())
-        self.settings.setValue("generate/output", str(out))
-        self.summary.setText(f"Wrote {len(to_write)} file(s) to {out}")
+        self.settings.setValue("generate/output", self.output.text())
+        out = self.plan.out_dir
         self.refresh_preview()
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
+        self.summary.setText(f"Wrote {len(written)} file(s) to {out}")
+        self.written = written

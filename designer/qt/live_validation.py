@@ -1,9 +1,8 @@
 """Live diagnostics for the window: the rules engine re-run after every edit.
 
-The incremental validator re-checks only what a command touched; opening or reverting a
-file (a `design` change) starts it afresh. The rules package is optional at import time
-so the window still opens while a rule module is broken: the problems panel then says so
-instead of the whole window failing.
+The incremental validator re-checks only what a command touched (and starts afresh by
+itself when the whole design was replaced). A rule that raises must not take the window
+down: the problems panel then says validation failed, and the next edit tries again.
 """
 
 from __future__ import annotations
@@ -15,19 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from designer.core.diagnostics import SEVERITY_RANK, Diagnostic
 from designer.core.document import Change, Document
-
-
-def _engine() -> tuple[Any, Any]:
-    """(IncrementalValidator class or None, validate function or None)."""
-    try:
-        from designer.core.incremental import IncrementalValidator
-    except ImportError:
-        IncrementalValidator = None
-    try:
-        from designer.core.rules import validate
-    except ImportError:
-        validate = None
-    return IncrementalValidator, validate
+from designer.core.incremental import IncrementalValidator
 
 
 class LiveValidation(QObject):
@@ -45,39 +32,26 @@ class LiveValidation(QObject):
         self.revalidate()
 
     def revalidate(self) -> None:
-        """Check the whole design from scratch."""
-        incremental, validate = _engine()
+        """Check the whole design from scratch (a file was opened or reverted)."""
         self.unavailable = None
-        design = self.document.design
         try:
-            if incremental is not None:
-                self._validator = incremental(design)
-                found = getattr(self._validator, "diagnostics", None)
-                if callable(found):
-                    found = found()
-                if found is None and validate is not None:
-                    found = validate(design)
-            elif validate is not None:
-                found = validate(design)
-            else:
-                found, self.unavailable = [], "the rules engine is not available"
+            self._validator = IncrementalValidator(self.document.design)
+            found = self._validator.diagnostics
         except Exception as error:  # a broken rule must not take the window down
+            self._validator = None
             found, self.unavailable = [], f"validation failed: {error}"
-        self._publish(found or [])
+        self._publish(found)
 
     def _on_changes(self, changes: tuple[Change, ...]) -> None:
-        if self._validator is None or any(c.collection == "design" for c in changes):
+        if self._validator is None:
             self.revalidate()
             return
         try:
             found = self._validator.update(self.document.design, changes)
         except Exception as error:
+            self._validator = None
             self.unavailable = f"validation failed: {error}"
             found = []
-        if found is None:
-            found = getattr(self._validator, "diagnostics", [])
-            if callable(found):
-                found = found()
         self._publish(found)
 
     def _publish(self, found: Sequence[Diagnostic]) -> None:

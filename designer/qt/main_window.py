@@ -44,6 +44,9 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("app"))
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
+        # Side panels run full height; the problems list sits under the canvas only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.settings = settings if settings is not None else app_settings()
         self.document = Document(design)
         self.undo = UndoBridge(self.document, self)
@@ -97,12 +100,12 @@ class MainWindow(QMainWindow):
             "problems", "Problems", self.problems_panel, Qt.DockWidgetArea.BottomDockWidgetArea
         )
         self.resizeDocks(
-            [self.docks["palette"], self.docks["messages"]], [110, 600], Qt.Orientation.Vertical
+            [self.docks["palette"], self.docks["messages"]], [72, 600], Qt.Orientation.Vertical
         )
         self.resizeDocks(
-            [self.docks["palette"], self.docks["inspector"]], [290, 340], Qt.Orientation.Horizontal
+            [self.docks["palette"], self.docks["inspector"]], [300, 330], Qt.Orientation.Horizontal
         )
-        self.resizeDocks([self.docks["problems"]], [170], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["problems"]], [150], Qt.Orientation.Vertical)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -111,11 +114,9 @@ class MainWindow(QMainWindow):
         self.badges.clicked.connect(lambda _severity: self.show_problems())
         bar.addPermanentWidget(self.zoom_label)
         bar.addPermanentWidget(self.badges)
-        self._zoom_timer = QTimer(self)
-        self._zoom_timer.timeout.connect(
-            lambda: self.zoom_label.set_percent(self.canvas.zoom_percent())
-        )
-        self._zoom_timer.start(250)
+        zoom_changed = getattr(self.canvas.view, "zoomChanged", None)
+        if zoom_changed is not None:
+            zoom_changed.connect(self.zoom_label.set_percent)
 
     # ------------------------------------------------------------------ following
     def _diagnostics_changed(self) -> None:

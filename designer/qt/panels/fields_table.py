@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -30,6 +31,7 @@ class _RowsEditor(QWidget):
 
     edited = Signal(list)
     headers: tuple[str, ...] = ()
+    max_table_height = 120
 
     def __init__(self, noun: str) -> None:
         super().__init__()
@@ -41,7 +43,10 @@ class _RowsEditor(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setMinimumHeight(110)
+        # Tall enough for a few rows, never stretched over the rest of the inspector.
+        self.table.setMinimumHeight(84)
+        self.table.setMaximumHeight(self.max_table_height)
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.table.itemChanged.connect(lambda _item: self._emit())
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
@@ -135,6 +140,7 @@ class FieldsEditor(_RowsEditor):
     """Message or response fields: name, type (with a picker), required, description."""
 
     headers = ("Name", "Type", "Req.", "Description")
+    max_table_height = 240
 
     def __init__(self, noun: str = "field") -> None:
         super().__init__(noun)

@@ -74,6 +74,9 @@ class InspectorPage(QWidget):
     def combo(self, label: str, tip: str, on_change: Callable[[], None]) -> QComboBox:
         box = QComboBox()
         box.setToolTip(tip)
+        # Long message names must not widen the dock: combos shrink and elide instead.
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(8)
         box.activated.connect(lambda _index: on_change())
         self.form.addRow(label, box)
         return box
@@ -130,6 +133,9 @@ class NodePage(InspectorPage):
         self.kind.addItem("Actor", NodeKind.ACTOR.value)
         self.boundary = QComboBox()
         self.boundary.setEditable(True)
+        self.boundary.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.boundary.setToolTip("Bounded context: cards with the same boundary are grouped")
         self.boundary.lineEdit().setPlaceholderText("none")
         self.boundary.lineEdit().editingFinished.connect(self._boundary)
@@ -222,11 +228,13 @@ class FlowPage(InspectorPage):
             "The message the sender was handling when it sent this one",
             lambda: self._edit(caused_by=self.caused_by.currentData()),
         )
-        self.idempotent = QCheckBox("Receiver handles duplicates (idempotent)")
-        self.idempotent.setToolTip("At-least-once delivery repeats messages: safe to repeat?")
+        self.idempotent = QCheckBox("Idempotent receiver")
+        self.idempotent.setToolTip(
+            "The receiver handles duplicates safely (at-least-once delivery repeats messages)"
+        )
         self.idempotent.toggled.connect(lambda on: self._edit(idempotent=on))
         self.form.addRow("", self.idempotent)
-        self.dead_letter = QCheckBox("Dead-letter failed messages")
+        self.dead_letter = QCheckBox("Dead-letter failures")
         self.dead_letter.toggled.connect(lambda on: self._edit(dead_letter=on))
         self.form.addRow("", self.dead_letter)
         self.description = self.text_box(

@@ -48,8 +48,12 @@ class MessagesPanel(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.header().setStretchLastSection(True)
+        # All three columns stay visible in a narrow dock: names elide, tooltips show all.
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -99,6 +103,8 @@ class MessagesPanel(QWidget):
                     row.setData(0, _ID, message.id)
                     row.setIcon(0, icon(kind.value))
                     row.setToolTip(0, message.description or message.name)
+                    row.setToolTip(1, "Sent by " + row.text(1))
+                    row.setToolTip(2, "Received by " + row.text(2))
                     if message.id == selected:
                         row.setSelected(True)
                 group.setExpanded(True)

@@ -42,9 +42,16 @@ class PalettePanel(QListWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("palette")
-        self.setViewMode(QListWidget.ViewMode.ListMode)
-        self.setIconSize(QSize(28, 28))
-        self.setSpacing(2)
+        # Two tiles side by side, like a toolbox: icon above the label.
+        self.setViewMode(QListWidget.ViewMode.IconMode)
+        self.setFlow(QListWidget.Flow.LeftToRight)
+        self.setWrapping(False)
+        self.setMovement(QListWidget.Movement.Static)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setIconSize(QSize(30, 30))
+        self.setGridSize(QSize(88, 62))
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -52,12 +59,12 @@ class PalettePanel(QListWidget):
             item = QListWidgetItem(icon(icon_name), label)
             item.setData(Qt.ItemDataRole.UserRole, kind.value)
             item.setToolTip(f"{tip}.\nDrag onto the canvas, or double-click to add.")
-            item.setSizeHint(QSize(0, 38))
+            item.setSizeHint(QSize(84, 58))
             self.addItem(item)
         self.itemActivated.connect(
             lambda item: self.addRequested.emit(item.data(Qt.ItemDataRole.UserRole))
         )
-        self.setMaximumHeight(2 * 42 + 8)
+        self.setFixedHeight(70)
 
     def startDrag(self, supported: Qt.DropAction) -> None:
         item = self.currentItem()
