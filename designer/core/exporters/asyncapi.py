@@ -259,6 +259,14 @@ class _SystemModel:
         message_keys = {op.message for op in operations} | {
             op.reply_message for op in operations if op.reply_message
         }
+        if service is None:
+            # The system document describes every message, even one no flow carries yet.
+            message_keys |= set(self.message_keys.values())
+            message_keys |= {
+                self.message_keys[m.id] + "Reply"
+                for m in self.design.messages
+                if m.kind is MessageKind.QUERY
+            }
         doc: dict[str, Any] = {"asyncapi": ASYNCAPI_VERSION, "info": self._info(service)}
         servers = self._servers({s for c in channels for s in c.servers})
         if servers:

@@ -138,6 +138,7 @@ class _Builder:
             self._read_v3(spec, protocols)
         else:
             self._read_v2(spec, protocols)
+        self._unused_messages(spec)
         self._records.update(self._mapper.records)
         for key in ("security", "tags", "externalDocs"):
             if key in spec.data or key in info:
@@ -245,7 +246,13 @@ class _Builder:
                 continue
             if "{" in str(address):
                 self._note(f"{at}.channel", f"address '{address}' has parameters: kept literally")
-            refs = op.get("messages") or list((channel.get("messages") or {}).values())
+            refs = op.get("messages")
+            if not refs:  # every message of the channel; their keys name inline ones
+                channel_ref = str((op.get("channel") or {}).get("$ref", ""))
+                refs = [
+                    {"$ref": f"{channel_ref}/messages/{k}"} if channel_ref.startswith("#") else v
+                    for k, v in (channel.get("messages") or {}).items()
+                ]
             reply = op.get("reply")
             reply_address, reply_messages = self._v3_reply(spec, reply, f"{at}.reply")
             node = self._operation_node(op)
@@ -339,6 +346,23 @@ class _Builder:
                         )
                 if op.get("bindings"):
                     self._note_bindings(op["bindings"], f"{where}.bindings")
+
+    def _unused_messages(self, spec: Spec) -> None:
+        """Messages declared in components but used by no operation: kept, without flows."""
+        declared = (spec.data.get("components") or {}).get("messages") or {}
+        if not isinstance(declared, dict):
+            return
+        for key in declared:
+            at = f"$.components.messages.{key}"
+            before = set(self.messages)
+            message_id = self._message(
+                {"$ref": f"#/components/messages/{key}"}, at, has_reply=False
+            )
+            if message_id is not None and message_id not in before:
+                self._note(
+                    at,
+                    f"{self.messages[message_id].name} is used by no operation: imported without flows",
+                )
 
     def _note_bindings(self, bindings: Any, at: str) -> None:
         # Bindings the convention derives anyway (amqp/nats/kafka/http); others are lost.

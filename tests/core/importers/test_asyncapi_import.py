@@ -1,0 +1,162 @@
+"""AsyncAPI import: documents teams already have become one design; nothing is lost silently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from designer.core import io
+from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
+from designer.core.importers.asyncapi import import_asyncapi
+from designer.core.importers.spec_loading import Spec, SpecLoadError
+from designer.core.model import Design, MessageKind, NodeKind, RecordSchema, Transport
+from designer.resources import examples_dir
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "asyncapi"
+
+
+def _import(*names: str) -> tuple[Design, list[str]]:
+    result = import_asyncapi([Spec.from_file(DATA / n) for n in names])
+    return result.design, [str(n) for n in result.notes]
+
+
+def _semantics(design: Design) -> dict[str, object]:
+    data = io.canonical_dict(design)
+    data.pop("layout", None)
+    return data
+
+
+def _record(design: Design, name: str) -> RecordSchema:
+    return next(s for s in design.schemas if s.name == name)
+
+
+def test_request_reply_becomes_an_async_query_with_its_response() -> None:
+    design, _ = _import("orders-3.0.yaml", "customers-3.0.json")
+    query = design.message("get-customer")
+    assert query is not None and query.kind is MessageKind.QUERY
+    assert [f.name for f in query.response or []] == ["email", "tier"]
+    assert [f.required for f in query.response or []] == [True, False]  # [string, null] is optional
+    (flow,) = [f for f in design.flows if f.message == "get-customer"]
+    assert (flow.source, flow.target, flow.transport) == ("orders", "customers", Transport.QUEUE)
+    assert flow.reply == "orders.replies"
+    assert flow.channel == "customers.lookup"  # not the convention's name: kept explicitly
+    assert query.owner == "customers"
+
+
+def test_documents_of_several_services_meet_on_matching_channels() -> None:
+    design, notes = _import("orders-3.0.yaml", "customers-3.0.json", "shipping-2.6.yaml")
+    services = sorted(n.id for n in design.nodes if n.kind is NodeKind.SERVICE)
+    assert services == ["customers", "orders", "shipping-service"]
+    pairs = sorted((f.message, f.source, f.target) for f in design.flows)
+    assert ("order-created", "orders", "shipping-service") in pairs
+    # Valid as a file: loads back with no reference problems.
+    assert io.loads(io.dumps(design)) == design
+
+
+def test_asyncapi_2_publish_means_receive_and_subscribe_means_send() -> None:
+    design, notes = _import("orders-3.0.yaml", "shipping-2.6.yaml")
+    created = [f for f in design.flows if f.message == "order-created"]
+    assert [(f.source, f.target) for f in created] == [("orders", "shipping-service")]
+    shipped = design.message("parcel-shipped")
+    assert shipped is not None and shipped.kind is MessageKind.EVENT
+    assert shipped.owner == "shipping-service"  # it sends (subscribe) ParcelShipped
+    assert any("nobody receives ParcelShipped" in n for n in notes)
+    assert design.message("parcel-lost") is not None  # oneOf: both messages kept
+
+
+def test_refs_to_components_become_records_and_typed_fields() -> None:
+    design, notes = _import("orders-3.0.yaml")
+    submit = design.message("submit-order")
+    assert submit is not None
+    types = {f.name: f.type for f in submit.fields}
+    assert types == {
+        "order_id": "uuid",
+        "lines": "list[OrderLine]",
+        "placed_at": "datetime",
+        "address": "Address",
+    }
+    line = _record(design, "OrderLine")
+    assert [(f.name, f.type) for f in line.fields] == [("sku", "string"), ("qty", "integer")]
+    created = design.message("order-created")
+    assert created is not None
+    status = next(f for f in created.fields if f.name == "status")
+    assert status.description == "one of: new, paid"  # the enum is kept where a reader sees it
+    assert any("headers of OrderCreated" in n for n in notes)
+
+
+def test_several_servers_and_protocols_map_by_protocol_and_report_the_rest() -> None:
+    design, notes = _import("multi-server-3.0.yaml")
+    kinds = {m.id: m.kind for m in design.messages}
+    assert kinds == {
+        "alert-raised": MessageKind.EVENT,
+        "archive-reading": MessageKind.COMMAND,
+        "reading-taken": MessageKind.EVENT,
+    }
+    assert any("protocol 'mqtt'" in n for n in notes)
+    assert any("nobody receives AlertRaised" in n for n in notes)
+    # A receive with no sender among the documents is drawn from an explicit outside actor.
+    external = design.node("external")
+    assert external is not None and external.kind is NodeKind.ACTOR
+    assert any("drawn from the actor 'external'" in n for n in notes)
+
+
+def test_import_export_import_gives_the_same_design(tmp_path: Path) -> None:
+    first, _ = _import("orders-3.0.yaml", "customers-3.0.json", "shipping-2.6.yaml")
+    system = export_asyncapi(first, "rabbitmq")[SYSTEM_FILE]
+    second = import_asyncapi([Spec(system, "system")], first.name).design
+    assert _semantics(second) == _semantics(first)
+
+
+@pytest.mark.parametrize("broker", ["rabbitmq", "nats", "kafka", "redis"])
+def test_a_msgflow_design_survives_export_and_import_on_every_broker(broker: str) -> None:
+    shop = io.load(examples_dir() / "shop.msgflow.json")
+    system = export_asyncapi(shop, broker)[SYSTEM_FILE]
+    back = import_asyncapi([Spec(system, "system")]).design
+    assert _semantics(back) == _semantics(shop)
+
+
+def test_broken_yaml_is_reported_with_its_line() -> None:
+    with pytest.raises(SpecLoadError) as caught:
+        Spec.from_file(DATA / "broken.yaml")
+    assert "broken.yaml: line 7 column 1: not valid YAML/JSON" in caught.value.describe()
+
+
+def test_a_dangling_ref_is_reported_where_it_is_written() -> None:
+    with pytest.raises(SpecLoadError) as caught:
+        Spec.from_file(DATA / "dangling-ref.yaml")
+    assert (
+        "$.channels.a.messages.M: $ref '#/components/messages/Missing' points to nothing"
+        in caught.value.describe()
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[1, 2]", "expected an AsyncAPI document"),
+        ("openapi: 3.1.0\n", "not an AsyncAPI 2.x/3.x document"),
+        ("asyncapi: 3.0.0\nchannels: {a: {$ref: 'http://example.com/x.yaml'}}\n", "not fetched"),
+        ("asyncapi: 3.0.0\nx: {$ref: '#/x'}\n", "$ref cycle"),
+        ("asyncapi: 3.0.0\nx: {$ref: 'other.yaml#/a'}\n", "names a file"),
+    ],
+)
+def test_hostile_documents_are_refused_clearly(text: str, expected: str) -> None:
+    with pytest.raises(SpecLoadError, match=expected.replace("$", r"\$")):
+        Spec.from_text(text, "spec.yaml")
+
+
+def test_refs_into_a_neighbouring_file_are_resolved(tmp_path: Path) -> None:
+    (tmp_path / "common.yaml").write_text(
+        "schemas:\n  Money:\n    type: object\n    properties: {amount: {type: string, format: decimal}}\n"
+    )
+    (tmp_path / "svc.yaml").write_text(
+        "asyncapi: 3.0.0\ninfo: {title: Billing, version: 1.0.0}\n"
+        "channels:\n  c: {address: billing.charged, messages: {PaymentCharged: {payload: "
+        "{type: object, properties: {price: {$ref: 'common.yaml#/schemas/Money'}}}}}}\n"
+        "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
+    )
+    design = import_asyncapi([Spec.from_file(tmp_path / "svc.yaml")]).design
+    charged = design.message("payment-charged")
+    assert charged is not None and charged.fields[0].type == "Money"
+    assert _record(design, "Money").fields[0].type == "decimal"
