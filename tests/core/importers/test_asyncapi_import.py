@@ -45,7 +45,7 @@ def test_request_reply_becomes_an_async_query_with_its_response() -> None:
 
 
 def test_documents_of_several_services_meet_on_matching_channels() -> None:
-    design, notes = _import("orders-3.0.yaml", "customers-3.0.json", "shipping-2.6.yaml")
+    design, _ = _import("orders-3.0.yaml", "customers-3.0.json", "shipping-2.6.yaml")
     services = sorted(n.id for n in design.nodes if n.kind is NodeKind.SERVICE)
     assert services == ["customers", "orders", "shipping-service"]
     pairs = sorted((f.message, f.source, f.target) for f in design.flows)
