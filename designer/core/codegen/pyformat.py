@@ -15,6 +15,13 @@ LINE_LENGTH = 100
 INDENT = "    "
 
 
+def width(text: str) -> int:
+    """Columns `text` takes, as ruff counts them (East Asian wide characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 @dataclass(frozen=True)
 class Call:
     """`callee(arg, name=value, ...)`; values are source text or nested calls."""
@@ -43,7 +50,7 @@ def render(value: Expr, indent: int, prefix: str = "", suffix: str = "") -> str:
     """`value` at `indent` spaces, between `prefix` and `suffix`, on one line if it fits."""
     pad = " " * indent
     line = f"{pad}{prefix}{_flat(value)}{suffix}"
-    if len(line) <= LINE_LENGTH or not isinstance(value, Call) or not value.arguments:
+    if width(line) <= LINE_LENGTH or not isinstance(value, Call) or not value.arguments:
         return line
     lines = [f"{pad}{prefix}{value.callee}{value.brackets[0]}"]
     for name, argument in value.arguments:
@@ -61,7 +68,7 @@ def fit(prefix: str, items: Sequence[str], suffix: str = "", indent: int = 0) ->
     pad = " " * indent
     opening, closing = ("(", ")")
     line = f"{pad}{prefix}{opening}{', '.join(items)}{closing}{suffix}"
-    if len(line) <= LINE_LENGTH or not items:
+    if width(line) <= LINE_LENGTH or not items:
         return line
     inner = "".join(f"{pad}{INDENT}{item},\n" for item in items)
     return f"{pad}{prefix}{opening}\n{inner}{pad}{closing}{suffix}"
@@ -129,7 +136,9 @@ def import_block(specs: Sequence[str], first_party: Sequence[str]) -> str:
         for module in sorted(members.get(number, {})):
             names = sorted(members[number][module], key=_member_key)
             flat = f"from {module} import {', '.join(names)}"
-            lines.append(flat if len(flat) <= LINE_LENGTH else fit(f"from {module} import ", names))
+            lines.append(
+                flat if width(flat) <= LINE_LENGTH else fit(f"from {module} import ", names)
+            )
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -153,10 +162,14 @@ def docstring(text: str, indent: int = 0) -> str:
     pad = " " * indent
     cleaned = doc_text(text) or "-"
     one = f'{pad}"""{cleaned}"""'
-    if len(one) <= LINE_LENGTH:
+    if width(one) <= LINE_LENGTH:
         return one
-    width = max(40, LINE_LENGTH - indent - 3)
-    lines = textwrap.wrap(cleaned, width, break_long_words=False, break_on_hyphens=False)
+    # Wrapped to at least two lines: ruff joins a one-line summary with its closing quotes.
+    columns = max(30, LINE_LENGTH - indent - 3 - (width(cleaned) - len(cleaned)))
+    lines = textwrap.wrap(cleaned, columns, break_long_words=False, break_on_hyphens=False)
+    while len(lines) < 2 and columns > 10:
+        columns = columns * 2 // 3
+        lines = textwrap.wrap(cleaned, columns, break_long_words=False, break_on_hyphens=False)
     first, rest = lines[0], lines[1:]
     body = "\n".join(f"{pad}{line}" for line in rest)
     return f'{pad}"""{first}\n{body}\n{pad}"""' if rest else f'{pad}"""{first}\n{pad}"""'

@@ -248,7 +248,6 @@ def _service_imports(
 ) -> list[str]:
     broker_module = f"faststream.{flavour.module}"
     specs = {
-        "abc",
         "logging",
         "typing:Any",
         f"{broker_module}:{flavour.broker_class}",
@@ -257,6 +256,8 @@ def _service_imports(
         "msgflow_runtime:default_broker_url",
     }
     specs |= {f"contracts:{name}" for name in service.contract_classes}
+    if service.handlers:
+        specs.add("abc")
     if service.outbound and any(
         o.transport == "broker" or o.verb == "ask" for o in service.outbound
     ):
@@ -360,24 +361,29 @@ def _test_imports(helpers: _Helpers, service: Service) -> list[str]:
     for outbound in service.outbound:
         if outbound.verb == "ask" and outbound.transport == "http":
             classes.add(outbound.message.response_class)
-    for name in classes:
-        if name not in helpers.models:
-            continue
-        specs |= helpers.example_imports(name)
-    example_classes = {h.message.class_name for h in service.handlers}
-    example_classes |= {
+    built = {h.message.class_name for h in service.handlers}
+    built |= {
         a.message.response_class
         for h in service.handlers
         for a in h.actions
         if a.verb == "ask" and _outbound(service, a).transport == "broker"
     }
-    example_classes |= {
+    built |= {
         o.message.response_class
         for o in service.outbound
         if o.verb == "ask" and o.transport == "http"
     }
-    specs |= {f"contracts:{c}" for c in classes if c}
-    del example_classes
+    if not service.handlers:
+        built, classes = set(), set()
+    for name in built:
+        if name in helpers.models:
+            specs |= helpers.example_imports(name)
+    specs |= {f"contracts:{c}" for c in classes | built if c}
+    if not service.handlers:
+        specs.discard(f"faststream.{flavour.module}:{flavour.test_broker}")
+        specs.discard("pytest")
+        specs.discard(f"{service.package}:_generated")
+        specs.discard("typing:Any")
     return sorted(specs)
 
 
@@ -420,6 +426,12 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
         "services": context.services,
         "uses_http": context.uses_http,
         "contract_imports": context.contract_imports,
+        "contracts_init_imports": [
+            "contracts.envelope:Accepted",
+            "contracts.envelope:Contract",
+            "contracts.envelope:Envelope",
+            *(f"contracts.messages:{m.class_name}" for m in context.models),
+        ],
         "first_party": context.first_party,
         "broker_class": flavour.broker_class,
         "test_broker": flavour.test_broker,

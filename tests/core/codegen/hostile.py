@@ -1,0 +1,70 @@
+"""A design whose names try everything that breaks naive code generation."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from designer.core import io
+from designer.core.model import Design
+
+
+def hostile_dict() -> dict[str, Any]:
+    fields = [
+        {"name": "class", "type": "string"},
+        {"name": "model_config", "type": "integer"},
+        {"name": "date", "type": "date", "required": False},
+        {"name": "2x", "type": "decimal"},
+        {"name": "from", "type": "uuid"},
+        {"name": "json", "type": "list[Rec ord]"},
+        {"name": "名前", "type": "map[string,datetime]"},
+        {"name": "Order Service", "type": "boolean", "required": False},
+    ]
+    nodes = [
+        {"id": "class", "name": "class", "kind": "service"},
+        {"id": "2fast", "name": "2fast", "kind": "service"},
+        {"id": "Order Service", "name": "Order Service", "kind": "service"},
+        {"id": "order_service", "name": "order_service", "kind": "service"},
+        {"id": "ünïcode", "name": "ünïcode", "kind": "service"},
+        {"id": "../../etc", "name": "../../etc", "kind": "service"},
+        {"id": "名前", "name": "名前", "kind": "service"},
+        {"id": "json", "name": "json", "kind": "service"},
+        {"id": "user", "name": "A \"quoted\" \\ user", "kind": "actor"},
+    ]
+    messages = [
+        {"id": "class", "name": "class", "kind": "command", "fields": fields},
+        {"id": "2fast", "name": "2Fast", "kind": "event", "fields": fields[:4]},
+        {"id": "order-created", "name": "Order Created", "kind": "event", "fields": fields},
+        {"id": "order_created", "name": "order created", "kind": "event", "fields": fields[2:5]},
+        {"id": "ünïcode", "name": "ünïcode", "kind": "query", "fields": fields[:2],
+         "response": fields, "description": "asks \"\"\"quoted\"\"\" things \\ with backslashes"},
+        {"id": "名前", "name": "名前", "kind": "query", "fields": fields[4:], "response": fields[:3]},
+        {"id": "../../etc", "name": "../../etc", "kind": "command", "fields": []},
+    ]
+    flows = [
+        {"id": "f1", "message": "class", "from": "user", "to": "class", "transport": "http"},
+        {"id": "f2", "message": "2fast", "from": "class", "to": "2fast", "transport": "topic", "caused_by": "class"},
+        {"id": "f3", "message": "2fast", "from": "class", "to": "../../etc", "transport": "topic", "caused_by": "class"},
+        {"id": "f4", "message": "order-created", "from": "Order Service", "to": "order_service", "transport": "topic"},
+        {"id": "f5", "message": "order_created", "from": "order_service", "to": "Order Service", "transport": "topic"},
+        {"id": "f6", "message": "ünïcode", "from": "class", "to": "ünïcode", "transport": "queue",
+         "caused_by": "class", "reply": "class.replies", "timeout_ms": 500},
+        {"id": "f7", "message": "名前", "from": "2fast", "to": "名前", "transport": "queue",
+         "caused_by": "2fast", "reply": "/callbacks/名前", "timeout_ms": 500},
+        {"id": "f8", "message": "../../etc", "from": "json", "to": "../../etc", "transport": "queue"},
+        {"id": "f9", "message": "名前", "from": "json", "to": "名前", "transport": "http"},
+        {"id": "f10", "message": "class", "from": "json", "to": "class", "transport": "queue"},
+    ]
+    return {
+        "format": "msgflow",
+        "version": 1,
+        "name": "../../Hostile \"design\"",
+        "nodes": nodes,
+        "schemas": [{"name": "Rec ord", "fields": fields[:5]}],
+        "messages": messages,
+        "flows": flows,
+    }
+
+
+def hostile_design() -> Design:
+    return io.loads(json.dumps(hostile_dict()), "hostile.msgflow.json")
