@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
 
@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.canvas.selectionChanged.connect(self._selection_changed)
         self.undo.stack.indexChanged.connect(self._undo_index_changed)
         self._undo_index_changed()
+        self.canvas.follow_palette(self.palette())
         self.resize(1440, 900)
         self.restoreGeometry(self.settings.value("geometry", b""))  # type: ignore[arg-type]
 
@@ -103,7 +104,7 @@ class MainWindow(QMainWindow):
             [self.docks["palette"], self.docks["messages"]], [72, 600], Qt.Orientation.Vertical
         )
         self.resizeDocks(
-            [self.docks["palette"], self.docks["inspector"]], [300, 330], Qt.Orientation.Horizontal
+            [self.docks["palette"], self.docks["inspector"]], [290, 360], Qt.Orientation.Horizontal
         )
         self.resizeDocks([self.docks["problems"]], [150], Qt.Orientation.Vertical)
 
@@ -218,6 +219,12 @@ class MainWindow(QMainWindow):
         self.canvas.follow_palette(QApplication.palette())
 
     # ------------------------------------------------------------------ window events
+    def changeEvent(self, event: QEvent) -> None:
+        # The system switched light/dark (theme.apply_theme follows it): the canvas too.
+        if event.type() == QEvent.Type.PaletteChange:
+            self.canvas.follow_palette(self.palette())
+        super().changeEvent(event)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):
             event.acceptProposedAction()

@@ -146,7 +146,10 @@ class FieldsEditor(_RowsEditor):
         super().__init__(noun)
         self.record_names: list[str] = []
         header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(3, 70)
         self.table.setHorizontalHeaderItem(2, QTableWidgetItem("Req."))
         self.table.horizontalHeaderItem(2).setToolTip("Required")
 

@@ -81,6 +81,14 @@ class InspectorPage(QWidget):
         self.form.addRow(label, box)
         return box
 
+    def wide_row(self, caption: str | QLabel, widget: QWidget) -> QLabel:
+        """A table under its caption, using the inspector's full width."""
+        label = caption if isinstance(caption, QLabel) else QLabel(caption)
+        label.setContentsMargins(0, 6, 0, 0)
+        self.form.addRow(label)
+        self.form.addRow(widget)
+        return label
+
     def text_box(self, label: str, tip: str, on_done: Callable[[], None]) -> CommitPlainTextEdit:
         box = CommitPlainTextEdit()
         box.setToolTip(tip)
@@ -144,7 +152,7 @@ class NodePage(InspectorPage):
         self.description = self.text_box("Description", "What this node does", self._description)
         self.suppressions = SuppressionsEditor()
         self.suppressions.edited.connect(self._suppressions)
-        self.form.addRow("Suppressed rules", self.suppressions)
+        self.wide_row("Suppressed rules", self.suppressions)
 
     def _node(self) -> Any:
         return self.document.get("nodes", self.key or "")
@@ -244,7 +252,7 @@ class FlowPage(InspectorPage):
         )
         self.suppressions = SuppressionsEditor()
         self.suppressions.edited.connect(lambda values: self._edit(suppress=values))
-        self.form.addRow("Suppressed rules", self.suppressions)
+        self.wide_row("Suppressed rules", self.suppressions)
 
     def _flow(self) -> Any:
         return self.document.get("flows", self.key or "")
