@@ -213,6 +213,8 @@ PARTICLES: frozenset[str] = frozenset(
 KIND_SUFFIXES: frozenset[str] = frozenset(
     {
         "event",
+        "integration",  # `OrderStartedIntegrationEvent` (eShopOnContainers)
+        "domain",
         "evt",
         "command",
         "cmd",
