@@ -214,7 +214,7 @@ _NATURAL = re.compile(r"(\d+)")
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key putting `f2` before `f10`; ties broken by the plain string."""
     parts = _NATURAL.split(text)
-    return tuple((0, int(p)) if i % 2 else (1, p) for i, p in enumerate(parts)) + ((1, text),)
+    return (*tuple((0, int(p)) if i % 2 else (1, p) for i, p in enumerate(parts)), (1, text))
 
 
 def _number(value: float) -> int | float:

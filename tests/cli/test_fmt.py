@@ -35,8 +35,12 @@ def test_broken_file_exits_2_with_one_located_line_and_is_untouched(tmp_path: Pa
     shutil.copy(examples_dir() / "shop.msgflow.json", broken)
     text = broken.read_text().replace('"to": "shipping"', '"to": "shiping"')
     broken.write_text(text)
-    result = subprocess.run([sys.executable, "-m", "designer", "fmt", str(broken)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "designer", "fmt", str(broken)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"{broken}: $.flows[1].to: unknown node 'shiping' (did you mean 'shipping'?)"

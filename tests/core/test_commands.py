@@ -29,7 +29,16 @@ from designer.core.commands import (
 from designer.core.document import Change, Document
 from designer.core.errors import EditError
 from designer.core.history import History
-from designer.core.model import Flow, Message, MessageField, Node, NodeKind, Point, RecordSchema, Settings
+from designer.core.model import (
+    Flow,
+    Message,
+    MessageField,
+    Node,
+    NodeKind,
+    Point,
+    RecordSchema,
+    Settings,
+)
 from designer.resources import examples_dir
 
 
@@ -39,7 +48,9 @@ def doc() -> Document:
 
 
 def _flow(flow_id: str, message: str, source: str, target: str, transport: str = "queue") -> Flow:
-    return Flow.model_validate({"id": flow_id, "message": message, "from": source, "to": target, "transport": transport})
+    return Flow.model_validate(
+        {"id": flow_id, "message": message, "from": source, "to": target, "transport": transport}
+    )
 
 
 def test_removing_a_node_removes_its_flows_and_undo_restores_them_in_order(doc: Document) -> None:
@@ -66,8 +77,12 @@ def test_listeners_hear_one_notification_per_command(doc: Document) -> None:
 
 def test_step_names_read_like_a_menu(doc: Document) -> None:
     history = History(doc)
-    history.push(AddFlow(_flow("f9", "cancel-order", "web", "orders", "http"),
-                         Message(id="cancel-order", name="CancelOrder", kind="command")))
+    history.push(
+        AddFlow(
+            _flow("f9", "cancel-order", "web", "orders", "http"),
+            Message(id="cancel-order", name="CancelOrder", kind="command"),
+        )
+    )
     assert history.undo_text == "Add flow CancelOrder"
     history.push(EditNode("orders", name="Orders"))
     assert history.undo_text == "Rename Orders"
@@ -101,14 +116,21 @@ def test_separate_drags_do_not_merge(doc: Document) -> None:
         (RemoveNodes(["ghost"]), "no node with id 'ghost'"),
         (AddNode(Node(id="orders", name="Again")), "already exists"),
         (EditMessage("order-created", response=[]), "only queries have a response"),
-        (EditMessage("order-created", fields=[MessageField(name="x", type="Nope")]), "unknown field type 'Nope'"),
+        (
+            EditMessage("order-created", fields=[MessageField(name="x", type="Nope")]),
+            "unknown field type 'Nope'",
+        ),
         (RemoveSchema("OrderLine"), "still used"),
         (EditDesign("  "), "needs a name"),
     ],
 )
-def test_impossible_edits_raise_and_change_nothing(doc: Document, command: Command, message: str) -> None:
+def test_impossible_edits_raise_and_change_nothing(
+    doc: Document, command: Command, message: str
+) -> None:
     before = io.dumps(doc.design)
-    with pytest.raises(EditError, match=message.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")):
+    with pytest.raises(
+        EditError, match=message.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")
+    ):
         History(doc).push(command)
     assert io.dumps(doc.design) == before
 
@@ -130,7 +152,9 @@ def test_schema_rename_is_refused_while_used_and_allowed_when_free(doc: Document
     history = History(doc)
     with pytest.raises(EditError):
         history.push(EditSchema("OrderLine", name="Line"))
-    history.push(AddSchema(RecordSchema(name="Money", fields=[MessageField(name="amount", type="decimal")])))
+    history.push(
+        AddSchema(RecordSchema(name="Money", fields=[MessageField(name="amount", type="decimal")]))
+    )
     history.push(EditSchema("Money", name="Amount"))
     assert doc.get("schemas", "Amount") is not None and doc.get("schemas", "Money") is None
     history.undo()
@@ -163,15 +187,29 @@ def edit_strategy() -> st.SearchStrategy[Command]:
     kind = st.sampled_from(["command", "query", "event"])
     coord = st.integers(-500, 500).map(float)
     return st.one_of(
-        st.builds(lambda i, k: AddNode(Node(id=i, name=i.title(), kind=k), Point(x=1, y=2)),
-                  st.sampled_from(["n1", "n2"]), st.sampled_from(list(NodeKind))),
+        st.builds(
+            lambda i, k: AddNode(Node(id=i, name=i.title(), kind=k), Point(x=1, y=2)),
+            st.sampled_from(["n1", "n2"]),
+            st.sampled_from(list(NodeKind)),
+        ),
         st.builds(lambda ids: RemoveNodes(ids), st.lists(node, min_size=1, max_size=2)),
         st.builds(lambda i, name: EditNode(i, name=name), node, st.text(min_size=1, max_size=8)),
         st.builds(lambda i, x, y: MoveNodes({i: Point(x=x, y=y)}, drag_id=i), node, coord, coord),
-        st.builds(lambda i, k: AddMessage(Message(id=i, name=i.upper(), kind=k)), st.sampled_from(["m1", "m2"]), kind),
+        st.builds(
+            lambda i, k: AddMessage(Message(id=i, name=i.upper(), kind=k)),
+            st.sampled_from(["m1", "m2"]),
+            kind,
+        ),
         st.builds(lambda i: RemoveMessages([i]), message),
         st.builds(lambda i, k: EditMessage(i, kind=k), message, kind),
-        st.builds(lambda f, m, a, b, t: AddFlow(_flow(f, m, a, b, t)), flow, message, node, node, transport),
+        st.builds(
+            lambda f, m, a, b, t: AddFlow(_flow(f, m, a, b, t)),
+            flow,
+            message,
+            node,
+            node,
+            transport,
+        ),
         st.builds(lambda f, t: EditFlow(f, transport=t), flow, transport),
         st.builds(lambda f, a: EditFlow(f, to=a), flow, node),
         st.builds(lambda f: RemoveFlows([f]), flow),

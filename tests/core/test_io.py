@@ -81,7 +81,7 @@ def _shop() -> dict:
         (b"[1, 2]", "expected a JSON object, found an array"),
         (b'"just text"', "found a string"),
         (b"null", "found null"),
-        (b'{"format": "other"}', 'not a msgflow design'),
+        (b'{"format": "other"}', "not a msgflow design"),
         (b'{"format": "msgflow", "version": 99}', "newer msgflow (format version 99)"),
         (b'{"format": "msgflow", "version": "1"}', "must be an integer"),
         (b'{"format": "msgflow", "a": 1, "a": 2}', "key 'a' appears twice"),
@@ -102,16 +102,40 @@ def test_dangling_reference_is_located_with_a_suggestion() -> None:
 @pytest.mark.parametrize(
     ("mutate", "expected"),
     [
-        (lambda r: r["nodes"].append(dict(r["nodes"][0])), "$.nodes[6].id: duplicate id 'customers'"),
-        (lambda r: r["messages"][0].update(response=[]), "$.messages[0].response: only queries have a response"),
-        (lambda r: r["messages"][0]["fields"][0].update(type="uuidd"), "$.messages[0].fields[0].type: unknown field type 'uuidd'"),
-        (lambda r: r["flows"][0].update(transport="smoke"), "$.flows[0].transport: input should be 'http', 'queue' or 'topic'"),
+        (
+            lambda r: r["nodes"].append(dict(r["nodes"][0])),
+            "$.nodes[6].id: duplicate id 'customers'",
+        ),
+        (
+            lambda r: r["messages"][0].update(response=[]),
+            "$.messages[0].response: only queries have a response",
+        ),
+        (
+            lambda r: r["messages"][0]["fields"][0].update(type="uuidd"),
+            "$.messages[0].fields[0].type: unknown field type 'uuidd'",
+        ),
+        (
+            lambda r: r["flows"][0].update(transport="smoke"),
+            "$.flows[0].transport: input should be 'http', 'queue' or 'topic'",
+        ),
         (lambda r: r["flows"][0].update(colour="red"), "$.flows[0]: unknown key 'colour'"),
         (lambda r: r["flows"][0].pop("message"), "$.flows[0]: missing required key 'message'"),
-        (lambda r: r["flows"][0].update(caused_by="nope"), "$.flows[0].caused_by: unknown message 'nope'"),
-        (lambda r: r["messages"][0].update(owner="nobody"), "$.messages[0].owner: unknown node 'nobody'"),
-        (lambda r: r["layout"].update(ghost={"x": 1, "y": 2}), "$.layout.ghost: layout for unknown node 'ghost'"),
-        (lambda r: r["nodes"][0].update(kind="robot"), "$.nodes[0].kind: input should be 'service' or 'actor'"),
+        (
+            lambda r: r["flows"][0].update(caused_by="nope"),
+            "$.flows[0].caused_by: unknown message 'nope'",
+        ),
+        (
+            lambda r: r["messages"][0].update(owner="nobody"),
+            "$.messages[0].owner: unknown node 'nobody'",
+        ),
+        (
+            lambda r: r["layout"].update(ghost={"x": 1, "y": 2}),
+            "$.layout.ghost: layout for unknown node 'ghost'",
+        ),
+        (
+            lambda r: r["nodes"][0].update(kind="robot"),
+            "$.nodes[0].kind: input should be 'service' or 'actor'",
+        ),
     ],
 )
 def test_structural_errors_are_located(mutate, expected: str) -> None:  # type: ignore[no-untyped-def]
@@ -136,7 +160,9 @@ def test_missing_and_folder_paths_are_reported(tmp_path: Path) -> None:
         io.load(tmp_path)
 
 
-def test_huge_file_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_huge_file_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     big = tmp_path / "big.msgflow.json"
     big.write_bytes(b" " * 2048)
     monkeypatch.setattr(io, "MAX_FILE_BYTES", 1024)
@@ -165,10 +191,14 @@ def test_failed_rename_leaves_old_file_intact_and_no_temp_files(tmp_path: Path) 
     with pytest.raises(OSError, match="disk full"):
         io.write_atomic(target, b"new content", _replace=failing_replace)
     assert target.read_bytes() == b"precious"
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith("~")) == ["shop.msgflow.json"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith("~")) == [
+        "shop.msgflow.json"
+    ]
 
 
-def test_failed_write_leaves_old_file_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_leaves_old_file_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "shop.msgflow.json"
     target.write_bytes(b"precious")
 

@@ -31,7 +31,9 @@ def _outcome(data: bytes | str) -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -69,6 +71,6 @@ def test_structural_mutations_of_a_real_design(data: st.DataObject) -> None:
         if not items:
             continue
         item = items[data.draw(st.integers(0, len(items) - 1))]
-        key = data.draw(st.sampled_from(sorted(item) + ["extra"]))
+        key = data.draw(st.sampled_from([*sorted(item), "extra"]))
         item[key] = data.draw(json_values)
     _outcome(json.dumps(raw))
