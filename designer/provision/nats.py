@@ -6,10 +6,12 @@ The documents sent are exactly the generated `nats/streams/*.json` and
 would create and what `broker apply` creates cannot drift apart.
 
 An existing object is compared with the design on the keys the design sets. A stream
-that lacks some of the design's subjects gets them added (an update that loses nothing);
-any other difference — retention, storage, a consumer's filter or ack policy — is a
-conflict, reported and left alone, because changing it would drop messages or is refused
-by the server anyway.
+that lacks some of the design's subjects gets them added (an update that loses nothing).
+A difference in what the design means — a stream's retention or storage, a consumer's
+filter subject, ack policy, or push/pull mode — is a conflict: reported, left alone (the
+server refuses most such changes anyway, and the others would lose messages). Any other
+difference (a consumer created by a service with its client's default `max_deliver`, say)
+is tuning: reported as `differs` and kept, since the broker works as designed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from .rabbitmq import redact
 from .report import (
     CONFLICT,
     CREATED,
+    DIFFERS,
     ERROR,
     EXISTS,
     UNCHANGED,
@@ -40,6 +43,15 @@ API = "$JS.API"
 NOT_FOUND_CODES = {10059, 10014}  # stream not found, consumer not found
 # Cosmetic keys, never a reason to call an object different.
 IGNORED_KEYS = {"description"}
+# Keys whose difference changes what the design means (see the module docstring).
+STREAM_MEANING = {"retention", "storage"}
+CONSUMER_MEANING = {
+    "filter_subject",
+    "ack_policy",
+    "deliver_subject",
+    "deliver_group",
+    "durable_name",
+}
 
 
 class JetStreamError(Exception):
@@ -60,15 +72,21 @@ async def _call(nc: Client, subject: str, payload: dict[str, Any] | None = None)
     return answer
 
 
-def differences(desired: dict[str, Any], existing: dict[str, Any]) -> list[str]:
-    """`key: existing -> desired` for every designed key the server holds differently."""
-    found = []
-    for key, value in desired.items():
+def differences(
+    desired: dict[str, Any], existing: dict[str, Any], meaning: set[str]
+) -> tuple[list[str], list[str]]:
+    """(conflicts, tuning): `key: existing (design: desired)` for each key held differently."""
+    conflicts: list[str] = []
+    tuning: list[str] = []
+    keys = set(desired) | (meaning & set(existing))
+    for key in sorted(keys, key=lambda k: list(desired).index(k) if k in desired else len(desired)):
         if key in IGNORED_KEYS or key == "subjects":
             continue
+        value = desired.get(key)
         if existing.get(key) != value:
-            found.append(f"{key}: {existing.get(key)!r} (design: {value!r})")
-    return found
+            text = f"{key}: {existing.get(key)!r} (design: {value!r})"
+            (conflicts if key in meaning else tuning).append(text)
+    return conflicts, tuning
 
 
 async def _stream(nc: Client, config: dict[str, Any], report: ApplyReport, dry_run: bool) -> bool:
@@ -91,14 +109,17 @@ async def _stream(nc: Client, config: dict[str, Any], report: ApplyReport, dry_r
             return False
         report.add("stream", name, CREATED, subjects)
         return True
-    mismatched = differences(config, existing)
-    if mismatched:
-        report.add("stream", name, CONFLICT, "; ".join(mismatched))
+    conflicts, tuning = differences(config, existing, STREAM_MEANING)
+    if conflicts:
+        report.add("stream", name, CONFLICT, "; ".join(conflicts))
         return False
     have = set(existing.get("subjects") or [])
     missing = [s for s in config["subjects"] if s not in have]
     if not missing:
-        report.add("stream", name, EXISTS if dry_run else UNCHANGED, subjects)
+        if tuning:
+            report.add("stream", name, DIFFERS, "kept as is: " + "; ".join(tuning))
+        else:
+            report.add("stream", name, EXISTS if dry_run else UNCHANGED, subjects)
         return True
     if dry_run:
         report.add("stream", name, WOULD_UPDATE, "add subjects " + ", ".join(missing))
@@ -136,9 +157,11 @@ async def _consumer(
             return
         report.add("consumer", label, CREATED, config["filter_subject"])
         return
-    mismatched = differences(config, existing)
-    if mismatched:
-        report.add("consumer", label, CONFLICT, "; ".join(mismatched))
+    conflicts, tuning = differences(config, existing, CONSUMER_MEANING)
+    if conflicts:
+        report.add("consumer", label, CONFLICT, "; ".join(conflicts))
+    elif tuning:
+        report.add("consumer", label, DIFFERS, "kept as is: " + "; ".join(tuning))
     else:
         report.add("consumer", label, EXISTS if dry_run else UNCHANGED, config["filter_subject"])
 

@@ -15,6 +15,8 @@ WOULD_CREATE = "would create"
 WOULD_UPDATE = "would update"
 WOULD_ENSURE = "would ensure"
 EXISTS = "exists"
+# Exists and works as designed, but some tuning differs (kept, never replaced).
+DIFFERS = "differs"
 
 CHANGES = (CREATED, UPDATED, WOULD_CREATE, WOULD_UPDATE)
 FAILURES = (CONFLICT, ERROR)
@@ -62,10 +64,15 @@ class ApplyReport:
             found = ", ".join(f"{n} {word}{'s' if n > 1 else ''}" for n, word in counts if n)
             return f"failed on {self.target}: {found}; existing objects were left as they are"
         verb = "would change" if self.dry_run else "changed"
+        differs = self.count(DIFFERS)
+        kept = f"; {differs} differ in tuning only and were kept as they are" if differs else ""
         if not self.changed:
-            return f"no changes: {self.target} already has everything the design declares ({len(self.outcomes)} objects checked)"
+            return (
+                f"no changes: {self.target} already has everything the design declares "
+                f"({len(self.outcomes)} objects checked{kept})"
+            )
         changed = self.count(*CHANGES)
-        return f"{verb} {changed} of {len(self.outcomes)} objects on {self.target}"
+        return f"{verb} {changed} of {len(self.outcomes)} objects on {self.target}{kept}"
 
     def text(self) -> str:
         lines = [o.line() for o in self.outcomes]

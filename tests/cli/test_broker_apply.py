@@ -157,3 +157,55 @@ def test_nats_conflicting_stream_is_reported_and_left_alone(nats_shop, capsys) -
     out = capsys.readouterr().out
     assert f"conflict  stream {name}: retention: 'limits' (design: 'workqueue')" in out
     assert asyncio.run(_stream_config(name))["retention"] == "limits"
+
+
+async def _add_consumer(stream: str, durable: str, subject: str, **config: object) -> None:
+    import nats
+    from nats.js.api import ConsumerConfig
+
+    nc = await nats.connect(NATS_URL)
+    try:
+        await nc.jsm().add_consumer(
+            stream, ConsumerConfig(durable_name=durable, filter_subject=subject, **config)
+        )
+    finally:
+        await nc.close()
+
+
+def test_nats_consumer_made_by_a_service_with_other_tuning_is_kept_and_not_a_failure(
+    nats_shop, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    path, token = nats_shop
+    stream, durable = f"{token.upper()}_ORDERS_EVENTS", f"{token}-shipping__order-created"
+    assert main(["broker", "apply", path, "--url", NATS_URL]) == 0
+    capsys.readouterr()
+    # As FastStream creates it when the service starts first: its client's max_deliver (-1).
+    asyncio.run(_delete_consumer(stream, durable))
+    asyncio.run(
+        _add_consumer(stream, durable, f"{token}-orders.evt.order-created", ack_policy="explicit")
+    )
+    assert main(["broker", "apply", path, "--url", NATS_URL]) == 0
+    out = capsys.readouterr().out
+    assert f"differs  consumer {stream}/{durable}: kept as is: max_deliver: -1 (design: 5)" in out
+    assert "1 differ in tuning only" in out
+
+
+def test_nats_consumer_reading_another_subject_is_a_conflict(nats_shop, capsys) -> None:  # type: ignore[no-untyped-def]
+    path, token = nats_shop
+    stream, durable = f"{token.upper()}_ORDERS_EVENTS", f"{token}-shipping__order-created"
+    assert main(["broker", "apply", path, "--url", NATS_URL]) == 0
+    asyncio.run(_delete_consumer(stream, durable))
+    asyncio.run(_add_consumer(stream, durable, f"{token}-orders.evt.>", ack_policy="explicit"))
+    capsys.readouterr()
+    assert main(["broker", "apply", path, "--url", NATS_URL]) == 1
+    assert f"conflict  consumer {stream}/{durable}: filter_subject" in capsys.readouterr().out
+
+
+async def _delete_consumer(stream: str, durable: str) -> None:
+    import nats
+
+    nc = await nats.connect(NATS_URL)
+    try:
+        await nc.jsm().delete_consumer(stream, durable)
+    finally:
+        await nc.close()
