@@ -25,11 +25,13 @@ def safe_path(out_dir: Path, relative: str) -> Path:
     """`out_dir / relative`, provably inside `out_dir`; UnsafePathError otherwise."""
     if not relative or "\x00" in relative or "\\" in relative:
         raise UnsafePathError(relative, "not a plain relative path")
-    posix = PurePosixPath(relative)
-    if posix.is_absolute() or ":" in posix.parts[0]:
+    raw_parts = relative.split("/")
+    if relative.startswith("/") or ":" in raw_parts[0]:
         raise UnsafePathError(relative, "absolute paths are not allowed")
-    if any(part in ("..", ".", "") for part in posix.parts):
-        raise UnsafePathError(relative, "'..' and '.' are not allowed in generated paths")
+    # Checked on the raw text: PurePosixPath would quietly fold `a/./b` and `a//b`.
+    if any(part in ("..", ".", "") for part in raw_parts):
+        raise UnsafePathError(relative, "'..', '.' and empty parts are not allowed in generated paths")
+    posix = PurePosixPath(relative)
     root = out_dir.resolve()
     target = (root / Path(*posix.parts)).resolve()
     if not target.is_relative_to(root) or target == root:

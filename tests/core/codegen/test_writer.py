@@ -1,0 +1,43 @@
+"""Every generated path provably stays inside the output folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from designer.core.codegen.writer import UnsafePathError, safe_path, write_files
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["../x.py", "a/../../x.py", "/etc/passwd", "a/./b", "", "a\\..\\b", "a\x00b", "C:/x", "a//b", "."],
+)
+def test_unsafe_paths_are_refused(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(UnsafePathError):
+        safe_path(tmp_path / "out", bad)
+
+
+def test_a_symlink_leading_outside_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.symlink(outside, out / "link")
+    with pytest.raises(UnsafePathError):
+        safe_path(out, "link/file.py")
+
+
+def test_one_bad_path_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(UnsafePathError):
+        write_files(out, {"good.py": b"x", "../bad.py": b"y"}, None)
+    assert not (out / "good.py").exists() and not (tmp_path / "bad.py").exists()
+
+
+def test_new_files_get_ordinary_permissions(tmp_path: Path) -> None:
+    write_files(tmp_path, {"pkg/a.py": b"x = 1\n"}, None)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "pkg" / "a.py").stat().st_mode & 0o777 == 0o666 & ~mask
