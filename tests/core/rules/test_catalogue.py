@@ -28,155 +28,347 @@ class Case:
 def _cases() -> dict[str, Case]:
     cases: dict[str, Case] = {}
     cases["command-one-handler"] = Case(
-        design(CMD, [("submit-order", "web", "orders", "http"), ("submit-order", "web", "billing", "http")]),
+        design(
+            CMD,
+            [("submit-order", "web", "orders", "http"), ("submit-order", "web", "billing", "http")],
+        ),
         design(CMD, [("submit-order", "web", "orders", "http")]),
-        ("messages", "submit-order"), ["SubmitOrder", "Order Service", "Billing Service"])
+        ("messages", "submit-order"),
+        ["SubmitOrder", "Order Service", "Billing Service"],
+    )
     ev = {"order-shipped": ("OrderShipped", "event")}
     cases["event-one-publisher"] = Case(
-        design(ev, [("order-shipped", "orders", "loyalty", "topic"), ("order-shipped", "billing", "loyalty", "topic")]),
-        design(ev, [("order-shipped", "orders", "loyalty", "topic"), ("order-shipped", "orders", "billing", "topic")]),
-        ("messages", "order-shipped"), ["OrderShipped", "Order Service", "Billing Service"])
+        design(
+            ev,
+            [
+                ("order-shipped", "orders", "loyalty", "topic"),
+                ("order-shipped", "billing", "loyalty", "topic"),
+            ],
+        ),
+        design(
+            ev,
+            [
+                ("order-shipped", "orders", "loyalty", "topic"),
+                ("order-shipped", "orders", "billing", "topic"),
+            ],
+        ),
+        ("messages", "order-shipped"),
+        ["OrderShipped", "Order Service", "Billing Service"],
+    )
     q = {"get-customer": ("GetCustomer", "query")}
-    two_responders = [("get-customer", "web", "orders", "http"), ("get-customer", "web", "customers", "http")]
+    two_responders = [
+        ("get-customer", "web", "orders", "http"),
+        ("get-customer", "web", "customers", "http"),
+    ]
     cases["query-one-responder"] = Case(
         design(q, two_responders),
-        design({"get-customer": ("GetCustomer", "query", {"scatter_gather": True})}, two_responders),
-        ("messages", "get-customer"), ["GetCustomer", "Customer Service", "Order Service"])
+        design(
+            {"get-customer": ("GetCustomer", "query", {"scatter_gather": True})}, two_responders
+        ),
+        ("messages", "get-customer"),
+        ["GetCustomer", "Customer Service", "Order Service"],
+    )
     cases["event-unconsumed"] = Case(
         design({"order-shipped": ("OrderShipped", "event", {"owner": "orders"})}),
-        design({"order-shipped": ("OrderShipped", "event", {"owner": "orders"})},
-               [("order-shipped", "orders", "loyalty", "topic")]),
-        ("messages", "order-shipped"), ["OrderShipped", "Order Service"])
+        design(
+            {"order-shipped": ("OrderShipped", "event", {"owner": "orders"})},
+            [("order-shipped", "orders", "loyalty", "topic")],
+        ),
+        ("messages", "order-shipped"),
+        ["OrderShipped", "Order Service"],
+    )
     cases["message-unused"] = Case(
-        design(CMD), design({"submit-order": ("SubmitOrder", "command", {"owner": "orders"})}),
-        ("messages", "submit-order"), ["SubmitOrder"])
+        design(CMD),
+        design({"submit-order": ("SubmitOrder", "command", {"owner": "orders"})}),
+        ("messages", "submit-order"),
+        ["SubmitOrder"],
+    )
     cases["actor-publishes-event"] = Case(
         design(ev, [("order-shipped", "web", "orders", "topic")]),
         design(ev, [("order-shipped", "orders", "loyalty", "topic")]),
-        ("flows", "f1"), ["Web Shop", "OrderShipped"])
+        ("flows", "f1"),
+        ["Web Shop", "OrderShipped"],
+    )
     cases["command-name-imperative"] = Case(
         design({"c": ("OrderSubmitted", "command")}, [("c", "web", "orders", "http")]),
         design({"c": ("SubmitOrder", "command")}, [("c", "web", "orders", "http")]),
-        ("messages", "c"), ["OrderSubmitted", "SubmitOrder"])
+        ("messages", "c"),
+        ["OrderSubmitted", "SubmitOrder"],
+    )
     cases["event-name-past-tense"] = Case(
         design({"e": ("SubmitOrder", "event")}, [("e", "orders", "loyalty", "topic")]),
         design({"e": ("OrderSubmitted", "event")}, [("e", "orders", "loyalty", "topic")]),
-        ("messages", "e"), ["SubmitOrder", "OrderSubmitted"])
+        ("messages", "e"),
+        ["SubmitOrder", "OrderSubmitted"],
+    )
     cases["query-name-question"] = Case(
         design({"q": ("CreateReport", "query")}, [("q", "web", "orders", "http")]),
         design({"q": ("GetReport", "query")}, [("q", "web", "orders", "http")]),
-        ("messages", "q"), ["CreateReport", "GetReport"])
+        ("messages", "q"),
+        ["CreateReport", "GetReport"],
+    )
     cases["name-conflict"] = Case(
-        design({"a": ("OrderSubmitted", "event", {"owner": "orders"}),
-                "b": ("order_submitted", "event", {"owner": "orders"})}),
-        design({"a": ("OrderSubmitted", "event", {"owner": "orders"}),
-                "b": ("OrderSubmittedV2", "event", {"owner": "orders"})}),
-        ("messages", "b"), ["OrderSubmitted", "order_submitted"])
+        design(
+            {
+                "a": ("OrderSubmitted", "event", {"owner": "orders"}),
+                "b": ("order_submitted", "event", {"owner": "orders"}),
+            }
+        ),
+        design(
+            {
+                "a": ("OrderSubmitted", "event", {"owner": "orders"}),
+                "b": ("OrderSubmittedV2", "event", {"owner": "orders"}),
+            }
+        ),
+        ("messages", "b"),
+        ["OrderSubmitted", "order_submitted"],
+    )
     cases["event-must-be-async"] = Case(
         design(ev, [("order-shipped", "orders", "loyalty", "http")]),
         design(ev, [("order-shipped", "orders", "loyalty", "topic")]),
-        ("flows", "f1"), ["OrderShipped", "Order Service", "Loyalty Service"])
+        ("flows", "f1"),
+        ["OrderShipped", "Order Service", "Loyalty Service"],
+    )
     cases["event-point-to-point"] = Case(
         design(ev, [("order-shipped", "orders", "loyalty", "queue")]),
         design(ev, [("order-shipped", "orders", "loyalty", "topic")]),
-        ("flows", "f1"), ["OrderShipped"])
+        ("flows", "f1"),
+        ["OrderShipped"],
+    )
     add = {"add-points": ("AddPoints", "command")}
     cases["command-on-topic"] = Case(
         design(add, [("add-points", "orders", "loyalty", "topic")]),
         design(add, [("add-points", "orders", "loyalty", "queue")]),
-        ("flows", "f1"), ["AddPoints", "Loyalty Service"])
+        ("flows", "f1"),
+        ["AddPoints", "Loyalty Service"],
+    )
     cases["async-query-needs-reply"] = Case(
         design(q, [("get-customer", "orders", "customers", "queue", {"reply": None})]),
-        design(q, [("get-customer", "orders", "customers", "queue", {"reply": "/callbacks/customer"})]),
-        ("flows", "f1"), ["GetCustomer", "Order Service"])
+        design(
+            q, [("get-customer", "orders", "customers", "queue", {"reply": "/callbacks/customer"})]
+        ),
+        ("flows", "f1"),
+        ["GetCustomer", "Order Service"],
+    )
     cases["async-request-timeout"] = Case(
         design(q, [("get-customer", "orders", "customers", "topic", {"timeout_ms": None})]),
         design(q, [("get-customer", "orders", "customers", "topic")]),
-        ("flows", "f1"), ["GetCustomer"])
+        ("flows", "f1"),
+        ["GetCustomer"],
+    )
     cases["consumer-safety"] = Case(
         design(add, [("add-points", "orders", "loyalty", "queue", {"idempotent": False})]),
-        design(add, [("add-points", "orders", "loyalty", "queue", {"idempotent": False, "dead_letter": True})]),
-        ("flows", "f1"), ["Loyalty Service", "AddPoints"])
+        design(
+            add,
+            [
+                (
+                    "add-points",
+                    "orders",
+                    "loyalty",
+                    "queue",
+                    {"idempotent": False, "dead_letter": True},
+                )
+            ],
+        ),
+        ("flows", "f1"),
+        ["Loyalty Service", "AddPoints"],
+    )
     cases["internal-sync-call"] = Case(
         design(add, [("add-points", "orders", "loyalty", "http")]),
         design(add, [("add-points", "web", "loyalty", "http")]),
-        ("flows", "f1"), ["AddPoints", "Order Service", "Loyalty Service"])
+        ("flows", "f1"),
+        ["AddPoints", "Order Service", "Loyalty Service"],
+    )
     slow = {"import": ("ImportCatalogue", "command", {"long_running": True})}
     cases["boundary-long-running-command"] = Case(
         design(slow, [("import", "partner", "orders", "http")]),
         design(slow, [("import", "partner", "orders", "queue")]),
-        ("flows", "f1"), ["ImportCatalogue", "Partner"])
+        ("flows", "f1"),
+        ["ImportCatalogue", "Partner"],
+    )
     side = {**q, **add, **CMD}
     cases["query-side-effect"] = Case(
-        design(side, [("get-customer", "web", "orders", "http"),
-                      ("add-points", "orders", "loyalty", "queue", {"caused_by": "get-customer"})]),
-        design(side, [("submit-order", "web", "orders", "http"),
-                      ("add-points", "orders", "loyalty", "queue", {"caused_by": "submit-order"})]),
-        ("flows", "f2"), ["GetCustomer", "AddPoints"])
+        design(
+            side,
+            [
+                ("get-customer", "web", "orders", "http"),
+                ("add-points", "orders", "loyalty", "queue", {"caused_by": "get-customer"}),
+            ],
+        ),
+        design(
+            side,
+            [
+                ("submit-order", "web", "orders", "http"),
+                ("add-points", "orders", "loyalty", "queue", {"caused_by": "submit-order"}),
+            ],
+        ),
+        ("flows", "f2"),
+        ["GetCustomer", "AddPoints"],
+    )
     pay = {"requested": ("PaymentRequested", "event"), "completed": ("PaymentCompleted", "event")}
     cases["passive-aggressive-event"] = Case(
-        design(pay, [("requested", "billing", "payments", "topic"),
-                     ("completed", "payments", "billing", "topic", {"caused_by": "requested"})]),
-        design(pay, [("requested", "billing", "payments", "topic"),
-                     ("completed", "payments", "loyalty", "topic", {"caused_by": "requested"})]),
-        ("messages", "requested"), ["PaymentRequested", "Billing Service", "Payment Service", "PaymentCompleted"])
+        design(
+            pay,
+            [
+                ("requested", "billing", "payments", "topic"),
+                ("completed", "payments", "billing", "topic", {"caused_by": "requested"}),
+            ],
+        ),
+        design(
+            pay,
+            [
+                ("requested", "billing", "payments", "topic"),
+                ("completed", "payments", "loyalty", "topic", {"caused_by": "requested"}),
+            ],
+        ),
+        ("messages", "requested"),
+        ["PaymentRequested", "Billing Service", "Payment Service", "PaymentCompleted"],
+    )
     outcome = {**CMD, **ev}
     cases["command-without-outcome"] = Case(
         design(outcome, [("submit-order", "web", "orders", "http")]),
-        design(outcome, [("submit-order", "web", "orders", "http"),
-                         ("order-shipped", "orders", "loyalty", "topic", {"caused_by": "submit-order"})]),
-        ("messages", "submit-order"), ["SubmitOrder", "Order Service"])
+        design(
+            outcome,
+            [
+                ("submit-order", "web", "orders", "http"),
+                ("order-shipped", "orders", "loyalty", "topic", {"caused_by": "submit-order"}),
+            ],
+        ),
+        ("messages", "submit-order"),
+        ["SubmitOrder", "Order Service"],
+    )
     calls = {"get-invoice": ("GetInvoice", "query"), "get-order": ("GetOrder", "query")}
     cases["sync-cycle"] = Case(
-        design(calls, [("get-invoice", "orders", "billing", "http"), ("get-order", "billing", "orders", "http")]),
-        design(calls, [("get-invoice", "orders", "billing", "http"), ("get-order", "billing", "orders", "queue")]),
-        ("nodes", "orders"), ["Billing Service → Order Service → Billing Service"])
+        design(
+            calls,
+            [
+                ("get-invoice", "orders", "billing", "http"),
+                ("get-order", "billing", "orders", "http"),
+            ],
+        ),
+        design(
+            calls,
+            [
+                ("get-invoice", "orders", "billing", "http"),
+                ("get-order", "billing", "orders", "queue"),
+            ],
+        ),
+        ("nodes", "orders"),
+        ["Billing Service → Order Service → Billing Service"],
+    )
     chain = {**CMD, "invoice": ("CreateInvoice", "command"), "charge": ("ChargeCard", "command")}
     cases["sync-chain-depth"] = Case(
-        design(chain, [("submit-order", "web", "orders", "http"),
-                       ("invoice", "orders", "billing", "http", {"caused_by": "submit-order"}),
-                       ("charge", "billing", "payments", "http", {"caused_by": "invoice"})]),
-        design(chain, [("submit-order", "web", "orders", "http"),
-                       ("invoice", "orders", "billing", "http", {"caused_by": "submit-order"}),
-                       ("charge", "billing", "payments", "queue", {"caused_by": "invoice"})]),
-        ("flows", "f1"), ["Web Shop → Order Service → Billing Service → Payment Service"])
+        design(
+            chain,
+            [
+                ("submit-order", "web", "orders", "http"),
+                ("invoice", "orders", "billing", "http", {"caused_by": "submit-order"}),
+                ("charge", "billing", "payments", "http", {"caused_by": "invoice"}),
+            ],
+        ),
+        design(
+            chain,
+            [
+                ("submit-order", "web", "orders", "http"),
+                ("invoice", "orders", "billing", "http", {"caused_by": "submit-order"}),
+                ("charge", "billing", "payments", "queue", {"caused_by": "invoice"}),
+            ],
+        ),
+        ("flows", "f1"),
+        ["Web Shop → Order Service → Billing Service → Payment Service"],
+    )
     fan = {**CMD, "a": ("GetA", "query"), "b": ("GetB", "query"), "c": ("GetC", "query")}
-    fan_flows: list[Any] = [("submit-order", "web", "orders", "http"),
-                            ("a", "orders", "billing", "http", {"caused_by": "submit-order"}),
-                            ("b", "orders", "payments", "http", {"caused_by": "submit-order"})]
+    fan_flows: list[Any] = [
+        ("submit-order", "web", "orders", "http"),
+        ("a", "orders", "billing", "http", {"caused_by": "submit-order"}),
+        ("b", "orders", "payments", "http", {"caused_by": "submit-order"}),
+    ]
     cases["sync-fan-out"] = Case(
-        design(fan, [*fan_flows, ("c", "orders", "customers", "http", {"caused_by": "submit-order"})]),
-        design(fan, [*fan_flows, ("c", "orders", "customers", "queue", {"caused_by": "submit-order"})]),
-        ("nodes", "orders"), ["SubmitOrder", "Order Service", "3 synchronous calls"])
+        design(
+            fan, [*fan_flows, ("c", "orders", "customers", "http", {"caused_by": "submit-order"})]
+        ),
+        design(
+            fan, [*fan_flows, ("c", "orders", "customers", "queue", {"caused_by": "submit-order"})]
+        ),
+        ("nodes", "orders"),
+        ["SubmitOrder", "Order Service", "3 synchronous calls"],
+    )
     chatty = [("a", "orders", "billing", "http"), ("b", "orders", "billing", "http")]
     cases["chatty-pair"] = Case(
         design(fan, [*chatty, ("c", "orders", "billing", "http")]),
         design(fan, [*chatty, ("c", "orders", "billing", "queue")]),
-        ("nodes", "billing"), ["Order Service", "Billing Service", "GetA, GetB, GetC"])
+        ("nodes", "billing"),
+        ["Order Service", "Billing Service", "GetA, GetB, GetC"],
+    )
     cases["orphan-node"] = Case(
-        design(add, [("add-points", "orders", "loyalty", "queue")], nodes={"orders": "service", "loyalty": "service", "legacy": "service"}),
-        design(add, [("add-points", "orders", "loyalty", "queue")], nodes={"orders": "service", "loyalty": "service"}),
-        ("nodes", "legacy"), ["Legacy"])
+        design(
+            add,
+            [("add-points", "orders", "loyalty", "queue")],
+            nodes={"orders": "service", "loyalty": "service", "legacy": "service"},
+        ),
+        design(
+            add,
+            [("add-points", "orders", "loyalty", "queue")],
+            nodes={"orders": "service", "loyalty": "service"},
+        ),
+        ("nodes", "legacy"),
+        ["Legacy"],
+    )
     cases["payload-empty"] = Case(
         design({"c": ("SubmitOrder", "command", {"fields": []})}, [("c", "web", "orders", "http")]),
         design({"q": ("GetAllOrders", "query", {"fields": []})}, [("q", "web", "orders", "http")]),
-        ("messages", "c"), ["SubmitOrder"])
+        ("messages", "c"),
+        ["SubmitOrder"],
+    )
     total = [{"name": "id", "type": "uuid"}, {"name": "total", "type": "decimal"}]
     consumed: list[Any] = [("order-shipped", "orders", "loyalty", "topic")]
     cases["breaking-change"] = Case(
         design(ev, consumed),
         design({"order-shipped": ("OrderShipped", "event", {"version": 2})}, consumed),
-        ("messages", "order-shipped"), ["OrderShipped", "total", "Loyalty Service"],
-        baseline=design({"order-shipped": ("OrderShipped", "event", {"fields": total})}, consumed))
+        ("messages", "order-shipped"),
+        ["OrderShipped", "total", "Loyalty Service"],
+        baseline=design({"order-shipped": ("OrderShipped", "event", {"fields": total})}, consumed),
+    )
     cases["unknown-rule-setting"] = Case(
-        design(rules={"orphan-nodes": "off"}), design(rules={"orphan-node": "off"}), None, ["orphan-nodes"])
+        design(rules={"orphan-nodes": "off"}),
+        design(rules={"orphan-node": "off"}),
+        None,
+        ["orphan-nodes"],
+    )
     cases["invalid-rule-setting"] = Case(
         design(rules={"sync-chain-depth": {"threshold": "three"}}),
-        design(rules={"sync-chain-depth": {"threshold": 4}}), None, ["sync-chain-depth", "three"])
+        design(rules={"sync-chain-depth": {"threshold": 4}}),
+        None,
+        ["sync-chain-depth", "three"],
+    )
     cases["unknown-rule-suppression"] = Case(
-        design(add, [("add-points", "orders", "loyalty", "queue", {"suppress": [{"rule": "consumer-safty", "reason": "x"}]})]),
-        design(add, [("add-points", "orders", "loyalty", "queue", {"suppress": [{"rule": "consumer-safety", "reason": "x"}]})]),
-        ("flows", "f1"), ["consumer-safty"])
+        design(
+            add,
+            [
+                (
+                    "add-points",
+                    "orders",
+                    "loyalty",
+                    "queue",
+                    {"suppress": [{"rule": "consumer-safty", "reason": "x"}]},
+                )
+            ],
+        ),
+        design(
+            add,
+            [
+                (
+                    "add-points",
+                    "orders",
+                    "loyalty",
+                    "queue",
+                    {"suppress": [{"rule": "consumer-safety", "reason": "x"}]},
+                )
+            ],
+        ),
+        ("flows", "f1"),
+        ["consumer-safty"],
+    )
     return cases
 
 
@@ -197,7 +389,10 @@ def test_rule_triggers_with_a_message_naming_the_items_and_a_hint(rule_id: str) 
     found = _fired(validate(case.trigger, case.baseline), rule_id)
     assert found, f"{rule_id} did not fire"
     for text in case.mentions:
-        assert any(text in f"{d.message} {d.hint}" for d in found), (text, [d.message for d in found])
+        assert any(text in f"{d.message} {d.hint}" for d in found), (
+            text,
+            [d.message for d in found],
+        )
     for diagnostic in found:
         assert diagnostic.hint and diagnostic.hint != diagnostic.message
         assert diagnostic.path.startswith("$")
@@ -225,7 +420,13 @@ def test_suppression_or_off_silences_the_rule(rule_id: str) -> None:
 def test_command_on_topic_is_an_error_with_two_subscribers() -> None:
     add = {"add-points": ("AddPoints", "command")}
     one = design(add, [("add-points", "orders", "loyalty", "topic")])
-    two = design(add, [("add-points", "orders", "loyalty", "topic"), ("add-points", "orders", "billing", "topic")])
+    two = design(
+        add,
+        [
+            ("add-points", "orders", "loyalty", "topic"),
+            ("add-points", "orders", "billing", "topic"),
+        ],
+    )
     assert {d.severity for d in _fired(validate(one), "command-on-topic")} == {Severity.WARNING}
     assert {d.severity for d in _fired(validate(two), "command-on-topic")} == {Severity.ERROR}
 
@@ -234,7 +435,9 @@ def test_settings_regrade_switch_off_and_set_thresholds() -> None:
     case = CASES["internal-sync-call"]
     regraded = case.trigger.model_copy(deep=True)
     regraded.settings.rules["internal-sync-call"] = "error"
-    assert {d.severity for d in _fired(validate(regraded), "internal-sync-call")} == {Severity.ERROR}
+    assert {d.severity for d in _fired(validate(regraded), "internal-sync-call")} == {
+        Severity.ERROR
+    }
     regraded.settings.rules["internal-sync-call"] = {"severity": "info"}
     assert {d.severity for d in _fired(validate(regraded), "internal-sync-call")} == {Severity.INFO}
     chain = CASES["sync-chain-depth"].trigger.model_copy(deep=True)
@@ -247,7 +450,8 @@ def test_settings_regrade_switch_off_and_set_thresholds() -> None:
 def test_a_node_suppression_silences_the_rule_on_flows_involving_that_node() -> None:
     trigger = CASES["internal-sync-call"].trigger.model_copy(deep=True)
     next(n for n in trigger.nodes if n.id == "loyalty").suppress.append(
-        Suppression(rule="internal-sync-call", reason="legacy adapter"))
+        Suppression(rule="internal-sync-call", reason="legacy adapter")
+    )
     assert not _fired(validate(trigger), "internal-sync-call")
 
 
