@@ -19,7 +19,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        # One problem, one line: names from a hostile file may hold newlines or escapes.
+        return _one_line(f"{self.path}: {self.message}")
+
+
+def _one_line(text: str) -> str:
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 class MsgflowError(Exception):
