@@ -26,8 +26,12 @@ def test_snake_and_pascal_make_identifiers_from_anything() -> None:
 
 def test_keywords_and_reserved_names_get_a_suffix_and_clashes_a_number() -> None:
     ids = IdentifierMap()
-    got = ids.assign_all("package", {"a": "class", "b": "json", "c": "orders", "d": "orders"},
-                         reserved={"json"}, reserved_suffix="_service")
+    got = ids.assign_all(
+        "package",
+        {"a": "class", "b": "json", "c": "orders", "d": "orders"},
+        reserved={"json"},
+        reserved_suffix="_service",
+    )
     assert got["a"] == "class_service" and not keyword.iskeyword(got["a"])
     assert got["b"] == "json_service"
     assert {got["c"], got["d"]} == {"orders", "orders_2"}
@@ -38,7 +42,9 @@ def test_mapping_is_stable_when_items_are_added() -> None:
     first.assign_all("package", {"order_service": "order_service"})
     # A new id that sorts first and sanitises alike must not steal the old name.
     second = IdentifierMap(first.mapping())
-    got = second.assign_all("package", {"Order Service": "order_service", "order_service": "order_service"})
+    got = second.assign_all(
+        "package", {"Order Service": "order_service", "order_service": "order_service"}
+    )
     assert got["order_service"] == "order_service"
     assert got["Order Service"] == "order_service_2"
 

@@ -28,7 +28,9 @@ def _override(tmp_path: Path, text: str) -> Path:
         "{{ cycler.__init__.__globals__.os }}",
     ],
 )
-def test_reaching_for_python_internals_fails_naming_template_and_line(tmp_path: Path, attack: str) -> None:
+def test_reaching_for_python_internals_fails_naming_template_and_line(
+    tmp_path: Path, attack: str
+) -> None:
     pack = _override(tmp_path, f"line one\n\n{attack}\n")
     with pytest.raises(TemplateError) as caught:
         python_project(synthetic_design(3), TargetOptions(templates=pack))
@@ -67,4 +69,6 @@ def test_override_replaces_only_the_templates_it_has(tmp_path: Path) -> None:
 
 def test_builtin_environment_renders_plain_templates() -> None:
     env = make_environment()
-    assert render(env, "python/service/__main__.py.j2", service=type("S", (), {"package": "p"})()).endswith("main()\n")
+    assert render(
+        env, "python/service/__main__.py.j2", service=type("S", (), {"package": "p"})()
+    ).endswith("main()\n")

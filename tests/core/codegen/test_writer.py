@@ -12,7 +12,18 @@ from designer.core.codegen.writer import UnsafePathError, safe_path, write_files
 
 @pytest.mark.parametrize(
     "bad",
-    ["../x.py", "a/../../x.py", "/etc/passwd", "a/./b", "", "a\\..\\b", "a\x00b", "C:/x", "a//b", "."],
+    [
+        "../x.py",
+        "a/../../x.py",
+        "/etc/passwd",
+        "a/./b",
+        "",
+        "a\\..\\b",
+        "a\x00b",
+        "C:/x",
+        "a//b",
+        ".",
+    ],
 )
 def test_unsafe_paths_are_refused(tmp_path: Path, bad: str) -> None:
     with pytest.raises(UnsafePathError):
