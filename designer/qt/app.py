@@ -58,9 +58,11 @@ def offer_recovery(window: object) -> bool:
 
 
 def create_window(file: str | None = None, *, recover: bool = True):
+    """The main window, shown, with `file` opened (a load error is shown over it)."""
     from designer.qt.main_window import MainWindow
 
     window = MainWindow()
+    window.show()  # first, so a load-error or recovery dialog appears over the window
     if file:
         window.open_path(Path(file))
     if recover:
@@ -71,7 +73,6 @@ def create_window(file: str | None = None, *, recover: bool = True):
 def run_app(file: str | None, smoke: bool = False) -> int:
     app = _application(smoke)
     window = create_window(file, recover=not smoke)
-    window.show()
     if smoke:
         window.canvas.fit_all()
         app.processEvents()

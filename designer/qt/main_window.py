@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.canvas.follow_palette(self.palette())
         self.resize(1440, 900)
         self.restoreGeometry(self.settings.value("geometry", b""))  # type: ignore[arg-type]
+        self.restoreState(self.settings.value("windowState", b""))  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ building
     def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -240,6 +241,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("windowState", self.saveState())
         self.recovery.close()
         self.validation.close()
         self.canvas.detach()

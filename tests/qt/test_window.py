@@ -164,3 +164,41 @@ def test_auto_layout_is_one_undo_step(qtbot, monkeypatch, tmp_path):
     assert window.undo.stack.count() == 1
     window.actions_by_name["undo"].trigger()
     assert window.document.design.layout == before
+
+
+def test_ctrl_f_finds_a_message_and_selects_its_flows(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.find()
+    qtbot.keyClicks(window.find_dialog.query, "OrderCrea")
+    qtbot.keyClick(window.find_dialog.query, Qt.Key.Key_Return)
+    assert set(window.canvas.selected_ids()) == {"f2", "f3"}
+    assert window.inspector.current == "message"
+    assert window.canvas.scene.ctx.highlight == "order-created"
+
+
+def test_icons_are_sharp_at_twice_the_pixel_density():
+    from PySide6.QtCore import QSize
+
+    from designer.qt.icons import available_icons, icon
+
+    assert {
+        "service",
+        "actor",
+        "command",
+        "query",
+        "event",
+        "validate",
+        "generate",
+        "layout",
+    } <= set(available_icons())
+    pixmap = icon("service").pixmap(QSize(16, 16), 2.0)
+    assert pixmap.devicePixelRatio() == 2.0
+    assert pixmap.width() == 32  # rendered at 32 device pixels, not scaled up from 16
+
+
+def test_dock_layout_is_remembered_between_windows(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.docks["messages"].hide()
+    window.close()
+    again = open_window(qtbot, monkeypatch, tmp_path)
+    assert not again.docks["messages"].isVisible()
