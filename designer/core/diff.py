@@ -1,0 +1,240 @@
+"""Semantic diff of two designs: what was added, removed or changed, and what breaks.
+
+Items are matched by id (schemas by name) and compared on their canonical form, so list
+order and formatting never show up as changes. Message field changes use
+`rules.breaking.message_field_changes`, and a change is marked breaking by
+`rules.breaking.breaking_changes` — the very function the `breaking-change` rule uses.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .io import canonical_dict, natural_key
+from .model import Design, Message, MessageField, RecordSchema
+from .rules.breaking import FieldChange, breaking_changes, compare_fields, message_field_changes
+
+Collection = Literal["nodes", "messages", "flows", "schemas", "settings", "design"]
+Action = Literal["added", "removed", "changed"]
+_COLLECTIONS: tuple[Collection, ...] = ("nodes", "schemas", "messages", "flows")
+_FIELD_KEYS = ("fields", "response")
+
+
+@dataclass(frozen=True)
+class AttributeChange:
+    key: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    collection: Collection
+    action: Action
+    id: str
+    name: str
+    attributes: tuple[AttributeChange, ...] = ()
+    fields: tuple[FieldChange, ...] = ()
+    breaking: tuple[FieldChange, ...] = ()  # the field changes that break consumers
+
+    @property
+    def is_breaking(self) -> bool:
+        return bool(self.breaking)
+
+
+@dataclass
+class DesignDiff:
+    changes: list[ItemChange] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)  # node ids whose position changed
+
+    @property
+    def same(self) -> bool:
+        return not self.changes and not self.moved
+
+    @property
+    def breaking(self) -> list[ItemChange]:
+        return [c for c in self.changes if c.is_breaking]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "same": self.same,
+            "changes": [_change_json(c) for c in self.changes],
+            "moved": list(self.moved),
+            "summary": self.summary_counts(),
+        }
+
+    def summary_counts(self) -> dict[str, int]:
+        counts = {"added": 0, "removed": 0, "changed": 0}
+        for change in self.changes:
+            counts[change.action] += 1
+        return {**counts, "breaking": len(self.breaking), "moved": len(self.moved)}
+
+
+def _field_json(change: FieldChange, breaking: bool) -> dict[str, Any]:
+    return {
+        "part": change.part,
+        "change": change.kind,
+        "field": change.name,
+        "old": change.old.model_dump(exclude_none=True) if change.old else None,
+        "new": change.new.model_dump(exclude_none=True) if change.new else None,
+        "breaking": breaking,
+    }
+
+
+def _change_json(change: ItemChange) -> dict[str, Any]:
+    return {
+        "collection": change.collection,
+        "action": change.action,
+        "id": change.id,
+        "name": change.name,
+        "attributes": [{"key": a.key, "old": a.old, "new": a.new} for a in change.attributes],
+        "fields": [_field_json(f, f in change.breaking) for f in change.fields],
+        "breaking": change.is_breaking,
+    }
+
+
+def _label(item: dict[str, Any], collection: str, names: dict[str, str]) -> str:
+    if collection == "flows":
+
+        def name(item_id: str) -> str:
+            return names.get(item_id, item_id)
+
+        return f"{name(item['message'])}: {name(item['from'])} → {name(item['to'])} ({item['transport']})"
+    return str(item.get("name", item.get("id", "")))
+
+
+def _attributes(
+    old: dict[str, Any], new: dict[str, Any], skip: tuple[str, ...]
+) -> tuple[AttributeChange, ...]:
+    keys = [*old, *(k for k in new if k not in old)]
+    return tuple(
+        AttributeChange(k, old.get(k), new.get(k))
+        for k in keys
+        if k not in skip and old.get(k) != new.get(k)
+    )
+
+
+def _consumed(design: Design) -> set[str]:
+    return {flow.message for flow in design.flows}
+
+
+def diff_designs(old: Design, new: Design) -> DesignDiff:
+    """Every semantic difference from `old` to `new`, in file order."""
+    result = DesignDiff()
+    before, after = canonical_dict(old), canonical_dict(new)
+    old_models: dict[str, dict[str, Message | RecordSchema]] = {
+        "messages": {m.id: m for m in old.messages},
+        "schemas": {s.name: s for s in old.schemas},
+    }
+    new_models: dict[str, dict[str, Message | RecordSchema]] = {
+        "messages": {m.id: m for m in new.messages},
+        "schemas": {s.name: s for s in new.schemas},
+    }
+    consumed = _consumed(new)
+    # Flows are labelled with names; node and message ids never collide within one list.
+    names = {
+        item.id: item.name for design in (old, new) for item in (*design.nodes, *design.messages)
+    }
+    for collection in _COLLECTIONS:
+        key = "name" if collection == "schemas" else "id"
+        olds = {item[key]: item for item in before.get(collection, [])}
+        news = {item[key]: item for item in after.get(collection, [])}
+        for item_id in sorted(olds.keys() | news.keys(), key=natural_key):
+            was, now = olds.get(item_id), news.get(item_id)
+            if was is None and now is not None:
+                result.changes.append(
+                    ItemChange(collection, "added", item_id, _label(now, collection, names))
+                )
+            elif now is None and was is not None:
+                result.changes.append(
+                    ItemChange(collection, "removed", item_id, _label(was, collection, names))
+                )
+            elif was != now and was is not None and now is not None:
+                skip = _FIELD_KEYS if collection in ("messages", "schemas") else ()
+                fields: list[FieldChange] = []
+                breaking: list[FieldChange] = []
+                if collection == "messages":
+                    old_m, new_m = old_models["messages"][item_id], new_models["messages"][item_id]
+                    assert isinstance(old_m, Message) and isinstance(new_m, Message)
+                    fields = message_field_changes(old_m, new_m)
+                    breaking = breaking_changes(old_m, new_m, has_consumers=item_id in consumed)
+                elif collection == "schemas":
+                    fields = compare_fields(
+                        _fields_of(old_models["schemas"][item_id]),
+                        _fields_of(new_models["schemas"][item_id]),
+                    )
+                result.changes.append(
+                    ItemChange(
+                        collection,
+                        "changed",
+                        item_id,
+                        _label(now, collection, names),
+                        _attributes(was, now, skip),
+                        tuple(fields),
+                        tuple(breaking),
+                    )
+                )
+    for key, label in (("settings", "settings"), ("name", "design"), ("description", "design")):
+        if before.get(key) != after.get(key):
+            change = AttributeChange(key, before.get(key), after.get(key))
+            existing = next((c for c in result.changes if c.collection == label), None)
+            if existing is not None:
+                result.changes.remove(existing)
+                change_set = (*existing.attributes, change)
+            else:
+                change_set = (change,)
+            result.changes.append(ItemChange(label, "changed", label, label, change_set))  # type: ignore[arg-type]
+    old_layout, new_layout = before.get("layout", {}), after.get("layout", {})
+    result.moved = sorted(
+        (
+            n
+            for n in old_layout.keys() | new_layout.keys()
+            if old_layout.get(n) != new_layout.get(n)
+        ),
+        key=natural_key,
+    )
+    return result
+
+
+def _fields_of(item: Message | RecordSchema) -> list[MessageField]:
+    return list(item.fields)
+
+
+_SIGN = {"added": "+", "removed": "-", "changed": "~"}
+
+
+def _value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else f"'{value}'"
+
+
+def format_text(diff: DesignDiff, old_label: str, new_label: str) -> str:
+    """The diff for people: one line per item, field changes below, BREAKING marked."""
+    lines = [f"--- {old_label}", f"+++ {new_label}"]
+    if diff.same:
+        lines.append("no semantic differences")
+        return "\n".join(lines)
+    current = ""
+    for change in diff.changes:
+        if change.collection != current:
+            current = change.collection
+            lines.append(f"{current}:")
+        flag = "  BREAKING" if change.is_breaking else ""
+        label = "" if change.collection in ("settings", "design") else f"  {change.name}"
+        lines.append(f"  {_SIGN[change.action]} {change.id}{label}{flag}")
+        for attribute in change.attributes:
+            lines.append(
+                f"      {attribute.key}: {_value(attribute.old)} → {_value(attribute.new)}"
+            )
+        for field_change in change.fields:
+            mark = "  BREAKING" if field_change in change.breaking else ""
+            lines.append(f"      {field_change.describe()}{mark}")
+    if diff.moved:
+        lines.append(f"layout: {len(diff.moved)} node(s) moved ({', '.join(diff.moved)})")
+    counts = diff.summary_counts()
+    lines.append(
+        f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed, "
+        f"{counts['breaking']} breaking"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,112 @@
+"""Semantic diff: matched by id, order-insensitive, breaking changes as the rule sees them."""
+
+from __future__ import annotations
+
+from designer.core import io
+from designer.core.diff import diff_designs, format_text
+from designer.core.model import Design, Flow, MessageField, Node, Point, RecordSchema
+from designer.core.rules import validate
+from designer.core.synthetic import synthetic_design
+from designer.resources import examples_dir
+
+
+def _shop() -> Design:
+    return io.load(examples_dir() / "shop.msgflow.json")
+
+
+def test_identical_and_reordered_designs_are_the_same() -> None:
+    old, new = _shop(), _shop()
+    new.flows.reverse()
+    new.messages.reverse()
+    diff = diff_designs(old, new)
+    assert diff.same and diff.changes == [] and diff.moved == []
+
+
+def test_added_removed_and_changed_items_in_file_order() -> None:
+    old, new = _shop(), _shop()
+    new.nodes.append(Node(id="billing", name="Billing Service"))
+    new.nodes = [n for n in new.nodes if n.id != "loyalty"]
+    new.flows = [f for f in new.flows if f.id != "f4" and f.id != "f7"]
+    new.flows.append(
+        Flow.model_validate(
+            {
+                "id": "f10",
+                "message": "order-created",
+                "from": "orders",
+                "to": "billing",
+                "transport": "topic",
+            }
+        )
+    )
+    next(f for f in new.flows if f.id == "f1").transport = "queue"  # type: ignore[assignment]
+    summary = [(c.collection, c.action, c.id) for c in diff_designs(old, new).changes]
+    assert summary == [
+        ("nodes", "added", "billing"),
+        ("nodes", "removed", "loyalty"),
+        ("flows", "changed", "f1"),
+        ("flows", "removed", "f4"),
+        ("flows", "removed", "f7"),
+        ("flows", "added", "f10"),
+    ]
+    text = format_text(diff_designs(old, new), "old", "new")
+    assert "+ f10  OrderCreated: Order Service → Billing Service (topic)" in text
+    assert "transport: 'http' → 'queue'" in text
+
+
+def test_field_changes_and_breaking_marks() -> None:
+    old, new = _shop(), _shop()
+    created = next(m for m in new.messages if m.id == "order-created")
+    created.fields = [f for f in created.fields if f.name != "total"]
+    created.fields.append(MessageField(name="note", type="string", required=False))
+    history = next(m for m in new.messages if m.id == "get-order-history")
+    history.description = "who bought what"
+    diff = diff_designs(old, new)
+    change = next(c for c in diff.changes if c.id == "order-created")
+    kinds = {(f.kind, f.name) for f in change.fields}
+    assert kinds == {("removed", "total"), ("added", "note")}
+    assert [(f.kind, f.name) for f in change.breaking] == [("removed", "total")]
+    assert [c.id for c in diff.breaking] == ["order-created"]
+    described = next(c for c in diff.changes if c.id == "get-order-history")
+    assert not described.is_breaking and described.attributes[0].key == "description"
+
+
+def test_a_new_version_makes_the_same_change_non_breaking() -> None:
+    old, new = _shop(), _shop()
+    created = next(m for m in new.messages if m.id == "order-created")
+    created.fields = created.fields[:1]
+    created.version = 2
+    assert diff_designs(old, new).breaking == []
+
+
+def test_schemas_layout_and_settings_show_up() -> None:
+    old, new = _shop(), _shop()
+    new.schemas.append(
+        RecordSchema(name="Money", fields=[MessageField(name="amount", type="decimal")])
+    )
+    new.layout["web"] = Point(x=1, y=2)
+    new.settings.rules["consumer-safety"] = "off"
+    diff = diff_designs(old, new)
+    assert ("schemas", "added", "Money") in [(c.collection, c.action, c.id) for c in diff.changes]
+    assert diff.moved == ["web"]
+    assert any(c.collection == "settings" for c in diff.changes)
+    assert diff.to_json()["summary"]["moved"] == 1
+
+
+def test_diff_marks_breaking_exactly_what_the_rule_reports() -> None:
+    old = synthetic_design(40, seed=7)
+    new = old.model_copy(deep=True)
+    for index, message in enumerate(new.messages):
+        if index % 3 == 0 and message.fields:
+            message.fields = message.fields[1:]  # removed
+        elif index % 3 == 1 and message.fields:
+            message.fields[0] = message.fields[0].model_copy(update={"type": "bytes"})  # retyped
+        if index % 5 == 0:
+            message.version += 1  # ...but with a new version
+    new.flows = new.flows[: len(new.flows) // 2]  # some messages lose their consumers
+    marked = {c.id for c in diff_designs(old, new).breaking}
+    reported = {
+        next(s for s in d.subjects if s in {m.id for m in new.messages})
+        for d in validate(new, baseline=old)
+        if d.rule == "breaking-change"
+    }
+    assert marked and marked == reported
