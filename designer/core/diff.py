@@ -134,9 +134,10 @@ def diff_designs(old: Design, new: Design) -> DesignDiff:
     }
     consumed = _consumed(new)
     # Flows are labelled with names; node and message ids never collide within one list.
-    names = {
-        item.id: item.name for design in (old, new) for item in (*design.nodes, *design.messages)
-    }
+    names: dict[str, str] = {}
+    for design in (old, new):
+        names.update((n.id, n.name) for n in design.nodes)
+        names.update((m.id, m.name) for m in design.messages)
     for collection in _COLLECTIONS:
         key = "name" if collection == "schemas" else "id"
         olds = {item[key]: item for item in before.get(collection, [])}
