@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QVBoxLayout
 
 if TYPE_CHECKING:
     from designer.qt.main_window import MainWindow
@@ -39,11 +39,8 @@ def generate(window: MainWindow) -> None:
 
 def export_image(window: MainWindow, path: str | None = None, scale: float = 2.0) -> bool:
     """Save the diagram as PNG or SVG with the same items the canvas draws."""
-    try:
-        from designer.qt.render import render_design
-    except ImportError:
-        QMessageBox.information(window, "Export image", "Image export is not available yet.")
-        return False
+    from designer.qt.render import render_design
+
     if path is None:
         stem = window.files.path.name.split(".")[0] if window.files.path else "design"
         start = str((window.files.path.parent if window.files.path else Path.cwd()) / f"{stem}.png")
@@ -65,17 +62,9 @@ def export_image(window: MainWindow, path: str | None = None, scale: float = 2.0
 
 
 def legend(window: MainWindow) -> None:
-    try:
-        from designer.qt.canvas.legend import LegendWidget
-    except ImportError:
-        widget = QLabel(
-            "<b>Command</b>: solid blue line, filled arrowhead<br>"
-            "<b>Query</b>: dashed green line, open arrowhead, return marker<br>"
-            "<b>Event</b>: dotted orange line, lightning head<br>"
-            "Badges on arrows: HTTP / queue / topic"
-        )
-    else:
-        widget = LegendWidget()
+    from designer.qt.canvas.legend import LegendWidget
+
+    widget = LegendWidget()
     dialog = QDialog(window)
     dialog.setWindowTitle("Arrow legend")
     QVBoxLayout(dialog).addWidget(widget)
