@@ -89,7 +89,7 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
         ),
         "select_all": _action(w, "Select &All", w.select_all, Key.SelectAll),
         "rename": _action(w, "&Rename", w.rename_selected, "F2", None, "Rename the selected card"),
-        "find": _action(w, "&Find…", w.find, Key.Find, "find", "Find a node or message"),
+        "find": _action(w, "&Find…", w.open_find, Key.Find, "find", "Find a node or message"),
         "zoom_in": _action(
             w, "Zoom &In", lambda: w.canvas.zoom_by(1.25), ["Ctrl++", "Ctrl+="], "zoom-in"
         ),

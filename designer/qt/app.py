@@ -9,12 +9,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from designer.qt.icons import icon
 from designer.qt.theme import apply_theme
+
+if TYPE_CHECKING:
+    from designer.qt.main_window import MainWindow
 
 
 def _application(smoke: bool) -> QApplication:
@@ -57,7 +61,7 @@ def offer_recovery(window: object) -> bool:
     return True
 
 
-def create_window(file: str | None = None, *, recover: bool = True):
+def create_window(file: str | None = None, *, recover: bool = True) -> MainWindow:
     """The main window, shown, with `file` opened (a load error is shown over it)."""
     from designer.qt.main_window import MainWindow
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from designer.core.commands import Macro, MoveNodes
 from designer.core.document import Document
@@ -48,6 +48,10 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.settings = settings if settings is not None else app_settings()
+        # The non-modal dialogs currently open (kept so tests and shortcuts can reach them).
+        self.find_dialog: QDialog | None = None
+        self.generate_dialog: QDialog | None = None
+        self.legend_dialog: QDialog | None = None
         self.document = Document(design)
         self.undo = UndoBridge(self.document, self)
         self.undo.editFailed.connect(self.show_error)
@@ -192,7 +196,7 @@ class MainWindow(QMainWindow):
         self.docks["problems"].raise_()
         self.problems_panel.tree.setFocus()
 
-    def find(self) -> None:
+    def open_find(self) -> None:
         dialogs.find(self)
 
     def generate(self) -> None:

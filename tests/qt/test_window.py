@@ -168,7 +168,7 @@ def test_auto_layout_is_one_undo_step(qtbot, monkeypatch, tmp_path):
 
 def test_ctrl_f_finds_a_message_and_selects_its_flows(qtbot, monkeypatch, tmp_path):
     window = open_window(qtbot, monkeypatch, tmp_path)
-    window.find()
+    window.open_find()
     qtbot.keyClicks(window.find_dialog.query, "OrderCrea")
     qtbot.keyClick(window.find_dialog.query, Qt.Key.Key_Return)
     assert set(window.canvas.selected_ids()) == {"f2", "f3"}
