@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from designer.core.model import MessageKind, Transport
 
 from .node_item import LOD_TEXT, Z_FLOW, Z_LABEL
-from .routing import Route
+from .routing import Box, Route
 from .theme import TRANSPORT_LABEL, Theme, fonts
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 HEAD_LENGTH, HEAD_HALF = 11.0, 5.5
 LABEL_HEIGHT = 20.0
 _ICON_W, _PAD, _GAP = 12.0, 7.0, 5.0
-_LABEL_SPOTS = (0.42, 0.58, 0.34, 0.66, 0.26, 0.74)
+_LABEL_SPOTS = (0.4, 0.6, 0.3, 0.7)
 
 
 def head_points(
@@ -147,13 +147,23 @@ def paint_label(
     painter.drawText(badge_rect, Qt.AlignmentFlag.AlignCenter, badge)
 
 
+_TEXT_WIDTHS: dict[tuple[str, str], float] = {}
+
+
+def _advance(text: str, which: str) -> float:
+    # Measuring text is one of the dearest steps of building an arrow; names repeat
+    # (an event has several subscribers, badges have three values), so remember them.
+    width = _TEXT_WIDTHS.get((which, text))
+    if width is None:
+        metrics = fonts().badge_metrics if which == "badge" else fonts().label_metrics
+        width = _TEXT_WIDTHS[(which, text)] = metrics.horizontalAdvance(text)
+    return width
+
+
 def label_size(text: str, badge: str) -> tuple[float, float]:
     """(pill width, badge width) for a label."""
-    f = fonts()
-    badge_width = f.badge_metrics.horizontalAdvance(badge) + 8
-    width = (
-        _PAD + _ICON_W + 4 + f.label_metrics.horizontalAdvance(text) + _GAP + badge_width + _PAD - 3
-    )
+    badge_width = _advance(badge, "badge") + 8
+    width = _PAD + _ICON_W + 4 + _advance(text, "label") + _GAP + badge_width + _PAD - 3
     return width, badge_width
 
 
@@ -196,29 +206,32 @@ class FlowItem(QGraphicsItem):
         self._update_bounds()
         self.update()
 
-    def set_route(self, route: Route, avoid: tuple[QRectF, ...] = ()) -> None:
+    def set_route(self, route: Route, avoid: tuple[Box, ...] = ()) -> None:
         """Take a new route; the label slides along it to stay off the `avoid` cards."""
         self.route = route
-        self.label.set_centre(self._label_spot(route, avoid))
+        x, y = self._label_spot(route, avoid)
+        self.label.setPos(x, y)
         self._update_bounds()
 
-    def _label_spot(self, route: Route, avoid: tuple[QRectF, ...]) -> QPointF:
+    def _label_spot(self, route: Route, avoid: tuple[Box, ...]) -> tuple[float, float]:
         half_w, half_h = self.label.width / 2, LABEL_HEIGHT / 2
 
-        def overlap(centre: QPointF) -> float:
-            rect = QRectF(centre.x() - half_w, centre.y() - half_h, 2 * half_w, 2 * half_h)
+        def overlap(x: float, y: float) -> float:
             total = 0.0
-            for card in avoid:
-                cut = rect.intersected(card)
-                total += cut.width() * cut.height()
+            for left, top, width, height in avoid:
+                w = min(x + half_w, left + width) - max(x - half_w, left)
+                h = min(y + half_h, top + height) - max(y - half_h, top)
+                if w > 0 and h > 0:
+                    total += w * h
             return total
 
-        best, best_overlap = route.label, overlap(route.label)
+        best = route.label
+        best_overlap = overlap(*best)
         if best_overlap == 0:
             return best
         for t in _LABEL_SPOTS:
-            spot = route.path.pointAtPercent(t)
-            cost = overlap(spot)
+            spot = route.point_at(t)
+            cost = overlap(*spot)
             if cost < best_overlap - 1:
                 best, best_overlap = spot, cost
                 if cost == 0:
@@ -231,9 +244,9 @@ class FlowItem(QGraphicsItem):
     def _update_bounds(self) -> None:
         if self.route is None:
             return
-        bounds = self.route.path.controlPointRect().adjusted(-12, -12, 12, 12)
+        left, top, right, bottom = self.route.bounds
         self.prepareGeometryChange()
-        self._bounds = bounds
+        self._bounds = QRectF(left - 12, top - 12, right - left + 24, bottom - top + 24)
         self._shape = None
 
     def boundingRect(self) -> QRectF:
@@ -248,18 +261,9 @@ class FlowItem(QGraphicsItem):
             self._shape = stroker.createStroke(self.route.path)
         return self._shape
 
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self.label.update()
-        elif change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged:
-            scene = self.scene()
-            if scene is not None and self.label.scene() is not scene:
-                scene.addItem(self.label)
-            elif scene is None and self.label.scene() is not None:
-                self.label.scene().removeItem(self.label)
-        elif change == QGraphicsItem.GraphicsItemChange.ItemToolTipHasChanged:
-            self.label.setToolTip(self.toolTip())
-        return value
+    def set_problems(self, text: str) -> None:
+        self.setToolTip(text)
+        self.label.setToolTip(text)
 
     def emphasis(self) -> tuple[bool, bool]:
         """(emphasised, dimmed) by the message highlight of the messages panel."""
@@ -313,9 +317,6 @@ class FlowLabel(QGraphicsItem):
         self.width = width
         self.prepareGeometryChange()
         self._rect = QRectF(-width / 2, -LABEL_HEIGHT / 2, width, LABEL_HEIGHT)
-
-    def set_centre(self, centre: QPointF) -> None:
-        self.setPos(centre)
 
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-2, -2, 2, 2)

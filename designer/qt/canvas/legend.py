@@ -36,7 +36,7 @@ def _sample_route(y: float) -> Route:
     start, end = QPointF(PAD, y), QPointF(PAD + 70, y)
     path = QPainterPath(start)
     path.lineTo(end)
-    return Route(path, start, end, 0.0, 0.0, QPointF(PAD + 35, y))
+    return Route(path, start, end, 0.0, 0.0, (PAD + 35, y), None, (PAD, y, PAD + 70, y))
 
 
 class LegendItem(QGraphicsItem):

@@ -287,17 +287,15 @@ class BoundaryItem(QGraphicsItem):
         self._rect = QRectF()
         self.setZValue(Z_BOUNDARY)
 
-    def fit(self, card_rects: list[QRectF]) -> None:
-        """Cover the member cards (scene coordinates) with a margin and room for the label."""
-        if not card_rects:
+    def fit(self, corners: list[tuple[float, float]]) -> None:
+        """Cover the member cards (their top-left corners) with a margin and the label."""
+        if not corners:
             rect = QRectF()
         else:
-            rect = card_rects[0]
-            for other in card_rects[1:]:
-                rect = rect.united(other)
-            rect = rect.adjusted(
-                -self.MARGIN, -self.MARGIN - self.LABEL_HEIGHT, self.MARGIN, self.MARGIN
-            )
+            xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+            left, top = min(xs) - self.MARGIN, min(ys) - self.MARGIN - self.LABEL_HEIGHT
+            right, bottom = max(xs) + W + self.MARGIN, max(ys) + H + self.MARGIN
+            rect = QRectF(left, top, right - left, bottom - top)
         if rect != self._rect:
             self.prepareGeometryChange()
             self._rect = rect

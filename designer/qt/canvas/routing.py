@@ -10,7 +10,7 @@ point. Ends are clipped to the card borders: arrows never hide under cards.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainterPath
@@ -19,14 +19,27 @@ FAN_SPACING = 30.0  # room for one label between two parallel arrows
 END_GAP = 2.0  # the head stops just short of the border, so its tip stays visible
 
 
-@dataclass(frozen=True)
-class Route:
+Box = tuple[float, float, float, float]  # x, y, width, height
+
+
+class Route(NamedTuple):
     path: QPainterPath
     start: QPointF
     end: QPointF
     head_angle: float  # radians, direction of travel at the end
     start_angle: float  # radians, direction of travel at the start
-    label: QPointF  # middle of the curve
+    label: tuple[float, float]  # middle of the curve
+    control: tuple[float, float] | None  # of the quadratic; None for a straight line
+    bounds: Box  # of the end and control points
+
+    def point_at(self, t: float) -> tuple[float, float]:
+        """The point at curve parameter `t` (0 = start, 1 = end)."""
+        sx, sy, ex, ey = self.start.x(), self.start.y(), self.end.x(), self.end.y()
+        if self.control is None:
+            return sx + (ex - sx) * t, sy + (ey - sy) * t
+        cx, cy = self.control
+        u = 1 - t
+        return u * u * sx + 2 * u * t * cx + t * t * ex, u * u * sy + 2 * u * t * cy + t * t * ey
 
 
 def fan_offsets(count: int, spacing: float = FAN_SPACING) -> list[float]:
@@ -34,56 +47,70 @@ def fan_offsets(count: int, spacing: float = FAN_SPACING) -> list[float]:
     return [(i - (count - 1) / 2) * spacing for i in range(count)]
 
 
+def _border(
+    cx: float, cy: float, half_w: float, half_h: float, tx: float, ty: float
+) -> tuple[float, float]:
+    """Where the ray from (cx, cy) toward (tx, ty) leaves a box of half-size (half_w, half_h).
+
+    Plain floats: this runs for every arrow of a dragged card on every mouse move.
+    """
+    dx, dy = tx - cx, ty - cy
+    if dx == 0 and dy == 0:
+        return cx, cy
+    scale = min(half_w / abs(dx) if dx else math.inf, half_h / abs(dy) if dy else math.inf)
+    if scale >= 1.0:  # the target lies inside the box: stop there
+        return tx, ty
+    return cx + dx * scale, cy + dy * scale
+
+
 def border_point(rect: QRectF, toward: QPointF, gap: float = 0.0) -> QPointF:
     """Where the ray from the centre of `rect` toward `toward` leaves the rectangle."""
-    centre = rect.center()
-    dx, dy = toward.x() - centre.x(), toward.y() - centre.y()
-    if dx == 0 and dy == 0:
-        return centre
-    half_w, half_h = rect.width() / 2 + gap, rect.height() / 2 + gap
-    scale = min(half_w / abs(dx) if dx else math.inf, half_h / abs(dy) if dy else math.inf)
-    if scale >= 1.0:  # `toward` lies inside the card: stop there
-        return QPointF(toward)
-    return QPointF(centre.x() + dx * scale, centre.y() + dy * scale)
+    x, y, w, h = rect.getRect()
+    return QPointF(*_border(x + w / 2, y + h / 2, w / 2 + gap, h / 2 + gap, toward.x(), toward.y()))
 
 
 def route(source: QRectF, target: QRectF, offset: float, flip: bool) -> Route:
-    """An arrow from card `source` to card `target`, bent `offset` to one side.
+    """An arrow from card `source` to card `target`, bent `offset` to one side."""
+    if source == target:
+        return _loop(source, offset)
+    return route_between(source.getRect(), target.getRect(), offset, flip)
+
+
+def route_between(source: Box, target: Box, offset: float, flip: bool) -> Route:
+    """`route` on plain (x, y, w, h) tuples: this runs for every arrow of a dragged card.
 
     `flip` says the arrow runs against its pair's canonical direction, so arrows both
     ways between two cards bend to opposite sides for opposite signs of offset.
     """
-    if source == target:
-        return _loop(source, offset)
-    a, b = source.center(), target.center()
-    dx, dy = b.x() - a.x(), b.y() - a.y()
-    length = math.hypot(dx, dy) or 1.0
-    nx, ny = -dy / length, dx / length  # left-hand normal of the travel direction
-    if flip:
-        nx, ny = -nx, -ny
-    mid = QPointF((a.x() + b.x()) / 2, (a.y() + b.y()) / 2)
-    path = QPainterPath()
+    x1, y1, w1, h1 = source
+    x2, y2, w2, h2 = target
+    if (x1, y1) == (x2, y2):
+        return _loop(QRectF(x1, y1, w1, h1), offset)
+    ax, ay, bx, by = x1 + w1 / 2, y1 + h1 / 2, x2 + w2 / 2, y2 + h2 / 2
     if offset == 0:
-        start = border_point(source, b)
-        end = border_point(target, a, END_GAP)
-        path.moveTo(start)
+        sx, sy = _border(ax, ay, w1 / 2, h1 / 2, bx, by)
+        ex, ey = _border(bx, by, w2 / 2 + END_GAP, h2 / 2 + END_GAP, ax, ay)
+        start, end = QPointF(sx, sy), QPointF(ex, ey)
+        path = QPainterPath(start)
         path.lineTo(end)
-        angle = math.atan2(end.y() - start.y(), end.x() - start.x())
-        label = QPointF((start.x() + end.x()) / 2, (start.y() + end.y()) / 2)
-        return Route(path, start, end, angle, angle, label)
+        angle = math.atan2(ey - sy, ex - sx)
+        bounds = (min(sx, ex), min(sy, ey), max(sx, ex), max(sy, ey))
+        return Route(path, start, end, angle, angle, ((sx + ex) / 2, (sy + ey) / 2), None, bounds)
+    dx, dy = bx - ax, by - ay
+    length = math.hypot(dx, dy) or 1.0
+    bend = (-2 if flip else 2) * offset / length  # along the left-hand normal (-dy, dx)
     # A quadratic's middle lies halfway between the chord's middle and the control point.
-    control = QPointF(mid.x() + nx * offset * 2, mid.y() + ny * offset * 2)
-    start = border_point(source, control)
-    end = border_point(target, control, END_GAP)
-    path.moveTo(start)
-    path.quadTo(control, end)
-    label = QPointF(
-        0.25 * start.x() + 0.5 * control.x() + 0.25 * end.x(),
-        0.25 * start.y() + 0.5 * control.y() + 0.25 * end.y(),
-    )
-    head = math.atan2(end.y() - control.y(), end.x() - control.x())
-    tail = math.atan2(control.y() - start.y(), control.x() - start.x())
-    return Route(path, start, end, head, tail, label)
+    cx, cy = (ax + bx) / 2 - dy * bend, (ay + by) / 2 + dx * bend
+    sx, sy = _border(ax, ay, w1 / 2, h1 / 2, cx, cy)
+    ex, ey = _border(bx, by, w2 / 2 + END_GAP, h2 / 2 + END_GAP, cx, cy)
+    start, end = QPointF(sx, sy), QPointF(ex, ey)
+    path = QPainterPath(start)
+    path.quadTo(cx, cy, ex, ey)
+    label = (0.25 * sx + 0.5 * cx + 0.25 * ex, 0.25 * sy + 0.5 * cy + 0.25 * ey)
+    bounds = (min(sx, ex, cx), min(sy, ey, cy), max(sx, ex, cx), max(sy, ey, cy))
+    head = math.atan2(ey - cy, ex - cx)
+    tail = math.atan2(cy - sy, cx - sx)
+    return Route(path, start, end, head, tail, label, (cx, cy), bounds)
 
 
 def _loop(card: QRectF, offset: float) -> Route:
@@ -97,5 +124,7 @@ def _loop(card: QRectF, offset: float) -> Route:
         QPointF(end.x(), end.y() - grow),
         end,
     )
-    label = QPointF(card.right() + grow * 0.45, card.top() - grow * 0.45)
-    return Route(path, start, end, math.pi / 2, 0.0, label)
+    label = (card.right() + grow * 0.45, card.top() - grow * 0.45)
+    rect = path.controlPointRect()
+    bounds = (rect.left(), rect.top(), rect.right(), rect.bottom())
+    return Route(path, start, end, math.pi / 2, 0.0, label, None, bounds)

@@ -23,6 +23,7 @@ memory (canvas-performance.md).
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -46,7 +47,9 @@ from designer.core.model import (
 from . import clipboard, interactions
 from .flow_item import FlowItem
 from .node_item import ActorItem, BoundaryItem, NodeItem, ServiceItem
-from .routing import fan_offsets, route
+from .node_item import H as CARD_H
+from .node_item import W as CARD_W
+from .routing import fan_offsets, route_between
 from .theme import LIGHT, Theme
 
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -88,6 +91,7 @@ class DesignScene(QGraphicsScene):
         self._pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._node_flows: dict[str, set[str]] = defaultdict(set)
         self._problem_items: list[NodeItem | FlowItem] = []
+        self._selected_flows: set[FlowItem] = set()
         self._diagnostics: list[Any] = []
         self._building = False
         self._quiet_selection = False
@@ -166,6 +170,12 @@ class DesignScene(QGraphicsScene):
         self._emit_selection()
 
     def _emit_selection(self) -> None:
+        # Labels are separate items drawn above the cards: repaint those whose arrow
+        # gained or lost the selection.
+        selected = {item for item in self.selectedItems() if isinstance(item, FlowItem)}
+        for flow in selected ^ self._selected_flows:
+            flow.label.update()
+        self._selected_flows = selected
         if not self._quiet_selection:
             self.selectionChangedIds.emit(*self.selected_ids())
 
@@ -173,7 +183,7 @@ class DesignScene(QGraphicsScene):
         """Badge the cards and arrows a rule fires on; hovering shows message and hint."""
         self._diagnostics = list(diagnostics)
         for item in self._problem_items:
-            item.set_problems(None, "") if isinstance(item, NodeItem) else item.setToolTip("")
+            item.set_problems(None, "") if isinstance(item, NodeItem) else item.set_problems("")
         self._problem_items = []
         by_subject: dict[str, list[Any]] = defaultdict(list)
         for diagnostic in self._diagnostics:
@@ -192,17 +202,24 @@ class DesignScene(QGraphicsScene):
                 self._problem_items.append(node)
             flow = self._flows.get(subject)
             if flow is not None:
-                flow.setToolTip(text)
+                flow.set_problems(text)
                 self._problem_items.append(flow)
 
     # ------------------------------------------------------------------ following the document
     def rebuild(self) -> None:
         """Recreate every item from the document (open, revert, or a new Document)."""
         self._building = True
+        # Thousands of small wrappers are allocated here and none are garbage: cyclic
+        # collections in the middle of the build would only rescan them.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
+            for flow in self._flows.values():
+                self._remove_flow_item(flow)
             for table in (self._nodes, self._flows, self._boundaries):
                 for item in table.values():
-                    self.removeItem(item)
+                    if item.scene() is self:
+                        self.removeItem(item)
                 table.clear()
             for mapping in (self._members, self._pairs, self._node_flows):
                 mapping.clear()
@@ -212,14 +229,16 @@ class DesignScene(QGraphicsScene):
                 self._add_node_item(node)
             for flow in self._design.flows:
                 self._add_flow_item(flow.id)
+            for pair in list(self._pairs):
+                self._reroute_pair(pair)
+            for node_id in self._nodes:
+                self._update_counts(node_id)
+            for name in list(self._members):
+                self._refit_boundary(name)
         finally:
             self._building = False
-        for pair in list(self._pairs):
-            self._reroute_pair(pair)
-        for node_id in self._nodes:
-            self._update_counts(node_id)
-        for name in list(self._members):
-            self._refit_boundary(name)
+            if collecting:
+                gc.enable()
         self.set_diagnostics(self._diagnostics)
 
     def _on_changes(self, changes: tuple[Change, ...]) -> None:
@@ -294,12 +313,10 @@ class DesignScene(QGraphicsScene):
                 pairs.discard(pair)
             self._node_flows[item.source_id].discard(key)
             self._node_flows[item.target_id].discard(key)
-            if action == "removed":
-                self.removeItem(item)
-                del self._flows[key]
-                return
             del self._flows[key]
-            self.removeItem(item)
+            self._remove_flow_item(item)
+            if action == "removed":
+                return
         if action != "removed":
             new = self._add_flow_item(key)
             pair = _pair(new.source_id, new.target_id)
@@ -359,7 +376,13 @@ class DesignScene(QGraphicsScene):
         self._node_flows[flow.source].add(flow_id)
         self._node_flows[flow.target].add(flow_id)
         self.addItem(item)
+        self.addItem(item.label)
         return item
+
+    def _remove_flow_item(self, item: FlowItem) -> None:
+        self.removeItem(item.label)
+        self.removeItem(item)
+        self._selected_flows.discard(item)
 
     def _update_flow_item(self, flow_id: str) -> None:
         item = self._flows.get(flow_id)
@@ -381,14 +404,18 @@ class DesignScene(QGraphicsScene):
         ids = self._pairs.get(pair)
         if not ids:
             return
-        for flow_id, offset in zip(ids, fan_offsets(len(ids)), strict=True):
+        first, second = self._nodes.get(pair[0]), self._nodes.get(pair[1])
+        if first is None or second is None:
+            return
+        p, q = first.pos(), second.pos()
+        rects = ((p.x(), p.y(), CARD_W, CARD_H), (q.x(), q.y(), CARD_W, CARD_H))
+        flipped = (rects[1], rects[0])
+        offsets = fan_offsets(len(ids)) if len(ids) > 1 else (0.0,)
+        for flow_id, offset in zip(ids, offsets, strict=True):
             item = self._flows[flow_id]
-            source, target = self._nodes.get(item.source_id), self._nodes.get(item.target_id)
-            if source is None or target is None:
-                continue
-            flip = (item.source_id, item.target_id) != pair
-            rects = (source.card_rect(), target.card_rect())
-            item.set_route(route(rects[0], rects[1], offset, flip), rects)
+            # Offsets are measured on the pair's own side, whichever way the arrow runs.
+            ends = rects if item.source_id == pair[0] else flipped
+            item.set_route(route_between(ends[0], ends[1], offset, ends is flipped), ends)
 
     def _node_moved(self, node_id: str) -> None:
         if self._building:
@@ -421,7 +448,7 @@ class DesignScene(QGraphicsScene):
         if item is None:
             item = self._boundaries[name] = BoundaryItem(name, self.ctx)
             self.addItem(item)
-        item.fit([m.card_rect() for m in members])
+        item.fit([(p.x(), p.y()) for p in (m.pos() for m in members)])
 
     # ------------------------------------------------------------------ gestures -> commands
     def push(self, command: Command) -> bool:
