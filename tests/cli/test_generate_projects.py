@@ -1,0 +1,104 @@
+"""Generated projects pass their own quality gates straight after generation.
+
+Each project is generated through the CLI, then checked in a subprocess with this
+environment's tools (it has faststream, fastapi, httpx, pytest-asyncio, ruff and mypy):
+`ruff check`, `ruff format --check`, `mypy` (the project's own strict config) and the
+project's generated pytest suite. Once per project, not per file, to keep the suite fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from designer.cli import main
+from designer.resources import examples_dir
+from tests.core.codegen.hostile import hostile_dict
+
+BIN = Path(sys.executable).parent
+SHOP = examples_dir() / "shop.msgflow.json"
+
+
+def _snapshot(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*")}
+
+
+def _check(project: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    commands = [
+        [str(BIN / "ruff"), "check", "--no-cache", "."],
+        [str(BIN / "ruff"), "format", "--check", "--no-cache", "."],
+        [str(BIN / "mypy"), "--cache-dir", str(project.parent / "mypy-cache"), "."],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            "-W",
+            "ignore",
+        ],
+    ]
+    for command in commands:
+        result = subprocess.run(
+            command, cwd=project, env=env, capture_output=True, text=True, timeout=600
+        )
+        assert result.returncode == 0, (
+            f"{' '.join(command[:2])} failed in {project}:\n{result.stdout}\n{result.stderr}"
+        )
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("generated-projects")
+@pytest.mark.parametrize("broker", ["rabbitmq", "nats"])
+def test_shop_project_passes_ruff_mypy_and_its_tests(tmp_path: Path, broker: str) -> None:
+    out = tmp_path / "shop"
+    assert main(["generate", str(SHOP), "-o", str(out), "--broker", broker]) == 0
+    _check(out)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("generated-projects")
+def test_hostile_names_stay_inside_and_pass(tmp_path: Path) -> None:
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    design = workspace / "hostile.msgflow.json"
+    design.write_text(json.dumps(hostile_dict()), encoding="utf-8")
+    sentinel = tmp_path / "etc"
+    before = _snapshot(tmp_path)
+    out = workspace / "deep" / "out"
+    assert main(["generate", str(design), "-o", str(out), "--allow-errors"]) == 0
+    created = _snapshot(tmp_path) - before
+    inside = out.resolve()
+    outside = [p for p in created if not p.resolve().is_relative_to(inside)]
+    # Only the folders leading to the output folder itself may appear outside it.
+    assert outside == [workspace / "deep"], f"written outside the output folder: {outside}"
+    assert not sentinel.exists()
+    packages = sorted(p.name for p in out.iterdir() if (p / "_generated.py").exists())
+    assert len(packages) == 8 and all(p.isidentifier() and p.isascii() for p in packages)
+    _check(out)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("generated-projects")
+@pytest.mark.parametrize("broker", ["redis", "kafka"])
+def test_other_brokers_generate_clean_code(tmp_path: Path, broker: str) -> None:
+    out = tmp_path / "shop"
+    assert main(["generate", str(SHOP), "-o", str(out), "--broker", broker]) == 0
+    for command in (
+        ["ruff", "check", "--no-cache", "."],
+        ["ruff", "format", "--check", "--no-cache", "."],
+    ):
+        result = subprocess.run(
+            [str(BIN / command[0]), *command[1:]], cwd=out, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
