@@ -292,6 +292,7 @@ class _SystemModel:
             info: dict[str, Any] = {"title": self.design.name, "version": "1.0.0"}
             if self.design.description:
                 info["description"] = self.design.description
+            info["x-msgflow-design"] = self._design_entry()
             # Who the `x-service` ids of the operations are, so an import restores names.
             info["x-msgflow-nodes"] = [
                 _node_entry(n) for n in sorted(self.design.nodes, key=lambda n: natural_key(n.id))
@@ -301,9 +302,27 @@ class _SystemModel:
         if service.description:
             info["description"] = service.description
         info["x-service"] = service.id
+        info["x-msgflow-design"] = self._design_entry()
         if service.boundary:
             info["x-msgflow-boundary"] = service.boundary
+        # The service and everyone it talks to, so importing only some services' documents
+        # still names their peers (actors have no document of their own).
+        peers = {service.id} | {
+            op_peer
+            for op in self.operations.values()
+            if op.node == service.id
+            for op_peer in _peers(op)
+        }
+        info["x-msgflow-nodes"] = [
+            _node_entry(self.nodes[n]) for n in sorted(peers, key=natural_key)
+        ]
         return info
+
+    def _design_entry(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"name": self.design.name}
+        if self.design.description:
+            entry["description"] = self.design.description
+        return entry
 
     def _servers(self, used: set[str]) -> dict[str, Any]:
         servers: dict[str, Any] = {}
@@ -449,8 +468,14 @@ def _flow_extras(flows: list[Flow], action: str) -> dict[str, Any]:
             out["x-msgflow-idempotent"] = True
         if common([f.dead_letter for f in flows]):
             out["x-msgflow-dead-letter"] = True
-    out["x-msgflow-flows"] = [f.id for f in flows]
+    # Flow id -> the node at the other end: flow ids survive an import, and a peer whose
+    # document is not imported (an actor) is still known.
+    out["x-msgflow-flows"] = {f.id: f.target if action == "send" else f.source for f in flows}
     return out
+
+
+def _peers(op: _Operation) -> set[str]:
+    return {f.target if op.action == "send" else f.source for f in op.flows}
 
 
 def _node_entry(node: Node) -> dict[str, Any]:

@@ -99,9 +99,8 @@ def import_asyncapi(specs: list[Spec], name: str | None = None) -> ImportResult:
     builder = _Builder()
     for spec in specs:
         builder.read(spec)
-    design = builder.build(
-        name or (specs[0].data.get("info", {}).get("title") if len(specs) == 1 else None)
-    )
+    single_title = specs[0].data.get("info", {}).get("title") if len(specs) == 1 else None
+    design = builder.build(name or builder.design_name or single_title)
     return ImportResult(design, builder.notes)
 
 
@@ -115,6 +114,8 @@ class _Builder:
         self.description: str | None = None
         self._mapper: SchemaMapper | None = None
         self._records: dict[str, Any] = {}
+        self.design_name: str | None = None
+        self._descriptions: list[str | None] = []
 
     # ------------------------------------------------------------------ reading
 
@@ -123,7 +124,12 @@ class _Builder:
         self._mapper = SchemaMapper(spec.deref, self._note)
         info = spec.data.get("info") or {}
         title = str(info.get("title") or spec.source)
-        self.description = self.description or info.get("description")
+        design_info = info.get("x-msgflow-design")
+        if isinstance(design_info, dict):  # written by msgflow: the whole design's name
+            self.design_name = self.design_name or design_info.get("name")
+            self.description = self.description or design_info.get("description")
+        else:
+            self._descriptions.append(info.get("description"))
         for entry in info.get("x-msgflow-nodes", []) or []:
             node = Node.model_validate(entry)
             self.nodes.setdefault(node.id, node)
@@ -442,6 +448,10 @@ class _Builder:
     # ------------------------------------------------------------------ building
 
     def build(self, name: str | None) -> Design:
+        if self.description is None and len(self._descriptions) == 1:
+            # One service's document: its description describes the design; several
+            # services' descriptions stay on their nodes.
+            self.description = self._descriptions[0]
         self._finish_kinds()
         flows = self._flows()
         messages = [
@@ -513,39 +523,46 @@ class _Builder:
         for (address, message_id), ops in sorted(by_channel.items()):
             sends, receives = ops["send"], ops["receive"]
             if not receives:
-                for op in sends:
+                receives, unknown = self._peer_operations(sends, "receive")
+                for op in unknown:
+                    name = self.messages[message_id].name
                     self.notes.append(
                         ImportNote(
                             op.source,
                             op.where,
-                            f"nobody receives {self.messages[message_id].name} on '{address}' in these documents: no flow drawn",
+                            f"nobody receives {name} on '{address}' in these documents: no flow drawn",
                         )
                     )
-                continue
             if not sends:
-                self._node(
-                    EXTERNAL_ACTOR, "External", "senders outside the imported documents", actor=True
-                )
-                for op in receives:
+                sends, unknown = self._peer_operations(receives, "send")
+                if unknown:
+                    self._node(
+                        EXTERNAL_ACTOR,
+                        "External",
+                        "senders outside the imported documents",
+                        actor=True,
+                    )
+                for op in unknown:
+                    name = self.messages[message_id].name
                     self.notes.append(
                         ImportNote(
                             op.source,
                             op.where,
-                            f"no imported document sends {self.messages[message_id].name} on '{address}': drawn from the actor 'external'",
+                            f"no imported document sends {name} on '{address}': drawn from the actor 'external'",
                         )
                     )
-                sends = [
-                    _Operation(
-                        EXTERNAL_ACTOR,
-                        "send",
-                        address,
-                        receives[0].protocol,
-                        receives[0].transport,
-                        message_id,
-                        receives[0].has_reply,
-                        receives[0].reply_address,
+                    sends.append(
+                        _Operation(
+                            EXTERNAL_ACTOR,
+                            "send",
+                            address,
+                            op.protocol,
+                            op.transport,
+                            message_id,
+                            op.has_reply,
+                            op.reply_address,
+                        )
                     )
-                ]
             for send in sends:
                 for receive in receives:
                     if send.node != receive.node:
@@ -592,6 +609,37 @@ class _Builder:
                 )
                 flow.caused_by = None
         return flows
+
+    def _peer_operations(
+        self, ops: list[_Operation], action: str
+    ) -> tuple[list[_Operation], list[_Operation]]:
+        """The other ends of `ops` as named by a msgflow export (`x-msgflow-flows`), for
+        peers known from `x-msgflow-nodes`; and the operations whose peers are unknown."""
+        found: list[_Operation] = []
+        unknown: list[_Operation] = []
+        for op in ops:
+            flows = op.extras.get("x-msgflow-flows")
+            peers = flows if isinstance(flows, dict) else {}
+            known = sorted({str(p) for p in peers.values() if p in self.nodes and p != op.node})
+            if not known:
+                unknown.append(op)
+            for peer in known:
+                found.append(
+                    _Operation(
+                        peer,
+                        action,
+                        op.address,
+                        op.protocol,
+                        op.transport,
+                        op.message,
+                        op.has_reply,
+                        op.reply_address,
+                        {"x-msgflow-flows": {f: op.node for f, p in peers.items() if p == peer}},
+                        op.where,
+                        op.source,
+                    )
+                )
+        return found, unknown
 
     def _flow_ids(
         self, pairs: dict[tuple[str, str, str], tuple[_Operation, _Operation]]

@@ -160,3 +160,25 @@ def test_refs_into_a_neighbouring_file_are_resolved(tmp_path: Path) -> None:
     charged = design.message("payment-charged")
     assert charged is not None and charged.fields[0].type == "Money"
     assert _record(design, "Money").fields[0].type == "decimal"
+
+
+def test_every_services_own_document_together_give_back_the_design() -> None:
+    # No system document: services meet on their channels; actors (which have no
+    # document) come back from the peers each service's document names.
+    shop = io.load(examples_dir() / "shop.msgflow.json")
+    documents = export_asyncapi(shop, "rabbitmq")
+    specs = [Spec(doc, name) for name, doc in documents.items() if name.startswith("services/")]
+    result = import_asyncapi(specs)
+    assert _semantics(result.design) == _semantics(shop)
+    assert result.notes == []
+
+
+def test_one_services_document_brings_its_neighbourhood() -> None:
+    shop = io.load(examples_dir() / "shop.msgflow.json")
+    orders = export_asyncapi(shop, "rabbitmq")["services/orders.asyncapi.yaml"]
+    design = import_asyncapi([Spec(orders, "orders")]).design
+    assert sorted((f.source, f.target) for f in design.flows) == sorted(
+        (f.source, f.target) for f in shop.flows if "orders" in (f.source, f.target)
+    )
+    web = design.node("web")
+    assert web is not None and web.kind is NodeKind.ACTOR and web.name == "Web Frontend"
