@@ -98,7 +98,7 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
             w,
             "&Fit to View",
             w.canvas.fit_all,
-            ["Ctrl+0", "F"],
+            "Ctrl+0",
             "zoom-fit",
             "Show the whole design",
         ),
@@ -159,6 +159,13 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
     for key in ("undo", "redo"):
         w.addAction(a[key])
         a[key].setToolTip(f"{key.capitalize()} the last step")
+    # Keys that act on canvas items only fire while the canvas has focus: Delete in the
+    # problems list or F2 in a table must not remove or rename a card.
+    for key in ("delete", "rename"):
+        a[key].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        w.removeAction(a[key])
+        w.canvas.view.addAction(a[key])
+    a["fit"].setToolTip("Fit to View (Ctrl+0, or F on the canvas)")
     _menus(window, a)
     _toolbar(window, a)
     return a

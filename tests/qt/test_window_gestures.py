@@ -81,3 +81,17 @@ def test_legend_opens_from_the_view_menu(qtbot, monkeypatch, tmp_path):
     window = open_window(qtbot, monkeypatch, tmp_path)
     window.actions_by_name["legend"].trigger()
     assert window.legend_dialog.isVisible()
+
+
+def test_delete_in_the_problems_list_does_not_remove_the_selected_card(
+    qtbot, monkeypatch, tmp_path
+):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.canvas.select_ids(["orders"])
+    tree = window.problems_panel.tree
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_Delete)
+    assert window.document.has("nodes", "orders")
+    window.canvas.view.setFocus()
+    qtbot.keyClick(window.canvas.view, Qt.Key.Key_Delete)
+    assert not window.document.has("nodes", "orders")
