@@ -14,7 +14,7 @@ shifts list indexes — rebuilds the JSON paths that moved.
 from __future__ import annotations
 
 import gc
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -131,6 +131,7 @@ class IncrementalValidator:
 
     def _apply(self, design: Design, touched: list[tuple[str, str]]) -> None:
         engine, facts = self._engine, self._engine.facts
+        suppressions_before = bool(engine.suppressions)
         current = _Lookup(design, touched)
         dirty = _Dirty()
         shifted: dict[str, tuple[list[Any], list[Any]]] = {}  # collection -> removed, added keys
@@ -150,25 +151,41 @@ class IncrementalValidator:
                 self._mark(dirty, collection, new)
             engine.note_suppressions(collection, item_id, new.suppress if new is not None else ())
 
-        gone: set[int] = set()
+        gone: list[Finding] = []
         fresh: list[Finding] = []
         for scope, units in dirty.units.items():
             for unit in units:
-                gone.update(id(f) for f in engine.results.get((scope, unit), ()))
+                gone.extend(engine.results.get((scope, unit), ()))
                 engine.run(scope, unit)
                 fresh.extend(engine.results.get((scope, unit), ()))
-        entries = [e for e in self._entries if id(e[1]) not in gone] if gone else self._entries
+        # Without suppressions the output list mirrors the entries one to one, so both are
+        # edited in place (a few list inserts) instead of being rebuilt.
+        mirrored = not engine.suppressions and not suppressions_before
+        entries, output = self._entries, self._output
+        for finding in gone:
+            position = bisect_left(entries, finding.sort_key, key=_entry_key)
+            while entries[position][1] is not finding:
+                position += 1
+            del entries[position]
+            if mirrored:
+                del output[position]
         if shifted:
-            if entries is self._entries:
-                entries = list(entries)
-            self._repath(entries, shifted)
+            self._repath(entries, shifted, output if mirrored else None)
         for finding in fresh:
-            insort(entries, self._entry(finding), key=_entry_key)
-        self._entries = entries
-        self._publish()
+            entry = self._entry(finding)
+            position = bisect_right(entries, finding.sort_key, key=_entry_key)
+            entries.insert(position, entry)
+            if mirrored:
+                output.insert(position, entry[2])
+        if not mirrored:
+            self._publish()
 
     @staticmethod
-    def _repath(entries: list[_Entry], shifted: dict[str, tuple[list[Any], list[Any]]]) -> None:
+    def _repath(
+        entries: list[_Entry],
+        shifted: dict[str, tuple[list[Any], list[Any]]],
+        output: list[Diagnostic] | None,
+    ) -> None:
         """Shift the JSON paths of diagnostics located after added or removed items.
 
         Entries are sorted by (severity, location), so the ones to shift are at most three
@@ -199,6 +216,8 @@ class IncrementalValidator:
                             path,
                         )
                         entries[position] = (sort_key, finding, moved, index)
+                        if output is not None:
+                            output[position] = moved
 
     def _mark(self, dirty: _Dirty, collection: str, item: Any) -> None:
         facts = self._engine.facts

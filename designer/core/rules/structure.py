@@ -56,9 +56,7 @@ def sync_cycle(ctx: Context, _unit: str) -> Iterator[Report]:
 def sync_chain_depth(ctx: Context, _unit: str) -> Iterator[Report]:
     facts = ctx.facts
     limit = ctx.threshold("sync-chain-depth")
-    for chain in longest_chains(facts):
-        if len(chain) < limit:
-            continue
+    for chain in longest_chains(facts, limit):
         nodes = [chain[0].source, *(f.target for f in chain)]
         messages = " → ".join(facts.message_name(f.message) for f in chain)
         yield Report(

@@ -15,11 +15,20 @@ from .facts import Facts
 
 
 def _edges(facts: Facts) -> dict[str, dict[str, Flow]]:
-    """node -> successor -> first http flow (in file order) between two services."""
+    """node -> successor -> first http flow (in file order) between two services.
+
+    Built without sorting everything: only parallel flows are compared by file order.
+    """
     edges: dict[str, dict[str, Flow]] = defaultdict(dict)
-    for flow in facts.sorted_flows(facts.http_flows.values()):
-        if facts.is_service(flow.source) and facts.is_service(flow.target):
-            edges[flow.source].setdefault(flow.target, flow)
+    key_of = facts.order["flows"].key_of
+    nodes = facts.nodes
+    for flow in facts.http_flows.values():
+        source, target = nodes.get(flow.source), nodes.get(flow.target)
+        if source is None or target is None or not (source.is_service and target.is_service):
+            continue
+        known = edges[flow.source].get(flow.target)
+        if known is None or key_of[flow.id] < key_of[known.id]:
+            edges[flow.source][flow.target] = flow
     return edges
 
 
@@ -72,15 +81,16 @@ def _components(nodes: list[str], edges: dict[str, dict[str, Flow]]) -> Iterator
 def sync_cycles(facts: Facts) -> list[tuple[list[str], list[Flow]]]:
     """One concrete cycle per strongly connected component: (nodes, flows), in file order."""
     edges = _edges(facts)
-    nodes = facts.sorted_node_ids(edges)
-    for node in nodes:  # successors in file order too
-        edges[node] = {n: edges[node][n] for n in facts.sorted_node_ids(edges[node])}
     cycles: list[tuple[list[str], list[Flow]]] = []
-    for component in _components(nodes, edges):
-        members = set(component)
-        start = facts.sorted_node_ids(component)[0]
-        if len(component) == 1 and start not in edges.get(start, {}):
+    # Components do not depend on visiting order; only the cycle shown for one does, so
+    # only the (few) nodes on cycles get their successors sorted into file order.
+    for component in _components(list(edges), edges):
+        if len(component) == 1 and component[0] not in edges.get(component[0], {}):
             continue
+        members = set(component)
+        for node in component:
+            edges[node] = {n: edges[node][n] for n in facts.sorted_node_ids(edges[node])}
+        start = facts.sorted_node_ids(component)[0]
         cycles.append(_cycle_through(start, members, edges))
     cycles.sort(key=lambda c: facts.key("nodes", c[0][0]))
     return cycles
@@ -112,18 +122,29 @@ def _cycle_through(
     raise AssertionError("a strongly connected component always has a cycle")
 
 
-def longest_chains(facts: Facts) -> list[list[Flow]]:
-    """For each http flow that continues no other, the longest causal http chain it starts.
+def longest_chains(facts: Facts, min_length: int = 1) -> list[list[Flow]]:
+    """For each http flow that continues no other, the longest causal http chain it starts
+    (only chains of at least `min_length` hops), in file order.
 
     Flow g continues flow f when g leaves f's target, over http, caused by f's message.
     """
-    http = facts.sorted_flows(facts.http_flows.values())
     by_cause: dict[tuple[str, str], list[Flow]] = defaultdict(list)
-    for flow in http:
+    for flow in facts.http_flows.values():
         if flow.caused_by is not None:
             by_cause[(flow.source, flow.caused_by)].append(flow)
+    for followers in by_cause.values():
+        followers[:] = facts.sorted_flows(followers)
+    if min_length > 1:  # a chain of two hops or more starts with a flow that has followers
+        http = facts.sorted_flows(
+            f for f in facts.http_flows.values() if (f.target, f.message) in by_cause
+        )
+    else:
+        http = facts.sorted_flows(facts.http_flows.values())
     continued = {
-        g.id for f in http for g in by_cause.get((f.target, f.message), ()) if g.id != f.id
+        g.id
+        for f in facts.http_flows.values()
+        for g in by_cause.get((f.target, f.message), ())
+        if g.id != f.id
     }
     memo: dict[str, list[Flow]] = {}
 
@@ -142,4 +163,5 @@ def longest_chains(facts: Facts) -> list[list[Flow]]:
         memo[flow.id] = [flow, *best]
         return memo[flow.id]
 
-    return [chain_from(f, set()) for f in http if f.id not in continued]
+    chains = [chain_from(f, set()) for f in http if f.id not in continued]
+    return [chain for chain in chains if len(chain) >= min_length]
