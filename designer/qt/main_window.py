@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.palette_panel.addRequested.connect(self.add_node)
         self.messages_panel = MessagesPanel(self.document)
         self.messages_panel.messageSelected.connect(self._message_selected)
+        self.messages_panel.messageActivated.connect(self._message_activated)
         self.inspector = InspectorPanel(self.document, self.undo.push)
         self.problems_panel = ProblemsPanel(self.validation)
         self.problems_panel.subjectsActivated.connect(self.select_and_center)
@@ -135,6 +136,12 @@ class MainWindow(QMainWindow):
         self.canvas.highlight_message(message_id)
         if message_id is not None:
             self.inspector.show_message(message_id)
+
+    def _message_activated(self, message_id: str) -> None:
+        flows = [f.id for f in self.document.flows_of_message(message_id)]
+        if flows:
+            self.canvas.select_and_center(flows)
+        self.inspector.show_message(message_id)
 
     def _file_opened(self) -> None:
         self.inspector.show_design()

@@ -240,3 +240,15 @@ def test_mouse_drag_of_a_card_is_one_named_undo_step(qtbot, monkeypatch, tmp_pat
     assert window.actions_by_name["undo"].text().replace("&", "") == "Undo Move Customer Service"
     window.actions_by_name["undo"].trigger()
     assert window.document.design.layout["customers"] == start
+
+
+def test_double_click_on_a_message_selects_its_flows(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    tree = window.messages_panel.tree
+    window.messages_panel.select_message("get-customer")
+    item = tree.currentItem()
+    rect = tree.visualItemRect(item)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.canvas.selected_ids() == ["f6"]
+    assert window.inspector.current == "message"

@@ -1,7 +1,8 @@
 """The messages dock: every message by kind, with who sends it and who receives it.
 
 Selecting a message asks the canvas to highlight its flows (and shows it in the
-inspector); selecting nothing clears the highlight.
+inspector); double-click selects and centres those flows; selecting nothing clears the
+highlight.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ _WATCHED = {"messages", "flows", "nodes", "design"}
 
 class MessagesPanel(QWidget):
     messageSelected = Signal(object)  # a message id, or None
+    messageActivated = Signal(str)  # double-click / Enter: show its flows on the canvas
 
     def __init__(self, document: Document) -> None:
         super().__init__()
@@ -56,6 +58,7 @@ class MessagesPanel(QWidget):
         header.setMinimumSectionSize(60)
         self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
+        self.tree.itemActivated.connect(self._activated)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
@@ -127,6 +130,11 @@ class MessagesPanel(QWidget):
                 if group.child(child).data(0, _ID) == message_id:
                     self.tree.setCurrentItem(group.child(child))
                     return
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        message_id = item.data(0, _ID)
+        if message_id:
+            self.messageActivated.emit(message_id)
 
     def _selection_changed(self) -> None:
         self.messageSelected.emit(self.selected_message())
