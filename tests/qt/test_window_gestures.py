@@ -95,3 +95,30 @@ def test_delete_in_the_problems_list_does_not_remove_the_selected_card(
     window.canvas.view.setFocus()
     qtbot.keyClick(window.canvas.view, Qt.Key.Key_Delete)
     assert not window.document.has("nodes", "orders")
+
+
+def test_design_file_dropped_on_the_canvas_opens(qtbot, monkeypatch, tmp_path):
+    from PySide6.QtCore import QMimeData, QUrl
+
+    from tests.support.window import SHOP
+
+    window = open_window(qtbot, monkeypatch, tmp_path, file=None)
+    copy = tmp_path / "on-canvas.msgflow.json"
+    copy.write_bytes(SHOP.read_bytes())
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(copy))])
+    viewport = window.canvas.view.viewport()
+    spot = QPoint(100, 100)
+    args = (
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    enter = QDragEnterEvent(spot, *args)
+    QApplication.sendEvent(viewport, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(viewport, QDragMoveEvent(spot, *args))
+    QApplication.sendEvent(viewport, QDropEvent(QPointF(spot), *args))
+    assert window.windowTitle().startswith("on-canvas")
+    assert len(window.document.design.nodes) == 6
