@@ -122,3 +122,33 @@ def test_design_file_dropped_on_the_canvas_opens(qtbot, monkeypatch, tmp_path):
     QApplication.sendEvent(viewport, QDropEvent(QPointF(spot), *args))
     assert window.windowTitle().startswith("on-canvas")
     assert len(window.document.design.nodes) == 6
+
+
+def test_new_flow_gesture_in_the_window_updates_messages_and_edit_menu(
+    qtbot, monkeypatch, tmp_path
+):
+    from designer.qt.canvas.node_item import H, W
+
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view = window.canvas.view
+    window.canvas.zoom_100()
+    window.canvas.center_on_ids(["shipping", "customers"])
+
+    def card_point(node_id: str, dx: float, dy: float) -> QPoint:
+        return view.mapFromScene(window.canvas.scene.node_item(node_id).pos() + QPointF(dx, dy))
+
+    start, end = card_point("shipping", W, H / 2), card_point("customers", W / 2, H / 2)
+    viewport = view.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    for i in range(1, 7):
+        qtbot.mouseMove(viewport, start + (end - start) * (i / 6))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    popup = view.flow_popup
+    assert popup is not None and popup.isVisible()
+    qtbot.keyClick(popup, Qt.Key.Key_E)
+    qtbot.keyClicks(popup.name_edit, "ShipmentPlanned")
+    qtbot.keyClick(popup.name_edit, Qt.Key.Key_Return)
+    assert window.actions_by_name["undo"].text().replace("&", "") == "Undo Add flow ShipmentPlanned"
+    events = window.messages_panel.tree.topLevelItem(2)
+    assert events.text(0) == "Events (3)"
+    assert window.isWindowModified()
