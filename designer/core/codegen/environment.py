@@ -8,6 +8,7 @@ a `TemplateError` that names the template and line.
 
 from __future__ import annotations
 
+import functools
 import traceback
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,17 @@ def _imports(specs: list[str], first_party: list[str]) -> str:
 
 
 def make_environment(override: Path | None = None) -> SandboxedEnvironment:
-    """Built-in templates, with those of `override` (if any) taking precedence by path."""
+    """Built-in templates, with those of `override` (if any) taking precedence by path.
+
+    Cached per override folder: compiled templates are reused, and Jinja's auto-reload
+    still notices a template file that changed on disk.
+    """
+    return _environment(str(override) if override is not None else None)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(override_text: str | None) -> SandboxedEnvironment:
+    override = Path(override_text) if override_text is not None else None
     loaders: list[jinja2.BaseLoader] = []
     if override is not None:
         loaders.append(jinja2.FileSystemLoader(str(override)))

@@ -17,6 +17,8 @@ INDENT = "    "
 
 def width(text: str) -> int:
     """Columns `text` takes, as ruff counts them (East Asian wide characters take two)."""
+    if text.isascii():
+        return len(text)
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

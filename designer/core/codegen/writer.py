@@ -8,6 +8,7 @@ the output folder. A plan with one bad path writes nothing at all.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from designer.core.io import write_atomic
@@ -30,7 +31,9 @@ def safe_path(out_dir: Path, relative: str) -> Path:
         raise UnsafePathError(relative, "absolute paths are not allowed")
     # Checked on the raw text: PurePosixPath would quietly fold `a/./b` and `a//b`.
     if any(part in ("..", ".", "") for part in raw_parts):
-        raise UnsafePathError(relative, "'..', '.' and empty parts are not allowed in generated paths")
+        raise UnsafePathError(
+            relative, "'..', '.' and empty parts are not allowed in generated paths"
+        )
     posix = PurePosixPath(relative)
     root = out_dir.resolve()
     target = (root / Path(*posix.parts)).resolve()
@@ -42,15 +45,20 @@ def safe_path(out_dir: Path, relative: str) -> Path:
 def write_files(out_dir: Path, files: dict[str, bytes], manifest: Manifest | None) -> list[str]:
     """Write `files` (all paths checked first) and the manifest if it changed; returns what was written."""
     checked = {relative: safe_path(out_dir, relative) for relative in files}
-    written: list[str] = []
-    for relative, content in files.items():
+    for folder in sorted({target.parent for target in checked.values()}):
+        _make_folders(out_dir, folder)
+
+    def write(relative: str) -> str:
         target = checked[relative]
-        _make_folders(out_dir, target.parent)
         new = not target.exists()
-        write_atomic(target, content, keep_backup=False)
+        write_atomic(target, files[relative], keep_backup=False)
         if new:
             _default_mode(target)
-        written.append(relative)
+        return relative
+
+    # Each atomic write waits for its fsync; in parallel the waits overlap.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        written = list(pool.map(write, files))
     if manifest is not None:
         text = manifest.dumps().encode("utf-8")
         path = safe_path(out_dir, MANIFEST_PATH)
@@ -72,9 +80,16 @@ def _make_folders(out_dir: Path, folder: Path) -> None:
         raise UnsafePathError(str(folder), f"it would land outside {out_dir}")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 def _default_mode(path: Path) -> None:
     # The atomic write goes through a private temp file (0600); a new file gets the
     # permissions any other new file would get.
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
+    os.chmod(path, 0o666 & ~_UMASK)
