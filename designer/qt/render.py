@@ -36,8 +36,9 @@ def ensure_app() -> QApplication:
         return existing
     if existing is not None:
         raise RuntimeError("rendering needs a QApplication, not a plain core application")
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # A picture written to a file never needs a screen; a DISPLAY that is set but not
+    # usable (ssh, CI) would otherwise abort the process.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     _app = QApplication([])
     return _app
 

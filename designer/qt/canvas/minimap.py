@@ -33,7 +33,12 @@ class Minimap(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(50)
         self._timer.timeout.connect(self.update)
-        view.scene().changed.connect(lambda _rects: self._timer.start())
+        # A bound method (not a lambda): Qt drops the connection when the minimap goes,
+        # while the scene may outlive the view.
+        view.scene().changed.connect(self._schedule)
+
+    def _schedule(self, _rects: object = None) -> None:
+        self._timer.start()
 
     def place(self) -> None:
         viewport = self.view.viewport().geometry()

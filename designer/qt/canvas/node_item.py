@@ -27,11 +27,12 @@ W, H = float(CARD_WIDTH), float(CARD_HEIGHT)
 HANDLE_RADIUS = 5.0
 EDGE_BAND = 8.0  # pressing this close to a card's border starts a new flow
 LOD_TEXT = 0.4
-Z_BOUNDARY, Z_FLOW, Z_NODE, Z_SELECTED, Z_LABEL = -10.0, 0.0, 10.0, 20.0, 30.0
+Z_BOUNDARY, Z_FLOW, Z_NODE, Z_SELECTED, Z_LABEL, Z_BADGE = -10.0, 0.0, 10.0, 20.0, 30.0, 40.0
 
 
 _CARD_RECT = QRectF(0, 0, W, H)
 _BOUNDS = QRectF(-HANDLE_RADIUS - 4, -14, W + 2 * HANDLE_RADIUS + 18, H + 2 * HANDLE_RADIUS + 14)
+_BADGE_AT = QPointF(W - 6, 4)
 _HANDLES = (QPointF(W, H / 2), QPointF(0, H / 2), QPointF(W / 2, 0), QPointF(W / 2, H))
 
 
@@ -108,13 +109,16 @@ class NodeItem(QGraphicsItem):
         self.severity, self.problems = severity, text
         if severity is None:
             if self._badge is not None:
-                self._badge.setParentItem(None)
-                if self.scene() is not None:
-                    self.scene().removeItem(self._badge)
+                if self._badge.scene() is not None:
+                    self._badge.scene().removeItem(self._badge)
                 self._badge = None
         else:
             if self._badge is None:
+                # A top-level item, so it stays above the arrow labels near the card.
                 self._badge = SeverityBadge(self)
+                self._badge.setPos(self.pos() + _BADGE_AT)
+                if self.scene() is not None:
+                    self.scene().addItem(self._badge)
             self._badge.setToolTip(text)
             self._badge.update()
         self.update()
@@ -151,8 +155,16 @@ class NodeItem(QGraphicsItem):
             return QPointF(round(value.x() / grid) * grid, round(value.y() / grid) * grid)
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             self.ctx.node_moved(self.node_id)
+            if self._badge is not None:
+                self._badge.setPos(self.pos() + _BADGE_AT)
         elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self.setZValue(Z_SELECTED if self.isSelected() else Z_NODE)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged and self._badge:
+            scene = self.scene()
+            if self._badge.scene() is not None and self._badge.scene() is not scene:
+                self._badge.scene().removeItem(self._badge)
+            if scene is not None and self._badge.scene() is None:
+                scene.addItem(self._badge)
         return value
 
     def hoverEnterEvent(self, event: object) -> None:
@@ -250,9 +262,9 @@ class SeverityBadge(QGraphicsItem):
     _RECT = QRectF(-10, -10, 20, 20)
 
     def __init__(self, card: NodeItem) -> None:
-        super().__init__(card)
+        super().__init__()
         self.card = card
-        self.setPos(W - 6, 4)
+        self.setZValue(Z_BADGE)
         self.setAcceptHoverEvents(True)
 
     def boundingRect(self) -> QRectF:
