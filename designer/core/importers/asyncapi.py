@@ -34,7 +34,7 @@ from designer.core.model import (
 )
 
 from .schema_fields import SchemaMapper
-from .spec_loading import Spec
+from .spec_loading import Spec, SpecLoadError, SpecProblem
 
 EXTERNAL_ACTOR = "external"
 
@@ -98,7 +98,13 @@ def import_asyncapi(specs: list[Spec], name: str | None = None) -> ImportResult:
     """Build one design from the documents; the result is laid out and valid."""
     builder = _Builder()
     for spec in specs:
-        builder.read(spec)
+        try:
+            builder.read(spec)
+        except RecursionError:
+            # A schema containing itself through a YAML alias (not a $ref) has no end.
+            raise SpecLoadError(
+                [SpecProblem(spec.source, "$", "a schema contains itself through a YAML alias")]
+            ) from None
     single_title = specs[0].data.get("info", {}).get("title") if len(specs) == 1 else None
     design = builder.build(name or builder.design_name or single_title)
     return ImportResult(design, builder.notes)

@@ -190,8 +190,15 @@ class Spec:
     def _check_refs(self) -> None:
         problems: list[SpecProblem] = []
         stack: list[tuple[Any, str]] = [(self.data, "$")]
+        # YAML anchors make one object appear many times (or inside itself): each is
+        # walked once, so an alias bomb or a self-containing alias cannot hang the import.
+        seen: set[int] = set()
         while stack:
             node, at = stack.pop()
+            if isinstance(node, (dict, list)):
+                if id(node) in seen:
+                    continue
+                seen.add(id(node))
             if isinstance(node, dict):
                 ref = node.get("$ref")
                 if isinstance(ref, str):

@@ -182,3 +182,29 @@ def test_one_services_document_brings_its_neighbourhood() -> None:
     )
     web = design.node("web")
     assert web is not None and web.kind is NodeKind.ACTOR and web.name == "Web Frontend"
+
+
+def test_a_yaml_alias_bomb_is_read_without_blowing_up() -> None:
+    levels = ["a0: &a0 {type: string}"]
+    for i in range(1, 10):
+        levels.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: Bomb, version: 1.0.0}\nx-bomb:\n  "
+        + "\n  ".join(levels)
+        + "\n"
+    )
+    design = import_asyncapi(
+        [Spec.from_text(text, "bomb.yaml")]
+    ).design  # 10^9 paths, walked once each
+    assert design.name == "Bomb"
+
+
+def test_a_schema_containing_itself_through_an_alias_becomes_a_recursive_record() -> None:
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: Loop, version: 1.0.0}\n"
+        "channels:\n  c:\n    address: c\n    messages:\n      M:\n        payload: &p\n"
+        "          type: object\n          properties: {child: *p}\n"
+        "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
+    )
+    design = import_asyncapi([Spec.from_text(text, "loop.yaml")]).design
+    assert [(f.name, f.type) for f in _record(design, "Child").fields] == [("child", "Child")]
