@@ -213,7 +213,11 @@ class Facts:
         return next(iter(ends)) if len(ends) == 1 else None
 
     def units(self, scope: str) -> Iterator[str]:
-        """Every unit a rule of `scope` is checked on (see engine.SCOPES)."""
+        """Every unit a rule of `scope` can report on (see engine.SCOPES).
+
+        Name buckets with one member and node pairs without an http flow cannot have a
+        finding, so a full run skips them (a re-run of such a unit simply finds nothing).
+        """
         if scope == "node":
             yield from self.nodes
         elif scope == "message":
@@ -221,9 +225,12 @@ class Facts:
         elif scope == "flow":
             yield from self.flows
         elif scope == "name":
-            yield from self.names
+            yield from (bucket for bucket, members in self.names.items() if len(members) > 1)
         elif scope == "pair":
-            yield from self.flows_of_pair
+            http = self.http_flows
+            for pair, flows in self.flows_of_pair.items():
+                if any(flow_id in http for flow_id in flows):
+                    yield pair
         else:  # "sync", "settings": one unit for the whole design
             yield ""
 

@@ -36,10 +36,8 @@ _OBJECT_MARKERS = frozenset({"as", "to"})
 
 def split_words(name: str) -> list[str]:
     """`HTTPRequestFailed` -> [HTTP, Request, Failed]; `order_submitted` -> [order, submitted]."""
-    words: list[str] = []
-    for chunk in _SEPARATORS.split(name):
-        words.extend(_WORD.findall(chunk))
-    return words
+    # Separators (`_`, `-`, `.`, spaces) match no word pattern, so findall skips them.
+    return _WORD.findall(name)
 
 
 def normalised(name: str) -> str:

@@ -14,7 +14,14 @@ from .sync_graph import longest_chains, sync_cycles
 FAMILY = "structure"
 
 
+_LONGEST_ROUTE = 12  # names shown in a cycle or chain before the middle is elided
+
+
 def _route(facts: Facts, node_ids: list[str]) -> str:
+    if len(node_ids) > _LONGEST_ROUTE:
+        hidden = len(node_ids) - _LONGEST_ROUTE + 2
+        shown = [*node_ids[:5], f"… {hidden} more …", *node_ids[-5:]]
+        return " → ".join(facts.node_name(n) if not n.startswith("… ") else n for n in shown)
     return " → ".join(facts.node_name(n) for n in node_ids)
 
 
@@ -58,7 +65,7 @@ def sync_chain_depth(ctx: Context, _unit: str) -> Iterator[Report]:
     limit = ctx.threshold("sync-chain-depth")
     for chain in longest_chains(facts, limit):
         nodes = [chain[0].source, *(f.target for f in chain)]
-        messages = " → ".join(facts.message_name(f.message) for f in chain)
+        messages = _route_of_messages(facts, [f.message for f in chain])
         yield Report(
             message=f"Synchronous chain of {len(chain)} hops: {_route(facts, nodes)} ({messages})",
             hint=(
@@ -122,7 +129,7 @@ def sync_fan_out(ctx: Context, message_id: str) -> Iterator[Report]:
 def chatty_pair(ctx: Context, pair: str) -> Iterator[Report]:
     facts = ctx.facts
     between = facts.flows_of_pair[pair].values()
-    if all(f.is_async for f in between):
+    if not any(f.id in facts.http_flows for f in between):
         return
     flows = [f for f in facts.sorted_flows(between) if not f.is_async]
     a, b = flows[0].source, flows[0].target

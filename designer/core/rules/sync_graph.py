@@ -146,22 +146,57 @@ def longest_chains(facts: Facts, min_length: int = 1) -> list[list[Flow]]:
         for g in by_cause.get((f.target, f.message), ())
         if g.id != f.id
     }
-    memo: dict[str, list[Flow]] = {}
+    # Longest tail from each flow, by an explicit-stack depth-first search (a design may
+    # hold chains longer than Python's recursion limit). Followers are tried in file order
+    # and only a strictly longer tail replaces the best, so ties resolve the same way
+    # every time.
+    length: dict[str, int] = {}
+    best_next: dict[str, Flow | None] = {}
 
-    def chain_from(flow: Flow, visiting: set[str]) -> list[Flow]:
-        if flow.id in memo:
-            return memo[flow.id]
-        visiting.add(flow.id)
-        best: list[Flow] = []
-        for nxt in by_cause.get((flow.target, flow.message), ()):
-            if nxt.id in visiting:
+    def followers(flow: Flow) -> list[Flow]:
+        return by_cause.get((flow.target, flow.message), [])
+
+    def solve(start: Flow) -> None:
+        if start.id in length:
+            return
+        best: dict[str, tuple[int, Flow | None]] = {start.id: (0, None)}
+        stack = [(start, iter(followers(start)))]
+        on_path = {start.id}
+        while stack:
+            flow, successors = stack[-1]
+            descended = False
+            for nxt in successors:
+                if nxt.id in on_path:
+                    continue
+                if nxt.id not in length:
+                    best[nxt.id] = (0, None)
+                    stack.append((nxt, iter(followers(nxt))))
+                    on_path.add(nxt.id)
+                    descended = True
+                    break
+                if length[nxt.id] > best[flow.id][0]:
+                    best[flow.id] = (length[nxt.id], nxt)
+            if descended:
                 continue
-            candidate = chain_from(nxt, visiting)
-            if len(candidate) > len(best):
-                best = candidate
-        visiting.discard(flow.id)
-        memo[flow.id] = [flow, *best]
-        return memo[flow.id]
+            stack.pop()
+            on_path.discard(flow.id)
+            tail, nxt = best[flow.id]
+            length[flow.id], best_next[flow.id] = tail + 1, nxt
+            if stack:
+                parent = stack[-1][0]
+                if length[flow.id] > best[parent.id][0]:
+                    best[parent.id] = (length[flow.id], flow)
 
-    chains = [chain_from(f, set()) for f in http if f.id not in continued]
+    def chain_from(start: Flow) -> list[Flow]:
+        solve(start)
+        chain: list[Flow] = []
+        seen: set[str] = set()
+        step: Flow | None = start
+        while step is not None and step.id not in seen:
+            seen.add(step.id)
+            chain.append(step)
+            step = best_next.get(step.id)
+        return chain
+
+    chains = [chain_from(f) for f in http if f.id not in continued]
     return [chain for chain in chains if len(chain) >= min_length]

@@ -89,3 +89,38 @@ def test_dangling_references_never_crash_the_rules() -> None:
 @given(st.text(alphabet="ab-_09٣x²", max_size=8))
 def test_fast_natural_key_equals_the_file_order_key(text: str) -> None:
     assert fast_natural_key(text) == io.natural_key(text)
+
+
+def test_a_very_long_sync_chain_is_reported_with_its_middle_elided() -> None:
+    from designer.core.model import Design
+
+    hops = 2500  # far beyond Python's recursion limit
+    built = Design.model_validate(
+        {
+            "nodes": [{"id": f"s{i}", "name": f"S{i}"} for i in range(hops + 1)],
+            "messages": [
+                {
+                    "id": f"m{i}",
+                    "name": f"DoStep{i}",
+                    "kind": "command",
+                    "fields": [{"name": "id", "type": "uuid"}],
+                }
+                for i in range(hops)
+            ],
+            "flows": [
+                {
+                    "id": f"f{i}",
+                    "message": f"m{i}",
+                    "from": f"s{i}",
+                    "to": f"s{i + 1}",
+                    "transport": "http",
+                    **({"caused_by": f"m{i - 1}"} if i else {}),
+                }
+                for i in range(hops)
+            ],
+        }
+    )
+    chain = [d for d in validate(built) if d.rule == "sync-chain-depth"]
+    assert len(chain) == 1
+    assert chain[0].message.startswith(f"Synchronous chain of {hops} hops: S0 → S1")
+    assert "more" in chain[0].message and len(chain[0].message) < 400
