@@ -278,3 +278,65 @@ def test_zoom_fit_and_centre(view):
     view.zoom_100()
     view.center_on_ids(["customers"])
     assert view.visible_scene_rect().contains(view.scene().node_item("customers").card_rect())
+
+
+def test_rubber_band_on_empty_canvas_selects_the_cards_it_touches(view):
+    scene = view.scene()
+    loyalty, customers = scene.node_item("loyalty"), scene.node_item("customers")
+    start = at(view, loyalty.card_rect().topRight() + QPointF(30, -20))
+    end = at(view, customers.card_rect().bottomLeft() + QPointF(20, 20))
+    drag(view, start, end)
+    nodes, _ = scene.selected_ids()
+    assert {"loyalty", "customers"} <= set(nodes) and "web" not in nodes
+
+
+def test_wheel_zooms_around_the_cursor_and_middle_drag_pans(view):
+    from PySide6.QtGui import QWheelEvent
+
+    view.zoom_100()
+    pos = QPointF(view.viewport().width() / 2, view.viewport().height() / 2)
+    wheel = QWheelEvent(
+        pos,
+        view.viewport().mapToGlobal(pos),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view.viewport(), wheel)
+    assert view.zoom_percent() > 100
+    before = view.visible_scene_rect().center()
+    viewport = view.viewport()
+    middle = Qt.MouseButton.MiddleButton
+    QTest.mousePress(viewport, middle, Qt.KeyboardModifier.NoModifier, QPoint(400, 400))
+    QTest.mouseMove(viewport, QPoint(300, 350))
+    QTest.mouseRelease(viewport, middle, Qt.KeyboardModifier.NoModifier, QPoint(300, 350))
+    after = view.visible_scene_rect().center()
+    assert after.x() > before.x() + 30 and after.y() > before.y() + 15  # content followed the hand
+    assert view.scene().selected_ids() == ([], [])  # panning selects nothing
+
+
+def test_space_drag_pans_instead_of_selecting(view, document):
+    before = view.visible_scene_rect().center()
+    layout = dict(document.design.layout)
+    QTest.keyPress(view.viewport(), Qt.Key.Key_Space)
+    drag(
+        view,
+        card_point(view, "orders", W / 2, H / 2),
+        card_point(view, "orders", W / 2 - 80, H / 2),
+    )
+    QTest.keyRelease(view.viewport(), Qt.Key.Key_Space)
+    assert view.visible_scene_rect().center().x() > before.x() + 40
+    assert document.design.layout == layout  # the card did not move
+
+
+def test_legend_widget_shows_the_three_kinds(qtbot):
+    from designer.qt.canvas.legend import LegendWidget
+
+    widget = LegendWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    image = widget.grab().toImage()
+    assert image.width() >= 400 and image.height() >= 150

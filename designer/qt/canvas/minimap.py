@@ -46,7 +46,7 @@ class Minimap(QWidget):
 
     def _mapping(self) -> tuple[QRectF, float, QPointF]:
         """(scene area shown, scale, offset) so that widget = scene * scale + offset."""
-        scene_rect = self.view.scene().itemsBoundingRect().adjusted(-40, -40, 40, 40)
+        scene_rect = self.view.scene().cards_rect().adjusted(-40, -40, 40, 40)
         scene_rect = scene_rect.united(self.view.visible_scene_rect())
         inner = QRectF(4, 4, WIDTH - 8, HEIGHT - 8)
         scale = min(

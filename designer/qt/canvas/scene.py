@@ -52,6 +52,7 @@ from .node_item import W as CARD_W
 from .routing import fan_offsets, route_between
 from .theme import LIGHT, Theme
 
+SCENE_MARGIN = 1500.0  # room to pan past the outermost cards
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
@@ -125,6 +126,25 @@ class DesignScene(QGraphicsScene):
     def content_rect(self) -> QRectF:
         """Everything drawn (cards, arrows, backdrops), without the scene's extra margin."""
         return self.itemsBoundingRect()
+
+    def cards_rect(self) -> QRectF:
+        """The cards' extent, from their positions: cheap enough for every repaint."""
+        if not self._nodes:
+            return QRectF()
+        xs, ys = [], []
+        for item in self._nodes.values():
+            pos = item.pos()
+            xs.append(pos.x())
+            ys.append(pos.y())
+        return QRectF(min(xs), min(ys), max(xs) - min(xs) + CARD_W, max(ys) - min(ys) + CARD_H)
+
+    def _fit_scene_rect(self) -> None:
+        """Room to pan around the cards. A fixed rect also spares Qt from re-measuring
+        every item to grow the scene after each change."""
+        cards = self.cards_rect()
+        if cards.isNull():
+            cards = QRectF(0, 0, CARD_W, CARD_H)
+        self.setSceneRect(cards.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN))
 
     def node_at(self, scene_pos: QPointF) -> NodeItem | None:
         for item in self.items(scene_pos):
@@ -239,6 +259,7 @@ class DesignScene(QGraphicsScene):
             self._building = False
             if collecting:
                 gc.enable()
+        self._fit_scene_rect()
         self.set_diagnostics(self._diagnostics)
 
     def _on_changes(self, changes: tuple[Change, ...]) -> None:
@@ -270,6 +291,8 @@ class DesignScene(QGraphicsScene):
             self._update_counts(node_id)
         for name in boundaries:
             self._refit_boundary(name)
+        if any(c.collection in ("nodes", "layout") for c in changes):
+            self._fit_scene_rect()
 
     def _node_changed(
         self, action: str, key: str, boundaries: set[str], pairs: set[tuple[str, str]]
@@ -423,8 +446,17 @@ class DesignScene(QGraphicsScene):
         for pair in self._pairs_of(node_id):
             self._reroute_pair(pair)
         item = self._nodes.get(node_id)
-        if item is not None and item.boundary:
+        if item is None:
+            return
+        if item.boundary:
             self._refit_boundary(item.boundary)
+        card = item.card_rect()
+        if not self.sceneRect().contains(card.adjusted(-400, -400, 400, 400)):
+            self.setSceneRect(
+                self.sceneRect().united(
+                    card.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN)
+                )
+            )
 
     def _update_counts(self, node_id: str) -> None:
         incoming, outgoing = set(), set()
