@@ -25,6 +25,13 @@ def _route(facts: Facts, node_ids: list[str]) -> str:
     return " → ".join(facts.node_name(n) for n in node_ids)
 
 
+def _route_of_messages(facts: Facts, message_ids: list[str]) -> str:
+    names = [facts.message_name(m) for m in message_ids]
+    if len(names) > _LONGEST_ROUTE:
+        names = [*names[:5], f"… {len(names) - 10} more …", *names[-5:]]
+    return " → ".join(names)
+
+
 @rule(
     "sync-cycle",
     Severity.ERROR,

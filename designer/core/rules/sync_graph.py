@@ -132,8 +132,8 @@ def longest_chains(facts: Facts, min_length: int = 1) -> list[list[Flow]]:
     for flow in facts.http_flows.values():
         if flow.caused_by is not None:
             by_cause[(flow.source, flow.caused_by)].append(flow)
-    for followers in by_cause.values():
-        followers[:] = facts.sorted_flows(followers)
+    for group in by_cause.values():
+        group[:] = facts.sorted_flows(group)
     if min_length > 1:  # a chain of two hops or more starts with a flow that has followers
         http = facts.sorted_flows(
             f for f in facts.http_flows.values() if (f.target, f.message) in by_cause
