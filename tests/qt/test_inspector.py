@@ -177,3 +177,36 @@ def test_removed_item_falls_back_to_the_design_page(qtbot, monkeypatch, tmp_path
     window.actions_by_name["delete"].trigger()
     assert not window.document.has("nodes", "loyalty")
     assert window.inspector.current == "design"
+
+
+def test_typing_in_the_fields_table_editors(qtbot, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QApplication, QComboBox
+
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.messages_panel.select_message("submit-order")
+    table = window.inspector.pages["message"].fields.table
+    # Rename the first field through the cell editor, as a user does (F2, type, Enter).
+    table.setFocus()
+    table.setCurrentCell(0, 0)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "order_ref")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    # The item delegate commits on Return through a queued call: let the loop run it.
+    qtbot.waitUntil(lambda: window.document.message("submit-order").fields[0].name == "order_ref")
+    # Pick a type by typing in the row's type picker.
+    picker = table.cellWidget(1, 1)
+    assert isinstance(picker, QComboBox)
+    picker.lineEdit().setFocus()
+    picker.lineEdit().selectAll()
+    qtbot.keyClicks(picker.lineEdit(), "date")
+    qtbot.keyClick(picker.lineEdit(), Qt.Key.Key_Return)
+    assert window.document.message("submit-order").fields[1].type == "date"
+    assert window.undo.stack.count() == 2
+
+
+def test_a_new_boundary_prefix_of_an_existing_one_is_kept_as_typed(qtbot, monkeypatch, tmp_path):
+    window = _window_with(qtbot, monkeypatch, tmp_path, "notifications")
+    _retype(qtbot, window.inspector.pages["node"].boundary.lineEdit(), "Sal")
+    assert window.document.node("notifications").boundary == "Sal"  # not completed to "Sales"

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QHBoxLayout,
     QHeaderView,
     QSizePolicy,
@@ -166,6 +167,9 @@ class FieldsEditor(_RowsEditor):
         picker.setCurrentText(value.type)
         picker.setToolTip("Field type: a primitive, list[T], map[string,T] or a record")
         picker.setFrame(False)
+        # Suggest, never complete inline: typing "date" must not become "datetime".
+        picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        picker.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         picker.activated.connect(lambda _index: self._emit())
         picker.lineEdit().editingFinished.connect(self._emit)
         self.table.setCellWidget(row, 1, picker)

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -141,6 +142,8 @@ class NodePage(InspectorPage):
         self.kind.addItem("Actor", NodeKind.ACTOR.value)
         self.boundary = QComboBox()
         self.boundary.setEditable(True)
+        self.boundary.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.boundary.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.boundary.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
