@@ -180,8 +180,8 @@ def longest_chains(facts: Facts, min_length: int = 1) -> list[list[Flow]]:
                 continue
             stack.pop()
             on_path.discard(flow.id)
-            tail, nxt = best[flow.id]
-            length[flow.id], best_next[flow.id] = tail + 1, nxt
+            tail, chosen = best[flow.id]
+            length[flow.id], best_next[flow.id] = tail + 1, chosen
             if stack:
                 parent = stack[-1][0]
                 if length[flow.id] > best[parent.id][0]:
