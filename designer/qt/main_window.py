@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
             [self.docks["palette"], self.docks["messages"]], [72, 600], Qt.Orientation.Vertical
         )
         self.resizeDocks(
-            [self.docks["palette"], self.docks["inspector"]], [290, 360], Qt.Orientation.Horizontal
+            [self.docks["palette"], self.docks["inspector"]], [320, 350], Qt.Orientation.Horizontal
         )
         self.resizeDocks([self.docks["problems"]], [150], Qt.Orientation.Vertical)
 
