@@ -79,7 +79,7 @@ class ServiceProcess:
                 stderr=subprocess.STDOUT,
             )
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
+    def wait_ready(self, timeout: float = 60.0) -> None:
         """Until the service logs `<slug> ready` (its broker subscriptions are up)."""
         marker = f"{self.slug}: {self.slug} ready"
         deadline = time.monotonic() + timeout
@@ -101,7 +101,7 @@ class ServiceProcess:
         except OSError:
             return False
 
-    def stop(self, timeout: float = 15.0) -> None:
+    def stop(self, timeout: float = 30.0) -> None:
         """SIGTERM (a graceful stop, as an orchestrator does), SIGKILL if it hangs."""
         if self.process is None or self.process.poll() is not None:
             return

@@ -134,7 +134,7 @@ def test_query_is_answered_on_the_reply_subject_with_its_correlation_id(shop_on_
 @pytest.mark.xdist_group("e2e")
 def test_burst_none_lost_none_twice_with_a_subscriber_restarted_midway(shop_on_nats) -> None:  # type: ignore[no-untyped-def]
     report = _run(shop_on_nats, "burst", BURST, "nats")
-    assert report["http_status"] == {202: BURST}
-    assert report["delivered_after_restart"] > 0  # the durable consumer kept them
+    assert report["http_status"] == {202: BURST}, report["text"]
+    assert report["delivered_after_restart"] > 0, report["text"]  # the durable consumer kept them
     for hop in report["hops"]:
-        assert (hop["lost"], hop["duplicated"]) == (0, 0), hop
+        assert (hop["lost"], hop["duplicated"]) == (0, 0), report["text"]

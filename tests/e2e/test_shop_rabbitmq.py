@@ -128,7 +128,7 @@ def test_query_is_answered_through_the_reply_queue_with_its_correlation_id(
 @pytest.mark.xdist_group("e2e")
 def test_burst_none_lost_none_twice_with_a_subscriber_restarted_midway(shop_on_rabbitmq) -> None:  # type: ignore[no-untyped-def]
     report = _run(shop_on_rabbitmq, "burst", BURST, "rabbitmq")
-    assert report["http_status"] == {202: BURST}
-    assert report["delivered_after_restart"] > 0  # the durable queue kept them
+    assert report["http_status"] == {202: BURST}, report["text"]
+    assert report["delivered_after_restart"] > 0, report["text"]  # the durable queue kept them
     for hop in report["hops"]:
-        assert (hop["lost"], hop["duplicated"]) == (0, 0), hop
+        assert (hop["lost"], hop["duplicated"]) == (0, 0), report["text"]
