@@ -132,3 +132,10 @@ def test_rules_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in data] == list(REGISTRY)
     assert {"id", "severity", "summary", "doc"} <= set(data[0])
+
+
+def test_rules_markdown_is_the_readme_table(capsys: pytest.CaptureFixture[str]) -> None:
+    from designer.core.rules.catalogue import rules_markdown
+
+    assert main(["rules", "--format", "markdown"]) == 0
+    assert capsys.readouterr().out == rules_markdown()

@@ -172,11 +172,9 @@ def _command(data: st.DataObject, doc: Document, counter: list[int]) -> cmd.Comm
     return None
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.data())
-def test_incremental_equals_full_validation_after_every_edit(data: st.DataObject) -> None:
+def _run_random_edits(data: st.DataObject, baseline: Design | None) -> None:
     doc = Document(_seed_design())
-    validator = IncrementalValidator(doc.design)
+    validator = IncrementalValidator(doc.design, baseline)
     received: list[tuple[Change, ...]] = []
     doc.subscribe(received.append)
     done: list[cmd.Command] = []
@@ -197,7 +195,22 @@ def test_incremental_equals_full_validation_after_every_edit(data: st.DataObject
         for changes in received:
             validator.update(doc.design, changes)
         received.clear()
-        assert validator.diagnostics == validate(doc.design)
+        assert validator.diagnostics == validate(doc.design, baseline)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_incremental_equals_full_validation_after_every_edit(data: st.DataObject) -> None:
+    _run_random_edits(data, None)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_incremental_with_a_baseline_equals_full_validation(data: st.DataObject) -> None:
+    baseline = _seed_design()
+    for message in baseline.messages:  # every message lost a field since the baseline
+        message.fields.append(MessageField(name="legacy", type="string"))
+    _run_random_edits(data, baseline)
 
 
 def test_layout_only_edit_changes_nothing_and_returns_the_same_list() -> None:
