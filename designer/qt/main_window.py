@@ -69,7 +69,10 @@ class MainWindow(QMainWindow):
         self._diagnostics_changed()
         self.canvas.selectionChanged.connect(self._selection_changed)
         self.undo.stack.indexChanged.connect(self._undo_index_changed)
+        self.undo.stack.cleanChanged.connect(self._update_file_actions)
+        self.files.pathChanged.connect(self._update_file_actions)
         self._undo_index_changed()
+        self._update_file_actions()
         self.canvas.follow_palette(self.palette())
         self.resize(1440, 900)
         self.restoreGeometry(self.settings.value("geometry", b""))  # type: ignore[arg-type]
@@ -152,6 +155,12 @@ class MainWindow(QMainWindow):
         for key in ("undo", "redo"):
             action = self.actions_by_name[key]
             action.setToolTip(action.text().replace("&", "") + f" ({action.shortcut().toString()})")
+
+    def _update_file_actions(self, _clean: bool = True) -> None:
+        # Revert only means something for a saved file with unsaved changes.
+        self.actions_by_name["revert"].setEnabled(
+            self.files.path is not None and self.files.is_dirty
+        )
 
     def show_error(self, text: str) -> None:
         self.statusBar().showMessage(f"Cannot do that: {text}", 6000)

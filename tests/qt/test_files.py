@@ -163,3 +163,13 @@ def test_recovery_of_a_running_window_is_not_offered(monkeypatch, tmp_path):
     folder.mkdir(parents=True)
     recovery.write_recovery(folder / f"session-{os.getpid()}.json", shop_design(), None)
     assert recovery.orphaned_recoveries() == []
+
+
+def test_revert_is_enabled_only_with_unsaved_changes_to_a_file(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    revert = window.actions_by_name["revert"]
+    assert not revert.isEnabled()
+    window.undo.push(EditNode("orders", name="Ordering"))
+    assert revert.isEnabled()
+    window.files.save()
+    assert not revert.isEnabled()
