@@ -111,7 +111,8 @@ def _spread(design: Design) -> tuple[float, float]:
             fx = max(fx, (CARD_WIDTH + _LABEL_ROOM) / dx)
         elif dy > 0:
             fy = max(fy, (CARD_HEIGHT + _LABEL_ROOM / 2) / dy)
-    return min(fx, 3.0), min(fy, 3.0)
+    # Capped: a big design keeps its proportions rather than becoming a thin strip.
+    return min(fx, 1.5), min(fy, 1.5)
 
 
 def _defs() -> str:
