@@ -337,7 +337,7 @@ class Engine:
             finding.severity,
             finding.message,
             finding.hint,
-            tuple(item_id for _, item_id in finding.subjects),
+            tuple([item_id for _, item_id in finding.subjects]),
             self.path(finding.at),
         )
 

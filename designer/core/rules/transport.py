@@ -75,7 +75,10 @@ def command_on_topic(ctx: Context, message_id: str) -> Iterator[Report]:
     facts = ctx.facts
     if facts.messages[message_id].kind is not MessageKind.COMMAND:
         return
-    on_topic = [f for f in facts.flows_of(message_id) if f.transport is Transport.TOPIC]
+    delivered = facts.flows_of_message.get(message_id, {}).values()
+    if all(f.transport is not Transport.TOPIC for f in delivered):
+        return
+    on_topic = [f for f in facts.sorted_flows(delivered) if f.transport is Transport.TOPIC]
     subscribers = {f.target for f in on_topic}
     escalated = Severity.ERROR if len(subscribers) >= 2 else None
     for flow in on_topic:
