@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 HEAD_LENGTH, HEAD_HALF = 11.0, 5.5
 LABEL_HEIGHT = 20.0
 _ICON_W, _PAD, _GAP = 12.0, 7.0, 5.0
-_LABEL_SPOTS = (0.4, 0.6, 0.3, 0.7)
+_LABEL_SPOTS = (0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9, 0.0)
 
 
 def head_points(

@@ -53,6 +53,7 @@ from .routing import fan_offsets, route_between
 from .theme import LIGHT, Theme
 
 SCENE_MARGIN = 1500.0  # room to pan past the outermost cards
+FREE_STRIP = 44.0  # right edge of a card where text rarely reaches
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
@@ -433,12 +434,17 @@ class DesignScene(QGraphicsScene):
         p, q = first.pos(), second.pos()
         rects = ((p.x(), p.y(), CARD_W, CARD_H), (q.x(), q.y(), CARD_W, CARD_H))
         flipped = (rects[1], rects[0])
+        # Card text is left-aligned: a label may cover a card's empty right strip.
+        avoid = (
+            (p.x(), p.y(), CARD_W - FREE_STRIP, CARD_H),
+            (q.x(), q.y(), CARD_W - FREE_STRIP, CARD_H),
+        )
         offsets = fan_offsets(len(ids)) if len(ids) > 1 else (0.0,)
         for flow_id, offset in zip(ids, offsets, strict=True):
             item = self._flows[flow_id]
             # Offsets are measured on the pair's own side, whichever way the arrow runs.
             ends = rects if item.source_id == pair[0] else flipped
-            item.set_route(route_between(ends[0], ends[1], offset, ends is flipped), ends)
+            item.set_route(route_between(ends[0], ends[1], offset, ends is flipped), avoid)
 
     def _node_moved(self, node_id: str) -> None:
         if self._building:
