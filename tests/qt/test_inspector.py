@@ -210,3 +210,28 @@ def test_a_new_boundary_prefix_of_an_existing_one_is_kept_as_typed(qtbot, monkey
     window = _window_with(qtbot, monkeypatch, tmp_path, "notifications")
     _retype(qtbot, window.inspector.pages["node"].boundary.lineEdit(), "Sal")
     assert window.document.node("notifications").boundary == "Sal"  # not completed to "Sales"
+
+
+def test_record_types_are_added_renamed_edited_and_removed(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.canvas.select_ids([])
+    records = window.inspector.pages["design"].records
+    assert records.picker.currentText() == "OrderLine"
+    qtbot.mouseClick(records.findChild(object, "record-add"), Qt.MouseButton.LeftButton)
+    assert window.document.has("schemas", "NewRecord")
+    assert records.picker.currentText() == "NewRecord"
+    _retype(qtbot, records.name, "Address")
+    assert window.document.has("schemas", "Address") and not window.document.has(
+        "schemas", "NewRecord"
+    )
+    records.fields.add_row()
+    assert [f.name for f in window.document.schema("Address").fields] == ["value", "field"]
+    qtbot.mouseClick(records.findChild(object, "record-remove"), Qt.MouseButton.LeftButton)
+    assert not window.document.has("schemas", "Address")
+    assert window.undo.stack.count() == 4
+    # A record still used by message fields cannot be removed: the window says why.
+    records.picker.setCurrentText("OrderLine")
+    qtbot.mouseClick(records.findChild(object, "record-remove"), Qt.MouseButton.LeftButton)
+    assert window.document.has("schemas", "OrderLine")
+    assert "still used" in window.statusBar().currentMessage()
+    assert records.picker.currentText() == "OrderLine"

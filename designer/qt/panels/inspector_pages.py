@@ -26,6 +26,7 @@ from designer.core.commands import Command, EditDesign, EditFlow, EditNode
 from designer.core.document import Document
 from designer.core.model import NodeKind, Transport
 from designer.qt.panels.fields_table import SuppressionsEditor
+from designer.qt.panels.records import RecordsEditor
 from designer.qt.panels.widgets import (
     CommitPlainTextEdit,
     optional_text,
@@ -109,9 +110,12 @@ class DesignPage(InspectorPage):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.form.addRow(self.summary)
+        self.records = RecordsEditor(document, push)
+        self.wide_row("Record types (usable as field types)", self.records)
 
     def refresh(self) -> None:
         design = self.document.design
+        self.records.refresh()
         with signals_blocked(self.name):
             self.name.setText(design.name)
         self.description.set_text(design.description or "")
