@@ -40,7 +40,29 @@ def auto_layout(design: Design) -> Design:
     graph = _acyclic_graph(design)
     layers = _layers(design, graph)
     slots, edges = _with_dummies(graph, layers)
-    order = _order_layers(slots, edges)
+    degree: dict[str, int] = defaultdict(int)
+    for a, b in edges:
+        degree[a] += 1
+        degree[b] += 1
+    # Barycenter sweeps depend on where they start: try a few starting orders and keep
+    # the drawing with the fewest crossings as drawn (straight lines between cards).
+    starts = [
+        slots,
+        [list(reversed(layer)) for layer in slots],
+        [sorted(layer, key=lambda s: (-degree[s.id], s.id)) for layer in slots],
+    ]
+    best: Design | None = None
+    best_count = -1
+    for start in starts:
+        candidate = _place(design, _order_layers(start, edges), edges)
+        count = count_crossings(candidate)
+        if best is None or count < best_count:
+            best, best_count = candidate, count
+    assert best is not None
+    return best
+
+
+def _place(design: Design, order: list[list[_Slot]], edges: list[tuple[str, str]]) -> Design:
     ys = _assign_y(order, edges)
     layout: dict[str, Point] = {}
     for column, layer in enumerate(order):
