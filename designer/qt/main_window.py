@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self.palette_panel = PalettePanel()
         self.palette_panel.addRequested.connect(self.add_node)
-        self.messages_panel = MessagesPanel(self.document)
+        self.messages_panel = MessagesPanel(self.document, self.undo.push)
         self.messages_panel.messageSelected.connect(self._message_selected)
         self.messages_panel.messageActivated.connect(self._message_activated)
         self.inspector = InspectorPanel(self.document, self.undo.push)

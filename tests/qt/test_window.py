@@ -252,3 +252,18 @@ def test_double_click_on_a_message_selects_its_flows(qtbot, monkeypatch, tmp_pat
     qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.canvas.selected_ids() == ["f6"]
     assert window.inspector.current == "message"
+
+
+def test_delete_in_the_messages_list_removes_the_message_and_its_flows(
+    qtbot, monkeypatch, tmp_path
+):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.messages_panel.select_message("order-created")
+    window.messages_panel.tree.setFocus()
+    qtbot.keyClick(window.messages_panel.tree, Qt.Key.Key_Delete)
+    assert not window.document.has("messages", "order-created")
+    assert not window.document.has("flows", "f2") and not window.document.has("flows", "f3")
+    assert window.messages_panel.tree.topLevelItem(2).text(0) == "Events (1)"
+    assert window.actions_by_name["undo"].text().replace("&", "") == "Undo Remove OrderCreated"
+    window.actions_by_name["undo"].trigger()
+    assert window.document.has("flows", "f3")

@@ -7,7 +7,10 @@ highlight.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.core.commands import Command, RemoveMessages
 from designer.core.document import Change, Document
 from designer.core.model import MessageKind
 from designer.qt.icons import icon
@@ -35,9 +39,9 @@ class MessagesPanel(QWidget):
     messageSelected = Signal(object)  # a message id, or None
     messageActivated = Signal(str)  # double-click / Enter: show its flows on the canvas
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, push: Callable[[Command], bool]) -> None:
         super().__init__()
-        self.document = document
+        self.document, self._push = document, push
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter messages…")
         self.filter.setClearButtonEnabled(True)
@@ -59,6 +63,15 @@ class MessagesPanel(QWidget):
         self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.tree.itemActivated.connect(self._activated)
+        # Delete (while the list has focus) or the context menu removes a message, with
+        # the flows that carry it: one undo step.
+        self.remove_action = QAction(icon("delete"), "Remove Message", self.tree)
+        self.remove_action.setShortcuts([QKeySequence("Del"), QKeySequence("Backspace")])
+        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.remove_action.setToolTip("Remove the selected message and the flows carrying it")
+        self.remove_action.triggered.connect(self.remove_selected)
+        self.tree.addAction(self.remove_action)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
@@ -130,6 +143,11 @@ class MessagesPanel(QWidget):
                 if group.child(child).data(0, _ID) == message_id:
                     self.tree.setCurrentItem(group.child(child))
                     return
+
+    def remove_selected(self) -> None:
+        message_id = self.selected_message()
+        if message_id is not None:
+            self._push(RemoveMessages([message_id]))
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         message_id = item.data(0, _ID)
