@@ -132,3 +132,37 @@ def test_burst_none_lost_none_twice_with_a_subscriber_restarted_midway(shop_on_r
     assert report["delivered_after_restart"] > 0, report["text"]  # the durable queue kept them
     for hop in report["hops"]:
         assert (hop["lost"], hop["duplicated"]) == (0, 0), report["text"]
+
+
+@pytest.mark.xdist_group("e2e")
+def test_a_message_the_service_cannot_handle_lands_in_its_dead_letter_queue(
+    shop_on_rabbitmq,
+) -> None:  # type: ignore[no-untyped-def]
+    _design, services, url = shop_on_rabbitmq
+    vhost = url.rsplit("/", 1)[1]
+
+    async def poison() -> int:
+        connection = await aio_pika.connect(url)
+        try:
+            channel = await connection.channel()
+            exchange = await channel.get_exchange("msgflow.commands")
+            body = json.dumps(
+                {"message_type": "AddLoyaltyPoints", "payload": {"points": "many"}}
+            ).encode()
+            await exchange.publish(
+                aio_pika.Message(body, content_type="application/json"),
+                routing_key="loyalty.add-loyalty-points",
+            )
+            for _ in range(100):
+                dlq = await channel.declare_queue("loyalty.add-loyalty-points.dlq", passive=True)
+                count = dlq.declaration_result.message_count or 0
+                if count:
+                    return count
+                await asyncio.sleep(0.1)
+            return 0
+        finally:
+            await connection.close()
+
+    assert asyncio.run(poison()) == 1, f"nothing dead-lettered in vhost {vhost}"
+    # Loyalty refused it (the payload is not an AddLoyaltyPoints) rather than losing it.
+    assert "validation error" in services["loyalty"].text()
