@@ -38,7 +38,12 @@ class _TintedSvgEngine(QIconEngine):
             if mode == QIcon.Mode.Disabled
             else QPalette.ColorGroup.Normal
         )
-        color = palette.color(group, QPalette.ColorRole.WindowText).name()
+        role = (
+            QPalette.ColorRole.HighlightedText
+            if mode == QIcon.Mode.Selected
+            else QPalette.ColorRole.WindowText
+        )
+        color = palette.color(group, role).name()
         data = _svg_text(self._name).replace("currentColor", color)
         if mode == QIcon.Mode.Disabled:
             data = data.replace("<svg ", '<svg opacity="0.45" ', 1)

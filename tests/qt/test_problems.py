@@ -75,3 +75,11 @@ def test_canvas_badges_follow_the_diagnostics(qtbot, monkeypatch, tmp_path):
     _command_on_topic(window)
     flow_item = window.canvas.scene.flow_item("f1")
     assert "command-on-topic" in flow_item.toolTip()
+
+
+def test_current_problem_shows_its_fix_under_the_list(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    _command_on_topic(window)
+    row = next(r for r in window.problems_panel.rows() if r.text(1) == "command-on-topic")
+    window.problems_panel.tree.setCurrentItem(row)
+    assert window.problems_panel.status.text().startswith("Fix: Send SubmitOrder over a queue")

@@ -23,6 +23,7 @@ from designer.qt.icons import icon
 from designer.qt.live_validation import LiveValidation
 
 _SUBJECTS = Qt.ItemDataRole.UserRole
+_HINT = Qt.ItemDataRole.UserRole + 1
 _TITLES = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
 
 
@@ -56,6 +57,7 @@ class ProblemsPanel(QWidget):
         header.setStretchLastSection(False)
         header.resizeSection(2, 260)
         self.tree.itemActivated.connect(self._activated)
+        self.tree.currentItemChanged.connect(self._show_hint)
         self.status = QLabel()
         self.status.setContentsMargins(6, 2, 6, 2)
         layout = QVBoxLayout(self)
@@ -102,9 +104,16 @@ class ProblemsPanel(QWidget):
         )
         row.setIcon(0, icon(diagnostic.severity.value))
         row.setData(0, _SUBJECTS, list(diagnostic.subjects))
+        row.setData(0, _HINT, diagnostic.hint)
         tip = f"{diagnostic.message}\n\nFix: {diagnostic.hint}\n\n{diagnostic.path}"
         for column in range(3):
             row.setToolTip(column, tip)
+
+    def _show_hint(self, current: QTreeWidgetItem | None, _previous: object) -> None:
+        # The fix of the problem under the cursor, readable without hovering.
+        hint = current.data(0, _HINT) if current is not None else None
+        if hint:
+            self.status.setText(f"Fix: {hint}")
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         subjects = item.data(0, _SUBJECTS)
