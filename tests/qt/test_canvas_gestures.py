@@ -340,3 +340,16 @@ def test_legend_widget_shows_the_three_kinds(qtbot):
     widget.show()
     image = widget.grab().toImage()
     assert image.width() >= 400 and image.height() >= 150
+
+
+def test_minimap_appears_when_cards_leave_the_view_and_moves_it(qtbot, view):
+    view.fit_all()
+    view.minimap.refresh()
+    assert not view.minimap.isVisible()  # everything is in sight: nothing to find
+    view.zoom_100()
+    view.zoom_by(3.0)
+    view.minimap.refresh()
+    assert view.minimap.isVisible()
+    before = view.visible_scene_rect().center()
+    QTest.mouseClick(view.minimap, Qt.MouseButton.LeftButton, pos=QPoint(8, 8))
+    assert view.visible_scene_rect().center() != before

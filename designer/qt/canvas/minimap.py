@@ -32,12 +32,12 @@ class Minimap(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(50)
-        self._timer.timeout.connect(self.update)
+        self._timer.timeout.connect(self.refresh)
         # A bound method (not a lambda): Qt drops the connection when the minimap goes,
         # while the scene may outlive the view.
-        view.scene().changed.connect(self._schedule)
+        view.scene().changed.connect(self.schedule)
 
-    def _schedule(self, _rects: object = None) -> None:
+    def schedule(self, _rects: object = None) -> None:
         self._timer.start()
 
     def place(self) -> None:
@@ -58,8 +58,22 @@ class Minimap(QWidget):
         )
         return scene_rect, scale, offset
 
+    def refresh(self) -> None:
+        """Show the map only when some cards are out of view (nothing to find otherwise)."""
+        scene = self.view.scene()
+        if scene is None:  # the view is being torn down
+            return
+        cards = scene.cards_rect()
+        wanted = not cards.isNull() and not self.view.visible_scene_rect().contains(cards)
+        if wanted != self.isVisible():
+            self.setVisible(wanted)
+        if wanted:
+            self.update()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         scene = self.view.scene()
+        if scene is None:
+            return
         theme = scene.theme
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -96,6 +110,8 @@ class Minimap(QWidget):
         painter.end()
 
     def _go(self, pos: QPointF) -> None:
+        if self.view.scene() is None:
+            return
         _, scale, offset = self._mapping()
         self.view.centerOn(QPointF((pos.x() - offset.x()) / scale, (pos.y() - offset.y()) / scale))
         self.update()

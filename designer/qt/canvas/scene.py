@@ -284,8 +284,21 @@ class DesignScene(QGraphicsScene):
             elif change.collection == "layout":
                 point = self.document.design.layout.get(key)
                 item = self._nodes.get(key)
-                if item is not None and point is not None:
-                    item.setPos(point.x, point.y)
+                if (
+                    item is not None
+                    and point is not None
+                    and item.pos() != QPointF(point.x, point.y)
+                ):
+                    # Re-route once after all moves: an auto-layout moves every card, and
+                    # rerouting per card would route each arrow twice.
+                    self._building = True
+                    try:
+                        item.setPos(point.x, point.y)
+                    finally:
+                        self._building = False
+                    pairs.update(self._pairs_of(key))
+                    if item.boundary:
+                        boundaries.add(item.boundary)
         for pair in pairs:
             self._reroute_pair(pair)
         for node_id in counted & self._nodes.keys():

@@ -81,7 +81,7 @@ class DesignView(QGraphicsView):
         if target != current:
             self.scale(target / current, target / current)
             self.zoomChanged.emit(self.zoom_percent())
-            self.minimap.update()
+            self.minimap.refresh()
 
     def zoom_100(self) -> None:
         centre = self.visible_scene_rect().center()
@@ -103,7 +103,7 @@ class DesignView(QGraphicsView):
             self.scale(max_zoom, max_zoom)
             self.centerOn(rect.center())
         self.zoomChanged.emit(self.zoom_percent())
-        self.minimap.update()
+        self.minimap.refresh()
 
     def center_on_ids(self, ids: list[str]) -> None:
         scene = self.scene()
@@ -153,7 +153,7 @@ class DesignView(QGraphicsView):
             self._pan_from = now
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
-            self.minimap.update()
+            self.minimap.refresh()
             event.accept()
             return
         super().mouseMoveEvent(event)
@@ -306,7 +306,8 @@ class DesignView(QGraphicsView):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.minimap.place()
+        self.minimap.schedule()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
-        self.minimap.update()
+        self.minimap.schedule()
