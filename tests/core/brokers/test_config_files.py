@@ -90,8 +90,14 @@ def test_kafka_state_lists_topics_and_who_produces_and_consumes_them(shop: Desig
     assert state["topics"]["orders.order-created"]["partitions"] == 3
     services = state["services"]
     assert "orders.order-created" in services["orders"]["produces"]
+    assert services["orders"]["principal"] == "User:orders"  # for the ACLs kafka-gitops derives
     assert "orders.order-created" in services["shipping"]["consumes"]
     assert "orders.order-created" in services["notifications"]["consumes"]
     # The query's answer: the responder writes the requester's reply topic.
     assert "orders.replies" in services["customers"]["produces"]
     assert "orders.replies" in services["orders"]["consumes"]
+
+
+def test_kafka_principals_can_be_left_out_for_confluent_cloud(shop: Design) -> None:
+    state = yaml.safe_load(kafka.state_yaml(shop, {"kafka_principals": False}))
+    assert all("principal" not in service for service in state["services"].values())
