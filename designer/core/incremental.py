@@ -13,7 +13,6 @@ shifts list indexes — rebuilds the JSON paths that moved.
 
 from __future__ import annotations
 
-import gc
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from typing import Any, Protocol
 
 from .diagnostics import Diagnostic
 from .model import Design, Flow, Message, Node, Transport
-from .rules.engine import Engine, Finding, Scope
+from .rules.engine import Engine, Finding, Scope, paused_gc
 from .rules.facts import pair_key
 from .rules.name_reading import normalised
 
@@ -79,6 +78,10 @@ class IncrementalValidator:
 
     # ------------------------------------------------------------------ full
     def _rebuild(self, design: Design) -> None:
+        with paused_gc():
+            self._build(design)
+
+    def _build(self, design: Design) -> None:
         self._design = design
         self._engine = Engine(design, self._baseline)
         entries = [self._entry(f) for f in self._engine.findings()]
@@ -118,15 +121,8 @@ class IncrementalValidator:
             touched[(change.collection, change.id)] = None
         if not touched:
             return self.diagnostics
-        # A re-check allocates thousands of small tuples; letting the cyclic collector walk
-        # the whole design in the middle of that costs more than the re-check itself.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():  # see paused_gc: collections would cost more than the re-check
             self._apply(design, list(touched))
-        finally:
-            if collecting:
-                gc.enable()
         return self.diagnostics
 
     def _apply(self, design: Design, touched: list[tuple[str, str]]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from ..model import MessageKind, Severity, Transport
 from .engine import Context, Report, rule
@@ -23,7 +23,7 @@ FAMILY = "boundary"
     "hence a warning that can be suppressed per flow. Source: SEED, .NET guide, "
     "AWS Well-Architected REL04.",
 )
-def internal_sync_call(ctx: Context, flow_id: str) -> Iterator[Report]:
+def internal_sync_call(ctx: Context, flow_id: str) -> Iterable[Report]:
     facts = ctx.facts
     flow = facts.flows[flow_id]
     if (
@@ -37,12 +37,15 @@ def internal_sync_call(ctx: Context, flow_id: str) -> Iterator[Report]:
             if kind is MessageKind.QUERY
             else "a queue (commands) or a topic (events)"
         )
-        yield Report(
-            message=f"{describe_flow(facts, flow)} is a synchronous call between two services",
-            hint=f"Use {alternative}; or suppress internal-sync-call on this flow with the reason",
-            subjects=flow_subjects(facts, flow),
-            at=at_flow(flow_id, ".transport"),
+        return (
+            Report(
+                message=f"{describe_flow(facts, flow)} is a synchronous call between two services",
+                hint=f"Use {alternative}; or suppress internal-sync-call on this flow with the reason",
+                subjects=flow_subjects(facts, flow),
+                at=at_flow(flow_id, ".transport"),
+            ),
         )
+    return ()
 
 
 @rule(
@@ -56,7 +59,7 @@ def internal_sync_call(ctx: Context, flow_id: str) -> Iterator[Report]:
     doc="A browser or partner holding an http request open for a long job times out; accept "
     "the command with 202 and a status URL instead. Source: MS Asynchronous Request-Reply.",
 )
-def boundary_long_running_command(ctx: Context, flow_id: str) -> Iterator[Report]:
+def boundary_long_running_command(ctx: Context, flow_id: str) -> Iterable[Report]:
     facts = ctx.facts
     flow = facts.flows[flow_id]
     message = facts.messages.get(flow.message)
@@ -67,12 +70,15 @@ def boundary_long_running_command(ctx: Context, flow_id: str) -> Iterator[Report
         and flow.transport is Transport.HTTP
         and facts.is_actor(flow.source)
     ):
-        yield Report(
-            message=f"Long-running command {describe_flow(facts, flow)} is sent over http",
-            hint=(
-                f"Have {facts.node_name(flow.target)} answer 202 Accepted with a status URL "
-                f"(or a callback) and do the work asynchronously"
+        return (
+            Report(
+                message=f"Long-running command {describe_flow(facts, flow)} is sent over http",
+                hint=(
+                    f"Have {facts.node_name(flow.target)} answer 202 Accepted with a status URL "
+                    f"(or a callback) and do the work asynchronously"
+                ),
+                subjects=flow_subjects(facts, flow),
+                at=at_flow(flow_id),
             ),
-            subjects=flow_subjects(facts, flow),
-            at=at_flow(flow_id),
         )
+    return ()

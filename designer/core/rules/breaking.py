@@ -11,7 +11,7 @@ A change only breaks when the message has consumers (a flow delivers it) and its
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -110,30 +110,33 @@ def breaking_changes(old: Message, new: Message, *, has_consumers: bool) -> list
     "baseline (`msgflow validate --baseline OLD`). Source: MS publisher-subscriber, NSB "
     "evolving contracts.",
 )
-def breaking_change(ctx: Context, message_id: str) -> Iterator[Report]:
+def breaking_change(ctx: Context, message_id: str) -> Iterable[Report]:
     facts = ctx.facts
     if facts.baseline_messages is None:
-        return
+        return ()
     old = facts.baseline_messages.get(message_id)
     new = facts.messages[message_id]
     flows = facts.flows_of(message_id)
     if old is None:
-        return
+        return ()
     changes = breaking_changes(old, new, has_consumers=bool(flows))
     if not changes:
-        return
+        return ()
     consumers = {f.target for f in flows}
-    yield Report(
-        message=(
-            f"{new.kind.value.capitalize()} {new.name} (version {new.version}) changed incompatibly: "
-            f"{'; '.join(c.describe() for c in changes)} — consumers: {names(facts, consumers)}"
+    return (
+        Report(
+            message=(
+                f"{new.kind.value.capitalize()} {new.name} (version {new.version}) changed incompatibly: "
+                f"{'; '.join(c.describe() for c in changes)} — consumers: {names(facts, consumers)}"
+            ),
+            hint=(
+                f"Raise the version of {new.name} to {old.version + 1} and keep the old contract "
+                f"while consumers migrate, or undo the change"
+            ),
+            subjects=subjects(
+                nodes=facts.sorted_node_ids(consumers), messages=[message_id], flows=flows
+            ),
+            at=at_message(message_id),
         ),
-        hint=(
-            f"Raise the version of {new.name} to {old.version + 1} and keep the old contract "
-            f"while consumers migrate, or undo the change"
-        ),
-        subjects=subjects(
-            nodes=facts.sorted_node_ids(consumers), messages=[message_id], flows=flows
-        ),
-        at=at_message(message_id),
     )
+    return ()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from ..model import MessageKind, Severity
 from .engine import Context, Report, rule
@@ -21,7 +21,7 @@ FAMILY = "causality"
     doc="A query may be retried, cached and answered by a replica; if answering it sends a "
     "command or publishes an event, reading changes the system. Source: CQRS (Young), MS CQRS.",
 )
-def query_side_effect(ctx: Context, flow_id: str) -> Iterator[Report]:
+def query_side_effect(ctx: Context, flow_id: str) -> Iterable[Report]:
     facts = ctx.facts
     flow = facts.flows[flow_id]
     kind = facts.kind_of(flow.message)
@@ -31,18 +31,21 @@ def query_side_effect(ctx: Context, flow_id: str) -> Iterator[Report]:
         and kind in (MessageKind.COMMAND, MessageKind.EVENT)
     ):
         query = facts.message_name(flow.caused_by)
-        yield Report(
-            message=(
-                f"Handling query {query} causes {kind.value if kind else ''} "
-                f"{describe_flow(facts, flow)}"
+        return (
+            Report(
+                message=(
+                    f"Handling query {query} causes {kind.value if kind else ''} "
+                    f"{describe_flow(facts, flow)}"
+                ),
+                hint=(
+                    f"Keep {query} read-only: send {facts.message_name(flow.message)} from the "
+                    f"command that should cause it, not from the query handler"
+                ),
+                subjects=flow_subjects(facts, flow),
+                at=at_flow(flow_id, ".caused_by"),
             ),
-            hint=(
-                f"Keep {query} read-only: send {facts.message_name(flow.message)} from the "
-                f"command that should cause it, not from the query handler"
-            ),
-            subjects=flow_subjects(facts, flow),
-            at=at_flow(flow_id, ".caused_by"),
         )
+    return ()
 
 
 @rule(
@@ -56,44 +59,47 @@ def query_side_effect(ctx: Context, flow_id: str) -> Iterator[Report]:
     "giving an order: make it a command, so the dependency is visible. "
     "Source: FOWLER, Dudycz (passive-aggressive events).",
 )
-def passive_aggressive_event(ctx: Context, message_id: str) -> Iterator[Report]:
+def passive_aggressive_event(ctx: Context, message_id: str) -> Iterable[Report]:
     facts = ctx.facts
     event = facts.messages[message_id]
     if event.kind is not MessageKind.EVENT:
-        return
+        return ()
     caused = facts.flows_caused_by.get(message_id)
     delivered = facts.flows_of_message.get(message_id)
     if not caused or not delivered:
-        return
+        return ()
     sources = {f.source for f in delivered.values()}
     targets = {f.target for f in delivered.values()}
     if len(sources) != 1 or len(targets) != 1:
-        return
+        return ()
     publisher, consumer = next(iter(sources)), next(iter(targets))
     answers = [
         f for f in facts.caused_by(message_id) if f.source == consumer and f.target == publisher
     ]
     if not answers or publisher == consumer:
-        return
+        return ()
     flows = facts.flows_of(message_id)
     answer = answers[0]
-    yield Report(
-        message=(
-            f"Event {event.name} goes from {facts.node_name(publisher)} only to "
-            f"{facts.node_name(consumer)}, which answers straight back with "
-            f"{facts.message_name(answer.message)}"
+    return (
+        Report(
+            message=(
+                f"Event {event.name} goes from {facts.node_name(publisher)} only to "
+                f"{facts.node_name(consumer)}, which answers straight back with "
+                f"{facts.message_name(answer.message)}"
+            ),
+            hint=(
+                f"If {facts.node_name(publisher)} needs {facts.node_name(consumer)} to act, send it a "
+                f"command instead of {event.name}; if not, don't route the reaction back"
+            ),
+            subjects=subjects(
+                nodes=[publisher, consumer],
+                messages=[message_id, answer.message],
+                flows=[*flows, *answers],
+            ),
+            at=at_message(message_id),
         ),
-        hint=(
-            f"If {facts.node_name(publisher)} needs {facts.node_name(consumer)} to act, send it a "
-            f"command instead of {event.name}; if not, don't route the reaction back"
-        ),
-        subjects=subjects(
-            nodes=[publisher, consumer],
-            messages=[message_id, answer.message],
-            flows=[*flows, *answers],
-        ),
-        at=at_message(message_id),
     )
+    return ()
 
 
 @rule(
@@ -106,7 +112,7 @@ def passive_aggressive_event(ctx: Context, message_id: str) -> Iterator[Report]:
     doc="A command triggers one or more events; a command that causes nothing leaves the "
     "rest of the system unaware of the change. Source: SEED.",
 )
-def command_without_outcome(ctx: Context, message_id: str) -> Iterator[Report]:
+def command_without_outcome(ctx: Context, message_id: str) -> Iterable[Report]:
     facts = ctx.facts
     command = facts.messages[message_id]
     flows = facts.flows_of_message.get(message_id)
@@ -115,14 +121,17 @@ def command_without_outcome(ctx: Context, message_id: str) -> Iterator[Report]:
         or not flows
         or facts.flows_caused_by.get(message_id)
     ):
-        return
+        return ()
     handlers = {f.target for f in flows.values()}
-    yield Report(
-        message=f"Command {command.name} causes nothing: no flow has caused_by {command.id}",
-        hint=(
-            f"Draw the event {names(facts, handlers)} publishes after handling {command.name} "
-            f"(caused_by: {command.id}), e.g. a topic flow of a past-tense event"
+    return (
+        Report(
+            message=f"Command {command.name} causes nothing: no flow has caused_by {command.id}",
+            hint=(
+                f"Draw the event {names(facts, handlers)} publishes after handling {command.name} "
+                f"(caused_by: {command.id}), e.g. a topic flow of a past-tense event"
+            ),
+            subjects=subjects(nodes=facts.sorted_node_ids(handlers), messages=[message_id]),
+            at=at_message(message_id),
         ),
-        subjects=subjects(nodes=facts.sorted_node_ids(handlers), messages=[message_id]),
-        at=at_message(message_id),
     )
+    return ()

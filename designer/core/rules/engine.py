@@ -12,8 +12,10 @@ handed out, from the canonical (natural id) order of the file.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -364,4 +366,22 @@ def validate(design: Design, baseline: Design | None = None) -> list[Diagnostic]
     Order: errors, warnings, infos; within a severity, in file order (nodes, messages,
     flows, settings), then by rule id.
     """
-    return Engine(design, baseline).diagnostics()
+    with paused_gc():
+        return Engine(design, baseline).diagnostics()
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a run allocates its thousands of tuples.
+
+    A validation creates no reference cycles worth collecting, but its allocations would
+    trigger collections that walk the whole design (tens of thousands of objects) again
+    and again: at 1,000 services that doubled the time of a full run.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()

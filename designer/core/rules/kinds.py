@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..model import MessageKind, Severity
 from .engine import Context, Report, rule
@@ -13,35 +13,40 @@ FAMILY = "kinds"
 
 def _owners_report(
     ctx: Context, message_id: str, kind: MessageKind, *, by_target: bool
-) -> Iterator[Report]:
+) -> Iterable[Report]:
     facts = ctx.facts
     message = facts.messages[message_id]
     if message.kind is not kind:
-        return
+        return ()
     delivered = facts.flows_of_message.get(message_id, {}).values()
     ends = {f.target for f in delivered} if by_target else {f.source for f in delivered}
     if message.owner is not None:
         ends.add(message.owner)
     if len(ends) < 2:
-        return
+        return ()
     flows = facts.sorted_flows(delivered)
     owner_note = (
         f" (its declared owner is {facts.node_name(message.owner)})"
         if message.owner is not None
         else ""
     )
-    yield Report(
-        message=(
-            f"{kind.value.capitalize()} {message.name} is "
-            f"{'handled' if kind is MessageKind.COMMAND else 'answered' if kind is MessageKind.QUERY else 'published'}"
-            f" by {len(ends)} services: {names(facts, ends)}{owner_note}"
+    return (
+        Report(
+            message=(
+                f"{kind.value.capitalize()} {message.name} is "
+                f"{'handled' if kind is MessageKind.COMMAND else 'answered' if kind is MessageKind.QUERY else 'published'}"
+                f" by {len(ends)} services: {names(facts, ends)}{owner_note}"
+            ),
+            hint=_owners_hint(
+                message.name, kind, facts.node_name(message.owner) if message.owner else None
+            ),
+            subjects=subjects(
+                nodes=facts.sorted_node_ids(ends), messages=[message_id], flows=flows
+            ),
+            at=at_message(message_id),
         ),
-        hint=_owners_hint(
-            message.name, kind, facts.node_name(message.owner) if message.owner else None
-        ),
-        subjects=subjects(nodes=facts.sorted_node_ids(ends), messages=[message_id], flows=flows),
-        at=at_message(message_id),
     )
+    return ()
 
 
 def _owners_hint(name: str, kind: MessageKind, owner: str | None) -> str:
@@ -136,7 +141,7 @@ def query_one_responder(ctx: Context, message_id: str) -> Iterator[Report]:
     doc="Publishing without subscribers is legal and common (future consumers), but it may "
     "also be a forgotten subscription. Source: MS (no subscribers is legal).",
 )
-def event_unconsumed(ctx: Context, message_id: str) -> Iterator[Report]:
+def event_unconsumed(ctx: Context, message_id: str) -> Iterable[Report]:
     facts = ctx.facts
     message = facts.messages[message_id]
     if (
@@ -144,13 +149,16 @@ def event_unconsumed(ctx: Context, message_id: str) -> Iterator[Report]:
         and message.owner is not None
         and not facts.flows_of_message.get(message_id)
     ):
-        yield Report(
-            message=f"Event {message.name} of {facts.node_name(message.owner)} has no subscriber",
-            hint=f"Draw a topic flow from {facts.node_name(message.owner)} to the services that react "
-            f"to {message.name}, or leave it for future subscribers",
-            subjects=subjects(nodes=[message.owner], messages=[message_id]),
-            at=at_message(message_id),
+        return (
+            Report(
+                message=f"Event {message.name} of {facts.node_name(message.owner)} has no subscriber",
+                hint=f"Draw a topic flow from {facts.node_name(message.owner)} to the services that react "
+                f"to {message.name}, or leave it for future subscribers",
+                subjects=subjects(nodes=[message.owner], messages=[message_id]),
+                at=at_message(message_id),
+            ),
         )
+    return ()
 
 
 @rule(
@@ -161,7 +169,7 @@ def event_unconsumed(ctx: Context, message_id: str) -> Iterator[Report]:
     summary="A message defined but in no flow and with no owner is dead weight.",
     doc="Nobody sends it, nobody handles it: either a flow is missing or the message can go.",
 )
-def message_unused(ctx: Context, message_id: str) -> Iterator[Report]:
+def message_unused(ctx: Context, message_id: str) -> Iterable[Report]:
     facts = ctx.facts
     message = facts.messages[message_id]
     if (
@@ -169,12 +177,15 @@ def message_unused(ctx: Context, message_id: str) -> Iterator[Report]:
         and not facts.flows_of_message.get(message_id)
         and not facts.flows_caused_by.get(message_id)
     ):
-        yield Report(
-            message=f"{message.kind.value.capitalize()} {message.name} is in no flow and has no owner",
-            hint=f"Draw a flow that carries {message.name}, give it an owner, or delete it",
-            subjects=subjects(messages=[message_id]),
-            at=at_message(message_id),
+        return (
+            Report(
+                message=f"{message.kind.value.capitalize()} {message.name} is in no flow and has no owner",
+                hint=f"Draw a flow that carries {message.name}, give it an owner, or delete it",
+                subjects=subjects(messages=[message_id]),
+                at=at_message(message_id),
+            ),
         )
+    return ()
 
 
 @rule(
@@ -187,19 +198,22 @@ def message_unused(ctx: Context, message_id: str) -> Iterator[Report]:
     doc="An actor (browser, partner) asks the system to do something; stating facts about "
     "the system is the job of the service that owns them. Source: SEED (boundaries).",
 )
-def actor_publishes_event(ctx: Context, flow_id: str) -> Iterator[Report]:
+def actor_publishes_event(ctx: Context, flow_id: str) -> Iterable[Report]:
     facts = ctx.facts
     flow = facts.flows[flow_id]
     if facts.kind_of(flow.message) is MessageKind.EVENT and facts.is_actor(flow.source):
         name = facts.message_name(flow.message)
-        yield Report(
-            message=f"Actor {facts.node_name(flow.source)} publishes event {describe_flow(facts, flow)}",
-            hint=(
-                f"Let {facts.node_name(flow.source)} send a command to {facts.node_name(flow.target)} "
-                f"instead, and have that service publish {name}"
+        return (
+            Report(
+                message=f"Actor {facts.node_name(flow.source)} publishes event {describe_flow(facts, flow)}",
+                hint=(
+                    f"Let {facts.node_name(flow.source)} send a command to {facts.node_name(flow.target)} "
+                    f"instead, and have that service publish {name}"
+                ),
+                subjects=subjects(
+                    nodes=[flow.source, flow.target], messages=[flow.message], flows=[flow]
+                ),
+                at=at_flow(flow_id),
             ),
-            subjects=subjects(
-                nodes=[flow.source, flow.target], messages=[flow.message], flows=[flow]
-            ),
-            at=at_flow(flow_id),
         )
+    return ()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..model import Message, MessageKind, Node, Severity
 from .engine import Context, Report, rule
@@ -67,13 +67,13 @@ def command_name_imperative(ctx: Context, message_id: str) -> Iterator[Report]:
     doc="An event records something that already happened, so its name ends in a past "
     "participle (regular `-ed` or irregular: `Sent`, `Paid`, `Built`). Source: NSB, MT.",
 )
-def event_name_past_tense(ctx: Context, message_id: str) -> Iterator[Report]:
+def event_name_past_tense(ctx: Context, message_id: str) -> Iterable[Report]:
     message = _message(ctx, message_id, MessageKind.EVENT)
     if message is None:
-        return
+        return ()
     reading = read_name(message.name)
     if reading.past is not None:
-        return
+        return ()
     better = as_event_name(message.name)
     if reading.verb is not None:
         text = (
@@ -84,12 +84,15 @@ def event_name_past_tense(ctx: Context, message_id: str) -> Iterator[Report]:
     example = (
         f"'{better}'" if better else f"e.g. '{message.name}Created' or '{message.name}Changed'"
     )
-    yield Report(
-        message=text,
-        hint=f"Name the event for what happened, noun + past tense: {example}",
-        subjects=subjects(messages=[message_id]),
-        at=at_message(message_id, ".name"),
+    return (
+        Report(
+            message=text,
+            hint=f"Name the event for what happened, noun + past tense: {example}",
+            subjects=subjects(messages=[message_id]),
+            at=at_message(message_id, ".name"),
+        ),
     )
+    return ()
 
 
 @rule(
@@ -102,21 +105,24 @@ def event_name_past_tense(ctx: Context, message_id: str) -> Iterator[Report]:
     doc="A query never changes state; a name starting with Create/Update/Delete/Submit... "
     "suggests it does (or that it should be a command). Convention.",
 )
-def query_name_question(ctx: Context, message_id: str) -> Iterator[Report]:
+def query_name_question(ctx: Context, message_id: str) -> Iterable[Report]:
     message = _message(ctx, message_id, MessageKind.QUERY)
     if message is None:
-        return
+        return ()
     reading = read_name(message.name)
     if reading.mutates:
-        yield Report(
-            message=f"Query {message.name} starts with '{reading.verb}', a verb that changes state",
-            hint=(
-                f"If it only reads, ask a question: '{as_query_name(message.name)}'; "
-                f"if it changes state, make {message.name} a command"
+        return (
+            Report(
+                message=f"Query {message.name} starts with '{reading.verb}', a verb that changes state",
+                hint=(
+                    f"If it only reads, ask a question: '{as_query_name(message.name)}'; "
+                    f"if it changes state, make {message.name} a command"
+                ),
+                subjects=subjects(messages=[message_id]),
+                at=at_message(message_id, ".name"),
             ),
-            subjects=subjects(messages=[message_id]),
-            at=at_message(message_id, ".name"),
         )
+    return ()
 
 
 @rule(

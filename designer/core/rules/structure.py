@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..model import Flow, MessageKind, Severity
 from .engine import Context, Report, rule
@@ -133,37 +133,40 @@ def sync_fan_out(ctx: Context, message_id: str) -> Iterator[Report]:
     doc="Services that constantly talk synchronously share a boundary in all but name. "
     "The threshold (message types) is a setting, default 3. Source: MS microservice boundaries.",
 )
-def chatty_pair(ctx: Context, pair: str) -> Iterator[Report]:
+def chatty_pair(ctx: Context, pair: str) -> Iterable[Report]:
     facts = ctx.facts
     between = facts.flows_of_pair[pair].values()
     if not any(f.id in facts.http_flows for f in between):
-        return
+        return ()
     flows = [f for f in facts.sorted_flows(between) if not f.is_async]
     a, b = flows[0].source, flows[0].target
     if a == b or not (facts.is_service(a) and facts.is_service(b)):
-        return
+        return ()
     types = sorted({f.message for f in flows}, key=lambda m: facts.key("messages", m))
     both_ways = {f.source for f in flows} == {a, b}
     if len(types) < ctx.threshold("chatty-pair") and not both_ways:
-        return
+        return ()
     a, b = facts.sorted_node_ids([a, b])
     what = (
         "call each other synchronously both ways"
         if both_ways
         else f"exchange {len(types)} message types synchronously"
     )
-    yield Report(
-        message=(
-            f"{facts.node_name(a)} and {facts.node_name(b)} {what} "
-            f"({', '.join(facts.message_name(m) for m in types)})"
+    return (
+        Report(
+            message=(
+                f"{facts.node_name(a)} and {facts.node_name(b)} {what} "
+                f"({', '.join(facts.message_name(m) for m in types)})"
+            ),
+            hint=(
+                f"Consider merging {facts.node_name(a)} and {facts.node_name(b)}, or decouple them "
+                f"with events and local copies of the data"
+            ),
+            subjects=subjects(nodes=[a, b], messages=types, flows=flows),
+            at=at_flow(flows[0].id),
         ),
-        hint=(
-            f"Consider merging {facts.node_name(a)} and {facts.node_name(b)}, or decouple them "
-            f"with events and local copies of the data"
-        ),
-        subjects=subjects(nodes=[a, b], messages=types, flows=flows),
-        at=at_flow(flows[0].id),
     )
+    return ()
 
 
 @rule(
@@ -174,16 +177,19 @@ def chatty_pair(ctx: Context, pair: str) -> Iterator[Report]:
     summary="A node with no flows.",
     doc="A service or actor that sends and receives nothing is either unfinished or obsolete.",
 )
-def orphan_node(ctx: Context, node_id: str) -> Iterator[Report]:
+def orphan_node(ctx: Context, node_id: str) -> Iterable[Report]:
     facts = ctx.facts
     if not facts.flows_of_node.get(node_id):
         node = facts.nodes[node_id]
-        yield Report(
-            message=f"{node.kind.value.capitalize()} {node.name} has no flows",
-            hint=f"Connect {node.name} with a flow, or delete it",
-            subjects=subjects(nodes=[node_id]),
-            at=at_node(node_id),
+        return (
+            Report(
+                message=f"{node.kind.value.capitalize()} {node.name} has no flows",
+                hint=f"Connect {node.name} with a flow, or delete it",
+                subjects=subjects(nodes=[node_id]),
+                at=at_node(node_id),
+            ),
         )
+    return ()
 
 
 @rule(
@@ -195,15 +201,18 @@ def orphan_node(ctx: Context, node_id: str) -> Iterator[Report]:
     doc="Messages define data contracts; one without fields cannot be validated, versioned "
     "or evolved. A query with no parameters but a response is fine. Source: NSB.",
 )
-def payload_empty(ctx: Context, message_id: str) -> Iterator[Report]:
+def payload_empty(ctx: Context, message_id: str) -> Iterable[Report]:
     message = ctx.facts.messages[message_id]
     if message.fields:
-        return
+        return ()
     if message.kind is MessageKind.QUERY and message.response:
-        return
-    yield Report(
-        message=f"{message.kind.value.capitalize()} {message.name} has no fields",
-        hint=f"Add the fields {message.name} carries (at least the id of what it is about)",
-        subjects=subjects(messages=[message_id]),
-        at=at_message(message_id, ".fields"),
+        return ()
+    return (
+        Report(
+            message=f"{message.kind.value.capitalize()} {message.name} has no fields",
+            hint=f"Add the fields {message.name} carries (at least the id of what it is about)",
+            subjects=subjects(messages=[message_id]),
+            at=at_message(message_id, ".fields"),
+        ),
     )
+    return ()

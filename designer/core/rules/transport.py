@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..model import Flow, MessageKind, Severity, Transport
 from .engine import Context, Report, rule
@@ -27,15 +27,18 @@ def _flow_of_kind(ctx: Context, flow_id: str, kind: MessageKind) -> Flow | None:
     doc="An event over http makes the publisher wait for each subscriber and fail with "
     "them, which is a command in disguise. Source: EIP Event Message, MS, .NET guide.",
 )
-def event_must_be_async(ctx: Context, flow_id: str) -> Iterator[Report]:
+def event_must_be_async(ctx: Context, flow_id: str) -> Iterable[Report]:
     flow = _flow_of_kind(ctx, flow_id, MessageKind.EVENT)
     if flow is not None and flow.transport is Transport.HTTP:
-        yield Report(
-            message=f"Event {describe_flow(ctx.facts, flow)} goes over http",
-            hint=f"Publish {ctx.facts.message_name(flow.message)} to a topic (transport: topic)",
-            subjects=flow_subjects(ctx.facts, flow),
-            at=at_flow(flow_id, ".transport"),
+        return (
+            Report(
+                message=f"Event {describe_flow(ctx.facts, flow)} goes over http",
+                hint=f"Publish {ctx.facts.message_name(flow.message)} to a topic (transport: topic)",
+                subjects=flow_subjects(ctx.facts, flow),
+                at=at_flow(flow_id, ".transport"),
+            ),
         )
+    return ()
 
 
 @rule(
@@ -49,15 +52,18 @@ def event_must_be_async(ctx: Context, flow_id: str) -> Iterator[Report]:
     doc="An event on a queue reaches one consumer; adding a subscriber then means changing "
     "the publisher. NServiceBus throws on it. Source: NSB, EIP Publish-Subscribe Channel.",
 )
-def event_point_to_point(ctx: Context, flow_id: str) -> Iterator[Report]:
+def event_point_to_point(ctx: Context, flow_id: str) -> Iterable[Report]:
     flow = _flow_of_kind(ctx, flow_id, MessageKind.EVENT)
     if flow is not None and flow.transport is Transport.QUEUE:
-        yield Report(
-            message=f"Event {describe_flow(ctx.facts, flow)} goes over a point-to-point queue",
-            hint=f"Publish {ctx.facts.message_name(flow.message)} to a topic (transport: topic)",
-            subjects=flow_subjects(ctx.facts, flow),
-            at=at_flow(flow_id, ".transport"),
+        return (
+            Report(
+                message=f"Event {describe_flow(ctx.facts, flow)} goes over a point-to-point queue",
+                hint=f"Publish {ctx.facts.message_name(flow.message)} to a topic (transport: topic)",
+                subjects=flow_subjects(ctx.facts, flow),
+                at=at_flow(flow_id, ".transport"),
+            ),
         )
+    return ()
 
 
 @rule(
@@ -117,19 +123,22 @@ def _async_query(ctx: Context, flow_id: str) -> Flow | None:
     "matches answers by correlation id. Source: EIP Request-Reply, Return Address, "
     "Correlation Identifier; SEED (callback queue).",
 )
-def async_query_needs_reply(ctx: Context, flow_id: str) -> Iterator[Report]:
+def async_query_needs_reply(ctx: Context, flow_id: str) -> Iterable[Report]:
     flow = _async_query(ctx, flow_id)
     if flow is not None and not flow.reply:
         requester = ctx.facts.node_name(flow.source)
-        yield Report(
-            message=f"Query {describe_flow(ctx.facts, flow)} goes over a {flow.transport.value} with no reply channel",
-            hint=(
-                f"Set reply to a queue owned by {requester} (e.g. '{flow.source}.replies') "
-                f"or an HTTP callback path on {requester}, or make the query http"
+        return (
+            Report(
+                message=f"Query {describe_flow(ctx.facts, flow)} goes over a {flow.transport.value} with no reply channel",
+                hint=(
+                    f"Set reply to a queue owned by {requester} (e.g. '{flow.source}.replies') "
+                    f"or an HTTP callback path on {requester}, or make the query http"
+                ),
+                subjects=flow_subjects(ctx.facts, flow),
+                at=at_flow(flow_id),
             ),
-            subjects=flow_subjects(ctx.facts, flow),
-            at=at_flow(flow_id),
         )
+    return ()
 
 
 @rule(
@@ -143,15 +152,18 @@ def async_query_needs_reply(ctx: Context, flow_id: str) -> Iterator[Report]:
     doc="An asynchronous request may never be answered; without a timeout the requester "
     'waits forever. Source: MT ("there is always a relevant timeout").',
 )
-def async_request_timeout(ctx: Context, flow_id: str) -> Iterator[Report]:
+def async_request_timeout(ctx: Context, flow_id: str) -> Iterable[Report]:
     flow = _async_query(ctx, flow_id)
     if flow is not None and flow.timeout_ms is None:
-        yield Report(
-            message=f"Async query {describe_flow(ctx.facts, flow)} has no timeout",
-            hint=f"Set timeout_ms on this flow (e.g. 2000) and decide what {ctx.facts.node_name(flow.source)} does when it expires",
-            subjects=flow_subjects(ctx.facts, flow),
-            at=at_flow(flow_id),
+        return (
+            Report(
+                message=f"Async query {describe_flow(ctx.facts, flow)} has no timeout",
+                hint=f"Set timeout_ms on this flow (e.g. 2000) and decide what {ctx.facts.node_name(flow.source)} does when it expires",
+                subjects=flow_subjects(ctx.facts, flow),
+                at=at_flow(flow_id),
+            ),
         )
+    return ()
 
 
 @rule(
@@ -166,7 +178,7 @@ def async_request_timeout(ctx: Context, flow_id: str) -> Iterator[Report]:
     "mark the consumer idempotent or give it dead-lettering. Source: EIP Idempotent "
     "Receiver, Dead Letter Channel.",
 )
-def consumer_safety(ctx: Context, flow_id: str) -> Iterator[Report]:
+def consumer_safety(ctx: Context, flow_id: str) -> Iterable[Report]:
     facts = ctx.facts
     flow = facts.flows[flow_id]
     kind = facts.kind_of(flow.message)
@@ -175,12 +187,15 @@ def consumer_safety(ctx: Context, flow_id: str) -> Iterator[Report]:
         and flow.is_async
         and not (flow.idempotent or flow.dead_letter)
     ):
-        yield Report(
-            message=(
-                f"{facts.node_name(flow.target)} consumes {kind.value if kind else ''} "
-                f"{facts.message_name(flow.message)} asynchronously, neither idempotent nor dead-lettered"
+        return (
+            Report(
+                message=(
+                    f"{facts.node_name(flow.target)} consumes {kind.value if kind else ''} "
+                    f"{facts.message_name(flow.message)} asynchronously, neither idempotent nor dead-lettered"
+                ),
+                hint=f"Make {facts.node_name(flow.target)}'s handler idempotent (idempotent: true) or add a dead-letter path (dead_letter: true)",
+                subjects=flow_subjects(facts, flow),
+                at=at_flow(flow_id),
             ),
-            hint=f"Make {facts.node_name(flow.target)}'s handler idempotent (idempotent: true) or add a dead-letter path (dead_letter: true)",
-            subjects=flow_subjects(facts, flow),
-            at=at_flow(flow_id),
         )
+    return ()
