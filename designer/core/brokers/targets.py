@@ -1,8 +1,8 @@
 """The broker configuration targets of `msgflow generate`: rabbitmq, nats, kafka, compose.
 
 Each is a plain function of the design (see codegen/targets.py); options come from the
-design's `settings.generate` overlaid with the command line's extras, so a team can pin
-e.g. its vhost in the design file.
+design's `settings.generate` (overlaid with `TargetOptions.extra` for API callers), so a
+team pins e.g. its vhost in the design file and everyone generates the same files.
 """
 
 from __future__ import annotations
