@@ -107,7 +107,7 @@ def render_design(
             )
             image.fill(background)
             _paint(scene, image, rect)
-            if not image.save(str(target), "PNG"):
+            if not image.save(str(target), "PNG")  # type: ignore[call-overload]  # the stub is wrong:
                 raise OSError(f"could not write {target}")
         elif fmt == "svg":
             from PySide6.QtSvg import QSvgGenerator

@@ -278,7 +278,7 @@ class FlowItem(QGraphicsItem):
         if route is None:
             return
         theme = self.ctx.theme
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())  # type: ignore[attr-defined]
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
         if lod < LOD_TEXT:
             painter.setPen(theme.pen(theme.kinds[self.kind], 1.2))
             painter.drawPath(route.path)
@@ -333,7 +333,7 @@ class FlowLabel(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())  # type: ignore[attr-defined]
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
         if lod < LOD_TEXT:
             return
         flow = self.flow

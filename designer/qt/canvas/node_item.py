@@ -12,8 +12,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneHoverEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from designer.core.layout import CARD_HEIGHT, CARD_WIDTH
 from designer.core.model import Severity
@@ -167,19 +172,19 @@ class NodeItem(QGraphicsItem):
                 scene.addItem(self._badge)
         return value
 
-    def hoverEnterEvent(self, event: object) -> None:
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self.hovered = True
         self.update()
 
-    def hoverLeaveEvent(self, event: object) -> None:
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self.hovered = False
         self.update()
 
-    def hoverMoveEvent(self, event: object) -> None:
-        on_edge = self.on_handle(event.pos())  # type: ignore[attr-defined]
+    def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        on_edge = self.on_handle(event.pos())
         self.setCursor(Qt.CursorShape.CrossCursor if on_edge else Qt.CursorShape.ArrowCursor)
 
-    def colours(self) -> tuple[object, object]:
+    def colours(self) -> tuple[QColor, QColor]:
         theme = self.ctx.theme
         return theme.card, theme.card_border
 
@@ -189,12 +194,12 @@ class NodeItem(QGraphicsItem):
         theme = self.ctx.theme
         fill, border = self.colours()
         selected = self.isSelected()
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())  # type: ignore[attr-defined]
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
         if selected or self.drop_target:
             painter.setPen(theme.pen(theme.selection, 2.5))
         else:
-            painter.setPen(theme.pen(border, 1.2))  # type: ignore[arg-type]
-        painter.setBrush(fill)  # type: ignore[arg-type]
+            painter.setPen(theme.pen(border, 1.2))
+        painter.setBrush(fill)
         if lod < LOD_TEXT:
             painter.drawRoundedRect(_CARD_RECT, self.radius, self.radius)
             if self.severity is not None:
@@ -248,7 +253,7 @@ class ActorItem(NodeItem):
     radius = 30.0
     icon = ACTOR_ICON
 
-    def colours(self) -> tuple[object, object]:
+    def colours(self) -> tuple[QColor, QColor]:
         theme = self.ctx.theme
         return theme.actor_card, theme.actor_border
 
@@ -323,7 +328,7 @@ class BoundaryItem(QGraphicsItem):
         painter.setPen(pen)
         painter.setBrush(theme.boundary_fill)
         painter.drawRoundedRect(self._rect, 16, 16)
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())  # type: ignore[attr-defined]
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
         if lod >= LOD_TEXT * 0.5:
             painter.setPen(theme.boundary_text)
             painter.setFont(fonts().boundary)

@@ -65,7 +65,7 @@ def _border(
 
 def border_point(rect: QRectF, toward: QPointF, gap: float = 0.0) -> QPointF:
     """Where the ray from the centre of `rect` toward `toward` leaves the rectangle."""
-    x, y, w, h = rect.getRect()
+    x, y, w, h = rect.x(), rect.y(), rect.width(), rect.height()
     return QPointF(*_border(x + w / 2, y + h / 2, w / 2 + gap, h / 2 + gap, toward.x(), toward.y()))
 
 
@@ -73,7 +73,11 @@ def route(source: QRectF, target: QRectF, offset: float, flip: bool) -> Route:
     """An arrow from card `source` to card `target`, bent `offset` to one side."""
     if source == target:
         return _loop(source, offset)
-    return route_between(source.getRect(), target.getRect(), offset, flip)
+    return route_between(_box(source), _box(target), offset, flip)
+
+
+def _box(rect: QRectF) -> Box:
+    return rect.x(), rect.y(), rect.width(), rect.height()
 
 
 def route_between(source: Box, target: Box, offset: float, flip: bool) -> Route:

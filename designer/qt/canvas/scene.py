@@ -235,8 +235,8 @@ class DesignScene(QGraphicsScene):
         collecting = gc.isenabled()
         gc.disable()
         try:
-            for flow in self._flows.values():
-                self._remove_flow_item(flow)
+            for flow_item in self._flows.values():
+                self._remove_flow_item(flow_item)
             for table in (self._nodes, self._flows, self._boundaries):
                 for item in table.values():
                     if item.scene() is self:

@@ -10,7 +10,7 @@ Space+drag pans, Delete/Backspace removes the selection, F2 renames, Escape canc
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QLineEdit, QWidget
 
@@ -284,7 +284,8 @@ class DesignView(QGraphicsView):
         return self._popup
 
     # ------------------------------------------------------------------ painting
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        rect = QRectF(rect)
         theme = self.scene().theme
         painter.fillRect(rect, theme.background)
         grid = self.scene().ctx.grid
