@@ -88,6 +88,7 @@ def test_regeneration_keeps_edits_updates_the_base_and_the_dry_run_said_so(
         "loyalty/_generated.py",
         "orders/_generated.py",
         "tests/test_loyalty.py",
+        "tests/test_orders.py",
         ".msgflow/identifiers.json",
     }
     assert plan["loyalty/handlers.py"] == "kept"

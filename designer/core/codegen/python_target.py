@@ -189,6 +189,16 @@ class _Helpers:
             return pyformat.render(
                 Call(f"@{broker}.subscriber", (("", queue), ("", self.exchange_expr(channel)))), 4
             )
+        if self.broker == "nats" and channel.subject in self.stream_subjects:
+            stream = Call(
+                "JStream",
+                (
+                    ("", pyformat.string(self.stream_subjects[channel.subject])),
+                    ("declare", "False"),
+                ),
+            )
+            arguments = (("", pyformat.string(channel.subject)), ("stream", stream))
+            return pyformat.render(Call(f"@{broker}.subscriber", arguments), 4)
         if self.broker == "nats":
             return pyformat.render(
                 Call(f"@{broker}.subscriber", (("", pyformat.string(channel.subject)),)), 4
@@ -344,6 +354,19 @@ def _test_imports(helpers: _Helpers, service: Service) -> list[str]:
                 specs |= {"faststream.rabbit:RabbitExchange", "faststream.rabbit:ExchangeType"}
         for action in handler.actions:
             outbound = next(o for o in service.outbound if o.method == action.method)
+            if action.verb != "ask" and outbound.transport == "broker":
+                specs.add("contracts:Envelope")
+                classes.add(action.message.class_name)
+                if helpers.broker == "nats" and any(
+                    c.subject in helpers.stream_subjects for c in outbound.channels
+                ):
+                    specs.add(f"faststream.{flavour.module}:JStream")
+                if helpers.broker == "rabbitmq":
+                    specs |= {
+                        "faststream.rabbit:RabbitExchange",
+                        "faststream.rabbit:ExchangeType",
+                        "faststream.rabbit:RabbitQueue",
+                    }
             if action.verb == "ask" and outbound.transport == "broker":
                 specs |= {
                     "contracts:Envelope",
