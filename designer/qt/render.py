@@ -107,7 +107,8 @@ def render_design(
             )
             image.fill(background)
             _paint(scene, image, rect)
-            if not image.save(str(target), "PNG")  # type: ignore[call-overload]  # the stub is wrong:
+            saved = image.save(str(target), "PNG")  # type: ignore[call-overload]  # stub says bytes
+            if not saved:
                 raise OSError(f"could not write {target}")
         elif fmt == "svg":
             from PySide6.QtSvg import QSvgGenerator
