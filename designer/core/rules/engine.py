@@ -72,6 +72,11 @@ class Rule:
     kinds: frozenset[MessageKind] | None = None
     transports: frozenset[Transport] | None = None
 
+    @property
+    def default_severity(self) -> Severity:
+        """The severity before a design's settings re-grade it (same as `severity`)."""
+        return self.severity
+
     def applies(self, kind: MessageKind | None, transport: Transport | None) -> bool:
         return (self.kinds is None or kind in self.kinds) and (
             self.transports is None or transport is None or transport in self.transports
