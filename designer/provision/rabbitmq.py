@@ -13,6 +13,7 @@ Bindings cannot be listed over AMQP; binding again is a no-op, so they are "ensu
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -71,59 +72,69 @@ def _server_text(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-async def _exchange(
-    channels: _Channels, exchange: Exchange, report: ApplyReport, dry_run: bool
-) -> bool:
-    """Ensure one exchange; True when it exists afterwards as designed (or would)."""
-    kind = ExchangeType(exchange.type)
+# Declares one exchange or queue on a channel; `passive` only asks whether it exists.
+Declare = Callable[[AbstractChannel, bool], Awaitable[object]]
+
+
+async def _ensure(
+    channels: _Channels,
+    kind: str,
+    name: str,
+    detail: str,
+    declare: Declare,
+    report: ApplyReport,
+    dry_run: bool,
+) -> str | None:
+    """Ensure one exchange or queue: the action reported, or None when it cannot be used."""
     try:
-        await (await channels.get()).declare_exchange(
-            exchange.name, kind, durable=exchange.durable, passive=True
-        )
+        await declare(await channels.get(), True)
     except ChannelNotFoundEntity:
         channels.broken()
-        if dry_run:
-            report.add("exchange", exchange.name, WOULD_CREATE, exchange.type)
-            return True
-        await (await channels.get()).declare_exchange(exchange.name, kind, durable=exchange.durable)
-        report.add("exchange", exchange.name, CREATED, exchange.type)
-        return True
+        action = WOULD_CREATE if dry_run else CREATED
+        if not dry_run:
+            try:
+                await declare(await channels.get(), False)
+            except ChannelClosed as error:  # e.g. 403: this user may not configure it
+                channels.broken()
+                report.add(kind, name, ERROR, _server_text(error))
+                return None
+        report.add(kind, name, action, detail)
+        return action
     # It exists: an identical declare is a no-op, a different one is refused (406).
     try:
-        await (await channels.get()).declare_exchange(exchange.name, kind, durable=exchange.durable)
+        await declare(await channels.get(), False)
     except ChannelPreconditionFailed as error:
         channels.broken()
-        report.add("exchange", exchange.name, CONFLICT, _server_text(error))
-        return False
-    report.add("exchange", exchange.name, EXISTS if dry_run else UNCHANGED, exchange.type)
-    return True
+        report.add(kind, name, CONFLICT, _server_text(error))
+        return None
+    except ChannelClosed as error:
+        channels.broken()
+        report.add(kind, name, ERROR, _server_text(error))
+        return None
+    action = EXISTS if dry_run else UNCHANGED
+    report.add(kind, name, action, detail)
+    return action
 
 
-async def _queue(channels: _Channels, queue: Queue, report: ApplyReport, dry_run: bool) -> bool:
-    arguments: dict[str, Any] = dict(queue.arguments)
-    describe = ", ".join(f"{k}={v}" for k, v in arguments.items())
-    try:
-        await (await channels.get()).declare_queue(queue.name, durable=queue.durable, passive=True)
-    except ChannelNotFoundEntity:
-        channels.broken()
-        if dry_run:
-            report.add("queue", queue.name, WOULD_CREATE, describe)
-            return True
-        await (await channels.get()).declare_queue(
-            queue.name, durable=queue.durable, arguments=arguments
+def _exchange_declare(exchange: Exchange) -> Declare:
+    async def declare(channel: AbstractChannel, passive: bool) -> object:
+        kind = ExchangeType(exchange.type)
+        return await channel.declare_exchange(
+            exchange.name, kind, durable=exchange.durable, passive=passive
         )
-        report.add("queue", queue.name, CREATED, describe)
-        return True
-    try:
-        await (await channels.get()).declare_queue(
-            queue.name, durable=queue.durable, arguments=arguments
-        )
-    except ChannelPreconditionFailed as error:
-        channels.broken()
-        report.add("queue", queue.name, CONFLICT, _server_text(error))
-        return False
-    report.add("queue", queue.name, EXISTS if dry_run else UNCHANGED, describe)
-    return True
+
+    return declare
+
+
+def _queue_declare(queue: Queue) -> Declare:
+    async def declare(channel: AbstractChannel, passive: bool) -> object:
+        if passive:
+            return await channel.declare_queue(queue.name, passive=True)
+        # Queue arguments are AMQP field values (strings, here); aio-pika types them so.
+        arguments: dict[str, Any] = dict(queue.arguments)
+        return await channel.declare_queue(queue.name, durable=queue.durable, arguments=arguments)
+
+    return declare
 
 
 async def _connect(url: str) -> AbstractConnection:
@@ -157,19 +168,30 @@ async def apply(topology: AmqpTopology, url: str, *, dry_run: bool = False) -> A
         return report
     try:
         channels = _Channels(connection)
-        fresh: set[str] = set()
+        fresh: set[str] = set()  # created (or to be created) in this run
         usable: set[str] = set()
         for exchange in topology.exchanges:
-            before = len(report.outcomes)
-            if await _exchange(channels, exchange, report, dry_run):
+            action = await _ensure(
+                channels,
+                "exchange",
+                exchange.name,
+                exchange.type,
+                _exchange_declare(exchange),
+                report,
+                dry_run,
+            )
+            if action is not None:
                 usable.add(exchange.name)
-                if report.outcomes[before].action in (CREATED, WOULD_CREATE):
+                if action in (CREATED, WOULD_CREATE):
                     fresh.add(exchange.name)
         for queue in topology.queues:
-            before = len(report.outcomes)
-            if await _queue(channels, queue, report, dry_run):
+            detail = ", ".join(f"{k}={v}" for k, v in queue.arguments.items())
+            action = await _ensure(
+                channels, "queue", queue.name, detail, _queue_declare(queue), report, dry_run
+            )
+            if action is not None:
                 usable.add(queue.name)
-                if report.outcomes[before].action in (CREATED, WOULD_CREATE):
+                if action in (CREATED, WOULD_CREATE):
                     fresh.add(queue.name)
         for binding in topology.bindings:
             name = f"{binding.exchange} -> {binding.queue} [{binding.routing_key}]"
