@@ -209,3 +209,23 @@ async def _delete_consumer(stream: str, durable: str) -> None:
         await nc.jsm().delete_consumer(stream, durable)
     finally:
         await nc.close()
+
+
+def test_rabbitmq_user_without_configure_permission_gets_every_refusal_reported(
+    vhost: ScratchVhost, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.brokers import rabbitmqctl
+
+    user = vhost.name  # unique per run, removed below
+    assert rabbitmqctl("add_user", user, "pw").returncode == 0
+    try:
+        assert (
+            rabbitmqctl("set_permissions", "-p", vhost.name, user, "^$", ".*", ".*").returncode == 0
+        )
+        assert main(["broker", "apply", SHOP, "--url", vhost.url(user, "pw")]) == 1
+        out = capsys.readouterr().out
+        assert "error  exchange orders.events: ACCESS_REFUSED" in out
+        assert out.rstrip().endswith("25 errors; existing objects were left as they are")
+        assert vhost.queues() == {}
+    finally:
+        rabbitmqctl("delete_user", user)
