@@ -353,3 +353,28 @@ def test_minimap_appears_when_cards_leave_the_view_and_moves_it(qtbot, view):
     before = view.visible_scene_rect().center()
     QTest.mouseClick(view.minimap, Qt.MouseButton.LeftButton, pos=QPoint(8, 8))
     assert view.visible_scene_rect().center() != before
+
+
+def test_hovering_an_arrow_label_explains_the_flow(view):
+    from PySide6.QtGui import QHelpEvent
+
+    item = view.scene().flow_item("f6")
+    pos = view.mapFromScene(item.label.scenePos())
+    event = QHelpEvent(QHelpEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos))
+    QApplication.sendEvent(view.viewport(), event)
+    tooltip = item.label.toolTip()
+    assert "GetCustomer" in tooltip and "Order Service" in tooltip and "queue" in tooltip
+
+
+def test_palette_drag_shows_where_the_card_will_land(view):
+    mime = QMimeData()
+    mime.setData(NODE_KIND_MIME, b"actor")
+    pos = at(view, QPointF(-200, 600))
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, buttons, mods)
+    QApplication.sendEvent(view.viewport(), enter)
+    ghost = view.scene()._drop_ghost
+    assert ghost is not None and ghost.sceneBoundingRect().contains(QPointF(-200, 600))
+    send_drop(view, mime, pos)
+    assert view.scene()._drop_ghost is None
+    assert ghost.scene() is None

@@ -185,6 +185,8 @@ class FlowItem(QGraphicsItem):
         self.text = ""
         self.badge = ""
         self.route: Route | None = None
+        self.description = ""
+        self.problems = ""
         self.label = FlowLabel(self)
         self._bounds = QRectF()
         self._shape: QPainterPath | None = None
@@ -261,9 +263,16 @@ class FlowItem(QGraphicsItem):
             self._shape = stroker.createStroke(self.route.path)
         return self._shape
 
+    def set_description(self, text: str) -> None:
+        """What the tooltip says without problems: message, kind, ends, transport."""
+        self.description = text
+        self.set_problems(self.problems)
+
     def set_problems(self, text: str) -> None:
-        self.setToolTip(text)
-        self.label.setToolTip(text)
+        self.problems = text
+        tooltip = self.description + (f"<hr>{text}" if text else "")
+        self.setToolTip(tooltip)
+        self.label.setToolTip(tooltip)
 
     def emphasis(self) -> tuple[bool, bool]:
         """(emphasised, dimmed) by the message highlight of the messages panel."""

@@ -21,8 +21,8 @@ from .node_item import H, W
 from .routing import border_point
 
 if TYPE_CHECKING:
+    from .gestures import GestureScene
     from .node_item import NodeItem
-    from .scene import DesignScene
 
 NODE_KIND_MIME = "application/x-msgflow-node-kind"
 
@@ -136,7 +136,7 @@ def _kebab(name: str) -> str:
 class Interaction:
     """A gesture in progress; the scene routes mouse events here until it ends."""
 
-    def __init__(self, scene: DesignScene) -> None:
+    def __init__(self, scene: GestureScene) -> None:
         self.scene = scene
 
     def mouse_press(self, event: QGraphicsSceneMouseEvent) -> None:
@@ -164,7 +164,7 @@ class NewFlowInteraction(Interaction):
     Escape (nothing happens).
     """
 
-    def __init__(self, scene: DesignScene, source_id: str, start: QPointF) -> None:
+    def __init__(self, scene: GestureScene, source_id: str, start: QPointF) -> None:
         super().__init__(scene)
         self.source_id = source_id
         self.target: NodeItem | None = None

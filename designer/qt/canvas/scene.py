@@ -30,49 +30,32 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
-from designer.core.commands import Command, EditNode, MoveNodes
+from designer.core.commands import Command
 from designer.core.document import Change, Document
-from designer.core.errors import EditError
 from designer.core.model import (
     MessageKind,
     Node,
     NodeKind,
-    Point,
     Severity,
-    Transport,
 )
 
-from . import clipboard, interactions
 from .flow_item import FlowItem
+from .gestures import CanvasContext, GestureScene
 from .node_item import ActorItem, BoundaryItem, NodeItem, ServiceItem
 from .node_item import H as CARD_H
 from .node_item import W as CARD_W
 from .routing import fan_offsets, route_between
-from .theme import LIGHT, Theme
+from .theme import LIGHT, TRANSPORT_LABEL, Theme
 
 SCENE_MARGIN = 1500.0  # room to pan past the outermost cards
 FREE_STRIP = 44.0  # right edge of a card where text rarely reaches
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
-class CanvasContext:
-    """State every item reads while painting, shared instead of copied into each item."""
-
-    def __init__(self, theme: Theme, node_moved: Callable[[str], None]) -> None:
-        self.theme = theme
-        self.snap = False
-        self.grid = 20.0
-        self.highlight: str | None = None
-        self.node_moved = node_moved
-
-
-class DesignScene(QGraphicsScene):
+class DesignScene(GestureScene):
     selectionChangedIds = Signal(list, list)
-    newFlowRequested = Signal(str, str, QPointF)
-    renameRequested = Signal(str)
-    editFailed = Signal(str)
 
     def __init__(
         self,
@@ -97,8 +80,8 @@ class DesignScene(QGraphicsScene):
         self._diagnostics: list[Any] = []
         self._building = False
         self._quiet_selection = False
-        self._interaction: interactions.Interaction | None = None
-        self._drag_start: dict[str, QPointF] = {}
+        self._interaction = None
+        self._drag_start = {}
         self._drag_ids = itertools.count(1)
         self._design = document.design
         self._unsubscribe = document.subscribe(self._on_changes)
@@ -106,9 +89,6 @@ class DesignScene(QGraphicsScene):
         self.rebuild()
 
     # ------------------------------------------------------------------ reading
-    def node_item(self, node_id: str) -> NodeItem | None:
-        return self._nodes.get(node_id)
-
     def flow_item(self, flow_id: str) -> FlowItem | None:
         return self._flows.get(flow_id)
 
@@ -147,22 +127,10 @@ class DesignScene(QGraphicsScene):
             cards = QRectF(0, 0, CARD_W, CARD_H)
         self.setSceneRect(cards.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN))
 
-    def node_at(self, scene_pos: QPointF) -> NodeItem | None:
-        for item in self.items(scene_pos):
-            while item is not None and not isinstance(item, NodeItem):
-                item = item.parentItem()
-            if item is not None:
-                return item
-        return None
-
     # ------------------------------------------------------------------ view state
     def set_theme(self, theme: Theme) -> None:
         self.ctx.theme = theme
         self.update()
-
-    @property
-    def theme(self) -> Theme:
-        return self.ctx.theme
 
     def set_snap(self, on: bool) -> None:
         self.ctx.snap = on
@@ -430,6 +398,20 @@ class DesignScene(QGraphicsScene):
         kind = getattr(message, "kind", MessageKind.COMMAND)
         name = getattr(message, "name", flow.message)
         item.set_flow(flow.message, flow.source, flow.target, kind, name, flow.transport)
+        if not self._building:  # after a big build, DesignView asks when first hovered
+            item.set_description(self.flow_tooltip(flow_id))
+
+    def flow_tooltip(self, flow_id: str) -> str:
+        flow = self.document.flow(flow_id)
+        message = self.document.get("messages", flow.message)
+        kind = getattr(message, "kind", MessageKind.COMMAND).value
+        name = getattr(message, "name", flow.message)
+        ends = [self.document.get("nodes", n) for n in (flow.source, flow.target)]
+        source, target = (getattr(n, "name", "?") for n in ends)
+        return (
+            f"<b>{name}</b> ({kind})<br>{source} \u2192 {target} over "
+            f"{TRANSPORT_LABEL[flow.transport]}"
+        )
 
     def _pairs_of(self, node_id: str) -> set[tuple[str, str]]:
         return {
@@ -500,138 +482,6 @@ class DesignScene(QGraphicsScene):
             item = self._boundaries[name] = BoundaryItem(name, self.ctx)
             self.addItem(item)
         item.fit([(p.x(), p.y()) for p in (m.pos() for m in members)])
-
-    # ------------------------------------------------------------------ gestures -> commands
-    def push(self, command: Command) -> bool:
-        """Hand a gesture's command to the undo stack; False (and editFailed) if refused."""
-        try:
-            result = self._push(command)
-        except EditError as error:
-            self.editFailed.emit(str(error))
-            return False
-        return result is not False
-
-    def add_node(self, kind: NodeKind, scene_pos: QPointF) -> str | None:
-        """Add a service or actor centred on `scene_pos`; returns its id."""
-        command = interactions.add_node_command(
-            self.document, kind, scene_pos, self.ctx.grid if self.ctx.snap else None
-        )
-        return command.node.id if self.push(command) else None
-
-    def add_flow(
-        self, source: str, target: str, kind: MessageKind, name: str, transport: Transport
-    ) -> str | None:
-        command = interactions.flow_command(self.document, source, target, kind, name, transport)
-        return command.flow.id if self.push(command) else None
-
-    def rename_node(self, node_id: str, name: str) -> bool:
-        name = name.strip()
-        if not name or name == self.document.node(node_id).name:
-            return False
-        return self.push(EditNode(node_id, name=name))
-
-    def delete_selection(self) -> bool:
-        command = interactions.delete_command(*self.selected_ids())
-        return command is not None and self.push(command)
-
-    def copy_selection(self) -> dict[str, Any]:
-        return clipboard.copy_nodes(self.document, self.selected_ids()[0])
-
-    def paste(self, payload: dict[str, Any], offset: QPointF | None = None) -> list[str]:
-        delta = (40.0, 40.0) if offset is None else (offset.x(), offset.y())
-        command, new_ids = clipboard.paste_command(self.document, payload, delta)
-        if command is None or not self.push(command):
-            return []
-        self.select_ids(new_ids)
-        return new_ids
-
-    def duplicate_selection(self) -> list[str]:
-        return self.paste(self.copy_selection())
-
-    # ------------------------------------------------------------------ mouse
-    def start_interaction(self, interaction: interactions.Interaction) -> None:
-        if self._interaction is not None:
-            self._interaction.cancel()
-        self._interaction = interaction
-
-    def end_interaction(self) -> None:
-        self._interaction = None
-
-    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._interaction is not None:
-            self._interaction.mouse_press(event)
-            return
-        node = self.node_at(event.scenePos())
-        if (
-            node is not None
-            and event.button().name == "LeftButton"
-            and node.on_handle(node.mapFromScene(event.scenePos()))
-        ):
-            self.start_interaction(
-                interactions.NewFlowInteraction(self, node.node_id, event.scenePos())
-            )
-            event.accept()
-            return
-        super().mousePressEvent(event)
-        self._drag_start = {
-            item.node_id: item.pos() for item in self.selectedItems() if isinstance(item, NodeItem)
-        }
-
-    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._interaction is not None:
-            self._interaction.mouse_move(event)
-            return
-        super().mouseMoveEvent(event)
-
-    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._interaction is not None:
-            self._interaction.mouse_release(event)
-            return
-        super().mouseReleaseEvent(event)
-        moved = {
-            node_id: Point(x=round(item.pos().x()), y=round(item.pos().y()))
-            for node_id, start in self._drag_start.items()
-            if (item := self._nodes.get(node_id)) is not None and item.pos() != start
-        }
-        self._drag_start = {}
-        if moved:
-            # One drag = one MoveNodes: the undo stack gets a single "Move" step.
-            self.push(MoveNodes(moved, drag_id=("canvas-drag", next(self._drag_ids))))
-
-    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        node = self.node_at(event.scenePos())
-        if node is not None:
-            self.renameRequested.emit(node.node_id)
-            event.accept()
-            return
-        hit = [i for i in self.items(event.scenePos()) if not isinstance(i, BoundaryItem)]
-        if not hit:
-            node_id = self.add_node(NodeKind.SERVICE, event.scenePos())
-            if node_id is not None:
-                self.select_ids([node_id])
-                self.renameRequested.emit(node_id)
-            event.accept()
-            return
-        super().mouseDoubleClickEvent(event)
-
-    # ------------------------------------------------------------------ palette drops
-    def dragEnterEvent(self, event: Any) -> None:
-        if interactions.dropped_kind(event.mimeData()) is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    dragMoveEvent = dragEnterEvent
-
-    def dropEvent(self, event: Any) -> None:
-        kind = interactions.dropped_kind(event.mimeData())
-        if kind is None:
-            event.ignore()
-            return
-        node_id = self.add_node(kind, event.scenePos())
-        if node_id is not None:
-            self.select_ids([node_id])
-        event.acceptProposedAction()
 
     def detach(self) -> None:
         """Stop following the document (before the scene is thrown away)."""

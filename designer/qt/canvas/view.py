@@ -10,13 +10,21 @@ Space+drag pans, Delete/Backspace removes the selection, F2 renames, Escape canc
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QFrame, QGraphicsView, QLineEdit, QWidget
 
 from designer.core.model import MessageKind, Transport
 
 from . import interactions
+from .flow_item import FlowItem, FlowLabel
 from .flow_popup import FlowPopup
 from .minimap import Minimap
 from .node_item import W
@@ -282,6 +290,14 @@ class DesignView(QGraphicsView):
     @property
     def flow_popup(self) -> FlowPopup | None:
         return self._popup
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            item = self.itemAt(event.pos())
+            flow = item.flow if isinstance(item, FlowLabel) else item
+            if isinstance(flow, FlowItem) and not flow.description:
+                flow.set_description(self.scene().flow_tooltip(flow.flow_id))
+        return super().viewportEvent(event)
 
     # ------------------------------------------------------------------ painting
     def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
