@@ -210,3 +210,19 @@ def test_rule_errors_exit_1_unless_allowed(
     assert "--allow-errors" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
     assert main(["generate", str(bad), "-o", str(tmp_path / "o"), "--allow-errors"]) == 0
+
+
+def test_names_stay_stable_when_a_clashing_item_is_added(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    main(["generate", str(SHOP), "-o", str(out)])
+    design = io.load(SHOP)
+    # "Orders" sorts before "orders" and sanitises alike: without the remembered mapping
+    # it would take the package name `orders` and rename the existing service.
+    clash = design.nodes[0].model_copy(update={"id": "Orders", "name": "Orders Too"})
+    design.nodes.append(clash)
+    changed = tmp_path / "shop.msgflow.json"
+    io.save(design, changed)
+    assert main(["generate", str(changed), "-o", str(out), "--allow-errors"]) == 0
+    packages = {p.name for p in out.iterdir() if (p / "_generated.py").exists()}
+    assert {"orders", "orders_2"} <= packages
+    assert "Order Service" in (out / "orders" / "_generated.py").read_text(encoding="utf-8")
