@@ -11,6 +11,7 @@ Layout points are the top-left corner of a card; cards are CARD_WIDTH x CARD_HEI
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -24,6 +25,9 @@ COLUMN_GAP = 140  # room for arrow labels between columns
 ROW_GAP = 60
 _DUMMY_HEIGHT = 20  # a long edge passing through a layer needs a lane, not a card
 _SWEEPS = 16
+# Above this many flows counting drawn crossings (quadratic) costs more than it brings.
+_MULTI_START_FLOWS = 600
+_TRANSPOSE_EVERY_SWEEP_SLOTS = 3000
 
 
 @dataclass
@@ -46,11 +50,14 @@ def auto_layout(design: Design) -> Design:
         degree[b] += 1
     # Barycenter sweeps depend on where they start: try a few starting orders and keep
     # the drawing with the fewest crossings as drawn (straight lines between cards).
-    starts = [
-        slots,
-        [list(reversed(layer)) for layer in slots],
-        [sorted(layer, key=lambda s: (-degree[s.id], s.id)) for layer in slots],
-    ]
+    starts = [slots]
+    if len(design.flows) <= _MULTI_START_FLOWS:
+        starts += [
+            [list(reversed(layer)) for layer in slots],
+            [sorted(layer, key=lambda s: (-degree[s.id], s.id)) for layer in slots],
+        ]
+    if len(starts) == 1:
+        return _place(design, _order_layers(slots, edges), edges)
     best: Design | None = None
     best_count = -1
     for start in starts:
@@ -175,8 +182,11 @@ def _crossings_between(upper: list[_Slot], lower: list[_Slot], edges: list[tuple
     return count
 
 
-def _total_crossings(order: list[list[_Slot]], edges: list[tuple[str, str]]) -> int:
-    return sum(_crossings_between(order[i], order[i + 1], edges) for i in range(len(order) - 1))
+def _total_crossings(order: list[list[_Slot]], buckets: list[list[tuple[str, str]]]) -> int:
+    """`buckets[i]`: the edges leaving layer i (every edge joins adjacent layers)."""
+    return sum(
+        _crossings_between(order[i], order[i + 1], buckets[i]) for i in range(len(order) - 1)
+    )
 
 
 def _order_layers(slots: list[list[_Slot]], edges: list[tuple[str, str]]) -> list[list[_Slot]]:
@@ -185,9 +195,16 @@ def _order_layers(slots: list[list[_Slot]], edges: list[tuple[str, str]]) -> lis
     for a, b in edges:
         succs[a].append(b)
         preds[b].append(a)
+    layer_of = {slot.id: index for index, layer in enumerate(slots) for slot in layer}
+    buckets: list[list[tuple[str, str]]] = [[] for _ in slots]
+    for a, b in edges:
+        buckets[layer_of[a]].append((a, b))
     order = [list(layer) for layer in slots]
     best = [list(layer) for layer in order]
-    best_count = _total_crossings(order, edges)
+    best_count = _total_crossings(order, buckets)
+    # Transposing after every sweep pays on drawings people read; on thousands of slots
+    # it would take a minute, so big graphs get one pass at the end instead.
+    small = len(layer_of) <= _TRANSPOSE_EVERY_SWEEP_SLOTS
     for sweep in range(_SWEEPS):
         if best_count == 0:
             break
@@ -196,10 +213,13 @@ def _order_layers(slots: list[list[_Slot]], edges: list[tuple[str, str]]) -> lis
         for index in indices:
             fixed = order[index - 1] if downward else order[index + 1]
             _sort_by_barycenter(order[index], fixed, preds if downward else succs)
-        _transpose(order, preds, succs)
-        count = _total_crossings(order, edges)
+        if small:
+            _transpose(order, preds, succs)
+        count = _total_crossings(order, buckets)
         if count < best_count:
             best_count, best = count, [list(layer) for layer in order]
+    if not small:
+        _transpose(best, preds, succs, rounds=1)
     return best
 
 
@@ -219,7 +239,10 @@ def _sort_by_barycenter(
 
 
 def _transpose(
-    order: list[list[_Slot]], preds: dict[str, list[str]], succs: dict[str, list[str]]
+    order: list[list[_Slot]],
+    preds: dict[str, list[str]],
+    succs: dict[str, list[str]],
+    rounds: int = 4,
 ) -> None:
     """Swap neighbours in a layer while that removes crossings (the 'transpose' heuristic)."""
     positions: dict[str, int] = {}
@@ -227,17 +250,19 @@ def _transpose(
         positions.update({s.id: i for i, s in enumerate(layer)})
 
     def crossings(u: str, v: str) -> int:
-        # Crossings among u's and v's edges when u is drawn above v.
+        # Crossings among u's and v's edges when u is drawn above v: pairs of neighbours
+        # where v's lies before u's (neighbours sit in the adjacent layers, which stay put).
         total = 0
         for side in (preds, succs):
-            for pu in side[u]:
-                total += sum(1 for pv in side[v] if positions[pv] < positions[pu])
+            if side[u] and side[v]:
+                theirs = sorted(positions[n] for n in side[v])
+                total += sum(bisect_left(theirs, positions[n]) for n in side[u])
         return total
 
     improved = True
-    rounds = 0
-    while improved and rounds < 4:
-        improved, rounds = False, rounds + 1
+    done = 0
+    while improved and done < rounds:
+        improved, done = False, done + 1
         for layer in order:
             for i in range(len(layer) - 1):
                 u, v = layer[i].id, layer[i + 1].id
