@@ -90,18 +90,18 @@ class IncrementalValidator:
         self._publish()
 
     def _entry(self, finding: Finding) -> _Entry:
-        """A finding with its diagnostic and the list index its path names (-1: not an item)."""
+        """A finding with its diagnostic, the list index its path names (-1: not an item)
+        and whether it is visible (not suppressed)."""
+        engine = self._engine
         collection, item_id, _ = finding.at
-        order = self._engine.facts.order.get(collection)  # type: ignore[call-overload]
+        order = engine.facts.order.get(collection)  # type: ignore[call-overload]
         index = order.index(item_id) if order is not None and item_id in order.key_of else -1
-        return finding.sort_key, finding, self._engine.diagnostic(finding), index
+        visible = not (engine.suppressions and engine._suppressed(finding))
+        return finding.sort_key, finding, engine.diagnostic(finding), index, visible
 
     def _publish(self) -> None:
-        engine = self._engine
-        if engine.suppressions:
-            self._output = [d for _, f, d, _ in self._entries if not engine._suppressed(f)]
-        else:
-            self._output = [e[2] for e in self._entries]
+        self._output = [e[2] for e in self._entries if e[4]]
+        self._hidden = len(self._entries) - len(self._output)
 
     # ------------------------------------------------------------------ edits
     def update(self, design: Design, changes: Iterable[ChangeLike]) -> list[Diagnostic]:
@@ -127,7 +127,7 @@ class IncrementalValidator:
 
     def _apply(self, design: Design, touched: list[tuple[str, str]]) -> None:
         engine, facts = self._engine, self._engine.facts
-        suppressions_before = bool(engine.suppressions)
+        suppressions_changed = False
         current = _Lookup(design, touched)
         dirty = _Dirty()
         shifted: dict[str, tuple[list[Any], list[Any]]] = {}  # collection -> removed, added keys
@@ -145,7 +145,10 @@ class IncrementalValidator:
             if new is not None:
                 getattr(facts, f"add_{collection[:-1]}")(new)
                 self._mark(dirty, collection, new)
-            engine.note_suppressions(collection, item_id, new.suppress if new is not None else ())
+            before, after = (old.suppress if old else []), (new.suppress if new else [])
+            if before != after:
+                suppressions_changed = True
+                engine.note_suppressions(collection, item_id, after)
 
         gone: list[Finding] = []
         fresh: list[Finding] = []
@@ -154,9 +157,9 @@ class IncrementalValidator:
                 gone.extend(engine.results.get((scope, unit), ()))
                 engine.run(scope, unit)
                 fresh.extend(engine.results.get((scope, unit), ()))
-        # Without suppressions the output list mirrors the entries one to one, so both are
-        # edited in place (a few list inserts) instead of being rebuilt.
-        mirrored = not engine.suppressions and not suppressions_before
+        # While nothing is suppressed the output list mirrors the entries one to one, so
+        # both are edited in place (a few list inserts) instead of being rebuilt.
+        mirrored = self._hidden == 0 and not suppressions_changed
         entries, output = self._entries, self._output
         for finding in gone:
             position = bisect_left(entries, finding.sort_key, key=_entry_key)
@@ -171,8 +174,15 @@ class IncrementalValidator:
             entry = self._entry(finding)
             position = bisect_right(entries, finding.sort_key, key=_entry_key)
             entries.insert(position, entry)
-            if mirrored:
+            if mirrored and entry[4]:
                 output.insert(position, entry[2])
+            else:
+                mirrored = False
+        if suppressions_changed:  # a suppression may hide or show findings anywhere
+            entries[:] = [
+                (key, finding, diagnostic, index, not engine._suppressed(finding))
+                for key, finding, diagnostic, index, _ in entries
+            ]
         if not mirrored:
             self._publish()
 
@@ -197,7 +207,7 @@ class IncrementalValidator:
                 low = bisect_left(entries, (severity, (rank, start)), key=_entry_key)
                 high = bisect_left(entries, (severity, (rank + 1,)), key=_entry_key)
                 for position in range(low, high):
-                    sort_key, finding, diagnostic, index = entries[position]
+                    sort_key, finding, diagnostic, index, visible = entries[position]
                     key = sort_key[1][1]
                     delta = bisect_left(added, key) - bisect_left(removed, key)
                     if delta:
@@ -211,7 +221,7 @@ class IncrementalValidator:
                             diagnostic.subjects,
                             path,
                         )
-                        entries[position] = (sort_key, finding, moved, index)
+                        entries[position] = (sort_key, finding, moved, index, visible)
                         if output is not None:
                             output[position] = moved
 
@@ -259,7 +269,7 @@ class _Lookup:
         return None
 
 
-_Entry = tuple[tuple[Any, ...], Finding, Diagnostic, int]
+_Entry = tuple[tuple[Any, ...], Finding, Diagnostic, int, bool]
 
 
 def _entry_key(entry: _Entry) -> tuple[Any, ...]:
