@@ -102,7 +102,7 @@ def _command(data: st.DataObject, doc: Document, counter: list[int]) -> cmd.Comm
         owner = draw(st.sampled_from([None, *nodes[:3]]))
         return cmd.AddMessage(
             Message(
-                id=f"msg{n}",
+                id=f"m{draw(st.integers(1, 30))}b{n}",
                 name=draw(st.sampled_from(NAMES)),
                 kind=kind,
                 fields=fields,
@@ -128,7 +128,7 @@ def _command(data: st.DataObject, doc: Document, counter: list[int]) -> cmd.Comm
     if choice == "add_flow" and nodes and messages:
         flow = Flow.model_validate(
             {
-                "id": f"f{1000 + n}",
+                "id": f"f{draw(st.integers(1, 40))}b{n}",  # lands mid-list: paths shift
                 "message": draw(st.sampled_from(messages)),
                 "from": draw(st.sampled_from(nodes)),
                 "to": draw(st.sampled_from(nodes)),
