@@ -157,6 +157,7 @@ class Service:
     routes: tuple[Route, ...]
     outbound: tuple[Outbound, ...]
     reply_channel: str  # broker reply queue/subject this service reads, "" when none
+    reply_channels: tuple[str, ...]  # all of them (flows may name different reply queues)
     callbacks: tuple[str, ...]  # http callback paths this service serves for its queries
     streams: tuple[StreamInfo, ...]  # NATS: JetStream streams it reads or writes
     uses_broker: bool
@@ -499,6 +500,7 @@ class _Builder:
             routes=tuple(routes),
             outbound=outbound,
             reply_channel=reply_channels[0] if reply_channels else "",
+            reply_channels=tuple(reply_channels),
             callbacks=callbacks,
             streams=tuple(
                 StreamInfo(s.name, s.subjects, s.retention) for _, s in sorted(streams.items())
