@@ -216,3 +216,11 @@ def test_unicode_names_are_written_as_text_not_escapes() -> None:
     raw = _shop()
     raw["nodes"][0]["name"] = "名前 Service"
     assert '"名前 Service"' in io.dumps(io.loads(json.dumps(raw)))
+
+
+def test_new_files_get_the_usual_permissions_not_private_temp_ones(tmp_path: Path) -> None:
+    target = tmp_path / "new.msgflow.json"
+    io.save(io.load(examples_dir() / "shop.msgflow.json"), target)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
