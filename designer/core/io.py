@@ -348,13 +348,13 @@ def write_atomic(
             os.fsync(temp.fileno())
         if target.exists():
             os.chmod(temp_name, target.stat().st_mode & 0o7777)
+            if keep_backup:
+                _write_backup(target)
         else:
             # mkstemp makes the file private (0600); a new file gets the usual umask mode.
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(temp_name, 0o666 & ~umask)
-            if keep_backup:
-                _write_backup(target)
         _replace(temp_name, str(target))
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
