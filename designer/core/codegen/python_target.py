@@ -211,6 +211,20 @@ class _Helpers:
             Call(f"@{broker}.subscriber", (("stream", pyformat.string(channel.topic)),)), 4
         )
 
+    def reply_publish(self, reply: str) -> str:
+        """Publish `answer` to the reply queue/subject `reply` (inside a test responder)."""
+        target = pyformat.string(reply)
+        if self.broker == "rabbitmq":
+            arguments: tuple[tuple[str, pyformat.Expr], ...] = (
+                ("", "body(answer)"),
+                ("queue", target),
+            )
+        elif self.broker == "redis":
+            arguments = (("", "body(answer)"), ("stream", target))
+        else:
+            arguments = (("", "body(answer)"), ("", target))
+        return pyformat.render(Call("await service.broker.publish", arguments), 8)
+
     def publish_call(self, subscriber: Subscriber, broker: str) -> str:
         channel = subscriber.channel
         arguments: tuple[tuple[str, pyformat.Expr], ...]
@@ -470,6 +484,7 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
         "example": helpers.example,
         "spy_decorator": helpers.spy_decorator,
         "publish_call": helpers.publish_call,
+        "reply_publish": helpers.reply_publish,
     }
     files: dict[str, str] = {}
     for name in (
@@ -495,6 +510,11 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
             entries_of=lambda h, s=service: _test_entries(s, h),
             outbound_of=lambda a, m=outbound_by_method: m[a.method],
             http_methods=[o.method for o in service.outbound if o.transport == "http"],
+            reply_subscriber=lambda reply, s=service: (
+                "receive_answer"
+                if s.reply_channels.index(reply) == 0
+                else f"receive_answer_{s.reply_channels.index(reply) + 1}"
+            ),
         )
         for name in ("__init__.py", "_generated.py", "handlers.py", "app.py", "__main__.py"):
             files[f"{service.package}/{name}"] = render(
