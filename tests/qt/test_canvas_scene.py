@@ -190,3 +190,19 @@ def test_removing_and_resetting_keeps_the_table_in_step(scene, document, history
     assert scene.node_item("web") is None and scene.node_item("orders") is not None
     labels = [i for i in scene.items() if type(i).__name__ == "FlowLabel"]
     assert len(labels) == len(other.flows)
+
+
+def test_long_dashed_arrows_are_cut_to_what_can_be_seen():
+    from designer.qt.canvas.routing import visible_pieces
+
+    line = [(0.0, 0.0), (1000.0, 0.0), (1000.0, 1000.0)]
+    pieces = visible_pieces(line, (400.0, -10.0, 200.0, 20.0))
+    assert len(pieces) == 1
+    travelled, points = pieces[0]
+    assert travelled == pytest.approx(400.0)
+    assert points[0] == pytest.approx((400.0, 0.0)) and points[-1] == pytest.approx((600.0, 0.0))
+    # A piece crossing a corner keeps its two segments joined, with the right offset.
+    corner = visible_pieces(line, (900.0, -10.0, 200.0, 200.0))
+    assert len(corner) == 1 and corner[0][0] == pytest.approx(900.0)
+    assert corner[0][1][-1] == pytest.approx((1000.0, 190.0))
+    assert visible_pieces(line, (2000.0, 2000.0, 10.0, 10.0)) == []

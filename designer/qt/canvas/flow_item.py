@@ -12,7 +12,7 @@ import math
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPolygonF
+from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneMouseEvent,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from designer.core.model import MessageKind, Transport
 
 from .node_item import LOD_TEXT, Z_FLOW, Z_LABEL
-from .routing import Box, Route
+from .routing import Box, Route, polyline, visible_pieces
 from .theme import TRANSPORT_LABEL, Theme, fonts
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 HEAD_LENGTH, HEAD_HALF = 11.0, 5.5
 LABEL_HEIGHT = 20.0
 _ICON_W, _PAD, _GAP = 12.0, 7.0, 5.0
+LONG_PATH = 1200.0  # longer dashed arrows are clipped to the view before dashing
 _LABEL_SPOTS = (0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9, 0.0)
 
 
@@ -78,8 +79,13 @@ def paint_arrow(
 ) -> None:
     """The line, head and (for queries) return marker of one arrow; shared with the legend."""
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.setPen(theme.flow_pen(kind, width))
-    painter.drawPath(route.path)
+    pen = theme.flow_pen(kind, width)
+    painter.setPen(pen)
+    left, top, right, bottom = route.bounds
+    if kind is MessageKind.COMMAND or max(right - left, bottom - top) < LONG_PATH:
+        painter.drawPath(route.path)
+    else:
+        _draw_visible_dashes(painter, pen, route)
     head = head_points(route.end, route.head_angle)
     painter.setPen(theme.head_pen(kind))
     if kind is MessageKind.COMMAND:
@@ -95,6 +101,25 @@ def paint_arrow(
             route.start.y() + 4 * math.sin(route.start_angle),
         )
         painter.drawPolyline(head_points(tip, back, 7.0, 4.0))
+
+
+def _draw_visible_dashes(painter: QPainter, pen: QPen, route: Route) -> None:
+    """A long dashed or dotted line, drawn only where it can be seen (see visible_pieces)."""
+    inverse, invertible = painter.worldTransform().inverted()
+    if not invertible:
+        painter.drawPath(route.path)
+        return
+    seen = inverse.mapRect(QRectF(painter.viewport())).adjusted(-20, -20, 20, 20)
+    box = (seen.x(), seen.y(), seen.width(), seen.height())
+    width = pen.widthF() or 1.0
+    period = sum(pen.dashPattern()) or 1.0
+    for travelled, points in visible_pieces(polyline(route), box):
+        piece = QPen(pen)
+        # The pattern continues where it would be (modulo: Qt walks a big offset dash by dash).
+        piece.setDashOffset((travelled / width) % period)
+        painter.setPen(piece)
+        painter.drawPolyline([QPointF(x, y) for x, y in points])
+    painter.setPen(pen)
 
 
 def paint_label(

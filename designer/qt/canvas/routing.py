@@ -9,6 +9,7 @@ point. Ends are clipped to the card borders: arrows never hide under cards.
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import NamedTuple
 
@@ -132,3 +133,69 @@ def _loop(card: QRectF, offset: float) -> Route:
     rect = path.controlPointRect()
     bounds = (rect.left(), rect.top(), rect.right(), rect.bottom())
     return Route(path, start, end, math.pi / 2, 0.0, label, None, bounds)
+
+
+def polyline(route: Route, steps: int = 32) -> list[tuple[float, float]]:
+    """The route as points: its two ends, or a flattened curve."""
+    if route.control is None:
+        return [(route.start.x(), route.start.y()), (route.end.x(), route.end.y())]
+    return [route.point_at(i / steps) for i in range(steps + 1)]
+
+
+def _clip_segment(
+    x0: float, y0: float, x1: float, y1: float, box: Box
+) -> tuple[float, float] | None:
+    """Liang-Barsky: the parameter range (t0, t1) of the segment inside `box`, if any."""
+    left, top, width, height = box
+    dx, dy = x1 - x0, y1 - y0
+    t0, t1 = 0.0, 1.0
+    for p, q in (
+        (-dx, x0 - left),
+        (dx, left + width - x0),
+        (-dy, y0 - top),
+        (dy, top + height - y0),
+    ):
+        if p == 0:
+            if q < 0:
+                return None
+            continue
+        t = q / p
+        if p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return None
+    return t0, t1
+
+
+def visible_pieces(
+    points: list[tuple[float, float]], box: Box
+) -> list[tuple[float, list[tuple[float, float]]]]:
+    """The parts of a polyline inside `box`, each with its distance from the start.
+
+    Qt dashes a path along its whole length even where it is clipped away, so a dotted
+    arrow across a big design costs milliseconds on every repaint; painting only the
+    visible pieces, with the dash offset of where each starts, looks the same and is cheap.
+    """
+    pieces: list[tuple[float, list[tuple[float, float]]]] = []
+    travelled = 0.0
+    current: list[tuple[float, float]] | None = None
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        length = math.hypot(x1 - x0, y1 - y0)
+        span = _clip_segment(x0, y0, x1, y1, box)
+        if span is None:
+            current = None
+        else:
+            t0, t1 = span
+            a = (x0 + (x1 - x0) * t0, y0 + (y1 - y0) * t0)
+            b = (x0 + (x1 - x0) * t1, y0 + (y1 - y0) * t1)
+            if current is not None and t0 == 0.0:
+                current.append(b)
+            else:
+                current = [a, b]
+                pieces.append((travelled + length * t0, current))
+            if t1 < 1.0:
+                current = None
+        travelled += length
+    return pieces
