@@ -70,26 +70,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _core_files(design: io.Design, to: str, out: Path, broker: str) -> dict[Path, str]:
-    if to == "mermaid":
-        from designer.core.exporters.mermaid import diagrams, export_markdown
+    # Shared with the window's File → Export, so both write the same files.
+    from designer.core.exporters import export_files
 
-        if out.suffix.lower() in (".md", ".markdown"):
-            return {out: export_markdown(design)}
-        if out.suffix.lower() == ".mmd":
-            return {out: diagrams(design)[0].text}  # one file: the topology flowchart
-        return {out / f"{d.slug}.mmd": d.text for d in diagrams(design)}
-    if to == "html":
-        from designer.core.exporters.html import export_html
-
-        return {out: export_html(design)}
-    if to == "asyncapi":
-        from designer.core.exporters.asyncapi import export_asyncapi
-        from designer.core.exporters.asyncapi_target import dump_yaml
-
-        return {out / name: dump_yaml(doc) for name, doc in export_asyncapi(design, broker).items()}
-    from designer.core.exporters.eventcatalog import export_eventcatalog
-
-    return {out / name: text for name, text in export_eventcatalog(design).items()}
+    return export_files(design, to, out, broker)
 
 
 def _render_image(design: io.Design, out: Path, fmt: str, scale: float) -> int:
