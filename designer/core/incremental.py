@@ -54,14 +54,16 @@ class _Dirty:
         }
     )
 
-    def flow(self, flow: Flow) -> None:
+    def flow(self, flow: Flow, *, sync: bool = True) -> None:
+        """Mark what depends on `flow`; `sync=False` when only its neighbours' names or
+        kinds of message changed, which the synchronous call graph does not depend on."""
         self.units["flow"].add(flow.id)
         self.units["message"].add(flow.message)
         if flow.caused_by is not None:
             self.units["message"].add(flow.caused_by)
         self.units["node"].update((flow.source, flow.target))
         self.units["pair"].add(pair_key(flow.source, flow.target))
-        if flow.transport is Transport.HTTP:
+        if sync and flow.transport is Transport.HTTP:
             self.units["sync"].add("")
 
 
@@ -139,12 +141,22 @@ class IncrementalValidator:
             if (old is None) != (new is None):  # added or removed: list indexes move
                 removed, added = shifted.setdefault(collection, ([], []))
                 (removed if new is None else added).append(facts.key(collection, item_id))  # type: ignore[arg-type]
+            # The sync graph depends on node kinds and on http flows; names matter only to
+            # the cycles and chains reported, so a rename elsewhere leaves it alone.
+            sync = (
+                collection == "flows"
+                or (
+                    collection == "nodes"
+                    and getattr(old, "kind", None) != getattr(new, "kind", None)
+                )
+                or (collection, item_id) in self._sync_subjects()
+            )
             if old is not None:
-                self._mark(dirty, collection, old)
+                self._mark(dirty, collection, old, sync=sync)
                 getattr(facts, f"remove_{collection[:-1]}")(old)
             if new is not None:
                 getattr(facts, f"add_{collection[:-1]}")(new)
-                self._mark(dirty, collection, new)
+                self._mark(dirty, collection, new, sync=sync)
             before, after = (old.suppress if old else []), (new.suppress if new else [])
             if before != after:
                 suppressions_changed = True
@@ -186,6 +198,10 @@ class IncrementalValidator:
         if not mirrored:
             self._publish()
 
+    def _sync_subjects(self) -> set[tuple[str, str]]:
+        findings = self._engine.results.get(("sync", ""), ())
+        return {subject for finding in findings for subject in finding.subjects}
+
     @staticmethod
     def _repath(
         entries: list[_Entry],
@@ -225,7 +241,7 @@ class IncrementalValidator:
                         if output is not None:
                             output[position] = moved
 
-    def _mark(self, dirty: _Dirty, collection: str, item: Any) -> None:
+    def _mark(self, dirty: _Dirty, collection: str, item: Any, *, sync: bool = True) -> None:
         facts = self._engine.facts
         units = dirty.units
         if collection == "flows":
@@ -238,13 +254,13 @@ class IncrementalValidator:
                 *facts.flows_of_message.get(message.id, {}).values(),
                 *facts.flows_caused_by.get(message.id, {}).values(),
             ):
-                dirty.flow(flow)
+                dirty.flow(flow, sync=sync)
         elif collection == "nodes":
             node: Node = item
             units["node"].add(node.id)
             units["name"].add("n:" + normalised(node.name))
             for flow in facts.flows_of_node.get(node.id, {}).values():
-                dirty.flow(flow)
+                dirty.flow(flow, sync=sync)
             units["message"].update(facts.messages_owned_by.get(node.id, {}))
 
 
