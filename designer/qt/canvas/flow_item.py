@@ -8,11 +8,19 @@ The scene computes the route (routing.py) and hands it over; the item only draws
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtGui import (
+    QPaintEngine,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+)
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneMouseEvent,
@@ -33,6 +41,8 @@ HEAD_LENGTH, HEAD_HALF = 11.0, 5.5
 LABEL_HEIGHT = 20.0
 _ICON_W, _PAD, _GAP = 12.0, 7.0, 5.0
 LONG_PATH = 1200.0  # longer dashed arrows are clipped to the view before dashing
+DOT_SPACING = 5.5  # between the centres of an event arrow's dots
+_VECTOR_ENGINES = (QPaintEngine.Type.SVG, QPaintEngine.Type.Pdf)
 _LABEL_SPOTS = (0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9, 0.0)
 
 
@@ -82,8 +92,12 @@ def paint_arrow(
     pen = theme.flow_pen(kind, width)
     painter.setPen(pen)
     left, top, right, bottom = route.bounds
-    if kind is MessageKind.COMMAND or max(right - left, bottom - top) < LONG_PATH:
-        painter.drawPath(route.path)
+    long = max(right - left, bottom - top) >= LONG_PATH
+    vector = painter.paintEngine().type() in _VECTOR_ENGINES
+    if kind is MessageKind.EVENT and not vector:
+        _draw_dots(painter, theme.dot_pen(kind, width), route, long)
+    elif kind is MessageKind.COMMAND or not long or vector:
+        painter.drawPath(route.path)  # SVG and PDF keep real dash patterns
     else:
         _draw_visible_dashes(painter, pen, route)
     head = head_points(route.end, route.head_angle)
@@ -103,14 +117,45 @@ def paint_arrow(
         painter.drawPolyline(head_points(tip, back, 7.0, 4.0))
 
 
-def _draw_visible_dashes(painter: QPainter, pen: QPen, route: Route) -> None:
-    """A long dashed or dotted line, drawn only where it can be seen (see visible_pieces)."""
+def _seen_box(painter: QPainter) -> Box | None:
+    """The painter's visible area in item coordinates (None if it cannot be known)."""
     inverse, invertible = painter.worldTransform().inverted()
     if not invertible:
+        return None
+    seen = inverse.mapRect(QRectF(painter.viewport())).adjusted(-20, -20, 20, 20)
+    return seen.x(), seen.y(), seen.width(), seen.height()
+
+
+def _draw_dots(painter: QPainter, pen: QPen, route: Route, long: bool) -> None:
+    """A dotted line as one batch of square points: on raster devices about five times
+    cheaper than a dotted pen, where each dot is stroked and antialiased on its own."""
+    points = polyline(route)
+    box = _seen_box(painter) if long else None
+    pieces = visible_pieces(points, box) if box is not None else [(0.0, points)]
+    dots: list[QPointF] = []
+    for travelled, piece in pieces:
+        ahead = (-travelled) % DOT_SPACING  # where the next dot of the whole line falls
+        for (x0, y0), (x1, y1) in itertools.pairwise(piece):
+            length = math.hypot(x1 - x0, y1 - y0)
+            if length == 0:
+                continue
+            if ahead <= length:
+                count = int((length - ahead) // DOT_SPACING) + 1
+                sx, sy = (x1 - x0) / length * DOT_SPACING, (y1 - y0) / length * DOT_SPACING
+                fx, fy = x0 + (x1 - x0) / length * ahead, y0 + (y1 - y0) / length * ahead
+                dots += [QPointF(fx + sx * i, fy + sy * i) for i in range(count)]
+                ahead += count * DOT_SPACING
+            ahead -= length
+    painter.setPen(pen)
+    painter.drawPoints(dots)
+
+
+def _draw_visible_dashes(painter: QPainter, pen: QPen, route: Route) -> None:
+    """A long dashed line, drawn only where it can be seen (see visible_pieces)."""
+    box = _seen_box(painter)
+    if box is None:
         painter.drawPath(route.path)
         return
-    seen = inverse.mapRect(QRectF(painter.viewport())).adjusted(-20, -20, 20, 20)
-    box = (seen.x(), seen.y(), seen.width(), seen.height())
     width = pen.widthF() or 1.0
     period = sum(pen.dashPattern()) or 1.0
     for travelled, points in visible_pieces(polyline(route), box):

@@ -8,7 +8,7 @@ disagree with the canvas.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPen
+from PySide6.QtGui import QPainter, QPainterPath
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
@@ -101,7 +101,7 @@ class LegendItem(QGraphicsItem):
             painter.setPen(theme.text)
             painter.drawText(QRectF(x + 30, y - 12, 80, 26), Qt.AlignmentFlag.AlignVCenter, label)
             x += 124
-        painter.setPen(QPen(theme.boundary_border, 1.2, Qt.PenStyle.DashLine))
+        painter.setPen(theme.pen(theme.boundary_border, 1.2))
         painter.setBrush(theme.boundary_fill)
         painter.drawRoundedRect(QRectF(x, y - 12, 150, 26), 8, 8)
         painter.setPen(theme.boundary_text)

@@ -324,8 +324,8 @@ class BoundaryItem(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         theme = self.ctx.theme
-        pen = QPen(theme.boundary_border, 1.2, Qt.PenStyle.DashLine)
-        painter.setPen(pen)
+        # A solid border: a dashed one around a big backdrop costs more than its cards.
+        painter.setPen(theme.pen(theme.boundary_border, 1.2))
         painter.setBrush(theme.boundary_fill)
         painter.drawRoundedRect(self._rect, 16, 16)
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
