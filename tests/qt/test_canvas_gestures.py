@@ -378,3 +378,12 @@ def test_palette_drag_shows_where_the_card_will_land(view):
     send_drop(view, mime, pos)
     assert view.scene()._drop_ghost is None
     assert ghost.scene() is None
+
+
+def test_the_rubber_arrow_stays_while_the_popup_asks(view):
+    scene = view.scene()
+    before = len(scene.items())
+    drag(view, card_point(view, "shipping", W, H / 2), card_point(view, "customers", W / 2, H / 2))
+    assert len(scene.items()) == before + 1  # the pending arrow
+    QTest.keyClick(view.flow_popup, Qt.Key.Key_Escape)
+    assert len(scene.items()) == before

@@ -57,6 +57,7 @@ class FlowPopup(QFrame):
 
     accepted = Signal(object, str, object)
     cancelled = Signal()
+    closing = Signal()  # after accepted or cancelled
 
     def __init__(
         self,
@@ -155,6 +156,7 @@ class FlowPopup(QFrame):
         self.close_popup()
 
     def close_popup(self) -> None:
+        self.closing.emit()
         self.hide()
         self.deleteLater()
 

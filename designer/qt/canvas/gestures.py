@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import (
+    QGraphicsPathItem,
     QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSceneDragDropEvent,
@@ -55,6 +56,7 @@ class GestureScene(QGraphicsScene):
     _drag_start: dict[str, QPointF]
     _drag_ids: itertools.count[int]
     _drop_ghost: QGraphicsRectItem | None = None
+    _pending_line: QGraphicsPathItem | None = None
 
     # Provided by DesignScene.
     def selected_ids(self) -> tuple[list[str], list[str]]:
@@ -126,6 +128,16 @@ class GestureScene(QGraphicsScene):
         return self.paste(self.copy_selection())
 
     # ------------------------------------------------------------------ mouse
+    def keep_pending_line(self, line: QGraphicsPathItem) -> None:
+        """Keep a new flow's rubber arrow on screen until its popup is answered."""
+        self.clear_pending_line()
+        self._pending_line = line
+
+    def clear_pending_line(self) -> None:
+        if self._pending_line is not None and self._pending_line.scene() is self:
+            self.removeItem(self._pending_line)
+        self._pending_line = None
+
     def start_interaction(self, interaction: interactions.Interaction) -> None:
         if self._interaction is not None:
             self._interaction.cancel()

@@ -202,14 +202,23 @@ class NewFlowInteraction(Interaction):
         self._update(event.scenePos())
         target = self.target
         event.accept()
-        self.finish()
-        if target is not None:
-            self.scene.newFlowRequested.emit(self.source_id, target.node_id, event.scenePos())
+        if target is None:
+            self.finish()
+            return
+        # The rubber arrow stays, pointing at the target, while the popup asks about it.
+        source = self.scene.node_item(self.source_id)
+        if source is not None:
+            path = QPainterPath(border_point(source.card_rect(), target.card_rect().center()))
+            path.lineTo(border_point(target.card_rect(), source.card_rect().center()))
+            self.line.setPath(path)
+        self.scene.keep_pending_line(self.line)
+        self.finish(keep_line=True)
+        self.scene.newFlowRequested.emit(self.source_id, target.node_id, event.scenePos())
 
-    def finish(self) -> None:
+    def finish(self, keep_line: bool = False) -> None:
         if self.target is not None:
             self.target.drop_target = False
             self.target.update()
-        if self.line.scene() is not None:
+        if not keep_line and self.line.scene() is not None:
             self.scene.removeItem(self.line)
         super().finish()

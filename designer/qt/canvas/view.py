@@ -257,6 +257,8 @@ class DesignView(QGraphicsView):
     def ask_flow(self, source: str, target: str, scene_pos: QPointF) -> FlowPopup:
         """Show the kind/name/transport popup for a flow from `source` to `target`."""
         if self._popup is not None:
+            # Its closing must not take the new flow's pending arrow with it.
+            self._popup.closing.disconnect()
             self._popup.cancel()
         scene = self.scene()
         document = scene.document
@@ -272,6 +274,7 @@ class DesignView(QGraphicsView):
             scene.add_flow(source, target, kind, name, transport)
 
         popup.accepted.connect(accepted)
+        popup.closing.connect(scene.clear_pending_line)
         popup.destroyed.connect(lambda *_: self._forget_popup(popup))
         point = self.mapFromScene(scene_pos)
         area = self.viewport().rect()
