@@ -29,6 +29,7 @@ from designer.qt.panels.messages import MessagesPanel
 from designer.qt.panels.palette import PalettePanel
 from designer.qt.panels.problems import ProblemsPanel
 from designer.qt.recovery import RecoveryAutosave
+from designer.qt.share_menu import install_share_actions
 from designer.qt.status import SeverityBadges, ZoomLabel
 from designer.qt.theme import apply_theme
 from designer.qt.undo import UndoBridge
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.recovery = RecoveryAutosave(self.document, self.undo, lambda: self.files.path, self)
         self._build_panels()
         self.actions_by_name = install_actions(self)
+        self.share = install_share_actions(self)  # File → Export/Import, Compare with…
         self._build_status_bar()
         self.validation.changed.connect(self._diagnostics_changed)
         self._diagnostics_changed()

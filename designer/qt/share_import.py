@@ -1,0 +1,159 @@
+"""File → Import AsyncAPI…: documents become a new, unsaved design, with a report.
+
+The same engine as `msgflow import asyncapi` (designer.core.importers). The documents
+are read and mapped first; only when that worked is the user asked about unsaved
+changes, so a bad document never costs the open design. What could not be mapped
+exactly is listed in a report dialog (the importer never drops anything silently).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.core import io
+from designer.core.errors import DesignLoadError
+from designer.core.importers.asyncapi import ImportResult, import_asyncapi
+from designer.core.importers.spec_loading import Spec, SpecLoadError
+from designer.qt.busy import run_busy
+
+if TYPE_CHECKING:
+    from designer.qt.main_window import MainWindow
+
+SPEC_FILTER = "AsyncAPI documents (*.yaml *.yml *.json);;All files (*)"
+
+
+def _build(names: list[Path]) -> ImportResult:
+    specs = [Spec.from_file(name) for name in names]
+    result = import_asyncapi(specs)
+    # What the window opens must be a design the file format accepts.
+    result.design = io.loads(io.dumps(result.design), "<imported>")
+    return result
+
+
+class ImportReportDialog(QDialog):
+    """What was imported, and each item the importer could not map exactly."""
+
+    def __init__(self, result: ImportResult, sources: list[Path], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("import-report")
+        self.setWindowTitle("AsyncAPI import report")
+        self.notes = list(result.notes)
+        design = result.design
+        services = sum(1 for n in design.nodes if n.kind == "service")
+        summary = QLabel(
+            f"<b>{design.name}</b>: {services} service(s), {len(design.messages)} message(s) "
+            f"and {len(design.flows)} flow(s) from {len(sources)} document(s)."
+        )
+        summary.setWordWrap(True)
+        if self.notes:
+            detail = QLabel(
+                f"{len(self.notes)} item(s) could not be mapped exactly; check them in the "
+                "design before generating code:"
+            )
+        else:
+            detail = QLabel("Everything in the documents was mapped.")
+        detail.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Document", "Where", "What"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setWordWrap(True)
+        for note in self.notes:
+            row = QTreeWidgetItem([Path(note.source).name, note.path, note.message])
+            row.setToolTip(0, note.source)
+            row.setToolTip(2, note.message)
+            self.tree.addTopLevelItem(row)
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 260)
+        header.setStretchLastSection(True)
+        self.tree.setVisible(bool(self.notes))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = buttons.addButton("Copy Report", QDialogButtonBox.ButtonRole.ActionRole)
+        copy.setEnabled(bool(self.notes))
+        copy.clicked.connect(self.copy_report)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (summary, detail, self.tree, buttons):
+            layout.addWidget(widget)
+        self.resize(860, 420 if self.notes else 140)
+
+    def report_text(self) -> str:
+        return "\n".join(str(note) for note in self.notes)
+
+    def copy_report(self) -> None:
+        QGuiApplication.clipboard().setText(self.report_text())
+
+
+def _show_failure(window: MainWindow, error: Exception) -> None:
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Cannot import",
+        "The AsyncAPI documents could not be imported; the open design is unchanged.",
+        QMessageBox.StandardButton.Ok,
+        window,
+    )
+    problems: list[str]
+    if isinstance(error, (SpecLoadError, DesignLoadError)):
+        problems = [str(p) for p in error.problems]
+    elif isinstance(error, OSError):
+        problems = [f"{error.filename or ''}: {error.strerror or error}"]
+    else:
+        problems = [str(error) or type(error).__name__]
+    box.setInformativeText("\n".join(problems[:6]))
+    if len(problems) > 6:
+        box.setDetailedText("\n".join(problems))
+    box.setObjectName("import-error")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+
+
+def import_asyncapi_documents(
+    window: MainWindow, names: list[str | Path] | None = None
+) -> ImportReportDialog | None:
+    """Import documents into a new unsaved design; returns the report dialog shown."""
+    if names is None:
+        start = str(window.settings.value("import/dir", "") or "")
+        chosen, _ = QFileDialog.getOpenFileNames(
+            window, "Import AsyncAPI documents", start, SPEC_FILTER
+        )
+        if not chosen:
+            return None
+        names = list(chosen)
+    paths = [Path(n) for n in names]
+    try:
+        result = run_busy(
+            window, "Import", f"Importing {len(paths)} document(s)…", lambda: _build(paths)
+        )
+    except Exception as error:  # any failure goes to a dialog, never a traceback
+        _show_failure(window, error)
+        return None
+    if not window.files.maybe_save():
+        return None
+    window.settings.setValue("import/dir", str(paths[0].parent))
+    # Opened unsaved (dirty): Save asks where, and closing asks before losing it.
+    window.files.restore(result.design, None)
+    window.statusBar().showMessage(
+        f"Imported {len(paths)} AsyncAPI document(s) as a new design (not saved yet)", 6000
+    )
+    dialog = ImportReportDialog(result, paths, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
