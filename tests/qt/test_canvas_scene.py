@@ -206,3 +206,32 @@ def test_long_dashed_arrows_are_cut_to_what_can_be_seen():
     assert len(corner) == 1 and corner[0][0] == pytest.approx(900.0)
     assert corner[0][1][-1] == pytest.approx((1000.0, 190.0))
     assert visible_pieces(line, (2000.0, 2000.0, 10.0, 10.0)) == []
+
+
+def test_a_finding_on_a_message_shows_on_its_arrows_and_survives_new_items(scene, history):
+    found = Diagnostic(
+        rule="consumer-safety",
+        severity=Severity.INFO,
+        message="OrderCreated consumers are not idempotent",
+        hint="mark the flows idempotent",
+        subjects=("order-created",),
+        path="$.messages[4]",
+    )
+    scene.set_diagnostics([found])
+    assert "idempotent" in scene.flow_item("f2").label.toolTip()
+    assert "idempotent" in scene.flow_item("f3").label.toolTip()
+    assert "idempotent" not in scene.flow_item("f1").label.toolTip()
+    history.push(
+        AddFlow(
+            Flow.model_validate(
+                {
+                    "id": "f9",
+                    "message": "order-created",
+                    "from": "orders",
+                    "to": "customers",
+                    "transport": "topic",
+                }
+            )
+        )
+    )
+    assert "idempotent" in scene.flow_item("f9").label.toolTip()

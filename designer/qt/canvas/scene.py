@@ -15,8 +15,9 @@ Public API (what the window and the panels use):
   ``copy_selection() -> payload``, ``paste(payload)``, ``duplicate_selection()``,
   ``rename_node(id, name)``, ``add_flow(source, target, kind, name, transport)``.
 
-Items never own model state: the document changes, the scene hears the Change tuple
-and calls setters on the items involved. Only the arrows of a moved card are re-routed.
+The gestures (mouse, palette drops, the commands they end with) live in the base class,
+gestures.py. Items never own model state: the document changes, the scene hears the
+Change tuple and calls setters on the items involved. Only the arrows of a moved card are re-routed.
 The scene uses no BSP index: long arrows make the default index explode in time and
 memory (canvas-performance.md).
 """
@@ -30,7 +31,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+from PySide6.QtWidgets import QGraphicsScene
 
 from designer.core.commands import Command
 from designer.core.document import Change, Document
@@ -175,9 +176,16 @@ class DesignScene(GestureScene):
             item.set_problems(None, "") if isinstance(item, NodeItem) else item.set_problems("")
         self._problem_items = []
         by_subject: dict[str, list[Any]] = defaultdict(list)
+        carrying: dict[str, list[str]] = defaultdict(list)  # message id -> its flows
+        for flow_id, item in self._flows.items():
+            carrying[item.message_id].append(flow_id)
         for diagnostic in self._diagnostics:
             for subject in diagnostic.subjects:
                 by_subject[subject].append(diagnostic)
+                # A finding on a message shows on the arrows that carry it.
+                for flow_id in carrying.get(subject, ()):
+                    if flow_id not in diagnostic.subjects:
+                        by_subject[flow_id].append(diagnostic)
         for subject, found in by_subject.items():
             found.sort(key=lambda d: _RANK.get(Severity(d.severity), 3))
             text = "<br>".join(
@@ -275,6 +283,12 @@ class DesignScene(GestureScene):
             self._refit_boundary(name)
         if any(c.collection in ("nodes", "layout") for c in changes):
             self._fit_scene_rect()
+        if self._diagnostics and any(
+            c.collection in ("nodes", "flows") and c.action != "removed" for c in changes
+        ):
+            # New or replaced items get their badges back even if the validator heard
+            # this change before the scene did.
+            self.set_diagnostics(self._diagnostics)
 
     def _node_changed(
         self, action: str, key: str, boundaries: set[str], pairs: set[tuple[str, str]]
@@ -492,11 +506,4 @@ def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
-def items_rect(items: Iterable[QGraphicsItem]) -> QRectF:
-    rect = QRectF()
-    for item in items:
-        rect = rect.united(item.sceneBoundingRect())
-    return rect
-
-
-__all__ = ["CanvasContext", "DesignScene", "items_rect"]
+__all__ = ["CanvasContext", "DesignScene"]
