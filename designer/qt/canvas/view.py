@@ -223,9 +223,8 @@ class DesignView(QGraphicsView):
             if self._rename.node_id == node_id:
                 return True
             self._rename.commit()
-        self.center_on_ids([node_id]) if not self.visible_scene_rect().contains(
-            item.card_rect()
-        ) else None
+        if not self.visible_scene_rect().contains(item.card_rect()):
+            self.center_on_ids([node_id])  # the editor must sit over the visible card
         top_left = self.mapFromScene(item.card_rect().topLeft() + QPointF(34, 7))
         bottom_right = self.mapFromScene(item.card_rect().topLeft() + QPointF(W - 8, 35))
         editor = _RenameEditor(self, node_id)
