@@ -235,3 +235,12 @@ def test_a_finding_on_a_message_shows_on_its_arrows_and_survives_new_items(scene
         )
     )
     assert "idempotent" in scene.flow_item("f9").label.toolTip()
+
+
+def test_hovering_a_card_brings_out_its_arrows(scene):
+    card = scene.node_item("loyalty")
+    card.hoverEnterEvent(None)
+    assert scene.flow_item("f4").emphasis() == (True, False)  # orders -> loyalty
+    assert scene.flow_item("f1").emphasis() == (False, False)  # not dimmed either
+    card.hoverLeaveEvent(None)
+    assert scene.flow_item("f4").emphasis() == (False, False)

@@ -345,9 +345,12 @@ class FlowItem(QGraphicsItem):
         self.label.setToolTip(tooltip)
 
     def emphasis(self) -> tuple[bool, bool]:
-        """(emphasised, dimmed) by the message highlight of the messages panel."""
-        highlight = self.ctx.highlight
+        """(emphasised, dimmed): by the messages panel's highlight, or because the mouse
+        is over one of the arrow's cards."""
+        highlight, hovered = self.ctx.highlight, self.ctx.hovered
         emphasised = highlight is not None and highlight == self.message_id
+        if hovered is not None and hovered in (self.source_id, self.target_id):
+            return True, False
         return emphasised, highlight is not None and not emphasised
 
     def paint(

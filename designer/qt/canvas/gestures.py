@@ -39,7 +39,9 @@ class CanvasContext:
         self.snap = False
         self.grid = 20.0
         self.highlight: str | None = None
+        self.hovered: str | None = None  # the card under the mouse: its arrows stand out
         self.node_moved = node_moved
+        self.node_hovered: Callable[[str, bool], None] = lambda node_id, on: None
 
 
 class GestureScene(QGraphicsScene):

@@ -174,10 +174,12 @@ class NodeItem(QGraphicsItem):
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self.hovered = True
+        self.ctx.node_hovered(self.node_id, True)
         self.update()
 
     def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self.hovered = False
+        self.ctx.node_hovered(self.node_id, False)
         self.update()
 
     def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:

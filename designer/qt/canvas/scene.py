@@ -70,6 +70,7 @@ class DesignScene(GestureScene):
         self.document = document
         self._push = push
         self.ctx = CanvasContext(theme, self._node_moved)
+        self.ctx.node_hovered = self._node_hovered
         self._nodes: dict[str, NodeItem] = {}
         self._flows: dict[str, FlowItem] = {}
         self._boundaries: dict[str, BoundaryItem] = {}
@@ -472,6 +473,20 @@ class DesignScene(GestureScene):
                     card.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN)
                 )
             )
+
+    def _node_hovered(self, node_id: str, on: bool) -> None:
+        previous = self.ctx.hovered
+        if on:
+            self.ctx.hovered = node_id
+        elif previous == node_id:
+            self.ctx.hovered = None
+        else:
+            return  # the mouse already entered another card
+        for card in {c for c in (previous, node_id) if c is not None}:
+            for flow_id in self._node_flows.get(card, ()):
+                flow = self._flows[flow_id]
+                flow.update()
+                flow.label.update()
 
     def _update_counts(self, node_id: str) -> None:
         incoming, outgoing = set(), set()
