@@ -387,3 +387,17 @@ def test_the_rubber_arrow_stays_while_the_popup_asks(view):
     assert len(scene.items()) == before + 1  # the pending arrow
     QTest.keyClick(view.flow_popup, Qt.Key.Key_Escape)
     assert len(scene.items()) == before
+
+
+def test_arrow_keys_nudge_the_selection_as_one_undo_step(view, document, history):
+    view.scene().select_ids(["shipping", "loyalty"])
+    start = {n: document.design.layout[n] for n in ("shipping", "loyalty")}
+    depth = len(history._done)
+    for _ in range(3):
+        QTest.keyClick(view.viewport(), Qt.Key.Key_Right)
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert document.design.layout["shipping"].x == start["shipping"].x + 60
+    assert document.design.layout["loyalty"].y == start["loyalty"].y + 100
+    assert len(history._done) == depth + 1
+    history.undo()
+    assert {n: document.design.layout[n] for n in ("shipping", "loyalty")} == start

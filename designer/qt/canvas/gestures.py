@@ -140,6 +140,18 @@ class GestureScene(QGraphicsScene):
             self.removeItem(self._pending_line)
         self._pending_line = None
 
+    def nudge_selection(self, dx: float, dy: float) -> bool:
+        """Move the selected cards by (dx, dy). Nudges of the same selection in a row
+        merge into one undo step, like the steps of one drag."""
+        nodes = [self._nodes[n] for n in self.selected_ids()[0] if n in self._nodes]
+        if not nodes:
+            return False
+        moved = {
+            item.node_id: Point(x=round(item.pos().x() + dx), y=round(item.pos().y() + dy))
+            for item in nodes
+        }
+        return self.push(MoveNodes(moved, drag_id=("nudge", tuple(sorted(moved)))))
+
     def start_interaction(self, interaction: interactions.Interaction) -> None:
         if self._interaction is not None:
             self._interaction.cancel()

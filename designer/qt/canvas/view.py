@@ -5,7 +5,8 @@ Public API: ``DesignView(scene)`` with ``fit_all()``, ``zoom_100()``, ``zoom_by(
 ``visible_scene_rect()``; signal ``zoomChanged(int percent)``.
 
 Keys: wheel / Ctrl+= / Ctrl+- zoom, Ctrl+0 or F fits, Ctrl+1 is 100%, middle-drag or
-Space+drag pans, Delete/Backspace removes the selection, F2 renames, Escape cancels.
+Space+drag pans, Delete/Backspace removes the selection, F2 renames, arrow keys nudge the
+selected cards by one grid step (Shift: five), Escape cancels.
 """
 
 from __future__ import annotations
@@ -31,6 +32,12 @@ from .node_item import W
 from .scene import DesignScene
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+_NUDGES = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),
+    Qt.Key.Key_Down: (0, 1),
+}
 
 
 class _RenameEditor(QLineEdit):
@@ -199,6 +206,12 @@ class DesignView(QGraphicsView):
                 self.start_rename(nodes[0])
         elif ctrl and key == Qt.Key.Key_D:
             self.scene().duplicate_selection()
+        elif key in _NUDGES and not ctrl:
+            step = self.scene().ctx.grid * (5 if mods & Qt.KeyboardModifier.ShiftModifier else 1)
+            dx, dy = _NUDGES[Qt.Key(key)]
+            if not self.scene().nudge_selection(dx * step, dy * step):
+                super().keyPressEvent(event)
+                return
         elif key == Qt.Key.Key_Escape:
             self.scene().clearSelection()
         else:
