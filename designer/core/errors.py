@@ -43,7 +43,7 @@ class DesignLoadError(MsgflowError):
         lines = [f"{self.source}: {p}" for p in self.problems[:limit]]
         hidden = len(self.problems) - limit
         if hidden > 0:
-            lines.append(f"{self.source}: ... and {hidden} more problem(s)")
+            lines.append(f"{self.source}: $: {hidden} more problem(s) not shown")
         return "\n".join(lines)
 
 
