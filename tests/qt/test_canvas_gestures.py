@@ -401,3 +401,14 @@ def test_arrow_keys_nudge_the_selection_as_one_undo_step(view, document, history
     assert len(history._done) == depth + 1
     history.undo()
     assert {n: document.design.layout[n] for n in ("shipping", "loyalty")} == start
+
+
+def test_clicking_an_arrow_label_selects_the_flow_and_delete_removes_it(view, document, history):
+    label = view.scene().flow_item("f6").label
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, label.scenePos()))
+    assert view.scene().selected_ids() == ([], ["f6"])
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Backspace)
+    assert not document.has("flows", "f6") and document.has("messages", "get-customer")
+    assert history.undo_text == "Remove flow GetCustomer"
+    history.undo()
+    assert document.has("flows", "f6") and view.scene().flow_item("f6") is not None
