@@ -105,9 +105,12 @@ class CardMark(QGraphicsItem):
 
 
 class FlowMark(QGraphicsItem):
-    """A broad translucent stroke under an arrow."""
+    """A broad translucent stroke under an arrow, and a rim around its label.
 
-    def __init__(self, path: QPainterPath, action: str) -> None:
+    Short arrows hide mostly under their label, so the label's rim carries the colour too.
+    """
+
+    def __init__(self, path: QPainterPath, action: str, label: QRectF | None = None) -> None:
         super().__init__()
         self.action = action
         stroker = QPainterPathStroker()
@@ -115,6 +118,10 @@ class FlowMark(QGraphicsItem):
         stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
         stroker.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         self.stroke = stroker.createStroke(path)
+        if label is not None and not label.isNull():
+            rim = QPainterPath()
+            rim.addRoundedRect(label.adjusted(-4, -4, 4, 4), 9, 9)
+            self.stroke = self.stroke.united(rim)
         self.setZValue(Z_MARK)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 

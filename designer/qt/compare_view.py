@@ -10,13 +10,14 @@ the `breaking-change` rule marks them; selecting a change centres both canvases 
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from designer.core.diff import DesignDiff, ItemChange, diff_designs
 from designer.core.model import Design
@@ -98,7 +100,8 @@ class CompareSide(QFrame):
                 continue
             flow = self.scene.flow_item(item_id)
             if flow is not None and flow.route is not None:
-                self.scene.addItem(FlowMark(flow.sceneTransform().map(flow.route.path), action))
+                path = flow.sceneTransform().map(flow.route.path)
+                self.scene.addItem(FlowMark(path, action, flow.label_rect()))
         for rect, action, name in ghosts.values():
             self.scene.addItem(CardMark(rect, action, ghost_name=name))
 
@@ -149,16 +152,20 @@ class CompareDialog(QDialog):
         top.addWidget(self.swap_button, 0, Qt.AlignmentFlag.AlignTop)
         self.tree = QTreeWidget()
         self.tree.setObjectName("compare-changes")
-        self.tree.setHeaderLabels(["Change", ""])
-        self.tree.setColumnWidth(0, 290)
-        self.tree.setMinimumWidth(250)
+        self.tree.setHeaderLabels(["Change", "What changed"])
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 460)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setMinimumHeight(120)
         self.tree.currentItemChanged.connect(lambda current, _prev: self._show(current))
         self.canvases = QSplitter(Qt.Orientation.Horizontal)
-        self.body = QSplitter(Qt.Orientation.Horizontal)
-        self.body.addWidget(self.tree)
+        # Designs are wider than tall: the canvases get the full width, the list below.
+        self.body = QSplitter(Qt.Orientation.Vertical)
         self.body.addWidget(self.canvases)
-        self.body.setStretchFactor(1, 1)
-        self.body.setSizes([360, 1100])
+        self.body.addWidget(self.tree)
+        self.body.setStretchFactor(0, 1)
+        self.body.setSizes([600, 220])
         self.link = QCheckBox("Link views")
         self.link.setToolTip("Pan and zoom both canvases together")
         self.link.setChecked(True)
@@ -213,6 +220,12 @@ class CompareDialog(QDialog):
         )
         self.summary.setText(self._summary_text())
         self._fill_tree()
+        if self.isVisible():
+            QTimer.singleShot(0, self._fit)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Fit once the splitters have given the canvases their real size.
         QTimer.singleShot(0, self._fit)
 
     def _ghosts(self, other: CompareSide, action: str) -> dict[str, tuple[QRectF, str, str]]:
@@ -225,6 +238,11 @@ class CompareDialog(QDialog):
                     ghosts[change.id] = (node.card_rect(), action, change.name)
         return ghosts
 
+    def moved(self) -> list[str]:
+        """Cards on both sides at different places (added or removed ones are listed above)."""
+        both = {n.id for n in self.old.nodes} & {n.id for n in self.new.nodes}
+        return [n for n in self.diff.moved if n in both]
+
     def _summary_text(self) -> str:
         if self.diff.same:
             return "No semantic differences."
@@ -236,8 +254,8 @@ class CompareDialog(QDialog):
             parts.append(
                 f"<b style='color:{COLOURS['removed'].name()}'>⚠ {counts['breaking']} breaking</b>"
             )
-        if counts["moved"]:
-            parts.append(f"{counts['moved']} moved")
+        if self.moved():
+            parts.append(f"{len(self.moved())} moved")
         return "&nbsp;&nbsp;&nbsp;".join(parts)
 
     def _fill_tree(self) -> None:
@@ -255,40 +273,33 @@ class CompareDialog(QDialog):
             for change in changes:
                 group.addChild(self._change_row(change, bold))
             group.setExpanded(True)
-        if self.diff.moved:
-            group = QTreeWidgetItem([f"Layout ({len(self.diff.moved)} moved)"])
+        moved = self.moved()
+        if moved:
+            group = QTreeWidgetItem([f"Layout: {len(moved)} card(s) moved"])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            group.setToolTip(0, ", ".join(moved))
             self.tree.addTopLevelItem(group)
-        self.tree.resizeColumnToContents(1)
 
     def _change_row(self, change: ItemChange, bold: QFont) -> QTreeWidgetItem:
+        """One change: sign and name, then what changed; BREAKING first and in red."""
         label = change.name if change.collection not in ("settings", "design") else change.id
-        row = QTreeWidgetItem([f"{_SIGN[change.action]} {label}"])
+        details = [f"{a.key}: {_short(a.old)} → {_short(a.new)}" for a in change.attributes]
+        breaking = [f.describe() for f in change.fields if f in change.breaking]
+        details += [f.describe() for f in change.fields if f not in change.breaking]
+        summary = "; ".join(details)
+        if breaking:
+            summary = "BREAKING: " + "; ".join(breaking) + (f"; {summary}" if summary else "")
+        row = QTreeWidgetItem([f"{_SIGN[change.action]} {label}", summary or change.action])
         row.setIcon(0, _dot(COLOURS[change.action]))
         row.setData(0, CHANGE_ROLE, self.diff.changes.index(change))
-        row.setToolTip(
-            0,
-            f"{change.collection[:-1] if change.collection.endswith('s') else change.collection} {change.id} {change.action}",
-        )
+        row.setToolTip(0, f"{label} ({change.id}): {change.action}")
+        row.setToolTip(1, "\n".join(breaking + details))
         if change.is_breaking:
-            row.setText(1, "BREAKING")
             row.setForeground(1, COLOURS["removed"])
             row.setFont(1, bold)
-            row.setToolTip(1, "Consumers of this message break (the breaking-change rule)")
-        for attribute in change.attributes:
-            detail = QTreeWidgetItem(
-                [f"{attribute.key}: {_short(attribute.old)} → {_short(attribute.new)}"]
-            )
-            detail.setData(0, CHANGE_ROLE, row.data(0, CHANGE_ROLE))
-            row.addChild(detail)
-        for field_change in change.fields:
-            detail = QTreeWidgetItem([field_change.describe()])
-            detail.setData(0, CHANGE_ROLE, row.data(0, CHANGE_ROLE))
-            if field_change in change.breaking:
-                detail.setText(1, "BREAKING")
-                detail.setForeground(1, COLOURS["removed"])
-            row.addChild(detail)
-        row.setExpanded(change.is_breaking)
+            row.setFont(0, bold)
+        else:
+            row.setForeground(1, self.palette().placeholderText())
         return row
 
     # ------------------------------------------------------------------ following the list
@@ -336,7 +347,9 @@ class CompareDialog(QDialog):
             self._syncing = False
 
     def _sync(self, source: CompareSide) -> None:
-        if self._syncing or not self.link.isChecked() or self.sides is None:
+        if self._syncing or self.sides is None or not all(map(isValid, self.sides)):
+            return  # re-entered, or the dialog is being torn down
+        if not self.link.isChecked():
             return
         self._syncing = True
         try:

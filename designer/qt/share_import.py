@@ -75,7 +75,7 @@ class ImportReportDialog(QDialog):
         self.tree.setAlternatingRowColors(True)
         self.tree.setWordWrap(True)
         for note in self.notes:
-            row = QTreeWidgetItem([Path(note.source).name, note.path, note.message])
+            row = QTreeWidgetItem([Path(note.source).name or "(design)", note.path, note.message])
             row.setToolTip(0, note.source)
             row.setToolTip(2, note.message)
             self.tree.addTopLevelItem(row)

@@ -20,7 +20,7 @@ from designer.core.errors import DesignLoadError
 from designer.qt.files import FILE_FILTER, display_name
 from designer.qt.icons import icon
 from designer.qt.share_export import FORMATS, export_design
-from designer.qt.share_import import import_asyncapi_documents
+from designer.qt.share_import import ImportReportDialog, import_asyncapi_documents
 
 if TYPE_CHECKING:
     from designer.qt.compare_view import CompareDialog
@@ -52,7 +52,7 @@ class ShareActions(QObject):
             "import_asyncapi",
             "&Import AsyncAPI…",
             "Build a new design from AsyncAPI 2.6 / 3.0 documents",
-        ).triggered.connect(lambda _checked=False: import_asyncapi_documents(window))
+        ).triggered.connect(lambda _checked=False: self.import_documents())
         self._action(
             "compare",
             "Compare &With…",
@@ -70,6 +70,11 @@ class ShareActions(QObject):
             self.window.addAction(action)
         self.actions[key] = action
         return action
+
+    # ------------------------------------------------------------------ import
+    def import_documents(self, names: list[str | Path] | None = None) -> ImportReportDialog | None:
+        """Import AsyncAPI documents (asked for when `names` is None); the report shown."""
+        return import_asyncapi_documents(self.window, names)
 
     # ------------------------------------------------------------------ compare
     def compare_with(self, path: str | Path | None = None) -> CompareDialog | None:
