@@ -338,7 +338,7 @@ class _Builder:
                         info.response_class,
                         "response",
                         f"{m.name} response",
-                        f"The answer to {m.name}.",
+                        pyformat.doc_text(f"The answer to {m.name}."),
                         self.response_fields[m.id],
                     )
                 )

@@ -98,13 +98,13 @@ def _ascii_words(text: str) -> list[str]:
 
 def _fallback(text: str) -> str:
     # Nothing ASCII survives (e.g. CJK): a short stable hash keeps names distinct.
-    return "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    return "x" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def _shorten(name: str, text: str) -> str:
     if len(name) <= MAX_LENGTH:
         return name
-    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
+    digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:6]
     return f"{name[: MAX_LENGTH - 7].rstrip('_')}_{digest}"
 
 

@@ -106,7 +106,8 @@ def make_plan(
     manifest = Manifest()
     for path in sorted(rendered):
         text, target = rendered[path]
-        data = text.encode("utf-8")
+        # A lone surrogate (JSON allows `\ud800`) cannot be written as UTF-8: replaced.
+        data = text.encode("utf-8", "replace")
         owner = "user" if target.is_user_file(path) else "generated"
         on_disk = safe_path(out_dir, path)  # refuses unsafe paths before anything is written
         current = on_disk.read_bytes() if on_disk.is_file() else None

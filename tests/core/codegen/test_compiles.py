@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import warnings
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from designer.core.codegen.python_target import python_project
 from designer.core.codegen.targets import BROKERS, TargetOptions
 from designer.core.synthetic import synthetic_design
+
+
+def _compile(text: str, path: str) -> None:
+    # An invalid escape sequence is only a warning to compile(): make it fail the test.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compile(text, path, "exec")
 
 
 @settings(max_examples=25, deadline=None)
@@ -21,9 +30,48 @@ def test_generated_code_always_compiles(services: int, seed: int, broker: str) -
     python = {path: text for path, text in files.items() if path.endswith(".py")}
     assert "msgflow_runtime.py" in python
     for path, text in python.items():
-        compile(text, path, "exec")
+        _compile(text, path)
 
 
 def test_generation_is_deterministic() -> None:
     design = synthetic_design(20, seed=7)
     assert python_project(design, TargetOptions()) == python_project(design, TargetOptions())
+
+
+_NAMES = st.text(min_size=1, max_size=30).filter(lambda s: s.strip() != "")
+
+
+@settings(max_examples=20, deadline=None)
+@given(data=st.data(), seed=st.integers(min_value=0, max_value=1000))
+def test_any_names_give_distinct_identifiers_and_code_that_compiles(
+    data: st.DataObject, seed: int
+) -> None:
+    design = synthetic_design(6, seed=seed)
+    node_ids = data.draw(
+        st.lists(_NAMES, min_size=len(design.nodes), max_size=len(design.nodes), unique=True)
+    )
+    rename = {n.id: new for n, new in zip(design.nodes, node_ids, strict=True)}
+    for node in design.nodes:
+        node.id = rename[node.id]
+        node.name = data.draw(_NAMES)
+    for flow in design.flows:
+        flow.source, flow.target = rename[flow.source], rename[flow.target]
+    for message in design.messages:
+        message.owner = rename.get(message.owner or "", message.owner)
+        message.name = data.draw(_NAMES)
+        names = data.draw(
+            st.lists(
+                _NAMES, min_size=len(message.fields), max_size=len(message.fields), unique=True
+            )
+        )
+        for field, name in zip(message.fields, names, strict=True):
+            field.name = name
+    design.layout = {}
+    files = python_project(design, TargetOptions())
+    packages = {path.split("/")[0] for path in files if path.endswith("/_generated.py")}
+    assert len(packages) == len([n for n in design.nodes if n.is_service])
+    assert all(p.isidentifier() and p.isascii() for p in packages)
+    for path, text in files.items():
+        assert ".." not in path.split("/") and not path.startswith("/")
+        if path.endswith(".py"):
+            _compile(text, path)
