@@ -16,11 +16,13 @@ is tuning: reported as `differs` and kept, since the broker works as designed.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import nats
 from nats.aio.client import Client
+from nats.errors import Error as NatsError
 
 from designer.core.brokers.nats import consumer_config, stream_config
 from designer.core.brokers.topology import JetStreamTopology
@@ -166,12 +168,26 @@ async def _consumer(
         report.add("consumer", label, EXISTS if dry_run else UNCHANGED, config["filter_subject"])
 
 
+async def _connect(url: str) -> Client:
+    async def quiet(_error: Exception) -> None:
+        # nats-py logs every failed attempt with a traceback by default; the report says it once.
+        return None
+
+    # One attempt: nats-py otherwise keeps retrying an unreachable server.
+    connecting = nats.connect(
+        url,
+        connect_timeout=5,
+        allow_reconnect=False,
+        max_reconnect_attempts=1,
+        error_cb=quiet,
+    )
+    return await asyncio.wait_for(connecting, timeout=15)
+
+
 async def apply(topology: JetStreamTopology, url: str, *, dry_run: bool = False) -> ApplyReport:
     report = ApplyReport("nats", redact(url), dry_run)
     try:
-        nc = await nats.connect(
-            url, connect_timeout=5, allow_reconnect=False, max_reconnect_attempts=0
-        )
+        nc = await _connect(url)
     except Exception as error:  # every failure to connect is reported the same way
         report.add("broker", redact(url), ERROR, f"cannot connect: {error or type(error).__name__}")
         return report
@@ -187,15 +203,22 @@ async def apply(topology: JetStreamTopology, url: str, *, dry_run: bool = False)
             )
             return report
         usable = set()
-        for stream in topology.streams:
-            if await _stream(nc, stream_config(stream), report, dry_run):
-                usable.add(stream.name)
-        for consumer in topology.consumers:
-            label = f"{consumer.stream}/{consumer.durable}"
-            if consumer.stream not in usable:
-                report.add("consumer", label, ERROR, "skipped: its stream is in conflict")
-                continue
-            await _consumer(nc, consumer.stream, consumer_config(consumer), report, dry_run)
+        try:
+            for stream in topology.streams:
+                if await _stream(nc, stream_config(stream), report, dry_run):
+                    usable.add(stream.name)
+            for consumer in topology.consumers:
+                label = f"{consumer.stream}/{consumer.durable}"
+                if consumer.stream not in usable:
+                    report.add("consumer", label, ERROR, "skipped: its stream is in conflict")
+                    continue
+                await _consumer(nc, consumer.stream, consumer_config(consumer), report, dry_run)
+        except (NatsError, TimeoutError, OSError) as error:
+            # The server went away or stopped answering midway: say so, stop there.
+            report.add(
+                "broker", redact(url), ERROR, f"lost the server: {error or type(error).__name__}"
+            )
+            return report
         if topology.request_subjects:
             report.notes.append(
                 "queries use core NATS request/reply, no stream: "

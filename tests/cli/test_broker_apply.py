@@ -94,6 +94,8 @@ def test_unreachable_broker_and_unknown_scheme_are_reported(capsys) -> None:  # 
     assert main(["broker", "apply", SHOP, "--url", "amqp://guest:secret@127.0.0.1:1/"]) == 1
     captured = capsys.readouterr()
     assert "cannot connect" in captured.out and "secret" not in captured.out + captured.err
+    assert main(["broker", "apply", SHOP, "--url", "nats://127.0.0.1:1"]) == 1
+    assert "cannot connect" in capsys.readouterr().out  # one attempt, no endless retrying
     assert main(["broker", "apply", SHOP, "--url", "kafka://127.0.0.1:9092"]) == 2
     assert "unsupported broker URL" in capsys.readouterr().err
 
