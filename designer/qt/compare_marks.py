@@ -65,9 +65,11 @@ def marks_for(diff: DesignDiff, old: Design, new: Design) -> tuple[SideMarks, Si
 class CardMark(QGraphicsItem):
     """A coloured halo and tag around a card (the card keeps its own look)."""
 
-    def __init__(self, card: QRectF, action: str, ghost_name: str | None = None) -> None:
+    def __init__(
+        self, item_id: str, card: QRectF, action: str, ghost_name: str | None = None
+    ) -> None:
         super().__init__()
-        self.action = action
+        self.item_id, self.action = item_id, action
         self.card = QRectF(card)
         self.ghost_name = ghost_name  # drawn as a dashed outline where the card is not
         self.setZValue(Z_MARK if ghost_name is None else Z_MARK + 1)
@@ -110,9 +112,11 @@ class FlowMark(QGraphicsItem):
     Short arrows hide mostly under their label, so the label's rim carries the colour too.
     """
 
-    def __init__(self, path: QPainterPath, action: str, label: QRectF | None = None) -> None:
+    def __init__(
+        self, item_id: str, path: QPainterPath, action: str, label: QRectF | None = None
+    ) -> None:
         super().__init__()
-        self.action = action
+        self.item_id, self.action = item_id, action
         stroker = QPainterPathStroker()
         stroker.setWidth(11)
         stroker.setCapStyle(Qt.PenCapStyle.RoundCap)

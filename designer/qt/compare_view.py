@@ -96,14 +96,14 @@ class CompareSide(QFrame):
         for item_id, action in marks.items.items():
             node = self.scene.node_item(item_id)
             if node is not None:
-                self.scene.addItem(CardMark(node.card_rect(), action))
+                self.scene.addItem(CardMark(item_id, node.card_rect(), action))
                 continue
             flow = self.scene.flow_item(item_id)
             if flow is not None and flow.route is not None:
                 path = flow.sceneTransform().map(flow.route.path)
-                self.scene.addItem(FlowMark(path, action, flow.label_rect()))
-        for rect, action, name in ghosts.values():
-            self.scene.addItem(CardMark(rect, action, ghost_name=name))
+                self.scene.addItem(FlowMark(item_id, path, action, flow.label_rect()))
+        for item_id, (rect, action, name) in ghosts.items():
+            self.scene.addItem(CardMark(item_id, rect, action, ghost_name=name))
 
     def dim_unchanged(self, on: bool) -> None:
         marked = self.marks.items

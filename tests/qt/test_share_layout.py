@@ -1,0 +1,34 @@
+"""Auto-layout from the toolbar: cards rearranged in one undo step."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QToolBar
+
+from designer.core.commands import MoveNodes
+from designer.core.model import Point
+from tests.support.window import open_window
+
+
+def test_auto_layout_is_on_the_toolbar_and_one_undo_step(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    action = window.actions_by_name["layout"]
+    assert action in window.findChild(QToolBar, "main-toolbar").actions()
+    document, stack = window.document, window.undo.stack
+    # Scramble the cards first (one drag-like step), so the layout has work to do.
+    window.undo.push(
+        MoveNodes({n.id: Point(x=i * 7.0, y=i * 5.0) for i, n in enumerate(document.design.nodes)})
+    )
+    scrambled = dict(document.design.layout)
+    steps = stack.count()
+    action.trigger()
+    arranged = dict(document.design.layout)
+    assert arranged != scrambled
+    assert stack.count() == steps + 1
+    assert stack.undoText() == "Auto layout"
+    assert window.actions_by_name["undo"].text().replace("&", "") == "Undo Auto layout"
+    stack.undo()
+    assert dict(document.design.layout) == scrambled
+    card = window.canvas.scene.node_item("orders")
+    assert (card.pos().x(), card.pos().y()) == (scrambled["orders"].x, scrambled["orders"].y)
+    stack.redo()
+    assert dict(document.design.layout) == arranged
