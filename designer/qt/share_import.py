@@ -8,6 +8,7 @@ exactly is listed in a report dialog (the importer never drops anything silently
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,18 +18,16 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QHeaderView,
     QLabel,
     QMessageBox,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from designer.core import io
 from designer.core.errors import DesignLoadError
-from designer.core.importers.asyncapi import ImportResult, import_asyncapi
+from designer.core.importers.asyncapi import ImportNote, ImportResult, import_asyncapi
 from designer.core.importers.spec_loading import Spec, SpecLoadError
 from designer.qt.busy import run_busy
 
@@ -46,6 +45,23 @@ def _build(names: list[Path]) -> ImportResult:
     return result
 
 
+def _notes_html(notes: list[ImportNote], stripe: str) -> str:
+    rows = []
+    for index, note in enumerate(notes):
+        source = html.escape(Path(note.source).name or "(design)")
+        shade = f" bgcolor='{stripe}'" if index % 2 else ""
+        rows.append(
+            f"<tr{shade}><td title='{html.escape(note.source)}'>{source}</td>"
+            f"<td><code>{html.escape(note.path)}</code></td><td>{html.escape(note.message)}</td></tr>"
+        )
+    return (
+        "<table cellspacing=0 cellpadding=4 width='100%'>"
+        "<tr><th align=left>Document</th><th align=left>Where</th><th align=left>What</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
+
+
 class ImportReportDialog(QDialog):
     """What was imported, and each item the importer could not map exactly."""
 
@@ -57,7 +73,7 @@ class ImportReportDialog(QDialog):
         design = result.design
         services = sum(1 for n in design.nodes if n.kind == "service")
         summary = QLabel(
-            f"<b>{design.name}</b>: {services} service(s), {len(design.messages)} message(s) "
+            f"<b>{html.escape(design.name)}</b>: {services} service(s), {len(design.messages)} message(s) "
             f"and {len(design.flows)} flow(s) from {len(sources)} document(s)."
         )
         summary.setWordWrap(True)
@@ -69,31 +85,25 @@ class ImportReportDialog(QDialog):
         else:
             detail = QLabel("Everything in the documents was mapped.")
         detail.setWordWrap(True)
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Document", "Where", "What"])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setWordWrap(True)
-        for note in self.notes:
-            row = QTreeWidgetItem([Path(note.source).name or "(design)", note.path, note.message])
-            row.setToolTip(0, note.source)
-            row.setToolTip(2, note.message)
-            self.tree.addTopLevelItem(row)
-        header = self.tree.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 260)
-        header.setStretchLastSection(True)
-        self.tree.setVisible(bool(self.notes))
+        # A wrapping table: notes are sentences, and JSON paths can be long.
+        self.table = QTextBrowser()
+        self.table.setObjectName("import-notes")
+        self.table.setOpenLinks(False)
+        stripe = self.palette().alternateBase().color().name()
+        self.table.setHtml(_notes_html(self.notes, stripe))
+        self.table.setVisible(bool(self.notes))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         copy = buttons.addButton("Copy Report", QDialogButtonBox.ButtonRole.ActionRole)
         copy.setEnabled(bool(self.notes))
         copy.clicked.connect(self.copy_report)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (summary, detail, self.tree, buttons):
+        for widget in (summary, detail, self.table, buttons):
             layout.addWidget(widget)
-        self.resize(860, 420 if self.notes else 140)
+        self.resize(940, 460 if self.notes else 140)
+
+    def notes_shown(self) -> str:
+        return self.table.toPlainText()
 
     def report_text(self) -> str:
         return "\n".join(str(note) for note in self.notes)
