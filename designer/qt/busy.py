@@ -23,7 +23,7 @@ def progress_dialog(parent: QWidget, title: str, label: str) -> QProgressDialog:
     """A window-modal, busy (indeterminate) dialog without a Cancel button."""
     dialog = QProgressDialog(label, "", 0, 0, parent)
     dialog.setWindowTitle(title)
-    dialog.setCancelButton(None)  # type: ignore[arg-type]  # Qt accepts None: no button
+    dialog.setCancelButton(None)  # no button: the work cannot be interrupted
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(0)
     dialog.setAutoClose(False)

@@ -200,8 +200,9 @@ class CompareDialog(QDialog):
         self.diff: DesignDiff = diff_designs(old, new)
         for index in reversed(range(self.canvases.count())):
             widget = self.canvases.widget(index)
-            widget.setParent(None)  # type: ignore[call-overload]
-            widget.deleteLater()
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
         left = CompareSide(f"<b>Base</b> — {old_label}", old)
         right = CompareSide(f"<b>Current</b> — {new_label}", new)
         self.sides = (left, right)
@@ -230,7 +231,7 @@ class CompareDialog(QDialog):
 
     def _ghosts(self, other: CompareSide, action: str) -> dict[str, tuple[QRectF, str, str]]:
         """Outlines, on this side, of the cards only the other side has."""
-        ghosts = {}
+        ghosts: dict[str, tuple[QRectF, str, str]] = {}
         for change in self.diff.changes:
             if change.collection == "nodes" and change.action == action:
                 node = other.scene.node_item(change.id)
@@ -304,10 +305,11 @@ class CompareDialog(QDialog):
 
     # ------------------------------------------------------------------ following the list
     def change_rows(self) -> list[QTreeWidgetItem]:
-        rows = []
+        rows: list[QTreeWidgetItem] = []
         for g in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(g)
-            rows += [group.child(i) for i in range(group.childCount())]
+            if group is not None:
+                rows += [c for i in range(group.childCount()) if (c := group.child(i)) is not None]
         return rows
 
     def _show(self, row: QTreeWidgetItem | None) -> None:
