@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QToolBar, QToolButton
+from shiboken6 import isValid
 
 from designer.core import io
 from designer.core.errors import DesignLoadError
@@ -59,6 +60,14 @@ class ShareActions(QObject):
             "Show the differences from another design file side by side",
             "Ctrl+Shift+D",
         ).triggered.connect(lambda _checked=False: self.compare_with())
+        self._action(
+            "compare_saved",
+            "Compare with &Saved",
+            "Show the unsaved changes: the file on disk beside the design being edited",
+        ).triggered.connect(lambda _checked=False: self.compare_with_saved())
+        window.files.pathChanged.connect(self._update_compare_saved)
+        window.undo.stack.cleanChanged.connect(self._update_compare_saved)
+        self._update_compare_saved()
 
     def _action(self, key: str, text: str, tip: str, shortcut: str | None = None) -> QAction:
         action = QAction(text, self.window)
@@ -77,6 +86,14 @@ class ShareActions(QObject):
         return import_asyncapi_documents(self.window, names)
 
     # ------------------------------------------------------------------ compare
+    def _update_compare_saved(self, _clean: bool = True) -> None:
+        files = self.window.files
+        self.actions["compare_saved"].setEnabled(files.path is not None and files.is_dirty)
+
+    def compare_with_saved(self) -> CompareDialog | None:
+        path = self.window.files.path
+        return self.compare_with(path) if path is not None else None
+
     def compare_with(self, path: str | Path | None = None) -> CompareDialog | None:
         """Compare another design file (the base, left) with the open design (right)."""
         from designer.qt.compare_view import CompareDialog
@@ -96,8 +113,8 @@ class ShareActions(QObject):
             return None
         current = window.document.design.model_copy(deep=True)
         label = display_name(window.files.path) + (" (unsaved)" if window.files.is_dirty else "")
-        if self.compare_dialog is not None:
-            self.compare_dialog.close()
+        if self.compare_dialog is not None and isValid(self.compare_dialog):
+            self.compare_dialog.close()  # one compare view at a time
         dialog = CompareDialog(other, current, display_name(path), label, window)
         dialog.show()
         self.compare_dialog = dialog
@@ -132,7 +149,11 @@ def install_share_actions(window: MainWindow) -> ShareActions:
         if ours.get("validate") in actions:
             after = actions.index(ours["validate"])
         following = actions[after + 1] if after + 1 < len(actions) else None
-        design_menu.insertAction(following, share.actions["compare"])  # type: ignore[arg-type]
+        for key in ("compare", "compare_saved"):
+            design_menu.insertAction(following, share.actions[key])  # type: ignore[arg-type]
+        if export_image in actions:  # the same formats as File → Export
+            design_menu.insertMenu(export_image, share.export_menu)
+            design_menu.removeAction(export_image)
     toolbar = window.findChild(QToolBar, "main-toolbar")
     if export_image is not None and toolbar is not None:
         button = toolbar.widgetForAction(export_image)

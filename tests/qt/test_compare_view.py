@@ -8,8 +8,10 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QMessageBox
+from shiboken6 import isValid
 
 from designer.core import io
+from designer.core.commands import EditNode
 from designer.core.model import Design, Flow, Node, NodeKind, Point, Transport
 from designer.qt.compare_marks import COLOURS, CardMark, FlowMark
 from designer.qt.compare_view import CompareDialog
@@ -218,3 +220,33 @@ def test_same_design_says_so(qtbot, monkeypatch, tmp_path):
     assert dialog.summary.text() == "No semantic differences."
     assert dialog.change_rows() == []
     assert _marks(dialog.sides[0].scene) == ({}, {})
+
+
+def test_compare_with_saved_shows_the_unsaved_edits(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    action = window.actions_by_name["compare_saved"]
+    assert not action.isEnabled()  # nothing unsaved
+    window.undo.push(EditNode("orders", name="Orders"))
+    assert action.isEnabled()
+    action.trigger()
+    dialog = window.share.compare_dialog
+    assert [r.text(0) for r in dialog.change_rows()] == ["~ Orders"]
+    assert "(unsaved)" in dialog.sides[1].caption.text()
+    assert _marks(dialog.sides[0].scene) == ({"orders": "changed"}, {})
+    # Closing it and comparing again opens a fresh view.
+    dialog.close()
+    qtbot.waitUntil(lambda: not isValid(dialog))
+    again = window.share.compare_with_saved()
+    assert again is not None and again.isVisible()
+
+
+def test_linked_views_pan_and_zoom_together(compared, qtbot):
+    _window, dialog = compared
+    left, right = dialog.sides
+    left.view.zoom_by(1.5)
+    assert right.view.zoom_percent() == left.view.zoom_percent()
+    left.view.horizontalScrollBar().setValue(left.view.horizontalScrollBar().value() + 200)
+    assert (_centre(left.view) - _centre(right.view)).manhattanLength() < 2
+    dialog.link.setChecked(False)
+    left.view.horizontalScrollBar().setValue(left.view.horizontalScrollBar().value() + 200)
+    assert (_centre(left.view) - _centre(right.view)).manhattanLength() > 100

@@ -35,13 +35,17 @@ def _answer_dialogs(monkeypatch, path: Path, choice: str | None = None) -> dict[
     return asked
 
 
+def _menu(window, title: str):
+    return next(a.menu() for a in window.menuBar().actions() if a.text() == title)
+
+
 def _export(window, key: str) -> None:
     window.actions_by_name[f"export_{key}"].trigger()
 
 
 def test_file_menu_has_one_export_submenu_with_every_format(qtbot, monkeypatch, tmp_path):
     window = open_window(qtbot, monkeypatch, tmp_path)
-    file_menu = window.menuBar().actions()[0].menu()
+    file_menu = _menu(window, "&File")
     texts = [a.text() for a in file_menu.actions()]
     assert "&Export" in texts and "&Import AsyncAPI…" in texts
     assert "Export &Image…" not in texts  # its formats are in the submenu, not twice
@@ -55,6 +59,9 @@ def test_file_menu_has_one_export_submenu_with_every_format(qtbot, monkeypatch, 
         "AsyncAPI…",
         "EventCatalog…",
     ]
+    design_menu = _menu(window, "&Design")
+    assert window.share.export_menu.menuAction() in design_menu.actions()
+    assert window.actions_by_name["export_image"] not in design_menu.actions()
     toolbar = window.findChild(QToolBar, "main-toolbar")
     button = toolbar.widgetForAction(window.actions_by_name["export_image"])
     assert isinstance(button, QToolButton) and button.menu() is window.share.export_menu
