@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from designer.cli import main
+from designer.core import io
 from designer.resources import examples_dir
-from tests.core.codegen.hostile import hostile_dict
+from tests.core.codegen.hostile import hostile_dict, scrambled_design
 
 BIN = Path(sys.executable).parent
 SHOP = examples_dir() / "shop.msgflow.json"
@@ -106,3 +107,32 @@ def test_other_brokers_pass_ruff_and_their_tests(tmp_path: Path, broker: str) ->
     out = tmp_path / "shop"
     assert main(["generate", str(SHOP), "-o", str(out), "--broker", broker]) == 0
     _check(out, None)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("generated-projects")
+@pytest.mark.parametrize("broker", ["rabbitmq", "nats"])
+def test_scrambled_names_give_ruff_clean_projects(tmp_path: Path, broker: str) -> None:
+    for seed in range(6):
+        design = tmp_path / f"design-{seed}.msgflow.json"
+        io.save(scrambled_design(seed), design)
+        assert (
+            main(
+                [
+                    "generate",
+                    str(design),
+                    "-o",
+                    str(tmp_path / f"p{seed}"),
+                    "--broker",
+                    broker,
+                    "--allow-errors",
+                ]
+            )
+            == 0
+        )
+    # One ruff run over all of them: each project is checked with its own pyproject.
+    for command in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
+        result = subprocess.run(
+            [str(BIN / "ruff"), *command], cwd=tmp_path, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr

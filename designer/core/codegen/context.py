@@ -398,8 +398,13 @@ class _Builder:
         return tuple(sorted(specs))
 
     def _display(self, node_id: str) -> str:
+        """A node's name for docstrings and logs; falls back when nothing printable is left."""
         node = self.nodes.get(node_id)
-        return pyformat.doc_text(node.name if node else node_id)
+        return (
+            pyformat.doc_text(node.name if node else node_id)
+            or pyformat.doc_text(node_id)
+            or self.packages.get(node_id, "service")
+        )
 
     def _service(self, node_id: str) -> Service:
         node = self.nodes[node_id]
@@ -436,7 +441,7 @@ class _Builder:
                     continue
                 routes.append(
                     Route(
-                        f"route_{handler[3:]}_{len(routes) + 1}",
+                        f"route_{handler[3:][:18].rstrip('_')}_{len(routes) + 1}",
                         handler,
                         message,
                         flow.id,
@@ -453,7 +458,7 @@ class _Builder:
             is_query = message.kind == "query"
             subscribers.append(
                 Subscriber(
-                    f"subscribe_{handler[3:]}_{len(subscribers) + 1}",
+                    f"subscribe_{handler[3:][:18].rstrip('_')}_{len(subscribers) + 1}",
                     handler,
                     message,
                     flow.id,

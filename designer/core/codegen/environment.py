@@ -73,6 +73,7 @@ def _environment(override_text: str | None) -> SandboxedEnvironment:
     env.globals["fit"] = pyformat.fit
     env.globals["comment"] = pyformat.comment
     env.globals["docstring"] = pyformat.docstring
+    env.globals["wrap"] = pyformat.wrap
     env.globals["call"] = _call
     env.globals["call_of"] = _call_of
     env.globals["imports"] = _imports

@@ -93,16 +93,26 @@ def doc_text(text: str | None) -> str:
         return ""
     cleaned = " ".join(text.split()).replace("\\", "/").replace('"', "'")
     cleaned = "".join(c for c in cleaned if c.isprintable())
-    return cleaned.strip().rstrip("'")
+    return cleaned.strip().rstrip("'").strip()
 
 
-def _member_key(name: str) -> tuple[int, str]:
+def _natural(name: str) -> tuple[tuple[int, int | str], ...]:
+    """ruff's isort order: case-insensitive, numbers by value (`X9` < `X14`), except that a
+    number with a leading zero compares left-aligned, before any other (`X07` < `X2`)."""
+    import re
+
+    def part_key(part: str) -> tuple[int, int | str]:
+        if not part.isdigit():
+            return (2, part.lower())
+        return (0, part) if part.startswith("0") else (1, int(part))
+
+    return tuple(part_key(part) for part in re.split(r"(\d+)", name) if part)
+
+
+def _member_key(name: str) -> tuple[int, tuple[tuple[int, int | str], ...], str]:
     # ruff's isort with `order-by-type`: CONSTANTS, then Classes, then everything else.
-    if name.isupper() and len(name) > 1:
-        return (0, name)
-    if name[:1].isupper():
-        return (1, name)
-    return (2, name)
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return (kind, _natural(name), name)
 
 
 def import_block(specs: Sequence[str], first_party: Sequence[str]) -> str:
@@ -134,8 +144,8 @@ def import_block(specs: Sequence[str], first_party: Sequence[str]) -> str:
             plain.setdefault(section(module), set()).add(module)
     blocks = []
     for number in sorted(set(plain) | set(members)):
-        lines = [f"import {m}" for m in sorted(plain.get(number, ()))]
-        for module in sorted(members.get(number, {})):
+        lines = [f"import {m}" for m in sorted(plain.get(number, ()), key=_natural)]
+        for module in sorted(members.get(number, {}), key=_natural):
             names = sorted(members[number][module], key=_member_key)
             flat = f"from {module} import {', '.join(names)}"
             lines.append(
@@ -175,3 +185,14 @@ def docstring(text: str, indent: int = 0) -> str:
     first, rest = lines[0], lines[1:]
     body = "\n".join(f"{pad}{line}" for line in rest)
     return f'{pad}"""{first}\n{body}\n{pad}"""' if rest else f'{pad}"""{first}\n{pad}"""'
+
+
+def wrap(text: str, indent: int = 0) -> str:
+    """Free text as lines of at most the line length (inside a longer docstring)."""
+    import textwrap
+
+    pad = " " * indent
+    cleaned = doc_text(text)
+    columns = max(30, LINE_LENGTH - indent - (width(cleaned) - len(cleaned)))
+    lines = textwrap.wrap(cleaned, columns, break_long_words=False, break_on_hyphens=False)
+    return "\n".join(pad + line for line in lines)

@@ -282,10 +282,10 @@ def _service_imports(
     specs |= {f"contracts:{name}" for name in service.contract_classes}
     if service.handlers:
         specs.add("abc")
-    if service.outbound and any(
-        o.transport == "broker" or o.verb == "ask" for o in service.outbound
-    ):
+    if any(o.transport == "broker" for o in service.outbound):
         specs |= {"msgflow_runtime:wrap"}
+    if not (service.handlers or service.outbound or service.subscribers or service.routes):
+        specs.discard("msgflow_runtime:MessageContext")
     if any(o.transport == "broker" for o in service.outbound) or any(
         s.replies for s in service.subscribers
     ):

@@ -128,3 +128,70 @@ def hostile_dict() -> dict[str, Any]:
 
 def hostile_design() -> Design:
     return io.loads(json.dumps(hostile_dict()), "hostile.msgflow.json")
+
+
+_PIECES = [
+    "a",
+    "Z",
+    "1",
+    " ",
+    "\\",
+    '"',
+    "'",
+    "\n",
+    "\t",
+    "ü",
+    "名",
+    "😀",
+    "(",
+    ")",
+    "{",
+    "}",
+    "%",
+    "#",
+    "_",
+    "-",
+    ".",
+    "/",
+    "class",
+    "def",
+    "None",
+    "model_x",
+    "json",
+    "date",
+    "2",
+]
+
+
+def scrambled_design(seed: int) -> Design:
+    """A synthetic design whose every name is a random mix of troublesome pieces."""
+    import random
+
+    from designer.core.synthetic import synthetic_design
+
+    rng = random.Random(seed)
+
+    def name() -> str:
+        return "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 6)))
+
+    def unique_names(count: int) -> list[str]:
+        names: list[str] = []
+        while len(names) < count:
+            candidate = name()
+            if candidate not in names:
+                names.append(candidate)
+        return names
+
+    design = synthetic_design(5, seed=seed)
+    design.name, design.description = name(), name()
+    for node in design.nodes:
+        node.name, node.description = name(), name()
+    for message in design.messages:
+        message.name, message.description = name(), name()
+        for field, new in zip(message.fields, unique_names(len(message.fields)), strict=True):
+            field.name, field.description = new, name()
+        for field, new in zip(
+            message.response or [], unique_names(len(message.response or [])), strict=True
+        ):
+            field.name = new
+    return design
