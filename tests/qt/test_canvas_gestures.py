@@ -412,3 +412,21 @@ def test_clicking_an_arrow_label_selects_the_flow_and_delete_removes_it(view, do
     assert history.undo_text == "Remove flow GetCustomer"
     history.undo()
     assert document.has("flows", "f6") and view.scene().flow_item("f6") is not None
+
+
+def test_after_a_drag_curved_arrows_are_hit_only_near_their_line(view):
+    scene = view.scene()
+    drag(
+        view,
+        card_point(view, "orders", W / 2, H / 2),
+        card_point(view, "orders", W / 2, H / 2 + 90),
+    )
+    curved = scene.flow_item("f1")  # web -> orders, fanned out next to GetOrderHistory
+    assert curved.route.control is not None
+    # The exact outline is back (a box would make clicks between two parallel arrows
+    # select the wrong one).
+    assert curved.polygon().size() == 10
+    middle = QPointF(*curved.route.point_at(0.5))
+    assert curved.contains(middle)
+    chord_middle = (curved.route.start + curved.route.end) / 2
+    assert not curved.contains(chord_middle) or (middle - chord_middle).manhattanLength() < 7

@@ -17,12 +17,13 @@ from PySide6.QtGui import (
     QPaintEngine,
     QPainter,
     QPainterPath,
-    QPainterPathStroker,
     QPen,
     QPolygonF,
 )
 from PySide6.QtWidgets import (
     QGraphicsItem,
+    QGraphicsPolygonItem,
+    QGraphicsRectItem,
     QGraphicsSceneMouseEvent,
     QStyleOptionGraphicsItem,
     QWidget,
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 from designer.core.model import MessageKind, Transport
 
 from .node_item import LOD_TEXT, Z_FLOW, Z_LABEL
-from .routing import Box, Route, polyline, visible_pieces
+from .routing import Box, Route, hit_area, polyline, rough_area, visible_pieces
 from .theme import TRANSPORT_LABEL, Theme, fonts
 
 if TYPE_CHECKING:
@@ -237,7 +238,7 @@ def label_size(text: str, badge: str) -> tuple[float, float]:
     return width, badge_width
 
 
-class FlowItem(QGraphicsItem):
+class FlowItem(QGraphicsPolygonItem):
     """One flow's arrow. The scene sets text, kind and route; nothing here edits the model.
 
     The label is a separate item stacked above the cards: in a tight layout a label is
@@ -258,8 +259,8 @@ class FlowItem(QGraphicsItem):
         self.description = ""
         self.problems = ""
         self.label = FlowLabel(self)
-        self._bounds = QRectF()
-        self._shape: QPainterPath | None = None
+        # The polygon is the hit area (routing.hit_area), never drawn: paint draws the arrow.
+        self.setPen(QPen(Qt.PenStyle.NoPen))
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(Z_FLOW)
 
@@ -275,34 +276,52 @@ class FlowItem(QGraphicsItem):
         self.message_id, self.source_id, self.target_id = message_id, source, target
         self.kind, self.text, self.badge = kind, text, TRANSPORT_LABEL[transport]
         self.label.set_text(text, self.badge)
-        self._update_bounds()
         self.update()
 
-    def set_route(self, route: Route, avoid: tuple[Box, ...] = ()) -> None:
-        """Take a new route; the label slides along it to stay off the `avoid` cards."""
+    def set_route(self, route: Route, avoid: tuple[Box, ...] = (), exact: bool = True) -> None:
+        """Take a new route; the label slides along it to stay off the `avoid` cards.
+
+        `exact=False` (while a card is dragged) gives a curve its bounding box as hit area:
+        enough for repainting, and the exact outline is made once, when the drag ends.
+        """
         self.route = route
         x, y = self._label_spot(route, avoid)
         self.label.setPos(x, y)
-        self._update_bounds()
+        self.setPolygon(hit_area(route) if exact else rough_area(route))
+
+    def make_exact(self) -> None:
+        if self.route is not None:
+            self.setPolygon(hit_area(self.route))
 
     def _label_spot(self, route: Route, avoid: tuple[Box, ...]) -> tuple[float, float]:
+        """The point of the route where the label covers the least of the `avoid` boxes:
+        the middle if it is free, else the first free (or least covered) candidate."""
         half_w, half_h = self.label.width / 2, LABEL_HEIGHT / 2
+        boxes = [(left, top, left + width, top + height) for left, top, width, height in avoid]
 
+        # Conditional expressions rather than min/max: this runs for every arrow of a
+        # dragged card, several times, on every mouse move.
         def overlap(x: float, y: float) -> float:
             total = 0.0
-            for left, top, width, height in avoid:
-                w = min(x + half_w, left + width) - max(x - half_w, left)
-                h = min(y + half_h, top + height) - max(y - half_h, top)
-                if w > 0 and h > 0:
-                    total += w * h
+            x0, x1, y0, y1 = x - half_w, x + half_w, y - half_h, y + half_h
+            for left, top, right, bottom in boxes:
+                w = (x1 if x1 < right else right) - (x0 if x0 > left else left)
+                if w > 0:
+                    h = (y1 if y1 < bottom else bottom) - (y0 if y0 > top else top)
+                    if h > 0:
+                        total += w * h
             return total
 
         best = route.label
         best_overlap = overlap(*best)
         if best_overlap == 0:
             return best
+        sx, sy, ex, ey = route.start.x(), route.start.y(), route.end.x(), route.end.y()
+        cx, cy = route.control if route.control is not None else ((sx + ex) / 2, (sy + ey) / 2)
         for t in _LABEL_SPOTS:
-            spot = route.point_at(t)
+            u = 1 - t
+            a, b, c = u * u, 2 * u * t, t * t
+            spot = (a * sx + b * cx + c * ex, a * sy + b * cy + c * ey)
             cost = overlap(*spot)
             if cost < best_overlap - 1:
                 best, best_overlap = spot, cost
@@ -312,26 +331,6 @@ class FlowItem(QGraphicsItem):
 
     def label_rect(self) -> QRectF:
         return self.label.sceneBoundingRect()
-
-    def _update_bounds(self) -> None:
-        if self.route is None:
-            return
-        left, top, right, bottom = self.route.bounds
-        self.prepareGeometryChange()
-        self._bounds = QRectF(left - 12, top - 12, right - left + 24, bottom - top + 24)
-        self._shape = None
-
-    def boundingRect(self) -> QRectF:
-        return self._bounds
-
-    def shape(self) -> QPainterPath:
-        if self._shape is None:
-            if self.route is None:
-                return QPainterPath()
-            stroker = QPainterPathStroker()
-            stroker.setWidth(10)
-            self._shape = stroker.createStroke(self.route.path)
-        return self._shape
 
     def set_description(self, text: str) -> None:
         """What the tooltip says without problems: message, kind, ends, transport."""
@@ -377,7 +376,7 @@ class FlowItem(QGraphicsItem):
         paint_arrow(painter, theme, self.kind, route, 2.4 if emphasised else 1.6)
 
 
-class FlowLabel(QGraphicsItem):
+class FlowLabel(QGraphicsRectItem):
     """The message name and transport badge of one arrow, drawn above the cards.
 
     Clicking it selects its arrow; it is not selectable itself, so selections hold flows.
@@ -391,17 +390,15 @@ class FlowLabel(QGraphicsItem):
         self._rect = QRectF()
         self._badge_w = 0.0
         self.width = 0.0
+        self.setPen(QPen(Qt.PenStyle.NoPen))  # the rect is for Qt's bounds; paint draws
         self.setZValue(Z_LABEL)
 
     def set_text(self, text: str, badge: str) -> None:
         self.text, self.badge = text, badge
         width, self._badge_w = label_size(text, badge)
         self.width = width
-        self.prepareGeometryChange()
         self._rect = QRectF(-width / 2, -LABEL_HEIGHT / 2, width, LABEL_HEIGHT)
-
-    def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-2, -2, 2, 2)
+        self.setRect(self._rect.adjusted(-2, -2, 2, 2))
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         scene = self.scene()

@@ -64,6 +64,12 @@ class GestureScene(QGraphicsScene):
     def selected_ids(self) -> tuple[list[str], list[str]]:
         raise NotImplementedError
 
+    def begin_move(self) -> None:
+        raise NotImplementedError
+
+    def end_move(self) -> None:
+        raise NotImplementedError
+
     def select_ids(self, ids: list[str]) -> None:
         raise NotImplementedError
 
@@ -179,6 +185,8 @@ class GestureScene(QGraphicsScene):
         self._drag_start = {
             item.node_id: item.pos() for item in self.selectedItems() if isinstance(item, NodeItem)
         }
+        if self._drag_start:
+            self.begin_move()
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self._interaction is not None:
@@ -191,6 +199,8 @@ class GestureScene(QGraphicsScene):
             self._interaction.mouse_release(event)
             return
         super().mouseReleaseEvent(event)
+        if self._drag_start:
+            self.end_move()
         moved = {
             node_id: Point(x=round(item.pos().x()), y=round(item.pos().y()))
             for node_id, start in self._drag_start.items()

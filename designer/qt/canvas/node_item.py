@@ -15,6 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
+    QGraphicsRectItem,
     QGraphicsSceneHoverEvent,
     QStyleOptionGraphicsItem,
     QWidget,
@@ -36,7 +37,10 @@ Z_BOUNDARY, Z_FLOW, Z_NODE, Z_SELECTED, Z_LABEL, Z_BADGE = -10.0, 0.0, 10.0, 20.
 
 
 _CARD_RECT = QRectF(0, 0, W, H)
-_BOUNDS = QRectF(-HANDLE_RADIUS - 4, -14, W + 2 * HANDLE_RADIUS + 18, H + 2 * HANDLE_RADIUS + 14)
+# Card, selection outline and edge handles: Qt's bounds and hit area of a card.
+_BOUNDS = _CARD_RECT.adjusted(
+    -HANDLE_RADIUS - 2, -HANDLE_RADIUS - 2, HANDLE_RADIUS + 2, HANDLE_RADIUS + 2
+)
 _BADGE_AT = QPointF(W - 6, 4)
 _HANDLES = (QPointF(W, H / 2), QPointF(0, H / 2), QPointF(W / 2, 0), QPointF(W / 2, H))
 
@@ -63,14 +67,17 @@ SERVICE_ICON = _service_icon()
 ACTOR_ICON = _actor_icon()
 
 
-class NodeItem(QGraphicsItem):
+class NodeItem(QGraphicsRectItem):
     """One node's card. Subclasses choose the shape and colours (service or actor)."""
 
     radius = 10.0
     icon = SERVICE_ICON
 
     def __init__(self, node_id: str, ctx: CanvasContext) -> None:
-        super().__init__()
+        # A rect item, so Qt computes bounds and hit tests in C++ (no Python call per
+        # item on every repaint and mouse move); paint draws the card.
+        super().__init__(_BOUNDS)
+        self.setPen(QPen(Qt.PenStyle.NoPen))
         self.node_id = node_id
         self.ctx = ctx
         self.name = ""
@@ -143,16 +150,6 @@ class NodeItem(QGraphicsItem):
         return inside and not inner.contains(local)
 
     # ------------------------------------------------------------------ Qt
-    def boundingRect(self) -> QRectF:
-        return _BOUNDS
-
-    def shape(self) -> QPainterPath:
-        path = QPainterPath()
-        path.addRect(
-            _CARD_RECT.adjusted(-HANDLE_RADIUS, -HANDLE_RADIUS, HANDLE_RADIUS, HANDLE_RADIUS)
-        )
-        return path
-
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self.ctx.snap:
             grid = self.ctx.grid
@@ -293,7 +290,7 @@ class SeverityBadge(QGraphicsItem):
         painter.drawText(self._RECT, Qt.AlignmentFlag.AlignCenter, mark)
 
 
-class BoundaryItem(QGraphicsItem):
+class BoundaryItem(QGraphicsRectItem):
     """A bounded context drawn as a labelled backdrop behind its member cards."""
 
     MARGIN = 22.0
@@ -304,6 +301,7 @@ class BoundaryItem(QGraphicsItem):
         self.name = name
         self.ctx = ctx
         self._rect = QRectF()
+        self.setPen(QPen(Qt.PenStyle.NoPen))
         self.setZValue(Z_BOUNDARY)
 
     def fit(self, corners: list[tuple[float, float]]) -> None:
@@ -316,11 +314,8 @@ class BoundaryItem(QGraphicsItem):
             right, bottom = max(xs) + W + self.MARGIN, max(ys) + H + self.MARGIN
             rect = QRectF(left, top, right - left, bottom - top)
         if rect != self._rect:
-            self.prepareGeometryChange()
             self._rect = rect
-
-    def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-1, -1, 1, 1)
+            self.setRect(rect.adjusted(-1, -1, 1, 1))
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None

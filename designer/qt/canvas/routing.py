@@ -14,7 +14,7 @@ import math
 from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QPainterPath
+from PySide6.QtGui import QPainterPath, QPolygonF
 
 FAN_SPACING = 30.0  # room for one label between two parallel arrows
 END_GAP = 2.0  # the head stops just short of the border, so its tip stays visible
@@ -32,6 +32,7 @@ class Route(NamedTuple):
     label: tuple[float, float]  # middle of the curve
     control: tuple[float, float] | None  # of the quadratic; None for a straight line
     bounds: Box  # of the end and control points
+    loop: bool = False  # a flow from a card to itself
 
     def point_at(self, t: float) -> tuple[float, float]:
         """The point at curve parameter `t` (0 = start, 1 = end)."""
@@ -132,7 +133,7 @@ def _loop(card: QRectF, offset: float) -> Route:
     label = (card.right() + grow * 0.45, card.top() - grow * 0.45)
     rect = path.controlPointRect()
     bounds = (rect.left(), rect.top(), rect.right(), rect.bottom())
-    return Route(path, start, end, math.pi / 2, 0.0, label, None, bounds)
+    return Route(path, start, end, math.pi / 2, 0.0, label, None, bounds, loop=True)
 
 
 def polyline(route: Route, steps: int = 32) -> list[tuple[float, float]]:
@@ -199,3 +200,63 @@ def visible_pieces(
                 current = None
         travelled += length
     return pieces
+
+
+HIT_MARGIN = 7.0  # clicks this close to an arrow hit it; also covers heads and halos
+
+
+def rough_area(route: Route, margin: float = HIT_MARGIN) -> QPolygonF:
+    """The route's bounding box: a cheap stand-in for `hit_area` while a card moves."""
+    if route.control is None and not route.loop:
+        return hit_area(route, margin)  # a straight arrow's exact outline is as cheap
+    left, top, right, bottom = route.bounds
+    return QPolygonF(
+        QRectF(left - margin, top - margin, right - left + 2 * margin, bottom - top + 2 * margin)
+    )
+
+
+def hit_area(route: Route, margin: float = HIT_MARGIN) -> QPolygonF:
+    """A polygon around the route, `margin` wide on each side.
+
+    Given to a QGraphicsPolygonItem, it makes Qt compute the arrow's bounds and hit
+    tests in C++: with a Python boundingRect every hit test and repaint would call into
+    Python once per item of the scene. Plain float arithmetic: this runs for every arrow
+    of a dragged card on every mouse move.
+    """
+    if route.loop:
+        left, top, right, bottom = route.bounds
+        box = QRectF(
+            left - margin, top - margin, right - left + 2 * margin, bottom - top + 2 * margin
+        )
+        return QPolygonF(box)
+    sx, sy, ex, ey = route.start.x(), route.start.y(), route.end.x(), route.end.y()
+    if route.control is None:
+        length = math.hypot(ex - sx, ey - sy) or 1.0
+        ux, uy = (ex - sx) / length * margin, (ey - sy) / length * margin
+        return QPolygonF(
+            [
+                QPointF(sx - ux - uy, sy - uy + ux),
+                QPointF(ex + ux - uy, ey + uy + ux),
+                QPointF(ex + ux + uy, ey + uy - ux),
+                QPointF(sx - ux + uy, sy - uy - ux),
+            ]
+        )
+    cx, cy = route.control
+    near: list[QPointF] = []
+    far: list[QPointF] = []
+    # Four chords follow a fanned curve within a few pixels, well inside the margin.
+    for t in (0.0, 0.25, 0.5, 0.75, 1.0):
+        u = 1 - t
+        x = u * u * sx + 2 * u * t * cx + t * t * ex
+        y = u * u * sy + 2 * u * t * cy + t * t * ey
+        dx, dy = u * (cx - sx) + t * (ex - cx), u * (cy - sy) + t * (ey - cy)  # tangent / 2
+        length = math.hypot(dx, dy) or 1.0
+        ux, uy = dx / length * margin, dy / length * margin
+        if t == 0.0:
+            x, y = x - ux, y - uy
+        elif t == 1.0:
+            x, y = x + ux, y + uy
+        near.append(QPointF(x - uy, y + ux))
+        far.append(QPointF(x + uy, y - ux))
+    far.reverse()
+    return QPolygonF(near + far)

@@ -81,6 +81,8 @@ class DesignScene(GestureScene):
         self._selected_flows: set[FlowItem] = set()
         self._diagnostics: list[Any] = []
         self._building = False
+        self._moving = False
+        self._rough_pairs: set[tuple[str, str]] = set()
         self._quiet_selection = False
         self._interaction = None
         self._drag_start = {}
@@ -434,6 +436,17 @@ class DesignScene(GestureScene):
             for f in self._node_flows.get(node_id, ())
         }
 
+    def begin_move(self) -> None:
+        """Cards are about to be dragged: arrows get rough hit areas until end_move."""
+        self._moving = True
+
+    def end_move(self) -> None:
+        self._moving = False
+        for pair in self._rough_pairs:
+            for flow_id in self._pairs.get(pair, ()):
+                self._flows[flow_id].make_exact()
+        self._rough_pairs.clear()
+
     def _reroute_pair(self, pair: tuple[str, str]) -> None:
         ids = self._pairs.get(pair)
         if not ids:
@@ -450,11 +463,14 @@ class DesignScene(GestureScene):
             (q.x(), q.y(), CARD_W - FREE_STRIP, CARD_H),
         )
         offsets = fan_offsets(len(ids)) if len(ids) > 1 else (0.0,)
+        exact = not self._moving
+        if not exact:
+            self._rough_pairs.add(pair)
         for flow_id, offset in zip(ids, offsets, strict=True):
             item = self._flows[flow_id]
             # Offsets are measured on the pair's own side, whichever way the arrow runs.
             ends = rects if item.source_id == pair[0] else flipped
-            item.set_route(route_between(ends[0], ends[1], offset, ends is flipped), avoid)
+            item.set_route(route_between(ends[0], ends[1], offset, ends is flipped), avoid, exact)
 
     def _node_moved(self, node_id: str) -> None:
         if self._building:
