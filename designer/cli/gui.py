@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 NAME = "gui"
 HELP = "open the designer window (with FILE, or empty)"
@@ -15,9 +16,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="open the window, render it once and quit (for tests and CI)",
     )
+    parser.add_argument(
+        "--compare",
+        metavar="OLD",
+        help="show OLD beside FILE in the compare view (as a git difftool: --compare $LOCAL $REMOTE)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.compare:
+        if not args.file:
+            print("msgflow gui --compare OLD NEW: NEW is missing", file=sys.stderr)
+            return 2
+        from designer.qt.compare_app import run_compare
+
+        return run_compare(args.compare, args.file, smoke=args.smoke)
     from designer.qt.app import run_app  # Qt only when the window is wanted
 
     return run_app(args.file, smoke=args.smoke)
