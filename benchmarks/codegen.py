@@ -11,15 +11,19 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from designer.core.codegen.plan import apply_plan, make_plan
 from designer.core.codegen.python_target import python_project
 from designer.core.codegen.targets import TargetOptions, get
 from designer.core.synthetic import synthetic_design
 
+T = TypeVar("T")
 
-def _timed(action):  # type: ignore[no-untyped-def]
+
+def _timed(action: Callable[[], T]) -> tuple[float, T]:
     start = time.perf_counter()
     result = action()
     return time.perf_counter() - start, result
