@@ -12,12 +12,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from designer.core.codegen.plan import apply_plan, make_plan
 from designer.core.codegen.python_target import python_project
-from designer.core.codegen.targets import TargetOptions, get
+from designer.core.codegen.targets import Target, TargetOptions, get
+from designer.core.model import Design
 from designer.core.synthetic import synthetic_design
 
 T = TypeVar("T")
@@ -27,6 +29,10 @@ def _timed(action: Callable[[], T]) -> tuple[float, T]:
     start = time.perf_counter()
     result = action()
     return time.perf_counter() - start, result
+
+
+def _generate(design: Design, out: Path, target: list[Target], options: TargetOptions) -> list[str]:
+    return apply_plan(make_plan(design, out, target, options))
 
 
 def main() -> int:
@@ -39,16 +45,12 @@ def main() -> int:
     )
     for services in (10, 100, 500):
         design = synthetic_design(services, seed=1)
-        render_s, files = _timed(lambda d=design: python_project(d, options))
+        render_s, files = _timed(partial(python_project, design, options))
         baseline = baseline or render_s
         with tempfile.TemporaryDirectory() as folder:
             out = Path(folder) / "out"
-            first_s, _ = _timed(
-                lambda d=design, o=out: apply_plan(make_plan(d, o, target, options))
-            )
-            regen_s, written = _timed(
-                lambda d=design, o=out: apply_plan(make_plan(d, o, target, options))
-            )
+            first_s, _ = _timed(partial(_generate, design, out, target, options))
+            regen_s, written = _timed(partial(_generate, design, out, target, options))
         print(
             f"{services:>8} {len(files):>6} {render_s:>9.3f} {first_s:>11.3f} {regen_s:>8.3f} {len(written):>12} {render_s / baseline:>7.1f}"
         )
