@@ -1,24 +1,17 @@
-"""Typed arrows: one FlowItem per flow, readable in colour and in black-and-white.
+"""Typed arrows: one FlowItem per flow and its FlowLabel (message name, transport badge).
 
-command = solid line + filled head; query = dashed + open head + a small return marker
-at the requester; event = dotted + open head, with a lightning mark in the label. The
-label pill names the message and carries a transport badge (HTTP / queue / topic).
-The scene computes the route (routing.py) and hands it over; the item only draws it.
+The scene computes the route (routing.py) and hands it over; the items only draw it,
+with the painters of arrow_paint.py.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import (
-    QPaintEngine,
     QPainter,
-    QPainterPath,
     QPen,
-    QPolygonF,
 )
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -31,211 +24,15 @@ from PySide6.QtWidgets import (
 
 from designer.core.model import MessageKind, Transport
 
+from .arrow_paint import LABEL_HEIGHT, label_size, paint_arrow, paint_label
 from .node_item import LOD_TEXT, Z_FLOW, Z_LABEL
-from .routing import Box, Route, hit_area, polyline, rough_area, visible_pieces
-from .theme import TRANSPORT_LABEL, Theme, fonts
+from .routing import Box, Route, hit_area, rough_area
+from .theme import TRANSPORT_LABEL
 
 if TYPE_CHECKING:
     from .scene import CanvasContext
 
-HEAD_LENGTH, HEAD_HALF = 11.0, 5.5
-LABEL_HEIGHT = 20.0
-_ICON_W, _PAD, _GAP = 12.0, 7.0, 5.0
-LONG_PATH = 1200.0  # longer dashed arrows are clipped to the view before dashing
-DOT_SPACING = 5.5  # between the centres of an event arrow's dots
-_VECTOR_ENGINES = (QPaintEngine.Type.SVG, QPaintEngine.Type.Pdf)
 _LABEL_SPOTS = (0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9, 0.0)
-
-
-def head_points(
-    tip: QPointF, angle: float, length: float = HEAD_LENGTH, half: float = HEAD_HALF
-) -> QPolygonF:
-    """The three points of an arrowhead (left barb, tip, right barb)."""
-    cos, sin = math.cos(angle), math.sin(angle)
-    back = QPointF(tip.x() - length * cos, tip.y() - length * sin)
-    return QPolygonF(
-        [
-            QPointF(back.x() - half * sin, back.y() + half * cos),
-            tip,
-            QPointF(back.x() + half * sin, back.y() - half * cos),
-        ]
-    )
-
-
-def _lightning() -> QPainterPath:
-    path = QPainterPath()
-    path.moveTo(7, 0)
-    path.lineTo(1, 7.5)
-    path.lineTo(5, 7.5)
-    path.lineTo(3.5, 13)
-    path.lineTo(10, 5)
-    path.lineTo(6, 5)
-    path.closeSubpath()
-    return path
-
-
-def _play() -> QPainterPath:
-    path = QPainterPath()
-    path.addPolygon(QPolygonF([QPointF(1.5, 1.5), QPointF(11, 6.5), QPointF(1.5, 11.5)]))
-    path.closeSubpath()
-    return path
-
-
-LIGHTNING = _lightning()
-PLAY = _play()
-
-
-def paint_arrow(
-    painter: QPainter, theme: Theme, kind: MessageKind, route: Route, width: float = 1.6
-) -> None:
-    """The line, head and (for queries) return marker of one arrow; shared with the legend."""
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    pen = theme.flow_pen(kind, width)
-    painter.setPen(pen)
-    left, top, right, bottom = route.bounds
-    long = max(right - left, bottom - top) >= LONG_PATH
-    vector = painter.paintEngine().type() in _VECTOR_ENGINES
-    if kind is MessageKind.EVENT and not vector:
-        _draw_dots(painter, theme.dot_pen(kind, width), route, long)
-    elif kind is MessageKind.COMMAND or not long or vector:
-        painter.drawPath(route.path)  # SVG and PDF keep real dash patterns
-    else:
-        _draw_visible_dashes(painter, pen, route)
-    head = head_points(route.end, route.head_angle)
-    painter.setPen(theme.head_pen(kind))
-    if kind is MessageKind.COMMAND:
-        painter.setBrush(theme.kinds[kind])
-        painter.drawPolygon(head)
-    else:
-        painter.drawPolyline(head)
-    if kind is MessageKind.QUERY:
-        # A small head pointing back at the requester, a little away from its border.
-        back = route.start_angle + math.pi
-        tip = QPointF(
-            route.start.x() + 4 * math.cos(route.start_angle),
-            route.start.y() + 4 * math.sin(route.start_angle),
-        )
-        painter.drawPolyline(head_points(tip, back, 7.0, 4.0))
-
-
-def _seen_box(painter: QPainter) -> Box | None:
-    """The painter's visible area in item coordinates (None if it cannot be known)."""
-    inverse, invertible = painter.worldTransform().inverted()
-    if not invertible:
-        return None
-    seen = inverse.mapRect(QRectF(painter.viewport())).adjusted(-20, -20, 20, 20)
-    return seen.x(), seen.y(), seen.width(), seen.height()
-
-
-def _draw_dots(painter: QPainter, pen: QPen, route: Route, long: bool) -> None:
-    """A dotted line as one batch of square points: on raster devices about five times
-    cheaper than a dotted pen, where each dot is stroked and antialiased on its own."""
-    points = polyline(route)
-    box = _seen_box(painter) if long else None
-    pieces = visible_pieces(points, box) if box is not None else [(0.0, points)]
-    dots: list[QPointF] = []
-    for travelled, piece in pieces:
-        ahead = (-travelled) % DOT_SPACING  # where the next dot of the whole line falls
-        for (x0, y0), (x1, y1) in itertools.pairwise(piece):
-            length = math.hypot(x1 - x0, y1 - y0)
-            if length == 0:
-                continue
-            if ahead <= length:
-                count = int((length - ahead) // DOT_SPACING) + 1
-                sx, sy = (x1 - x0) / length * DOT_SPACING, (y1 - y0) / length * DOT_SPACING
-                fx, fy = x0 + (x1 - x0) / length * ahead, y0 + (y1 - y0) / length * ahead
-                dots += [QPointF(fx + sx * i, fy + sy * i) for i in range(count)]
-                ahead += count * DOT_SPACING
-            ahead -= length
-    painter.setPen(pen)
-    painter.drawPoints(dots)
-
-
-def _draw_visible_dashes(painter: QPainter, pen: QPen, route: Route) -> None:
-    """A long dashed line, drawn only where it can be seen (see visible_pieces)."""
-    box = _seen_box(painter)
-    if box is None:
-        painter.drawPath(route.path)
-        return
-    width = pen.widthF() or 1.0
-    period = sum(pen.dashPattern()) or 1.0
-    for travelled, points in visible_pieces(polyline(route), box):
-        piece = QPen(pen)
-        # The pattern continues where it would be (modulo: Qt walks a big offset dash by dash).
-        piece.setDashOffset((travelled / width) % period)
-        painter.setPen(piece)
-        painter.drawPolyline([QPointF(x, y) for x, y in points])
-    painter.setPen(pen)
-
-
-def paint_label(
-    painter: QPainter,
-    theme: Theme,
-    kind: MessageKind,
-    rect: QRectF,
-    text: str,
-    badge: str,
-    badge_width: float,
-    selected: bool = False,
-) -> None:
-    """The label pill: kind icon, message name, transport badge."""
-    f = fonts()
-    if selected:
-        painter.setPen(theme.pen(theme.selection, 2.0))
-    else:
-        painter.setPen(theme.pen(theme.kinds[kind], 1.0))
-    painter.setBrush(theme.label_fill)
-    painter.drawRoundedRect(rect, LABEL_HEIGHT / 2, LABEL_HEIGHT / 2)
-    painter.save()
-    painter.translate(rect.x() + _PAD, rect.y() + 3.5)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(theme.kinds[kind])
-    if kind is MessageKind.EVENT:
-        painter.drawPath(LIGHTNING)
-    elif kind is MessageKind.COMMAND:
-        painter.drawPath(PLAY)
-    else:
-        painter.setPen(theme.kinds[kind])
-        painter.setFont(f.badge)
-        painter.drawText(QRectF(0, 0, _ICON_W, 13), Qt.AlignmentFlag.AlignCenter, "?")
-    painter.restore()
-    text_x = rect.x() + _PAD + _ICON_W + 4
-    badge_rect = QRectF(
-        rect.right() - _PAD + 3 - badge_width, rect.y() + 3, badge_width, LABEL_HEIGHT - 6
-    )
-    painter.setPen(theme.text)
-    painter.setFont(f.label)
-    painter.drawText(
-        QRectF(text_x, rect.y(), badge_rect.left() - text_x - _GAP + 2, LABEL_HEIGHT),
-        Qt.AlignmentFlag.AlignVCenter,
-        text,
-    )
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(theme.badge_fill)
-    painter.drawRoundedRect(badge_rect, 4, 4)
-    painter.setPen(theme.badge_text)
-    painter.setFont(f.badge)
-    painter.drawText(badge_rect, Qt.AlignmentFlag.AlignCenter, badge)
-
-
-_TEXT_WIDTHS: dict[tuple[str, str], float] = {}
-
-
-def _advance(text: str, which: str) -> float:
-    # Measuring text is one of the dearest steps of building an arrow; names repeat
-    # (an event has several subscribers, badges have three values), so remember them.
-    width = _TEXT_WIDTHS.get((which, text))
-    if width is None:
-        metrics = fonts().badge_metrics if which == "badge" else fonts().label_metrics
-        width = _TEXT_WIDTHS[(which, text)] = metrics.horizontalAdvance(text)
-    return width
-
-
-def label_size(text: str, badge: str) -> tuple[float, float]:
-    """(pill width, badge width) for a label."""
-    badge_width = _advance(badge, "badge") + 8
-    width = _PAD + _ICON_W + 4 + _advance(text, "label") + _GAP + badge_width + _PAD - 3
-    return width, badge_width
 
 
 class FlowItem(QGraphicsPolygonItem):

@@ -1,7 +1,7 @@
 """The legend: the arrow language and the card kinds, drawn with the canvas's own painters.
 
 `LegendItem` goes into exported images; `LegendWidget` is what the View menu shows.
-Both draw with `paint_arrow` / `paint_label` from flow_item.py, so the legend can never
+Both draw with `paint_arrow` / `paint_label` from arrow_paint.py, so the legend can never
 disagree with the canvas.
 """
 
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from designer.core.model import MessageKind
 
-from .flow_item import label_size, paint_arrow, paint_label
+from .arrow_paint import label_size, paint_arrow, paint_label
 from .node_item import ACTOR_ICON, SERVICE_ICON
 from .routing import Route
 from .theme import LIGHT, Theme, fonts, theme_for_palette

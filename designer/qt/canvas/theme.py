@@ -70,7 +70,7 @@ class Theme:
         return pen
 
     def dot_pen(self, kind: MessageKind, width: float = 1.6) -> QPen:
-        """Square points for dotted event lines drawn dot by dot (see flow_item._draw_dots)."""
+        """Square points for dotted event lines drawn dot by dot (see arrow_paint._draw_dots)."""
         key = ("dot", kind, width)
         pen = self._pens.get(key)
         if pen is None:
