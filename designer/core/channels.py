@@ -195,9 +195,11 @@ class ChannelNames:
             )
         # Point-to-point: the target's own queue.
         queue = flow.channel or f"{dst}.{msg}"
-        marker = {MessageKind.COMMAND: "cmd", MessageKind.QUERY: "qry", MessageKind.EVENT: "evt"}[
-            kind
-        ]
+        # An event sent point-to-point lands in the target's inbox, not under `evt`: the
+        # target may publish the same event on its own topic, and one NATS subject cannot
+        # belong to two streams.
+        markers = {MessageKind.COMMAND: "cmd", MessageKind.QUERY: "qry", MessageKind.EVENT: "inbox"}
+        marker = markers[kind]
         stream_suffix = "commands" if kind is not MessageKind.EVENT else "inbox"
         return FlowChannel(
             flow.id,
