@@ -317,6 +317,11 @@ class BoundaryItem(QGraphicsRectItem):
             self._rect = rect
             self.setRect(rect.adjusted(-1, -1, 1, 1))
 
+    def title_box(self) -> tuple[float, float, float, float]:
+        """Where the title is drawn (x, y, w, h): arrow labels keep off it."""
+        width = fonts().boundary_metrics.horizontalAdvance(self.name.upper())
+        return self._rect.x() + 12, self._rect.y() + 4, width + 10, 24
+
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:

@@ -47,7 +47,7 @@ from .gestures import CanvasContext, GestureScene
 from .node_item import ActorItem, BoundaryItem, NodeItem, ServiceItem
 from .node_item import H as CARD_H
 from .node_item import W as CARD_W
-from .routing import fan_offsets, route_between
+from .routing import Box, fan_offsets, route_between
 from .theme import LIGHT, TRANSPORT_LABEL, Theme
 
 SCENE_MARGIN = 1500.0  # room to pan past the outermost cards
@@ -75,6 +75,7 @@ class DesignScene(GestureScene):
         self._flows: dict[str, FlowItem] = {}
         self._boundaries: dict[str, BoundaryItem] = {}
         self._members: dict[str, set[str]] = defaultdict(set)
+        self._titles = TitleGrid()
         self._pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._node_flows: dict[str, set[str]] = defaultdict(set)
         self._problem_items: list[NodeItem | FlowItem] = []
@@ -223,18 +224,19 @@ class DesignScene(GestureScene):
                 table.clear()
             for mapping in (self._members, self._pairs, self._node_flows):
                 mapping.clear()
+            self._titles = TitleGrid()
             self._problem_items = []
             self._design = self.document.design
             for node in self._design.nodes:
                 self._add_node_item(node)
             for flow in self._design.flows:
                 self._add_flow_item(flow.id)
+            for name in list(self._members):  # first: arrow labels keep off the titles
+                self._refit_boundary(name)
             for pair in list(self._pairs):
                 self._reroute_pair(pair)
             for node_id in self._nodes:
                 self._update_counts(node_id)
-            for name in list(self._members):
-                self._refit_boundary(name)
         finally:
             self._building = False
             if collecting:
@@ -278,12 +280,12 @@ class DesignScene(GestureScene):
                     pairs.update(self._pairs_of(key))
                     if item.boundary:
                         boundaries.add(item.boundary)
+        for name in boundaries:  # first: arrow labels keep off the titles
+            self._refit_boundary(name)
         for pair in pairs:
             self._reroute_pair(pair)
         for node_id in counted & self._nodes.keys():
             self._update_counts(node_id)
-        for name in boundaries:
-            self._refit_boundary(name)
         if any(c.collection in ("nodes", "layout") for c in changes):
             self._fit_scene_rect()
         if self._diagnostics and any(
@@ -461,6 +463,7 @@ class DesignScene(GestureScene):
         avoid = (
             (p.x(), p.y(), CARD_W - FREE_STRIP, CARD_H),
             (q.x(), q.y(), CARD_W - FREE_STRIP, CARD_H),
+            *self._titles.near(rects[0], rects[1]),
         )
         offsets = fan_offsets(len(ids)) if len(ids) > 1 else (0.0,)
         exact = not self._moving
@@ -475,13 +478,14 @@ class DesignScene(GestureScene):
     def _node_moved(self, node_id: str) -> None:
         if self._building:
             return
+        item = self._nodes.get(node_id)
+        if item is not None and item.boundary:
+            self._refit_boundary(item.boundary)  # first: labels keep off its moved title
         for pair in self._pairs_of(node_id):
             self._reroute_pair(pair)
         item = self._nodes.get(node_id)
         if item is None:
             return
-        if item.boundary:
-            self._refit_boundary(item.boundary)
         card = item.card_rect()
         if not self.sceneRect().contains(card.adjusted(-400, -400, 400, 400)):
             self.setSceneRect(
@@ -522,15 +526,57 @@ class DesignScene(GestureScene):
                 self.removeItem(item)
                 del self._boundaries[name]
             self._members.pop(name, None)
+            self._titles.place(name, None)
             return
         if item is None:
             item = self._boundaries[name] = BoundaryItem(name, self.ctx)
             self.addItem(item)
         item.fit([(p.x(), p.y()) for p in (m.pos() for m in members)])
+        self._titles.place(name, item.title_box())
 
     def detach(self) -> None:
         """Stop following the document (before the scene is thrown away)."""
         self._unsubscribe()
+
+
+class TitleGrid:
+    """Boundary titles by grid cell, so an arrow finds the few titles near it at once."""
+
+    CELL = 400.0
+
+    def __init__(self) -> None:
+        self._cells: dict[tuple[int, int], set[str]] = defaultdict(set)
+        self._boxes: dict[str, Box] = {}
+
+    def _cells_of(self, x: float, y: float, w: float, h: float) -> list[tuple[int, int]]:
+        c = self.CELL
+        return [
+            (i, j)
+            for i in range(int(x // c), int((x + w) // c) + 1)
+            for j in range(int(y // c), int((y + h) // c) + 1)
+        ]
+
+    def place(self, name: str, box: Box | None) -> None:
+        old = self._boxes.pop(name, None)
+        if old is not None:
+            for cell in self._cells_of(*old):
+                self._cells[cell].discard(name)
+        if box is not None:
+            self._boxes[name] = box
+            for cell in self._cells_of(*box):
+                self._cells[cell].add(name)
+
+    def near(self, a: Box, b: Box) -> list[Box]:
+        """Titles in the cells between the centres of two cards (where their arrows run)."""
+        if not self._boxes:
+            return []
+        ax, ay, bx, by = a[0] + a[2] / 2, a[1] + a[3] / 2, b[0] + b[2] / 2, b[1] + b[3] / 2
+        x, y = min(ax, bx), min(ay, by)
+        w, h = abs(ax - bx), abs(ay - by)
+        if w * h > 16 * self.CELL * self.CELL:
+            return []  # a long arrow: its label sits far from most of those titles anyway
+        names = set().union(*(self._cells.get(cell, ()) for cell in self._cells_of(x, y, w, h)))
+        return [self._boxes[n] for n in names]
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:

@@ -195,21 +195,23 @@ class Fonts:
     small_metrics: QFontMetricsF
     label_metrics: QFontMetricsF
     badge_metrics: QFontMetricsF
+    boundary_metrics: QFontMetricsF
 
 
 @cache
 def fonts() -> Fonts:
     """The canvas fonts; built on first use because font metrics need a running QApplication."""
     title, small, badge = ui_font(14, bold=True), ui_font(11), ui_font(10, bold=True)
-    label = ui_font(11)
+    label, boundary = ui_font(11), ui_font(12, bold=True)
     return Fonts(
         title=title,
         small=small,
         badge=badge,
-        boundary=ui_font(12, bold=True),
+        boundary=boundary,
         label=label,
         title_metrics=QFontMetricsF(title),
         small_metrics=QFontMetricsF(small),
         label_metrics=QFontMetricsF(label),
         badge_metrics=QFontMetricsF(badge),
+        boundary_metrics=QFontMetricsF(boundary),
     )
