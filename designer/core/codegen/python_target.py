@@ -2,61 +2,32 @@
 
 Which files exist and what each is rendered from lives here; what is in them lives in
 `templates/python/`. Broker-specific source fragments (a queue declaration, a publish
-call) are small helpers given to the templates, so one template serves every broker.
+call) come from python_fragments.py, so one template serves every broker.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from designer.core.channels import FlowChannel
 from designer.core.model import Design
 
-from . import pyformat
-from .context import (
-    Action,
-    GenerationContext,
-    Handler,
-    Outbound,
-    Route,
-    Service,
-    StreamInfo,
-    Subscriber,
-    build_context,
-)
+from .context import GenerationContext, build_context
 from .environment import make_environment, render
 from .identifiers import pascal
-from .pyformat import Call
+from .python_fragments import (
+    Fragments,
+    app_imports,
+    handler_imports,
+    service_imports,
+    wiring_test_entries,
+    wiring_test_imports,
+)
 from .targets import TargetOptions, register
-from .types import TypeMapper
 
 USER_FILES = ("*/handlers.py",)
 IDENTIFIERS_KEY = "identifiers"  # where the previous run's identifier map comes in `options.extra`
 IDENTIFIERS_FILE = ".msgflow/identifiers.json"
-
-
-@dataclass(frozen=True)
-class BrokerFlavour:
-    module: str  # faststream.<module>
-    broker_class: str
-    test_broker: str
-    extra: str  # pip extra of faststream
-    default_url: str
-
-
-FLAVOURS: dict[str, BrokerFlavour] = {
-    "rabbitmq": BrokerFlavour(
-        "rabbit", "RabbitBroker", "TestRabbitBroker", "rabbit", "amqp://guest:guest@127.0.0.1:5672/"
-    ),
-    "nats": BrokerFlavour("nats", "NatsBroker", "TestNatsBroker", "nats", "nats://127.0.0.1:4222"),
-    "redis": BrokerFlavour(
-        "redis", "RedisBroker", "TestRedisBroker", "redis", "redis://127.0.0.1:6379"
-    ),
-    "kafka": BrokerFlavour("kafka", "KafkaBroker", "TestKafkaBroker", "kafka", "127.0.0.1:9092"),
-}
 
 
 @register(
@@ -76,379 +47,9 @@ def python_project(design: Design, options: TargetOptions) -> dict[str, str]:
     return files
 
 
-@dataclass(frozen=True)
-class TestEntry:
-    test: str  # the test function's name
-    how: str  # "over http" / "from <queue>"
-    route: Route | None
-    subscriber: Subscriber | None
-
-
-class _Helpers:
-    """Source fragments for one broker; exposed to templates as plain functions."""
-
-    def __init__(self, context: GenerationContext) -> None:
-        self.context = context
-        self.broker = context.broker
-        self.flavour = FLAVOURS[context.broker]
-        self.types = TypeMapper({m.title: m.class_name for m in context.records})
-        self.types.record_fields = {
-            m.title: [(f.ident, f.type, f.required) for f in m.fields] for m in context.records
-        }
-        self.models = {m.class_name: m for m in context.models}
-        self.stream_subjects = {
-            subject: stream.name
-            for s in context.services
-            for stream in s.streams
-            for subject in stream.subjects
-        }
-
-    # -- rabbitmq ---------------------------------------------------------------------
-    def exchange_expr(self, channel: FlowChannel) -> Call:
-        kind = "ExchangeType.TOPIC" if channel.exchange_type == "topic" else "ExchangeType.DIRECT"
-        return Call(
-            "RabbitExchange",
-            (("", pyformat.string(channel.exchange)), ("type", kind), ("durable", "True")),
-        )
-
-    def queue_expr(self, subscriber: Subscriber) -> Call:
-        channel = subscriber.channel
-        arguments = Call(
-            "",
-            tuple(
-                ("", f"{pyformat.string(k)}: {pyformat.string(v)}")
-                for k, v in subscriber.queue_arguments
-                if k != "x-queue-type"
-            ),
-            "{}",
-        )
-        return Call(
-            "RabbitQueue",
-            (
-                ("", pyformat.string(channel.queue)),
-                ("queue_type", "QueueType.QUORUM"),
-                ("durable", "True"),
-                ("arguments", arguments),
-                ("routing_key", pyformat.string(channel.routing_key)),
-            ),
-        )
-
-    def channel_text(self, channel: FlowChannel) -> str:
-        if self.broker == "rabbitmq":
-            return f"{channel.exchange} ({channel.routing_key})"
-        if self.broker == "nats":
-            return channel.subject
-        return channel.topic
-
-    def stream_expr(self, stream: StreamInfo) -> Call:
-        subjects = Call("", tuple(("", pyformat.string(s)) for s in stream.subjects), "[]")
-        return Call(
-            "",
-            (
-                ("", pyformat.string(stream.name)),
-                ("", subjects),
-                ("", pyformat.string(stream.retention)),
-            ),
-        )
-
-    # -- tests ------------------------------------------------------------------------
-    def example(self, class_name: str) -> Call:
-        imports: set[str] = set()
-        model = self.models[class_name]
-        return Call(
-            class_name,
-            tuple(
-                (f.ident, self.types.default(f.type, imports)) for f in model.fields if f.required
-            ),
-        )
-
-    def example_imports(self, class_name: str) -> set[str]:
-        imports: set[str] = set()
-        for f in self.models[class_name].fields:
-            if f.required:
-                self.types.default(f.type, imports)
-        return imports
-
-    def spy_decorator(
-        self, channel: FlowChannel | None, broker: str, name: str | None = None
-    ) -> str:
-        """A subscriber decorator listening where `channel` delivers (or on queue `name`)."""
-        if channel is None:
-            target = pyformat.string(name or "")
-            if self.broker == "redis":
-                return f"    @{broker}.subscriber(stream={target})"
-            return f"    @{broker}.subscriber({target})"
-        if self.broker == "rabbitmq":
-            queue = Call(
-                "RabbitQueue",
-                (
-                    ("", pyformat.string(channel.queue)),
-                    ("routing_key", pyformat.string(channel.routing_key)),
-                ),
-            )
-            return pyformat.render(
-                Call(f"@{broker}.subscriber", (("", queue), ("", self.exchange_expr(channel)))), 4
-            )
-        if self.broker == "nats" and channel.subject in self.stream_subjects:
-            stream = Call(
-                "JStream",
-                (
-                    ("", pyformat.string(self.stream_subjects[channel.subject])),
-                    ("declare", "False"),
-                ),
-            )
-            arguments = (("", pyformat.string(channel.subject)), ("stream", stream))
-            return pyformat.render(Call(f"@{broker}.subscriber", arguments), 4)
-        if self.broker == "nats":
-            return pyformat.render(
-                Call(f"@{broker}.subscriber", (("", pyformat.string(channel.subject)),)), 4
-            )
-        if self.broker == "kafka":
-            return pyformat.render(
-                Call(f"@{broker}.subscriber", (("", pyformat.string(channel.topic)),)), 4
-            )
-        return pyformat.render(
-            Call(f"@{broker}.subscriber", (("stream", pyformat.string(channel.topic)),)), 4
-        )
-
-    def reply_publish(self, reply: str) -> str:
-        """Publish `answer` to the reply queue/subject `reply` (inside a test responder)."""
-        target = pyformat.string(reply)
-        if self.broker == "rabbitmq":
-            arguments: tuple[tuple[str, pyformat.Expr], ...] = (
-                ("", "body(answer)"),
-                ("queue", target),
-            )
-        elif self.broker == "redis":
-            arguments = (("", "body(answer)"), ("stream", target))
-        else:
-            arguments = (("", "body(answer)"), ("", target))
-        return pyformat.render(Call("await service.broker.publish", arguments), 8)
-
-    def publish_call(self, subscriber: Subscriber, broker: str) -> str:
-        channel = subscriber.channel
-        arguments: tuple[tuple[str, pyformat.Expr], ...]
-        if self.broker == "rabbitmq":
-            arguments = (
-                ("", "body(envelope)"),
-                ("exchange", self.exchange_expr(channel)),
-                ("routing_key", pyformat.string(channel.routing_key)),
-            )
-        elif self.broker == "nats":
-            arguments = (("", "body(envelope)"), ("", pyformat.string(channel.subject)))
-            if subscriber.jetstream:
-                arguments += (("stream", pyformat.string(channel.stream)),)
-        elif self.broker == "kafka":
-            arguments = (("", "body(envelope)"), ("", pyformat.string(channel.topic)))
-        else:
-            arguments = (("", "body(envelope)"), ("stream", pyformat.string(channel.topic)))
-        return pyformat.render(Call(f"await {broker}.publish", arguments), 8)
-
-
-def _test_entries(service: Service, handler: Handler) -> list[TestEntry]:
-    entries: list[TestEntry] = []
-    for route in service.routes:
-        if route.handler == handler.method:
-            entries.append(TestEntry("", "over http", route, None))
-    for subscriber in service.subscribers:
-        if subscriber.handler == handler.method:
-            entries.append(
-                TestEntry(
-                    "",
-                    f"from {subscriber.channel.queue or subscriber.channel.subject}",
-                    None,
-                    subscriber,
-                )
-            )
-    base = "test_" + handler.method[3:]
-    return [
-        TestEntry(base if len(entries) == 1 else f"{base}_{i}", e.how, e.route, e.subscriber)
-        for i, e in enumerate(entries, 1)
-    ]
-
-
-def _service_imports(
-    context: GenerationContext, service: Service, flavour: BrokerFlavour
-) -> list[str]:
-    broker_module = f"faststream.{flavour.module}"
-    specs = {
-        "logging",
-        "typing:Any",
-        f"{broker_module}:{flavour.broker_class}",
-        "msgflow_runtime:MessageContext",
-        "msgflow_runtime:Replies",
-        "msgflow_runtime:default_broker_url",
-    }
-    specs |= {f"contracts:{name}" for name in service.contract_classes}
-    if service.handlers:
-        specs.add("abc")
-    if any(o.transport == "broker" for o in service.outbound):
-        specs |= {"msgflow_runtime:wrap"}
-    if not (service.handlers or service.outbound or service.subscribers or service.routes):
-        specs.discard("msgflow_runtime:MessageContext")
-    if any(o.transport == "broker" for o in service.outbound) or any(
-        s.replies for s in service.subscribers
-    ):
-        specs |= {"msgflow_runtime:body"}
-    if (
-        service.subscribers
-        or service.reply_channel
-        or service.callbacks
-        or any(s.replies for s in service.subscribers)
-    ):
-        specs.add("contracts:Envelope")
-    if any(s.replies for s in service.subscribers):
-        specs |= {"pydantic:BaseModel", "msgflow_runtime:wrap", "msgflow_runtime:post_json"}
-    if any(o.transport == "http" for o in service.outbound):
-        specs |= {"msgflow_runtime:service_url", "msgflow_runtime:post_json"}
-    if any(o.reply.startswith("/") for o in service.outbound):
-        specs.add("msgflow_runtime:public_url")
-    if context.broker == "rabbitmq" and (
-        any(o.transport == "broker" for o in service.outbound) or service.subscribers
-    ):
-        specs |= {f"{broker_module}:RabbitExchange", f"{broker_module}:ExchangeType"}
-    if context.broker == "rabbitmq" and (service.subscribers or service.reply_channel):
-        specs |= {f"{broker_module}:RabbitQueue", f"{broker_module}:QueueType"}
-    if context.broker == "nats":
-        if any(s.jetstream for s in service.subscribers):
-            specs |= {f"{broker_module}:JStream", f"{broker_module}:PullSub"}
-        if any(
-            c.subject in {x for st in service.streams for x in st.subjects}
-            for o in service.outbound
-            for c in o.channels
-        ):
-            specs.add(f"{broker_module}:JStream")
-        if service.streams:
-            specs.add("msgflow_runtime:ensure_streams")
-    if context.broker == "redis" and (service.subscribers or service.reply_channel):
-        specs.add(f"{broker_module}:StreamSub")
-    if service.serves_http:
-        specs |= {
-            "contextlib",
-            "collections.abc:AsyncIterator",
-            "fastapi:FastAPI",
-            "uvicorn",
-            "msgflow_runtime:http_host",
-            "msgflow_runtime:http_port",
-        }
-        if service.routes:
-            specs |= {"typing:Annotated", "uuid:UUID", "fastapi:Header"}
-        if any(r.returns == "Accepted" for r in service.routes):
-            specs.add("contracts:Accepted")
-        if service.callbacks:
-            specs.add("contracts:Envelope")
-    else:
-        specs.add("faststream:FastStream")
-    return sorted(specs)
-
-
-def _test_imports(helpers: _Helpers, service: Service) -> list[str]:
-    flavour = helpers.flavour
-    specs = {
-        "typing:Any",
-        "pytest",
-        f"faststream.{flavour.module}:{flavour.test_broker}",
-        f"{service.package}:_generated",
-        f"{service.package}.app:create_service",
-    }
-    classes: set[str] = set()
-    for handler in service.handlers:
-        classes.add(handler.message.class_name)
-        entries = _test_entries(service, handler)
-        if any(e.route for e in entries):
-            specs |= {"httpx:ASGITransport", "httpx:AsyncClient"}
-            if handler.message.kind == "query":
-                classes.add(handler.message.response_class)
-        if any(e.subscriber for e in entries):
-            specs |= {"msgflow_runtime:body", "msgflow_runtime:wrap"}
-            if any(e.subscriber and e.subscriber.replies for e in entries):
-                specs.add("contracts:Envelope")
-                classes.add(handler.message.response_class)
-            if helpers.broker == "rabbitmq":
-                specs |= {"faststream.rabbit:RabbitExchange", "faststream.rabbit:ExchangeType"}
-        for action in handler.actions:
-            outbound = next(o for o in service.outbound if o.method == action.method)
-            if action.verb != "ask" and outbound.transport == "broker":
-                specs.add("contracts:Envelope")
-                classes.add(action.message.class_name)
-                if helpers.broker == "nats" and any(
-                    c.subject in helpers.stream_subjects for c in outbound.channels
-                ):
-                    specs.add(f"faststream.{flavour.module}:JStream")
-                if helpers.broker == "rabbitmq":
-                    specs |= {
-                        "faststream.rabbit:RabbitExchange",
-                        "faststream.rabbit:ExchangeType",
-                        "faststream.rabbit:RabbitQueue",
-                    }
-            if action.verb == "ask" and outbound.transport == "broker":
-                specs |= {
-                    "contracts:Envelope",
-                    "msgflow_runtime:MessageContext",
-                    "msgflow_runtime:body",
-                    "msgflow_runtime:wrap",
-                }
-                classes |= {action.message.class_name, action.message.response_class}
-                if helpers.broker == "rabbitmq":
-                    specs |= {
-                        "faststream.rabbit:RabbitExchange",
-                        "faststream.rabbit:ExchangeType",
-                        "faststream.rabbit:RabbitQueue",
-                    }
-    for outbound in service.outbound:
-        if outbound.verb == "ask" and outbound.transport == "http":
-            classes.add(outbound.message.response_class)
-    built = {h.message.class_name for h in service.handlers}
-    built |= {
-        a.message.response_class
-        for h in service.handlers
-        for a in h.actions
-        if a.verb == "ask" and _outbound(service, a).transport == "broker"
-    }
-    built |= {
-        o.message.response_class
-        for o in service.outbound
-        if o.verb == "ask" and o.transport == "http"
-    }
-    if not service.handlers:
-        built, classes = set(), set()
-    for name in built:
-        if name in helpers.models:
-            specs |= helpers.example_imports(name)
-    specs |= {f"contracts:{c}" for c in classes | built if c}
-    if not service.handlers:
-        specs.discard(f"faststream.{flavour.module}:{flavour.test_broker}")
-        specs.discard("pytest")
-        specs.discard(f"{service.package}:_generated")
-        specs.discard("typing:Any")
-    return sorted(specs)
-
-
-def _outbound(service: Service, action: Action) -> Outbound:
-    return next(o for o in service.outbound if o.method == action.method)
-
-
-def _app_imports(service: Service, handlers_class: str) -> list[str]:
-    return sorted(
-        {
-            "asyncio",
-            "logging",
-            f"{service.package}._generated:Service",
-            f"{service.package}.handlers:{handlers_class}",
-        }
-    )
-
-
-def _handler_imports(service: Service) -> list[str]:
-    specs = set(service.handler_imports) | {"logging", f"{service.package}._generated:Handlers"}
-    if service.handlers:
-        specs.add("msgflow_runtime:MessageContext")
-    return sorted(specs)
-
-
 def render_project(context: GenerationContext, options: TargetOptions) -> dict[str, str]:
     env = make_environment(options.templates)
-    helpers = _Helpers(context)
+    helpers = Fragments(context)
     flavour = helpers.flavour
     common: dict[str, Any] = {
         "context_version": context.context_version,
@@ -503,11 +104,11 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
         per_service.update(
             service=service,
             handlers_class=handlers_class,
-            service_imports=_service_imports(context, service, flavour),
-            handler_imports=_handler_imports(service),
-            app_imports=_app_imports(service, handlers_class),
-            test_imports=_test_imports(helpers, service),
-            entries_of=lambda h, s=service: _test_entries(s, h),
+            service_imports=service_imports(context, service, flavour),
+            handler_imports=handler_imports(service),
+            app_imports=app_imports(service, handlers_class),
+            test_imports=wiring_test_imports(helpers, service),
+            entries_of=lambda h, s=service: wiring_test_entries(s, h),
             outbound_of=lambda a, m=outbound_by_method: m[a.method],
             http_methods=[o.method for o in service.outbound if o.transport == "http"],
             reply_subscriber=lambda reply, s=service: (
@@ -524,7 +125,3 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
             env, "python/tests/test_service.py.j2", **per_service
         )
     return files
-
-
-def identifiers_of(context: GenerationContext) -> Mapping[str, str]:
-    return context.identifiers

@@ -1,0 +1,471 @@
+"""Builds the template context (context.py) from a design: names, models, services.
+
+Everything a template needs is decided here, in Python, so templates stay simple: which
+service handles what, which channels it publishes to, what a handler's default body sends,
+which identifiers and ports items get (stable across runs through the previous mapping).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from designer import __version__
+from designer.core.brokers.topology import build_jetstream, consuming_queue_arguments
+from designer.core.channels import ChannelNames, FlowChannel
+from designer.core.model import Design, Flow, MessageField, MessageKind, Transport
+
+from . import pyformat
+from .context import (
+    CONTEXT_VERSION,
+    Action,
+    FieldInfo,
+    GenerationContext,
+    Handler,
+    MessageInfo,
+    ModelInfo,
+    Outbound,
+    Route,
+    Service,
+    StreamInfo,
+    Subscriber,
+)
+from .identifiers import (
+    BUILTIN_NAMES,
+    MODEL_ATTRIBUTES,
+    PACKAGE_NAMES,
+    TYPE_NAMES,
+    IdentifierMap,
+    pascal,
+    snake,
+)
+from .types import TypeMapper
+
+FIRST_PORT = 8001
+
+
+class ContextBuilder:
+    def __init__(self, design: Design, broker: str, previous: Mapping[str, str]) -> None:
+        self.design = design
+        self.broker = broker
+        self.previous = previous
+        self.ids = IdentifierMap(previous)
+        self.names = ChannelNames(design)
+        self.nodes = {n.id: n for n in design.nodes}
+        self.raw_messages = {m.id: m for m in design.messages}
+        self.services = sorted((n for n in design.nodes if n.is_service), key=lambda n: n.id)
+        self.service_ids = {n.id for n in self.services}
+        self.flows = [f for f in design.flows if f.message in self.raw_messages]
+        self.flows.sort(key=lambda f: f.id)
+
+    # -- names ------------------------------------------------------------------------
+    def _assign_names(self) -> None:
+        self.packages = self.ids.assign_all(
+            "package",
+            {n.id: snake(n.id) for n in self.services},
+            reserved=PACKAGE_NAMES,
+            reserved_suffix="_service",
+        )
+        wanted = {f"record:{s.name}": pascal(s.name) for s in self.design.schemas}
+        wanted.update({f"message:{m.id}": pascal(m.name) for m in self.design.messages})
+        classes = self.ids.assign_all(
+            "class", wanted, reserved=TYPE_NAMES | BUILTIN_NAMES, reserved_suffix="Message"
+        )
+        responses = self.ids.assign_all(
+            "class",
+            {
+                f"response:{m.id}": classes[f"message:{m.id}"] + "Response"
+                for m in self.design.messages
+                if m.kind is MessageKind.QUERY
+            },
+            reserved=TYPE_NAMES | BUILTIN_NAMES,
+        )
+        self.record_classes = {s.name: classes[f"record:{s.name}"] for s in self.design.schemas}
+        self.message_classes = {m.id: classes[f"message:{m.id}"] for m in self.design.messages}
+        self.response_classes = {
+            m.id: responses[f"response:{m.id}"]
+            for m in self.design.messages
+            if m.kind is MessageKind.QUERY
+        }
+        self.message_snakes = self.ids.assign_all(
+            "method", {m.id: snake(m.name) for m in self.design.messages}
+        )
+        self.ports = self._assign_ports()
+
+    def _assign_ports(self) -> dict[str, int]:
+        ports: dict[str, int] = {}
+        used: set[int] = set()
+        for node in self.services:
+            old = self.previous.get(f"port:{node.id}", "")
+            if old.isdigit() and int(old) not in used:
+                ports[node.id] = int(old)
+                used.add(int(old))
+        candidate = FIRST_PORT
+        for node in self.services:
+            if node.id in ports:
+                continue
+            while candidate in used:
+                candidate += 1
+            ports[node.id] = candidate
+            used.add(candidate)
+        return ports
+
+    def _fields(self, owner: str, fields: list[MessageField]) -> tuple[FieldInfo, ...]:
+        idents = self.ids.assign_all(
+            f"field:{owner}",
+            {f.name: snake(f.name) for f in fields},
+            reserved=TYPE_NAMES | BUILTIN_NAMES | MODEL_ATTRIBUTES | {"model_config"},
+        )
+        result = []
+        for f in fields:
+            ident = idents[f.name]
+            if ident.startswith("model_"):
+                ident = "field_" + ident
+            annotation = self.types.annotation(f.type)
+            if not f.required:
+                annotation += " | None"
+            result.append(
+                FieldInfo(
+                    f.name, ident, f.type, annotation, f.required, pyformat.doc_text(f.description)
+                )
+            )
+        return tuple(result)
+
+    # -- models -----------------------------------------------------------------------
+    def _models(self) -> None:
+        self.types = TypeMapper(self.record_classes)
+        self.records = tuple(
+            ModelInfo(
+                self.record_classes[s.name],
+                "record",
+                s.name,
+                pyformat.doc_text(s.description),
+                self._fields(f"record:{s.name}", s.fields),
+            )
+            for s in sorted(self.design.schemas, key=lambda s: s.name)
+        )
+        self.types.record_fields = {
+            s.name: [(fi.ident, fi.type, fi.required) for fi in info.fields]
+            for s, info in zip(
+                sorted(self.design.schemas, key=lambda s: s.name), self.records, strict=True
+            )
+        }
+        self.message_infos: dict[str, MessageInfo] = {}
+        self.message_fields: dict[str, tuple[FieldInfo, ...]] = {}
+        self.response_fields: dict[str, tuple[FieldInfo, ...]] = {}
+        models: list[ModelInfo] = []
+        for m in sorted(self.design.messages, key=lambda m: m.id):
+            info = MessageInfo(
+                m.id,
+                m.name,
+                m.kind.value,
+                self.message_classes[m.id],
+                self.message_snakes[m.id],
+                self.response_classes.get(m.id, ""),
+                pyformat.doc_text(m.description),
+                m.version,
+            )
+            self.message_infos[m.id] = info
+            self.message_fields[m.id] = self._fields(f"message:{m.id}", m.fields)
+            models.append(
+                ModelInfo(
+                    info.class_name,
+                    m.kind.value,
+                    m.name,
+                    info.description,
+                    self.message_fields[m.id],
+                )
+            )
+            if m.kind is MessageKind.QUERY:
+                self.response_fields[m.id] = self._fields(f"response:{m.id}", m.response or [])
+                models.append(
+                    ModelInfo(
+                        info.response_class,
+                        "response",
+                        f"{m.name} response",
+                        pyformat.doc_text(f"The answer to {m.name}."),
+                        self.response_fields[m.id],
+                    )
+                )
+        self.models = self.records + tuple(models)
+
+    def _fill(
+        self,
+        class_name: str,
+        target: tuple[FieldInfo, ...],
+        source: tuple[FieldInfo, ...],
+        imports: set[str],
+    ) -> pyformat.Call:
+        """Build `target` from `source` where names and types match, defaults otherwise."""
+        by_name = {f.name: f for f in source}
+        arguments: list[tuple[str, pyformat.Expr]] = []
+        for f in target:
+            match = by_name.get(f.name)
+            if match is not None and match.type == f.type and (match.required or not f.required):
+                arguments.append((f.ident, f"message.{match.ident}"))
+            elif f.required:
+                arguments.append((f.ident, self.types.default(f.type, imports)))
+        imports.add(f"contracts:{class_name}")
+        return pyformat.Call(class_name, tuple(arguments))
+
+    # -- services ---------------------------------------------------------------------
+    def build(self) -> GenerationContext:
+        self._assign_names()
+        self._models()
+        jetstream = build_jetstream(self.design)
+        self.stream_of_subject = {s: st for st in jetstream.streams for s in st.subjects}
+        services = tuple(self._service(node.id) for node in self.services)
+        for node in self.services:
+            self.ids.assign_all("port", {node.id: str(self.ports[node.id])})
+        return GenerationContext(
+            context_version=CONTEXT_VERSION,
+            generator=f"msgflow {__version__}",
+            design_name=self.design.name,
+            design_description=pyformat.doc_text(self.design.description),
+            project=snake(self.design.name).replace("_", "-") or "services",
+            broker=self.broker,
+            records=self.records,
+            models=self.models,
+            messages=tuple(self.message_infos[m] for m in sorted(self.message_infos)),
+            services=services,
+            identifiers=self.ids.mapping(),
+            ports=dict(self.ports),
+            contract_imports=self._contract_imports(),
+        )
+
+    def _contract_imports(self) -> tuple[str, ...]:
+        specs = {"__future__:annotations", "contracts.envelope:Contract"}
+        for model in self.models:
+            for f in model.fields:
+                specs |= self.types.annotation_imports(f.type)
+                if f.aliased:
+                    specs.add("pydantic:Field")
+        return tuple(sorted(specs))
+
+    def _display(self, node_id: str) -> str:
+        """A node's name for docstrings and logs; falls back when nothing printable is left."""
+        node = self.nodes.get(node_id)
+        return (
+            pyformat.doc_text(node.name if node else node_id)
+            or pyformat.doc_text(node_id)
+            or self.packages.get(node_id, "service")
+        )
+
+    def _service(self, node_id: str) -> Service:
+        node = self.nodes[node_id]
+        inbound = [f for f in self.flows if f.target == node_id]
+        outgoing = [f for f in self.flows if f.source == node_id]
+        handler_names = self.ids.assign_all(
+            f"handler:{node_id}",
+            {f.message: "on_" + self.message_snakes[f.message] for f in inbound},
+        )
+        outbound, out_by_flow = self._outbound(node_id, outgoing)
+        handler_imports: set[str] = set()
+        handlers = tuple(
+            self._handler(
+                node_id,
+                message_id,
+                handler_names[message_id],
+                inbound,
+                outgoing,
+                out_by_flow,
+                handler_imports,
+            )
+            for message_id in sorted(handler_names)
+        )
+        subscribers: list[Subscriber] = []
+        routes: list[Route] = []
+        seen_subscriptions: set[tuple[str, str, str]] = set()
+        for flow in inbound:
+            message = self.message_infos[flow.message]
+            channel = self.names.channel(flow)
+            handler = handler_names[flow.message]
+            if flow.transport is Transport.HTTP:
+                path = channel.http_path or f"/{message.snake}"
+                if any(r.path == path for r in routes):
+                    continue
+                routes.append(
+                    Route(
+                        f"route_{handler[3:][:18].rstrip('_')}_{len(routes) + 1}",
+                        handler,
+                        message,
+                        flow.id,
+                        "POST",
+                        path,
+                        message.response_class or "Accepted",
+                    )
+                )
+                continue
+            key = (channel.queue, channel.exchange, channel.subject)
+            if key in seen_subscriptions:
+                continue
+            seen_subscriptions.add(key)
+            is_query = message.kind == "query"
+            subscribers.append(
+                Subscriber(
+                    f"subscribe_{handler[3:][:18].rstrip('_')}_{len(subscribers) + 1}",
+                    handler,
+                    message,
+                    flow.id,
+                    channel,
+                    tuple(
+                        sorted(
+                            (k, str(v)) for k, v in consuming_queue_arguments(channel.queue).items()
+                        )
+                    ),
+                    jetstream=channel.subject in self.stream_of_subject,
+                    replies=is_query,
+                )
+            )
+        reply_channels = sorted(
+            {
+                o.reply
+                for o in outbound
+                if o.verb == "ask" and o.transport == "broker" and not o.reply.startswith("/")
+            }
+        )
+        callbacks = tuple(
+            sorted({o.reply for o in outbound if o.verb == "ask" and o.reply.startswith("/")})
+        )
+        subjects = {s.channel.subject for s in subscribers if s.jetstream}
+        subjects |= {
+            c.subject for o in outbound for c in o.channels if c.subject in self.stream_of_subject
+        }
+        streams = {self.stream_of_subject[s].name: self.stream_of_subject[s] for s in subjects}
+        uses_broker = bool(subscribers) or any(o.transport == "broker" for o in outbound)
+        serves_http = bool(routes) or bool(callbacks)
+        contract_classes = {h.message.class_name for h in handlers}
+        contract_classes |= {h.returns for h in handlers if h.returns != "None"}
+        contract_classes |= {o.message.class_name for o in outbound}
+        contract_classes |= {o.message.response_class for o in outbound if o.verb == "ask"}
+        return Service(
+            id=node_id,
+            name=self._display(node_id),
+            description=pyformat.doc_text(node.description),
+            package=self.packages[node_id],
+            slug=self.names.node(node_id),
+            port=self.ports[node_id],
+            handlers=handlers,
+            subscribers=tuple(subscribers),
+            routes=tuple(routes),
+            outbound=outbound,
+            reply_channel=reply_channels[0] if reply_channels else "",
+            reply_channels=tuple(reply_channels),
+            callbacks=callbacks,
+            streams=tuple(
+                StreamInfo(s.name, s.subjects, s.retention) for _, s in sorted(streams.items())
+            ),
+            uses_broker=uses_broker,
+            serves_http=serves_http,
+            calls_http=any(o.transport == "http" or o.reply.startswith("/") for o in outbound)
+            or any(s.replies for s in subscribers),
+            contract_classes=tuple(sorted(contract_classes)),
+            handler_imports=tuple(sorted(handler_imports)),
+        )
+
+    def _outbound(
+        self, node_id: str, outgoing: list[Flow]
+    ) -> tuple[tuple[Outbound, ...], dict[str, str]]:
+        """Outbound methods: one per event (all its channels), one per command/query flow."""
+        groups: dict[str, list[Flow]] = {}
+        for flow in outgoing:
+            message = self.message_infos[flow.message]
+            if message.kind == "event" and flow.transport is not Transport.HTTP:
+                groups.setdefault(f"event:{flow.message}", []).append(flow)
+            else:
+                groups.setdefault(f"flow:{flow.id}", []).append(flow)
+        per_message: dict[str, int] = {}
+        for flows in groups.values():
+            per_message[flows[0].message] = per_message.get(flows[0].message, 0) + 1
+        wanted: dict[str, str] = {}
+        for key, flows in groups.items():
+            flow = flows[0]
+            message = self.message_infos[flow.message]
+            verb = {"event": "publish", "command": "send", "query": "ask"}[message.kind]
+            name = f"{verb}_{message.snake}"
+            if per_message[flow.message] > 1 and key.startswith("flow:"):
+                name += "_to_" + snake(flow.target)
+            wanted[key] = name
+        methods = self.ids.assign_all(f"outbound:{node_id}", wanted)
+        result: list[Outbound] = []
+        by_flow: dict[str, str] = {}
+        for key in sorted(groups, key=lambda k: methods[k]):
+            flows = groups[key]
+            flow = flows[0]
+            message = self.message_infos[flow.message]
+            verb = {"event": "publish", "command": "send", "query": "ask"}[message.kind]
+            for f in flows:
+                by_flow[f.id] = methods[key]
+            channels: dict[tuple[str, str, str], FlowChannel] = {}
+            for f in flows:
+                c = self.names.channel(f)
+                channels.setdefault((c.exchange, c.routing_key, c.subject), c)
+            first = next(iter(channels.values()))
+            http = flow.transport is Transport.HTTP
+            target_service = flow.target in self.service_ids
+            timeout_ms = flow.timeout_ms or 5000
+            result.append(
+                Outbound(
+                    method=methods[key],
+                    verb=verb,
+                    message=message,
+                    transport="http" if http else "broker",
+                    target=self.packages.get(flow.target, "") if http and target_service else "",
+                    target_name=self._display(flow.target) if verb != "publish" else "",
+                    path=first.http_path or "" if http else "",
+                    channels=() if http else tuple(channels.values()),
+                    timeout_s=timeout_ms / 1000,
+                    reply=(first.reply or "") if verb == "ask" and not http else "",
+                )
+            )
+        return tuple(result), by_flow
+
+    def _handler(
+        self,
+        node_id: str,
+        message_id: str,
+        method: str,
+        inbound: list[Flow],
+        outgoing: list[Flow],
+        out_by_flow: dict[str, str],
+        imports: set[str],
+    ) -> Handler:
+        message = self.message_infos[message_id]
+        source_fields = self.message_fields[message_id]
+        senders = sorted({self._display(f.source) for f in inbound if f.message == message_id})
+        caused = [f for f in outgoing if f.caused_by == message_id]
+        order = {"ask": 0, "send": 1, "publish": 2}
+        actions: list[Action] = []
+        done: set[str] = set()
+        for flow in caused:
+            out_method = out_by_flow[flow.id]
+            if out_method in done:
+                continue
+            done.add(out_method)
+            out_message = self.message_infos[flow.message]
+            verb = {"event": "publish", "command": "send", "query": "ask"}[out_message.kind]
+            build = self._fill(
+                out_message.class_name, self.message_fields[flow.message], source_fields, imports
+            )
+            target = self._display(flow.target) if verb != "publish" else ""
+            actions.append(Action(verb, out_method, out_message, target, build))
+        actions.sort(key=lambda a: (order[a.verb], a.method))
+        response = None
+        if message.kind == "query":
+            response = self._fill(
+                message.response_class, self.response_fields[message_id], source_fields, imports
+            )
+        imports.add(f"contracts:{message.class_name}")
+        expects = "; ".join(
+            f"{a.verb} {a.message.name}" + (f" to {a.target}" if a.target else "") for a in actions
+        )
+        if message.kind == "query":
+            expects = "; ".join(filter(None, [expects, f"answer with {message.response_class}"]))
+        return Handler(
+            method=method,
+            message=message,
+            returns=message.response_class or "None",
+            sources=", ".join(senders),
+            actions=tuple(actions),
+            response=response,
+            expects=expects or "nothing else (no flow is caused by it)",
+        )
