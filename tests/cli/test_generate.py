@@ -226,3 +226,18 @@ def test_names_stay_stable_when_a_clashing_item_is_added(tmp_path: Path) -> None
     packages = {p.name for p in out.iterdir() if (p / "_generated.py").exists()}
     assert {"orders", "orders_2"} <= packages
     assert "Order Service" in (out / "orders" / "_generated.py").read_text(encoding="utf-8")
+
+
+def test_a_hand_edited_generated_file_is_restored_and_said_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    main(["generate", str(SHOP), "-o", str(out)])
+    base = out / "orders" / "_generated.py"
+    original = base.read_text(encoding="utf-8")
+    base.write_text(original + "# patched by hand\n", encoding="utf-8")
+    capsys.readouterr()
+    main(["generate", str(SHOP), "-o", str(out)])
+    printed = capsys.readouterr().out
+    assert "update     orders/_generated.py  (edited by hand: overwritten)" in printed
+    assert base.read_text(encoding="utf-8") == original
