@@ -46,11 +46,28 @@ def busy(window: QMainWindow, message: str) -> Iterator[None]:
         window.statusBar().clearMessage()
 
 
-def run_busy(window: QMainWindow, title: str, message: str, work: Callable[[], T]) -> T:
+class Progress:
+    """Counts a worker updates and the progress dialog reads (plain ints, no Qt)."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.total = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+
+def run_busy(
+    window: QMainWindow,
+    title: str,
+    message: str,
+    work: Callable[[], T],
+    progress: Progress | None = None,
+) -> T:
     """Run `work` on a worker thread; return its result or raise its exception.
 
     `work` must not touch Qt objects or anything the window may change meanwhile: hand
-    it a copy of the design.
+    it a copy of the design. When it reports to `progress`, the dialog shows a bar.
     """
     with busy(window, message), ThreadPoolExecutor(max_workers=1) as pool:
         future: Future[T] = pool.submit(work)
@@ -63,9 +80,17 @@ def run_busy(window: QMainWindow, title: str, message: str, work: Callable[[], T
                 dialog = progress_dialog(window, title, message)
                 dialog.show()
 
+        def tick() -> None:
+            if future.done():
+                loop.quit()
+            elif dialog is not None and progress is not None and progress.total:
+                dialog.setMaximum(progress.total)
+                dialog.setValue(progress.done)
+                dialog.setLabelText(f"{message} ({progress.done} of {progress.total})")
+
         poll = QTimer()
         poll.setInterval(25)
-        poll.timeout.connect(lambda: loop.quit() if future.done() else None)
+        poll.timeout.connect(tick)
         QTimer.singleShot(SHOW_AFTER_MS, show_dialog)
         poll.start()
         if not future.done():

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from designer.core.exporters import BROKERS, FOLDER_FORMATS, export_files, write_files
 from designer.core.model import Design
-from designer.qt.busy import busy, progress_dialog, run_busy
+from designer.qt.busy import Progress, busy, progress_dialog, run_busy
 
 if TYPE_CHECKING:
     from designer.qt.main_window import MainWindow
@@ -186,8 +186,14 @@ def export_design(
             )
             if key in FOLDER_FORMATS and not _replaces_files(window, path, list(files)):
                 return None
-            with busy(window, f"Writing {len(files)} file(s)…"):
-                written = write_files(files)
+            counter = Progress()
+            written = run_busy(
+                window,
+                "Export",
+                f"Writing {fmt.what}",
+                lambda: write_files(files, counter),
+                counter,
+            )
     except Exception as error:  # the window reports any failure; it never shows a traceback
         _fail(window, fmt, path, error)
         return None

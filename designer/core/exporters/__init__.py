@@ -8,6 +8,7 @@ Pictures (png, svg, pdf) are drawn by the Qt package and are not handled here.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,18 +51,25 @@ def export_files(design: Design, fmt: str, out: Path, broker: str = "rabbitmq") 
     raise ValueError(f"unknown export format '{fmt}' (use one of: {', '.join(CORE_FORMATS)})")
 
 
-def write_files(files: dict[Path, str]) -> list[Path]:
-    """Write each file atomically, readable like any new file; OSError on failure."""
+def write_files(
+    files: dict[Path, str], progress: Callable[[int, int], None] | None = None
+) -> list[Path]:
+    """Write each file atomically, readable like any new file; OSError on failure.
+
+    `progress(done, total)` is called after each file (a catalogue has thousands).
+    """
     from designer.core.io import write_atomic
 
     # write_atomic's temp file is private (0600); a page or document made to be shared
     # gets the usual permissions of a new file instead.
     umask = os.umask(0)
     os.umask(umask)
-    for path, text in files.items():
+    for done, (path, text) in enumerate(files.items(), start=1):
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, text.encode("utf-8"), keep_backup=False)
         os.chmod(path, 0o666 & ~umask)
+        if progress is not None:
+            progress(done, len(files))
     return list(files)
 
 
