@@ -18,6 +18,7 @@ from shiboken6 import isValid
 
 from designer.core import io
 from designer.core.errors import DesignLoadError
+from designer.qt.busy import busy
 from designer.qt.files import FILE_FILTER, display_name
 from designer.qt.icons import icon
 from designer.qt.share_export import FORMATS, export_design
@@ -115,8 +116,9 @@ class ShareActions(QObject):
         label = display_name(window.files.path) + (" (unsaved)" if window.files.is_dirty else "")
         if self.compare_dialog is not None and isValid(self.compare_dialog):
             self.compare_dialog.close()  # one compare view at a time
-        dialog = CompareDialog(other, current, display_name(path), label, window)
-        dialog.show()
+        with busy(window, f"Comparing with {path.name}…"):  # two canvases: seconds when big
+            dialog = CompareDialog(other, current, display_name(path), label, window)
+            dialog.show()
         self.compare_dialog = dialog
         return dialog
 

@@ -63,3 +63,25 @@ def test_quick_work_shows_no_dialog_and_errors_reach_the_caller(qtbot):
     with pytest.raises(ValueError, match="no such format"):
         run_busy(window, "Export", "Exporting…", fail)
     assert QApplication.overrideCursor() is None
+
+
+def test_reported_progress_fills_the_bar(qtbot):
+    from designer.qt.busy import Progress, run_busy
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    progress = Progress()
+    seen = []
+    QTimer.singleShot(
+        800, lambda: seen.append((_progress(window).maximum(), _progress(window).labelText()))
+    )
+
+    def work() -> None:
+        for done in range(1, 11):
+            progress(done, 10)
+            time.sleep(0.12)
+
+    run_busy(window, "Export", "Writing EventCatalog", work, progress)
+    maximum, label = seen[0]
+    assert maximum == 10 and label.startswith("Writing EventCatalog (") and "of 10)" in label
