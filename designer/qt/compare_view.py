@@ -33,7 +33,7 @@ from designer.core.model import Design
 from designer.qt.canvas.flow_item import FlowItem
 from designer.qt.canvas.theme import theme_for_palette
 from designer.qt.compare_marks import COLOURS, CardMark, FlowMark, SideMarks, ids_for, marks_for
-from designer.qt.readonly_canvas import ReadOnlyScene, ReadOnlyView, with_layout
+from designer.qt.readonly_canvas import ReadOnlyScene, ReadOnlyView, aligned
 
 GROUPS = (
     ("nodes", "Services and actors"),
@@ -70,7 +70,7 @@ class CompareSide(QFrame):
     def __init__(self, caption: str, design: Design, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.design = with_layout(design)
+        self.design = design  # laid out by the dialog (see readonly_canvas.aligned)
         self.scene = ReadOnlyScene(self.design, theme_for_palette(self.palette()), parent=self)
         self.view = ReadOnlyView(self.scene)
         self.caption = QLabel(caption)
@@ -203,8 +203,9 @@ class CompareDialog(QDialog):
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
-        left = CompareSide(f"<b>Base</b> — {old_label}", old)
-        right = CompareSide(f"<b>Current</b> — {new_label}", new)
+        old_drawn, new_drawn = aligned(old, new)
+        left = CompareSide(f"<b>Base</b> — {old_label}", old_drawn)
+        right = CompareSide(f"<b>Current</b> — {new_label}", new_drawn)
         self.sides = (left, right)
         for side in self.sides:
             self.canvases.addWidget(side)

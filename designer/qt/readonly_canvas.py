@@ -42,6 +42,27 @@ def with_layout(design: Design) -> Design:
     return copy
 
 
+def aligned(old: Design, new: Design) -> tuple[Design, Design]:
+    """Copies of both designs where a card both share stands at the same place.
+
+    A node without a position takes the other side's; a side with no positions at all
+    is laid out first, so two compared designs never differ only by their drawing.
+    """
+    swap = not old.layout and bool(new.layout)  # the side with positions lends them
+    first, second = (new, old) if swap else (old, new)
+    first = with_layout(first)
+    second = second.model_copy(deep=True)
+    ids = {n.id for n in second.nodes}
+    for node_id, point in first.layout.items():
+        if node_id in ids and node_id not in second.layout:
+            second.layout[node_id] = point
+    missing = {n.id for n in first.nodes} - first.layout.keys()
+    for node_id in missing & second.layout.keys():
+        first.layout[node_id] = second.layout[node_id]
+    second = with_layout(second)
+    return (second, first) if swap else (first, second)
+
+
 class ReadOnlyScene(DesignScene):
     def __init__(self, design: Design, theme: Theme = LIGHT, parent: Any = None) -> None:
         super().__init__(Document(with_layout(design)), _refuse, theme, parent)

@@ -250,3 +250,22 @@ def test_linked_views_pan_and_zoom_together(compared, qtbot):
     dialog.link.setChecked(False)
     left.view.horizontalScrollBar().setValue(left.view.horizontalScrollBar().value() + 200)
     assert (_centre(left.view) - _centre(right.view)).manhattanLength() > 100
+
+
+def test_designs_without_positions_are_drawn_alike(qtbot):
+    old = shop_design().model_copy(update={"layout": {}})
+    new = edited_shop(shop_design()).model_copy(update={"layout": {}})
+    dialog = CompareDialog(old, new, "old", "new")
+    qtbot.addWidget(dialog)
+    left, right = dialog.sides
+    shared = {n.id for n in old.nodes} & {n.id for n in new.nodes}
+    assert shared and all(
+        left.scene.node_item(i).pos() == right.scene.node_item(i).pos() for i in shared
+    )
+    # The new card gets a free spot, clear of the others.
+    payments = right.scene.node_item("payments").card_rect()
+    assert not any(
+        payments.intersects(n.card_rect())
+        for n in right.scene.node_items()
+        if n.node_id != "payments"
+    )
