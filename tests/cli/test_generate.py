@@ -241,3 +241,20 @@ def test_a_hand_edited_generated_file_is_restored_and_said_so(
     printed = capsys.readouterr().out
     assert "update     orders/_generated.py  (edited by hand: overwritten)" in printed
     assert base.read_text(encoding="utf-8") == original
+
+
+def test_running_another_target_orphans_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from designer.core.codegen import targets
+
+    if "rabbitmq" not in targets.available():
+        pytest.skip("no rabbitmq target registered")
+    out = tmp_path / "out"
+    main(["generate", str(SHOP), "-o", str(out)])
+    capsys.readouterr()
+    assert main(["generate", str(SHOP), "-o", str(out), "--target", "rabbitmq"]) == 0
+    assert "orphaned" not in _plan(capsys).values()
+    manifest = json.loads((out / ".msgflow" / "manifest.json").read_text(encoding="utf-8"))
+    # The python files are still known, so a later python run reports its own orphans.
+    assert manifest["files"]["orders/_generated.py"]["target"] == "python"

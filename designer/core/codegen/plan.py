@@ -130,8 +130,14 @@ def make_plan(
         files.append(PlannedFile(path, action, owner, target.name, note))
         recorded = data if action is not Action.KEPT else current or data
         manifest.files[path] = FileRecord(digest(recorded), owner, target.name)
+    running = {target.name for target in targets}
     for path, record in sorted(previous.files.items()):
         if path in rendered or path == IDENTIFIERS_PATH:
+            continue
+        if record.target not in running:
+            # Another target's file (e.g. `--target rabbitmq` after `--target python`):
+            # not this run's business; remembered as it was.
+            manifest.files[path] = record
             continue
         try:
             exists = safe_path(out_dir, path).is_file()
