@@ -36,6 +36,11 @@ def _call(value: pyformat.Expr, indent: int = 0, prefix: str = "", suffix: str =
     return pyformat.render(value, indent, prefix, suffix)
 
 
+def _fail(message: str) -> str:
+    """`{{ fail("...") }}`: a template pack stops generation with its own message."""
+    raise jinja2.TemplateRuntimeError(str(message))
+
+
 def _call_of(callee: str, arguments: list[list[Any]]) -> pyformat.Call:
     return pyformat.Call(callee, tuple((str(name), value) for name, value in arguments))
 
@@ -74,6 +79,7 @@ def _environment(override_text: str | None) -> SandboxedEnvironment:
     env.globals["comment"] = pyformat.comment
     env.globals["docstring"] = pyformat.docstring
     env.globals["wrap"] = pyformat.wrap
+    env.globals["fail"] = _fail
     env.globals["call"] = _call
     env.globals["call_of"] = _call_of
     env.globals["imports"] = _imports

@@ -72,3 +72,12 @@ def test_builtin_environment_renders_plain_templates() -> None:
     assert render(
         env, "python/service/__main__.py.j2", service=type("S", (), {"package": "p"})()
     ).endswith("main()\n")
+
+
+def test_a_pack_can_refuse_a_context_version_it_does_not_know(tmp_path: Path) -> None:
+    pack = _override(
+        tmp_path, '{% if context_version != 99 %}{{ fail("needs context 99") }}{% endif %}\n'
+    )
+    with pytest.raises(TemplateError) as caught:
+        python_project(synthetic_design(3), TargetOptions(templates=pack))
+    assert "needs context 99" in str(caught.value) and caught.value.line == 1
