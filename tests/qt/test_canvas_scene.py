@@ -244,3 +244,10 @@ def test_hovering_a_card_brings_out_its_arrows(scene):
     assert scene.flow_item("f1").emphasis() == (False, False)  # not dimmed either
     card.hoverLeaveEvent(None)
     assert scene.flow_item("f4").emphasis() == (False, False)
+
+
+def test_curved_arrows_get_exact_outlines_once_the_event_loop_runs(qapp, scene):
+    curved = scene.flow_item("f1")  # fanned next to f5
+    qapp.processEvents()
+    assert curved.polygon().size() == 10  # an outline along the curve, not its box
+    assert curved.contains(QPointF(*curved.route.point_at(0.5)))

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import (
     QPainter,
-    QPen,
 )
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from designer.core.model import MessageKind, Transport
 
 from .arrow_paint import LABEL_HEIGHT, label_size, paint_arrow, paint_label
-from .node_item import LOD_TEXT, Z_FLOW, Z_LABEL
+from .node_item import LOD_TEXT, NO_PEN, Z_FLOW, Z_LABEL
 from .routing import Box, Route, hit_area, rough_area
 from .theme import TRANSPORT_LABEL
 
@@ -57,7 +56,7 @@ class FlowItem(QGraphicsPolygonItem):
         self.problems = ""
         self.label = FlowLabel(self)
         # The polygon is the hit area (routing.hit_area), never drawn: paint draws the arrow.
-        self.setPen(QPen(Qt.PenStyle.NoPen))
+        self.setPen(NO_PEN)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(Z_FLOW)
 
@@ -187,7 +186,7 @@ class FlowLabel(QGraphicsRectItem):
         self._rect = QRectF()
         self._badge_w = 0.0
         self.width = 0.0
-        self.setPen(QPen(Qt.PenStyle.NoPen))  # the rect is for Qt's bounds; paint draws
+        self.setPen(NO_PEN)  # the rect is for Qt's bounds; paint draws
         self.setZValue(Z_LABEL)
 
     def set_text(self, text: str, badge: str) -> None:

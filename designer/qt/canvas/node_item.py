@@ -42,6 +42,9 @@ _BOUNDS = _CARD_RECT.adjusted(
     -HANDLE_RADIUS - 2, -HANDLE_RADIUS - 2, HANDLE_RADIUS + 2, HANDLE_RADIUS + 2
 )
 _BADGE_AT = QPointF(W - 6, 4)
+# Items whose rect or polygon is only Qt's bounds and hit area share this pen (one
+# QPen per item would be thousands of allocations in a big build).
+NO_PEN = QPen(Qt.PenStyle.NoPen)
 _HANDLES = (QPointF(W, H / 2), QPointF(0, H / 2), QPointF(W / 2, 0), QPointF(W / 2, H))
 
 
@@ -77,7 +80,7 @@ class NodeItem(QGraphicsRectItem):
         # A rect item, so Qt computes bounds and hit tests in C++ (no Python call per
         # item on every repaint and mouse move); paint draws the card.
         super().__init__(_BOUNDS)
-        self.setPen(QPen(Qt.PenStyle.NoPen))
+        self.setPen(NO_PEN)
         self.node_id = node_id
         self.ctx = ctx
         self.name = ""
@@ -301,7 +304,8 @@ class BoundaryItem(QGraphicsRectItem):
         self.name = name
         self.ctx = ctx
         self._rect = QRectF()
-        self.setPen(QPen(Qt.PenStyle.NoPen))
+        self._title_width: float | None = None
+        self.setPen(NO_PEN)
         self.setZValue(Z_BOUNDARY)
 
     def fit(self, corners: list[tuple[float, float]]) -> None:
@@ -319,8 +323,9 @@ class BoundaryItem(QGraphicsRectItem):
 
     def title_box(self) -> tuple[float, float, float, float]:
         """Where the title is drawn (x, y, w, h): arrow labels keep off it."""
-        width = fonts().boundary_metrics.horizontalAdvance(self.name.upper())
-        return self._rect.x() + 12, self._rect.y() + 4, width + 10, 24
+        if self._title_width is None:
+            self._title_width = fonts().boundary_metrics.horizontalAdvance(self.name.upper())
+        return self._rect.x() + 12, self._rect.y() + 4, self._title_width + 10, 24
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None

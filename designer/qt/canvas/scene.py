@@ -30,8 +30,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsScene
+from shiboken6 import isValid
 
 from designer.core.commands import Command
 from designer.core.document import Change, Document
@@ -233,8 +234,12 @@ class DesignScene(GestureScene):
                 self._add_flow_item(flow.id)
             for name in list(self._members):  # first: arrow labels keep off the titles
                 self._refit_boundary(name)
+            # Curved arrows get their exact hit outlines just after, when the event loop
+            # is idle: the scene shows sooner, and nobody clicks in between.
+            self._moving = True
             for pair in list(self._pairs):
                 self._reroute_pair(pair)
+            self._moving = False
             for node_id in self._nodes:
                 self._update_counts(node_id)
         finally:
@@ -243,6 +248,19 @@ class DesignScene(GestureScene):
                 gc.enable()
         self._fit_scene_rect()
         self.set_diagnostics(self._diagnostics)
+        if self._rough_pairs:
+            QTimer.singleShot(0, self._refine_outlines)
+
+    def _refine_outlines(self) -> None:
+        """Exact hit outlines for arrows routed roughly, a slice per event-loop turn."""
+        for _ in range(min(400, len(self._rough_pairs))):
+            pair = self._rough_pairs.pop()
+            for flow_id in self._pairs.get(pair, ()):
+                item = self._flows[flow_id]
+                if isValid(item):  # a scene cleared by its owner keeps no items
+                    item.make_exact()
+        if self._rough_pairs and not self._moving:
+            QTimer.singleShot(0, self._refine_outlines)
 
     def _on_changes(self, changes: tuple[Change, ...]) -> None:
         if self.document.design is not self._design:
@@ -537,6 +555,7 @@ class DesignScene(GestureScene):
     def detach(self) -> None:
         """Stop following the document (before the scene is thrown away)."""
         self._unsubscribe()
+        self._rough_pairs.clear()
 
 
 class TitleGrid:
@@ -570,12 +589,22 @@ class TitleGrid:
         """Titles in the cells between the centres of two cards (where their arrows run)."""
         if not self._boxes:
             return []
-        ax, ay, bx, by = a[0] + a[2] / 2, a[1] + a[3] / 2, b[0] + b[2] / 2, b[1] + b[3] / 2
-        x, y = min(ax, bx), min(ay, by)
-        w, h = abs(ax - bx), abs(ay - by)
-        if w * h > 16 * self.CELL * self.CELL:
+        c = self.CELL
+        i0, j0 = int((a[0] + a[2] / 2) // c), int((a[1] + a[3] / 2) // c)
+        i1, j1 = int((b[0] + b[2] / 2) // c), int((b[1] + b[3] / 2) // c)
+        if i0 > i1:
+            i0, i1 = i1, i0
+        if j0 > j1:
+            j0, j1 = j1, j0
+        if (i1 - i0 + 1) * (j1 - j0 + 1) > 16:
             return []  # a long arrow: its label sits far from most of those titles anyway
-        names = set().union(*(self._cells.get(cell, ()) for cell in self._cells_of(x, y, w, h)))
+        names: set[str] = set()
+        cells = self._cells
+        for i in range(i0, i1 + 1):
+            for j in range(j0, j1 + 1):
+                found = cells.get((i, j))
+                if found:
+                    names |= found
         return [self._boxes[n] for n in names]
 
 
