@@ -75,8 +75,13 @@ class _TintedSvgEngine(QIconEngine):
         return "msgflow-tinted-svg"
 
 
+@cache
 def icon(name: str) -> QIcon:
-    """The icon `assets/icons/<name>.svg` (an empty icon if the file is missing)."""
+    """The icon `assets/icons/<name>.svg` (an empty icon if the file is missing).
+
+    Cached: panels set thousands of row icons. The engine reads the palette when it
+    paints, so a cached icon still follows a theme switch.
+    """
     if not (assets_dir() / "icons" / f"{name}.svg").is_file():
         return QIcon()
     return QIcon(_TintedSvgEngine(name))

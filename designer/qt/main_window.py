@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name = install_actions(self)
         self.share = install_share_actions(self)  # File → Export/Import, Compare with…
         self._build_status_bar()
+        self._badged: list | None = None
         self.validation.changed.connect(self._diagnostics_changed)
         self._diagnostics_changed()
         self.canvas.selectionChanged.connect(self._selection_changed)
@@ -132,7 +133,12 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ following
     def _diagnostics_changed(self) -> None:
-        self.canvas.set_diagnostics(self.validation.diagnostics)
+        # The scene re-badges the items an edit rebuilt by itself; it only needs telling
+        # when the findings changed (re-badging thousands of items costs a visible pause).
+        diagnostics = self.validation.diagnostics
+        if diagnostics != self._badged:
+            self._badged = list(diagnostics)
+            self.canvas.set_diagnostics(diagnostics)
 
     def _selection_changed(self) -> None:
         self.inspector.show_selection(self.canvas.selected_ids())

@@ -94,6 +94,15 @@ class MessagesPanel(QWidget):
             producers.setdefault(flow.message, set()).add(names.get(flow.source, flow.source))
             consumers.setdefault(flow.message, set()).add(names.get(flow.target, flow.target))
         wanted = self.filter.text().strip().lower()
+        rows = [
+            (m.kind, m.name, m.id, m.description, tuple(sorted(producers.get(m.id, ()))),
+             tuple(sorted(consumers.get(m.id, ()))))
+            for m in design.messages
+            if wanted in m.name.lower()
+        ]  # fmt: skip
+        if rows == getattr(self, "_rows", None):
+            return  # an edit that changes nothing shown here (the common case)
+        self._rows = rows
         self.tree.blockSignals(True)
         try:
             self.tree.clear()

@@ -70,6 +70,10 @@ class ProblemsPanel(QWidget):
 
     def rebuild(self) -> None:
         diagnostics = self.validation.diagnostics
+        shown = (diagnostics, self.validation.unavailable)
+        if shown == getattr(self, "_shown", None):
+            return  # most edits change no finding: keep the list (and its scroll position)
+        self._shown = shown
         document = self.validation.document
         expanded = {
             self.tree.topLevelItem(i).data(0, _SUBJECTS): self.tree.topLevelItem(i).isExpanded()
