@@ -181,8 +181,8 @@ class ContextBuilder:
                     ModelInfo(
                         info.response_class,
                         "response",
-                        f"{m.name} response",
-                        pyformat.doc_text(f"The answer to {m.name}."),
+                        m.name,
+                        "",
                         self.response_fields[m.id],
                     )
                 )
