@@ -90,13 +90,15 @@ def paint_arrow(
     else:
         painter.drawPolyline(head)
     if kind is MessageKind.QUERY:
-        # A small head pointing back at the requester, a little away from its border.
+        # The answer comes back: a half head (one barb) pointing at the requester, small
+        # enough not to read as a second arrow.
         back = route.start_angle + math.pi
         tip = QPointF(
-            route.start.x() + 4 * math.cos(route.start_angle),
-            route.start.y() + 4 * math.sin(route.start_angle),
+            route.start.x() + 5 * math.cos(route.start_angle),
+            route.start.y() + 5 * math.sin(route.start_angle),
         )
-        painter.drawPolyline(head_points(tip, back, 7.0, 4.0))
+        barb = head_points(tip, back, 8.0, 5.0)
+        painter.drawPolyline([barb[0], barb[1]])
 
 
 def _seen_box(painter: QPainter) -> Box | None:

@@ -121,16 +121,16 @@ def route_between(source: Box, target: Box, offset: float, flip: bool) -> Route:
 
 def _loop(card: QRectF, offset: float) -> Route:
     """A flow from a card to itself: a loop over the top-right corner."""
-    grow = 36.0 + abs(offset)
-    start = QPointF(card.right(), card.top() + card.height() * 0.3)
-    end = QPointF(card.right() - card.width() * 0.2, card.top() - END_GAP)
+    grow = 56.0 + abs(offset)
+    start = QPointF(card.right(), card.top() + card.height() * 0.35)
+    end = QPointF(card.right() - card.width() * 0.25, card.top() - END_GAP)
     path = QPainterPath(start)
     path.cubicTo(
         QPointF(start.x() + grow, start.y()),
         QPointF(end.x(), end.y() - grow),
         end,
     )
-    label = (card.right() + grow * 0.45, card.top() - grow * 0.45)
+    label = (card.right() + grow * 0.35, card.top() - grow * 0.6)
     rect = path.controlPointRect()
     bounds = (rect.left(), rect.top(), rect.right(), rect.bottom())
     return Route(path, start, end, math.pi / 2, 0.0, label, None, bounds, loop=True)
