@@ -98,7 +98,7 @@ def paint_arrow(
             route.start.y() + 5 * math.sin(route.start_angle),
         )
         barb = head_points(tip, back, 8.0, 5.0)
-        painter.drawPolyline([barb[0], barb[1]])
+        painter.drawLine(barb.at(0), barb.at(1))
 
 
 def _seen_box(painter: QPainter) -> Box | None:
