@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from designer.core import io
+from designer.core.exporters import write_files
 
 from .common import EXIT_BAD_INPUT, EXIT_OK, error, load_or_report
 
@@ -55,10 +56,7 @@ def run(args: argparse.Namespace) -> int:
         error(f"cannot write {out}: {problem.strerror or problem}")
         return EXIT_BAD_INPUT
     try:
-        for path, text in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            io.write_atomic(path, text.encode("utf-8"), keep_backup=False)
-            _readable_by_others(path)
+        write_files(files)
     except OSError as problem:
         error(f"cannot write {out}: {problem.strerror or problem}")
         return EXIT_BAD_INPUT
@@ -90,13 +88,3 @@ def _render_image(design: io.Design, out: Path, fmt: str, scale: float) -> int:
     render_design(design, out, fmt, scale)
     print(f"exported {fmt} to {out}", file=sys.stdout)
     return EXIT_OK
-
-
-def _readable_by_others(path: Path) -> None:
-    # write_atomic's temp file is private (0600); a page or document made to be shared
-    # gets the usual permissions of a new file instead.
-    import os
-
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)

@@ -191,8 +191,9 @@ def diff_designs(old: Design, new: Design) -> DesignDiff:
     result.moved = sorted(
         (
             n
-            for n in old_layout.keys() | new_layout.keys()
-            if old_layout.get(n) != new_layout.get(n)
+            # Only nodes on both sides can move; added and removed ones are changes already.
+            for n in old_layout.keys() & new_layout.keys()
+            if old_layout[n] != new_layout[n]
         ),
         key=natural_key,
     )

@@ -7,7 +7,6 @@ Pictures (png, svg, pdf) are drawn by the Qt package and are not handled here.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,14 +59,10 @@ def write_files(
     """
     from designer.core.io import write_atomic
 
-    # write_atomic's temp file is private (0600); a page or document made to be shared
-    # gets the usual permissions of a new file instead.
-    umask = os.umask(0)
-    os.umask(umask)
     for done, (path, text) in enumerate(files.items(), start=1):
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text.encode("utf-8"), keep_backup=False)
-        os.chmod(path, 0o666 & ~umask)
+        # Exports can be made again: no fsync per file (a catalogue has thousands).
+        write_atomic(path, text.encode("utf-8"), keep_backup=False, durable=False)
         if progress is not None:
             progress(done, len(files))
     return list(files)
