@@ -8,7 +8,6 @@ printed by `--dry-run` and carried out otherwise, so the preview is exactly what
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -23,10 +22,8 @@ from .manifest import (
     load_identifiers,
     load_manifest,
 )
-from .targets import Target, TargetOptions
+from .targets import IDENTIFIERS_KEY, Target, TargetOptions
 from .writer import safe_path, write_files
-
-IDENTIFIERS_KEY = "identifiers"
 
 
 class Action(StrEnum):
@@ -160,8 +157,3 @@ def make_plan(
 def apply_plan(plan: Plan) -> list[str]:
     """Carry out `plan`; returns the paths written (the manifest only when it changed)."""
     return write_files(plan.out_dir, plan.contents, plan.manifest)
-
-
-def identifiers_file(mapping: dict[str, str]) -> str:
-    """The content of `.msgflow/identifiers.json` (written by targets that name things)."""
-    return json.dumps(dict(sorted(mapping.items())), indent=2, ensure_ascii=False) + "\n"

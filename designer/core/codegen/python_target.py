@@ -15,6 +15,7 @@ from designer.core.model import Design
 from .context import GenerationContext, build_context
 from .environment import make_environment, render
 from .identifiers import pascal
+from .manifest import IDENTIFIERS_PATH
 from .python_fragments import (
     Fragments,
     app_imports,
@@ -23,11 +24,9 @@ from .python_fragments import (
     wiring_test_entries,
     wiring_test_imports,
 )
-from .targets import TargetOptions, register
+from .targets import IDENTIFIERS_KEY, TargetOptions, register
 
 USER_FILES = ("*/handlers.py",)
-IDENTIFIERS_KEY = "identifiers"  # where the previous run's identifier map comes in `options.extra`
-IDENTIFIERS_FILE = ".msgflow/identifiers.json"
 
 
 @register(
@@ -41,7 +40,7 @@ def python_project(design: Design, options: TargetOptions) -> dict[str, str]:
     files = render_project(context, options)
     # Kept beside the manifest so the next run gives every item the same identifier.
     mapping = {**previous, **context.identifiers}
-    files[IDENTIFIERS_FILE] = (
+    files[IDENTIFIERS_PATH] = (
         json.dumps(dict(sorted(mapping.items())), indent=2, ensure_ascii=False) + "\n"
     )
     return files

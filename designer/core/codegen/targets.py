@@ -33,6 +33,11 @@ from typing import Any
 
 from designer.core.model import Design
 
+# `options.extra[IDENTIFIERS_KEY]`: the identifier mapping of the previous generation in
+# the output folder (`namespace:key -> identifier`), so targets that name things in code
+# (python, compose) keep every name stable across runs.
+IDENTIFIERS_KEY = "identifiers"
+
 # Brokers a generated service can talk to (`--broker`).
 BROKERS: tuple[str, ...] = ("rabbitmq", "nats", "redis", "kafka")
 
