@@ -110,3 +110,14 @@ def test_diff_marks_breaking_exactly_what_the_rule_reports() -> None:
         if d.rule == "breaking-change"
     }
     assert marked and marked == reported
+
+
+def test_added_and_removed_nodes_are_not_also_listed_as_moved() -> None:
+    old = io.load(examples_dir() / "shop.msgflow.json")
+    new = old.model_copy(deep=True)
+    new.nodes.append(Node(id="payments", name="Payment Service"))
+    new.layout["payments"] = Point(x=900, y=500)
+    new.layout["web"] = Point(x=-40, y=90)
+    diff = diff_designs(old, new)
+    assert diff.moved == ["web"]
+    assert "layout: 1 node(s) moved (web)" in format_text(diff, "old", "new")
