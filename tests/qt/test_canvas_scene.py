@@ -251,3 +251,15 @@ def test_curved_arrows_get_exact_outlines_once_the_event_loop_runs(qapp, scene):
     qapp.processEvents()
     assert curved.polygon().size() == 10  # an outline along the curve, not its box
     assert curved.contains(QPointF(*curved.route.point_at(0.5)))
+
+
+def test_nodes_without_positions_get_a_grid_below_the_placed_ones(qapp):
+    design = load(examples_dir() / "shop.msgflow.json")
+    design.layout = {k: v for k, v in design.layout.items() if k in ("web", "orders")}
+    scene = DesignScene(Document(design), lambda command: None)
+    rects = [scene.node_item(n.id).card_rect() for n in design.nodes]
+    assert all(not a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
+    lowest_placed = max(scene.node_item(n).pos().y() for n in ("web", "orders"))
+    others = [scene.node_item(n.id) for n in design.nodes if n.id not in ("web", "orders")]
+    assert all(item.pos().y() > lowest_placed for item in others)
+    scene.detach()

@@ -83,6 +83,8 @@ class DesignScene(GestureScene):
         self._selected_flows: set[FlowItem] = set()
         self._diagnostics: list[Any] = []
         self._building = False
+        self._unplaced = 0  # nodes given a spot by _free_spot since the last rebuild
+        self._spot_origin = QPointF(0, 0)
         self._moving = False
         self._rough_pairs: set[tuple[str, str]] = set()
         self._quiet_selection = False
@@ -227,8 +229,11 @@ class DesignScene(GestureScene):
                 mapping.clear()
             self._titles = TitleGrid()
             self._problem_items = []
+            self._unplaced = 0
             self._design = self.document.design
-            for node in self._design.nodes:
+            layout = self._design.layout
+            # Placed nodes first, so the unplaced ones go below all of them.
+            for node in sorted(self._design.nodes, key=lambda n: n.id not in layout):
                 self._add_node_item(node)
             for flow in self._design.flows:
                 self._add_flow_item(flow.id)
@@ -399,12 +404,18 @@ class DesignScene(GestureScene):
             boundaries.add(item.boundary)
 
     def _free_spot(self) -> QPointF:
-        """Where a node without a layout position goes: below everything placed."""
-        if not self._nodes:
-            return QPointF(0, 0)
-        bottom = max(item.pos().y() for item in self._nodes.values())
-        left = min(item.pos().x() for item in self._nodes.values())
-        return QPointF(left, bottom + 160)
+        """Where a node without a layout position goes: in a grid below everything placed
+        (the window offers auto-layout for a design drawn without positions)."""
+        if self._unplaced == 0:
+            placed = [item.pos() for item in self._nodes.values()]
+            self._spot_origin = (
+                QPointF(min(p.x() for p in placed), max(p.y() for p in placed) + 160)
+                if placed
+                else QPointF(0, 0)
+            )
+        column, row = self._unplaced % 6, self._unplaced // 6
+        self._unplaced += 1
+        return self._spot_origin + QPointF(column * 320, row * 160)
 
     def _add_flow_item(self, flow_id: str) -> FlowItem:
         item = FlowItem(flow_id, self.ctx)
