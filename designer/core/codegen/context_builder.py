@@ -31,6 +31,7 @@ from .context import (
 )
 from .identifiers import (
     BUILTIN_NAMES,
+    GENERATED_NAMES,
     MODEL_ATTRIBUTES,
     PACKAGE_NAMES,
     TYPE_NAMES,
@@ -41,6 +42,10 @@ from .identifiers import (
 from .types import TypeMapper
 
 FIRST_PORT = 8001
+
+
+def _field_wish(name: str) -> str:
+    return "field_" + name if name.startswith("model_") else name
 
 
 class ContextBuilder:
@@ -65,10 +70,13 @@ class ContextBuilder:
             reserved=PACKAGE_NAMES,
             reserved_suffix="_service",
         )
+        # Each service's handlers class (handlers.py) is named after its package.
+        reserved_classes = TYPE_NAMES | BUILTIN_NAMES | GENERATED_NAMES
+        reserved_classes |= {pascal(p) + "Handlers" for p in self.packages.values()}
         wanted = {f"record:{s.name}": pascal(s.name) for s in self.design.schemas}
         wanted.update({f"message:{m.id}": pascal(m.name) for m in self.design.messages})
         classes = self.ids.assign_all(
-            "class", wanted, reserved=TYPE_NAMES | BUILTIN_NAMES, reserved_suffix="Message"
+            "class", wanted, reserved=reserved_classes, reserved_suffix="Message"
         )
         responses = self.ids.assign_all(
             "class",
@@ -77,7 +85,7 @@ class ContextBuilder:
                 for m in self.design.messages
                 if m.kind is MessageKind.QUERY
             },
-            reserved=TYPE_NAMES | BUILTIN_NAMES,
+            reserved=reserved_classes,
         )
         self.record_classes = {s.name: classes[f"record:{s.name}"] for s in self.design.schemas}
         self.message_classes = {m.id: classes[f"message:{m.id}"] for m in self.design.messages}
@@ -112,14 +120,13 @@ class ContextBuilder:
     def _fields(self, owner: str, fields: list[MessageField]) -> tuple[FieldInfo, ...]:
         idents = self.ids.assign_all(
             f"field:{owner}",
-            {f.name: snake(f.name) for f in fields},
+            # pydantic reserves the `model_` prefix for itself.
+            {f.name: _field_wish(snake(f.name)) for f in fields},
             reserved=TYPE_NAMES | BUILTIN_NAMES | MODEL_ATTRIBUTES | {"model_config"},
         )
         result = []
         for f in fields:
             ident = idents[f.name]
-            if ident.startswith("model_"):
-                ident = "field_" + ident
             annotation = self.types.annotation(f.type)
             if not f.required:
                 annotation += " | None"

@@ -44,6 +44,49 @@ TYPE_NAMES = frozenset(
         "Annotated",
     }
 )
+# Names the generated modules define or import next to the contract classes: a message
+# class called `Service` or `SERVICE` would shadow them.
+GENERATED_NAMES = frozenset(
+    {
+        "Handlers",
+        "Outbound",
+        "Service",
+        "Replies",
+        "QueryTimeoutError",
+        "FastAPI",
+        "FastStream",
+        "Header",
+        "AsyncIterator",
+        "ASGITransport",
+        "AsyncClient",
+        "JStream",
+        "PullSub",
+        "StreamSub",
+        "RabbitQueue",
+        "RabbitExchange",
+        "ExchangeType",
+        "QueueType",
+        "RabbitBroker",
+        "NatsBroker",
+        "KafkaBroker",
+        "RedisBroker",
+        "TestRabbitBroker",
+        "TestNatsBroker",
+        "TestKafkaBroker",
+        "TestRedisBroker",
+        "UTC",
+        "P",
+        "M",
+        "SERVICE",
+        "HTTP_PORT",
+        "REPLY_TO",
+        "STREAMS",
+        "ANSWERS",
+        "LOG_FORMAT",
+        "BROKER",
+        "DEFAULT_BROKER_URL",
+    }
+)
 BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 # pydantic's BaseModel attributes and methods a field must not shadow.
 MODEL_ATTRIBUTES = frozenset(

@@ -52,6 +52,9 @@ def hostile_dict() -> dict[str, Any]:
             "response": fields[:3],
         },
         {"id": "../../etc", "name": "../../etc", "kind": "command", "fields": []},
+        {"id": "service", "name": "Service", "kind": "event", "fields": fields[:1]},
+        {"id": "SERVICE", "name": "SERVICE", "kind": "event", "fields": fields[1:2]},
+        {"id": "handlers", "name": "Class Service Handlers", "kind": "event", "fields": []},
     ]
     flows = [
         {"id": "f1", "message": "class", "from": "user", "to": "class", "transport": "http"},
@@ -114,6 +117,16 @@ def hostile_dict() -> dict[str, Any]:
         },
         {"id": "f9", "message": "名前", "from": "json", "to": "名前", "transport": "http"},
         {"id": "f10", "message": "class", "from": "json", "to": "class", "transport": "queue"},
+        {
+            "id": "f11",
+            "message": "service",
+            "from": "class",
+            "to": "json",
+            "transport": "topic",
+            "caused_by": "class",
+        },
+        {"id": "f12", "message": "SERVICE", "from": "json", "to": "class", "transport": "topic"},
+        {"id": "f13", "message": "handlers", "from": "json", "to": "class", "transport": "topic"},
     ]
     return {
         "format": "msgflow",
