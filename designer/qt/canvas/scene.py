@@ -7,13 +7,17 @@ Public API (what the window and the panels use):
 - signals ``selectionChangedIds(list node_ids, list flow_ids)``, ``newFlowRequested(source,
   target, scene_pos)`` (the view answers with the flow popup), ``renameRequested(node_id)``,
   ``editFailed(str)`` (a gesture's command was refused).
-- ``selected_ids() -> (node_ids, flow_ids)``, ``select_ids(ids)``, ``node_item(id)``,
-  ``flow_item(id)``, ``set_diagnostics(list)`` (objects with rule, severity, message,
-  hint, subjects), ``highlight_message(message_id | None)``, ``set_theme(theme)``,
-  ``set_snap(bool)``, ``content_rect()``.
+- ``selected_ids() -> (node_ids, flow_ids)``, ``select_ids(ids)`` (a message id selects
+  its flows), ``node_item(id)``, ``flow_item(id)``, ``node_items()``,
+  ``set_diagnostics(list)`` (objects with rule, severity, message, hint, subjects; a
+  finding on a message shows on its arrows), ``highlight_message(message_id | None)``,
+  ``set_theme(theme)``, ``set_snap(bool)``, ``content_rect()``, ``cards_rect()``.
 - Gestures ending in one command: ``add_node(kind, scene_pos)``, ``delete_selection()``,
   ``copy_selection() -> payload``, ``paste(payload)``, ``duplicate_selection()``,
-  ``rename_node(id, name)``, ``add_flow(source, target, kind, name, transport)``.
+  ``rename_node(id, name)``, ``add_flow(source, target, kind, name, transport)``,
+  ``nudge_selection(dx, dy)``.
+- ``begin_move()`` / ``end_move()`` bracket a drag (cheap hit areas meanwhile);
+  ``detach()`` stops following the document.
 
 The gestures (mouse, palette drops, the commands they end with) live in the base class,
 gestures.py. Items never own model state: the document changes, the scene hears the
