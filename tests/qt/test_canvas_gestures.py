@@ -430,3 +430,18 @@ def test_after_a_drag_curved_arrows_are_hit_only_near_their_line(view):
     assert curved.contains(middle)
     chord_middle = (curved.route.start + curved.route.end) / 2
     assert not curved.contains(chord_middle) or (middle - chord_middle).manhattanLength() < 7
+
+
+def test_a_name_taken_by_another_kind_is_explained_not_duplicated(view, document):
+    drag(view, card_point(view, "loyalty", W, H / 2), card_point(view, "shipping", W / 2, H / 2))
+    popup = view.flow_popup
+    QTest.keyClick(popup, Qt.Key.Key_E)
+    QTest.keyClicks(popup.name_edit, "SubmitOrder")  # already a command
+    count = len(document.design.flows)
+    QTest.keyClick(popup.name_edit, Qt.Key.Key_Return)
+    assert popup.isVisible() and "already a command" in popup.hint.text()
+    assert len(document.design.flows) == count
+    popup.name_edit.clear()
+    QTest.keyClicks(popup.name_edit, "OrderShipped")
+    QTest.keyClick(popup.name_edit, Qt.Key.Key_Return)
+    assert document.message(document.design.flows[-1].message).name == "OrderShipped"

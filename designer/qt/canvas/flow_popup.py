@@ -65,6 +65,7 @@ class FlowPopup(QFrame):
         names_of_kind: Callable[[MessageKind], list[str]],
         default_transport: Callable[[MessageKind], Transport],
         title: str,
+        problem: Callable[[MessageKind, str], str | None] = lambda kind, name: None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("flowPopup")
@@ -73,6 +74,7 @@ class FlowPopup(QFrame):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._names_of_kind = names_of_kind
         self._default_transport = default_transport
+        self._problem = problem
         self.kind: MessageKind | None = None
 
         layout = QVBoxLayout(self)
@@ -147,6 +149,13 @@ class FlowPopup(QFrame):
     def accept(self) -> None:
         name = self.name_edit.text().strip()
         if self.kind is None or not name:
+            return
+        problem = self._problem(self.kind, name)
+        if problem is not None:  # say why and let the user fix the name
+            self.hint.setText(problem)
+            self.hint.setEnabled(True)
+            self.name_edit.setFocus()
+            self.name_edit.selectAll()
             return
         self.accepted.emit(self.kind, name, self.current_transport())
         self.close_popup()

@@ -108,7 +108,13 @@ class GestureScene(QGraphicsScene):
     def add_flow(
         self, source: str, target: str, kind: MessageKind, name: str, transport: Transport
     ) -> str | None:
-        command = interactions.flow_command(self.document, source, target, kind, name, transport)
+        try:
+            command = interactions.flow_command(
+                self.document, source, target, kind, name, transport
+            )
+        except EditError as error:
+            self.editFailed.emit(str(error))
+            return None
         return command.flow.id if self.push(command) else None
 
     def rename_node(self, node_id: str, name: str) -> bool:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsSceneMouseEvent
 
 from designer.core.commands import AddFlow, AddNode, Command, Macro, RemoveFlows, RemoveNodes
 from designer.core.document import Document
+from designer.core.errors import EditError
 from designer.core.model import Flow, Message, MessageKind, Node, NodeKind, Point, Transport
 
 from .node_item import H, W
@@ -74,6 +75,20 @@ def messages_of_kind(document: Document, kind: MessageKind) -> list[Message]:
     )
 
 
+def name_problem(document: Document, kind: MessageKind, name: str) -> str | None:
+    """Why a new flow cannot carry a message called `name` of `kind`, or None.
+
+    Reusing a name for another kind would make two messages that read the same.
+    """
+    other = next(
+        (m for m in document.design.messages if m.name == name.strip() and m.kind is not kind),
+        None,
+    )
+    if other is None:
+        return None
+    return f"{other.name} is already a {other.kind.value}: pick {other.kind.value} or another name"
+
+
 def flow_command(
     document: Document, source: str, target: str, kind: MessageKind, name: str, transport: Transport
 ) -> AddFlow:
@@ -83,6 +98,9 @@ def flow_command(
     rules require both (async-query-needs-reply, async-request-timeout).
     """
     name = name.strip()
+    problem = name_problem(document, kind, name)
+    if problem is not None:
+        raise EditError(problem)
     existing = next(
         (m for m in document.design.messages if m.name == name and m.kind is kind), None
     )

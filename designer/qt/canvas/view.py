@@ -280,6 +280,7 @@ class DesignView(QGraphicsView):
             lambda kind: [m.name for m in interactions.messages_of_kind(document, kind)],
             lambda kind: interactions.default_transport(document, source, target, kind),
             title,
+            lambda kind, name: interactions.name_problem(document, kind, name),
         )
 
         def accepted(kind: MessageKind, name: str, transport: Transport) -> None:
@@ -287,6 +288,7 @@ class DesignView(QGraphicsView):
 
         popup.accepted.connect(accepted)
         popup.closing.connect(scene.clear_pending_line)
+        popup.closing.connect(self.setFocus)  # keys go back to the canvas
         popup.destroyed.connect(lambda *_: self._forget_popup(popup))
         point = self.mapFromScene(scene_pos)
         area = self.viewport().rect()
