@@ -121,6 +121,7 @@ def test_dragging_between_cards_then_e_name_enter_adds_an_event_flow(
     assert flow.transport is Transport.TOPIC
     item = view.scene().flow_item(flow.id)
     assert item is not None and item.text == "ShipmentPlanned"
+    assert view.scene().selected_ids() == ([], [flow.id])
     # One gesture, one undo step, restoring the file exactly.
     assert history.undo_text == "Add flow ShipmentPlanned"
     history.undo()

@@ -284,7 +284,9 @@ class DesignView(QGraphicsView):
         )
 
         def accepted(kind: MessageKind, name: str, transport: Transport) -> None:
-            scene.add_flow(source, target, kind, name, transport)
+            flow_id = scene.add_flow(source, target, kind, name, transport)
+            if flow_id is not None:
+                scene.select_ids([flow_id])  # the inspector shows it, ready for details
 
         popup.accepted.connect(accepted)
         popup.closing.connect(scene.clear_pending_line)
