@@ -416,7 +416,11 @@ class ContextBuilder:
                     verb=verb,
                     message=message,
                     transport="http" if http else "broker",
-                    target=self.packages.get(flow.target, "") if http and target_service else "",
+                    # http: the package (or, for an actor, the snake id) naming the
+                    # `MSGFLOW_<TARGET>_URL` variable that locates the receiver.
+                    target=(self.packages[flow.target] if target_service else snake(flow.target))
+                    if http
+                    else "",
                     target_name=self._display(flow.target) if verb != "publish" else "",
                     path=first.http_path or "" if http else "",
                     channels=() if http else tuple(channels.values()),

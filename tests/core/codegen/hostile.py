@@ -127,6 +127,14 @@ def hostile_dict() -> dict[str, Any]:
         },
         {"id": "f12", "message": "SERVICE", "from": "json", "to": "class", "transport": "topic"},
         {"id": "f13", "message": "handlers", "from": "json", "to": "class", "transport": "topic"},
+        {
+            "id": "f14",
+            "message": "2fast",
+            "from": "class",
+            "to": "user",
+            "transport": "http",
+            "caused_by": "class",
+        },
     ]
     return {
         "format": "msgflow",
