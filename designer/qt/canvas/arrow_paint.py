@@ -67,9 +67,17 @@ PLAY = _play()
 
 
 def paint_arrow(
-    painter: QPainter, theme: Theme, kind: MessageKind, route: Route, width: float = 1.6
+    painter: QPainter,
+    theme: Theme,
+    kind: MessageKind,
+    route: Route,
+    width: float = 1.6,
+    memo: dict[str, object] | None = None,
 ) -> None:
-    """The line, head and (for queries) return marker of one arrow; shared with the legend."""
+    """The line, head and (for queries) return marker of one arrow; shared with the legend.
+
+    `memo` (one dict per arrow) keeps the dots of a dotted line between repaints.
+    """
     painter.setBrush(Qt.BrushStyle.NoBrush)
     pen = theme.flow_pen(kind, width)
     painter.setPen(pen)
@@ -77,7 +85,7 @@ def paint_arrow(
     long = max(right - left, bottom - top) >= LONG_PATH
     vector = painter.paintEngine().type() in _VECTOR_ENGINES
     if kind is MessageKind.EVENT and not vector:
-        _draw_dots(painter, theme.dot_pen(kind, width), route, long)
+        _draw_dots(painter, theme.dot_pen(kind, width), route, long, memo)
     elif kind is MessageKind.COMMAND or not long or vector:
         painter.drawPath(route.path)  # SVG and PDF keep real dash patterns
     else:
@@ -110,11 +118,22 @@ def _seen_box(painter: QPainter) -> Box | None:
     return seen.x(), seen.y(), seen.width(), seen.height()
 
 
-def _draw_dots(painter: QPainter, pen: QPen, route: Route, long: bool) -> None:
+def _draw_dots(
+    painter: QPainter, pen: QPen, route: Route, long: bool, memo: dict[str, object] | None
+) -> None:
     """A dotted line as one batch of square points: on raster devices about five times
-    cheaper than a dotted pen, where each dot is stroked and antialiased on its own."""
-    points = polyline(route)
+    cheaper than a dotted pen, where each dot is stroked and antialiased on its own.
+
+    The dots are kept in `memo` while the route and the visible area stay the same:
+    while a card is dragged, the arrows around it repaint on every mouse move, and
+    placing their dots again in Python would cost more than drawing them.
+    """
     box = _seen_box(painter) if long else None
+    if memo is not None and memo.get("route") is route and memo.get("box") == box:
+        painter.setPen(pen)
+        painter.drawPoints(memo["dots"])  # type: ignore[call-overload]
+        return
+    points = polyline(route)
     pieces = visible_pieces(points, box) if box is not None else [(0.0, points)]
     dots: list[QPointF] = []
     for travelled, piece in pieces:
@@ -130,8 +149,11 @@ def _draw_dots(painter: QPainter, pen: QPen, route: Route, long: bool) -> None:
                 dots += [QPointF(fx + sx * i, fy + sy * i) for i in range(count)]
                 ahead += count * DOT_SPACING
             ahead -= length
+    polygon = QPolygonF(dots)
+    if memo is not None:
+        memo.update(route=route, box=box, dots=polygon)
     painter.setPen(pen)
-    painter.drawPoints(dots)
+    painter.drawPoints(polygon)
 
 
 def _draw_visible_dashes(painter: QPainter, pen: QPen, route: Route) -> None:

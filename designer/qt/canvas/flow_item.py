@@ -52,6 +52,7 @@ class FlowItem(QGraphicsPolygonItem):
         self.text = ""
         self.badge = ""
         self.route: Route | None = None
+        self._memo: dict[str, object] = {}  # painting work kept between repaints
         self.description = ""
         self.problems = ""
         self.label = FlowLabel(self)
@@ -169,7 +170,7 @@ class FlowItem(QGraphicsPolygonItem):
             painter.setPen(halo)
             painter.drawPath(route.path)
             painter.setOpacity(0.22 if dimmed else 1.0)
-        paint_arrow(painter, theme, self.kind, route, 2.4 if emphasised else 1.6)
+        paint_arrow(painter, theme, self.kind, route, 2.4 if emphasised else 1.6, self._memo)
 
 
 class FlowLabel(QGraphicsRectItem):
