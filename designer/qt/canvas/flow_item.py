@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .scene import CanvasContext
 
 _LABEL_SPOTS = (0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9, 0.0)
+_HEAD_BOX = 26.0
 
 
 class FlowItem(QGraphicsPolygonItem):
@@ -82,7 +83,10 @@ class FlowItem(QGraphicsPolygonItem):
         enough for repainting, and the exact outline is made once, when the drag ends.
         """
         self.route = route
-        x, y = self._label_spot(route, avoid)
+        tip = route.end
+        # The head shows the direction: the label keeps off it too.
+        head = (tip.x() - _HEAD_BOX / 2, tip.y() - _HEAD_BOX / 2, _HEAD_BOX, _HEAD_BOX)
+        x, y = self._label_spot(route, (*avoid, head))
         self.label.setPos(x, y)
         self.setPolygon(hit_area(route) if exact else rough_area(route))
 
