@@ -116,7 +116,10 @@ def measure_canvas(services: int) -> dict[str, Any]:
     arrows = sum(1 for f in design.flows if busiest in (f.source, f.target))
 
     def drag(dx: float, dy: float) -> None:
+        # What a mouse drag does for each move event (gestures.py): Qt moves the card,
+        # then the scene makes its badge, backdrop and arrows follow.
         card.setPos(origin + QPointF(dx, dy))
+        scene.node_moved(busiest)
 
     # As a mouse drag does: rough hit areas while moving, exact ones once at the end
     # (that final step is timed too, spread over the batch).

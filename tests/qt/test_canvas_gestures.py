@@ -446,3 +446,24 @@ def test_a_name_taken_by_another_kind_is_explained_not_duplicated(view, document
     QTest.keyClicks(popup.name_edit, "OrderShipped")
     QTest.keyClick(popup.name_edit, Qt.Key.Key_Return)
     assert document.message(document.design.flows[-1].message).name == "OrderShipped"
+
+
+def test_a_badge_rides_with_its_card_and_a_selected_card_stacks_on_top(view):
+    from designer.core.diagnostics import Diagnostic
+    from designer.core.model import Severity
+
+    scene = view.scene()
+    scene.set_diagnostics(
+        [Diagnostic("r", Severity.ERROR, "broken", "fix it", ("loyalty",), "$.nodes[1]")]
+    )
+    card = scene.node_item("loyalty")
+    drag(
+        view,
+        card_point(view, "loyalty", W / 2, H / 2),
+        card_point(view, "loyalty", W / 2 + 60, H / 2 + 140),
+    )
+    badge = card._badge
+    assert badge is not None and badge.pos() == card.pos() + QPointF(W - 6, 4)
+    assert card.isSelected() and card.zValue() > scene.node_item("customers").zValue()
+    scene.clearSelection()
+    assert card.zValue() == scene.node_item("customers").zValue()

@@ -34,13 +34,12 @@ from .theme import Theme
 class CanvasContext:
     """State every item reads while painting, shared instead of copied into each item."""
 
-    def __init__(self, theme: Theme, node_moved: Callable[[str], None]) -> None:
+    def __init__(self, theme: Theme) -> None:
         self.theme = theme
         self.snap = False
         self.grid = 20.0
         self.highlight: str | None = None
         self.hovered: str | None = None  # the card under the mouse: its arrows stand out
-        self.node_moved = node_moved
         self.node_hovered: Callable[[str, bool], None] = lambda node_id, on: None
 
 
@@ -56,6 +55,7 @@ class GestureScene(QGraphicsScene):
     _nodes: dict[str, NodeItem]
     _interaction: interactions.Interaction | None
     _drag_start: dict[str, QPointF]
+    _drag_last: dict[str, QPointF] = {}  # noqa: RUF012 (replaced per drag, never mutated)
     _drag_ids: itertools.count[int]
     _drop_ghost: QGraphicsRectItem | None = None
     _pending_line: QGraphicsPathItem | None = None
@@ -65,6 +65,9 @@ class GestureScene(QGraphicsScene):
         raise NotImplementedError
 
     def begin_move(self) -> None:
+        raise NotImplementedError
+
+    def node_moved(self, node_id: str) -> None:
         raise NotImplementedError
 
     def end_move(self) -> None:
@@ -191,6 +194,7 @@ class GestureScene(QGraphicsScene):
         self._drag_start = {
             item.node_id: item.pos() for item in self.selectedItems() if isinstance(item, NodeItem)
         }
+        self._drag_last = dict(self._drag_start)
         if self._drag_start:
             self.begin_move()
 
@@ -198,13 +202,24 @@ class GestureScene(QGraphicsScene):
         if self._interaction is not None:
             self._interaction.mouse_move(event)
             return
-        super().mouseMoveEvent(event)
+        super().mouseMoveEvent(event)  # Qt moves the selected cards
+        for node_id, last in list(self._drag_last.items()):
+            item = self._nodes.get(node_id)
+            if item is None:
+                continue
+            if self.ctx.snap:
+                grid, pos = self.ctx.grid, item.pos()
+                item.setPos(round(pos.x() / grid) * grid, round(pos.y() / grid) * grid)
+            if item.pos() != last:
+                self._drag_last[node_id] = item.pos()
+                self.node_moved(node_id)
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self._interaction is not None:
             self._interaction.mouse_release(event)
             return
         super().mouseReleaseEvent(event)
+        self._drag_last = {}
         if self._drag_start:
             self.end_move()
         moved = {

@@ -98,7 +98,6 @@ class NodeItem(QGraphicsRectItem):
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
         )
         self.setAcceptHoverEvents(True)
         self.setZValue(Z_NODE)
@@ -152,25 +151,18 @@ class NodeItem(QGraphicsRectItem):
         inner = _CARD_RECT.adjusted(EDGE_BAND, EDGE_BAND, -EDGE_BAND, -EDGE_BAND)
         return inside and not inner.contains(local)
 
-    # ------------------------------------------------------------------ Qt
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self.ctx.snap:
-            grid = self.ctx.grid
-            assert isinstance(value, QPointF)
-            return QPointF(round(value.x() / grid) * grid, round(value.y() / grid) * grid)
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
-            self.ctx.node_moved(self.node_id)
-            if self._badge is not None:
-                self._badge.setPos(self.pos() + _BADGE_AT)
-        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self.setZValue(Z_SELECTED if self.isSelected() else Z_NODE)
-        elif change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged and self._badge:
-            scene = self.scene()
-            if self._badge.scene() is not None and self._badge.scene() is not scene:
-                self._badge.scene().removeItem(self._badge)
-            if scene is not None and self._badge.scene() is None:
-                scene.addItem(self._badge)
-        return value
+    # No itemChange override on purpose: Qt would call into Python for every change of
+    # every card (about ten per card while a big design is built). The scene moves the
+    # badge, re-routes arrows and restacks selected cards itself (scene.py, gestures.py).
+    def follow_badge(self) -> None:
+        """Keep the severity badge on the card's corner after a move."""
+        if self._badge is not None:
+            self._badge.setPos(self.pos() + _BADGE_AT)
+
+    def drop_badge(self) -> None:
+        """Take the badge off the scene (the card is leaving it)."""
+        if self._badge is not None and self._badge.scene() is not None:
+            self._badge.scene().removeItem(self._badge)
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self.hovered = True

@@ -49,7 +49,7 @@ from designer.core.model import (
 
 from .flow_item import FlowItem
 from .gestures import CanvasContext, GestureScene
-from .node_item import ActorItem, BoundaryItem, NodeItem, ServiceItem
+from .node_item import Z_NODE, Z_SELECTED, ActorItem, BoundaryItem, NodeItem, ServiceItem
 from .node_item import H as CARD_H
 from .node_item import W as CARD_W
 from .routing import Box, fan_offsets, route_between
@@ -74,7 +74,7 @@ class DesignScene(GestureScene):
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.document = document
         self._push = push
-        self.ctx = CanvasContext(theme, self._node_moved)
+        self.ctx = CanvasContext(theme)
         self.ctx.node_hovered = self._node_hovered
         self._nodes: dict[str, NodeItem] = {}
         self._flows: dict[str, FlowItem] = {}
@@ -85,6 +85,7 @@ class DesignScene(GestureScene):
         self._node_flows: dict[str, set[str]] = defaultdict(set)
         self._problem_items: list[NodeItem | FlowItem] = []
         self._selected_flows: set[FlowItem] = set()
+        self._selected_cards: set[NodeItem] = set()
         self._diagnostics: list[Any] = []
         self._building = False
         self._unplaced = 0  # nodes given a spot by _free_spot since the last rebuild
@@ -173,10 +174,17 @@ class DesignScene(GestureScene):
     def _emit_selection(self) -> None:
         # Labels are separate items drawn above the cards: repaint those whose arrow
         # gained or lost the selection.
-        selected = {item for item in self.selectedItems() if isinstance(item, FlowItem)}
+        chosen = self.selectedItems()
+        selected = {item for item in chosen if isinstance(item, FlowItem)}
         for flow in selected ^ self._selected_flows:
             flow.label.update()
         self._selected_flows = selected
+        # Selected cards stack above the others (drawn on top while dragged over them).
+        cards = {item for item in chosen if isinstance(item, NodeItem)}
+        for card in cards ^ self._selected_cards:
+            if isValid(card):
+                card.setZValue(Z_SELECTED if card in cards else Z_NODE)
+        self._selected_cards = cards
         if not self._quiet_selection:
             self.selectionChangedIds.emit(*self.selected_ids())
 
@@ -224,6 +232,8 @@ class DesignScene(GestureScene):
         try:
             for flow_item in self._flows.values():
                 self._remove_flow_item(flow_item)
+            for node_item in self._nodes.values():
+                node_item.drop_badge()
             for table in (self._nodes, self._flows, self._boundaries):
                 for item in table.values():
                     if item.scene() is self:
@@ -302,6 +312,7 @@ class DesignScene(GestureScene):
                     self._building = True
                     try:
                         item.setPos(point.x, point.y)
+                        item.follow_badge()
                     finally:
                         self._building = False
                     pairs.update(self._pairs_of(key))
@@ -337,6 +348,7 @@ class DesignScene(GestureScene):
                 self._join_boundary(old, boundaries)
                 return
             was_selected = old.isSelected()
+            old.drop_badge()
             self.removeItem(old)
             del self._nodes[key]
             if action != "removed":  # the kind changed: a different card class
@@ -508,17 +520,18 @@ class DesignScene(GestureScene):
             ends = rects if item.source_id == pair[0] else flipped
             item.set_route(route_between(ends[0], ends[1], offset, ends is flipped), avoid, exact)
 
-    def _node_moved(self, node_id: str) -> None:
+    def node_moved(self, node_id: str) -> None:
+        """A card was moved on screen (by a drag): its badge, backdrop and arrows follow."""
         if self._building:
             return
         item = self._nodes.get(node_id)
-        if item is not None and item.boundary:
+        if item is None:
+            return
+        item.follow_badge()
+        if item.boundary:
             self._refit_boundary(item.boundary)  # first: labels keep off its moved title
         for pair in self._pairs_of(node_id):
             self._reroute_pair(pair)
-        item = self._nodes.get(node_id)
-        if item is None:
-            return
         card = item.card_rect()
         if not self.sceneRect().contains(card.adjusted(-400, -400, 400, 400)):
             self.setSceneRect(
