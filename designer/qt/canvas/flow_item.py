@@ -29,7 +29,7 @@ from .routing import Box, Route, hit_area, rough_area
 from .theme import TRANSPORT_LABEL
 
 if TYPE_CHECKING:
-    from .scene import CanvasContext
+    from .gestures import CanvasContext
 
 _LABEL_SPOTS = (0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9, 0.0)
 _HEAD_BOX = 26.0

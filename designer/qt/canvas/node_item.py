@@ -27,7 +27,7 @@ from designer.core.model import Severity
 from .theme import fonts
 
 if TYPE_CHECKING:
-    from .scene import CanvasContext
+    from .gestures import CanvasContext
 
 W, H = float(CARD_WIDTH), float(CARD_HEIGHT)
 HANDLE_RADIUS = 5.0
