@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from designer.core.model import MessageKind, Transport
 
-from .arrow_paint import LABEL_HEIGHT, label_size, paint_arrow, paint_label
+from .arrow_paint import LABEL_HEIGHT, label_size, paint_arrow, paint_label_cached
 from .node_item import LOD_TEXT, NO_PEN, Z_FLOW, Z_LABEL
 from .routing import Box, Route, hit_area, rough_area
 from .theme import TRANSPORT_LABEL
@@ -221,7 +221,7 @@ class FlowLabel(QGraphicsRectItem):
         emphasised, dimmed = flow.emphasis()
         if dimmed:
             painter.setOpacity(0.3)
-        paint_label(
+        paint_label_cached(
             painter,
             theme,
             flow.kind,
