@@ -25,7 +25,7 @@ from designer.core.model import MessageKind, Transport
 
 from .arrow_paint import LABEL_HEIGHT, label_size, paint_arrow, paint_label_cached
 from .node_item import LOD_TEXT, NO_PEN, Z_FLOW, Z_LABEL
-from .routing import Box, Route, hit_area, rough_area
+from .routing import Route, hit_area, rough_area
 from .theme import TRANSPORT_LABEL
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 _LABEL_SPOTS = (0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9, 0.0)
 _HEAD_BOX = 26.0
+Edges = tuple[float, float, float, float]  # left, top, right, bottom
 
 
 class FlowItem(QGraphicsPolygonItem):
@@ -76,16 +77,18 @@ class FlowItem(QGraphicsPolygonItem):
         self.label.set_text(text, self.badge)
         self.update()
 
-    def set_route(self, route: Route, avoid: tuple[Box, ...] = (), exact: bool = True) -> None:
-        """Take a new route; the label slides along it to stay off the `avoid` cards.
+    def set_route(self, route: Route, avoid: tuple[Edges, ...] = (), exact: bool = True) -> None:
+        """Take a new route; the label slides along it to stay off the `avoid` boxes
+        (given by their edges: left, top, right, bottom).
 
         `exact=False` (while a card is dragged) gives a curve its bounding box as hit area:
         enough for repainting, and the exact outline is made once, when the drag ends.
         """
         self.route = route
-        tip = route.end
+        _, _, tip_x, tip_y = route.ends
         # The head shows the direction: the label keeps off it too.
-        head = (tip.x() - _HEAD_BOX / 2, tip.y() - _HEAD_BOX / 2, _HEAD_BOX, _HEAD_BOX)
+        half = _HEAD_BOX / 2
+        head = (tip_x - half, tip_y - half, tip_x + half, tip_y + half)
         x, y = self._label_spot(route, (*avoid, head))
         self.label.setPos(x, y)
         self.setPolygon(hit_area(route) if exact else rough_area(route))
@@ -94,11 +97,10 @@ class FlowItem(QGraphicsPolygonItem):
         if self.route is not None:
             self.setPolygon(hit_area(self.route))
 
-    def _label_spot(self, route: Route, avoid: tuple[Box, ...]) -> tuple[float, float]:
+    def _label_spot(self, route: Route, boxes: tuple[Edges, ...]) -> tuple[float, float]:
         """The point of the route where the label covers the least of the `avoid` boxes:
         the middle if it is free, else the first free (or least covered) candidate."""
         half_w, half_h = self.label.width / 2, LABEL_HEIGHT / 2
-        boxes = [(left, top, left + width, top + height) for left, top, width, height in avoid]
 
         # Conditional expressions rather than min/max: this runs for every arrow of a
         # dragged card, several times, on every mouse move.
@@ -117,7 +119,7 @@ class FlowItem(QGraphicsPolygonItem):
         best_overlap = overlap(*best)
         if best_overlap == 0:
             return best
-        sx, sy, ex, ey = route.start.x(), route.start.y(), route.end.x(), route.end.y()
+        sx, sy, ex, ey = route.ends
         cx, cy = route.control if route.control is not None else ((sx + ex) / 2, (sy + ey) / 2)
         for t in _LABEL_SPOTS:
             u = 1 - t

@@ -36,7 +36,8 @@ def _sample_route(y: float) -> Route:
     start, end = QPointF(PAD, y), QPointF(PAD + 70, y)
     path = QPainterPath(start)
     path.lineTo(end)
-    return Route(path, start, end, 0.0, 0.0, (PAD + 35, y), None, (PAD, y, PAD + 70, y))
+    bounds = (PAD, y, PAD + 70, y)
+    return Route(path, start, end, 0.0, 0.0, (PAD + 35, y), None, bounds, bounds)
 
 
 class LegendItem(QGraphicsItem):

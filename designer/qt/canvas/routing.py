@@ -32,11 +32,12 @@ class Route(NamedTuple):
     label: tuple[float, float]  # middle of the curve
     control: tuple[float, float] | None  # of the quadratic; None for a straight line
     bounds: Box  # of the end and control points
+    ends: tuple[float, float, float, float]  # start x, y, end x, y as plain floats
     loop: bool = False  # a flow from a card to itself
 
     def point_at(self, t: float) -> tuple[float, float]:
         """The point at curve parameter `t` (0 = start, 1 = end)."""
-        sx, sy, ex, ey = self.start.x(), self.start.y(), self.end.x(), self.end.y()
+        sx, sy, ex, ey = self.ends
         if self.control is None:
             return sx + (ex - sx) * t, sy + (ey - sy) * t
         cx, cy = self.control
@@ -101,7 +102,8 @@ def route_between(source: Box, target: Box, offset: float, flip: bool) -> Route:
         path.lineTo(end)
         angle = math.atan2(ey - sy, ex - sx)
         bounds = (min(sx, ex), min(sy, ey), max(sx, ex), max(sy, ey))
-        return Route(path, start, end, angle, angle, ((sx + ex) / 2, (sy + ey) / 2), None, bounds)
+        label = ((sx + ex) / 2, (sy + ey) / 2)
+        return Route(path, start, end, angle, angle, label, None, bounds, (sx, sy, ex, ey))
     dx, dy = bx - ax, by - ay
     length = math.hypot(dx, dy) or 1.0
     bend = (-2 if flip else 2) * offset / length  # along the left-hand normal (-dy, dx)
@@ -116,7 +118,7 @@ def route_between(source: Box, target: Box, offset: float, flip: bool) -> Route:
     bounds = (min(sx, ex, cx), min(sy, ey, cy), max(sx, ex, cx), max(sy, ey, cy))
     head = math.atan2(ey - cy, ex - cx)
     tail = math.atan2(cy - sy, cx - sx)
-    return Route(path, start, end, head, tail, label, (cx, cy), bounds)
+    return Route(path, start, end, head, tail, label, (cx, cy), bounds, (sx, sy, ex, ey))
 
 
 def _loop(card: QRectF, offset: float) -> Route:
@@ -133,13 +135,15 @@ def _loop(card: QRectF, offset: float) -> Route:
     label = (card.right() + grow * 0.35, card.top() - grow * 0.6)
     rect = path.controlPointRect()
     bounds = (rect.left(), rect.top(), rect.right(), rect.bottom())
-    return Route(path, start, end, math.pi / 2, 0.0, label, None, bounds, loop=True)
+    ends = (start.x(), start.y(), end.x(), end.y())
+    return Route(path, start, end, math.pi / 2, 0.0, label, None, bounds, ends, loop=True)
 
 
 def polyline(route: Route, steps: int = 32) -> list[tuple[float, float]]:
     """The route as points: its two ends, or a flattened curve."""
     if route.control is None:
-        return [(route.start.x(), route.start.y()), (route.end.x(), route.end.y())]
+        sx, sy, ex, ey = route.ends
+        return [(sx, sy), (ex, ey)]
     return [route.point_at(i / steps) for i in range(steps + 1)]
 
 
@@ -229,7 +233,7 @@ def hit_area(route: Route, margin: float = HIT_MARGIN) -> QPolygonF:
             left - margin, top - margin, right - left + 2 * margin, bottom - top + 2 * margin
         )
         return QPolygonF(box)
-    sx, sy, ex, ey = route.start.x(), route.start.y(), route.end.x(), route.end.y()
+    sx, sy, ex, ey = route.ends
     if route.control is None:
         length = math.hypot(ex - sx, ey - sy) or 1.0
         ux, uy = (ex - sx) / length * margin, (ey - sy) / length * margin

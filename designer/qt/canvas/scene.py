@@ -502,12 +502,13 @@ class DesignScene(GestureScene):
         if first is None or second is None:
             return
         p, q = first.pos(), second.pos()
-        rects = ((p.x(), p.y(), CARD_W, CARD_H), (q.x(), q.y(), CARD_W, CARD_H))
+        px, py, qx, qy = p.x(), p.y(), q.x(), q.y()
+        rects = ((px, py, CARD_W, CARD_H), (qx, qy, CARD_W, CARD_H))
         flipped = (rects[1], rects[0])
         # Card text is left-aligned: a label may cover a card's empty right strip.
         avoid = (
-            (p.x(), p.y(), CARD_W - FREE_STRIP, CARD_H),
-            (q.x(), q.y(), CARD_W - FREE_STRIP, CARD_H),
+            (px, py, px + CARD_W - FREE_STRIP, py + CARD_H),
+            (qx, qy, qx + CARD_W - FREE_STRIP, qy + CARD_H),
             *self._titles.near(rects[0], rects[1]),
         )
         offsets = fan_offsets(len(ids)) if len(ids) > 1 else (0.0,)
@@ -594,6 +595,7 @@ class TitleGrid:
     def __init__(self) -> None:
         self._cells: dict[tuple[int, int], set[str]] = defaultdict(set)
         self._boxes: dict[str, Box] = {}
+        self._edges: dict[str, tuple[float, float, float, float]] = {}
 
     def _cells_of(self, x: float, y: float, w: float, h: float) -> list[tuple[int, int]]:
         c = self.CELL
@@ -608,13 +610,16 @@ class TitleGrid:
         if old is not None:
             for cell in self._cells_of(*old):
                 self._cells[cell].discard(name)
+        self._edges.pop(name, None)
         if box is not None:
             self._boxes[name] = box
+            self._edges[name] = (box[0], box[1], box[0] + box[2], box[1] + box[3])
             for cell in self._cells_of(*box):
                 self._cells[cell].add(name)
 
-    def near(self, a: Box, b: Box) -> list[Box]:
-        """Titles in the cells between the centres of two cards (where their arrows run)."""
+    def near(self, a: Box, b: Box) -> list[tuple[float, float, float, float]]:
+        """Edges of the titles in the cells between the centres of two cards (where
+        their arrows run)."""
         if not self._boxes:
             return []
         c = self.CELL
@@ -633,7 +638,7 @@ class TitleGrid:
                 found = cells.get((i, j))
                 if found:
                     names |= found
-        return [self._boxes[n] for n in names]
+        return [self._edges[n] for n in names]
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
