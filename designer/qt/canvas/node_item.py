@@ -300,8 +300,9 @@ class BoundaryItem(QGraphicsRectItem):
         self.setPen(NO_PEN)
         self.setZValue(Z_BOUNDARY)
 
-    def fit(self, corners: list[tuple[float, float]]) -> None:
-        """Cover the member cards (their top-left corners) with a margin and the label."""
+    def fit(self, corners: list[tuple[float, float]]) -> bool:
+        """Cover the member cards (their top-left corners) with a margin and the label;
+        whether the backdrop changed."""
         if not corners:
             rect = QRectF()
         else:
@@ -309,9 +310,11 @@ class BoundaryItem(QGraphicsRectItem):
             left, top = min(xs) - self.MARGIN, min(ys) - self.MARGIN - self.LABEL_HEIGHT
             right, bottom = max(xs) + W + self.MARGIN, max(ys) + H + self.MARGIN
             rect = QRectF(left, top, right - left, bottom - top)
-        if rect != self._rect:
-            self._rect = rect
-            self.setRect(rect.adjusted(-1, -1, 1, 1))
+        if rect == self._rect:
+            return False
+        self._rect = rect
+        self.setRect(rect.adjusted(-1, -1, 1, 1))
+        return True
 
     def title_box(self) -> tuple[float, float, float, float]:
         """Where the title is drawn (x, y, w, h): arrow labels keep off it."""

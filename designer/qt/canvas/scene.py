@@ -83,6 +83,7 @@ class DesignScene(GestureScene):
         self._titles = TitleGrid()
         self._pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._node_flows: dict[str, set[str]] = defaultdict(set)
+        self._pairs_cache: dict[str, set[tuple[str, str]]] = {}
         self._problem_items: list[NodeItem | FlowItem] = []
         self._selected_flows: set[FlowItem] = set()
         self._selected_cards: set[NodeItem] = set()
@@ -239,7 +240,7 @@ class DesignScene(GestureScene):
                     if item.scene() is self:
                         self.removeItem(item)
                 table.clear()
-            for mapping in (self._members, self._pairs, self._node_flows):
+            for mapping in (self._members, self._pairs, self._node_flows, self._pairs_cache):
                 mapping.clear()
             self._titles = TitleGrid()
             self._problem_items = []
@@ -365,6 +366,7 @@ class DesignScene(GestureScene):
     def _flow_changed(
         self, action: str, key: str, pairs: set[tuple[str, str]], counted: set[str]
     ) -> None:
+        self._pairs_cache.clear()
         item = self._flows.get(key)
         if item is not None:
             pair = _pair(item.source_id, item.target_id)
@@ -478,10 +480,15 @@ class DesignScene(GestureScene):
         )
 
     def _pairs_of(self, node_id: str) -> set[tuple[str, str]]:
-        return {
-            _pair(self._flows[f].source_id, self._flows[f].target_id)
-            for f in self._node_flows.get(node_id, ())
-        }
+        """The card pairs a node's arrows join (kept until a flow changes: asked on
+        every mouse move of a drag)."""
+        found = self._pairs_cache.get(node_id)
+        if found is None:
+            found = self._pairs_cache[node_id] = {
+                _pair(self._flows[f].source_id, self._flows[f].target_id)
+                for f in self._node_flows.get(node_id, ())
+            }
+        return found
 
     def begin_move(self) -> None:
         """Cards are about to be dragged: arrows get rough hit areas until end_move."""
@@ -578,8 +585,8 @@ class DesignScene(GestureScene):
         if item is None:
             item = self._boundaries[name] = BoundaryItem(name, self.ctx)
             self.addItem(item)
-        item.fit([(p.x(), p.y()) for p in (m.pos() for m in members)])
-        self._titles.place(name, item.title_box())
+        if item.fit([(p.x(), p.y()) for p in (m.pos() for m in members)]):
+            self._titles.place(name, item.title_box())
 
     def detach(self) -> None:
         """Stop following the document (before the scene is thrown away)."""
