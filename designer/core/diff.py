@@ -4,17 +4,26 @@ Items are matched by id (schemas by name) and compared on their canonical form, 
 order and formatting never show up as changes. Message field changes use
 `rules.breaking.message_field_changes`, and a change is marked breaking by
 `rules.breaking.breaking_changes` — the very function the `breaking-change` rule uses.
+A changed record (schema) is marked breaking by `rules.breaking.record_breaking_changes`,
+the rule's other half, and names the messages whose consumers it breaks.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .io import canonical_dict, natural_key
 from .model import Design, Message, MessageField, RecordSchema
-from .rules.breaking import FieldChange, breaking_changes, compare_fields, message_field_changes
+from .rules.breaking import (
+    FieldChange,
+    RecordFieldChange,
+    breaking_changes,
+    compare_fields,
+    message_field_changes,
+    record_breaking_changes,
+)
 
 Collection = Literal["nodes", "messages", "flows", "schemas", "settings", "design"]
 Action = Literal["added", "removed", "changed"]
@@ -29,6 +38,11 @@ class AttributeChange:
     new: Any
 
 
+class BrokenMessage(NamedTuple):
+    id: str
+    name: str
+
+
 @dataclass(frozen=True)
 class ItemChange:
     collection: Collection
@@ -38,6 +52,8 @@ class ItemChange:
     attributes: tuple[AttributeChange, ...] = ()
     fields: tuple[FieldChange, ...] = ()
     breaking: tuple[FieldChange, ...] = ()  # the field changes that break consumers
+    # A changed record: the consumed, unversioned messages that read it and break.
+    breaks: tuple[BrokenMessage, ...] = ()
 
     @property
     def is_breaking(self) -> bool:
@@ -56,6 +72,14 @@ class DesignDiff:
     @property
     def breaking(self) -> list[ItemChange]:
         return [c for c in self.changes if c.is_breaking]
+
+    @property
+    def broken_messages(self) -> list[str]:
+        """Ids of the messages whose consumers break, by their own or a record's change:
+        exactly the messages `breaking-change` reports against the old design."""
+        ids = {c.id for c in self.breaking if c.collection == "messages"}
+        ids.update(m.id for c in self.breaking for m in c.breaks)
+        return sorted(ids, key=natural_key)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,7 +108,7 @@ def _field_json(change: FieldChange, breaking: bool) -> dict[str, Any]:
 
 
 def _change_json(change: ItemChange) -> dict[str, Any]:
-    return {
+    data = {
         "collection": change.collection,
         "action": change.action,
         "id": change.id,
@@ -93,6 +117,9 @@ def _change_json(change: ItemChange) -> dict[str, Any]:
         "fields": [_field_json(f, f in change.breaking) for f in change.fields],
         "breaking": change.is_breaking,
     }
+    if change.collection == "schemas":
+        data["breaks_messages"] = [{"id": m.id, "name": m.name} for m in change.breaks]
+    return data
 
 
 def _label(item: dict[str, Any], collection: str, names: dict[str, str]) -> str:
@@ -120,6 +147,27 @@ def _consumed(design: Design) -> set[str]:
     return {flow.message for flow in design.flows}
 
 
+def _record_breaks(
+    old: Design, new: Design, consumed: set[str]
+) -> dict[str, list[tuple[Message, RecordFieldChange]]]:
+    """Record name -> the breaking changes inside it, per message whose consumers read it."""
+    old_records = {s.name: s for s in old.schemas}
+    new_records = {s.name: s for s in new.schemas}
+    if old_records == new_records:
+        return {}
+    old_messages = {m.id: m for m in old.messages}
+    found: dict[str, list[tuple[Message, RecordFieldChange]]] = {}
+    for message in sorted(new.messages, key=lambda m: natural_key(m.id)):
+        before = old_messages.get(message.id)
+        if before is None:
+            continue
+        for change in record_breaking_changes(
+            before, message, old_records, new_records, has_consumers=message.id in consumed
+        ):
+            found.setdefault(change.record, []).append((message, change))
+    return found
+
+
 def diff_designs(old: Design, new: Design) -> DesignDiff:
     """Every semantic difference from `old` to `new`, in file order."""
     result = DesignDiff()
@@ -133,6 +181,7 @@ def diff_designs(old: Design, new: Design) -> DesignDiff:
         "schemas": {s.name: s for s in new.schemas},
     }
     consumed = _consumed(new)
+    record_breaks = _record_breaks(old, new, consumed)
     # Flows are labelled with names; node and message ids never collide within one list.
     names: dict[str, str] = {}
     for design in (old, new):
@@ -156,6 +205,7 @@ def diff_designs(old: Design, new: Design) -> DesignDiff:
                 skip = _FIELD_KEYS if collection in ("messages", "schemas") else ()
                 fields: list[FieldChange] = []
                 breaking: list[FieldChange] = []
+                breaks: dict[str, BrokenMessage] = {}
                 if collection == "messages":
                     old_m, new_m = old_models["messages"][item_id], new_models["messages"][item_id]
                     assert isinstance(old_m, Message) and isinstance(new_m, Message)
@@ -166,6 +216,14 @@ def diff_designs(old: Design, new: Design) -> DesignDiff:
                         _fields_of(old_models["schemas"][item_id]),
                         _fields_of(new_models["schemas"][item_id]),
                     )
+                    # Whether a record change breaks depends on where it is read (a field
+                    # newly required breaks a request, not a response): marked when it
+                    # breaks at least one message.
+                    inside = record_breaks.get(item_id, [])
+                    broken = {(c.change.kind, c.change.name) for _, c in inside}
+                    breaking = [f for f in fields if (f.kind, f.name) in broken]
+                    for message, _ in inside:
+                        breaks.setdefault(message.id, BrokenMessage(message.id, message.name))
                 result.changes.append(
                     ItemChange(
                         collection,
@@ -175,6 +233,7 @@ def diff_designs(old: Design, new: Design) -> DesignDiff:
                         _attributes(was, now, skip),
                         tuple(fields),
                         tuple(breaking),
+                        tuple(breaks.values()),
                     )
                 )
     for key, label in (("settings", "settings"), ("name", "design"), ("description", "design")):
@@ -223,6 +282,8 @@ def format_text(diff: DesignDiff, old_label: str, new_label: str) -> str:
             current = change.collection
             lines.append(f"{current}:")
         flag = "  BREAKING" if change.is_breaking else ""
+        if change.breaks:
+            flag += f" (breaks {', '.join(m.name for m in change.breaks)})"
         label = "" if change.collection in ("settings", "design") else f"  {change.name}"
         lines.append(f"  {_SIGN[change.action]} {change.id}{label}{flag}")
         for attribute in change.attributes:

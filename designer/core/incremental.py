@@ -112,6 +112,8 @@ class IncrementalValidator:
         for change in changes:
             if change.collection == "layout":
                 continue  # positions never matter to a rule
+            # Any message may read a record, through other records too (breaking-change
+            # follows them), so a schema edit re-checks everything.
             if change.collection in ("settings", "schemas") or design is not self._design:
                 self._rebuild(design)
                 return self.diagnostics

@@ -7,15 +7,22 @@ What breaks whom:
   and so does a field no longer required (the requester counted on it).
 A change only breaks when the message has consumers (a flow delivers it) and its
 `version` was not raised.
+
+Records (top-level `schemas`) are part of every message that reads them: a field of
+`OrderLine` removed breaks each consumed, unversioned message whose fields (or response)
+reach `OrderLine`, directly or through other records, lists and maps. Only the structure
+old consumers already read is followed — fields present on both sides with the same type —
+since a field that was removed, retyped or newly added is reported on its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model import Message, MessageField, Severity
+from ..model import PRIMITIVE_TYPES, Message, MessageField, RecordSchema, Severity, parse_field_type
 from .engine import Context, Report, rule
 from .subjects import at_message, names, subjects
 
@@ -98,6 +105,92 @@ def breaking_changes(old: Message, new: Message, *, has_consumers: bool) -> list
     return [c for c in message_field_changes(old, new) if c.breaks]
 
 
+@dataclass(frozen=True)
+class RecordFieldChange:
+    """A breaking change inside a record, as one message's consumers see it."""
+
+    record: str
+    change: FieldChange  # its `part` is where the message reads the record
+    path: str  # how the message reaches the record: `SubmitOrder.lines`
+
+    def describe(self) -> str:
+        change, where = self.change, f"{self.record}.{self.change.name}"
+        if change.kind == "renamed" and change.new is not None:
+            text = f"{where} renamed to '{change.new.name}'"
+        elif change.kind == "retyped" and change.old is not None and change.new is not None:
+            text = f"{where} retyped {change.old.type} → {change.new.type}"
+        elif change.kind == "added" and change.new is not None:
+            text = f"required {where} ({change.new.type}) added"
+        else:
+            text = f"{where} {change.kind}"
+        return f"{text} (read through {self.path})"
+
+
+def record_of(type_text: str) -> str | None:
+    """The record a field type names, through lists and maps: `list[OrderLine]` -> OrderLine."""
+    constructor, inner = parse_field_type(type_text)
+    while inner is not None:
+        constructor, inner = parse_field_type(inner)
+    return None if constructor in PRIMITIVE_TYPES else constructor
+
+
+def _kept_records(
+    old: Sequence[MessageField], new: Sequence[MessageField]
+) -> Iterator[tuple[str, str]]:
+    """(field name, record) for the record-typed fields both sides share unchanged in type."""
+    old_types = {f.name: f.type for f in old}
+    for field in new:
+        if old_types.get(field.name) == field.type:
+            record = record_of(field.type)
+            if record is not None:
+                yield field.name, record
+
+
+def record_breaking_changes(
+    old: Message,
+    new: Message,
+    old_records: Mapping[str, RecordSchema],
+    new_records: Mapping[str, RecordSchema],
+    *,
+    has_consumers: bool,
+) -> list[RecordFieldChange]:
+    """The changes inside the records `new` reads that break its consumers (module doc)."""
+    if not has_consumers or new.version > old.version or not new_records:
+        return []
+    found: list[RecordFieldChange] = []
+    seen: set[tuple[str, str, str]] = set()  # (record, kind, field): one line even if read twice
+    parts: tuple[tuple[Part, Sequence[MessageField], Sequence[MessageField], str], ...] = (
+        ("fields", old.fields, new.fields, new.name),
+        ("response", old.response or [], new.response or [], f"{new.name} response"),
+    )
+    for part, old_fields, new_fields, prefix in parts:
+        # Breadth first, so each record is named with its shortest path from the message.
+        pending = deque(
+            (record, f"{prefix}.{name}") for name, record in _kept_records(old_fields, new_fields)
+        )
+        visited: set[str] = set()
+        while pending:
+            record, path = pending.popleft()
+            before, after = old_records.get(record), new_records.get(record)
+            if record in visited or before is None or after is None:
+                continue
+            visited.add(record)
+            if before == after:
+                changes: list[FieldChange] = []
+            else:
+                changes = compare_fields(before.fields, after.fields, part)
+            for change in changes:
+                key = (record, change.kind, change.name)
+                if change.breaks and key not in seen:
+                    seen.add(key)
+                    found.append(RecordFieldChange(record, change, path))
+            pending.extend(
+                (inner, f"{path}.{name}")
+                for name, inner in _kept_records(before.fields, after.fields)
+            )
+    return found
+
+
 @rule(
     "breaking-change",
     Severity.ERROR,
@@ -106,13 +199,15 @@ def breaking_changes(old: Message, new: Message, *, has_consumers: bool) -> list
     summary="Against a baseline design: a field removed, renamed, retyped or newly required on a "
     "message that has consumers, without a new version.",
     doc="Consumers deployed against the old contract fail on the new one. Raise the message's "
-    "version (and keep serving the old one while consumers migrate). Runs only with a "
+    "version (and keep serving the old one while consumers migrate). A change inside a record "
+    "(top-level `schemas`) breaks every consumed message that reads the record, directly or "
+    "through other records, lists and maps. Runs only with a "
     "baseline (`msgflow validate --baseline OLD`). Source: MS publisher-subscriber, NSB "
     "evolving contracts.",
 )
 def breaking_change(ctx: Context, message_id: str) -> Iterable[Report]:
     facts = ctx.facts
-    if facts.baseline_messages is None:
+    if facts.baseline_messages is None or facts.baseline_records is None:
         return ()
     old = facts.baseline_messages.get(message_id)
     new = facts.messages[message_id]
@@ -120,23 +215,33 @@ def breaking_change(ctx: Context, message_id: str) -> Iterable[Report]:
     if old is None:
         return ()
     changes = breaking_changes(old, new, has_consumers=bool(flows))
-    if not changes:
+    inside = record_breaking_changes(
+        old, new, facts.baseline_records, facts.records, has_consumers=bool(flows)
+    )
+    if not changes and not inside:
         return ()
     consumers = {f.target for f in flows}
+    described = [c.describe() for c in changes] + [c.describe() for c in inside]
+    hint = (
+        f"Raise the version of {new.name} to {old.version + 1} and keep the old contract "
+        f"while consumers migrate, or undo the change"
+    )
+    if inside:
+        records = ", ".join(dict.fromkeys(c.record for c in inside))
+        hint += (
+            f"; records are shared contracts: in {records} keep the existing fields, types and "
+            f"required flags, and add new fields as optional"
+        )
     return (
         Report(
             message=(
                 f"{new.kind.value.capitalize()} {new.name} (version {new.version}) changed incompatibly: "
-                f"{'; '.join(c.describe() for c in changes)} — consumers: {names(facts, consumers)}"
+                f"{'; '.join(described)} — consumers: {names(facts, consumers)}"
             ),
-            hint=(
-                f"Raise the version of {new.name} to {old.version + 1} and keep the old contract "
-                f"while consumers migrate, or undo the change"
-            ),
+            hint=hint,
             subjects=subjects(
                 nodes=facts.sorted_node_ids(consumers), messages=[message_id], flows=flows
             ),
             at=at_message(message_id),
         ),
     )
-    return ()

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import Literal, TypeVar
 
 from ..io import natural_key
-from ..model import Design, Flow, Message, MessageKind, Node, Transport
+from ..model import Design, Flow, Message, MessageKind, Node, RecordSchema, Transport
 from .name_reading import normalised
 
 ItemCollection = Literal["nodes", "messages", "flows"]
@@ -86,6 +86,12 @@ class Facts:
         self.design = design
         self.baseline_messages: dict[str, Message] | None = (
             {m.id: m for m in baseline.messages} if baseline is not None else None
+        )
+        # Records by name. Not kept item by item: a schema edit makes the incremental
+        # validator rebuild everything (any message may read the record).
+        self.records: dict[str, RecordSchema] = {s.name: s for s in design.schemas}
+        self.baseline_records: dict[str, RecordSchema] | None = (
+            {s.name: s for s in baseline.schemas} if baseline is not None else None
         )
         self.nodes: dict[str, Node] = {}
         self.messages: dict[str, Message] = {}
