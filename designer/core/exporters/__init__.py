@@ -7,6 +7,8 @@ Pictures (png, svg, pdf) are drawn by the Qt package and are not handled here.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +20,21 @@ CORE_FORMATS = ("mermaid", "html", "asyncapi", "eventcatalog")
 # Formats written as a folder of files (the path names the folder).
 FOLDER_FORMATS = ("asyncapi", "eventcatalog")
 BROKERS = ("rabbitmq", "nats", "kafka", "redis")
+# A plain file name: letters (any script), digits, `_`, `.`, `-` and inner spaces.
+_PLAIN_NAME = re.compile(r"\w(?:[\w .-]*[\w-])?")
+
+
+def file_name(item_id: str) -> str:
+    """The id itself when it is a plain file name, else its slug and a short hash.
+
+    Ids are free text: `../../etc`, `a/b` or a name with a newline must not choose where
+    an exported file lands, nor make two ids share one file.
+    """
+    if _PLAIN_NAME.fullmatch(item_id):
+        return item_id
+    from designer.core.channels import slug
+
+    return f"{slug(item_id)}-{hashlib.sha1(item_id.encode('utf-8')).hexdigest()[:8]}"
 
 
 def export_files(design: Design, fmt: str, out: Path, broker: str = "rabbitmq") -> dict[Path, str]:

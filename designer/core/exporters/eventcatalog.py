@@ -1,6 +1,7 @@
 """An EventCatalog folder: services, commands, queries, events (and domains for boundaries).
 
-Ids are the design's ids, not display names, so renaming a box does not move a page.
+Folders are named by the design's ids, not display names, so renaming a box does not
+move a page (an id that is not a plain file name, such as `../x`, gets a slug and a hash).
 Each message folder holds `index.mdx` (frontmatter `id`, `name`, `version`, `summary`,
 `schemaPath`) and `schema.json` (JSON Schema of the payload, records inlined as `$defs`);
 a query also has `response.schema.json`. Services list what they `sends` and `receives`.
@@ -19,6 +20,7 @@ from designer.core.channels import ChannelNames
 from designer.core.io import natural_key
 from designer.core.model import Design, Message, MessageField, MessageKind, NodeKind, RecordSchema
 
+from . import file_name as folder_name
 from .json_schema import object_schema, record_names
 
 _FOLDERS = {
@@ -114,10 +116,12 @@ def export_eventcatalog(design: Design) -> dict[str, str]:
         if node.boundary:
             body.append(f"Part of the **{_mdx_text(node.boundary)}** bounded context.\n")
         body.append("<NodeGraph />\n")
-        files[f"services/{node.id}/index.mdx"] = _frontmatter(front) + "\n" + "\n".join(body)
+        files[f"services/{folder_name(node.id)}/index.mdx"] = (
+            _frontmatter(front) + "\n" + "\n".join(body)
+        )
 
     for message in sorted(design.messages, key=lambda m: natural_key(m.id)):
-        folder = f"{_FOLDERS[message.kind]}/{message.id}"
+        folder = f"{_FOLDERS[message.kind]}/{folder_name(message.id)}"
         front = {"id": message.id, "name": message.name, "version": message_version(message)}
         if message.description:
             front["summary"] = message.description

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from designer.core.io import natural_key
 from designer.core.model import Design, Flow, Message, MessageKind, NodeKind, Transport
 
+from . import file_name
+
 _ARROWS = {MessageKind.COMMAND: "-->", MessageKind.QUERY: "-.->", MessageKind.EVENT: "==>"}
 _COLOURS = {
     MessageKind.COMMAND: "#1f6feb",
@@ -167,7 +169,7 @@ def diagrams(design: Design) -> list[MermaidDiagram]:
         result.append(
             MermaidDiagram(
                 f"{message.name} from {source}",
-                f"sequence-{flow.message}-{flow.id}",
+                f"sequence-{file_name(flow.message)}-{file_name(flow.id)}",
                 sequence(design, flow),
             )
         )
