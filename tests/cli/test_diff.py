@@ -55,6 +55,20 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     }
 
 
+def test_a_breaking_record_change_names_the_messages_it_breaks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    design = io.load(SHOP)
+    summary = next(s for s in design.schemas if s.name == "OrderSummary")
+    summary.fields = [f for f in summary.fields if f.name != "total"]
+    new = tmp_path / "new.msgflow.json"
+    io.save(design, new)
+    assert main(["diff", str(SHOP), str(new)]) == 1
+    out = capsys.readouterr().out
+    assert "~ OrderSummary  OrderSummary  BREAKING (breaks GetOrderHistory)" in out
+    assert "field 'total' removed  BREAKING" in out
+
+
 def test_unreadable_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", str(SHOP), str(tmp_path / "missing.msgflow.json")]) == 2
     assert "no such file" in capsys.readouterr().err

@@ -115,6 +115,23 @@ def test_baseline_enables_breaking_change(
     assert found[0]["path"] == "$.messages[4]"
 
 
+def test_baseline_catches_a_change_inside_a_record(
+    tmp_path: Path, shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    design = io.load(shop)
+    line = next(s for s in design.schemas if s.name == "OrderLine")
+    line.fields = [f for f in line.fields if f.name != "qty"]
+    new = tmp_path / "new.msgflow.json"
+    io.save(design, new)
+    assert main(["validate", "--format", "json", "--baseline", str(shop), str(new)]) == 1
+    found = [d for d in json.loads(capsys.readouterr().out) if d["rule"] == "breaking-change"]
+    assert [d["path"] for d in found] == [
+        "$.messages[4]",
+        "$.messages[5]",
+    ]  # OrderCreated, SubmitOrder
+    assert "OrderLine.qty removed (read through SubmitOrder.lines)" in found[1]["message"]
+
+
 def test_unreadable_baseline_exits_2(
     tmp_path: Path, shop: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

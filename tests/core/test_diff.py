@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from designer.core import io
 from designer.core.diff import diff_designs, format_text
 from designer.core.model import Design, Flow, MessageField, Node, Point, RecordSchema
@@ -92,8 +96,51 @@ def test_schemas_layout_and_settings_show_up() -> None:
     assert diff.to_json()["summary"]["moved"] == 1
 
 
+def _with_records(design: Design) -> Design:
+    """Records nested three deep, read by messages through lists, maps and responses."""
+    design.schemas = [
+        RecordSchema(
+            name="Money",
+            fields=[
+                MessageField(name="amount", type="decimal"),
+                MessageField(name="currency", type="string"),
+            ],
+        ),
+        RecordSchema(
+            name="Line",
+            fields=[
+                MessageField(name="sku", type="string"),
+                MessageField(name="price", type="Money"),
+            ],
+        ),
+        RecordSchema(
+            name="Basket",
+            fields=[
+                MessageField(name="lines", type="list[Line]"),
+                MessageField(name="by_sku", type="map[string,Money]", required=False),
+            ],
+        ),
+    ]
+    records = ["list[Line]", "Basket", "map[string,Money]", "Money"]
+    for index, message in enumerate(design.messages):
+        if index % 2 == 0:
+            message.fields.append(MessageField(name="content", type=records[index // 2 % 4]))
+        elif message.response is not None:
+            message.response.append(MessageField(name="content", type=records[index // 2 % 4]))
+    return design
+
+
+def _breaking_reported(new: Design, old: Design) -> set[str]:
+    message_ids = {m.id for m in new.messages}
+    return {
+        next(s for s in d.subjects if s in message_ids)
+        for d in validate(new, baseline=old)
+        if d.rule == "breaking-change"
+    }
+
+
 def test_diff_marks_breaking_exactly_what_the_rule_reports() -> None:
-    old = synthetic_design(40, seed=7)
+    old = _with_records(synthetic_design(40, seed=7))
     new = old.model_copy(deep=True)
     for index, message in enumerate(new.messages):
         if index % 3 == 0 and message.fields:
@@ -103,13 +150,63 @@ def test_diff_marks_breaking_exactly_what_the_rule_reports() -> None:
         if index % 5 == 0:
             message.version += 1  # ...but with a new version
     new.flows = new.flows[: len(new.flows) // 2]  # some messages lose their consumers
-    marked = {c.id for c in diff_designs(old, new).breaking}
-    reported = {
-        next(s for s in d.subjects if s in {m.id for m in new.messages})
-        for d in validate(new, baseline=old)
-        if d.rule == "breaking-change"
-    }
-    assert marked and marked == reported
+    diff = diff_designs(old, new)
+    marked = {c.id for c in diff.breaking if c.collection == "messages"}
+    assert marked and set(diff.broken_messages) == marked == _breaking_reported(new, old)
+
+
+@pytest.mark.parametrize(
+    ("record", "index", "change"),
+    [
+        ("Money", 1, {"type": "integer"}),  # retyped, read through three levels
+        ("Money", 0, {"name": "value"}),  # renamed
+        ("Line", 0, None),  # removed
+        ("Basket", 1, {"required": True}),  # newly required: breaks requests only
+        ("Money", 1, {"required": False}),  # no longer required: breaks responses only
+        ("Line", 0, {"description": "stock keeping unit"}),  # harmless
+    ],
+)
+def test_diff_and_rule_agree_on_changes_inside_records(
+    record: str, index: int, change: dict[str, Any] | None
+) -> None:
+    old = _with_records(synthetic_design(40, seed=7))
+    new = old.model_copy(deep=True)
+    for message in new.messages[::7]:
+        message.version += 1
+    new.flows = new.flows[: len(new.flows) * 2 // 3]
+    schema = next(s for s in new.schemas if s.name == record)
+    if change is None:
+        del schema.fields[index]
+    else:
+        schema.fields[index] = schema.fields[index].model_copy(update=change)
+    diff = diff_designs(old, new)
+    reported = _breaking_reported(new, old)
+    assert set(diff.broken_messages) == reported
+    # Messages changed only their version: whatever breaks, breaks through the record.
+    assert not any(c.is_breaking for c in diff.changes if c.collection == "messages")
+    harmless = change is not None and "description" in change
+    assert bool(reported) is not harmless
+    schema_change = next(c for c in diff.changes if c.id == record)
+    assert schema_change.is_breaking is not harmless
+    assert {m.id for m in schema_change.breaks} == reported
+
+
+def test_a_breaking_record_change_names_the_messages_in_text_and_json() -> None:
+    old, new = _shop(), _shop()
+    line = next(s for s in new.schemas if s.name == "OrderLine")
+    line.fields[1] = line.fields[1].model_copy(update={"type": "string"})
+    diff = diff_designs(old, new)
+    assert diff.broken_messages == ["order-created", "submit-order"]
+    text = format_text(diff, "old", "new")
+    assert "~ OrderLine  OrderLine  BREAKING (breaks OrderCreated, SubmitOrder)" in text
+    assert "field 'qty' retyped integer → string  BREAKING" in text
+    assert "1 changed, 1 breaking" in text
+    [change] = diff.to_json()["changes"]
+    assert change["breaks_messages"] == [
+        {"id": "order-created", "name": "OrderCreated"},
+        {"id": "submit-order", "name": "SubmitOrder"},
+    ]
+    assert [f["breaking"] for f in change["fields"]] == [True]
 
 
 def test_added_and_removed_nodes_are_not_also_listed_as_moved() -> None:

@@ -18,6 +18,7 @@ from designer.core.model import (
     MessageField,
     Node,
     Point,
+    RecordSchema,
     Settings,
     Suppression,
 )
@@ -40,11 +41,38 @@ NAMES = [
 RULES = ["internal-sync-call", "consumer-safety", "orphan-node", "sync-cycle", "no-such-rule"]
 
 
+LINES = MessageField(name="lines", type="list[Line]")
+RECORD_FIELDS = [  # what schema edits set Line's fields to
+    [MessageField(name="sku", type="string"), MessageField(name="price", type="Money")],
+    [MessageField(name="sku", type="string")],  # price removed
+    [MessageField(name="sku", type="integer"), MessageField(name="price", type="Money")],
+    [MessageField(name="code", type="string"), MessageField(name="price", type="Money")],
+    [
+        MessageField(name="sku", type="string"),
+        MessageField(name="price", type="Money"),
+        MessageField(name="note", type="string", required=False),
+    ],
+    [MessageField(name="sku", type="string"), MessageField(name="price", type="map[string,Nope]")],
+]
+MONEY_FIELDS = [
+    [MessageField(name="amount", type="decimal")],
+    [MessageField(name="amount", type="string")],
+    [MessageField(name="amount", type="decimal"), MessageField(name="currency", type="string")],
+]
+
+
 def _seed_design() -> Design:
     design = synthetic_design(12, seed=3)
     # Some http between services so the sync rules have something to find.
     for flow in design.flows[:6]:
         flow.transport = flow.transport.__class__("http")
+    # Records read by messages (Money through Line), so schema edits reach breaking-change.
+    design.schemas = [
+        RecordSchema(name="Line", fields=RECORD_FIELDS[0]),
+        RecordSchema(name="Money", fields=MONEY_FIELDS[0]),
+    ]
+    for message in design.messages[::2]:
+        message.fields.append(LINES)
     return design
 
 
@@ -72,6 +100,8 @@ def _command(data: st.DataObject, doc: Document, counter: list[int]) -> cmd.Comm
                 "remove_flow",
                 "move",
                 "settings",
+                "edit_schema",
+                "add_schema",
             ]
         )
     )
@@ -118,6 +148,7 @@ def _command(data: st.DataObject, doc: Document, counter: list[int]) -> cmd.Comm
                     {"kind": draw(st.sampled_from(["command", "event", "query"]))},
                     {"owner": draw(st.sampled_from([None, *nodes[:4]]))},
                     {"fields": []},
+                    {"fields": [MessageField(name="id", type="uuid"), LINES]},
                     {"suppress": [Suppression(rule=draw(st.sampled_from(RULES)), reason="x")]},
                 ]
             )
@@ -169,6 +200,12 @@ def _command(data: st.DataObject, doc: Document, counter: list[int]) -> cmd.Comm
             )
         )
         return cmd.EditSettings(Settings(rules=rules))
+    if choice == "edit_schema":
+        if draw(st.booleans()):
+            return cmd.EditSchema("Line", fields=draw(st.sampled_from(RECORD_FIELDS)))
+        return cmd.EditSchema("Money", fields=draw(st.sampled_from(MONEY_FIELDS)))
+    if choice == "add_schema":
+        return cmd.AddSchema(RecordSchema(name=f"Extra{n}", fields=[LINES]))
     return None
 
 
@@ -208,9 +245,41 @@ def test_incremental_equals_full_validation_after_every_edit(data: st.DataObject
 @given(st.data())
 def test_incremental_with_a_baseline_equals_full_validation(data: st.DataObject) -> None:
     baseline = _seed_design()
-    for message in baseline.messages:  # every message lost a field since the baseline
+    for message in baseline.messages[::3]:  # some messages lost a field since the baseline
         message.fields.append(MessageField(name="legacy", type="string"))
     _run_random_edits(data, baseline)
+
+
+def test_a_schema_edit_and_its_undo_update_breaking_change() -> None:
+    baseline = _seed_design()
+    doc = Document(_seed_design())
+    validator = IncrementalValidator(doc.design, baseline)
+    received: list[tuple[Change, ...]] = []
+    doc.subscribe(received.append)
+
+    def breaking() -> dict[str, str]:
+        """Message id -> diagnostic text of breaking-change, after feeding the edits."""
+        for changes in received:
+            validator.update(doc.design, changes)
+        received.clear()
+        assert validator.diagnostics == validate(doc.design, baseline)
+        ids = {m.id for m in doc.design.messages}
+        return {
+            next(s for s in d.subjects if s in ids): d.message
+            for d in validator.diagnostics
+            if d.rule == "breaking-change"
+        }
+
+    assert breaking() == {}
+    edit = cmd.EditSchema("Money", fields=MONEY_FIELDS[1])  # amount retyped, read through Line
+    edit.redo(doc)
+    consumed = {f.message for f in doc.design.flows}
+    readers = {m.id for m in doc.design.messages if LINES in m.fields and m.id in consumed}
+    found = breaking()
+    assert readers and set(found) == readers
+    assert all("Money.amount retyped decimal → string" in text for text in found.values())
+    edit.undo(doc)
+    assert breaking() == {}
 
 
 def test_layout_only_edit_changes_nothing_and_returns_the_same_list() -> None:
