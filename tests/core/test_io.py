@@ -55,7 +55,7 @@ def test_moving_a_box_changes_only_a_layout_line() -> None:
     design.layout["web"].x += 40
     after = io.dumps(design).splitlines()
     changed = [b for a, b in zip(before, after, strict=True) if a != b]
-    assert changed == ['    "web": {"x": 40, "y": 90}']
+    assert changed == ['    "web": {"x": 40, "y": 110}']
 
 
 def _error(text: str | bytes) -> str:

@@ -190,7 +190,7 @@ def test_both_canvases_are_read_only(compared, qtbot):
     assert right.scene.document.design == right.design
     assert left.design == before[0] and window.document.design == before[1]
     assert not window.files.is_dirty
-    assert right.scene.node_item("orders").pos() == QPointF(320, 90)
+    assert right.scene.node_item("orders").pos() == QPointF(400, 110)
 
 
 def test_swap_sides_compares_the_other_way(compared):
