@@ -7,11 +7,12 @@ png, svg and pdf are the canvas as drawn, rendered by the Qt package, imported l
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
-from designer.core import io
 from designer.core.exporters import write_files
+from designer.core.model import Design
 
 from .common import EXIT_BAD_INPUT, EXIT_OK, error, load_or_report
 
@@ -67,14 +68,14 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _core_files(design: io.Design, to: str, out: Path, broker: str) -> dict[Path, str]:
+def _core_files(design: Design, to: str, out: Path, broker: str) -> dict[Path, str]:
     # Shared with the window's File → Export, so both write the same files.
     from designer.core.exporters import export_files
 
     return export_files(design, to, out, broker)
 
 
-def _render_image(design: io.Design, out: Path, fmt: str, scale: float) -> int:
+def _render_image(design: Design, out: Path, fmt: str, scale: float) -> int:
     try:
         from designer.qt.render import render_design  # type: ignore[import-not-found,unused-ignore]
     except ImportError as problem:
@@ -82,8 +83,11 @@ def _render_image(design: io.Design, out: Path, fmt: str, scale: float) -> int:
             f"--to {fmt} needs the Qt renderer (designer.qt.render), which is not available: {problem}"
         )
         return EXIT_BAD_INPUT
-    if scale <= 0:
-        error("--scale must be positive")
+    if not math.isfinite(scale) or scale <= 0:
+        error(f"--scale {scale}: must be a positive number")
+        return EXIT_BAD_INPUT
+    if out.is_dir():
+        error(f"-o {out}: is a folder; name the {fmt} file to write")
         return EXIT_BAD_INPUT
     render_design(design, out, fmt, scale)
     print(f"exported {fmt} to {out}", file=sys.stdout)

@@ -12,13 +12,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem
 
 from designer.core.commands import Command
 from designer.core.document import Document
 from designer.core.errors import EditError
+from designer.core.io import write_atomic
 from designer.core.layout import auto_layout
 from designer.core.model import Design
 
@@ -88,7 +89,11 @@ def render_design(
     theme: str = "light",
     legend: bool = True,
 ) -> Path:
-    """Write `design` as a picture; `fmt` is png, svg or pdf (default: from the suffix)."""
+    """Write `design` as a picture; `fmt` is png, svg or pdf (default: from the suffix).
+
+    Painted in memory and then written atomically: a failed export leaves a previous
+    picture at `path` as it was, never half-written.
+    """
     target = Path(path)
     fmt = (fmt or target.suffix.lstrip(".") or "png").lower()
     if fmt not in FORMATS:
@@ -97,6 +102,8 @@ def render_design(
         raise ValueError("scale must be positive")
     scene, rect = build_picture(design, theme, legend)
     background = scene.theme.background
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     try:
         if fmt == "png":
             scale = min(scale, MAX_PIXELS / max(rect.width(), rect.height()))
@@ -107,21 +114,20 @@ def render_design(
             )
             image.fill(background)
             _paint(scene, image, rect)
-            saved = image.save(str(target), "PNG")  # type: ignore[call-overload]  # stub says bytes
-            if not saved:
-                raise OSError(f"could not write {target}")
+            if not image.save(buffer, "PNG"):  # type: ignore[call-overload]  # stub says bytes
+                raise OSError(f"could not encode {target} as PNG")
         elif fmt == "svg":
             from PySide6.QtSvg import QSvgGenerator
 
             generator = QSvgGenerator()
-            generator.setFileName(str(target))
+            generator.setOutputDevice(buffer)
             generator.setSize(QSizeF(rect.width() * scale, rect.height() * scale).toSize())
             generator.setViewBox(QRectF(0, 0, rect.width() * scale, rect.height() * scale))
             generator.setTitle(design.name)
             generator.setDescription(design.description or "msgflow design")
             _paint(scene, generator, rect, background)
         else:
-            writer = QPdfWriter(str(target))
+            writer = QPdfWriter(buffer)
             writer.setTitle(design.name)
             writer.setResolution(72)
             writer.setPageLayout(
@@ -135,8 +141,11 @@ def render_design(
     finally:
         scene.detach()
         scene.clear()
-    if not target.is_file() or target.stat().st_size == 0:
-        raise OSError(f"could not write {target}")
+    data = bytes(buffer.data().data())
+    buffer.close()
+    if not data:
+        raise OSError(f"could not render {target}")
+    write_atomic(target, data, keep_backup=False)
     return target
 
 
