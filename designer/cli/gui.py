@@ -17,6 +17,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="open the window, render it once and quit (for tests and CI)",
     )
     parser.add_argument(
+        "--screenshot",
+        metavar="PNG",
+        help="open the window offscreen at 1440x900, save a picture of it and quit",
+    )
+    parser.add_argument(
         "--compare",
         metavar="OLD",
         help="show OLD beside FILE in the compare view (as a git difftool: --compare $LOCAL $REMOTE)",
@@ -33,4 +38,4 @@ def run(args: argparse.Namespace) -> int:
         return run_compare(args.compare, args.file, smoke=args.smoke)
     from designer.qt.app import run_app  # Qt only when the window is wanted
 
-    return run_app(args.file, smoke=args.smoke)
+    return run_app(args.file, smoke=args.smoke or bool(args.screenshot), screenshot=args.screenshot)

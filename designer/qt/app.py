@@ -74,13 +74,19 @@ def create_window(file: str | None = None, *, recover: bool = True) -> MainWindo
     return window
 
 
-def run_app(file: str | None, smoke: bool = False) -> int:
+def run_app(file: str | None, smoke: bool = False, screenshot: str | None = None) -> int:
     app = _application(smoke)
     window = create_window(file, recover=not smoke)
     if smoke:
+        if screenshot:
+            window.resize(1440, 900)  # the README's picture: a laptop-sized window
+            app.processEvents()
         window.canvas.fit_all()
         app.processEvents()
         image = window.grab()
+        if screenshot and not image.save(screenshot, "PNG"):
+            print(f"msgflow: cannot write {screenshot}", file=sys.stderr)
+            return 2
         window.files.undo.stack.setClean()  # nothing to ask about when quitting
         window.close()
         return 0 if not image.isNull() else 1

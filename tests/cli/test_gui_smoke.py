@@ -39,3 +39,18 @@ def test_smoke_with_a_broken_file_still_opens_the_window(tmp_path):
 def test_smoke_without_a_file(tmp_path):
     result = _smoke(tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_screenshot_saves_a_laptop_sized_picture_of_the_window(tmp_path):
+    from PySide6.QtGui import QImage
+
+    picture = tmp_path / "window.png"
+    result = _smoke(
+        tmp_path, str(examples_dir() / "shop.msgflow.json"), "--screenshot", str(picture)
+    )
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(picture))
+    assert (image.width(), image.height()) == (1440, 900)
+    # Not a blank grab: the canvas draws cards and arrows in several colours.
+    colours = {image.pixel(x, y) for x in range(300, 1100, 7) for y in range(100, 650, 7)}
+    assert len(colours) > 20
