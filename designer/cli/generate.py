@@ -95,11 +95,14 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"dry run, nothing written: {plan.summary()}")
         return EXIT_OK
-    out_dir.mkdir(parents=True, exist_ok=True)
     try:
+        out_dir.mkdir(parents=True, exist_ok=True)
         written = apply_plan(plan)
-    except (UnsafePathError, OSError) as failure:
+    except UnsafePathError as failure:
         error(str(failure))
+        return EXIT_BAD_INPUT
+    except OSError as failure:
+        error(f"cannot write {failure.filename or out_dir}: {failure.strerror or failure}")
         return EXIT_BAD_INPUT
     print(f"{out_dir}: {plan.summary()} ({len(written)} file(s) written)")
     return EXIT_OK

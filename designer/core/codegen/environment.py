@@ -106,6 +106,12 @@ def render(env: SandboxedEnvironment, name: str, **context: Any) -> str:
         ) from None
     except jinja2.TemplateNotFound as error:
         raise TemplateError(name, None, f"template not found: {error.name}") from None
+    except UnicodeDecodeError as error:
+        raise TemplateError(
+            _where(env, name), None, f"not UTF-8 text: bad byte at offset {error.start}"
+        ) from None
+    except OSError as error:
+        raise TemplateError(_where(env, name), None, f"cannot read: {error.strerror}") from None
     except jinja2.exceptions.SecurityError as error:
         raise TemplateError(
             _where(env, name), _template_line(error, name), f"not allowed in templates: {error}"
@@ -130,5 +136,12 @@ def _where(env: SandboxedEnvironment, name: str) -> str:
     try:
         source = env.loader.get_source(env, name) if env.loader else None
     except jinja2.TemplateNotFound:
+        return name
+    except (OSError, UnicodeDecodeError):
+        # Unreadable: find the file without reading it, first folder first, as Jinja does.
+        for loader in getattr(env.loader, "loaders", []):
+            for folder in getattr(loader, "searchpath", []):
+                if (Path(folder) / name).is_file():
+                    return str(Path(folder) / name)
         return name
     return source[1] if source and source[1] else name
