@@ -197,7 +197,7 @@ def record_breaking_changes(
     family="breaking",
     scope="message",
     summary="Against a baseline design: a field removed, renamed, retyped or newly required on a "
-    "message that has consumers, without a new version.",
+    "message that has consumers (or in a record it reads), without a new version.",
     doc="Consumers deployed against the old contract fail on the new one. Raise the message's "
     "version (and keep serving the old one while consumers migrate). A change inside a record "
     "(top-level `schemas`) breaks every consumed message that reads the record, directly or "
