@@ -32,6 +32,11 @@ def run(args: argparse.Namespace) -> int:
     from designer.core.importers.asyncapi import import_asyncapi
     from designer.core.importers.spec_loading import Spec, SpecLoadError
 
+    output = Path(args.output)
+    for name in args.specs:
+        if output.exists() and Path(name).exists() and output.samefile(name):
+            error(f"-o {args.output}: is one of the documents to import; name a new design file")
+            return EXIT_BAD_INPUT
     specs = []
     failed = False
     for name in args.specs:

@@ -95,6 +95,10 @@ class Spec:
             raise SpecLoadError(
                 [SpecProblem(source, "$", "expected an AsyncAPI document (a mapping at the top)")]
             )
+        if data.get("format") == "msgflow":
+            raise SpecLoadError(
+                [SpecProblem(source, "$.format", "a msgflow design, not an AsyncAPI document")]
+            )
         version = str(data.get("asyncapi", ""))
         if not (version.startswith("2.") or version.startswith("3.")):
             found = f"'asyncapi: {version}'" if version else "no 'asyncapi' version key"
