@@ -342,6 +342,10 @@ def write_atomic(
     bulk exports of thousands of files that can be made again, where fsync dominates.
     `_replace` exists so tests can make the final rename fail and check nothing was damaged.
     """
+    if target.is_symlink():
+        # Through a link, update the file it points to: replacing the link would leave that
+        # file stale and turn the link into a copy.
+        target = Path(os.path.realpath(target))
     folder = target.parent if str(target.parent) else Path(".")
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
