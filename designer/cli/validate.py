@@ -19,7 +19,7 @@ from pathlib import Path
 from designer import __version__
 from designer.core import io
 from designer.core.diagnostics import Diagnostic, count_by_severity
-from designer.core.errors import DesignLoadError
+from designer.core.errors import DesignLoadError, one_line
 from designer.core.model import Design, Severity
 from designer.core.rules import validate
 from designer.core.sarif import CheckedFile, sarif_log
@@ -91,8 +91,9 @@ def format_text(path: str, diagnostics: list[Diagnostic]) -> str:
             continue
         lines.append(f"{path}: {heading} ({len(group)})")
         for d in group:
-            lines.append(f"  {d.path}  [{d.rule}]  {d.message}")
-            lines.append(f"      fix: {d.hint}")
+            # Messages quote names, which may hold a newline: one finding, one line.
+            lines.append(f"  {d.path}  [{d.rule}]  {one_line(d.message)}")
+            lines.append(f"      fix: {one_line(d.hint)}")
     lines.append(f"{path}: {_summary(diagnostics)}")
     return "\n".join(lines)
 

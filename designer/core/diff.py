@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from .errors import one_line
 from .io import canonical_dict, natural_key
 from .model import Design, Message, MessageField, RecordSchema
 from .rules.breaking import (
@@ -300,4 +301,4 @@ def format_text(diff: DesignDiff, old_label: str, new_label: str) -> str:
         f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed, "
         f"{counts['breaking']} breaking"
     )
-    return "\n".join(lines)
+    return "\n".join(one_line(line) for line in lines)  # a name may hold a newline

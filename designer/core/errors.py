@@ -20,10 +20,11 @@ class Problem:
 
     def __str__(self) -> str:
         # One problem, one line: names from a hostile file may hold newlines or escapes.
-        return _one_line(f"{self.path}: {self.message}")
+        return one_line(f"{self.path}: {self.message}")
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """`text` with newlines and other unprintable characters escaped (`\\n`), for one-line output."""
     return "".join(
         ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
     )
