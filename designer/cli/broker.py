@@ -12,9 +12,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import sys
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
 
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, error, load_or_report
+
+if TYPE_CHECKING:
+    from designer.provision.report import ApplyReport
 
 NAME = "broker"
 HELP = (
@@ -60,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         error(str(problem))
         return EXIT_BAD_INPUT
     queue_type = args.queue_type or str(design.settings.generate.get("queue_type") or "quorum")
-    report = asyncio.run(
+    report = _run_interruptible(
         provision.apply(design, args.url, dry_run=args.dry_run, queue_type=queue_type)
     )
     if args.format == "json":
@@ -84,3 +90,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"msgflow: broker apply: {report.summary()}", file=sys.stderr)
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _run_interruptible(work: Coroutine[Any, Any, ApplyReport]) -> ApplyReport:
+    # asyncio's own Ctrl-C handler only cancels the task, and a connect that is cancelled
+    # comes back as "cannot connect: TimeoutError" (exit 1). Raising KeyboardInterrupt in
+    # the loop stops at once; asyncio.run still closes the connection on the way out.
+    try:
+        previous = signal.signal(signal.SIGINT, _raise_interrupt)
+    except ValueError:  # not the main thread: leave Ctrl-C to whoever owns it
+        return asyncio.run(work)
+    try:
+        return asyncio.run(work)
+    finally:
+        signal.signal(signal.SIGINT, previous)
