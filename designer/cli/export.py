@@ -56,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
     except OSError as problem:
         error(f"cannot write {out}: {problem.strerror or problem}")
         return EXIT_BAD_INPUT
+    if any(path != out for path in files) and out.exists() and not out.is_dir():
+        error(f"-o {out}: exists and is not a folder ({args.to} writes a folder of files)")
+        return EXIT_BAD_INPUT
     try:
         write_files(files)
     except OSError as problem:
