@@ -9,9 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import (
-    QPainter,
-)
+from PySide6.QtGui import QPainter, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPolygonItem,
@@ -25,7 +23,7 @@ from designer.core.model import MessageKind, Transport
 
 from .arrow_paint import LABEL_HEIGHT, label_size, paint_arrow, paint_label_cached
 from .node_item import LOD_TEXT, NO_PEN, Z_FLOW, Z_LABEL
-from .routing import Route, hit_area, rough_area
+from .routing import HIT_MARGIN, Route, hit_area
 from .theme import TRANSPORT_LABEL
 
 if TYPE_CHECKING:
@@ -33,7 +31,47 @@ if TYPE_CHECKING:
 
 _LABEL_SPOTS = (0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9, 0.0)
 _HEAD_BOX = 26.0
+_ROUGH_SLACK = 40.0  # room for a dragged arrow to move before its hit box is remade
 Edges = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def label_spot(
+    route: Route, half_w: float, half_h: float, boxes: tuple[Edges, ...]
+) -> tuple[float, float]:
+    """The point of the route where a label (of half-size half_w, half_h) covers the
+    least of `boxes`: the middle if it is free, else the first free (or least covered)
+    of a few candidates along the curve.
+
+    One loop without inner calls or min/max: this runs for every arrow of a dragged
+    card, on every mouse move.
+    """
+    best_x, best_y = route.label
+    best = -1.0
+    sx, sy, ex, ey = route.ends
+    cx, cy = route.control if route.control is not None else ((sx + ex) / 2, (sy + ey) / 2)
+    x, y = best_x, best_y
+    index = 0
+    while True:
+        total = 0.0
+        x0, x1, y0, y1 = x - half_w, x + half_w, y - half_h, y + half_h
+        for left, top, right, bottom in boxes:
+            w = (x1 if x1 < right else right) - (x0 if x0 > left else left)
+            if w > 0:
+                h = (y1 if y1 < bottom else bottom) - (y0 if y0 > top else top)
+                if h > 0:
+                    total += w * h
+        if best < 0 or total < best - 1:
+            best_x, best_y, best = x, y, total
+            if total == 0:
+                break
+        if index == len(_LABEL_SPOTS):
+            break
+        t = _LABEL_SPOTS[index]
+        index += 1
+        u = 1 - t
+        a, b, c = u * u, 2 * u * t, t * t
+        x, y = a * sx + b * cx + c * ex, a * sy + b * cy + c * ey
+    return best_x, best_y
 
 
 class FlowItem(QGraphicsPolygonItem):
@@ -55,6 +93,7 @@ class FlowItem(QGraphicsPolygonItem):
         self.badge = ""
         self.route: Route | None = None
         self._memo: dict[str, object] = {}  # painting work kept between repaints
+        self._rough: Edges | None = None  # the hit box while a card is dragged
         self.description = ""
         self.problems = ""
         self.label = FlowLabel(self)
@@ -81,56 +120,45 @@ class FlowItem(QGraphicsPolygonItem):
         """Take a new route; the label slides along it to stay off the `avoid` boxes
         (given by their edges: left, top, right, bottom).
 
-        `exact=False` (while a card is dragged) gives a curve its bounding box as hit area:
-        enough for repainting, and the exact outline is made once, when the drag ends.
+        `exact=False` (while a card is dragged) gives the arrow a roomy box as hit area,
+        reused while the moving arrow stays inside it: Qt then only repaints the box
+        instead of re-measuring a new outline on every mouse move. The exact outline is
+        made once, when the drag ends (make_exact).
         """
         self.route = route
         _, _, tip_x, tip_y = route.ends
         # The head shows the direction: the label keeps off it too.
         half = _HEAD_BOX / 2
         head = (tip_x - half, tip_y - half, tip_x + half, tip_y + half)
-        x, y = self._label_spot(route, (*avoid, head))
-        self.label.setPos(x, y)
-        self.setPolygon(hit_area(route) if exact else rough_area(route))
+        x, y = label_spot(route, self.label.width / 2, LABEL_HEIGHT / 2, (*avoid, head))
+        label = self.label
+        if x != label.x() or y != label.y():
+            label.setPos(x, y)
+        if exact:
+            self._rough = None
+            self.setPolygon(hit_area(route))
+            return
+        left, top, right, bottom = route.bounds
+        box = self._rough
+        if (
+            box is not None
+            and left >= box[0]
+            and top >= box[1]
+            and right <= box[2]
+            and bottom <= box[3]
+        ):
+            self.update()  # same bounds: repaint them, no geometry change
+            return
+        m = HIT_MARGIN + _ROUGH_SLACK
+        self._rough = (left - m, top - m, right + m, bottom + m)
+        self.setPolygon(
+            QPolygonF(QRectF(left - m, top - m, right - left + 2 * m, bottom - top + 2 * m))
+        )
 
     def make_exact(self) -> None:
         if self.route is not None:
+            self._rough = None
             self.setPolygon(hit_area(self.route))
-
-    def _label_spot(self, route: Route, boxes: tuple[Edges, ...]) -> tuple[float, float]:
-        """The point of the route where the label covers the least of the `avoid` boxes:
-        the middle if it is free, else the first free (or least covered) candidate."""
-        half_w, half_h = self.label.width / 2, LABEL_HEIGHT / 2
-
-        # Conditional expressions rather than min/max: this runs for every arrow of a
-        # dragged card, several times, on every mouse move.
-        def overlap(x: float, y: float) -> float:
-            total = 0.0
-            x0, x1, y0, y1 = x - half_w, x + half_w, y - half_h, y + half_h
-            for left, top, right, bottom in boxes:
-                w = (x1 if x1 < right else right) - (x0 if x0 > left else left)
-                if w > 0:
-                    h = (y1 if y1 < bottom else bottom) - (y0 if y0 > top else top)
-                    if h > 0:
-                        total += w * h
-            return total
-
-        best = route.label
-        best_overlap = overlap(*best)
-        if best_overlap == 0:
-            return best
-        sx, sy, ex, ey = route.ends
-        cx, cy = route.control if route.control is not None else ((sx + ex) / 2, (sy + ey) / 2)
-        for t in _LABEL_SPOTS:
-            u = 1 - t
-            a, b, c = u * u, 2 * u * t, t * t
-            spot = (a * sx + b * cx + c * ex, a * sy + b * cy + c * ey)
-            cost = overlap(*spot)
-            if cost < best_overlap - 1:
-                best, best_overlap = spot, cost
-                if cost == 0:
-                    break
-        return best
 
     def label_rect(self) -> QRectF:
         return self.label.sceneBoundingRect()

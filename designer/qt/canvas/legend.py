@@ -7,8 +7,8 @@ disagree with the canvas.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QPainter, QPainterPath
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
@@ -33,11 +33,7 @@ WIDTH, ROW, PAD = 440.0, 34.0, 14.0
 
 
 def _sample_route(y: float) -> Route:
-    start, end = QPointF(PAD, y), QPointF(PAD + 70, y)
-    path = QPainterPath(start)
-    path.lineTo(end)
-    bounds = (PAD, y, PAD + 70, y)
-    return Route(path, start, end, 0.0, 0.0, (PAD + 35, y), None, bounds, bounds)
+    return Route((PAD, y, PAD + 70, y), None, (PAD + 35, y), (PAD, y, PAD + 70, y))
 
 
 class LegendItem(QGraphicsItem):

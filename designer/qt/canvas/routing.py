@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainterPath, QPolygonF
@@ -23,17 +22,73 @@ END_GAP = 2.0  # the head stops just short of the border, so its tip stays visib
 Box = tuple[float, float, float, float]  # x, y, width, height
 
 
-class Route(NamedTuple):
-    path: QPainterPath
-    start: QPointF
-    end: QPointF
-    head_angle: float  # radians, direction of travel at the end
-    start_angle: float  # radians, direction of travel at the start
-    label: tuple[float, float]  # middle of the curve
-    control: tuple[float, float] | None  # of the quadratic; None for a straight line
-    bounds: Box  # of the end and control points
-    ends: tuple[float, float, float, float]  # start x, y, end x, y as plain floats
-    loop: bool = False  # a flow from a card to itself
+class Route:
+    """One arrow's geometry. Made for every arrow of a dragged card on every mouse move,
+    so only plain floats are computed up front; the Qt objects painting needs (path,
+    end points, angles) are made on first use and kept: an arrow that is re-routed
+    several times between two repaints, or never seen, never pays for them.
+    """
+
+    __slots__ = ("_angles", "_path", "bounds", "control", "ends", "label", "loop")
+
+    def __init__(
+        self,
+        ends: tuple[float, float, float, float],
+        control: tuple[float, float] | None,
+        label: tuple[float, float],
+        bounds: Box,
+        loop: bool = False,
+        path: QPainterPath | None = None,
+        angles: tuple[float, float] | None = None,
+    ) -> None:
+        self.ends = ends  # start x, y, end x, y
+        self.control = control  # of the quadratic; None for a straight line
+        self.label = label  # middle of the curve
+        self.bounds = bounds  # left, top, right, bottom of the end and control points
+        self.loop = loop  # a flow from a card to itself
+        self._path = path
+        self._angles = angles
+
+    @property
+    def path(self) -> QPainterPath:
+        if self._path is None:
+            sx, sy, ex, ey = self.ends
+            path = QPainterPath(QPointF(sx, sy))
+            if self.control is None:
+                path.lineTo(ex, ey)
+            else:
+                path.quadTo(self.control[0], self.control[1], ex, ey)
+            self._path = path
+        return self._path
+
+    @property
+    def start(self) -> QPointF:
+        return QPointF(self.ends[0], self.ends[1])
+
+    @property
+    def end(self) -> QPointF:
+        return QPointF(self.ends[2], self.ends[3])
+
+    def _directions(self) -> tuple[float, float]:
+        if self._angles is None:
+            sx, sy, ex, ey = self.ends
+            # A quadratic leaves its start toward the control point and reaches its end
+            # from there; a straight line runs one way throughout.
+            cx, cy = self.control if self.control is not None else (None, None)
+            head = math.atan2(ey - (sy if cy is None else cy), ex - (sx if cx is None else cx))
+            tail = math.atan2((ey if cy is None else cy) - sy, (ex if cx is None else cx) - sx)
+            self._angles = (head, tail)
+        return self._angles
+
+    @property
+    def head_angle(self) -> float:
+        """Radians, direction of travel at the end."""
+        return self._directions()[0]
+
+    @property
+    def start_angle(self) -> float:
+        """Radians, direction of travel at the start."""
+        return self._directions()[1]
 
     def point_at(self, t: float) -> tuple[float, float]:
         """The point at curve parameter `t` (0 = start, 1 = end)."""
@@ -55,12 +110,18 @@ def _border(
 ) -> tuple[float, float]:
     """Where the ray from (cx, cy) toward (tx, ty) leaves a box of half-size (half_w, half_h).
 
-    Plain floats: this runs for every arrow of a dragged card on every mouse move.
+    Plain floats and no min(): this runs for every arrow of a dragged card on every mouse move.
     """
     dx, dy = tx - cx, ty - cy
     if dx == 0 and dy == 0:
         return cx, cy
-    scale = min(half_w / abs(dx) if dx else math.inf, half_h / abs(dy) if dy else math.inf)
+    if dx == 0:
+        scale = half_h / abs(dy)
+    elif dy == 0:
+        scale = half_w / abs(dx)
+    else:
+        sx, sy = half_w / abs(dx), half_h / abs(dy)
+        scale = sx if sx < sy else sy
     if scale >= 1.0:  # the target lies inside the box: stop there
         return tx, ty
     return cx + dx * scale, cy + dy * scale
@@ -97,13 +158,13 @@ def route_between(source: Box, target: Box, offset: float, flip: bool) -> Route:
     if offset == 0:
         sx, sy = _border(ax, ay, w1 / 2, h1 / 2, bx, by)
         ex, ey = _border(bx, by, w2 / 2 + END_GAP, h2 / 2 + END_GAP, ax, ay)
-        start, end = QPointF(sx, sy), QPointF(ex, ey)
-        path = QPainterPath(start)
-        path.lineTo(end)
-        angle = math.atan2(ey - sy, ex - sx)
-        bounds = (min(sx, ex), min(sy, ey), max(sx, ex), max(sy, ey))
-        label = ((sx + ex) / 2, (sy + ey) / 2)
-        return Route(path, start, end, angle, angle, label, None, bounds, (sx, sy, ex, ey))
+        bounds = (
+            sx if sx < ex else ex,
+            sy if sy < ey else ey,
+            ex if sx < ex else sx,
+            ey if sy < ey else sy,
+        )
+        return Route((sx, sy, ex, ey), None, ((sx + ex) / 2, (sy + ey) / 2), bounds)
     dx, dy = bx - ax, by - ay
     length = math.hypot(dx, dy) or 1.0
     bend = (-2 if flip else 2) * offset / length  # along the left-hand normal (-dy, dx)
@@ -111,14 +172,9 @@ def route_between(source: Box, target: Box, offset: float, flip: bool) -> Route:
     cx, cy = (ax + bx) / 2 - dy * bend, (ay + by) / 2 + dx * bend
     sx, sy = _border(ax, ay, w1 / 2, h1 / 2, cx, cy)
     ex, ey = _border(bx, by, w2 / 2 + END_GAP, h2 / 2 + END_GAP, cx, cy)
-    start, end = QPointF(sx, sy), QPointF(ex, ey)
-    path = QPainterPath(start)
-    path.quadTo(cx, cy, ex, ey)
     label = (0.25 * sx + 0.5 * cx + 0.25 * ex, 0.25 * sy + 0.5 * cy + 0.25 * ey)
     bounds = (min(sx, ex, cx), min(sy, ey, cy), max(sx, ex, cx), max(sy, ey, cy))
-    head = math.atan2(ey - cy, ex - cx)
-    tail = math.atan2(cy - sy, cx - sx)
-    return Route(path, start, end, head, tail, label, (cx, cy), bounds, (sx, sy, ex, ey))
+    return Route((sx, sy, ex, ey), (cx, cy), label, bounds)
 
 
 def _loop(card: QRectF, offset: float) -> Route:
@@ -136,7 +192,7 @@ def _loop(card: QRectF, offset: float) -> Route:
     rect = path.controlPointRect()
     bounds = (rect.left(), rect.top(), rect.right(), rect.bottom())
     ends = (start.x(), start.y(), end.x(), end.y())
-    return Route(path, start, end, math.pi / 2, 0.0, label, None, bounds, ends, loop=True)
+    return Route(ends, None, label, bounds, loop=True, path=path, angles=(math.pi / 2, 0.0))
 
 
 def polyline(route: Route, steps: int = 32) -> list[tuple[float, float]]:
@@ -207,16 +263,6 @@ def visible_pieces(
 
 
 HIT_MARGIN = 7.0  # clicks this close to an arrow hit it; also covers heads and halos
-
-
-def rough_area(route: Route, margin: float = HIT_MARGIN) -> QPolygonF:
-    """The route's bounding box: a cheap stand-in for `hit_area` while a card moves."""
-    if route.control is None and not route.loop:
-        return hit_area(route, margin)  # a straight arrow's exact outline is as cheap
-    left, top, right, bottom = route.bounds
-    return QPolygonF(
-        QRectF(left - margin, top - margin, right - left + 2 * margin, bottom - top + 2 * margin)
-    )
 
 
 def hit_area(route: Route, margin: float = HIT_MARGIN) -> QPolygonF:

@@ -603,6 +603,9 @@ class TitleGrid:
         self._cells: dict[tuple[int, int], set[str]] = defaultdict(set)
         self._boxes: dict[str, Box] = {}
         self._edges: dict[str, tuple[float, float, float, float]] = {}
+        # Answers of `near` by span of cells, until a title moves: a dragged card's
+        # arrows ask about the same few spans on every mouse move.
+        self._near: dict[tuple[int, int, int, int], list[tuple[float, float, float, float]]] = {}
 
     def _cells_of(self, x: float, y: float, w: float, h: float) -> list[tuple[int, int]]:
         c = self.CELL
@@ -613,6 +616,7 @@ class TitleGrid:
         ]
 
     def place(self, name: str, box: Box | None) -> None:
+        self._near.clear()
         old = self._boxes.pop(name, None)
         if old is not None:
             for cell in self._cells_of(*old):
@@ -638,14 +642,19 @@ class TitleGrid:
             j0, j1 = j1, j0
         if (i1 - i0 + 1) * (j1 - j0 + 1) > 16:
             return []  # a long arrow: its label sits far from most of those titles anyway
+        span = (i0, j0, i1, j1)
+        found = self._near.get(span)
+        if found is not None:
+            return found
         names: set[str] = set()
         cells = self._cells
         for i in range(i0, i1 + 1):
             for j in range(j0, j1 + 1):
-                found = cells.get((i, j))
-                if found:
-                    names |= found
-        return [self._edges[n] for n in names]
+                inside = cells.get((i, j))
+                if inside:
+                    names |= inside
+        found = self._near[span] = [self._edges[n] for n in sorted(names)]
+        return found
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
