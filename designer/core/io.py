@@ -122,7 +122,9 @@ def parse_json(data: bytes | str, source: str) -> Any:
     if "\x00" in text:
         raise DesignLoadError(source, [Problem("$", "contains NUL bytes (a binary file?)")])
     try:
-        return json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
+        return json.loads(
+            text, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant
+        )
     except json.JSONDecodeError as error:
         raise DesignLoadError(
             source,
@@ -138,6 +140,41 @@ def parse_json(data: bytes | str, source: str) -> Any:
         ) from None
     except RecursionError:
         raise DesignLoadError(source, [Problem("$", "JSON nested too deeply")]) from None
+    except _NotANumber as error:
+        raise DesignLoadError(
+            source,
+            [
+                Problem(
+                    "$",
+                    f"not valid JSON: {error.word} is not a JSON number{_where_word(text, error.word)}",
+                )
+            ],
+        ) from None
+    except ValueError as error:  # an integer of more than 4300 digits
+        reason = str(error).split(":")[0].replace("Exceeds", "a number exceeds")
+        raise DesignLoadError(source, [Problem("$", f"not valid JSON: {reason}")]) from None
+
+
+class _NotANumber(Exception):
+    def __init__(self, word: str) -> None:
+        super().__init__(word)
+        self.word = word
+
+
+def _refuse_constant(word: str) -> Any:
+    # Python's json reads NaN and Infinity, which are not JSON: other tools could not read
+    # the file once saved, and a NaN position breaks drawing.
+    raise _NotANumber(word)
+
+
+def _where_word(text: str, word: str) -> str:
+    """` at line L column C` of `word` outside strings, or '' if not found."""
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', text):
+        if match.group(1) == word:
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            return f" at line {line} column {column}"
+    return ""
 
 
 class _DuplicateKey(ValueError):
