@@ -8,10 +8,11 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from designer.core.commands import MoveNodes
 from designer.core.document import Document
 from designer.core.history import History
 from designer.core.io import canonical_dict, load
-from designer.core.model import MessageKind, NodeKind, Transport
+from designer.core.model import MessageKind, NodeKind, Point, Transport
 from designer.qt.canvas import NODE_KIND_MIME
 from designer.qt.canvas.node_item import H, W
 from designer.qt.canvas.scene import DesignScene
@@ -470,3 +471,39 @@ def test_a_badge_rides_with_its_card_and_a_selected_card_stacks_on_top(view):
     assert card.isSelected() and card.zValue() > scene.node_item("customers").zValue()
     scene.clearSelection()
     assert card.zValue() == scene.node_item("customers").zValue()
+
+
+def _label_points(view: DesignView, flow_id: str) -> tuple[list[QPointF], list[QPointF]]:
+    """Scene points of a flow's pill lying over a card: (beside its text, on its text)."""
+    scene = view.scene()
+    label = scene.flow_item(flow_id).label
+    pill = label.sceneBoundingRect().adjusted(3, 3, -3, -3)
+    beside, on_text = [], []
+    for i in range(int(pill.width())):
+        for j in range(int(pill.height())):
+            point = QPointF(pill.left() + i, pill.top() + j)
+            card = scene.node_at(point)
+            if card is None or card.on_handle(card.mapFromScene(point)):
+                continue  # a card's edge band starts a new flow, label or not
+            (on_text if label.on_text(label.mapFromScene(point)) else beside).append(point)
+    return beside, on_text
+
+
+def test_a_label_over_a_card_passes_clicks_to_the_card_except_on_its_text(view, document, history):
+    # Loyalty right next to Orders: the AddLoyaltyPoints label cannot fit in the gap.
+    orders = document.design.layout["orders"]
+    history.push(MoveNodes({"loyalty": Point(x=orders.x + W + 24, y=orders.y)}))
+    beside, on_text = _label_points(view, "f4")
+    assert beside and on_text, "the label should cover part of a card, text included"
+    scene, viewport = view.scene(), view.viewport()
+    left = Qt.MouseButton.LeftButton
+    QTest.mouseClick(viewport, left, pos=at(view, beside[len(beside) // 2]))
+    under = scene.node_at(beside[len(beside) // 2]).node_id
+    assert scene.selected_ids() == ([under], [])
+    QTest.mouseClick(viewport, left, pos=at(view, on_text[len(on_text) // 2]))
+    assert scene.selected_ids() == ([], ["f4"])
+    # Dragging from beside the text moves the card below, not the arrow.
+    before = scene.node_item(under).pos()
+    start = at(view, beside[len(beside) // 2])
+    drag(view, start, start + QPoint(0, 60))
+    assert document.design.layout[under].y == round(before.y()) + 60

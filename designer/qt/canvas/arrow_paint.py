@@ -302,6 +302,14 @@ def _advance(text: str, which: str) -> float:
     return width
 
 
+def label_text_span(rect: QRectF, text: str, badge_width: float) -> tuple[float, float]:
+    """Left and right x of the message name as `paint_label` draws it in `rect`."""
+    left = rect.x() + _PAD + _ICON_W + 4
+    room = rect.right() - _PAD + 3 - badge_width - _GAP + 2  # where the badge begins
+    right = left + _advance(text, "label")
+    return left, right if right < room else room
+
+
 def label_size(text: str, badge: str) -> tuple[float, float]:
     """(pill width, badge width) for a label."""
     badge_width = _advance(badge, "badge") + 8

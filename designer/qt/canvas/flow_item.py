@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -21,8 +21,14 @@ from PySide6.QtWidgets import (
 
 from designer.core.model import MessageKind, Transport
 
-from .arrow_paint import LABEL_HEIGHT, label_size, paint_arrow, paint_label_cached
-from .node_item import LOD_TEXT, NO_PEN, Z_FLOW, Z_LABEL
+from .arrow_paint import (
+    LABEL_HEIGHT,
+    label_size,
+    label_text_span,
+    paint_arrow,
+    paint_label_cached,
+)
+from .node_item import LOD_TEXT, NO_PEN, Z_FLOW, Z_LABEL, NodeItem
 from .routing import HIT_MARGIN, Route, hit_area
 from .theme import TRANSPORT_LABEL
 
@@ -211,6 +217,9 @@ class FlowLabel(QGraphicsRectItem):
     """The message name and transport badge of one arrow, drawn above the cards.
 
     Clicking it selects its arrow; it is not selectable itself, so selections hold flows.
+    Where it lies over a card, only its text selects the arrow: the rest of the pill
+    (icon, badge, padding) passes the click to the card below, which a user aims at
+    when clicking a card's visible area next to a label.
     """
 
     def __init__(self, flow: FlowItem) -> None:
@@ -231,8 +240,20 @@ class FlowLabel(QGraphicsRectItem):
         self._rect = QRectF(-width / 2, -LABEL_HEIGHT / 2, width, LABEL_HEIGHT)
         self.setRect(self._rect.adjusted(-2, -2, 2, 2))
 
+    def on_text(self, local: QPointF) -> bool:
+        """Whether `local` (item coordinates) lies on the message name."""
+        left, right = label_text_span(self._rect, self.text, self._badge_w)
+        return left <= local.x() <= right and self._rect.top() <= local.y() <= self._rect.bottom()
+
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         scene = self.scene()
+        if (
+            scene is not None
+            and not self.on_text(event.pos())
+            and any(isinstance(item, NodeItem) for item in scene.items(event.scenePos()))
+        ):
+            event.ignore()  # Qt offers the press to the next item below: the card
+            return
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.flow.setSelected(not self.flow.isSelected())
         elif scene is not None:
