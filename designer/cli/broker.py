@@ -65,6 +65,14 @@ def run(args: argparse.Namespace) -> int:
     except provision.UnsupportedUrlError as problem:
         error(str(problem))
         return EXIT_BAD_INPUT
+    if args.queue_type is None:
+        from designer.core.brokers.targets import settings_problems
+
+        unusable = [p for p in settings_problems(design) if p.path.endswith(".queue_type")]
+        for problem in unusable:
+            print(f"{args.file}: {problem}", file=sys.stderr)
+        if unusable:
+            return EXIT_BAD_INPUT
     queue_type = args.queue_type or str(design.settings.generate.get("queue_type") or "quorum")
     report = _run_interruptible(
         provision.apply(design, args.url, dry_run=args.dry_run, queue_type=queue_type)

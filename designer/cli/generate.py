@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from designer.core.brokers.targets import settings_problems
 from designer.core.codegen import targets
 from designer.core.codegen.environment import TemplateError
 from designer.core.codegen.plan import CollisionError, apply_plan, make_plan
@@ -64,6 +65,11 @@ def _rule_errors(design: Design) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     design = load_or_report(args.file)
     if design is None:
+        return EXIT_BAD_INPUT
+    unusable = settings_problems(design)
+    for problem in unusable:
+        print(f"{args.file}: {problem}", file=sys.stderr)
+    if unusable:
         return EXIT_BAD_INPUT
     try:
         chosen = targets.resolve(args.target)
