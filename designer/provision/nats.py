@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Any
 
 import nats
@@ -54,6 +55,11 @@ CONSUMER_MEANING = {
     "deliver_group",
     "durable_name",
 }
+
+
+# NATS names: no whitespace, `.`, `*`, `>`, slashes or control characters.
+_NAME = re.compile(r"[^\s.*>/\\\x00-\x1f\x7f]+")
+_BAD_NAME = "not a valid NATS name (no spaces, '.', '*', '>' or slashes): check the flow's channel"
 
 
 class JetStreamError(Exception):
@@ -211,6 +217,10 @@ async def apply(topology: JetStreamTopology, url: str, *, dry_run: bool = False)
                 label = f"{consumer.stream}/{consumer.durable}"
                 if consumer.stream not in usable:
                     report.add("consumer", label, ERROR, "skipped: its stream is in conflict")
+                    continue
+                if not _NAME.fullmatch(consumer.durable):
+                    # It is part of the API subject: the client would drop the connection.
+                    report.add("consumer", label, ERROR, _BAD_NAME)
                     continue
                 await _consumer(nc, consumer.stream, consumer_config(consumer), report, dry_run)
         except (NatsError, TimeoutError, OSError) as error:

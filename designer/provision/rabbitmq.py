@@ -90,6 +90,9 @@ async def _ensure(
     """Ensure one exchange or queue: the action reported, or None when it cannot be used."""
     try:
         await declare(await channels.get(), True)
+    except ValueError as error:  # the AMQP client checks names before sending them
+        report.add(kind, name, ERROR, f"not a valid AMQP {kind} name: {error}")
+        return None
     except ChannelNotFoundEntity:
         channels.broken()
         action = WOULD_CREATE if dry_run else CREATED

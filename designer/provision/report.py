@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from designer.core.errors import one_line
+
 # Actions, in the order a reader cares about them.
 CONFLICT = "conflict"
 ERROR = "error"
@@ -78,4 +80,4 @@ class ApplyReport:
         lines = [o.line() for o in self.outcomes]
         lines += [f"note: {n}" for n in self.notes]
         lines.append(self.summary())
-        return "\n".join(lines)
+        return "\n".join(one_line(line) for line in lines)  # names may hold a newline
