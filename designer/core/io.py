@@ -11,6 +11,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -397,15 +398,25 @@ def write_atomic(
                 _write_backup(target)
         else:
             # mkstemp makes the file private (0600); a new file gets the usual umask mode.
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp_name, 0o666 & ~umask)
+            os.chmod(temp_name, 0o666 & ~_current_umask())
         _replace(temp_name, str(target))
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
     if durable:
         _fsync_folder(folder)
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def _current_umask() -> int:
+    # Reading the umask means setting it; the lock keeps writer threads (code generation
+    # writes in parallel) from seeing each other's temporary 0.
+    with _UMASK_LOCK:
+        mask = os.umask(0)
+        os.umask(mask)
+    return mask
 
 
 def _write_backup(target: Path) -> None:
