@@ -69,8 +69,8 @@ def run(args: argparse.Namespace) -> int:
         from designer.core.brokers.targets import settings_problems
 
         unusable = [p for p in settings_problems(design) if p.path.endswith(".queue_type")]
-        for problem in unusable:
-            print(f"{args.file}: {problem}", file=sys.stderr)
+        for finding in unusable:
+            print(f"{args.file}: {finding}", file=sys.stderr)
         if unusable:
             return EXIT_BAD_INPUT
     queue_type = args.queue_type or str(design.settings.generate.get("queue_type") or "quorum")
@@ -100,19 +100,36 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _raise_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def _run_interruptible(work: Coroutine[Any, Any, ApplyReport]) -> ApplyReport:
-    # asyncio's own Ctrl-C handler only cancels the task, and a connect that is cancelled
-    # comes back as "cannot connect: TimeoutError" (exit 1). Raising KeyboardInterrupt in
-    # the loop stops at once; asyncio.run still closes the connection on the way out.
-    try:
-        previous = signal.signal(signal.SIGINT, _raise_interrupt)
-    except ValueError:  # not the main thread: leave Ctrl-C to whoever owns it
-        return asyncio.run(work)
-    try:
-        return asyncio.run(work)
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    # asyncio's own Ctrl-C handling cancels the task, and a connect that is cancelled comes
+    # back as "cannot connect: TimeoutError" (exit 1). Remember the Ctrl-C, cancel the work
+    # (its connection closes as usual), and stop with KeyboardInterrupt (exit 130).
+    interrupted = False
+
+    async def guarded() -> ApplyReport | None:
+        nonlocal interrupted
+        task = asyncio.ensure_future(work)
+
+        def on_interrupt() -> None:
+            nonlocal interrupted
+            interrupted = True
+            task.cancel()
+
+        loop = asyncio.get_running_loop()
+        try:
+            loop.add_signal_handler(signal.SIGINT, on_interrupt)
+        except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, Windows
+            return await task
+        try:
+            return await task
+        except asyncio.CancelledError:
+            if interrupted:
+                return None
+            raise
+        finally:
+            loop.remove_signal_handler(signal.SIGINT)
+
+    report = asyncio.run(guarded())
+    if interrupted or report is None:
+        raise KeyboardInterrupt
+    return report
