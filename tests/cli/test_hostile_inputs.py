@@ -1,0 +1,457 @@
+"""Every `msgflow` command abused as a user would: bad files, hostile names, bad outputs.
+
+Each case runs the real command in a subprocess and checks what the user sees: the exit
+code of contract.md (2 for bad input), a message naming the file (and the JSON path or
+template line), never a traceback; and what the user keeps: every file in the scratch
+folder byte-identical, nothing written outside the output folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from designer.core import io
+from designer.resources import examples_dir
+from tests.core.codegen.hostile import hostile_dict
+from tests.support.requirements import require_nats, require_rabbitmq
+
+pytestmark = pytest.mark.xdist_group("hostile")
+
+SHOP = examples_dir() / "shop.msgflow.json"
+SPEC = Path(__file__).parents[1] / "data" / "asyncapi" / "orders-3.0.yaml"
+
+
+def msgflow(cwd: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "designer", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every path under `folder` with its bytes (None for folders, the target for links)."""
+    result: dict[str, bytes | None] = {}
+    for path in sorted(folder.rglob("*")):
+        key = str(path.relative_to(folder))
+        if path.is_symlink():
+            result[key] = os.readlink(path).encode()
+        elif path.is_dir():
+            result[key] = None
+        else:
+            result[key] = path.read_bytes()
+    return result
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int = 2) -> None:
+    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr + result.stdout, result.stderr
+
+
+# ------------------------------------------------------------------ bad design files
+
+# name -> (bytes, what the message must say)
+BAD_FILES: dict[str, tuple[bytes | None, str]] = {
+    "missing.msgflow.json": (None, "$: no such file"),
+    "folder.msgflow.json": (b"", "$: is a folder, not a design file"),
+    "empty.msgflow.json": (b"", "$: file is empty"),
+    "garbage.msgflow.json": (bytes(range(256)) * 4, "$: not UTF-8 text"),
+    "picture.png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "$: not UTF-8 text"),
+    "config.yaml": (b"format: msgflow\nnodes: [a, b]\n", "$: not valid JSON"),
+    "truncated.msgflow.json": (b'{"format": "msgflow", "nodes": [', "$: not valid JSON"),
+    "nan.msgflow.json": (b"", "NaN is not a JSON number at line"),
+    "bigint.msgflow.json": (b"", "$: not valid JSON: a number exceeds the limit"),
+    "dangling.msgflow.json": (b"", "$.flows[0].to: unknown node 'shiping'"),
+    "newer.msgflow.json": (b"", "$.version: written by a newer msgflow"),
+}
+
+
+def _variant(change: str) -> bytes:
+    design = json.loads(SHOP.read_text(encoding="utf-8"))
+    if change == "dangling":
+        design["flows"][0]["to"] = "shiping"
+    elif change == "newer":
+        design["version"] = 99
+    text = json.dumps(design, indent=2)
+    if change == "nan":
+        text = text.replace('"x": 0', '"x": NaN', 1)
+        assert "NaN" in text
+    if change == "bigint":
+        text = text.replace('"x": 0', '"x": ' + "9" * 5000, 1)
+    return text.encode()
+
+
+@pytest.fixture
+def bad_files(tmp_path: Path) -> Path:
+    for name, (data, _) in BAD_FILES.items():
+        path = tmp_path / name
+        if data is None:
+            continue
+        if name.startswith("folder"):
+            path.mkdir()
+        elif data:
+            path.write_bytes(data)
+        elif name.startswith("empty"):
+            path.write_bytes(b"")
+        else:
+            path.write_bytes(_variant(name.split(".")[0]))
+    (tmp_path / "good.msgflow.json").write_bytes(SHOP.read_bytes())
+    return tmp_path
+
+
+def _assert_each_named(stderr: str, names: list[str]) -> None:
+    for name in names:
+        expected = BAD_FILES[name][1]
+        lines = [line for line in stderr.splitlines() if line.startswith(f"{name}: ")]
+        assert any(expected in line for line in lines), (name, expected, stderr)
+
+
+@pytest.mark.parametrize("command", [["validate"], ["fmt"]])
+def test_bad_files_at_once_are_each_located(bad_files: Path, command: list[str]) -> None:
+    before = snapshot(bad_files)
+    result = msgflow(bad_files, *command, *BAD_FILES, "good.msgflow.json")
+    assert_clean_failure(result)
+    _assert_each_named(result.stderr, list(BAD_FILES))
+    assert snapshot(bad_files) == before
+
+
+# All of BAD_FILES go through the one loader (above); each command is tried with a few.
+SOME_BAD_FILES = ["missing.msgflow.json", "picture.png", "nan.msgflow.json"]
+SINGLE_FILE_COMMANDS = {
+    "generate": ["generate", "{}", "-o", "out"],
+    "export": ["export", "{}", "--to", "mermaid", "-o", "out"],
+    "diff": ["diff", "good.msgflow.json", "{}"],
+    "validate --baseline": ["validate", "good.msgflow.json", "--baseline", "{}"],
+    "broker apply": ["broker", "apply", "{}", "--url", "amqp://guest:guest@127.0.0.1:1/"],
+}
+
+
+@pytest.mark.parametrize("command", SINGLE_FILE_COMMANDS.values(), ids=SINGLE_FILE_COMMANDS)
+def test_bad_file_is_exit_2_with_a_located_message(bad_files: Path, command: list[str]) -> None:
+    before = snapshot(bad_files)
+    for name in SOME_BAD_FILES:
+        result = msgflow(bad_files, *(name if a == "{}" else a for a in command))
+        assert_clean_failure(result)
+        _assert_each_named(result.stderr, [name])
+    assert snapshot(bad_files) == before  # no output folder either
+
+
+def test_import_refuses_what_is_not_an_asyncapi_document(bad_files: Path) -> None:
+    before = snapshot(bad_files)
+    for name in [*SOME_BAD_FILES, "truncated.msgflow.json"]:
+        result = msgflow(bad_files, "import", "asyncapi", name, "-o", "imported.msgflow.json")
+        assert_clean_failure(result)
+        assert result.stderr.startswith(f"{name}: "), result.stderr
+    design = msgflow(bad_files, "import", "asyncapi", "good.msgflow.json", "-o", "x.json")
+    assert_clean_failure(design)
+    assert "good.msgflow.json: $.format: a msgflow design, not an AsyncAPI" in design.stderr
+    assert snapshot(bad_files) == before
+
+
+def test_gui_smoke_with_bad_files_opens_the_window(bad_files: Path) -> None:
+    # The window shows the load error over an empty design (exit 0, by design).
+    before = snapshot(bad_files)
+    for name in ("garbage.msgflow.json", "nan.msgflow.json"):
+        result = msgflow(bad_files, "gui", "--smoke", name)
+        assert_clean_failure(result, 0)
+    assert snapshot(bad_files) == before
+
+
+# ------------------------------------------------------------------ hostile names
+
+
+def _hostile() -> dict[str, object]:
+    design = hostile_dict()
+    design["name"] = '../../Hostile "design"\nwith a newline 😀'
+    nodes = design["nodes"]
+    assert isinstance(nodes, list)
+    nodes.append({"id": 'q"\n😀', "name": 'line\nbreak "q" 😀', "kind": "service"})
+    return design
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "hostile.msgflow.json").write_text(
+        json.dumps(_hostile(), ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    return work
+
+
+def _assert_only_output_changed(work: Path, before: dict[str, bytes | None], out: str) -> None:
+    after = snapshot(work)
+    assert {k: v for k, v in after.items() if not k.startswith(out)} == before
+    assert all(not k.startswith("..") for k in after)  # rglob never leaves; belt and braces
+    outside = {p.name for p in work.parent.iterdir()}
+    assert outside == {"work"}, outside  # nothing written next to the scratch folder
+
+
+@pytest.mark.parametrize("fmt", ["mermaid", "html", "asyncapi", "eventcatalog", "png", "pdf"])
+def test_hostile_names_export_inside_the_output(hostile: Path, fmt: str) -> None:
+    before = snapshot(hostile)
+    out = "out" if fmt not in ("html", "png", "pdf") else f"out.{fmt}"
+    result = msgflow(hostile, "export", "hostile.msgflow.json", "--to", fmt, "-o", out)
+    assert_clean_failure(result, 0)
+    _assert_only_output_changed(hostile, before, "out")
+    written = [p for p in hostile.rglob("*") if p.is_file() and p.name != "hostile.msgflow.json"]
+    assert written
+    for path in written:  # plain names: no newline, quote or `..` chose where a file went
+        relative = str(path.relative_to(hostile))
+        assert "\n" not in relative and '"' not in relative and ".." not in relative, relative
+
+
+def test_hostile_names_generate_inside_the_output(hostile: Path) -> None:
+    before = snapshot(hostile)
+    result = msgflow(
+        hostile, "generate", "hostile.msgflow.json", "-o", "out", "--target", "all",
+        "--allow-errors",
+    )  # fmt: skip
+    assert_clean_failure(result, 0)
+    _assert_only_output_changed(hostile, before, "out")
+
+
+def test_hostile_names_validate_diff_fmt_keep_one_line_per_item(hostile: Path) -> None:
+    (hostile / "good.msgflow.json").write_bytes(SHOP.read_bytes())
+    validate = msgflow(hostile, "validate", "hostile.msgflow.json")
+    assert_clean_failure(validate, 1)
+    assert 'line\\nbreak "q" 😀' in validate.stdout
+    assert not any(line.startswith('break "q"') for line in validate.stdout.splitlines())
+    diff = msgflow(hostile, "diff", "good.msgflow.json", "hostile.msgflow.json")
+    assert_clean_failure(diff, 1)
+    assert '+ q"\\n😀' in diff.stdout
+    original = io.dumps(io.load(hostile / "hostile.msgflow.json"))
+    assert_clean_failure(msgflow(hostile, "fmt", "--check", "hostile.msgflow.json"), 1)
+    assert_clean_failure(msgflow(hostile, "fmt", "hostile.msgflow.json"), 0)
+    assert (hostile / "hostile.msgflow.json").read_text(encoding="utf-8") == original  # all kept
+
+
+def test_hostile_names_gui_smoke(hostile: Path) -> None:
+    before = snapshot(hostile)
+    assert_clean_failure(msgflow(hostile, "gui", "--smoke", "hostile.msgflow.json"), 0)
+    assert snapshot(hostile) == before
+
+
+def _with_channels(design: dict[str, object]) -> dict[str, object]:
+    flows = design["flows"]
+    assert isinstance(flows, list)
+    for index, flow in enumerate(f for f in flows if f["transport"] != "http"):
+        flow["channel"] = ["a/b c", "名前.x", 'q"\nz', "*.>"][index % 4]
+    return design
+
+
+@pytest.mark.parametrize("broker", ["rabbitmq", "nats"])
+def test_hostile_channels_on_a_live_broker_dry_run(tmp_path: Path, broker: str) -> None:
+    if broker == "rabbitmq":
+        require_rabbitmq()
+        url = "amqp://guest:guest@127.0.0.1:5672/"
+    else:
+        require_nats()
+        url = "nats://127.0.0.1:4222"
+    design = tmp_path / "channels.msgflow.json"
+    design.write_text(json.dumps(_with_channels(_hostile()), ensure_ascii=False))
+    result = msgflow(tmp_path, "broker", "apply", design.name, "--url", url, "--dry-run")
+    # Each unusable name is an error on its object; the report stays one line per object.
+    assert_clean_failure(result, 1)
+    assert "not a valid" in result.stdout
+    assert 'q"\\nz' in result.stdout and not any(
+        line.startswith("z") for line in result.stdout.splitlines()
+    )
+
+
+# ------------------------------------------------------------------ outputs that cannot be written
+
+
+@pytest.fixture
+def outputs(tmp_path: Path) -> Path:
+    (tmp_path / "design.msgflow.json").write_bytes(SHOP.read_bytes())
+    (tmp_path / "a-file").write_text("keep me\n")
+    (tmp_path / "a-folder").mkdir()
+    (tmp_path / "spec.yaml").write_bytes(SPEC.read_bytes())
+    return tmp_path
+
+
+UNWRITABLE = {
+    "export html under a file": (["export", "D", "--to", "html", "-o", "a-file/x/out.html"], "a-file/x"),
+    "export html onto a folder": (["export", "D", "--to", "html", "-o", "a-folder"], "a-folder"),
+    "export asyncapi onto a file": (["export", "D", "--to", "asyncapi", "-o", "a-file"], "a-file"),
+    "export eventcatalog under a file": (["export", "D", "--to", "eventcatalog", "-o", "a-file/x"], "a-file/x"),
+    "export png under a file": (["export", "D", "--to", "png", "-o", "a-file/x.png"], "a-file/x.png"),
+    "export svg onto a folder": (["export", "D", "--to", "svg", "-o", "a-folder"], "a-folder"),
+    "generate onto a file": (["generate", "D", "-o", "a-file"], "a-file"),
+    "generate under a file": (["generate", "D", "-o", "a-file/sub"], "a-file/sub"),
+    "import under a file": (["import", "asyncapi", "spec.yaml", "-o", "a-file/x.json"], "a-file/x.json"),
+    "import onto a folder": (["import", "asyncapi", "spec.yaml", "-o", "a-folder"], "a-folder"),
+    "import onto its own spec": (["import", "asyncapi", "spec.yaml", "-o", "./spec.yaml"], "spec.yaml"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", UNWRITABLE.values(), ids=UNWRITABLE)
+def test_unwritable_output_is_exit_2_and_damages_nothing(
+    outputs: Path, case: tuple[list[str], str]
+) -> None:
+    command, named = case
+    before = snapshot(outputs)
+    result = msgflow(outputs, *("design.msgflow.json" if a == "D" else a for a in command))
+    assert_clean_failure(result)
+    assert named in result.stderr, result.stderr
+    assert result.stderr.count("\n") <= 2, result.stderr  # a message, not Qt's chatter
+    assert snapshot(outputs) == before
+
+
+@pytest.mark.parametrize("scale", ["0", "-1", "nan", "inf"])
+def test_export_scale_must_be_a_positive_number(outputs: Path, scale: str) -> None:
+    before = snapshot(outputs)
+    result = msgflow(
+        outputs, "export", "design.msgflow.json", "--to", "png", "-o", "x.png", "--scale", scale
+    )
+    assert_clean_failure(result)
+    assert f"--scale {float(scale)}: must be a positive number" in result.stderr
+    assert snapshot(outputs) == before
+
+
+def test_export_huge_scale_is_capped(outputs: Path) -> None:
+    result = msgflow(
+        outputs, "export", "design.msgflow.json", "--to", "png", "-o", "x.png", "--scale", "1e6"
+    )
+    assert_clean_failure(result, 0)
+    header = (outputs / "x.png").read_bytes()[16:24]
+    width, height = int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")
+    assert max(width, height) <= 16384
+
+
+def test_fmt_through_a_symlink_keeps_the_link(outputs: Path) -> None:
+    real = outputs / "real.msgflow.json"
+    real.write_text(json.dumps(json.loads(SHOP.read_text())))  # valid, not canonical
+    (outputs / "link.msgflow.json").symlink_to(real.name)
+    assert_clean_failure(msgflow(outputs, "fmt", "link.msgflow.json"), 0)
+    assert (outputs / "link.msgflow.json").is_symlink()
+    assert real.read_bytes() == SHOP.read_bytes()
+
+
+# ------------------------------------------------------------------ templates and settings
+
+
+def _template_pack(root: Path, name: str, path: str, data: bytes) -> str:
+    target = root / name / path
+    target.parent.mkdir(parents=True)
+    target.write_bytes(data)
+    return name
+
+
+def test_bad_templates_are_located(outputs: Path) -> None:
+    broken = _template_pack(outputs, "broken", "python/README.md.j2", b"a\nb\n{% if x %}\n")
+    binary = _template_pack(outputs, "binary", "python/README.md.j2", b"\xff\xfe{{ x }}")
+    before = snapshot(outputs)
+    cases = {
+        "missing": "msgflow: --templates missing: not a folder",
+        "a-file": "msgflow: --templates a-file: not a folder",
+        broken: "broken/python/README.md.j2:3: Unexpected end of template",
+        binary: "binary/python/README.md.j2: not UTF-8 text",
+    }
+    for folder, expected in cases.items():
+        result = msgflow(
+            outputs, "generate", "design.msgflow.json", "-o", "out", "--templates", folder
+        )
+        assert_clean_failure(result)
+        assert expected in result.stderr.replace(os.sep, "/"), result.stderr
+    assert snapshot(outputs) == before  # no output folder made
+
+
+def test_unusable_generate_settings_are_located(outputs: Path) -> None:
+    design = json.loads(SHOP.read_text())
+    design["settings"] = {"generate": {"queue_type": {"x": 1}, "partitions": "six"}}
+    (outputs / "settings.msgflow.json").write_text(json.dumps(design))
+    before = snapshot(outputs)
+    generate = msgflow(outputs, "generate", "settings.msgflow.json", "-o", "out", "--target", "all")
+    assert_clean_failure(generate)
+    assert (
+        'settings.msgflow.json: $.settings.generate.partitions: must be a whole number, not "six"'
+        in generate.stderr
+    )
+    broker = msgflow(outputs, "broker", "apply", "settings.msgflow.json", "--url", "amqp://h/")
+    assert_clean_failure(broker)
+    assert "settings.msgflow.json: $.settings.generate.queue_type: must be one of" in broker.stderr
+    assert snapshot(outputs) == before  # fmt: skip
+
+
+# ------------------------------------------------------------------ broker URLs and Ctrl-C
+
+BAD_URLS = {
+    "amqp://guest:secret@[::1": "malformed broker URL",
+    "amqp://guest:secret@host:notaport/": "malformed broker URL",
+    "nats://host:99999": "malformed broker URL",
+    "amqp://": "names no host",
+    "http://guest:secret@host/": "unsupported broker URL",
+}
+
+
+def test_malformed_broker_urls_are_exit_2_without_the_password(outputs: Path) -> None:
+    for url, expected in BAD_URLS.items():
+        result = msgflow(outputs, "broker", "apply", "design.msgflow.json", "--url", url)
+        assert_clean_failure(result)
+        assert expected in result.stderr and "secret" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("url", ["amqp://guest:guest@127.0.0.1:1/", "nats://127.0.0.1:1"])
+def test_unreachable_broker_is_exit_1_with_a_message(outputs: Path, url: str) -> None:
+    result = msgflow(outputs, "broker", "apply", "design.msgflow.json", "--url", url)
+    assert_clean_failure(result, 1)
+    assert "cannot connect" in result.stdout
+
+
+@pytest.fixture
+def silent_server() -> Iterator[tuple[int, threading.Event]]:
+    """A TCP port that accepts connections and never answers: a broker that hangs."""
+    server = socket.create_server(("127.0.0.1", 0))
+    connected = threading.Event()
+    accepted: list[socket.socket] = []
+
+    def serve() -> None:
+        try:
+            while True:
+                accepted.append(server.accept()[0])
+                connected.set()
+        except OSError:
+            return
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield server.getsockname()[1], connected
+    server.close()
+    for connection in accepted:
+        connection.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX")
+def test_ctrl_c_during_broker_apply_is_exit_130(
+    outputs: Path, silent_server: tuple[int, threading.Event]
+) -> None:
+    port, connected = silent_server
+    child = subprocess.Popen(
+        [sys.executable, "-m", "designer", "broker", "apply", "design.msgflow.json",
+         "--url", f"amqp://guest:guest@127.0.0.1:{port}/"],
+        cwd=outputs, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert connected.wait(30), "msgflow never connected"
+        child.send_signal(signal.SIGINT)
+        stdout, stderr = child.communicate(timeout=30)
+    finally:
+        child.kill()
+    assert child.returncode == 130, (stdout, stderr)
+    assert stderr.strip() == "interrupted"
