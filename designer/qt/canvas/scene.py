@@ -603,9 +603,10 @@ class TitleGrid:
         self._cells: dict[tuple[int, int], set[str]] = defaultdict(set)
         self._boxes: dict[str, Box] = {}
         self._edges: dict[str, tuple[float, float, float, float]] = {}
-        # Answers of `near` by span of cells, until a title moves: a dragged card's
-        # arrows ask about the same few spans on every mouse move.
-        self._near: dict[tuple[int, int, int, int], list[tuple[float, float, float, float]]] = {}
+        # The titles `near` finds, by span of cells, until a title changes cells: a
+        # dragged card's arrows ask about the same few spans on every mouse move, and a
+        # dragged card moves its own boundary's title by a few pixels at a time.
+        self._near: dict[tuple[int, int, int, int], tuple[str, ...]] = {}
 
     def _cells_of(self, x: float, y: float, w: float, h: float) -> list[tuple[int, int]]:
         c = self.CELL
@@ -616,16 +617,18 @@ class TitleGrid:
         ]
 
     def place(self, name: str, box: Box | None) -> None:
-        self._near.clear()
         old = self._boxes.pop(name, None)
-        if old is not None:
-            for cell in self._cells_of(*old):
-                self._cells[cell].discard(name)
+        before = self._cells_of(*old) if old is not None else []
+        after = self._cells_of(*box) if box is not None else []
         self._edges.pop(name, None)
         if box is not None:
             self._boxes[name] = box
             self._edges[name] = (box[0], box[1], box[0] + box[2], box[1] + box[3])
-            for cell in self._cells_of(*box):
+        if before != after or old is None or box is None:
+            self._near.clear()
+            for cell in before:
+                self._cells[cell].discard(name)
+            for cell in after:
                 self._cells[cell].add(name)
 
     def near(self, a: Box, b: Box) -> list[tuple[float, float, float, float]]:
@@ -643,18 +646,18 @@ class TitleGrid:
         if (i1 - i0 + 1) * (j1 - j0 + 1) > 16:
             return []  # a long arrow: its label sits far from most of those titles anyway
         span = (i0, j0, i1, j1)
-        found = self._near.get(span)
-        if found is not None:
-            return found
-        names: set[str] = set()
-        cells = self._cells
-        for i in range(i0, i1 + 1):
-            for j in range(j0, j1 + 1):
-                inside = cells.get((i, j))
-                if inside:
-                    names |= inside
-        found = self._near[span] = [self._edges[n] for n in sorted(names)]
-        return found
+        names = self._near.get(span)
+        if names is None:
+            found: set[str] = set()
+            cells = self._cells
+            for i in range(i0, i1 + 1):
+                for j in range(j0, j1 + 1):
+                    inside = cells.get((i, j))
+                    if inside:
+                        found |= inside
+            names = self._near[span] = tuple(sorted(found))
+        edges = self._edges
+        return [edges[n] for n in names]
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
