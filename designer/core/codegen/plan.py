@@ -108,6 +108,9 @@ def make_plan(
         owner = "user" if target.is_user_file(path) else "generated"
         on_disk = safe_path(out_dir, path)  # refuses unsafe paths before anything is written
         current = on_disk.read_bytes() if on_disk.is_file() else None
+        record = previous.files.get(path)
+        # A file msgflow never wrote (your own README.md where you generate) is yours.
+        foreign = current is not None and record is None and current != data and not force
         note = ""
         if current is None:
             action = Action.CREATE
@@ -115,18 +118,21 @@ def make_plan(
             action = Action.KEPT
         elif current == data:
             action = Action.UNCHANGED
+        elif foreign:
+            action = Action.KEPT
+            note = "not written by msgflow; --force replaces it"
         else:
             action = Action.UPDATE
-            record = previous.files.get(path)
             if owner == "user":
                 note = "--force: your edits are replaced"
-            elif record is not None and record.sha256 != digest(current):
+            elif record is not None and record.sha256 != digest(current or b""):
                 note = "edited by hand: overwritten"
         if action in (Action.CREATE, Action.UPDATE):
             contents[path] = data
         files.append(PlannedFile(path, action, owner, target.name, note))
-        recorded = data if action is not Action.KEPT else current or data
-        manifest.files[path] = FileRecord(digest(recorded), owner, target.name)
+        if not foreign:  # left out of the manifest, so the next run keeps it too
+            recorded = data if action is not Action.KEPT else current or data
+            manifest.files[path] = FileRecord(digest(recorded), owner, target.name)
     running = {target.name for target in targets}
     for path, record in sorted(previous.files.items()):
         if path in rendered or path == IDENTIFIERS_PATH:
