@@ -24,3 +24,11 @@ def load_or_report(path: str) -> Design | None:
 
 def error(message: str) -> None:
     print(f"msgflow: {message}", file=sys.stderr)
+
+
+def empty_path(option: str, value: str) -> bool:
+    """True, after saying so, for an empty path (`-o "$OUT"` with OUT unset): not `.`."""
+    if value.strip():
+        return False
+    error(f"{option}: the path is empty")
+    return True

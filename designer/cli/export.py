@@ -14,7 +14,7 @@ from pathlib import Path
 from designer.core.exporters import write_files
 from designer.core.model import Design
 
-from .common import EXIT_BAD_INPUT, EXIT_OK, error, load_or_report
+from .common import EXIT_BAD_INPUT, EXIT_OK, empty_path, error, load_or_report
 
 NAME = "export"
 HELP = "export a design as png, svg, pdf, mermaid, html, asyncapi or eventcatalog"
@@ -45,6 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if empty_path("-o", args.output):
+        return EXIT_BAD_INPUT
     design = load_or_report(args.file)
     if design is None:
         return EXIT_BAD_INPUT

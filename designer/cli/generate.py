@@ -18,7 +18,14 @@ from designer.core.codegen.plan import CollisionError, apply_plan, make_plan
 from designer.core.codegen.writer import UnsafePathError
 from designer.core.model import Design, Severity
 
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, error, load_or_report
+from .common import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    empty_path,
+    error,
+    load_or_report,
+)
 
 NAME = "generate"
 HELP = "write service code skeletons and broker configuration from a design"
@@ -63,6 +70,10 @@ def _rule_errors(design: Design) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if empty_path("-o", args.output):
+        return EXIT_BAD_INPUT
+    if args.templates is not None and empty_path("--templates", args.templates):
+        return EXIT_BAD_INPUT
     design = load_or_report(args.file)
     if design is None:
         return EXIT_BAD_INPUT

@@ -13,7 +13,7 @@ from pathlib import Path
 from designer.core import io
 from designer.core.errors import DesignLoadError
 
-from .common import EXIT_BAD_INPUT, EXIT_OK, error
+from .common import EXIT_BAD_INPUT, EXIT_OK, empty_path, error
 
 NAME = "import"
 HELP = "build a design from AsyncAPI 2.6/3.0 documents (YAML or JSON)"
@@ -32,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
     from designer.core.importers.asyncapi import import_asyncapi
     from designer.core.importers.spec_loading import Spec, SpecLoadError
 
+    if empty_path("-o", args.output):
+        return EXIT_BAD_INPUT
     output = Path(args.output)
     for name in args.specs:
         if output.exists() and Path(name).exists() and output.samefile(name):

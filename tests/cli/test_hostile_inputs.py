@@ -301,6 +301,18 @@ UNWRITABLE = {
 }  # fmt: skip
 
 
+EMPTY_PATHS = {
+    "export": ["export", "D", "--to", "asyncapi", "-o", ""],
+    "generate": ["generate", "D", "-o", ""],
+    "generate --templates": ["generate", "D", "-o", "out", "--templates", ""],
+    "import": ["import", "asyncapi", "spec.yaml", "-o", ""],
+}
+# `-o "$OUT"` with OUT unset must not mean "here".
+UNWRITABLE.update(
+    {f"{k} with an empty path": (v, "the path is empty") for k, v in EMPTY_PATHS.items()}
+)
+
+
 @pytest.mark.parametrize("case", UNWRITABLE.values(), ids=UNWRITABLE)
 def test_unwritable_output_is_exit_2_and_damages_nothing(
     outputs: Path, case: tuple[list[str], str]
@@ -333,6 +345,17 @@ def test_export_huge_scale_is_capped(outputs: Path) -> None:
     header = (outputs / "x.png").read_bytes()[16:24]
     width, height = int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")
     assert max(width, height) <= 16384
+
+
+def test_generate_keeps_files_it_did_not_write(outputs: Path) -> None:
+    (outputs / "README.md").write_text("# my project\n")  # generating into an existing folder
+    result = msgflow(outputs, "generate", "design.msgflow.json", "-o", ".")
+    assert_clean_failure(result, 0)
+    assert "kept       README.md  (not written by msgflow; --force replaces it)" in result.stdout
+    again = msgflow(outputs, "generate", "design.msgflow.json", "-o", ".")
+    assert "kept       README.md" in again.stdout
+    assert (outputs / "README.md").read_text() == "# my project\n"
+    assert (outputs / "a-file").read_text() == "keep me\n"
 
 
 def test_fmt_through_a_symlink_keeps_the_link(outputs: Path) -> None:
