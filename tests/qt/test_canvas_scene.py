@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRectF
 
 from designer.core.commands import (
     AddFlow,
@@ -99,6 +99,24 @@ def test_flows_both_ways_between_two_cards_do_not_overlap(scene, history):
     there, back = scene.flow_item("f4"), scene.flow_item("f9")
     assert (there.label.pos() - back.label.pos()).manhattanLength() >= 20
     assert not there.label.sceneBoundingRect().intersects(back.label.sceneBoundingRect())
+
+
+def test_parallel_flows_between_stacked_cards_keep_labels_apart_and_heads_visible(
+    scene, document, history
+):
+    # Loyalty sits right above Customer Service: fanned arrows run 30 apart there,
+    # closer than a label is wide.
+    for number, message in enumerate(("add-loyalty-points", "order-created", "get-customer")):
+        flow = {"id": f"v{number}", "message": message, "from": "loyalty", "to": "customers"}
+        history.push(AddFlow(Flow.model_validate({**flow, "transport": "queue"})))
+    items = [scene.flow_item(f"v{n}") for n in range(3)]
+    # The pills as drawn (the item's rect has 2 px to spare around them).
+    labels = [item.label.sceneBoundingRect().adjusted(2, 2, -2, -2) for item in items]
+    for i, label in enumerate(labels):
+        assert not any(label.intersects(other) for other in labels[i + 1 :])
+        for item in items:  # every arrowhead stays visible
+            tip = item.route.end
+            assert not label.intersects(QRectF(tip.x() - 6, tip.y() - 6, 12, 12))
 
 
 def test_moving_a_card_reroutes_only_its_arrows(scene, document, history):

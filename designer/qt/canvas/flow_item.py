@@ -41,6 +41,13 @@ _ROUGH_SLACK = 40.0  # room for a dragged arrow to move before its hit box is re
 Edges = tuple[float, float, float, float]  # left, top, right, bottom
 
 
+def head_box(route: Route) -> Edges:
+    """Around the arrowhead: labels keep off it, so the direction stays visible."""
+    _, _, tip_x, tip_y = route.ends
+    half = _HEAD_BOX / 2
+    return tip_x - half, tip_y - half, tip_x + half, tip_y + half
+
+
 def label_spot(
     route: Route, half_w: float, half_h: float, boxes: tuple[Edges, ...]
 ) -> tuple[float, float]:
@@ -122,9 +129,9 @@ class FlowItem(QGraphicsPolygonItem):
         self.label.set_text(text, self.badge)
         self.update()
 
-    def set_route(self, route: Route, avoid: tuple[Edges, ...] = (), exact: bool = True) -> None:
+    def set_route(self, route: Route, avoid: tuple[Edges, ...] = (), exact: bool = True) -> Edges:
         """Take a new route; the label slides along it to stay off the `avoid` boxes
-        (given by their edges: left, top, right, bottom).
+        (given by their edges: left, top, right, bottom). Returns the label's edges.
 
         `exact=False` (while a card is dragged) gives the arrow a roomy box as hit area,
         reused while the moving arrow stays inside it: Qt then only repaints the box
@@ -132,18 +139,17 @@ class FlowItem(QGraphicsPolygonItem):
         made once, when the drag ends (make_exact).
         """
         self.route = route
-        _, _, tip_x, tip_y = route.ends
         # The head shows the direction: the label keeps off it too.
-        half = _HEAD_BOX / 2
-        head = (tip_x - half, tip_y - half, tip_x + half, tip_y + half)
-        x, y = label_spot(route, self.label.width / 2, LABEL_HEIGHT / 2, (*avoid, head))
+        half_w, half_h = self.label.width / 2, LABEL_HEIGHT / 2
+        x, y = label_spot(route, half_w, half_h, (*avoid, head_box(route)))
         label = self.label
         if x != label.x() or y != label.y():
             label.setPos(x, y)
+        edges = (x - half_w, y - half_h, x + half_w, y + half_h)
         if exact:
             self._rough = None
             self.setPolygon(hit_area(route))
-            return
+            return edges
         left, top, right, bottom = route.bounds
         box = self._rough
         if (
@@ -154,12 +160,13 @@ class FlowItem(QGraphicsPolygonItem):
             and bottom <= box[3]
         ):
             self.update()  # same bounds: repaint them, no geometry change
-            return
+            return edges
         m = HIT_MARGIN + _ROUGH_SLACK
         self._rough = (left - m, top - m, right + m, bottom + m)
         self.setPolygon(
             QPolygonF(QRectF(left - m, top - m, right - left + 2 * m, bottom - top + 2 * m))
         )
+        return edges
 
     def make_exact(self) -> None:
         if self.route is not None:

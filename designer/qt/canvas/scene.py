@@ -47,7 +47,7 @@ from designer.core.model import (
     Severity,
 )
 
-from .flow_item import FlowItem
+from .flow_item import FlowItem, head_box
 from .gestures import CanvasContext, GestureScene
 from .node_item import Z_NODE, Z_SELECTED, ActorItem, BoundaryItem, NodeItem, ServiceItem
 from .node_item import H as CARD_H
@@ -518,15 +518,28 @@ class DesignScene(GestureScene):
             (qx, qy, qx + CARD_W - FREE_STRIP, qy + CARD_H),
             *self._titles.near(rects[0], rects[1]),
         )
-        offsets = fan_offsets(len(ids)) if len(ids) > 1 else (0.0,)
         exact = not self._moving
         if not exact:
             self._rough_pairs.add(pair)
-        for flow_id, offset in zip(ids, offsets, strict=True):
+        if len(ids) == 1:
+            item = self._flows[ids[0]]
+            ends = rects if item.source_id == pair[0] else flipped
+            item.set_route(route_between(ends[0], ends[1], 0.0, ends is flipped), avoid, exact)
+            return
+        routes = []
+        for flow_id, offset in zip(ids, fan_offsets(len(ids)), strict=True):
             item = self._flows[flow_id]
             # Offsets are measured on the pair's own side, whichever way the arrow runs.
             ends = rects if item.source_id == pair[0] else flipped
-            item.set_route(route_between(ends[0], ends[1], offset, ends is flipped), avoid, exact)
+            routes.append((item, route_between(ends[0], ends[1], offset, ends is flipped)))
+        # Parallel arrows: each label also keeps off the other arrows' heads and the
+        # labels placed before it (between cards one above the other, fanned arrows run
+        # closer than a label is wide).
+        heads = [head_box(route) for _, route in routes]
+        placed: list[tuple[float, float, float, float]] = []
+        for index, (item, route) in enumerate(routes):
+            others = heads[:index] + heads[index + 1 :]
+            placed.append(item.set_route(route, (*avoid, *others, *placed), exact))
 
     def node_moved(self, node_id: str) -> None:
         """A card was moved on screen (by a drag): its badge, backdrop and arrows follow."""
