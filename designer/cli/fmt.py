@@ -7,7 +7,7 @@ from pathlib import Path
 
 from designer.core import io
 
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, load_or_report
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, error, load_or_report
 
 NAME = "fmt"
 HELP = "rewrite design files canonically (--check: only report files that are not)"
@@ -34,14 +34,22 @@ def run(args: argparse.Namespace) -> int:
             from designer.core.layout import auto_layout
 
             design = auto_layout(design)
-        text = io.dumps(design)
-        current = Path(name).read_bytes()
-        if current == text.encode("utf-8"):
+        if not Path(name).is_file():  # a pipe or a device: read once, nothing to rewrite
+            error(f"{name}: not a regular file; fmt rewrites files in place")
+            worst = EXIT_BAD_INPUT
             continue
-        if args.check:
-            print(f"{name}: not canonical (run `msgflow fmt {name}`)")
-            worst = max(worst, EXIT_FINDINGS)
-        else:
-            io.save(design, name)
-            print(f"{name}: reformatted")
+        text = io.dumps(design)
+        try:
+            current = Path(name).read_bytes()
+            if current == text.encode("utf-8"):
+                continue
+            if args.check:
+                print(f"{name}: not canonical (run `msgflow fmt {name}`)")
+                worst = max(worst, EXIT_FINDINGS)
+            else:
+                io.save(design, name)
+                print(f"{name}: reformatted")
+        except OSError as problem:  # e.g. a folder where the temporary file cannot be made
+            error(f"cannot write {name}: {problem.strerror or problem}")
+            worst = EXIT_BAD_INPUT
     return worst

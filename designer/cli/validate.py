@@ -60,7 +60,9 @@ def _read(path: str) -> CheckedFile:
 
 def _text_or_none(path: str) -> str | None:
     try:
-        return Path(path).read_text(encoding="utf-8-sig")
+        with Path(path).open("rb") as handle:
+            data = handle.read(io.MAX_FILE_BYTES + 1)  # bounded, like io.load: /dev/zero
+        return data.decode("utf-8-sig") if len(data) <= io.MAX_FILE_BYTES else None
     except (OSError, UnicodeDecodeError):
         return None
 

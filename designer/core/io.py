@@ -46,7 +46,9 @@ def load(path: str | os.PathLike[str]) -> Design:
                     )
                 ],
             )
-        data = file.read_bytes()
+        with file.open("rb") as handle:
+            # Bounded: a pipe or device (/dev/zero) has no size to check beforehand.
+            data = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise DesignLoadError(source, [Problem("$", "no such file")]) from None
     except IsADirectoryError:

@@ -163,6 +163,15 @@ def test_import_refuses_what_is_not_an_asyncapi_document(bad_files: Path) -> Non
     assert snapshot(bad_files) == before
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_device_is_refused_not_read_forever(tmp_path: Path) -> None:
+    for command in (["validate"], ["fmt"], ["import", "asyncapi"]):
+        result = msgflow(tmp_path, *command, "/dev/zero", *(["-o", "x.json"] * (len(command) - 1)))
+        assert_clean_failure(result)
+        assert result.stderr.startswith("/dev/zero: $: ") and "too large" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
 def test_gui_smoke_with_bad_files_opens_the_window(bad_files: Path) -> None:
     # The window shows the load error over an empty design (exit 0, by design).
     before = snapshot(bad_files)

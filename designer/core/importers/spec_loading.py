@@ -71,7 +71,10 @@ def read_file(path: Path) -> Any:
                     )
                 ]
             )
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SPEC_BYTES + 1)  # bounded: a pipe or device has no size
+        if len(data) > MAX_SPEC_BYTES:
+            raise SpecLoadError([SpecProblem(source, "$", "too large for an AsyncAPI document")])
     except FileNotFoundError:
         raise SpecLoadError([SpecProblem(source, "$", "no such file")]) from None
     except IsADirectoryError:
