@@ -250,6 +250,36 @@ def test_hostile_names_validate_diff_fmt_keep_one_line_per_item(hostile: Path) -
     assert (hostile / "hostile.msgflow.json").read_text(encoding="utf-8") == original  # all kept
 
 
+HOSTILE_SPEC = """\
+asyncapi: 3.0.0
+info: {title: "../../Evil \\"spec\\"\\n名前", version: 1.0.0}
+channels:
+  ../../etc:
+    address: ../../etc
+    messages:
+      class: {name: class, payload: {type: object, properties: {class: {type: string}}}}
+  名前:
+    address: 名前.events
+    messages:
+      q: {name: "x\\"y\\n😀", payload: {type: string}}
+operations:
+  ../../op: {action: send, channel: {$ref: "#/channels/..~1..~1etc"}}
+  recv 名前: {action: receive, channel: {$ref: "#/channels/名前"}}
+"""
+
+
+def test_hostile_spec_imports_into_a_design_that_generates(tmp_path: Path) -> None:
+    (tmp_path / "spec.yaml").write_text(HOSTILE_SPEC, encoding="utf-8")
+    imported = msgflow(tmp_path, "import", "asyncapi", "spec.yaml", "-o", "d.msgflow.json")
+    assert_clean_failure(imported, 0)
+    notes = imported.stdout.splitlines()[2:]
+    assert notes and all(line.startswith("  ") for line in notes), imported.stdout
+    assert (tmp_path / "spec.yaml").read_text(encoding="utf-8") == HOSTILE_SPEC
+    generate = msgflow(tmp_path, "generate", "d.msgflow.json", "-o", "out", "--allow-errors")
+    assert_clean_failure(generate, 0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.msgflow.json", "out", "spec.yaml"]
+
+
 def test_hostile_names_gui_smoke(hostile: Path) -> None:
     before = snapshot(hostile)
     assert_clean_failure(msgflow(hostile, "gui", "--smoke", "hostile.msgflow.json"), 0)

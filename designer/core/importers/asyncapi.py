@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from designer.core.channels import ChannelNames, slug
+from designer.core.errors import one_line
 from designer.core.io import natural_key
 from designer.core.layout import auto_layout
 from designer.core.model import (
@@ -58,7 +59,9 @@ class ImportNote:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.path}: {self.message}"
+        # Notes about the built design have no document: `path` is then a message or flow id.
+        where = f"{self.source}: {self.path}" if self.source else f"in the design, {self.path}"
+        return one_line(f"{where}: {self.message}")  # names may hold a newline
 
 
 @dataclass
