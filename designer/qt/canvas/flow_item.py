@@ -129,14 +129,21 @@ class FlowItem(QGraphicsPolygonItem):
         self.label.set_text(text, self.badge)
         self.update()
 
-    def set_route(self, route: Route, avoid: tuple[Edges, ...] = (), exact: bool = True) -> Edges:
+    def set_route(
+        self,
+        route: Route,
+        avoid: tuple[Edges, ...] = (),
+        exact: bool = True,
+        dragged: bool = False,
+    ) -> Edges:
         """Take a new route; the label slides along it to stay off the `avoid` boxes
         (given by their edges: left, top, right, bottom). Returns the label's edges.
 
-        `exact=False` (while a card is dragged) gives the arrow a roomy box as hit area,
-        reused while the moving arrow stays inside it: Qt then only repaints the box
-        instead of re-measuring a new outline on every mouse move. The exact outline is
-        made once, when the drag ends (make_exact).
+        `exact=False` gives a curve its bounding box as hit area (a big build refines
+        them when the event loop is idle, make_exact). `dragged` (a card is being
+        dragged) makes that box roomy and reuses it while the moving arrow stays inside:
+        Qt then only repaints the box instead of re-measuring a new outline on every
+        mouse move. The exact outline is made once, when the drag ends.
         """
         self.route = route
         # The head shows the direction: the label keeps off it too.
@@ -146,8 +153,8 @@ class FlowItem(QGraphicsPolygonItem):
         if x != label.x() or y != label.y():
             label.setPos(x, y)
         edges = (x - half_w, y - half_h, x + half_w, y + half_h)
-        if exact:
-            self._rough = None
+        if exact or (not dragged and route.control is None and not route.loop):
+            self._rough = None  # a straight arrow's exact outline is as cheap as a box
             self.setPolygon(hit_area(route))
             return edges
         left, top, right, bottom = route.bounds
@@ -161,7 +168,7 @@ class FlowItem(QGraphicsPolygonItem):
         ):
             self.update()  # same bounds: repaint them, no geometry change
             return edges
-        m = HIT_MARGIN + _ROUGH_SLACK
+        m = HIT_MARGIN + (_ROUGH_SLACK if dragged else 0.0)
         self._rough = (left - m, top - m, right + m, bottom + m)
         self.setPolygon(
             QPolygonF(QRectF(left - m, top - m, right - left + 2 * m, bottom - top + 2 * m))

@@ -91,7 +91,8 @@ class DesignScene(GestureScene):
         self._building = False
         self._unplaced = 0  # nodes given a spot by _free_spot since the last rebuild
         self._spot_origin = QPointF(0, 0)
-        self._moving = False
+        self._moving = False  # arrows get rough hit areas (a build or a drag)
+        self._dragging = False  # ... roomy ones, kept while the arrow stays inside
         self._rough_pairs: set[tuple[str, str]] = set()
         self._quiet_selection = False
         self._interaction = None
@@ -492,10 +493,10 @@ class DesignScene(GestureScene):
 
     def begin_move(self) -> None:
         """Cards are about to be dragged: arrows get rough hit areas until end_move."""
-        self._moving = True
+        self._moving = self._dragging = True
 
     def end_move(self) -> None:
-        self._moving = False
+        self._moving = self._dragging = False
         for pair in self._rough_pairs:
             for flow_id in self._pairs.get(pair, ()):
                 self._flows[flow_id].make_exact()
@@ -518,13 +519,15 @@ class DesignScene(GestureScene):
             (qx, qy, qx + CARD_W - FREE_STRIP, qy + CARD_H),
             *self._titles.near(rects[0], rects[1]),
         )
-        exact = not self._moving
+        exact, dragged = not self._moving, self._dragging
         if not exact:
             self._rough_pairs.add(pair)
         if len(ids) == 1:
             item = self._flows[ids[0]]
             ends = rects if item.source_id == pair[0] else flipped
-            item.set_route(route_between(ends[0], ends[1], 0.0, ends is flipped), avoid, exact)
+            item.set_route(
+                route_between(ends[0], ends[1], 0.0, ends is flipped), avoid, exact, dragged
+            )
             return
         routes = []
         for flow_id, offset in zip(ids, fan_offsets(len(ids)), strict=True):
@@ -539,7 +542,7 @@ class DesignScene(GestureScene):
         placed: list[tuple[float, float, float, float]] = []
         for index, (item, route) in enumerate(routes):
             others = heads[:index] + heads[index + 1 :]
-            placed.append(item.set_route(route, (*avoid, *others, *placed), exact))
+            placed.append(item.set_route(route, (*avoid, *others, *placed), exact, dragged))
 
     def node_moved(self, node_id: str) -> None:
         """A card was moved on screen (by a drag): its badge, backdrop and arrows follow."""
