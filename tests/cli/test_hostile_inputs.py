@@ -190,6 +190,7 @@ def _hostile() -> dict[str, object]:
     nodes = design["nodes"]
     assert isinstance(nodes, list)
     nodes.append({"id": 'q"\n😀', "name": 'line\nbreak "q" 😀', "kind": "service"})
+    nodes.append({"id": "long" * 80, "name": "Long " * 80, "kind": "service"})  # > 255 bytes
     return design
 
 
@@ -223,6 +224,8 @@ def test_hostile_names_export_inside_the_output(hostile: Path, fmt: str) -> None
     for path in written:  # plain names: no newline, quote or `..` chose where a file went
         relative = str(path.relative_to(hostile))
         assert "\n" not in relative and '"' not in relative and ".." not in relative, relative
+    # Distinct on file systems that ignore case (macOS, Windows): nothing overwritten there.
+    assert len({str(p).casefold() for p in written}) == len(written)
 
 
 def test_hostile_names_generate_inside_the_output(hostile: Path) -> None:

@@ -20,7 +20,7 @@ from designer.core.channels import ChannelNames
 from designer.core.io import natural_key
 from designer.core.model import Design, Message, MessageField, MessageKind, NodeKind, RecordSchema
 
-from . import file_name as folder_name
+from . import file_names
 from .json_schema import object_schema, record_names
 
 _FOLDERS = {
@@ -98,6 +98,8 @@ def export_eventcatalog(design: Design) -> dict[str, str]:
             sends[flow.source].add(flow.message)
             receives[flow.target].add(flow.message)
 
+    services = file_names(n.id for n in design.nodes)
+    folders = file_names(m.id for m in design.messages)
     for node in sorted(design.nodes, key=lambda n: natural_key(n.id)):
         if node.kind is not NodeKind.SERVICE:
             continue
@@ -116,12 +118,12 @@ def export_eventcatalog(design: Design) -> dict[str, str]:
         if node.boundary:
             body.append(f"Part of the **{_mdx_text(node.boundary)}** bounded context.\n")
         body.append("<NodeGraph />\n")
-        files[f"services/{folder_name(node.id)}/index.mdx"] = (
+        files[f"services/{services[node.id]}/index.mdx"] = (
             _frontmatter(front) + "\n" + "\n".join(body)
         )
 
     for message in sorted(design.messages, key=lambda m: natural_key(m.id)):
-        folder = f"{_FOLDERS[message.kind]}/{folder_name(message.id)}"
+        folder = f"{_FOLDERS[message.kind]}/{folders[message.id]}"
         front = {"id": message.id, "name": message.name, "version": message_version(message)}
         if message.description:
             front["summary"] = message.description

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from designer.core.io import natural_key
 from designer.core.model import Design, Flow, Message, MessageKind, NodeKind, Transport
 
-from . import file_name
+from . import file_name, file_names
 
 _ARROWS = {MessageKind.COMMAND: "-->", MessageKind.QUERY: "-.->", MessageKind.EVENT: "==>"}
 _COLOURS = {
@@ -163,13 +163,15 @@ def diagrams(design: Design) -> list[MermaidDiagram]:
     result = [MermaidDiagram(f"{design.name}: topology", "topology", flowchart(design))]
     messages: dict[str, Message] = {m.id: m for m in design.messages}
     nodes = {n.id: n for n in design.nodes}
-    for flow in entry_flows(design):
+    entries = entry_flows(design)
+    flow_names = file_names(f.id for f in entries)  # distinct even where case is ignored
+    for flow in entries:
         message = messages[flow.message]
         source = nodes[flow.source].name if flow.source in nodes else flow.source
         result.append(
             MermaidDiagram(
                 f"{message.name} from {source}",
-                f"sequence-{file_name(flow.message)}-{file_name(flow.id)}",
+                f"sequence-{file_name(flow.message)}-{flow_names[flow.id]}",
                 sequence(design, flow),
             )
         )
