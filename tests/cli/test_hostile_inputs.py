@@ -229,6 +229,8 @@ def test_hostile_names_export_inside_the_output(hostile: Path, fmt: str) -> None
 
 
 def test_hostile_names_generate_inside_the_output(hostile: Path) -> None:
+    design = json.dumps(_with_channels(_hostile()), ensure_ascii=False)
+    (hostile / "hostile.msgflow.json").write_text(design, encoding="utf-8")
     before = snapshot(hostile)
     result = msgflow(
         hostile, "generate", "hostile.msgflow.json", "-o", "out", "--target", "all",
@@ -236,6 +238,9 @@ def test_hostile_names_generate_inside_the_output(hostile: Path) -> None:
     )  # fmt: skip
     assert_clean_failure(result, 0)
     _assert_only_output_changed(hostile, before, "out")
+    for path in (hostile / "out").rglob("*"):  # channels like `a/b c` or `*.>` name no file
+        relative = str(path.relative_to(hostile / "out"))
+        assert not set(relative) & set('\n"*>'), relative
 
 
 def test_hostile_names_validate_diff_fmt_keep_one_line_per_item(hostile: Path) -> None:

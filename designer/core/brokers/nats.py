@@ -13,6 +13,7 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
+from ..exporters import file_name
 from ..model import Design
 from .topology import Consumer, JetStreamTopology, Stream, build_jetstream
 
@@ -71,11 +72,12 @@ def _json(document: Mapping[str, Any]) -> str:
 
 
 def stream_path(stream: Stream) -> str:
-    return f"nats/streams/{stream.name}.json"
+    return f"nats/streams/{file_name(stream.name)}.json"
 
 
 def consumer_path(consumer: Consumer) -> str:
-    return f"nats/consumers/{consumer.stream}/{consumer.durable}.json"
+    # A durable name comes from an explicit channel, which may hold `/`, `*` or a newline.
+    return f"nats/consumers/{file_name(consumer.stream)}/{file_name(consumer.durable)}.json"
 
 
 def setup_script(topology: JetStreamTopology) -> str:
