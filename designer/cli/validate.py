@@ -69,7 +69,7 @@ def _text_or_none(path: str) -> str | None:
 
 def _report_problems(checked: CheckedFile) -> None:
     for problem in checked.problems:
-        print(f"{checked.path}: {problem}", file=sys.stderr)
+        print(f"{one_line(checked.path)}: {problem}", file=sys.stderr)
 
 
 def _summary(diagnostics: list[Diagnostic]) -> str:

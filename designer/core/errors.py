@@ -43,10 +43,11 @@ class DesignLoadError(MsgflowError):
         super().__init__(self.describe())
 
     def describe(self, limit: int = 20) -> str:
-        lines = [f"{self.source}: {p}" for p in self.problems[:limit]]
+        source = one_line(self.source)  # a file name may hold a newline too
+        lines = [f"{source}: {p}" for p in self.problems[:limit]]
         hidden = len(self.problems) - limit
         if hidden > 0:
-            lines.append(f"{self.source}: $: {hidden} more problem(s) not shown")
+            lines.append(f"{source}: $: {hidden} more problem(s) not shown")
         return "\n".join(lines)
 
 
