@@ -21,7 +21,7 @@ from typing import Any
 
 from designer.core.channels import ChannelNames, slug
 from designer.core.errors import one_line
-from designer.core.io import natural_key
+from designer.core.io import json_path, natural_key
 from designer.core.layout import auto_layout
 from designer.core.model import (
     Design,
@@ -198,7 +198,7 @@ class _Builder:
         servers = spec.data.get("servers") or {}
         result: dict[str, str] = {}
         for key, server in servers.items() if isinstance(servers, dict) else []:
-            target, _ = spec.deref(server, f"$.servers.{key}")
+            target, _ = spec.deref(server, json_path(("servers", key)))
             if isinstance(target, dict):
                 result[str(key)] = str(target.get("protocol", "")).lower()
         known = {
@@ -216,7 +216,7 @@ class _Builder:
         for key, protocol in result.items():
             if protocol not in known:
                 self._note(
-                    f"$.servers.{key}",
+                    json_path(("servers", key)),
                     f"protocol '{protocol}' has no msgflow transport: its channels are mapped by message kind",
                 )
         return result
@@ -246,7 +246,7 @@ class _Builder:
                 "no operations: channels alone say nothing about who sends or receives",
             )
         for key, raw in operations.items():
-            at = f"$.operations.{key}"
+            at = json_path(("operations", key))
             op, _ = spec.deref(raw, at)
             if not isinstance(op, dict) or op.get("action") not in ("send", "receive"):
                 self._note(at, "not an operation with action send/receive: skipped")
@@ -368,7 +368,7 @@ class _Builder:
         if not isinstance(declared, dict):
             return
         for key in declared:
-            at = f"$.components.messages.{key}"
+            at = json_path(("components", "messages", key))
             before = set(self.messages)
             message_id = self._message(
                 {"$ref": f"#/components/messages/{key}"}, at, has_reply=False
