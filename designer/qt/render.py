@@ -59,6 +59,7 @@ def build_picture(design: Design, theme: str = "light", legend: bool = True) -> 
         design = auto_layout(design)
     palette = theme_named(theme)
     scene = DesignScene(Document(design.model_copy(deep=True)), _refuse, palette)
+    scene.ctx.lod_text = 0.0  # a picture is read at any scale: always draw the names
     content = scene.content_rect()
     if content.isNull():
         content = QRectF(0, 0, 200, 80)

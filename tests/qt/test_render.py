@@ -75,3 +75,29 @@ def test_unknown_format_and_bad_scale_are_refused(qapp, tmp_path, shop):
         render_design(shop, tmp_path / "shop.gif")
     with pytest.raises(ValueError, match="scale"):
         render_design(shop, tmp_path / "shop.png", scale=0)
+
+
+def _dark_density(path) -> float:
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(str(path))
+    dark = sum(
+        1
+        for x in range(0, image.width(), 2)
+        for y in range(0, image.height(), 2)
+        if QColor(image.pixel(x, y)).lightness() < 110
+    )
+    return dark / ((image.width() // 2) * (image.height() // 2))
+
+
+def test_a_small_scale_png_still_carries_the_names(tmp_path):
+    # The window skips text when zoomed far out; a picture for slides must not.
+    from designer.core import io
+    from designer.qt.render import render_design
+    from designer.resources import examples_dir
+
+    design = io.load(examples_dir() / "shop.msgflow.json")
+    small = render_design(design, tmp_path / "small.png", "png", 0.3)
+    full = render_design(design, tmp_path / "full.png", "png", 1.0)
+    # Text is most of the dark ink: without it the small picture has a tenth of it.
+    assert _dark_density(small) > 0.2 * _dark_density(full)

@@ -28,7 +28,7 @@ from .arrow_paint import (
     paint_arrow,
     paint_label_cached,
 )
-from .node_item import LOD_TEXT, NO_PEN, Z_FLOW, Z_LABEL, NodeItem
+from .node_item import NO_PEN, Z_FLOW, Z_LABEL, NodeItem
 from .routing import HIT_MARGIN, Route, hit_area
 from .theme import TRANSPORT_LABEL
 
@@ -211,7 +211,7 @@ class FlowItem(QGraphicsPolygonItem):
             return
         theme = self.ctx.theme
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < LOD_TEXT:
+        if lod < self.ctx.lod_text:
             painter.setPen(theme.pen(theme.kinds[self.kind], 1.2))
             painter.drawPath(route.path)
             return
@@ -279,7 +279,7 @@ class FlowLabel(QGraphicsRectItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < LOD_TEXT:
+        if lod < self.flow.ctx.lod_text:
             return
         flow = self.flow
         theme = flow.ctx.theme

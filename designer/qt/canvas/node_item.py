@@ -194,7 +194,7 @@ class NodeItem(QGraphicsRectItem):
         else:
             painter.setPen(theme.pen(border, 1.2))
         painter.setBrush(fill)
-        if lod < LOD_TEXT:
+        if lod < self.ctx.lod_text:
             painter.drawRoundedRect(_CARD_RECT, self.radius, self.radius)
             if self.severity is not None:
                 painter.fillRect(QRectF(W - 40, 0, 40, 14), theme.severities[self.severity])
@@ -331,7 +331,7 @@ class BoundaryItem(QGraphicsRectItem):
         painter.setBrush(theme.boundary_fill)
         painter.drawRoundedRect(self._rect, 16, 16)
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        if lod >= LOD_TEXT * 0.5:
+        if lod >= self.ctx.lod_text * 0.5:
             painter.setPen(theme.boundary_text)
             painter.setFont(fonts().boundary)
             label = QRectF(self._rect.x() + 16, self._rect.y() + 6, self._rect.width() - 32, 20)
