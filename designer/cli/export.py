@@ -81,15 +81,15 @@ def _core_files(design: Design, to: str, out: Path, broker: str) -> dict[Path, s
 
 
 def _render_image(design: Design, out: Path, fmt: str, scale: float) -> int:
+    if not math.isfinite(scale) or scale <= 0:
+        error(f"--scale {scale}: must be a positive number")
+        return EXIT_BAD_INPUT
     try:
         from designer.qt.render import render_design  # type: ignore[import-not-found,unused-ignore]
     except ImportError as problem:
         error(
             f"--to {fmt} needs the Qt renderer (designer.qt.render), which is not available: {problem}"
         )
-        return EXIT_BAD_INPUT
-    if not math.isfinite(scale) or scale <= 0:
-        error(f"--scale {scale}: must be a positive number")
         return EXIT_BAD_INPUT
     if out.is_dir():
         error(f"-o {out}: is a folder; name the {fmt} file to write")
