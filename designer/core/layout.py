@@ -1,50 +1,99 @@
-"""Auto-layout: a layered left-to-right drawing with actors on the left and few crossings.
+"""Auto-layout: a layered left-to-right drawing with actors on the left and few crossings,
+each bounded context kept together in one block.
 
-The classic Sugiyama steps: networkx breaks cycles and gives each node a layer (the
-longest path from the actors), long edges get dummy nodes, a barycenter sweep orders
-each layer to reduce crossings (keeping the best order seen), and a few median passes
-place cards vertically without overlap. Own code rather than grandalf's so actors can be
-pinned to the first column and the result is the same on every machine.
+Cards sharing a `boundary` form a block (a card without one is a block of its own). The
+graph of blocks (the design with each context contracted to one box) is drawn layered
+left to right (layout_layered: actors' blocks pinned to the first column), each block's
+cards are packed in a compact grid of columns following the flow, and finally the cards
+of every column are ordered after their neighbours. Blocks never overlap, so neither do
+the boundary backdrops the canvas draws around them (cards' bounding box plus padding).
 
 Layout points are the top-left corner of a card; cards are CARD_WIDTH x CARD_HEIGHT.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import networkx as nx
 
-from .model import Design, NodeKind, Point
+from .layout_layered import Slot, acyclic_graph, assign_y, layers, order_layers, with_dummies
+from .model import Design, MessageKind, NodeKind, Point
 
 CARD_WIDTH = 220
 CARD_HEIGHT = 100
 COLUMN_GAP = 140  # room for arrow labels between columns
 ROW_GAP = 60
-_DUMMY_HEIGHT = 20  # a long edge passing through a layer needs a lane, not a card
-_SWEEPS = 16
+# The backdrop of a boundary around its cards' bounding box: the canvas's
+# designer/qt/canvas/node_item.py BoundaryItem.MARGIN on every side, plus its
+# LABEL_HEIGHT above for the title (core never imports Qt; a Qt test checks they agree).
+BOUNDARY_MARGIN = 22
+BOUNDARY_LABEL_HEIGHT = 26
 # Above this many flows counting drawn crossings (quadratic) costs more than it brings.
 _MULTI_START_FLOWS = 600
-_TRANSPOSE_EVERY_SWEEP_SLOTS = 3000
+_ROW_PASSES = 3
 
 
 @dataclass
-class _Slot:
+class _Block:
+    """A bounded context (or one card without a boundary): columns of cards, top down."""
+
     id: str
-    height: float
-    dummy: bool
+    boundary: str | None
+    columns: list[list[str]]
+
+    @property
+    def pad_x(self) -> float:
+        return BOUNDARY_MARGIN if self.boundary is not None else 0.0
+
+    @property
+    def pad_top(self) -> float:
+        return BOUNDARY_MARGIN + BOUNDARY_LABEL_HEIGHT if self.boundary is not None else 0.0
+
+    @property
+    def width(self) -> float:
+        inner = len(self.columns) * (CARD_WIDTH + COLUMN_GAP) - COLUMN_GAP
+        return inner + 2 * self.pad_x
+
+    @property
+    def height(self) -> float:
+        rows = max(len(column) for column in self.columns)
+        inner = rows * (CARD_HEIGHT + ROW_GAP) - ROW_GAP
+        return inner + self.pad_top + (BOUNDARY_MARGIN if self.boundary is not None else 0.0)
 
 
 def auto_layout(design: Design) -> Design:
     """A copy of `design` whose `layout` places every node; semantics are untouched."""
     if not design.nodes:
         return design.model_copy(update={"layout": {}})
-    graph = _acyclic_graph(design)
-    layers = _layers(design, graph)
-    slots, edges = _with_dummies(graph, layers)
-    degree: dict[str, int] = defaultdict(int)
+    actors = {n.id for n in design.nodes if n.kind is NodeKind.ACTOR}
+    ids = {n.id: n.id for n in design.nodes}
+    graph = acyclic_graph(ids, _directed_pairs(design, ids), sorted(actors))
+    block_of = {n.id: f"b\0{n.boundary}" if n.boundary else f"n\0{n.id}" for n in design.nodes}
+    boundary_of = {block_of[n.id]: n.boundary or None for n in design.nodes}
+    # Arrows between two contexts weigh as many as the pairs of cards they join.
+    weights = Counter(
+        (block_of[a], block_of[b]) for a, b in graph.edges if block_of[a] != block_of[b]
+    )
+    actor_blocks = sorted({block_of[a] for a in actors})
+    block_graph = acyclic_graph(boundary_of, _directed_pairs(design, block_of), actor_blocks)
+    block_layer = layers(block_graph, set(actor_blocks))
+    members: dict[str, list[str]] = defaultdict(list)
+    for node in sorted(block_of):
+        members[block_of[node]].append(node)
+    blocks = {
+        b: _Block(b, boundary_of[b], _pack(nodes, graph, block_of, block_layer, actors))
+        for b, nodes in members.items()
+    }
+    block_edges = [
+        (a, b) for a, b in block_graph.edges for _ in range(weights[(a, b)] + weights[(b, a)])
+    ]
+    slots, edges = with_dummies(
+        block_edges, block_layer, {b: block.height for b, block in blocks.items()}
+    )
+    degree: Counter[str] = Counter()
     for a, b in edges:
         degree[a] += 1
         degree[b] += 1
@@ -56,12 +105,12 @@ def auto_layout(design: Design) -> Design:
             [list(reversed(layer)) for layer in slots],
             [sorted(layer, key=lambda s: (-degree[s.id], s.id)) for layer in slots],
         ]
-    if len(starts) == 1:
-        return _place(design, _order_layers(slots, edges), edges)
     best: Design | None = None
     best_count = -1
     for start in starts:
-        candidate = _place(design, _order_layers(start, edges), edges)
+        candidate = _place(design, blocks, order_layers(start, edges), edges, graph)
+        if len(starts) == 1:
+            return candidate
         count = count_crossings(candidate)
         if best is None or count < best_count:
             best, best_count = candidate, count
@@ -69,252 +118,109 @@ def auto_layout(design: Design) -> Design:
     return best
 
 
-def _place(design: Design, order: list[list[_Slot]], edges: list[tuple[str, str]]) -> Design:
-    ys = _assign_y(order, edges)
+def _directed_pairs(design: Design, key: dict[str, str]) -> list[tuple[str, str]]:
+    """Linked pairs of `key` values (cards or blocks), the way most of their flows point
+    first: a command or query says who asks (weighs 2), an event may be an answer (1).
+    Flows into an actor count as leaving it, so answers still read left to right."""
+    actors = {n.id for n in design.nodes if n.kind is NodeKind.ACTOR}
+    kinds = {m.id: m.kind for m in design.messages}
+    weight: Counter[tuple[str, str]] = Counter()
+    for flow in design.flows:
+        if flow.source not in key or flow.target not in key:
+            continue
+        source, target = flow.source, flow.target
+        if target in actors and source not in actors:
+            source, target = target, source
+        a, b = key[source], key[target]
+        if a != b:
+            weight[(a, b)] += 1 if kinds.get(flow.message) is MessageKind.EVENT else 2
+    # Sorted by weight, then name: the drawing does not depend on the order of lists.
+    return sorted(weight, key=lambda p: (-weight[p], p))
+
+
+def _pack(
+    nodes: list[str],
+    graph: nx.DiGraph,
+    block_of: dict[str, str],
+    block_layer: dict[str, int],
+    actors: set[str],
+) -> list[list[str]]:
+    """A block's cards in a compact grid of columns: actors first, then the services in
+    the order of the flow inside the block, those talking to blocks on the left before
+    those talking to blocks on the right."""
+    own = {n for n in nodes if n not in actors}
+    inner: dict[str, int] = {}
+    for node in nx.lexicographical_topological_sort(graph.subgraph(own)):
+        inner[node] = max([0, *(inner[p] + 1 for p in graph.predecessors(node) if p in own)])
+    here = block_layer[block_of[nodes[0]]]
+
+    def lean(node: str) -> int:
+        others = [*graph.predecessors(node), *graph.successors(node)]
+        return sum(
+            (block_layer[block_of[o]] > here) - (block_layer[block_of[o]] < here) for o in others
+        )
+
+    services = sorted(own, key=lambda n: (inner[n], lean(n), n))
+    columns = [sorted(n for n in nodes if n in actors)]
+    if services:
+        # About as wide as tall on screen: a column is CARD_HEIGHT + ROW_GAP per card.
+        count = len(services)
+        wide = math.ceil(math.sqrt(count * (CARD_HEIGHT + ROW_GAP) / (CARD_WIDTH + COLUMN_GAP)))
+        rows = math.ceil(count / wide)
+        columns += [services[i : i + rows] for i in range(0, count, rows)]
+    return [column for column in columns if column]
+
+
+def _place(
+    design: Design,
+    blocks: dict[str, _Block],
+    order: list[list[Slot]],
+    edges: list[tuple[str, str]],
+    graph: nx.DiGraph,
+) -> Design:
+    tops = assign_y(order, edges, ROW_GAP)
+    corners: dict[str, tuple[float, float]] = {}
+    x = 0.0
+    for layer in order:
+        placed = [blocks[slot.id] for slot in layer if not slot.dummy]
+        for block in placed:
+            corners[block.id] = (x, tops[block.id])
+        x += max((block.width for block in placed), default=0.0) + COLUMN_GAP
+    # Rows are reordered below: on a copy, as each starting order gets its own drawing.
+    columns = {block_id: [list(c) for c in block.columns] for block_id, block in blocks.items()}
+    ys: dict[str, float] = {}
+    for block_id, block in sorted(blocks.items()):
+        for column in columns[block_id]:
+            for row, node in enumerate(column):
+                ys[node] = corners[block_id][1] + block.pad_top + row * (CARD_HEIGHT + ROW_GAP)
+    # Within each column of a block, cards follow the height of what they talk to.
+    for _ in range(_ROW_PASSES):
+        for block_id in sorted(blocks):
+            for column in columns[block_id]:
+                _reorder_column(column, graph, ys)
     layout: dict[str, Point] = {}
-    for column, layer in enumerate(order):
-        for slot in layer:
-            if not slot.dummy:
-                layout[slot.id] = Point(x=column * (CARD_WIDTH + COLUMN_GAP), y=round(ys[slot.id]))
+    for block_id, block in blocks.items():
+        left, top = corners[block_id]
+        for index, column in enumerate(columns[block_id]):
+            for row, node in enumerate(column):
+                layout[node] = Point(
+                    x=round(left + block.pad_x + index * (CARD_WIDTH + COLUMN_GAP)),
+                    y=round(top + block.pad_top + row * (CARD_HEIGHT + ROW_GAP)),
+                )
     return design.model_copy(update={"layout": layout}, deep=True)
 
 
-def _acyclic_graph(design: Design) -> nx.DiGraph:
-    """One edge per communicating pair, pointing away from actors, with cycles broken."""
-    actors = {n.id for n in design.nodes if n.kind is NodeKind.ACTOR}
-    graph: nx.DiGraph = nx.DiGraph()
-    # Sorted so the drawing does not depend on the order of lists in the file.
-    graph.add_nodes_from(sorted(n.id for n in design.nodes))
-    known = set(graph.nodes)
-    for flow in sorted(design.flows, key=lambda f: f.id):
-        source, target = flow.source, flow.target
-        if source == target or source not in known or target not in known:
-            continue
-        if target in actors and source not in actors:
-            source, target = target, source  # answers to an actor still read left to right
-        if not graph.has_edge(target, source):
-            graph.add_edge(source, target)
-    # Depth-first from the actors: an edge closing a cycle is turned around.
-    roots = (
-        sorted(actors)
-        + sorted(n for n in graph.nodes if graph.in_degree(n) == 0)
-        + sorted(graph.nodes)
-    )
-    state: dict[str, int] = {}
-    backward: list[tuple[str, str]] = []
-    for root in roots:
-        if root in state:
-            continue
-        stack = [(root, iter(sorted(graph.successors(root))))]
-        state[root] = 1
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                state[node] = 2
-                stack.pop()
-            elif state.get(child) == 1:
-                backward.append((node, child))
-            elif child not in state:
-                state[child] = 1
-                stack.append((child, iter(sorted(graph.successors(child)))))
-    for source, target in backward:
-        graph.remove_edge(source, target)
-        if not graph.has_edge(target, source):
-            graph.add_edge(target, source)
-    return graph
+def _reorder_column(column: list[str], graph: nx.DiGraph, ys: dict[str, float]) -> None:
+    rows = sorted(ys[node] for node in column)
+    current = {node: ys[node] for node in column}
 
+    def wanted(node: str) -> tuple[float, float]:
+        linked = [ys[n] for n in (*graph.predecessors(node), *graph.successors(node))]
+        return (sum(linked) / len(linked) if linked else current[node]), current[node]
 
-def _layers(design: Design, graph: nx.DiGraph) -> dict[str, int]:
-    actors = {n.id for n in design.nodes if n.kind is NodeKind.ACTOR}
-    first_service_layer = 1 if actors else 0
-    layer: dict[str, int] = {}
-    for node in nx.topological_sort(graph):
-        preds = [layer[p] + 1 for p in graph.predecessors(node)]
-        floor = 0 if node in actors else first_service_layer
-        layer[node] = max([floor, *preds])
-    # Sources that only feed later layers move right next to what they feed: shorter edges.
-    for node in sorted(graph.nodes, key=lambda n: -layer[n]):
-        if node in actors or graph.in_degree(node) or not graph.out_degree(node):
-            continue
-        layer[node] = max(first_service_layer, min(layer[s] for s in graph.successors(node)) - 1)
-    return layer
-
-
-def _with_dummies(
-    graph: nx.DiGraph, layers: dict[str, int]
-) -> tuple[list[list[_Slot]], list[tuple[str, str]]]:
-    """Slots per layer and edges between adjacent layers only (long edges split)."""
-    depth = max(layers.values()) + 1
-    slots: list[list[_Slot]] = [[] for _ in range(depth)]
-    for node in sorted(graph.nodes):
-        slots[layers[node]].append(_Slot(node, CARD_HEIGHT, dummy=False))
-    edges: list[tuple[str, str]] = []
-    for source, target in sorted(graph.edges):
-        previous = source
-        for step in range(layers[source] + 1, layers[target]):
-            dummy = f"\0{source}\0{target}\0{step}"
-            slots[step].append(_Slot(dummy, _DUMMY_HEIGHT, dummy=True))
-            edges.append((previous, dummy))
-            previous = dummy
-        edges.append((previous, target))
-    return slots, edges
-
-
-def _crossings_between(upper: list[_Slot], lower: list[_Slot], edges: list[tuple[str, str]]) -> int:
-    """Crossings between two adjacent layers: inversions of the lower ends (Fenwick tree)."""
-    up = {s.id: i for i, s in enumerate(upper)}
-    down = {s.id: i for i, s in enumerate(lower)}
-    pairs = sorted((up[a], down[b]) for a, b in edges if a in up and b in down)
-    tree = [0] * (len(lower) + 1)
-    count = 0
-    for seen, (_, b) in enumerate(pairs):
-        # Edges already seen (upper end not after this one) whose lower end is after b.
-        index, not_after = b + 1, 0
-        while index > 0:
-            not_after += tree[index]
-            index -= index & -index
-        count += seen - not_after
-        index = b + 1
-        while index <= len(lower):
-            tree[index] += 1
-            index += index & -index
-    return count
-
-
-def _total_crossings(order: list[list[_Slot]], buckets: list[list[tuple[str, str]]]) -> int:
-    """`buckets[i]`: the edges leaving layer i (every edge joins adjacent layers)."""
-    return sum(
-        _crossings_between(order[i], order[i + 1], buckets[i]) for i in range(len(order) - 1)
-    )
-
-
-def _order_layers(slots: list[list[_Slot]], edges: list[tuple[str, str]]) -> list[list[_Slot]]:
-    preds: dict[str, list[str]] = defaultdict(list)
-    succs: dict[str, list[str]] = defaultdict(list)
-    for a, b in edges:
-        succs[a].append(b)
-        preds[b].append(a)
-    layer_of = {slot.id: index for index, layer in enumerate(slots) for slot in layer}
-    buckets: list[list[tuple[str, str]]] = [[] for _ in slots]
-    for a, b in edges:
-        buckets[layer_of[a]].append((a, b))
-    order = [list(layer) for layer in slots]
-    best = [list(layer) for layer in order]
-    best_count = _total_crossings(order, buckets)
-    # Transposing after every sweep pays on drawings people read; on thousands of slots
-    # it would take a minute, so big graphs get one pass at the end instead.
-    small = len(layer_of) <= _TRANSPOSE_EVERY_SWEEP_SLOTS
-    for sweep in range(_SWEEPS):
-        if best_count == 0:
-            break
-        downward = sweep % 2 == 0
-        indices = range(1, len(order)) if downward else range(len(order) - 2, -1, -1)
-        for index in indices:
-            fixed = order[index - 1] if downward else order[index + 1]
-            _sort_by_barycenter(order[index], fixed, preds if downward else succs)
-        if small:
-            _transpose(order, preds, succs)
-        count = _total_crossings(order, buckets)
-        if count < best_count:
-            best_count, best = count, [list(layer) for layer in order]
-    if not small:
-        _transpose(best, preds, succs, rounds=1)
-    return best
-
-
-def _sort_by_barycenter(
-    layer: list[_Slot], fixed: list[_Slot], neighbours: dict[str, list[str]]
-) -> None:
-    position = {s.id: i for i, s in enumerate(fixed)}
-    current = {s.id: i for i, s in enumerate(layer)}
-
-    def barycenter(slot: _Slot) -> tuple[float, int]:
-        linked = [position[n] for n in neighbours[slot.id] if n in position]
-        # A slot with no neighbour on that side keeps its place.
-        value = sum(linked) / len(linked) if linked else float(current[slot.id])
-        return value, current[slot.id]
-
-    layer.sort(key=barycenter)
-
-
-def _transpose(
-    order: list[list[_Slot]],
-    preds: dict[str, list[str]],
-    succs: dict[str, list[str]],
-    rounds: int = 4,
-) -> None:
-    """Swap neighbours in a layer while that removes crossings (the 'transpose' heuristic)."""
-    positions: dict[str, int] = {}
-    for layer in order:
-        positions.update({s.id: i for i, s in enumerate(layer)})
-
-    def crossings(u: str, v: str) -> int:
-        # Crossings among u's and v's edges when u is drawn above v: pairs of neighbours
-        # where v's lies before u's (neighbours sit in the adjacent layers, which stay put).
-        total = 0
-        for side in (preds, succs):
-            if side[u] and side[v]:
-                theirs = sorted(positions[n] for n in side[v])
-                total += sum(bisect_left(theirs, positions[n]) for n in side[u])
-        return total
-
-    improved = True
-    done = 0
-    while improved and done < rounds:
-        improved, done = False, done + 1
-        for layer in order:
-            for i in range(len(layer) - 1):
-                u, v = layer[i].id, layer[i + 1].id
-                if crossings(v, u) < crossings(u, v):
-                    layer[i], layer[i + 1] = layer[i + 1], layer[i]
-                    positions[u], positions[v] = i + 1, i
-                    improved = True
-
-
-def _assign_y(order: list[list[_Slot]], edges: list[tuple[str, str]]) -> dict[str, float]:
-    """Vertical positions: packed columns, then pulled towards neighbours, never overlapping."""
-    neighbours: dict[str, list[str]] = defaultdict(list)
-    for a, b in edges:
-        neighbours[a].append(b)
-        neighbours[b].append(a)
-    ys: dict[str, float] = {}
-    for layer in order:
-        y = 0.0
-        for slot in layer:
-            ys[slot.id] = y
-            y += slot.height + ROW_GAP
-    for _ in range(4):
-        for layer in [*order, *reversed(order)]:
-            wanted = []
-            for slot in layer:
-                linked = [ys[n] + _half_height(n) for n in neighbours[slot.id]]
-                centre = sum(linked) / len(linked) if linked else ys[slot.id] + slot.height / 2
-                wanted.append(centre - slot.height / 2)
-            _place_in_order(layer, wanted, ys)
-    top = min(ys.values())
-    return {key: value - top for key, value in ys.items()}
-
-
-def _half_height(slot_id: str) -> float:
-    return (_DUMMY_HEIGHT if slot_id.startswith("\0") else CARD_HEIGHT) / 2
-
-
-def _place_in_order(layer: list[_Slot], wanted: list[float], ys: dict[str, float]) -> None:
-    """Closest positions to `wanted` keeping the layer's order and the gaps (a forward
-    pass pushing down, a backward pass pulling up, then the average of both)."""
-    if not layer:
-        return
-    down = list(wanted)
-    for i in range(1, len(layer)):
-        down[i] = max(down[i], down[i - 1] + layer[i - 1].height + ROW_GAP)
-    up = list(wanted)
-    for i in range(len(layer) - 2, -1, -1):
-        up[i] = min(up[i], up[i + 1] - layer[i].height - ROW_GAP)
-    merged = [(d + u) / 2 for d, u in zip(down, up, strict=True)]
-    # Averaging two valid packings keeps the gaps: both are ordered with >= gap spacing.
-    for slot, y in zip(layer, merged, strict=True):
-        ys[slot.id] = y
+    column.sort(key=wanted)
+    for node, y in zip(column, rows, strict=True):
+        ys[node] = y
 
 
 def count_crossings(design: Design) -> int:
@@ -369,3 +275,20 @@ def overlapping_cards(design: Design) -> list[tuple[str, str]]:
             if abs(pa.y - pb.y) < CARD_HEIGHT:
                 overlaps.append((a, b))
     return overlaps
+
+
+def boundary_backdrops(design: Design) -> dict[str, tuple[float, float, float, float]]:
+    """Each boundary's backdrop as the canvas draws it: (left, top, right, bottom)."""
+    corners: dict[str, list[Point]] = defaultdict(list)
+    for node in design.nodes:
+        if node.boundary and node.id in design.layout:
+            corners[node.boundary].append(design.layout[node.id])
+    return {
+        name: (
+            min(p.x for p in points) - BOUNDARY_MARGIN,
+            min(p.y for p in points) - BOUNDARY_MARGIN - BOUNDARY_LABEL_HEIGHT,
+            max(p.x for p in points) + CARD_WIDTH + BOUNDARY_MARGIN,
+            max(p.y for p in points) + CARD_HEIGHT + BOUNDARY_MARGIN,
+        )
+        for name, points in sorted(corners.items())
+    }

@@ -1,4 +1,5 @@
-"""Auto-layout: layered left to right, actors first, no overlapping cards, few crossings."""
+"""Auto-layout: layered left to right, actors first, no overlapping cards, few crossings,
+each bounded context together in its own backdrop."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from designer.core import io
 from designer.core.layout import (
     CARD_HEIGHT,
     CARD_WIDTH,
+    COLUMN_GAP,
+    ROW_GAP,
     auto_layout,
+    boundary_backdrops,
     count_crossings,
     overlapping_cards,
 )
@@ -22,7 +26,44 @@ EXAMPLES = sorted(examples_dir().glob("*.msgflow.json"))
 def _cases() -> list[tuple[str, Design]]:
     cases = [(path.name, io.load(path)) for path in EXAMPLES]
     cases += [(f"synthetic-{n}", synthetic_design(n, seed=1)) for n in (10, 40, 120)]
+    cases.append(("actor-in-a-boundary", _actor_in_a_boundary()))
     return cases
+
+
+def _actor_in_a_boundary() -> Design:
+    """An actor sharing a context with services, a context without inner flows, a cycle
+    between contexts and cards without a boundary."""
+    nodes = [
+        {"id": "clerk", "name": "Clerk", "kind": "actor", "boundary": "Desk"},
+        {"id": "web", "name": "Web", "kind": "actor"},
+        {"id": "desk", "name": "Desk", "boundary": "Desk"},
+        {"id": "a1", "name": "A1", "boundary": "A"},
+        {"id": "a2", "name": "A2", "boundary": "A"},
+        {"id": "a3", "name": "A3", "boundary": "A"},
+        {"id": "b1", "name": "B1", "boundary": "B"},
+        {"id": "b2", "name": "B2", "boundary": "B"},
+        {"id": "lone", "name": "Lone"},
+    ]
+    links = [
+        ("clerk", "desk"),
+        ("desk", "a1"),
+        ("web", "a2"),
+        ("a1", "b1"),
+        ("a3", "b2"),
+        ("b2", "a2"),  # back from B to A: a cycle between contexts
+        ("b1", "lone"),
+        ("web", "lone"),
+    ]
+    return Design.model_validate(
+        {
+            "nodes": nodes,
+            "messages": [{"id": "m", "name": "DoIt", "kind": "command"}],
+            "flows": [
+                {"id": f"f{i}", "message": "m", "from": a, "to": b, "transport": "queue"}
+                for i, (a, b) in enumerate(links)
+            ],
+        }
+    )
 
 
 @pytest.mark.parametrize(("name", "design"), _cases(), ids=[c[0] for c in _cases()])
@@ -38,8 +79,9 @@ def test_crossing_counts_on_the_examples(capsys: pytest.CaptureFixture[str]) -> 
     lines = []
     for name, design in _cases():
         laid_out = auto_layout(design)
+        own = f", {count_crossings(design)} in the file's layout" if name.endswith(".json") else ""
         lines.append(
-            f"{name}: {count_crossings(laid_out)} crossings after auto-layout "
+            f"{name}: {count_crossings(laid_out)} crossings after auto-layout{own} "
             f"({len(design.nodes)} nodes, {len(design.flows)} flows)"
         )
     with capsys.disabled():
@@ -91,3 +133,58 @@ def test_cycles_and_self_loops_do_not_break_it() -> None:
 
 def test_card_size_is_the_one_the_overlap_check_uses() -> None:
     assert (CARD_WIDTH, CARD_HEIGHT) == (220, 100)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize(("name", "design"), _cases(), ids=[c[0] for c in _cases()])
+def test_boundary_backdrops_never_overlap(name: str, design: Design) -> None:
+    backdrops = sorted(boundary_backdrops(auto_layout(design)).items())
+    assert len(backdrops) == len({n.boundary for n in design.nodes if n.boundary})
+    for i, (a, box_a) in enumerate(backdrops):
+        for b, box_b in backdrops[i + 1 :]:
+            assert not _overlap(box_a, box_b), f"{a} and {b} overlap"
+
+
+@pytest.mark.parametrize(("name", "design"), _cases(), ids=[c[0] for c in _cases()])
+def test_a_backdrop_holds_its_own_cards_and_no_other(name: str, design: Design) -> None:
+    laid_out = auto_layout(design)
+    backdrops = boundary_backdrops(laid_out)
+    for node in design.nodes:
+        p = laid_out.layout[node.id]
+        card = (p.x, p.y, p.x + CARD_WIDTH, p.y + CARD_HEIGHT)
+        for boundary, box in backdrops.items():
+            inside = (
+                box[0] <= card[0] and card[2] <= box[2] and box[1] <= card[1] and card[3] <= box[3]
+            )
+            if boundary == node.boundary:
+                assert inside
+            else:
+                assert not _overlap(card, box), f"{node.id} lies on the {boundary} backdrop"
+
+
+@pytest.mark.parametrize(("name", "design"), _cases(), ids=[c[0] for c in _cases()])
+def test_each_context_is_a_compact_block(name: str, design: Design) -> None:
+    """A context's backdrop is about as wide as tall, not strung across the drawing:
+    at most twice the room its cards would take in a grid, gaps included."""
+    members: dict[str, int] = {}
+    for node in design.nodes:
+        if node.boundary:
+            members[node.boundary] = members.get(node.boundary, 0) + 1
+    cell = (CARD_WIDTH + COLUMN_GAP) * (CARD_HEIGHT + ROW_GAP)
+    for boundary, box in boundary_backdrops(auto_layout(design)).items():
+        area = (box[2] - box[0]) * (box[3] - box[1])
+        assert area <= 2 * members[boundary] * cell, boundary
+
+
+def test_the_marketplace_contexts_read_left_to_right() -> None:
+    design = io.load(examples_dir() / "marketplace.msgflow.json")
+    boxes = boundary_backdrops(auto_layout(design))
+    # Shoppers reach the catalogue, then buy (Sales), which fulfilment and payments serve;
+    # reporting (Insights) listens to everyone and comes last.
+    assert boxes["Catalog"][2] <= boxes["Sales"][0]
+    assert boxes["Sales"][2] <= boxes["Fulfilment"][0]
+    assert boxes["Sales"][2] <= boxes["Payments"][0]
+    assert max(box[2] for name, box in boxes.items() if name != "Insights") <= boxes["Insights"][0]
