@@ -52,11 +52,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_typo(word: str, names: set[str]) -> str:
+    """A ' (did you mean ...)' hint when `word` is no file but looks like a command."""
+    from pathlib import Path
+
+    from designer.core.errors import did_you_mean
+
+    return "" if Path(word).exists() else did_you_mean(word, sorted(names))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     names = {m.NAME for m in COMMAND_MODULES}
     # `msgflow` and `msgflow FILE` open the window, like most desktop tools.
     if not args_list or (args_list[0] not in names and not args_list[0].startswith("-")):
+        typo = _command_typo(args_list[0], names) if args_list else ""
+        if typo:  # `msgflow valdate x.json` would open a window on a file named "valdate"
+            print(f"msgflow: unknown command '{args_list[0]}'{typo}", file=sys.stderr)
+            return 2
         args_list.insert(0, "gui")
     parser = build_parser()
     args = parser.parse_args(args_list)

@@ -172,6 +172,12 @@ def test_an_endless_device_is_refused_not_read_forever(tmp_path: Path) -> None:
     assert not any(tmp_path.iterdir())
 
 
+def test_a_mistyped_command_is_not_opened_as_a_file(bad_files: Path) -> None:
+    result = msgflow(bad_files, "valdate", "good.msgflow.json")
+    assert_clean_failure(result)
+    assert result.stderr == "msgflow: unknown command 'valdate' (did you mean 'validate'?)\n"
+
+
 def test_gui_smoke_with_bad_files_opens_the_window(bad_files: Path) -> None:
     # The window shows the load error over an empty design (exit 0, by design).
     before = snapshot(bad_files)
