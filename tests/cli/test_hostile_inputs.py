@@ -197,6 +197,7 @@ def _hostile() -> dict[str, object]:
     assert isinstance(nodes, list)
     nodes.append({"id": 'q"\n😀', "name": 'line\nbreak "q" 😀', "kind": "service"})
     nodes.append({"id": "long" * 80, "name": "Long " * 80, "kind": "service"})  # > 255 bytes
+    nodes.append({"id": "con", "name": "Con", "kind": "service"})  # a Windows device name
     return design
 
 
@@ -230,6 +231,8 @@ def test_hostile_names_export_inside_the_output(hostile: Path, fmt: str) -> None
     for path in written:  # plain names: no newline, quote or `..` chose where a file went
         relative = str(path.relative_to(hostile))
         assert "\n" not in relative and '"' not in relative and ".." not in relative, relative
+        parts = path.relative_to(hostile).parts
+        assert not any(part.split(".")[0].upper() in ("CON", "AUX", "NUL") for part in parts)
     # Distinct on file systems that ignore case (macOS, Windows): nothing overwritten there.
     assert len({str(p).casefold() for p in written}) == len(written)
 

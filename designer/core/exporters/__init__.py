@@ -24,6 +24,10 @@ BROKERS = ("rabbitmq", "nats", "kafka", "redis")
 # A plain file name: letters (any script), digits, `_`, `.`, `-` and inner spaces.
 _PLAIN_NAME = re.compile(r"\w(?:[\w .-]*[\w-])?")
 _MAX_NAME_BYTES = 100  # far below the usual 255, leaving room for prefixes and suffixes
+# Names Windows reserves for devices, with any extension: `con`, `aux.json`, `com1`...
+_WINDOWS_DEVICES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT") for n in range(10))]
+)
 
 
 def file_name(item_id: str) -> str:
@@ -32,7 +36,11 @@ def file_name(item_id: str) -> str:
     Ids are free text: `../../etc`, `a/b`, a name with a newline or of 300 characters must
     not choose where an exported file lands, nor make two ids share one file.
     """
-    if _PLAIN_NAME.fullmatch(item_id) and len(item_id.encode("utf-8")) <= _MAX_NAME_BYTES:
+    if (
+        _PLAIN_NAME.fullmatch(item_id)
+        and len(item_id.encode("utf-8")) <= _MAX_NAME_BYTES
+        and item_id.split(".")[0].upper() not in _WINDOWS_DEVICES
+    ):
         return item_id
     return _hashed(item_id)
 

@@ -19,6 +19,7 @@ from designer.core.channels import ChannelNames, FlowChannel
 from designer.core.io import natural_key
 from designer.core.model import Design, Flow, Message, MessageKind, Node, NodeKind, Transport
 
+from . import file_name
 from .json_schema import object_schema, record_names
 
 ASYNCAPI_VERSION = "3.0.0"
@@ -71,7 +72,7 @@ def export_asyncapi(design: Design, broker: str = "rabbitmq") -> dict[str, dict[
     documents = {SYSTEM_FILE: model.document(None)}
     for node in sorted(design.nodes, key=lambda n: natural_key(n.id)):
         if node.kind is NodeKind.SERVICE:
-            name = f"services/{model.names.node(node.id)}.asyncapi.yaml"
+            name = f"services/{file_name(model.names.node(node.id))}.asyncapi.yaml"
             documents[name] = model.document(node)
     return documents
 
