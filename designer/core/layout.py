@@ -14,6 +14,7 @@ Layout points are the top-left corner of a card; cards are CARD_WIDTH x CARD_HEI
 from __future__ import annotations
 
 import math
+import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -33,16 +34,18 @@ BOUNDARY_MARGIN = 22
 BOUNDARY_LABEL_HEIGHT = 26
 # Above this many flows counting drawn crossings (quadratic) costs more than it brings.
 _MULTI_START_FLOWS = 600
+_SHUFFLED_STARTS = 3
 _ROW_PASSES = 3
 
 
 @dataclass
 class _Block:
-    """A bounded context (or one card without a boundary): columns of cards, top down."""
+    """A bounded context (or one card without a boundary) as packed by `_pack`."""
 
     id: str
     boundary: str | None
-    columns: list[list[str]]
+    cells: dict[str, tuple[int, float]]  # card: (column, top) inside the block
+    step: dict[str, int]  # card: its step of the flow inside the block (actors: -1)
 
     @property
     def pad_x(self) -> float:
@@ -54,13 +57,12 @@ class _Block:
 
     @property
     def width(self) -> float:
-        inner = len(self.columns) * (CARD_WIDTH + COLUMN_GAP) - COLUMN_GAP
-        return inner + 2 * self.pad_x
+        columns = max(column for column, _ in self.cells.values()) + 1
+        return columns * (CARD_WIDTH + COLUMN_GAP) - COLUMN_GAP + 2 * self.pad_x
 
     @property
     def height(self) -> float:
-        rows = max(len(column) for column in self.columns)
-        inner = rows * (CARD_HEIGHT + ROW_GAP) - ROW_GAP
+        inner = max(top for _, top in self.cells.values()) + CARD_HEIGHT
         return inner + self.pad_top + (BOUNDARY_MARGIN if self.boundary is not None else 0.0)
 
 
@@ -84,7 +86,7 @@ def auto_layout(design: Design) -> Design:
     for node in sorted(block_of):
         members[block_of[node]].append(node)
     blocks = {
-        b: _Block(b, boundary_of[b], _pack(nodes, graph, block_of, block_layer, actors))
+        b: _Block(b, boundary_of[b], *_pack(nodes, graph, block_of, block_layer, actors))
         for b, nodes in members.items()
     }
     block_edges = [
@@ -105,6 +107,11 @@ def auto_layout(design: Design) -> Design:
             [list(reversed(layer)) for layer in slots],
             [sorted(layer, key=lambda s: (-degree[s.id], s.id)) for layer in slots],
         ]
+        # Contexts kept together leave sweeps fewer ways out of a poor start: a few
+        # shuffled ones too (seeded, so every machine draws the same).
+        for seed in range(_SHUFFLED_STARTS):
+            shuffle = random.Random(seed)
+            starts.append([shuffle.sample(layer, len(layer)) for layer in slots])
     best: Design | None = None
     best_count = -1
     for start in starts:
@@ -144,10 +151,12 @@ def _pack(
     block_of: dict[str, str],
     block_layer: dict[str, int],
     actors: set[str],
-) -> list[list[str]]:
-    """A block's cards in a compact grid of columns: actors first, then the services in
-    the order of the flow inside the block, those talking to blocks on the left before
-    those talking to blocks on the right."""
+) -> tuple[dict[str, tuple[int, float]], dict[str, int]]:
+    """A block's cards in a compact set of columns, about as wide as tall on screen:
+    actors first, then the services by their step of the flow inside the block (those
+    talking to blocks on the left first). A column per step while that stays compact:
+    arrows inside the context then always go to the next column. A longer chain zig-zags
+    between two or more columns, each step half a card lower, as people draw it by hand."""
     own = {n for n in nodes if n not in actors}
     inner: dict[str, int] = {}
     for node in nx.lexicographical_topological_sort(graph.subgraph(own)):
@@ -160,15 +169,40 @@ def _pack(
             (block_layer[block_of[o]] > here) - (block_layer[block_of[o]] < here) for o in others
         )
 
-    services = sorted(own, key=lambda n: (inner[n], lean(n), n))
-    columns = [sorted(n for n in nodes if n in actors)]
-    if services:
-        # About as wide as tall on screen: a column is CARD_HEIGHT + ROW_GAP per card.
-        count = len(services)
-        wide = math.ceil(math.sqrt(count * (CARD_HEIGHT + ROW_GAP) / (CARD_WIDTH + COLUMN_GAP)))
-        rows = math.ceil(count / wide)
-        columns += [services[i : i + rows] for i in range(0, count, rows)]
-    return [column for column in columns if column]
+    pitch = CARD_HEIGHT + ROW_GAP
+    cells: dict[str, tuple[int, float]] = {}
+    step = {n: inner.get(n, -1) for n in nodes}
+    for row, actor in enumerate(sorted(n for n in nodes if n in actors)):
+        cells[actor] = (0, row * pitch)
+    first = 1 if cells else 0
+    if not own:
+        return cells, step
+    wide = math.ceil(math.sqrt(len(own) * pitch / (CARD_WIDTH + COLUMN_GAP)))
+    rows = math.ceil(len(own) / wide)
+    steps = [
+        sorted((n for n in own if inner[n] == k), key=lambda n: (lean(n), n))
+        for k in range(max(inner.values()) + 1)
+    ]
+    if sum(math.ceil(len(cards) / rows) for cards in steps) <= wide + 1:
+        column = first
+        for cards in steps:
+            for start in range(0, len(cards), rows):
+                for row, node in enumerate(cards[start : start + rows]):
+                    cells[node] = (column, row * pitch)
+                column += 1
+        return cells, step
+    count = max(2, wide)
+    period = 2 * (count - 1)  # there and back: 0 1 2 1 0 1 2 ...
+    free = [0.0] * count
+    band = -pitch / 2
+    for k, cards in enumerate(steps):
+        column = k % period if k % period < count else period - k % period
+        band = top = max(free[column], band + pitch / 2)
+        for node in cards:
+            cells[node] = (first + column, top)
+            top += pitch
+        free[column] = top
+    return cells, step
 
 
 def _place(
@@ -184,42 +218,37 @@ def _place(
     for layer in order:
         placed = [blocks[slot.id] for slot in layer if not slot.dummy]
         for block in placed:
-            corners[block.id] = (x, tops[block.id])
+            corners[block.id] = (x + block.pad_x, tops[block.id] + block.pad_top)
         x += max((block.width for block in placed), default=0.0) + COLUMN_GAP
-    # Rows are reordered below: on a copy, as each starting order gets its own drawing.
-    columns = {block_id: [list(c) for c in block.columns] for block_id, block in blocks.items()}
+    xs: dict[str, float] = {}
     ys: dict[str, float] = {}
+    groups: list[list[str]] = []  # cards that may trade places: same column, same step
     for block_id, block in sorted(blocks.items()):
-        for column in columns[block_id]:
-            for row, node in enumerate(column):
-                ys[node] = corners[block_id][1] + block.pad_top + row * (CARD_HEIGHT + ROW_GAP)
-    # Within each column of a block, cards follow the height of what they talk to.
-    for _ in range(_ROW_PASSES):
-        for block_id in sorted(blocks):
-            for column in columns[block_id]:
-                _reorder_column(column, graph, ys)
-    layout: dict[str, Point] = {}
-    for block_id, block in blocks.items():
         left, top = corners[block_id]
-        for index, column in enumerate(columns[block_id]):
-            for row, node in enumerate(column):
-                layout[node] = Point(
-                    x=round(left + block.pad_x + index * (CARD_WIDTH + COLUMN_GAP)),
-                    y=round(top + block.pad_top + row * (CARD_HEIGHT + ROW_GAP)),
-                )
+        together: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for node, (column, offset) in sorted(block.cells.items()):
+            xs[node] = left + column * (CARD_WIDTH + COLUMN_GAP)
+            ys[node] = top + offset
+            together[(column, block.step[node])].append(node)
+        groups += [together[key] for key in sorted(together)]
+    # Cards of one column and step follow the height of what they talk to.
+    for _ in range(_ROW_PASSES):
+        for group in groups:
+            _reorder(group, graph, ys)
+    layout = {node: Point(x=round(xs[node]), y=round(ys[node])) for node in xs}
     return design.model_copy(update={"layout": layout}, deep=True)
 
 
-def _reorder_column(column: list[str], graph: nx.DiGraph, ys: dict[str, float]) -> None:
-    rows = sorted(ys[node] for node in column)
-    current = {node: ys[node] for node in column}
+def _reorder(group: list[str], graph: nx.DiGraph, ys: dict[str, float]) -> None:
+    if len(group) < 2:
+        return
+    rows = sorted(ys[node] for node in group)
 
     def wanted(node: str) -> tuple[float, float]:
         linked = [ys[n] for n in (*graph.predecessors(node), *graph.successors(node))]
-        return (sum(linked) / len(linked) if linked else current[node]), current[node]
+        return (sum(linked) / len(linked) if linked else ys[node]), ys[node]
 
-    column.sort(key=wanted)
-    for node, y in zip(column, rows, strict=True):
+    for node, y in zip(sorted(group, key=wanted), rows, strict=True):
         ys[node] = y
 
 
