@@ -132,6 +132,14 @@ PACKAGE_NAMES = frozenset(sys.stdlib_module_names) | frozenset(
         "fast_depends",
     }
 )
+# Folders Windows cannot create (device names): a service `con` gets the package `con_service`.
+PACKAGE_NAMES |= {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"{p}{n}" for p in ("com", "lpt") for n in range(10)),
+}
 
 
 def _ascii_words(text: str) -> list[str]:
