@@ -51,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
     if design is None:
         return EXIT_BAD_INPUT
     out = Path(args.output)
+    if out.is_file() and out.samefile(args.file):
+        error(f"-o {out}: is the design itself; name a new file to export to")
+        return EXIT_BAD_INPUT
     try:
         if args.to in IMAGE_FORMATS:
             return _render_image(design, out, args.to, args.scale)

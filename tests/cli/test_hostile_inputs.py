@@ -347,6 +347,8 @@ UNWRITABLE = {
     "export eventcatalog under a file": (["export", "D", "--to", "eventcatalog", "-o", "a-file/x"], "a-file/x"),
     "export png under a file": (["export", "D", "--to", "png", "-o", "a-file/x.png"], "a-file/x.png"),
     "export svg onto a folder": (["export", "D", "--to", "svg", "-o", "a-folder"], "a-folder"),
+    "export html onto the design": (["export", "D", "--to", "html", "-o", "./design.msgflow.json"], "is the design itself"),
+    "export png onto the design": (["export", "D", "--to", "png", "-o", "design.msgflow.json"], "is the design itself"),
     "generate onto a file": (["generate", "D", "-o", "a-file"], "a-file"),
     "generate under a file": (["generate", "D", "-o", "a-file/sub"], "a-file/sub"),
     "import under a file": (["import", "asyncapi", "spec.yaml", "-o", "a-file/x.json"], "a-file/x.json"),
