@@ -35,6 +35,7 @@ BOUNDARY_LABEL_HEIGHT = 26
 # Above this many flows counting drawn crossings (quadratic) costs more than it brings.
 _MULTI_START_FLOWS = 600
 _SHUFFLED_STARTS = 3
+_SHUFFLED_START_FLOWS = 200  # each start counts crossings once: O(flows^2)
 _ROW_PASSES = 3
 
 
@@ -109,7 +110,7 @@ def auto_layout(design: Design) -> Design:
         ]
         # Contexts kept together leave sweeps fewer ways out of a poor start: a few
         # shuffled ones too (seeded, so every machine draws the same).
-        for seed in range(_SHUFFLED_STARTS):
+        for seed in range(_SHUFFLED_STARTS if len(design.flows) <= _SHUFFLED_START_FLOWS else 0):
             shuffle = random.Random(seed)
             starts.append([shuffle.sample(layer, len(layer)) for layer in slots])
     best: Design | None = None
