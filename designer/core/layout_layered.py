@@ -73,7 +73,8 @@ def layers(graph: nx.DiGraph, first: set[str]) -> dict[str, int]:
     layer: dict[str, int] = {}
     for node in nx.lexicographical_topological_sort(graph):
         preds = [layer[p] + 1 for p in graph.predecessors(node)]
-        layer[node] = max([0 if node in first else floor_rest, *preds])
+        # Pinned even when another pinned node feeds it (an actor asking an actor).
+        layer[node] = 0 if node in first else max([floor_rest, *preds])
     # Sources that only feed later layers move right next to what they feed: shorter edges.
     for node in sorted(graph.nodes, key=lambda n: (-layer[n], n)):
         if node in first or graph.in_degree(node) or not graph.out_degree(node):

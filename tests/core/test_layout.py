@@ -43,6 +43,7 @@ def _actor_in_a_boundary() -> Design:
         {"id": "b1", "name": "B1", "boundary": "B"},
         {"id": "b2", "name": "B2", "boundary": "B"},
         {"id": "lone", "name": "Lone"},
+        {"id": "solo", "name": "Solo"},
     ]
     links = [
         ("clerk", "desk"),
@@ -53,6 +54,8 @@ def _actor_in_a_boundary() -> Design:
         ("b2", "a2"),  # back from B to A: a cycle between contexts
         ("b1", "lone"),
         ("web", "lone"),
+        ("web", "clerk"),  # an actor asking another actor: both stay left
+        ("web", "solo"),
     ]
     return Design.model_validate(
         {
