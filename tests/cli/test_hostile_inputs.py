@@ -133,7 +133,6 @@ SINGLE_FILE_COMMANDS = {
     "generate": ["generate", "{}", "-o", "out"],
     "export": ["export", "{}", "--to", "mermaid", "-o", "out"],
     "diff": ["diff", "good.msgflow.json", "{}"],
-    "validate --baseline": ["validate", "good.msgflow.json", "--baseline", "{}"],
     "broker apply": ["broker", "apply", "{}", "--url", "amqp://guest:guest@127.0.0.1:1/"],
 }
 
@@ -178,9 +177,8 @@ def test_a_mistyped_command_is_not_opened_as_a_file(bad_files: Path) -> None:
 def test_gui_smoke_with_bad_files_opens_the_window(bad_files: Path) -> None:
     # The window shows the load error over an empty design (exit 0, by design).
     before = snapshot(bad_files)
-    for name in ("garbage.msgflow.json", "nan.msgflow.json"):
-        result = msgflow(bad_files, "gui", "--smoke", name)
-        assert_clean_failure(result, 0)
+    result = msgflow(bad_files, "gui", "--smoke", "nan.msgflow.json")  # NaN broke drawing
+    assert_clean_failure(result, 0)
     assert snapshot(bad_files) == before
 
 
