@@ -429,6 +429,7 @@ def _write_backup(target: Path) -> None:
     try:
         with os.fdopen(handle, "wb") as temp:
             temp.write(target.read_bytes())
+        os.chmod(temp_name, target.stat().st_mode & 0o7777)  # as readable as the original
         os.replace(temp_name, backup)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

@@ -224,3 +224,11 @@ def test_new_files_get_the_usual_permissions_not_private_temp_ones(tmp_path: Pat
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_backup_keeps_the_originals_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "shop.msgflow.json"
+    io.save(io.load(examples_dir() / "shop.msgflow.json"), target)
+    os.chmod(target, 0o644)
+    io.save(io.load(target), target)
+    assert (tmp_path / "shop.msgflow.json~").stat().st_mode & 0o777 == 0o644
