@@ -79,7 +79,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return 0
+        # The reader went away (`msgflow diff a b | head`): like other Unix tools, exit as
+        # killed by SIGPIPE rather than claim a result nobody read. Point stdout at devnull
+        # so the interpreter's final flush does not complain.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     return code
 
 
