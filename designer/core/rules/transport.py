@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
+from ..channels import slug
 from ..model import Flow, MessageKind, Severity, Transport
 from .engine import Context, Report, rule
 from .subjects import at_flow, describe_flow, flow_subjects, names
@@ -199,3 +201,97 @@ def consumer_safety(ctx: Context, flow_id: str) -> Iterable[Report]:
             ),
         )
     return ()
+
+
+# AMQP short strings (queue, exchange, routing key) hold at most 255 bytes.
+MAX_CHANNEL_BYTES = 255
+# Where a channel is cut into pieces when suggesting a clean one: dots, wildcards, slashes.
+_PIECE_BREAKS = re.compile(r"[.*>/\\]+")
+
+
+def _char_problem(char: str) -> str:
+    if char == " ":
+        return "a space"
+    if char.isspace() or not char.isprintable():
+        return f"the control character U+{ord(char):04X}"
+    return f"the non-ASCII character '{char}' (U+{ord(char):04X})"
+
+
+def channel_problem(channel: str, transport: Transport) -> str | None:
+    """What makes an explicit channel unusable on some broker (None when it is fine).
+
+    Worded to follow `Channel '<name>' of <flow> `: the rule adds the flow.
+    """
+    if not channel.strip():
+        return "is empty"
+    if transport is Transport.HTTP:
+        # channels.py silently falls back to the derived route when the channel is no path.
+        if not channel.startswith("/"):
+            return "is not an http path: it must start with '/'"
+        bad = next((c for c in channel if c.isspace() or not c.isprintable()), None)
+        return f"contains {_char_problem(bad)}" if bad is not None else None
+    bad = next((c for c in channel if c.isspace() or not c.isprintable()), None)
+    if bad is not None:
+        return f"contains {_char_problem(bad)}"
+    wildcard = next((c for c in channel if c in "*>"), None)
+    if wildcard is not None:
+        return f"contains the NATS wildcard '{wildcard}'"
+    if channel.startswith("."):
+        return "starts with a dot (an empty NATS subject token)"
+    if channel.endswith("."):
+        return "ends with a dot (an empty NATS subject token)"
+    if ".." in channel:
+        return "contains '..' (an empty NATS subject token)"
+    bad = next((c for c in channel if not c.isascii()), None)
+    if bad is not None:
+        return f"contains {_char_problem(bad)}, which the AMQP client refuses"
+    size = len(channel.encode("utf-8"))
+    if size > MAX_CHANNEL_BYTES:
+        return f"is {size} bytes long (brokers take at most {MAX_CHANNEL_BYTES})"
+    return None
+
+
+def cleaned_channel(channel: str, transport: Transport) -> str | None:
+    """A usable name made of the channel's slugged pieces, or None when nothing is left."""
+    pieces = [slug(p) for p in _PIECE_BREAKS.split(channel) if any(c.isalnum() for c in p)]
+    if not pieces:
+        return None
+    if transport is Transport.HTTP:
+        return "/" + "/".join(pieces)
+    return ".".join(pieces)[:MAX_CHANNEL_BYTES].strip(".-")
+
+
+@rule(
+    "channel-name-invalid",
+    Severity.ERROR,
+    family=FAMILY,
+    scope="flow",
+    summary="An explicit `channel` must be a name every broker accepts.",
+    doc="The channel becomes a RabbitMQ queue or routing key, a NATS subject and Kafka "
+    "topic, or an http route: no whitespace or control characters, no NATS wildcards "
+    "(`*`, `>`) or empty tokens (leading, trailing or double dots), ASCII only (the AMQP "
+    "client refuses the rest), at most 255 bytes; over http a path starting with `/`. "
+    "Caught here rather than at `broker apply` time. Source: NATS subject naming, AMQP 0-9-1 "
+    "short strings.",
+)
+def channel_name_invalid(ctx: Context, flow_id: str) -> Iterable[Report]:
+    flow = ctx.facts.flows[flow_id]
+    if flow.channel is None:
+        return ()
+    problem = channel_problem(flow.channel, flow.transport)
+    if problem is None:
+        return ()
+    cleaned = cleaned_channel(flow.channel, flow.transport)
+    hint = (
+        f"Rename the channel to '{cleaned}'"
+        if cleaned is not None
+        else "Give the channel a name of ASCII letters, digits, '-' and '.'"
+    )
+    return (
+        Report(
+            message=f"Channel {flow.channel!r} of {describe_flow(ctx.facts, flow)} {problem}",
+            hint=f"{hint}, or remove it to use the derived name",
+            subjects=flow_subjects(ctx.facts, flow),
+            at=at_flow(flow_id, ".channel"),
+        ),
+    )

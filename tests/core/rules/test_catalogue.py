@@ -173,6 +173,16 @@ def _cases() -> dict[str, Case]:
         ("flows", "f1"),
         ["Loyalty Service", "AddPoints"],
     )
+    cases["channel-name-invalid"] = Case(
+        design(
+            add, [("add-points", "orders", "loyalty", "queue", {"channel": "legacy orders-in"})]
+        ),
+        design(
+            add, [("add-points", "orders", "loyalty", "queue", {"channel": "legacy.orders-in"})]
+        ),
+        ("flows", "f1"),
+        ["AddPoints", "Order Service", "Loyalty Service", "a space", "legacy-orders-in"],
+    )
     cases["internal-sync-call"] = Case(
         design(add, [("add-points", "orders", "loyalty", "http")]),
         design(add, [("add-points", "web", "loyalty", "http")]),
@@ -459,3 +469,43 @@ def test_suppressing_one_rule_leaves_the_others() -> None:
     trigger = CASES["internal-sync-call"].trigger.model_copy(deep=True)
     trigger.flows[0].suppress.append(Suppression(rule="internal-sync-call", reason="x"))
     assert _fired(validate(trigger), "command-without-outcome")
+
+
+@pytest.mark.parametrize(
+    ("channel", "transport", "problem"),
+    [
+        ("  ", "queue", "is empty"),
+        ("orders\tin", "queue", "control character U+0009"),
+        ("orders.*", "topic", "NATS wildcard '*'"),
+        ("orders.>", "queue", "NATS wildcard '>'"),
+        (".orders", "queue", "starts with a dot"),
+        ("orders.", "topic", "ends with a dot"),
+        ("orders..in", "queue", "'..'"),
+        ("commandé.in", "queue", "non-ASCII character 'é'"),
+        ("o" * 256, "queue", "256 bytes"),
+        ("orders/in", "http", "must start with '/'"),
+        ("/orders/add points", "http", "a space"),
+    ],
+)
+def test_channel_name_invalid_names_the_bad_part(
+    channel: str, transport: str, problem: str
+) -> None:
+    add = {"add-points": ("AddPoints", "command")}
+    found = _fired(
+        validate(
+            design(add, [("add-points", "orders", "loyalty", transport, {"channel": channel})])
+        ),
+        "channel-name-invalid",
+    )
+    assert len(found) == 1 and problem in found[0].message, [d.message for d in found]
+    assert found[0].path == "$.flows[0].channel"
+
+
+@pytest.mark.parametrize(
+    ("channel", "transport"),
+    [("legacy.orders-in", "queue"), ("o" * 255, "topic"), ("/api/points", "http"), (None, "http")],
+)
+def test_channel_name_invalid_accepts_usable_names(channel: str | None, transport: str) -> None:
+    add = {"add-points": ("AddPoints", "command")}
+    flows: list[Any] = [("add-points", "orders", "loyalty", transport, {"channel": channel})]
+    assert not _fired(validate(design(add, flows)), "channel-name-invalid")

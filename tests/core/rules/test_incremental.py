@@ -179,6 +179,11 @@ def _command(data: st.DataObject, doc: Document, counter: list[int]) -> cmd.Comm
                     {"caused_by": draw(st.sampled_from([None, *messages[:8]]))},
                     {"message": draw(st.sampled_from(messages))} if messages else {"reply": None},
                     {"idempotent": draw(st.booleans())},
+                    {
+                        "channel": draw(
+                            st.sampled_from([None, "legacy.in", "bad name", "a.*", "/x"])
+                        )
+                    },
                     {"suppress": [Suppression(rule=draw(st.sampled_from(RULES)), reason="x")]},
                 ]
             )
