@@ -23,6 +23,12 @@ def test_the_page_needs_no_network(shop: Design) -> None:
     assert set(re.findall(r"https?://[^\s\"'<>]+", html)) <= {"http://www.w3.org/2000/svg"}
 
 
+def test_summary_counts_read_as_english(shop: Design) -> None:
+    page = export_html(shop)
+    assert "5 services · 1 actor · 6 messages · 7 flows" in page
+    assert "validation: 0 errors, 0 warnings, 0 notes" in page
+
+
 def test_names_cannot_inject_markup_or_script() -> None:
     html = export_html(hostile_design())
     assert "<img src=x" not in html and "<script>alert" not in html and "<b>bold" not in html
