@@ -78,6 +78,20 @@ def test_shop_project_passes_ruff_mypy_and_its_tests(
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("generated-projects")
+@pytest.mark.parametrize("example", ["booking", "marketplace"])
+def test_bundled_examples_give_projects_that_pass(
+    tmp_path: Path, example: str, mypy_cache: Path
+) -> None:
+    # The marketplace has a handler asking two queries that answer on one reply queue:
+    # two answers of different types, one reply subscriber.
+    out = tmp_path / example
+    design = examples_dir() / f"{example}.msgflow.json"
+    assert main(["generate", str(design), "-o", str(out)]) == 0
+    _check(out, mypy_cache)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("generated-projects")
 def test_hostile_names_stay_inside_and_pass(tmp_path: Path, mypy_cache: Path) -> None:
     workspace = tmp_path / "workspace"
     workspace.mkdir()
