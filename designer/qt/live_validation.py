@@ -55,9 +55,9 @@ class LiveValidation(QObject):
         self._publish(found)
 
     def _publish(self, found: Sequence[Diagnostic]) -> None:
-        self.diagnostics = sorted(
-            found, key=lambda d: (SEVERITY_RANK[d.severity], d.rule, d.path, d.subjects)
-        )
+        # The engine lists findings in file order; a stable sort by severity keeps that
+        # order inside each group (sorting by the path text would put flows[10] before flows[2]).
+        self.diagnostics = sorted(found, key=lambda d: SEVERITY_RANK[d.severity])
         self.changed.emit()
 
     def close(self) -> None:

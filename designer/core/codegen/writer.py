@@ -49,11 +49,7 @@ def write_files(out_dir: Path, files: dict[str, bytes], manifest: Manifest | Non
         _make_folders(out_dir, folder)
 
     def write(relative: str) -> str:
-        target = checked[relative]
-        new = not target.exists()
-        write_atomic(target, files[relative], keep_backup=False)
-        if new:
-            _default_mode(target)
+        write_atomic(checked[relative], files[relative], keep_backup=False)
         return relative
 
     # Each atomic write waits for its fsync; in parallel the waits overlap.
@@ -64,10 +60,7 @@ def write_files(out_dir: Path, files: dict[str, bytes], manifest: Manifest | Non
         path = safe_path(out_dir, MANIFEST_PATH)
         if not path.exists() or path.read_bytes() != text:
             _make_folders(out_dir, path.parent)
-            new = not path.exists()
             write_atomic(path, text, keep_backup=False)
-            if new:
-                _default_mode(path)
             written.append(MANIFEST_PATH)
     return written
 
@@ -78,18 +71,3 @@ def _make_folders(out_dir: Path, folder: Path) -> None:
     # A symlinked folder created meanwhile must not lead outside either.
     if not folder.resolve().is_relative_to(root):
         raise UnsafePathError(str(folder), f"it would land outside {out_dir}")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _umask()
-
-
-def _default_mode(path: Path) -> None:
-    # The atomic write goes through a private temp file (0600); a new file gets the
-    # permissions any other new file would get.
-    os.chmod(path, 0o666 & ~_UMASK)
