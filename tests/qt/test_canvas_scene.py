@@ -282,3 +282,34 @@ def test_nodes_without_positions_get_a_grid_below_the_placed_ones(qapp):
     others = [scene.node_item(n.id) for n in design.nodes if n.id not in ("web", "orders")]
     assert all(item.pos().y() > lowest_placed for item in others)
     scene.detach()
+
+
+def test_an_edit_rebadges_only_the_items_it_rebuilt(scene, document, history):
+    from types import SimpleNamespace
+
+    from designer.core.commands import EditNode
+
+    findings = [
+        SimpleNamespace(
+            rule="orphan-node", severity="warning", message="m1", hint="", subjects=["shipping"]
+        ),
+        SimpleNamespace(
+            rule="payload-empty", severity="warning", message="m2", hint="", subjects=["loyalty"]
+        ),
+    ]
+    scene.set_diagnostics(findings)
+    touched = []
+    original = type(scene.node_item("loyalty")).set_problems
+
+    def spy(item, *args):
+        touched.append(item)
+        return original(item, *args)
+
+    type(scene.node_item("loyalty")).set_problems = spy
+    try:
+        history.push(EditNode("shipping", name="Dispatch"))
+    finally:
+        type(scene.node_item("loyalty")).set_problems = original
+    assert scene.node_item("loyalty") not in touched  # untouched card left alone
+    assert scene.node_item("shipping").severity is not None  # the edited card keeps its badge
+    assert scene.node_item("loyalty").severity is not None  # and still badged

@@ -190,12 +190,19 @@ class DesignScene(GestureScene):
         if not self._quiet_selection:
             self.selectionChangedIds.emit(*self.selected_ids())
 
-    def set_diagnostics(self, diagnostics: Iterable[Any]) -> None:
-        """Badge the cards and arrows a rule fires on; hovering shows message and hint."""
+    def set_diagnostics(self, diagnostics: Iterable[Any], only: set[str] | None = None) -> None:
+        """Badge the cards and arrows a rule fires on; hovering shows message and hint.
+
+        `only` limits the work to those item ids (items an edit just rebuilt), so one edit
+        of a big design does not re-badge thousands of untouched items.
+        """
         self._diagnostics = list(diagnostics)
-        for item in self._problem_items:
+        if only is None:
+            stale, self._problem_items = self._problem_items, []
+        else:
+            stale = [i for i in (*map(self._nodes.get, only), *map(self._flows.get, only)) if i]
+        for item in stale:
             item.set_problems(None, "") if isinstance(item, NodeItem) else item.set_problems("")
-        self._problem_items = []
         by_subject: dict[str, list[Any]] = defaultdict(list)
         carrying: dict[str, list[str]] = defaultdict(list)  # message id -> its flows
         for flow_id, item in self._flows.items():
@@ -208,6 +215,8 @@ class DesignScene(GestureScene):
                     if flow_id not in diagnostic.subjects:
                         by_subject[flow_id].append(diagnostic)
         for subject, found in by_subject.items():
+            if only is not None and subject not in only:
+                continue
             found.sort(key=lambda d: _RANK.get(Severity(d.severity), 3))
             text = "<br>".join(
                 f"<b>{Severity(d.severity).value.title()}</b> ({d.rule}): {d.message}"
@@ -328,12 +337,18 @@ class DesignScene(GestureScene):
             self._update_counts(node_id)
         if any(c.collection in ("nodes", "layout") for c in changes):
             self._fit_scene_rect()
-        if self._diagnostics and any(
-            c.collection in ("nodes", "flows") and c.action != "removed" for c in changes
-        ):
+        rebuilt = {
+            c.id
+            for c in changes
+            if c.collection in ("nodes", "flows") and c.action != "removed" and c.id
+        }
+        # A card rebuilt may rebuild its arrows too: they get their badges back with it.
+        for node_id in [i for i in rebuilt if i in self._nodes]:
+            rebuilt.update(f.id for f in self.document.flows_of_node(node_id))
+        if self._diagnostics and rebuilt:
             # New or replaced items get their badges back even if the validator heard
             # this change before the scene did.
-            self.set_diagnostics(self._diagnostics)
+            self.set_diagnostics(self._diagnostics, only=rebuilt)
 
     def _node_changed(
         self, action: str, key: str, boundaries: set[str], pairs: set[tuple[str, str]]
