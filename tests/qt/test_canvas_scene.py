@@ -313,3 +313,15 @@ def test_an_edit_rebadges_only_the_items_it_rebuilt(scene, document, history):
     assert scene.node_item("loyalty") not in touched  # untouched card left alone
     assert scene.node_item("shipping").severity is not None  # the edited card keeps its badge
     assert scene.node_item("loyalty").severity is not None  # and still badged
+
+
+def test_small_designs_draw_names_at_every_zoom_big_ones_skip_them_far_out():
+    from designer.core.document import Document
+    from designer.core.synthetic import synthetic_design
+    from designer.qt.canvas.node_item import LOD_TEXT
+    from designer.qt.canvas.scene import SMALL_DESIGN_NODES, DesignScene
+
+    small = DesignScene(Document(synthetic_design(10)), lambda command: None)
+    big = DesignScene(Document(synthetic_design(SMALL_DESIGN_NODES + 50)), lambda command: None)
+    assert small.ctx.lod_text == 0.0
+    assert big.ctx.lod_text == LOD_TEXT

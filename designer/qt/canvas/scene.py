@@ -49,7 +49,15 @@ from designer.core.model import (
 
 from .flow_item import FlowItem, head_box
 from .gestures import CanvasContext, GestureScene
-from .node_item import Z_NODE, Z_SELECTED, ActorItem, BoundaryItem, NodeItem, ServiceItem
+from .node_item import (
+    LOD_TEXT,
+    Z_NODE,
+    Z_SELECTED,
+    ActorItem,
+    BoundaryItem,
+    NodeItem,
+    ServiceItem,
+)
 from .node_item import H as CARD_H
 from .node_item import W as CARD_W
 from .routing import Box, fan_offsets, route_between
@@ -58,6 +66,10 @@ from .theme import LIGHT, TRANSPORT_LABEL, Theme
 SCENE_MARGIN = 1500.0  # room to pan past the outermost cards
 FREE_STRIP = 44.0  # right edge of a card where text rarely reaches
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+# Up to this many cards, names are drawn at every zoom (see rebuild).
+SMALL_DESIGN_NODES = 150
 
 
 class DesignScene(GestureScene):
@@ -235,6 +247,10 @@ class DesignScene(GestureScene):
     # ------------------------------------------------------------------ following the document
     def rebuild(self) -> None:
         """Recreate every item from the document (open, revert, or a new Document)."""
+        # Skipping text when zoomed out keeps big designs fast; a small design fitted to a
+        # wide window would only show blank cards, and painting its text costs nothing.
+        small = len(self.document.design.nodes) <= SMALL_DESIGN_NODES
+        self.ctx.lod_text = 0.0 if small else LOD_TEXT
         self._building = True
         # Thousands of small wrappers are allocated here and none are garbage: cyclic
         # collections in the middle of the build would only rescan them.
