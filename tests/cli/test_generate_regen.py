@@ -179,6 +179,14 @@ def test_an_added_service_is_created_and_the_others_are_kept(
     out = tmp_path / "out"
     _generate(io.load(SHOP), tmp_path, out)
     edited = _edit_every_handlers_file(out)
+    # The user's own dependency and ignore rule, in the files msgflow never rewrites.
+    requirements = out / "requirements.txt"
+    mine = requirements.read_text(encoding="utf-8") + "asyncpg>=0.29\n"
+    requirements.write_text(mine, encoding="utf-8")
+    gitignore = out / ".gitignore"
+    ignores = gitignore.read_text(encoding="utf-8") + "secrets/\n"
+    gitignore.write_text(ignores, encoding="utf-8")
+    msgflow_requirements = (out / "requirements-msgflow.txt").read_text(encoding="utf-8")
     design = io.load(SHOP)
     design.nodes.append(Node.model_validate({"id": "audit", "name": "Audit Service"}))
     design.flows.append(
@@ -201,6 +209,15 @@ def test_an_added_service_is_created_and_the_others_are_kept(
     assert plan["orders/handlers.py"].startswith("kept")
     assert not any("stale" in line for line in plan.values())
     assert {path: path.read_text(encoding="utf-8") for path in edited} == edited
+    assert plan["pyproject.toml"].startswith("update")  # the new package is in the wheel
+    assert plan["requirements.txt"].startswith("kept") and plan[".gitignore"].startswith("kept")
+    assert requirements.read_text(encoding="utf-8") == mine
+    assert gitignore.read_text(encoding="utf-8") == ignores
+    # Both files feed the project's dependencies; msgflow's own list is still complete.
+    pyproject = (out / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'files = ["requirements-msgflow.txt", "requirements.txt"]' in pyproject
+    assert (out / "requirements-msgflow.txt").read_text(encoding="utf-8") == msgflow_requirements
+    assert "faststream[rabbit,cli]" in msgflow_requirements
     _run_in(
         out,
         "from audit.app import create_service as audit\n"
