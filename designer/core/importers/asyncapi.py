@@ -148,6 +148,8 @@ class _Builder:
         ):
             self._node(default_node, title, info.get("description"), info.get("x-msgflow-boundary"))
         self.default_node = default_node
+        for problem in spec.unfollowed:
+            self.notes.append(ImportNote(problem.source, problem.path, problem.message))
         protocols = self._protocols(spec)
         if spec.major >= 3:
             self._read_v3(spec, protocols)

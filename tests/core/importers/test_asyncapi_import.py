@@ -136,7 +136,6 @@ def test_a_dangling_ref_is_reported_where_it_is_written() -> None:
     [
         ("[1, 2]", "expected an AsyncAPI document"),
         ("openapi: 3.1.0\n", "not an AsyncAPI 2.x/3.x document"),
-        ("asyncapi: 3.0.0\nchannels: {a: {$ref: 'http://example.com/x.yaml'}}\n", "not fetched"),
         ("asyncapi: 3.0.0\nx: {$ref: '#/x'}\n", "$ref cycle"),
         ("asyncapi: 3.0.0\nx: {$ref: 'other.yaml#/a'}\n", "names a file"),
     ],
@@ -144,6 +143,81 @@ def test_a_dangling_ref_is_reported_where_it_is_written() -> None:
 def test_hostile_documents_are_refused_clearly(text: str, expected: str) -> None:
     with pytest.raises(SpecLoadError, match=expected.replace("$", r"\$")):
         Spec.from_text(text, "spec.yaml")
+
+
+def test_a_remote_ref_is_reported_not_fetched_and_the_import_goes_on() -> None:
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: Lights, version: 1.0.0}\n"
+        "channels:\n  c:\n    address: light.measured\n    messages:\n      LightMeasured:\n"
+        "        payload:\n          type: object\n          properties:\n"
+        "            lumens: {type: integer}\n"
+        "            reading: {$ref: 'https://example.com/schemas/reading.avsc'}\n"
+        "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
+    )
+    result = import_asyncapi([Spec.from_text(text, "lights.yaml")])
+    measured = result.design.message("light-measured")
+    assert measured is not None and [f.name for f in measured.fields] == ["lumens", "reading"]
+    notes = [str(n) for n in result.notes]
+    assert any(
+        "lights.yaml: $.channels.c.messages.LightMeasured.payload.properties.reading: remote $ref"
+        " 'https://example.com/schemas/reading.avsc' not followed" in n
+        for n in notes
+    )
+
+
+def test_refs_inside_a_referenced_file_are_relative_to_that_file(tmp_path: Path) -> None:
+    # service/api.yaml -> ../common/messages.yaml -> ./schemas.yaml (common/, not service/)
+    # -> '#/Money' inside schemas.yaml (that file, not the root document).
+    (tmp_path / "common").mkdir()
+    (tmp_path / "service").mkdir()
+    (tmp_path / "common" / "messages.yaml").write_text(
+        "PaymentCharged:\n  payload: {$ref: './schemas.yaml#/Charge'}\n"
+    )
+    (tmp_path / "common" / "schemas.yaml").write_text(
+        "Charge:\n  type: object\n  properties: {price: {$ref: '#/Money'}}\n"
+        "Money:\n  type: object\n  properties: {amount: {type: string, format: decimal}}\n"
+    )
+    (tmp_path / "service" / "api.yaml").write_text(
+        "asyncapi: 3.0.0\ninfo: {title: Billing, version: 1.0.0}\n"
+        "channels:\n  c:\n    address: billing.charged\n    messages:\n"
+        "      PaymentCharged: {$ref: '../common/messages.yaml#/PaymentCharged'}\n"
+        "operations:\n  o:\n    action: send\n    channel: {$ref: '#/channels/c'}\n"
+        "    messages: [{$ref: '#/channels/c/messages/PaymentCharged'}]\n"
+    )
+    spec = Spec.from_file(tmp_path / "service" / "api.yaml")
+    assert sorted(spec.files[1:]) == [
+        str(Path("../common/messages.yaml")),
+        str(Path("../common/schemas.yaml")),
+    ]
+    design = import_asyncapi([spec]).design
+    charged = design.message("payment-charged")
+    assert charged is not None and [(f.name, f.type) for f in charged.fields] == [
+        ("price", "Money")
+    ]
+    assert _record(design, "Money").fields[0].type == "decimal"
+
+
+def test_a_dangling_ref_inside_a_referenced_file_is_located_in_that_file(tmp_path: Path) -> None:
+    (tmp_path / "messages.yaml").write_text("M:\n  payload: {$ref: '#/Nowhere'}\n")
+    (tmp_path / "api.yaml").write_text(
+        "asyncapi: 3.0.0\ninfo: {title: T, version: 1.0.0}\n"
+        "channels: {c: {address: c, messages: {M: {$ref: 'messages.yaml#/M'}}}}\n"
+    )
+    with pytest.raises(SpecLoadError) as caught:
+        Spec.from_file(tmp_path / "api.yaml")
+    assert (
+        "messages.yaml: $.M.payload: $ref '#/Nowhere' points to nothing" in caught.value.describe()
+    )
+
+
+def test_a_ref_cycle_across_files_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("X: {$ref: 'b.yaml#/Y'}\n")
+    (tmp_path / "b.yaml").write_text("Y: {$ref: 'a.yaml#/X'}\n")
+    (tmp_path / "api.yaml").write_text(
+        "asyncapi: 3.0.0\ninfo: {title: T, version: 1.0.0}\nx: {$ref: 'a.yaml#/X'}\n"
+    )
+    with pytest.raises(SpecLoadError, match="cycle"):
+        Spec.from_file(tmp_path / "api.yaml")
 
 
 def test_refs_into_a_neighbouring_file_are_resolved(tmp_path: Path) -> None:
