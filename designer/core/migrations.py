@@ -36,7 +36,9 @@ def _json_kind(value: Any) -> str:
         return "a boolean"
     if isinstance(value, (int, float)):
         return "a number"
-    return {dict: "an object", str: "a string"}.get(type(value), "null")
+    if isinstance(value, dict):
+        return "an object"
+    return "a string" if isinstance(value, str) else "null"
 
 
 def _v0_to_v1(raw: Raw) -> Raw:
