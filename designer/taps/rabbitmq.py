@@ -16,8 +16,8 @@ skipped there so nothing counts twice.
 from __future__ import annotations
 
 import asyncio
-import logging
 import contextlib
+import logging
 import time
 import uuid
 from collections.abc import Mapping
