@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 EXAMPLE := assets/examples/shop.msgflow.json
 
-.PHONY: run test check lint typecheck pytest pytest-fast tools bench clean
+.PHONY: run test check lint typecheck pytest pytest-fast tools bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/canvas.py
 	$(PY) benchmarks/codegen.py
 	$(PY) benchmarks/layout.py
+
+# The structural fuzz test of every command for longer than `make test` does (issue #10):
+# FUZZ_DOCUMENTS documents (schema-built, mutated and byte-mutated examples).
+FUZZ_DOCUMENTS ?= 3000
+fuzz: $(STAMP)
+	MSGFLOW_FUZZ_DOCUMENTS=$(FUZZ_DOCUMENTS) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s tests/fuzz
 
 clean:
 	rm -rf $(VENV) node_modules build dist .mypy_cache .ruff_cache .pytest_cache
