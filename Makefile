@@ -57,6 +57,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/canvas.py
 	$(PY) benchmarks/codegen.py
 	$(PY) benchmarks/layout.py
+	$(PY) benchmarks/scaling.py
 
 # The structural fuzz test of every command for longer than `make test` does (issue #10):
 # FUZZ_DOCUMENTS documents (schema-built, mutated and byte-mutated examples).
