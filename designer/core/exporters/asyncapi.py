@@ -21,7 +21,7 @@ from designer.core.io import natural_key
 from designer.core.model import Design, Flow, Message, MessageKind, Node, NodeKind, Transport
 from designer.core.unique_names import unique_name
 
-from . import file_name
+from .file_names import file_name
 from .json_schema import object_schema, record_names
 
 ASYNCAPI_VERSION = "3.0.0"
