@@ -321,7 +321,8 @@ def wiring_test_imports(helpers: Fragments, service: Service) -> list[str]:
         "pytest",
         f"faststream.{flavour.module}:{flavour.test_broker}",
         f"{service.package}:_generated",
-        f"{service.package}.app:create_service",
+        f"{service.package}._generated:Service",
+        f"{service.package}.defaults:DefaultHandlers",
     }
     classes: set[str] = set()
     for handler in service.handlers:
