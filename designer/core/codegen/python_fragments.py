@@ -406,6 +406,8 @@ def app_imports(service: Service, handlers_class: str) -> list[str]:
         {
             "asyncio",
             "logging",
+            "faststream:FastStream",
+            "faststream.specification:AsyncAPI",
             f"{service.package}._generated:Service",
             f"{service.package}.handlers:{handlers_class}",
         }
