@@ -11,6 +11,7 @@ import math
 import sys
 from pathlib import Path
 
+from designer.core.broker_registry import BROKERS
 from designer.core.exporters import write_files
 from designer.core.model import Design
 
@@ -36,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--broker",
         default="rabbitmq",
-        choices=("rabbitmq", "nats", "kafka", "redis"),
+        choices=BROKERS,
         help="asyncapi: the broker whose addresses and bindings to describe",
     )
     parser.add_argument(

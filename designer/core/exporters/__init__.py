@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 CORE_FORMATS = ("mermaid", "html", "asyncapi", "eventcatalog")
 # Formats written as a folder of files (the path names the folder).
 FOLDER_FORMATS = ("asyncapi", "eventcatalog")
-BROKERS = ("rabbitmq", "nats", "kafka", "redis")
 # A plain file name: letters (any script), digits, `_`, `.`, `-` and inner spaces.
 _PLAIN_NAME = re.compile(r"\w(?:[\w .-]*[\w-])?")
 _MAX_NAME_BYTES = 100  # far below the usual 255, leaving room for prefixes and suffixes

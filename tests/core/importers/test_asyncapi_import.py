@@ -10,7 +10,8 @@ from designer.core import io
 from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
 from designer.core.importers.asyncapi import import_asyncapi
 from designer.core.importers.spec_loading import Spec, SpecLoadError
-from designer.core.model import Design, MessageKind, NodeKind, RecordSchema, Transport
+from designer.core.model import Design, MessageKind, NodeKind, RecordSchema, Severity, Transport
+from designer.core.rules.engine import validate
 from designer.resources import examples_dir
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "asyncapi"
@@ -282,3 +283,82 @@ def test_a_schema_containing_itself_through_an_alias_becomes_a_recursive_record(
     )
     design = import_asyncapi([Spec.from_text(text, "loop.yaml")]).design
     assert [(f.name, f.type) for f in _record(design, "Child").fields] == [("child", "Child")]
+
+
+SPEC26 = DATA / "spec-2.6"
+SPEC30 = DATA / "spec-3.0"
+
+
+def _outcomes(*files: Path) -> tuple[Design, dict[tuple[str, str], tuple[str, ...]], list[str]]:
+    """The design, (document, operation path) -> its flow ids, and the report."""
+    result = import_asyncapi([Spec.from_file(f) for f in files])
+    flows = {(Path(o.source).name, o.path): o.flows for o in result.operations}
+    return result.design, flows, [str(n) for n in result.notes]
+
+
+def test_a_send_nobody_receives_becomes_a_flow_to_the_external_actor() -> None:
+    design, operations, notes = _outcomes(SPEC26 / "simple.yml")
+    (flow,) = design.flows
+    assert (flow.message, flow.source, flow.target) == (
+        "user-signed-up",
+        "account-service",
+        "external",
+    )
+    assert operations == {("simple.yml", "$.channels['user/signedup'].subscribe"): (flow.id,)}
+    assert any(
+        "nobody receives UserSignedUp" in n and "to the actor 'external'" in n for n in notes
+    )
+
+
+def test_a_service_sending_and_receiving_on_one_channel_keeps_a_flow_to_itself() -> None:
+    design, operations, notes = _outcomes(SPEC30 / "mercure-asyncapi.yml")
+    (flow,) = design.flows
+    assert flow.source == flow.target == "mercure-hub-example"
+    assert set(operations.values()) == {(flow.id,)}  # both operations became that flow
+    assert any("by the same service only: kept as a flow to itself" in n for n in notes)
+
+
+def test_websocket_and_mqtt_channels_are_asynchronous_never_http() -> None:
+    for document in ("websocket-gemini-asyncapi.yml", "streetlights-mqtt-asyncapi.yml"):
+        design, _, _ = _outcomes(SPEC30 / document)
+        assert design.flows and all(f.transport is not Transport.HTTP for f in design.flows)
+        assert not [d for d in validate(design) if d.severity is Severity.ERROR]
+
+
+def test_two_unnamed_inline_messages_of_an_rpc_server_stay_two_messages() -> None:
+    design, _, _ = _outcomes(SPEC26 / "rpc-server.yml")
+    fields = {m.name: [f.name for f in m.fields] for m in design.messages}
+    assert fields == {"sum": ["numbers"], "sendSumResult": ["result"]}
+
+
+def test_kinds_are_read_from_names_and_descriptions_one_report_line_per_guess() -> None:
+    design, _, notes = _outcomes(SPEC30 / "streetlights-mqtt-asyncapi.yml")
+    kinds = {m.name: m.kind for m in design.messages}
+    assert kinds == {
+        "lightMeasured": MessageKind.EVENT,
+        "turnOnOff": MessageKind.COMMAND,
+        "dimLight": MessageKind.COMMAND,
+    }
+    guesses = [n for n in notes if ": taken as " in n]
+    assert len(guesses) == 3
+    assert any("turnOnOff: taken as a command" in n for n in guesses)
+
+
+def test_channel_parameters_never_reach_a_broker_name_and_are_reported() -> None:
+    design, _, notes = _outcomes(SPEC30 / "streetlights-kafka-asyncapi.yml")
+    channels = sorted(f.channel or "" for f in design.flows)
+    assert channels and not any("{" in c or "/" in c for c in channels)
+    assert "smartylighting.streetlights.1.0.event.streetlightid.lighting.measured" in channels
+    assert any("its parameters {streetlightId} are not a design notion" in n for n in notes)
+    assert not [d for d in validate(design) if d.rule == "channel-name-invalid"]
+
+
+def test_the_multi_file_social_media_system_imports_whole() -> None:
+    files = sorted((SPEC30 / "social-media").glob("*/asyncapi.yaml"))
+    result = import_asyncapi([Spec.from_file(f) for f in files])
+    design = result.design
+    assert len(result.operations) == 10 and all(o.flows for o in result.operations)
+    like = design.message("like-comment")
+    assert like is not None and like.kind is MessageKind.COMMAND
+    assert [f.name for f in like.fields] == ["commentId", "likedBy"]  # from common/schemas.yaml
+    assert not [d for d in validate(design) if d.severity is Severity.ERROR]
