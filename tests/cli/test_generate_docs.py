@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -53,9 +52,7 @@ def _msgflow_operations(document: dict[str, Any]) -> dict[tuple[str, str], list[
         channel = _follow(document, operation["channel"])
         if channel.get("x-msgflow-transport") == "http" or not channel.get("address"):
             continue
-        shapes = [
-            _shape(document, _follow(document, m)["payload"]) for m in operation["messages"]
-        ]
+        shapes = [_shape(document, _follow(document, m)["payload"]) for m in operation["messages"]]
         result[(operation["action"], channel["address"])] = shapes
     return result
 
@@ -70,9 +67,7 @@ def _faststream_operations(
         keys = set(operation.get("bindings", {}).get("amqp", {}).get("cc", []))
         queue = channel.get("bindings", {}).get("amqp", {}).get("queue", {}).get("name")
         keys |= {queue} if queue else set()
-        shapes = [
-            _shape(document, _follow(document, m)["payload"]) for m in operation["messages"]
-        ]
+        shapes = [_shape(document, _follow(document, m)["payload"]) for m in operation["messages"]]
         for key in keys:
             result[(operation["action"], key)] = shapes
     return result
