@@ -19,6 +19,7 @@ from designer.core.broker_registry import BROKERS, Broker, broker_named
 from designer.core.channels import ChannelNames, FlowChannel
 from designer.core.io import natural_key
 from designer.core.model import Design, Flow, Message, MessageKind, Node, NodeKind, Transport
+from designer.core.unique_names import unique_name
 
 from . import file_name
 from .json_schema import object_schema, record_names
@@ -413,14 +414,14 @@ class _SystemModel:
 def _message_keys(messages: list[Message]) -> dict[str, str]:
     """Component key per message id: its name, made unique and safe."""
     keys: dict[str, str] = {}
-    taken: set[str] = set()
+    taken: set[str] = set()  # every key and its reply's key
+    stems: set[str] = set()  # `X` for every taken `XReply`: `X` would reuse that reply key
     for message in sorted(messages, key=lambda m: natural_key(m.id)):
-        base = _key(message.name)
-        key, n = base, 1
-        while key in taken or key + "Reply" in taken:
-            n += 1
-            key = f"{base}{n}"
-        taken.update({key, key + "Reply"})
+        key = unique_name(_key(message.name), taken, stems, sep="")
+        for used in (key, key + "Reply"):
+            taken.add(used)
+            if used.endswith("Reply"):
+                stems.add(used.removesuffix("Reply"))
         keys[message.id] = key
     return keys
 
