@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import os
 import re
@@ -24,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import DesignLoadError, Problem
 from .generate_settings import generate_settings_problems
-from .json_limits import limit_problems
+from .json_limits import limit_problems, may_exceed_limits
 from .migrations import MigrationError, migrate
 from .model import CURRENT_VERSION, FORMAT_NAME, Design, MessageField
 from .references import reference_problems
@@ -65,7 +66,8 @@ def load(path: str | os.PathLike[str]) -> Design:
 
 def loads(data: bytes | str, source: str = "<design>") -> Design:
     """Parse design text. Raises DesignLoadError with every problem found, located."""
-    raw = parse_json(data, source)
+    text = decode_text(data, source)
+    raw = parse_text(text, source)
     if not isinstance(raw, dict):
         found = type(raw).__name__ if raw is not None else "null"
         raise DesignLoadError(
@@ -76,7 +78,7 @@ def loads(data: bytes | str, source: str = "<design>") -> Design:
             source,
             [Problem("$.format", f'not a msgflow design (expected "format": "{FORMAT_NAME}")')],
         )
-    limits = limit_problems(raw)
+    limits = limit_problems(raw) if may_exceed_limits(text) else []
     if limits:
         raise DesignLoadError(source, limits)
     version = raw.get("version", CURRENT_VERSION)
@@ -110,6 +112,11 @@ def loads(data: bytes | str, source: str = "<design>") -> Design:
 
 
 def parse_json(data: bytes | str, source: str) -> Any:
+    return parse_text(decode_text(data, source), source)
+
+
+def decode_text(data: bytes | str, source: str) -> str:
+    """The text of a design file: UTF-8 without BOM, not empty, no NUL bytes."""
     if isinstance(data, bytes):
         if len(data) > MAX_FILE_BYTES:
             raise DesignLoadError(source, [Problem("$", "file too large for a design")])
@@ -132,6 +139,11 @@ def parse_json(data: bytes | str, source: str) -> Any:
         raise DesignLoadError(source, [Problem("$", "file is empty")])
     if "\x00" in text:
         raise DesignLoadError(source, [Problem("$", "contains NUL bytes (a binary file?)")])
+    return text
+
+
+def parse_text(text: str, source: str) -> Any:
+    """JSON of `text`, or a located DesignLoadError (NaN, duplicate keys, bad syntax)."""
     try:
         return json.loads(
             text, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant
@@ -283,12 +295,9 @@ _ALWAYS_WRITTEN = frozenset({"kind"})
 def _compact(model: BaseModel) -> dict[str, Any]:
     """Model fields in declaration order, leaving out what equals its default."""
     out: dict[str, Any] = {}
-    for name, info in type(model).model_fields.items():
+    for name, key, default, always in _field_table(type(model)):
         value = getattr(model, name)
-        key = info.alias or name
-        if key not in _ALWAYS_WRITTEN and (
-            value is None or value == info.get_default(call_default_factory=True)
-        ):
+        if not always and (value is None or value == default):
             continue
         if isinstance(value, list) and value and isinstance(value[0], MessageField):
             out[key] = _fields(value)
@@ -301,6 +310,24 @@ def _compact(model: BaseModel) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+@functools.cache
+def _field_table(model: type[BaseModel]) -> tuple[tuple[str, str, Any, bool], ...]:
+    """(attribute, key in the file, default, always written) of each field of `model`.
+
+    Computed once per class: pydantic's `get_default` inspects the default factory's
+    signature on every call, which made saving 10,000 messages take many seconds.
+    """
+    return tuple(
+        (
+            name,
+            info.alias or name,
+            info.get_default(call_default_factory=True),
+            (info.alias or name) in _ALWAYS_WRITTEN,
+        )
+        for name, info in model.model_fields.items()
+    )
 
 
 def canonical_dict(design: Design) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
+from itertools import accumulate
 from typing import Any
 
 from .errors import Problem
@@ -25,6 +26,23 @@ MAX_DEPTH = 64
 MAX_INTEGER = 2**63 - 1
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# What any value beyond the limits looks like in JSON text: an escaped (or raw) surrogate,
+# an integer of 19 or more digits, an exponent of 3 or more digits. Checked with one
+# regular-expression pass, so the common file never pays for the located walk below.
+_SUSPECT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]|\d{19}|(?<=[\d.])[eE][+-]?\d{3}")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def may_exceed_limits(text: str) -> bool:
+    """False when `text` (valid JSON) certainly keeps every limit; True when it may not."""
+    if _SUSPECT.search(text):
+        return True
+    brackets = _BRACKETS.sub("", _STRING.sub("", text))
+    return bool(brackets) and max(accumulate(_STEP[b] for b in brackets)) > MAX_DEPTH
 
 
 def _path(parts: tuple[int | str, ...]) -> str:

@@ -25,7 +25,8 @@ from designer.resources import examples_dir
 from tests.core.codegen.hostile import hostile_dict
 from tests.support.requirements import require_nats, require_rabbitmq
 
-pytestmark = pytest.mark.xdist_group("hostile")
+# Dozens of `msgflow` subprocesses, some opening the window: minutes, so `make test` only.
+pytestmark = [pytest.mark.xdist_group("hostile"), pytest.mark.slow]
 
 SHOP = examples_dir() / "shop.msgflow.json"
 SPEC = Path(__file__).parents[1] / "data" / "asyncapi" / "orders-3.0.yaml"
