@@ -23,7 +23,16 @@ def _register_optional() -> None:
     # import one names it instead of breaking the whole CLI.
     import importlib
 
-    for name in ("validate", "rules", "generate", "export", "import_cmd", "diff", "broker"):
+    for name in (
+        "validate",
+        "rules",
+        "generate",
+        "export",
+        "import_cmd",
+        "diff",
+        "broker",
+        "observe",
+    ):
         try:
             module = importlib.import_module(f"{__name__}.{name}")
         except ModuleNotFoundError as error:

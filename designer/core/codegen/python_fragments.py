@@ -402,7 +402,20 @@ def app_imports(service: Service, handlers_class: str) -> list[str]:
 
 
 def handler_imports(service: Service) -> list[str]:
-    specs = set(service.handler_imports) | {"logging", f"{service.package}._generated:Handlers"}
+    specs = set(service.handler_imports) | {
+        "logging",
+        f"{service.package}.handlers_stubs:HandlerStubs",
+    }
     if service.handlers:
         specs.add("msgflow_runtime:MessageContext")
+    return sorted(specs)
+
+
+def stub_imports(service: Service) -> list[str]:
+    """What handlers_stubs.py needs: the base, and the types of every handler's signature."""
+    specs = {"logging", "typing:Any", f"{service.package}._generated:Handlers"}
+    for handler in service.handlers:
+        specs |= {"msgflow_runtime:MessageContext", f"contracts:{handler.message.class_name}"}
+        if handler.returns != "None":
+            specs.add(f"contracts:{handler.returns}")
     return sorted(specs)

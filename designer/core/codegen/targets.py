@@ -20,6 +20,8 @@ skipped, so the list can name modules that are still being written.
 
 Files a user is meant to edit (written once, kept on regeneration unless `--force`) are
 declared by the target with `user_files`: paths matched by those globs are "user" files.
+A target may also give a `stale_check`, which tells what a kept user file lacks of what
+the target would write in it today (the plan prints it; see user_code.py).
 """
 
 from __future__ import annotations
@@ -62,6 +64,10 @@ class TargetOptions:
 
 TargetFunction = Callable[[Design, TargetOptions], dict[str, str]]
 
+# `(path, the user's text, what msgflow would write now) -> note`: what a kept user file
+# lacks of today's design ("" when nothing), for the plan to say (see user_code.py).
+StaleCheck = Callable[[str, str, str], str]
+
 
 @dataclass(frozen=True)
 class Target:
@@ -71,6 +77,7 @@ class Target:
     # Globs (relative to the output folder, `/`-separated) of files the user owns:
     # written when missing, never overwritten unless forced.
     user_files: tuple[str, ...] = ()
+    stale_check: StaleCheck | None = None
 
     def is_user_file(self, relative_path: str) -> bool:
         return any(fnmatch.fnmatchcase(relative_path, pattern) for pattern in self.user_files)
@@ -91,12 +98,16 @@ _loaded = False
 
 
 def register(
-    name: str, *, help: str = "", user_files: tuple[str, ...] = ()
+    name: str,
+    *,
+    help: str = "",
+    user_files: tuple[str, ...] = (),
+    stale_check: StaleCheck | None = None,
 ) -> Callable[[TargetFunction], TargetFunction]:
     """Decorator: make `function` the target `name` (a later registration replaces it)."""
 
     def decorate(function: TargetFunction) -> TargetFunction:
-        _REGISTRY[name] = Target(name, function, help, tuple(user_files))
+        _REGISTRY[name] = Target(name, function, help, tuple(user_files), stale_check)
         return function
 
     return decorate
