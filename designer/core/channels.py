@@ -31,6 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .model import Design, Flow, MessageKind, Transport
+from .unique_names import unique_name
 
 COMMAND_EXCHANGE = "msgflow.commands"
 DEAD_LETTER_EXCHANGE = "msgflow.dlx"
@@ -63,11 +64,7 @@ def _unique_slugs(ids: list[str]) -> dict[str, str]:
     taken: set[str] = set()
     result: dict[str, str] = {}
     for item_id in sorted(ids):
-        base = slug(item_id)
-        candidate, n = base, 1
-        while candidate in taken:
-            n += 1
-            candidate = f"{base}-{n}"
+        candidate = unique_name(slug(item_id), taken)
         taken.add(candidate)
         result[item_id] = candidate
     return result

@@ -315,7 +315,8 @@ def wiring_test_imports(helpers: Fragments, service: Service) -> list[str]:
         "pytest",
         f"faststream.{flavour.module}:{flavour.test_broker}",
         f"{service.package}:_generated",
-        f"{service.package}.app:create_service",
+        f"{service.package}._generated:Service",
+        f"{service.package}.defaults:DefaultHandlers",
     }
     classes: set[str] = set()
     for handler in service.handlers:
@@ -395,6 +396,8 @@ def app_imports(service: Service, handlers_class: str) -> list[str]:
         {
             "asyncio",
             "logging",
+            "faststream:FastStream",
+            "faststream.specification:AsyncAPI",
             f"{service.package}._generated:Service",
             f"{service.package}.handlers:{handlers_class}",
         }

@@ -15,23 +15,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from designer.core.broker_registry import BROKERS, Broker, broker_named
 from designer.core.channels import ChannelNames, FlowChannel
 from designer.core.io import natural_key
 from designer.core.model import Design, Flow, Message, MessageKind, Node, NodeKind, Transport
+from designer.core.unique_names import unique_name
 
-from . import file_name
+from .file_names import file_name
 from .json_schema import object_schema, record_names
 
 ASYNCAPI_VERSION = "3.0.0"
-BROKERS = ("rabbitmq", "nats", "kafka", "redis")
 SYSTEM_FILE = "system.asyncapi.yaml"
 
-_SERVERS: dict[str, dict[str, str]] = {
-    "rabbitmq": {"host": "localhost:5672", "protocol": "amqp", "protocolVersion": "0.9.1"},
-    "nats": {"host": "localhost:4222", "protocol": "nats"},
-    "kafka": {"host": "localhost:9092", "protocol": "kafka"},
-    "redis": {"host": "localhost:6379", "protocol": "redis"},
-}
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _RECORDS = "#/components/schemas/"
 
@@ -87,7 +82,7 @@ class _SystemModel:
     def __init__(self, design: Design, broker: str) -> None:
         self.design = design
         self.broker = broker
-        self.protocol = _SERVERS[broker]["protocol"]
+        self.protocol = broker_named(broker).protocol
         self.names = ChannelNames(design)
         self.messages = {m.id: m for m in design.messages}
         self.nodes = {n.id: n for n in design.nodes}
@@ -328,7 +323,7 @@ class _SystemModel:
     def _servers(self, used: set[str]) -> dict[str, Any]:
         servers: dict[str, Any] = {}
         if self.broker in used:
-            servers[self.broker] = dict(_SERVERS[self.broker])
+            servers[self.broker] = _server(broker_named(self.broker))
         for node_id in sorted(self.http_servers, key=natural_key):
             key = f"{self.names.node(node_id)}-http"
             if key in used:
@@ -419,14 +414,14 @@ class _SystemModel:
 def _message_keys(messages: list[Message]) -> dict[str, str]:
     """Component key per message id: its name, made unique and safe."""
     keys: dict[str, str] = {}
-    taken: set[str] = set()
+    taken: set[str] = set()  # every key and its reply's key
+    stems: set[str] = set()  # `X` for every taken `XReply`: `X` would reuse that reply key
     for message in sorted(messages, key=lambda m: natural_key(m.id)):
-        base = _key(message.name)
-        key, n = base, 1
-        while key in taken or key + "Reply" in taken:
-            n += 1
-            key = f"{base}{n}"
-        taken.update({key, key + "Reply"})
+        key = unique_name(_key(message.name), taken, stems, sep="")
+        for used in (key, key + "Reply"):
+            taken.add(used)
+            if used.endswith("Reply"):
+                stems.add(used.removesuffix("Reply"))
         keys[message.id] = key
     return keys
 
@@ -516,3 +511,11 @@ def _node_entry(node: Node) -> dict[str, Any]:
     if node.boundary:
         entry["boundary"] = node.boundary
     return entry
+
+
+def _server(broker: Broker) -> dict[str, str]:
+    """The AsyncAPI server object of a broker on this machine."""
+    server = {"host": broker.local_address, "protocol": broker.protocol}
+    if broker.protocol_version is not None:
+        server["protocolVersion"] = broker.protocol_version
+    return server

@@ -510,11 +510,24 @@ class _Builder:
             return
         fields: list[MessageField] = []
         for index, target in targets:
-            fields.extend(
-                self._payload_fields(target, f"{message.name}Reply", f"{at}.messages[{index}]")
-            )
+            answer = self._payload_fields(target, f"{message.name}Reply", f"{at}.messages[{index}]")
+            if fields:  # several replies: a field is required only where every reply has it
+                names = {f.name for f in answer}
+                fields = [
+                    f if f.name in names else f.model_copy(update={"required": False})
+                    for f in fields
+                ]
+                known = {f.name for f in fields}
+                answer = [
+                    f.model_copy(update={"required": False}) for f in answer if f.name not in known
+                ]
+            fields.extend(answer)
         if len(refs) > 1:
-            self._note(at, f"{len(refs)} reply messages: their fields are merged into one response")
+            self._note(
+                at,
+                f"{len(refs)} reply messages: one response with every reply's fields, "
+                "optional unless all of them have it",
+            )
         message.response = fields
 
     # ------------------------------------------------------------------ building
@@ -793,6 +806,12 @@ class _Builder:
                     )
                 )
                 chosen = usable
+                if not usable:
+                    self.notes[-1] = ImportNote(
+                        "",
+                        flow.id,
+                        f"address '{address}' holds no name: the flow takes its derived channel name",
+                    )
             elif chosen is None:
                 self.notes.append(
                     ImportNote(
@@ -825,9 +844,7 @@ def _usable_channel(address: str, transport: Transport) -> str:
             return address
     elif _BROKER_SAFE.fullmatch(address) and channel_problem(address, transport) is None:
         return address
-    return cleaned_channel(address, transport) or (
-        "/" if transport is Transport.HTTP else "channel"
-    )
+    return cleaned_channel(address, transport) or ""  # nothing left: the derived name
 
 
 def _a(kind: MessageKind) -> str:
