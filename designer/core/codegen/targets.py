@@ -40,8 +40,6 @@ from designer.core.model import Design
 # (python, compose) keep every name stable across runs.
 IDENTIFIERS_KEY = "identifiers"
 
-# Brokers a generated service can talk to (`--broker`).
-BROKERS: tuple[str, ...] = ("rabbitmq", "nats", "redis", "kafka")
 
 # Modules that register targets when imported; missing ones are skipped quietly.
 TARGET_MODULES: list[str] = [
