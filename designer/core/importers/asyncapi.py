@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from designer.core.channels import ChannelNames, slug
+from designer.core.channels import METADATA_HEADERS, ChannelNames, slug
 from designer.core.errors import one_line
 from designer.core.io import json_path, natural_key
 from designer.core.layout import auto_layout
@@ -464,7 +464,7 @@ class _Builder:
     ) -> _Message:
         assert self._mapper is not None
         fields = self._payload_fields(target, name, at)
-        if target.get("headers"):
+        if target.get("headers") and not _only_metadata(target["headers"]):
             self._note(f"{at}.headers", f"headers of {name} are not part of a design: not kept")
         description = target.get("summary") or target.get("description")
         return _Message(
@@ -510,11 +510,24 @@ class _Builder:
             return
         fields: list[MessageField] = []
         for index, target in targets:
-            fields.extend(
-                self._payload_fields(target, f"{message.name}Reply", f"{at}.messages[{index}]")
-            )
+            answer = self._payload_fields(target, f"{message.name}Reply", f"{at}.messages[{index}]")
+            if fields:  # several replies: a field is required only where every reply has it
+                names = {f.name for f in answer}
+                fields = [
+                    f if f.name in names else f.model_copy(update={"required": False})
+                    for f in fields
+                ]
+                known = {f.name for f in fields}
+                answer = [
+                    f.model_copy(update={"required": False}) for f in answer if f.name not in known
+                ]
+            fields.extend(answer)
         if len(refs) > 1:
-            self._note(at, f"{len(refs)} reply messages: their fields are merged into one response")
+            self._note(
+                at,
+                f"{len(refs)} reply messages: one response with every reply's fields, "
+                "optional unless all of them have it",
+            )
         message.response = fields
 
     # ------------------------------------------------------------------ building
@@ -793,6 +806,12 @@ class _Builder:
                     )
                 )
                 chosen = usable
+                if not usable:
+                    self.notes[-1] = ImportNote(
+                        "",
+                        flow.id,
+                        f"address '{address}' holds no name: the flow takes its derived channel name",
+                    )
             elif chosen is None:
                 self.notes.append(
                     ImportNote(
@@ -825,9 +844,7 @@ def _usable_channel(address: str, transport: Transport) -> str:
             return address
     elif _BROKER_SAFE.fullmatch(address) and channel_problem(address, transport) is None:
         return address
-    return cleaned_channel(address, transport) or (
-        "/" if transport is Transport.HTTP else "channel"
-    )
+    return cleaned_channel(address, transport) or ""  # nothing left: the derived name
 
 
 def _a(kind: MessageKind) -> str:
@@ -897,3 +914,9 @@ def _channel_value(design: Design, flow: Flow, address: str, protocol: str) -> s
         if _address(names, trial, protocol) == address:
             return candidate
     return None
+
+
+def _only_metadata(headers: Any) -> bool:
+    """Headers that only describe the ids msgflow's services send (nothing to keep)."""
+    properties = headers.get("properties") if isinstance(headers, dict) else None
+    return isinstance(properties, dict) and set(properties) <= set(METADATA_HEADERS)

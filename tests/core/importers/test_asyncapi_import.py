@@ -362,3 +362,85 @@ def test_the_multi_file_social_media_system_imports_whole() -> None:
     assert like is not None and like.kind is MessageKind.COMMAND
     assert [f.name for f in like.fields] == ["commentId", "likedBy"]  # from common/schemas.yaml
     assert not [d for d in validate(design) if d.severity is Severity.ERROR]
+
+
+def _one_message(payload: str, schema_format: str | None = None) -> tuple[Design, list[str]]:
+    fmt = f"        schemaFormat: '{schema_format}'\n" if schema_format else ""
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: Feed, version: 1.0.0}\n"
+        "channels:\n  c:\n    address: feed\n    messages:\n      PriceChanged:\n"
+        f"        payload:\n{fmt}"
+        + payload
+        + "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
+        "components:\n  schemas:\n"
+        "    Heartbeat: {type: object, required: [kind, seq], properties: {kind: {type: string}, seq: {type: integer}}}\n"
+        "    Update: {type: object, required: [kind], properties: {kind: {type: string}, price: {type: string, format: decimal}}}\n"
+    )
+    result = import_asyncapi([Spec.from_text(text, "feed.yaml")])
+    return result.design, [str(n) for n in result.notes]
+
+
+def test_a_oneof_payload_becomes_every_alternatives_fields_and_is_reported() -> None:
+    design, notes = _one_message(
+        "          type: object\n          oneOf:\n"
+        "            - {$ref: '#/components/schemas/Heartbeat'}\n"
+        "            - {$ref: '#/components/schemas/Update'}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type, f.required) for f in message.fields] == [
+        ("kind", "string", True),  # every alternative requires it
+        ("seq", "integer", False),
+        ("price", "decimal", False),
+    ]
+    assert any("oneOf of 2 objects: one record with every alternative's fields" in n for n in notes)
+
+
+def test_a_multi_format_schema_is_unwrapped_and_yaml_json_schema_is_read() -> None:
+    design, _ = _one_message(
+        "          schemaFormat: application/schema+yaml;version=draft-07\n"
+        "          schema: {type: object, properties: {at: {type: string, format: date-time}}}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None and [(f.name, f.type) for f in message.fields] == [
+        ("at", "datetime")
+    ]
+
+
+def test_an_avro_payload_is_reported_not_read() -> None:
+    design, notes = _one_message(
+        "          schemaFormat: application/vnd.apache.avro;version=1.9.0\n"
+        "          schema: {type: record, name: Price, fields: [{name: p, type: double}]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None and message.fields == []
+    assert any(
+        "payload in application/vnd.apache.avro;version=1.9.0 is not read" in n for n in notes
+    )
+
+
+def test_allof_of_a_string_and_a_description_stays_a_string() -> None:
+    design, _ = _one_message(
+        "          type: object\n          properties:\n"
+        "            note: {allOf: [{type: string}, {description: free text}]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type, f.description) for f in message.fields] == [
+        ("note", "string", "free text")
+    ]
+
+
+def test_alternatives_of_different_primitives_are_reported_where_they_are() -> None:
+    design, notes = _one_message(
+        "          type: object\n          properties:\n"
+        "            id: {oneOf: [{type: string}, {type: integer}]}\n"
+        "            size: {anyOf: [{type: integer}, {type: number}]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type) for f in message.fields] == [("id", "string"), ("size", "number")]
+    assert any(
+        ".properties.id.oneOf: oneOf of string, integer: no field type holds all of them" in n
+        for n in notes
+    )
