@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from designer.core.channels import ChannelNames, slug
+from designer.core.channels import METADATA_HEADERS, ChannelNames, slug
 from designer.core.errors import one_line
 from designer.core.io import json_path, natural_key
 from designer.core.layout import auto_layout
@@ -506,7 +506,7 @@ class _Builder:
     ) -> _Message:
         assert self._mapper is not None
         fields = self._payload_fields(target, name, at)
-        if target.get("headers"):
+        if target.get("headers") and not _only_metadata(target["headers"]):
             self._note(f"{at}.headers", f"headers of {name} are not part of a design: not kept")
         description = target.get("summary") or target.get("description")
         return _Message(
@@ -1004,3 +1004,9 @@ def _channel_value(design: Design, flow: Flow, address: str, protocol: str) -> s
         if _address(names, trial, protocol) == address:
             return candidate
     return None
+
+
+def _only_metadata(headers: Any) -> bool:
+    """Headers that only describe the ids msgflow's services send (nothing to keep)."""
+    properties = headers.get("properties") if isinstance(headers, dict) else None
+    return isinstance(properties, dict) and set(properties) <= set(METADATA_HEADERS)
