@@ -24,6 +24,7 @@ from designer.qt.actions import install_actions
 from designer.qt.canvas_host import CanvasHost
 from designer.qt.files import FileController
 from designer.qt.icons import icon
+from designer.qt.live import install_live_mode
 from designer.qt.live_validation import LiveValidation
 from designer.qt.panels.inspector import InspectorPanel
 from designer.qt.panels.inspector_pages import NodePage
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self._build_panels()
         self.actions_by_name = install_actions(self)
         self.share = install_share_actions(self)  # File → Export/Import, Compare with…
+        self.live = install_live_mode(self)  # Live → connect to a broker, replay a trace
         self._build_status_bar()
         self._badged: list[Diagnostic] | None = None
         self.validation.changed.connect(self._diagnostics_changed)
