@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout
 
 from designer.qt.files import display_name
@@ -32,8 +32,10 @@ class WelcomeCard(QFrame):
     """Centred over the canvas viewport while the design is empty."""
 
     def __init__(self, window: MainWindow) -> None:
-        viewport = window.canvas.view.viewport()
-        super().__init__(viewport)
+        view = window.canvas.view
+        # A child of the view, not of its viewport: the viewport scrolls its children
+        # along with the canvas, and the card must stay in the middle.
+        super().__init__(view)
         self.window_ = window
         self.setObjectName("welcomeCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -72,7 +74,7 @@ class WelcomeCard(QFrame):
         )
         for button in self.buttons.values():
             layout.addWidget(button)
-        viewport.installEventFilter(self)
+        view.installEventFilter(self)
         # Every edit moves the undo index; opening, reverting or a new design opens a file.
         window.undo.stack.indexChanged.connect(self.follow)
         window.files.fileOpened.connect(self.follow)
@@ -112,13 +114,11 @@ class WelcomeCard(QFrame):
 
     def place(self) -> None:
         self.adjustSize()
-        parent = self.parentWidget()
-        if parent is None:
-            return
-        area = parent.rect()
+        area = self.window_.canvas.view.viewport().geometry()
         self.move(area.center().x() - self.width() // 2, area.center().y() - self.height() // 2)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and not self.isHidden():
-            self.place()
+            # The view lays out its viewport after this filter has seen the event.
+            QTimer.singleShot(0, self.place)
         return False
