@@ -1,5 +1,6 @@
 # `make run`: set everything up and open the designer on the shop example.
 # `make test`: set everything up and run the whole suite (lint, types, tests) offscreen.
+# `make check`: the inner loop: lint, types and the tests not marked slow/e2e (under 3 minutes).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -7,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 EXAMPLE := assets/examples/shop.msgflow.json
 
-.PHONY: run test lint typecheck pytest tools bench clean
+.PHONY: run test check lint typecheck pytest pytest-fast tools bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@echo "== Python packages into $(VENV) (first time: about 2-4 minutes)"
@@ -41,19 +42,32 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy designer/core
+	$(VENV)/bin/mypy designer
 
 pytest: $(STAMP) tools
 	@echo "== the test suite on 2 workers (about 8-12 minutes on 2 cores)"
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadgroup
 
+# The tests that spawn generated projects, brokers or many subprocesses are marked
+# `slow`/`e2e`; everything else runs here in a few minutes.
+pytest-fast: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadgroup -m "not slow and not e2e"
+
 test: lint typecheck pytest
+
+check: lint typecheck pytest-fast
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/validate.py
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/canvas.py
 	$(PY) benchmarks/codegen.py
 	$(PY) benchmarks/layout.py
+
+# The structural fuzz test of every command for longer than `make test` does (issue #10):
+# FUZZ_DOCUMENTS documents (schema-built, mutated and byte-mutated examples).
+FUZZ_DOCUMENTS ?= 3000
+fuzz: $(STAMP)
+	MSGFLOW_FUZZ_DOCUMENTS=$(FUZZ_DOCUMENTS) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s tests/fuzz
 
 clean:
 	rm -rf $(VENV) node_modules build dist .mypy_cache .ruff_cache .pytest_cache

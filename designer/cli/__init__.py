@@ -12,28 +12,22 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from . import fmt, gui
+from . import broker, diff, export, fmt, generate, gui, import_cmd, observe, rules, validate
 
-# The order here is the order of `msgflow --help`.
-COMMAND_MODULES: list[ModuleType] = [gui, fmt]
-
-
-def _register_optional() -> None:
-    # Commands whose engines land in their own modules; imported here so a failure to
-    # import one names it instead of breaking the whole CLI.
-    import importlib
-
-    for name in ("validate", "rules", "generate", "export", "import_cmd", "diff", "broker"):
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as error:
-            if error.name == f"{__name__}.{name}":
-                continue
-            raise
-        COMMAND_MODULES.append(module)
-
-
-_register_optional()
+# The order here is the order of `msgflow --help`. Every command is imported up front: a
+# module that fails to import stops `msgflow` with its error instead of vanishing from it.
+COMMAND_MODULES: list[ModuleType] = [
+    gui,
+    fmt,
+    validate,
+    rules,
+    generate,
+    export,
+    import_cmd,
+    diff,
+    broker,
+    observe,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

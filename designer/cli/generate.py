@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from designer.core.broker_registry import BROKERS
 from designer.core.brokers.targets import settings_problems
 from designer.core.codegen import targets
 from designer.core.codegen.environment import TemplateError
@@ -44,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--broker",
         default="rabbitmq",
-        choices=targets.BROKERS,
+        choices=BROKERS,
         help="the broker generated services use (default: rabbitmq)",
     )
     parser.add_argument(

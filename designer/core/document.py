@@ -15,6 +15,7 @@ from typing import Literal, TypeVar
 
 from .errors import EditError
 from .model import Design, Flow, Message, Node, Point, RecordSchema, Settings
+from .unique_names import numbered_name, unique_name
 
 Collection = Literal["nodes", "messages", "flows", "schemas"]
 ChangeCollection = Literal["nodes", "messages", "flows", "schemas", "settings", "layout", "design"]
@@ -91,18 +92,10 @@ class Document:
         """A fresh id derived from `base` (`orders`, `orders-2`, ...)."""
         from .channels import slug
 
-        stem = slug(base) if base else collection[0]
-        candidate, n = stem, 1
-        while candidate in self._index[collection]:
-            n += 1
-            candidate = f"{stem}-{n}"
-        return candidate
+        return unique_name(slug(base) if base else collection[0], self._index[collection])
 
     def new_flow_id(self) -> str:
-        n = len(self.design.flows) + 1
-        while f"f{n}" in self._index["flows"]:
-            n += 1
-        return f"f{n}"
+        return numbered_name("f", self._index["flows"], start=len(self.design.flows) + 1)
 
     # ------------------------------------------------------------------ listening
     def subscribe(self, listener: Listener) -> Callable[[], None]:

@@ -25,8 +25,8 @@ Key = QKeySequence.StandardKey
 def _action(
     window: MainWindow,
     text: str,
-    slot: Callable[[], object] | None,
-    shortcut: QKeySequence.StandardKey | str | list | None = None,
+    slot: Callable[..., object] | None,  # takes the checked state when `checkable`
+    shortcut: QKeySequence.StandardKey | str | list[str] | None = None,
     icon_name: str | None = None,
     tip: str = "",
     checkable: bool = False,
@@ -215,7 +215,7 @@ def _menus(window: MainWindow, a: dict[str, QAction]) -> None:
         panels.addAction(dock.toggleViewAction())
     theme = view.addMenu("&Theme")
     for label, value in (("Follow &System", None), ("&Light", False), ("&Dark", True)):
-        theme.addAction(label, lambda v=value: window.set_theme(v))
+        theme.addAction(label, _theme_chooser(window, value))
     design = bar.addMenu("&Design")
     design.addActions([a["add_service"], a["add_actor"]])
     design.addSeparator()
@@ -243,3 +243,7 @@ def _toolbar(window: MainWindow, a: dict[str, QAction]) -> None:
             bar.addAction(a[key])
         bar.addSeparator()
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+
+
+def _theme_chooser(window: MainWindow, dark: bool | None) -> Callable[[], None]:
+    return lambda: window.set_theme(dark)

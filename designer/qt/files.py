@@ -202,9 +202,9 @@ class FileController(QObject):
     # ------------------------------------------------------------------ recent files
     def recent_files(self) -> list[str]:
         value = self.settings.value("recentFiles", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in value or []]
+        if isinstance(value, str):  # QSettings gives one entry back as a plain string
+            return [value]
+        return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
 
     def _remember_recent(self, path: Path) -> None:
         files = [str(path), *(f for f in self.recent_files() if f != str(path))]

@@ -8,7 +8,6 @@ down: the problems panel then says validation failed, and the next edit tries ag
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -27,7 +26,7 @@ class LiveValidation(QObject):
         self.document = document
         self.diagnostics: list[Diagnostic] = []
         self.unavailable: str | None = None
-        self._validator: Any = None
+        self._validator: IncrementalValidator | None = None
         self._unsubscribe = document.subscribe(self._on_changes)
         self.revalidate()
 

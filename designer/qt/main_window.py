@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.commands import Macro, MoveNodes
+from designer.core.diagnostics import Diagnostic
 from designer.core.document import Document
 from designer.core.layout import auto_layout
 from designer.core.model import Design
@@ -34,6 +35,7 @@ from designer.qt.files import FileController
 from designer.qt.icons import icon
 from designer.qt.live_validation import LiveValidation
 from designer.qt.panels.inspector import InspectorPanel
+from designer.qt.panels.inspector_pages import NodePage
 from designer.qt.panels.messages import MessagesPanel
 from designer.qt.panels.palette import PalettePanel
 from designer.qt.panels.problems import ProblemsPanel
@@ -80,7 +82,7 @@ class MainWindow(QMainWindow):
         install_context_menus(self)
         self.welcome = WelcomeCard(self)
         self._build_status_bar()
-        self._badged: list | None = None
+        self._badged: list[Diagnostic] | None = None
         self.validation.changed.connect(self._diagnostics_changed)
         self._diagnostics_changed()
         self.canvas.selectionChanged.connect(self._selection_changed)
@@ -222,7 +224,9 @@ class MainWindow(QMainWindow):
         nodes = [i for i in self.canvas.selected_ids() if self.document.has("nodes", i)]
         if len(nodes) == 1 and not self.canvas.start_rename(nodes[0]):
             self.inspector.show_selection(nodes)
-            self.inspector.pages["node"].name.setFocus()
+            page = self.inspector.pages["node"]
+            assert isinstance(page, NodePage)
+            page.name.setFocus()
 
     def auto_layout(self) -> None:
         arranged = auto_layout(self.document.design)

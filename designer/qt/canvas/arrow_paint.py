@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
+from designer.core.diagram_style import FILLED_HEAD
 from designer.core.model import MessageKind
 
 from .routing import Box, Route, polyline, visible_pieces
@@ -101,7 +102,7 @@ def paint_arrow(
         _draw_visible_dashes(painter, pen, route)
     head = head_points(route.end, route.head_angle)
     painter.setPen(theme.head_pen(kind))
-    if kind is MessageKind.COMMAND:
+    if FILLED_HEAD[kind]:
         painter.setBrush(theme.kinds[kind])
         painter.drawPolygon(head)
     else:

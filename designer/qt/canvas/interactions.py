@@ -17,6 +17,7 @@ from designer.core.commands import AddFlow, AddNode, Command, Macro, RemoveFlows
 from designer.core.document import Document
 from designer.core.errors import EditError
 from designer.core.model import Flow, Message, MessageKind, Node, NodeKind, Point, Transport
+from designer.core.unique_names import numbered_name
 
 from .node_item import H, W
 from .routing import border_point
@@ -50,9 +51,7 @@ def add_node_command(
     label = "Service" if kind is NodeKind.SERVICE else "Actor"
     names = {n.name for n in document.design.nodes}
     number = sum(1 for n in document.design.nodes if n.kind is kind) + 1
-    while f"{label} {number}" in names:
-        number += 1
-    name = f"{label} {number}"
+    name = numbered_name(f"{label} ", names, start=number)
     x, y = centre.x() - W / 2, centre.y() - H / 2
     if grid:
         x, y = round(x / grid) * grid, round(y / grid) * grid
