@@ -128,8 +128,9 @@ def install_context_menus(window: MainWindow) -> None:
     view.contextRequested.connect(
         lambda what, ids, pos, where: show(canvas_menu(window, what, ids, pos), where)
     )
-    view.newTargetRequested.connect(
-        lambda source, pos: show(
-            target_menu(window, source, pos), view.viewport().mapToGlobal(view.mapFromScene(pos))
-        )
-    )
+
+    def offer_target(source: str, pos: QPointF) -> None:
+        where: QPoint = view.mapFromScene(pos)
+        show(target_menu(window, source, pos), view.viewport().mapToGlobal(where))
+
+    view.newTargetRequested.connect(offer_target)

@@ -59,12 +59,17 @@ class WelcomeCard(QFrame):
         for name, words in EXAMPLES:
             path = examples_dir() / name
             if path.is_file():
-                self.examples_menu.addAction(
-                    words, lambda _checked=False, p=path: window.files.open_example(p)
-                )
+                action = self.examples_menu.addAction(words)
+                action.setData(str(path))
+        self.examples_menu.triggered.connect(
+            lambda action: window.files.open_example(Path(str(action.data())))
+        )
         self._button("example", "Open an Example", None).setMenu(self.examples_menu)
         self.recent_menu = QMenu(self)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.recent_menu.triggered.connect(
+            lambda action: window.files.open_path(str(action.data())) if action.data() else None
+        )
         self._button("recent", "Open Recent", None).setMenu(self.recent_menu)
         self._button("open", "Open a File…", window.actions_by_name["open"].trigger)
         self._button(
@@ -96,10 +101,7 @@ class WelcomeCard(QFrame):
         self.recent_menu.clear()
         files = self.window_.files
         for name in files.recent_files():
-            self.recent_menu.addAction(
-                display_name(Path(name)),
-                lambda _checked=False, n=name: files.open_path(n),
-            )
+            self.recent_menu.addAction(display_name(Path(name))).setData(name)
         if not self.recent_menu.actions():
             self.recent_menu.addAction("No recent files").setEnabled(False)
 
