@@ -325,10 +325,30 @@ def test_websocket_and_mqtt_channels_are_asynchronous_never_http() -> None:
         assert not [d for d in validate(design) if d.severity is Severity.ERROR]
 
 
-def test_two_unnamed_inline_messages_of_an_rpc_server_stay_two_messages() -> None:
-    design, _, _ = _outcomes(SPEC26 / "rpc-server.yml")
-    fields = {m.name: [f.name for f in m.fields] for m in design.messages}
-    assert fields == {"sum": ["numbers"], "sendSumResult": ["result"]}
+def test_an_rpc_server_by_the_amqp_convention_gives_a_query_with_its_response() -> None:
+    # Two unnamed inline messages with a correlationId, the answer on `{queue}`.
+    design, operations, notes = _outcomes(SPEC26 / "rpc-server.yml")
+    (query,) = design.messages
+    assert (query.name, query.kind) == ("sum", MessageKind.QUERY)
+    assert [f.name for f in query.fields] == ["numbers"]
+    assert [f.name for f in query.response or []] == ["result"]
+    (flow,) = design.flows
+    assert set(operations.values()) == {(flow.id,)}  # the answer is part of the query's flow
+    assert any("sum: taken as a query whose response is sendSumResult" in n for n in notes)
+
+
+def test_an_rpc_client_and_server_documents_are_linked() -> None:
+    design, _, notes = _outcomes(
+        SPEC30 / "rpc-client-asyncapi.yml", SPEC30 / "rpc-server-asyncapi.yml"
+    )
+    (flow,) = design.flows
+    assert (flow.message, flow.source, flow.target) == (
+        "sum",
+        "rpc-client-example",
+        "rpc-server-example",
+    )
+    assert design.node("external") is None
+    assert any("requestSum sent on 'rpc_queue' and sum received there" in n for n in notes)
 
 
 def test_kinds_are_read_from_names_and_descriptions_one_report_line_per_guess() -> None:
