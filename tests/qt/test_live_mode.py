@@ -98,3 +98,11 @@ def test_pause_freezes_and_resume_continues(qtbot, monkeypatch, tmp_path):
     qtbot.waitUntil(lambda: live.state == "off", timeout=20_000)
     assert states == ["off", "live", "paused", "live", "off"]
     assert errors and "cannot connect to nats://127.0.0.1:1" in errors[0]
+
+
+def test_live_menu_sits_before_help(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert titles.index("Live") == titles.index("Help") - 1
+    texts = [a.text().replace("&", "") for a in window.live_menu.actions()]
+    assert texts == ["Connect to broker…", "Replay trace…", "Pause", "Stop"]

@@ -216,7 +216,13 @@ def _remembered_key(window: MainWindow) -> str:
 def install_live_mode(window: MainWindow) -> LiveMode:
     """The Live menu (connect, replay, pause/resume, stop) and its controller."""
     live = LiveMode(window)
-    menu = window.menuBar().addMenu("&Live")
+    bar = window.menuBar()
+    menu = QMenu("&Live", bar)
+    help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+    if help_menu is not None:  # Help stays last, where people look for it
+        bar.insertMenu(help_menu, menu)
+    else:
+        bar.addMenu(menu)
     connect = menu.addAction("&Connect to broker…")
     replay = menu.addAction("&Replay trace…")
     pause = menu.addAction("&Pause")
