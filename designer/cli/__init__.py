@@ -1,7 +1,7 @@
 """`msgflow`: every headless command, and the window when no command is given.
 
 Each command lives in its own module exposing `NAME`, `HELP`, `add_arguments(parser)` and
-`run(args) -> int`. Exit codes follow contract.md §2: 0 ok, 1 findings, 2 bad input.
+`run(args) -> int`. Exit codes follow docs/file-format.md §2: 0 ok, 1 findings, 2 bad input.
 Nothing here imports Qt except the `gui` command, lazily.
 """
 

@@ -1,6 +1,6 @@
 """Does a payload keep a message's contract? Field presence and types, records included.
 
-The contract is the message's fields as the design declares them (contract.md §1 types).
+The contract is the message's fields as the design declares them (docs/file-format.md §1, field types).
 Extra fields are not a violation (adding an optional field is how contracts grow), but
 they make a payload a worse match when the observer has to guess a message's type.
 Checks stop at the first few problems: one example is what a person reads.
