@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 EXAMPLE := assets/examples/shop.msgflow.json
 
-.PHONY: run test lint typecheck pytest tools bench clean
+.PHONY: run test lint typecheck pytest tools bench bench-diagram clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,15 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/canvas.py
 	$(PY) benchmarks/codegen.py
 	$(PY) benchmarks/layout.py
+
+# Diagram quality against Graphviz dot: dot is installed (where apt is at hand) only for this.
+bench-diagram: $(STAMP)
+	@if ! command -v dot >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	   echo "installing Debian's graphviz for the diagram benchmark"; \
+	   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null) \
+	   || echo "could not install graphviz: the benchmark prints no dot rows"; \
+	 fi
+	$(PY) benchmarks/diagram.py
 
 clean:
 	rm -rf $(VENV) node_modules build dist .mypy_cache .ruff_cache .pytest_cache

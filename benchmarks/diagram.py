@@ -14,6 +14,7 @@ geometry engine's diagram: both must give the same counts. Figures only; nothing
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import shutil
@@ -75,7 +76,7 @@ def _bezier(controls: list[Point], t: float) -> Point:
     while len(controls) > 1:
         controls = [
             (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
-            for a, b in zip(controls, controls[1:], strict=False)
+            for a, b in itertools.pairwise(controls)
         ]
     return controls[0]
 
@@ -100,7 +101,9 @@ def svg_diagram(design: Design) -> tuple[Diagram, float]:
         elif cls == "flow":
             line = next(p for p in group.iter(f"{_SVG}path") if p.get("class") == "flow-line")
             flow = flows[key]
-            diagram.arrows[key] = Arrow(key, flow.source, flow.target, _path_points(line.get("d", "")))
+            diagram.arrows[key] = Arrow(
+                key, flow.source, flow.target, _path_points(line.get("d", ""))
+            )
         elif cls == "flow-label" and key in diagram.arrows and rects:
             left, top = min(r.x for r in rects), min(r.y for r in rects)
             right, bottom = max(r.right for r in rects), max(r.bottom for r in rects)
@@ -131,7 +134,9 @@ def dot_source(design: Design, label_sizes: dict[str, tuple[float, float]]) -> s
         w, h = label_sizes[flow.id]
         # An HTML-like label of a fixed-size table cell: dot reserves exactly w x h.
         cell = f'<<TABLE BORDER="0" CELLPADDING="0"><TR><TD FIXEDSIZE="TRUE" WIDTH="{w:.0f}" HEIGHT="{h:.0f}"> </TD></TR></TABLE>>'
-        lines.append(f"{_quote(flow.source)} -> {_quote(flow.target)} [id={_quote(flow.id)} label={cell}];")
+        lines.append(
+            f"{_quote(flow.source)} -> {_quote(flow.target)} [id={_quote(flow.id)} label={cell}];"
+        )
     lines.append("}")
     return "\n".join(lines)
 
@@ -141,7 +146,9 @@ def dot_diagram(design: Design) -> tuple[Diagram | None, float]:
 
     messages = {m.id: m for m in design.messages}
     sizes = {
-        f.id: label_size(messages[f.message].name if f.message in messages else f.message, f.transport)
+        f.id: label_size(
+            messages[f.message].name if f.message in messages else f.message, f.transport
+        )
         for f in design.flows
     }
     start = time.perf_counter()
@@ -166,13 +173,15 @@ def dot_diagram(design: Design) -> tuple[Diagram | None, float]:
             continue
         x, y = _numbers(obj["pos"])
         names[obj["_gvid"]] = obj["name"]
-        diagram.cards[obj["name"]] = Rect(x - CARD_WIDTH / 2, height - y - CARD_HEIGHT / 2, CARD_WIDTH, CARD_HEIGHT)
+        diagram.cards[obj["name"]] = Rect(
+            x - CARD_WIDTH / 2, height - y - CARD_HEIGHT / 2, CARD_WIDTH, CARD_HEIGHT
+        )
     flows = {f.id: f for f in design.flows}
     for edge in data.get("edges", []):
         flow = flows[edge["id"]]
         spline = edge["pos"].split()
         end = next((p for p in spline if p.startswith("e,")), None)
-        controls = [tuple(_numbers(p)) for p in spline if not p[0] in "se"]
+        controls = [tuple(_numbers(p)) for p in spline if p[0] not in "se"]
         points: list[Point] = [(x, height - y) for x, y in controls[:1]]
         for i in range(1, len(controls) - 2, 3):
             quad = [(x, height - y) for x, y in controls[i - 1 : i + 3]]
@@ -206,7 +215,9 @@ def main() -> None:
     draw = svg_diagram if args.svg else engine_diagram
     has_dot = not args.no_dot and shutil.which("dot") is not None
     if not has_dot and not args.no_dot:
-        print("Graphviz dot not found: no dot rows (make bench-diagram installs it)", file=sys.stderr)
+        print(
+            "Graphviz dot not found: no dot rows (make bench-diagram installs it)", file=sys.stderr
+        )
     print(
         "| design | drawing | through cards | label overlaps | labels on cards | crossings "
         "| width:height | area Mpx² | time s |"

@@ -95,28 +95,31 @@ class Diagram:
         return Rect(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
 
 
-def rounded_path(points: list[Point], radius: float = 10.0) -> list[tuple[float, ...]]:
+Step = tuple[str, tuple[float, ...]]
+
+
+def rounded_path(points: list[Point], radius: float = 10.0) -> list[Step]:
     """Drawing steps of a polyline with its bends rounded, shared by every renderer:
-    ("M", x, y), ("L", x, y) and ("Q", control x, control y, x, y).
+    ("M", (x, y)), ("L", (x, y)) and ("Q", (control x, control y, x, y)).
 
     A bend's radius shrinks to half of its shorter segment, so close bends never overlap.
     """
     if not points:
         return []
-    steps: list[tuple[float, ...]] = [("M", *points[0])]
+    steps: list[Step] = [("M", points[0])]
     for i in range(1, len(points) - 1):
         (ax, ay), (bx, by), (cx, cy) = points[i - 1], points[i], points[i + 1]
         before = abs(bx - ax) + abs(by - ay)
         after = abs(cx - bx) + abs(cy - by)
         r = min(radius, before / 2, after / 2)
         if r <= 0.5:
-            steps.append(("L", bx, by))
+            steps.append(("L", (bx, by)))
             continue
         ux, uy = _unit(ax, ay, bx, by)
         vx, vy = _unit(bx, by, cx, cy)
-        steps.append(("L", bx - ux * r, by - uy * r))
-        steps.append(("Q", bx, by, bx + vx * r, by + vy * r))
-    steps.append(("L", *points[-1]))
+        steps.append(("L", (bx - ux * r, by - uy * r)))
+        steps.append(("Q", (bx, by, bx + vx * r, by + vy * r)))
+    steps.append(("L", points[-1]))
     return steps
 
 
