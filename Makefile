@@ -1,5 +1,6 @@
 # `make run`: set everything up and open the designer on the shop example.
 # `make test`: set everything up and run the whole suite (lint, types, tests) offscreen.
+# `make check`: the inner loop: lint, types and the tests not marked slow/e2e (under 3 minutes).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -7,24 +8,28 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 EXAMPLE := assets/examples/shop.msgflow.json
 
-.PHONY: run test lint typecheck pytest tools bench bench-diagram clean
+.PHONY: run test check lint typecheck pytest pytest-fast tools bench bench-diagram fuzz clean
 
 $(STAMP): pyproject.toml
+	@echo "== Python packages into $(VENV) (first time: about 2-4 minutes)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --progress-bar on -e '.[test]'
 	@touch $(STAMP)
+	@echo "== done: the command is $(VENV)/bin/msgflow (or: source $(VENV)/bin/activate)"
 
 # Test-only tools from npm (the official AsyncAPI parser, the Mermaid parser) and,
 # where apt is at hand, Debian's Chromium for the HTML export test.
 $(NODE_STAMP): package.json
-	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent && touch $(NODE_STAMP); \
+	@if command -v npm >/dev/null 2>&1; then \
+	   echo "== npm packages for the tests: AsyncAPI and Mermaid parsers (about 1 minute)"; \
+	   npm install --no-audit --no-fund && touch $(NODE_STAMP); \
 	 else echo "npm not found: the AsyncAPI/Mermaid checks will be skipped (they fail when CI is set)"; fi
 
 tools: $(NODE_STAMP)
 	@if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	   echo "installing Debian's chromium for the HTML export test"; \
-	   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	   echo "== as root: apt-get install chromium (~110 Debian packages, 1-3 minutes) for the HTML export test"; \
+	   (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) \
 	   || echo "could not install chromium: the HTML export test will be skipped (it fails when CI is set)"; \
 	 fi
 
@@ -37,12 +42,20 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy designer/core
+	$(VENV)/bin/mypy designer
 
 pytest: $(STAMP) tools
+	@echo "== the test suite on 2 workers (about 8-12 minutes on 2 cores)"
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadgroup
 
+# The tests that spawn generated projects, brokers or many subprocesses are marked
+# `slow`/`e2e`; everything else runs here in a few minutes.
+pytest-fast: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadgroup -m "not slow and not e2e"
+
 test: lint typecheck pytest
+
+check: lint typecheck pytest-fast
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/validate.py
@@ -58,6 +71,12 @@ bench-diagram: $(STAMP)
 	   || echo "could not install graphviz: the benchmark prints no dot rows"; \
 	 fi
 	$(PY) benchmarks/diagram.py
+
+# The structural fuzz test of every command for longer than `make test` does (issue #10):
+# FUZZ_DOCUMENTS documents (schema-built, mutated and byte-mutated examples).
+FUZZ_DOCUMENTS ?= 3000
+fuzz: $(STAMP)
+	MSGFLOW_FUZZ_DOCUMENTS=$(FUZZ_DOCUMENTS) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s tests/fuzz
 
 clean:
 	rm -rf $(VENV) node_modules build dist .mypy_cache .ruff_cache .pytest_cache

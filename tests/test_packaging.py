@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Builds the wheel: `make test` only.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -65,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
         f"{args.output}: {services} service(s), {len(design.messages)} message(s), "
         f"{len(design.flows)} flow(s) from {len(specs)} document(s)"
     )
+    if result.operations:
+        print(f"{len(result.operations)} source operation(s) and the flows they became:")
+        for outcome in result.operations:
+            print(f"  {outcome}")
     if result.notes:
         print(f"{len(result.notes)} item(s) not mapped exactly:")
         for note in result.notes:

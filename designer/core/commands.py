@@ -236,6 +236,10 @@ def _check_message(doc: Document, message: Message) -> None:
         _check_node_ref(doc, message.owner, f"message '{message.name}' owner")
     if message.response is not None and message.kind is not MessageKind.QUERY:
         raise EditError(f"only queries have a response; '{message.name}' is a {message.kind.value}")
+    if message.scatter_gather and message.kind is not MessageKind.QUERY:
+        raise EditError(
+            f"only queries can be scatter-gather; '{message.name}' is a {message.kind.value}"
+        )
     _check_fields(doc, message.fields, f"message '{message.name}'")
     _check_fields(doc, message.response or [], f"response of '{message.name}'")
 
@@ -385,6 +389,11 @@ class EditMessage(Command):
             and "response" not in changes
         ):
             changes["response"] = None  # a command or event has no response
+        if (
+            changes.get("kind") not in (None, MessageKind.QUERY, "query")
+            and "scatter_gather" not in changes
+        ):
+            changes["scatter_gather"] = False  # only a query can be scatter-gather
         new = _validated(Message, old, changes)
         _check_message(edit.doc, new)
         edit.replace("messages", new)

@@ -65,10 +65,14 @@ class ItemChange:
 class DesignDiff:
     changes: list[ItemChange] = field(default_factory=list)
     moved: list[str] = field(default_factory=list)  # node ids whose position changed
+    # Nodes on both sides that lost (unplaced) or gained (placed) a position: a removed
+    # layout is a change a reviewer must see, not "no differences".
+    unplaced: list[str] = field(default_factory=list)
+    placed: list[str] = field(default_factory=list)
 
     @property
     def same(self) -> bool:
-        return not self.changes and not self.moved
+        return not self.changes and not self.moved and not self.unplaced and not self.placed
 
     @property
     def breaking(self) -> list[ItemChange]:
@@ -87,6 +91,8 @@ class DesignDiff:
             "same": self.same,
             "changes": [_change_json(c) for c in self.changes],
             "moved": list(self.moved),
+            "unplaced": list(self.unplaced),
+            "placed": list(self.placed),
             "summary": self.summary_counts(),
         }
 
@@ -257,6 +263,9 @@ def diff_designs(old: Design, new: Design) -> DesignDiff:
         ),
         key=natural_key,
     )
+    both = {n["id"] for n in before.get("nodes", [])} & {n["id"] for n in after.get("nodes", [])}
+    result.unplaced = sorted(both & (old_layout.keys() - new_layout.keys()), key=natural_key)
+    result.placed = sorted(both & (new_layout.keys() - old_layout.keys()), key=natural_key)
     return result
 
 
@@ -296,6 +305,12 @@ def format_text(diff: DesignDiff, old_label: str, new_label: str) -> str:
             lines.append(f"      {field_change.describe()}{mark}")
     if diff.moved:
         lines.append(f"layout: {len(diff.moved)} node(s) moved ({', '.join(diff.moved)})")
+    if diff.unplaced:
+        lines.append(
+            f"layout: {len(diff.unplaced)} node(s) lost their position ({', '.join(diff.unplaced)})"
+        )
+    if diff.placed:
+        lines.append(f"layout: {len(diff.placed)} node(s) placed ({', '.join(diff.placed)})")
     counts = diff.summary_counts()
     lines.append(
         f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed, "

@@ -14,6 +14,33 @@ from .model import CURRENT_VERSION
 Raw = dict[str, Any]
 
 
+class MigrationError(ValueError):
+    """An old file whose shape the migration cannot read, located at `path`."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
+
+
+def _list_at(raw: Raw, key: str) -> list[Any]:
+    value = raw.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise MigrationError(f"$.{key}", f"expected an array, found {_json_kind(value)}")
+    return value
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    return "a string" if isinstance(value, str) else "null"
+
+
 def _v0_to_v1(raw: Raw) -> Raw:
     """Version 0 (the prototype) kept positions inside nodes and called flows `edges`.
 
@@ -21,9 +48,12 @@ def _v0_to_v1(raw: Raw) -> Raw:
     "target", "transport"}], ...}
     """
     out = {k: v for k, v in raw.items() if k not in ("nodes", "edges")}
-    layout: dict[str, Any] = dict(raw.get("layout") or {})
+    old_layout = raw.get("layout") or {}
+    if not isinstance(old_layout, dict):
+        raise MigrationError("$.layout", f"expected an object, found {_json_kind(old_layout)}")
+    layout: dict[str, Any] = dict(old_layout)
     nodes = []
-    for node in raw.get("nodes") or []:
+    for node in _list_at(raw, "nodes"):
         if not isinstance(node, dict):
             nodes.append(node)
             continue
@@ -34,7 +64,7 @@ def _v0_to_v1(raw: Raw) -> Raw:
             layout[str(node.get("id"))] = {"x": node.pop("x", 0), "y": node.pop("y", 0)}
         nodes.append(node)
     flows = []
-    for edge in raw.get("edges") or []:
+    for edge in _list_at(raw, "edges"):
         if isinstance(edge, dict):
             edge = dict(edge)
             if "source" in edge:
@@ -43,7 +73,7 @@ def _v0_to_v1(raw: Raw) -> Raw:
                 edge["to"] = edge.pop("target")
         flows.append(edge)
     out["nodes"] = nodes
-    out["flows"] = flows + list(raw.get("flows") or [])
+    out["flows"] = flows + _list_at(raw, "flows")
     if layout:
         out["layout"] = layout
     out["version"] = 1
@@ -58,7 +88,7 @@ def migrate(raw: Raw) -> Raw:
     while version < CURRENT_VERSION:
         step = MIGRATIONS.get(version)
         if step is None:
-            raise ValueError(f"no migration from format version {version}")
+            raise MigrationError("$.version", f"no migration from format version {version}")
         raw = step(raw)
         version = raw["version"]
     return raw

@@ -1,4 +1,4 @@
-"""The design model: exactly the `*.msgflow.json` file format (contract.md §1).
+"""The design model: exactly the `*.msgflow.json` file format (docs/file-format.md §1).
 
 Semantics (nodes, messages, flows, settings) live apart from `layout`, so moving a
 box never touches a semantic line of the file. Cross-reference checks that need the
@@ -12,7 +12,16 @@ import re
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    field_validator,
+)
 
 FORMAT_NAME: Literal["msgflow"] = "msgflow"
 CURRENT_VERSION = 1
@@ -28,6 +37,14 @@ PRIMITIVE_TYPES: tuple[str, ...] = (
     "uuid",
     "bytes",
 )
+
+
+# Far beyond any drawing (a canvas of a billion pixels) yet small enough that a position
+# is always written as a plain number, never in exponent form or as a 300-digit integer.
+MAX_COORDINATE = 1e9
+# The longest timer most runtimes accept (2**31 - 1 ms, about 24.8 days).
+MAX_TIMEOUT_MS = 2**31 - 1
+MAX_MESSAGE_VERSION = 2**31 - 1
 
 
 class NodeKind(StrEnum):
@@ -99,7 +116,7 @@ class Message(_Model):
     kind: MessageKind
     description: str | None = None
     owner: str | None = None
-    version: int = Field(default=1, ge=1)
+    version: int = Field(default=1, ge=1, le=MAX_MESSAGE_VERSION)
     fields: list[MessageField] = Field(default_factory=list)
     response: list[MessageField] | None = None
     # Queries answered by several responders on purpose (EIP scatter-gather).
@@ -117,7 +134,7 @@ class Flow(_Model):
     transport: Transport
     caused_by: str | None = None
     reply: str | None = None
-    timeout_ms: int | None = Field(default=None, gt=0)
+    timeout_ms: int | None = Field(default=None, gt=0, le=MAX_TIMEOUT_MS)
     channel: str | None = None
     idempotent: bool = False
     dead_letter: bool = False
@@ -129,18 +146,22 @@ class Flow(_Model):
         return self.transport is not Transport.HTTP
 
 
-RuleSetting = Literal["off", "error", "warning", "info"] | dict[str, Any]
+# `{"severity": ..., "threshold": ...}`: which keys and values a rule accepts is the rules
+# engine's to say (it reports them as findings); the file only has to hold plain values.
+RuleOption = StrictStr | StrictBool | StrictInt | StrictFloat | None
+RuleSetting = Literal["off", "error", "warning", "info"] | dict[str, RuleOption]
 
 
 class Settings(_Model):
     rules: dict[str, RuleSetting] = Field(default_factory=dict)
-    # Free-form settings of later features (code generation, broker defaults).
+    # Free-form settings of later features (code generation, broker defaults); the keys
+    # msgflow reads are checked by `generate_settings.py` on load.
     generate: dict[str, Any] = Field(default_factory=dict)
 
 
 class Point(_Model):
-    x: float
-    y: float
+    x: float = Field(ge=-MAX_COORDINATE, le=MAX_COORDINATE, allow_inf_nan=False)
+    y: float = Field(ge=-MAX_COORDINATE, le=MAX_COORDINATE, allow_inf_nan=False)
 
 
 class Design(_Model):

@@ -8,7 +8,7 @@ not be read appear as tool execution notifications, not as results.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -19,7 +19,7 @@ from .errors import Problem
 from .io import natural_key
 from .json_lines import JsonLines
 from .model import Design, Severity
-from .rules import REGISTRY
+from .rules import REGISTRY, Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -41,7 +41,7 @@ def _uri(path: str) -> str:
     return quote(PurePath(path).as_posix(), safe="/:")
 
 
-def _rules() -> list[dict[str, Any]]:
+def _rules(registry: Mapping[str, Rule]) -> list[dict[str, Any]]:
     return [
         {
             "id": rule.id,
@@ -52,7 +52,7 @@ def _rules() -> list[dict[str, Any]]:
             "defaultConfiguration": {"level": _LEVEL[rule.severity]},
             "properties": {"tags": ["messaging", rule.family]},
         }
-        for rule in REGISTRY.values()
+        for rule in registry.values()
     ]
 
 
@@ -100,9 +100,16 @@ def _result(
     }
 
 
-def sarif_log(files: Sequence[CheckedFile], *, version: str = "0") -> dict[str, Any]:
-    """One SARIF run covering every file given to `msgflow validate`."""
-    rule_index = {rule_id: i for i, rule_id in enumerate(REGISTRY)}
+def sarif_log(
+    files: Sequence[CheckedFile],
+    *,
+    version: str = "0",
+    rules: Mapping[str, Rule] | None = None,
+) -> dict[str, Any]:
+    """One SARIF run covering every file given to `msgflow validate` (or `observe`, whose
+    drift rules are passed as `rules` instead of the design rules)."""
+    registry = REGISTRY if rules is None else rules
+    rule_index = {rule_id: i for i, rule_id in enumerate(registry)}
     results: list[dict[str, Any]] = []
     notifications: list[dict[str, Any]] = []
     for artifact, checked in enumerate(files):
@@ -133,7 +140,7 @@ def sarif_log(files: Sequence[CheckedFile], *, version: str = "0") -> dict[str, 
                     "driver": {
                         "name": "msgflow",
                         "semanticVersion": version,
-                        "rules": _rules(),
+                        "rules": _rules(registry),
                     }
                 },
                 "invocations": [

@@ -25,8 +25,8 @@ Key = QKeySequence.StandardKey
 def _action(
     window: MainWindow,
     text: str,
-    slot: Callable[[], object] | None,
-    shortcut: QKeySequence.StandardKey | str | list | None = None,
+    slot: Callable[..., object] | None,  # takes the checked state when `checkable`
+    shortcut: QKeySequence.StandardKey | str | list[str] | None = None,
     icon_name: str | None = None,
     tip: str = "",
     checkable: bool = False,
@@ -51,6 +51,23 @@ def _action(
             action.triggered.connect(lambda _checked=False: slot())
     window.addAction(action)  # shortcuts work even when the menu bar is hidden
     return action
+
+
+def redo_keys() -> list[QKeySequence]:
+    """The platform's redo keys plus both common ones (Ctrl+Y, Ctrl+Shift+Z), each once.
+
+    Most platforms already bind one of them; adding it a second time makes Qt call the
+    shortcut ambiguous, and then the key does nothing at all.
+    """
+    keys: list[QKeySequence] = []
+    for key in [
+        *QKeySequence.keyBindings(Key.Redo),
+        QKeySequence("Ctrl+Y"),
+        QKeySequence("Ctrl+Shift+Z"),
+    ]:
+        if key not in keys:
+            keys.append(key)
+    return keys
 
 
 def install_actions(window: MainWindow) -> dict[str, QAction]:
@@ -153,7 +170,7 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
     a["undo"] = w.undo.stack.createUndoAction(w, "&Undo")
     a["redo"] = w.undo.stack.createRedoAction(w, "&Redo")
     a["undo"].setShortcuts(QKeySequence.keyBindings(Key.Undo))
-    a["redo"].setShortcuts([*QKeySequence.keyBindings(Key.Redo), QKeySequence("Ctrl+Y")])
+    a["redo"].setShortcuts(redo_keys())
     a["undo"].setIcon(icon("undo"))
     a["redo"].setIcon(icon("redo"))
     for key in ("undo", "redo"):
@@ -198,7 +215,7 @@ def _menus(window: MainWindow, a: dict[str, QAction]) -> None:
         panels.addAction(dock.toggleViewAction())
     theme = view.addMenu("&Theme")
     for label, value in (("Follow &System", None), ("&Light", False), ("&Dark", True)):
-        theme.addAction(label, lambda v=value: window.set_theme(v))
+        theme.addAction(label, _theme_chooser(window, value))
     design = bar.addMenu("&Design")
     design.addActions([a["add_service"], a["add_actor"]])
     design.addSeparator()
@@ -226,3 +243,7 @@ def _toolbar(window: MainWindow, a: dict[str, QAction]) -> None:
             bar.addAction(a[key])
         bar.addSeparator()
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+
+
+def _theme_chooser(window: MainWindow, dark: bool | None) -> Callable[[], None]:
+    return lambda: window.set_theme(dark)

@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.core.broker_registry import BROKERS
 from designer.core.codegen import targets as registry
 from designer.core.codegen.plan import Action, Plan, apply_plan, make_plan
-from designer.core.diagnostics import has_errors
+from designer.core.diagnostics import Diagnostic, has_errors
 from designer.core.model import Design
 
 _WILL_BE = {
@@ -60,7 +61,7 @@ class GenerateDialog(QDialog):
         source: Path | None,
         settings: QSettings,
         parent: QWidget | None = None,
-        diagnostics: list | None = None,
+        diagnostics: list[Diagnostic] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Generate code")
@@ -76,7 +77,7 @@ class GenerateDialog(QDialog):
         except Exception as error:  # a broken target module: say so, keep the dialog usable
             names = []
             self.targets.addItem(f"targets unavailable: {error}")
-        chosen = set(settings.value("generate/targets", []) or names)
+        chosen = _names(settings.value("generate/targets", [])) or set(names)
         for name in names:
             item = QListWidgetItem(name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -85,7 +86,7 @@ class GenerateDialog(QDialog):
             self.targets.addItem(item)
         self.targets.itemChanged.connect(lambda _item: self._schedule_preview())
         self.broker = QComboBox()
-        self.broker.addItems(list(registry.BROKERS))
+        self.broker.addItems(list(BROKERS))
         self.broker.setCurrentText(str(settings.value("generate/broker", "rabbitmq")))
         self.broker.setToolTip("The broker generated services talk to")
         self.broker.currentTextChanged.connect(lambda _text: self._schedule_preview())
@@ -203,3 +204,10 @@ class GenerateDialog(QDialog):
         self.progress.setValue(1)
         self.summary.setText(f"Wrote {len(written)} file(s) to {out}")
         self.written = written
+
+
+def _names(setting: object) -> set[str]:
+    """A list kept in QSettings: a list, a lone string (one entry) or nothing."""
+    if isinstance(setting, str):
+        return {setting}
+    return {str(v) for v in setting} if isinstance(setting, (list, tuple)) else set()

@@ -12,7 +12,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QDialog, QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
 
 from designer.core.commands import Macro, MoveNodes
 from designer.core.document import Document
@@ -21,10 +29,12 @@ from designer.core.model import Design
 from designer.qt import dialogs
 from designer.qt.actions import install_actions
 from designer.qt.canvas_host import CanvasHost
+from designer.qt.context_menus import install_context_menus
 from designer.qt.files import FileController
 from designer.qt.icons import icon
 from designer.qt.live_validation import LiveValidation
 from designer.qt.panels.inspector import InspectorPanel
+from designer.qt.panels.inspector_pages import NodePage
 from designer.qt.panels.messages import MessagesPanel
 from designer.qt.panels.palette import PalettePanel
 from designer.qt.panels.problems import ProblemsPanel
@@ -33,6 +43,7 @@ from designer.qt.share_menu import install_share_actions
 from designer.qt.status import SeverityBadges, ZoomLabel
 from designer.qt.theme import apply_theme
 from designer.qt.undo import UndoBridge
+from designer.qt.welcome import WelcomeCard
 
 
 def app_settings() -> QSettings:
@@ -57,7 +68,8 @@ class MainWindow(QMainWindow):
         self.undo = UndoBridge(self.document, self)
         self.undo.editFailed.connect(self.show_error)
         self.canvas = CanvasHost(self.document, self.undo.push, self)
-        # Validation listens after the canvas, so badges land on the items an edit rebuilt.
+        # Validation is derived state: the document updates it before the canvas and the
+        # panels (Document phases), whatever the order they were made in.
         self.validation = LiveValidation(self.document, self)
         self.setCentralWidget(self.canvas.view)
         self.files = FileController(self, self.document, self.undo, self.settings)
@@ -66,8 +78,10 @@ class MainWindow(QMainWindow):
         self._build_panels()
         self.actions_by_name = install_actions(self)
         self.share = install_share_actions(self)  # File → Export/Import, Compare with…
+        self.context_menu: QMenu | None = None  # the last right-click menu (tests reach it)
+        install_context_menus(self)
+        self.welcome = WelcomeCard(self)
         self._build_status_bar()
-        self._badged: list | None = None
         self.validation.changed.connect(self._diagnostics_changed)
         self._diagnostics_changed()
         self.canvas.selectionChanged.connect(self._selection_changed)
@@ -133,12 +147,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ following
     def _diagnostics_changed(self) -> None:
-        # The scene re-badges the items an edit rebuilt by itself; it only needs telling
-        # when the findings changed (re-badging thousands of items costs a visible pause).
-        diagnostics = self.validation.diagnostics
-        if diagnostics != self._badged:
-            self._badged = list(diagnostics)
-            self.canvas.set_diagnostics(diagnostics)
+        # The findings live in `self.validation`; the canvas is handed that list to read.
+        self.canvas.set_diagnostics(self.validation.diagnostics)
 
     def _selection_changed(self) -> None:
         self.inspector.show_selection(self.canvas.selected_ids())
@@ -202,13 +212,16 @@ class MainWindow(QMainWindow):
         self.canvas.duplicate()
 
     def select_all(self) -> None:
-        self.canvas.select_ids([n.id for n in self.document.design.nodes])
+        design = self.document.design
+        self.canvas.select_ids([*(n.id for n in design.nodes), *(f.id for f in design.flows)])
 
     def rename_selected(self) -> None:
         nodes = [i for i in self.canvas.selected_ids() if self.document.has("nodes", i)]
         if len(nodes) == 1 and not self.canvas.start_rename(nodes[0]):
             self.inspector.show_selection(nodes)
-            self.inspector.pages["node"].name.setFocus()
+            page = self.inspector.pages["node"]
+            assert isinstance(page, NodePage)
+            page.name.setFocus()
 
     def auto_layout(self) -> None:
         arranged = auto_layout(self.document.design)

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
 from designer.core import io
 from designer.core.document import Document
+from designer.core.errors import DesignLoadError
 from designer.core.model import Design
 from designer.qt.undo import UndoBridge
 
@@ -77,7 +78,7 @@ def orphaned_recoveries(folder: Path | None = None) -> list[Recovered]:
         try:
             payload = json.loads(file.read_text(encoding="utf-8"))
             design = io.loads(payload["design"], str(file))
-        except (OSError, ValueError, KeyError, TypeError, io.DesignLoadError):
+        except (OSError, ValueError, KeyError, TypeError, DesignLoadError):
             continue
         source = Path(payload["source"]) if payload.get("source") else None
         found.append(Recovered(file, design, source, str(payload.get("saved_at", "?"))))

@@ -6,8 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from designer.core import io
 from designer.core.synthetic import synthetic_design
+
+# A subprocess writing a large report into a closed pipe: `make test` only.
+pytestmark = pytest.mark.slow
 
 
 def test_closed_pipe_exits_141_without_a_traceback(tmp_path: Path) -> None:

@@ -26,6 +26,9 @@ from tests.support.brokers import (
     unique_token,
 )
 
+# Applies topologies to the real RabbitMQ and NATS: `make test` only.
+pytestmark = pytest.mark.slow
+
 NATS_URL = "nats://127.0.0.1:4222"
 SHOP = str(examples_dir() / "shop.msgflow.json")
 

@@ -6,7 +6,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from designer.resources import examples_dir
+
+# Each case starts the window in a subprocess: `make test` only.
+pytestmark = pytest.mark.slow
 
 
 def _smoke(tmp_path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -21,9 +21,15 @@ def test_import_writes_a_loadable_design_and_reports(
     specs = [str(DATA / n) for n in ("orders-3.0.yaml", "customers-3.0.json", "shipping-2.6.yaml")]
     assert main(["import", "asyncapi", *specs, "-o", str(out), "--name", "Shop"]) == 0
     design = io.load(out)
-    assert design.name == "Shop" and len(design.flows) == 3
+    # 3 flows between the services, and 2 events nobody imported receives (to `external`)
+    assert design.name == "Shop" and len(design.flows) == 5
     printed = capsys.readouterr().out
     assert "3 service(s)" in printed and "not mapped exactly" in printed
+    assert "6 source operation(s) and the flows they became:" in printed
+    assert (
+        "shipping-2.6.yaml: $.channels['parcel.shipped'].subscribe (announceShipment) -> f"
+        in printed
+    )
     assert "headers of OrderCreated" in printed
     assert main(["fmt", "--check", str(out)]) == 0  # written canonically
 

@@ -52,7 +52,7 @@ def test_one_document_with_several_servers(qtbot, monkeypatch, tmp_path):
     window = open_window(qtbot, monkeypatch, tmp_path)
     report = window.share.import_documents([DATA / "multi-server-3.0.yaml"])
     assert _services(window) == {"Telemetry Gateway"}
-    assert any("protocol 'mqtt' has no msgflow transport" in str(n) for n in report.notes)
+    assert any("protocol 'mqtt' has no msgflow broker" in str(n) for n in report.notes)
 
 
 def test_unsaved_changes_are_asked_about_and_cancel_keeps_the_design(qtbot, monkeypatch, tmp_path):

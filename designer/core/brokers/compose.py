@@ -58,8 +58,9 @@ def dockerfile(broker: str) -> str:
 
 def _services_and_ports(
     design: Design, broker: str, settings: Mapping[str, Any]
-) -> list[tuple[str, str, int, bool]]:
-    """(package, display name, http port, serves http) of every generated service.
+) -> list[tuple[str, str, int, bool, frozenset[str]]]:
+    """(package, display name, http port, serves http, packages it calls over http) of
+    every generated service.
 
     The names and ports are the Python target's own (codegen/context.py), built from the
     same previous-run identifier map it is given (`identifiers` in the options), so the
@@ -69,7 +70,16 @@ def _services_and_ports(
 
     previous = settings.get("identifiers")
     context = build_context(design, broker, previous if isinstance(previous, Mapping) else None)
-    return [(s.package, s.name, s.port, s.serves_http) for s in context.services]
+    return [
+        (
+            s.package,
+            s.name,
+            s.port,
+            s.serves_http,
+            frozenset(o.target for o in s.outbound if o.transport == "http"),
+        )
+        for s in context.services
+    ]
 
 
 def _kafka_script(state: Mapping[str, Any]) -> str:
@@ -205,12 +215,15 @@ def document(
             ready[name] = {"condition": "service_started"}
     generated = _services_and_ports(design, broker, settings)
     peers = {
-        f"MSGFLOW_{package.upper()}_URL": f"http://{package.replace('_', '-')}:{port}"
-        for package, _n, port, _h in generated
+        package: (f"MSGFLOW_{package.upper()}_URL", f"http://{package.replace('_', '-')}:{port}")
+        for package, _n, port, _h, _c in generated
     }
-    for package, _name, port, serves_http in generated:
+    for package, _name, port, serves_http, calls in generated:
         host = package.replace("_", "-")
-        environment = {"MSGFLOW_BROKER_URL": url, "MSGFLOW_HTTP_PORT": str(port), **peers}
+        environment = {"MSGFLOW_BROKER_URL": url, "MSGFLOW_HTTP_PORT": str(port)}
+        # Only the services it calls (the generated code reads no other URL): listing
+        # every peer in every service made the file grow with the square of the design.
+        environment.update(peers[c] for c in sorted(calls) if c in peers)
         environment["MSGFLOW_PUBLIC_URL"] = f"http://{host}:{port}"
         spec: dict[str, Any] = {
             "build": {"context": ".", "dockerfile": "compose/Dockerfile"},
@@ -240,7 +253,9 @@ def files(design: Design, broker: str, settings: Mapping[str, Any] | None = None
     compose, extra = document(design, broker, settings)
     local = [
         (package, port)
-        for package, _name, port, _http in _services_and_ports(design, broker, settings or {})
+        for package, _name, port, _http, _calls in _services_and_ports(
+            design, broker, settings or {}
+        )
     ]
     body = yaml.safe_dump(
         compose, sort_keys=False, allow_unicode=True, default_flow_style=False, width=200

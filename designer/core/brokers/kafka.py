@@ -29,11 +29,16 @@ def _service(name: str, principals: bool) -> dict[str, Any]:
     return entry
 
 
+def _or_default(value: Any, default: int) -> Any:
+    return default if value is None else value
+
+
 def state(design: Design, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
     settings = settings or {}
-    partitions = int(settings.get("partitions", 6))
-    replication = int(settings.get("replication", 1))
-    retention_ms = int(settings.get("retention_ms", 7 * 24 * 3600 * 1000))
+    # `null` means "the default" here, as everywhere in settings.
+    partitions = int(_or_default(settings.get("partitions"), 6))
+    replication = int(_or_default(settings.get("replication"), 1))
+    retention_ms = int(_or_default(settings.get("retention_ms"), 7 * 24 * 3600 * 1000))
     # ACLs need a principal per service on a self-hosted cluster; Confluent Cloud refuses it.
     principals = bool(settings.get("kafka_principals", True))
     # Replies are short-lived answers: a day is plenty; events and commands keep the default.

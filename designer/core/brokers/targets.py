@@ -7,58 +7,26 @@ team pins e.g. its vhost in the design file and everyone generates the same file
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..codegen.targets import TargetOptions, register
 from ..errors import Problem
+from ..generate_settings import generate_settings_problems
 from ..model import Design
 from . import compose, kafka, nats, rabbitmq
-from .topology import QUEUE_TYPES
 
 
 def _settings(design: Design, options: TargetOptions) -> dict[str, Any]:
     return {**design.settings.generate, **options.extra}
 
 
-_WHOLE_NUMBERS = ("partitions", "replication", "retention_ms")
-
-
 def settings_problems(design: Design) -> list[Problem]:
     """Values in `settings.generate` the broker targets cannot use, located in the file.
 
-    The section is free-form (unknown keys are kept for later features); only the keys
-    read here are checked, so a typo is a message instead of a crash halfway through.
+    The loader already refuses these; a design built in code (the API, the window) is
+    checked again here before anything is generated.
     """
-    generate = design.settings.generate
-    problems: list[Problem] = []
-    queue_type = generate.get("queue_type")
-    if queue_type is not None and queue_type not in QUEUE_TYPES:
-        problems.append(
-            Problem(
-                "$.settings.generate.queue_type",
-                f"must be one of {', '.join(QUEUE_TYPES)}, not {json.dumps(queue_type)}",
-            )
-        )
-    for key in _WHOLE_NUMBERS:
-        value = generate.get(key)
-        if value is not None and not _is_whole_number(value):
-            problems.append(
-                Problem(
-                    f"$.settings.generate.{key}", f"must be a whole number, not {json.dumps(value)}"
-                )
-            )
-    return problems
-
-
-def _is_whole_number(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    try:
-        int(value)  # what the kafka target does with it
-    except (TypeError, ValueError):
-        return False
-    return True
+    return generate_settings_problems(design.settings.generate)
 
 
 @register(

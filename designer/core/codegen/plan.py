@@ -1,8 +1,10 @@
 """The generation plan: what a `msgflow generate` run would do to each file, and doing it.
 
 Generation gap: generated files are rewritten when their content changes; user files
-(a target's `user_files`, e.g. `*/handlers.py`) are written once and then kept; files the
-design no longer produces are reported as orphaned and never deleted. The same plan is
+(a target's `user_files`, e.g. `*/handlers.py`) are written once and then kept, and a kept
+one lacking what the design now needs is named stale (`stale handlers.py: missing
+on_order_shipped(OrderShipped)`); files the design no longer produces are reported as
+orphaned and never deleted. The same plan is
 printed by `--dry-run` and carried out otherwise, so the preview is exactly what happens.
 """
 
@@ -53,8 +55,14 @@ class Plan:
     def by_action(self, action: Action) -> list[PlannedFile]:
         return [f for f in self.files if f.action is action]
 
+    def stale(self) -> list[PlannedFile]:
+        """Kept user files lacking something the design now needs (their note says what)."""
+        return [f for f in self.by_action(Action.KEPT) if f.note.startswith("stale ")]
+
     def summary(self) -> str:
         counts = [f"{len(self.by_action(a))} {a.value}" for a in Action if self.by_action(a)]
+        if self.stale():
+            counts.append(f"{len(self.stale())} stale (add what the notes name)")
         return ", ".join(counts) or "nothing to do"
 
     def lines(self) -> list[str]:
@@ -116,6 +124,7 @@ def make_plan(
             action = Action.CREATE
         elif owner == "user" and not force:
             action = Action.KEPT
+            note = _stale_note(target, path, current, data)
         elif current == data:
             action = Action.UNCHANGED
         elif foreign:
@@ -130,7 +139,13 @@ def make_plan(
         if action in (Action.CREATE, Action.UPDATE):
             contents[path] = data
         files.append(PlannedFile(path, action, owner, target.name, note))
-        if not foreign:  # left out of the manifest, so the next run keeps it too
+        if foreign:
+            continue  # left out of the manifest, so the next run keeps it too
+        if action is Action.KEPT and record is not None and record.owner == owner:
+            # What msgflow once wrote there, not the user's edits: editing your own file
+            # must not change the manifest (noise in every commit).
+            manifest.files[path] = record
+        else:
             recorded = data if action is not Action.KEPT else current or data
             manifest.files[path] = FileRecord(digest(recorded), owner, target.name)
     running = {target.name for target in targets}
@@ -158,6 +173,13 @@ def make_plan(
             )
             manifest.files[path] = record
     return Plan(out_dir, files, contents, manifest)
+
+
+def _stale_note(target: Target, path: str, current: bytes | None, fresh: bytes) -> str:
+    """What a kept user file lacks of what the design would put in it today, or ""."""
+    if target.stale_check is None or current is None:
+        return ""
+    return target.stale_check(path, current.decode("utf-8", "replace"), fresh.decode("utf-8"))
 
 
 def apply_plan(plan: Plan) -> list[str]:

@@ -21,18 +21,26 @@ from .python_fragments import (
     app_imports,
     handler_imports,
     service_imports,
+    stub_imports,
     wiring_test_entries,
     wiring_test_imports,
 )
 from .targets import IDENTIFIERS_KEY, TargetOptions, register
+from .user_code import stale_python_file
 
-USER_FILES = ("*/handlers.py",)
+# Written once, then the user's: handlers, their own dependencies, their .gitignore.
+USER_FILES = ("*/handlers.py", "requirements.txt", ".gitignore", "tests/handlers/*.py")
+
+# The FastStream releases generated projects are checked against (lowest and highest in
+# tests/cli/test_generate_versions.py); the pin every generated project gets.
+FASTSTREAM_RANGE = ">=0.5.30,<0.8"
 
 
 @register(
     "python",
     help="runnable FastStream/FastAPI service skeletons (one package per service)",
     user_files=USER_FILES,
+    stale_check=stale_python_file,
 )
 def python_project(design: Design, options: TargetOptions) -> dict[str, str]:
     previous = options.extra.get(IDENTIFIERS_KEY) or {}
@@ -66,11 +74,11 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
         "contracts_init_imports": [
             "contracts.envelope:Accepted",
             "contracts.envelope:Contract",
-            "contracts.envelope:Envelope",
             *(f"contracts.messages:{m.class_name}" for m in context.models),
         ],
         "first_party": context.first_party,
         "broker_class": flavour.broker_class,
+        "broker_module": flavour.module,
         "test_broker": flavour.test_broker,
         "broker_extra": flavour.extra,
         "default_broker_url": flavour.default_url,
@@ -84,11 +92,14 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
         "example": helpers.example,
         "spy_decorator": helpers.spy_decorator,
         "publish_call": helpers.publish_call,
-        "reply_publish": helpers.reply_publish,
+        "faststream_range": FASTSTREAM_RANGE,
     }
     files: dict[str, str] = {}
+    files[".gitignore"] = render(env, "python/gitignore.j2", **common)
     for name in (
         "pyproject.toml",
+        "requirements.txt",
+        "requirements-msgflow.txt",
         "README.md",
         "msgflow_runtime.py",
         "contracts/__init__.py",
@@ -105,6 +116,9 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
             handlers_class=handlers_class,
             service_imports=service_imports(context, service, flavour),
             handler_imports=handler_imports(service),
+            stub_imports=stub_imports(service),
+            default_imports=handler_imports(service),
+            user_test_name=f"handlers/test_{service.package}_handlers.py",
             app_imports=app_imports(service, handlers_class),
             test_imports=wiring_test_imports(helpers, service),
             entries_of=lambda h, s=service: wiring_test_entries(s, h),
@@ -116,11 +130,22 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
                 else f"receive_answer_{s.reply_channels.index(reply) + 1}"
             ),
         )
-        for name in ("__init__.py", "_generated.py", "handlers.py", "app.py", "__main__.py"):
+        for name in (
+            "__init__.py",
+            "_generated.py",
+            "handlers_stubs.py",
+            "defaults.py",
+            "handlers.py",
+            "app.py",
+            "__main__.py",
+        ):
             files[f"{service.package}/{name}"] = render(
                 env, f"python/service/{name}.j2", **per_service
             )
         files[f"tests/test_{service.package}.py"] = render(
             env, "python/tests/test_service.py.j2", **per_service
+        )
+        files[f"tests/{per_service['user_test_name']}"] = render(
+            env, "python/tests/test_handlers.py.j2", **per_service
         )
     return files

@@ -15,11 +15,13 @@ Registering a target (other packages do this at import time):
         return {"rabbitmq/definitions.json": ...}
 
 The module must be imported before the registry is read: add its dotted name to
-`TARGET_MODULES` below (a one-line edit); a name whose module does not exist yet is
-skipped, so the list can name modules that are still being written.
+`TARGET_MODULES` below (a one-line edit). A listed module that cannot be imported is an
+error, never a target that silently goes missing.
 
 Files a user is meant to edit (written once, kept on regeneration unless `--force`) are
 declared by the target with `user_files`: paths matched by those globs are "user" files.
+A target may also give a `stale_check`, which tells what a kept user file lacks of what
+the target would write in it today (the plan prints it; see user_code.py).
 """
 
 from __future__ import annotations
@@ -38,10 +40,8 @@ from designer.core.model import Design
 # (python, compose) keep every name stable across runs.
 IDENTIFIERS_KEY = "identifiers"
 
-# Brokers a generated service can talk to (`--broker`).
-BROKERS: tuple[str, ...] = ("rabbitmq", "nats", "redis", "kafka")
 
-# Modules that register targets when imported; missing ones are skipped quietly.
+# Modules that register the built-in targets when imported.
 TARGET_MODULES: list[str] = [
     "designer.core.codegen.python_target",
     "designer.core.brokers.targets",
@@ -62,6 +62,10 @@ class TargetOptions:
 
 TargetFunction = Callable[[Design, TargetOptions], dict[str, str]]
 
+# `(path, the user's text, what msgflow would write now) -> note`: what a kept user file
+# lacks of today's design ("" when nothing), for the plan to say (see user_code.py).
+StaleCheck = Callable[[str, str, str], str]
+
 
 @dataclass(frozen=True)
 class Target:
@@ -71,6 +75,7 @@ class Target:
     # Globs (relative to the output folder, `/`-separated) of files the user owns:
     # written when missing, never overwritten unless forced.
     user_files: tuple[str, ...] = ()
+    stale_check: StaleCheck | None = None
 
     def is_user_file(self, relative_path: str) -> bool:
         return any(fnmatch.fnmatchcase(relative_path, pattern) for pattern in self.user_files)
@@ -91,12 +96,16 @@ _loaded = False
 
 
 def register(
-    name: str, *, help: str = "", user_files: tuple[str, ...] = ()
+    name: str,
+    *,
+    help: str = "",
+    user_files: tuple[str, ...] = (),
+    stale_check: StaleCheck | None = None,
 ) -> Callable[[TargetFunction], TargetFunction]:
     """Decorator: make `function` the target `name` (a later registration replaces it)."""
 
     def decorate(function: TargetFunction) -> TargetFunction:
-        _REGISTRY[name] = Target(name, function, help, tuple(user_files))
+        _REGISTRY[name] = Target(name, function, help, tuple(user_files), stale_check)
         return function
 
     return decorate
@@ -106,15 +115,9 @@ def _load() -> None:
     global _loaded
     if _loaded:
         return
-    _loaded = True
     for module_name in TARGET_MODULES:
-        try:
-            importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            # Only "this module is not written yet" is tolerated; a broken import inside
-            # an existing module must surface.
-            if error.name is None or not module_name.startswith(error.name):
-                raise
+        importlib.import_module(module_name)
+    _loaded = True  # only once every module registered: a failed import fails every time
 
 
 def available() -> list[str]:

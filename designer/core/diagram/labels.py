@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import itertools
 
+from designer.core.diagram_style import TRANSPORT_BADGES
 from designer.core.model import Transport
 
 from .geometry import Arrow, Point, Rect
 from .index import RectIndex
 
 LABEL_HEIGHT = 20.0
-BADGES = {Transport.HTTP: "HTTP", Transport.QUEUE: "QUEUE", Transport.TOPIC: "TOPIC"}
 # Widths of the pill's parts (see designer/qt/canvas/arrow_paint.py, which draws it in
 # exactly this box): kind icon and padding, about 6.6 px per character of an 11.5 px
 # sans-serif name, a bold badge.
@@ -33,7 +33,7 @@ def fitted_text(text: str) -> str:
 
 
 def badge_width(transport: Transport) -> float:
-    return len(BADGES[transport]) * _BADGE_CHAR + _BADGE_PAD
+    return len(TRANSPORT_BADGES[transport]) * _BADGE_CHAR + _BADGE_PAD
 
 
 def label_size(text: str, transport: Transport) -> tuple[float, float]:

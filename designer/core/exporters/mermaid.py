@@ -14,17 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from designer.core.diagram_style import KIND_COLOURS
 from designer.core.io import natural_key
-from designer.core.model import Design, Flow, Message, MessageKind, NodeKind, Transport
+from designer.core.model import Design, Flow, Message, MessageKind, Node, NodeKind, Transport
 
-from . import file_name, file_names
+from .file_names import file_name, file_names
 
 _ARROWS = {MessageKind.COMMAND: "-->", MessageKind.QUERY: "-.->", MessageKind.EVENT: "==>"}
-_COLOURS = {
-    MessageKind.COMMAND: "#1f6feb",
-    MessageKind.QUERY: "#1a7f37",
-    MessageKind.EVENT: "#d4760a",
-}
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -86,7 +82,7 @@ def flowchart(design: Design) -> str:
             f'  {_node_id(flow.source)} {_ARROWS[message.kind]}|"{_label(label)}"| {_node_id(flow.target)}'
         )
         styles.append(
-            f"  linkStyle {link} stroke:{_COLOURS[message.kind]},color:{_COLOURS[message.kind]}"
+            f"  linkStyle {link} stroke:{KIND_COLOURS[message.kind]},color:{KIND_COLOURS[message.kind]}"
         )
         link += 1
     lines.extend(styles)
@@ -110,34 +106,38 @@ def entry_flows(design: Design) -> list[Flow]:
     return entries
 
 
-def sequence(design: Design, entry: Flow) -> str:
-    messages = {m.id: m for m in design.messages}
-    nodes = {n.id: n for n in design.nodes}
-    caused: dict[tuple[str, str], list[Flow]] = {}
-    for flow in sorted(design.flows, key=lambda f: natural_key(f.id)):
-        if flow.caused_by:
-            caused.setdefault((flow.source, flow.caused_by), []).append(flow)
+@dataclass(frozen=True)
+class _Index:
+    """Look-ups every sequence diagram needs, built once per export (not once per diagram:
+    that made the export grow with the square of the design)."""
+
+    messages: dict[str, Message]
+    nodes: dict[str, Node]
+    caused: dict[tuple[str, str], list[Flow]]  # (receiver, cause message) -> flows it sends
+
+    @classmethod
+    def of(cls, design: Design) -> _Index:
+        caused: dict[tuple[str, str], list[Flow]] = {}
+        for flow in sorted(design.flows, key=lambda f: natural_key(f.id)):
+            if flow.caused_by:
+                caused.setdefault((flow.source, flow.caused_by), []).append(flow)
+        return cls({m.id: m for m in design.messages}, {n.id: n for n in design.nodes}, caused)
+
+
+def sequence(design: Design, entry: Flow, index: _Index | None = None) -> str:
+    index = index or _Index.of(design)
+    messages, nodes = index.messages, index.nodes
     steps: list[str] = []
-    participants: list[str] = []
+    participants: dict[str, None] = {}  # insertion-ordered set
     seen: set[str] = set()
-
-    def participant(node_id: str) -> None:
-        if node_id not in participants:
-            participants.append(node_id)
-
-    def visit(flow: Flow) -> None:
-        if flow.id in seen:
-            return  # a caused_by cycle: draw each flow once
-        seen.add(flow.id)
+    # Depth-first over what each flow causes, with an explicit stack: a causal chain can
+    # be thousands of flows long, beyond Python's recursion limit. A query's reply is
+    # drawn after everything its request caused, hence the "reply" entries.
+    stack: list[tuple[Flow, bool]] = [(entry, False)]
+    while stack:
+        flow, reply = stack.pop()
         message = messages[flow.message]
-        participant(flow.source)
-        participant(flow.target)
-        arrow = "->>" if flow.transport is Transport.HTTP else "-)"
-        text = f"{message.name} ({flow.transport.value})"
-        steps.append(f"  {_node_id(flow.source)}{arrow}{_node_id(flow.target)}: {_seq_text(text)}")
-        for child in caused.get((flow.target, flow.message), []):
-            visit(child)
-        if message.kind is MessageKind.QUERY:
+        if reply:
             via = (
                 "HTTP response"
                 if flow.transport is Transport.HTTP
@@ -146,8 +146,19 @@ def sequence(design: Design, entry: Flow) -> str:
             steps.append(
                 f"  {_node_id(flow.target)}-->>{_node_id(flow.source)}: {_seq_text(f'{message.name} reply ({via})')}"
             )
-
-    visit(entry)
+            continue
+        if flow.id in seen:
+            continue  # a caused_by cycle: draw each flow once
+        seen.add(flow.id)
+        participants.setdefault(flow.source)
+        participants.setdefault(flow.target)
+        arrow = "->>" if flow.transport is Transport.HTTP else "-)"
+        text = f"{message.name} ({flow.transport.value})"
+        steps.append(f"  {_node_id(flow.source)}{arrow}{_node_id(flow.target)}: {_seq_text(text)}")
+        if message.kind is MessageKind.QUERY:
+            stack.append((flow, True))
+        children = index.caused.get((flow.target, flow.message), [])
+        stack.extend((child, False) for child in reversed(children))
     lines = ["sequenceDiagram"]
     for node_id in participants:
         node = nodes.get(node_id)
@@ -161,8 +172,8 @@ def sequence(design: Design, entry: Flow) -> str:
 def diagrams(design: Design) -> list[MermaidDiagram]:
     """The flowchart, then one sequence diagram per entry point."""
     result = [MermaidDiagram(f"{design.name}: topology", "topology", flowchart(design))]
-    messages: dict[str, Message] = {m.id: m for m in design.messages}
-    nodes = {n.id: n for n in design.nodes}
+    index = _Index.of(design)
+    messages, nodes = index.messages, index.nodes
     entries = entry_flows(design)
     flow_names = file_names(f.id for f in entries)  # distinct even where case is ignored
     for flow in entries:
@@ -172,7 +183,7 @@ def diagrams(design: Design) -> list[MermaidDiagram]:
             MermaidDiagram(
                 f"{message.name} from {source}",
                 f"sequence-{file_name(flow.message)}-{flow_names[flow.id]}",
-                sequence(design, flow),
+                sequence(design, flow, index),
             )
         )
     return result

@@ -1,8 +1,9 @@
 """The design drawn as plain SVG (no Qt): the diagram of the HTML page.
 
-Arrow styles say the message kind at a glance, as on the canvas: a command is a solid
-blue line with a filled head, a query a dashed green line with an open head, an event a
-dotted orange line. A badge on each arrow names the transport (HTTP, QUEUE, TOPIC).
+Arrow styles say the message kind at a glance, as on the canvas (diagram_style.py): a
+command is a solid blue line with a filled head, a query a dashed green line with an open
+head, an event a dotted orange line with an open head. A badge on each arrow names the
+transport (HTTP, QUEUE, TOPIC).
 Every card and arrow carries `data-id` so the page can make them clickable.
 """
 
@@ -12,17 +13,17 @@ from xml.sax.saxutils import escape, quoteattr
 
 from designer.core.diagram import Arrow, Diagram, DiagramEngine, Point, Rect, rounded_path
 from designer.core.diagram.labels import badge_width, fitted_text
+from designer.core.diagram_style import (
+    FILLED_HEAD,
+    KIND_COLOURS,
+    TRANSPORT_BADGES,
+    dash_array,
+)
 from designer.core.io import natural_key
 from designer.core.layout import auto_layout
-from designer.core.model import Design, Flow, MessageKind, NodeKind, Transport
+from designer.core.model import Design, Flow, MessageKind, NodeKind
 
-KIND_COLOURS = {
-    MessageKind.COMMAND: "#1f6feb",
-    MessageKind.QUERY: "#1a7f37",
-    MessageKind.EVENT: "#d4760a",
-}
-_DASHES = {MessageKind.COMMAND: "", MessageKind.QUERY: "9 5", MessageKind.EVENT: "2 5"}
-_TRANSPORT_BADGE = {Transport.HTTP: "HTTP", Transport.QUEUE: "QUEUE", Transport.TOPIC: "TOPIC"}
+_LINE_WIDTH = 2.0
 _MARGIN = 40
 _LEGEND_HEIGHT = 70
 _CHAR = 7.2  # average width of a 13px sans-serif character, for fitting text
@@ -74,7 +75,7 @@ def render_svg(design: Design, *, legend: bool = True) -> str:
 def _defs() -> str:
     markers = []
     for kind, colour in KIND_COLOURS.items():
-        if kind is MessageKind.QUERY:  # open head
+        if not FILLED_HEAD[kind]:  # an open chevron
             shape = f'<path d="M1,1 L11,6 L1,11" fill="none" stroke="{colour}" stroke-width="1.6"/>'
         else:
             shape = f'<path d="M0,0 L12,6 L0,12 z" fill="{colour}"/>'
@@ -126,15 +127,15 @@ def _flows(design: Design, diagram: Diagram) -> list[str]:
 def _arrow(flow: Flow, name: str, kind: MessageKind, arrow: Arrow) -> tuple[str, str]:
     path = path_data(arrow.points)
     colour = KIND_COLOURS[kind]
-    dash = f' stroke-dasharray="{_DASHES[kind]}"' if _DASHES[kind] else ""
+    dash = _dash_attribute(kind)
     attrs = f'data-id={quoteattr(flow.id)} data-message={quoteattr(flow.message)} data-kind="{kind.value}"'
     line = (
         f'<g class="flow" {attrs}><title>{escape(name)} ({kind.value}, {flow.transport.value})</title>'
         f'<path d="{path}" fill="none" stroke="transparent" stroke-width="12"/>'
-        f'<path class="flow-line" d="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash} '
+        f'<path class="flow-line" d="{path}" fill="none" stroke="{colour}" stroke-width="{_LINE_WIDTH:g}"{dash} '
         f'marker-end="url(#head-{kind.value})"/></g>'
     )
-    badge = _TRANSPORT_BADGE[flow.transport]
+    badge = TRANSPORT_BADGES[flow.transport].upper()
     box = arrow.label or Rect(arrow.points[0][0], arrow.points[0][1], 0, 0)
     badge_w = badge_width(flow.transport)
     text_w = box.w - badge_w
@@ -180,9 +181,9 @@ def _legend(x: float, y: float) -> str:
     items = []
     for index, (kind, colour) in enumerate(KIND_COLOURS.items()):
         lx = x + index * 150
-        dash = f' stroke-dasharray="{_DASHES[kind]}"' if _DASHES[kind] else ""
+        dash = _dash_attribute(kind)
         items.append(
-            f'<path d="M{lx:g},{y + 20:g} L{lx + 50:g},{y + 20:g}" stroke="{colour}" stroke-width="2"{dash} '
+            f'<path d="M{lx:g},{y + 20:g} L{lx + 50:g},{y + 20:g}" stroke="{colour}" stroke-width="{_LINE_WIDTH:g}"{dash} '
             f'marker-end="url(#head-{kind.value})"/>'
             f'<text x="{lx + 60:g}" y="{y + 24:g}" fill="#1f2328">{kind.value}</text>'
         )
@@ -191,3 +192,8 @@ def _legend(x: float, y: float) -> str:
         "HTTP (synchronous call), QUEUE (one consumer), TOPIC (every subscriber).</text>"
     )
     return '<g class="legend">' + "".join(items) + "</g>"
+
+
+def _dash_attribute(kind: MessageKind) -> str:
+    dashes = dash_array(kind, _LINE_WIDTH)
+    return f' stroke-dasharray="{dashes}"' if dashes else ""

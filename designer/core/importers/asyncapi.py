@@ -4,10 +4,11 @@ Each document describes one service (its `x-service` or title), unless its opera
 name their own service with `x-service` (a whole-system document). Operations become
 flows: on each channel address every sender is linked to every receiver, across
 documents, which is how several services' documents meet in one system design.
-Message kinds come from `x-msgflow-kind` when present, else from heuristics:
-an operation with a `reply` -> query; a past-tense or `...Event` name -> event; an
-imperative or `...Command` name -> command. AsyncAPI 2.x `publish` means the
-application receives, `subscribe` means it sends (the 2.x spec's own perspective).
+Message kinds come from the document's own signals (`kind_reading.py`). AsyncAPI 2.x
+`publish` means the application receives, `subscribe` means it sends (the 2.x spec's own
+perspective). A send that no imported document receives goes to the actor `external`, as
+a receive that none sends comes from it: every source operation becomes a flow, and the
+report lists each with the flows it became.
 
 Whatever cannot be mapped is written to the report; nothing is dropped silently.
 """
@@ -16,10 +17,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from designer.core.channels import ChannelNames, slug
+from designer.core.channels import METADATA_HEADERS, ChannelNames, slug
 from designer.core.errors import one_line
 from designer.core.io import json_path, natural_key
 from designer.core.layout import auto_layout
@@ -33,23 +34,14 @@ from designer.core.model import (
     NodeKind,
     Transport,
 )
+from designer.core.rules.transport import channel_problem, cleaned_channel
 
-from .schema_fields import SchemaMapper
+from .kind_reading import read_kind
+from .schema_fields import SchemaMapper, record_name
 from .spec_loading import Spec, SpecLoadError, SpecProblem
 
 EXTERNAL_ACTOR = "external"
-
-# Matched against the name in PascalCase (`get_customer` -> `GetCustomer`), case-sensitively
-# at the start so `ReadingTaken` is not read as the verb `Read`.
-_QUERY = re.compile(
-    r"^(Get|Find|Fetch|List|Query|Search|Lookup|Check|Read|Count)[A-Z0-9]|(Query|Request)$"
-)
-_EVENT = re.compile(r"(ed|Event|Happened|Changed|Sent|Done|Lost|Paid|Shipped|Raised)$")
-_COMMAND = re.compile(
-    r"Command$|^(Create|Submit|Add|Update|Delete|Remove|Cancel|Send|Reserve|Process|Register"
-    r"|Place|Ship|Charge|Refund|Approve|Reject|Start|Stop|Set|Assign|Book|Pay|Notify|Do|Make"
-    r"|Archive|Store|Save|Import|Export|Publish|Schedule|Issue)[A-Z0-9]"
-)
+_PairKey = tuple[str, str, str, str]  # message, sender, receiver, address
 
 
 @dataclass(frozen=True)
@@ -64,10 +56,25 @@ class ImportNote:
         return one_line(f"{where}: {self.message}")  # names may hold a newline
 
 
+@dataclass(frozen=True)
+class OperationOutcome:
+    """What one source operation became: the ids of its flows."""
+
+    source: str
+    path: str  # the operation's JSON path in its document
+    name: str
+    flows: tuple[str, ...]
+
+    def __str__(self) -> str:
+        became = ", ".join(self.flows) if self.flows else "no flow"
+        return one_line(f"{self.source}: {self.path} ({self.name}) -> {became}")
+
+
 @dataclass
 class ImportResult:
     design: Design
     notes: list[ImportNote]
+    operations: list[OperationOutcome] = field(default_factory=list)
 
 
 @dataclass
@@ -80,6 +87,11 @@ class _Message:
     owner: str | None
     version: int
     response: list[MessageField] | None = None
+    explicit_kind: str | None = None
+    correlated: bool = False  # carries a correlationId
+    has_reply: bool = False
+    operation_names: list[str] = field(default_factory=list)
+    descriptions: list[str | None] = field(default_factory=list)
 
 
 @dataclass
@@ -95,6 +107,11 @@ class _Operation:
     extras: dict[str, Any] = field(default_factory=dict)
     where: str = "$"
     source: str = ""
+    op_path: str = ""  # the source operation this came from ("" for a made-up end)
+    op_name: str = ""
+    # On an address only known at run time (`{queue}`, an exclusive queue): where an
+    # RPC server answers, by the AMQP convention (AsyncAPI's rpc examples).
+    runtime_address: bool = False
 
 
 def import_asyncapi(specs: list[Spec], name: str | None = None) -> ImportResult:
@@ -110,7 +127,7 @@ def import_asyncapi(specs: list[Spec], name: str | None = None) -> ImportResult:
             ) from None
     single_title = specs[0].data.get("info", {}).get("title") if len(specs) == 1 else None
     design = builder.build(name or builder.design_name or single_title)
-    return ImportResult(design, builder.notes)
+    return ImportResult(design, builder.notes, builder.outcomes)
 
 
 class _Builder:
@@ -125,6 +142,11 @@ class _Builder:
         self._records: dict[str, Any] = {}
         self.design_name: str | None = None
         self._descriptions: list[str | None] = []
+        self.outcomes: list[OperationOutcome] = []
+        self._replies: set[int] = set()  # reply message objects met (by identity)
+        # A reply operation folded into its request's flows: (source, path) -> the request's.
+        self._absorbed: dict[tuple[str, str], tuple[str, str]] = {}
+        self._outcome_keys: list[tuple[str, str, str]] = []  # (source, path, name) in order
 
     # ------------------------------------------------------------------ reading
 
@@ -148,11 +170,15 @@ class _Builder:
         ):
             self._node(default_node, title, info.get("description"), info.get("x-msgflow-boundary"))
         self.default_node = default_node
+        for problem in spec.unfollowed:
+            self.notes.append(ImportNote(problem.source, problem.path, problem.message))
         protocols = self._protocols(spec)
+        first_operation = len(self.operations)
         if spec.major >= 3:
             self._read_v3(spec, protocols)
         else:
             self._read_v2(spec, protocols)
+        self._request_reply_by_convention(first_operation)
         self._unused_messages(spec)
         self._records.update(self._mapper.records)
         for key in ("security", "tags", "externalDocs"):
@@ -210,14 +236,15 @@ class _Builder:
             "redis",
             "http",
             "https",
-            "ws",
-            "wss",
         }
         for key, protocol in result.items():
             if protocol not in known:
+                # WebSocket, MQTT, STOMP...: messages flow both ways without a request
+                # waiting for its answer, so they are asynchronous, never http.
                 self._note(
                     json_path(("servers", key)),
-                    f"protocol '{protocol}' has no msgflow transport: its channels are mapped by message kind",
+                    f"protocol '{protocol}' has no msgflow broker: its channels are asynchronous, "
+                    "events on topics, commands and queries on queues",
                 )
         return result
 
@@ -233,7 +260,7 @@ class _Builder:
                 return protocols[name]
         values = sorted(set(protocols.values()))
         if len(values) > 1:
-            broker = [p for p in values if p not in ("http", "https", "ws", "wss")]
+            broker = [p for p in values if p not in ("http", "https")]
             if broker:
                 return broker[0]
         return values[0] if values else ""
@@ -247,6 +274,7 @@ class _Builder:
             )
         for key, raw in operations.items():
             at = json_path(("operations", key))
+            self._outcome_keys.append((spec.source, at, str(key)))
             op, _ = spec.deref(raw, at)
             if not isinstance(op, dict) or op.get("action") not in ("send", "receive"):
                 self._note(at, "not an operation with action send/receive: skipped")
@@ -259,23 +287,22 @@ class _Builder:
             if address is None:
                 self._note(f"{at}.channel", "the channel has no address: skipped")
                 continue
-            if "{" in str(address):
-                self._note(f"{at}.channel", f"address '{address}' has parameters: kept literally")
-            refs = op.get("messages")
+            refs: list[tuple[Any, str | None]] = [(r, None) for r in op.get("messages") or []]
             if not refs:  # every message of the channel; their keys name inline ones
-                channel_ref = str((op.get("channel") or {}).get("$ref", ""))
-                refs = [
-                    {"$ref": f"{channel_ref}/messages/{k}"} if channel_ref.startswith("#") else v
-                    for k, v in (channel.get("messages") or {}).items()
-                ]
+                refs = [(v, str(k)) for k, v in (channel.get("messages") or {}).items()]
             reply = op.get("reply")
             reply_address, reply_messages = self._v3_reply(spec, reply, f"{at}.reply")
             node = self._operation_node(op)
             protocol = self._protocol_of(channel.get("servers"), protocols, at)
             transport = _transport(channel, protocol)
-            for index, ref in enumerate(refs):
+            for index, (ref, message_key) in enumerate(refs):
                 message_id = self._message(
-                    ref, f"{at}.messages[{index}]", has_reply=reply is not None
+                    ref,
+                    f"{at}.messages[{index}]",
+                    has_reply=reply is not None,
+                    key=message_key,
+                    operation=(str(key), op.get("summary") or op.get("description")),
+                    unnamed=f"{key}{index + 1}" if len(refs) > 1 else str(key),
                 )
                 if message_id is None:
                     continue
@@ -294,6 +321,9 @@ class _Builder:
                         _extras(op),
                         at,
                         spec.source,
+                        op_path=at,
+                        op_name=str(key),
+                        runtime_address=_runtime_address(str(address), channel),
                     )
                 )
             if op.get("bindings"):
@@ -323,14 +353,14 @@ class _Builder:
             item, _ = spec.deref(raw, at)
             if not isinstance(item, dict):
                 continue
-            if item.get("parameters") or "{" in str(address):
-                self._note(at, f"address '{address}' has parameters: kept literally")
             protocol = self._protocol_of(item.get("servers"), protocols, at)
             for verb, action in (("subscribe", "send"), ("publish", "receive")):
                 op = item.get(verb)
                 if not isinstance(op, dict):
                     continue
                 where = f"{at}.{verb}"
+                op_name = str(op.get("operationId") or f"{verb} {address}")
+                self._outcome_keys.append((spec.source, where, op_name))
                 refs = op.get("message")
                 target, _ = spec.deref(refs, f"{where}.message")
                 if isinstance(target, dict) and "oneOf" in target:
@@ -341,8 +371,17 @@ class _Builder:
                 else:
                     refs = [refs]
                 node = self._operation_node(op)
+                # An unnamed inline message is named after its operation (or channel), so
+                # two of them (an RPC request and its reply) never merge into one.
+                stem = str(op.get("operationId") or f"{record_name(str(address))}Message")
                 for index, ref in enumerate(refs):
-                    message_id = self._message(ref, f"{where}.message", has_reply=False)
+                    message_id = self._message(
+                        ref,
+                        f"{where}.message",
+                        has_reply=False,
+                        operation=(op_name, op.get("summary") or op.get("description")),
+                        unnamed=f"{stem}{index + 1}" if len(refs) > 1 else stem,
+                    )
                     if message_id is not None:
                         self.operations.append(
                             _Operation(
@@ -357,18 +396,55 @@ class _Builder:
                                 _extras(op),
                                 f"{where}.message[{index}]",
                                 spec.source,
+                                op_path=where,
+                                op_name=op_name,
+                                runtime_address=_runtime_address(str(address), item),
                             )
                         )
                 if op.get("bindings"):
                     self._note_bindings(op["bindings"], f"{where}.bindings")
+
+    def _request_reply_by_convention(self, first: int) -> None:
+        """One document's RPC by the AMQP convention, without a `reply` object: a message
+        with a correlationId answered by one with a correlationId on an address known
+        only at run time (`{queue}`, an exclusive queue) is a query and its response."""
+        ops = [op for op in self.operations[first:] if self.messages[op.message].correlated]
+        replies = [op for op in ops if op.runtime_address]
+        requests = [op for op in ops if not op.runtime_address]
+        if len(replies) != 1 or len(requests) != 1:
+            return
+        (reply,), (request,) = replies, requests
+        question, answer = self.messages[request.message], self.messages[reply.message]
+        if reply.action == request.action or question.kind is not None or answer is question:
+            return
+        if question.explicit_kind or answer.explicit_kind:
+            return
+        question.kind = MessageKind.QUERY
+        question.response = answer.fields
+        self.operations.remove(reply)
+        self._absorbed[(reply.source, reply.op_path)] = (request.source, request.op_path)
+        if not any(op.message == answer.id for op in self.operations):
+            del self.messages[answer.id]
+            self._replies.add(id(answer))
+        self.notes.append(
+            ImportNote(
+                request.source,
+                request.where,
+                f"{question.name}: taken as a query whose response is {answer.name} (request/reply "
+                f"by convention: both carry a correlationId, and {answer.name} goes to the "
+                f"requester's own address '{reply.address}')",
+            )
+        )
 
     def _unused_messages(self, spec: Spec) -> None:
         """Messages declared in components but used by no operation: kept, without flows."""
         declared = (spec.data.get("components") or {}).get("messages") or {}
         if not isinstance(declared, dict):
             return
-        for key in declared:
+        for key, raw in declared.items():
             at = json_path(("components", "messages", key))
+            if id(spec.deref(raw, at)[0]) in self._replies:
+                continue
             before = set(self.messages)
             message_id = self._message(
                 {"$ref": f"#/components/messages/{key}"}, at, has_reply=False
@@ -392,7 +468,20 @@ class _Builder:
             return self.default_node
         return self._node(str(service), None, actor=bool(op.get("x-msgflow-actor")))
 
-    def _message(self, ref: Any, at: str, *, has_reply: bool) -> str | None:
+    def _message(
+        self,
+        ref: Any,
+        at: str,
+        *,
+        has_reply: bool,
+        key: str | None = None,
+        operation: tuple[str, str | None] | None = None,
+        unnamed: str | None = None,
+    ) -> str | None:
+        """The id of the message `ref` names, read on first sight; None when it is none.
+
+        `key` is the message's key in its channel; `unnamed` names an inline message that
+        has neither `name`, key nor title (after its operation)."""
         assert self._mapper is not None
         target, last = self.spec.deref(ref, at)
         if not isinstance(target, dict):
@@ -400,58 +489,88 @@ class _Builder:
             return None
         if target.get("x-msgflow-kind") == "reply":
             return None
-        key = last.rsplit("/", 1)[-1] if last else None
-        name = str(target.get("name") or key or target.get("title") or "Message")
-        message_id = str(
-            target.get("x-msgflow-id") or slug(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name))
-        )
-        if message_id in self.messages:
-            return message_id
-        schema_format = str(target.get("schemaFormat", ""))
-        if schema_format and "json" not in schema_format and "asyncapi" not in schema_format:
-            self._note(
-                f"{at}.payload",
-                f"payload in {schema_format} is not read: the message has no fields",
-            )
-            fields: list[MessageField] = []
-        else:
-            fields = self._mapper.fields(target.get("payload"), f"{at}.payload", owner=name)
-        if target.get("headers"):
-            self._note(f"{at}.headers", f"headers of {name} are not part of a design: not kept")
-        kind_text = target.get("x-msgflow-kind")
-        kind = MessageKind(kind_text) if kind_text in ("command", "query", "event") else None
-        if kind is None and has_reply:
-            kind = MessageKind.QUERY
-        self.messages[message_id] = _Message(
-            message_id,
-            name,
-            kind,
-            fields,
-            target.get("summary") or target.get("description"),
-            target.get("x-msgflow-owner"),
-            int(target.get("x-msgflow-version", 1)),
-        )
+        key = last.rsplit("/", 1)[-1] if last else key
+        name = str(target.get("name") or key or target.get("title") or unnamed or "Message")
+        message_id = str(target.get("x-msgflow-id") or _message_id(name))
+        if message_id not in self.messages:
+            self.messages[message_id] = self._read_message(target, name, message_id, at)
+        message = self.messages[message_id]
+        message.has_reply = message.has_reply or has_reply
+        if operation is not None:
+            message.operation_names.append(operation[0])
+            message.descriptions.append(operation[1])
         return message_id
 
-    def _response(self, message_id: str, refs: list[Any], at: str) -> None:
+    def _read_message(
+        self, target: dict[str, Any], name: str, message_id: str, at: str
+    ) -> _Message:
         assert self._mapper is not None
+        fields = self._payload_fields(target, name, at)
+        if target.get("headers") and not _only_metadata(target["headers"]):
+            self._note(f"{at}.headers", f"headers of {name} are not part of a design: not kept")
+        description = target.get("summary") or target.get("description")
+        return _Message(
+            message_id,
+            name,
+            None,
+            fields,
+            description,
+            target.get("x-msgflow-owner"),
+            int(target.get("x-msgflow-version", 1)),
+            explicit_kind=target.get("x-msgflow-kind"),
+            correlated="correlationId" in target,
+            descriptions=[target.get("summary"), target.get("description")],
+        )
+
+    def _payload_fields(self, target: dict[str, Any], name: str, at: str) -> list[MessageField]:
+        assert self._mapper is not None
+        payload = target.get("payload")
+        schema_format = str(target.get("schemaFormat", ""))
+        payload_at = f"{at}.payload"
+        resolved, _ = self.spec.deref(payload, payload_at)
+        if isinstance(resolved, dict) and "schemaFormat" in resolved and "schema" in resolved:
+            # AsyncAPI 3 multi-format schema: {schemaFormat, schema}
+            schema_format = str(resolved.get("schemaFormat") or "")
+            payload, payload_at = resolved.get("schema"), f"{payload_at}.schema"
+        if schema_format and not _json_schema_format(schema_format):
+            self._note(
+                payload_at,
+                f"payload in {schema_format} is not read: the message has no fields",
+            )
+            return []
+        return self._mapper.fields(payload, payload_at, owner=name)
+
+    def _response(self, message_id: str, refs: list[Any], at: str) -> None:
         message = self.messages[message_id]
         message.kind = MessageKind.QUERY
-        if message.response is not None:
-            return
-        fields: list[MessageField] = []
+        targets = []
         for index, ref in enumerate(refs):
             target, _ = self.spec.deref(ref, f"{at}.messages[{index}]")
             if isinstance(target, dict):
-                fields.extend(
-                    self._mapper.fields(
-                        target.get("payload"),
-                        f"{at}.messages[{index}].payload",
-                        owner=f"{message.name}Reply",
-                    )
-                )
+                self._replies.add(id(target))  # a reply is part of its query, not a message
+                targets.append((index, target))
+        if message.response is not None:
+            return
+        fields: list[MessageField] = []
+        for index, target in targets:
+            answer = self._payload_fields(target, f"{message.name}Reply", f"{at}.messages[{index}]")
+            if fields:  # several replies: a field is required only where every reply has it
+                names = {f.name for f in answer}
+                fields = [
+                    f if f.name in names else f.model_copy(update={"required": False})
+                    for f in fields
+                ]
+                known = {f.name for f in fields}
+                answer = [
+                    f.model_copy(update={"required": False}) for f in answer if f.name not in known
+                ]
+            fields.extend(answer)
         if len(refs) > 1:
-            self._note(at, f"{len(refs)} reply messages: their fields are merged into one response")
+            self._note(
+                at,
+                f"{len(refs)} reply messages: one response with every reply's fields, "
+                "optional unless all of them have it",
+            )
         message.response = fields
 
     # ------------------------------------------------------------------ building
@@ -461,6 +580,7 @@ class _Builder:
             # One service's document: its description describes the design; several
             # services' descriptions stay on their nodes.
             self.description = self._descriptions[0]
+        self._link_by_address()
         self._finish_kinds()
         flows = self._flows()
         messages = [
@@ -489,38 +609,72 @@ class _Builder:
         design = self._explicit_channels(design)
         return auto_layout(design)
 
-    def _finish_kinds(self) -> None:
-        senders: dict[str, set[str]] = defaultdict(set)
+    def _link_by_address(self) -> None:
+        """A client's and a server's documents naming one message differently: on an
+        address where one message is only sent and another only received, with the
+        same fields, they are one message (the receiver's name: it handles it)."""
+        sides: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for op in self.operations:
-            if op.action == "send":
-                senders[op.message].add(op.node)
-        for message in self.messages.values():
-            if message.kind is not None:
+            sides[op.address][op.action].add(op.message)
+        for address, by_action in sorted(sides.items()):
+            sent = by_action["send"] - by_action["receive"]
+            received = by_action["receive"] - by_action["send"]
+            if len(sent) != 1 or len(received) != 1:
                 continue
-            word = "".join(p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", message.name))
-            if _QUERY.search(word):
-                message.kind = MessageKind.QUERY
+            (sent_id,), (received_id,) = sent, received
+            client, server = self.messages[sent_id], self.messages[received_id]
+            if [f.name for f in client.fields] != [f.name for f in server.fields]:
+                continue
+            if (client.kind or server.kind) and client.kind != server.kind:
+                continue
+            if any(op.address != address for op in self.operations if op.message == sent_id):
+                continue
+            for op in self.operations:
+                if op.message == sent_id:
+                    op.message = received_id
+            if server.response is None:
+                server.response = client.response
+            server.operation_names.extend(client.operation_names)
+            del self.messages[sent_id]
+            self.notes.append(
+                ImportNote(
+                    "",
+                    received_id,
+                    f"{client.name} sent on '{address}' and {server.name} received there have "
+                    f"the same fields: one message, {server.name}",
+                )
+            )
+
+    def _finish_kinds(self) -> None:
+        for message in self.messages.values():
+            if message.kind is not None:  # a reply was described: a query
+                continue
+            reading = read_kind(
+                explicit=message.explicit_kind,
+                has_reply=message.has_reply,
+                name=message.name,
+                operation_names=message.operation_names,
+                descriptions=[*message.descriptions],
+            )
+            message.kind = reading.kind
+            if reading.reason is not None:
+                self.notes.append(
+                    ImportNote(
+                        "",
+                        message.id,
+                        f"{message.name}: taken as {_a(reading.kind)} ({reading.reason})",
+                    )
+                )
+            if reading.kind is MessageKind.QUERY and message.response is None:
                 message.response = []
-                self.notes.append(
-                    ImportNote(
-                        "",
-                        message.id,
-                        f"{message.name}: named like a query but no reply is described: its response is empty",
+                if reading.reason is not None:
+                    self.notes.append(
+                        ImportNote(
+                            "",
+                            message.id,
+                            f"{message.name}: a query whose reply is not described: its response is empty",
+                        )
                     )
-                )
-            elif _EVENT.search(word):
-                message.kind = MessageKind.EVENT
-            elif _COMMAND.search(word):
-                message.kind = MessageKind.COMMAND
-            else:
-                message.kind = MessageKind.EVENT
-                self.notes.append(
-                    ImportNote(
-                        "",
-                        message.id,
-                        f"{message.name}: kind not recognisable from its name: taken as an event",
-                    )
-                )
 
     def _flows(self) -> list[Flow]:
         by_channel: dict[tuple[str, str], dict[str, list[_Operation]]] = defaultdict(
@@ -528,64 +682,80 @@ class _Builder:
         )
         for op in self.operations:
             by_channel[(op.address, op.message)][op.action].append(op)
-        pairs: dict[tuple[str, str, str], tuple[_Operation, _Operation]] = {}
+        pairs: dict[_PairKey, tuple[_Operation, _Operation]] = {}
+        # Every source operation behind each pair, for the report of what each became.
+        behind: dict[_PairKey, list[_Operation]] = defaultdict(list)
+
+        def pair(send: _Operation, receive: _Operation) -> None:
+            # One flow per channel: `turnOn` and `turnOff` may carry one message to one service.
+            key = (send.message, send.node, receive.node, send.address)
+            pairs.setdefault(key, (send, receive))
+            behind[key].extend(op for op in (send, receive) if op.op_path)
+
         for (address, message_id), ops in sorted(by_channel.items()):
             sends, receives = ops["send"], ops["receive"]
-            if not receives:
-                receives, unknown = self._peer_operations(sends, "receive")
-                for op in unknown:
-                    name = self.messages[message_id].name
-                    self.notes.append(
-                        ImportNote(
-                            op.source,
-                            op.where,
-                            f"nobody receives {name} on '{address}' in these documents: no flow drawn",
-                        )
-                    )
-            if not sends:
-                sends, unknown = self._peer_operations(receives, "send")
-                if unknown:
-                    self._node(
-                        EXTERNAL_ACTOR,
-                        "External",
-                        "senders outside the imported documents",
-                        actor=True,
-                    )
-                for op in unknown:
-                    name = self.messages[message_id].name
-                    self.notes.append(
-                        ImportNote(
-                            op.source,
-                            op.where,
-                            f"no imported document sends {name} on '{address}': drawn from the actor 'external'",
-                        )
-                    )
-                    sends.append(
-                        _Operation(
-                            EXTERNAL_ACTOR,
-                            "send",
-                            address,
-                            op.protocol,
-                            op.transport,
-                            message_id,
-                            op.has_reply,
-                            op.reply_address,
-                        )
-                    )
             for send in sends:
                 for receive in receives:
                     if send.node != receive.node:
-                        pairs.setdefault((message_id, send.node, receive.node), (send, receive))
+                        pair(send, receive)
+            for op in [*sends, *receives]:
+                wanted = "receive" if op.action == "send" else "send"
+                ends = receives if op.action == "send" else sends
+                documented = {o.node for o in ends if o.node != op.node}
+                # Peers a msgflow export names (actors have no document of their own).
+                found, _ = self._peer_operations([op], wanted)
+                missing = [f for f in found if f.node not in documented]
+                for peer in missing:
+                    pair(op, peer) if op.action == "send" else pair(peer, op)
+                if documented or found:
+                    continue
+                name = self.messages[message_id].name
+                if ends:  # only its own: the service both sends and receives it here
+                    if op.action == "send":
+                        for own in ends:
+                            pair(op, own)
+                        self.notes.append(
+                            ImportNote(
+                                op.source,
+                                op.where,
+                                f"{name} is sent and received on '{address}' by the same service only: kept as a flow to itself",
+                            )
+                        )
+                    continue
+                self._node(
+                    EXTERNAL_ACTOR,
+                    "External",
+                    "what sends and receives outside the imported documents",
+                    actor=True,
+                )
+                outside = replace(op, node=EXTERNAL_ACTOR, action=wanted, extras={}, op_path="")
+                if op.action == "send":
+                    pair(op, outside)
+                    said = f"nobody receives {name} on '{address}' in these documents: drawn to the actor 'external'"
+                else:
+                    pair(outside, op)
+                    said = f"no imported document sends {name} on '{address}': drawn from the actor 'external'"
+                self.notes.append(ImportNote(op.source, op.where, said))
         flows = []
         ids = self._flow_ids(pairs)
         for key, (send, receive) in sorted(pairs.items()):
-            message_id, source, target = key
+            message_id, source, target, _ = key
             kind = self.messages[message_id].kind
             transport = (
                 send.transport
                 or receive.transport
                 or (Transport.TOPIC if kind is MessageKind.EVENT else Transport.QUEUE)
             )
+            if transport is Transport.HTTP and kind is MessageKind.EVENT:
+                # Server-sent events, HTTP streaming: nobody waits for an answer.
+                transport = Transport.TOPIC
+                self.notes.append(
+                    ImportNote(
+                        send.source or receive.source,
+                        send.where if send.op_path else receive.where,
+                        f"event {self.messages[message_id].name} is streamed over http: drawn on a topic (events are asynchronous)",
+                    )
+                )
             reply = None
             if kind is MessageKind.QUERY and transport is not Transport.HTTP:
                 reply = send.reply_address or receive.reply_address
@@ -606,6 +776,18 @@ class _Builder:
                     }
                 )
             )
+        became: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for pair_key, sources in behind.items():
+            for origin in sources:
+                became[(origin.source, origin.op_path)].add(ids[pair_key])
+        for absorbed, request in self._absorbed.items():
+            became[absorbed] = became[request]
+        self.outcomes = [
+            OperationOutcome(
+                source, path, name, tuple(sorted(became[(source, path)], key=natural_key))
+            )
+            for source, path, name in self._outcome_keys
+        ]
         known = set(self.messages)
         for flow in flows:
             if flow.caused_by and flow.caused_by not in known:
@@ -651,10 +833,10 @@ class _Builder:
         return found, unknown
 
     def _flow_ids(
-        self, pairs: dict[tuple[str, str, str], tuple[_Operation, _Operation]]
-    ) -> dict[tuple[str, str, str], str]:
+        self, pairs: dict[_PairKey, tuple[_Operation, _Operation]]
+    ) -> dict[_PairKey, str]:
         """Flow ids kept from `x-msgflow-flows` (a msgflow export), else f1, f2... in order."""
-        ids: dict[tuple[str, str, str], str] = {}
+        ids: dict[_PairKey, str] = {}
         for key, (send, receive) in pairs.items():
             sent = set(send.extras.get("x-msgflow-flows") or [])
             shared = sent & set(receive.extras.get("x-msgflow-flows") or [])
@@ -675,10 +857,12 @@ class _Builder:
         return ids
 
     def _derived_owner(self, message: _Message, flows: list[Flow]) -> str | None:
-        """The publisher of an event, the handler of a command or query, when there is one."""
-        action = "send" if message.kind is MessageKind.EVENT else "receive"
+        """The publisher of an event, the handler of a command or query, when there is one
+        (`external` included: a command only the outside handles is the outside's)."""
         ends = {
-            op.node for op in self.operations if op.message == message.id and op.action == action
+            (f.source if message.kind is MessageKind.EVENT else f.target)
+            for f in flows
+            if f.message == message.id
         }
         return ends.pop() if len(ends) == 1 else None
 
@@ -689,8 +873,28 @@ class _Builder:
         for flow in design.flows:
             address = flow.channel or ""
             protocol = protocols.get((address, flow.message), "")
-            chosen = _channel_value(design, flow, address, protocol)
-            if chosen is None:
+            usable = _usable_channel(address, flow.transport)
+            chosen = _channel_value(design, flow, address, protocol) if usable == address else None
+            if usable != address:
+                parameters = _PARAMETER.findall(address)
+                why = (
+                    f"its parameters {', '.join(parameters)} are not a design notion (one channel for every value)"
+                    if parameters
+                    else "it is not a name every broker takes"
+                )
+                self.notes.append(
+                    ImportNote(
+                        "", flow.id, f"address '{address}': {why}: the flow's channel is '{usable}'"
+                    )
+                )
+                chosen = usable
+                if not usable:
+                    self.notes[-1] = ImportNote(
+                        "",
+                        flow.id,
+                        f"address '{address}' holds no name: the flow takes its derived channel name",
+                    )
+            elif chosen is None:
                 self.notes.append(
                     ImportNote(
                         "",
@@ -708,6 +912,54 @@ class _Builder:
         return design.model_copy(update={"flows": flows})
 
 
+_PARAMETER = re.compile(r"\{[^{}]*\}")
+_BROKER_SAFE = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
+
+
+def _usable_channel(address: str, transport: Transport) -> str:
+    """`address`, or a name made of its pieces where some broker would refuse it.
+
+    Over http a path with `{param}` is a route; on a broker a `/` is not a Kafka topic's
+    character and `{param}` would be taken literally (or as a FastStream path parameter)."""
+    if transport is Transport.HTTP:
+        if address.startswith("/") and channel_problem(address, transport) is None:
+            return address
+    elif _BROKER_SAFE.fullmatch(address) and channel_problem(address, transport) is None:
+        return address
+    return cleaned_channel(address, transport) or ""  # nothing left: the derived name
+
+
+_WHOLE_PARAMETER = re.compile(r"\{[^{}]+\}")
+
+
+def _runtime_address(address: str, channel: dict[str, Any]) -> bool:
+    queue = ((channel.get("bindings") or {}).get("amqp") or {}).get("queue") or {}
+    return bool(_WHOLE_PARAMETER.fullmatch(address)) or queue.get("exclusive") is True
+
+
+def _a(kind: MessageKind) -> str:
+    return f"{'an' if kind is MessageKind.EVENT else 'a'} {kind.value}"
+
+
+def _message_id(name: str) -> str:
+    return slug(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name))
+
+
+def _json_schema_format(schema_format: str) -> bool:
+    """AsyncAPI's own schema and JSON Schema, in JSON or YAML media types."""
+    media = schema_format.split(";", 1)[0].strip().lower()
+    return media in (
+        "application/vnd.aai.asyncapi",
+        "application/vnd.aai.asyncapi+json",
+        "application/vnd.aai.asyncapi+yaml",
+        "application/schema+json",
+        "application/schema+yaml",
+        "application/json",
+        "application/x-yaml",
+        "application/yaml",
+    )
+
+
 def _extras(op: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in op.items() if k.startswith("x-")}
 
@@ -716,7 +968,7 @@ def _transport(channel: dict[str, Any], protocol: str) -> Transport | None:
     explicit = channel.get("x-msgflow-transport")
     if explicit in ("http", "queue", "topic"):
         return Transport(explicit)
-    if protocol in ("http", "https", "ws", "wss"):
+    if protocol in ("http", "https"):
         return Transport.HTTP
     amqp = (channel.get("bindings") or {}).get("amqp") or {}
     if amqp.get("is") == "queue":
@@ -752,3 +1004,9 @@ def _channel_value(design: Design, flow: Flow, address: str, protocol: str) -> s
         if _address(names, trial, protocol) == address:
             return candidate
     return None
+
+
+def _only_metadata(headers: Any) -> bool:
+    """Headers that only describe the ids msgflow's services send (nothing to keep)."""
+    properties = headers.get("properties") if isinstance(headers, dict) else None
+    return isinstance(properties, dict) and set(properties) <= set(METADATA_HEADERS)

@@ -1,18 +1,26 @@
 """Read AsyncAPI documents (YAML or JSON) and follow their `$ref`s, with located errors.
 
-Local references are resolved: `#/components/...` inside a document and relative files
-(`common.yaml#/components/schemas/Money`) next to it. Remote references (http) are not
-fetched: importing never touches the network. Every reference is checked up front, so a
-dangling one is reported at the place it is written rather than half-way through mapping.
+Every `$ref` is resolved against the document that holds it (RFC 3986, as JSON Reference
+says), with the `referencing` library: `./schemas.yaml#/X` written inside
+`common/messages.yaml` means `common/schemas.yaml`, however the root document reached it.
+Remote references (http, https) are never fetched: importing never touches the network;
+they are listed in `Spec.unfollowed` and the item that uses one keeps what is known.
+Every reference is checked up front (following into each file it reaches), so a dangling
+one or a cycle is reported at the place it is written rather than half-way through mapping.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.request import url2pathname
 
 import yaml
+from referencing import Registry, Resource
+from referencing.exceptions import PointerToNowhere, Unresolvable
 
 from designer.core.errors import MsgflowError
 
@@ -90,6 +98,18 @@ def read_file(path: Path) -> Any:
     return parse_text(text, source)
 
 
+REMOTE_SCHEMES = ("http://", "https://")
+_MEMORY_URI = "memory:spec"  # the base of a document read from text: no folder to look in
+
+
+class _Unreadable(Exception):
+    """A referenced file that cannot be read; carries the loader's problems."""
+
+    def __init__(self, problems: list[SpecProblem]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
 class Spec:
     """One AsyncAPI document and the local files it references."""
 
@@ -112,7 +132,17 @@ class Spec:
         self.source = source
         self.base = base
         self.version = version
-        self._files: dict[Path, Any] = {}
+        # The root's URI: a file's own (so relative references find its neighbours), or a
+        # name no relative reference can join onto when the text came from elsewhere.
+        self.uri = (base / Path(source).name).as_uri() if base is not None else _MEMORY_URI
+        self._documents: dict[str, Any] = {self.uri: data}
+        self._sources: dict[str, str] = {self.uri: source}
+        self._base_of: dict[int, str] = {}
+        self._register(data, self.uri)
+        self._registry: Registry[Any] = Registry(retrieve=self._retrieve).with_resource(  # type: ignore[call-arg]
+            self.uri, Resource.opaque(data)
+        )
+        self.unfollowed: list[SpecProblem] = []  # remote references, reported not fetched
         self._check_refs()
 
     @classmethod
@@ -128,75 +158,99 @@ class Spec:
     def major(self) -> int:
         return int(self.version.split(".", 1)[0])
 
+    @property
+    def files(self) -> list[str]:
+        """Every document read for this one: the root first, then referenced files."""
+        return list(self._sources.values())
+
     # ------------------------------------------------------------------ references
 
+    def document_of(self, node: Any) -> str:
+        """The URI of the document `node` was read from (the root's when unknown)."""
+        return self._base_of.get(id(node), self.uri)
+
     def deref(self, node: Any, at: str = "$") -> tuple[Any, str | None]:
-        """Follow `$ref`s from `node`: (the target, the last reference followed or None)."""
+        """Follow `$ref`s from `node`: (the target, the last reference followed or None).
+
+        A remote reference gives an empty mapping: what it names is not known here."""
         last: str | None = None
+        base = self.document_of(node)
         seen: set[str] = set()
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
-            if ref in seen:
-                raise SpecLoadError([SpecProblem(self.source, at, f"$ref cycle through '{ref}'")])
-            seen.add(ref)
-            node, last = self._target(ref, at), ref
+            absolute = base + ref if ref.startswith("#") else urljoin(base, ref)
+            if absolute in seen:
+                raise SpecLoadError(
+                    [SpecProblem(self._source_of(base), at, f"$ref cycle through '{ref}'")]
+                )
+            seen.add(absolute)
+            if absolute.startswith(REMOTE_SCHEMES):
+                return {}, ref
+            node = self._lookup(base, ref, at)
+            base, last = urldefrag(absolute)[0] or base, ref
         return node, last
 
-    def _target(self, ref: str, at: str) -> Any:
-        file_part, _, pointer = ref.partition("#")
-        if file_part.startswith(("http://", "https://")):
-            raise SpecLoadError(
-                [
-                    SpecProblem(
-                        self.source,
-                        at,
-                        f"remote $ref '{ref}' is not fetched (import works offline); copy it into the document",
-                    )
-                ]
-            )
-        document: Any = self.data
-        if file_part:
-            document = self._file(file_part, ref, at)
-        node = document
-        for raw in [p for p in pointer.split("/") if p][0:]:
-            part = raw.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                raise SpecLoadError(
-                    [SpecProblem(self.source, at, f"$ref '{ref}' points to nothing (no '{part}')")]
-                )
-        return node
+    def _source_of(self, uri: str) -> str:
+        return self._sources.get(uri, uri)
 
-    def _file(self, name: str, ref: str, at: str) -> Any:
-        if self.base is None:
+    def _lookup(self, base: str, ref: str, at: str) -> Any:
+        source = self._source_of(base)
+        try:
+            return self._registry.resolver(base).lookup(ref).contents
+        except PointerToNowhere:
             raise SpecLoadError(
-                [
-                    SpecProblem(
-                        self.source,
-                        at,
-                        f"$ref '{ref}' names a file, but this document was not read from a folder",
-                    )
-                ]
-            )
-        path = (self.base / name).resolve()
-        if path not in self._files:
-            try:
-                self._files[path] = read_file(path)
-            except SpecLoadError as error:
+                [SpecProblem(source, at, f"$ref '{ref}' points to nothing")]
+            ) from None
+        except Unresolvable as error:
+            cause = error.__cause__.__cause__ if error.__cause__ else None
+            if isinstance(cause, _Unreadable):
                 raise SpecLoadError(
                     [
-                        SpecProblem(self.source, at, f"$ref '{ref}': {p.path}: {p.message}")
-                        for p in error.problems
+                        SpecProblem(source, at, f"$ref '{ref}': {p.path}: {p.message}")
+                        for p in cause.problems
                     ]
                 ) from None
-        return self._files[path]
+            raise SpecLoadError(
+                [SpecProblem(source, at, f"$ref '{ref}' cannot be resolved")]
+            ) from None
+        except (ValueError, TypeError, IndexError):  # a list index that is not a number
+            raise SpecLoadError(
+                [SpecProblem(source, at, f"$ref '{ref}' points to nothing")]
+            ) from None
+
+    def _retrieve(self, uri: str) -> Resource[Any]:
+        if uri not in self._documents:
+            if not uri.startswith("file:"):
+                raise _Unreadable(
+                    [
+                        SpecProblem(
+                            uri, "$", "names a file, but this document was not read from a folder"
+                        )
+                    ]
+                )
+            path = Path(url2pathname(urlsplit(uri).path))
+            try:
+                data = read_file(path)
+            except SpecLoadError as error:
+                raise _Unreadable(error.problems) from None
+            self._documents[uri] = data
+            self._sources[uri] = _relative(path, self.base)
+            self._register(data, uri)
+        return Resource.opaque(self._documents[uri])
+
+    def _register(self, data: Any, uri: str) -> None:
+        """Remember which document each mapping and list came from (walked once each)."""
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (dict, list)) and id(node) not in self._base_of:
+                self._base_of[id(node)] = uri
+                stack.extend(node.values() if isinstance(node, dict) else node)
 
     def _check_refs(self) -> None:
         problems: list[SpecProblem] = []
         stack: list[tuple[Any, str]] = [(self.data, "$")]
+        walked_documents = {self.uri}
         # YAML anchors make one object appear many times (or inside itself): each is
         # walked once, so an alias bomb or a self-containing alias cannot hang the import.
         seen: set[int] = set()
@@ -209,15 +263,40 @@ class Spec:
             if isinstance(node, dict):
                 ref = node.get("$ref")
                 if isinstance(ref, str):
+                    base = self.document_of(node)
+                    if urljoin(base, ref).startswith(REMOTE_SCHEMES):
+                        self.unfollowed.append(
+                            SpecProblem(
+                                self._source_of(base),
+                                at,
+                                f"remote $ref '{ref}' not followed (import works offline): what it names is not imported",
+                            )
+                        )
+                        continue
                     try:
                         self.deref(node, at)
                     except SpecLoadError as error:
                         problems.extend(error.problems)
+                    for uri, document in list(self._documents.items()):
+                        if uri not in walked_documents:  # a file reached for the first time
+                            walked_documents.add(uri)
+                            stack.append((document, "$"))
                 for key, value in node.items():
                     if key != "$ref":
                         stack.append((value, f"{at}.{key}"))
             elif isinstance(node, list):
                 stack.extend((value, f"{at}[{i}]") for i, value in enumerate(node))
         if problems:
-            problems.sort(key=lambda p: p.path)
+            problems.sort(key=lambda p: (p.source, p.path))
             raise SpecLoadError(problems)
+        self.unfollowed.sort(key=lambda p: (p.source, p.path))
+
+
+def _relative(path: Path, base: Path | None) -> str:
+    """A referenced file named as the user would: relative to the root document's folder."""
+    if base is not None:
+        try:
+            return os.path.relpath(path, base)
+        except ValueError:  # another drive on Windows
+            pass
+    return str(path)

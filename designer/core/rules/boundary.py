@@ -26,11 +26,7 @@ FAMILY = "boundary"
 def internal_sync_call(ctx: Context, flow_id: str) -> Iterable[Report]:
     facts = ctx.facts
     flow = facts.flows[flow_id]
-    if (
-        flow.transport is Transport.HTTP
-        and facts.is_service(flow.source)
-        and facts.is_service(flow.target)
-    ):
+    if facts.is_service(flow.source) and facts.is_service(flow.target):  # over http (filter)
         kind = facts.kind_of(flow.message)
         alternative = (
             "an async query with a reply queue, or a local copy kept up to date by events"
@@ -62,14 +58,8 @@ def internal_sync_call(ctx: Context, flow_id: str) -> Iterable[Report]:
 def boundary_long_running_command(ctx: Context, flow_id: str) -> Iterable[Report]:
     facts = ctx.facts
     flow = facts.flows[flow_id]
-    message = facts.messages.get(flow.message)
-    if (
-        message is not None
-        and message.kind is MessageKind.COMMAND
-        and message.long_running
-        and flow.transport is Transport.HTTP
-        and facts.is_actor(flow.source)
-    ):
+    message = facts.messages[flow.message]  # a command over http (the rule's filter)
+    if message.long_running and facts.is_actor(flow.source):
         return (
             Report(
                 message=f"Long-running command {describe_flow(facts, flow)} is sent over http",

@@ -24,12 +24,8 @@ FAMILY = "causality"
 def query_side_effect(ctx: Context, flow_id: str) -> Iterable[Report]:
     facts = ctx.facts
     flow = facts.flows[flow_id]
-    kind = facts.kind_of(flow.message)
-    if (
-        flow.caused_by is not None
-        and facts.kind_of(flow.caused_by) is MessageKind.QUERY
-        and kind in (MessageKind.COMMAND, MessageKind.EVENT)
-    ):
+    kind = facts.kind_of(flow.message)  # a command or an event (the rule's filter)
+    if flow.caused_by is not None and facts.kind_of(flow.caused_by) is MessageKind.QUERY:
         query = facts.message_name(flow.caused_by)
         return (
             Report(
@@ -62,8 +58,6 @@ def query_side_effect(ctx: Context, flow_id: str) -> Iterable[Report]:
 def passive_aggressive_event(ctx: Context, message_id: str) -> Iterable[Report]:
     facts = ctx.facts
     event = facts.messages[message_id]
-    if event.kind is not MessageKind.EVENT:
-        return ()
     caused = facts.flows_caused_by.get(message_id)
     delivered = facts.flows_of_message.get(message_id)
     if not caused or not delivered:
@@ -116,11 +110,7 @@ def command_without_outcome(ctx: Context, message_id: str) -> Iterable[Report]:
     facts = ctx.facts
     command = facts.messages[message_id]
     flows = facts.flows_of_message.get(message_id)
-    if (
-        command.kind is not MessageKind.COMMAND
-        or not flows
-        or facts.flows_caused_by.get(message_id)
-    ):
+    if not flows or facts.flows_caused_by.get(message_id):
         return ()
     handlers = {f.target for f in flows.values()}
     return (

@@ -58,7 +58,7 @@ Check = Callable[["Context", str], Iterable[Report]]
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule of the catalogue (messaging-rules.md): metadata plus its checks per scope."""
+    """One rule of the catalogue (docs/rules.md): metadata plus its checks per scope."""
 
     id: str
     severity: Severity
@@ -166,7 +166,9 @@ def resolve_settings(
         for name, item in value.items():
             if name == "severity" and item == "off":
                 enabled = False
-            elif name == "severity" and item in Severity._value2member_map_:
+            elif (
+                name == "severity" and isinstance(item, str) and item in Severity._value2member_map_
+            ):
                 severity = Severity(item)
             elif name == "severity":
                 problems.append(

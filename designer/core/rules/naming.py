@@ -12,11 +12,6 @@ from .subjects import at_message, at_node, subjects
 FAMILY = "naming"
 
 
-def _message(ctx: Context, message_id: str, kind: MessageKind) -> Message | None:
-    message = ctx.facts.messages[message_id]
-    return message if message.kind is kind else None
-
-
 @rule(
     "command-name-imperative",
     Severity.WARNING,
@@ -29,9 +24,7 @@ def _message(ctx: Context, message_id: str, kind: MessageKind) -> Message | None
     "(`GetOrder`) like a query. Source: NSB, MT.",
 )
 def command_name_imperative(ctx: Context, message_id: str) -> Iterator[Report]:
-    message = _message(ctx, message_id, MessageKind.COMMAND)
-    if message is None:
-        return
+    message = ctx.facts.messages[message_id]
     reading = read_name(message.name)
     if reading.past is not None:
         better = as_command_name(message.name)
@@ -68,9 +61,7 @@ def command_name_imperative(ctx: Context, message_id: str) -> Iterator[Report]:
     "participle (regular `-ed` or irregular: `Sent`, `Paid`, `Built`). Source: NSB, MT.",
 )
 def event_name_past_tense(ctx: Context, message_id: str) -> Iterable[Report]:
-    message = _message(ctx, message_id, MessageKind.EVENT)
-    if message is None:
-        return ()
+    message = ctx.facts.messages[message_id]
     reading = read_name(message.name)
     if reading.past is not None:
         return ()
@@ -106,9 +97,7 @@ def event_name_past_tense(ctx: Context, message_id: str) -> Iterable[Report]:
     "suggests it does (or that it should be a command). Convention.",
 )
 def query_name_question(ctx: Context, message_id: str) -> Iterable[Report]:
-    message = _message(ctx, message_id, MessageKind.QUERY)
-    if message is None:
-        return ()
+    message = ctx.facts.messages[message_id]
     reading = read_name(message.name)
     if reading.mutates:
         return (

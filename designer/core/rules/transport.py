@@ -6,16 +6,11 @@ import re
 from collections.abc import Iterable, Iterator
 
 from ..channels import slug
-from ..model import Flow, MessageKind, Severity, Transport
+from ..model import MessageKind, Severity, Transport
 from .engine import Context, Report, rule
 from .subjects import at_flow, describe_flow, flow_subjects, names
 
 FAMILY = "transport"
-
-
-def _flow_of_kind(ctx: Context, flow_id: str, kind: MessageKind) -> Flow | None:
-    flow = ctx.facts.flows[flow_id]
-    return flow if ctx.facts.kind_of(flow.message) is kind else None
 
 
 @rule(
@@ -30,17 +25,15 @@ def _flow_of_kind(ctx: Context, flow_id: str, kind: MessageKind) -> Flow | None:
     "them, which is a command in disguise. Source: EIP Event Message, MS, .NET guide.",
 )
 def event_must_be_async(ctx: Context, flow_id: str) -> Iterable[Report]:
-    flow = _flow_of_kind(ctx, flow_id, MessageKind.EVENT)
-    if flow is not None and flow.transport is Transport.HTTP:
-        return (
-            Report(
-                message=f"Event {describe_flow(ctx.facts, flow)} goes over http",
-                hint=f"Publish {ctx.facts.message_name(flow.message)} to a topic (transport: topic)",
-                subjects=flow_subjects(ctx.facts, flow),
-                at=at_flow(flow_id, ".transport"),
-            ),
-        )
-    return ()
+    flow = ctx.facts.flows[flow_id]  # an event over http: the engine only calls it there
+    return (
+        Report(
+            message=f"Event {describe_flow(ctx.facts, flow)} goes over http",
+            hint=f"Publish {ctx.facts.message_name(flow.message)} to a topic (transport: topic)",
+            subjects=flow_subjects(ctx.facts, flow),
+            at=at_flow(flow_id, ".transport"),
+        ),
+    )
 
 
 @rule(
@@ -55,17 +48,15 @@ def event_must_be_async(ctx: Context, flow_id: str) -> Iterable[Report]:
     "the publisher. NServiceBus throws on it. Source: NSB, EIP Publish-Subscribe Channel.",
 )
 def event_point_to_point(ctx: Context, flow_id: str) -> Iterable[Report]:
-    flow = _flow_of_kind(ctx, flow_id, MessageKind.EVENT)
-    if flow is not None and flow.transport is Transport.QUEUE:
-        return (
-            Report(
-                message=f"Event {describe_flow(ctx.facts, flow)} goes over a point-to-point queue",
-                hint=f"Publish {ctx.facts.message_name(flow.message)} to a topic (transport: topic)",
-                subjects=flow_subjects(ctx.facts, flow),
-                at=at_flow(flow_id, ".transport"),
-            ),
-        )
-    return ()
+    flow = ctx.facts.flows[flow_id]  # an event on a queue: the engine only calls it there
+    return (
+        Report(
+            message=f"Event {describe_flow(ctx.facts, flow)} goes over a point-to-point queue",
+            hint=f"Publish {ctx.facts.message_name(flow.message)} to a topic (transport: topic)",
+            subjects=flow_subjects(ctx.facts, flow),
+            at=at_flow(flow_id, ".transport"),
+        ),
+    )
 
 
 @rule(
@@ -81,8 +72,6 @@ def event_point_to_point(ctx: Context, flow_id: str) -> Iterable[Report]:
 )
 def command_on_topic(ctx: Context, message_id: str) -> Iterator[Report]:
     facts = ctx.facts
-    if facts.messages[message_id].kind is not MessageKind.COMMAND:
-        return
     delivered = facts.flows_of_message.get(message_id, {}).values()
     if all(f.transport is not Transport.TOPIC for f in delivered):
         return
@@ -107,11 +96,6 @@ def command_on_topic(ctx: Context, message_id: str) -> Iterator[Report]:
         )
 
 
-def _async_query(ctx: Context, flow_id: str) -> Flow | None:
-    flow = _flow_of_kind(ctx, flow_id, MessageKind.QUERY)
-    return flow if flow is not None and flow.is_async else None
-
-
 @rule(
     "async-query-needs-reply",
     Severity.ERROR,
@@ -126,8 +110,8 @@ def _async_query(ctx: Context, flow_id: str) -> Flow | None:
     "Correlation Identifier; SEED (callback queue).",
 )
 def async_query_needs_reply(ctx: Context, flow_id: str) -> Iterable[Report]:
-    flow = _async_query(ctx, flow_id)
-    if flow is not None and not flow.reply:
+    flow = ctx.facts.flows[flow_id]  # an async query: the engine only calls it there
+    if not flow.reply:
         requester = ctx.facts.node_name(flow.source)
         return (
             Report(
@@ -155,8 +139,8 @@ def async_query_needs_reply(ctx: Context, flow_id: str) -> Iterable[Report]:
     'waits forever. Source: MT ("there is always a relevant timeout").',
 )
 def async_request_timeout(ctx: Context, flow_id: str) -> Iterable[Report]:
-    flow = _async_query(ctx, flow_id)
-    if flow is not None and flow.timeout_ms is None:
+    flow = ctx.facts.flows[flow_id]  # an async query: the engine only calls it there
+    if flow.timeout_ms is None:
         return (
             Report(
                 message=f"Async query {describe_flow(ctx.facts, flow)} has no timeout",
@@ -183,12 +167,8 @@ def async_request_timeout(ctx: Context, flow_id: str) -> Iterable[Report]:
 def consumer_safety(ctx: Context, flow_id: str) -> Iterable[Report]:
     facts = ctx.facts
     flow = facts.flows[flow_id]
-    kind = facts.kind_of(flow.message)
-    if (
-        kind in (MessageKind.COMMAND, MessageKind.EVENT)
-        and flow.is_async
-        and not (flow.idempotent or flow.dead_letter)
-    ):
+    kind = facts.kind_of(flow.message)  # a command or event, sent async (the rule's filter)
+    if not (flow.idempotent or flow.dead_letter):
         return (
             Report(
                 message=(

@@ -446,6 +446,14 @@ IMPERATIVE_VERBS: frozenset[str] = (
             "is",
             "has",
             "can",
+            # Met in the official AsyncAPI examples (`turnOn`, `dimLight`, `likeComment`).
+            "turn",
+            "dim",
+            "switch",
+            "like",
+            "unlike",
+            "follow",
+            "unfollow",
         }
     )
 )
@@ -493,6 +501,7 @@ DOUBLING_VERBS: frozenset[str] = frozenset(
         "unpin",
         "unplug",
         "step",
+        "dim",
     }
 )
 

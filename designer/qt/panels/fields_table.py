@@ -7,11 +7,12 @@ command. `load` writes the model's list back with signals blocked.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QCompleter,
     QHBoxLayout,
     QHeaderView,
     QSizePolicy,
@@ -23,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.model import PRIMITIVE_TYPES, MessageField, Suppression
+from designer.core.unique_names import unique_name
 from designer.qt.icons import icon
-from designer.qt.panels.widgets import signals_blocked
+from designer.qt.panels.widgets import signals_blocked, suggesting_line
 
 
 class _RowsEditor(QWidget):
@@ -37,6 +39,7 @@ class _RowsEditor(QWidget):
     def __init__(self, noun: str) -> None:
         super().__init__()
         self.noun = noun
+        self._values: list[object] | None = None  # what was last loaded or emitted
         self.table = QTableWidget(0, len(self.headers))
         self.table.setHorizontalHeaderLabels(list(self.headers))
         self.table.verticalHeader().setVisible(False)
@@ -83,7 +86,7 @@ class _RowsEditor(QWidget):
         raise NotImplementedError
 
     # ----------------------------------------------------------------- behaviour
-    def load(self, values: list) -> None:
+    def load(self, values: Sequence[object]) -> None:
         with signals_blocked(self.table):
             self.table.setRowCount(0)
             for value in values:
@@ -91,13 +94,13 @@ class _RowsEditor(QWidget):
                 self._write_row(self.table.rowCount() - 1, value)
         self._values = list(values)
 
-    def values(self) -> list:
+    def values(self) -> list[object]:
         found = [self._read_row(row) for row in range(self.table.rowCount())]
         return [value for value in found if value is not None]
 
     def _emit(self) -> None:
         values = self.values()
-        if values != getattr(self, "_values", None):
+        if values != self._values:
             self._values = values
             self.edited.emit(values)
 
@@ -151,8 +154,9 @@ class FieldsEditor(_RowsEditor):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(3, 70)
-        self.table.setHorizontalHeaderItem(2, QTableWidgetItem("Req."))
-        self.table.horizontalHeaderItem(2).setToolTip("Required")
+        required_header = QTableWidgetItem("Req.")
+        required_header.setToolTip("Required")
+        self.table.setHorizontalHeaderItem(2, required_header)
 
     def type_choices(self) -> list[str]:
         names = [*PRIMITIVE_TYPES, *self.record_names]
@@ -162,16 +166,13 @@ class FieldsEditor(_RowsEditor):
         assert isinstance(value, MessageField)
         self.table.setItem(row, 0, QTableWidgetItem(value.name))
         picker = QComboBox()
-        picker.setEditable(True)
+        line = suggesting_line(picker)
         picker.addItems(self.type_choices())
         picker.setCurrentText(value.type)
         picker.setToolTip("Field type: a primitive, list[T], map[string,T] or a record")
         picker.setFrame(False)
-        # Suggest, never complete inline: typing "date" must not become "datetime".
-        picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        picker.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         picker.activated.connect(lambda _index: self._emit())
-        picker.lineEdit().editingFinished.connect(self._emit)
+        line.editingFinished.connect(self._emit)
         self.table.setCellWidget(row, 1, picker)
         required = QTableWidgetItem()
         required.setFlags(
@@ -198,12 +199,8 @@ class FieldsEditor(_RowsEditor):
         )
 
     def _new_value(self) -> MessageField:
-        taken = {f.name for f in self.values()}
-        name, n = "field", 1
-        while name in taken:
-            n += 1
-            name = f"field{n}"
-        return MessageField(name=name, type="string")
+        taken = {f.name for f in self.values() if isinstance(f, MessageField)}
+        return MessageField(name=unique_name("field", taken, sep=""), type="string")
 
     def set_type_picker_text(self, row: int, text: str) -> None:
         """Choose a type in row `row` as a user would (used by tests and shortcuts)."""

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -32,6 +31,7 @@ from designer.qt.panels.widgets import (
     optional_text,
     set_combo_data,
     signals_blocked,
+    suggesting_line,
 )
 
 Push = Callable[[Command], bool]
@@ -145,15 +145,13 @@ class NodePage(InspectorPage):
         self.kind.addItem("Service", NodeKind.SERVICE.value)
         self.kind.addItem("Actor", NodeKind.ACTOR.value)
         self.boundary = QComboBox()
-        self.boundary.setEditable(True)
-        self.boundary.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.boundary.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        boundary_line = suggesting_line(self.boundary)
         self.boundary.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.boundary.setToolTip("Bounded context: cards with the same boundary are grouped")
-        self.boundary.lineEdit().setPlaceholderText("none")
-        self.boundary.lineEdit().editingFinished.connect(self._boundary)
+        boundary_line.setPlaceholderText("none")
+        boundary_line.editingFinished.connect(self._boundary)
         self.boundary.activated.connect(lambda _i: self._boundary())
         self.form.addRow("Boundary", self.boundary)
         self.description = self.text_box("Description", "What this node does", self._description)
@@ -200,7 +198,7 @@ class NodePage(InspectorPage):
     def _description(self) -> None:
         self._edit(description=optional_text(self.description.toPlainText()))
 
-    def _suppressions(self, values: list) -> None:
+    def _suppressions(self, values: list[object]) -> None:
         self._edit(suppress=values)
 
 

@@ -148,9 +148,11 @@ class MessagesPanel(QWidget):
         self.tree.clearSelection()
         for index in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(index)
-            for child in range(group.childCount()):
-                if group.child(child).data(0, _ID) == message_id:
-                    self.tree.setCurrentItem(group.child(child))
+            assert group is not None  # index < topLevelItemCount()
+            for row in range(group.childCount()):
+                child = group.child(row)
+                if child is not None and child.data(0, _ID) == message_id:
+                    self.tree.setCurrentItem(child)
                     return
 
     def remove_selected(self) -> None:

@@ -75,10 +75,7 @@ class ProblemsPanel(QWidget):
             return  # most edits change no finding: keep the list (and its scroll position)
         self._shown = shown
         document = self.validation.document
-        expanded = {
-            self.tree.topLevelItem(i).data(0, _SUBJECTS): self.tree.topLevelItem(i).isExpanded()
-            for i in range(self.tree.topLevelItemCount())
-        }
+        expanded = {group.data(0, _SUBJECTS): group.isExpanded() for group in self._groups()}
         self.tree.clear()
         counts = count_by_severity(diagnostics)
         for severity, title in _TITLES.items():
@@ -126,8 +123,12 @@ class ProblemsPanel(QWidget):
 
     def rows(self) -> list[QTreeWidgetItem]:
         """The problem rows, in display order (for tests and keyboard navigation)."""
-        found = []
-        for index in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(index)
-            found += [group.child(i) for i in range(group.childCount())]
-        return found
+        return [row for group in self._groups() for row in _children(group)]
+
+    def _groups(self) -> list[QTreeWidgetItem]:
+        return _children(self.tree.invisibleRootItem())
+
+
+def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    found = (item.child(i) for i in range(item.childCount()))
+    return [child for child in found if child is not None]

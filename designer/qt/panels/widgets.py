@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
-from PySide6.QtWidgets import QComboBox, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit
 
 
 @contextmanager
@@ -52,6 +52,17 @@ class CommitPlainTextEdit(QPlainTextEdit):
         if self.toPlainText() != self._loaded:
             self._loaded = self.toPlainText()
             self.editingFinished.emit()
+
+
+def suggesting_line(combo: QComboBox) -> QLineEdit:
+    """Make `combo` editable, suggesting in a popup but never completing inline (typing
+    "date" must not become "datetime") nor adding what is typed; returns its line edit."""
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    completer, line = combo.completer(), combo.lineEdit()
+    assert completer is not None and line is not None  # an editable combo has both
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    return line
 
 
 def set_combo_data(combo: QComboBox, value: object) -> None:

@@ -9,7 +9,7 @@ import yaml
 
 from designer.core.codegen import targets
 from designer.core.codegen.context import build_context
-from designer.core.model import Design
+from designer.core.model import Design, Transport
 
 
 def _render(design: Design, broker: str) -> tuple[dict[str, object], dict[str, str]]:
@@ -78,3 +78,28 @@ def test_nats_setup_creates_streams_with_the_generated_script_before_services_st
     assert services["shipping"]["depends_on"]["nats-setup"] == {
         "condition": "service_completed_successfully"
     }
+
+
+def test_each_service_is_told_only_the_urls_of_the_services_it_calls(shop: Design) -> None:
+    # orders asks customers over http: only orders needs to know where customers is.
+    flows = [
+        f.model_copy(update={"transport": Transport.HTTP}) if f.id == "f6" else f
+        for f in shop.flows
+    ]
+    design = shop.model_copy(update={"flows": flows})
+    compose, _files = _render(design, "rabbitmq")
+    services = compose["services"]
+    assert isinstance(services, dict)
+    context = build_context(design, "rabbitmq")
+    ports = {s.package: s.port for s in context.services}
+    for service in context.services:
+        environment = services[service.package.replace("_", "-")]["environment"]
+        told = {k for k in environment if k not in ("MSGFLOW_BROKER_URL", "MSGFLOW_PUBLIC_URL")}
+        told.discard("MSGFLOW_HTTP_PORT")
+        called = {o.target for o in service.outbound if o.transport == "http"} & set(ports)
+        assert told == {f"MSGFLOW_{p.upper()}_URL" for p in called}, service.package
+        for package in called:
+            url = environment[f"MSGFLOW_{package.upper()}_URL"]
+            assert url == f"http://{package.replace('_', '-')}:{ports[package]}"
+    assert "MSGFLOW_CUSTOMERS_URL" in services["orders"]["environment"]
+    assert "MSGFLOW_CUSTOMERS_URL" not in services["shipping"]["environment"]

@@ -8,9 +8,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
+
 from designer.core.brokers import rabbitmq
 from designer.core.model import Design
 from tests.support.brokers import rabbitmqctl, require_rabbitmqctl, unique_token
+
+# Imports definitions into the real RabbitMQ and waits for the queues: `make test` only.
+pytestmark = pytest.mark.slow
 
 
 def _wait_for_queues(vhost: str, count: int, timeout: float = 20.0) -> list[dict[str, object]]:

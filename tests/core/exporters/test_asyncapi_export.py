@@ -31,6 +31,7 @@ def _channel(doc: dict[str, Any], op: dict[str, Any]) -> dict[str, Any]:
     return doc["channels"][op["channel"]["$ref"].rsplit("/", 1)[1]]
 
 
+@pytest.mark.slow  # one Node parser run per document: minutes under load
 def test_every_document_passes_the_official_parser(shop: Design, tmp_path: Path) -> None:
     # Every broker on the shop; odd names and a bigger system on one broker. One Node run
     # for everything: starting the parser is the slow part.

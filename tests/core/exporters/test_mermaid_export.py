@@ -51,3 +51,26 @@ def test_sequence_follows_caused_by_with_async_sync_and_reply_arrows(shop: Desig
 def test_one_sequence_per_entry_point(shop: Design) -> None:
     titles = [d.title for d in diagrams(shop)[1:]]
     assert titles == ["SubmitOrder from Web Frontend", "GetOrderHistory from Web Frontend"]
+
+
+def test_a_causal_chain_longer_than_the_recursion_limit_is_drawn_in_order() -> None:
+    # s0 -> s1 -> ... each event caused by the previous one: one story 3,000 steps long.
+    length = 3000
+    nodes = [{"id": f"s{i}", "name": f"S{i}"} for i in range(length + 1)]
+    messages = [{"id": f"e{i}", "name": f"Step{i}", "kind": "event"} for i in range(length)]
+    flows = [
+        {
+            "id": f"f{i}",
+            "message": f"e{i}",
+            "from": f"s{i}",
+            "to": f"s{i + 1}",
+            "transport": "topic",
+            **({"caused_by": f"e{i - 1}"} if i else {}),
+        }
+        for i in range(length)
+    ]
+    design = Design.model_validate({"nodes": nodes, "messages": messages, "flows": flows})
+    text = sequence(design, design.flows[0])
+    steps = [line for line in text.splitlines() if "-)" in line]
+    assert len(steps) == length
+    assert steps[0].endswith("Step0 (topic)") and steps[-1].endswith(f"Step{length - 1} (topic)")

@@ -10,7 +10,8 @@ from designer.core import io
 from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
 from designer.core.importers.asyncapi import import_asyncapi
 from designer.core.importers.spec_loading import Spec, SpecLoadError
-from designer.core.model import Design, MessageKind, NodeKind, RecordSchema, Transport
+from designer.core.model import Design, MessageKind, NodeKind, RecordSchema, Severity, Transport
+from designer.core.rules.engine import validate
 from designer.resources import examples_dir
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "asyncapi"
@@ -136,7 +137,6 @@ def test_a_dangling_ref_is_reported_where_it_is_written() -> None:
     [
         ("[1, 2]", "expected an AsyncAPI document"),
         ("openapi: 3.1.0\n", "not an AsyncAPI 2.x/3.x document"),
-        ("asyncapi: 3.0.0\nchannels: {a: {$ref: 'http://example.com/x.yaml'}}\n", "not fetched"),
         ("asyncapi: 3.0.0\nx: {$ref: '#/x'}\n", "$ref cycle"),
         ("asyncapi: 3.0.0\nx: {$ref: 'other.yaml#/a'}\n", "names a file"),
     ],
@@ -144,6 +144,81 @@ def test_a_dangling_ref_is_reported_where_it_is_written() -> None:
 def test_hostile_documents_are_refused_clearly(text: str, expected: str) -> None:
     with pytest.raises(SpecLoadError, match=expected.replace("$", r"\$")):
         Spec.from_text(text, "spec.yaml")
+
+
+def test_a_remote_ref_is_reported_not_fetched_and_the_import_goes_on() -> None:
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: Lights, version: 1.0.0}\n"
+        "channels:\n  c:\n    address: light.measured\n    messages:\n      LightMeasured:\n"
+        "        payload:\n          type: object\n          properties:\n"
+        "            lumens: {type: integer}\n"
+        "            reading: {$ref: 'https://example.com/schemas/reading.avsc'}\n"
+        "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
+    )
+    result = import_asyncapi([Spec.from_text(text, "lights.yaml")])
+    measured = result.design.message("light-measured")
+    assert measured is not None and [f.name for f in measured.fields] == ["lumens", "reading"]
+    notes = [str(n) for n in result.notes]
+    assert any(
+        "lights.yaml: $.channels.c.messages.LightMeasured.payload.properties.reading: remote $ref"
+        " 'https://example.com/schemas/reading.avsc' not followed" in n
+        for n in notes
+    )
+
+
+def test_refs_inside_a_referenced_file_are_relative_to_that_file(tmp_path: Path) -> None:
+    # service/api.yaml -> ../common/messages.yaml -> ./schemas.yaml (common/, not service/)
+    # -> '#/Money' inside schemas.yaml (that file, not the root document).
+    (tmp_path / "common").mkdir()
+    (tmp_path / "service").mkdir()
+    (tmp_path / "common" / "messages.yaml").write_text(
+        "PaymentCharged:\n  payload: {$ref: './schemas.yaml#/Charge'}\n"
+    )
+    (tmp_path / "common" / "schemas.yaml").write_text(
+        "Charge:\n  type: object\n  properties: {price: {$ref: '#/Money'}}\n"
+        "Money:\n  type: object\n  properties: {amount: {type: string, format: decimal}}\n"
+    )
+    (tmp_path / "service" / "api.yaml").write_text(
+        "asyncapi: 3.0.0\ninfo: {title: Billing, version: 1.0.0}\n"
+        "channels:\n  c:\n    address: billing.charged\n    messages:\n"
+        "      PaymentCharged: {$ref: '../common/messages.yaml#/PaymentCharged'}\n"
+        "operations:\n  o:\n    action: send\n    channel: {$ref: '#/channels/c'}\n"
+        "    messages: [{$ref: '#/channels/c/messages/PaymentCharged'}]\n"
+    )
+    spec = Spec.from_file(tmp_path / "service" / "api.yaml")
+    assert sorted(spec.files[1:]) == [
+        str(Path("../common/messages.yaml")),
+        str(Path("../common/schemas.yaml")),
+    ]
+    design = import_asyncapi([spec]).design
+    charged = design.message("payment-charged")
+    assert charged is not None and [(f.name, f.type) for f in charged.fields] == [
+        ("price", "Money")
+    ]
+    assert _record(design, "Money").fields[0].type == "decimal"
+
+
+def test_a_dangling_ref_inside_a_referenced_file_is_located_in_that_file(tmp_path: Path) -> None:
+    (tmp_path / "messages.yaml").write_text("M:\n  payload: {$ref: '#/Nowhere'}\n")
+    (tmp_path / "api.yaml").write_text(
+        "asyncapi: 3.0.0\ninfo: {title: T, version: 1.0.0}\n"
+        "channels: {c: {address: c, messages: {M: {$ref: 'messages.yaml#/M'}}}}\n"
+    )
+    with pytest.raises(SpecLoadError) as caught:
+        Spec.from_file(tmp_path / "api.yaml")
+    assert (
+        "messages.yaml: $.M.payload: $ref '#/Nowhere' points to nothing" in caught.value.describe()
+    )
+
+
+def test_a_ref_cycle_across_files_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("X: {$ref: 'b.yaml#/Y'}\n")
+    (tmp_path / "b.yaml").write_text("Y: {$ref: 'a.yaml#/X'}\n")
+    (tmp_path / "api.yaml").write_text(
+        "asyncapi: 3.0.0\ninfo: {title: T, version: 1.0.0}\nx: {$ref: 'a.yaml#/X'}\n"
+    )
+    with pytest.raises(SpecLoadError, match="cycle"):
+        Spec.from_file(tmp_path / "api.yaml")
 
 
 def test_refs_into_a_neighbouring_file_are_resolved(tmp_path: Path) -> None:
@@ -208,3 +283,184 @@ def test_a_schema_containing_itself_through_an_alias_becomes_a_recursive_record(
     )
     design = import_asyncapi([Spec.from_text(text, "loop.yaml")]).design
     assert [(f.name, f.type) for f in _record(design, "Child").fields] == [("child", "Child")]
+
+
+SPEC26 = DATA / "spec-2.6"
+SPEC30 = DATA / "spec-3.0"
+
+
+def _outcomes(*files: Path) -> tuple[Design, dict[tuple[str, str], tuple[str, ...]], list[str]]:
+    """The design, (document, operation path) -> its flow ids, and the report."""
+    result = import_asyncapi([Spec.from_file(f) for f in files])
+    flows = {(Path(o.source).name, o.path): o.flows for o in result.operations}
+    return result.design, flows, [str(n) for n in result.notes]
+
+
+def test_a_send_nobody_receives_becomes_a_flow_to_the_external_actor() -> None:
+    design, operations, notes = _outcomes(SPEC26 / "simple.yml")
+    (flow,) = design.flows
+    assert (flow.message, flow.source, flow.target) == (
+        "user-signed-up",
+        "account-service",
+        "external",
+    )
+    assert operations == {("simple.yml", "$.channels['user/signedup'].subscribe"): (flow.id,)}
+    assert any(
+        "nobody receives UserSignedUp" in n and "to the actor 'external'" in n for n in notes
+    )
+
+
+def test_a_service_sending_and_receiving_on_one_channel_keeps_a_flow_to_itself() -> None:
+    design, operations, notes = _outcomes(SPEC30 / "mercure-asyncapi.yml")
+    (flow,) = design.flows
+    assert flow.source == flow.target == "mercure-hub-example"
+    assert set(operations.values()) == {(flow.id,)}  # both operations became that flow
+    assert any("by the same service only: kept as a flow to itself" in n for n in notes)
+
+
+def test_websocket_and_mqtt_channels_are_asynchronous_never_http() -> None:
+    for document in ("websocket-gemini-asyncapi.yml", "streetlights-mqtt-asyncapi.yml"):
+        design, _, _ = _outcomes(SPEC30 / document)
+        assert design.flows and all(f.transport is not Transport.HTTP for f in design.flows)
+        assert not [d for d in validate(design) if d.severity is Severity.ERROR]
+
+
+def test_an_rpc_server_by_the_amqp_convention_gives_a_query_with_its_response() -> None:
+    # Two unnamed inline messages with a correlationId, the answer on `{queue}`.
+    design, operations, notes = _outcomes(SPEC26 / "rpc-server.yml")
+    (query,) = design.messages
+    assert (query.name, query.kind) == ("sum", MessageKind.QUERY)
+    assert [f.name for f in query.fields] == ["numbers"]
+    assert [f.name for f in query.response or []] == ["result"]
+    (flow,) = design.flows
+    assert set(operations.values()) == {(flow.id,)}  # the answer is part of the query's flow
+    assert any("sum: taken as a query whose response is sendSumResult" in n for n in notes)
+
+
+def test_an_rpc_client_and_server_documents_are_linked() -> None:
+    design, _, notes = _outcomes(
+        SPEC30 / "rpc-client-asyncapi.yml", SPEC30 / "rpc-server-asyncapi.yml"
+    )
+    (flow,) = design.flows
+    assert (flow.message, flow.source, flow.target) == (
+        "sum",
+        "rpc-client-example",
+        "rpc-server-example",
+    )
+    assert design.node("external") is None
+    assert any("requestSum sent on 'rpc_queue' and sum received there" in n for n in notes)
+
+
+def test_kinds_are_read_from_names_and_descriptions_one_report_line_per_guess() -> None:
+    design, _, notes = _outcomes(SPEC30 / "streetlights-mqtt-asyncapi.yml")
+    kinds = {m.name: m.kind for m in design.messages}
+    assert kinds == {
+        "lightMeasured": MessageKind.EVENT,
+        "turnOnOff": MessageKind.COMMAND,
+        "dimLight": MessageKind.COMMAND,
+    }
+    guesses = [n for n in notes if ": taken as " in n]
+    assert len(guesses) == 3
+    assert any("turnOnOff: taken as a command" in n for n in guesses)
+
+
+def test_channel_parameters_never_reach_a_broker_name_and_are_reported() -> None:
+    design, _, notes = _outcomes(SPEC30 / "streetlights-kafka-asyncapi.yml")
+    channels = sorted(f.channel or "" for f in design.flows)
+    assert channels and not any("{" in c or "/" in c for c in channels)
+    assert "smartylighting.streetlights.1.0.event.streetlightid.lighting.measured" in channels
+    assert any("its parameters {streetlightId} are not a design notion" in n for n in notes)
+    assert not [d for d in validate(design) if d.rule == "channel-name-invalid"]
+
+
+def test_the_multi_file_social_media_system_imports_whole() -> None:
+    files = sorted((SPEC30 / "social-media").glob("*/asyncapi.yaml"))
+    result = import_asyncapi([Spec.from_file(f) for f in files])
+    design = result.design
+    assert len(result.operations) == 10 and all(o.flows for o in result.operations)
+    like = design.message("like-comment")
+    assert like is not None and like.kind is MessageKind.COMMAND
+    assert [f.name for f in like.fields] == ["commentId", "likedBy"]  # from common/schemas.yaml
+    assert not [d for d in validate(design) if d.severity is Severity.ERROR]
+
+
+def _one_message(payload: str, schema_format: str | None = None) -> tuple[Design, list[str]]:
+    fmt = f"        schemaFormat: '{schema_format}'\n" if schema_format else ""
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: Feed, version: 1.0.0}\n"
+        "channels:\n  c:\n    address: feed\n    messages:\n      PriceChanged:\n"
+        f"        payload:\n{fmt}"
+        + payload
+        + "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
+        "components:\n  schemas:\n"
+        "    Heartbeat: {type: object, required: [kind, seq], properties: {kind: {type: string}, seq: {type: integer}}}\n"
+        "    Update: {type: object, required: [kind], properties: {kind: {type: string}, price: {type: string, format: decimal}}}\n"
+    )
+    result = import_asyncapi([Spec.from_text(text, "feed.yaml")])
+    return result.design, [str(n) for n in result.notes]
+
+
+def test_a_oneof_payload_becomes_every_alternatives_fields_and_is_reported() -> None:
+    design, notes = _one_message(
+        "          type: object\n          oneOf:\n"
+        "            - {$ref: '#/components/schemas/Heartbeat'}\n"
+        "            - {$ref: '#/components/schemas/Update'}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type, f.required) for f in message.fields] == [
+        ("kind", "string", True),  # every alternative requires it
+        ("seq", "integer", False),
+        ("price", "decimal", False),
+    ]
+    assert any("oneOf of 2 objects: one record with every alternative's fields" in n for n in notes)
+
+
+def test_a_multi_format_schema_is_unwrapped_and_yaml_json_schema_is_read() -> None:
+    design, _ = _one_message(
+        "          schemaFormat: application/schema+yaml;version=draft-07\n"
+        "          schema: {type: object, properties: {at: {type: string, format: date-time}}}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None and [(f.name, f.type) for f in message.fields] == [
+        ("at", "datetime")
+    ]
+
+
+def test_an_avro_payload_is_reported_not_read() -> None:
+    design, notes = _one_message(
+        "          schemaFormat: application/vnd.apache.avro;version=1.9.0\n"
+        "          schema: {type: record, name: Price, fields: [{name: p, type: double}]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None and message.fields == []
+    assert any(
+        "payload in application/vnd.apache.avro;version=1.9.0 is not read" in n for n in notes
+    )
+
+
+def test_allof_of_a_string_and_a_description_stays_a_string() -> None:
+    design, _ = _one_message(
+        "          type: object\n          properties:\n"
+        "            note: {allOf: [{type: string}, {description: free text}]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type, f.description) for f in message.fields] == [
+        ("note", "string", "free text")
+    ]
+
+
+def test_alternatives_of_different_primitives_are_reported_where_they_are() -> None:
+    design, notes = _one_message(
+        "          type: object\n          properties:\n"
+        "            id: {oneOf: [{type: string}, {type: integer}]}\n"
+        "            size: {anyOf: [{type: integer}, {type: number}]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type) for f in message.fields] == [("id", "string"), ("size", "number")]
+    assert any(
+        ".properties.id.oneOf: oneOf of string, integer: no field type holds all of them" in n
+        for n in notes
+    )

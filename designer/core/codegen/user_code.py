@@ -1,0 +1,62 @@
+"""What a user-owned Python file lacks of what msgflow would write in it today.
+
+A user file (`<service>/handlers.py`) is written once and then belongs to the user, so a
+message the design adds later never reaches it. Regeneration still has to say what the
+user must add: this compares the methods of the classes msgflow would write now with the
+methods the user's file defines, by reading both with `ast` (never importing user code).
+The answer is what the plan prints: `stale handlers.py: missing on_order_shipped(OrderShipped)`.
+"""
+
+from __future__ import annotations
+
+import ast
+
+
+def _methods(tree: ast.Module) -> dict[str, dict[str, str]]:
+    """Class name -> method name -> the annotation of its first argument after `self`."""
+    classes: dict[str, dict[str, str]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        methods: dict[str, str] = {}
+        for item in node.body:
+            if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                arguments = item.args.posonlyargs + item.args.args
+                annotation = arguments[1].annotation if len(arguments) > 1 else None
+                methods[item.name] = ast.unparse(annotation) if annotation is not None else ""
+        classes[node.name] = methods
+    return classes
+
+
+def missing_methods(user_text: str, fresh_text: str) -> list[str]:
+    """`name(FirstArgumentType)` of every method msgflow's version has and the user's lacks.
+
+    A method counts as present when any class of the user's file defines it (the user may
+    have moved code into a mixin of the same file). A user file that no longer parses is
+    reported as such instead: nothing can be said about it.
+    """
+    try:
+        fresh = ast.parse(fresh_text)
+    except SyntaxError:
+        return []  # a template pack writing something else than Python: nothing to compare
+    try:
+        user = ast.parse(user_text)
+    except SyntaxError as error:
+        return [f"(cannot be read: line {error.lineno}: {error.msg})"]
+    present = {name for methods in _methods(user).values() for name in methods}
+    wanted: dict[str, str] = {}
+    for methods in _methods(fresh).values():
+        wanted.update(methods)
+    return [
+        f"{name}({annotation})"
+        for name, annotation in wanted.items()
+        if name not in present and not name.startswith("_")
+    ]
+
+
+def stale_python_file(path: str, user_text: str, fresh_text: str) -> str:
+    """The plan's note for a kept user file, or "" when it has all msgflow would write."""
+    missing = missing_methods(user_text, fresh_text)
+    if not missing:
+        return ""
+    return f"stale {path.rsplit('/', 1)[-1]}: missing {', '.join(missing)}"

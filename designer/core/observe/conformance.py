@@ -1,0 +1,267 @@
+"""Does a payload keep a message's contract? Field presence and types, records included.
+
+The contract is the message's fields as the design declares them (docs/file-format.md §1, field types).
+Extra fields are not a violation (adding an optional field is how contracts grow), but
+they make a payload a worse match when the observer has to guess a message's type.
+Checks stop at the first few problems: one example is what a person reads.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ..model import Design, MessageField, parse_field_type
+
+MAX_PROBLEMS = 3
+Check = Callable[[Any], bool]  # value -> conforms
+_DEPTH_LIMIT = 32  # records that contain themselves; a payload nested deeper is refused
+
+
+class Contracts:
+    """Field checks for one design's messages (its record schemas resolved once)."""
+
+    def __init__(self, design: Design) -> None:
+        self.records = {s.name: s.fields for s in design.schemas}
+        self.fields = {m.id: m.fields for m in design.messages}
+        self.responses = {m.id: m.response for m in design.messages if m.response is not None}
+        self._checks: dict[str, Check] = {}
+        self._objects: dict[int, Check] = {}
+
+    def problems(self, fields: Sequence[MessageField], payload: Any) -> list[str]:
+        """What breaks the contract, as `$.path: reason` lines (empty: it conforms)."""
+        # Most payloads conform: a compiled yes/no check first, the located walk only after.
+        try:
+            if self._object_check(fields)(payload):
+                return []
+        except RecursionError:  # a self-containing record nested absurdly deep
+            pass
+        found: list[str] = []
+        self._object(fields, payload, "$", found, 0)
+        return found or ["$: does not conform"]
+
+    # -- the compiled yes/no check ---------------------------------------------------------
+    def _object_check(self, fields: Sequence[MessageField]) -> Check:
+        key = id(fields)
+        check = self._objects.get(key)
+        if check is None:
+            specs = [(f.name, f.required, self._type_check(f.type)) for f in fields]
+
+            def check(value: Any) -> bool:
+                if not isinstance(value, dict):
+                    return False
+                for name, required, item_check in specs:
+                    item = value.get(name)
+                    if item is None:
+                        if required:
+                            return False
+                    elif not item_check(item):
+                        return False
+                return True
+
+            self._objects[key] = check
+        return check
+
+    def _type_check(self, type_text: str) -> Check:
+        found = self._checks.get(type_text)
+        if found is not None:
+            return found
+        constructor, inner = parse_field_type(type_text)
+        check: Check
+        if constructor == "list" and inner is not None:
+            inner_text = inner
+
+            def check(value: Any) -> bool:
+                item_check = self._type_check(inner_text)
+                return isinstance(value, list) and all(item_check(item) for item in value)
+
+        elif constructor == "map" and inner is not None:
+            map_inner = inner
+
+            def check(value: Any) -> bool:
+                item_check = self._type_check(map_inner)
+                return isinstance(value, dict) and all(item_check(v) for v in value.values())
+
+        elif constructor in self.records:
+            record = self.records[constructor]
+
+            def check(value: Any) -> bool:
+                # Looked up when called: a record may contain itself.
+                return self._object_check(record)(value)
+
+        else:
+            check = _PRIMITIVES.get(constructor, _anything)
+        self._checks[type_text] = check
+        return check
+
+    def extra_keys(self, fields: Sequence[MessageField], payload: Any) -> int:
+        if not isinstance(payload, dict):
+            return 0
+        names = {f.name for f in fields}
+        return sum(1 for key in payload if key not in names)
+
+    def _object(
+        self, fields: Sequence[MessageField], value: Any, path: str, found: list[str], depth: int
+    ) -> None:
+        if not isinstance(value, dict):
+            found.append(f"{path}: expected an object, got {_kind(value)}")
+            return
+        for spec in fields:
+            if len(found) >= MAX_PROBLEMS:
+                return
+            where = f"{path}.{spec.name}"
+            if spec.name not in value:
+                if spec.required:
+                    found.append(f"{where}: required field missing")
+                continue
+            item = value[spec.name]
+            if item is None:
+                if spec.required:
+                    found.append(f"{where}: required field is null")
+                continue
+            self._value(spec.type, item, where, found, depth + 1)
+
+    def _value(self, type_text: str, value: Any, path: str, found: list[str], depth: int) -> None:
+        if depth > _DEPTH_LIMIT:
+            found.append(f"{path}: nested deeper than {_DEPTH_LIMIT} levels")
+            return
+        constructor, inner = parse_field_type(type_text)
+        if constructor == "list" and inner is not None:
+            if not isinstance(value, list):
+                found.append(f"{path}: expected a list, got {_kind(value)}")
+                return
+            for i, item in enumerate(value):
+                if len(found) >= MAX_PROBLEMS:
+                    return
+                self._value(inner, item, f"{path}[{i}]", found, depth + 1)
+            return
+        if constructor == "map" and inner is not None:
+            if not isinstance(value, dict):
+                found.append(f"{path}: expected an object (map), got {_kind(value)}")
+                return
+            for key, item in value.items():
+                if len(found) >= MAX_PROBLEMS:
+                    return
+                self._value(inner, item, f"{path}.{key}", found, depth + 1)
+            return
+        record = self.records.get(constructor)
+        if record is not None:
+            self._object(record, value, path, found, depth)
+            return
+        check = _PRIMITIVES.get(constructor)
+        if check is not None and not check(value):
+            found.append(f"{path}: expected {constructor}, got {_kind(value)} {_short(value)}")
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_decimal(value: Any) -> bool:
+    # Decimals travel as numbers or, to keep precision, as numeric strings.
+    if _is_number(value):
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        return Decimal(value).is_finite()
+    except InvalidOperation:
+        return False
+
+
+_CANONICAL_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+
+
+def _is_uuid(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    if _CANONICAL_UUID.fullmatch(value):
+        return True
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_datetime(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return "T" in value or " " in value
+
+
+def _is_date(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+_BASE64 = re.compile(r"^[A-Za-z0-9+/_-]*={0,2}$")
+
+
+def _anything(value: Any) -> bool:
+    return True
+
+
+def _is_string(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_boolean(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_bytes(value: Any) -> bool:
+    return isinstance(value, str) and _BASE64.match(value) is not None
+
+
+_PRIMITIVES: dict[str, Callable[[Any], bool]] = {
+    "string": _is_string,
+    "integer": _is_int,
+    "number": _is_number,
+    "decimal": _is_decimal,
+    "boolean": _is_boolean,
+    "datetime": _is_datetime,
+    "date": _is_date,
+    "uuid": _is_uuid,
+    "bytes": _is_bytes,
+}

@@ -1,0 +1,142 @@
+"""What the design expects on each broker address, from the shared naming convention.
+
+Every address comes from `designer/core/channels.py` (the names generated services and
+`broker apply` use), so the observer judges traffic by exactly the names the system was
+built with. Per broker an address is:
+
+- RabbitMQ: `(exchange, routing key)`. A command or query goes through `msgflow.commands`
+  with the queue name as key; a sender publishing straight to the queue (the default
+  exchange, `""`) is the same flow. Answers come back through the default exchange with the
+  reply queue as key.
+- NATS: the subject (answers: the reply subject).
+- Redis: the stream or pub/sub channel, named like the Kafka topics (answers: the reply
+  stream).
+
+Several flows can share one address: an event published once reaches every subscriber,
+so one record counts for each of their flows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..brokers.topology import broker_channels, build_amqp
+from ..channels import COMMAND_EXCHANGE, DEAD_LETTER_EXCHANGE, ChannelNames, slug
+from ..io import natural_key
+from ..model import Design, MessageKind, Transport
+from .record import Record
+
+Address = tuple[str, str]  # (exchange or "", channel); exchange is "" off RabbitMQ
+
+
+@dataclass
+class AddressUse:
+    """The flows travelling on one address, and the queries answered on it."""
+
+    flows: list[str] = field(default_factory=list)  # flow ids, natural order
+    messages: set[str] = field(default_factory=set)  # message ids expected here
+    replies_for: list[str] = field(default_factory=list)  # query flows answered here
+
+
+class Expectations:
+    """The design seen from the brokers: address -> use, per broker; messages by name."""
+
+    def __init__(self, design: Design) -> None:
+        self.design = design
+        self.names = ChannelNames(design)
+        self.messages = {m.id: m for m in design.messages}
+        self.flows = {f.id: f for f in design.flows}
+        self.flow_index = {
+            f.id: i for i, f in enumerate(sorted(design.flows, key=lambda f: natural_key(f.id)))
+        }
+        self.by_broker: dict[str, dict[Address, AddressUse]] = {
+            "rabbitmq": {},
+            "nats": {},
+            "redis": {},
+        }
+        for channel, _source, _target in broker_channels(design):
+            flow = self.flows[channel.flow_id]
+            amqp = [(channel.exchange, channel.routing_key)]
+            if channel.exchange == COMMAND_EXCHANGE:
+                amqp.append(("", channel.queue))
+            self._add("rabbitmq", amqp, flow.id, flow.message)
+            self._add("nats", [("", channel.subject)], flow.id, flow.message)
+            self._add("redis", [("", channel.topic)], flow.id, flow.message)
+            if channel.reply and not channel.reply.startswith("/"):
+                for broker, where in (
+                    ("rabbitmq", ("", channel.reply)),
+                    ("nats", ("", channel.reply_subject or channel.reply)),
+                    ("redis", ("", channel.reply)),
+                ):
+                    use = self.by_broker[broker].setdefault(where, AddressUse())
+                    use.replies_for.append(flow.id)
+        self._type_names = self._message_names()
+        self._resolved: dict[str, str | None] = {}
+
+    def _add(self, broker: str, addresses: Iterable[Address], flow_id: str, message: str) -> None:
+        for address in addresses:
+            use = self.by_broker[broker].setdefault(address, AddressUse())
+            use.flows.append(flow_id)
+            use.messages.add(message)
+
+    def _message_names(self) -> dict[str, str]:
+        """Every spelling a sender may use for a message type -> its id."""
+        names: dict[str, str] = {}
+        for message in self.design.messages:
+            for spelling in (message.id, message.name, self.names.message(message.id)):
+                names.setdefault(_fold(spelling), message.id)
+        return names
+
+    def use(self, record: Record) -> AddressUse | None:
+        return self.by_broker[record.broker].get(address_of(record))
+
+    def resolve_type(self, declared: str) -> str | None:
+        """The message id a declared type names (`SubmitOrder`, `submit-order`...), or None."""
+        if declared in self._resolved:
+            return self._resolved[declared]
+        found = self._type_names.get(_fold(declared))
+        if len(self._resolved) < 10_000:  # a sender inventing a type per message stays bounded
+            self._resolved[declared] = found
+        return found
+
+    def is_request(self, message_id: str) -> bool:
+        message = self.messages.get(message_id)
+        return message is not None and message.kind is MessageKind.QUERY
+
+    def observable_flows(self) -> list[str]:
+        """Flows that travel through a broker (http calls never pass a tap)."""
+        return [
+            f.id
+            for f in sorted(self.design.flows, key=lambda f: natural_key(f.id))
+            if f.transport is not Transport.HTTP and f.message in self.messages
+        ]
+
+    def rabbit_taps(self) -> tuple[list[str], list[tuple[str, str]]]:
+        """RabbitMQ: topic exchanges to tap whole (`#`), and (direct exchange, key) bindings."""
+        topology = build_amqp(self.design)
+        topics = [
+            e.name
+            for e in topology.exchanges
+            if e.type == "topic" and e.name != DEAD_LETTER_EXCHANGE
+        ]
+        direct = sorted(
+            {
+                (b.exchange, b.routing_key)
+                for b in topology.bindings
+                if b.exchange not in topics and b.exchange != DEAD_LETTER_EXCHANGE
+            }
+        )
+        return topics, direct
+
+    def redis_streams(self) -> list[str]:
+        return sorted(address[1] for address in self.by_broker["redis"])
+
+
+def address_of(record: Record) -> Address:
+    return (record.exchange or "", record.channel)
+
+
+def _fold(text: str) -> str:
+    """`Submit Order`, `submit-order`, `SubmitOrder`, `submit_order` fold alike."""
+    return slug(text).replace("-", "")
