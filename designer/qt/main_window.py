@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.commands import Macro, MoveNodes
-from designer.core.diagnostics import Diagnostic
 from designer.core.document import Document
 from designer.core.layout import auto_layout
 from designer.core.model import Design
@@ -33,6 +32,7 @@ from designer.qt.canvas_host import CanvasHost
 from designer.qt.context_menus import install_context_menus
 from designer.qt.files import FileController
 from designer.qt.icons import icon
+from designer.qt.live import install_live_mode
 from designer.qt.live_validation import LiveValidation
 from designer.qt.panels.inspector import InspectorPanel
 from designer.qt.panels.inspector_pages import NodePage
@@ -69,7 +69,8 @@ class MainWindow(QMainWindow):
         self.undo = UndoBridge(self.document, self)
         self.undo.editFailed.connect(self.show_error)
         self.canvas = CanvasHost(self.document, self.undo.push, self)
-        # Validation listens after the canvas, so badges land on the items an edit rebuilt.
+        # Validation is derived state: the document updates it before the canvas and the
+        # panels (Document phases), whatever the order they were made in.
         self.validation = LiveValidation(self.document, self)
         self.setCentralWidget(self.canvas.view)
         self.files = FileController(self, self.document, self.undo, self.settings)
@@ -81,8 +82,8 @@ class MainWindow(QMainWindow):
         self.context_menu: QMenu | None = None  # the last right-click menu (tests reach it)
         install_context_menus(self)
         self.welcome = WelcomeCard(self)
+        self.live = install_live_mode(self)  # Live → connect to a broker, replay a trace
         self._build_status_bar()
-        self._badged: list[Diagnostic] | None = None
         self.validation.changed.connect(self._diagnostics_changed)
         self._diagnostics_changed()
         self.canvas.selectionChanged.connect(self._selection_changed)
@@ -151,12 +152,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ following
     def _diagnostics_changed(self) -> None:
-        # The scene re-badges the items an edit rebuilt by itself; it only needs telling
-        # when the findings changed (re-badging thousands of items costs a visible pause).
-        diagnostics = self.validation.diagnostics
-        if diagnostics != self._badged:
-            self._badged = list(diagnostics)
-            self.canvas.set_diagnostics(diagnostics)
+        # The findings live in `self.validation`; the canvas is handed that list to read.
+        self.canvas.set_diagnostics(self.validation.diagnostics)
 
     def _selection_changed(self) -> None:
         self.inspector.show_selection(self.canvas.selected_ids())

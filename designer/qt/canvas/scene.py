@@ -31,7 +31,7 @@ from __future__ import annotations
 import gc
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
@@ -99,7 +99,8 @@ class DesignScene(GestureScene):
         self._problem_items: list[NodeItem | FlowItem] = []
         self._selected_flows: set[FlowItem] = set()
         self._selected_cards: set[NodeItem] = set()
-        self._diagnostics: list[Diagnostic] = []
+        # The findings shown: the validation's own list, read, never copied or changed.
+        self._diagnostics: Sequence[Diagnostic] = ()
         self._building = False
         self._unplaced = 0  # nodes given a spot by _free_spot since the last rebuild
         self._spot_origin = QPointF(0, 0)
@@ -202,15 +203,19 @@ class DesignScene(GestureScene):
         if not self._quiet_selection:
             self.selectionChangedIds.emit(*self.selected_ids())
 
+    @property
+    def diagnostics(self) -> Sequence[Diagnostic]:
+        return self._diagnostics
+
     def set_diagnostics(
-        self, diagnostics: Iterable[Diagnostic], only: set[str] | None = None
+        self, diagnostics: Sequence[Diagnostic], only: set[str] | None = None
     ) -> None:
         """Badge the cards and arrows a rule fires on; hovering shows message and hint.
 
         `only` limits the work to those item ids (items an edit just rebuilt), so one edit
         of a big design does not re-badge thousands of untouched items.
         """
-        self._diagnostics = list(diagnostics)
+        self._diagnostics = diagnostics
         if only is None:
             stale, self._problem_items = self._problem_items, []
         else:
@@ -364,8 +369,8 @@ class DesignScene(GestureScene):
         for node_id in [i for i in rebuilt if i in self._nodes]:
             rebuilt.update(f.id for f in self.document.flows_of_node(node_id))
         if self._diagnostics and rebuilt:
-            # New or replaced items get their badges back even if the validator heard
-            # this change before the scene did.
+            # New or replaced items get their badges back: validation (derived state)
+            # has already been told of this change, before the views.
             self.set_diagnostics(self._diagnostics, only=rebuilt)
 
     def _node_changed(
