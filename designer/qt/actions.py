@@ -129,6 +129,15 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
             "Snap moved cards to the grid",
             checkable=True,
         ),
+        "focus_canvas": _action(
+            w,
+            "&Focus on Canvas",
+            w.focus_canvas,
+            "Ctrl+Shift+F",
+            "focus",
+            "Hide every side panel (again: bring them back)",
+            checkable=True,
+        ),
         "legend": _action(
             w, "Arrow &Legend", w.show_legend, "Ctrl+L", "legend", "What the arrow styles mean"
         ),
@@ -210,6 +219,7 @@ def _menus(window: MainWindow, a: dict[str, QAction]) -> None:
     view.addSeparator()
     view.addActions([a["snap"], a["legend"]])
     view.addSeparator()
+    view.addAction(a["focus_canvas"])
     panels = view.addMenu("&Panels")
     for dock in window.docks.values():
         panels.addAction(dock.toggleViewAction())
@@ -236,7 +246,7 @@ def _toolbar(window: MainWindow, a: dict[str, QAction]) -> None:
         ("new", "open", "save"),
         ("undo", "redo"),
         ("add_service", "add_actor", "delete"),
-        ("layout", "zoom_in", "zoom_out", "fit", "snap", "legend"),
+        ("layout", "zoom_in", "zoom_out", "fit", "focus_canvas", "snap", "legend"),
         ("find", "validate", "generate", "export_image"),
     ):
         for key in group:

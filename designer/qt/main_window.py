@@ -131,10 +131,13 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.docks["palette"], self.docks["messages"]], [72, 600], Qt.Orientation.Vertical
         )
+        # The canvas gets most of a laptop screen: side panels as narrow as their tables
+        # allow, a problems list of a few rows.
         self.resizeDocks(
-            [self.docks["palette"], self.docks["inspector"]], [320, 350], Qt.Orientation.Horizontal
+            [self.docks["palette"], self.docks["inspector"]], [230, 300], Qt.Orientation.Horizontal
         )
-        self.resizeDocks([self.docks["problems"]], [150], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["problems"]], [120], Qt.Orientation.Vertical)
+        self._unfocused: list[str] = []  # the panels "Focus on Canvas" hid
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -229,6 +232,17 @@ class MainWindow(QMainWindow):
         arranged = auto_layout(self.document.design)
         self.undo.push(Macro("Auto layout", [MoveNodes(arranged.layout)]))
         self.canvas.fit_all()
+
+    def focus_canvas(self, on: bool) -> None:
+        """Hide the side panels for the canvas alone; off brings back those it hid."""
+        if on:
+            self._unfocused = [key for key, dock in self.docks.items() if dock.isVisible()]
+            for key in self._unfocused:
+                self.docks[key].hide()
+        else:
+            for key in self._unfocused or list(self.docks):
+                self.docks[key].show()
+            self._unfocused = []
 
     def show_problems(self) -> None:
         self.docks["problems"].show()

@@ -294,3 +294,31 @@ def test_welcome_card_offers_recent_files_and_import(qtbot, monkeypatch, tmp_pat
     window.files.new()
     QTest.mouseClick(card.buttons["import"], Qt.MouseButton.LeftButton)
     assert opened == [None]  # the AsyncAPI import asks for its documents
+
+
+# ---------------------------------------------------------------- canvas first
+
+
+def test_ctrl_shift_f_hides_the_side_panels_and_brings_them_back(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.docks["problems"].hide()  # a panel the user closed stays closed afterwards
+    width = window.canvas.view.width()
+    qtbot.keyClick(window.canvas.view, Qt.Key.Key_F, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: window.canvas.view.width() > width + 400)
+    assert not any(dock.isVisible() for dock in window.docks.values())
+    qtbot.keyClick(window.canvas.view, Qt.Key.Key_F, CTRL | SHIFT)
+    visible = {key for key, dock in window.docks.items() if dock.isVisible()}
+    assert visible == {"palette", "messages", "inspector"}
+
+
+def test_fit_keeps_a_small_design_readable(qtbot, monkeypatch, tmp_path):
+    from designer.qt.canvas.view import READABLE_ZOOM
+
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view = window.canvas.view
+    window.resize(900, 700)  # a canvas too small to show the shop whole at a legible size
+    qtbot.waitUntil(lambda: view.viewport().width() < 500)
+    qtbot.keyClick(view, Qt.Key.Key_0, CTRL)
+    assert view.zoom_percent() == round(READABLE_ZOOM * 100)
+    centre = view.scene().content_rect().center()
+    assert (view.visible_scene_rect().center() - centre).manhattanLength() < 2
