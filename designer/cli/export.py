@@ -11,7 +11,8 @@ import math
 import sys
 from pathlib import Path
 
-from designer.core.exporters import write_files
+from designer.core.broker_registry import BROKERS
+from designer.core.exporters import CORE_FORMATS, write_files
 from designer.core.model import Design
 
 from .common import EXIT_BAD_INPUT, EXIT_OK, empty_path, error, load_or_report
@@ -19,7 +20,6 @@ from .common import EXIT_BAD_INPUT, EXIT_OK, empty_path, error, load_or_report
 NAME = "export"
 HELP = "export a design as png, svg, pdf, mermaid, html, asyncapi or eventcatalog"
 
-CORE_FORMATS = ("mermaid", "html", "asyncapi", "eventcatalog")
 IMAGE_FORMATS = ("png", "svg", "pdf")
 
 
@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--broker",
         default="rabbitmq",
-        choices=("rabbitmq", "nats", "kafka", "redis"),
+        choices=BROKERS,
         help="asyncapi: the broker whose addresses and bindings to describe",
     )
     parser.add_argument(

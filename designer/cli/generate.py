@@ -1,6 +1,6 @@
 """`msgflow generate FILE -o DIR`: code skeletons and broker configuration from a design.
 
-Exit codes (contract.md §2): 0 done, 1 the design has rule errors (unless
+Exit codes (docs/file-format.md §2): 0 done, 1 the design has rule errors (unless
 `--allow-errors`), 2 bad input (unreadable design, unknown target, bad templates, a path
 that would leave the output folder).
 """
@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from designer.core.broker_registry import BROKERS
 from designer.core.brokers.targets import settings_problems
 from designer.core.codegen import targets
 from designer.core.codegen.environment import TemplateError
@@ -44,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--broker",
         default="rabbitmq",
-        choices=targets.BROKERS,
+        choices=BROKERS,
         help="the broker generated services use (default: rabbitmq)",
     )
     parser.add_argument(

@@ -31,11 +31,22 @@ import unicodedata
 from dataclasses import dataclass
 
 from .model import Design, Flow, MessageKind, Transport
+from .unique_names import unique_name
 
 COMMAND_EXCHANGE = "msgflow.commands"
 DEAD_LETTER_EXCHANGE = "msgflow.dlx"
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+# The ids generated services send beside a message's body, as broker headers (the body
+# is exactly the message's fields): exported in AsyncAPI, recognised on import.
+METADATA_HEADERS = (
+    "message_id",
+    "correlation_id",
+    "causation_id",
+    "message_type",
+    "reply_instance",
+)
 
 
 def slug(text: str) -> str:
@@ -53,11 +64,7 @@ def _unique_slugs(ids: list[str]) -> dict[str, str]:
     taken: set[str] = set()
     result: dict[str, str] = {}
     for item_id in sorted(ids):
-        base = slug(item_id)
-        candidate, n = base, 1
-        while candidate in taken:
-            n += 1
-            candidate = f"{base}-{n}"
+        candidate = unique_name(slug(item_id), taken)
         taken.add(candidate)
         result[item_id] = candidate
     return result

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.core.broker_registry import BROKERS
 from designer.core.codegen import targets as registry
 from designer.core.codegen.plan import Action, Plan, apply_plan, make_plan
 from designer.core.diagnostics import Diagnostic, has_errors
@@ -85,7 +86,7 @@ class GenerateDialog(QDialog):
             self.targets.addItem(item)
         self.targets.itemChanged.connect(lambda _item: self._schedule_preview())
         self.broker = QComboBox()
-        self.broker.addItems(list(registry.BROKERS))
+        self.broker.addItems(list(BROKERS))
         self.broker.setCurrentText(str(settings.value("generate/broker", "rabbitmq")))
         self.broker.setToolTip("The broker generated services talk to")
         self.broker.currentTextChanged.connect(lambda _text: self._schedule_preview())

@@ -8,7 +8,6 @@ down: the problems panel then says validation failed, and the next edit tries ag
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -27,8 +26,9 @@ class LiveValidation(QObject):
         self.document = document
         self.diagnostics: list[Diagnostic] = []
         self.unavailable: str | None = None
-        self._validator: Any = None
-        self._unsubscribe = document.subscribe(self._on_changes)
+        self._validator: IncrementalValidator | None = None
+        # Derived state: up to date before any view redraws (views read `diagnostics`).
+        self._unsubscribe = document.subscribe(self._on_changes, phase="derived")
         self.revalidate()
 
     def revalidate(self) -> None:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from designer.core.exporters import BROKERS, FOLDER_FORMATS, export_files, write_files
+from designer.core.broker_registry import BROKERS
+from designer.core.exporters import FOLDER_FORMATS, export_files, write_files
 from designer.core.model import Design
 from designer.qt.busy import Progress, busy, progress_dialog, run_busy
 

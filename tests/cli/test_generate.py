@@ -87,6 +87,8 @@ def test_regeneration_keeps_edits_updates_the_base_and_the_dry_run_said_so(
         "contracts/messages.py",
         "loyalty/_generated.py",
         "orders/_generated.py",
+        # The design's default body of on_submit_order builds the command: a new field.
+        "orders/defaults.py",
         "tests/test_loyalty.py",
         "tests/test_orders.py",
         ".msgflow/identifiers.json",

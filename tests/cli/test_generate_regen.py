@@ -242,3 +242,44 @@ def test_an_unchanged_design_after_a_handler_edit_writes_nothing(
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
     records = json.loads(recorded)["files"]
     assert records["orders/handlers.py"]["owner"] == "user"
+
+
+def test_wiring_tests_run_the_generated_defaults_not_the_users_handlers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    _generate(io.load(SHOP), tmp_path, out)
+    # A handler doing real work (here: a database that is not there) breaks nothing
+    # msgflow generated: the wiring tests run orders/defaults.py.
+    handlers = out / "orders" / "handlers.py"
+    text = handlers.read_text(encoding="utf-8").replace(
+        '        logger.info("SubmitOrder received: %s", message)\n',
+        '        raise ConnectionRefusedError("no database here")\n',
+    )
+    handlers.write_text(text, encoding="utf-8")
+    wiring = out / "tests" / "test_orders.py"
+    assert "Service(DefaultHandlers)" in wiring.read_text(encoding="utf-8")
+    yours = out / "tests" / "handlers" / "test_orders_handlers.py"
+    assert "DO NOT EDIT" not in yours.read_text(encoding="utf-8")
+    _run_in(out, "import pytest\nraise SystemExit(pytest.main(['-q', '-p', 'no:cacheprovider']))")
+
+    # The user's test file is written once: their edits survive, and it names what the
+    # design added that handlers.py still lacks.
+    yours.write_text(yours.read_text(encoding="utf-8") + "\n# my test notes\n", encoding="utf-8")
+    edited = yours.read_text(encoding="utf-8")
+    capsys.readouterr()
+    _generate(_with_order_shipped(io.load(SHOP)), tmp_path, out)
+    plan = _plan_lines(capsys)
+    assert plan["tests/handlers/test_orders_handlers.py"].startswith("kept")
+    assert plan["tests/test_orders.py"].startswith("update")
+    assert yours.read_text(encoding="utf-8") == edited
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/handlers"],
+        cwd=out,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1 and "on_order_shipped" in result.stdout, result.stdout

@@ -18,6 +18,8 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from designer.core.unique_names import unique_name
+
 MAX_LENGTH = 40
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
@@ -217,10 +219,7 @@ class IdentifierMap:
             base = wanted[key]
             if base in blocked or keyword.iskeyword(base) or keyword.issoftkeyword(base):
                 base = base + reserved_suffix
-            candidate, n = base, 1
-            while candidate in taken or candidate in blocked:
-                n += 1
-                candidate = f"{base}_{n}"
+            candidate = unique_name(base, taken, blocked, sep="_")
             result[key] = candidate
             taken.add(candidate)
         for key, name in result.items():

@@ -29,7 +29,7 @@ from .targets import IDENTIFIERS_KEY, TargetOptions, register
 from .user_code import stale_python_file
 
 # Written once, then the user's: handlers, their own dependencies, their .gitignore.
-USER_FILES = ("*/handlers.py", "requirements.txt", ".gitignore")
+USER_FILES = ("*/handlers.py", "requirements.txt", ".gitignore", "tests/handlers/*.py")
 
 # The FastStream releases generated projects are checked against (lowest and highest in
 # tests/cli/test_generate_versions.py); the pin every generated project gets.
@@ -74,11 +74,11 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
         "contracts_init_imports": [
             "contracts.envelope:Accepted",
             "contracts.envelope:Contract",
-            "contracts.envelope:Envelope",
             *(f"contracts.messages:{m.class_name}" for m in context.models),
         ],
         "first_party": context.first_party,
         "broker_class": flavour.broker_class,
+        "broker_module": flavour.module,
         "test_broker": flavour.test_broker,
         "broker_extra": flavour.extra,
         "default_broker_url": flavour.default_url,
@@ -92,7 +92,6 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
         "example": helpers.example,
         "spy_decorator": helpers.spy_decorator,
         "publish_call": helpers.publish_call,
-        "reply_publish": helpers.reply_publish,
         "faststream_range": FASTSTREAM_RANGE,
     }
     files: dict[str, str] = {}
@@ -118,6 +117,8 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
             service_imports=service_imports(context, service, flavour),
             handler_imports=handler_imports(service),
             stub_imports=stub_imports(service),
+            default_imports=handler_imports(service),
+            user_test_name=f"handlers/test_{service.package}_handlers.py",
             app_imports=app_imports(service, handlers_class),
             test_imports=wiring_test_imports(helpers, service),
             entries_of=lambda h, s=service: wiring_test_entries(s, h),
@@ -133,6 +134,7 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
             "__init__.py",
             "_generated.py",
             "handlers_stubs.py",
+            "defaults.py",
             "handlers.py",
             "app.py",
             "__main__.py",
@@ -142,5 +144,8 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
             )
         files[f"tests/test_{service.package}.py"] = render(
             env, "python/tests/test_service.py.j2", **per_service
+        )
+        files[f"tests/{per_service['user_test_name']}"] = render(
+            env, "python/tests/test_handlers.py.j2", **per_service
         )
     return files

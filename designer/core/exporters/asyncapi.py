@@ -15,23 +15,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from designer.core.broker_registry import BROKERS, Broker, broker_named
 from designer.core.channels import ChannelNames, FlowChannel
 from designer.core.io import natural_key
 from designer.core.model import Design, Flow, Message, MessageKind, Node, NodeKind, Transport
+from designer.core.unique_names import unique_name
 
-from . import file_name
+from .file_names import file_name
 from .json_schema import object_schema, record_names
 
 ASYNCAPI_VERSION = "3.0.0"
-BROKERS = ("rabbitmq", "nats", "kafka", "redis")
 SYSTEM_FILE = "system.asyncapi.yaml"
 
-_SERVERS: dict[str, dict[str, str]] = {
-    "rabbitmq": {"host": "localhost:5672", "protocol": "amqp", "protocolVersion": "0.9.1"},
-    "nats": {"host": "localhost:4222", "protocol": "nats"},
-    "kafka": {"host": "localhost:9092", "protocol": "kafka"},
-    "redis": {"host": "localhost:6379", "protocol": "redis"},
-}
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _RECORDS = "#/components/schemas/"
 
@@ -87,7 +82,7 @@ class _SystemModel:
     def __init__(self, design: Design, broker: str) -> None:
         self.design = design
         self.broker = broker
-        self.protocol = _SERVERS[broker]["protocol"]
+        self.protocol = broker_named(broker).protocol
         self.names = ChannelNames(design)
         self.messages = {m.id: m for m in design.messages}
         self.nodes = {n.id: n for n in design.nodes}
@@ -339,7 +334,7 @@ class _SystemModel:
     def _servers(self, used: set[str]) -> dict[str, Any]:
         servers: dict[str, Any] = {}
         if self.broker in used:
-            servers[self.broker] = dict(_SERVERS[self.broker])
+            servers[self.broker] = _server(broker_named(self.broker))
         for node_id in sorted(self.http_servers, key=natural_key):
             key = f"{self.names.node(node_id)}-http"
             if key in used:
@@ -431,14 +426,14 @@ class _SystemModel:
 def _message_keys(messages: list[Message]) -> dict[str, str]:
     """Component key per message id: its name, made unique and safe."""
     keys: dict[str, str] = {}
-    taken: set[str] = set()
+    taken: set[str] = set()  # every key and its reply's key
+    stems: set[str] = set()  # `X` for every taken `XReply`: `X` would reuse that reply key
     for message in sorted(messages, key=lambda m: natural_key(m.id)):
-        base = _key(message.name)
-        key, n = base, 1
-        while key in taken or key + "Reply" in taken:
-            n += 1
-            key = f"{base}{n}"
-        taken.update({key, key + "Reply"})
+        key = unique_name(_key(message.name), taken, stems, sep="")
+        for used in (key, key + "Reply"):
+            taken.add(used)
+            if used.endswith("Reply"):
+                stems.add(used.removesuffix("Reply"))
         keys[message.id] = key
     return keys
 
@@ -451,8 +446,8 @@ def _message_object(message: Message, key: str, *, reply: bool) -> dict[str, Any
         out["summary"] = message.description
     out["contentType"] = "application/json"
     out["payload"] = object_schema(fields, _RECORDS)
-    if message.kind is MessageKind.QUERY:
-        out["correlationId"] = {"location": "$message.header#/correlation_id"}
+    out["headers"] = _metadata_headers(message, reply=reply)
+    out["correlationId"] = {"location": "$message.header#/correlation_id"}
     out["x-msgflow-kind"] = "reply" if reply else message.kind.value
     out["x-msgflow-id"] = message.id
     if message.version != 1:
@@ -460,6 +455,36 @@ def _message_object(message: Message, key: str, *, reply: bool) -> dict[str, Any
     if message.owner and not reply:
         out["x-msgflow-owner"] = message.owner
     return out
+
+
+def _metadata_headers(message: Message, *, reply: bool) -> dict[str, Any]:
+    """The ids generated services send beside the body (which is exactly the payload).
+
+    Brokers carry them as headers (AMQP also repeats message_id, correlation_id, type and
+    reply_to in its message properties); over http they are `X-Message-Id` and so on.
+    """
+
+    def text(description: str) -> dict[str, Any]:
+        return {"type": "string", "description": description}
+
+    # Names as in channels.METADATA_HEADERS (the importer recognises them).
+    properties: dict[str, Any] = {
+        "message_id": text("Unique per message; a resend of the same message keeps it."),
+        "correlation_id": text("Shared by every message of one conversation."),
+        "causation_id": text("The message_id of the message that caused this one."),
+        "message_type": {
+            "type": "string",
+            "const": f"{message.name}Response" if reply else message.name,
+        },
+    }
+    if message.kind is MessageKind.QUERY and not reply:
+        properties["reply_instance"] = text(
+            "The asking instance; its answer repeats it (the reply address is the broker's "
+            "reply_to property or header)."
+        )
+    if reply:
+        properties["reply_instance"] = text("Repeated from the question.")
+    return {"type": "object", "properties": properties}
 
 
 def _flow_extras(flows: list[Flow], action: str) -> dict[str, Any]:
@@ -498,3 +523,11 @@ def _node_entry(node: Node) -> dict[str, Any]:
     if node.boundary:
         entry["boundary"] = node.boundary
     return entry
+
+
+def _server(broker: Broker) -> dict[str, str]:
+    """The AsyncAPI server object of a broker on this machine."""
+    server = {"host": broker.local_address, "protocol": broker.protocol}
+    if broker.protocol_version is not None:
+        server["protocolVersion"] = broker.protocol_version
+    return server

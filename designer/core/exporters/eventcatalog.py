@@ -18,8 +18,9 @@ from designer.core import yaml_text
 from designer.core.channels import ChannelNames
 from designer.core.io import natural_key
 from designer.core.model import Design, Message, MessageField, MessageKind, NodeKind, RecordSchema
+from designer.core.unique_names import unique_name
 
-from . import file_names
+from .file_names import file_names
 from .json_schema import object_schema, record_names
 
 _FOLDERS = {
@@ -188,10 +189,6 @@ def export_eventcatalog(design: Design) -> dict[str, str]:
 def _domain_id(boundary: str, taken: set[str]) -> str:
     from designer.core.channels import slug
 
-    base = slug(boundary)
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
+    candidate = unique_name(slug(boundary), taken)
     taken.add(candidate)
     return candidate

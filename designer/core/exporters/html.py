@@ -13,11 +13,12 @@ from typing import Any
 import jinja2
 
 from designer.core.channels import ChannelNames
+from designer.core.diagram_style import KIND_COLOURS
 from designer.core.io import natural_key
 from designer.core.model import Design, Flow, MessageField, NodeKind
 from designer.resources import templates_dir
 
-from .svg import KIND_COLOURS, render_svg
+from .svg import render_svg
 
 
 def _environment() -> jinja2.Environment:

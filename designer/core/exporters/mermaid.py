@@ -14,17 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from designer.core.diagram_style import KIND_COLOURS
 from designer.core.io import natural_key
 from designer.core.model import Design, Flow, Message, MessageKind, Node, NodeKind, Transport
 
-from . import file_name, file_names
+from .file_names import file_name, file_names
 
 _ARROWS = {MessageKind.COMMAND: "-->", MessageKind.QUERY: "-.->", MessageKind.EVENT: "==>"}
-_COLOURS = {
-    MessageKind.COMMAND: "#1f6feb",
-    MessageKind.QUERY: "#1a7f37",
-    MessageKind.EVENT: "#d4760a",
-}
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -86,7 +82,7 @@ def flowchart(design: Design) -> str:
             f'  {_node_id(flow.source)} {_ARROWS[message.kind]}|"{_label(label)}"| {_node_id(flow.target)}'
         )
         styles.append(
-            f"  linkStyle {link} stroke:{_COLOURS[message.kind]},color:{_COLOURS[message.kind]}"
+            f"  linkStyle {link} stroke:{KIND_COLOURS[message.kind]},color:{KIND_COLOURS[message.kind]}"
         )
         link += 1
     lines.extend(styles)

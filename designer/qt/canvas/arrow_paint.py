@@ -4,7 +4,7 @@ command = solid line + filled head; query = dashed + open head + a small return 
 at the requester; event = dotted + open head, with a lightning mark in the label. The
 canvas items (flow_item.py) and the legend (legend.py) both draw with these functions,
 so the legend can never disagree with the canvas. Costs matter here: a fit-all render
-of a big design paints thousands of arrows, see canvas-performance.md.
+of a big design paints thousands of arrows, see docs/architecture.md (the canvas and big designs).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
+from designer.core.diagram_style import FILLED_HEAD
 from designer.core.model import MessageKind
 
 from .routing import Box, Route, polyline, visible_pieces
@@ -101,7 +102,7 @@ def paint_arrow(
         _draw_visible_dashes(painter, pen, route)
     head = head_points(route.end, route.head_angle)
     painter.setPen(theme.head_pen(kind))
-    if kind is MessageKind.COMMAND:
+    if FILLED_HEAD[kind]:
         painter.setBrush(theme.kinds[kind])
         painter.drawPolygon(head)
     else:

@@ -13,6 +13,7 @@ from typing import Any
 from designer.core.commands import AddFlow, AddMessage, AddNode, Command, Macro
 from designer.core.document import Document
 from designer.core.model import Flow, Message, Node, Point
+from designer.core.unique_names import numbered_name, unique_name
 
 PAYLOAD_MIME = "application/x-msgflow-selection"
 PAYLOAD_FORMAT = "msgflow-selection"
@@ -56,10 +57,7 @@ def from_bytes(data: bytes) -> dict[str, Any] | None:
 
 
 def _unique(base: str, taken: set[str], sep: str = "-") -> str:
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}{sep}{n}"
+    candidate = unique_name(base, taken, sep=sep)
     taken.add(candidate)
     return candidate
 
@@ -99,12 +97,10 @@ def paste_command(
             message.owner or "", message.owner if message.owner in node_ids else None
         )
         commands.append(AddMessage(message.model_copy(update={"id": new_id, "owner": owner})))
-    counter = len(design.flows) + 1
     for raw in payload.get("flows", []):
         flow = Flow.model_validate(raw)
-        while f"f{counter}" in flow_ids:
-            counter += 1
-        flow_ids.add(f"f{counter}")
+        flow_id = numbered_name("f", flow_ids, start=len(design.flows) + 1)
+        flow_ids.add(flow_id)
         caused_by = flow.caused_by
         if caused_by is not None:
             caused_by = message_map.get(caused_by, caused_by if caused_by in message_ids else None)
@@ -112,7 +108,7 @@ def paste_command(
             AddFlow(
                 flow.model_copy(
                     update={
-                        "id": f"f{counter}",
+                        "id": flow_id,
                         "message": message_map.get(flow.message, flow.message),
                         "source": renamed[flow.source],
                         "target": renamed[flow.target],

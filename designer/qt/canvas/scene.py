@@ -23,7 +23,7 @@ The gestures (mouse, palette drops, the commands they end with) live in the base
 gestures.py. Items never own model state: the document changes, the scene hears the
 Change tuple and calls setters on the items involved. Only the arrows of a moved card are re-routed.
 The scene uses no BSP index: long arrows make the default index explode in time and
-memory (canvas-performance.md).
+memory (docs/architecture.md, the canvas and big designs).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from __future__ import annotations
 import gc
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import QGraphicsScene
 from shiboken6 import isValid
 
 from designer.core.commands import Command
+from designer.core.diagnostics import SEVERITY_RANK, Diagnostic
 from designer.core.document import Change, Document
 from designer.core.model import (
     MessageKind,
@@ -65,7 +66,6 @@ from .theme import LIGHT, TRANSPORT_LABEL, Theme
 
 SCENE_MARGIN = 1500.0  # room to pan past the outermost cards
 FREE_STRIP = 44.0  # right edge of a card where text rarely reaches
-_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 # Up to this many cards, names are drawn at every zoom (see rebuild).
@@ -99,7 +99,8 @@ class DesignScene(GestureScene):
         self._problem_items: list[NodeItem | FlowItem] = []
         self._selected_flows: set[FlowItem] = set()
         self._selected_cards: set[NodeItem] = set()
-        self._diagnostics: list[Any] = []
+        # The findings shown: the validation's own list, read, never copied or changed.
+        self._diagnostics: Sequence[Diagnostic] = ()
         self._building = False
         self._unplaced = 0  # nodes given a spot by _free_spot since the last rebuild
         self._spot_origin = QPointF(0, 0)
@@ -202,20 +203,26 @@ class DesignScene(GestureScene):
         if not self._quiet_selection:
             self.selectionChangedIds.emit(*self.selected_ids())
 
-    def set_diagnostics(self, diagnostics: Iterable[Any], only: set[str] | None = None) -> None:
+    @property
+    def diagnostics(self) -> Sequence[Diagnostic]:
+        return self._diagnostics
+
+    def set_diagnostics(
+        self, diagnostics: Sequence[Diagnostic], only: set[str] | None = None
+    ) -> None:
         """Badge the cards and arrows a rule fires on; hovering shows message and hint.
 
         `only` limits the work to those item ids (items an edit just rebuilt), so one edit
         of a big design does not re-badge thousands of untouched items.
         """
-        self._diagnostics = list(diagnostics)
+        self._diagnostics = diagnostics
         if only is None:
             stale, self._problem_items = self._problem_items, []
         else:
             stale = [i for i in (*map(self._nodes.get, only), *map(self._flows.get, only)) if i]
         for item in stale:
             item.set_problems(None, "") if isinstance(item, NodeItem) else item.set_problems("")
-        by_subject: dict[str, list[Any]] = defaultdict(list)
+        by_subject: dict[str, list[Diagnostic]] = defaultdict(list)
         carrying: dict[str, list[str]] = defaultdict(list)  # message id -> its flows
         for flow_id, item in self._flows.items():
             carrying[item.message_id].append(flow_id)
@@ -229,7 +236,7 @@ class DesignScene(GestureScene):
         for subject, found in by_subject.items():
             if only is not None and subject not in only:
                 continue
-            found.sort(key=lambda d: _RANK.get(Severity(d.severity), 3))
+            found.sort(key=lambda d: SEVERITY_RANK[d.severity])
             text = "<br>".join(
                 f"<b>{Severity(d.severity).value.title()}</b> ({d.rule}): {d.message}"
                 + (f"<br><i>{d.hint}</i>" if d.hint else "")
@@ -362,8 +369,8 @@ class DesignScene(GestureScene):
         for node_id in [i for i in rebuilt if i in self._nodes]:
             rebuilt.update(f.id for f in self.document.flows_of_node(node_id))
         if self._diagnostics and rebuilt:
-            # New or replaced items get their badges back even if the validator heard
-            # this change before the scene did.
+            # New or replaced items get their badges back: validation (derived state)
+            # has already been told of this change, before the views.
             self.set_diagnostics(self._diagnostics, only=rebuilt)
 
     def _node_changed(

@@ -14,18 +14,17 @@ from functools import cache
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette, QPen
 
-from designer.core.model import MessageKind, Severity, Transport
+from designer.core.diagram_style import (
+    KIND_COLOURS,
+    KIND_COLOURS_DARK,
+    KIND_DASHES,
+    SEVERITY_COLOURS,
+    SEVERITY_COLOURS_DARK,
+    TRANSPORT_BADGES,
+)
+from designer.core.model import MessageKind, Severity
 
-KIND_STYLE: dict[MessageKind, Qt.PenStyle] = {
-    MessageKind.COMMAND: Qt.PenStyle.SolidLine,
-    MessageKind.QUERY: Qt.PenStyle.DashLine,
-    MessageKind.EVENT: Qt.PenStyle.DotLine,
-}
-TRANSPORT_LABEL: dict[Transport, str] = {
-    Transport.HTTP: "HTTP",
-    Transport.QUEUE: "queue",
-    Transport.TOPIC: "topic",
-}
+TRANSPORT_LABEL = TRANSPORT_BADGES  # the canvas's name for it
 
 
 @dataclass
@@ -56,13 +55,11 @@ class Theme:
         key = ("flow", kind, width)
         pen = self._pens.get(key)
         if pen is None:
-            pen = QPen(self.kinds[kind], width, KIND_STYLE[kind])
-            if kind is MessageKind.QUERY:
-                pen.setDashPattern([6.0, 3.5])
-            elif kind is MessageKind.EVENT:
+            pen = QPen(self.kinds[kind], width)
+            if KIND_DASHES[kind]:
                 # Short flat dashes read as dots and paint three times faster than
                 # round-capped ones (each dot is a separate antialiased shape).
-                pen.setDashPattern([1.3, 2.2])
+                pen.setDashPattern(list(KIND_DASHES[kind]))
             # Flat caps: Qt has a fast path for them; a round-capped long line paints
             # twenty times slower, and the ends sit under a card border or a head anyway.
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
@@ -122,16 +119,8 @@ LIGHT = Theme(
     label_fill=_c("#ffffff", 235),
     badge_fill=_c("#eef1f4"),
     badge_text=_c("#48515b"),
-    kinds={
-        MessageKind.COMMAND: _c("#1f63c6"),
-        MessageKind.QUERY: _c("#18864b"),
-        MessageKind.EVENT: _c("#d46a0c"),
-    },
-    severities={
-        Severity.ERROR: _c("#cf222e"),
-        Severity.WARNING: _c("#bf8700"),
-        Severity.INFO: _c("#3b82c4"),
-    },
+    kinds={kind: _c(colour) for kind, colour in KIND_COLOURS.items()},
+    severities={severity: _c(colour) for severity, colour in SEVERITY_COLOURS.items()},
     minimap_fill=_c("#ffffff", 220),
 )
 
@@ -153,16 +142,8 @@ DARK = Theme(
     label_fill=_c("#25272b", 235),
     badge_fill=_c("#3a3e45"),
     badge_text=_c("#c9ced5"),
-    kinds={
-        MessageKind.COMMAND: _c("#6ea8fe"),
-        MessageKind.QUERY: _c("#4cc38a"),
-        MessageKind.EVENT: _c("#f59e42"),
-    },
-    severities={
-        Severity.ERROR: _c("#f85149"),
-        Severity.WARNING: _c("#d29922"),
-        Severity.INFO: _c("#58a6ff"),
-    },
+    kinds={kind: _c(colour) for kind, colour in KIND_COLOURS_DARK.items()},
+    severities={severity: _c(colour) for severity, colour in SEVERITY_COLOURS_DARK.items()},
     minimap_fill=_c("#25272b", 220),
 )
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.model import PRIMITIVE_TYPES, MessageField, Suppression
+from designer.core.unique_names import unique_name
 from designer.qt.icons import icon
 from designer.qt.panels.widgets import signals_blocked, suggesting_line
 
@@ -199,11 +200,7 @@ class FieldsEditor(_RowsEditor):
 
     def _new_value(self) -> MessageField:
         taken = {f.name for f in self.values() if isinstance(f, MessageField)}
-        name, n = "field", 1
-        while name in taken:
-            n += 1
-            name = f"field{n}"
-        return MessageField(name=name, type="string")
+        return MessageField(name=unique_name("field", taken, sep=""), type="string")
 
     def set_type_picker_text(self, row: int, text: str) -> None:
         """Choose a type in row `row` as a user would (used by tests and shortcuts)."""

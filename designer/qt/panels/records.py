@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QV
 from designer.core.commands import AddSchema, Command, EditSchema, RemoveSchema
 from designer.core.document import Document
 from designer.core.model import MessageField, RecordSchema
+from designer.core.unique_names import unique_name
 from designer.qt.icons import icon
 from designer.qt.panels.fields_table import FieldsEditor
 from designer.qt.panels.widgets import signals_blocked
@@ -81,11 +82,7 @@ class RecordsEditor(QWidget):
         self.refresh(select if self._push(command) else before)
 
     def _add(self) -> None:
-        taken = {s.name for s in self.document.design.schemas}
-        name, n = "NewRecord", 1
-        while name in taken:
-            n += 1
-            name = f"NewRecord{n}"
+        name = unique_name("NewRecord", {s.name for s in self.document.design.schemas}, sep="")
         field = MessageField(name="value", type="string")
         self._push_and_show(AddSchema(RecordSchema(name=name, fields=[field])), name)
 

@@ -7,8 +7,9 @@ import warnings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from designer.core.broker_registry import BROKERS
 from designer.core.codegen.python_target import python_project
-from designer.core.codegen.targets import BROKERS, TargetOptions
+from designer.core.codegen.targets import TargetOptions
 from designer.core.synthetic import synthetic_design
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from designer.core.exporters.svg import KIND_COLOURS, render_svg
+from designer.core.diagram_style import KIND_COLOURS
+from designer.core.exporters.svg import render_svg
 from designer.core.layout import CARD_WIDTH
 from designer.core.model import Design, MessageKind
 from tests.core.exporters.hostile import hostile_design
@@ -30,15 +31,16 @@ def test_arrow_styles_by_kind(shop: Design) -> None:
     )
     assert (
         query.get("stroke") == KIND_COLOURS[MessageKind.QUERY]
-        and query.get("stroke-dasharray") == "9 5"
+        and query.get("stroke-dasharray") == "12 7"
     )
     assert (
         event.get("stroke") == KIND_COLOURS[MessageKind.EVENT]
-        and event.get("stroke-dasharray") == "2 5"
+        and event.get("stroke-dasharray") == "2.6 4.4"
     )
     heads = {m.get("id"): m for m in root.iterfind(".//svg:marker", NS)}
     assert heads["head-command"][0].get("fill") == KIND_COLOURS[MessageKind.COMMAND]  # filled
     assert heads["head-query"][0].get("fill") == "none"  # open
+    assert heads["head-event"][0].get("fill") == "none"  # open, as on the canvas
 
 
 def test_every_arrow_has_a_transport_badge(shop: Design) -> None:
