@@ -211,6 +211,26 @@ def test_a_dangling_ref_inside_a_referenced_file_is_located_in_that_file(tmp_pat
     )
 
 
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("http://[::1", "is not a valid reference: Invalid IPv6 URL"),
+        ("/dev/stdin", "$ref '/dev/stdin': $: not a regular file"),  # would block
+        ("./", "is a folder, not a document"),
+        ("#/channels/c/99", "points to nothing"),
+    ],
+)
+def test_hostile_references_are_located_errors(tmp_path: Path, ref: str, expected: str) -> None:
+    (tmp_path / "api.yaml").write_text(
+        "asyncapi: 3.0.0\ninfo: {title: T, version: 1.0.0}\n"
+        f"channels: {{c: {{address: c, messages: {{M: {{payload: {{$ref: '{ref}'}}}}}}}}}}\n"
+    )
+    with pytest.raises(SpecLoadError) as caught:
+        Spec.from_file(tmp_path / "api.yaml")
+    assert "api.yaml: $.channels.c.messages.M.payload: " in caught.value.describe()
+    assert expected in caught.value.describe()
+
+
 def test_a_ref_cycle_across_files_is_reported(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("X: {$ref: 'b.yaml#/Y'}\n")
     (tmp_path / "b.yaml").write_text("Y: {$ref: 'a.yaml#/X'}\n")
