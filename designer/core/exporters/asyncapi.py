@@ -90,6 +90,7 @@ class _SystemModel:
         self.channels: dict[str, _Channel] = {}
         self.operations: dict[tuple[str, str, str, str], _Operation] = {}
         self.http_servers: set[str] = set()
+        self._operation_keys: set[str] = set()
         for flow in sorted(design.flows, key=lambda f: natural_key(f.id)):
             if (
                 flow.message in self.messages
@@ -97,6 +98,18 @@ class _SystemModel:
                 and flow.target in self.nodes
             ):
                 self._add_flow(flow)
+        # Indexes for cutting one document per service: without them each document
+        # scanned every operation and message of the design (quadratic in its size).
+        self._operations_of: dict[str, list[_Operation]] = {}
+        for operation in self.operations.values():
+            self._operations_of.setdefault(operation.node, []).append(operation)
+        # Component key (a message's, or its reply's) -> (reading order, message, reply?).
+        self._components: dict[str, tuple[tuple[int, bool], Message, bool]] = {}
+        ordered = sorted(design.messages, key=lambda m: natural_key(m.id))
+        for position, message in enumerate(ordered):
+            key = self.message_keys[message.id]
+            self._components[key] = ((position, False), message, False)
+            self._components[key + "Reply"] = ((position, True), message, True)
 
     # ------------------------------------------------------------------ building
 
@@ -116,8 +129,9 @@ class _SystemModel:
             operation = self.operations.get(identity)
             if operation is None:
                 key = _key(f"{self.names.node(node)}-{action}-{self.names.message(message.id)}")
-                if any(op.key == key for op in self.operations.values()):
+                if key in self._operation_keys:
                     key = _key(f"{key}-{channel.key}")  # the same message on a second channel
+                self._operation_keys.add(key)
                 operation = _Operation(
                     key=key,
                     node=node,
@@ -244,9 +258,9 @@ class _SystemModel:
     # ------------------------------------------------------------------ rendering
 
     def document(self, service: Node | None) -> dict[str, Any]:
-        operations = [
-            op for op in self.operations.values() if service is None or op.node == service.id
-        ]
+        operations = list(
+            self.operations.values() if service is None else self._operations_of.get(service.id, [])
+        )
         operations.sort(key=lambda op: natural_key(op.key))
         channel_keys = {op.channel for op in operations} | {
             op.reply_channel for op in operations if op.reply_channel
@@ -304,10 +318,7 @@ class _SystemModel:
         # The service and everyone it talks to, so importing only some services' documents
         # still names their peers (actors have no document of their own).
         peers = {service.id} | {
-            op_peer
-            for op in self.operations.values()
-            if op.node == service.id
-            for op_peer in _peers(op)
+            op_peer for op in self._operations_of.get(service.id, []) for op_peer in _peers(op)
         }
         info["x-msgflow-nodes"] = [
             _node_entry(self.nodes[n]) for n in sorted(peers, key=natural_key)
@@ -379,12 +390,12 @@ class _SystemModel:
 
     def _records_used(self, message_keys: set[str]) -> dict[str, Any]:
         pending: list[str] = []
-        for message in self.design.messages:
-            key = self.message_keys[message.id]
-            if key in message_keys:
-                pending.extend(record_names([f.type for f in message.fields]))
-            if key + "Reply" in message_keys:
-                pending.extend(record_names([f.type for f in message.response or []]))
+        for key in message_keys:
+            if key not in self._components:
+                continue
+            _order, message, reply = self._components[key]
+            fields = (message.response or []) if reply else message.fields
+            pending.extend(record_names([f.type for f in fields]))
         schemas = {s.name: s for s in self.design.schemas}
         used: set[str] = set()
         while pending:
@@ -402,12 +413,13 @@ class _SystemModel:
 
     def _render_messages(self, message_keys: set[str]) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for message in sorted(self.design.messages, key=lambda m: natural_key(m.id)):
-            key = self.message_keys[message.id]
-            if key in message_keys:
-                out[key] = _message_object(message, key, reply=False)
-            if key + "Reply" in message_keys:
-                out[key + "Reply"] = _message_object(message, key + "Reply", reply=True)
+        wanted = sorted(
+            (self._components[key] for key in message_keys if key in self._components),
+            key=lambda entry: entry[0],
+        )
+        for _order, message, reply in wanted:
+            key = self.message_keys[message.id] + ("Reply" if reply else "")
+            out[key] = _message_object(message, key, reply=reply)
         return out
 
 
