@@ -144,6 +144,8 @@ class _Builder:
         self._descriptions: list[str | None] = []
         self.outcomes: list[OperationOutcome] = []
         self._replies: set[int] = set()  # reply message objects met (by identity)
+        self._bindings_seen: set[int] = set()
+        self._from_msgflow = False
         # A reply operation folded into its request's flows: (source, path) -> the request's.
         self._absorbed: dict[tuple[str, str], tuple[str, str]] = {}
         self._outcome_keys: list[tuple[str, str, str]] = []  # (source, path, name) in order
@@ -156,6 +158,7 @@ class _Builder:
         info = spec.data.get("info") or {}
         title = str(info.get("title") or spec.source)
         design_info = info.get("x-msgflow-design")
+        self._from_msgflow = bool(design_info or info.get("x-msgflow-nodes"))
         if isinstance(design_info, dict):  # written by msgflow: the whole design's name
             self.design_name = self.design_name or design_info.get("name")
             self.description = self.description or design_info.get("description")
@@ -227,6 +230,13 @@ class _Builder:
             target, _ = spec.deref(server, json_path(("servers", key)))
             if isinstance(target, dict):
                 result[str(key)] = str(target.get("protocol", "")).lower()
+                where = str(target.get("url") or target.get("host") or "")
+                if where and not self._from_msgflow:
+                    self._note(
+                        json_path(("servers", key)),
+                        f"server {result[str(key)]} {where} is not part of a design: generated "
+                        "code and exports use the broker URL given to them",
+                    )
         known = {
             "amqp",
             "amqps",
@@ -276,6 +286,7 @@ class _Builder:
             at = json_path(("operations", key))
             self._outcome_keys.append((spec.source, at, str(key)))
             op, _ = spec.deref(raw, at)
+            op = self._with_traits(op, at)
             if not isinstance(op, dict) or op.get("action") not in ("send", "receive"):
                 self._note(at, "not an operation with action send/receive: skipped")
                 continue
@@ -295,6 +306,7 @@ class _Builder:
             node = self._operation_node(op)
             protocol = self._protocol_of(channel.get("servers"), protocols, at)
             transport = _transport(channel, protocol)
+            self._note_bindings(channel.get("bindings"), f"{at}.channel.bindings")
             for index, (ref, message_key) in enumerate(refs):
                 message_id = self._message(
                     ref,
@@ -354,11 +366,12 @@ class _Builder:
             if not isinstance(item, dict):
                 continue
             protocol = self._protocol_of(item.get("servers"), protocols, at)
+            self._note_bindings(item.get("bindings"), f"{at}.bindings")
             for verb, action in (("subscribe", "send"), ("publish", "receive")):
-                op = item.get(verb)
+                where = f"{at}.{verb}"
+                op = self._with_traits(item.get(verb), where)
                 if not isinstance(op, dict):
                     continue
-                where = f"{at}.{verb}"
                 op_name = str(op.get("operationId") or f"{verb} {address}")
                 self._outcome_keys.append((spec.source, where, op_name))
                 refs = op.get("message")
@@ -456,11 +469,28 @@ class _Builder:
                 )
 
     def _note_bindings(self, bindings: Any, at: str) -> None:
-        # Bindings the convention derives anyway (amqp/nats/kafka/http); others are lost.
-        if isinstance(bindings, dict):
-            for protocol in bindings:
-                if protocol not in ("amqp", "nats", "kafka", "http", "redis"):
-                    self._note(at, f"'{protocol}' bindings are not kept")
+        """Report each binding setting the design cannot hold (once per bindings object).
+
+        The design keeps what the naming convention and the flow say: an amqp queue or
+        exchange and its type (the transport). Durability, exclusivity, partitions, keys,
+        QoS, methods are the generator's choices (durable shared queues), so they are
+        reported, never dropped silently. msgflow's own exports carry only those."""
+        if not isinstance(bindings, dict) or id(bindings) in self._bindings_seen:
+            return
+        self._bindings_seen.add(id(bindings))
+        if self._from_msgflow:
+            return
+        for protocol, settings in bindings.items():
+            lost = [
+                f"{path}={value}"
+                for path, value in _leaves(settings, "")
+                if path not in _BINDINGS_KEPT.get(str(protocol), ("bindingVersion",))
+            ]
+            if lost:
+                self._note(
+                    f"{at}.{protocol}",
+                    f"{protocol} binding {', '.join(lost)} is not part of a design: not kept",
+                )
 
     def _operation_node(self, op: dict[str, Any]) -> str:
         service = op.get("x-service")
@@ -501,13 +531,28 @@ class _Builder:
             message.descriptions.append(operation[1])
         return message_id
 
+    def _with_traits(self, item: Any, at: str) -> Any:
+        """An operation or message with its `traits` applied: what the item says itself
+        wins (AsyncAPI 3), so a trait only fills in what is missing."""
+        if not isinstance(item, dict) or not isinstance(item.get("traits"), list):
+            return item
+        merged = {k: v for k, v in item.items() if k != "traits"}
+        for index, raw in enumerate(item["traits"]):
+            trait, _ = self.spec.deref(raw, f"{at}.traits[{index}]")
+            if isinstance(trait, dict):
+                for key, value in trait.items():
+                    merged.setdefault(key, value)
+        return merged
+
     def _read_message(
         self, target: dict[str, Any], name: str, message_id: str, at: str
     ) -> _Message:
         assert self._mapper is not None
+        target = self._with_traits(target, at)
         fields = self._payload_fields(target, name, at)
         if target.get("headers") and not _only_metadata(target["headers"]):
             self._note(f"{at}.headers", f"headers of {name} are not part of a design: not kept")
+        self._note_bindings(target.get("bindings"), f"{at}.bindings")
         description = target.get("summary") or target.get("description")
         return _Message(
             message_id,
@@ -927,6 +972,24 @@ def _usable_channel(address: str, transport: Transport) -> str:
     elif _BROKER_SAFE.fullmatch(address) and channel_problem(address, transport) is None:
         return address
     return cleaned_channel(address, transport) or ""  # nothing left: the derived name
+
+
+# Binding settings the design holds (the convention's names, the exchange type as transport).
+_BINDINGS_KEPT: dict[str, tuple[str, ...]] = {
+    "amqp": ("is", "exchange.name", "exchange.type", "queue.name", "bindingVersion"),
+    "kafka": ("topic", "bindingVersion"),
+}
+
+
+def _leaves(value: Any, path: str) -> list[tuple[str, Any]]:
+    """`{queue: {exclusive: true}}` -> [("queue.exclusive", True)]; a schema is one leaf."""
+    is_schema = isinstance(value, dict) and ("type" in value or "$ref" in value)
+    if isinstance(value, dict) and value and not (is_schema and path):
+        out: list[tuple[str, Any]] = []
+        for key, inner in value.items():
+            out.extend(_leaves(inner, f"{path}.{key}" if path else str(key)))
+        return out
+    return [(path or "(binding)", "(a schema)" if isinstance(value, dict) else value)]
 
 
 _WHOLE_PARAMETER = re.compile(r"\{[^{}]+\}")

@@ -484,3 +484,16 @@ def test_alternatives_of_different_primitives_are_reported_where_they_are() -> N
         ".properties.id.oneOf: oneOf of string, integer: no field type holds all of them" in n
         for n in notes
     )
+
+
+def test_bindings_and_servers_the_design_cannot_hold_are_reported() -> None:
+    _, _, notes = _outcomes(SPEC30 / "rpc-server-asyncapi.yml")
+    assert any(
+        "$.operations.sendSumResult.channel.bindings.amqp: amqp binding queue.exclusive=True"
+        " is not part of a design" in n
+        for n in notes
+    )
+    assert any("amqp binding queue.durable=False is not part of a design" in n for n in notes)
+    assert any("server amqp rabbitmq.example.org is not part of a design" in n for n in notes)
+    _, _, kafka = _outcomes(SPEC30 / "streetlights-kafka-asyncapi.yml")
+    assert any("kafka binding" in n and "clientId" in n for n in kafka)
