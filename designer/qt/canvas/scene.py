@@ -254,7 +254,7 @@ class DesignScene(GestureScene):
                 self._problem_items.append(node)
             flow = self._flows.get(subject)
             if flow is not None:
-                flow.set_problems(text)
+                flow.set_problems(text, Severity(found[0].severity))
                 self._problem_items.append(flow)
 
     # ------------------------------------------------------------------ following the document
