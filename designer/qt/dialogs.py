@@ -27,7 +27,8 @@ def generate(window: MainWindow) -> None:
     from designer.qt.generate_dialog import GenerateDialog
 
     dialog = GenerateDialog(
-        window.document.design,
+        # A copy: the plan is worked out on another thread while the window lives on.
+        window.document.design.model_copy(deep=True),
         window.files.path,
         window.settings,
         window,
@@ -82,7 +83,8 @@ def shortcuts(window: MainWindow) -> None:
             rows.append(f"<tr><td>{action.text().replace('&', '')}</td><td><b>{keys}</b></td></tr>")
     extra = [
         ("Pan", "middle-drag, or Space + drag"),
-        ("Zoom", "Ctrl + wheel"),
+        ("Scroll", "wheel or trackpad (Shift + wheel: sideways)"),
+        ("Zoom", "Ctrl + wheel, or pinch"),
         ("New flow", "drag from a card's edge to another card, then C / Q / E"),
         ("Add a service", "double-click empty canvas"),
     ]

@@ -12,18 +12,27 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QDialog, QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
 
 from designer.core.commands import Macro, MoveNodes
-from designer.core.diagnostics import Diagnostic
 from designer.core.document import Document
 from designer.core.layout import auto_layout
 from designer.core.model import Design
 from designer.qt import dialogs
 from designer.qt.actions import install_actions
 from designer.qt.canvas_host import CanvasHost
+from designer.qt.context_menus import install_context_menus
 from designer.qt.files import FileController
 from designer.qt.icons import icon
+from designer.qt.live import install_live_mode
 from designer.qt.live_validation import LiveValidation
 from designer.qt.panels.inspector import InspectorPanel
 from designer.qt.panels.inspector_pages import NodePage
@@ -35,6 +44,7 @@ from designer.qt.share_menu import install_share_actions
 from designer.qt.status import SeverityBadges, ZoomLabel
 from designer.qt.theme import apply_theme
 from designer.qt.undo import UndoBridge
+from designer.qt.welcome import WelcomeCard
 
 
 def app_settings() -> QSettings:
@@ -59,7 +69,8 @@ class MainWindow(QMainWindow):
         self.undo = UndoBridge(self.document, self)
         self.undo.editFailed.connect(self.show_error)
         self.canvas = CanvasHost(self.document, self.undo.push, self)
-        # Validation listens after the canvas, so badges land on the items an edit rebuilt.
+        # Validation is derived state: the document updates it before the canvas and the
+        # panels (Document phases), whatever the order they were made in.
         self.validation = LiveValidation(self.document, self)
         self.setCentralWidget(self.canvas.view)
         self.files = FileController(self, self.document, self.undo, self.settings)
@@ -68,8 +79,11 @@ class MainWindow(QMainWindow):
         self._build_panels()
         self.actions_by_name = install_actions(self)
         self.share = install_share_actions(self)  # File → Export/Import, Compare with…
+        self.context_menu: QMenu | None = None  # the last right-click menu (tests reach it)
+        install_context_menus(self)
+        self.welcome = WelcomeCard(self)
+        self.live = install_live_mode(self)  # Live → connect to a broker, replay a trace
         self._build_status_bar()
-        self._badged: list[Diagnostic] | None = None
         self.validation.changed.connect(self._diagnostics_changed)
         self._diagnostics_changed()
         self.canvas.selectionChanged.connect(self._selection_changed)
@@ -81,7 +95,10 @@ class MainWindow(QMainWindow):
         self.canvas.follow_palette(self.palette())
         self.resize(1440, 900)
         self.restoreGeometry(self.settings.value("geometry", b""))  # type: ignore[arg-type]
-        self.restoreState(self.settings.value("windowState", b""))  # type: ignore[arg-type]
+        state = self.settings.value("windowState", b"")
+        if not state or not self.restoreState(state):  # type: ignore[arg-type]
+            # Dock sizes only take once the window is laid out.
+            QTimer.singleShot(0, self._default_dock_sizes)
 
     # ------------------------------------------------------------------ building
     def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -117,10 +134,16 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.docks["palette"], self.docks["messages"]], [72, 600], Qt.Orientation.Vertical
         )
+        self._default_dock_sizes()
+        self._unfocused: list[str] = []  # the panels "Focus on Canvas" hid
+
+    def _default_dock_sizes(self) -> None:
+        # The canvas gets most of a laptop screen: side panels as narrow as their tables
+        # allow; the problems list (wrapped messages) a handful of rows.
         self.resizeDocks(
-            [self.docks["palette"], self.docks["inspector"]], [320, 350], Qt.Orientation.Horizontal
+            [self.docks["palette"], self.docks["inspector"]], [230, 300], Qt.Orientation.Horizontal
         )
-        self.resizeDocks([self.docks["problems"]], [150], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["problems"]], [190], Qt.Orientation.Vertical)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -135,12 +158,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ following
     def _diagnostics_changed(self) -> None:
-        # The scene re-badges the items an edit rebuilt by itself; it only needs telling
-        # when the findings changed (re-badging thousands of items costs a visible pause).
-        diagnostics = self.validation.diagnostics
-        if diagnostics != self._badged:
-            self._badged = list(diagnostics)
-            self.canvas.set_diagnostics(diagnostics)
+        # The findings live in `self.validation`; the canvas is handed that list to read.
+        self.canvas.set_diagnostics(self.validation.diagnostics)
 
     def _selection_changed(self) -> None:
         self.inspector.show_selection(self.canvas.selected_ids())
@@ -204,7 +223,8 @@ class MainWindow(QMainWindow):
         self.canvas.duplicate()
 
     def select_all(self) -> None:
-        self.canvas.select_ids([n.id for n in self.document.design.nodes])
+        design = self.document.design
+        self.canvas.select_ids([*(n.id for n in design.nodes), *(f.id for f in design.flows)])
 
     def rename_selected(self) -> None:
         nodes = [i for i in self.canvas.selected_ids() if self.document.has("nodes", i)]
@@ -218,6 +238,17 @@ class MainWindow(QMainWindow):
         arranged = auto_layout(self.document.design)
         self.undo.push(Macro("Auto layout", [MoveNodes(arranged.layout)]))
         self.canvas.fit_all()
+
+    def focus_canvas(self, on: bool) -> None:
+        """Hide the side panels for the canvas alone; off brings back those it hid."""
+        if on:
+            self._unfocused = [key for key, dock in self.docks.items() if dock.isVisible()]
+            for key in self._unfocused:
+                self.docks[key].hide()
+        else:
+            for key in self._unfocused or list(self.docks):
+                self.docks[key].show()
+            self._unfocused = []
 
     def show_problems(self) -> None:
         self.docks["problems"].show()

@@ -17,7 +17,7 @@ from ..model import Design, Severity
 from .conformance import Contracts
 from .drift_rules import DRIFT_RULES
 from .expected import Address, AddressUse, Expectations, address_of
-from .record import NOT_JSON, Record, is_envelope, parse_body
+from .record import NOT_JSON, Record
 from .stats import BoundedDict, Reservoir
 
 DEFAULT_TIMEOUT_S = 5.0  # what generated services wait for an answer (codegen default)
@@ -25,6 +25,7 @@ MAX_PENDING = 100_000  # requests waiting for an answer that are tracked at once
 MAX_RECENT_IDS = 100_000  # message ids remembered to follow causation_id links
 MAX_STRAY_ADDRESSES = 1_000  # distinct undeclared addresses tallied one by one
 MAX_TYPES_PER_ADDRESS = 20
+MAX_EXAMPLE_BYTES = 64 * 1024
 PERCENTILES = (50, 95, 99)
 
 
@@ -53,9 +54,12 @@ class StrayTally:
 
     broker: str
     address: str
+    exchange: str | None = None  # RabbitMQ: the exchange, the channel is the routing key
+    channel: str = ""
     messages: int = 0
     types: Counter[str] = field(default_factory=Counter)
     flows_here: tuple[str, ...] = ()  # when the address is known but the type is not
+    example: Any = None  # the first payload (JSON), to propose a message's fields
 
 
 @dataclass
@@ -173,6 +177,8 @@ class Observation:
         self.pending: BoundedDict[str, _Pending] = BoundedDict(MAX_PENDING)
         self.pending_by_correlation: BoundedDict[str, str] = BoundedDict(MAX_PENDING)
         self.recent: BoundedDict[str, float] = BoundedDict(MAX_RECENT_IDS)
+        self._queries = {m.id for m in design.messages if self.expected.is_request(m.id)}
+        self._flow_tallies: dict[tuple[int, str], list[FlowTally]] = {}
 
     # -- feeding -----------------------------------------------------------------------
     def add(self, record: Record) -> None:
@@ -187,8 +193,7 @@ class Observation:
         if use is None:
             self._stray(record, record.message_type, ())
             return
-        value = parse_body(record.body)
-        payload = value["payload"] if is_envelope(value) else value
+        payload = record.payload()
         if use.replies_for and not use.flows:
             self._reply(record, use, payload)
         else:
@@ -220,18 +225,27 @@ class Observation:
             wrong.messages += 1
             return
         cause_time = self.recent.get(record.causation_id) if record.causation_id else None
-        for flow_id in use.flows:
-            if self.expected.flows[flow_id].message != message_id:
-                continue
-            tally = self.tallies[flow_id]
+        size = len(record.body)
+        for tally in self._tallies_of(use, message_id):
             tally.messages += 1
-            tally.bytes += record.size
+            tally.bytes += size
             if problems:
                 self._violation(tally, record, problems)
             if cause_time is not None:
                 tally.causal.add(record.time - cause_time)
-        if self.expected.is_request(message_id):
+        if message_id in self._queries:
             self._track_request(record, use, message_id)
+
+    def _tallies_of(self, use: AddressUse, message_id: str) -> list[FlowTally]:
+        """The tallies of the flows carrying `message_id` on `use` (cached: asked per record)."""
+        key = (id(use), message_id)
+        found = self._flow_tallies.get(key)
+        if found is None:
+            found = [
+                self.tallies[f] for f in use.flows if self.expected.flows[f].message == message_id
+            ]
+            self._flow_tallies[key] = found
+        return found
 
     def _guess(self, use: AddressUse, payload: Any) -> tuple[str | None, list[str]]:
         """The type of an untyped payload: an expected message it fits, else another one."""
@@ -332,9 +346,14 @@ class Observation:
             if len(self.undeclared) >= MAX_STRAY_ADDRESSES:
                 self.undeclared_overflow += 1
                 return
-            stray = self.undeclared[key] = StrayTally(record.broker, record.address)
+            stray = self.undeclared[key] = StrayTally(
+                record.broker, record.address, record.exchange, record.channel
+            )
             stray.flows_here = flows_here
         stray.messages += 1
+        if stray.example is None and len(record.body) <= MAX_EXAMPLE_BYTES:
+            payload = record.payload()
+            stray.example = payload if isinstance(payload, dict) else None
         label = message_type or "(untyped)"
         if label in stray.types or len(stray.types) < MAX_TYPES_PER_ADDRESS:
             stray.types[label] += 1

@@ -1,7 +1,7 @@
 """Real public AsyncAPI documents (tests/data/asyncapi/spec-*, see LICENSES.md) import whole.
 
 For every document (the social-media services together, as the multi-file system they
-are): `msgflow import` exits 0; every source operation, counted here from the YAML itself,
+are; the RPC client and server also together): `msgflow import` exits 0; every source operation, counted here from the YAML itself,
 is in the report with at least one flow; every message whose payload is an object has
 fields, or the report says why not; validate finds no error; export -> import gives the
 same design; the export passes the official AsyncAPI parser.
@@ -36,6 +36,8 @@ def _cases() -> dict[str, list[Path]]:
         cases[f"{version}/social-media"] = sorted(
             (DATA / version / "social-media").glob("*/asyncapi.yaml")
         )
+        # A client's and a server's documents of one RPC, imported together.
+        cases[f"{version}/rpc-client+server"] = sorted((DATA / version).glob("rpc-*.yml"))
     return cases
 
 

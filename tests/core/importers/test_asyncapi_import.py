@@ -110,11 +110,16 @@ def test_import_export_import_gives_the_same_design(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("broker", ["rabbitmq", "nats", "kafka", "redis"])
-def test_a_msgflow_design_survives_export_and_import_on_every_broker(broker: str) -> None:
-    shop = io.load(examples_dir() / "shop.msgflow.json")
-    system = export_asyncapi(shop, broker)[SYSTEM_FILE]
+@pytest.mark.parametrize("example", ["shop", "booking", "marketplace", "violations"])
+def test_every_shipped_design_survives_export_and_import_on_every_broker(
+    example: str, broker: str
+) -> None:
+    # `violations` on purpose holds what the rules report (an event over http, a wildcard
+    # channel, a query with no reply queue, silenced rules, rule settings): kept as is.
+    design = io.load(examples_dir() / f"{example}.msgflow.json")
+    system = export_asyncapi(design, broker)[SYSTEM_FILE]
     back = import_asyncapi([Spec(system, "system")]).design
-    assert _semantics(back) == _semantics(shop)
+    assert _semantics(back) == _semantics(design)
 
 
 def test_broken_yaml_is_reported_with_its_line() -> None:
@@ -209,6 +214,26 @@ def test_a_dangling_ref_inside_a_referenced_file_is_located_in_that_file(tmp_pat
     assert (
         "messages.yaml: $.M.payload: $ref '#/Nowhere' points to nothing" in caught.value.describe()
     )
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("http://[::1", "is not a valid reference: Invalid IPv6 URL"),
+        ("/dev/stdin", "$ref '/dev/stdin': $: not a regular file"),  # would block
+        ("./", "is a folder, not a document"),
+        ("#/channels/c/99", "points to nothing"),
+    ],
+)
+def test_hostile_references_are_located_errors(tmp_path: Path, ref: str, expected: str) -> None:
+    (tmp_path / "api.yaml").write_text(
+        "asyncapi: 3.0.0\ninfo: {title: T, version: 1.0.0}\n"
+        f"channels: {{c: {{address: c, messages: {{M: {{payload: {{$ref: '{ref}'}}}}}}}}}}\n"
+    )
+    with pytest.raises(SpecLoadError) as caught:
+        Spec.from_file(tmp_path / "api.yaml")
+    assert "api.yaml: $.channels.c.messages.M.payload: " in caught.value.describe()
+    assert expected in caught.value.describe()
 
 
 def test_a_ref_cycle_across_files_is_reported(tmp_path: Path) -> None:
@@ -325,10 +350,30 @@ def test_websocket_and_mqtt_channels_are_asynchronous_never_http() -> None:
         assert not [d for d in validate(design) if d.severity is Severity.ERROR]
 
 
-def test_two_unnamed_inline_messages_of_an_rpc_server_stay_two_messages() -> None:
-    design, _, _ = _outcomes(SPEC26 / "rpc-server.yml")
-    fields = {m.name: [f.name for f in m.fields] for m in design.messages}
-    assert fields == {"sum": ["numbers"], "sendSumResult": ["result"]}
+def test_an_rpc_server_by_the_amqp_convention_gives_a_query_with_its_response() -> None:
+    # Two unnamed inline messages with a correlationId, the answer on `{queue}`.
+    design, operations, notes = _outcomes(SPEC26 / "rpc-server.yml")
+    (query,) = design.messages
+    assert (query.name, query.kind) == ("sum", MessageKind.QUERY)
+    assert [f.name for f in query.fields] == ["numbers"]
+    assert [f.name for f in query.response or []] == ["result"]
+    (flow,) = design.flows
+    assert set(operations.values()) == {(flow.id,)}  # the answer is part of the query's flow
+    assert any("sum: taken as a query whose response is sendSumResult" in n for n in notes)
+
+
+def test_an_rpc_client_and_server_documents_are_linked() -> None:
+    design, _, notes = _outcomes(
+        SPEC30 / "rpc-client-asyncapi.yml", SPEC30 / "rpc-server-asyncapi.yml"
+    )
+    (flow,) = design.flows
+    assert (flow.message, flow.source, flow.target) == (
+        "sum",
+        "rpc-client-example",
+        "rpc-server-example",
+    )
+    assert design.node("external") is None
+    assert any("requestSum sent on 'rpc_queue' and sum received there" in n for n in notes)
 
 
 def test_kinds_are_read_from_names_and_descriptions_one_report_line_per_guess() -> None:
@@ -444,3 +489,16 @@ def test_alternatives_of_different_primitives_are_reported_where_they_are() -> N
         ".properties.id.oneOf: oneOf of string, integer: no field type holds all of them" in n
         for n in notes
     )
+
+
+def test_bindings_and_servers_the_design_cannot_hold_are_reported() -> None:
+    _, _, notes = _outcomes(SPEC30 / "rpc-server-asyncapi.yml")
+    assert any(
+        "$.operations.sendSumResult.channel.bindings.amqp: amqp binding queue.exclusive=True"
+        " is not part of a design" in n
+        for n in notes
+    )
+    assert any("amqp binding queue.durable=False is not part of a design" in n for n in notes)
+    assert any("server amqp rabbitmq.example.org is not part of a design" in n for n in notes)
+    _, _, kafka = _outcomes(SPEC30 / "streetlights-kafka-asyncapi.yml")
+    assert any("kafka binding" in n and "clientId" in n for n in kafka)
