@@ -186,6 +186,36 @@ class FlowItem(QGraphicsPolygonItem):
         )
         return edges
 
+    def set_geometry(
+        self, route: Route, label: tuple[float, float], exact: bool = True, dragged: bool = False
+    ) -> None:
+        """Take a route and a label centre from the geometry engine (designer.core.diagram),
+        which has already kept the label clear of cards and other labels."""
+        self.route = route
+        x, y = label
+        if x != self.label.x() or y != self.label.y():
+            self.label.setPos(x, y)
+        if exact:
+            self._rough = None
+            self.setPolygon(hit_area(route))
+            return
+        left, top, right, bottom = route.bounds
+        box = self._rough
+        if (
+            box is not None
+            and left >= box[0]
+            and top >= box[1]
+            and right <= box[2]
+            and bottom <= box[3]
+        ):
+            self.update()
+            return
+        m = HIT_MARGIN + (_ROUGH_SLACK if dragged else 0.0)
+        self._rough = (left - m, top - m, right + m, bottom + m)
+        self.setPolygon(
+            QPolygonF(QRectF(left - m, top - m, right - left + 2 * m, bottom - top + 2 * m))
+        )
+
     def make_exact(self) -> None:
         if self.route is not None:
             self._rough = None
