@@ -62,6 +62,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/canvas.py
 	$(PY) benchmarks/codegen.py
 	$(PY) benchmarks/layout.py
+	$(PY) benchmarks/scaling.py
 
 # Diagram quality against Graphviz dot: dot is installed (where apt is at hand) only for this.
 bench-diagram: $(STAMP)

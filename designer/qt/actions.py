@@ -138,6 +138,15 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
             "Hide every side panel (again: bring them back)",
             checkable=True,
         ),
+        "minimap": _action(
+            w,
+            "Show &Minimap",
+            w.canvas.view.minimap.set_wanted,
+            "Ctrl+Shift+O",
+            None,
+            "The overview in a corner of the canvas (right-click it to move it)",
+            checkable=True,
+        ),
         "legend": _action(
             w, "Arrow &Legend", w.show_legend, "Ctrl+L", "legend", "What the arrow styles mean"
         ),
@@ -191,6 +200,8 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
         a[key].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         w.removeAction(a[key])
         w.canvas.view.addAction(a[key])
+    a["minimap"].setChecked(True)
+    w.canvas.view.minimap.hiddenByUser.connect(lambda: a["minimap"].setChecked(False))
     a["fit"].setToolTip("Fit to View (Ctrl+0, or F on the canvas)")
     _menus(window, a)
     _toolbar(window, a)
@@ -219,7 +230,7 @@ def _menus(window: MainWindow, a: dict[str, QAction]) -> None:
     view.addSeparator()
     view.addActions([a["snap"], a["legend"]])
     view.addSeparator()
-    view.addAction(a["focus_canvas"])
+    view.addActions([a["focus_canvas"], a["minimap"]])
     panels = view.addMenu("&Panels")
     for dock in window.docks.values():
         panels.addAction(dock.toggleViewAction())

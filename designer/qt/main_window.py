@@ -95,7 +95,10 @@ class MainWindow(QMainWindow):
         self.canvas.follow_palette(self.palette())
         self.resize(1440, 900)
         self.restoreGeometry(self.settings.value("geometry", b""))  # type: ignore[arg-type]
-        self.restoreState(self.settings.value("windowState", b""))  # type: ignore[arg-type]
+        state = self.settings.value("windowState", b"")
+        if not state or not self.restoreState(state):  # type: ignore[arg-type]
+            # Dock sizes only take once the window is laid out.
+            QTimer.singleShot(0, self._default_dock_sizes)
 
     # ------------------------------------------------------------------ building
     def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -131,13 +134,16 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.docks["palette"], self.docks["messages"]], [72, 600], Qt.Orientation.Vertical
         )
+        self._default_dock_sizes()
+        self._unfocused: list[str] = []  # the panels "Focus on Canvas" hid
+
+    def _default_dock_sizes(self) -> None:
         # The canvas gets most of a laptop screen: side panels as narrow as their tables
-        # allow, a problems list of a few rows.
+        # allow; the problems list (wrapped messages) a handful of rows.
         self.resizeDocks(
             [self.docks["palette"], self.docks["inspector"]], [230, 300], Qt.Orientation.Horizontal
         )
-        self.resizeDocks([self.docks["problems"]], [120], Qt.Orientation.Vertical)
-        self._unfocused: list[str] = []  # the panels "Focus on Canvas" hid
+        self.resizeDocks([self.docks["problems"]], [190], Qt.Orientation.Vertical)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
