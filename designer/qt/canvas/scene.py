@@ -49,7 +49,6 @@ from designer.core.model import (
     Severity,
 )
 
-from .arrow_paint import LABEL_HEIGHT
 from .flow_item import FlowItem, head_box
 from .gestures import CanvasContext, GestureScene
 from .node_item import (
@@ -624,7 +623,10 @@ class DesignScene(GestureScene):
         return cards, links
 
     def _label_size(self, flow_id: str) -> tuple[float, float]:
-        return self._flows[flow_id].label.width, LABEL_HEIGHT
+        # The label item's whole box (pill, its selection outline and padding), so labels
+        # the engine keeps apart never touch on screen either.
+        box = self._flows[flow_id].label.boundingRect()
+        return box.width(), box.height()
 
     def _apply(self, flow_ids: Iterable[str]) -> None:
         """Give the items of these arrows the engine's routes and label places."""
