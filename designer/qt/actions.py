@@ -129,6 +129,24 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
             "Snap moved cards to the grid",
             checkable=True,
         ),
+        "focus_canvas": _action(
+            w,
+            "&Focus on Canvas",
+            w.focus_canvas,
+            "Ctrl+Shift+F",
+            "focus",
+            "Hide every side panel (again: bring them back)",
+            checkable=True,
+        ),
+        "minimap": _action(
+            w,
+            "Show &Minimap",
+            w.canvas.view.minimap.set_wanted,
+            "Ctrl+Shift+O",
+            None,
+            "The overview in a corner of the canvas (right-click it to move it)",
+            checkable=True,
+        ),
         "legend": _action(
             w, "Arrow &Legend", w.show_legend, "Ctrl+L", "legend", "What the arrow styles mean"
         ),
@@ -182,6 +200,8 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
         a[key].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         w.removeAction(a[key])
         w.canvas.view.addAction(a[key])
+    a["minimap"].setChecked(True)
+    w.canvas.view.minimap.hiddenByUser.connect(lambda: a["minimap"].setChecked(False))
     a["fit"].setToolTip("Fit to View (Ctrl+0, or F on the canvas)")
     _menus(window, a)
     _toolbar(window, a)
@@ -210,6 +230,7 @@ def _menus(window: MainWindow, a: dict[str, QAction]) -> None:
     view.addSeparator()
     view.addActions([a["snap"], a["legend"]])
     view.addSeparator()
+    view.addActions([a["focus_canvas"], a["minimap"]])
     panels = view.addMenu("&Panels")
     for dock in window.docks.values():
         panels.addAction(dock.toggleViewAction())
@@ -236,7 +257,7 @@ def _toolbar(window: MainWindow, a: dict[str, QAction]) -> None:
         ("new", "open", "save"),
         ("undo", "redo"),
         ("add_service", "add_actor", "delete"),
-        ("layout", "zoom_in", "zoom_out", "fit", "snap", "legend"),
+        ("layout", "zoom_in", "zoom_out", "fit", "focus_canvas", "snap", "legend"),
         ("find", "validate", "generate", "export_image"),
     ):
         for key in group:

@@ -32,6 +32,7 @@ from designer.qt.canvas_host import CanvasHost
 from designer.qt.context_menus import install_context_menus
 from designer.qt.files import FileController
 from designer.qt.icons import icon
+from designer.qt.live import install_live_mode
 from designer.qt.live_validation import LiveValidation
 from designer.qt.panels.inspector import InspectorPanel
 from designer.qt.panels.inspector_pages import NodePage
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.context_menu: QMenu | None = None  # the last right-click menu (tests reach it)
         install_context_menus(self)
         self.welcome = WelcomeCard(self)
+        self.live = install_live_mode(self)  # Live → connect to a broker, replay a trace
         self._build_status_bar()
         self.validation.changed.connect(self._diagnostics_changed)
         self._diagnostics_changed()
@@ -93,7 +95,10 @@ class MainWindow(QMainWindow):
         self.canvas.follow_palette(self.palette())
         self.resize(1440, 900)
         self.restoreGeometry(self.settings.value("geometry", b""))  # type: ignore[arg-type]
-        self.restoreState(self.settings.value("windowState", b""))  # type: ignore[arg-type]
+        state = self.settings.value("windowState", b"")
+        if not state or not self.restoreState(state):  # type: ignore[arg-type]
+            # Dock sizes only take once the window is laid out.
+            QTimer.singleShot(0, self._default_dock_sizes)
 
     # ------------------------------------------------------------------ building
     def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -129,10 +134,16 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.docks["palette"], self.docks["messages"]], [72, 600], Qt.Orientation.Vertical
         )
+        self._default_dock_sizes()
+        self._unfocused: list[str] = []  # the panels "Focus on Canvas" hid
+
+    def _default_dock_sizes(self) -> None:
+        # The canvas gets most of a laptop screen: side panels as narrow as their tables
+        # allow; the problems list (wrapped messages) a handful of rows.
         self.resizeDocks(
-            [self.docks["palette"], self.docks["inspector"]], [320, 350], Qt.Orientation.Horizontal
+            [self.docks["palette"], self.docks["inspector"]], [230, 300], Qt.Orientation.Horizontal
         )
-        self.resizeDocks([self.docks["problems"]], [150], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["problems"]], [190], Qt.Orientation.Vertical)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -227,6 +238,17 @@ class MainWindow(QMainWindow):
         arranged = auto_layout(self.document.design)
         self.undo.push(Macro("Auto layout", [MoveNodes(arranged.layout)]))
         self.canvas.fit_all()
+
+    def focus_canvas(self, on: bool) -> None:
+        """Hide the side panels for the canvas alone; off brings back those it hid."""
+        if on:
+            self._unfocused = [key for key, dock in self.docks.items() if dock.isVisible()]
+            for key in self._unfocused:
+                self.docks[key].hide()
+        else:
+            for key in self._unfocused or list(self.docks):
+                self.docks[key].show()
+            self._unfocused = []
 
     def show_problems(self) -> None:
         self.docks["problems"].show()

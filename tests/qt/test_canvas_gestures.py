@@ -423,18 +423,20 @@ def test_after_a_drag_curved_arrows_are_hit_only_near_their_line(view):
         card_point(view, "orders", W / 2, H / 2),
         card_point(view, "orders", W / 2, H / 2 + 90),
     )
-    curved = scene.flow_item("f1")  # web -> orders, fanned out next to GetOrderHistory
-    assert curved.route.control is not None
+    bent = scene.flow_item("f1")  # web -> orders, runs round to orders' new place
     # The exact outline is back (a box would make clicks between two parallel arrows
-    # select the wrong one).
-    assert curved.polygon().size() == 10
-    middle = QPointF(*curved.route.point_at(0.5))
-    assert curved.contains(middle)
-    chord_middle = (curved.route.start + curved.route.end) / 2
-    # The point mirrored across the chord lies on the wrong side of the bulge: a box or a
-    # chord-based hit area would take it, the real outline must not.
-    mirrored = chord_middle * 2 - middle
-    assert (middle - chord_middle).manhattanLength() < 7 or not curved.contains(mirrored)
+    # select the wrong one): two points per corner of the route.
+    assert len(bent.route.points) >= 2
+    assert bent.polygon().size() == 2 * len(bent.route.points)
+    (x0, y0), (x1, y1) = bent.route.points[0], bent.route.points[1]
+    assert bent.contains(QPointF((x0 + x1) / 2, (y0 + y1) / 2))
+    left, top, _right, _bottom = bent.route.bounds
+    # 30 px beside the first run: a box-shaped hit area would take it if the route bends.
+    if abs(x1 - x0) > abs(y1 - y0):
+        beside = QPointF((x0 + x1) / 2, y0 + (30 if y0 - top < 30 else -30))
+    else:
+        beside = QPointF(x0 + (30 if x0 - left < 30 else -30), (y0 + y1) / 2)
+    assert not bent.contains(beside)
 
 
 def test_a_name_taken_by_another_kind_is_explained_not_duplicated(view, document):

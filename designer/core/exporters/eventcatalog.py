@@ -14,8 +14,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
-import yaml
-
+from designer.core import yaml_text
 from designer.core.channels import ChannelNames
 from designer.core.io import natural_key
 from designer.core.model import Design, Message, MessageField, MessageKind, NodeKind, RecordSchema
@@ -37,7 +36,7 @@ def message_version(message: Message) -> str:
 
 
 def _frontmatter(data: dict[str, Any]) -> str:
-    return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000) + "---\n"
+    return "---\n" + yaml_text.dump(data, width=1000) + "---\n"
 
 
 def _mdx_text(text: str) -> str:
