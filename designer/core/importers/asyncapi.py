@@ -983,7 +983,34 @@ class _Builder:
                 # Written out even when it is the default: the reader sees where answers go.
                 reply = ChannelNames(design).reply_queue(flow)
             flows.append(flow.model_copy(update={"channel": chosen or None, "reply": reply}))
-        return design.model_copy(update={"flows": flows})
+        return design.model_copy(update={"flows": self._one_message_per_channel(design, flows)})
+
+    def _one_message_per_channel(self, design: Design, flows: list[Flow]) -> list[Flow]:
+        """Several messages a service receives on one address (a WebSocket's `/`, a
+        stream) each get their derived channel: a generated service subscribes one
+        handler per channel, so a shared one would leave all but one handler dead."""
+        services = {n.id for n in design.nodes if n.kind is NodeKind.SERVICE}
+        sharing: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for flow in flows:
+            if flow.channel and flow.target in services and flow.id not in self._verbatim:
+                sharing[(flow.channel, flow.target)].add(flow.message)
+        crowded = {key for key, messages in sharing.items() if len(messages) > 1}
+        out = []
+        for flow in flows:
+            key = (flow.channel or "", flow.target)
+            if key in crowded:
+                names = sorted(self.messages[m].name for m in sharing[key] if m in self.messages)
+                self.notes.append(
+                    ImportNote(
+                        "",
+                        flow.id,
+                        f"'{flow.channel}' carries {len(names)} messages to {flow.target} "
+                        f"({', '.join(names)}): this flow takes its own derived channel",
+                    )
+                )
+                flow = flow.model_copy(update={"channel": None})
+            out.append(flow)
+        return out
 
 
 _PARAMETER = re.compile(r"\{[^{}]*\}")

@@ -502,3 +502,24 @@ def test_bindings_and_servers_the_design_cannot_hold_are_reported() -> None:
     assert any("server amqp rabbitmq.example.org is not part of a design" in n for n in notes)
     _, _, kafka = _outcomes(SPEC30 / "streetlights-kafka-asyncapi.yml")
     assert any("kafka binding" in n and "clientId" in n for n in kafka)
+
+
+def test_messages_sharing_one_address_to_a_service_get_their_own_channels() -> None:
+    # A WebSocket API receiving two commands on `/`: one channel would subscribe only
+    # one generated handler.
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: Trading, version: 1.0.0}\n"
+        "servers: {ws: {host: 'api.example.com', protocol: wss}}\n"
+        "channels:\n  root:\n    address: cmd\n    messages:\n"
+        "      PlaceOrder: {payload: {type: object, properties: {sku: {type: string}}}}\n"
+        "      CancelOrder: {payload: {type: object, properties: {id: {type: string}}}}\n"
+        "operations:\n  take: {action: receive, channel: {$ref: '#/channels/root'}}\n"
+    )
+    result = import_asyncapi([Spec.from_text(text, "trading.yaml")])
+    flows = result.design.flows
+    assert len(flows) == 2 and all(f.channel is None for f in flows)
+    assert all(f.transport is Transport.QUEUE for f in flows)  # wss: asynchronous
+    assert any(
+        "'cmd' carries 2 messages to trading (CancelOrder, PlaceOrder)" in str(n)
+        for n in result.notes
+    )
