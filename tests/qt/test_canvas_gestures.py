@@ -8,11 +8,10 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from designer.core.commands import MoveNodes
 from designer.core.document import Document
 from designer.core.history import History
 from designer.core.io import canonical_dict, load
-from designer.core.model import MessageKind, NodeKind, Point, Transport
+from designer.core.model import MessageKind, NodeKind, Transport
 from designer.qt.canvas import NODE_KIND_MIME
 from designer.qt.canvas.node_item import H, W
 from designer.qt.canvas.scene import DesignScene
