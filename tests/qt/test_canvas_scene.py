@@ -346,7 +346,7 @@ def test_an_edit_rebadges_only_the_items_it_rebuilt(scene, document, history):
 def test_small_designs_draw_names_at_every_zoom_big_ones_skip_them_far_out():
     from designer.core.document import Document
     from designer.core.synthetic import synthetic_design
-    from designer.qt.canvas.node_item import LOD_TEXT
+    from designer.qt.canvas.context import LOD_TEXT
     from designer.qt.canvas.scene import SMALL_DESIGN_NODES, DesignScene
 
     small = DesignScene(Document(synthetic_design(10)), lambda command: None)

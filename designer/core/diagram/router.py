@@ -250,7 +250,7 @@ class Router:
                 run = (a[0], at, b[0], at)
             if _blocked(self.obstacles, *run):
                 continue
-            if self._track_free(1 - k, at, *span):
+            if self._track_free(k, at, *span):  # the middle run lies on line `at` of axis k
                 return path
             if fallback is None:
                 fallback = path

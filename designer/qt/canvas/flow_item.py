@@ -6,8 +6,6 @@ with the painters of arrow_paint.py.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPolygonF
 from PySide6.QtWidgets import (
@@ -28,12 +26,10 @@ from .arrow_paint import (
     paint_arrow,
     paint_label_cached,
 )
+from .context import CanvasContext
 from .node_item import NO_PEN, Z_FLOW, Z_LABEL, NodeItem
 from .routing import HIT_MARGIN, Route, hit_area
 from .theme import TRANSPORT_LABEL, Theme
-
-if TYPE_CHECKING:
-    from .gestures import CanvasContext
 
 _LABEL_SPOTS = (0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9, 0.0)
 _HEAD_BOX = 26.0

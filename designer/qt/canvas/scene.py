@@ -50,10 +50,10 @@ from designer.core.model import (
 )
 
 from .arrow_paint import LABEL_HEIGHT
+from .context import LOD_TEXT, CanvasContext
 from .flow_item import FlowItem, head_box
-from .gestures import CanvasContext, GestureScene
+from .gestures import GestureScene
 from .node_item import (
-    LOD_TEXT,
     Z_NODE,
     Z_SELECTED,
     ActorItem,
