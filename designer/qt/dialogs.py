@@ -27,7 +27,8 @@ def generate(window: MainWindow) -> None:
     from designer.qt.generate_dialog import GenerateDialog
 
     dialog = GenerateDialog(
-        window.document.design,
+        # A copy: the plan is worked out on another thread while the window lives on.
+        window.document.design.model_copy(deep=True),
         window.files.path,
         window.settings,
         window,
