@@ -11,21 +11,25 @@ EXAMPLE := assets/examples/shop.msgflow.json
 .PHONY: run test check lint typecheck pytest pytest-fast tools bench fuzz clean
 
 $(STAMP): pyproject.toml
+	@echo "== Python packages into $(VENV) (first time: about 2-4 minutes)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --progress-bar on -e '.[test]'
 	@touch $(STAMP)
+	@echo "== done: the command is $(VENV)/bin/msgflow (or: source $(VENV)/bin/activate)"
 
 # Test-only tools from npm (the official AsyncAPI parser, the Mermaid parser) and,
 # where apt is at hand, Debian's Chromium for the HTML export test.
 $(NODE_STAMP): package.json
-	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent && touch $(NODE_STAMP); \
+	@if command -v npm >/dev/null 2>&1; then \
+	   echo "== npm packages for the tests: AsyncAPI and Mermaid parsers (about 1 minute)"; \
+	   npm install --no-audit --no-fund && touch $(NODE_STAMP); \
 	 else echo "npm not found: the AsyncAPI/Mermaid checks will be skipped (they fail when CI is set)"; fi
 
 tools: $(NODE_STAMP)
 	@if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	   echo "installing Debian's chromium for the HTML export test"; \
-	   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	   echo "== as root: apt-get install chromium (~110 Debian packages, 1-3 minutes) for the HTML export test"; \
+	   (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) \
 	   || echo "could not install chromium: the HTML export test will be skipped (it fails when CI is set)"; \
 	 fi
 
@@ -41,6 +45,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy designer
 
 pytest: $(STAMP) tools
+	@echo "== the test suite on 2 workers (about 8-12 minutes on 2 cores)"
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadgroup
 
 # The tests that spawn generated projects, brokers or many subprocesses are marked

@@ -1,7 +1,7 @@
 """`msgflow`: every headless command, and the window when no command is given.
 
 Each command lives in its own module exposing `NAME`, `HELP`, `add_arguments(parser)` and
-`run(args) -> int`. Exit codes follow contract.md §2: 0 ok, 1 findings, 2 bad input.
+`run(args) -> int`. Exit codes follow docs/file-format.md §2: 0 ok, 1 findings, 2 bad input.
 Nothing here imports Qt except the `gui` command, lazily.
 """
 
@@ -12,37 +12,22 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from . import fmt, gui
+from . import broker, diff, export, fmt, generate, gui, import_cmd, observe, rules, validate
 
-# The order here is the order of `msgflow --help`.
-COMMAND_MODULES: list[ModuleType] = [gui, fmt]
-
-
-def _register_optional() -> None:
-    # Commands whose engines land in their own modules; imported here so a failure to
-    # import one names it instead of breaking the whole CLI.
-    import importlib
-
-    for name in (
-        "validate",
-        "rules",
-        "generate",
-        "export",
-        "import_cmd",
-        "diff",
-        "broker",
-        "observe",
-    ):
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as error:
-            if error.name == f"{__name__}.{name}":
-                continue
-            raise
-        COMMAND_MODULES.append(module)
-
-
-_register_optional()
+# The order here is the order of `msgflow --help`. Every command is imported up front: a
+# module that fails to import stops `msgflow` with its error instead of vanishing from it.
+COMMAND_MODULES: list[ModuleType] = [
+    gui,
+    fmt,
+    validate,
+    rules,
+    generate,
+    export,
+    import_cmd,
+    diff,
+    broker,
+    observe,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from designer.core.broker_registry import BROKERS
-from designer.core.exporters import write_files
+from designer.core.exporters import CORE_FORMATS, write_files
 from designer.core.model import Design
 
 from .common import EXIT_BAD_INPUT, EXIT_OK, empty_path, error, load_or_report
@@ -20,7 +20,6 @@ from .common import EXIT_BAD_INPUT, EXIT_OK, empty_path, error, load_or_report
 NAME = "export"
 HELP = "export a design as png, svg, pdf, mermaid, html, asyncapi or eventcatalog"
 
-CORE_FORMATS = ("mermaid", "html", "asyncapi", "eventcatalog")
 IMAGE_FORMATS = ("png", "svg", "pdf")
 
 

@@ -1,6 +1,6 @@
 """`msgflow generate FILE -o DIR`: code skeletons and broker configuration from a design.
 
-Exit codes (contract.md §2): 0 done, 1 the design has rule errors (unless
+Exit codes (docs/file-format.md §2): 0 done, 1 the design has rule errors (unless
 `--allow-errors`), 2 bad input (unreadable design, unknown target, bad templates, a path
 that would leave the output folder).
 """

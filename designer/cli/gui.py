@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+
+from designer.cli.display import missing_display
 
 NAME = "gui"
 HELP = "open the designer window (with FILE, or empty)"
@@ -29,13 +32,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    offscreen = bool(args.smoke or args.screenshot)  # a picture needs no screen
+    problem = None if offscreen else missing_display(os.environ)
+    if problem:  # before Qt: without a display its xcb plugin aborts the process
+        print(problem, file=sys.stderr)
+        return 2
     if args.compare:
         if not args.file:
             print("msgflow gui --compare OLD NEW: NEW is missing", file=sys.stderr)
             return 2
         from designer.qt.compare_app import run_compare
 
-        return run_compare(args.compare, args.file, smoke=args.smoke)
+        return run_compare(args.compare, args.file, smoke=offscreen, screenshot=args.screenshot)
     from designer.qt.app import run_app  # Qt only when the window is wanted
 
-    return run_app(args.file, smoke=args.smoke or bool(args.screenshot), screenshot=args.screenshot)
+    return run_app(args.file, smoke=offscreen, screenshot=args.screenshot)

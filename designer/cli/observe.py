@@ -4,7 +4,7 @@ Watches a running system's broker (RabbitMQ, NATS or Redis) without disturbing i
 replays a recorded trace, and reports how the traffic compares with the design: per-flow
 rates, payload conformance, request->reply latency, and drift findings.
 
-Exit codes (contract.md §2): 0 no error-level drift, 1 error-level drift, 2 bad input
+Exit codes (docs/file-format.md §2): 0 no error-level drift, 1 error-level drift, 2 bad input
 (design, trace, URL) or a broker that cannot be reached.
 """
 

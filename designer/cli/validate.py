@@ -1,6 +1,6 @@
 """`msgflow validate FILE... [--format text|json|sarif] [--strict] [--baseline OLD]`.
 
-Exit codes (contract.md §2): 0 clean or only warnings/info, 1 errors found (with
+Exit codes (docs/file-format.md §2): 0 clean or only warnings/info, 1 errors found (with
 `--strict`, warnings too), 2 a file (or the baseline) could not be read. Files are only
 read, never written. Load problems go to stderr, one located line each.
 

@@ -38,6 +38,16 @@ DEAD_LETTER_EXCHANGE = "msgflow.dlx"
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
+# The ids generated services send beside a message's body, as broker headers (the body
+# is exactly the message's fields): exported in AsyncAPI, recognised on import.
+METADATA_HEADERS = (
+    "message_id",
+    "correlation_id",
+    "causation_id",
+    "message_type",
+    "reply_instance",
+)
+
 
 def slug(text: str) -> str:
     """`Order Service` -> `order-service`; `ünïcode` -> `unicode`; `名前` -> `x-<hash>`."""

@@ -1,6 +1,6 @@
 """What the rules engine reports: one `Diagnostic` per broken rule on one spot of a design.
 
-The JSON shape (`Diagnostic.to_json`) is part of the outside contract (contract.md §2):
+The JSON shape (`Diagnostic.to_json`) is part of the outside contract (docs/file-format.md §2):
 exactly the keys `rule`, `severity`, `message`, `hint`, `subjects`, `path`, in that order.
 """
 

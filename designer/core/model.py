@@ -1,4 +1,4 @@
-"""The design model: exactly the `*.msgflow.json` file format (contract.md §1).
+"""The design model: exactly the `*.msgflow.json` file format (docs/file-format.md §1).
 
 Semantics (nodes, messages, flows, settings) live apart from `layout`, so moving a
 box never touches a semantic line of the file. Cross-reference checks that need the

@@ -1,7 +1,7 @@
 """Seeded synthetic designs of any size, valid by construction: for tests and benchmarks.
 
 Services are grouped in boundaries of ~10 and mostly talk to neighbours, like real
-systems (and like the "local" layouts of canvas-performance.md).
+systems (like the laid-out designs the canvas is tuned for, docs/architecture.md).
 """
 
 from __future__ import annotations

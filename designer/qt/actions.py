@@ -53,6 +53,23 @@ def _action(
     return action
 
 
+def redo_keys() -> list[QKeySequence]:
+    """The platform's redo keys plus both common ones (Ctrl+Y, Ctrl+Shift+Z), each once.
+
+    Most platforms already bind one of them; adding it a second time makes Qt call the
+    shortcut ambiguous, and then the key does nothing at all.
+    """
+    keys: list[QKeySequence] = []
+    for key in [
+        *QKeySequence.keyBindings(Key.Redo),
+        QKeySequence("Ctrl+Y"),
+        QKeySequence("Ctrl+Shift+Z"),
+    ]:
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
 def install_actions(window: MainWindow) -> dict[str, QAction]:
     w, files = window, window.files
     a: dict[str, QAction] = {
@@ -153,7 +170,7 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
     a["undo"] = w.undo.stack.createUndoAction(w, "&Undo")
     a["redo"] = w.undo.stack.createRedoAction(w, "&Redo")
     a["undo"].setShortcuts(QKeySequence.keyBindings(Key.Undo))
-    a["redo"].setShortcuts([*QKeySequence.keyBindings(Key.Redo), QKeySequence("Ctrl+Y")])
+    a["redo"].setShortcuts(redo_keys())
     a["undo"].setIcon(icon("undo"))
     a["redo"].setIcon(icon("redo"))
     for key in ("undo", "redo"):

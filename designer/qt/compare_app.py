@@ -16,7 +16,7 @@ from designer.core.errors import DesignLoadError
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
 
-def run_compare(old: str, new: str, *, smoke: bool = False) -> int:
+def run_compare(old: str, new: str, *, smoke: bool = False, screenshot: str | None = None) -> int:
     from designer.qt.app import _application
     from designer.qt.compare_view import CompareDialog
     from designer.qt.files import display_name
@@ -32,8 +32,13 @@ def run_compare(old: str, new: str, *, smoke: bool = False) -> int:
     dialog = CompareDialog(designs[0], designs[1], display_name(Path(old)), display_name(Path(new)))
     dialog.show()
     if smoke:
+        if screenshot:
+            dialog.resize(1440, 900)  # the same laptop-sized picture as the main window's
         app.processEvents()
         image = dialog.grab()
         dialog.close()
+        if screenshot and not image.save(screenshot, "PNG"):
+            print(f"msgflow: cannot write {screenshot}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         return EXIT_OK if not image.isNull() else 1
     return app.exec()

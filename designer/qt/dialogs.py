@@ -82,7 +82,8 @@ def shortcuts(window: MainWindow) -> None:
             rows.append(f"<tr><td>{action.text().replace('&', '')}</td><td><b>{keys}</b></td></tr>")
     extra = [
         ("Pan", "middle-drag, or Space + drag"),
-        ("Zoom", "Ctrl + wheel"),
+        ("Scroll", "wheel or trackpad (Shift + wheel: sideways)"),
+        ("Zoom", "Ctrl + wheel, or pinch"),
         ("New flow", "drag from a card's edge to another card, then C / Q / E"),
         ("Add a service", "double-click empty canvas"),
     ]

@@ -101,6 +101,22 @@ class FileController(QObject):
         self.fileOpened.emit()
         return True
 
+    def open_example(self, path: Path) -> bool:
+        """A bundled example as a new, untitled design: saving asks where, so the shipped
+        file stays as it is."""
+        if not self.maybe_save():
+            return False
+        try:
+            design = io.load(path)
+        except DesignLoadError as error:
+            self.show_load_error(path, error)
+            return False
+        self.document.reset(design)
+        self.undo.clear()
+        self._set_path(None)
+        self.fileOpened.emit()
+        return True
+
     def restore(self, design: Design, source: Path | None) -> None:
         """Show recovered work: the design as autosaved, unsaved (dirty) until saved."""
         self.document.reset(design)

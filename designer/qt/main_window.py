@@ -12,7 +12,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QDialog, QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
 
 from designer.core.commands import Macro, MoveNodes
 from designer.core.diagnostics import Diagnostic
@@ -22,6 +30,7 @@ from designer.core.model import Design
 from designer.qt import dialogs
 from designer.qt.actions import install_actions
 from designer.qt.canvas_host import CanvasHost
+from designer.qt.context_menus import install_context_menus
 from designer.qt.files import FileController
 from designer.qt.icons import icon
 from designer.qt.live_validation import LiveValidation
@@ -35,6 +44,7 @@ from designer.qt.share_menu import install_share_actions
 from designer.qt.status import SeverityBadges, ZoomLabel
 from designer.qt.theme import apply_theme
 from designer.qt.undo import UndoBridge
+from designer.qt.welcome import WelcomeCard
 
 
 def app_settings() -> QSettings:
@@ -68,6 +78,9 @@ class MainWindow(QMainWindow):
         self._build_panels()
         self.actions_by_name = install_actions(self)
         self.share = install_share_actions(self)  # File → Export/Import, Compare with…
+        self.context_menu: QMenu | None = None  # the last right-click menu (tests reach it)
+        install_context_menus(self)
+        self.welcome = WelcomeCard(self)
         self._build_status_bar()
         self._badged: list[Diagnostic] | None = None
         self.validation.changed.connect(self._diagnostics_changed)
@@ -204,7 +217,8 @@ class MainWindow(QMainWindow):
         self.canvas.duplicate()
 
     def select_all(self) -> None:
-        self.canvas.select_ids([n.id for n in self.document.design.nodes])
+        design = self.document.design
+        self.canvas.select_ids([*(n.id for n in design.nodes), *(f.id for f in design.flows)])
 
     def rename_selected(self) -> None:
         nodes = [i for i in self.canvas.selected_ids() if self.document.has("nodes", i)]

@@ -52,7 +52,9 @@ class SeverityBadges(QWidget):
 class ZoomLabel(QLabel):
     def __init__(self) -> None:
         super().__init__("100%")
-        self.setToolTip("Zoom — Ctrl+wheel or Ctrl+± to zoom, Ctrl+0 to fit, Ctrl+1 for 100%")
+        self.setToolTip(
+            "Zoom — Ctrl+wheel, pinch or Ctrl+± to zoom, Ctrl+0 to fit, Ctrl+1 for 100%"
+        )
         self.setMinimumWidth(48)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
 

@@ -1,7 +1,7 @@
 """Every `msgflow` command abused as a user would: bad files, hostile names, bad outputs.
 
 Each case runs the real command in a subprocess and checks what the user sees: the exit
-code of contract.md (2 for bad input), a message naming the file (and the JSON path or
+code of docs/file-format.md (2 for bad input), a message naming the file (and the JSON path or
 template line), never a traceback; and what the user keeps: every file in the scratch
 folder byte-identical, nothing written outside the output folder.
 """

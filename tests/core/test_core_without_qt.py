@@ -62,3 +62,11 @@ def test_import_contracts_keep_qt_and_the_cli_out_of_the_core() -> None:
         for module in contract["forbidden_modules"]
     }
     assert {"PySide6", "designer.qt", "designer.cli"} <= forbidden_from_core
+
+
+def test_a_layers_contract_orders_the_core_from_the_model_up() -> None:
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    contracts = tomllib.loads(pyproject.read_text())["tool"]["importlinter"]["contracts"]
+    (layers,) = [c for c in contracts if c["type"] == "layers"]
+    assert layers["containers"] == ["designer.core"]
+    assert layers["layers"][-1].startswith("model")

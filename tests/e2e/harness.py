@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,7 +69,8 @@ class ServiceProcess:
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        log = self.project / f"{self.package}.run{len(self.logs) + 1}.log"
+        port = self.env.get("MSGFLOW_HTTP_PORT", "")
+        log = self.project / f"{self.package}.{port}.run{len(self.logs) + 1}.log"
         self.logs.append(log)
         with log.open("wb") as sink:
             self.process = subprocess.Popen(
@@ -131,35 +133,71 @@ class ServiceProcess:
         return seen
 
 
-class Services:
-    """Every generated service of a design, started together and always stopped."""
+class Replicas:
+    """The running copies of one service: started, stopped and read together."""
 
-    def __init__(self, design: Design, broker: str, project: Path, broker_url: str) -> None:
+    def __init__(self, copies: list[ServiceProcess]) -> None:
+        self.copies = copies
+        self.project = copies[0].project
+
+    def __iter__(self) -> Iterator[ServiceProcess]:
+        return iter(self.copies)
+
+    def start(self) -> None:
+        for copy in self.copies:
+            copy.start()
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        for copy in self.copies:
+            copy.wait_ready(timeout)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        for copy in self.copies:
+            copy.stop(timeout)
+
+    def text(self) -> str:
+        return "".join(copy.text() for copy in self.copies)
+
+    def handled(
+        self, message: str, key: str, verb: str = "received", *, last_run_only: bool = False
+    ) -> Counter[str]:
+        seen: Counter[str] = Counter()
+        for copy in self.copies:
+            seen += copy.handled(message, key, verb, last_run_only=last_run_only)
+        return seen
+
+
+class Services:
+    """Every generated service of a design (`replicas` processes of each), always stopped."""
+
+    def __init__(
+        self, design: Design, broker: str, project: Path, broker_url: str, replicas: int = 1
+    ) -> None:
         context = build_context(design, broker)
-        self.by_id: dict[str, ServiceProcess] = {}
-        self.http_ports: dict[str, int] = {}
-        ports = {s.id: free_port() for s in context.services}
+        self.by_id: dict[str, Replicas] = {}
+        self.http_ports: dict[str, list[int]] = {}
+        ports = {s.id: [free_port() for _ in range(replicas)] for s in context.services}
+        # Calls between services go to the first copy of each.
         peers = {
-            f"MSGFLOW_{s.package.upper()}_URL": f"http://127.0.0.1:{ports[s.id]}"
+            f"MSGFLOW_{s.package.upper()}_URL": f"http://127.0.0.1:{ports[s.id][0]}"
             for s in context.services
         }
         for service in context.services:
-            env = {
-                "MSGFLOW_BROKER_URL": broker_url,
-                "MSGFLOW_HTTP_PORT": str(ports[service.id]),
-                **peers,
-            }
-            http_port = ports[service.id] if service.serves_http else None
-            self.by_id[service.id] = ServiceProcess(
-                service.package, service.slug, project, env, http_port
-            )
+            copies = []
+            for port in ports[service.id]:
+                env = {"MSGFLOW_BROKER_URL": broker_url, "MSGFLOW_HTTP_PORT": str(port), **peers}
+                http_port = port if service.serves_http else None
+                copies.append(
+                    ServiceProcess(service.package, service.slug, project, env, http_port)
+                )
+            self.by_id[service.id] = Replicas(copies)
             self.http_ports[service.id] = ports[service.id]
 
-    def __getitem__(self, node_id: str) -> ServiceProcess:
+    def __getitem__(self, node_id: str) -> Replicas:
         return self.by_id[node_id]
 
-    def url(self, node_id: str) -> str:
-        return f"http://127.0.0.1:{self.http_ports[node_id]}"
+    def url(self, node_id: str, copy: int = 0) -> str:
+        return f"http://127.0.0.1:{self.http_ports[node_id][copy]}"
 
     def __enter__(self) -> Services:
         try:

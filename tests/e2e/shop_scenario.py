@@ -38,9 +38,11 @@ class Bus(Protocol):
         """order_id -> how many times the watched event was published."""
 
     async def ask(
-        self, channel: FlowChannel, envelope: dict[str, Any], timeout: float
-    ) -> dict[str, Any]:
-        """Send a query envelope to the responder, answer to a private reply address."""
+        self, channel: FlowChannel, body: dict[str, Any], meta: dict[str, str], timeout: float
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """Send a query (body = its model, ids in `meta`) with a plain client to a private
+        reply address; the answer's body and its metadata (message_id, correlation_id,
+        causation_id, message_type)."""
 
     async def close(self) -> None: ...
 
@@ -122,7 +124,14 @@ class ShopRun:
 
     @property
     def submit_url(self) -> str:
-        return self.services.url(self.node("orders")) + (self.channels["f1"].http_path or "")
+        return self.submit_urls[0]
+
+    @property
+    def submit_urls(self) -> list[str]:
+        """SubmitOrder on every running copy of the orders service."""
+        path = self.channels["f1"].http_path or ""
+        node = self.node("orders")
+        return [self.services.url(node, i) + path for i in range(len(self.services[node].copies))]
 
     def count(
         self, hop: Hop, orders: list[dict[str, Any]], *, last_run_only: bool = False
@@ -175,19 +184,36 @@ class ShopRun:
     # -- scenario 2: a query over the broker, answered to the asker's reply address ---------
     async def query_correlation(self) -> None:
         customer = str(uuid.uuid4())
-        question = {
+        meta = {
             "message_id": str(uuid.uuid4()),
             "correlation_id": str(uuid.uuid4()),
-            "causation_id": None,
             "message_type": "GetCustomer",
-            "reply_to": None,  # filled in by the bus: its private reply address
-            "payload": {"customer_id": customer},
         }
-        answer = await self.bus.ask(self.channels["f6"], question, timeout=10)
-        assert answer["correlation_id"] == question["correlation_id"]
-        assert answer["causation_id"] == question["message_id"]
-        assert answer["message_type"] == "GetCustomerResponse"
-        assert answer["payload"]["customer_id"] == customer
+        answer, answered = await self.bus.ask(
+            self.channels["f6"], {"customer_id": customer}, meta, timeout=10
+        )
+        assert answered["correlation_id"] == meta["correlation_id"]
+        assert answered["causation_id"] == meta["message_id"]
+        assert answered["message_type"] == "GetCustomerResponse"
+        assert answer["customer_id"] == customer  # the body is the response model itself
+
+    def answers_by_replica(self, orders: list[dict[str, Any]]) -> list[dict[str, int]]:
+        """Per copy of orders: questions it asked, answers it got, answers of another copy."""
+        expected = {order["customer_id"] for order in orders}
+        rows = []
+        for copy in self.services[self.node("orders")]:
+            asked = set(copy.handled("SubmitOrder", "customer_id")) & expected
+            got = copy.handled("GetCustomer", "customer_id", "answered")
+            got_keys = set(got) & expected
+            rows.append(
+                {
+                    "asked": len(asked),
+                    "answered": len(got_keys & asked),
+                    "foreign": len(got_keys - asked),
+                    "duplicated": sum(got[k] - 1 for k in got_keys),
+                }
+            )
+        return rows
 
     # -- scenario 3: a burst, with one subscriber stopped and restarted in the middle ------
     async def burst(
@@ -201,10 +227,12 @@ class ShopRun:
         semaphore = asyncio.Semaphore(concurrency)
         done = 0
 
-        async def post(client: httpx.AsyncClient, order: dict[str, Any]) -> None:
+        urls = self.submit_urls
+
+        async def post(client: httpx.AsyncClient, order: dict[str, Any], url: str) -> None:
             nonlocal done
             async with semaphore:
-                response = await client.post(self.submit_url, json=order)
+                response = await client.post(url, json=order)
             statuses[response.status_code] += 1
             done += 1
             if done == count // 3:
@@ -217,7 +245,9 @@ class ShopRun:
         started = time.monotonic()
         async with httpx.AsyncClient(timeout=30) as client:
             stopper = asyncio.create_task(stop_midway())
-            await asyncio.gather(*(post(client, order) for order in orders))
+            await asyncio.gather(
+                *(post(client, order, urls[i % len(urls)]) for i, order in enumerate(orders))
+            )
             await stopper
         posted = time.monotonic() - started
         # Everything was sent while the subscriber was down for the last two thirds: its
@@ -231,6 +261,8 @@ class ShopRun:
         report = {
             "broker": broker,
             "commands": count,
+            "replicas": len(urls),
+            "answers_by_replica": self.answers_by_replica(orders),
             "http_status": dict(statuses),
             "stopped_and_restarted": stop,
             "handled_before_stop": backlog_before_restart,
@@ -250,7 +282,9 @@ def _hop(service: str) -> Hop:
 
 def _print_and_save(report: dict[str, Any]) -> None:
     lines = [
-        f"burst on {report['broker']}: {report['commands']} SubmitOrder commands over http, "
+        f"burst on {report['broker']}: {report['commands']} SubmitOrder commands over http "
+        f"spread over {report['replicas']} orders replicas (every service runs "
+        f"{report['replicas']} copies), "
         f"{report['stopped_and_restarted']} stopped after a third and restarted after the last post",
         f"  posted in {report['posting_seconds']} s; all delivered after {report['wall_seconds']} s (wall); "
         f"http statuses {report['http_status']}",
@@ -266,6 +300,11 @@ def _print_and_save(report: dict[str, Any]) -> None:
     if any(hop["late"] for hop in report["hops"]):
         lines.append(
             "  (late: answered after the asker's timeout_ms; the asker logged it and went on)"
+        )
+    for i, row in enumerate(report["answers_by_replica"], 1):
+        lines.append(
+            f"  orders replica {i}: asked {row['asked']} GetCustomer, got {row['answered']} "
+            f"answers, {row['foreign']} answers of another replica, {row['duplicated']} twice"
         )
     lines.append(f"  service logs: {report['logs']}")
     text = "\n".join(lines)

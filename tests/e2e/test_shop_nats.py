@@ -51,7 +51,7 @@ class NatsBus:
         nc = await self._client()
 
         async def count(message: Msg) -> None:
-            self.seen[json.loads(message.data)["payload"]["order_id"]] += 1
+            self.seen[json.loads(message.data)["order_id"]] += 1
 
         await nc.subscribe(channel.subject, cb=count)
         await nc.flush()
@@ -60,27 +60,19 @@ class NatsBus:
         return self.seen
 
     async def ask(
-        self, channel: FlowChannel, envelope: dict[str, Any], timeout: float
-    ) -> dict[str, Any]:
+        self, channel: FlowChannel, body: dict[str, Any], meta: dict[str, str], timeout: float
+    ) -> tuple[dict[str, Any], dict[str, str]]:
         nc = await self._client()
-        reply_subject = f"{self.token}.test-replies"
-        answers: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-
-        async def receive(message: Msg) -> None:
-            await answers.put(json.loads(message.data))
-
-        subscription = await nc.subscribe(reply_subject, cb=receive)
-        await nc.flush()
-        envelope = {**envelope, "reply_to": reply_subject}
-        await nc.publish(
-            channel.subject,
-            json.dumps(envelope).encode(),
-            headers={"content-type": "application/json"},
+        headers = {"content-type": "application/json", **meta}
+        answer = await nc.request(
+            channel.subject, json.dumps(body).encode(), timeout=timeout, headers=headers
         )
-        try:
-            return await asyncio.wait_for(answers.get(), timeout)
-        finally:
-            await subscription.unsubscribe()
+        answered = {
+            name: (answer.headers or {}).get(name, "")
+            for name in ("message_id", "correlation_id", "causation_id", "message_type")
+        }
+        result: dict[str, Any] = json.loads(answer.data)
+        return result, answered
 
     async def close(self) -> None:
         if self.nc is not None:
@@ -99,7 +91,7 @@ def shop_on_nats(
         project = generate(design, folder, "nats")
         design_file = str(folder / "design.msgflow.json")
         assert main(["broker", "apply", design_file, "--url", URL]) == 0
-        with Services(design, "nats", project, URL) as services:
+        with Services(design, "nats", project, URL, replicas=2) as services:
             yield design, services, token
         # The services created nothing the design did not: a second apply changes nothing.
         assert main(["broker", "apply", design_file, "--url", URL]) == 0
@@ -138,3 +130,8 @@ def test_burst_none_lost_none_twice_with_a_subscriber_restarted_midway(shop_on_n
     assert report["delivered_after_restart"] > 0, report["text"]  # the durable consumer kept them
     for hop in report["hops"]:
         assert (hop["lost"], hop["duplicated"]) == (0, 0), report["text"]
+    # Two requester replicas: each got the answers to exactly the questions it asked.
+    assert report["replicas"] == 2, report["text"]
+    for row in report["answers_by_replica"]:
+        assert row["asked"] > 0 and row["answered"] == row["asked"], report["text"]
+        assert (row["foreign"], row["duplicated"]) == (0, 0), report["text"]

@@ -47,7 +47,7 @@ class RabbitBus:
 
         async def count(message: aio_pika.abc.AbstractIncomingMessage) -> None:
             async with message.process():
-                self.seen[json.loads(message.body)["payload"]["order_id"]] += 1
+                self.seen[json.loads(message.body)["order_id"]] += 1
 
         await tap.consume(count)
 
@@ -55,25 +55,34 @@ class RabbitBus:
         return self.seen
 
     async def ask(
-        self, channel: FlowChannel, envelope: dict[str, Any], timeout: float
-    ) -> dict[str, Any]:
+        self, channel: FlowChannel, body: dict[str, Any], meta: dict[str, str], timeout: float
+    ) -> tuple[dict[str, Any], dict[str, str]]:
         amqp = await self._channel()
         replies = await amqp.declare_queue(exclusive=True, auto_delete=True)
-        envelope = {**envelope, "reply_to": replies.name}
         exchange = await amqp.get_exchange(channel.exchange)
         await exchange.publish(
             aio_pika.Message(
-                json.dumps(envelope).encode(),
+                json.dumps(body).encode(),
                 content_type="application/json",
-                correlation_id=envelope["correlation_id"],
+                message_id=meta["message_id"],
+                correlation_id=meta["correlation_id"],
+                type=meta["message_type"],
+                reply_to=replies.name,
             ),
             routing_key=channel.routing_key,
         )
         async with replies.iterator(timeout=timeout) as messages:
             async for message in messages:
                 async with message.process():
+                    headers = {k: str(v) for k, v in message.headers.items()}
+                    answered = {
+                        "message_id": message.message_id or "",
+                        "correlation_id": message.correlation_id or "",
+                        "causation_id": headers.get("causation_id", ""),
+                        "message_type": message.type or "",
+                    }
                     answer: dict[str, Any] = json.loads(message.body)
-                    return answer
+                    return answer, answered
         raise AssertionError("no answer")
 
     async def close(self) -> None:
@@ -92,7 +101,7 @@ def shop_on_rabbitmq(
     with ScratchVhost() as vhost:
         url = vhost.url()
         assert main(["broker", "apply", str(folder / "design.msgflow.json"), "--url", url]) == 0
-        with Services(design, "rabbitmq", project, url) as services:
+        with Services(design, "rabbitmq", project, url, replicas=2) as services:
             yield design, services, url
         # The services declared nothing the design did not: a second apply changes nothing.
         assert main(["broker", "apply", str(folder / "design.msgflow.json"), "--url", url]) == 0
@@ -132,6 +141,11 @@ def test_burst_none_lost_none_twice_with_a_subscriber_restarted_midway(shop_on_r
     assert report["delivered_after_restart"] > 0, report["text"]  # the durable queue kept them
     for hop in report["hops"]:
         assert (hop["lost"], hop["duplicated"]) == (0, 0), report["text"]
+    # Two requester replicas: each got the answers to exactly the questions it asked.
+    assert report["replicas"] == 2, report["text"]
+    for row in report["answers_by_replica"]:
+        assert row["asked"] > 0 and row["answered"] == row["asked"], report["text"]
+        assert (row["foreign"], row["duplicated"]) == (0, 0), report["text"]
 
 
 @pytest.mark.xdist_group("e2e")
@@ -146,9 +160,7 @@ def test_a_message_the_service_cannot_handle_lands_in_its_dead_letter_queue(
         try:
             channel = await connection.channel()
             exchange = await channel.get_exchange("msgflow.commands")
-            body = json.dumps(
-                {"message_type": "AddLoyaltyPoints", "payload": {"points": "many"}}
-            ).encode()
+            body = json.dumps({"points": "many"}).encode()
             await exchange.publish(
                 aio_pika.Message(body, content_type="application/json"),
                 routing_key="loyalty.add-loyalty-points",

@@ -1,6 +1,6 @@
 """Structural fuzzing of every headless command (issue #10).
 
-For each generated document, each command must: exit 0, 1 or 2 (contract.md §2) and
+For each generated document, each command must: exit 0, 1 or 2 (docs/file-format.md §2) and
 never raise; write nothing outside its output folder; leave its input byte-identical
 (`fmt` rewrites only the file it was given, keeping `FILE~`); and whatever the loader
 accepts must have a canonical text that is a fixed point (`fmt` then `fmt --check`).

@@ -13,7 +13,7 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
-from ..exporters import file_name
+from ..exporters.file_names import file_name
 from ..model import Design
 from .topology import Consumer, JetStreamTopology, Stream, build_jetstream
 

@@ -125,6 +125,15 @@ class Outbound:
 
 
 @dataclass(frozen=True)
+class Callback:
+    """An http callback the design declares: where a query's answer may be POSTed."""
+
+    package: str  # the asking service
+    port: int
+    path: str
+
+
+@dataclass(frozen=True)
 class StreamInfo:
     name: str
     subjects: tuple[str, ...]
@@ -152,6 +161,8 @@ class Service:
     calls_http: bool
     contract_classes: tuple[str, ...]  # what _generated.py imports from contracts
     handler_imports: tuple[str, ...]  # "module:name" that handlers.py needs
+    # Answering queries: the only URLs an answer may go to (never one from a message).
+    answer_callbacks: tuple[Callback, ...] = ()
 
 
 @dataclass(frozen=True)

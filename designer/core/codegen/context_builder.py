@@ -18,6 +18,7 @@ from . import pyformat
 from .context import (
     CONTEXT_VERSION,
     Action,
+    Callback,
     FieldInfo,
     GenerationContext,
     Handler,
@@ -333,6 +334,18 @@ class ContextBuilder:
         callbacks = tuple(
             sorted({o.reply for o in outbound if o.verb == "ask" and o.reply.startswith("/")})
         )
+        answer_callbacks = sorted(
+            {
+                Callback(self.packages[f.source], self.ports[f.source], f.reply)
+                for f in inbound
+                if f.reply
+                and f.reply.startswith("/")
+                and f.transport is not Transport.HTTP
+                and f.source in self.packages
+                and self.message_infos[f.message].kind == "query"
+            },
+            key=lambda c: (c.package, c.path),
+        )
         subjects = {s.channel.subject for s in subscribers if s.jetstream}
         subjects |= {
             c.subject for o in outbound for c in o.channels if c.subject in self.stream_of_subject
@@ -364,9 +377,10 @@ class ContextBuilder:
             uses_broker=uses_broker,
             serves_http=serves_http,
             calls_http=any(o.transport == "http" or o.reply.startswith("/") for o in outbound)
-            or any(s.replies for s in subscribers),
+            or bool(answer_callbacks),
             contract_classes=tuple(sorted(contract_classes)),
             handler_imports=tuple(sorted(handler_imports)),
+            answer_callbacks=tuple(answer_callbacks),
         )
 
     def _outbound(

@@ -144,13 +144,18 @@ class Fragments:
     def spy_decorator(
         self, channel: FlowChannel | None, broker: str, name: str | None = None
     ) -> str:
-        """A subscriber decorator listening where `channel` delivers (or on queue `name`)."""
+        """A subscriber decorator listening where `channel` delivers (or on queue `name`).
+
+        `no_reply`: a spy must not answer the questions it sees (FastStream would send its
+        `None` result to their reply address).
+        """
+        quiet: tuple[tuple[str, pyformat.Expr], ...] = (("no_reply", "True"),)
+        arguments: tuple[tuple[str, pyformat.Expr], ...]
         if channel is None:
             target = pyformat.string(name or "")
-            if self.broker == "redis":
-                return f"    @{broker}.subscriber(stream={target})"
-            return f"    @{broker}.subscriber({target})"
-        if self.broker == "rabbitmq":
+            # Redis: answers go to a pub/sub channel.
+            arguments = (("channel" if self.broker == "redis" else "", target),)
+        elif self.broker == "rabbitmq":
             queue = Call(
                 "RabbitQueue",
                 (
@@ -158,10 +163,8 @@ class Fragments:
                     ("routing_key", pyformat.string(channel.routing_key)),
                 ),
             )
-            return pyformat.render(
-                Call(f"@{broker}.subscriber", (("", queue), ("", self.exchange_expr(channel)))), 4
-            )
-        if self.broker == "nats" and channel.subject in self.stream_subjects:
+            arguments = (("", queue), ("", self.exchange_expr(channel)))
+        elif self.broker == "nats" and channel.subject in self.stream_subjects:
             stream = Call(
                 "JStream",
                 (
@@ -170,50 +173,32 @@ class Fragments:
                 ),
             )
             arguments = (("", pyformat.string(channel.subject)), ("stream", stream))
-            return pyformat.render(Call(f"@{broker}.subscriber", arguments), 4)
-        if self.broker == "nats":
-            return pyformat.render(
-                Call(f"@{broker}.subscriber", (("", pyformat.string(channel.subject)),)), 4
-            )
-        if self.broker == "kafka":
-            return pyformat.render(
-                Call(f"@{broker}.subscriber", (("", pyformat.string(channel.topic)),)), 4
-            )
-        return pyformat.render(
-            Call(f"@{broker}.subscriber", (("stream", pyformat.string(channel.topic)),)), 4
-        )
-
-    def reply_publish(self, reply: str) -> str:
-        """Publish `answer` to the reply queue/subject `reply` (inside a test responder)."""
-        target = pyformat.string(reply)
-        if self.broker == "rabbitmq":
-            arguments: tuple[tuple[str, pyformat.Expr], ...] = (
-                ("", "body(answer)"),
-                ("queue", target),
-            )
-        elif self.broker == "redis":
-            arguments = (("", "body(answer)"), ("stream", target))
+        elif self.broker == "nats":
+            arguments = (("", pyformat.string(channel.subject)),)
+        elif self.broker == "kafka":
+            arguments = (("", pyformat.string(channel.topic)),)
         else:
-            arguments = (("", "body(answer)"), ("", target))
-        return pyformat.render(Call("await service.broker.publish", arguments), 8)
+            arguments = (("stream", pyformat.string(channel.topic)),)
+        return pyformat.render(Call(f"@{broker}.subscriber", arguments + quiet), 4)
 
     def publish_call(self, subscriber: Subscriber, broker: str) -> str:
         channel = subscriber.channel
         arguments: tuple[tuple[str, pyformat.Expr], ...]
         if self.broker == "rabbitmq":
             arguments = (
-                ("", "body(envelope)"),
+                ("", "message"),
                 ("exchange", self.exchange_expr(channel)),
                 ("routing_key", pyformat.string(channel.routing_key)),
             )
         elif self.broker == "nats":
-            arguments = (("", "body(envelope)"), ("", pyformat.string(channel.subject)))
+            arguments = (("", "message"), ("", pyformat.string(channel.subject)))
             if subscriber.jetstream:
                 arguments += (("stream", pyformat.string(channel.stream)),)
         elif self.broker == "kafka":
-            arguments = (("", "body(envelope)"), ("", pyformat.string(channel.topic)))
+            arguments = (("", "message"), ("", pyformat.string(channel.topic)))
         else:
-            arguments = (("", "body(envelope)"), ("stream", pyformat.string(channel.topic)))
+            arguments = (("", "message"), ("stream", pyformat.string(channel.topic)))
+        arguments += (("", "**meta.publish_kwargs()"),)
         return pyformat.render(Call(f"await {broker}.publish", arguments), 8)
 
 
@@ -254,33 +239,42 @@ def service_imports(
     specs |= {f"contracts:{name}" for name in service.contract_classes}
     if service.handlers:
         specs.add("abc")
-    if any(o.transport == "broker" for o in service.outbound):
-        specs |= {"msgflow_runtime:wrap"}
+    if service.outbound:
+        specs.add("msgflow_runtime:outgoing")
     if not (service.handlers or service.outbound or service.subscribers or service.routes):
         specs.discard("msgflow_runtime:MessageContext")
-    if any(o.transport == "broker" for o in service.outbound) or any(
-        s.replies for s in service.subscribers
+    if service.subscribers or service.reply_channel:
+        specs.add("msgflow_runtime:Delivery")
+    if service.reply_channel or any(
+        o.reply and not o.reply.startswith("/") for o in service.outbound if o.verb == "ask"
     ):
-        specs |= {"msgflow_runtime:body"}
-    if (
-        service.subscribers
-        or service.reply_channel
-        or service.callbacks
-        or any(s.replies for s in service.subscribers)
-    ):
-        specs.add("contracts:Envelope")
+        specs.add("msgflow_runtime:reply_address")
     if any(s.replies for s in service.subscribers):
-        specs |= {"pydantic:BaseModel", "msgflow_runtime:wrap", "msgflow_runtime:post_json"}
+        specs |= {"pydantic:BaseModel", "msgflow_runtime:send_answer"}
+    if service.answer_callbacks:
+        specs |= {
+            "msgflow_runtime:declared_callback",
+            "msgflow_runtime:outgoing",
+            "msgflow_runtime:post_json",
+            "msgflow_runtime:http_headers",
+            "msgflow_runtime:service_url",
+        }
     if any(o.transport == "http" for o in service.outbound):
-        specs |= {"msgflow_runtime:service_url", "msgflow_runtime:post_json"}
+        specs |= {
+            "msgflow_runtime:service_url",
+            "msgflow_runtime:post_json",
+            "msgflow_runtime:http_headers",
+        }
     if any(o.reply.startswith("/") for o in service.outbound):
         specs.add("msgflow_runtime:public_url")
     if context.broker == "rabbitmq" and (
         any(o.transport == "broker" for o in service.outbound) or service.subscribers
     ):
         specs |= {f"{broker_module}:RabbitExchange", f"{broker_module}:ExchangeType"}
-    if context.broker == "rabbitmq" and (service.subscribers or service.reply_channel):
+    if context.broker == "rabbitmq" and service.subscribers:
         specs |= {f"{broker_module}:RabbitQueue", f"{broker_module}:QueueType"}
+    if context.broker == "rabbitmq" and service.reply_channel:
+        specs.add(f"{broker_module}:RabbitQueue")
     if context.broker == "nats":
         if any(s.jetstream for s in service.subscribers):
             specs |= {f"{broker_module}:JStream", f"{broker_module}:PullSub"}
@@ -292,7 +286,7 @@ def service_imports(
             specs.add(f"{broker_module}:JStream")
         if service.streams:
             specs.add("msgflow_runtime:ensure_streams")
-    if context.broker == "redis" and (service.subscribers or service.reply_channel):
+    if context.broker == "redis" and service.subscribers:
         specs.add(f"{broker_module}:StreamSub")
     if service.serves_http:
         specs |= {
@@ -304,11 +298,11 @@ def service_imports(
             "msgflow_runtime:http_port",
         }
         if service.routes:
-            specs |= {"typing:Annotated", "uuid:UUID", "fastapi:Header"}
+            specs |= {"typing:Annotated", "fastapi:Header"}
         if any(r.returns == "Accepted" for r in service.routes):
             specs.add("contracts:Accepted")
         if service.callbacks:
-            specs.add("contracts:Envelope")
+            specs |= {"fastapi:Request", "msgflow_runtime:http_context"}
     else:
         specs.add("faststream:FastStream")
     return sorted(specs)
@@ -333,16 +327,15 @@ def wiring_test_imports(helpers: Fragments, service: Service) -> list[str]:
             if handler.message.kind == "query":
                 classes.add(handler.message.response_class)
         if any(e.subscriber for e in entries):
-            specs |= {"msgflow_runtime:body", "msgflow_runtime:wrap"}
+            specs.add("msgflow_runtime:outgoing")
             if any(e.subscriber and e.subscriber.replies for e in entries):
-                specs.add("contracts:Envelope")
+                specs |= {"msgflow_runtime:Delivery", "msgflow_runtime:MessageContext"}
                 classes.add(handler.message.response_class)
             if helpers.broker == "rabbitmq":
                 specs |= {"faststream.rabbit:RabbitExchange", "faststream.rabbit:ExchangeType"}
         for action in handler.actions:
             outbound = next(o for o in service.outbound if o.method == action.method)
             if action.verb != "ask" and outbound.transport == "broker":
-                specs.add("contracts:Envelope")
                 classes.add(action.message.class_name)
                 if helpers.broker == "nats" and any(
                     c.subject in helpers.stream_subjects for c in outbound.channels
@@ -355,12 +348,9 @@ def wiring_test_imports(helpers: Fragments, service: Service) -> list[str]:
                         "faststream.rabbit:RabbitQueue",
                     }
             if action.verb == "ask" and outbound.transport == "broker":
-                specs |= {
-                    "contracts:Envelope",
-                    "msgflow_runtime:MessageContext",
-                    "msgflow_runtime:body",
-                    "msgflow_runtime:wrap",
-                }
+                specs |= {"msgflow_runtime:Delivery", "msgflow_runtime:MessageContext"}
+                if not outbound.reply.startswith("/"):
+                    specs.add("msgflow_runtime:send_answer")
                 classes |= {action.message.class_name, action.message.response_class}
                 if helpers.broker == "rabbitmq":
                     specs |= {

@@ -74,11 +74,11 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
         "contracts_init_imports": [
             "contracts.envelope:Accepted",
             "contracts.envelope:Contract",
-            "contracts.envelope:Envelope",
             *(f"contracts.messages:{m.class_name}" for m in context.models),
         ],
         "first_party": context.first_party,
         "broker_class": flavour.broker_class,
+        "broker_module": flavour.module,
         "test_broker": flavour.test_broker,
         "broker_extra": flavour.extra,
         "default_broker_url": flavour.default_url,
@@ -92,7 +92,6 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
         "example": helpers.example,
         "spy_decorator": helpers.spy_decorator,
         "publish_call": helpers.publish_call,
-        "reply_publish": helpers.reply_publish,
         "faststream_range": FASTSTREAM_RANGE,
     }
     files: dict[str, str] = {}

@@ -15,8 +15,8 @@ Registering a target (other packages do this at import time):
         return {"rabbitmq/definitions.json": ...}
 
 The module must be imported before the registry is read: add its dotted name to
-`TARGET_MODULES` below (a one-line edit); a name whose module does not exist yet is
-skipped, so the list can name modules that are still being written.
+`TARGET_MODULES` below (a one-line edit). A listed module that cannot be imported is an
+error, never a target that silently goes missing.
 
 Files a user is meant to edit (written once, kept on regeneration unless `--force`) are
 declared by the target with `user_files`: paths matched by those globs are "user" files.
@@ -41,7 +41,7 @@ from designer.core.model import Design
 IDENTIFIERS_KEY = "identifiers"
 
 
-# Modules that register targets when imported; missing ones are skipped quietly.
+# Modules that register the built-in targets when imported.
 TARGET_MODULES: list[str] = [
     "designer.core.codegen.python_target",
     "designer.core.brokers.targets",
@@ -115,15 +115,9 @@ def _load() -> None:
     global _loaded
     if _loaded:
         return
-    _loaded = True
     for module_name in TARGET_MODULES:
-        try:
-            importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            # Only "this module is not written yet" is tolerated; a broken import inside
-            # an existing module must surface.
-            if error.name is None or not module_name.startswith(error.name):
-                raise
+        importlib.import_module(module_name)
+    _loaded = True  # only once every module registered: a failed import fails every time
 
 
 def available() -> list[str]:

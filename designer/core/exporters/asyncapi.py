@@ -21,7 +21,7 @@ from designer.core.io import natural_key
 from designer.core.model import Design, Flow, Message, MessageKind, Node, NodeKind, Transport
 from designer.core.unique_names import unique_name
 
-from . import file_name
+from .file_names import file_name
 from .json_schema import object_schema, record_names
 
 ASYNCAPI_VERSION = "3.0.0"
@@ -434,8 +434,8 @@ def _message_object(message: Message, key: str, *, reply: bool) -> dict[str, Any
         out["summary"] = message.description
     out["contentType"] = "application/json"
     out["payload"] = object_schema(fields, _RECORDS)
-    if message.kind is MessageKind.QUERY:
-        out["correlationId"] = {"location": "$message.header#/correlation_id"}
+    out["headers"] = _metadata_headers(message, reply=reply)
+    out["correlationId"] = {"location": "$message.header#/correlation_id"}
     out["x-msgflow-kind"] = "reply" if reply else message.kind.value
     out["x-msgflow-id"] = message.id
     if message.version != 1:
@@ -443,6 +443,36 @@ def _message_object(message: Message, key: str, *, reply: bool) -> dict[str, Any
     if message.owner and not reply:
         out["x-msgflow-owner"] = message.owner
     return out
+
+
+def _metadata_headers(message: Message, *, reply: bool) -> dict[str, Any]:
+    """The ids generated services send beside the body (which is exactly the payload).
+
+    Brokers carry them as headers (AMQP also repeats message_id, correlation_id, type and
+    reply_to in its message properties); over http they are `X-Message-Id` and so on.
+    """
+
+    def text(description: str) -> dict[str, Any]:
+        return {"type": "string", "description": description}
+
+    # Names as in channels.METADATA_HEADERS (the importer recognises them).
+    properties: dict[str, Any] = {
+        "message_id": text("Unique per message; a resend of the same message keeps it."),
+        "correlation_id": text("Shared by every message of one conversation."),
+        "causation_id": text("The message_id of the message that caused this one."),
+        "message_type": {
+            "type": "string",
+            "const": f"{message.name}Response" if reply else message.name,
+        },
+    }
+    if message.kind is MessageKind.QUERY and not reply:
+        properties["reply_instance"] = text(
+            "The asking instance; its answer repeats it (the reply address is the broker's "
+            "reply_to property or header)."
+        )
+    if reply:
+        properties["reply_instance"] = text("Repeated from the question.")
+    return {"type": "object", "properties": properties}
 
 
 def _flow_extras(flows: list[Flow], action: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from designer.core.io import natural_key
 from designer.core.model import Design, Message, MessageField, MessageKind, NodeKind, RecordSchema
 from designer.core.unique_names import unique_name
 
-from . import file_names
+from .file_names import file_names
 from .json_schema import object_schema, record_names
 
 _FOLDERS = {

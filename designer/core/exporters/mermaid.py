@@ -18,7 +18,7 @@ from designer.core.diagram_style import KIND_COLOURS
 from designer.core.io import natural_key
 from designer.core.model import Design, Flow, Message, MessageKind, Node, NodeKind, Transport
 
-from . import file_name, file_names
+from .file_names import file_name, file_names
 
 _ARROWS = {MessageKind.COMMAND: "-->", MessageKind.QUERY: "-.->", MessageKind.EVENT: "==>"}
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_]")

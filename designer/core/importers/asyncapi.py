@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from designer.core.channels import ChannelNames, slug
+from designer.core.channels import METADATA_HEADERS, ChannelNames, slug
 from designer.core.errors import one_line
 from designer.core.io import json_path, natural_key
 from designer.core.layout import auto_layout
@@ -88,6 +88,7 @@ class _Message:
     version: int
     response: list[MessageField] | None = None
     explicit_kind: str | None = None
+    correlated: bool = False  # carries a correlationId
     has_reply: bool = False
     operation_names: list[str] = field(default_factory=list)
     descriptions: list[str | None] = field(default_factory=list)
@@ -108,6 +109,9 @@ class _Operation:
     source: str = ""
     op_path: str = ""  # the source operation this came from ("" for a made-up end)
     op_name: str = ""
+    # On an address only known at run time (`{queue}`, an exclusive queue): where an
+    # RPC server answers, by the AMQP convention (AsyncAPI's rpc examples).
+    runtime_address: bool = False
 
 
 def import_asyncapi(specs: list[Spec], name: str | None = None) -> ImportResult:
@@ -140,6 +144,8 @@ class _Builder:
         self._descriptions: list[str | None] = []
         self.outcomes: list[OperationOutcome] = []
         self._replies: set[int] = set()  # reply message objects met (by identity)
+        # A reply operation folded into its request's flows: (source, path) -> the request's.
+        self._absorbed: dict[tuple[str, str], tuple[str, str]] = {}
         self._outcome_keys: list[tuple[str, str, str]] = []  # (source, path, name) in order
 
     # ------------------------------------------------------------------ reading
@@ -167,10 +173,12 @@ class _Builder:
         for problem in spec.unfollowed:
             self.notes.append(ImportNote(problem.source, problem.path, problem.message))
         protocols = self._protocols(spec)
+        first_operation = len(self.operations)
         if spec.major >= 3:
             self._read_v3(spec, protocols)
         else:
             self._read_v2(spec, protocols)
+        self._request_reply_by_convention(first_operation)
         self._unused_messages(spec)
         self._records.update(self._mapper.records)
         for key in ("security", "tags", "externalDocs"):
@@ -315,6 +323,7 @@ class _Builder:
                         spec.source,
                         op_path=at,
                         op_name=str(key),
+                        runtime_address=_runtime_address(str(address), channel),
                     )
                 )
             if op.get("bindings"):
@@ -389,10 +398,43 @@ class _Builder:
                                 spec.source,
                                 op_path=where,
                                 op_name=op_name,
+                                runtime_address=_runtime_address(str(address), item),
                             )
                         )
                 if op.get("bindings"):
                     self._note_bindings(op["bindings"], f"{where}.bindings")
+
+    def _request_reply_by_convention(self, first: int) -> None:
+        """One document's RPC by the AMQP convention, without a `reply` object: a message
+        with a correlationId answered by one with a correlationId on an address known
+        only at run time (`{queue}`, an exclusive queue) is a query and its response."""
+        ops = [op for op in self.operations[first:] if self.messages[op.message].correlated]
+        replies = [op for op in ops if op.runtime_address]
+        requests = [op for op in ops if not op.runtime_address]
+        if len(replies) != 1 or len(requests) != 1:
+            return
+        (reply,), (request,) = replies, requests
+        question, answer = self.messages[request.message], self.messages[reply.message]
+        if reply.action == request.action or question.kind is not None or answer is question:
+            return
+        if question.explicit_kind or answer.explicit_kind:
+            return
+        question.kind = MessageKind.QUERY
+        question.response = answer.fields
+        self.operations.remove(reply)
+        self._absorbed[(reply.source, reply.op_path)] = (request.source, request.op_path)
+        if not any(op.message == answer.id for op in self.operations):
+            del self.messages[answer.id]
+            self._replies.add(id(answer))
+        self.notes.append(
+            ImportNote(
+                request.source,
+                request.where,
+                f"{question.name}: taken as a query whose response is {answer.name} (request/reply "
+                f"by convention: both carry a correlationId, and {answer.name} goes to the "
+                f"requester's own address '{reply.address}')",
+            )
+        )
 
     def _unused_messages(self, spec: Spec) -> None:
         """Messages declared in components but used by no operation: kept, without flows."""
@@ -464,7 +506,7 @@ class _Builder:
     ) -> _Message:
         assert self._mapper is not None
         fields = self._payload_fields(target, name, at)
-        if target.get("headers"):
+        if target.get("headers") and not _only_metadata(target["headers"]):
             self._note(f"{at}.headers", f"headers of {name} are not part of a design: not kept")
         description = target.get("summary") or target.get("description")
         return _Message(
@@ -476,6 +518,7 @@ class _Builder:
             target.get("x-msgflow-owner"),
             int(target.get("x-msgflow-version", 1)),
             explicit_kind=target.get("x-msgflow-kind"),
+            correlated="correlationId" in target,
             descriptions=[target.get("summary"), target.get("description")],
         )
 
@@ -510,11 +553,24 @@ class _Builder:
             return
         fields: list[MessageField] = []
         for index, target in targets:
-            fields.extend(
-                self._payload_fields(target, f"{message.name}Reply", f"{at}.messages[{index}]")
-            )
+            answer = self._payload_fields(target, f"{message.name}Reply", f"{at}.messages[{index}]")
+            if fields:  # several replies: a field is required only where every reply has it
+                names = {f.name for f in answer}
+                fields = [
+                    f if f.name in names else f.model_copy(update={"required": False})
+                    for f in fields
+                ]
+                known = {f.name for f in fields}
+                answer = [
+                    f.model_copy(update={"required": False}) for f in answer if f.name not in known
+                ]
+            fields.extend(answer)
         if len(refs) > 1:
-            self._note(at, f"{len(refs)} reply messages: their fields are merged into one response")
+            self._note(
+                at,
+                f"{len(refs)} reply messages: one response with every reply's fields, "
+                "optional unless all of them have it",
+            )
         message.response = fields
 
     # ------------------------------------------------------------------ building
@@ -524,6 +580,7 @@ class _Builder:
             # One service's document: its description describes the design; several
             # services' descriptions stay on their nodes.
             self.description = self._descriptions[0]
+        self._link_by_address()
         self._finish_kinds()
         flows = self._flows()
         messages = [
@@ -551,6 +608,42 @@ class _Builder:
         )
         design = self._explicit_channels(design)
         return auto_layout(design)
+
+    def _link_by_address(self) -> None:
+        """A client's and a server's documents naming one message differently: on an
+        address where one message is only sent and another only received, with the
+        same fields, they are one message (the receiver's name: it handles it)."""
+        sides: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for op in self.operations:
+            sides[op.address][op.action].add(op.message)
+        for address, by_action in sorted(sides.items()):
+            sent = by_action["send"] - by_action["receive"]
+            received = by_action["receive"] - by_action["send"]
+            if len(sent) != 1 or len(received) != 1:
+                continue
+            (sent_id,), (received_id,) = sent, received
+            client, server = self.messages[sent_id], self.messages[received_id]
+            if [f.name for f in client.fields] != [f.name for f in server.fields]:
+                continue
+            if (client.kind or server.kind) and client.kind != server.kind:
+                continue
+            if any(op.address != address for op in self.operations if op.message == sent_id):
+                continue
+            for op in self.operations:
+                if op.message == sent_id:
+                    op.message = received_id
+            if server.response is None:
+                server.response = client.response
+            server.operation_names.extend(client.operation_names)
+            del self.messages[sent_id]
+            self.notes.append(
+                ImportNote(
+                    "",
+                    received_id,
+                    f"{client.name} sent on '{address}' and {server.name} received there have "
+                    f"the same fields: one message, {server.name}",
+                )
+            )
 
     def _finish_kinds(self) -> None:
         for message in self.messages.values():
@@ -687,6 +780,8 @@ class _Builder:
         for pair_key, sources in behind.items():
             for origin in sources:
                 became[(origin.source, origin.op_path)].add(ids[pair_key])
+        for absorbed, request in self._absorbed.items():
+            became[absorbed] = became[request]
         self.outcomes = [
             OperationOutcome(
                 source, path, name, tuple(sorted(became[(source, path)], key=natural_key))
@@ -793,6 +888,12 @@ class _Builder:
                     )
                 )
                 chosen = usable
+                if not usable:
+                    self.notes[-1] = ImportNote(
+                        "",
+                        flow.id,
+                        f"address '{address}' holds no name: the flow takes its derived channel name",
+                    )
             elif chosen is None:
                 self.notes.append(
                     ImportNote(
@@ -825,9 +926,15 @@ def _usable_channel(address: str, transport: Transport) -> str:
             return address
     elif _BROKER_SAFE.fullmatch(address) and channel_problem(address, transport) is None:
         return address
-    return cleaned_channel(address, transport) or (
-        "/" if transport is Transport.HTTP else "channel"
-    )
+    return cleaned_channel(address, transport) or ""  # nothing left: the derived name
+
+
+_WHOLE_PARAMETER = re.compile(r"\{[^{}]+\}")
+
+
+def _runtime_address(address: str, channel: dict[str, Any]) -> bool:
+    queue = ((channel.get("bindings") or {}).get("amqp") or {}).get("queue") or {}
+    return bool(_WHOLE_PARAMETER.fullmatch(address)) or queue.get("exclusive") is True
 
 
 def _a(kind: MessageKind) -> str:
@@ -897,3 +1004,9 @@ def _channel_value(design: Design, flow: Flow, address: str, protocol: str) -> s
         if _address(names, trial, protocol) == address:
             return candidate
     return None
+
+
+def _only_metadata(headers: Any) -> bool:
+    """Headers that only describe the ids msgflow's services send (nothing to keep)."""
+    properties = headers.get("properties") if isinstance(headers, dict) else None
+    return isinstance(properties, dict) and set(properties) <= set(METADATA_HEADERS)

@@ -17,7 +17,7 @@ from ..model import Design, Severity
 from .conformance import Contracts
 from .drift_rules import DRIFT_RULES
 from .expected import Address, AddressUse, Expectations, address_of
-from .record import NOT_JSON, Record, is_envelope, parse_body
+from .record import NOT_JSON, Record
 from .stats import BoundedDict, Reservoir
 
 DEFAULT_TIMEOUT_S = 5.0  # what generated services wait for an answer (codegen default)
@@ -173,6 +173,8 @@ class Observation:
         self.pending: BoundedDict[str, _Pending] = BoundedDict(MAX_PENDING)
         self.pending_by_correlation: BoundedDict[str, str] = BoundedDict(MAX_PENDING)
         self.recent: BoundedDict[str, float] = BoundedDict(MAX_RECENT_IDS)
+        self._queries = {m.id for m in design.messages if self.expected.is_request(m.id)}
+        self._flow_tallies: dict[tuple[int, str], list[FlowTally]] = {}
 
     # -- feeding -----------------------------------------------------------------------
     def add(self, record: Record) -> None:
@@ -187,8 +189,7 @@ class Observation:
         if use is None:
             self._stray(record, record.message_type, ())
             return
-        value = parse_body(record.body)
-        payload = value["payload"] if is_envelope(value) else value
+        payload = record.payload()
         if use.replies_for and not use.flows:
             self._reply(record, use, payload)
         else:
@@ -220,18 +221,27 @@ class Observation:
             wrong.messages += 1
             return
         cause_time = self.recent.get(record.causation_id) if record.causation_id else None
-        for flow_id in use.flows:
-            if self.expected.flows[flow_id].message != message_id:
-                continue
-            tally = self.tallies[flow_id]
+        size = len(record.body)
+        for tally in self._tallies_of(use, message_id):
             tally.messages += 1
-            tally.bytes += record.size
+            tally.bytes += size
             if problems:
                 self._violation(tally, record, problems)
             if cause_time is not None:
                 tally.causal.add(record.time - cause_time)
-        if self.expected.is_request(message_id):
+        if message_id in self._queries:
             self._track_request(record, use, message_id)
+
+    def _tallies_of(self, use: AddressUse, message_id: str) -> list[FlowTally]:
+        """The tallies of the flows carrying `message_id` on `use` (cached: asked per record)."""
+        key = (id(use), message_id)
+        found = self._flow_tallies.get(key)
+        if found is None:
+            found = [
+                self.tallies[f] for f in use.flows if self.expected.flows[f].message == message_id
+            ]
+            self._flow_tallies[key] = found
+        return found
 
     def _guess(self, use: AddressUse, payload: Any) -> tuple[str | None, list[str]]:
         """The type of an untyped payload: an expected message it fits, else another one."""

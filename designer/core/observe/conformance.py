@@ -1,6 +1,6 @@
 """Does a payload keep a message's contract? Field presence and types, records included.
 
-The contract is the message's fields as the design declares them (contract.md §1 types).
+The contract is the message's fields as the design declares them (docs/file-format.md §1, field types).
 Extra fields are not a violation (adding an optional field is how contracts grow), but
 they make a payload a worse match when the observer has to guess a message's type.
 Checks stop at the first few problems: one example is what a person reads.
@@ -18,6 +18,7 @@ from typing import Any
 from ..model import Design, MessageField, parse_field_type
 
 MAX_PROBLEMS = 3
+Check = Callable[[Any], bool]  # value -> conforms
 _DEPTH_LIMIT = 32  # records that contain themselves; a payload nested deeper is refused
 
 
@@ -28,12 +29,74 @@ class Contracts:
         self.records = {s.name: s.fields for s in design.schemas}
         self.fields = {m.id: m.fields for m in design.messages}
         self.responses = {m.id: m.response for m in design.messages if m.response is not None}
+        self._checks: dict[str, Check] = {}
+        self._objects: dict[int, Check] = {}
 
     def problems(self, fields: Sequence[MessageField], payload: Any) -> list[str]:
         """What breaks the contract, as `$.path: reason` lines (empty: it conforms)."""
+        # Most payloads conform: a compiled yes/no check first, the located walk only after.
+        try:
+            if self._object_check(fields)(payload):
+                return []
+        except RecursionError:  # a self-containing record nested absurdly deep
+            pass
         found: list[str] = []
         self._object(fields, payload, "$", found, 0)
-        return found
+        return found or ["$: does not conform"]
+
+    # -- the compiled yes/no check ---------------------------------------------------------
+    def _object_check(self, fields: Sequence[MessageField]) -> Check:
+        key = id(fields)
+        check = self._objects.get(key)
+        if check is None:
+            specs = [(f.name, f.required, self._type_check(f.type)) for f in fields]
+
+            def check(value: Any) -> bool:
+                if not isinstance(value, dict):
+                    return False
+                for name, required, item_check in specs:
+                    item = value.get(name)
+                    if item is None:
+                        if required:
+                            return False
+                    elif not item_check(item):
+                        return False
+                return True
+
+            self._objects[key] = check
+        return check
+
+    def _type_check(self, type_text: str) -> Check:
+        found = self._checks.get(type_text)
+        if found is not None:
+            return found
+        constructor, inner = parse_field_type(type_text)
+        check: Check
+        if constructor == "list" and inner is not None:
+            inner_text = inner
+
+            def check(value: Any) -> bool:
+                item_check = self._type_check(inner_text)
+                return isinstance(value, list) and all(item_check(item) for item in value)
+
+        elif constructor == "map" and inner is not None:
+            map_inner = inner
+
+            def check(value: Any) -> bool:
+                item_check = self._type_check(map_inner)
+                return isinstance(value, dict) and all(item_check(v) for v in value.values())
+
+        elif constructor in self.records:
+            record = self.records[constructor]
+
+            def check(value: Any) -> bool:
+                # Looked up when called: a record may contain itself.
+                return self._object_check(record)(value)
+
+        else:
+            check = _PRIMITIVES.get(constructor, _anything)
+        self._checks[type_text] = check
+        return check
 
     def extra_keys(self, fields: Sequence[MessageField], payload: Any) -> int:
         if not isinstance(payload, dict):
@@ -135,9 +198,16 @@ def _is_decimal(value: Any) -> bool:
         return False
 
 
+_CANONICAL_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+
+
 def _is_uuid(value: Any) -> bool:
     if not isinstance(value, str):
         return False
+    if _CANONICAL_UUID.fullmatch(value):
+        return True
     try:
         uuid.UUID(value)
     except ValueError:
@@ -166,6 +236,10 @@ def _is_date(value: Any) -> bool:
 
 
 _BASE64 = re.compile(r"^[A-Za-z0-9+/_-]*={0,2}$")
+
+
+def _anything(value: Any) -> bool:
+    return True
 
 
 def _is_string(value: Any) -> bool:

@@ -72,6 +72,7 @@ class Expectations:
                     use = self.by_broker[broker].setdefault(where, AddressUse())
                     use.replies_for.append(flow.id)
         self._type_names = self._message_names()
+        self._resolved: dict[str, str | None] = {}
 
     def _add(self, broker: str, addresses: Iterable[Address], flow_id: str, message: str) -> None:
         for address in addresses:
@@ -92,7 +93,12 @@ class Expectations:
 
     def resolve_type(self, declared: str) -> str | None:
         """The message id a declared type names (`SubmitOrder`, `submit-order`...), or None."""
-        return self._type_names.get(_fold(declared))
+        if declared in self._resolved:
+            return self._resolved[declared]
+        found = self._type_names.get(_fold(declared))
+        if len(self._resolved) < 10_000:  # a sender inventing a type per message stays bounded
+            self._resolved[declared] = found
+        return found
 
     def is_request(self, message_id: str) -> bool:
         message = self.messages.get(message_id)

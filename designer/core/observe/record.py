@@ -63,6 +63,7 @@ def ids_from_headers(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 NOT_JSON = object()  # the payload of a body that is not JSON
+UNPARSED = object()  # a record whose body was not parsed yet
 
 
 def parse_body(body: bytes) -> Any:
@@ -92,6 +93,8 @@ class Record:
     correlation_id: str | None = None
     causation_id: str | None = None
     reply_to: str | None = None
+    # The body's JSON when reading the ids already parsed it (saves a second parse).
+    parsed: Any = field(default=UNPARSED, compare=False, repr=False)
 
     @property
     def size(self) -> int:
@@ -104,9 +107,13 @@ class Record:
             return self.channel
         return f"{self.exchange or '(default exchange)'}/{self.channel}"
 
+    def value(self) -> Any:
+        """The body's JSON value (`NOT_JSON` when it is not JSON)."""
+        return parse_body(self.body) if self.parsed is UNPARSED else self.parsed
+
     def payload(self) -> Any:
         """The message itself: the body's JSON, unwrapped from an envelope if it has one."""
-        value = parse_body(self.body)
+        value = self.value()
         return value["payload"] if is_envelope(value) else value
 
 
@@ -121,6 +128,7 @@ def from_wire(
     """A record with its ids read from the headers, else from an envelope body."""
     clean = {str(k): str(v) for k, v in (headers or {}).items() if v is not None}
     ids = ids_from_headers(clean)
+    value: Any = UNPARSED
     if len(ids) < len(_ID_NAMES) and body[:1] == b"{" and b'"payload"' in body:
         value = parse_body(body)
         if is_envelope(value):
@@ -139,4 +147,5 @@ def from_wire(
         ids.get("correlation_id"),
         ids.get("causation_id"),
         ids.get("reply_to"),
+        value,
     )

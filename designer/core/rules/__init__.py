@@ -1,4 +1,4 @@
-"""The messaging-rules engine: every rule of messaging-rules.md, live and in CI.
+"""The messaging-rules engine: every rule of docs/rules.md, live and in CI.
 
 Public API (the window and the CLI use these names):
 - `validate(design, baseline=None) -> list[Diagnostic]`

@@ -48,3 +48,27 @@ def rules_text() -> str:
         threshold = f" (threshold {rule.threshold})" if rule.threshold is not None else ""
         lines.append(f"{rule.id:<{width}}  {rule.severity.value:<7}  {rule.summary}{threshold}")
     return "\n".join(lines) + "\n"
+
+
+DOCS_START = "<!-- rules-reference:start (generated from the rule registry) -->"
+DOCS_END = "<!-- rules-reference:end -->"
+
+
+def rules_reference() -> str:
+    """Every rule with its reasoning, grouped by family: the body of docs/rules.md."""
+    lines: list[str] = []
+    family = None
+    for rule in REGISTRY.values():
+        if rule.family != family:
+            family = rule.family
+            lines += [f"### {family.capitalize()}", ""]
+        threshold = f", threshold {rule.threshold}" if rule.threshold is not None else ""
+        lines += [
+            f"#### `{rule.id}` ({_severity(rule)}{threshold})",
+            "",
+            rule.summary,
+            "",
+            rule.doc,
+            "",
+        ]
+    return "\n".join(lines)

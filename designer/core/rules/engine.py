@@ -58,7 +58,7 @@ Check = Callable[["Context", str], Iterable[Report]]
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule of the catalogue (messaging-rules.md): metadata plus its checks per scope."""
+    """One rule of the catalogue (docs/rules.md): metadata plus its checks per scope."""
 
     id: str
     severity: Severity

@@ -8,7 +8,8 @@ reports the same cycle and the same chain, whatever order the edits came in.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+
+import networkx as nx
 
 from ..model import Flow
 from .facts import Facts
@@ -32,65 +33,22 @@ def _edges(facts: Facts) -> dict[str, dict[str, Flow]]:
     return edges
 
 
-def _components(nodes: list[str], edges: dict[str, dict[str, Flow]]) -> Iterator[list[str]]:
-    """Strongly connected components (iterative Tarjan)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    counter = 0
-    for root in nodes:
-        if root in index:
-            continue
-        work: list[tuple[str, Iterator[str]]] = [(root, iter(edges.get(root, {})))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, successors = work[-1]
-            advanced = False
-            for succ in successors:
-                if succ not in index:
-                    index[succ] = low[succ] = counter
-                    counter += 1
-                    stack.append(succ)
-                    on_stack.add(succ)
-                    work.append((succ, iter(edges.get(succ, {}))))
-                    advanced = True
-                    break
-                if succ in on_stack:
-                    low[node] = min(low[node], index[succ])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                component: list[str] = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                yield component
-
-
 def sync_cycles(facts: Facts) -> list[tuple[list[str], list[Flow]]]:
     """One concrete cycle per strongly connected component: (nodes, flows), in file order."""
     edges = _edges(facts)
     cycles: list[tuple[list[str], list[Flow]]] = []
     # Components do not depend on visiting order; only the cycle shown for one does, so
     # only the (few) nodes on cycles get their successors sorted into file order.
-    for component in _components(list(edges), edges):
-        if len(component) == 1 and component[0] not in edges.get(component[0], {}):
-            continue
-        members = set(component)
-        for node in component:
+    graph = nx.DiGraph(
+        [(source, target) for source, targets in edges.items() for target in targets]
+    )
+    for members in nx.strongly_connected_components(graph):
+        lone = next(iter(members))
+        if len(members) == 1 and not graph.has_edge(lone, lone):
+            continue  # a service on no cycle (it does not even call itself)
+        for node in members:
             edges[node] = {n: edges[node][n] for n in facts.sorted_node_ids(edges[node])}
-        start = facts.sorted_node_ids(component)[0]
+        start = facts.sorted_node_ids(members)[0]
         cycles.append(_cycle_through(start, members, edges))
     cycles.sort(key=lambda c: facts.key("nodes", c[0][0]))
     return cycles

@@ -4,7 +4,7 @@ command = solid line + filled head; query = dashed + open head + a small return 
 at the requester; event = dotted + open head, with a lightning mark in the label. The
 canvas items (flow_item.py) and the legend (legend.py) both draw with these functions,
 so the legend can never disagree with the canvas. Costs matter here: a fit-all render
-of a big design paints thousands of arrows, see canvas-performance.md.
+of a big design paints thousands of arrows, see docs/architecture.md (the canvas and big designs).
 """
 
 from __future__ import annotations

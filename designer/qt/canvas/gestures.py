@@ -48,6 +48,7 @@ class CanvasContext:
 
 class GestureScene(QGraphicsScene):
     newFlowRequested = Signal(str, str, QPointF)
+    newTargetRequested = Signal(str, QPointF)  # a new arrow released on empty canvas
     renameRequested = Signal(str)
     editFailed = Signal(str)
 
@@ -85,6 +86,24 @@ class GestureScene(QGraphicsScene):
     @property
     def theme(self) -> Theme:
         return self.ctx.theme
+
+    def thing_at(self, scene_pos: QPointF) -> tuple[str, list[str]]:
+        """What a click at `scene_pos` is on: ("node"|"flow"|"boundary"|"canvas", ids).
+
+        A boundary is named by its title (boundaries have no id of their own).
+        """
+        node = self.node_at(scene_pos)
+        if node is not None:
+            return "node", [node.node_id]
+        for item in self.items(scene_pos):
+            flow_id = getattr(item, "flow_id", None) or getattr(
+                getattr(item, "flow", None), "flow_id", None
+            )
+            if isinstance(flow_id, str):
+                return "flow", [flow_id]
+            if isinstance(item, BoundaryItem):
+                return "boundary", [item.name]
+        return "canvas", []
 
     def node_at(self, scene_pos: QPointF) -> NodeItem | None:
         for item in self.items(scene_pos):

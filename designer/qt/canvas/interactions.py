@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .node_item import NodeItem
 
 NODE_KIND_MIME = "application/x-msgflow-node-kind"
+MIN_ARROW = 30.0  # a release closer than this to its own card is a slip, not an arrow
 
 
 # ---------------------------------------------------------------- commands of gestures
@@ -177,8 +178,9 @@ class NewFlowInteraction(Interaction):
     """Drag from a card's edge to another card: a rubber arrow, then the flow popup.
 
     States: dragging (arrow follows the cursor, the card under it is highlighted) ->
-    released on another card (ask the view for kind and name) | released elsewhere or
-    Escape (nothing happens).
+    released on another card (ask the view for kind and name) | released on empty canvas
+    (offer to create the target card there) | released on the card itself or Escape
+    (nothing happens).
     """
 
     def __init__(self, scene: GestureScene, source_id: str, start: QPointF) -> None:
@@ -220,6 +222,18 @@ class NewFlowInteraction(Interaction):
         target = self.target
         event.accept()
         if target is None:
+            pos = event.scenePos()
+            source = self.scene.node_item(self.source_id)
+            far = source is not None and not source.sceneBoundingRect().adjusted(
+                -MIN_ARROW, -MIN_ARROW, MIN_ARROW, MIN_ARROW
+            ).contains(pos)
+            if far and self.scene.thing_at(pos)[0] in ("canvas", "boundary"):
+                # Released on empty canvas: offer to create the target there (draw.io does);
+                # the rubber arrow stays until the offer is answered.
+                self.scene.keep_pending_line(self.line)
+                self.finish(keep_line=True)
+                self.scene.newTargetRequested.emit(self.source_id, pos)
+                return
             self.finish()
             return
         # The rubber arrow stays, pointing at the target, while the popup asks about it.

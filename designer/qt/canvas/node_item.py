@@ -2,7 +2,7 @@
 
 Items hold only what they draw (name, counts, severity); the scene sets it from the
 document. Painting is plain Python with pens and fonts prepared once per theme; below
-~0.4 zoom the text is skipped (canvas-performance.md: the usual way to keep fit-all
+~0.4 zoom the text is skipped (docs/architecture.md: the usual way to keep fit-all
 renders of big designs fast). No item cache: cards overlap arrows, and
 DeviceCoordinateCache on overlapping items is the measured trap.
 """

@@ -23,7 +23,7 @@ The gestures (mouse, palette drops, the commands they end with) live in the base
 gestures.py. Items never own model state: the document changes, the scene hears the
 Change tuple and calls setters on the items involved. Only the arrows of a moved card are re-routed.
 The scene uses no BSP index: long arrows make the default index explode in time and
-memory (canvas-performance.md).
+memory (docs/architecture.md, the canvas and big designs).
 """
 
 from __future__ import annotations

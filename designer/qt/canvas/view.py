@@ -4,7 +4,8 @@ Public API: ``DesignView(scene)`` with ``fit_all()``, ``zoom_100()``, ``zoom_by(
 ``zoom_percent()``, ``center_on_ids(ids)``, ``set_snap(bool)``, ``start_rename(node_id)``,
 ``visible_scene_rect()``; signal ``zoomChanged(int percent)``.
 
-Keys: wheel / Ctrl+= / Ctrl+- zoom, Ctrl+0 or F fits, Ctrl+1 is 100%, middle-drag or
+Keys: the wheel (or a trackpad) scrolls, Shift+wheel sideways; Ctrl+wheel, a pinch,
+Ctrl+= / Ctrl+- zoom; Ctrl+0 or F fits, Ctrl+1 is 100%, middle-drag or
 Space+drag pans, Delete/Backspace removes the selection, F2 renames, arrow keys nudge the
 selected cards by one grid step (Shift: five), Escape cancels.
 """
@@ -13,9 +14,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QContextMenuEvent,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
+    QNativeGestureEvent,
     QPainter,
     QResizeEvent,
     QWheelEvent,
@@ -32,6 +35,7 @@ from .node_item import W
 from .scene import DesignScene
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+WHEEL_PIXELS = 60  # screen pixels one notch of a mouse wheel scrolls
 _NUDGES = {
     Qt.Key.Key_Left: (-1, 0),
     Qt.Key.Key_Right: (1, 0),
@@ -65,6 +69,11 @@ class _RenameEditor(QLineEdit):
 
 class DesignView(QGraphicsView):
     zoomChanged = Signal(int)
+    # A right-click (or the Menu key): what is under it ("node", "flow", "boundary" or
+    # "canvas"), the ids it concerns, where in the scene and where on the screen.
+    contextRequested = Signal(str, list, QPointF, QPoint)
+    # A new arrow was released on empty canvas: from which card, where.
+    newTargetRequested = Signal(str, QPointF)
 
     def __init__(self, scene: DesignScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
@@ -81,6 +90,7 @@ class DesignView(QGraphicsView):
         self._popup: FlowPopup | None = None
         self.minimap = Minimap(self)
         scene.newFlowRequested.connect(self.ask_flow)
+        scene.newTargetRequested.connect(self.newTargetRequested)
         scene.renameRequested.connect(self.start_rename)
 
     def scene(self) -> DesignScene:  # narrowed for type checkers
@@ -143,12 +153,27 @@ class DesignView(QGraphicsView):
         return self.mapToScene(self.viewport().rect()).boundingRect()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
-        delta = event.angleDelta().y()
-        if delta and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            self.zoom_by(1.0015**delta)
+        # As in browsers and other diagram editors: the wheel scrolls (Shift: sideways),
+        # Ctrl+wheel zooms under the pointer. A trackpad sends pixel deltas, a mouse
+        # wheel angle deltas in 1/8 degree (120 a notch).
+        mods = event.modifiers()
+        pixels, angle = event.pixelDelta(), event.angleDelta()
+        if mods & Qt.KeyboardModifier.ControlModifier:
+            steps = angle.y() or angle.x() or pixels.y()
+            if steps:
+                self.zoom_by(1.0015**steps)
             event.accept()
             return
-        super().wheelEvent(event)
+        if not pixels.isNull():
+            dx, dy = pixels.x(), pixels.y()
+        else:
+            dx, dy = angle.x() * WHEEL_PIXELS // 120, angle.y() * WHEEL_PIXELS // 120
+        if mods & Qt.KeyboardModifier.ShiftModifier and not dx:
+            dx, dy = dy, 0
+        if dx or dy:
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - dx)
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - dy)
+        event.accept()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         pan = event.button() == Qt.MouseButton.MiddleButton or (
@@ -182,6 +207,20 @@ class DesignView(QGraphicsView):
             event.accept()
             return
         super().mouseReleaseEvent(event)
+
+    # ------------------------------------------------------------------ context menu
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        scene_pos = self.mapToScene(event.pos())
+        what, ids = self.scene().thing_at(scene_pos)
+        nodes, _flows = self.scene().selected_ids()
+        if what == "node" and ids[0] in nodes:
+            ids = nodes  # a right-click inside the selection acts on all of it
+        elif what in ("node", "flow"):
+            self.scene().select_ids(ids)  # like every file manager: the clicked item only
+        elif what == "canvas":
+            self.scene().clearSelection()
+        self.contextRequested.emit(what, ids, scene_pos, event.globalPos())
+        event.accept()
 
     # ------------------------------------------------------------------ keys
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -311,6 +350,12 @@ class DesignView(QGraphicsView):
         return self._popup
 
     def viewportEvent(self, event: QEvent) -> bool:
+        if (
+            isinstance(event, QNativeGestureEvent)
+            and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture
+        ):
+            self.zoom_by(1.0 + event.value())  # a trackpad pinch
+            return True
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             item = self.itemAt(event.pos())
             flow = item.flow if isinstance(item, FlowLabel) else item

@@ -325,10 +325,30 @@ def test_websocket_and_mqtt_channels_are_asynchronous_never_http() -> None:
         assert not [d for d in validate(design) if d.severity is Severity.ERROR]
 
 
-def test_two_unnamed_inline_messages_of_an_rpc_server_stay_two_messages() -> None:
-    design, _, _ = _outcomes(SPEC26 / "rpc-server.yml")
-    fields = {m.name: [f.name for f in m.fields] for m in design.messages}
-    assert fields == {"sum": ["numbers"], "sendSumResult": ["result"]}
+def test_an_rpc_server_by_the_amqp_convention_gives_a_query_with_its_response() -> None:
+    # Two unnamed inline messages with a correlationId, the answer on `{queue}`.
+    design, operations, notes = _outcomes(SPEC26 / "rpc-server.yml")
+    (query,) = design.messages
+    assert (query.name, query.kind) == ("sum", MessageKind.QUERY)
+    assert [f.name for f in query.fields] == ["numbers"]
+    assert [f.name for f in query.response or []] == ["result"]
+    (flow,) = design.flows
+    assert set(operations.values()) == {(flow.id,)}  # the answer is part of the query's flow
+    assert any("sum: taken as a query whose response is sendSumResult" in n for n in notes)
+
+
+def test_an_rpc_client_and_server_documents_are_linked() -> None:
+    design, _, notes = _outcomes(
+        SPEC30 / "rpc-client-asyncapi.yml", SPEC30 / "rpc-server-asyncapi.yml"
+    )
+    (flow,) = design.flows
+    assert (flow.message, flow.source, flow.target) == (
+        "sum",
+        "rpc-client-example",
+        "rpc-server-example",
+    )
+    assert design.node("external") is None
+    assert any("requestSum sent on 'rpc_queue' and sum received there" in n for n in notes)
 
 
 def test_kinds_are_read_from_names_and_descriptions_one_report_line_per_guess() -> None:
@@ -362,3 +382,85 @@ def test_the_multi_file_social_media_system_imports_whole() -> None:
     assert like is not None and like.kind is MessageKind.COMMAND
     assert [f.name for f in like.fields] == ["commentId", "likedBy"]  # from common/schemas.yaml
     assert not [d for d in validate(design) if d.severity is Severity.ERROR]
+
+
+def _one_message(payload: str, schema_format: str | None = None) -> tuple[Design, list[str]]:
+    fmt = f"        schemaFormat: '{schema_format}'\n" if schema_format else ""
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: Feed, version: 1.0.0}\n"
+        "channels:\n  c:\n    address: feed\n    messages:\n      PriceChanged:\n"
+        f"        payload:\n{fmt}"
+        + payload
+        + "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
+        "components:\n  schemas:\n"
+        "    Heartbeat: {type: object, required: [kind, seq], properties: {kind: {type: string}, seq: {type: integer}}}\n"
+        "    Update: {type: object, required: [kind], properties: {kind: {type: string}, price: {type: string, format: decimal}}}\n"
+    )
+    result = import_asyncapi([Spec.from_text(text, "feed.yaml")])
+    return result.design, [str(n) for n in result.notes]
+
+
+def test_a_oneof_payload_becomes_every_alternatives_fields_and_is_reported() -> None:
+    design, notes = _one_message(
+        "          type: object\n          oneOf:\n"
+        "            - {$ref: '#/components/schemas/Heartbeat'}\n"
+        "            - {$ref: '#/components/schemas/Update'}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type, f.required) for f in message.fields] == [
+        ("kind", "string", True),  # every alternative requires it
+        ("seq", "integer", False),
+        ("price", "decimal", False),
+    ]
+    assert any("oneOf of 2 objects: one record with every alternative's fields" in n for n in notes)
+
+
+def test_a_multi_format_schema_is_unwrapped_and_yaml_json_schema_is_read() -> None:
+    design, _ = _one_message(
+        "          schemaFormat: application/schema+yaml;version=draft-07\n"
+        "          schema: {type: object, properties: {at: {type: string, format: date-time}}}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None and [(f.name, f.type) for f in message.fields] == [
+        ("at", "datetime")
+    ]
+
+
+def test_an_avro_payload_is_reported_not_read() -> None:
+    design, notes = _one_message(
+        "          schemaFormat: application/vnd.apache.avro;version=1.9.0\n"
+        "          schema: {type: record, name: Price, fields: [{name: p, type: double}]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None and message.fields == []
+    assert any(
+        "payload in application/vnd.apache.avro;version=1.9.0 is not read" in n for n in notes
+    )
+
+
+def test_allof_of_a_string_and_a_description_stays_a_string() -> None:
+    design, _ = _one_message(
+        "          type: object\n          properties:\n"
+        "            note: {allOf: [{type: string}, {description: free text}]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type, f.description) for f in message.fields] == [
+        ("note", "string", "free text")
+    ]
+
+
+def test_alternatives_of_different_primitives_are_reported_where_they_are() -> None:
+    design, notes = _one_message(
+        "          type: object\n          properties:\n"
+        "            id: {oneOf: [{type: string}, {type: integer}]}\n"
+        "            size: {anyOf: [{type: integer}, {type: number}]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type) for f in message.fields] == [("id", "string"), ("size", "number")]
+    assert any(
+        ".properties.id.oneOf: oneOf of string, integer: no field type holds all of them" in n
+        for n in notes
+    )

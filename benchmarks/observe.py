@@ -1,0 +1,308 @@
+"""Observer benchmark: records/s `msgflow observe` sustains per broker, and its memory.
+
+For each broker a publisher subprocess floods one event address of a uniquely renamed
+shop (the OrderCreated envelope, ~330 bytes) while this process observes it with the real
+tap and the full analysis (the same code `msgflow observe` runs). Printed per broker:
+messages published and seen, records/s from the first to the last record, and the same
+run's floor: the bare client receiving the same flood without any analysis (a ratio
+on the same machine in the same minute, which the shared machine's noise does not skew).
+Also printed: the analysis alone (records/s through `Observation.add`, no broker).
+
+Goals (issue #16): >= 20,000/s on NATS, >= 5,000/s on RabbitMQ.
+
+    python benchmarks/observe.py                       # all brokers, 100k/50k/50k messages
+    python benchmarks/observe.py --brokers nats --count 200000
+    python benchmarks/observe.py --memory 10           # NATS at 5,000/s for 10 minutes:
+                                                       # RSS every 30 s stays flat
+
+Run it under the shared broker lock: `flock /tmp/brokers.lock python benchmarks/observe.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from designer.core import io
+from designer.core.channels import ChannelNames
+from designer.core.model import Design
+from designer.core.observe import Observation, Record, from_wire
+from designer.core.observe.record import UNPARSED
+from designer.resources import examples_dir
+
+URLS = {
+    "nats": "nats://127.0.0.1:4222",
+    "rabbitmq": "amqp://guest:guest@127.0.0.1:5672/",
+    "redis": "redis://127.0.0.1:6379/0",
+}
+COUNTS = {"nats": 100_000, "rabbitmq": 50_000, "redis": 50_000}
+
+
+def _shop(token: str) -> Design:
+    data = io.load(examples_dir() / "shop.msgflow.json").model_dump(by_alias=True, mode="json")
+    rename = {n["id"]: f"{token}-{n['id']}" for n in data["nodes"]}
+    for node in data["nodes"]:
+        node["id"] = rename[node["id"]]
+    for flow in data["flows"]:
+        flow["from"], flow["to"] = rename[flow["from"]], rename[flow["to"]]
+        if flow.get("reply") and not flow["reply"].startswith("/"):
+            flow["reply"] = f"{token}-{flow['reply']}"
+    data["layout"] = {}
+    return Design.model_validate(data)
+
+
+def _body(i: int) -> bytes:
+    return json.dumps(
+        {
+            "message_id": str(uuid.uuid4()),
+            "correlation_id": str(uuid.uuid4()),
+            "causation_id": None,
+            "message_type": "OrderCreated",
+            "reply_to": None,
+            "payload": {
+                "order_id": str(uuid.uuid4()),
+                "customer_id": str(uuid.uuid4()),
+                "lines": [{"sku": f"sku-{i % 97}", "qty": 1 + i % 5}],
+                "total": "12.50",
+            },
+        }
+    ).encode()
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- the publisher subprocess ---------------------------------------------------------------
+
+
+async def _publish(broker: str, token: str, count: int, rate: float) -> None:
+    design = _shop(token)
+    channel = ChannelNames(design).channel(design.flow("f2"))  # type: ignore[arg-type]
+    bodies = [_body(i) for i in range(1000)]
+    pause_every = max(1, int(rate / 100)) if rate else 0
+    started = time.monotonic()
+
+    async def pace(i: int) -> None:
+        if pause_every and i % pause_every == 0:
+            ahead = i / rate - (time.monotonic() - started)
+            if ahead > 0:
+                await asyncio.sleep(ahead)
+
+    if broker == "nats":
+        import nats
+
+        client = await nats.connect(URLS["nats"])
+        for i in range(count):
+            await client.publish(channel.subject, bodies[i % 1000])
+            await pace(i)
+            if i % 5000 == 0:
+                await client.flush()
+        await client.flush()
+        await client.close()
+    elif broker == "rabbitmq":
+        import aio_pika
+
+        connection = await aio_pika.connect(URLS["rabbitmq"])
+        async with connection:
+            ch = await connection.channel(publisher_confirms=False)
+            exchange = await ch.get_exchange(channel.exchange, ensure=False)
+            for i in range(count):
+                await exchange.publish(aio_pika.Message(bodies[i % 1000]), channel.routing_key)
+                await pace(i)
+    else:
+        import redis.asyncio as aioredis
+
+        client = aioredis.from_url(URLS["redis"])
+        pipe = client.pipeline(transaction=False)
+        for i in range(count):
+            pipe.xadd(channel.topic, {"__data__": bodies[i % 1000]}, maxlen=100_000)
+            if i % 500 == 499:
+                await pipe.execute()
+                await pace(i)
+        await pipe.execute()
+        await client.aclose()
+
+
+# -- the observing side ---------------------------------------------------------------------
+
+
+async def _prepare(broker: str, design: Design) -> None:
+    channel = ChannelNames(design).channel(design.flow("f2"))  # type: ignore[arg-type]
+    if broker == "rabbitmq":  # the exchange must exist for the tap to bind
+        import aio_pika
+
+        connection = await aio_pika.connect(URLS["rabbitmq"])
+        async with connection:
+            ch = await connection.channel()
+            await ch.declare_exchange(channel.exchange, "topic", auto_delete=True)
+
+
+async def _cleanup(broker: str, design: Design) -> None:
+    channel = ChannelNames(design).channel(design.flow("f2"))  # type: ignore[arg-type]
+    if broker == "redis":
+        import redis.asyncio as aioredis
+
+        client = aioredis.from_url(URLS["redis"])
+        await client.delete(channel.topic)
+        await client.aclose()
+
+
+async def _observe(
+    broker: str, token: str, count: int, analyse: bool, rate: float = 0
+) -> dict[str, Any]:
+    from designer.taps.session import observe
+
+    design = _shop(token)
+    await _prepare(broker, design)
+    observation = Observation(design, broker)
+    seen = 0
+    first = last = 0.0
+    cpu_first = cpu_last = 0.0
+    stop = asyncio.Event()
+    opened = asyncio.Event()
+    samples: list[float] = []
+
+    def sink(record: Record) -> None:
+        nonlocal seen, first, last, cpu_first, cpu_last
+        if analyse:
+            observation.add(record)
+        seen += 1
+        last = time.perf_counter()
+        cpu_last = time.process_time()
+        if seen == 1:
+            first, cpu_first = last, cpu_last
+        if seen >= count:
+            stop.set()
+
+    async def drive() -> None:
+        await opened.wait()
+        publisher = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--publish", broker, token, str(count), str(rate)
+        )
+        await publisher.wait()
+        idle_since, before = time.monotonic(), -1
+        while not stop.is_set():  # stop once nothing more arrives for 2 s
+            if seen != before:
+                idle_since, before = time.monotonic(), seen
+            elif time.monotonic() - idle_since > 2:
+                stop.set()
+            await asyncio.sleep(0.2)
+
+    async def sample() -> None:
+        while rate and not stop.is_set():
+            samples.append(_rss_mb())
+            await asyncio.sleep(30)
+
+    rss_before = _rss_mb()
+    driver = asyncio.create_task(drive())
+    sampler = asyncio.create_task(sample())
+    await observe(design, URLS[broker], 3600, sink, stop, on_open=lambda _tap: opened.set())
+    await driver
+    await sampler
+    await _cleanup(broker, design)
+    elapsed = max(last - first, 1e-9)
+    report = observation.report() if analyse else None
+    return {
+        "broker": broker,
+        "analysis": analyse,
+        "published": count,
+        "seen": seen,
+        "per_s": seen / elapsed,
+        # Per second of this process's CPU: what one free core sustains. The machine is
+        # shared (load 10+ on 2 cores at times), so wall-clock rates measure the neighbours.
+        "per_cpu_s": seen / max(cpu_last - cpu_first, 1e-9),
+        "rss_before_mb": rss_before,
+        "rss_after_mb": _rss_mb(),
+        "rss_samples_mb": samples,
+        "flow_f2": report.flow("f2").messages if report and report.flow("f2") else None,
+    }
+
+
+def _analysis_only(n: int = 100_000) -> float:
+    design = _shop("bench")
+    channel = ChannelNames(design).channel(design.flow("f2"))  # type: ignore[arg-type]
+    # Unparsed, as a tap hands them over: every add pays the JSON parse too.
+    records = [
+        replace(from_wire(i * 1e-4, "nats", channel.subject, _body(i)), parsed=UNPARSED)
+        for i in range(2000)
+    ]
+    observation = Observation(design, "nats")
+    started = time.process_time()
+    for i in range(n):
+        observation.add(records[i % 2000])
+    return n / (time.process_time() - started)
+
+
+def _run_child(broker: str, count: int, analyse: bool, rate: float = 0) -> dict[str, Any]:
+    # Each measurement in its own process: RSS figures are then its own.
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", broker, str(count), str(int(analyse)), str(rate)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--brokers", nargs="+", default=list(COUNTS), choices=list(COUNTS))
+    parser.add_argument("--count", type=int, help="messages per broker (default 100k/50k/50k)")
+    parser.add_argument("--memory", type=float, metavar="MIN", help="NATS memory run, minutes")
+    parser.add_argument("--publish", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.publish:
+        broker, token, count, rate = args.publish
+        asyncio.run(_publish(broker, token, int(count), float(rate)))
+        return
+    if args.child:
+        broker, count, analyse, rate = args.child
+        token = f"bench{uuid.uuid4().hex[:8]}"
+        print(
+            json.dumps(
+                asyncio.run(_observe(broker, token, int(count), analyse == "1", float(rate)))
+            )
+        )
+        return
+    if args.memory:
+        rate = 5000.0
+        count = int(rate * 60 * args.memory)
+        result = _run_child("nats", count, True, rate)
+        print(f"NATS, {rate:,.0f}/s for {args.memory:g} min: seen {result['seen']:,} of {count:,}")
+        print("RSS (MB) every 30 s: " + ", ".join(f"{v:.0f}" for v in result["rss_samples_mb"]))
+        return
+    print(f"analysis alone (Observation.add, no broker): {_analysis_only():,.0f} records/CPU-s")
+    print(
+        f"{'broker':<9} {'published':>9} {'seen':>9} {'wall rec/s':>10} {'rec/CPU-s':>10} "
+        f"{'tap only rec/CPU-s':>18} {'ratio':>6} {'RSS MB':>7}"
+    )
+    for broker in args.brokers:
+        count = args.count or COUNTS[broker]
+        full = _run_child(broker, count, True)
+        floor = _run_child(broker, count, False)
+        print(
+            f"{broker:<9} {count:>9,} {full['seen']:>9,} {full['per_s']:>10,.0f} "
+            f"{full['per_cpu_s']:>10,.0f} {floor['per_cpu_s']:>18,.0f} "
+            f"{full['per_cpu_s'] / floor['per_cpu_s']:>6.2f} {full['rss_after_mb']:>7.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Real public AsyncAPI documents (tests/data/asyncapi/spec-*, see LICENSES.md) import whole.
+
+For every document (the social-media services together, as the multi-file system they
+are; the RPC client and server also together): `msgflow import` exits 0; every source operation, counted here from the YAML itself,
+is in the report with at least one flow; every message whose payload is an object has
+fields, or the report says why not; validate finds no error; export -> import gives the
+same design; the export passes the official AsyncAPI parser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from designer.cli import main
+from designer.core import io
+from designer.core.diff import diff_designs, format_text
+from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
+from designer.core.importers.asyncapi import ImportResult, import_asyncapi
+from designer.core.importers.spec_loading import Spec
+from designer.core.model import Severity
+from designer.core.rules.engine import validate
+from tests.support.node_tools import asyncapi_errors
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "asyncapi"
+
+
+def _cases() -> dict[str, list[Path]]:
+    cases: dict[str, list[Path]] = {}
+    for version in ("spec-2.6", "spec-3.0"):
+        for file in sorted((DATA / version).glob("*.yml")):
+            cases[f"{version}/{file.stem}"] = [file]
+        cases[f"{version}/social-media"] = sorted(
+            (DATA / version / "social-media").glob("*/asyncapi.yaml")
+        )
+        # A client's and a server's documents of one RPC, imported together.
+        cases[f"{version}/rpc-client+server"] = sorted((DATA / version).glob("rpc-*.yml"))
+    return cases
+
+
+CASES = _cases()
+
+# Messages that honestly have no fields, and the report line that says why.
+WITHOUT_FIELDS: dict[str, dict[str, str]] = {
+    "spec-3.0/adeo-kafka-request-reply-asyncapi": {
+        "costing-request-v1": "payload in application/vnd.apache.avro",
+        "costing-response": "payload in application/vnd.apache.avro",
+    },
+}
+
+
+def _source_operations(files: list[Path]) -> int:
+    """Operations as the documents write them: v3 `operations`, v2 publish/subscribe."""
+    count = 0
+    for file in files:
+        document: dict[str, Any] = yaml.safe_load(file.read_text(encoding="utf-8"))
+        if str(document["asyncapi"]).startswith("3."):
+            count += len(document.get("operations") or {})
+        else:
+            for channel in (document.get("channels") or {}).values():
+                count += sum(1 for verb in ("publish", "subscribe") if verb in channel)
+    return count
+
+
+_RESULTS: dict[str, ImportResult] = {}
+
+
+def _imported(case: str) -> ImportResult:
+    if case not in _RESULTS:
+        _RESULTS[case] = import_asyncapi([Spec.from_file(f) for f in CASES[case]])
+    return _RESULTS[case]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_import_exits_0_and_every_source_operation_becomes_a_flow(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "imported.msgflow.json"
+    assert main(["import", "asyncapi", *map(str, CASES[case]), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    design = io.load(out)
+    result = _imported(case)
+    assert len(result.operations) == _source_operations(CASES[case])
+    flow_ids = {f.id for f in design.flows}
+    for outcome in result.operations:
+        assert outcome.flows, f"{outcome} became no flow"
+        assert set(outcome.flows) <= flow_ids
+        assert f"  {outcome}" in printed  # the report names it and its flows
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_object_payloads_become_fields_or_the_report_says_why(case: str) -> None:
+    result = _imported(case)
+    notes = [str(n) for n in result.notes]
+    expected = WITHOUT_FIELDS.get(case, {})
+    empty = {m.id for m in result.design.messages if not m.fields}
+    assert empty == set(expected)
+    for reason in expected.values():
+        assert any(reason in n for n in notes)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_validate_finds_no_error_caused_by_the_import(case: str) -> None:
+    errors = [
+        f"{d.rule}: {d.message}"
+        for d in validate(_imported(case).design)
+        if d.severity is Severity.ERROR
+    ]
+    assert errors == []
+
+
+@pytest.mark.parametrize("broker", ["rabbitmq", "kafka"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_export_then_import_gives_the_same_design(case: str, broker: str) -> None:
+    design = _imported(case).design
+    system = export_asyncapi(design, broker)[SYSTEM_FILE]
+    back = import_asyncapi([Spec(system, "system")], design.name).design
+    difference = diff_designs(design, back)
+    assert not difference.changes, format_text(difference, "imported", "round trip")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("version", ["spec-2.6", "spec-3.0"])
+def test_every_export_passes_the_official_parser(tmp_path: Path, version: str) -> None:
+    # The system document of each import (the services' documents are views of the same
+    # model, parsed in the exporter's own tests), one parser run per edition: the parser
+    # takes seconds a document on a busy machine.
+    files = []
+    for case in sorted(c for c in CASES if c.startswith(f"{version}/")):
+        document = export_asyncapi(_imported(case).design, "rabbitmq")[SYSTEM_FILE]
+        file = tmp_path / f"{case.replace('/', '_')}.yaml"
+        file.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+        files.append(file)
+    assert asyncapi_errors(files) == []

@@ -1,0 +1,296 @@
+"""Desktop manners, driven with real keys and mouse: redo keys, wheel, menus, Ctrl+A."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QWheelEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMenu
+
+from designer.core.commands import EditFlow
+from designer.core.model import Transport
+from designer.qt.canvas.node_item import H, W
+from tests.support.window import open_window
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+NONE = Qt.KeyboardModifier.NoModifier
+
+
+def _card_centre(window, node_id: str) -> QPoint:
+    view = window.canvas.view
+    item = view.scene().node_item(node_id)
+    return view.mapFromScene(item.pos() + QPointF(W / 2, H / 2))
+
+
+def _wheel(view, angle: QPoint, pixels: QPoint | None = None, mods=NONE) -> None:
+    pos = QPointF(view.viewport().width() / 2, view.viewport().height() / 2)
+    event = QWheelEvent(
+        pos,
+        view.viewport().mapToGlobal(pos),
+        pixels if pixels is not None else QPoint(0, 0),
+        angle,
+        Qt.MouseButton.NoButton,
+        mods,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view.viewport(), event)
+
+
+def _right_click(qtbot, window, point: QPoint) -> QMenu:
+    window.context_menu = None
+    # Through the window, as the platform delivers it: Qt turns the right button into
+    # a context-menu event there (a click sent to the widget directly would not).
+    viewport = window.canvas.view.viewport()
+    where = viewport.mapTo(window, point)
+    QTest.mouseClick(window.windowHandle(), Qt.MouseButton.RightButton, NONE, where)
+    qtbot.waitUntil(lambda: window.context_menu is not None and window.context_menu.isVisible())
+    return window.context_menu
+
+
+def _click_entry(menu: QMenu, text: str) -> None:
+    action = next(a for a in menu.actions() if a.text().replace("&", "").startswith(text))
+    QTest.mouseClick(menu, Qt.MouseButton.LeftButton, NONE, menu.actionGeometry(action).center())
+
+
+def _entries(menu: QMenu) -> list[str]:
+    return [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
+
+
+# ---------------------------------------------------------------- redo keys
+
+
+def test_ctrl_y_and_ctrl_shift_z_both_redo(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view = window.canvas.view
+    view.setFocus()
+    for redo_key, mods in ((Qt.Key.Key_Y, CTRL), (Qt.Key.Key_Z, CTRL | SHIFT)):
+        window.undo.push(EditFlow("f1", transport=Transport.QUEUE))
+        qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+        assert window.document.flow("f1").transport is Transport.HTTP
+        qtbot.keyClick(view, redo_key, mods)
+        assert window.document.flow("f1").transport is Transport.QUEUE, redo_key
+        qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # back to the start for the next key
+
+
+def test_no_shortcut_is_bound_twice(qtbot, monkeypatch, tmp_path):
+    # Two bindings of one key make Qt call it ambiguous: then the key does nothing.
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    seen: dict[str, str] = {}
+    for name, action in window.actions_by_name.items():
+        for key in action.shortcuts():
+            text = key.toString(QKeySequence.SequenceFormat.PortableText)
+            assert text not in seen, f"{text} is bound by {seen[text]} and {name}"
+            seen[text] = name
+    assert "Ctrl+Y" in seen and "Ctrl+Shift+Z" in seen
+
+
+# ---------------------------------------------------------------- wheel
+
+
+def test_wheel_scrolls_and_ctrl_wheel_zooms(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view = window.canvas.view
+    view.zoom_100()
+    before = view.visible_scene_rect().center()
+    _wheel(view, QPoint(0, -120))  # one notch towards the user: content moves up
+    after = view.visible_scene_rect().center()
+    assert view.zoom_percent() == 100
+    assert after.y() > before.y() + 20 and after.x() == before.x()
+    _wheel(view, QPoint(0, -120), mods=SHIFT)  # sideways
+    assert view.visible_scene_rect().center().x() > after.x() + 20
+    _wheel(view, QPoint(0, 120), mods=CTRL)
+    assert view.zoom_percent() > 100
+    _wheel(view, QPoint(0, -240), mods=CTRL)
+    assert view.zoom_percent() < 100
+
+
+def test_trackpad_pixel_deltas_scroll_both_ways(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view = window.canvas.view
+    view.zoom_100()
+    before = view.visible_scene_rect().center()
+    _wheel(view, QPoint(-30, -45), pixels=QPoint(-36, -54))
+    after = view.visible_scene_rect().center()
+    assert view.zoom_percent() == 100
+    assert round(after.x() - before.x()) == 36 and round(after.y() - before.y()) == 54
+
+
+# ---------------------------------------------------------------- Ctrl+A
+
+
+def test_ctrl_a_selects_every_card_and_arrow(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.canvas.view.setFocus()
+    qtbot.keyClick(window.canvas.view, Qt.Key.Key_A, CTRL)
+    nodes, flows = window.canvas.scene.selected_ids()
+    design = window.document.design
+    assert set(nodes) == {n.id for n in design.nodes}
+    assert set(flows) == {f.id for f in design.flows}
+
+
+# ---------------------------------------------------------------- context menus
+
+
+def test_card_menu_acts_on_the_clicked_card(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.canvas.view.zoom_100()
+    window.canvas.center_on_ids(["loyalty"])
+    menu = _right_click(qtbot, window, _card_centre(window, "loyalty"))
+    assert window.canvas.selected_ids() == ["loyalty"]
+    assert {"Rename", "Duplicate", "Delete"} <= set(_entries(menu))
+    _click_entry(menu, "Delete")
+    assert window.document.get("nodes", "loyalty") is None
+    assert window.undo.stack.count() == 1
+
+
+def test_arrow_menu_changes_the_transport(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view = window.canvas.view
+    view.zoom_100()
+    window.canvas.center_on_ids(["f1"])
+    label = view.scene().flow_item("f1").label
+    point = view.mapFromScene(label.sceneBoundingRect().center())
+    menu = _right_click(qtbot, window, point)
+    assert window.canvas.selected_ids() == ["f1"]
+    transports = next(a.menu() for a in menu.actions() if a.text().replace("&", "") == "Transport")
+    assert [a.isChecked() for a in transports.actions()] == [True, False, False]  # http
+    queue = transports.actions()[1]
+    menu.setActiveAction(menu.actions()[0])
+    transports.popup(menu.mapToGlobal(menu.actionGeometry(menu.actions()[0]).topRight()))
+    qtbot.waitUntil(transports.isVisible)
+    QTest.mouseClick(
+        transports, Qt.MouseButton.LeftButton, NONE, transports.actionGeometry(queue).center()
+    )
+    assert window.document.flow("f1").transport is Transport.QUEUE
+
+
+def test_background_menu_adds_a_service_where_it_was_opened(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view = window.canvas.view
+    empty = view.mapFromScene(view.scene().content_rect().bottomRight() + QPointF(200, 200))
+    view.centerOn(view.mapToScene(empty))
+    empty = view.mapFromScene(view.scene().content_rect().bottomRight() + QPointF(200, 200))
+    before = {n.id for n in window.document.design.nodes}
+    menu = _right_click(qtbot, window, empty)
+    assert "Add Service Here" in _entries(menu) and "Paste" in _entries(menu)
+    _click_entry(menu, "Add Service Here")
+    (new,) = {n.id for n in window.document.design.nodes} - before
+    centre = window.document.design.layout[new]
+    spot = view.mapToScene(empty)
+    assert abs(centre.x + W / 2 - spot.x()) < 2 and abs(centre.y + H / 2 - spot.y()) < 2
+
+
+def test_boundary_menu_selects_its_services(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view = window.canvas.view
+    scene = view.scene()
+    boundary = next(i for i in scene.items() if type(i).__name__ == "BoundaryItem")
+    view.zoom_100()
+    view.centerOn(boundary.sceneBoundingRect().topLeft())
+    point = view.mapFromScene(boundary.sceneBoundingRect().topLeft() + QPointF(6, 6))
+    menu = _right_click(qtbot, window, point)
+    _click_entry(menu, "Select the services of")
+    members = {n.id for n in window.document.design.nodes if n.boundary == boundary.name}
+    assert members and set(window.canvas.selected_ids()) == members
+
+
+# ---------------------------------------------------------------- arrow to empty canvas
+
+
+def test_arrow_released_on_empty_canvas_offers_to_create_its_target(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view = window.canvas.view
+    view.zoom_100()
+    window.canvas.center_on_ids(["loyalty"])
+    scene = view.scene()
+    card = scene.node_item("loyalty").card_rect()
+    start = view.mapFromScene(QPointF(card.right() - 2, card.center().y()))  # the edge handle
+    end_scene = QPointF(card.right() + 260, card.center().y() + 170)
+    end = view.mapFromScene(end_scene)
+    assert scene.thing_at(end_scene)[0] == "canvas"
+    viewport = view.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, NONE, start)
+    for i in range(1, 7):
+        QTest.mouseMove(viewport, start + (end - start) * (i / 6))
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, NONE, end)
+    qtbot.waitUntil(lambda: window.context_menu is not None and window.context_menu.isVisible())
+    before = {n.id for n in window.document.design.nodes}
+    _click_entry(window.context_menu, "New Service Here")
+    (new,) = {n.id for n in window.document.design.nodes} - before
+    popup = view.flow_popup
+    assert popup is not None  # then the usual question: which message?
+    qtbot.keyClick(popup, Qt.Key.Key_E)  # an event
+    qtbot.keyClicks(popup.name_edit, "PointsAwarded")
+    qtbot.keyClick(popup.name_edit, Qt.Key.Key_Return)
+    flows = [f for f in window.document.design.flows if f.target == new]
+    assert [(f.source, window.document.message(f.message).name) for f in flows] == [
+        ("loyalty", "PointsAwarded")
+    ]
+
+
+# ---------------------------------------------------------------- welcome card
+
+
+def _choose_when_shown(menu: QMenu, index: int, tries: int = 200) -> None:
+    """Click entry `index` of `menu` once it is on screen (a button's menu runs its own
+    event loop, so the click has to be queued before the button is pressed)."""
+
+    def attempt(left: int) -> None:
+        if menu.isVisible():
+            action = menu.actions()[index]
+            QTest.mouseClick(
+                menu, Qt.MouseButton.LeftButton, NONE, menu.actionGeometry(action).center()
+            )
+        elif left:
+            QTimer.singleShot(20, lambda: attempt(left - 1))
+
+    QTimer.singleShot(0, lambda: attempt(tries))
+
+
+def test_welcome_card_on_an_empty_canvas_starts_a_design(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path, file=None)
+    card = window.welcome
+    assert card.isVisible()
+    viewport = window.canvas.view.viewport().geometry()
+    window.canvas.view.centerOn(500, 300)  # scrolling the canvas leaves the card in place
+    centre = card.geometry().center()
+    assert abs(centre.x() - viewport.center().x()) < 3
+    assert abs(centre.y() - viewport.center().y()) < 3
+    QTest.mouseClick(card.buttons["service"], Qt.MouseButton.LeftButton)
+    assert [n.kind.value for n in window.document.design.nodes] == ["service"]
+    assert not card.isVisible()  # a card is there: the hint makes way
+    qtbot.keyClick(window.canvas.view, Qt.Key.Key_Z, CTRL)
+    assert not window.document.design.nodes and card.isVisible()
+
+
+def test_welcome_card_opens_an_example_as_an_untitled_copy(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path, file=None)
+    card = window.welcome
+    _choose_when_shown(card.examples_menu, 0)
+    QTest.mouseClick(card.buttons["example"], Qt.MouseButton.LeftButton)
+    assert window.document.design.name == "Shop"
+    assert window.files.path is None  # saving asks where; the shipped file stays as it is
+    assert not card.isVisible()
+
+
+def test_welcome_card_offers_recent_files_and_import(qtbot, monkeypatch, tmp_path):
+    from tests.support.window import SHOP
+
+    window = open_window(qtbot, monkeypatch, tmp_path, file=None)
+    card = window.welcome
+    assert not card.buttons["recent"].isEnabled()  # nothing opened yet
+    copy = tmp_path / "mine.msgflow.json"
+    copy.write_bytes(SHOP.read_bytes())
+    window.open_path(copy)
+    window.files.new()
+    assert card.isVisible() and card.buttons["recent"].isEnabled()
+    _choose_when_shown(card.recent_menu, 0)
+    QTest.mouseClick(card.buttons["recent"], Qt.MouseButton.LeftButton)
+    assert window.files.path == copy.resolve()
+    opened = []
+    monkeypatch.setattr(window.share, "import_documents", lambda names=None: opened.append(names))
+    window.files.new()
+    QTest.mouseClick(card.buttons["import"], Qt.MouseButton.LeftButton)
+    assert opened == [None]  # the AsyncAPI import asks for its documents
