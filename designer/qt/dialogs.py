@@ -34,6 +34,7 @@ def generate(window: MainWindow) -> None:
         window,
         diagnostics=window.validation.diagnostics,
     )
+    dialog.wrote.connect(window.ids.settle)
     window.generate_dialog = dialog
     dialog.open()
 
