@@ -303,9 +303,15 @@ class ContextBuilder:
                     )
                 )
                 continue
-            key = (channel.queue, channel.exchange, channel.subject)
+            key = _address(channel)
             if key in seen_subscriptions:
                 continue
+            # One subscriber serves every flow to its address: idempotent if any of them is.
+            idempotent = any(
+                f.idempotent
+                for f in inbound
+                if f.transport is not Transport.HTTP and _address(self.names.channel(f)) == key
+            )
             seen_subscriptions.add(key)
             is_query = message.kind == "query"
             subscribers.append(
@@ -322,6 +328,7 @@ class ContextBuilder:
                     ),
                     jetstream=channel.subject in self.stream_of_subject,
                     replies=is_query,
+                    idempotent=idempotent,
                 )
             )
         reply_channels = sorted(
@@ -494,3 +501,8 @@ class ContextBuilder:
             response=response,
             expects=expects or "nothing else (no flow is caused by it)",
         )
+
+
+def _address(channel: FlowChannel) -> tuple[str, str, str]:
+    """Where a subscriber listens: flows with the same address share one subscriber."""
+    return (channel.queue, channel.exchange, channel.subject)

@@ -72,10 +72,18 @@ def candidates(points: list[Point], w: float, h: float) -> list[Rect]:
                 else:
                     cx += shift * (w / 2 + _CLEAR)
                 spots.append(Rect(cx - w / 2, cy - h / 2, w, h))
-    if not spots and points:
-        (x0, y0), (x1, y1) = points[0], points[-1]
-        spots.append(Rect((x0 + x1 - w) / 2, (y0 + y1 - h) / 2, w, h))
+    # Nothing free on the route: close beside its middle, further and further out.
+    if points:
+        (x0, y0), (x1, y1) = _runs(points)[0] if len(points) > 1 else (points[0], points[0])
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        for reach in (1, 2, 3, 4, 6):
+            for dx, dy in _AROUND:
+                cx, cy = mx + dx * reach * (w / 4 + 6), my + dy * reach * (h + 6)
+                spots.append(Rect(cx - w / 2, cy - h / 2, w, h))
     return spots
+
+
+_AROUND = ((0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1))
 
 
 def place_label(

@@ -30,7 +30,14 @@ MARGIN = 14.0  # kept free around cards, and the length of the stub leaving a ca
 TRACK = 9.0  # between parallel runs in one channel
 PORT_PAD = 14.0  # no port this close to a card's corner
 BEND = 40.0  # a bend costs as much as this much length
+# The search's estimate of what remains counts this many times: slightly longer routes
+# now and then, for a search that looks at a fraction of the grid (weighted A*).
+GREED = 1.6
 _REGION = 150.0  # how far around its ends an arrow first looks for a way
+# Above this many arrows, an arrow that finds no way near its ends gives up at once (a
+# plain Z that may cross cards) instead of searching wider and wider: a pure-Python
+# search over a whole 1,000-card design costs seconds per arrow.
+FULL_SEARCH_LINKS = 600
 
 # Sides, as outward unit vectors.
 RIGHT, LEFT, DOWN, UP = (1, 0), (-1, 0), (0, 1), (0, -1)
@@ -70,17 +77,39 @@ class Router:
         self.routes: dict[str, list[Point]] = {}
         self.links: dict[str, Link] = {}
         self._runs: dict[tuple[int, int], list[tuple[float, float, str]]] = defaultdict(list)
+        self._lines_of: dict[str, list[tuple[int, int]]] = defaultdict(list)
+
+    def place(self, key: str, rect: Rect | None) -> None:
+        """A card moved (or, with None, went away)."""
+        if rect is None:
+            self.cards.pop(key, None)
+            self.obstacles.remove(key)
+        else:
+            self.cards[key] = rect
+            self.obstacles.add(key, rect.grown(MARGIN - 1.0))
+
+    def forget(self, key: str) -> None:
+        """A link went away."""
+        self.links.pop(key, None)
+        if self.routes.pop(key, None) is not None:
+            self._drop_runs(key)
 
     # ------------------------------------------------------------------ tracks
     def _add_runs(self, key: str, points: list[Point]) -> None:
         for (x0, y0), (x1, y1) in itertools.pairwise(points):
             if x0 == x1 and y0 != y1:
-                self._runs[(0, round(x0))].append((min(y0, y1), max(y0, y1), key))
+                line = (0, round(x0))
+                self._runs[line].append((min(y0, y1), max(y0, y1), key))
             elif y0 == y1 and x0 != x1:
-                self._runs[(1, round(y0))].append((min(x0, x1), max(x0, x1), key))
+                line = (1, round(y0))
+                self._runs[line].append((min(x0, x1), max(x0, x1), key))
+            else:
+                continue
+            self._lines_of[key].append(line)
 
     def _drop_runs(self, key: str) -> None:
-        for runs in self._runs.values():
+        for line in set(self._lines_of.pop(key, ())):
+            runs = self._runs[line]
             runs[:] = [r for r in runs if r[2] != key]
 
     def _track_free(self, axis: int, at: float, lo: float, hi: float) -> bool:
@@ -98,30 +127,33 @@ class Router:
         """Route every link (replacing all routes)."""
         self.routes.clear()
         self._runs.clear()
+        self._lines_of.clear()
         self.links = {link.key: link for link in links}
         return self.route_some([link.key for link in links])
 
     def route_some(self, keys: list[str]) -> dict[str, list[Point]]:
-        """Route again the links `keys` (e.g. those of a moved card) among the others."""
-        for key in keys:
+        """Route again the links `keys` (e.g. those of a moved card) among the others, and
+        the links sharing a card side with them (their ports are spread anew). Returns the
+        routes of all links routed."""
+        ports = self._ports(keys)
+        for key in ports:
             if key in self.routes:
                 self._drop_runs(key)
                 del self.routes[key]
-        ports = self._ports(keys)
         # Short arrows first: they have the fewest ways round, long ones can detour.
-        order = sorted(keys, key=lambda k: (_span(ports[k]), k))
+        order = sorted(ports, key=lambda k: (_span(ports[k]), k))
         for key in order:
             points = self._route(self.links[key], *ports[key])
             self.routes[key] = points
             self._add_runs(key, points)
-        return {key: self.routes[key] for key in keys}
+        return {key: self.routes[key] for key in order}
 
     def _ports(self, keys: list[str]) -> dict[str, tuple[Point, Side, Point, Side]]:
         """Each arrow's start and end port with their sides. Ends on one side of a card are
         spread evenly, every arrow at that side (not only `keys`) taking part, so moving one
         card may shift the ports of arrows it does not own: only `keys` are re-routed, the
         others keep their ends until they are routed again."""
-        moved = {k for k in keys}
+        moved = set(keys)
         crowd: dict[tuple[str, Side], list[tuple[float, str, int]]] = defaultdict(list)
         chosen: dict[str, tuple[Side, Side]] = {}
         for key, link in self.links.items():
@@ -132,6 +164,11 @@ class Router:
             chosen[key] = (out, into)
             crowd[(link.source, out)].append((_along(out, t.centre), key, 0))
             crowd[(link.target, into)].append((_along(into, s.centre), key, 1))
+        # Every arrow at a side where one of `keys` ends moves its port too.
+        for members in crowd.values():
+            if any(m[1] in moved for m in members):
+                moved.update(m[1] for m in members)
+        moved = {k for k in moved if k in self.links}
         ends: dict[str, list[Point]] = {k: [(0.0, 0.0), (0.0, 0.0)] for k in moved}
         for (card, side), members in crowd.items():
             if not any(m[1] in moved for m in members):
@@ -213,7 +250,7 @@ class Router:
                 run = (a[0], at, b[0], at)
             if _blocked(self.obstacles, *run):
                 continue
-            if self._track_free(1 - k, at, *span):
+            if self._track_free(k, at, *span):  # the middle run lies on line `at` of axis k
                 return path
             if fallback is None:
                 fallback = path
@@ -241,7 +278,8 @@ class Router:
     ) -> list[Point]:
         """A* over the lines around the cards near both ends; wider if nothing is found."""
         reach = _REGION
-        for _ in range(4):
+        widenings = 4 if len(self.links) <= FULL_SEARCH_LINKS else 1
+        for _ in range(widenings):
             left = min(a[0], b[0]) - reach
             right = max(a[0], b[0]) + reach
             top = min(a[1], b[1]) - reach
@@ -323,7 +361,7 @@ class Router:
                     h = abs(gx - x) + abs(gy - y)
                     if x != gx and y != gy:
                         h += BEND  # at least one more bend to come
-                    heapq.heappush(queue, (new + h, -new, new, ni, nj, nd))
+                    heapq.heappush(queue, (new + GREED * h, -new, new, ni, nj, nd))
         return None
 
 

@@ -329,6 +329,9 @@ class _SystemModel:
         entry: dict[str, Any] = {"name": self.design.name}
         if self.design.description:
             entry["description"] = self.design.description
+        settings = self.design.settings.model_dump(exclude_defaults=True)
+        if settings:  # rule thresholds and the like: part of the design, not of AsyncAPI
+            entry["settings"] = settings
         return entry
 
     def _servers(self, used: set[str]) -> dict[str, Any]:
@@ -384,7 +387,8 @@ class _SystemModel:
         if node.kind is NodeKind.ACTOR:
             out["x-msgflow-actor"] = True
         out["x-msgflow-peers"] = peers
-        extras = _flow_extras(op.flows, op.action)
+        queries = {m.id for m in self.design.messages if m.kind is MessageKind.QUERY}
+        extras = _flow_extras(op.flows, op.action, queries)
         out.update(extras)
         return out
 
@@ -454,6 +458,13 @@ def _message_object(message: Message, key: str, *, reply: bool) -> dict[str, Any
         out["x-msgflow-version"] = message.version
     if message.owner and not reply:
         out["x-msgflow-owner"] = message.owner
+    if not reply:
+        if message.long_running:
+            out["x-msgflow-long-running"] = True
+        if message.scatter_gather:
+            out["x-msgflow-scatter-gather"] = True
+        if message.suppress:
+            out["x-msgflow-suppress"] = [s.model_dump() for s in message.suppress]
     return out
 
 
@@ -487,7 +498,7 @@ def _metadata_headers(message: Message, *, reply: bool) -> dict[str, Any]:
     return {"type": "object", "properties": properties}
 
 
-def _flow_extras(flows: list[Flow], action: str) -> dict[str, Any]:
+def _flow_extras(flows: list[Flow], action: str, queries: set[str]) -> dict[str, Any]:
     """Per-flow settings shared by every flow of an operation (others are left out)."""
     out: dict[str, Any] = {}
 
@@ -509,7 +520,24 @@ def _flow_extras(flows: list[Flow], action: str) -> dict[str, Any]:
     # Flow id -> the node at the other end: flow ids survive an import, and a peer whose
     # document is not imported (an actor) is still known.
     out["x-msgflow-flows"] = {f.id: f.target if action == "send" else f.source for f in flows}
+    # What a reader of the design wrote on single flows (notes, silenced rules), by flow id.
+    details = {
+        f.id: {
+            **({"description": f.description} if f.description else {}),
+            **({"suppress": [s.model_dump() for s in f.suppress]} if f.suppress else {}),
+            # An asynchronous query with no reply queue (an error the design shows) stays so.
+            **({"reply": None} if _no_reply(f, queries) else {}),
+        }
+        for f in flows
+        if action == "send" and (f.description or f.suppress or _no_reply(f, queries))
+    }
+    if details:
+        out["x-msgflow-flow-details"] = details
     return out
+
+
+def _no_reply(flow: Flow, queries: set[str]) -> bool:
+    return flow.reply is None and flow.is_async and flow.message in queries
 
 
 def _peers(op: _Operation) -> set[str]:
@@ -522,6 +550,8 @@ def _node_entry(node: Node) -> dict[str, Any]:
         entry["description"] = node.description
     if node.boundary:
         entry["boundary"] = node.boundary
+    if node.suppress:
+        entry["suppress"] = [s.model_dump() for s in node.suppress]
     return entry
 
 

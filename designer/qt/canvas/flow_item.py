@@ -6,8 +6,6 @@ with the painters of arrow_paint.py.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPolygonF
 from PySide6.QtWidgets import (
@@ -28,12 +26,10 @@ from .arrow_paint import (
     paint_arrow,
     paint_label_cached,
 )
+from .context import CanvasContext
 from .node_item import NO_PEN, Z_FLOW, Z_LABEL, NodeItem
 from .routing import HIT_MARGIN, Route, hit_area
 from .theme import TRANSPORT_LABEL, Theme
-
-if TYPE_CHECKING:
-    from .gestures import CanvasContext
 
 _LABEL_SPOTS = (0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9, 0.0)
 _HEAD_BOX = 26.0
@@ -185,6 +181,36 @@ class FlowItem(QGraphicsPolygonItem):
             QPolygonF(QRectF(left - m, top - m, right - left + 2 * m, bottom - top + 2 * m))
         )
         return edges
+
+    def set_geometry(
+        self, route: Route, label: tuple[float, float], exact: bool = True, dragged: bool = False
+    ) -> None:
+        """Take a route and a label centre from the geometry engine (designer.core.diagram),
+        which has already kept the label clear of cards and other labels."""
+        self.route = route
+        x, y = label
+        if x != self.label.x() or y != self.label.y():
+            self.label.setPos(x, y)
+        if exact:
+            self._rough = None
+            self.setPolygon(hit_area(route))
+            return
+        left, top, right, bottom = route.bounds
+        box = self._rough
+        if (
+            box is not None
+            and left >= box[0]
+            and top >= box[1]
+            and right <= box[2]
+            and bottom <= box[3]
+        ):
+            self.update()
+            return
+        m = HIT_MARGIN + (_ROUGH_SLACK if dragged else 0.0)
+        self._rough = (left - m, top - m, right + m, bottom + m)
+        self.setPolygon(
+            QPolygonF(QRectF(left - m, top - m, right - left + 2 * m, bottom - top + 2 * m))
+        )
 
     def make_exact(self) -> None:
         if self.route is not None:
