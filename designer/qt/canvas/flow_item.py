@@ -302,7 +302,6 @@ class FlowLabel(QGraphicsRectItem):
         self._rect = QRectF(-width / 2, -LABEL_HEIGHT / 2, width, LABEL_HEIGHT)
         self.setRect(self._rect.adjusted(-2, -2, 2, 2))
 
-
     def on_text(self, local: QPointF) -> bool:
         """Whether `local` (item coordinates) lies on the message name."""
         left, right = label_text_span(self._rect, self.text, self._badge_w)
