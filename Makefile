@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 EXAMPLE := assets/examples/shop.msgflow.json
 
-.PHONY: run test check lint typecheck pytest pytest-fast tools bench fuzz clean
+.PHONY: run test check lint typecheck pytest pytest-fast tools bench bench-diagram fuzz clean
 
 $(STAMP): pyproject.toml
 	@echo "== Python packages into $(VENV) (first time: about 2-4 minutes)"
@@ -62,6 +62,16 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/canvas.py
 	$(PY) benchmarks/codegen.py
 	$(PY) benchmarks/layout.py
+	$(PY) benchmarks/scaling.py
+
+# Diagram quality against Graphviz dot: dot is installed (where apt is at hand) only for this.
+bench-diagram: $(STAMP)
+	@if ! command -v dot >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	   echo "installing Debian's graphviz for the diagram benchmark"; \
+	   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null) \
+	   || echo "could not install graphviz: the benchmark prints no dot rows"; \
+	 fi
+	$(PY) benchmarks/diagram.py
 
 # The structural fuzz test of every command for longer than `make test` does (issue #10):
 # FUZZ_DOCUMENTS documents (schema-built, mutated and byte-mutated examples).

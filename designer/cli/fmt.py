@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{name}: not canonical (run `msgflow fmt {name}`)")
                 worst = max(worst, EXIT_FINDINGS)
             else:
-                io.save(design, name)
+                io.save(design, name, text)
                 print(f"{name}: reformatted")
         except OSError as problem:  # e.g. a folder where the temporary file cannot be made
             error(f"cannot write {name}: {problem.strerror or problem}")

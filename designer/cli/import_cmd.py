@@ -16,11 +16,16 @@ from designer.core.errors import DesignLoadError
 from .common import EXIT_BAD_INPUT, EXIT_OK, empty_path, error
 
 NAME = "import"
-HELP = "build a design from AsyncAPI 2.6/3.0 documents (YAML or JSON)"
+HELP = (
+    "build a design from AsyncAPI 2.6/3.0 documents (YAML or JSON), or propose one from "
+    "recorded traffic (`msgflow observe --record`)"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("format", choices=("asyncapi",), help="what the documents are")
+    parser.add_argument(
+        "format", choices=("asyncapi", "traffic"), help="what the documents are (traffic: traces)"
+    )
     parser.add_argument("specs", nargs="+", metavar="SPEC")
     parser.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the design file to write"
@@ -34,6 +39,10 @@ def run(args: argparse.Namespace) -> int:
 
     if empty_path("-o", args.output):
         return EXIT_BAD_INPUT
+    if args.format == "traffic":
+        from .import_traffic import run as import_traffic
+
+        return import_traffic(args)
     output = Path(args.output)
     for name in args.specs:
         if output.exists() and Path(name).exists() and output.samefile(name):

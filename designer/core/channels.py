@@ -36,6 +36,11 @@ from .unique_names import unique_name
 COMMAND_EXCHANGE = "msgflow.commands"
 DEAD_LETTER_EXCHANGE = "msgflow.dlx"
 
+# A message is delivered at most this many times (a first try and retries with backoff)
+# before it goes to its dead-letter place: a poison message cannot loop forever, and a
+# passing failure (a database restarting) gets a few more chances.
+DELIVERY_ATTEMPTS = 5
+
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 # The ids generated services send beside a message's body, as broker headers (the body

@@ -9,6 +9,7 @@ redos replay the recorded operations. Commands never push other commands.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,10 @@ from pydantic import ValidationError
 from .document import Collection, Document, item_key
 from .document import Item as _Item
 from .errors import EditError, did_you_mean
+from .generate_settings import generate_settings_problems
+from .json_limits import limit_problems
 from .model import (
+    MAX_COORDINATE,
     Design,
     Flow,
     Message,
@@ -130,6 +134,7 @@ class _Edit:
         self.ops: list[_Op] = []
 
     def insert(self, collection: Collection, item: _Item, index: int | None = None) -> None:
+        _refuse_unstorable(item.model_dump(by_alias=True))
         position = self.doc.insert(collection, item, index)
         self.ops.append(_Insert(collection, item, position))
 
@@ -139,6 +144,7 @@ class _Edit:
         return item
 
     def replace(self, collection: Collection, new: _Item, old_key: str | None = None) -> None:
+        _refuse_unstorable(new.model_dump(by_alias=True))
         if collection == "schemas" and old_key is not None and old_key != item_key(new):
             assert isinstance(new, RecordSchema)
             old: _Item = self.doc.rekey_schema(old_key, new)
@@ -147,14 +153,33 @@ class _Edit:
         self.ops.append(_Replace(collection, old, new))
 
     def position(self, node_id: str, point: Point | None) -> None:
+        if point is not None and not all(
+            math.isfinite(v) and abs(v) <= MAX_COORDINATE for v in (point.x, point.y)
+        ):
+            raise EditError(f"position of '{node_id}' is outside the drawing area")
         old = self.doc.set_position(node_id, point)
         self.ops.append(_Position(node_id, old, point))
 
     def settings(self, settings: Settings) -> None:
+        _refuse_unstorable(settings.model_dump(), "settings.")
+        unusable = generate_settings_problems(settings.generate)
+        if unusable:
+            raise EditError(f"{unusable[0].path.removeprefix('$.')}: {unusable[0].message}")
         self.ops.append(_Settings(self.doc.set_settings(settings), settings))
 
     def meta(self, name: str, description: str | None) -> None:
+        _refuse_unstorable({"name": name, "description": description})
         self.ops.append(_Meta(self.doc.set_meta(name, description), (name, description)))
+
+
+def _refuse_unstorable(data: object, prefix: str = "") -> None:
+    """EditError for what the loader would refuse to read back (issue #10: an edit that
+    saves but never reopens): a lone surrogate, a non-finite or 64-bit-overflowing number,
+    nesting beyond the limit."""
+    problems = limit_problems(data, limit=1)
+    if problems:
+        where = prefix + problems[0].path.removeprefix("$").removeprefix(".")
+        raise EditError(f"{where or 'value'}: {problems[0].message}")
 
 
 # ---------------------------------------------------------------- the command protocol

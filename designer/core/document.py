@@ -3,6 +3,11 @@
 Only commands (commands.py) call the mutation primitives here. Each primitive records a
 `Change`; when a command finishes, listeners get all its changes at once, so a canvas
 updates the items involved and the incremental validator re-checks only what they touch.
+
+Listeners hear a change in explicit phases, never in the order they subscribed:
+`prepare` (views note what they hold, e.g. the selection), `derived` (state computed from
+the model, such as validation), `views` (canvas and panels redraw, reading derived state)
+and `settle` (put back what the views' rebuild disturbed, e.g. the selection).
 Items are treated as values: an edit replaces an item with a new one, it never mutates it.
 """
 
@@ -32,6 +37,8 @@ class Change:
 
 
 Listener = Callable[[tuple[Change, ...]], None]
+Phase = Literal["prepare", "derived", "views", "settle"]
+PHASES: tuple[Phase, ...] = ("prepare", "derived", "views", "settle")
 
 
 def item_key(item: Item) -> str:
@@ -42,7 +49,7 @@ class Document:
     """A design being edited: id indexes, change notifications and a revision counter."""
 
     def __init__(self, design: Design | None = None) -> None:
-        self._listeners: list[Listener] = []
+        self._listeners: dict[Phase, list[Listener]] = {phase: [] for phase in PHASES}
         self._pending: list[Change] = []
         self._depth = 0
         self.revision = 0
@@ -98,9 +105,11 @@ class Document:
         return numbered_name("f", self._index["flows"], start=len(self.design.flows) + 1)
 
     # ------------------------------------------------------------------ listening
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+    def subscribe(self, listener: Listener, phase: Phase = "views") -> Callable[[], None]:
+        """Call `listener` with each batch of changes, in `phase`; returns the unsubscribe."""
+        listeners = self._listeners[phase]
+        listeners.append(listener)
+        return lambda: listeners.remove(listener) if listener in listeners else None
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -113,8 +122,9 @@ class Document:
             if self._depth == 0 and self._pending:
                 changes, self._pending = tuple(self._pending), []
                 self.revision += 1
-                for listener in list(self._listeners):
-                    listener(changes)
+                for phase in PHASES:
+                    for listener in list(self._listeners[phase]):
+                        listener(changes)
 
     def _record(self, change: Change) -> None:
         self._pending.append(change)

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import DesignLoadError, Problem
 from .generate_settings import generate_settings_problems
-from .json_limits import limit_problems, may_exceed_limits
+from .json_limits import NumberWatch, limit_problems, may_exceed_limits
 from .migrations import MigrationError, migrate
 from .model import CURRENT_VERSION, FORMAT_NAME, Design, MessageField
 from .references import reference_problems
@@ -67,7 +67,8 @@ def load(path: str | os.PathLike[str]) -> Design:
 def loads(data: bytes | str, source: str = "<design>") -> Design:
     """Parse design text. Raises DesignLoadError with every problem found, located."""
     text = decode_text(data, source)
-    raw = parse_text(text, source)
+    numbers = NumberWatch()
+    raw = parse_text(text, source, numbers)
     if not isinstance(raw, dict):
         found = type(raw).__name__ if raw is not None else "null"
         raise DesignLoadError(
@@ -78,7 +79,7 @@ def loads(data: bytes | str, source: str = "<design>") -> Design:
             source,
             [Problem("$.format", f'not a msgflow design (expected "format": "{FORMAT_NAME}")')],
         )
-    limits = limit_problems(raw) if may_exceed_limits(text) else []
+    limits = limit_problems(raw) if may_exceed_limits(text, raw, numbers) else []
     if limits:
         raise DesignLoadError(source, limits)
     version = raw.get("version", CURRENT_VERSION)
@@ -142,11 +143,16 @@ def decode_text(data: bytes | str, source: str) -> str:
     return text
 
 
-def parse_text(text: str, source: str) -> Any:
+def parse_text(text: str, source: str, numbers: NumberWatch | None = None) -> Any:
     """JSON of `text`, or a located DesignLoadError (NaN, duplicate keys, bad syntax)."""
+    numbers = numbers or NumberWatch()
     try:
         return json.loads(
-            text, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant
+            text,
+            object_pairs_hook=_refuse_duplicate_keys,
+            parse_constant=_refuse_constant,
+            parse_int=numbers.parse_int,
+            parse_float=numbers.parse_float,
         )
     except json.JSONDecodeError as error:
         raise DesignLoadError(
@@ -208,7 +214,10 @@ class _DuplicateKey(ValueError):
 
 def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     # json.loads silently keeps the last of two equal keys: that would lose data on save.
-    result: dict[str, Any] = {}
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result  # the common case, at C speed
+    result = {}
     for key, value in pairs:
         if key in result:
             raise _DuplicateKey(key)
@@ -402,9 +411,12 @@ def _format(value: Any, indent: str) -> str:
     return "[\n" + body + "\n" + indent + "]"
 
 
-def save(design: Design, path: str | os.PathLike[str]) -> None:
-    """Write canonically and atomically; the previous file is kept as `FILE~`."""
-    write_atomic(Path(path), dumps(design).encode("utf-8"))
+def save(design: Design, path: str | os.PathLike[str], text: str | None = None) -> None:
+    """Write canonically and atomically; the previous file is kept as `FILE~`.
+
+    `text`: `dumps(design)` when the caller has it already (fmt compares it first).
+    """
+    write_atomic(Path(path), (dumps(design) if text is None else text).encode("utf-8"))
 
 
 def write_atomic(

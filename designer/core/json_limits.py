@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from itertools import accumulate
 from typing import Any
 
 from .errors import Problem
@@ -28,21 +27,58 @@ MAX_INTEGER = 2**63 - 1
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-# What any value beyond the limits looks like in JSON text: an escaped (or raw) surrogate,
-# an integer of 19 or more digits, an exponent of 3 or more digits. Checked with one
-# regular-expression pass, so the common file never pays for the located walk below.
-_SUSPECT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]|\d{19}|(?<=[\d.])[eE][+-]?\d{3}")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_BRACKETS = re.compile(r"[^\[\]{}]+")
-_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+class NumberWatch:
+    """`parse_int`/`parse_float` hooks for json.loads that note a number beyond the limits.
+
+    Far cheaper than scanning the text for long digit runs: designs hold few numbers.
+    """
+
+    def __init__(self) -> None:
+        self.suspect = False
+
+    def parse_int(self, text: str) -> int:
+        if len(text) > 18:
+            self.suspect = True
+        return int(text)
+
+    def parse_float(self, text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            self.suspect = True
+        return value
 
 
-def may_exceed_limits(text: str) -> bool:
-    """False when `text` (valid JSON) certainly keeps every limit; True when it may not."""
-    if _SUSPECT.search(text):
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def may_exceed_limits(text: str, raw: Any, numbers: NumberWatch) -> bool:
+    """False when the design parsed from `text` certainly keeps every limit.
+
+    Depth matters only in `settings`, the one free-form part: anywhere else the schema
+    allows a fixed shape and refuses a nested value where it expects another.
+    """
+    if numbers.suspect:
         return True
-    brackets = _BRACKETS.sub("", _STRING.sub("", text))
-    return bool(brackets) and max(accumulate(_STEP[b] for b in brackets)) > MAX_DEPTH
+    if "\\u" in text and _ESCAPED_SURROGATE.search(text):
+        return True
+    if not text.isascii() and _SURROGATE.search(text):
+        return True
+    settings = raw.get("settings") if isinstance(raw, dict) else None
+    return _deeper_than(settings, MAX_DEPTH - 2)  # settings itself is one level down
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether containers nest more than `limit` levels below `value` (iteratively)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in item if isinstance(child, (dict, list)))
+    return False
 
 
 def _path(parts: tuple[int | str, ...]) -> str:

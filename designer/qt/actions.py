@@ -106,6 +106,14 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
         ),
         "select_all": _action(w, "Select &All", w.select_all, Key.SelectAll),
         "rename": _action(w, "&Rename", w.rename_selected, "F2", None, "Rename the selected card"),
+        "rename_id": _action(
+            w,
+            "Rename &Id…",
+            w.rename_id,
+            None,
+            None,
+            "Change the selected card's id (it names its queues): shows what that renames",
+        ),
         "find": _action(w, "&Find…", w.open_find, Key.Find, "find", "Find a node or message"),
         "zoom_in": _action(
             w, "Zoom &In", lambda: w.canvas.zoom_by(1.25), ["Ctrl++", "Ctrl+="], "zoom-in"
@@ -127,6 +135,24 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
             "Ctrl+'",
             "snap",
             "Snap moved cards to the grid",
+            checkable=True,
+        ),
+        "focus_canvas": _action(
+            w,
+            "&Focus on Canvas",
+            w.focus_canvas,
+            "Ctrl+Shift+F",
+            "focus",
+            "Hide every side panel (again: bring them back)",
+            checkable=True,
+        ),
+        "minimap": _action(
+            w,
+            "Show &Minimap",
+            w.canvas.view.minimap.set_wanted,
+            "Ctrl+Shift+O",
+            None,
+            "The overview in a corner of the canvas (right-click it to move it)",
             checkable=True,
         ),
         "legend": _action(
@@ -182,6 +208,8 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
         a[key].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         w.removeAction(a[key])
         w.canvas.view.addAction(a[key])
+    a["minimap"].setChecked(True)
+    w.canvas.view.minimap.hiddenByUser.connect(lambda: a["minimap"].setChecked(False))
     a["fit"].setToolTip("Fit to View (Ctrl+0, or F on the canvas)")
     _menus(window, a)
     _toolbar(window, a)
@@ -204,12 +232,13 @@ def _menus(window: MainWindow, a: dict[str, QAction]) -> None:
     edit.addSeparator()
     edit.addActions([a["cut"], a["copy"], a["paste"], a["duplicate"], a["delete"]])
     edit.addSeparator()
-    edit.addActions([a["select_all"], a["rename"], a["find"]])
+    edit.addActions([a["select_all"], a["rename"], a["rename_id"], a["find"]])
     view = bar.addMenu("&View")
     view.addActions([a["zoom_in"], a["zoom_out"], a["fit"], a["zoom_100"]])
     view.addSeparator()
     view.addActions([a["snap"], a["legend"]])
     view.addSeparator()
+    view.addActions([a["focus_canvas"], a["minimap"]])
     panels = view.addMenu("&Panels")
     for dock in window.docks.values():
         panels.addAction(dock.toggleViewAction())
@@ -236,7 +265,7 @@ def _toolbar(window: MainWindow, a: dict[str, QAction]) -> None:
         ("new", "open", "save"),
         ("undo", "redo"),
         ("add_service", "add_actor", "delete"),
-        ("layout", "zoom_in", "zoom_out", "fit", "snap", "legend"),
+        ("layout", "zoom_in", "zoom_out", "fit", "focus_canvas", "snap", "legend"),
         ("find", "validate", "generate", "export_image"),
     ):
         for key in group:

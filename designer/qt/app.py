@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from designer.qt.icons import icon
@@ -61,11 +62,13 @@ def offer_recovery(window: object) -> bool:
     return True
 
 
-def create_window(file: str | None = None, *, recover: bool = True) -> MainWindow:
+def create_window(
+    file: str | None = None, *, recover: bool = True, settings: QSettings | None = None
+) -> MainWindow:
     """The main window, shown, with `file` opened (a load error is shown over it)."""
     from designer.qt.main_window import MainWindow
 
-    window = MainWindow()
+    window = MainWindow(settings=settings)
     window.show()  # first, so a load-error or recovery dialog appears over the window
     if file:
         window.open_path(Path(file))
@@ -76,7 +79,13 @@ def create_window(file: str | None = None, *, recover: bool = True) -> MainWindo
 
 def run_app(file: str | None, smoke: bool = False, screenshot: str | None = None) -> int:
     app = _application(smoke)
-    window = create_window(file, recover=not smoke)
+    scratch, settings = None, None
+    if smoke:
+        # A smoke run or a README picture shows the window as a new user first sees
+        # it: the panel layout this user saved is neither read nor overwritten.
+        scratch = tempfile.TemporaryDirectory(prefix="msgflow-smoke-")
+        settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
+    window = create_window(file, recover=not smoke, settings=settings)
     if smoke:
         if screenshot:
             window.resize(1440, 900)  # the README's picture: a laptop-sized window
@@ -89,6 +98,8 @@ def run_app(file: str | None, smoke: bool = False, screenshot: str | None = None
             return 2
         window.files.undo.stack.setClean()  # nothing to ask about when quitting
         window.close()
+        if scratch is not None:
+            scratch.cleanup()
         return 0 if not image.isNull() else 1
     QTimer.singleShot(0, window.canvas.fit_all)
     return app.exec()

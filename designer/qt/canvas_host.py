@@ -37,17 +37,17 @@ class CanvasHost(QObject):
         super().__init__(parent)
         self.document = document
         # The canvas may recreate an item when its model changes, which drops it from the
-        # selection; the host remembers the selection from before each document change
-        # and restores it afterwards, so the inspector keeps showing what is being edited.
-        # Listeners run in subscription order: ours wrap the scene's.
+        # selection; the host keeps the selection by id and, once every view has caught up
+        # with a change (phase "settle"), selects those ids again, so the inspector keeps
+        # showing what is being edited. The phases make this independent of who subscribed first.
         self._last_selection: list[str] = []
         self._in_change = False
-        self._unsubscribe_before = document.subscribe(self._before_change)
+        self._unsubscribe_before = document.subscribe(self._before_change, phase="prepare")
+        self._unsubscribe_after = document.subscribe(self._after_change, phase="settle")
         # Owned by this host (so by the window): the scene must not outlive its view.
         self.scene = DesignScene(document, push, parent=self)
         self.scene.selectionChangedIds.connect(lambda _n, _f: self._scene_selection_changed())
         self.scene.renameRequested.connect(self.renameRequested)
-        self._unsubscribe_after = document.subscribe(self._after_change)
         self.view = DesignView(self.scene)
 
     # ------------------------------------------------------------------ selection
@@ -120,8 +120,11 @@ class CanvasHost(QObject):
         self.scene.duplicate_selection()
 
     # ------------------------------------------------------------------ decorations
-    def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
-        self.scene.set_diagnostics(diagnostics)
+    def set_diagnostics(self, diagnostics: Sequence[Diagnostic]) -> None:
+        # Most edits change no finding, and re-badging thousands of items costs a visible
+        # pause; items an edit rebuilt get their badges back from the scene itself.
+        if diagnostics != self.scene.diagnostics:
+            self.scene.set_diagnostics(diagnostics)
 
     def highlight_message(self, message_id: str | None) -> None:
         self.scene.highlight_message(message_id)

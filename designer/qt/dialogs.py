@@ -27,12 +27,14 @@ def generate(window: MainWindow) -> None:
     from designer.qt.generate_dialog import GenerateDialog
 
     dialog = GenerateDialog(
-        window.document.design,
+        # A copy: the plan is worked out on another thread while the window lives on.
+        window.document.design.model_copy(deep=True),
         window.files.path,
         window.settings,
         window,
         diagnostics=window.validation.diagnostics,
     )
+    dialog.wrote.connect(window.ids.settle)
     window.generate_dialog = dialog
     dialog.open()
 

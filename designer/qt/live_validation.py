@@ -27,7 +27,8 @@ class LiveValidation(QObject):
         self.diagnostics: list[Diagnostic] = []
         self.unavailable: str | None = None
         self._validator: IncrementalValidator | None = None
-        self._unsubscribe = document.subscribe(self._on_changes)
+        # Derived state: up to date before any view redraws (views read `diagnostics`).
+        self._unsubscribe = document.subscribe(self._on_changes, phase="derived")
         self.revalidate()
 
     def revalidate(self) -> None:

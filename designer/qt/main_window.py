@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.commands import Macro, MoveNodes
-from designer.core.diagnostics import Diagnostic
 from designer.core.document import Document
 from designer.core.layout import auto_layout
 from designer.core.model import Design
@@ -33,7 +32,9 @@ from designer.qt.canvas_host import CanvasHost
 from designer.qt.context_menus import install_context_menus
 from designer.qt.files import FileController
 from designer.qt.icons import icon
+from designer.qt.live import install_live_mode
 from designer.qt.live_validation import LiveValidation
+from designer.qt.node_ids import IdFollower, RenameIdDialog
 from designer.qt.panels.inspector import InspectorPanel
 from designer.qt.panels.inspector_pages import NodePage
 from designer.qt.panels.messages import MessagesPanel
@@ -65,11 +66,17 @@ class MainWindow(QMainWindow):
         self.find_dialog: QDialog | None = None
         self.generate_dialog: QDialog | None = None
         self.legend_dialog: QDialog | None = None
+        self.rename_id_dialog: QDialog | None = None
         self.document = Document(design)
         self.undo = UndoBridge(self.document, self)
         self.undo.editFailed.connect(self.show_error)
+        self.ids = IdFollower(self.document, self)
+        self.undo.adjust = self.ids.adjust
+        # Saved (or opened: the stack is clean then too): ids now name things outside.
+        self.undo.stack.cleanChanged.connect(lambda clean: self.ids.settle() if clean else None)
         self.canvas = CanvasHost(self.document, self.undo.push, self)
-        # Validation listens after the canvas, so badges land on the items an edit rebuilt.
+        # Validation is derived state: the document updates it before the canvas and the
+        # panels (Document phases), whatever the order they were made in.
         self.validation = LiveValidation(self.document, self)
         self.setCentralWidget(self.canvas.view)
         self.files = FileController(self, self.document, self.undo, self.settings)
@@ -81,8 +88,8 @@ class MainWindow(QMainWindow):
         self.context_menu: QMenu | None = None  # the last right-click menu (tests reach it)
         install_context_menus(self)
         self.welcome = WelcomeCard(self)
+        self.live = install_live_mode(self)  # Live → connect to a broker, replay a trace
         self._build_status_bar()
-        self._badged: list[Diagnostic] | None = None
         self.validation.changed.connect(self._diagnostics_changed)
         self._diagnostics_changed()
         self.canvas.selectionChanged.connect(self._selection_changed)
@@ -94,7 +101,10 @@ class MainWindow(QMainWindow):
         self.canvas.follow_palette(self.palette())
         self.resize(1440, 900)
         self.restoreGeometry(self.settings.value("geometry", b""))  # type: ignore[arg-type]
-        self.restoreState(self.settings.value("windowState", b""))  # type: ignore[arg-type]
+        state = self.settings.value("windowState", b"")
+        if not state or not self.restoreState(state):  # type: ignore[arg-type]
+            # Dock sizes only take once the window is laid out.
+            QTimer.singleShot(0, self._default_dock_sizes)
 
     # ------------------------------------------------------------------ building
     def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -130,10 +140,16 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.docks["palette"], self.docks["messages"]], [72, 600], Qt.Orientation.Vertical
         )
+        self._default_dock_sizes()
+        self._unfocused: list[str] = []  # the panels "Focus on Canvas" hid
+
+    def _default_dock_sizes(self) -> None:
+        # The canvas gets most of a laptop screen: side panels as narrow as their tables
+        # allow; the problems list (wrapped messages) a handful of rows.
         self.resizeDocks(
-            [self.docks["palette"], self.docks["inspector"]], [320, 350], Qt.Orientation.Horizontal
+            [self.docks["palette"], self.docks["inspector"]], [230, 300], Qt.Orientation.Horizontal
         )
-        self.resizeDocks([self.docks["problems"]], [150], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["problems"]], [190], Qt.Orientation.Vertical)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -148,12 +164,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ following
     def _diagnostics_changed(self) -> None:
-        # The scene re-badges the items an edit rebuilt by itself; it only needs telling
-        # when the findings changed (re-badging thousands of items costs a visible pause).
-        diagnostics = self.validation.diagnostics
-        if diagnostics != self._badged:
-            self._badged = list(diagnostics)
-            self.canvas.set_diagnostics(diagnostics)
+        # The findings live in `self.validation`; the canvas is handed that list to read.
+        self.canvas.set_diagnostics(self.validation.diagnostics)
 
     def _selection_changed(self) -> None:
         self.inspector.show_selection(self.canvas.selected_ids())
@@ -228,10 +240,30 @@ class MainWindow(QMainWindow):
             assert isinstance(page, NodePage)
             page.name.setFocus()
 
+    def rename_id(self) -> None:
+        nodes = [i for i in self.canvas.selected_ids() if self.document.has("nodes", i)]
+        if len(nodes) != 1:
+            self.show_error("select one card to rename its id")
+            return
+        dialog = RenameIdDialog(self, nodes[0])
+        self.rename_id_dialog = dialog
+        dialog.open()
+
     def auto_layout(self) -> None:
         arranged = auto_layout(self.document.design)
         self.undo.push(Macro("Auto layout", [MoveNodes(arranged.layout)]))
         self.canvas.fit_all()
+
+    def focus_canvas(self, on: bool) -> None:
+        """Hide the side panels for the canvas alone; off brings back those it hid."""
+        if on:
+            self._unfocused = [key for key, dock in self.docks.items() if dock.isVisible()]
+            for key in self._unfocused:
+                self.docks[key].hide()
+        else:
+            for key in self._unfocused or list(self.docks):
+                self.docks[key].show()
+            self._unfocused = []
 
     def show_problems(self) -> None:
         self.docks["problems"].show()

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +19,19 @@ import pytest
 
 from designer.cli import main
 from designer.core import io
-from designer.core.commands import EditMessage
+from designer.core.commands import (
+    Command,
+    EditDesign,
+    EditMessage,
+    EditNode,
+    EditSettings,
+    MoveNodes,
+)
 from designer.core.diff import diff_designs, format_text
 from designer.core.document import Document
 from designer.core.errors import DesignLoadError, EditError
 from designer.core.history import History
-from designer.core.model import Design
+from designer.core.model import Design, Point, Settings
 from designer.resources import examples_dir
 
 SHOP = examples_dir() / "shop.msgflow.json"
@@ -337,3 +346,33 @@ def test_ctrl_c_before_the_rename_keeps_the_old_file(
         io.write_atomic(target, b"new\n", _replace=interrupt)
     assert target.read_bytes() == SHOP.read_bytes()
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+# Edits go through the loader's invariants: what an edit makes can always be reopened.
+@pytest.mark.parametrize(
+    ("command", "reason"),
+    [
+        (lambda: EditNode("orders", name="Orders \ud83d"), "name: "),
+        (lambda: EditDesign("Shop \udc00"), "name: holds a lone surrogate"),
+        (
+            lambda: MoveNodes({"orders": Point.model_construct(x=float("inf"), y=0.0)}),
+            "outside the drawing area",
+        ),
+        (
+            lambda: EditSettings(Settings(generate={"partitions": None})),
+            "settings.generate.partitions: must be a whole number, not null",
+        ),
+        (
+            lambda: EditSettings(Settings(generate={"x": float("nan")})),
+            "settings.generate.x: number too large",
+        ),
+    ],
+)
+def test_an_edit_the_loader_would_refuse_is_refused(
+    command: Callable[[], Command], reason: str
+) -> None:
+    doc = Document(io.load(SHOP))
+    before = io.dumps(doc.design)
+    with pytest.raises(EditError, match=re.escape(reason)):
+        History(doc).push(command())
+    assert io.dumps(doc.design) == before

@@ -75,6 +75,15 @@ def test_listeners_hear_one_notification_per_command(doc: Document) -> None:
     assert Change("flows", "removed", "f4") in heard[0]
 
 
+def test_listeners_hear_in_phases_whatever_order_they_subscribed_in(doc: Document) -> None:
+    heard: list[str] = []
+    for phase in ("settle", "views", "derived", "prepare"):  # backwards on purpose
+        doc.subscribe(lambda _changes, phase=phase: heard.append(phase), phase=phase)
+    doc.subscribe(lambda _changes: heard.append("views (default)"))
+    History(doc).push(RemoveNodes(["loyalty"]))
+    assert heard == ["prepare", "derived", "views", "views (default)", "settle"]
+
+
 def test_step_names_read_like_a_menu(doc: Document) -> None:
     history = History(doc)
     history.push(

@@ -171,7 +171,13 @@ class Services:
     """Every generated service of a design (`replicas` processes of each), always stopped."""
 
     def __init__(
-        self, design: Design, broker: str, project: Path, broker_url: str, replicas: int = 1
+        self,
+        design: Design,
+        broker: str,
+        project: Path,
+        broker_url: str,
+        replicas: int = 1,
+        extra_env: dict[str, str] | None = None,
     ) -> None:
         context = build_context(design, broker)
         self.by_id: dict[str, Replicas] = {}
@@ -185,7 +191,12 @@ class Services:
         for service in context.services:
             copies = []
             for port in ports[service.id]:
-                env = {"MSGFLOW_BROKER_URL": broker_url, "MSGFLOW_HTTP_PORT": str(port), **peers}
+                env = {
+                    "MSGFLOW_BROKER_URL": broker_url,
+                    "MSGFLOW_HTTP_PORT": str(port),
+                    **peers,
+                    **(extra_env or {}),
+                }
                 http_port = port if service.serves_http else None
                 copies.append(
                     ServiceProcess(service.package, service.slug, project, env, http_port)

@@ -243,7 +243,11 @@ class ShopRun:
             await asyncio.to_thread(subscriber.stop)
 
         started = time.monotonic()
-        async with httpx.AsyncClient(timeout=30) as client:
+        # No pooled keep-alive connections: uvicorn closes an idle one after 5 s, and on a
+        # busy machine the client can reuse it just as it closes (httpx.ReadError on a
+        # request the server never saw). A fresh connection per request has no such race.
+        fresh_connections = httpx.Limits(max_keepalive_connections=0)
+        async with httpx.AsyncClient(timeout=30, limits=fresh_connections) as client:
             stopper = asyncio.create_task(stop_midway())
             await asyncio.gather(
                 *(post(client, order, urls[i % len(urls)]) for i, order in enumerate(orders))

@@ -9,24 +9,28 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import nats
+import nats.js.errors
 import pytest
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 
 from designer.cli import main
 from designer.core import io
-from designer.core.channels import FlowChannel
+from designer.core.channels import DELIVERY_ATTEMPTS, FlowChannel
 from designer.core.model import Design
 from designer.resources import examples_dir
 from tests.support.brokers import delete_nats_prefix, prefixed, require_nats, unique_token
 
-from .harness import Services, generate
+from .from_asyncapi import example, received_message
+from .harness import Replicas, Services, generate
 from .shop_scenario import ShopRun
 
 URL = "nats://127.0.0.1:4222"
@@ -135,3 +139,81 @@ def test_burst_none_lost_none_twice_with_a_subscriber_restarted_midway(shop_on_n
     for row in report["answers_by_replica"]:
         assert row["asked"] > 0 and row["answered"] == row["asked"], report["text"]
         assert (row["foreign"], row["duplicated"]) == (0, 0), report["text"]
+
+
+@pytest.mark.xdist_group("e2e")
+def test_poison_is_retried_then_dead_lettered_and_a_message_built_from_asyncapi_is_handled(
+    shop_on_nats,
+) -> None:  # type: ignore[no-untyped-def]
+    design, services, token = shop_on_nats
+    loyalty = f"{token}-loyalty"
+    # Only the exported AsyncAPI document of Loyalty: the subject and the payload.
+    channel, message = received_message(design, "nats", loyalty, "AddLoyaltyPoints")
+    good = example(message["payload"])
+    poison_id = f"poison-{uuid.uuid4()}"
+    dead_stream = f"{token}_LOYALTY_DEAD_LETTERS".upper().replace("-", "_")
+
+    async def send() -> dict[str, Any]:
+        nc = await nats.connect(URL)
+        try:
+            js = nc.jetstream()
+            poison = json.dumps({"points": "many"}).encode()
+            await js.publish(channel["address"], poison, headers={"message_id": poison_id})
+            # A plain message after it: a body and nothing else (no ids, no headers).
+            await js.publish(channel["address"], json.dumps(good).encode())
+            for _ in range(300):
+                try:
+                    info = await js.stream_info(dead_stream)
+                except nats.js.errors.NotFoundError:
+                    info = None
+                if info is not None and info.state.messages:
+                    dead = await js.get_msg(dead_stream, info.state.first_seq)
+                    return {"count": info.state.messages, "headers": dead.headers or {}}
+                await asyncio.sleep(0.1)
+            return {"count": 0, "headers": {}}
+        finally:
+            await nc.close()
+
+    dead = asyncio.run(send())
+    assert dead["count"] == 1, "nothing dead-lettered"
+    assert dead["headers"].get("message_id") == poison_id
+    assert "ValidationError" in dead["headers"].get("dead_letter_reason", "")
+    _wait_handled(services[loyalty], "AddLoyaltyPoints", "order_id", good["order_id"])
+    text = services[loyalty].text()
+    retried = [line for line in text.splitlines() if poison_id in line and "retried in" in line]
+    assert len(retried) == DELIVERY_ATTEMPTS - 1, text[-3000:]
+    assert f"message {poison_id} failed {DELIVERY_ATTEMPTS} times: dead-lettered" in text
+
+
+@pytest.mark.xdist_group("e2e")
+def test_an_idempotent_command_sent_twice_with_one_message_id_is_handled_once(
+    shop_on_nats,
+) -> None:  # type: ignore[no-untyped-def]
+    design, services, token = shop_on_nats
+    loyalty = f"{token}-loyalty"
+    channel, message = received_message(design, "nats", loyalty, "AddLoyaltyPoints")
+    command = example(message["payload"])
+    message_id = str(uuid.uuid4())
+
+    async def send_twice() -> None:
+        nc = await nats.connect(URL)
+        try:
+            js = nc.jetstream()
+            headers = {"message_id": message_id, "Nats-Msg-Id": message_id}
+            for _ in range(2):  # a sender retrying: same message, same id
+                await js.publish(channel["address"], json.dumps(command).encode(), headers=headers)
+        finally:
+            await nc.close()
+
+    asyncio.run(send_twice())
+    _wait_handled(services[loyalty], "AddLoyaltyPoints", "order_id", command["order_id"])
+    time.sleep(1.0)  # room for a second delivery to show up, were there one
+    assert services[loyalty].handled("AddLoyaltyPoints", "order_id")[command["order_id"]] == 1
+
+
+def _wait_handled(service: Replicas, message: str, key: str, value: str) -> None:
+    for _ in range(300):
+        if service.handled(message, key)[value]:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{message} {key}={value} was not handled:\n{service.text()[-3000:]}")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,14 +19,17 @@ import pytest
 
 from designer.cli import main
 from designer.core import io
-from designer.core.channels import FlowChannel
+from designer.core.channels import DELIVERY_ATTEMPTS, FlowChannel
 from designer.resources import examples_dir
 from tests.support.brokers import ScratchVhost, require_rabbitmqctl
+from tests.support.requirements import require_redis
 
-from .harness import Services, generate
+from .from_asyncapi import example, received_message
+from .harness import Replicas, Services, generate
 from .shop_scenario import ShopRun
 
 BURST = 1000
+REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 class RabbitBus:
@@ -95,13 +100,15 @@ def shop_on_rabbitmq(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Any, Services, str]]:
     require_rabbitmqctl()
+    require_redis()  # where the replicas share the ids of handled idempotent messages
     design = io.load(examples_dir() / "shop.msgflow.json")
     folder: Path = tmp_path_factory.mktemp("shop-rabbitmq")
     project = generate(design, folder, "rabbitmq")
     with ScratchVhost() as vhost:
         url = vhost.url()
         assert main(["broker", "apply", str(folder / "design.msgflow.json"), "--url", url]) == 0
-        with Services(design, "rabbitmq", project, url, replicas=2) as services:
+        shared = {"MSGFLOW_DEDUP_URL": REDIS_URL}
+        with Services(design, "rabbitmq", project, url, 2, shared) as services:
             yield design, services, url
         # The services declared nothing the design did not: a second apply changes nothing.
         assert main(["broker", "apply", str(folder / "design.msgflow.json"), "--url", url]) == 0
@@ -149,24 +156,32 @@ def test_burst_none_lost_none_twice_with_a_subscriber_restarted_midway(shop_on_r
 
 
 @pytest.mark.xdist_group("e2e")
-def test_a_message_the_service_cannot_handle_lands_in_its_dead_letter_queue(
+def test_poison_is_retried_then_dead_lettered_and_a_message_built_from_asyncapi_is_handled(
     shop_on_rabbitmq,
 ) -> None:  # type: ignore[no-untyped-def]
-    _design, services, url = shop_on_rabbitmq
-    vhost = url.rsplit("/", 1)[1]
+    design, services, url = shop_on_rabbitmq
+    # Only the exported AsyncAPI document of Loyalty: address, exchange binding, payload.
+    channel, message = received_message(design, "rabbitmq", "loyalty", "AddLoyaltyPoints")
+    exchange_name = channel["bindings"]["amqp"]["exchange"]["name"]
+    good = example(message["payload"])
+    poison_id = f"poison-{uuid.uuid4()}"
 
-    async def poison() -> int:
+    async def send() -> int:
         connection = await aio_pika.connect(url)
         try:
-            channel = await connection.channel()
-            exchange = await channel.get_exchange("msgflow.commands")
-            body = json.dumps({"points": "many"}).encode()
+            amqp = await connection.channel()
+            exchange = await amqp.get_exchange(exchange_name)
             await exchange.publish(
-                aio_pika.Message(body, content_type="application/json"),
-                routing_key="loyalty.add-loyalty-points",
+                aio_pika.Message(json.dumps({"points": "many"}).encode(), message_id=poison_id),
+                routing_key=channel["address"],
             )
-            for _ in range(100):
-                dlq = await channel.declare_queue("loyalty.add-loyalty-points.dlq", passive=True)
+            # A plain message after it: a body and nothing else (no ids, no headers).
+            await exchange.publish(
+                aio_pika.Message(json.dumps(good).encode(), content_type="application/json"),
+                routing_key=channel["address"],
+            )
+            for _ in range(300):
+                dlq = await amqp.declare_queue("loyalty.add-loyalty-points.dlq", passive=True)
                 count = dlq.declaration_result.message_count or 0
                 if count:
                     return count
@@ -175,6 +190,94 @@ def test_a_message_the_service_cannot_handle_lands_in_its_dead_letter_queue(
         finally:
             await connection.close()
 
-    assert asyncio.run(poison()) == 1, f"nothing dead-lettered in vhost {vhost}"
-    # Loyalty refused it (the payload is not an AddLoyaltyPoints) rather than losing it.
-    assert "validation error" in services["loyalty"].text()
+    assert asyncio.run(send()) == 1, "nothing dead-lettered"
+    _wait_handled(services["loyalty"], "AddLoyaltyPoints", "order_id", good["order_id"])
+    text = services["loyalty"].text()
+    retried = [line for line in text.splitlines() if poison_id in line and "retried in" in line]
+    assert len(retried) == DELIVERY_ATTEMPTS - 1, text[-3000:]
+    assert f"message {poison_id} failed {DELIVERY_ATTEMPTS} times: dead-lettered" in text
+
+
+@pytest.mark.xdist_group("e2e")
+def test_a_reply_to_url_the_design_does_not_declare_is_refused_and_logged(
+    shop_on_rabbitmq,
+) -> None:  # type: ignore[no-untyped-def]
+    _design, services, url = shop_on_rabbitmq
+    customer = str(uuid.uuid4())
+
+    async def go() -> int:
+        hits = 0
+
+        async def trap(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            nonlocal hits
+            hits += 1
+            writer.close()
+
+        server = await asyncio.start_server(trap, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        connection = await aio_pika.connect(url)
+        try:
+            amqp = await connection.channel()
+            exchange = await amqp.get_exchange("msgflow.commands")
+            await exchange.publish(
+                aio_pika.Message(
+                    json.dumps({"customer_id": customer}).encode(),
+                    reply_to=f"http://127.0.0.1:{port}/steal",
+                    content_type="application/json",
+                ),
+                routing_key="customers.get-customer",
+            )
+            for _ in range(100):
+                if "is not a callback the design declares: refused" in services["customers"].text():
+                    break
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)
+            return hits
+        finally:
+            await connection.close()
+            server.close()
+
+    assert asyncio.run(go()) == 0  # nothing was sent to the URL the message named
+    assert "is not a callback the design declares: refused" in services["customers"].text()
+    assert services["customers"].handled("GetCustomer", "customer_id")[customer] == 1
+
+
+@pytest.mark.xdist_group("e2e")
+def test_an_idempotent_command_sent_twice_with_one_message_id_is_handled_once(
+    shop_on_rabbitmq,
+) -> None:  # type: ignore[no-untyped-def]
+    design, services, url = shop_on_rabbitmq
+    channel, message = received_message(design, "rabbitmq", "loyalty", "AddLoyaltyPoints")
+    command = example(message["payload"])
+    message_id = str(uuid.uuid4())
+
+    async def send_twice() -> None:
+        connection = await aio_pika.connect(url)
+        try:
+            amqp = await connection.channel()
+            exchange = await amqp.get_exchange(channel["bindings"]["amqp"]["exchange"]["name"])
+            for _ in range(2):  # a sender retrying: same message, same id
+                await exchange.publish(
+                    aio_pika.Message(json.dumps(command).encode(), message_id=message_id),
+                    routing_key=channel["address"],
+                )
+        finally:
+            await connection.close()
+
+    asyncio.run(send_twice())
+    loyalty = services["loyalty"]
+    _wait_handled(loyalty, "AddLoyaltyPoints", "order_id", command["order_id"])
+    for _ in range(100):  # the copy is skipped by whichever replica got it
+        if f"AddLoyaltyPoints {message_id} already handled" in loyalty.text():
+            break
+        time.sleep(0.1)
+    assert f"AddLoyaltyPoints {message_id} already handled: duplicate skipped" in loyalty.text()
+    assert loyalty.handled("AddLoyaltyPoints", "order_id")[command["order_id"]] == 1
+
+
+def _wait_handled(service: Replicas, message: str, key: str, value: str) -> None:
+    for _ in range(300):
+        if service.handled(message, key)[value]:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{message} {key}={value} was not handled:\n{service.text()[-3000:]}")

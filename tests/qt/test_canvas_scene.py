@@ -265,11 +265,39 @@ def test_hovering_a_card_brings_out_its_arrows(scene):
     assert scene.flow_item("f4").emphasis() == (False, False)
 
 
-def test_curved_arrows_get_exact_outlines_once_the_event_loop_runs(qapp, scene):
-    curved = scene.flow_item("f1")  # fanned next to f5
+def _off_route_point(route) -> QPointF | None:
+    """A point inside the route's bounding box but 25 px from every run (None if the
+    route is too tight to have one)."""
+    left, top, right, bottom = route.bounds
+    for i in range(1, 20):
+        for j in range(1, 20):
+            x, y = left + (right - left) * i / 20, top + (bottom - top) * j / 20
+            if all(
+                _distance(x, y, a, b) > 25
+                for a, b in zip(route.points, route.points[1:], strict=False)
+            ):
+                return QPointF(x, y)
+    return None
+
+
+def _distance(x, y, a, b) -> float:
+    (x0, y0), (x1, y1) = a, b
+    cx, cy = min(max(x, min(x0, x1)), max(x0, x1)), min(max(y, min(y0, y1)), max(y0, y1))
+    return abs(x - cx) + abs(y - cy)
+
+
+def test_bent_arrows_get_exact_outlines_once_the_event_loop_runs(qapp, scene):
+    bent = next(
+        item
+        for item in (scene.flow_item(f.id) for f in scene.document.design.flows)
+        if len(item.route.points) > 3 and _off_route_point(item.route) is not None
+    )
     qapp.processEvents()
-    assert curved.polygon().size() == 10  # an outline along the curve, not its box
-    assert curved.contains(QPointF(*curved.route.point_at(0.5)))
+    # An outline along the route (two points per corner), not its bounding box.
+    assert bent.polygon().size() == 2 * len(bent.route.points)
+    (x0, y0), (x1, y1) = bent.route.points[1], bent.route.points[2]
+    assert bent.contains(QPointF((x0 + x1) / 2, (y0 + y1) / 2))
+    assert not bent.contains(_off_route_point(bent.route))
 
 
 def test_nodes_without_positions_get_a_grid_below_the_placed_ones(qapp):
@@ -318,7 +346,7 @@ def test_an_edit_rebadges_only_the_items_it_rebuilt(scene, document, history):
 def test_small_designs_draw_names_at_every_zoom_big_ones_skip_them_far_out():
     from designer.core.document import Document
     from designer.core.synthetic import synthetic_design
-    from designer.qt.canvas.node_item import LOD_TEXT
+    from designer.qt.canvas.context import LOD_TEXT
     from designer.qt.canvas.scene import SMALL_DESIGN_NODES, DesignScene
 
     small = DesignScene(Document(synthetic_design(10)), lambda command: None)

@@ -267,3 +267,22 @@ def test_delete_in_the_messages_list_removes_the_message_and_its_flows(
     assert window.actions_by_name["undo"].text().replace("&", "") == "Undo Remove OrderCreated"
     window.actions_by_name["undo"].trigger()
     assert window.document.has("flows", "f3")
+
+
+def test_an_edit_badges_the_items_it_made_and_keeps_the_selection(qtbot, monkeypatch, tmp_path):
+    # Validation (derived state) hears an edit before the canvas rebuilds its items: the
+    # new arrow still gets its finding and the selected card stays selected.
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.canvas.select_ids(["orders"])
+    event = Message(id="order-noted", name="OrderNoted", kind=MessageKind.EVENT, owner="orders")
+    flow = Flow(
+        id="f99", message=event.id, source="orders", target="customers", transport=Transport.HTTP
+    )
+    assert window.undo.push(AddFlow(flow, event))
+    item = window.canvas.scene.flow_item("f99")
+    assert item is not None and "event-must-be-async" in item.problems
+    assert any(d.rule == "event-must-be-async" for d in window.validation.diagnostics)
+    assert window.canvas.selected_ids() == ["orders"]
+    window.undo.stack.undo()
+    assert window.canvas.scene.flow_item("f99") is None
+    assert window.canvas.selected_ids() == ["orders"]

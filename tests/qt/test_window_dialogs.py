@@ -12,9 +12,8 @@ from tests.support.window import open_window
 def _only(dialog, names: set[str]) -> None:
     for index in range(dialog.targets.count()):
         item = dialog.targets.item(index)
-        item.setCheckState(
-            Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked
-        )
+        name = item.data(Qt.ItemDataRole.UserRole)
+        item.setCheckState(Qt.CheckState.Checked if name in names else Qt.CheckState.Unchecked)
 
 
 def test_generate_previews_then_writes_then_reports_unchanged(qtbot, monkeypatch, tmp_path):
@@ -53,6 +52,28 @@ def test_generate_preview_keeps_a_file_the_user_owns(qtbot, monkeypatch, tmp_pat
         dialog.preview.topLevelItem(i).text(1) for i in range(dialog.preview.topLevelItemCount())
     ]
     assert "kept (your file)" in kept
+
+
+def test_generate_opens_before_its_plan_names_targets_and_ticks_one_broker(
+    qtbot, monkeypatch, tmp_path
+):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    qtbot.keyClick(window.canvas.view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.generate_dialog
+    assert dialog.isVisible()
+    # Shown before any plan exists: the plan is worked out on a worker thread.
+    assert dialog.plan is None and "Working out" in dialog.summary.text()
+    assert not dialog.generate_button.isEnabled()
+    assert dialog.wait_for_preview()
+    assert dialog.preview.topLevelItemCount() > 0 and dialog.generate_button.isEnabled()
+    words = {dialog.targets.item(i).text() for i in range(dialog.targets.count())}
+    assert "RabbitMQ configuration (definitions.json)" in words and "rabbitmq" not in words
+    assert dialog.broker.currentText() == "rabbitmq"
+    assert {"rabbitmq", "python"} <= set(dialog.chosen_targets())
+    assert not {"nats", "kafka"} & set(dialog.chosen_targets())
+    dialog.broker.setCurrentText("nats")  # the other broker's configuration follows
+    assert "nats" in dialog.chosen_targets() and "rabbitmq" not in dialog.chosen_targets()
+    dialog.reject()
 
 
 def test_export_image_writes_png_and_svg(qtbot, monkeypatch, tmp_path):

@@ -294,3 +294,201 @@ def test_welcome_card_offers_recent_files_and_import(qtbot, monkeypatch, tmp_pat
     window.files.new()
     QTest.mouseClick(card.buttons["import"], Qt.MouseButton.LeftButton)
     assert opened == [None]  # the AsyncAPI import asks for its documents
+
+
+# ---------------------------------------------------------------- canvas first
+
+
+def test_ctrl_shift_f_hides_the_side_panels_and_brings_them_back(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.docks["problems"].hide()  # a panel the user closed stays closed afterwards
+    width = window.canvas.view.width()
+    qtbot.keyClick(window.canvas.view, Qt.Key.Key_F, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: window.canvas.view.width() > width + 400)
+    assert not any(dock.isVisible() for dock in window.docks.values())
+    qtbot.keyClick(window.canvas.view, Qt.Key.Key_F, CTRL | SHIFT)
+    visible = {key for key, dock in window.docks.items() if dock.isVisible()}
+    assert visible == {"palette", "messages", "inspector"}
+
+
+def test_fit_keeps_a_small_design_readable(qtbot, monkeypatch, tmp_path):
+    from designer.qt.canvas.view import READABLE_ZOOM
+
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view = window.canvas.view
+    window.resize(900, 700)  # a canvas too small to show the shop whole at a legible size
+    qtbot.waitUntil(lambda: view.viewport().width() < 500)
+    qtbot.keyClick(view, Qt.Key.Key_0, CTRL)
+    assert view.zoom_percent() == round(READABLE_ZOOM * 100)
+    centre = view.scene().content_rect().center()
+    assert (view.visible_scene_rect().center() - centre).manhattanLength() < 2
+
+
+# ---------------------------------------------------------------- problems where they are
+
+
+def _colour_near(image, centre: QPoint, colour, radius: int = 6) -> bool:
+    from PySide6.QtGui import QColor
+
+    for x in range(centre.x() - radius, centre.x() + radius + 1):
+        for y in range(centre.y() - radius, centre.y() + radius + 1):
+            seen = QColor(image.pixel(x, y))
+            if (
+                abs(seen.red() - colour.red()) < 40
+                and abs(seen.green() - colour.green()) < 40
+                and abs(seen.blue() - colour.blue()) < 40
+            ):
+                return True
+    return False
+
+
+def test_an_arrow_with_a_finding_is_marked_in_its_severity_colour(qtbot, monkeypatch, tmp_path):
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    from designer.core.model import Severity
+
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view = window.canvas.view
+    scene = view.scene()
+    view.zoom_100()
+    window.canvas.center_on_ids(["f1"])
+    label = scene.flow_item("f1").label
+    corner = view.mapFromScene(label.rect().topLeft() + label.pos() + QPointF(3.5, 3.5))
+    warning = scene.theme.severities[Severity.WARNING]
+    assert not _colour_near(view.viewport().grab().toImage(), corner, warning, 2)
+    # The SubmitOrder command published on a topic: command-on-topic, on this arrow.
+    assert window.undo.push(EditFlow("f1", transport=Transport.TOPIC))
+    item = scene.flow_item("f1")
+    assert item.severity is Severity.WARNING
+    assert _colour_near(view.viewport().grab().toImage(), corner, warning, 2)  # dot on the label
+    # Hovering the label tells why.
+    point = view.mapFromScene(label.sceneBoundingRect().center())
+    QApplication.sendEvent(
+        view.viewport(),
+        QHelpEvent(QHelpEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point)),
+    )
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert "command-on-topic" in QToolTip.text()
+    window.actions_by_name["undo"].trigger()
+    assert scene.flow_item("f1").severity is None
+
+
+def test_problems_panel_shows_fix_in_a_column_and_filters_by_severity(qtbot, monkeypatch, tmp_path):
+    from designer.resources import examples_dir
+
+    window = open_window(qtbot, monkeypatch, tmp_path, examples_dir() / "violations.msgflow.json")
+    panel = window.problems_panel
+    header = panel.tree.headerItem()
+    assert [header.text(i) for i in range(4)] == ["Problem", "Rule", "Where", "Fix"]
+    row = panel.rows()[0]
+    assert row.text(3) and row.text(3) in row.toolTip(0)  # the fix, in its own column
+    assert panel.tree.wordWrap()
+    kinds = {r.parent().data(0, Qt.ItemDataRole.UserRole) for r in panel.visible_rows()}
+    assert kinds == {"error", "warning", "info"}
+    from designer.core.model import Severity
+
+    QTest.mouseClick(panel.filters[Severity.WARNING], Qt.MouseButton.LeftButton)
+    QTest.mouseClick(panel.filters[Severity.INFO], Qt.MouseButton.LeftButton)
+    kinds = {r.parent().data(0, Qt.ItemDataRole.UserRole) for r in panel.visible_rows()}
+    assert kinds == {"error"}
+    # Columns are the user's to size.
+    width = panel.tree.header().sectionSize(0)
+    panel.tree.header().resizeSection(0, width + 80)
+    assert panel.tree.header().sectionSize(0) == width + 80
+
+
+# ---------------------------------------------------------------- minimap
+
+
+def test_minimap_draws_arrows_can_be_hidden_and_moved(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view = window.canvas.view
+    minimap = view.minimap
+    view.zoom_100()
+    view.scale(3, 3)
+    window.canvas.center_on_ids(["orders"])
+    minimap.refresh()
+    assert minimap.isVisible()
+    picture = minimap.grab().toImage()
+    command = view.scene().theme.kinds[next(iter(view.scene().theme.kinds))]
+    found = any(
+        _colour_near(picture, QPoint(x, y), command, 0)
+        for x in range(4, minimap.width() - 4, 2)
+        for y in range(4, minimap.height() - 4, 2)
+    )
+    assert found  # arrows in their kind's colour, not only card dots
+    # Right-click: move it to the top left corner.
+    where = minimap.mapTo(window, QPoint(20, 20))
+    QTest.mouseClick(window.windowHandle(), Qt.MouseButton.RightButton, NONE, where)
+    qtbot.waitUntil(lambda: minimap.menu is not None and minimap.menu.isVisible())
+    _click_entry(minimap.menu, "Move to Top Left")
+    viewport = view.viewport().geometry()
+    assert minimap.x() < viewport.left() + 20 and minimap.y() < viewport.top() + 20
+    # Ctrl+Shift+O hides it, and again brings it back.
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_O, CTRL | SHIFT)
+    assert not minimap.isVisible()
+    assert not window.actions_by_name["minimap"].isChecked()
+    qtbot.keyClick(view, Qt.Key.Key_O, CTRL | SHIFT)
+    assert minimap.isVisible()
+
+
+# ---------------------------------------------------------------- ids
+
+
+def test_a_new_cards_id_follows_its_name_until_the_design_is_saved(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view = window.canvas.view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_N, CTRL | SHIFT)  # Add Service
+    (new,) = window.canvas.selected_ids()
+    assert new.startswith("service-")
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = view.rename_editor
+    assert editor is not None
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Invoice Service")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    node = next(n for n in window.document.design.nodes if n.name == "Invoice Service")
+    assert node.id == "invoice-service"  # one undo step renames both
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert window.document.get("nodes", new) is not None
+    qtbot.keyClick(view, Qt.Key.Key_Y, CTRL)
+    assert window.document.get("nodes", "invoice-service") is not None
+    window.files.save()  # from now on the id names things outside the design
+    window.canvas.select_ids(["invoice-service"])
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    view.rename_editor.selectAll()
+    qtbot.keyClicks(view.rename_editor, "Billing Service")
+    qtbot.keyClick(view.rename_editor, Qt.Key.Key_Return)
+    assert window.document.node("invoice-service").name == "Billing Service"
+
+
+def test_rename_id_refuses_taken_and_unusable_ids_and_shows_broker_renames(
+    qtbot, monkeypatch, tmp_path
+):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.canvas.select_ids(["customers"])
+    window.actions_by_name["rename_id"].trigger()
+    dialog = window.rename_id_dialog
+    assert dialog is not None and dialog.isVisible()
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    edit = dialog.edit
+    edit.selectAll()
+    qtbot.keyClicks(edit, "orders")
+    assert not ok.isEnabled() and "already the id of Order Service" in dialog.problem.text()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "Customer Hub")
+    assert not ok.isEnabled() and "customer-hub" in dialog.problem.text()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "crm")
+    assert ok.isEnabled()
+    shown = [dialog.changes.item(i).text() for i in range(dialog.changes.count())]
+    assert "customers.get-customer  →  crm.get-customer" in shown
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert window.document.get("nodes", "crm") is not None
+    assert window.document.get("nodes", "customers") is None
+    assert window.canvas.selected_ids() == ["crm"]

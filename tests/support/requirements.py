@@ -46,6 +46,10 @@ def require_nats() -> None:
     require_port("NATS", "127.0.0.1", 4222)
 
 
+def require_redis() -> None:
+    require_port("Redis", "127.0.0.1", 6379)
+
+
 def require_executable(name: str, why: str) -> str:
     path = shutil.which(name)
     require(path is not None, f"`{name}` not found on PATH ({why})")

@@ -16,8 +16,7 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
-
+from .. import yaml_text
 from ..channels import slug
 from ..model import Design
 from . import kafka, local_run, nats, rabbitmq
@@ -200,7 +199,10 @@ def _broker(
 
 
 def document(
-    design: Design, broker: str, settings: Mapping[str, Any] | None = None
+    design: Design,
+    broker: str,
+    settings: Mapping[str, Any] | None = None,
+    generated: list[tuple[str, str, int, bool, frozenset[str]]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     settings = settings or {}
     services, url, files = _broker(design, broker, settings)
@@ -213,7 +215,8 @@ def document(
             ready[name] = {"condition": "service_healthy"}
         else:
             ready[name] = {"condition": "service_started"}
-    generated = _services_and_ports(design, broker, settings)
+    if generated is None:
+        generated = _services_and_ports(design, broker, settings)
     peers = {
         package: (f"MSGFLOW_{package.upper()}_URL", f"http://{package.replace('_', '-')}:{port}")
         for package, _n, port, _h, _c in generated
@@ -242,24 +245,13 @@ def _project_name(design: Design) -> str:
     return slug(design.name)
 
 
-class _PlainDumper(yaml.SafeDumper):
-    """No `&id001` anchors: every service spelled out, as a person would write it."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
 def files(design: Design, broker: str, settings: Mapping[str, Any] | None = None) -> dict[str, str]:
-    compose, extra = document(design, broker, settings)
-    local = [
-        (package, port)
-        for package, _name, port, _http, _calls in _services_and_ports(
-            design, broker, settings or {}
-        )
-    ]
-    body = yaml.safe_dump(
-        compose, sort_keys=False, allow_unicode=True, default_flow_style=False, width=200
-    )
+    # The generation context is the costliest part: built once for both uses.
+    generated = _services_and_ports(design, broker, settings or {})
+    compose, extra = document(design, broker, settings, generated)
+    local = [(package, port) for package, _name, port, _http, _calls in generated]
+    # plain: no `&id001` anchors, every service spelled out as a person would write it.
+    body = yaml_text.dump(compose, plain=True, default_flow_style=False, width=200)
     return {
         "docker-compose.yml": HEADER + body,
         "compose/Dockerfile": dockerfile(broker),

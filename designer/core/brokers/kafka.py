@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
-
+from .. import yaml_text
 from ..model import Design, MessageKind
 from .topology import broker_channels, build_topics
 
@@ -76,7 +75,5 @@ def state(design: Design, settings: Mapping[str, Any] | None = None) -> dict[str
 
 
 def state_yaml(design: Design, settings: Mapping[str, Any] | None = None) -> str:
-    body = yaml.safe_dump(
-        state(design, settings), sort_keys=False, allow_unicode=True, default_flow_style=False
-    )
+    body = yaml_text.dump(state(design, settings), default_flow_style=False)
     return HEADER + body

@@ -13,6 +13,7 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
+from ..channels import DELIVERY_ATTEMPTS
 from ..exporters.file_names import file_name
 from ..model import Design
 from .topology import Consumer, JetStreamTopology, Stream, build_jetstream
@@ -22,7 +23,7 @@ SECOND_NS = 1_000_000_000
 # How long a consumer waits for an ack before redelivering, and how many deliveries a
 # message gets before JetStream stops trying (the NATS counterpart of a dead-letter).
 ACK_WAIT_NS = 30 * SECOND_NS
-MAX_DELIVER = 5
+MAX_DELIVER = DELIVERY_ATTEMPTS  # then the service dead-letters it (msgflow_runtime.py)
 # Publishes with the same `Nats-Msg-Id` header within this window are stored once.
 DUPLICATE_WINDOW_NS = 120 * SECOND_NS
 

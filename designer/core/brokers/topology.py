@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from ..channels import DEAD_LETTER_EXCHANGE, ChannelNames, FlowChannel
+from ..channels import DEAD_LETTER_EXCHANGE, DELIVERY_ATTEMPTS, ChannelNames, FlowChannel
 from ..model import Design, MessageKind, Transport
 
 QUORUM = "quorum"
@@ -133,12 +133,17 @@ def broker_channels(design: Design) -> list[tuple[FlowChannel, str, str]]:
 
 
 def consuming_queue_arguments(queue: str, queue_type: str = QUORUM) -> dict[str, object]:
-    """Arguments of a service's inbox: its type and where its dead letters go."""
-    return {
+    """Arguments of a service's inbox: its type, where its dead letters go and (quorum
+    queues) after how many deliveries: RabbitMQ dead-letters a message once it has been
+    returned `x-delivery-limit` times."""
+    arguments: dict[str, object] = {
         "x-queue-type": queue_type,
         "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
         "x-dead-letter-routing-key": queue,
     }
+    if queue_type == QUORUM:
+        arguments["x-delivery-limit"] = DELIVERY_ATTEMPTS - 1
+    return arguments
 
 
 def reply_queue_arguments(queue_type: str = QUORUM) -> dict[str, object]:

@@ -92,7 +92,9 @@ class Subscriber:
     channel: FlowChannel
     queue_arguments: tuple[tuple[str, str], ...]  # RabbitMQ: declare the queue with these
     jetstream: bool  # NATS: a durable pull consumer (else core NATS, for requests)
-    replies: bool  # an async query: answer to the envelope's reply_to
+    replies: bool  # an async query: answer to the question's reply address
+    # The design says the flow is idempotent: a second copy (same message id) is skipped.
+    idempotent: bool = False
 
 
 @dataclass(frozen=True)

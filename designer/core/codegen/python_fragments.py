@@ -88,7 +88,7 @@ class Fragments:
         arguments = Call(
             "",
             tuple(
-                ("", f"{pyformat.string(k)}: {pyformat.string(v)}")
+                ("", f"{pyformat.string(k)}: {v if v.isdigit() else pyformat.string(v)}")
                 for k, v in subscriber.queue_arguments
                 if k != "x-queue-type"
             ),
@@ -232,6 +232,9 @@ def service_imports(
         "logging",
         "typing:Any",
         f"{broker_module}:{flavour.broker_class}",
+        "msgflow_runtime:failure_policy",
+        "msgflow_runtime:SeenMessages",
+        "msgflow_runtime:seen_messages",
         "msgflow_runtime:MessageContext",
         "msgflow_runtime:Replies",
         "msgflow_runtime:default_broker_url",
@@ -286,6 +289,12 @@ def service_imports(
             specs.add(f"{broker_module}:JStream")
         if service.streams:
             specs.add("msgflow_runtime:ensure_streams")
+    if any(s.idempotent for s in service.subscribers):
+        specs.add("msgflow_runtime:once")
+    if context.broker == "kafka" and service.subscribers:
+        specs.add("faststream:AckPolicy")
+    if context.broker == "nats" and any(s.jetstream for s in service.subscribers):
+        specs.add("msgflow_runtime:dead_letter_subject")
     if context.broker == "redis" and service.subscribers:
         specs.add(f"{broker_module}:StreamSub")
     if service.serves_http:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from designer.core.channels import DELIVERY_ATTEMPTS
 from designer.core.model import Design
 
 from .context import GenerationContext, build_context
@@ -83,6 +84,7 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
         "first_party": context.first_party,
         "broker_class": flavour.broker_class,
         "broker_module": flavour.module,
+        "delivery_attempts": DELIVERY_ATTEMPTS,
         "test_broker": flavour.test_broker,
         "broker_extra": flavour.extra,
         "default_broker_url": flavour.default_url,

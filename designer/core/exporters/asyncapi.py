@@ -90,6 +90,7 @@ class _SystemModel:
         self.channels: dict[str, _Channel] = {}
         self.operations: dict[tuple[str, str, str, str], _Operation] = {}
         self.http_servers: set[str] = set()
+        self._operation_keys: set[str] = set()
         for flow in sorted(design.flows, key=lambda f: natural_key(f.id)):
             if (
                 flow.message in self.messages
@@ -97,6 +98,18 @@ class _SystemModel:
                 and flow.target in self.nodes
             ):
                 self._add_flow(flow)
+        # Indexes for cutting one document per service: without them each document
+        # scanned every operation and message of the design (quadratic in its size).
+        self._operations_of: dict[str, list[_Operation]] = {}
+        for operation in self.operations.values():
+            self._operations_of.setdefault(operation.node, []).append(operation)
+        # Component key (a message's, or its reply's) -> (reading order, message, reply?).
+        self._components: dict[str, tuple[tuple[int, bool], Message, bool]] = {}
+        ordered = sorted(design.messages, key=lambda m: natural_key(m.id))
+        for position, message in enumerate(ordered):
+            key = self.message_keys[message.id]
+            self._components[key] = ((position, False), message, False)
+            self._components[key + "Reply"] = ((position, True), message, True)
 
     # ------------------------------------------------------------------ building
 
@@ -116,8 +129,9 @@ class _SystemModel:
             operation = self.operations.get(identity)
             if operation is None:
                 key = _key(f"{self.names.node(node)}-{action}-{self.names.message(message.id)}")
-                if any(op.key == key for op in self.operations.values()):
+                if key in self._operation_keys:
                     key = _key(f"{key}-{channel.key}")  # the same message on a second channel
+                self._operation_keys.add(key)
                 operation = _Operation(
                     key=key,
                     node=node,
@@ -244,9 +258,9 @@ class _SystemModel:
     # ------------------------------------------------------------------ rendering
 
     def document(self, service: Node | None) -> dict[str, Any]:
-        operations = [
-            op for op in self.operations.values() if service is None or op.node == service.id
-        ]
+        operations = list(
+            self.operations.values() if service is None else self._operations_of.get(service.id, [])
+        )
         operations.sort(key=lambda op: natural_key(op.key))
         channel_keys = {op.channel for op in operations} | {
             op.reply_channel for op in operations if op.reply_channel
@@ -304,10 +318,7 @@ class _SystemModel:
         # The service and everyone it talks to, so importing only some services' documents
         # still names their peers (actors have no document of their own).
         peers = {service.id} | {
-            op_peer
-            for op in self.operations.values()
-            if op.node == service.id
-            for op_peer in _peers(op)
+            op_peer for op in self._operations_of.get(service.id, []) for op_peer in _peers(op)
         }
         info["x-msgflow-nodes"] = [
             _node_entry(self.nodes[n]) for n in sorted(peers, key=natural_key)
@@ -318,6 +329,9 @@ class _SystemModel:
         entry: dict[str, Any] = {"name": self.design.name}
         if self.design.description:
             entry["description"] = self.design.description
+        settings = self.design.settings.model_dump(exclude_defaults=True)
+        if settings:  # rule thresholds and the like: part of the design, not of AsyncAPI
+            entry["settings"] = settings
         return entry
 
     def _servers(self, used: set[str]) -> dict[str, Any]:
@@ -373,18 +387,19 @@ class _SystemModel:
         if node.kind is NodeKind.ACTOR:
             out["x-msgflow-actor"] = True
         out["x-msgflow-peers"] = peers
-        extras = _flow_extras(op.flows, op.action)
+        queries = {m.id for m in self.design.messages if m.kind is MessageKind.QUERY}
+        extras = _flow_extras(op.flows, op.action, queries)
         out.update(extras)
         return out
 
     def _records_used(self, message_keys: set[str]) -> dict[str, Any]:
         pending: list[str] = []
-        for message in self.design.messages:
-            key = self.message_keys[message.id]
-            if key in message_keys:
-                pending.extend(record_names([f.type for f in message.fields]))
-            if key + "Reply" in message_keys:
-                pending.extend(record_names([f.type for f in message.response or []]))
+        for key in message_keys:
+            if key not in self._components:
+                continue
+            _order, message, reply = self._components[key]
+            fields = (message.response or []) if reply else message.fields
+            pending.extend(record_names([f.type for f in fields]))
         schemas = {s.name: s for s in self.design.schemas}
         used: set[str] = set()
         while pending:
@@ -402,12 +417,13 @@ class _SystemModel:
 
     def _render_messages(self, message_keys: set[str]) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for message in sorted(self.design.messages, key=lambda m: natural_key(m.id)):
-            key = self.message_keys[message.id]
-            if key in message_keys:
-                out[key] = _message_object(message, key, reply=False)
-            if key + "Reply" in message_keys:
-                out[key + "Reply"] = _message_object(message, key + "Reply", reply=True)
+        wanted = sorted(
+            (self._components[key] for key in message_keys if key in self._components),
+            key=lambda entry: entry[0],
+        )
+        for _order, message, reply in wanted:
+            key = self.message_keys[message.id] + ("Reply" if reply else "")
+            out[key] = _message_object(message, key, reply=reply)
         return out
 
 
@@ -442,6 +458,13 @@ def _message_object(message: Message, key: str, *, reply: bool) -> dict[str, Any
         out["x-msgflow-version"] = message.version
     if message.owner and not reply:
         out["x-msgflow-owner"] = message.owner
+    if not reply:
+        if message.long_running:
+            out["x-msgflow-long-running"] = True
+        if message.scatter_gather:
+            out["x-msgflow-scatter-gather"] = True
+        if message.suppress:
+            out["x-msgflow-suppress"] = [s.model_dump() for s in message.suppress]
     return out
 
 
@@ -475,7 +498,7 @@ def _metadata_headers(message: Message, *, reply: bool) -> dict[str, Any]:
     return {"type": "object", "properties": properties}
 
 
-def _flow_extras(flows: list[Flow], action: str) -> dict[str, Any]:
+def _flow_extras(flows: list[Flow], action: str, queries: set[str]) -> dict[str, Any]:
     """Per-flow settings shared by every flow of an operation (others are left out)."""
     out: dict[str, Any] = {}
 
@@ -497,7 +520,24 @@ def _flow_extras(flows: list[Flow], action: str) -> dict[str, Any]:
     # Flow id -> the node at the other end: flow ids survive an import, and a peer whose
     # document is not imported (an actor) is still known.
     out["x-msgflow-flows"] = {f.id: f.target if action == "send" else f.source for f in flows}
+    # What a reader of the design wrote on single flows (notes, silenced rules), by flow id.
+    details = {
+        f.id: {
+            **({"description": f.description} if f.description else {}),
+            **({"suppress": [s.model_dump() for s in f.suppress]} if f.suppress else {}),
+            # An asynchronous query with no reply queue (an error the design shows) stays so.
+            **({"reply": None} if _no_reply(f, queries) else {}),
+        }
+        for f in flows
+        if action == "send" and (f.description or f.suppress or _no_reply(f, queries))
+    }
+    if details:
+        out["x-msgflow-flow-details"] = details
     return out
+
+
+def _no_reply(flow: Flow, queries: set[str]) -> bool:
+    return flow.reply is None and flow.is_async and flow.message in queries
 
 
 def _peers(op: _Operation) -> set[str]:
@@ -510,6 +550,8 @@ def _node_entry(node: Node) -> dict[str, Any]:
         entry["description"] = node.description
     if node.boundary:
         entry["boundary"] = node.boundary
+    if node.suppress:
+        entry["suppress"] = [s.model_dump() for s in node.suppress]
     return entry
 
 

@@ -9,11 +9,10 @@ Every card and arrow carries `data-id` so the page can make them clickable.
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
-from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from designer.core.diagram import Arrow, Diagram, DiagramEngine, Point, Rect, rounded_path
+from designer.core.diagram.labels import badge_width, fitted_text
 from designer.core.diagram_style import (
     FILLED_HEAD,
     KIND_COLOURS,
@@ -21,25 +20,14 @@ from designer.core.diagram_style import (
     dash_array,
 )
 from designer.core.io import natural_key
-from designer.core.layout import CARD_HEIGHT, CARD_WIDTH, auto_layout
+from designer.core.layout import auto_layout
 from designer.core.model import Design, Flow, MessageKind, NodeKind
 
 _LINE_WIDTH = 2.0
 _MARGIN = 40
 _LEGEND_HEIGHT = 70
-_PARALLEL_GAP = 30  # between arrows joining the same two cards
-_LABEL_ROOM = 200  # free space wanted between two linked cards for a label
 _CHAR = 7.2  # average width of a 13px sans-serif character, for fitting text
-
-
-@dataclass(frozen=True)
-class _Box:
-    x: float
-    y: float
-
-    @property
-    def centre(self) -> tuple[float, float]:
-        return self.x + CARD_WIDTH / 2, self.y + CARD_HEIGHT / 2
+_BEND_RADIUS = 10.0
 
 
 def _fit(text: str, width: float, char: float = _CHAR) -> str:
@@ -47,32 +35,20 @@ def _fit(text: str, width: float, char: float = _CHAR) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _edge_point(box: _Box, towards: tuple[float, float], pad: float = 4) -> tuple[float, float]:
-    """Where the line from the card's centre towards a point leaves the card."""
-    cx, cy = box.centre
-    dx, dy = towards[0] - cx, towards[1] - cy
-    if dx == 0 and dy == 0:
-        return cx, cy
-    scale = min(
-        (CARD_WIDTH / 2 + pad) / abs(dx) if dx else math.inf,
-        (CARD_HEIGHT / 2 + pad) / abs(dy) if dy else math.inf,
-    )
-    return cx + dx * scale, cy + dy * scale
-
-
 def render_svg(design: Design, *, legend: bool = True) -> str:
-    """A standalone SVG document of the design, fit to its content."""
+    """A standalone SVG document of the design, fit to its content.
+
+    Cards, arrow routes, labels and boundary frames come from the geometry engine
+    (designer.core.diagram), the same the canvas draws: the page shows what the
+    designer showed.
+    """
     if any(n.id not in design.layout for n in design.nodes):
         design = auto_layout(design)  # a design never laid out still draws sensibly
-    fx, fy = _spread(design)
-    boxes = {
-        n.id: _Box(design.layout[n.id].x * fx, design.layout[n.id].y * fy) for n in design.nodes
-    }
-    if boxes:
-        left = min(b.x for b in boxes.values()) - _MARGIN
-        top = min(b.y for b in boxes.values()) - _MARGIN
-        right = max(b.x for b in boxes.values()) + CARD_WIDTH + _MARGIN
-        bottom = max(b.y for b in boxes.values()) + CARD_HEIGHT + _MARGIN
+    diagram = DiagramEngine(design).diagram
+    if diagram.cards:
+        b = diagram.bounds()
+        left, top = b.x - _MARGIN, b.y - _MARGIN
+        right, bottom = b.right + _MARGIN, b.bottom + _MARGIN
     else:
         left, top, right, bottom = 0.0, 0.0, 600.0, 200.0
     width = max(right - left, 620.0)
@@ -85,35 +61,15 @@ def render_svg(design: Design, *, legend: bool = True) -> str:
         _defs(),
         f'<rect x="{left:g}" y="{top:g}" width="{width:g}" height="{height:g}" fill="#ffffff"/>',
         '<g class="viewport">',
-        *_boundaries(design, boxes),
-        *_flows(design, boxes),
-        *_cards(design, boxes),
+        *_boundaries(diagram),
+        *_flows(design, diagram),
+        *_cards(design, diagram),
         "</g>",
     ]
     if legend:
         parts.append(_legend(left + 16, bottom + 8))
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
-
-
-def _spread(design: Design) -> tuple[float, float]:
-    """Factors stretching the layout so every arrow has room for its label between cards.
-
-    The canvas shows labels on hover; a static page shows them all, so cards drawn close
-    together are moved apart proportionally (the arrangement itself is kept).
-    """
-    fx = fy = 1.0
-    for flow in design.flows:
-        a, b = design.layout.get(flow.source), design.layout.get(flow.target)
-        if a is None or b is None or flow.source == flow.target:
-            continue
-        dx, dy = abs(a.x - b.x), abs(a.y - b.y)
-        if dx >= dy and dx > 0:
-            fx = max(fx, (CARD_WIDTH + _LABEL_ROOM) / dx)
-        elif dy > 0:
-            fy = max(fy, (CARD_HEIGHT + _LABEL_ROOM / 2) / dy)
-    # Capped: a big design keeps its proportions rather than becoming a thin strip.
-    return min(fx, 1.5), min(fy, 1.5)
 
 
 def _defs() -> str:
@@ -130,69 +86,46 @@ def _defs() -> str:
     return "<defs>" + "".join(markers) + "</defs>"
 
 
-def _boundaries(design: Design, boxes: dict[str, _Box]) -> list[str]:
-    groups: dict[str, list[_Box]] = defaultdict(list)
-    for node in design.nodes:
-        if node.boundary:
-            groups[node.boundary].append(boxes[node.id])
+def _boundaries(diagram: Diagram) -> list[str]:
     out = []
-    for name in sorted(groups):
-        members = groups[name]
-        x = min(b.x for b in members) - 14
-        y = min(b.y for b in members) - 28
-        w = max(b.x for b in members) + CARD_WIDTH + 14 - x
-        h = max(b.y for b in members) + CARD_HEIGHT + 14 - y
+    for name in sorted(diagram.frames):
+        r = diagram.frames[name].rect
         out.append(
             f'<g class="boundary" data-boundary={quoteattr(name)}>'
-            f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" rx="14" fill="#f6f8fa" fill-opacity="0.55" '
+            f'<rect x="{r.x:g}" y="{r.y:g}" width="{r.w:g}" height="{r.h:g}" rx="14" fill="#f6f8fa" fill-opacity="0.55" '
             f'stroke="#8c959f" stroke-dasharray="6 4"/>'
-            f'<text x="{x + 12:g}" y="{y + 18:g}" fill="#57606a" font-size="12" font-weight="600">{escape(_fit(name, w - 24, 6.6))}</text></g>'
+            f'<text x="{r.x + 12:g}" y="{r.y + 18:g}" fill="#57606a" font-size="12" font-weight="600">{escape(_fit(name, r.w - 24, 6.6))}</text></g>'
         )
     return out
 
 
-def _flows(design: Design, boxes: dict[str, _Box]) -> list[str]:
+def path_data(points: list[Point]) -> str:
+    """SVG path data of a route with rounded bends (the steps every renderer draws)."""
+    out = []
+    for command, values in rounded_path(points, _BEND_RADIUS):
+        out.append(command + " ".join(f"{v:.1f}" for v in values))
+    return " ".join(out)
+
+
+def _flows(design: Design, diagram: Diagram) -> list[str]:
     messages = {m.id: m for m in design.messages}
-    pairs: dict[tuple[str, str], list[Flow]] = defaultdict(list)
-    for flow in sorted(design.flows, key=lambda f: natural_key(f.id)):
-        if flow.source in boxes and flow.target in boxes and flow.message in messages:
-            pairs[tuple(sorted((flow.source, flow.target)))].append(flow)  # type: ignore[index]
+    flows = {f.id: f for f in design.flows}
     lines: list[str] = []
     labels: list[str] = []
-    for (a, _b), flows in sorted(pairs.items()):
-        for index, flow in enumerate(flows):
-            offset = (index - (len(flows) - 1) / 2) * _PARALLEL_GAP
-            message = messages[flow.message]
-            line, label = _arrow(
-                flow, message.name, message.kind, boxes, offset, flip=flow.source != a
-            )
-            lines.append(line)
-            labels.append(label)
+    for key in sorted(diagram.arrows, key=natural_key):
+        flow, arrow = flows[key], diagram.arrows[key]
+        message = messages.get(flow.message)
+        if message is None:
+            continue
+        line, label = _arrow(flow, message.name, message.kind, arrow)
+        lines.append(line)
+        labels.append(label)
     # Labels after every line so no arrow is drawn over a label.
     return lines + labels
 
 
-def _arrow(
-    flow: Flow, name: str, kind: MessageKind, boxes: dict[str, _Box], offset: float, *, flip: bool
-) -> tuple[str, str]:
-    source, target = boxes[flow.source], boxes[flow.target]
-    (sx, sy), (tx, ty) = source.centre, target.centre
-    if flow.source == flow.target:  # a node talking to itself: a loop above the card
-        x, y = source.x + CARD_WIDTH - 30, source.y
-        path = f"M{x:g},{y:g} C{x:g},{y - 60:g} {x + 60:g},{y - 60:g} {x + 40:g},{y - 2:g}"
-        mid = (x + 35, y - 48)
-    else:
-        length = math.hypot(tx - sx, ty - sy) or 1.0
-        # The perpendicular offset is taken in one fixed direction per pair, so arrows
-        # of the same pair in both directions never land on each other.
-        nx, ny = -(ty - sy) / length, (tx - sx) / length
-        if flip:
-            nx, ny = -nx, -ny
-        sx, sy, tx, ty = sx + nx * offset, sy + ny * offset, tx + nx * offset, ty + ny * offset
-        start = _edge_point(_Box(source.x + nx * offset, source.y + ny * offset), (tx, ty))
-        end = _edge_point(_Box(target.x + nx * offset, target.y + ny * offset), (sx, sy), pad=6)
-        path = f"M{start[0]:.1f},{start[1]:.1f} L{end[0]:.1f},{end[1]:.1f}"
-        mid = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
+def _arrow(flow: Flow, name: str, kind: MessageKind, arrow: Arrow) -> tuple[str, str]:
+    path = path_data(arrow.points)
     colour = KIND_COLOURS[kind]
     dash = _dash_attribute(kind)
     attrs = f'data-id={quoteattr(flow.id)} data-message={quoteattr(flow.message)} data-kind="{kind.value}"'
@@ -203,28 +136,27 @@ def _arrow(
         f'marker-end="url(#head-{kind.value})"/></g>'
     )
     badge = TRANSPORT_BADGES[flow.transport].upper()
-    text = _fit(name, 150)
-    text_w = len(text) * 6.6 + 10
-    badge_w = len(badge) * 7.0 + 10
-    total = text_w + badge_w
-    x0, y0 = mid[0] - total / 2, mid[1] - 10
+    box = arrow.label or Rect(arrow.points[0][0], arrow.points[0][1], 0, 0)
+    badge_w = badge_width(flow.transport)
+    text_w = box.w - badge_w
+    x0, y0 = box.x, box.y
     label = (
         f'<g class="flow-label" {attrs}>'
-        f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{text_w:.1f}" height="20" rx="4" fill="#ffffff" '
+        f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{text_w:.1f}" height="{box.h:g}" rx="4" fill="#ffffff" '
         f'stroke="{colour}" stroke-width="1"/>'
-        f'<text x="{x0 + 5:.1f}" y="{y0 + 14:.1f}" fill="{colour}" font-size="11.5">{escape(text)}</text>'
-        f'<rect class="transport-badge" x="{x0 + text_w:.1f}" y="{y0:.1f}" width="{badge_w:.1f}" height="20" '
+        f'<text x="{x0 + 6:.1f}" y="{y0 + 14:.1f}" fill="{colour}" font-size="11.5">{escape(fitted_text(name))}</text>'
+        f'<rect class="transport-badge" x="{x0 + text_w:.1f}" y="{y0:.1f}" width="{badge_w:.1f}" height="{box.h:g}" '
         f'rx="4" fill="{colour}"/>'
-        f'<text x="{x0 + text_w + 5:.1f}" y="{y0 + 14:.1f}" fill="#ffffff" font-size="10" '
+        f'<text x="{x0 + text_w + 4:.1f}" y="{y0 + 14:.1f}" fill="#ffffff" font-size="10" '
         f'font-weight="700">{badge}</text></g>'
     )
     return line, label
 
 
-def _cards(design: Design, boxes: dict[str, _Box]) -> list[str]:
+def _cards(design: Design, diagram: Diagram) -> list[str]:
     out = []
     for node in sorted(design.nodes, key=lambda n: natural_key(n.id)):
-        box = boxes[node.id]
+        box = diagram.cards[node.id]
         actor = node.kind is NodeKind.ACTOR
         fill, stroke = ("#f6f8fa", "#57606a") if actor else ("#ffffff", "#0969da")
         radius = 40 if actor else 10
@@ -235,12 +167,12 @@ def _cards(design: Design, boxes: dict[str, _Box]) -> list[str]:
             f'<g class="node" data-id={quoteattr(node.id)} data-kind="{node.kind.value}" tabindex="0" '
             f'role="button" aria-label={quoteattr(node.name)}>'
             f"<title>{escape(node.name)}</title>"
-            f'<rect x="{box.x:g}" y="{box.y:g}" width="{CARD_WIDTH}" height="{CARD_HEIGHT}" rx="{radius}" '
+            f'<rect x="{box.x:g}" y="{box.y:g}" width="{box.w:g}" height="{box.h:g}" rx="{radius}" '
             f'fill="{fill}" stroke="{stroke}" stroke-width="1.8"/>'
-            f'<text x="{box.x + CARD_WIDTH / 2:g}" y="{box.y + 44:g}" text-anchor="middle" font-weight="700" '
-            f'font-size="14" fill="#1f2328">{escape(_fit(node.name, CARD_WIDTH - 24, 8.0))}</text>'
-            f'<text x="{box.x + CARD_WIDTH / 2:g}" y="{box.y + 66:g}" text-anchor="middle" font-size="11.5" '
-            f'fill="#57606a">{escape(_fit(kind_line, CARD_WIDTH - 24, 6.6))}</text></g>'
+            f'<text x="{box.x + box.w / 2:g}" y="{box.y + 44:g}" text-anchor="middle" font-weight="700" '
+            f'font-size="14" fill="#1f2328">{escape(_fit(node.name, box.w - 24, 8.0))}</text>'
+            f'<text x="{box.x + box.w / 2:g}" y="{box.y + 66:g}" text-anchor="middle" font-size="11.5" '
+            f'fill="#57606a">{escape(_fit(kind_line, box.w - 24, 6.6))}</text></g>'
         )
     return out
 

@@ -32,6 +32,7 @@ from designer.core.model import (
     MessageKind,
     Node,
     NodeKind,
+    Settings,
     Transport,
 )
 from designer.core.rules.transport import channel_problem, cleaned_channel
@@ -88,6 +89,9 @@ class _Message:
     version: int
     response: list[MessageField] | None = None
     explicit_kind: str | None = None
+    # Written by msgflow (`x-msgflow-id`): what it leaves out is absent, not unknown.
+    from_msgflow: bool = False
+    extras: dict[str, Any] = field(default_factory=dict)
     correlated: bool = False  # carries a correlationId
     has_reply: bool = False
     operation_names: list[str] = field(default_factory=list)
@@ -144,6 +148,11 @@ class _Builder:
         self._descriptions: list[str | None] = []
         self.outcomes: list[OperationOutcome] = []
         self._replies: set[int] = set()  # reply message objects met (by identity)
+        self._bindings_seen: set[int] = set()
+        self.settings: dict[str, Any] | None = None  # a msgflow design's own settings
+        # Flows of msgflow's own exports: their channel and reply are the design's, verbatim.
+        self._verbatim: set[str] = set()
+        self._from_msgflow = False
         # A reply operation folded into its request's flows: (source, path) -> the request's.
         self._absorbed: dict[tuple[str, str], tuple[str, str]] = {}
         self._outcome_keys: list[tuple[str, str, str]] = []  # (source, path, name) in order
@@ -156,8 +165,11 @@ class _Builder:
         info = spec.data.get("info") or {}
         title = str(info.get("title") or spec.source)
         design_info = info.get("x-msgflow-design")
+        self._from_msgflow = bool(design_info or info.get("x-msgflow-nodes"))
         if isinstance(design_info, dict):  # written by msgflow: the whole design's name
             self.design_name = self.design_name or design_info.get("name")
+            if isinstance(design_info.get("settings"), dict) and self.settings is None:
+                self.settings = design_info["settings"]
             self.description = self.description or design_info.get("description")
         else:
             self._descriptions.append(info.get("description"))
@@ -179,6 +191,7 @@ class _Builder:
         else:
             self._read_v2(spec, protocols)
         self._request_reply_by_convention(first_operation)
+        self._absorb_reply_operations(first_operation)
         self._unused_messages(spec)
         self._records.update(self._mapper.records)
         for key in ("security", "tags", "externalDocs"):
@@ -227,6 +240,13 @@ class _Builder:
             target, _ = spec.deref(server, json_path(("servers", key)))
             if isinstance(target, dict):
                 result[str(key)] = str(target.get("protocol", "")).lower()
+                where = str(target.get("url") or target.get("host") or "")
+                if where and not self._from_msgflow:
+                    self._note(
+                        json_path(("servers", key)),
+                        f"server {result[str(key)]} {where} is not part of a design: generated "
+                        "code and exports use the broker URL given to them",
+                    )
         known = {
             "amqp",
             "amqps",
@@ -276,6 +296,7 @@ class _Builder:
             at = json_path(("operations", key))
             self._outcome_keys.append((spec.source, at, str(key)))
             op, _ = spec.deref(raw, at)
+            op = self._with_traits(op, at)
             if not isinstance(op, dict) or op.get("action") not in ("send", "receive"):
                 self._note(at, "not an operation with action send/receive: skipped")
                 continue
@@ -295,6 +316,7 @@ class _Builder:
             node = self._operation_node(op)
             protocol = self._protocol_of(channel.get("servers"), protocols, at)
             transport = _transport(channel, protocol)
+            self._note_bindings(channel.get("bindings"), f"{at}.channel.bindings")
             for index, (ref, message_key) in enumerate(refs):
                 message_id = self._message(
                     ref,
@@ -354,11 +376,12 @@ class _Builder:
             if not isinstance(item, dict):
                 continue
             protocol = self._protocol_of(item.get("servers"), protocols, at)
+            self._note_bindings(item.get("bindings"), f"{at}.bindings")
             for verb, action in (("subscribe", "send"), ("publish", "receive")):
-                op = item.get(verb)
+                where = f"{at}.{verb}"
+                op = self._with_traits(item.get(verb), where)
                 if not isinstance(op, dict):
                     continue
-                where = f"{at}.{verb}"
                 op_name = str(op.get("operationId") or f"{verb} {address}")
                 self._outcome_keys.append((spec.source, where, op_name))
                 refs = op.get("message")
@@ -403,6 +426,35 @@ class _Builder:
                         )
                 if op.get("bindings"):
                     self._note_bindings(op["bindings"], f"{where}.bindings")
+
+    def _absorb_reply_operations(self, first: int) -> None:
+        """A document describing a query's `reply` and also, as an operation of its own,
+        the same service sending (or the requester receiving) on that reply channel: the
+        operation is the reply, part of the query's flow, not a second message flow."""
+        ops = self.operations[first:]
+        for query in [op for op in ops if op.has_reply and op.reply_address is not None]:
+            for op in ops:
+                if (
+                    op in self.operations
+                    and op is not query
+                    and op.address == query.reply_address
+                    and op.node == query.node
+                    and op.action != query.action
+                    and not op.has_reply
+                ):
+                    self.operations.remove(op)
+                    self._absorbed[(op.source, op.op_path)] = (query.source, query.op_path)
+                    answer = self.messages[op.message]
+                    if not any(o.message == answer.id for o in self.operations):
+                        del self.messages[answer.id]
+                    self.notes.append(
+                        ImportNote(
+                            op.source,
+                            op.where,
+                            f"{op.op_name} carries the reply of {self.messages[query.message].name} "
+                            f"on '{op.address}': part of that query's flow",
+                        )
+                    )
 
     def _request_reply_by_convention(self, first: int) -> None:
         """One document's RPC by the AMQP convention, without a `reply` object: a message
@@ -456,11 +508,28 @@ class _Builder:
                 )
 
     def _note_bindings(self, bindings: Any, at: str) -> None:
-        # Bindings the convention derives anyway (amqp/nats/kafka/http); others are lost.
-        if isinstance(bindings, dict):
-            for protocol in bindings:
-                if protocol not in ("amqp", "nats", "kafka", "http", "redis"):
-                    self._note(at, f"'{protocol}' bindings are not kept")
+        """Report each binding setting the design cannot hold (once per bindings object).
+
+        The design keeps what the naming convention and the flow say: an amqp queue or
+        exchange and its type (the transport). Durability, exclusivity, partitions, keys,
+        QoS, methods are the generator's choices (durable shared queues), so they are
+        reported, never dropped silently. msgflow's own exports carry only those."""
+        if not isinstance(bindings, dict) or id(bindings) in self._bindings_seen:
+            return
+        self._bindings_seen.add(id(bindings))
+        if self._from_msgflow:
+            return
+        for protocol, settings in bindings.items():
+            lost = [
+                f"{path}={value}"
+                for path, value in _leaves(settings, "")
+                if path not in _BINDINGS_KEPT.get(str(protocol), ("bindingVersion",))
+            ]
+            if lost:
+                self._note(
+                    f"{at}.{protocol}",
+                    f"{protocol} binding {', '.join(lost)} is not part of a design: not kept",
+                )
 
     def _operation_node(self, op: dict[str, Any]) -> str:
         service = op.get("x-service")
@@ -501,13 +570,28 @@ class _Builder:
             message.descriptions.append(operation[1])
         return message_id
 
+    def _with_traits(self, item: Any, at: str) -> Any:
+        """An operation or message with its `traits` applied: what the item says itself
+        wins (AsyncAPI 3), so a trait only fills in what is missing."""
+        if not isinstance(item, dict) or not isinstance(item.get("traits"), list):
+            return item
+        merged = {k: v for k, v in item.items() if k != "traits"}
+        for index, raw in enumerate(item["traits"]):
+            trait, _ = self.spec.deref(raw, f"{at}.traits[{index}]")
+            if isinstance(trait, dict):
+                for key, value in trait.items():
+                    merged.setdefault(key, value)
+        return merged
+
     def _read_message(
         self, target: dict[str, Any], name: str, message_id: str, at: str
     ) -> _Message:
         assert self._mapper is not None
+        target = self._with_traits(target, at)
         fields = self._payload_fields(target, name, at)
         if target.get("headers") and not _only_metadata(target["headers"]):
             self._note(f"{at}.headers", f"headers of {name} are not part of a design: not kept")
+        self._note_bindings(target.get("bindings"), f"{at}.bindings")
         description = target.get("summary") or target.get("description")
         return _Message(
             message_id,
@@ -518,6 +602,8 @@ class _Builder:
             target.get("x-msgflow-owner"),
             int(target.get("x-msgflow-version", 1)),
             explicit_kind=target.get("x-msgflow-kind"),
+            from_msgflow="x-msgflow-id" in target,
+            extras=_extras(target),
             correlated="correlationId" in target,
             descriptions=[target.get("summary"), target.get("description")],
         )
@@ -589,12 +675,19 @@ class _Builder:
                 name=m.name,
                 kind=m.kind or MessageKind.EVENT,
                 description=m.description,
-                owner=m.owner if m.owner in self.nodes else self._derived_owner(m, flows),
+                owner=m.owner
+                if m.owner in self.nodes
+                else None
+                if m.from_msgflow
+                else self._derived_owner(m, flows),
                 version=m.version,
                 fields=m.fields,
                 response=(m.response if m.response is not None else [])
                 if m.kind is MessageKind.QUERY
                 else None,
+                long_running=bool(m.extras.get("x-msgflow-long-running")),
+                scatter_gather=bool(m.extras.get("x-msgflow-scatter-gather")),
+                suppress=m.extras.get("x-msgflow-suppress") or [],
             )
             for m in self.messages.values()
         ]
@@ -605,6 +698,7 @@ class _Builder:
             schemas=sorted(self._records.values(), key=lambda s: natural_key(s.name)),
             messages=sorted(messages, key=lambda m: natural_key(m.id)),
             flows=flows,
+            settings=Settings.model_validate(self.settings or {}),
         )
         design = self._explicit_channels(design)
         return auto_layout(design)
@@ -696,7 +790,7 @@ class _Builder:
             sends, receives = ops["send"], ops["receive"]
             for send in sends:
                 for receive in receives:
-                    if send.node != receive.node:
+                    if send.node != receive.node and _may_meet(send, receive):
                         pair(send, receive)
             for op in [*sends, *receives]:
                 wanted = "receive" if op.action == "send" else "send"
@@ -746,7 +840,9 @@ class _Builder:
                 or receive.transport
                 or (Transport.TOPIC if kind is MessageKind.EVENT else Transport.QUEUE)
             )
-            if transport is Transport.HTTP and kind is MessageKind.EVENT:
+            if "x-msgflow-flows" in send.extras or "x-msgflow-flows" in receive.extras:
+                self._verbatim.add(ids[key])
+            elif transport is Transport.HTTP and kind is MessageKind.EVENT:
                 # Server-sent events, HTTP streaming: nobody waits for an answer.
                 transport = Transport.TOPIC
                 self.notes.append(
@@ -773,6 +869,7 @@ class _Builder:
                         "timeout_ms": send.extras.get("x-msgflow-timeout-ms"),
                         "idempotent": bool(receive.extras.get("x-msgflow-idempotent")),
                         "dead_letter": bool(receive.extras.get("x-msgflow-dead-letter")),
+                        **_flow_details(send.extras, ids[key]),
                     }
                 )
             )
@@ -873,7 +970,9 @@ class _Builder:
         for flow in design.flows:
             address = flow.channel or ""
             protocol = protocols.get((address, flow.message), "")
-            usable = _usable_channel(address, flow.transport)
+            usable = (
+                address if flow.id in self._verbatim else _usable_channel(address, flow.transport)
+            )
             chosen = _channel_value(design, flow, address, protocol) if usable == address else None
             if usable != address:
                 parameters = _PARAMETER.findall(address)
@@ -904,12 +1003,46 @@ class _Builder:
                 )
                 chosen = address
             reply = flow.reply
+            if reply and flow.id not in self._verbatim:
+                reply = _usable_channel(reply, Transport.QUEUE) or None
             message = design.message(flow.message)
-            if reply is None and message is not None and message.kind is MessageKind.QUERY:
+            if (
+                reply is None
+                and message is not None
+                and message.kind is MessageKind.QUERY
+                and flow.id not in self._verbatim
+            ):
                 # Written out even when it is the default: the reader sees where answers go.
                 reply = ChannelNames(design).reply_queue(flow)
             flows.append(flow.model_copy(update={"channel": chosen or None, "reply": reply}))
-        return design.model_copy(update={"flows": flows})
+        return design.model_copy(update={"flows": self._one_message_per_channel(design, flows)})
+
+    def _one_message_per_channel(self, design: Design, flows: list[Flow]) -> list[Flow]:
+        """Several messages a service receives on one address (a WebSocket's `/`, a
+        stream) each get their derived channel: a generated service subscribes one
+        handler per channel, so a shared one would leave all but one handler dead."""
+        services = {n.id for n in design.nodes if n.kind is NodeKind.SERVICE}
+        sharing: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for flow in flows:
+            if flow.channel and flow.target in services and flow.id not in self._verbatim:
+                sharing[(flow.channel, flow.target)].add(flow.message)
+        crowded = {key for key, messages in sharing.items() if len(messages) > 1}
+        out = []
+        for flow in flows:
+            key = (flow.channel or "", flow.target)
+            if key in crowded:
+                names = sorted(self.messages[m].name for m in sharing[key] if m in self.messages)
+                self.notes.append(
+                    ImportNote(
+                        "",
+                        flow.id,
+                        f"'{flow.channel}' carries {len(names)} messages to {flow.target} "
+                        f"({', '.join(names)}): this flow takes its own derived channel",
+                    )
+                )
+                flow = flow.model_copy(update={"channel": None})
+            out.append(flow)
+        return out
 
 
 _PARAMETER = re.compile(r"\{[^{}]*\}")
@@ -927,6 +1060,24 @@ def _usable_channel(address: str, transport: Transport) -> str:
     elif _BROKER_SAFE.fullmatch(address) and channel_problem(address, transport) is None:
         return address
     return cleaned_channel(address, transport) or ""  # nothing left: the derived name
+
+
+# Binding settings the design holds (the convention's names, the exchange type as transport).
+_BINDINGS_KEPT: dict[str, tuple[str, ...]] = {
+    "amqp": ("is", "exchange.name", "exchange.type", "queue.name", "bindingVersion"),
+    "kafka": ("topic", "bindingVersion"),
+}
+
+
+def _leaves(value: Any, path: str) -> list[tuple[str, Any]]:
+    """`{queue: {exclusive: true}}` -> [("queue.exclusive", True)]; a schema is one leaf."""
+    is_schema = isinstance(value, dict) and ("type" in value or "$ref" in value)
+    if isinstance(value, dict) and value and not (is_schema and path):
+        out: list[tuple[str, Any]] = []
+        for key, inner in value.items():
+            out.extend(_leaves(inner, f"{path}.{key}" if path else str(key)))
+        return out
+    return [(path or "(binding)", "(a schema)" if isinstance(value, dict) else value)]
 
 
 _WHOLE_PARAMETER = re.compile(r"\{[^{}]+\}")
@@ -958,6 +1109,23 @@ def _json_schema_format(schema_format: str) -> bool:
         "application/x-yaml",
         "application/yaml",
     )
+
+
+def _may_meet(send: _Operation, receive: _Operation) -> bool:
+    """Ends on one address are one flow, unless msgflow's export says which flows each
+    end belongs to and they share none (RabbitMQ: one routing key on two exchanges)."""
+    sent, received = send.extras.get("x-msgflow-flows"), receive.extras.get("x-msgflow-flows")
+    if isinstance(sent, dict) and isinstance(received, dict):
+        return bool(set(sent) & set(received))
+    return True
+
+
+def _flow_details(extras: dict[str, Any], flow_id: str) -> dict[str, Any]:
+    """A flow's description and silenced rules, as msgflow's export keeps them."""
+    details = (extras.get("x-msgflow-flow-details") or {}).get(flow_id)
+    if not isinstance(details, dict):
+        return {}
+    return {k: v for k, v in details.items() if k in ("description", "suppress", "reply")}
 
 
 def _extras(op: dict[str, Any]) -> dict[str, Any]:

@@ -178,7 +178,7 @@ class Spec:
         seen: set[str] = set()
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
-            absolute = base + ref if ref.startswith("#") else urljoin(base, ref)
+            absolute = self._join(base, ref, at)
             if absolute in seen:
                 raise SpecLoadError(
                     [SpecProblem(self._source_of(base), at, f"$ref cycle through '{ref}'")]
@@ -189,6 +189,21 @@ class Spec:
             node = self._lookup(base, ref, at)
             base, last = urldefrag(absolute)[0] or base, ref
         return node, last
+
+    def _join(self, base: str, ref: str, at: str) -> str:
+        """The reference's absolute URI, against the document holding it."""
+        if ref.startswith("#"):
+            return base + ref
+        try:
+            return urljoin(base, ref)
+        except ValueError as error:  # `http://[::1`: not a URI at all
+            raise SpecLoadError(
+                [
+                    SpecProblem(
+                        self._source_of(base), at, f"$ref '{ref}' is not a valid reference: {error}"
+                    )
+                ]
+            ) from None
 
     def _source_of(self, uri: str) -> str:
         return self._sources.get(uri, uri)
@@ -229,6 +244,9 @@ class Spec:
                     ]
                 )
             path = Path(url2pathname(urlsplit(uri).path))
+            if path.exists() and not (path.is_file() or path.is_dir()):
+                # A device or a pipe (`/dev/stdin`) would block or never end.
+                raise _Unreadable([SpecProblem(str(path), "$", "not a regular file")])
             try:
                 data = read_file(path)
             except SpecLoadError as error:
@@ -264,7 +282,12 @@ class Spec:
                 ref = node.get("$ref")
                 if isinstance(ref, str):
                     base = self.document_of(node)
-                    if urljoin(base, ref).startswith(REMOTE_SCHEMES):
+                    try:
+                        remote = self._join(base, ref, at).startswith(REMOTE_SCHEMES)
+                    except SpecLoadError as error:
+                        problems.extend(error.problems)
+                        continue
+                    if remote:
                         self.unfollowed.append(
                             SpecProblem(
                                 self._source_of(base),

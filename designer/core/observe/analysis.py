@@ -25,6 +25,7 @@ MAX_PENDING = 100_000  # requests waiting for an answer that are tracked at once
 MAX_RECENT_IDS = 100_000  # message ids remembered to follow causation_id links
 MAX_STRAY_ADDRESSES = 1_000  # distinct undeclared addresses tallied one by one
 MAX_TYPES_PER_ADDRESS = 20
+MAX_EXAMPLE_BYTES = 64 * 1024
 PERCENTILES = (50, 95, 99)
 
 
@@ -53,9 +54,12 @@ class StrayTally:
 
     broker: str
     address: str
+    exchange: str | None = None  # RabbitMQ: the exchange, the channel is the routing key
+    channel: str = ""
     messages: int = 0
     types: Counter[str] = field(default_factory=Counter)
     flows_here: tuple[str, ...] = ()  # when the address is known but the type is not
+    example: Any = None  # the first payload (JSON), to propose a message's fields
 
 
 @dataclass
@@ -342,9 +346,14 @@ class Observation:
             if len(self.undeclared) >= MAX_STRAY_ADDRESSES:
                 self.undeclared_overflow += 1
                 return
-            stray = self.undeclared[key] = StrayTally(record.broker, record.address)
+            stray = self.undeclared[key] = StrayTally(
+                record.broker, record.address, record.exchange, record.channel
+            )
             stray.flows_here = flows_here
         stray.messages += 1
+        if stray.example is None and len(record.body) <= MAX_EXAMPLE_BYTES:
+            payload = record.payload()
+            stray.example = payload if isinstance(payload, dict) else None
         label = message_type or "(untyped)"
         if label in stray.types or len(stray.types) < MAX_TYPES_PER_ADDRESS:
             stray.types[label] += 1

@@ -6,8 +6,6 @@ with the painters of arrow_paint.py.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPolygonF
 from PySide6.QtWidgets import (
@@ -19,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.core.model import MessageKind, Transport
+from designer.core.model import MessageKind, Severity, Transport
 
 from .arrow_paint import (
     LABEL_HEIGHT,
@@ -28,12 +26,10 @@ from .arrow_paint import (
     paint_arrow,
     paint_label_cached,
 )
+from .context import CanvasContext
 from .node_item import NO_PEN, Z_FLOW, Z_LABEL, NodeItem
 from .routing import HIT_MARGIN, Route, hit_area
-from .theme import TRANSPORT_LABEL
-
-if TYPE_CHECKING:
-    from .gestures import CanvasContext
+from .theme import TRANSPORT_LABEL, Theme
 
 _LABEL_SPOTS = (0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9, 0.0)
 _HEAD_BOX = 26.0
@@ -87,6 +83,16 @@ def label_spot(
     return best_x, best_y
 
 
+DOT_RADIUS = 3.5  # fits in the 2 px the label's item keeps around its pill
+
+
+def paint_problem_dot(painter: QPainter, theme: Theme, severity: Severity, at: QPointF) -> None:
+    """A dot in the severity's colour on the label's corner: a finding on this arrow."""
+    painter.setPen(theme.pen(theme.background, 1.2))
+    painter.setBrush(theme.severities[severity])
+    painter.drawEllipse(at + QPointF(DOT_RADIUS - 2, DOT_RADIUS - 2), DOT_RADIUS, DOT_RADIUS)
+
+
 class FlowItem(QGraphicsPolygonItem):
     """One flow's arrow. The scene sets text, kind and route; nothing here edits the model.
 
@@ -109,6 +115,7 @@ class FlowItem(QGraphicsPolygonItem):
         self._rough: Edges | None = None  # the hit box while a card is dragged
         self.description = ""
         self.problems = ""
+        self.severity: Severity | None = None  # of its worst finding: marks the arrow
         self.label = FlowLabel(self)
         # The polygon is the hit area (routing.hit_area), never drawn: paint draws the arrow.
         self.setPen(NO_PEN)
@@ -175,6 +182,36 @@ class FlowItem(QGraphicsPolygonItem):
         )
         return edges
 
+    def set_geometry(
+        self, route: Route, label: tuple[float, float], exact: bool = True, dragged: bool = False
+    ) -> None:
+        """Take a route and a label centre from the geometry engine (designer.core.diagram),
+        which has already kept the label clear of cards and other labels."""
+        self.route = route
+        x, y = label
+        if x != self.label.x() or y != self.label.y():
+            self.label.setPos(x, y)
+        if exact:
+            self._rough = None
+            self.setPolygon(hit_area(route))
+            return
+        left, top, right, bottom = route.bounds
+        box = self._rough
+        if (
+            box is not None
+            and left >= box[0]
+            and top >= box[1]
+            and right <= box[2]
+            and bottom <= box[3]
+        ):
+            self.update()
+            return
+        m = HIT_MARGIN + (_ROUGH_SLACK if dragged else 0.0)
+        self._rough = (left - m, top - m, right + m, bottom + m)
+        self.setPolygon(
+            QPolygonF(QRectF(left - m, top - m, right - left + 2 * m, bottom - top + 2 * m))
+        )
+
     def make_exact(self) -> None:
         if self.route is not None:
             self._rough = None
@@ -188,11 +225,17 @@ class FlowItem(QGraphicsPolygonItem):
         self.description = text
         self.set_problems(self.problems)
 
-    def set_problems(self, text: str) -> None:
-        self.problems = text
+    def set_problems(self, text: str, severity: Severity | None = None) -> None:
+        """The findings on this arrow: listed in its tooltip, marked in the worst one's
+        colour (a tinted band along the line and a dot on the label)."""
+        changed = severity != self.severity
+        self.problems, self.severity = text, severity if text else None
         tooltip = self.description + (f"<hr>{text}" if text else "")
         self.setToolTip(tooltip)
         self.label.setToolTip(tooltip)
+        if changed:
+            self.update()
+            self.label.update()
 
     def emphasis(self) -> tuple[bool, bool]:
         """(emphasised, dimmed): by the messages panel's highlight, or because the mouse
@@ -218,6 +261,11 @@ class FlowItem(QGraphicsPolygonItem):
         emphasised, dimmed = self.emphasis()
         if dimmed:
             painter.setOpacity(0.22)
+        if self.severity is not None:  # the finding is on this arrow: say so on it
+            painter.setOpacity(painter.opacity() * 0.35)
+            painter.setPen(theme.pen(theme.severities[self.severity], 6.0))
+            painter.drawPath(route.path)
+            painter.setOpacity(0.22 if dimmed else 1.0)
         if self.isSelected() or emphasised:
             halo = theme.pen(theme.selection if self.isSelected() else theme.kinds[self.kind], 7.0)
             painter.setOpacity(painter.opacity() * 0.3)
@@ -296,3 +344,5 @@ class FlowLabel(QGraphicsRectItem):
             self._badge_w,
             flow.isSelected() or emphasised,
         )
+        if flow.severity is not None:
+            paint_problem_dot(painter, theme, flow.severity, self._rect.topLeft())

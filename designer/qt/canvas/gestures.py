@@ -27,23 +27,9 @@ from designer.core.errors import EditError
 from designer.core.model import MessageKind, NodeKind, Point, Transport
 
 from . import clipboard, interactions
-from .node_item import LOD_TEXT, BoundaryItem, H, NodeItem, W
+from .context import CanvasContext
+from .node_item import BoundaryItem, H, NodeItem, W
 from .theme import Theme
-
-
-class CanvasContext:
-    """State every item reads while painting, shared instead of copied into each item."""
-
-    def __init__(self, theme: Theme) -> None:
-        self.theme = theme
-        self.snap = False
-        self.grid = 20.0
-        self.highlight: str | None = None
-        self.hovered: str | None = None  # the card under the mouse: its arrows stand out
-        self.node_hovered: Callable[[str, bool], None] = lambda node_id, on: None
-        # Below this zoom text is skipped to keep fit-all renders of big designs fast;
-        # exported pictures set it to 0 so a small-scale PNG still carries every name.
-        self.lod_text = LOD_TEXT
 
 
 class GestureScene(QGraphicsScene):

@@ -1,17 +1,21 @@
-"""The minimap in a corner of the view: every card as a dot, the visible area as a frame.
+"""The minimap in a corner of the view: cards, arrows, and the visible area as a frame.
 
-It draws card rectangles itself instead of rendering the scene (a full render per
-scroll step would cost a fit-all render each time); clicking or dragging on it moves
-the view there.
+It draws card rectangles and straight arrow lines itself instead of rendering the
+scene (a full render per scroll step would cost a fit-all render each time); clicking
+or dragging on it moves the view there. It can be switched off (View → Show Minimap)
+and moved to any corner of the canvas (its right-click menu), so it never has to sit
+on the part of the design being worked on.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QContextMenuEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QMenu, QWidget
+
+from designer.core.model import MessageKind
 
 from .node_item import ActorItem
 
@@ -19,15 +23,26 @@ if TYPE_CHECKING:
     from .view import DesignView
 
 WIDTH, HEIGHT, MARGIN = 200, 130, 12
+CORNERS = {
+    "top-left": "Top Left",
+    "top-right": "Top Right",
+    "bottom-left": "Bottom Left",
+    "bottom-right": "Bottom Right",
+}
 
 
 class Minimap(QWidget):
+    hiddenByUser = Signal()
+
     def __init__(self, view: DesignView) -> None:
         super().__init__(view)
         self.view = view
         self.setFixedSize(WIDTH, HEIGHT)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip("Overview: click or drag to move the view")
+        self.setToolTip("Overview: click or drag to move the view; right-click to move or hide it")
+        self.wanted = True  # the user's choice (View → Show Minimap)
+        self.corner = "bottom-right"
+        self.menu: QMenu | None = None  # its right-click menu, while open
         # Scene changes arrive in bursts (a drag): repaint at most every 50 ms.
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -42,7 +57,20 @@ class Minimap(QWidget):
 
     def place(self) -> None:
         viewport = self.view.viewport().geometry()
-        self.move(viewport.right() - WIDTH - MARGIN, viewport.bottom() - HEIGHT - MARGIN)
+        left = self.corner.endswith("left")
+        top = self.corner.startswith("top")
+        x = viewport.left() + MARGIN if left else viewport.right() - WIDTH - MARGIN
+        y = viewport.top() + MARGIN if top else viewport.bottom() - HEIGHT - MARGIN
+        self.move(x, y)
+
+    def set_wanted(self, on: bool) -> None:
+        self.wanted = on
+        self.refresh()
+
+    def move_to(self, corner: str) -> None:
+        if corner in CORNERS:
+            self.corner = corner
+            self.place()
 
     def _mapping(self) -> tuple[QRectF, float, QPointF]:
         """(scene area shown, scale, offset) so that widget = scene * scale + offset."""
@@ -64,7 +92,11 @@ class Minimap(QWidget):
         if scene is None:  # the view is being torn down
             return
         cards = scene.cards_rect()
-        wanted = not cards.isNull() and not self.view.visible_scene_rect().contains(cards)
+        wanted = (
+            self.wanted
+            and not cards.isNull()
+            and not self.view.visible_scene_rect().contains(cards)
+        )
         if wanted != self.isVisible():
             self.setVisible(wanted)
         if wanted:
@@ -81,6 +113,7 @@ class Minimap(QWidget):
         painter.setBrush(theme.minimap_fill)
         painter.drawRoundedRect(QRectF(0.5, 0.5, WIDTH - 1, HEIGHT - 1), 6, 6)
         _, scale, offset = self._mapping()
+        self._paint_arrows(painter, scale, offset)
         painter.setPen(Qt.PenStyle.NoPen)
         for item in scene.node_items():
             rect = item.card_rect()
@@ -109,6 +142,49 @@ class Minimap(QWidget):
         )
         painter.end()
 
+    def _paint_arrows(self, painter: QPainter, scale: float, offset: QPointF) -> None:
+        """Each flow as a thin straight line between its cards, in its kind's colour."""
+        scene = self.view.scene()
+        theme = scene.theme
+        centres = {item.node_id: item.card_rect().center() for item in scene.node_items()}
+        lines: dict[MessageKind, list[QLineF]] = {kind: [] for kind in MessageKind}
+        for flow in scene.document.design.flows:
+            a, b = centres.get(flow.source), centres.get(flow.target)
+            item = scene.flow_item(flow.id)
+            if a is None or b is None or item is None:
+                continue
+            lines[item.kind].append(QLineF(a * scale + offset, b * scale + offset))
+        painter.setOpacity(0.7)
+        for kind, found in lines.items():
+            painter.setPen(theme.pen(theme.kinds[kind], 1.0))
+            painter.drawLines(found)
+        painter.setOpacity(1.0)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = QMenu(self)
+        for corner, words in CORNERS.items():
+            action = menu.addAction(f"Move to {words}")
+            action.setData(corner)
+            action.setEnabled(corner != self.corner)
+        menu.addSeparator()
+        menu.addAction("Hide Minimap").setData("hide")
+        menu.triggered.connect(self._chosen)
+        self.menu = menu
+        menu.popup(event.globalPos())
+        event.accept()
+
+    def _chosen(self, action: QAction) -> None:
+        choice = str(action.data())
+        if choice == "hide":
+            self.hide_by_user()
+        else:
+            self.move_to(choice)
+
+    def hide_by_user(self) -> None:
+        """Hidden from its own menu: View → Show Minimap follows (unticked)."""
+        self.set_wanted(False)
+        self.hiddenByUser.emit()
+
     def _go(self, pos: QPointF) -> None:
         if self.view.scene() is None:
             return
@@ -117,7 +193,8 @@ class Minimap(QWidget):
         self.update()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._go(event.position())
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._go(event.position())
         event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:

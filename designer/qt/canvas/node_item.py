@@ -9,8 +9,6 @@ DeviceCoordinateCache on overlapping items is the measured trap.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
@@ -24,15 +22,12 @@ from PySide6.QtWidgets import (
 from designer.core.layout import CARD_HEIGHT, CARD_WIDTH
 from designer.core.model import Severity
 
+from .context import CanvasContext
 from .theme import fonts
-
-if TYPE_CHECKING:
-    from .gestures import CanvasContext
 
 W, H = float(CARD_WIDTH), float(CARD_HEIGHT)
 HANDLE_RADIUS = 5.0
 EDGE_BAND = 8.0  # pressing this close to a card's border starts a new flow
-LOD_TEXT = 0.4
 Z_BOUNDARY, Z_FLOW, Z_NODE, Z_SELECTED, Z_LABEL, Z_BADGE = -10.0, 0.0, 10.0, 20.0, 30.0, 40.0
 
 

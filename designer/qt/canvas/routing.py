@@ -1,10 +1,9 @@
-"""Where an arrow runs: from border to border of two cards, fanned out when parallel.
+"""An arrow's route as Qt draws it.
 
-Pure geometry on QPointF/QRectF, so it is cheap (re-routing a card's arrows on every
-drag frame) and testable without a scene. An arrow between the same pair of cards as
-others bends by its `offset` (a quadratic curve whose middle lies `offset` away from
-the straight line), so parallel flows never draw over each other, whichever way they
-point. Ends are clipped to the card borders: arrows never hide under cards.
+The canvas's arrows are the geometry engine's (designer.core.diagram, shared with every
+export): `orthogonal` turns a routed polyline into a `Route` with its rounded bends.
+The straight/curved helpers below remain for the legend and the rubber band of a new
+arrow. Pure geometry on floats, so it is cheap and testable without a scene.
 """
 
 from __future__ import annotations
@@ -14,6 +13,8 @@ import math
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainterPath, QPolygonF
+
+from designer.core.diagram import rounded_path
 
 FAN_SPACING = 30.0  # room for one label between two parallel arrows
 END_GAP = 2.0  # the head stops just short of the border, so its tip stays visible
@@ -29,7 +30,7 @@ class Route:
     several times between two repaints, or never seen, never pays for them.
     """
 
-    __slots__ = ("_angles", "_path", "bounds", "control", "ends", "label", "loop")
+    __slots__ = ("_angles", "_path", "bounds", "control", "ends", "label", "loop", "points")
 
     def __init__(
         self,
@@ -40,7 +41,9 @@ class Route:
         loop: bool = False,
         path: QPainterPath | None = None,
         angles: tuple[float, float] | None = None,
+        points: list[tuple[float, float]] | None = None,
     ) -> None:
+        self.points = points  # an orthogonal route's corners (None: line or curve)
         self.ends = ends  # start x, y, end x, y
         self.control = control  # of the quadratic; None for a straight line
         self.label = label  # middle of the curve
@@ -51,6 +54,8 @@ class Route:
 
     @property
     def path(self) -> QPainterPath:
+        if self._path is None and self.points is not None:
+            self._path = _rounded(self.points)
         if self._path is None:
             sx, sy, ex, ey = self.ends
             path = QPainterPath(QPointF(sx, sy))
@@ -98,6 +103,39 @@ class Route:
         cx, cy = self.control
         u = 1 - t
         return u * u * sx + 2 * u * t * cx + t * t * ex, u * u * sy + 2 * u * t * cy + t * t * ey
+
+
+BEND_RADIUS = 10.0  # as the SVG export draws them
+
+
+def _rounded(points: list[tuple[float, float]]) -> QPainterPath:
+    path = QPainterPath()
+    for command, v in rounded_path(points, BEND_RADIUS):
+        if command == "M":
+            path.moveTo(v[0], v[1])
+        elif command == "L":
+            path.lineTo(v[0], v[1])
+        else:
+            path.quadTo(v[0], v[1], v[2], v[3])
+    return path
+
+
+def orthogonal(points: list[tuple[float, float]]) -> Route:
+    """A routed polyline (at least two points) as a Route: heads follow the last run."""
+    (sx, sy), (ex, ey) = points[0], points[-1]
+    (ax, ay), (bx, by) = points[0], points[1]
+    (cx, cy), (dx, dy) = points[-2], points[-1]
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    middle = points[len(points) // 2]
+    return Route(
+        (sx, sy, ex, ey),
+        None,
+        middle,
+        (min(xs), min(ys), max(xs), max(ys)),
+        angles=(math.atan2(dy - cy, dx - cx), math.atan2(by - ay, bx - ax)),
+        points=points,
+    )
 
 
 def fan_offsets(count: int, spacing: float = FAN_SPACING) -> list[float]:
@@ -196,7 +234,9 @@ def _loop(card: QRectF, offset: float) -> Route:
 
 
 def polyline(route: Route, steps: int = 32) -> list[tuple[float, float]]:
-    """The route as points: its two ends, or a flattened curve."""
+    """The route as points: its corners, its two ends, or a flattened curve."""
+    if route.points is not None:
+        return route.points
     if route.control is None:
         sx, sy, ex, ey = route.ends
         return [(sx, sy), (ex, ey)]
@@ -273,6 +313,8 @@ def hit_area(route: Route, margin: float = HIT_MARGIN) -> QPolygonF:
     Python once per item of the scene. Plain float arithmetic: this runs for every arrow
     of a dragged card on every mouse move.
     """
+    if route.points is not None:
+        return _outline(route.points, margin)
     if route.loop:
         left, top, right, bottom = route.bounds
         box = QRectF(
@@ -310,3 +352,28 @@ def hit_area(route: Route, margin: float = HIT_MARGIN) -> QPolygonF:
         far.append(QPointF(x + uy, y - ux))
     far.reverse()
     return QPolygonF(near + far)
+
+
+def _outline(points: list[tuple[float, float]], margin: float) -> QPolygonF:
+    """A polygon `margin` around an orthogonal polyline: each corner offset along both
+    runs' normals (the mitre of a right angle), out on one side and back on the other."""
+    left: list[QPointF] = []
+    right: list[QPointF] = []
+    count = len(points)
+    for i, (x, y) in enumerate(points):
+        nx = ny = 0.0
+        for a, b in ((i - 1, i), (i, i + 1)):
+            if a >= 0 and b < count:
+                (x0, y0), (x1, y1) = points[a], points[b]
+                length = abs(x1 - x0) + abs(y1 - y0) or 1.0
+                ux, uy = (x1 - x0) / length, (y1 - y0) / length
+                if (-uy, ux) != (nx, ny):
+                    nx, ny = nx - uy, ny + ux
+                if i == 0 and b == 1:
+                    x, y = x - ux * margin, y - uy * margin  # past the start
+                if i == count - 1 and a == count - 2:
+                    x, y = x + ux * margin, y + uy * margin  # past the head
+        left.append(QPointF(x + nx * margin, y + ny * margin))
+        right.append(QPointF(x - nx * margin, y - ny * margin))
+    right.reverse()
+    return QPolygonF(left + right)

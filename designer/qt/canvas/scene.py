@@ -31,7 +31,7 @@ from __future__ import annotations
 import gc
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
@@ -40,6 +40,7 @@ from shiboken6 import isValid
 
 from designer.core.commands import Command
 from designer.core.diagnostics import SEVERITY_RANK, Diagnostic
+from designer.core.diagram import DiagramEngine
 from designer.core.document import Change, Document
 from designer.core.model import (
     MessageKind,
@@ -48,10 +49,10 @@ from designer.core.model import (
     Severity,
 )
 
+from .context import LOD_TEXT, CanvasContext
 from .flow_item import FlowItem, head_box
-from .gestures import CanvasContext, GestureScene
+from .gestures import GestureScene
 from .node_item import (
-    LOD_TEXT,
     Z_NODE,
     Z_SELECTED,
     ActorItem,
@@ -61,11 +62,13 @@ from .node_item import (
 )
 from .node_item import H as CARD_H
 from .node_item import W as CARD_W
-from .routing import Box, fan_offsets, route_between
+from .routing import Box, fan_offsets, orthogonal, route_between
 from .theme import LIGHT, TRANSPORT_LABEL, Theme
 
 SCENE_MARGIN = 1500.0  # room to pan past the outermost cards
 FREE_STRIP = 44.0  # right edge of a card where text rarely reaches
+# Up to this many flows the arrows are the geometry engine's (see `routed`).
+ROUTED_FLOWS = 600
 
 
 # Up to this many cards, names are drawn at every zoom (see rebuild).
@@ -99,7 +102,8 @@ class DesignScene(GestureScene):
         self._problem_items: list[NodeItem | FlowItem] = []
         self._selected_flows: set[FlowItem] = set()
         self._selected_cards: set[NodeItem] = set()
-        self._diagnostics: list[Diagnostic] = []
+        # The findings shown: the validation's own list, read, never copied or changed.
+        self._diagnostics: Sequence[Diagnostic] = ()
         self._building = False
         self._unplaced = 0  # nodes given a spot by _free_spot since the last rebuild
         self._spot_origin = QPointF(0, 0)
@@ -111,6 +115,8 @@ class DesignScene(GestureScene):
         self._drag_start = {}
         self._drag_ids = itertools.count(1)
         self._design = document.design
+        self._engine = DiagramEngine.of({}, {}, self._label_size)
+        self._routed = True
         self._unsubscribe = document.subscribe(self._on_changes)
         self.selectionChanged.connect(self._emit_selection)
         self.rebuild()
@@ -202,15 +208,19 @@ class DesignScene(GestureScene):
         if not self._quiet_selection:
             self.selectionChangedIds.emit(*self.selected_ids())
 
+    @property
+    def diagnostics(self) -> Sequence[Diagnostic]:
+        return self._diagnostics
+
     def set_diagnostics(
-        self, diagnostics: Iterable[Diagnostic], only: set[str] | None = None
+        self, diagnostics: Sequence[Diagnostic], only: set[str] | None = None
     ) -> None:
         """Badge the cards and arrows a rule fires on; hovering shows message and hint.
 
         `only` limits the work to those item ids (items an edit just rebuilt), so one edit
         of a big design does not re-badge thousands of untouched items.
         """
-        self._diagnostics = list(diagnostics)
+        self._diagnostics = diagnostics
         if only is None:
             stale, self._problem_items = self._problem_items, []
         else:
@@ -243,7 +253,7 @@ class DesignScene(GestureScene):
                 self._problem_items.append(node)
             flow = self._flows.get(subject)
             if flow is not None:
-                flow.set_problems(text)
+                flow.set_problems(text, Severity(found[0].severity))
                 self._problem_items.append(flow)
 
     # ------------------------------------------------------------------ following the document
@@ -285,8 +295,14 @@ class DesignScene(GestureScene):
             # Curved arrows get their exact hit outlines just after, when the event loop
             # is idle: the scene shows sooner, and nobody clicks in between.
             self._moving = True
-            for pair in list(self._pairs):
-                self._reroute_pair(pair)
+            self._routed = len(self._flows) <= ROUTED_FLOWS
+            if self._routed:
+                self._engine = DiagramEngine.of(*self._engine_input(), self._label_size)
+                self._apply(list(self._flows))
+            else:
+                self._engine = DiagramEngine.of({}, {}, self._label_size)
+                for pair in list(self._pairs):
+                    self._reroute_pair(pair)
             self._moving = False
             for node_id in self._nodes:
                 self._update_counts(node_id)
@@ -315,6 +331,7 @@ class DesignScene(GestureScene):
             self.rebuild()
             return
         pairs: set[tuple[str, str]] = set()
+        relabel: set[str] = set()  # arrows whose label changed size
         counted: set[str] = set()
         boundaries: set[str] = set()
         for change in changes:
@@ -322,12 +339,18 @@ class DesignScene(GestureScene):
             if key is None:
                 continue
             if change.collection == "nodes":
-                self._node_changed(change.action, key, boundaries, pairs)
+                # One step may change a node and then remove it (a changed id: the node
+                # moves to its new id): what counts is whether it is there at the end.
+                gone = self.document.get("nodes", key) is None
+                self._node_changed("removed" if gone else change.action, key, boundaries, pairs)
             elif change.collection == "flows":
                 self._flow_changed(change.action, key, pairs, counted)
+                if change.action != "removed":
+                    relabel.add(key)  # a new item (or a new badge): geometry again
             elif change.collection == "messages" and change.action == "changed":
                 for flow_id in [f.id for f in self.document.flows_of_message(key)]:
                     self._update_flow_item(flow_id)
+                    relabel.add(flow_id)
             elif change.collection == "layout":
                 point = self.document.design.layout.get(key)
                 item = self._nodes.get(key)
@@ -349,8 +372,13 @@ class DesignScene(GestureScene):
                         boundaries.add(item.boundary)
         for name in boundaries:  # first: arrow labels keep off the titles
             self._refit_boundary(name)
-        for pair in pairs:
-            self._reroute_pair(pair)
+        if not self._routed:
+            for pair in pairs:
+                self._reroute_pair(pair)
+        elif pairs or boundaries:
+            self._apply(self._engine.sync(*self._engine_input()))
+        if relabel and self._routed:
+            self._apply(self._engine.relabel(sorted(relabel)))
         for node_id in counted & self._nodes.keys():
             self._update_counts(node_id)
         if any(c.collection in ("nodes", "layout") for c in changes):
@@ -364,8 +392,8 @@ class DesignScene(GestureScene):
         for node_id in [i for i in rebuilt if i in self._nodes]:
             rebuilt.update(f.id for f in self.document.flows_of_node(node_id))
         if self._diagnostics and rebuilt:
-            # New or replaced items get their badges back even if the validator heard
-            # this change before the scene did.
+            # New or replaced items get their badges back: validation (derived state)
+            # has already been told of this change, before the views.
             self.set_diagnostics(self._diagnostics, only=rebuilt)
 
     def _node_changed(
@@ -535,6 +563,14 @@ class DesignScene(GestureScene):
                 self._flows[flow_id].make_exact()
         self._rough_pairs.clear()
 
+    # ------------------------------------------------------------------ geometry
+    @property
+    def routed(self) -> bool:
+        """Whether arrows come from the geometry engine (orthogonal, around cards); a
+        design with more flows than ROUTED_FLOWS gets straight/fanned arrows instead,
+        built in a fraction of the time (the engine is pure Python)."""
+        return self._routed
+
     def _reroute_pair(self, pair: tuple[str, str]) -> None:
         ids = self._pairs.get(pair)
         if not ids:
@@ -577,6 +613,38 @@ class DesignScene(GestureScene):
             others = heads[:index] + heads[index + 1 :]
             placed.append(item.set_route(route, (*avoid, *others, *placed), exact, dragged))
 
+    def _engine_input(
+        self,
+    ) -> tuple[dict[str, tuple[float, float, str | None]], dict[str, tuple[str, str]]]:
+        """Cards where they stand on screen (a node without a layout place has one here
+        too) and the arrows' ends: what the geometry engine routes."""
+        cards = {}
+        for node_id, item in self._nodes.items():
+            pos = item.pos()
+            cards[node_id] = (pos.x(), pos.y(), item.boundary or None)
+        links = {key: (item.source_id, item.target_id) for key, item in self._flows.items()}
+        return cards, links
+
+    def _label_size(self, flow_id: str) -> tuple[float, float]:
+        # The label item's whole box (pill, its selection outline and padding), so labels
+        # the engine keeps apart never touch on screen either.
+        box = self._flows[flow_id].label.boundingRect()
+        return box.width(), box.height()
+
+    def _apply(self, flow_ids: Iterable[str]) -> None:
+        """Give the items of these arrows the engine's routes and label places."""
+        arrows = self._engine.diagram.arrows
+        exact, dragged = not self._moving, self._dragging
+        for flow_id in flow_ids:
+            item = self._flows.get(flow_id)
+            arrow = arrows.get(flow_id)
+            if item is None or arrow is None or len(arrow.points) < 2:
+                continue
+            label = arrow.label.centre if arrow.label is not None else arrow.points[0]
+            item.set_geometry(orthogonal(arrow.points), label, exact, dragged)
+            if not exact:
+                self._rough_pairs.add(_pair(item.source_id, item.target_id))
+
     def node_moved(self, node_id: str) -> None:
         """A card was moved on screen (by a drag): its badge, backdrop and arrows follow."""
         if self._building:
@@ -587,8 +655,12 @@ class DesignScene(GestureScene):
         item.follow_badge()
         if item.boundary:
             self._refit_boundary(item.boundary)  # first: labels keep off its moved title
-        for pair in self._pairs_of(node_id):
-            self._reroute_pair(pair)
+        if self._routed:
+            pos = item.pos()
+            self._apply(self._engine.move_card(node_id, pos.x(), pos.y()))
+        else:
+            for pair in self._pairs_of(node_id):
+                self._reroute_pair(pair)
         card = item.card_rect()
         if not self.sceneRect().contains(card.adjusted(-400, -400, 400, 400)):
             self.setSceneRect(

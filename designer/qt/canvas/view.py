@@ -35,6 +35,9 @@ from .node_item import W
 from .scene import DesignScene
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+# Fit never shrinks a design of up to SMALL_DESIGN cards below READABLE_ZOOM, where card
+# names are still about 7-8 px tall.
+READABLE_ZOOM, SMALL_DESIGN = 0.6, 15
 WHEEL_PIXELS = 60  # screen pixels one notch of a mouse wheel scrolls
 _NUDGES = {
     Qt.Key.Key_Left: (-1, 0),
@@ -119,7 +122,18 @@ class DesignView(QGraphicsView):
         if rect.isNull():
             self.zoom_100()
             return
-        self.fit_rect(rect.adjusted(-40, -40, 40, 40), max_zoom=1.5)
+        self.fit_rect(rect.adjusted(-20, -20, 20, 20), max_zoom=1.5)
+        if self.transform().m11() < READABLE_ZOOM and self._is_small_design():
+            # Names 5-7 px tall are not a view of the design; a small design that does
+            # not quite fit is better read at a legible size, the rest a scroll away.
+            self.resetTransform()
+            self.scale(READABLE_ZOOM, READABLE_ZOOM)
+            self.centerOn(rect.center())
+            self.zoomChanged.emit(self.zoom_percent())
+            self.minimap.refresh()
+
+    def _is_small_design(self) -> bool:
+        return len(self.scene().document.design.nodes) <= SMALL_DESIGN
 
     def fit_rect(self, rect: QRectF, max_zoom: float = MAX_ZOOM) -> None:
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)

@@ -110,11 +110,16 @@ def test_import_export_import_gives_the_same_design(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("broker", ["rabbitmq", "nats", "kafka", "redis"])
-def test_a_msgflow_design_survives_export_and_import_on_every_broker(broker: str) -> None:
-    shop = io.load(examples_dir() / "shop.msgflow.json")
-    system = export_asyncapi(shop, broker)[SYSTEM_FILE]
+@pytest.mark.parametrize("example", ["shop", "booking", "marketplace", "violations"])
+def test_every_shipped_design_survives_export_and_import_on_every_broker(
+    example: str, broker: str
+) -> None:
+    # `violations` on purpose holds what the rules report (an event over http, a wildcard
+    # channel, a query with no reply queue, silenced rules, rule settings): kept as is.
+    design = io.load(examples_dir() / f"{example}.msgflow.json")
+    system = export_asyncapi(design, broker)[SYSTEM_FILE]
     back = import_asyncapi([Spec(system, "system")]).design
-    assert _semantics(back) == _semantics(shop)
+    assert _semantics(back) == _semantics(design)
 
 
 def test_broken_yaml_is_reported_with_its_line() -> None:
@@ -209,6 +214,26 @@ def test_a_dangling_ref_inside_a_referenced_file_is_located_in_that_file(tmp_pat
     assert (
         "messages.yaml: $.M.payload: $ref '#/Nowhere' points to nothing" in caught.value.describe()
     )
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("http://[::1", "is not a valid reference: Invalid IPv6 URL"),
+        ("/dev/stdin", "$ref '/dev/stdin': $: not a regular file"),  # would block
+        ("./", "is a folder, not a document"),
+        ("#/channels/c/99", "points to nothing"),
+    ],
+)
+def test_hostile_references_are_located_errors(tmp_path: Path, ref: str, expected: str) -> None:
+    (tmp_path / "api.yaml").write_text(
+        "asyncapi: 3.0.0\ninfo: {title: T, version: 1.0.0}\n"
+        f"channels: {{c: {{address: c, messages: {{M: {{payload: {{$ref: '{ref}'}}}}}}}}}}\n"
+    )
+    with pytest.raises(SpecLoadError) as caught:
+        Spec.from_file(tmp_path / "api.yaml")
+    assert "api.yaml: $.channels.c.messages.M.payload: " in caught.value.describe()
+    assert expected in caught.value.describe()
 
 
 def test_a_ref_cycle_across_files_is_reported(tmp_path: Path) -> None:
@@ -464,3 +489,49 @@ def test_alternatives_of_different_primitives_are_reported_where_they_are() -> N
         ".properties.id.oneOf: oneOf of string, integer: no field type holds all of them" in n
         for n in notes
     )
+
+
+def test_bindings_and_servers_the_design_cannot_hold_are_reported() -> None:
+    _, _, notes = _outcomes(SPEC30 / "rpc-server-asyncapi.yml")
+    assert any(
+        "$.operations.sendSumResult.channel.bindings.amqp: amqp binding queue.exclusive=True"
+        " is not part of a design" in n
+        for n in notes
+    )
+    assert any("amqp binding queue.durable=False is not part of a design" in n for n in notes)
+    assert any("server amqp rabbitmq.example.org is not part of a design" in n for n in notes)
+    _, _, kafka = _outcomes(SPEC30 / "streetlights-kafka-asyncapi.yml")
+    assert any("kafka binding" in n and "clientId" in n for n in kafka)
+
+
+def test_messages_sharing_one_address_to_a_service_get_their_own_channels() -> None:
+    # A WebSocket API receiving two commands on `/`: one channel would subscribe only
+    # one generated handler.
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: Trading, version: 1.0.0}\n"
+        "servers: {ws: {host: 'api.example.com', protocol: wss}}\n"
+        "channels:\n  root:\n    address: cmd\n    messages:\n"
+        "      PlaceOrder: {payload: {type: object, properties: {sku: {type: string}}}}\n"
+        "      CancelOrder: {payload: {type: object, properties: {id: {type: string}}}}\n"
+        "operations:\n  take: {action: receive, channel: {$ref: '#/channels/root'}}\n"
+    )
+    result = import_asyncapi([Spec.from_text(text, "trading.yaml")])
+    flows = result.design.flows
+    assert len(flows) == 2 and all(f.channel is None for f in flows)
+    assert all(f.transport is Transport.QUEUE for f in flows)  # wss: asynchronous
+    assert any(
+        "'cmd' carries 2 messages to trading (CancelOrder, PlaceOrder)" in str(n)
+        for n in result.notes
+    )
+
+
+def test_an_operation_sending_a_querys_reply_is_part_of_the_query() -> None:
+    # Adeo's case study: `requestCosting` (receive, with a reply on costingResponse) and
+    # `getCostingResponse` (send on costingResponse) describe one request/reply.
+    design, operations, notes = _outcomes(SPEC30 / "adeo-kafka-request-reply-asyncapi.yml")
+    (flow,) = design.flows
+    query = design.message(flow.message)
+    assert query is not None and query.kind is MessageKind.QUERY
+    assert set(operations.values()) == {(flow.id,)}
+    assert flow.reply is not None and "{" not in flow.reply
+    assert any("getCostingResponse carries the reply of CostingRequestV1" in n for n in notes)

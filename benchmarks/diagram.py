@@ -1,0 +1,247 @@
+"""Diagram quality: arrows through cards, label collisions, crossings, shape, and speed.
+
+For the bundled examples and synthetic designs of 30 / 100 / 300 / 1,000 services (3x as
+many flows) this prints, for the layout as shipped and after auto-layout, the counts of
+designer.core.diagram.metrics measured on what is drawn, plus the time of layout and of
+routing. With Graphviz installed (`make bench-diagram` installs it where apt is at hand),
+`dot` draws the same design in the same run (contexts as clusters, the same card and
+label sizes) and is measured the same way.
+
+`--svg` measures the picture of the HTML export (parsed back from its SVG) instead of the
+geometry engine's diagram: both must give the same counts. Figures only; nothing asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from xml.etree import ElementTree
+
+from designer.core.diagram.geometry import Arrow, Diagram, Point, Rect
+from designer.core.diagram.metrics import Quality, measure
+from designer.core.io import load as load_design
+from designer.core.layout import CARD_HEIGHT, CARD_WIDTH, auto_layout
+from designer.core.model import Design
+from designer.core.synthetic import synthetic_design
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "assets" / "examples"
+SIZES = (30, 100, 300, 1_000)
+DOT_TIMEOUT = 300.0
+_SVG = "{http://www.w3.org/2000/svg}"
+
+
+def designs(sizes: tuple[int, ...]) -> list[tuple[str, Design]]:
+    found = [(p.name.split(".")[0], load_design(p)) for p in sorted(EXAMPLES.glob("*.json"))]
+    return found + [(f"synthetic {n}", synthetic_design(n, seed=1)) for n in sizes]
+
+
+def engine_diagram(design: Design) -> tuple[Diagram, float]:
+    from designer.core.diagram import build_diagram
+
+    start = time.perf_counter()
+    diagram = build_diagram(design)
+    return diagram, time.perf_counter() - start
+
+
+# ------------------------------------------------------------------ the HTML export's SVG
+def _numbers(text: str) -> list[float]:
+    return [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", text)]
+
+
+def _path_points(d: str) -> list[Point]:
+    """M/L/Q/C path data as a polyline (curves flattened to 8 chords)."""
+    points: list[Point] = []
+    for command, args in re.findall(r"([MLQC])([^MLQC]*)", d):
+        values = _numbers(args)
+        if command in "ML":
+            points += [(values[i], values[i + 1]) for i in range(0, len(values), 2)]
+        else:
+            step = 4 if command == "Q" else 6
+            for i in range(0, len(values), step):
+                controls = [points[-1]] + [
+                    (values[k], values[k + 1]) for k in range(i, i + step, 2)
+                ]
+                points += [_bezier(controls, t / 8) for t in range(1, 9)]
+    return points
+
+
+def _bezier(controls: list[Point], t: float) -> Point:
+    while len(controls) > 1:
+        controls = [
+            (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+            for a, b in itertools.pairwise(controls)
+        ]
+    return controls[0]
+
+
+def svg_diagram(design: Design) -> tuple[Diagram, float]:
+    from designer.core.exporters.svg import render_svg
+
+    start = time.perf_counter()
+    text = render_svg(design, legend=False)
+    elapsed = time.perf_counter() - start
+    root = ElementTree.fromstring(text)
+    flows = {f.id: f for f in design.flows}
+    diagram = Diagram()
+    for group in root.iter(f"{_SVG}g"):
+        cls, key = group.get("class", ""), group.get("data-id", "")
+        rects = [
+            Rect(*(float(r.get(a, "0")) for a in ("x", "y", "width", "height")))
+            for r in group.iter(f"{_SVG}rect")
+        ]
+        if cls == "node":
+            diagram.cards[key] = rects[0]
+        elif cls == "flow":
+            line = next(p for p in group.iter(f"{_SVG}path") if p.get("class") == "flow-line")
+            flow = flows[key]
+            diagram.arrows[key] = Arrow(
+                key, flow.source, flow.target, _path_points(line.get("d", ""))
+            )
+        elif cls == "flow-label" and key in diagram.arrows and rects:
+            left, top = min(r.x for r in rects), min(r.y for r in rects)
+            right, bottom = max(r.right for r in rects), max(r.bottom for r in rects)
+            diagram.arrows[key].label = Rect(left, top, right - left, bottom - top)
+    return diagram, elapsed
+
+
+# ------------------------------------------------------------------ Graphviz dot
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def dot_source(design: Design, label_sizes: dict[str, tuple[float, float]]) -> str:
+    """The design for dot: cards of our size, contexts as clusters, each flow labelled
+    with a box of our label's size (so dot leaves it the same room)."""
+    lines = [
+        "digraph G {",
+        "rankdir=LR; compound=true; newrank=true;",
+        f'node [shape=box fixedsize=true width={CARD_WIDTH / 72:.3f} height={CARD_HEIGHT / 72:.3f} label=""];',
+    ]
+    by_boundary: dict[str, list[str]] = {}
+    for node in design.nodes:
+        by_boundary.setdefault(node.boundary or "", []).append(node.id)
+    for index, (name, ids) in enumerate(sorted(by_boundary.items())):
+        body = " ".join(f"{_quote(i)};" for i in ids)
+        lines.append(f"subgraph cluster_{index} {{ {body} }}" if name else body)
+    for flow in design.flows:
+        w, h = label_sizes[flow.id]
+        # An HTML-like label of a fixed-size table cell: dot reserves exactly w x h.
+        cell = f'<<TABLE BORDER="0" CELLPADDING="0"><TR><TD FIXEDSIZE="TRUE" WIDTH="{w:.0f}" HEIGHT="{h:.0f}"> </TD></TR></TABLE>>'
+        lines.append(
+            f"{_quote(flow.source)} -> {_quote(flow.target)} [id={_quote(flow.id)} label={cell}];"
+        )
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def dot_diagram(design: Design) -> tuple[Diagram | None, float]:
+    from designer.core.diagram.labels import label_size
+
+    messages = {m.id: m for m in design.messages}
+    sizes = {
+        f.id: label_size(
+            messages[f.message].name if f.message in messages else f.message, f.transport
+        )
+        for f in design.flows
+    }
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(
+            ["dot", "-Tjson"],
+            input=dot_source(design, sizes),
+            capture_output=True,
+            text=True,
+            timeout=DOT_TIMEOUT,
+            check=True,
+        )
+    except subprocess.TimeoutExpired:
+        return None, DOT_TIMEOUT
+    elapsed = time.perf_counter() - start
+    data = json.loads(done.stdout)
+    height = _numbers(data["bb"])[3]
+    diagram = Diagram()
+    names = {}
+    for obj in data.get("objects", []):
+        if "pos" not in obj or obj["name"].startswith("cluster"):
+            continue
+        x, y = _numbers(obj["pos"])
+        names[obj["_gvid"]] = obj["name"]
+        diagram.cards[obj["name"]] = Rect(
+            x - CARD_WIDTH / 2, height - y - CARD_HEIGHT / 2, CARD_WIDTH, CARD_HEIGHT
+        )
+    flows = {f.id: f for f in design.flows}
+    for edge in data.get("edges", []):
+        flow = flows[edge["id"]]
+        spline = edge["pos"].split()
+        end = next((p for p in spline if p.startswith("e,")), None)
+        controls = [tuple(_numbers(p)) for p in spline if p[0] not in "se"]
+        points: list[Point] = [(x, height - y) for x, y in controls[:1]]
+        for i in range(1, len(controls) - 2, 3):
+            quad = [(x, height - y) for x, y in controls[i - 1 : i + 3]]
+            points += [_bezier(quad, t / 8) for t in range(1, 9)]
+        if end is not None:
+            x, y = _numbers(end[2:])
+            points.append((x, height - y))
+        arrow = Arrow(flow.id, flow.source, flow.target, points)
+        if "lp" in edge:
+            x, y = _numbers(edge["lp"])
+            w, h = sizes[flow.id]
+            arrow.label = Rect(x - w / 2, height - y - h / 2, w, h)
+        diagram.arrows[flow.id] = arrow
+    return diagram, elapsed
+
+
+# ------------------------------------------------------------------ table
+def _row(name: str, how: str, q: Quality, seconds: str) -> str:
+    return (
+        f"| {name} | {how} | {q.through_cards} | {q.label_overlaps} | {q.labels_on_cards} | "
+        f"{q.crossings} | {q.aspect:.2f} | {q.area / 1e6:.1f} | {seconds} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--svg", action="store_true", help="measure the HTML export's SVG")
+    parser.add_argument("--no-dot", action="store_true")
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    args = parser.parse_args()
+    draw = svg_diagram if args.svg else engine_diagram
+    has_dot = not args.no_dot and shutil.which("dot") is not None
+    if not has_dot and not args.no_dot:
+        print(
+            "Graphviz dot not found: no dot rows (make bench-diagram installs it)", file=sys.stderr
+        )
+    print(
+        "| design | drawing | through cards | label overlaps | labels on cards | crossings "
+        "| width:height | area Mpx² | time s |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, design in designs(tuple(args.sizes)):
+        if all(n.id in design.layout for n in design.nodes):
+            diagram, took = draw(design)
+            print(_row(name, "as shipped", measure(diagram), f"draw {took:.2f}"), flush=True)
+        start = time.perf_counter()
+        laid = auto_layout(design)
+        layout_s = time.perf_counter() - start
+        diagram, took = draw(laid)
+        print(
+            _row(name, "auto-layout", measure(diagram), f"layout {layout_s:.2f} + draw {took:.2f}"),
+            flush=True,
+        )
+        if has_dot:
+            dotted, took = dot_diagram(design)
+            if dotted is None:
+                print(f"| {name} | dot | timed out after {DOT_TIMEOUT:.0f} s |")
+            else:
+                print(_row(name, "dot", measure(dotted), f"dot {took:.2f}"), flush=True)
+
+
+if __name__ == "__main__":
+    main()

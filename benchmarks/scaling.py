@@ -1,0 +1,115 @@
+"""Scaling: every headless command on synthetic designs of 100 / 1,000 / 10,000 services.
+
+For each size (3 flows per service) this measures, in CPU seconds of this process (the
+machine is shared, so wall time mostly measures the neighbours): load, validate, `fmt`
+of a non-canonical copy, every core export (mermaid, html, asyncapi, eventcatalog) into
+a scratch folder, every generate target on its own (render only) and `generate --target
+all` as the command runs it (render, plan, write). Each row is printed as it is measured.
+
+The table gives microseconds per service and the ratio of that to the smallest size of
+the same run: a ratio near 1 is linear cost; a ratio that grows with the size is the
+super-linear growth issue #10 is about. Then the three figures of the issue: generate
+--target all at 1,000 services, mermaid at 2,000 flows, fmt at 10,000 messages.
+Figures only; nothing here asserts a time.
+
+    python benchmarks/scaling.py            # 100, 1000, 10000
+    python benchmarks/scaling.py 100 1000   # chosen sizes
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io as text_io
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from designer.cli import main as msgflow
+from designer.core import io
+from designer.core.codegen import targets
+from designer.core.exporters import CORE_FORMATS, export_to
+from designer.core.model import Design
+from designer.core.rules import validate
+from designer.core.synthetic import synthetic_design
+
+SIZES = (100, 1_000, 10_000)
+
+
+def cpu_seconds(work: Callable[[], object]) -> float:
+    gc.collect()
+    start = time.process_time()
+    with (
+        contextlib.redirect_stdout(text_io.StringIO()),
+        contextlib.redirect_stderr(text_io.StringIO()),
+    ):
+        work()
+    return time.process_time() - start
+
+
+def _fmt(folder: Path, design: Design) -> Callable[[], object]:
+    path = folder / "fmt.msgflow.json"
+    # Compact JSON: not canonical, so fmt reads, checks and rewrites the whole file.
+    path.write_text(json.dumps(json.loads(io.dumps(design))), encoding="utf-8")
+    return lambda: msgflow(["fmt", str(path)])
+
+
+def operations(folder: Path, design: Design) -> dict[str, Callable[[], object]]:
+    source = folder / "design.msgflow.json"
+    io.save(design, source)
+    ops: dict[str, Callable[[], object]] = {
+        "load": lambda: io.load(source),
+        "validate": lambda: validate(design),
+        "fmt": _fmt(folder, design),
+    }
+    for fmt in CORE_FORMATS:
+        out = folder / f"export-{fmt}" / ("d.md" if fmt == "mermaid" else "d.html")
+        if fmt in ("asyncapi", "eventcatalog"):
+            out = out.parent
+        ops[f"export {fmt}"] = lambda fmt=fmt, out=out: export_to(design, fmt, out)
+    options = targets.TargetOptions(broker="rabbitmq")
+    for name in targets.available():
+        ops[f"render {name}"] = lambda name=name: targets.get(name).render(design, options)
+    generate = ["generate", str(source), "--target", "all", "--allow-errors"]
+    ops["generate all"] = lambda: msgflow([*generate, "-o", str(folder / "generated")])
+    return ops
+
+
+def main(argv: list[str]) -> int:
+    sizes = tuple(int(a) for a in argv) or SIZES
+    results: dict[str, dict[int, float]] = {}
+    print(f"{'operation':<22}{'services':>9}{'CPU s':>9}{'µs/service':>12}{'ratio':>7}")
+    for size in sizes:
+        design = synthetic_design(size)
+        with tempfile.TemporaryDirectory() as name:
+            for label, work in operations(Path(name), design).items():
+                seconds = cpu_seconds(work)
+                results.setdefault(label, {})[size] = seconds
+                per = seconds / size * 1e6
+                first = results[label][sizes[0]] / sizes[0] * 1e6
+                ratio = per / first if first else float("nan")
+                print(f"{label:<22}{size:>9}{seconds:>9.2f}{per:>12.0f}{ratio:>7.2f}", flush=True)
+    print()
+    print("issue #10 targets (CPU seconds):")
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        thousand = synthetic_design(1_000)
+        io.save(thousand, folder / "t.msgflow.json")
+        args = ["generate", str(folder / "t.msgflow.json"), "--target", "all", "--allow-errors"]
+        seconds = cpu_seconds(lambda: msgflow([*args, "-o", str(folder / "out")]))
+        print(f"  generate --target all, 1,000 services: {seconds:.2f} s (target < 10 s)")
+        flows = synthetic_design(700, 2_000)
+        seconds = cpu_seconds(lambda: export_to(flows, "mermaid", folder / "m.md"))
+        print(f"  mermaid, {len(flows.flows):,} flows: {seconds:.2f} s (target < 1 s)")
+        messages = synthetic_design(4_620, 13_860)
+        run = _fmt(folder, messages)
+        seconds = cpu_seconds(run)
+        print(f"  fmt, {len(messages.messages):,} messages: {seconds:.2f} s (target < 2 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,240 @@
+"""The geometry engine: a design and its layout in, a `Diagram` (cards, arrow routes,
+label boxes, boundary frames) out. Qt-free; the canvas and every export draw from it.
+
+`DiagramEngine` keeps the router and label index between calls, so moving a card
+re-routes only the arrows touching it (`move_card`) and places only their labels again.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Callable
+
+from designer.core.layout import (
+    BOUNDARY_LABEL_HEIGHT,
+    BOUNDARY_MARGIN,
+    CARD_HEIGHT,
+    CARD_WIDTH,
+    auto_layout,
+)
+from designer.core.model import Design
+
+from .geometry import Arrow, Diagram, Frame, Point, Rect, rounded_path
+from .index import RectIndex
+from .labels import label_size, place_label
+from .router import Link, Router
+
+__all__ = [
+    "Arrow",
+    "Diagram",
+    "DiagramEngine",
+    "Frame",
+    "Point",
+    "Rect",
+    "build_diagram",
+    "rounded_path",
+]
+
+LabelSizer = Callable[[str], tuple[float, float]]  # flow id -> label width, height
+_TITLE_CHAR = 7.0  # per character of a boundary title (12 px semi-bold)
+
+
+def build_diagram(design: Design) -> Diagram:
+    """The whole diagram of `design` (laid out first if some node has no place)."""
+    if any(n.id not in design.layout for n in design.nodes):
+        design = auto_layout(design)
+    return DiagramEngine(design).diagram
+
+
+class DiagramEngine:
+    """The diagram of cards at positions and links between them, kept up to date by
+    small steps: `move_card` while a card is dragged, `sync` after an edit."""
+
+    def __init__(self, design: Design, sizer: LabelSizer | None = None) -> None:
+        messages = {m.id: m for m in design.messages}
+        flows = {f.id: f for f in design.flows}
+
+        def default_size(flow_id: str) -> tuple[float, float]:
+            flow = flows[flow_id]
+            message = messages.get(flow.message)
+            return label_size(message.name if message else flow.message, flow.transport)
+
+        cards = {
+            n.id: (p.x, p.y, n.boundary)
+            for n in design.nodes
+            if (p := design.layout.get(n.id)) is not None
+        }
+        links = {f.id: (f.source, f.target) for f in design.flows}
+        self._start(cards, links, sizer or default_size)
+
+    @classmethod
+    def of(
+        cls,
+        cards: dict[str, tuple[float, float, str | None]],
+        links: dict[str, tuple[str, str]],
+        sizer: LabelSizer,
+    ) -> DiagramEngine:
+        """An engine for cards (id: x, y, boundary) and links (flow id: source, target)."""
+        engine = cls.__new__(cls)
+        engine._start(cards, links, sizer)
+        return engine
+
+    def _start(
+        self,
+        cards: dict[str, tuple[float, float, str | None]],
+        links: dict[str, tuple[str, str]],
+        sizer: LabelSizer,
+    ) -> None:
+        self.sizer = sizer
+        self.diagram = Diagram()
+        self._boundary = {c: b for c, (_, _, b) in cards.items() if b}
+        for card, (x, y, _) in cards.items():
+            self.diagram.cards[card] = Rect(x, y, CARD_WIDTH, CARD_HEIGHT)
+        self._links: dict[str, Link] = {}
+        self._by_card: dict[str, set[str]] = defaultdict(set)
+        self.router = Router(self.diagram.cards)
+        self._card_index = RectIndex()
+        self._label_index = RectIndex()
+        for key in sorted(links):
+            self._add_link(key, *links[key])
+        self._frame_all()
+        routes = self.router.route_all(list(self._links.values()))
+        for link in self._links.values():
+            self.diagram.arrows[link.key] = Arrow(
+                link.key, link.source, link.target, routes[link.key]
+            )
+        self._place_labels(list(self._links))
+
+    def _add_link(self, key: str, source: str, target: str) -> bool:
+        if source not in self.diagram.cards or target not in self.diagram.cards:
+            return False
+        link = Link(key, source, target)
+        self._links[key] = link
+        self.router.links[key] = link
+        self._by_card[source].add(key)
+        self._by_card[target].add(key)
+        return True
+
+    def _drop_link(self, key: str) -> None:
+        link = self._links.pop(key, None)
+        if link is None:
+            return
+        self.router.forget(key)
+        self._by_card[link.source].discard(key)
+        self._by_card[link.target].discard(key)
+        self.diagram.arrows.pop(key, None)
+        self._label_index.remove(key)
+
+    # ------------------------------------------------------------------ frames
+    def _frame_all(self) -> None:
+        members: dict[str, list[Rect]] = defaultdict(list)
+        for card, name in self._boundary.items():
+            if card in self.diagram.cards:
+                members[name].append(self.diagram.cards[card])
+        for name in list(self.diagram.frames):
+            self._card_index.remove(f"\0title\0{name}")
+        self.diagram.frames = {name: _frame(name, rects) for name, rects in members.items()}
+        for key, rect in self.diagram.cards.items():
+            self._card_index.add(key, rect)
+        for name, frame in self.diagram.frames.items():
+            self._card_index.add(f"\0title\0{name}", frame.title)
+
+    # ------------------------------------------------------------------ labels
+    def _place_labels(self, keys: list[str]) -> None:
+        for key in keys:
+            self._label_index.remove(key)
+        # Short routes have the least room to slide: they choose first.
+        for key in sorted(keys, key=lambda k: (_length(self.diagram.arrows[k].points), k)):
+            arrow = self.diagram.arrows[key]
+            arrow.label = place_label(arrow, self.sizer(key), self._card_index, self._label_index)
+
+    # ------------------------------------------------------------------ changes
+    def arrows_of(self, card: str) -> list[str]:
+        return sorted(self._by_card.get(card, ()))
+
+    def _put_card(self, card: str, x: float, y: float) -> None:
+        rect = Rect(x, y, CARD_WIDTH, CARD_HEIGHT)
+        self.diagram.cards[card] = rect
+        self.router.place(card, rect)
+        self._card_index.add(card, rect)
+
+    def _reroute(self, keys: list[str]) -> list[str]:
+        routes = self.router.route_some(sorted(set(keys) & self._links.keys()))
+        keys = sorted(routes)
+        for key in keys:
+            link = self._links[key]
+            arrow = self.diagram.arrows.get(key)
+            if arrow is None:
+                arrow = self.diagram.arrows[key] = Arrow(key, link.source, link.target, [])
+            arrow.points = routes[key]
+        self._place_labels(keys)
+        return keys
+
+    def relabel(self, keys: list[str]) -> list[str]:
+        """Place these arrows' labels again (their text, so their size, changed)."""
+        keys = sorted(set(keys) & self.diagram.arrows.keys())
+        self._place_labels(keys)
+        return keys
+
+    def move_card(self, card: str, x: float, y: float) -> list[str]:
+        """Put `card` at (x, y): re-route its arrows and place their labels again (and
+        refit its boundary's frame). Returns the ids of the arrows that changed."""
+        self._put_card(card, x, y)
+        name = self._boundary.get(card)
+        if name is not None:
+            rects = [self.diagram.cards[c] for c, b in self._boundary.items() if b == name]
+            frame = self.diagram.frames[name] = _frame(name, rects)
+            self._card_index.add(f"\0title\0{name}", frame.title)
+        return self._reroute(self.arrows_of(card))
+
+    def sync(
+        self,
+        cards: dict[str, tuple[float, float, str | None]],
+        links: dict[str, tuple[str, str]],
+    ) -> list[str]:
+        """Follow an edit: cards and links added, removed, moved or re-attached. Only the
+        arrows touching what changed are routed again; returns their ids."""
+        touched: set[str] = set()
+        for card in list(self.diagram.cards):
+            if card not in cards:
+                touched |= self._by_card.pop(card, set())
+                del self.diagram.cards[card]
+                self.router.place(card, None)
+                self._card_index.remove(card)
+                self._boundary.pop(card, None)
+        for card, (x, y, boundary) in cards.items():
+            old = self.diagram.cards.get(card)
+            if old is None or (old.x, old.y) != (x, y):
+                self._put_card(card, x, y)
+                touched |= self._by_card.get(card, set())
+            if boundary:
+                self._boundary[card] = boundary
+            else:
+                self._boundary.pop(card, None)
+        for key in list(self._links):
+            if links.get(key) != (self._links[key].source, self._links[key].target):
+                self._drop_link(key)
+                touched.add(key)
+        for key, (source, target) in links.items():
+            if key not in self._links and self._add_link(key, source, target):
+                touched.add(key)
+        self._frame_all()
+        return self._reroute(sorted(touched))
+
+
+def _frame(name: str, rects: list[Rect]) -> Frame:
+    left = min(r.x for r in rects) - BOUNDARY_MARGIN
+    top = min(r.y for r in rects) - BOUNDARY_MARGIN - BOUNDARY_LABEL_HEIGHT
+    right = max(r.right for r in rects) + BOUNDARY_MARGIN
+    bottom = max(r.bottom for r in rects) + BOUNDARY_MARGIN
+    title_w = min(right - left, 24 + len(name) * _TITLE_CHAR)
+    return Frame(
+        name,
+        Rect(left, top, right - left, bottom - top),
+        Rect(left, top, title_w, BOUNDARY_LABEL_HEIGHT + 4),
+    )
+
+
+def _length(points: list[Point]) -> float:
+    return sum(abs(b[0] - a[0]) + abs(b[1] - a[1]) for a, b in itertools.pairwise(points))

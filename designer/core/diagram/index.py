@@ -1,0 +1,100 @@
+"""A bucket grid of rectangles, so a route or a label asks only about what lies near it.
+
+Routing 3,000 arrows among 1,000 cards checks each candidate segment against the few
+cards of the cells it crosses instead of against all of them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from .geometry import Rect
+
+CELL = 256.0
+
+
+class RectIndex:
+    def __init__(self, cell: float = CELL) -> None:
+        self.cell = cell
+        self._cells: dict[tuple[int, int], list[tuple[str, Rect]]] = defaultdict(list)
+        self._where: dict[str, Rect] = {}
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def _span(self, x0: float, y0: float, x1: float, y1: float) -> Iterator[tuple[int, int]]:
+        c = self.cell
+        for i in range(int(x0 // c), int(x1 // c) + 1):
+            for j in range(int(y0 // c), int(y1 // c) + 1):
+                yield i, j
+
+    def add(self, key: str, rect: Rect) -> None:
+        if key in self._where:
+            self.remove(key)
+        self._where[key] = rect
+        for cell in self._span(rect.x, rect.y, rect.right, rect.bottom):
+            self._cells[cell].append((key, rect))
+
+    def remove(self, key: str) -> None:
+        rect = self._where.pop(key, None)
+        if rect is None:
+            return
+        for cell in self._span(rect.x, rect.y, rect.right, rect.bottom):
+            entries = self._cells.get(cell)
+            if entries:
+                entries[:] = [e for e in entries if e[0] != key]
+
+    def get(self, key: str) -> Rect | None:
+        return self._where.get(key)
+
+    def near(self, x0: float, y0: float, x1: float, y1: float) -> dict[str, Rect]:
+        """Rectangles in the cells the box (x0, y0)-(x1, y1) touches (a superset of those
+        overlapping it)."""
+        found: dict[str, Rect] = {}
+        cells = self._cells
+        for cell in self._span(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)):
+            entries = cells.get(cell)
+            if entries:
+                for key, rect in entries:
+                    found[key] = rect
+        return found
+
+    def hits_box(self, box: Rect, ignore: tuple[str, ...] = ()) -> list[str]:
+        """Keys whose rectangle overlaps the interior of `box`."""
+        return [
+            k
+            for k, r in self.near(box.x, box.y, box.right, box.bottom).items()
+            if k not in ignore and r.overlaps(box)
+        ]
+
+    def hits_segment(
+        self, x0: float, y0: float, x1: float, y1: float, ignore: tuple[str, ...] = ()
+    ) -> bool:
+        """Whether the segment enters the interior of any rectangle not in `ignore`."""
+        for key, r in self.near(x0, y0, x1, y1).items():
+            if key not in ignore and segment_enters(x0, y0, x1, y1, r):
+                return True
+        return False
+
+
+def segment_enters(x0: float, y0: float, x1: float, y1: float, r: Rect) -> bool:
+    """Whether a segment passes through the interior of `r` (running along an edge or
+    touching a corner does not count). Liang-Barsky clipping against the open box."""
+    dx, dy = x1 - x0, y1 - y0
+    t0, t1 = 0.0, 1.0
+    for p, q in ((-dx, x0 - r.x), (dx, r.right - x0), (-dy, y0 - r.y), (dy, r.bottom - y0)):
+        if p == 0:
+            if q <= 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            if t > t0:
+                t0 = t
+        elif t < t1:
+            t1 = t
+        if t0 >= t1:
+            return False
+    # Inside for a stretch of positive length (not a single touching point).
+    return (t1 - t0) * (abs(dx) + abs(dy)) > 1e-6

@@ -1,0 +1,118 @@
+"""Where each arrow's label goes: on its route, clear of cards and of other labels.
+
+A label (message name + transport badge, a pill LABEL_HEIGHT high) is first tried
+centred on the route, sliding from the middle of its longest straight run outward along
+every run; then beside the route (above/below a horizontal run, left/right of a vertical
+one). The first spot clear of every card and every label placed before wins; if none is,
+the spot covering the least. Only the labels of moved arrows are placed again on a drag.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from designer.core.diagram_style import TRANSPORT_BADGES
+from designer.core.model import Transport
+
+from .geometry import Arrow, Point, Rect
+from .index import RectIndex
+
+LABEL_HEIGHT = 20.0
+# Widths of the pill's parts (see designer/qt/canvas/arrow_paint.py, which draws it in
+# exactly this box): kind icon and padding, about 6.6 px per character of an 11.5 px
+# sans-serif name, a bold badge.
+_FIXED = 7 + 12 + 4 + 5 + 4
+_CHAR, _BADGE_CHAR, _BADGE_PAD = 6.6, 7.0, 8.0
+MAX_TEXT = 28  # longer names are cut with an ellipsis
+_STEP = 14.0  # how far a label slides per try
+_CLEAR = 3.0  # kept free around a label
+
+
+def fitted_text(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def badge_width(transport: Transport) -> float:
+    return len(TRANSPORT_BADGES[transport]) * _BADGE_CHAR + _BADGE_PAD
+
+
+def label_size(text: str, transport: Transport) -> tuple[float, float]:
+    """The pill's width and height for a message name over a transport."""
+    return _FIXED + len(fitted_text(text)) * _CHAR + badge_width(transport), LABEL_HEIGHT
+
+
+def _runs(points: list[Point]) -> list[tuple[Point, Point]]:
+    """The route's straight runs, longest first; the first and last (the short stubs
+    leaving and entering cards) only when there is nothing else."""
+    runs = list(itertools.pairwise(points))
+    inner = runs[1:-1] if len(runs) > 2 else runs
+    return sorted(inner, key=lambda r: -(abs(r[1][0] - r[0][0]) + abs(r[1][1] - r[0][1])))
+
+
+def candidates(points: list[Point], w: float, h: float) -> list[Rect]:
+    """Spots for a w x h label along a route, best first."""
+    spots: list[Rect] = []
+    for (x0, y0), (x1, y1) in _runs(points):
+        length = abs(x1 - x0) + abs(y1 - y0)
+        if length == 0:
+            continue
+        ux, uy = (x1 - x0) / length, (y1 - y0) / length
+        half = length / 2
+        offsets = [0.0]
+        k = 1
+        while k * _STEP <= half:
+            offsets += [k * _STEP, -k * _STEP]
+            k += 1
+        horizontal = y0 == y1
+        for shift in (0.0, 1.0, -1.0):
+            for d in offsets:
+                cx, cy = x0 + ux * (half + d), y0 + uy * (half + d)
+                if horizontal:
+                    cy += shift * (h / 2 + _CLEAR)
+                else:
+                    cx += shift * (w / 2 + _CLEAR)
+                spots.append(Rect(cx - w / 2, cy - h / 2, w, h))
+    # Nothing free on the route: close beside its middle, further and further out.
+    if points:
+        (x0, y0), (x1, y1) = _runs(points)[0] if len(points) > 1 else (points[0], points[0])
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        for reach in (1, 2, 3, 4, 6):
+            for dx, dy in _AROUND:
+                cx, cy = mx + dx * reach * (w / 4 + 6), my + dy * reach * (h + 6)
+                spots.append(Rect(cx - w / 2, cy - h / 2, w, h))
+    return spots
+
+
+_AROUND = ((0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1))
+
+
+def place_label(
+    arrow: Arrow, size: tuple[float, float], cards: RectIndex, labels: RectIndex
+) -> Rect:
+    """The first spot for `arrow`'s label clear of cards and placed labels (or the one
+    covering the least); it is added to `labels`."""
+    w, h = size
+    best: Rect | None = None
+    best_cover = -1.0
+    for spot in candidates(arrow.points, w, h):
+        room = spot.grown(_CLEAR)
+        cover = _covered(room, cards) + _covered(room, labels)
+        if cover == 0:
+            best = spot
+            break
+        if best is None or cover < best_cover:
+            best, best_cover = spot, cover
+    assert best is not None
+    labels.add(arrow.flow_id, best)
+    return best
+
+
+def _covered(box: Rect, index: RectIndex) -> float:
+    total = 0.0
+    for r in index.near(box.x, box.y, box.right, box.bottom).values():
+        w = min(box.right, r.right) - max(box.x, r.x)
+        if w > 0:
+            h = min(box.bottom, r.bottom) - max(box.y, r.y)
+            if h > 0:
+                total += w * h
+    return total

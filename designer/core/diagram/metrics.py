@@ -1,0 +1,99 @@
+"""How readable a drawn diagram is, counted from its geometry (benchmarks and tests).
+
+- arrows through cards: (arrow, card) pairs where the route enters a card that is not
+  one of its ends;
+- label overlaps: pairs of labels whose boxes overlap;
+- labels on cards: labels overlapping any card;
+- crossings: points where two arrows' routes cross;
+- aspect (width:height) and area of everything drawn.
+Routes may be any polylines (a curve flattened), so the same counts apply to Graphviz's
+drawing of a design in the benchmark.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .geometry import Diagram, Point
+from .index import RectIndex, segment_enters
+
+_CELL = 200.0
+
+
+@dataclass(frozen=True)
+class Quality:
+    through_cards: int
+    label_overlaps: int
+    labels_on_cards: int
+    crossings: int
+    aspect: float
+    area: float  # square pixels
+
+
+def measure(diagram: Diagram) -> Quality:
+    cards = RectIndex()
+    for key, rect in diagram.cards.items():
+        cards.add(key, rect.grown(-1.0))  # a route touching a border is not inside
+    through = 0
+    for arrow in diagram.arrows.values():
+        ends = (arrow.source, arrow.target)
+        entered: set[str] = set()
+        for (x0, y0), (x1, y1) in itertools.pairwise(arrow.points):
+            for key, rect in cards.near(x0, y0, x1, y1).items():
+                if key not in ends and key not in entered and segment_enters(x0, y0, x1, y1, rect):
+                    entered.add(key)
+        through += len(entered)
+    labels = RectIndex()
+    overlaps = on_cards = 0
+    for arrow in diagram.arrows.values():
+        box = arrow.label
+        if box is None:
+            continue
+        inner = box.grown(-0.5)
+        overlaps += len(labels.hits_box(inner))
+        if cards.hits_box(inner):
+            on_cards += 1
+        labels.add(arrow.flow_id, box)
+    bounds = diagram.bounds()
+    return Quality(
+        through_cards=through,
+        label_overlaps=overlaps,
+        labels_on_cards=on_cards,
+        crossings=count_crossings(diagram),
+        aspect=bounds.w / bounds.h if bounds.h else 0.0,
+        area=bounds.w * bounds.h,
+    )
+
+
+def count_crossings(diagram: Diagram) -> int:
+    """Points where segments of two different arrows cross (touching ends do not count)."""
+    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+    segments: list[tuple[str, Point, Point]] = []
+    for arrow in diagram.arrows.values():
+        for a, b in itertools.pairwise(arrow.points):
+            index = len(segments)
+            segments.append((arrow.flow_id, a, b))
+            for i in range(int(min(a[0], b[0]) // _CELL), int(max(a[0], b[0]) // _CELL) + 1):
+                for j in range(int(min(a[1], b[1]) // _CELL), int(max(a[1], b[1]) // _CELL) + 1):
+                    cells[(i, j)].append(index)
+    seen: set[tuple[int, int]] = set()
+    count = 0
+    for members in cells.values():
+        for i, j in itertools.combinations(members, 2):
+            if (i, j) in seen or segments[i][0] == segments[j][0]:
+                continue
+            seen.add((i, j))
+            if _cross(segments[i][1], segments[i][2], segments[j][1], segments[j][2]):
+                count += 1
+    return count
+
+
+def _cross(p1: Point, p2: Point, p3: Point, p4: Point) -> bool:
+    def side(a: Point, b: Point, c: Point) -> float:
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+    d1, d2 = side(p3, p4, p1), side(p3, p4, p2)
+    d3, d4 = side(p1, p2, p3), side(p1, p2, p4)
+    return d1 * d2 < 0 and d3 * d4 < 0

@@ -1,0 +1,428 @@
+"""Orthogonal arrows that go around cards: ports spread along card sides, few bends.
+
+Each arrow end gets a side of its card facing the other end, and a port on it: the ends
+on one side are spread evenly, ordered by where their other ends lie (so arrows leaving
+one side do not cross each other at once). From each port a short stub leaves the card
+straight; between the two stubs the route is, in order of preference:
+
+1. straight, or one Z (two bends) with its middle run on a free track of the channel
+   between the cards: arrows sharing a channel get parallel tracks `TRACK` apart;
+2. otherwise the cheapest path (length + a penalty per bend) on the sparse grid of
+   lines running `MARGIN` outside the borders of the cards around (A*, as orthogonal
+   connector routers do on an orthogonal visibility graph), widened if it finds nothing.
+
+No route enters a card that is not one of its ends. `route_arrows` routes a subset (the
+arrows of a dragged card) against the routes of the others, so a drag costs only those.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .geometry import Point, Rect
+from .index import RectIndex
+
+MARGIN = 14.0  # kept free around cards, and the length of the stub leaving a card
+TRACK = 9.0  # between parallel runs in one channel
+PORT_PAD = 14.0  # no port this close to a card's corner
+BEND = 40.0  # a bend costs as much as this much length
+# The search's estimate of what remains counts this many times: slightly longer routes
+# now and then, for a search that looks at a fraction of the grid (weighted A*).
+GREED = 1.6
+_REGION = 150.0  # how far around its ends an arrow first looks for a way
+# Above this many arrows, an arrow that finds no way near its ends gives up at once (a
+# plain Z that may cross cards) instead of searching wider and wider: a pure-Python
+# search over a whole 1,000-card design costs seconds per arrow.
+FULL_SEARCH_LINKS = 600
+
+# Sides, as outward unit vectors.
+RIGHT, LEFT, DOWN, UP = (1, 0), (-1, 0), (0, 1), (0, -1)
+Side = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Link:
+    """An arrow to route: a flow from card `source` to card `target`."""
+
+    key: str
+    source: str
+    target: str
+
+
+def sides(s: Rect, t: Rect) -> tuple[Side, Side]:
+    """Which side of the source and of the target an arrow leaves and enters by."""
+    gap = 2 * MARGIN
+    if t.x >= s.right + gap:
+        return RIGHT, LEFT
+    if s.x >= t.right + gap:
+        return LEFT, RIGHT
+    if t.y >= s.bottom + gap:
+        return DOWN, UP
+    if s.y >= t.bottom + gap:
+        return UP, DOWN
+    # Too close to face each other: both ends on the side away from the crowd.
+    return (RIGHT, RIGHT) if t.centre[0] >= s.centre[0] else (LEFT, LEFT)
+
+
+class Router:
+    def __init__(self, cards: dict[str, Rect]) -> None:
+        self.cards = cards
+        self.obstacles = RectIndex()
+        for key, rect in cards.items():
+            self.obstacles.add(key, rect.grown(MARGIN - 1.0))
+        self.routes: dict[str, list[Point]] = {}
+        self.links: dict[str, Link] = {}
+        self._runs: dict[tuple[int, int], list[tuple[float, float, str]]] = defaultdict(list)
+        self._lines_of: dict[str, list[tuple[int, int]]] = defaultdict(list)
+
+    def place(self, key: str, rect: Rect | None) -> None:
+        """A card moved (or, with None, went away)."""
+        if rect is None:
+            self.cards.pop(key, None)
+            self.obstacles.remove(key)
+        else:
+            self.cards[key] = rect
+            self.obstacles.add(key, rect.grown(MARGIN - 1.0))
+
+    def forget(self, key: str) -> None:
+        """A link went away."""
+        self.links.pop(key, None)
+        if self.routes.pop(key, None) is not None:
+            self._drop_runs(key)
+
+    # ------------------------------------------------------------------ tracks
+    def _add_runs(self, key: str, points: list[Point]) -> None:
+        for (x0, y0), (x1, y1) in itertools.pairwise(points):
+            if x0 == x1 and y0 != y1:
+                line = (0, round(x0))
+                self._runs[line].append((min(y0, y1), max(y0, y1), key))
+            elif y0 == y1 and x0 != x1:
+                line = (1, round(y0))
+                self._runs[line].append((min(x0, x1), max(x0, x1), key))
+            else:
+                continue
+            self._lines_of[key].append(line)
+
+    def _drop_runs(self, key: str) -> None:
+        for line in set(self._lines_of.pop(key, ())):
+            runs = self._runs[line]
+            runs[:] = [r for r in runs if r[2] != key]
+
+    def _track_free(self, axis: int, at: float, lo: float, hi: float) -> bool:
+        """Whether no other route runs along this line (or within TRACK/2 of it) over lo..hi."""
+        reach = int(TRACK // 2)
+        base = round(at)
+        for line in range(base - reach, base + reach + 1):
+            for a, b, _ in self._runs.get((axis, line), ()):
+                if a < hi + 2 and lo - 2 < b:
+                    return False
+        return True
+
+    # ------------------------------------------------------------------ routing
+    def route_all(self, links: list[Link]) -> dict[str, list[Point]]:
+        """Route every link (replacing all routes)."""
+        self.routes.clear()
+        self._runs.clear()
+        self._lines_of.clear()
+        self.links = {link.key: link for link in links}
+        return self.route_some([link.key for link in links])
+
+    def route_some(self, keys: list[str]) -> dict[str, list[Point]]:
+        """Route again the links `keys` (e.g. those of a moved card) among the others, and
+        the links sharing a card side with them (their ports are spread anew). Returns the
+        routes of all links routed."""
+        ports = self._ports(keys)
+        for key in ports:
+            if key in self.routes:
+                self._drop_runs(key)
+                del self.routes[key]
+        # Short arrows first: they have the fewest ways round, long ones can detour.
+        order = sorted(ports, key=lambda k: (_span(ports[k]), k))
+        for key in order:
+            points = self._route(self.links[key], *ports[key])
+            self.routes[key] = points
+            self._add_runs(key, points)
+        return {key: self.routes[key] for key in order}
+
+    def _ports(self, keys: list[str]) -> dict[str, tuple[Point, Side, Point, Side]]:
+        """Each arrow's start and end port with their sides. Ends on one side of a card are
+        spread evenly, every arrow at that side (not only `keys`) taking part, so moving one
+        card may shift the ports of arrows it does not own: only `keys` are re-routed, the
+        others keep their ends until they are routed again."""
+        moved = set(keys)
+        crowd: dict[tuple[str, Side], list[tuple[float, str, int]]] = defaultdict(list)
+        chosen: dict[str, tuple[Side, Side]] = {}
+        for key, link in self.links.items():
+            if link.source == link.target:
+                continue
+            s, t = self.cards[link.source], self.cards[link.target]
+            out, into = sides(s, t)
+            chosen[key] = (out, into)
+            crowd[(link.source, out)].append((_along(out, t.centre), key, 0))
+            crowd[(link.target, into)].append((_along(into, s.centre), key, 1))
+        # Every arrow at a side where one of `keys` ends moves its port too.
+        for members in crowd.values():
+            if any(m[1] in moved for m in members):
+                moved.update(m[1] for m in members)
+        moved = {k for k in moved if k in self.links}
+        ends: dict[str, list[Point]] = {k: [(0.0, 0.0), (0.0, 0.0)] for k in moved}
+        for (card, side), members in crowd.items():
+            if not any(m[1] in moved for m in members):
+                continue
+            members.sort()
+            rect = self.cards[card]
+            for i, (_, key, end) in enumerate(members):
+                if key in moved:
+                    ends[key][end] = _port(rect, side, (i + 0.5) / len(members))
+        result: dict[str, tuple[Point, Side, Point, Side]] = {}
+        for key in moved:
+            link = self.links[key]
+            if link.source == link.target:
+                rect = self.cards[link.source]
+                result[key] = (
+                    _port(rect, RIGHT, 0.3),
+                    RIGHT,
+                    _port(rect, UP, 0.75),
+                    UP,
+                )
+                continue
+            out, into = chosen[key]
+            result[key] = (ends[key][0], out, ends[key][1], into)
+        return result
+
+    def _route(self, link: Link, p: Point, out: Side, q: Point, into: Side) -> list[Point]:
+        a = (p[0] + out[0] * MARGIN, p[1] + out[1] * MARGIN)
+        b = (q[0] + into[0] * MARGIN, q[1] + into[1] * MARGIN)
+        ends = (link.source, link.target)
+        middle = self._simple(a, out, b, into, ends)
+        if middle is None:
+            middle = self._search(a, out, b, into, ends)
+        return _tidy([p, *middle, q])
+
+    def _clear(self, points: list[Point], ends: tuple[str, ...]) -> bool:
+        return not any(
+            _blocked(self.obstacles, x0, y0, x1, y1)
+            for (x0, y0), (x1, y1) in itertools.pairwise(points)
+        )
+
+    def _simple(
+        self, a: Point, out: Side, b: Point, into: Side, ends: tuple[str, ...]
+    ) -> list[Point] | None:
+        """Straight or one Z through the channel between facing sides, on a free track."""
+        if out != (-into[0], -into[1]):
+            return None
+        horizontal = out[1] == 0
+        k = 0 if horizontal else 1  # the axis the arrow travels along
+        if (b[k] - a[k]) * (out[0] + out[1]) < 0:
+            return None
+        if abs(a[1 - k] - b[1 - k]) < 0.5:
+            # Nearly in line: a jog too small to see keeps every run axis-parallel.
+            line = [a, (b[0], a[1]), b] if horizontal else [a, (a[0], b[1]), b]
+            return line if self._clear(line, ends) else None
+        # How far each end's run can go before meeting an obstacle: the Z's middle run
+        # must lie within both reaches.
+        sign = 1 if b[k] > a[k] else -1
+        reach_a = self._reach(a, k, sign)
+        reach_b = self._reach(b, k, -sign)
+        if sign > 0:
+            lo, hi = max(a[k], reach_b), min(b[k], reach_a)
+        else:
+            lo, hi = max(b[k], reach_a), min(a[k], reach_b)
+        if lo > hi:
+            return None
+        middle = (min(a[k], b[k]) + max(a[k], b[k])) / 2
+        middle = min(max(middle, lo), hi)
+        span = sorted((a[1 - k], b[1 - k]))
+        fallback: list[Point] | None = None
+        for step in range(14):
+            at = middle + ((step + 1) // 2) * TRACK * (1 if step % 2 else -1)
+            if not lo <= at <= hi:
+                continue
+            if horizontal:
+                path = [a, (at, a[1]), (at, b[1]), b]
+                run = (at, a[1], at, b[1])
+            else:
+                path = [a, (a[0], at), (b[0], at), b]
+                run = (a[0], at, b[0], at)
+            if _blocked(self.obstacles, *run):
+                continue
+            if self._track_free(k, at, *span):  # the middle run lies on line `at` of axis k
+                return path
+            if fallback is None:
+                fallback = path
+        return fallback
+
+    def _reach(self, start: Point, axis: int, sign: int) -> float:
+        """How far a run from `start` along `axis` (x: 0, y: 1) in direction `sign`
+        goes before it meets an obstacle (at most 4,000 px)."""
+        far = start[axis] + sign * 4000.0
+        x0, y0 = start
+        x1, y1 = (far, y0) if axis == 0 else (x0, far)
+        limit = far
+        for r in self.obstacles.near(x0, y0, x1, y1).values():
+            if not _enters(x0, y0, x1, y1, r):
+                continue
+            edge = (
+                (r.x if sign > 0 else r.x + r.w) if axis == 0 else (r.y if sign > 0 else r.y + r.h)
+            )
+            if (edge - limit) * sign < 0:
+                limit = edge
+        return limit
+
+    def _search(
+        self, a: Point, out: Side, b: Point, into: Side, ends: tuple[str, ...]
+    ) -> list[Point]:
+        """A* over the lines around the cards near both ends; wider if nothing is found."""
+        reach = _REGION
+        widenings = 4 if len(self.links) <= FULL_SEARCH_LINKS else 1
+        for _ in range(widenings):
+            left = min(a[0], b[0]) - reach
+            right = max(a[0], b[0]) + reach
+            top = min(a[1], b[1]) - reach
+            bottom = max(a[1], b[1]) + reach
+            found = self._astar(a, out, b, into, Rect(left, top, right - left, bottom - top))
+            if found is not None:
+                return found
+            reach *= 3
+        # Nothing at all (an end boxed in by other cards): the plainest shape.
+        return [a, (a[0], b[1]), b] if out[1] == 0 else [a, (b[0], a[1]), b]
+
+    def _astar(self, a: Point, out: Side, b: Point, into: Side, region: Rect) -> list[Point] | None:
+        near = self.obstacles.near(region.x, region.y, region.right, region.bottom)
+        boxes = [r for r in near.values() if r.overlaps(region)]
+        xs = {a[0], b[0]}
+        ys = {a[1], b[1]}
+        for r in boxes:
+            # Lines just outside each obstacle, and the middle of each free channel.
+            xs.update((r.x - 1.0, r.right + 1.0))
+            ys.update((r.y - 1.0, r.bottom + 1.0))
+        xs_sorted = sorted(x for x in xs if region.x <= x <= region.right)
+        ys_sorted = sorted(y for y in ys if region.y <= y <= region.bottom)
+        xs_sorted = _with_middles(xs_sorted, a[0], b[0])
+        ys_sorted = _with_middles(ys_sorted, a[1], b[1])
+        xi = {x: i for i, x in enumerate(xs_sorted)}
+        yi = {y: i for i, y in enumerate(ys_sorted)}
+        start, goal = (xi[a[0]], yi[a[1]]), (xi[b[0]], yi[b[1]])
+        arrive = (-into[0], -into[1])  # the direction of travel into the target's stub
+        directions = (RIGHT, LEFT, DOWN, UP)
+        gx, gy = b
+        # Grid points inside an obstacle. Every obstacle's border lines are grid lines,
+        # so a step between neighbouring points enters one only if it ends inside.
+        n_x, n_y = len(xs_sorted), len(ys_sorted)
+        inside = [bytearray(n_y) for _ in range(n_x)]
+        for r in boxes:
+            i0, i1 = bisect_right(xs_sorted, r.x), bisect_left(xs_sorted, r.x + r.w)
+            j0, j1 = bisect_right(ys_sorted, r.y), bisect_left(ys_sorted, r.y + r.h)
+            if j0 < j1:
+                fill = b"\x01" * (j1 - j0)
+                for i in range(i0, i1):
+                    inside[i][j0:j1] = fill
+
+        d0 = directions.index(out)
+        # Ordered by estimate, then by most travelled: among equal estimates the search
+        # goes deep first instead of widening over a plateau of equal paths.
+        queue: list[tuple[float, float, float, int, int, int]] = [
+            (abs(gx - a[0]) + abs(gy - a[1]), 0.0, 0.0, start[0], start[1], d0)
+        ]
+        best: dict[tuple[int, int, int], float] = {(start[0], start[1], d0): 0.0}
+        came: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+        while queue:
+            _, _, cost, i, j, d = heapq.heappop(queue)
+            state = (i, j, d)
+            if cost > best.get(state, float("inf")):
+                continue
+            if (i, j) == goal:
+                path = [(xs_sorted[i], ys_sorted[j])]
+                while state in came:
+                    state = came[state]
+                    path.append((xs_sorted[state[0]], ys_sorted[state[1]]))
+                path.reverse()
+                return path
+            for nd, (dx, dy) in enumerate(directions):
+                if (dx, dy) == (-directions[d][0], -directions[d][1]):
+                    continue  # no turning back
+                ni, nj = i + dx, j + dy
+                if not (0 <= ni < n_x and 0 <= nj < n_y) or inside[ni][nj]:
+                    continue
+                length = abs(xs_sorted[ni] - xs_sorted[i]) + abs(ys_sorted[nj] - ys_sorted[j])
+                extra = BEND if nd != d else 0.0
+                if (ni, nj) == goal and directions[nd] != arrive:
+                    extra += BEND
+                new = cost + length + extra
+                nxt = (ni, nj, nd)
+                if new < best.get(nxt, float("inf")):
+                    best[nxt] = new
+                    came[nxt] = state
+                    x, y = xs_sorted[ni], ys_sorted[nj]
+                    h = abs(gx - x) + abs(gy - y)
+                    if x != gx and y != gy:
+                        h += BEND  # at least one more bend to come
+                    heapq.heappush(queue, (new + GREED * h, -new, new, ni, nj, nd))
+        return None
+
+
+def _with_middles(values: list[float], *keep: float) -> list[float]:
+    """The lines plus the middle of every gap between two of them wider than a card
+    margin: a route in a channel runs down its middle, not along a card's edge."""
+    out: list[float] = []
+    for lo, hi in itertools.pairwise(values):
+        out.append(lo)
+        if hi - lo > 4 * MARGIN:
+            out.append((lo + hi) / 2)
+    if values:
+        out.append(values[-1])
+    return sorted(set(out) | set(keep))
+
+
+def _blocked(index: RectIndex, x0: float, y0: float, x1: float, y1: float) -> bool:
+    return any(_enters(x0, y0, x1, y1, r) for r in index.near(x0, y0, x1, y1).values())
+
+
+def _enters(x0: float, y0: float, x1: float, y1: float, r: Rect) -> bool:
+    """Whether an axis-parallel segment runs through the interior of `r`."""
+    if x0 == x1:
+        if not (r.x < x0 < r.x + r.w):
+            return False
+        lo, hi = (y0, y1) if y0 < y1 else (y1, y0)
+        return lo < r.y + r.h and r.y < hi
+    lo, hi = (x0, x1) if x0 < x1 else (x1, x0)
+    return r.y < y0 < r.y + r.h and lo < r.x + r.w and r.x < hi
+
+
+def _span(ends: tuple[Point, Side, Point, Side]) -> float:
+    (x0, y0), _, (x1, y1), _ = ends
+    return abs(x1 - x0) + abs(y1 - y0)
+
+
+def _along(side: Side, point: Point) -> float:
+    """The coordinate of `point` along a side: y for left/right sides, x for top/bottom."""
+    return point[1] if side[1] == 0 else point[0]
+
+
+def _port(rect: Rect, side: Side, fraction: float) -> Point:
+    if side[1] == 0:
+        span = rect.h - 2 * PORT_PAD
+        y = rect.y + PORT_PAD + span * fraction
+        return (rect.right if side == RIGHT else rect.x), y
+    span = rect.w - 2 * PORT_PAD
+    x = rect.x + PORT_PAD + span * fraction
+    return x, (rect.bottom if side == DOWN else rect.y)
+
+
+def _tidy(points: list[Point]) -> list[Point]:
+    """Without repeated points and without points in the middle of a straight run."""
+    out: list[Point] = []
+    for p in points:
+        if out and abs(out[-1][0] - p[0]) < 1e-9 and abs(out[-1][1] - p[1]) < 1e-9:
+            continue
+        if len(out) >= 2:
+            (ax, ay), (bx, by) = out[-2], out[-1]
+            if (ax == bx == p[0]) or (ay == by == p[1]):
+                out[-1] = p
+                continue
+        out.append(p)
+    return out

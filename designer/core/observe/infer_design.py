@@ -1,0 +1,239 @@
+"""Propose a design from recorded traffic, for a system that has none (`import traffic`).
+
+Read backwards through msgflow's naming convention (channels.py) wherever an address
+follows it: a NATS subject `<node>.evt|cmd|qry|inbox.<message>`, a RabbitMQ exchange
+`<node>.events` or a key `<node>.<message>` on `msgflow.commands`, a Redis stream
+`<node>.<message>`. Senders are named by AMQP `app_id`/`user_id` when present. A message
+that carries a `reply_to` is a query; answers found by correlation give its response
+fields. Fields come from the payloads: a field missing from some payloads is optional,
+and a field seen with two JSON types becomes a string. What traffic cannot tell (who
+subscribes to an event, who sends a command) becomes a placeholder node. Every guess is
+returned as a note, so nothing is invented silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..channels import COMMAND_EXCHANGE, slug
+from ..model import Design, Flow, Message, MessageField, MessageKind, Node, NodeKind, Transport
+from .proposals import infer_type
+from .record import Record
+
+UNKNOWN_SENDER = "unknown-sender"
+UNKNOWN_SUBSCRIBER = "unknown-subscriber"
+MAX_SAMPLES = 50  # payloads per message used to infer fields
+_MARKERS = {
+    "evt": MessageKind.EVENT,
+    "cmd": MessageKind.COMMAND,
+    "qry": MessageKind.QUERY,
+    "inbox": MessageKind.EVENT,
+}
+
+
+@dataclass
+class _Seen:
+    """What one (address, type) carried."""
+
+    address: str
+    kind: MessageKind | None = None
+    publisher: str | None = None  # node slug
+    handler: str | None = None  # node slug
+    name: str | None = None
+    key: str = ""
+    count: int = 0
+    has_reply_to: bool = False
+    samples: list[dict[str, Any]] = field(default_factory=list)
+    replies: list[dict[str, Any]] = field(default_factory=list)
+    senders: set[str] = field(default_factory=set)
+    message_ids: set[str] = field(default_factory=set)
+    correlations: set[str] = field(default_factory=set)
+
+
+@dataclass
+class InferredDesign:
+    design: Design
+    notes: list[str]
+
+
+def _read_address(record: Record) -> tuple[str | None, str | None, str, MessageKind | None]:
+    """(publisher slug, handler slug, message key, kind) by the naming convention."""
+    channel = record.channel
+    if record.broker == "nats":
+        parts = channel.split(".")
+        if len(parts) >= 3 and parts[1] in _MARKERS:
+            kind = _MARKERS[parts[1]]
+            key = ".".join(parts[2:])
+            return (parts[0], None, key, kind) if parts[1] == "evt" else (None, parts[0], key, kind)
+        return None, None, channel, None
+    if record.broker == "rabbitmq":
+        exchange = record.exchange or ""
+        if exchange.endswith(".events"):
+            return exchange[: -len(".events")], None, channel, MessageKind.EVENT
+        if exchange in (COMMAND_EXCHANGE, "") and "." in channel:
+            node, key = channel.split(".", 1)
+            return None, node, key, MessageKind.COMMAND
+        return None, None, channel, None
+    if "." in channel:
+        node, key = channel.split(".", 1)
+        return node, None, key, None
+    return None, None, channel, None
+
+
+def _fields(samples: list[dict[str, Any]], notes: list[str], where: str) -> list[MessageField]:
+    names: dict[str, set[str]] = {}
+    present: dict[str, int] = {}
+    for sample in samples:
+        for name, value in sample.items():
+            present[name] = present.get(name, 0) + 1
+            if value is not None:
+                names.setdefault(name, set()).add(infer_type(value))
+    result = []
+    for name in present:
+        types = names.get(name, {"string"})
+        chosen = next(iter(types)) if len(types) == 1 else "string"
+        if len(types) > 1:
+            notes.append(f"{where}.{name}: seen as {' and '.join(sorted(types))}, made a string")
+        elif chosen.startswith("map[") or any(
+            isinstance(s.get(name), list) and any(isinstance(v, dict) for v in s[name])
+            for s in samples
+        ):
+            notes.append(
+                f"{where}.{name}: holds objects, typed {chosen}; a record schema would say more"
+            )
+        optional = present[name] < len(samples) or name not in names
+        result.append(MessageField(name=name, type=chosen, required=not optional))
+    return result
+
+
+def _message_id(entry: _Seen) -> str:
+    """`order-created` for type `OrderCreated` (or the address's key when they agree)."""
+    if entry.name is None:
+        return slug(entry.key)
+    kebab = slug(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", entry.name))
+    return kebab
+
+
+def _pascal(text: str) -> str:
+    return (
+        "".join(p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", text) if p) or "Message"
+    )
+
+
+def infer(records: Iterable[Record], name: str = "Observed system") -> InferredDesign:
+    notes: list[str] = []
+    seen: dict[tuple[str, str], _Seen] = {}
+    by_correlation: dict[str, _Seen] = {}
+    for record in records:
+        payload = record.payload()
+        publisher, handler, key, kind = _read_address(record)
+        type_name = record.message_type or key
+        entry = seen.get((record.address, type_name))
+        if entry is None and record.correlation_id in by_correlation and record.reply_to is None:
+            asked = by_correlation[record.correlation_id]
+            if asked.has_reply_to and record.address != asked.address:  # an answer
+                if isinstance(payload, dict) and len(asked.replies) < MAX_SAMPLES:
+                    asked.replies.append(payload)
+                continue
+        if entry is None:
+            entry = seen[(record.address, type_name)] = _Seen(
+                record.address, kind, publisher, handler, record.message_type, key
+            )
+        entry.count += 1
+        if record.reply_to:
+            entry.has_reply_to = True
+            if record.reply_to.endswith(".replies") and entry.publisher is None:
+                # `<requester>.replies` is the convention's reply address: it names the asker.
+                entry.publisher = record.reply_to[: -len(".replies")]
+                notes.append(
+                    f"{record.address}: asker read from its reply address {record.reply_to}"
+                )
+        sender = record.headers.get("app_id") or record.headers.get("user_id")
+        if sender:
+            entry.senders.add(slug(sender))
+        if isinstance(payload, dict) and len(entry.samples) < MAX_SAMPLES:
+            entry.samples.append(payload)
+        if record.correlation_id and len(by_correlation) < 100_000:
+            by_correlation[record.correlation_id] = entry
+    nodes: dict[str, Node] = {}
+    messages: dict[str, Message] = {}
+    flows: list[Flow] = []
+
+    def node(node_id: str, kind: NodeKind = NodeKind.SERVICE) -> str:
+        if node_id not in nodes:
+            nodes[node_id] = Node(id=node_id, name=_pascal(node_id), kind=kind)
+        return node_id
+
+    for (address, _type_name), entry in sorted(seen.items()):
+        kind = entry.kind
+        if entry.has_reply_to:
+            if kind is not MessageKind.QUERY:
+                notes.append(f"{address}: carries reply_to, so taken as a query")
+            kind = MessageKind.QUERY
+        if kind is None:
+            kind = MessageKind.EVENT
+            notes.append(f"{address}: its name follows no msgflow convention; taken as an event")
+        message_id = _message_id(entry)
+        base, n = message_id, 1
+        while message_id in messages and messages[message_id].kind is not kind:
+            n += 1
+            message_id = f"{base}-{n}"
+        where = f"message '{message_id}'"
+        if message_id not in messages:
+            response = _fields(entry.replies, notes, f"{where} response") if entry.replies else None
+            if kind is MessageKind.QUERY and response is None:
+                notes.append(f"{where}: no answer was seen, so its response has no fields")
+            messages[message_id] = Message(
+                id=message_id,
+                name=entry.name or _pascal(entry.key),
+                kind=kind,
+                fields=_fields(entry.samples, notes, where),
+                response=response if kind is MessageKind.QUERY else None,
+            )
+            notes.append(
+                f"{where}: {kind.value}, fields inferred from {len(entry.samples)} payload(s)"
+            )
+        senders = sorted(entry.senders) or ([entry.publisher] if entry.publisher else [])
+        if not senders:
+            senders = [UNKNOWN_SENDER]
+            notes.append(
+                f"{address}: sender not identifiable (no app_id, no publisher in the name)"
+            )
+        if entry.senders and entry.publisher and entry.publisher not in entry.senders:
+            notes.append(
+                f"{address}: app_id names {', '.join(sorted(entry.senders))}, the address names {entry.publisher}"
+            )
+        target = entry.handler
+        if target is None:
+            target = UNKNOWN_SUBSCRIBER
+            notes.append(
+                f"{address}: who receives it cannot be seen in traffic; placeholder '{UNKNOWN_SUBSCRIBER}'"
+            )
+        transport = (
+            Transport.TOPIC
+            if kind is MessageKind.EVENT and entry.handler is None
+            else Transport.QUEUE
+        )
+        for sender in senders:
+            source = node(sender, NodeKind.ACTOR if sender == UNKNOWN_SENDER else NodeKind.SERVICE)
+            flows.append(
+                Flow.model_validate(
+                    {
+                        "id": f"f{len(flows) + 1}",
+                        "message": message_id,
+                        "from": source,
+                        "to": node(target),
+                        "transport": transport,
+                    }
+                )
+            )
+    design = Design(
+        name=name,
+        nodes=sorted(nodes.values(), key=lambda n: n.id),
+        messages=sorted(messages.values(), key=lambda m: m.id),
+        flows=flows,
+    )
+    return InferredDesign(design, notes)

@@ -1,0 +1,171 @@
+"""The generated runtime's failure policy, idempotency, reply matching and callback
+refusal, in memory (FastStream's test brokers) on Kafka and Redis, which have no broker on
+this machine. RabbitMQ and NATS run the same behaviour for real in tests/e2e/.
+
+A test file is added to a freshly generated shop project, as its user would, and the
+project's pytest runs it in a subprocess.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from designer.cli import main
+from designer.core import io
+from designer.core.codegen.context import build_context
+from designer.resources import examples_dir
+
+SHOP = examples_dir() / "shop.msgflow.json"
+
+_TEST = """
+import logging
+import uuid
+from typing import Any
+
+import pytest
+from faststream.{module} import {test_broker}
+
+import msgflow_runtime
+from customers.app import create_service as create_customers
+from loyalty.app import create_service as create_loyalty
+from msgflow_runtime import INSTANCE, Delivery, MessageContext, Replies, outgoing
+
+COMMAND = {command!r}
+QUERY = {query!r}
+# FastStream's in-memory Redis keeps pending entries by correlation id: a dead letter
+# consumed in the same test broker would acknowledge the original's entry. Kafka only.
+SPY_DEAD_LETTERS = {spy}
+
+
+@pytest.fixture(autouse=True)
+def no_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(msgflow_runtime, "RETRY_BASE_S", 0.0)
+
+
+def command() -> dict[str, Any]:
+    return {{"customer_id": str(uuid.uuid4()), "order_id": str(uuid.uuid4()), "points": 3}}
+
+
+def handled(caplog: pytest.LogCaptureFixture, order_id: str) -> int:
+    return sum(
+        1 for r in caplog.records if "AddLoyaltyPoints received" in r.getMessage() and order_id in r.getMessage()
+    )
+
+
+async def test_poison_is_retried_then_dead_lettered_and_the_next_message_handled(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    service = create_loyalty()
+    dead: list[dict[str, Any]] = []
+    if SPY_DEAD_LETTERS:
+
+        @service.broker.subscriber({dlq_target}, no_reply=True)
+        async def dlq(body: Any, delivery: Delivery) -> None:
+            dead.append(dict(delivery.headers))
+
+    good = command()
+    async with {test_broker}(service.broker) as broker:
+        await broker.publish({{"points": "many"}}, {command_target}, headers={{"message_id": "poison-1"}})
+        await broker.publish(good, {command_target})
+    if SPY_DEAD_LETTERS:
+        assert [h["message_id"] for h in dead] == ["poison-1"]
+        assert "ValidationError" in dead[0]["dead_letter_reason"]
+    assert f"message poison-1 failed 5 times: dead-lettered to {{COMMAND}}.dlq" in caplog.text
+    retried = [r for r in caplog.records if "poison-1" in r.getMessage() and "retried in" in r.getMessage()]
+    assert len(retried) == msgflow_runtime.DELIVERY_ATTEMPTS - 1
+    assert handled(caplog, good["order_id"]) == 1
+
+
+async def test_an_idempotent_command_sent_twice_is_handled_once(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    service = create_loyalty()
+    same = command()
+    async with {test_broker}(service.broker) as broker:
+        for _ in range(2):
+            await broker.publish(same, {command_target}, headers={{"message_id": "once-1"}})
+    assert handled(caplog, same["order_id"]) == 1
+    assert "AddLoyaltyPoints once-1 already handled: duplicate skipped" in caplog.text
+
+
+async def test_a_reply_to_url_the_design_does_not_declare_is_refused(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    service = create_customers()
+    async with {test_broker}(service.broker) as broker:
+        await broker.publish(
+            {{"customer_id": str(uuid.uuid4())}}, {query_target}, reply_to="http://169.254.169.254/x"
+        )
+    assert "is not a callback the design declares: refused" in caplog.text
+
+
+async def test_answers_go_only_to_the_question_of_this_instance(caplog: pytest.LogCaptureFixture) -> None:
+    replies = Replies()
+    question = outgoing(None, "GetCustomer", "replies")
+    waiting = replies.expect(question)
+    answer = {{"customer_id": "c"}}
+    other = MessageContext("a1", question.correlation_id, question.message_id, None, "another")
+    assert not replies.resolve(answer, other)  # meant for another replica: not ours
+    assert not waiting.done()
+    unknown = MessageContext("a2", "x", "no-such-question", None, INSTANCE)
+    assert not replies.resolve(answer, unknown)
+    assert "matches no waiting question" in caplog.text
+    mine = MessageContext("a3", question.correlation_id, question.message_id, None, INSTANCE)
+    assert replies.resolve(answer, mine)
+    assert waiting.result() == answer
+    assert not replies.resolve(answer, mine)  # a second (late) copy is dropped, logged
+"""
+
+
+def _target(broker: str, name: str) -> str:
+    return f"stream={name!r}" if broker == "redis" else repr(name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("broker", ["kafka", "redis"])
+def test_generated_runtime_in_memory(tmp_path: Path, broker: str) -> None:
+    out = tmp_path / "shop"
+    assert main(["generate", str(SHOP), "-o", str(out), "--broker", broker]) == 0
+    services = {s.id: s for s in build_context(io.load(SHOP), broker).services}
+    command = services["loyalty"].subscribers[0].channel.topic
+    query = services["customers"].subscribers[0].channel.topic
+    module = {"kafka": "kafka", "redis": "redis"}[broker]
+    text = _TEST.format(
+        module=module,
+        test_broker=f"Test{module.title()}Broker",
+        command=command,
+        query=query,
+        command_target=_target(broker, command),
+        query_target=_target(broker, query),
+        dlq_target=_target(broker, command + ".dlq"),
+        spy=broker == "kafka",
+    )
+    (out / "tests" / "test_runtime_policies.py").write_text(text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            "-W",
+            "ignore",
+            "tests/test_runtime_policies.py",
+        ],
+        cwd=out,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    assert "4 passed" in result.stdout

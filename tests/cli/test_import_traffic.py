@@ -1,0 +1,107 @@
+"""`msgflow import traffic TRACE -o FILE`: a design proposed from traffic, every guess told."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from designer.cli import main
+from designer.core import io
+from designer.core.observe import TraceWriter
+from tests.core.observe.traffic import envelope, loyalty_points, model, new_id, order_created
+
+
+def write_trace(path: Path) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        writer = TraceWriter(handle, "nats", 0.0)
+        for i in range(3):
+            writer.write(
+                envelope(i, "nats", "orders.evt.order-created", "OrderCreated", order_created())
+            )
+        writer.write(
+            model(
+                3,
+                "nats",
+                "loyalty.cmd.add-loyalty-points",
+                loyalty_points(),
+                {"message_type": "AddLoyaltyPoints"},
+            )
+        )
+        payload = loyalty_points()
+        del payload["order_id"]  # missing once: optional
+        writer.write(
+            model(
+                4,
+                "nats",
+                "loyalty.cmd.add-loyalty-points",
+                payload,
+                {"message_type": "AddLoyaltyPoints"},
+            )
+        )
+        corr = new_id()
+        writer.write(
+            model(
+                5,
+                "nats",
+                "customers.qry.get-customer",
+                {"customer_id": new_id()},
+                {
+                    "message_type": "GetCustomer",
+                    "correlation_id": corr,
+                    "reply_to": "orders.replies",
+                },
+            )
+        )
+        writer.write(
+            model(
+                5.1,
+                "nats",
+                "orders.replies",
+                {"customer_id": new_id(), "tier": "gold"},
+                {"correlation_id": corr},
+            )
+        )
+        writer.close(10.0)
+
+
+def test_design_from_traffic_with_kinds_fields_and_guesses(tmp_path: Path, capsys) -> None:
+    trace, out = tmp_path / "t.jsonl", tmp_path / "seen.msgflow.json"
+    write_trace(trace)
+    assert main(["import", "traffic", str(trace), "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    design = io.load(out)
+    kinds = {m.id: m.kind.value for m in design.messages}
+    assert kinds == {
+        "order-created": "event",
+        "add-loyalty-points": "command",
+        "get-customer": "query",
+    }
+    points = design.message("add-loyalty-points")
+    assert [(f.name, f.type, f.required) for f in points.fields] == [
+        ("customer_id", "uuid", True),
+        ("order_id", "uuid", False),
+        ("points", "integer", True),
+    ]
+    ask = design.message("get-customer")
+    assert [(f.name, f.type) for f in ask.response] == [("customer_id", "uuid"), ("tier", "string")]
+    ends = {(f.message, f.source, f.target, f.transport.value) for f in design.flows}
+    assert ends == {
+        ("order-created", "orders", "unknown-subscriber", "topic"),
+        ("add-loyalty-points", "unknown-sender", "loyalty", "queue"),
+        ("get-customer", "orders", "customers", "queue"),  # from reply_to orders.replies
+    }
+    assert set(design.layout) == {n.id for n in design.nodes}  # laid out, ready to open
+    assert "guess(es) to check" in text
+    assert "who receives it cannot be seen in traffic" in text
+    assert "get-customer" in text and "query" in text
+
+
+def test_bad_trace_or_output_over_the_trace_exit_2(tmp_path: Path, capsys) -> None:
+    trace = tmp_path / "t.jsonl"
+    trace.write_text('{"t": 1, "broker": "nats"}\n')
+    assert main(["import", "traffic", str(trace), "-o", str(tmp_path / "o.json")]) == 2
+    assert "t.jsonl:1: a record needs a 'channel'" in capsys.readouterr().err
+    assert not (tmp_path / "o.json").exists()
+    write_trace(trace)
+    before = trace.read_bytes()
+    assert main(["import", "traffic", str(trace), "-o", str(trace)]) == 2
+    assert trace.read_bytes() == before

@@ -1,0 +1,152 @@
+"""The geometry engine's arrows: around cards, from border to border, the same after a move."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from designer.core.diagram import DiagramEngine, build_diagram
+from designer.core.diagram.geometry import Diagram, Rect
+from designer.core.diagram.index import segment_enters
+from designer.core.diagram.metrics import measure
+from designer.core.io import load
+from designer.core.layout import CARD_HEIGHT, CARD_WIDTH, auto_layout
+from designer.core.model import Design, Flow, Message, MessageKind, Node, NodeKind, Point
+
+EXAMPLES = sorted((Path(__file__).parents[3] / "assets" / "examples").glob("*.msgflow.json"))
+
+
+def _entered(diagram: Diagram) -> list[tuple[str, str]]:
+    """(arrow, card) pairs where an arrow runs through a card that is not one of its ends."""
+    found = []
+    for arrow in diagram.arrows.values():
+        for key, card in diagram.cards.items():
+            if key in (arrow.source, arrow.target):
+                continue
+            inner = card.grown(-0.5)
+            if any(segment_enters(*a, *b, inner) for a, b in itertools.pairwise(arrow.points)):
+                found.append((arrow.flow_id, key))
+    return found
+
+
+def _on_border(point: tuple[float, float], card: Rect) -> bool:
+    x, y = point
+    on_x = card.x - 0.01 <= x <= card.right + 0.01
+    on_y = card.y - 0.01 <= y <= card.bottom + 0.01
+    return (on_x and (abs(y - card.y) < 0.01 or abs(y - card.bottom) < 0.01)) or (
+        on_y and (abs(x - card.x) < 0.01 or abs(x - card.right) < 0.01)
+    )
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name.split(".")[0])
+def test_example_arrows_go_around_cards_after_auto_layout(path: Path) -> None:
+    diagram = build_diagram(auto_layout(load(path)))
+    assert _entered(diagram) == []
+    assert measure(diagram).through_cards == 0
+    for arrow in diagram.arrows.values():
+        # Orthogonal, from the border of its source card to the border of its target.
+        assert all(a[0] == b[0] or a[1] == b[1] for a, b in itertools.pairwise(arrow.points))
+        assert _on_border(arrow.points[0], diagram.cards[arrow.source])
+        assert _on_border(arrow.points[-1], diagram.cards[arrow.target])
+
+
+def test_arrowheads_on_one_card_side_never_meet_in_one_point() -> None:
+    diagram = build_diagram(auto_layout(load(EXAMPLES[1])))  # marketplace
+    tips = [a.points[-1] for a in diagram.arrows.values() if not a.loop]
+    starts = [a.points[0] for a in diagram.arrows.values() if not a.loop]
+    assert len(set(tips + starts)) == len(tips + starts)
+
+
+def _design(cells: list[tuple[int, int]], links: list[tuple[int, int]]) -> Design:
+    nodes = [Node(id=f"n{i}", name=f"N{i}", kind=NodeKind.SERVICE) for i in range(len(cells))]
+    layout = {
+        f"n{i}": Point(x=cx * (CARD_WIDTH + 60) + (cy % 3) * 17, y=cy * (CARD_HEIGHT + 50))
+        for i, (cx, cy) in enumerate(cells)
+    }
+    messages = [Message(id="m1", name="Ping", kind=MessageKind.COMMAND, owner="n0")]
+    flows = [
+        Flow.model_validate(
+            {"id": f"f{k}", "message": "m1", "from": f"n{a}", "to": f"n{b}", "transport": "queue"}
+        )
+        for k, (a, b) in enumerate(links)
+    ]
+    return Design(name="Random", nodes=nodes, messages=messages, flows=flows, layout=layout)
+
+
+@st.composite
+def _random_designs(draw: st.DrawFn) -> Design:
+    cells = draw(
+        st.lists(
+            st.tuples(st.integers(0, 6), st.integers(0, 6)), min_size=2, max_size=14, unique=True
+        )
+    )
+    n = len(cells)
+    links = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=25))
+    return _design(cells, links)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_random_designs())
+def test_no_route_enters_a_card_that_is_not_its_end(design: Design) -> None:
+    assert _entered(build_diagram(design)) == []
+
+
+def test_moving_a_card_reroutes_its_arrows_around_the_others() -> None:
+    design = auto_layout(load(EXAMPLES[1]))
+    engine = DiagramEngine(design)
+    card = max(engine.diagram.cards, key=lambda c: len(engine.arrows_of(c)))
+    before = {k: list(a.points) for k, a in engine.diagram.arrows.items()}
+    rect = engine.diagram.cards[card]
+    changed = engine.move_card(card, rect.x + 35, rect.y + 400)
+    # Its arrows, and those sharing a card side with them (their ports are spread anew).
+    assert set(engine.arrows_of(card)) <= set(changed) < set(engine.diagram.arrows)
+    for key, arrow in engine.diagram.arrows.items():
+        if key not in changed:
+            assert arrow.points == before[key]  # untouched arrows are not re-routed
+    moved = Diagram(
+        cards=engine.diagram.cards, arrows={k: engine.diagram.arrows[k] for k in changed}
+    )
+    assert _entered(moved) == []
+    assert all(
+        _on_border(
+            engine.diagram.arrows[k].points[0],
+            engine.diagram.cards[engine.diagram.arrows[k].source],
+        )
+        for k in changed
+    )
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name.split(".")[0])
+def test_example_labels_collide_with_nothing_after_auto_layout(path: Path) -> None:
+    quality = measure(build_diagram(auto_layout(load(path))))
+    assert (quality.label_overlaps, quality.labels_on_cards) == (0, 0)
+
+
+def test_the_html_picture_is_the_engines_diagram() -> None:
+    """The SVG of the HTML page draws the engine's routes: each flow's path starts at its
+    route's first point and its label box is the engine's."""
+    import re
+
+    from designer.core.exporters.svg import render_svg
+
+    design = auto_layout(load(EXAMPLES[2]))  # shop
+    diagram = build_diagram(design)
+    svg = render_svg(design)
+    for key, arrow in diagram.arrows.items():
+        found = re.search(
+            rf'data-id="{key}"[^>]*>.*?class="flow-line" d="M([-\d.]+) ([-\d.]+)', svg
+        )
+        assert found is not None
+        assert (float(found[1]), float(found[2])) == pytest.approx(arrow.points[0], abs=0.06)
+        assert arrow.label is not None
+        label = re.search(
+            rf'class="flow-label" data-id="{key}"[^>]*><rect x="([-\d.]+)" y="([-\d.]+)"', svg
+        )
+        assert label is not None
+        assert (float(label[1]), float(label[2])) == pytest.approx(
+            (arrow.label.x, arrow.label.y), abs=0.06
+        )

@@ -1,0 +1,108 @@
+"""Live mode fed by a recorded trace: rates on arrows, silent ones dimmed, a ghost arrow
+for undeclared traffic accepted into the design in one undo step; the file never changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from designer.core.observe import TraceWriter
+from designer.qt.live.overlay import DIMMED, GhostArrow, RateBadge
+from tests.core.observe.traffic import envelope, loyalty_points, model, new_id, order_created
+from tests.support.window import open_window
+
+
+def record_trace(path: Path) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        writer = TraceWriter(handle, "nats", 0.0)
+        for i in range(20):
+            writer.write(
+                envelope(
+                    i * 0.5, "nats", "orders.evt.order-created", "OrderCreated", order_created()
+                )
+            )
+        for i in range(5):
+            writer.write(model(i, "nats", "loyalty.cmd.add-loyalty-points", loyalty_points()))
+        for i in range(3):
+            writer.write(
+                model(
+                    i,
+                    "nats",
+                    "orders.evt.order-cancelled",
+                    {"order_id": new_id(), "reason": "late"},
+                    {"message_type": "OrderCancelled"},
+                )
+            )
+        writer.close(10.0)
+
+
+def test_replayed_trace_overlays_rates_and_ghost_becomes_a_flow(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    path = window.files.path
+    before = Path(path).read_bytes()
+    design_before = window.document.design
+    trace = tmp_path / "trace.jsonl"
+    record_trace(trace)
+
+    window.live.replay(trace)
+    scene = window.canvas.scene
+    badges = {i.flow_id: i.text() for i in scene.items() if isinstance(i, RateBadge)}
+    assert badges["f2"] == "2.0/s" and badges["f3"] == "2.0/s"  # 20 in 10 s, on both arrows
+    assert badges["f4"] == "0.5/s"
+    assert badges["f7"] == "0 msg"
+    assert scene.flow_item("f7").opacity() == DIMMED  # silent: dimmed
+    assert scene.flow_item("f2").opacity() == 1.0
+    assert window.document.design is design_before  # the overlay changed nothing
+
+    ghosts = [i for i in scene.items() if isinstance(i, GhostArrow)]
+    assert [g.proposal.key for g in ghosts] == ["orders.evt.order-cancelled"]
+    ghost = ghosts[0]
+    assert (ghost.proposal.source, ghost.proposal.target) == ("orders", None)
+    window.canvas.view.grab().save(str(tmp_path / "live.png"))
+
+    ghost.on_click(ghost.proposal)  # what a click on the ghost does: offer the open end
+    actions = {a.text(): a for a in window.live.ghost_menu.actions()}
+    actions["Add 'OrderCancelled' to Shipping Service"].trigger()
+    window.live.ghost_menu.close()
+    design = window.document.design
+    added = [f for f in design.flows if f.message == "order-cancelled"]
+    assert len(added) == 1 and (added[0].source, added[0].target) == ("orders", "shipping")
+    assert [f.name for f in design.message("order-cancelled").fields] == ["order_id", "reason"]
+    # The same recording, judged by the edited design: no longer a ghost, a counted flow.
+    qtbot.waitUntil(lambda: not [i for i in scene.items() if isinstance(i, GhostArrow)])
+    assert not [i for i in scene.items() if isinstance(i, GhostArrow)]
+    badges = {i.flow_id: i.text() for i in scene.items() if isinstance(i, RateBadge)}
+    assert badges[added[0].id] == "0.3/s"
+
+    window.undo.stack.undo()  # one step takes flow and message away again
+    assert window.document.design.message("order-cancelled") is None
+    assert not [f for f in window.document.design.flows if f.message == "order-cancelled"]
+
+    window.live.stop()
+    assert not [i for i in scene.items() if isinstance(i, RateBadge | GhostArrow)]
+    assert scene.flow_item("f7").opacity() == 1.0
+    assert Path(path).read_bytes() == before  # the design file was never written
+
+
+def test_pause_freezes_and_resume_continues(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    live = window.live
+    states: list[str] = []
+    live.stateChanged.connect(states.append)
+    errors: list[str] = []
+    live.failed.connect(errors.append)
+    live.connect_to("nats://127.0.0.1:1")  # nothing there: the worker reports it, no crash
+    live.pause()
+    assert live.state == "paused" and not live.timer.isActive()
+    live.resume()
+    assert live.state == "live" and live.timer.isActive()
+    qtbot.waitUntil(lambda: live.state == "off", timeout=20_000)
+    assert states == ["off", "live", "paused", "live", "off"]
+    assert errors and "cannot connect to nats://127.0.0.1:1" in errors[0]
+
+
+def test_live_menu_sits_before_help(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert titles.index("Live") == titles.index("Help") - 1
+    texts = [a.text().replace("&", "") for a in window.live_menu.actions()]
+    assert texts == ["Connect to broker…", "Replay trace…", "Pause", "Stop"]
