@@ -49,7 +49,6 @@ from designer.core.model import (
     Severity,
 )
 
-from .arrow_paint import LABEL_HEIGHT
 from .context import LOD_TEXT, CanvasContext
 from .flow_item import FlowItem, head_box
 from .gestures import GestureScene
@@ -340,7 +339,10 @@ class DesignScene(GestureScene):
             if key is None:
                 continue
             if change.collection == "nodes":
-                self._node_changed(change.action, key, boundaries, pairs)
+                # One step may change a node and then remove it (a changed id: the node
+                # moves to its new id): what counts is whether it is there at the end.
+                gone = self.document.get("nodes", key) is None
+                self._node_changed("removed" if gone else change.action, key, boundaries, pairs)
             elif change.collection == "flows":
                 self._flow_changed(change.action, key, pairs, counted)
                 if change.action != "removed":
@@ -624,7 +626,10 @@ class DesignScene(GestureScene):
         return cards, links
 
     def _label_size(self, flow_id: str) -> tuple[float, float]:
-        return self._flows[flow_id].label.width, LABEL_HEIGHT
+        # The label item's whole box (pill, its selection outline and padding), so labels
+        # the engine keeps apart never touch on screen either.
+        box = self._flows[flow_id].label.boundingRect()
+        return box.width(), box.height()
 
     def _apply(self, flow_ids: Iterable[str]) -> None:
         """Give the items of these arrows the engine's routes and label places."""
