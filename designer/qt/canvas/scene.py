@@ -340,7 +340,10 @@ class DesignScene(GestureScene):
             if key is None:
                 continue
             if change.collection == "nodes":
-                self._node_changed(change.action, key, boundaries, pairs)
+                # One step may change a node and then remove it (a changed id: the node
+                # moves to its new id): what counts is whether it is there at the end.
+                gone = self.document.get("nodes", key) is None
+                self._node_changed("removed" if gone else change.action, key, boundaries, pairs)
             elif change.collection == "flows":
                 self._flow_changed(change.action, key, pairs, counted)
                 if change.action != "removed":
