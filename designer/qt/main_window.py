@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.generate_dialog: QDialog | None = None
         self.legend_dialog: QDialog | None = None
         self.rename_id_dialog: QDialog | None = None
+        self.image_export_dialog: QDialog | None = None
         self.document = Document(design)
         self.undo = UndoBridge(self.document, self)
         self.undo.editFailed.connect(self.show_error)

@@ -13,7 +13,8 @@ from typing import Any
 from designer.core.channels import DELIVERY_ATTEMPTS
 from designer.core.model import Design
 
-from .context import GenerationContext, build_context
+from .context import GenerationContext
+from .context_builder import build_context
 from .environment import make_environment, render
 from .identifiers import pascal
 from .manifest import IDENTIFIERS_PATH
