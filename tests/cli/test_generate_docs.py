@@ -115,11 +115,6 @@ def test_docs_gen_has_the_services_title_and_every_channel_of_msgflows_export(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="the wire body is still an envelope and publishers carry no schema: the runtime "
-    "half of #12 (h12-runtime) makes the body the model; delete this mark when it lands",
-)
 @pytest.mark.parametrize("package", SERVICES)
 def test_docs_gen_payloads_match_msgflows_export(
     documents: dict[str, tuple[dict[str, Any], Any]], package: str
