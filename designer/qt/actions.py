@@ -106,6 +106,14 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
         ),
         "select_all": _action(w, "Select &All", w.select_all, Key.SelectAll),
         "rename": _action(w, "&Rename", w.rename_selected, "F2", None, "Rename the selected card"),
+        "rename_id": _action(
+            w,
+            "Rename &Id…",
+            w.rename_id,
+            None,
+            None,
+            "Change the selected card's id (it names its queues): shows what that renames",
+        ),
         "find": _action(w, "&Find…", w.open_find, Key.Find, "find", "Find a node or message"),
         "zoom_in": _action(
             w, "Zoom &In", lambda: w.canvas.zoom_by(1.25), ["Ctrl++", "Ctrl+="], "zoom-in"
@@ -224,7 +232,7 @@ def _menus(window: MainWindow, a: dict[str, QAction]) -> None:
     edit.addSeparator()
     edit.addActions([a["cut"], a["copy"], a["paste"], a["duplicate"], a["delete"]])
     edit.addSeparator()
-    edit.addActions([a["select_all"], a["rename"], a["find"]])
+    edit.addActions([a["select_all"], a["rename"], a["rename_id"], a["find"]])
     view = bar.addMenu("&View")
     view.addActions([a["zoom_in"], a["zoom_out"], a["fit"], a["zoom_100"]])
     view.addSeparator()

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QMessageBox, QVBoxLayout
 
 if TYPE_CHECKING:
     from designer.qt.main_window import MainWindow
-
-_IMAGE_FILTERS = {"PNG image (*.png)": "png", "SVG drawing (*.svg)": "svg"}
 
 
 def find(window: MainWindow) -> None:
@@ -34,6 +31,7 @@ def generate(window: MainWindow) -> None:
         window,
         diagnostics=window.validation.diagnostics,
     )
+    dialog.wrote.connect(window.ids.settle)
     window.generate_dialog = dialog
     dialog.open()
 
@@ -42,16 +40,11 @@ def export_image(window: MainWindow, path: str | None = None, scale: float = 2.0
     """Save the diagram as PNG or SVG with the same items the canvas draws."""
     from designer.qt.render import render_design
 
-    if path is None:
-        stem = window.files.path.name.split(".")[0] if window.files.path else "design"
-        start = str((window.files.path.parent if window.files.path else Path.cwd()) / f"{stem}.png")
-        path, chosen = QFileDialog.getSaveFileName(
-            window, "Export image", start, ";;".join(_IMAGE_FILTERS)
-        )
-        if not path:
-            return False
-        if Path(path).suffix.lower() not in (".png", ".svg"):
-            path += "." + _IMAGE_FILTERS.get(chosen, "png")
+    if path is None:  # asked from the window: the one export dialog (image_export.py)
+        from designer.qt.image_export import open_image_export
+
+        open_image_export(window)
+        return False
     fmt = "svg" if path.lower().endswith(".svg") else "png"
     try:
         render_design(window.document.design, path, fmt, scale)

@@ -87,6 +87,8 @@ def plan_for(design: Design, names: list[str], broker: str, out: Path) -> Plan:
 
 
 class GenerateDialog(QDialog):
+    wrote = Signal()  # files were generated: ids now name things outside the design
+
     def __init__(
         self,
         design: Design,
@@ -294,6 +296,7 @@ class GenerateDialog(QDialog):
         self.progress.setValue(1)
         self.summary.setText(f"Wrote {len(written)} file(s) to {out}")
         self.written = written
+        self.wrote.emit()
 
 
 def _plan_or_error(design: Design, names: list[str], broker: str, out: Path) -> Plan | Exception:

@@ -34,6 +34,7 @@ from designer.qt.files import FileController
 from designer.qt.icons import icon
 from designer.qt.live import install_live_mode
 from designer.qt.live_validation import LiveValidation
+from designer.qt.node_ids import IdFollower, RenameIdDialog
 from designer.qt.panels.inspector import InspectorPanel
 from designer.qt.panels.inspector_pages import NodePage
 from designer.qt.panels.messages import MessagesPanel
@@ -65,9 +66,15 @@ class MainWindow(QMainWindow):
         self.find_dialog: QDialog | None = None
         self.generate_dialog: QDialog | None = None
         self.legend_dialog: QDialog | None = None
+        self.rename_id_dialog: QDialog | None = None
+        self.image_export_dialog: QDialog | None = None
         self.document = Document(design)
         self.undo = UndoBridge(self.document, self)
         self.undo.editFailed.connect(self.show_error)
+        self.ids = IdFollower(self.document, self)
+        self.undo.adjust = self.ids.adjust
+        # Saved (or opened: the stack is clean then too): ids now name things outside.
+        self.undo.stack.cleanChanged.connect(lambda clean: self.ids.settle() if clean else None)
         self.canvas = CanvasHost(self.document, self.undo.push, self)
         # Validation is derived state: the document updates it before the canvas and the
         # panels (Document phases), whatever the order they were made in.
@@ -233,6 +240,15 @@ class MainWindow(QMainWindow):
             page = self.inspector.pages["node"]
             assert isinstance(page, NodePage)
             page.name.setFocus()
+
+    def rename_id(self) -> None:
+        nodes = [i for i in self.canvas.selected_ids() if self.document.has("nodes", i)]
+        if len(nodes) != 1:
+            self.show_error("select one card to rename its id")
+            return
+        dialog = RenameIdDialog(self, nodes[0])
+        self.rename_id_dialog = dialog
+        dialog.open()
 
     def auto_layout(self) -> None:
         arranged = auto_layout(self.document.design)

@@ -48,7 +48,21 @@ def _refuse(command: Command) -> None:
     raise EditError("a rendered picture is read-only")
 
 
-def build_picture(design: Design, theme: str = "light", legend: bool = True) -> tuple[Any, QRectF]:
+def only_nodes(design: Design, node_ids: set[str]) -> Design:
+    """The part of `design` with these cards and the arrows between them (an export of
+    the selection)."""
+    return design.model_copy(
+        update={
+            "nodes": [n for n in design.nodes if n.id in node_ids],
+            "flows": [f for f in design.flows if f.source in node_ids and f.target in node_ids],
+            "layout": {k: v for k, v in design.layout.items() if k in node_ids},
+        }
+    )
+
+
+def build_picture(
+    design: Design, theme: str = "light", legend: bool = True, margin: float = MARGIN
+) -> tuple[Any, QRectF]:
     """A scene with the design, its title and the legend; and the rectangle to paint."""
     ensure_app()
     from designer.qt.canvas.legend import LegendItem
@@ -78,7 +92,7 @@ def build_picture(design: Design, theme: str = "light", legend: bool = True) -> 
         item = LegendItem(palette)
         item.setPos(QPointF(content.right() - item.boundingRect().width(), content.bottom() + 28))
         scene.addItem(item)
-    rect = scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+    rect = scene.itemsBoundingRect().adjusted(-margin, -margin, margin, margin)
     return scene, rect
 
 
@@ -89,8 +103,14 @@ def render_design(
     scale: float = 1.0,
     theme: str = "light",
     legend: bool = True,
+    *,
+    transparent: bool = False,
+    margin: float = MARGIN,
 ) -> Path:
     """Write `design` as a picture; `fmt` is png, svg or pdf (default: from the suffix).
+
+    `transparent` leaves the background unpainted (PNG and SVG; a PDF page is white);
+    `margin` is the space in points around the drawing.
 
     Painted in memory and then written atomically: a failed export leaves a previous
     picture at `path` as it was, never half-written.
@@ -101,8 +121,10 @@ def render_design(
         raise ValueError(f"unknown image format '{fmt}' (use one of: {', '.join(FORMATS)})")
     if scale <= 0:
         raise ValueError("scale must be positive")
-    scene, rect = build_picture(design, theme, legend)
-    background = scene.theme.background
+    if margin < 0:
+        raise ValueError("margin cannot be negative")
+    scene, rect = build_picture(design, theme, legend, margin)
+    background = None if transparent and fmt != "pdf" else scene.theme.background
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     try:
@@ -113,7 +135,7 @@ def render_design(
                 max(1, round(rect.height() * scale)),
                 QImage.Format.Format_ARGB32_Premultiplied,
             )
-            image.fill(background)
+            image.fill(background if background is not None else Qt.GlobalColor.transparent)
             _paint(scene, image, rect)
             if not image.save(buffer, "PNG"):  # type: ignore[call-overload]  # stub says bytes
                 raise OSError(f"could not encode {target} as PNG")

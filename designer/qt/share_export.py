@@ -47,7 +47,6 @@ FORMATS = (
     ExportFormat("eventcatalog", "&EventCatalog…", "EventCatalog", ""),
 )
 BY_KEY = {f.key: f for f in FORMATS}
-SCALES = {"1× (screen)": 1.0, "2× (slides, HiDPI)": 2.0, "3× (print)": 3.0}
 
 
 def _start_dir(window: MainWindow) -> Path:
@@ -81,14 +80,6 @@ def ask_path(window: MainWindow, fmt: ExportFormat) -> Path | None:
     if not path.suffix:
         path = path.with_suffix(".mmd" if "*.mmd" in chosen else suffix)
     return path
-
-
-def ask_scale(window: MainWindow) -> float | None:
-    labels = list(SCALES)
-    label, ok = QInputDialog.getItem(
-        window, "Export PNG image", "Pixels per point:", labels, 1, False
-    )
-    return SCALES.get(label) if ok else None
 
 
 def ask_broker(window: MainWindow) -> str | None:
@@ -161,10 +152,12 @@ def export_design(
 ) -> list[Path] | None:
     """Export the window's design as `key`; the files written, or None (cancelled/failed)."""
     fmt = BY_KEY[key]
-    if key == "png" and scale is None:
-        scale = ask_scale(window)
-        if scale is None:
-            return None
+    if key in ("png", "svg", "pdf") and path is None:
+        # Pictures have one dialog whichever way they are asked for (Ctrl+E too).
+        from designer.qt.image_export import open_image_export
+
+        open_image_export(window, key)
+        return None
     if key == "asyncapi" and broker is None:
         broker = ask_broker(window)
         if broker is None:

@@ -9,6 +9,8 @@ core command (or a `Macro`) and hands it to `UndoBridge.push`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -63,9 +65,13 @@ class UndoBridge(QObject):
         super().__init__(parent)
         self.document = document
         self.stack = QUndoStack(self)
+        # Lets the window widen a command before it is applied (node_ids.IdFollower: a
+        # fresh card's id follows its new name in the same step).
+        self.adjust: Callable[[Command], Command] = lambda command: command
 
     def push(self, command: Command) -> bool:
         """Apply `command` as one undo step. False (and `editFailed`) when refused."""
+        command = self.adjust(command)
         try:
             command.redo(self.document)
         except EditError as error:

@@ -3,8 +3,9 @@
 XREAD without a consumer group reads like `tail -f`: it moves no entry out of any group's
 pending list, acknowledges nothing and creates no group, so the services' consumer groups
 see exactly what they would without us. Streams are the design's plus every stream key
-found by SCAN (at the start and every few seconds), so undeclared ones show up too; a
-stream found later was created after the start, so all of it is new. Pub/sub messages
+found by SCAN (at the start and every second), so undeclared ones and generated services'
+per-instance reply streams show up too; a stream found later was created after the
+start, so all of it is new, and each entry keeps the time Redis added it. Pub/sub messages
 are copied to every subscriber, so PSUBSCRIBE `*` takes nothing either.
 """
 
@@ -28,7 +29,7 @@ from .session import Sink, TapError, redact
 
 BLOCK_MS = 200
 BATCH = 2_000
-RESCAN_S = 2.0
+RESCAN_S = 1.0
 DATA_FIELD = b"__data__"  # where FastStream puts a message in a stream entry
 
 
@@ -108,7 +109,7 @@ class RedisTap:
                 for entry_id, fields in entries:
                     self.positions[key] = entry_id
                     body, headers = _entry(fields)
-                    self.sink(from_wire(time.time(), "redis", name, body, headers))
+                    self.sink(from_wire(_added_at(entry_id), "redis", name, body, headers))
 
     async def _channels(self, stop: asyncio.Event) -> None:
         assert self.sink is not None
@@ -133,6 +134,15 @@ class RedisTap:
         if self.client is not None:
             with contextlib.suppress(RedisError, OSError):
                 await self.client.aclose()
+
+
+def _added_at(entry_id: bytes) -> float:
+    """When Redis added the entry (its id starts with milliseconds since the epoch): a
+    stream found by a later scan still gets its entries' true times."""
+    try:
+        return int(entry_id.split(b"-", 1)[0]) / 1000
+    except ValueError:
+        return time.time()
 
 
 def _entry(fields: dict[bytes, bytes]) -> tuple[bytes, dict[str, str]]:

@@ -79,8 +79,10 @@ def build_mix(design: Design) -> list[Sent]:
         )
     ask = flows["f6"]
     assert ask.reply is not None
-    for _ in range(3):
+    for n in range(3):
         question, correlation = _id(), _id()
+        # Generated services answer on a reply address per instance (`<reply>.<instance>`).
+        reply = (ask.reply_subject or ask.reply or "") + (".instance-a" if n == 2 else "")
         mix.append(
             Sent(
                 json.dumps({"customer_id": _id()}).encode(),
@@ -88,7 +90,7 @@ def build_mix(design: Design) -> list[Sent]:
                     "message_type": "GetCustomer",
                     "message_id": question,
                     "correlation_id": correlation,
-                    "reply_to": ask.reply_subject or ask.reply,
+                    "reply_to": reply,
                 },
                 channel=ask,
             )
@@ -97,7 +99,7 @@ def build_mix(design: Design) -> list[Sent]:
             Sent(
                 json.dumps({"customer_id": _id(), "email": "a@example.org"}).encode(),
                 {"correlation_id": correlation, "causation_id": question},
-                reply_to_address=ask.reply_subject or ask.reply,
+                reply_to_address=reply,
             )
         )
     for _ in range(2):

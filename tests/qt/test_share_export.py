@@ -67,13 +67,28 @@ def test_file_menu_has_one_export_submenu_with_every_format(qtbot, monkeypatch, 
     assert isinstance(button, QToolButton) and button.menu() is window.share.export_menu
 
 
-@pytest.mark.parametrize(("choice", "factor"), [("1× (screen)", 1), ("3× (print)", 3)])
-def test_png_at_the_chosen_scale(qtbot, monkeypatch, tmp_path, choice, factor):
+def _export_picture(qtbot, window, key: str, out: Path, **options):
+    """File → Export → PNG/SVG/PDF: the export dialog, filled in and confirmed by a click."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    _export(window, key)
+    dialog = window.image_export_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.chosen_format() == key
+    dialog.path.setText(str(out))
+    for name, value in options.items():
+        widget = getattr(dialog, name)
+        widget.setChecked(value) if isinstance(value, bool) else widget.setValue(value)
+    button = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    return dialog
+
+
+@pytest.mark.parametrize("factor", [1, 3])
+def test_png_at_the_chosen_scale(qtbot, monkeypatch, tmp_path, factor):
     window = open_window(qtbot, monkeypatch, tmp_path)
     out = tmp_path / f"shop-{factor}.png"
-    asked = _answer_dialogs(monkeypatch, out, choice)
-    _export(window, "png")
-    assert asked["item"][1][:3] == ["1× (screen)", "2× (slides, HiDPI)", "3× (print)"]
+    _export_picture(qtbot, window, "png", out, scale=float(factor))
     image = QImage(str(out))
     assert not image.isNull()
     one = tmp_path / "one.png"
@@ -87,15 +102,43 @@ def test_png_at_the_chosen_scale(qtbot, monkeypatch, tmp_path, choice, factor):
 def test_svg_and_pdf(qtbot, monkeypatch, tmp_path):
     window = open_window(qtbot, monkeypatch, tmp_path)
     svg = tmp_path / "shop.svg"
-    _answer_dialogs(monkeypatch, svg)
-    _export(window, "svg")
+    _export_picture(qtbot, window, "svg", svg)
     root = ET.parse(svg).getroot()
     assert root.tag.endswith("svg") and "Order Service" in svg.read_text()
     pdf = tmp_path / "shop.pdf"
-    _answer_dialogs(monkeypatch, pdf)
-    _export(window, "pdf")
+    _export_picture(qtbot, window, "pdf", pdf)
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF-") and b"%%EOF" in data[-64:]
+
+
+def test_ctrl_e_and_the_menu_open_the_same_export_dialog(qtbot, monkeypatch, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from designer.qt.image_export import ImageExportDialog
+
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    qtbot.keyClick(window.canvas.view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    by_key = window.image_export_dialog
+    assert isinstance(by_key, ImageExportDialog) and by_key.isVisible()
+    by_key.reject()
+    _export(window, "png")
+    assert isinstance(window.image_export_dialog, ImageExportDialog)
+    assert window.image_export_dialog is not by_key and window.image_export_dialog.isVisible()
+
+
+def test_transparent_selection_only_and_margin(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    whole = tmp_path / "whole.png"
+    _export_picture(qtbot, window, "png", whole, scale=1.0, margin=36)
+    window.canvas.select_ids(["orders", "customers"])
+    part = tmp_path / "part.png"
+    _export_picture(
+        qtbot, window, "png", part, scale=1.0, margin=0, transparent=True, selection=True
+    )
+    full, cut = QImage(str(whole)), QImage(str(part))
+    assert cut.width() < full.width() * 0.8  # two cards, not the whole design
+    assert cut.hasAlphaChannel() and cut.pixelColor(0, cut.height() - 1).alpha() == 0
+    assert full.pixelColor(0, 0).alpha() == 255
 
 
 def test_mermaid_markdown_and_html_page(qtbot, monkeypatch, tmp_path):
@@ -160,6 +203,7 @@ def test_cancelling_a_dialog_writes_nothing(qtbot, monkeypatch, tmp_path):
     monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a: ("2×", False)))
     _export(window, "html")
     _export(window, "png")
+    window.image_export_dialog.reject()
     assert not [p for p in tmp_path.rglob("*") if p.suffix in (".html", ".png")]
 
 
@@ -173,7 +217,6 @@ def test_a_failed_export_shows_a_dialog_and_the_window_stays(qtbot, monkeypatch,
     assert box is not None and box.isVisible()
     assert "Could not export HTML page" in box.text() and "Traceback" not in box.informativeText()
     box.close()
-    _answer_dialogs(monkeypatch, blocker / "shop.png", "1× (screen)")
-    _export(window, "png")
-    assert window.findChild(QMessageBox, "export-error") is not None
+    dialog = _export_picture(qtbot, window, "png", blocker / "shop.png")
+    assert dialog.isVisible() and "Could not export" in dialog.problem.text()
     assert window.isVisible()

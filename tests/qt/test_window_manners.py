@@ -354,7 +354,7 @@ def test_an_arrow_with_a_finding_is_marked_in_its_severity_colour(qtbot, monkeyp
     view.zoom_100()
     window.canvas.center_on_ids(["f1"])
     label = scene.flow_item("f1").label
-    corner = view.mapFromScene(label.rect().topLeft() + label.pos() + QPointF(4.5 + 1, 4.5 + 1))
+    corner = view.mapFromScene(label.rect().topLeft() + label.pos() + QPointF(3.5, 3.5))
     warning = scene.theme.severities[Severity.WARNING]
     assert not _colour_near(view.viewport().grab().toImage(), corner, warning, 2)
     # The SubmitOrder command published on a topic: command-on-topic, on this arrow.
@@ -432,3 +432,63 @@ def test_minimap_draws_arrows_can_be_hidden_and_moved(qtbot, monkeypatch, tmp_pa
     assert not window.actions_by_name["minimap"].isChecked()
     qtbot.keyClick(view, Qt.Key.Key_O, CTRL | SHIFT)
     assert minimap.isVisible()
+
+
+# ---------------------------------------------------------------- ids
+
+
+def test_a_new_cards_id_follows_its_name_until_the_design_is_saved(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view = window.canvas.view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_N, CTRL | SHIFT)  # Add Service
+    (new,) = window.canvas.selected_ids()
+    assert new.startswith("service-")
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = view.rename_editor
+    assert editor is not None
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Invoice Service")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    node = next(n for n in window.document.design.nodes if n.name == "Invoice Service")
+    assert node.id == "invoice-service"  # one undo step renames both
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert window.document.get("nodes", new) is not None
+    qtbot.keyClick(view, Qt.Key.Key_Y, CTRL)
+    assert window.document.get("nodes", "invoice-service") is not None
+    window.files.save()  # from now on the id names things outside the design
+    window.canvas.select_ids(["invoice-service"])
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    view.rename_editor.selectAll()
+    qtbot.keyClicks(view.rename_editor, "Billing Service")
+    qtbot.keyClick(view.rename_editor, Qt.Key.Key_Return)
+    assert window.document.node("invoice-service").name == "Billing Service"
+
+
+def test_rename_id_refuses_taken_and_unusable_ids_and_shows_broker_renames(
+    qtbot, monkeypatch, tmp_path
+):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.canvas.select_ids(["customers"])
+    window.actions_by_name["rename_id"].trigger()
+    dialog = window.rename_id_dialog
+    assert dialog is not None and dialog.isVisible()
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    edit = dialog.edit
+    edit.selectAll()
+    qtbot.keyClicks(edit, "orders")
+    assert not ok.isEnabled() and "already the id of Order Service" in dialog.problem.text()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "Customer Hub")
+    assert not ok.isEnabled() and "customer-hub" in dialog.problem.text()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "crm")
+    assert ok.isEnabled()
+    shown = [dialog.changes.item(i).text() for i in range(dialog.changes.count())]
+    assert "customers.get-customer  →  crm.get-customer" in shown
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert window.document.get("nodes", "crm") is not None
+    assert window.document.get("nodes", "customers") is None
+    assert window.canvas.selected_ids() == ["crm"]

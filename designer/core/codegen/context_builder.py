@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from designer import __version__
-from designer.core.brokers.topology import build_jetstream, consuming_queue_arguments
 from designer.core.channels import ChannelNames, FlowChannel
 from designer.core.model import Design, Flow, MessageField, MessageKind, Transport
+from designer.core.topology import build_jetstream, consuming_queue_arguments
 
 from . import pyformat
 from .context import (
@@ -62,6 +62,12 @@ class ContextBuilder:
         self.service_ids = {n.id for n in self.services}
         self.flows = [f for f in design.flows if f.message in self.raw_messages]
         self.flows.sort(key=lambda f: f.id)
+        # Each service's flows, in the same order, found once (not by a scan per service).
+        self.flows_to: dict[str, list[Flow]] = {}
+        self.flows_from: dict[str, list[Flow]] = {}
+        for flow in self.flows:
+            self.flows_to.setdefault(flow.target, []).append(flow)
+            self.flows_from.setdefault(flow.source, []).append(flow)
 
     # -- names ------------------------------------------------------------------------
     def _assign_names(self) -> None:
@@ -260,8 +266,8 @@ class ContextBuilder:
 
     def _service(self, node_id: str) -> Service:
         node = self.nodes[node_id]
-        inbound = [f for f in self.flows if f.target == node_id]
-        outgoing = [f for f in self.flows if f.source == node_id]
+        inbound = list(self.flows_to.get(node_id, []))
+        outgoing = list(self.flows_from.get(node_id, []))
         handler_names = self.ids.assign_all(
             f"handler:{node_id}",
             {f.message: "on_" + self.message_snakes[f.message] for f in inbound},
@@ -506,3 +512,10 @@ class ContextBuilder:
 def _address(channel: FlowChannel) -> tuple[str, str, str]:
     """Where a subscriber listens: flows with the same address share one subscriber."""
     return (channel.queue, channel.exchange, channel.subject)
+
+
+def build_context(
+    design: Design, broker: str = "rabbitmq", previous: Mapping[str, str] | None = None
+) -> GenerationContext:
+    """The context of `design`; `previous` is the last run's identifier map (stable names)."""
+    return ContextBuilder(design, broker, previous or {}).build()

@@ -17,7 +17,15 @@ from typing import Any
 from designer.core import yaml_text
 from designer.core.channels import ChannelNames
 from designer.core.io import natural_key
-from designer.core.model import Design, Message, MessageField, MessageKind, NodeKind, RecordSchema
+from designer.core.model import (
+    Design,
+    Flow,
+    Message,
+    MessageField,
+    MessageKind,
+    NodeKind,
+    RecordSchema,
+)
 from designer.core.unique_names import unique_name
 
 from .file_names import file_names
@@ -98,6 +106,11 @@ def export_eventcatalog(design: Design) -> dict[str, str]:
             sends[flow.source].add(flow.message)
             receives[flow.target].add(flow.message)
 
+    # Each message's flows in file order, grouped once (not by a scan per message).
+    flows_of: dict[str, list[Flow]] = defaultdict(list)
+    for flow in sorted(design.flows, key=lambda f: natural_key(f.id)):
+        flows_of[flow.message].append(flow)
+
     services = file_names(n.id for n in design.nodes)
     folders = file_names(m.id for m in design.messages)
     for node in sorted(design.nodes, key=lambda n: natural_key(n.id)):
@@ -144,9 +157,7 @@ def export_eventcatalog(design: Design) -> dict[str, str]:
                 message.response or [], design.schemas, f"{message.name} response"
             )
         routes = ["| from | to | transport | channel |", "|---|---|---|---|"]
-        for flow in sorted(design.flows, key=lambda f: natural_key(f.id)):
-            if flow.message != message.id:
-                continue
+        for flow in flows_of.get(message.id, []):
             channel = names.channel(flow)
             where = channel.http_path or channel.queue or channel.routing_key
             source = nodes[flow.source].name + (

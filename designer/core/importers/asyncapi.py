@@ -191,6 +191,7 @@ class _Builder:
         else:
             self._read_v2(spec, protocols)
         self._request_reply_by_convention(first_operation)
+        self._absorb_reply_operations(first_operation)
         self._unused_messages(spec)
         self._records.update(self._mapper.records)
         for key in ("security", "tags", "externalDocs"):
@@ -425,6 +426,35 @@ class _Builder:
                         )
                 if op.get("bindings"):
                     self._note_bindings(op["bindings"], f"{where}.bindings")
+
+    def _absorb_reply_operations(self, first: int) -> None:
+        """A document describing a query's `reply` and also, as an operation of its own,
+        the same service sending (or the requester receiving) on that reply channel: the
+        operation is the reply, part of the query's flow, not a second message flow."""
+        ops = self.operations[first:]
+        for query in [op for op in ops if op.has_reply and op.reply_address is not None]:
+            for op in ops:
+                if (
+                    op in self.operations
+                    and op is not query
+                    and op.address == query.reply_address
+                    and op.node == query.node
+                    and op.action != query.action
+                    and not op.has_reply
+                ):
+                    self.operations.remove(op)
+                    self._absorbed[(op.source, op.op_path)] = (query.source, query.op_path)
+                    answer = self.messages[op.message]
+                    if not any(o.message == answer.id for o in self.operations):
+                        del self.messages[answer.id]
+                    self.notes.append(
+                        ImportNote(
+                            op.source,
+                            op.where,
+                            f"{op.op_name} carries the reply of {self.messages[query.message].name} "
+                            f"on '{op.address}': part of that query's flow",
+                        )
+                    )
 
     def _request_reply_by_convention(self, first: int) -> None:
         """One document's RPC by the AMQP convention, without a `reply` object: a message
@@ -973,6 +1003,8 @@ class _Builder:
                 )
                 chosen = address
             reply = flow.reply
+            if reply and flow.id not in self._verbatim:
+                reply = _usable_channel(reply, Transport.QUEUE) or None
             message = design.message(flow.message)
             if (
                 reply is None

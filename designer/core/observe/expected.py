@@ -9,6 +9,8 @@ built with. Per broker an address is:
   exchange, `""`) is the same flow. Answers come back through the default exchange with the
   reply queue as key.
 - NATS: the subject (answers: the reply subject).
+- Answers may also arrive on `<reply address>.<instance>`: generated services give each
+  running instance its own reply address under the design's one.
 - Redis: the stream or pub/sub channel, named like the Kafka topics (answers: the reply
   stream).
 
@@ -21,10 +23,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..brokers.topology import broker_channels, build_amqp
 from ..channels import COMMAND_EXCHANGE, DEAD_LETTER_EXCHANGE, ChannelNames, slug
 from ..io import natural_key
 from ..model import Design, MessageKind, Transport
+from ..topology import broker_channels, build_amqp
 from .record import Record
 
 Address = tuple[str, str]  # (exchange or "", channel); exchange is "" off RabbitMQ
@@ -89,7 +91,15 @@ class Expectations:
         return names
 
     def use(self, record: Record) -> AddressUse | None:
-        return self.by_broker[record.broker].get(address_of(record))
+        uses = self.by_broker[record.broker]
+        found = uses.get((record.exchange or "", record.channel))
+        if found is None and "." in record.channel:
+            # Generated services make reply addresses per instance: `<reply>.<instance>`.
+            head = record.channel.rpartition(".")[0]
+            candidate = uses.get((record.exchange or "", head))
+            if candidate is not None and candidate.replies_for and not candidate.flows:
+                return candidate
+        return found
 
     def resolve_type(self, declared: str) -> str | None:
         """The message id a declared type names (`SubmitOrder`, `submit-order`...), or None."""

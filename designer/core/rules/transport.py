@@ -25,15 +25,7 @@ FAMILY = "transport"
     "them, which is a command in disguise. Source: EIP Event Message, MS, .NET guide.",
 )
 def event_must_be_async(ctx: Context, flow_id: str) -> Iterable[Report]:
-    flow = ctx.facts.flows[flow_id]  # an event over http: the engine only calls it there
-    return (
-        Report(
-            message=f"Event {describe_flow(ctx.facts, flow)} goes over http",
-            hint=f"Publish {ctx.facts.message_name(flow.message)} to a topic (transport: topic)",
-            subjects=flow_subjects(ctx.facts, flow),
-            at=at_flow(flow_id, ".transport"),
-        ),
-    )
+    return _event_belongs_on_a_topic(ctx, flow_id, "goes over http")
 
 
 @rule(
@@ -48,10 +40,15 @@ def event_must_be_async(ctx: Context, flow_id: str) -> Iterable[Report]:
     "the publisher. NServiceBus throws on it. Source: NSB, EIP Publish-Subscribe Channel.",
 )
 def event_point_to_point(ctx: Context, flow_id: str) -> Iterable[Report]:
-    flow = ctx.facts.flows[flow_id]  # an event on a queue: the engine only calls it there
+    return _event_belongs_on_a_topic(ctx, flow_id, "goes over a point-to-point queue")
+
+
+def _event_belongs_on_a_topic(ctx: Context, flow_id: str, how: str) -> Iterable[Report]:
+    # The rule's filter (kind and transport) already chose the flow: only the wording differs.
+    flow = ctx.facts.flows[flow_id]
     return (
         Report(
-            message=f"Event {describe_flow(ctx.facts, flow)} goes over a point-to-point queue",
+            message=f"Event {describe_flow(ctx.facts, flow)} {how}",
             hint=f"Publish {ctx.facts.message_name(flow.message)} to a topic (transport: topic)",
             subjects=flow_subjects(ctx.facts, flow),
             at=at_flow(flow_id, ".transport"),

@@ -49,7 +49,6 @@ from designer.core.model import (
     Severity,
 )
 
-from .arrow_paint import LABEL_HEIGHT
 from .context import LOD_TEXT, CanvasContext
 from .flow_item import FlowItem, head_box
 from .gestures import GestureScene
@@ -118,6 +117,7 @@ class DesignScene(GestureScene):
         self._design = document.design
         self._engine = DiagramEngine.of({}, {}, self._label_size)
         self._routed = True
+        self._dragged: set[str] = set()  # cards moved since begin_move
         self._unsubscribe = document.subscribe(self._on_changes)
         self.selectionChanged.connect(self._emit_selection)
         self.rebuild()
@@ -340,7 +340,10 @@ class DesignScene(GestureScene):
             if key is None:
                 continue
             if change.collection == "nodes":
-                self._node_changed(change.action, key, boundaries, pairs)
+                # One step may change a node and then remove it (a changed id: the node
+                # moves to its new id): what counts is whether it is there at the end.
+                gone = self.document.get("nodes", key) is None
+                self._node_changed("removed" if gone else change.action, key, boundaries, pairs)
             elif change.collection == "flows":
                 self._flow_changed(change.action, key, pairs, counted)
                 if change.action != "removed":
@@ -556,6 +559,10 @@ class DesignScene(GestureScene):
 
     def end_move(self) -> None:
         self._moving = self._dragging = False
+        if self._dragged and self._routed:
+            # The arrows' far ends kept their ports during the drag: spread them now.
+            self._apply(self._engine.settle(sorted(self._dragged & self._nodes.keys())))
+        self._dragged.clear()
         for pair in self._rough_pairs:
             for flow_id in self._pairs.get(pair, ()):
                 self._flows[flow_id].make_exact()
@@ -624,7 +631,10 @@ class DesignScene(GestureScene):
         return cards, links
 
     def _label_size(self, flow_id: str) -> tuple[float, float]:
-        return self._flows[flow_id].label.width, LABEL_HEIGHT
+        # The label item's whole box (pill, its selection outline and padding), so labels
+        # the engine keeps apart never touch on screen either.
+        box = self._flows[flow_id].label.boundingRect()
+        return box.width(), box.height()
 
     def _apply(self, flow_ids: Iterable[str]) -> None:
         """Give the items of these arrows the engine's routes and label places."""
@@ -652,7 +662,10 @@ class DesignScene(GestureScene):
             self._refit_boundary(item.boundary)  # first: labels keep off its moved title
         if self._routed:
             pos = item.pos()
-            self._apply(self._engine.move_card(node_id, pos.x(), pos.y()))
+            dragging = self._dragging
+            if dragging:
+                self._dragged.add(node_id)
+            self._apply(self._engine.move_card(node_id, pos.x(), pos.y(), dragging))
         else:
             for pair in self._pairs_of(node_id):
                 self._reroute_pair(pair)

@@ -523,3 +523,15 @@ def test_messages_sharing_one_address_to_a_service_get_their_own_channels() -> N
         "'cmd' carries 2 messages to trading (CancelOrder, PlaceOrder)" in str(n)
         for n in result.notes
     )
+
+
+def test_an_operation_sending_a_querys_reply_is_part_of_the_query() -> None:
+    # Adeo's case study: `requestCosting` (receive, with a reply on costingResponse) and
+    # `getCostingResponse` (send on costingResponse) describe one request/reply.
+    design, operations, notes = _outcomes(SPEC30 / "adeo-kafka-request-reply-asyncapi.yml")
+    (flow,) = design.flows
+    query = design.message(flow.message)
+    assert query is not None and query.kind is MessageKind.QUERY
+    assert set(operations.values()) == {(flow.id,)}
+    assert flow.reply is not None and "{" not in flow.reply
+    assert any("getCostingResponse carries the reply of CostingRequestV1" in n for n in notes)
