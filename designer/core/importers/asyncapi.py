@@ -927,6 +927,7 @@ class _Builder:
             for source, path, name in self._outcome_keys
         ]
         known = set(self.messages)
+        kept: list[Flow] = []
         for flow in flows:
             if flow.caused_by and flow.caused_by not in known:
                 self.notes.append(
@@ -936,8 +937,9 @@ class _Builder:
                         f"caused_by '{flow.caused_by}' names no imported message: dropped from the flow",
                     )
                 )
-                flow.caused_by = None
-        return flows
+                flow = flow.model_copy(update={"caused_by": None})
+            kept.append(flow)
+        return kept
 
     def _peer_operations(
         self, ops: list[_Operation], action: str
