@@ -22,13 +22,15 @@ WHOLE_NUMBERS: dict[str, tuple[int, int]] = {
     "retention_ms": (-1, 2**63 - 1),
 }
 TEXTS = ("vhost", "user", "password")
+# RabbitMQ queue types `queue_type` may name (the topology declares queues of this type).
+QUORUM = "quorum"
+CLASSIC = "classic"
+QUEUE_TYPES = (QUORUM, CLASSIC)
 FLAGS = ("kafka_principals",)
 
 
 def generate_settings_problems(generate: Mapping[str, Any]) -> list[Problem]:
     """What in `settings.generate` the targets cannot use, at its path in the file."""
-    from .brokers.topology import QUEUE_TYPES
-
     problems: list[Problem] = []
 
     def at(key: str, message: str) -> None:

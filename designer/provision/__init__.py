@@ -1,6 +1,6 @@
 """Live broker provisioning (`msgflow broker apply`): network I/O, so outside `designer.core`.
 
-The topology comes from `designer.core.brokers.topology`; this package only talks to
+The topology comes from `designer.core.topology`; this package only talks to
 brokers: RabbitMQ over AMQP (aio-pika), NATS over the JetStream API (nats-py).
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from designer.core.brokers.topology import QUORUM, build_amqp, build_jetstream
 from designer.core.model import Design
+from designer.core.topology import QUORUM, build_amqp, build_jetstream
 
 from .report import ApplyReport
 

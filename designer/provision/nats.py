@@ -26,7 +26,7 @@ from nats.aio.client import Client
 from nats.errors import Error as NatsError
 
 from designer.core.brokers.nats import consumer_config, stream_config
-from designer.core.brokers.topology import JetStreamTopology
+from designer.core.topology import JetStreamTopology
 
 from .rabbitmq import redact
 from .report import (

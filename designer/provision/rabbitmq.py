@@ -21,7 +21,7 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractConnection, ExchangeType
 from aiormq.exceptions import ChannelClosed, ChannelNotFoundEntity, ChannelPreconditionFailed
 
-from designer.core.brokers.topology import AmqpTopology, Exchange, Queue
+from designer.core.topology import AmqpTopology, Exchange, Queue
 
 from .report import (
     CONFLICT,

@@ -283,3 +283,35 @@ def test_wiring_tests_run_the_generated_defaults_not_the_users_handlers(
         timeout=120,
     )
     assert result.returncode == 1 and "on_order_shipped" in result.stdout, result.stdout
+
+
+def test_handlers_open_and_close_their_resources_around_the_service(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _generate(io.load(SHOP), tmp_path, out)
+    handlers = out / "loyalty" / "handlers.py"
+    # The user's resource: opened before the first message, used by a handler, closed after.
+    hooks = (
+        "    pool: list[str]\n\n"
+        "    async def startup(self) -> None:\n"
+        "        self.pool = ['open']\n\n"
+        "    async def shutdown(self) -> None:\n"
+        "        self.pool.append('closed')\n"
+        "        print('pool', self.pool)\n\n"
+    )
+    text = handlers.read_text(encoding="utf-8")
+    marker = "class LoyaltyHandlers(HandlerStubs):\n"
+    assert marker in text
+    handlers.write_text(text.replace(marker, marker + hooks), encoding="utf-8")
+    printed = _run_in(
+        out,
+        "import asyncio\n"
+        "from faststream import TestApp\n"
+        "from faststream.rabbit import TestRabbitBroker\n"
+        "from loyalty.app import app, service\n"
+        "async def main() -> None:\n"
+        "    async with TestRabbitBroker(service.broker), TestApp(app):\n"
+        "        print('inside', service.handlers.pool)\n"
+        "asyncio.run(main())\n",
+    )
+    assert "inside ['open']" in printed
+    assert "pool ['open', 'closed']" in printed

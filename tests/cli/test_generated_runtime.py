@@ -17,7 +17,7 @@ import pytest
 
 from designer.cli import main
 from designer.core import io
-from designer.core.codegen.context import build_context
+from designer.core.codegen.context_builder import build_context
 from designer.resources import examples_dir
 
 SHOP = examples_dir() / "shop.msgflow.json"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from designer.cli import main
 from designer.core import io
-from designer.core.codegen.context import build_context
+from designer.core.codegen.context_builder import build_context
 from designer.core.model import Design
 
 # `shipping.handlers: OrderCreated received: order_id=UUID('…') customer_id=UUID('…') …`

@@ -16,7 +16,7 @@ from typing import Any
 from ..channels import DELIVERY_ATTEMPTS
 from ..exporters.file_names import file_name
 from ..model import Design
-from .topology import Consumer, JetStreamTopology, Stream, build_jetstream
+from ..topology import Consumer, JetStreamTopology, Stream, build_jetstream
 
 SECOND_NS = 1_000_000_000
 

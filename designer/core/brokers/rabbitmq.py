@@ -22,7 +22,7 @@ from typing import Any
 
 from ..channels import slug
 from ..model import Design
-from .topology import QUORUM, AmqpTopology, build_amqp
+from ..topology import QUORUM, AmqpTopology, build_amqp
 
 HASHING_ALGORITHM = "rabbit_password_hashing_sha256"
 

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from designer.core.channels import FlowChannel
-from designer.core.model import Design
 
 from . import pyformat
 
@@ -191,13 +190,3 @@ class GenerationContext:
     @property
     def uses_http(self) -> bool:
         return any(s.serves_http or s.calls_http for s in self.services)
-
-
-def build_context(
-    design: Design, broker: str = "rabbitmq", previous: Mapping[str, str] | None = None
-) -> GenerationContext:
-    """The context of `design`; `previous` is the last run's identifier map (stable names)."""
-    # Imported here: the builder needs the structure above, the structure not the builder.
-    from .context_builder import ContextBuilder
-
-    return ContextBuilder(design, broker, previous or {}).build()

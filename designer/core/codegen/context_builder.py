@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from designer import __version__
-from designer.core.brokers.topology import build_jetstream, consuming_queue_arguments
 from designer.core.channels import ChannelNames, FlowChannel
 from designer.core.model import Design, Flow, MessageField, MessageKind, Transport
+from designer.core.topology import build_jetstream, consuming_queue_arguments
 
 from . import pyformat
 from .context import (
@@ -512,3 +512,10 @@ class ContextBuilder:
 def _address(channel: FlowChannel) -> tuple[str, str, str]:
     """Where a subscriber listens: flows with the same address share one subscriber."""
     return (channel.queue, channel.exchange, channel.subject)
+
+
+def build_context(
+    design: Design, broker: str = "rabbitmq", previous: Mapping[str, str] | None = None
+) -> GenerationContext:
+    """The context of `design`; `previous` is the last run's identifier map (stable names)."""
+    return ContextBuilder(design, broker, previous or {}).build()

@@ -56,8 +56,48 @@ def render(value: Expr, indent: int, prefix: str = "", suffix: str = "") -> str:
         return line
     lines = [f"{pad}{prefix}{value.callee}{value.brackets[0]}"]
     for name, argument in value.arguments:
-        lines.append(render(argument, indent + 4, f"{name}=" if name else "", ","))
+        keyword = f"{name}=" if name else ""
+        line = render(argument, indent + 4, keyword, ",")
+        if width(line) > LINE_LENGTH and isinstance(argument, str):
+            line = _split_string(argument, indent + 4, keyword, ",") or line
+        lines.append(line)
     lines.append(f"{pad}{value.brackets[1]}{suffix}")
+    return "\n".join(lines)
+
+
+def _split_string(literal: str, indent: int, prefix: str, suffix: str) -> str | None:
+    """A too long string literal argument as implicitly joined pieces, one per line.
+
+    The layout ruff keeps (`title="a "` then `"b"` below it). Pieces break at spaces only,
+    so an escape sequence is never cut; a word longer than a line gets a piece of its own
+    with no space inside, which ruff's E501 accepts (a line that is a single word).
+    None when `literal` is not a plain one-line string literal.
+    """
+    quote = literal[:1]
+    if len(literal) < 2 or quote not in "\"'" or literal[-1] != quote or "\n" in literal:
+        return None
+    words = literal[1:-1].split(" ")
+    if len(words) < 2:
+        return None
+    pad = " " * indent
+    room = LINE_LENGTH - indent - 2  # the two quotes
+    pieces: list[str] = [words[0]]
+    for word in words[1:]:
+        last = pieces[-1]
+        first = len(pieces) == 1
+        if width(last) + 1 + width(word) + (width(prefix) if first else 0) <= room:
+            pieces[-1] = f"{last} {word}"
+        elif width(last) + 1 + (width(prefix) if first else 0) <= room:
+            pieces[-1] = f"{last} "  # the space ends the piece that still fits...
+            pieces.append(word)
+        elif 1 + width(word) <= room:
+            pieces.append(f" {word}")  # ...or starts the next one (after a lone long word)
+        else:
+            pieces += [" ", word]  # two long words: neither line may hold a space
+    lines = [
+        f"{pad}{prefix if i == 0 else ''}{quote}{piece}{quote}" for i, piece in enumerate(pieces)
+    ]
+    lines[-1] += suffix
     return "\n".join(lines)
 
 
@@ -161,9 +201,10 @@ def comment(text: str, indent: int = 0) -> str:
 
     pad = " " * indent
     width = max(40, LINE_LENGTH - indent - 2)
-    lines = textwrap.wrap(
-        doc_text(text), width, break_long_words=False, break_on_hyphens=False
-    ) or [""]
+    # A name longer than a line is cut: E501 exempts a lone long word in code, not in a comment.
+    lines = textwrap.wrap(doc_text(text), width, break_long_words=True, break_on_hyphens=False) or [
+        ""
+    ]
     return "\n".join(f"{pad}# {line}".rstrip() for line in lines)
 
 

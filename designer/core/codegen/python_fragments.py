@@ -312,8 +312,8 @@ def service_imports(
             specs.add("contracts:Accepted")
         if service.callbacks:
             specs |= {"fastapi:Request", "msgflow_runtime:http_context"}
-    else:
-        specs.add("faststream:FastStream")
+    # Every service is also a FastStream application (`Service.application`).
+    specs |= {"faststream:FastStream", "faststream.specification:AsyncAPI"}
     return sorted(specs)
 
 
@@ -405,7 +405,6 @@ def app_imports(service: Service, handlers_class: str) -> list[str]:
         {
             "asyncio",
             "logging",
-            "faststream:FastStream",
             "faststream.specification:AsyncAPI",
             f"{service.package}._generated:Service",
             f"{service.package}.handlers:{handlers_class}",

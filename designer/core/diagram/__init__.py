@@ -159,8 +159,8 @@ class DiagramEngine:
         self.router.place(card, rect)
         self._card_index.add(card, rect)
 
-    def _reroute(self, keys: list[str]) -> list[str]:
-        routes = self.router.route_some(sorted(set(keys) & self._links.keys()))
+    def _reroute(self, keys: list[str], spread: set[str] | None = None) -> list[str]:
+        routes = self.router.route_some(sorted(set(keys) & self._links.keys()), spread)
         keys = sorted(routes)
         for key in keys:
             link = self._links[key]
@@ -177,16 +177,24 @@ class DiagramEngine:
         self._place_labels(keys)
         return keys
 
-    def move_card(self, card: str, x: float, y: float) -> list[str]:
+    def move_card(self, card: str, x: float, y: float, dragging: bool = False) -> list[str]:
         """Put `card` at (x, y): re-route its arrows and place their labels again (and
-        refit its boundary's frame). Returns the ids of the arrows that changed."""
+        refit its boundary's frame). Returns the ids of the arrows that changed.
+
+        `dragging` (a frame of a drag): arrows at the far ends keep their ports until
+        `settle`, so a frame re-routes only the card's own arrows and its side-mates."""
         self._put_card(card, x, y)
         name = self._boundary.get(card)
         if name is not None:
             rects = [self.diagram.cards[c] for c, b in self._boundary.items() if b == name]
             frame = self.diagram.frames[name] = _frame(name, rects)
             self._card_index.add(f"\0title\0{name}", frame.title)
-        return self._reroute(self.arrows_of(card))
+        return self._reroute(self.arrows_of(card), {card} if dragging else None)
+
+    def settle(self, cards: list[str]) -> list[str]:
+        """After a drag of `cards`: spread the ports at their arrows' far ends too."""
+        keys = [key for card in cards for key in self.arrows_of(card)]
+        return self._reroute(keys)
 
     def sync(
         self,

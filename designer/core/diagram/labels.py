@@ -10,6 +10,7 @@ the spot covering the least. Only the labels of moved arrows are placed again on
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 
 from designer.core.diagram_style import TRANSPORT_BADGES
 from designer.core.model import Transport
@@ -49,9 +50,9 @@ def _runs(points: list[Point]) -> list[tuple[Point, Point]]:
     return sorted(inner, key=lambda r: -(abs(r[1][0] - r[0][0]) + abs(r[1][1] - r[0][1])))
 
 
-def candidates(points: list[Point], w: float, h: float) -> list[Rect]:
-    """Spots for a w x h label along a route, best first."""
-    spots: list[Rect] = []
+def candidates(points: list[Point], w: float, h: float) -> Iterator[Rect]:
+    """Spots for a w x h label along a route, best first (made as they are asked for:
+    most labels take one of the first few)."""
     for (x0, y0), (x1, y1) in _runs(points):
         length = abs(x1 - x0) + abs(y1 - y0)
         if length == 0:
@@ -71,7 +72,7 @@ def candidates(points: list[Point], w: float, h: float) -> list[Rect]:
                     cy += shift * (h / 2 + _CLEAR)
                 else:
                     cx += shift * (w / 2 + _CLEAR)
-                spots.append(Rect(cx - w / 2, cy - h / 2, w, h))
+                yield Rect(cx - w / 2, cy - h / 2, w, h)
     # Nothing free on the route: close beside its middle, further and further out.
     if points:
         (x0, y0), (x1, y1) = _runs(points)[0] if len(points) > 1 else (points[0], points[0])
@@ -79,8 +80,7 @@ def candidates(points: list[Point], w: float, h: float) -> list[Rect]:
         for reach in (1, 2, 3, 4, 6):
             for dx, dy in _AROUND:
                 cx, cy = mx + dx * reach * (w / 4 + 6), my + dy * reach * (h + 6)
-                spots.append(Rect(cx - w / 2, cy - h / 2, w, h))
-    return spots
+                yield Rect(cx - w / 2, cy - h / 2, w, h)
 
 
 _AROUND = ((0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1))

@@ -38,6 +38,8 @@ _REGION = 150.0  # how far around its ends an arrow first looks for a way
 # plain Z that may cross cards) instead of searching wider and wider: a pure-Python
 # search over a whole 1,000-card design costs seconds per arrow.
 FULL_SEARCH_LINKS = 600
+MAX_STEPS = 20_000  # grid points one search may visit
+QUICK_STEPS = 120  # ... during a drag frame (the route is settled when the drag ends)
 
 # Sides, as outward unit vectors.
 RIGHT, LEFT, DOWN, UP = (1, 0), (-1, 0), (0, 1), (0, -1)
@@ -78,6 +80,7 @@ class Router:
         self.links: dict[str, Link] = {}
         self._runs: dict[tuple[int, int], list[tuple[float, float, str]]] = defaultdict(list)
         self._lines_of: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._quick = False  # a drag frame: a short search, settled when the drag ends
 
     def place(self, key: str, rect: Rect | None) -> None:
         """A card moved (or, with None, went away)."""
@@ -131,11 +134,13 @@ class Router:
         self.links = {link.key: link for link in links}
         return self.route_some([link.key for link in links])
 
-    def route_some(self, keys: list[str]) -> dict[str, list[Point]]:
+    def route_some(self, keys: list[str], spread: set[str] | None = None) -> dict[str, list[Point]]:
         """Route again the links `keys` (e.g. those of a moved card) among the others, and
-        the links sharing a card side with them (their ports are spread anew). Returns the
-        routes of all links routed."""
-        ports = self._ports(keys)
+        the links sharing a card side with them (their ports are spread anew); with
+        `spread`, only at the sides of those cards (a drag frame: the far ends settle when
+        the drag ends). Returns the routes of all links routed."""
+        ports = self._ports(keys, spread)
+        self._quick = spread is not None
         for key in ports:
             if key in self.routes:
                 self._drop_runs(key)
@@ -148,7 +153,9 @@ class Router:
             self._add_runs(key, points)
         return {key: self.routes[key] for key in order}
 
-    def _ports(self, keys: list[str]) -> dict[str, tuple[Point, Side, Point, Side]]:
+    def _ports(
+        self, keys: list[str], spread: set[str] | None = None
+    ) -> dict[str, tuple[Point, Side, Point, Side]]:
         """Each arrow's start and end port with their sides. Ends on one side of a card are
         spread evenly, every arrow at that side (not only `keys`) taking part, so moving one
         card may shift the ports of arrows it does not own: only `keys` are re-routed, the
@@ -165,8 +172,8 @@ class Router:
             crowd[(link.source, out)].append((_along(out, t.centre), key, 0))
             crowd[(link.target, into)].append((_along(into, s.centre), key, 1))
         # Every arrow at a side where one of `keys` ends moves its port too.
-        for members in crowd.values():
-            if any(m[1] in moved for m in members):
+        for (card, _), members in crowd.items():
+            if (spread is None or card in spread) and any(m[1] in moved for m in members):
                 moved.update(m[1] for m in members)
         moved = {k for k in moved if k in self.links}
         ends: dict[str, list[Point]] = {k: [(0.0, 0.0), (0.0, 0.0)] for k in moved}
@@ -277,21 +284,28 @@ class Router:
         self, a: Point, out: Side, b: Point, into: Side, ends: tuple[str, ...]
     ) -> list[Point]:
         """A* over the lines around the cards near both ends; wider if nothing is found."""
+        if self._quick:
+            # A drag frame: no search (it costs milliseconds per arrow); a plain Z until
+            # the drag ends and the arrow is routed properly.
+            return _plain(a, out, b)
         reach = _REGION
-        widenings = 4 if len(self.links) <= FULL_SEARCH_LINKS else 1
+        widenings = 4 if len(self.links) <= FULL_SEARCH_LINKS and not self._quick else 1
         for _ in range(widenings):
             left = min(a[0], b[0]) - reach
             right = max(a[0], b[0]) + reach
             top = min(a[1], b[1]) - reach
             bottom = max(a[1], b[1]) + reach
-            found = self._astar(a, out, b, into, Rect(left, top, right - left, bottom - top))
+            region = Rect(left, top, right - left, bottom - top)
+            found = self._astar(a, out, b, into, region, QUICK_STEPS if self._quick else MAX_STEPS)
             if found is not None:
                 return found
             reach *= 3
         # Nothing at all (an end boxed in by other cards): the plainest shape.
-        return [a, (a[0], b[1]), b] if out[1] == 0 else [a, (b[0], a[1]), b]
+        return _plain(a, out, b)
 
-    def _astar(self, a: Point, out: Side, b: Point, into: Side, region: Rect) -> list[Point] | None:
+    def _astar(
+        self, a: Point, out: Side, b: Point, into: Side, region: Rect, steps: int
+    ) -> list[Point] | None:
         near = self.obstacles.near(region.x, region.y, region.right, region.bottom)
         boxes = [r for r in near.values() if r.overlaps(region)]
         xs = {a[0], b[0]}
@@ -330,7 +344,8 @@ class Router:
         ]
         best: dict[tuple[int, int, int], float] = {(start[0], start[1], d0): 0.0}
         came: dict[tuple[int, int, int], tuple[int, int, int]] = {}
-        while queue:
+        while queue and steps > 0:
+            steps -= 1
             _, _, cost, i, j, d = heapq.heappop(queue)
             state = (i, j, d)
             if cost > best.get(state, float("inf")):
@@ -363,6 +378,15 @@ class Router:
                         h += BEND  # at least one more bend to come
                     heapq.heappush(queue, (new + GREED * h, -new, new, ni, nj, nd))
         return None
+
+
+def _plain(a: Point, out: Side, b: Point) -> list[Point]:
+    """A Z (or an L) from a to b leaving along `out`, blind to obstacles."""
+    if out[1] == 0:
+        middle = (a[0] + b[0]) / 2 if (b[0] - a[0]) * out[0] > 0 else a[0]
+        return [a, (middle, a[1]), (middle, b[1]), b]
+    middle = (a[1] + b[1]) / 2 if (b[1] - a[1]) * out[1] > 0 else a[1]
+    return [a, (a[0], middle), (b[0], middle), b]
 
 
 def _with_middles(values: list[float], *keep: float) -> list[float]:

@@ -23,10 +23,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..brokers.topology import broker_channels, build_amqp
 from ..channels import COMMAND_EXCHANGE, DEAD_LETTER_EXCHANGE, ChannelNames, slug
 from ..io import natural_key
 from ..model import Design, MessageKind, Transport
+from ..topology import broker_channels, build_amqp
 from .record import Record
 
 Address = tuple[str, str]  # (exchange or "", channel); exchange is "" off RabbitMQ

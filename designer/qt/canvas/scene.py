@@ -117,6 +117,7 @@ class DesignScene(GestureScene):
         self._design = document.design
         self._engine = DiagramEngine.of({}, {}, self._label_size)
         self._routed = True
+        self._dragged: set[str] = set()  # cards moved since begin_move
         self._unsubscribe = document.subscribe(self._on_changes)
         self.selectionChanged.connect(self._emit_selection)
         self.rebuild()
@@ -562,6 +563,10 @@ class DesignScene(GestureScene):
 
     def end_move(self) -> None:
         self._moving = self._dragging = False
+        if self._dragged and self._routed:
+            # The arrows' far ends kept their ports during the drag: spread them now.
+            self._apply(self._engine.settle(sorted(self._dragged & self._nodes.keys())))
+        self._dragged.clear()
         for pair in self._rough_pairs:
             for flow_id in self._pairs.get(pair, ()):
                 self._flows[flow_id].make_exact()
@@ -661,7 +666,10 @@ class DesignScene(GestureScene):
             self._refit_boundary(item.boundary)  # first: labels keep off its moved title
         if self._routed:
             pos = item.pos()
-            self._apply(self._engine.move_card(node_id, pos.x(), pos.y()))
+            dragging = self._dragging
+            if dragging:
+                self._dragged.add(node_id)
+            self._apply(self._engine.move_card(node_id, pos.x(), pos.y(), dragging))
         else:
             for pair in self._pairs_of(node_id):
                 self._reroute_pair(pair)

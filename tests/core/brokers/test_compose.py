@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from designer.core.codegen import targets
-from designer.core.codegen.context import build_context
+from designer.core.codegen.context_builder import build_context
 from designer.core.model import Design, Transport
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from designer.core.brokers.topology import build, build_amqp, build_jetstream
 from designer.core.model import Design, Flow, Message, MessageKind, Node, Transport
+from designer.core.topology import build, build_amqp, build_jetstream
 
 
 def test_events_fan_out_from_the_publishers_topic_exchange_to_one_queue_per_subscriber(

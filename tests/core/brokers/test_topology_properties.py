@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from designer.core.brokers import nats, rabbitmq
-from designer.core.brokers.topology import build
 from designer.core.synthetic import synthetic_design
+from designer.core.topology import build
 
 
 @settings(max_examples=40, deadline=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keyword
 
-from designer.core.codegen.context import build_context
+from designer.core.codegen.context_builder import build_context
 from designer.core.codegen.identifiers import IdentifierMap, is_identifier, pascal, snake
 from designer.core.synthetic import synthetic_design
 

@@ -2,7 +2,7 @@
 
 Everything is derived from the shared naming convention (`designer/core/channels.py`),
 so the generated services and the configuration they run on can never disagree. The
-broker-specific writers (rabbitmq.py, nats.py, kafka.py) and the live `broker apply`
+broker-specific writers (brokers/rabbitmq.py, nats.py, kafka.py) and the live `broker apply`
 only translate this structure; none of them invents a name.
 
 The AMQP side, per non-http flow:
@@ -28,12 +28,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from ..channels import DEAD_LETTER_EXCHANGE, DELIVERY_ATTEMPTS, ChannelNames, FlowChannel
-from ..model import Design, MessageKind, Transport
-
-QUORUM = "quorum"
-CLASSIC = "classic"
-QUEUE_TYPES = (QUORUM, CLASSIC)
+from .channels import DEAD_LETTER_EXCHANGE, DELIVERY_ATTEMPTS, ChannelNames, FlowChannel
+from .generate_settings import QUEUE_TYPES
+from .generate_settings import QUORUM as QUORUM
+from .model import Design, MessageKind, Transport
 
 DLQ_SUFFIX = ".dlq"
 
