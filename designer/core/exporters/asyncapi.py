@@ -91,6 +91,8 @@ class _SystemModel:
         self.operations: dict[tuple[str, str, str, str], _Operation] = {}
         self.http_servers: set[str] = set()
         self._operation_keys: set[str] = set()
+        # Once, not per operation: a set of every query per operation was quadratic.
+        self._queries = {m.id for m in design.messages if m.kind is MessageKind.QUERY}
         for flow in sorted(design.flows, key=lambda f: natural_key(f.id)):
             if (
                 flow.message in self.messages
@@ -103,6 +105,11 @@ class _SystemModel:
         self._operations_of: dict[str, list[_Operation]] = {}
         for operation in self.operations.values():
             self._operations_of.setdefault(operation.node, []).append(operation)
+        # Server key of each node serving http -> (reading order, node id).
+        self._http_keys: dict[str, tuple[int, str]] = {
+            f"{self.names.node(node_id)}-http": (position, node_id)
+            for position, node_id in enumerate(sorted(self.http_servers, key=natural_key))
+        }
         # Component key (a message's, or its reply's) -> (reading order, message, reply?).
         self._components: dict[str, tuple[tuple[int, bool], Message, bool]] = {}
         ordered = sorted(design.messages, key=lambda m: natural_key(m.id))
@@ -334,18 +341,28 @@ class _SystemModel:
             entry["settings"] = settings
         return entry
 
+    def _broker_server(self, broker: Broker) -> dict[str, str]:
+        """This machine's broker, or the host an imported document named for that protocol
+        (kept in `settings.generate.asyncapi_servers`)."""
+        kept = self.design.settings.generate.get("asyncapi_servers")
+        family = broker.protocol.removesuffix("s")  # amqps is amqp, kafka-secure is kafka
+        for server in kept.values() if isinstance(kept, dict) else []:
+            protocol = str(server.get("protocol", "")) if isinstance(server, dict) else ""
+            if protocol.split("-")[0].removesuffix("s") == family and server.get("host"):
+                return {"host": str(server["host"]), "protocol": protocol}
+        return _server(broker)
+
     def _servers(self, used: set[str]) -> dict[str, Any]:
         servers: dict[str, Any] = {}
         if self.broker in used:
-            servers[self.broker] = _server(broker_named(self.broker))
-        for node_id in sorted(self.http_servers, key=natural_key):
-            key = f"{self.names.node(node_id)}-http"
-            if key in used:
-                servers[key] = {
-                    "host": f"{self.names.node(node_id)}:8000",
-                    "protocol": "http",
-                    "description": f"HTTP routes of {self.nodes[node_id].name}",
-                }
+            servers[self.broker] = self._broker_server(broker_named(self.broker))
+        wanted = sorted((self._http_keys[key], key) for key in used if key in self._http_keys)
+        for (_position, node_id), key in wanted:
+            servers[key] = {
+                "host": f"{self.names.node(node_id)}:8000",
+                "protocol": "http",
+                "description": f"HTTP routes of {self.nodes[node_id].name}",
+            }
         return servers
 
     def _render_channel(self, channel: _Channel, wanted: set[str]) -> dict[str, Any]:
@@ -387,8 +404,7 @@ class _SystemModel:
         if node.kind is NodeKind.ACTOR:
             out["x-msgflow-actor"] = True
         out["x-msgflow-peers"] = peers
-        queries = {m.id for m in self.design.messages if m.kind is MessageKind.QUERY}
-        extras = _flow_extras(op.flows, op.action, queries)
+        extras = _flow_extras(op.flows, op.action, self._queries)
         out.update(extras)
         return out
 

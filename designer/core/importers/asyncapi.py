@@ -42,6 +42,9 @@ from .schema_fields import SchemaMapper, record_name
 from .spec_loading import Spec, SpecLoadError, SpecProblem
 
 EXTERNAL_ACTOR = "external"
+# Where a foreign document's broker servers are kept (the AsyncAPI export reads them).
+SERVERS_SETTING = "asyncapi_servers"
+BROKER_PROTOCOLS = frozenset({"amqp", "amqps", "nats", "kafka", "kafka-secure", "redis"})
 _PairKey = tuple[str, str, str, str]  # message, sender, receiver, address
 
 
@@ -116,6 +119,9 @@ class _Operation:
     # On an address only known at run time (`{queue}`, an exclusive queue): where an
     # RPC server answers, by the AMQP convention (AsyncAPI's rpc examples).
     runtime_address: bool = False
+    # Object identities (within one document): the message read, and a reply's messages.
+    message_object: int = 0
+    reply_objects: frozenset[int] = frozenset()
 
 
 def import_asyncapi(specs: list[Spec], name: str | None = None) -> ImportResult:
@@ -150,6 +156,7 @@ class _Builder:
         self._replies: set[int] = set()  # reply message objects met (by identity)
         self._bindings_seen: set[int] = set()
         self.settings: dict[str, Any] | None = None  # a msgflow design's own settings
+        self.servers: dict[str, dict[str, str]] = {}  # brokers' servers of foreign documents
         # Flows of msgflow's own exports: their channel and reply are the design's, verbatim.
         self._verbatim: set[str] = set()
         self._from_msgflow = False
@@ -242,11 +249,7 @@ class _Builder:
                 result[str(key)] = str(target.get("protocol", "")).lower()
                 where = str(target.get("url") or target.get("host") or "")
                 if where and not self._from_msgflow:
-                    self._note(
-                        json_path(("servers", key)),
-                        f"server {result[str(key)]} {where} is not part of a design: generated "
-                        "code and exports use the broker URL given to them",
-                    )
+                    self._keep_server(str(key), result[str(key)], where)
         known = {
             "amqp",
             "amqps",
@@ -267,6 +270,32 @@ class _Builder:
                     "events on topics, commands and queries on queues",
                 )
         return result
+
+    def _keep_server(self, key: str, protocol: str, where: str) -> None:
+        """A broker's host kept in `settings.generate.asyncapi_servers` (the AsyncAPI export
+        names it instead of localhost); other servers are reported."""
+        at = json_path(("servers", key))
+        host = where.split("://", 1)[-1].rstrip("/")  # a 2.x url: scheme://host:port
+        if "{" in host or "/" in host:  # server variables, a path: not a plain host
+            protocol = f"{protocol} (at '{where}', a templated or path URL)"
+        if protocol not in BROKER_PROTOCOLS:
+            self._note(
+                at,
+                f"server {protocol} {where} is not part of a design (no msgflow broker speaks "
+                f"{protocol or 'it'}): not kept",
+            )
+            return
+        kept = self.servers.setdefault(key, {"host": host, "protocol": protocol})
+        if kept != {"host": host, "protocol": protocol}:
+            self._note(
+                at, f"another document's server '{key}' is kept ({kept['host']}): not this one"
+            )
+            return
+        self._note(
+            at,
+            f"server {protocol} {host} kept in settings.generate.asyncapi_servers: the AsyncAPI "
+            "export names it; generated code connects to the broker URL it is given",
+        )
 
     def _protocol_of(self, servers: Any, protocols: dict[str, str], at: str) -> str:
         if isinstance(servers, list) and servers:
@@ -346,6 +375,10 @@ class _Builder:
                         op_path=at,
                         op_name=str(key),
                         runtime_address=_runtime_address(str(address), channel),
+                        message_object=id(spec.deref(ref, at)[0]),
+                        reply_objects=frozenset(
+                            id(spec.deref(r, f"{at}.reply")[0]) for r in reply_messages
+                        ),
                     )
                 )
             if op.get("bindings"):
@@ -441,6 +474,7 @@ class _Builder:
                     and op.node == query.node
                     and op.action != query.action
                     and not op.has_reply
+                    and op.message_object in query.reply_objects
                 ):
                     self.operations.remove(op)
                     self._absorbed[(op.source, op.op_path)] = (query.source, query.op_path)
@@ -698,10 +732,17 @@ class _Builder:
             schemas=sorted(self._records.values(), key=lambda s: natural_key(s.name)),
             messages=sorted(messages, key=lambda m: natural_key(m.id)),
             flows=flows,
-            settings=Settings.model_validate(self.settings or {}),
+            settings=self._settings(),
         )
         design = self._explicit_channels(design)
         return auto_layout(design)
+
+    def _settings(self) -> Settings:
+        settings = Settings.model_validate(self.settings or {})
+        if self.servers:
+            generate = {**settings.generate, SERVERS_SETTING: dict(sorted(self.servers.items()))}
+            settings = settings.model_copy(update={"generate": generate})
+        return settings
 
     def _link_by_address(self) -> None:
         """A client's and a server's documents naming one message differently: on an
@@ -886,6 +927,7 @@ class _Builder:
             for source, path, name in self._outcome_keys
         ]
         known = set(self.messages)
+        kept: list[Flow] = []
         for flow in flows:
             if flow.caused_by and flow.caused_by not in known:
                 self.notes.append(
@@ -895,8 +937,9 @@ class _Builder:
                         f"caused_by '{flow.caused_by}' names no imported message: dropped from the flow",
                     )
                 )
-                flow.caused_by = None
-        return flows
+                flow = flow.model_copy(update={"caused_by": None})
+            kept.append(flow)
+        return kept
 
     def _peer_operations(
         self, ops: list[_Operation], action: str
