@@ -276,13 +276,13 @@ class _Builder:
         names it instead of localhost); other servers are reported."""
         at = json_path(("servers", key))
         host = where.split("://", 1)[-1].rstrip("/")  # a 2.x url: scheme://host:port
-        if "{" in host or "/" in host:  # server variables, a path: not a plain host
-            protocol = f"{protocol} (at '{where}', a templated or path URL)"
         if protocol not in BROKER_PROTOCOLS:
+            why = f"no msgflow broker speaks {protocol}" if protocol else "no protocol given"
+            self._note(at, f"server {protocol} {where} is not part of a design ({why}): not kept")
+            return
+        if "{" in host or "/" in host:  # server variables or a path: not a plain host
             self._note(
-                at,
-                f"server {protocol} {where} is not part of a design (no msgflow broker speaks "
-                f"{protocol or 'it'}): not kept",
+                at, f"server {protocol} {where} has variables or a path, not a plain host: not kept"
             )
             return
         kept = self.servers.setdefault(key, {"host": host, "protocol": protocol})
