@@ -70,3 +70,12 @@ def test_a_chosen_platform_or_a_display_is_trusted():
     assert missing_display({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
     assert missing_display({}, "darwin") is None
     assert missing_display({}, "win32") is None
+
+
+def test_screenshot_selects_what_select_names(tmp_path):
+    picture = tmp_path / "selected.png"
+    result = _headless(tmp_path, "gui", SHOP, "--select", "f6", "--screenshot", str(picture))
+    assert result.returncode == 0, result.stderr
+    assert picture.is_file()
+    result = _headless(tmp_path, "gui", SHOP, "--select", "nope", "--screenshot", str(picture))
+    assert result.returncode == 2 and "no card or arrow 'nope'" in result.stderr

@@ -119,6 +119,9 @@ class _Operation:
     # On an address only known at run time (`{queue}`, an exclusive queue): where an
     # RPC server answers, by the AMQP convention (AsyncAPI's rpc examples).
     runtime_address: bool = False
+    # Object identities (within one document): the message read, and a reply's messages.
+    message_object: int = 0
+    reply_objects: frozenset[int] = frozenset()
 
 
 def import_asyncapi(specs: list[Spec], name: str | None = None) -> ImportResult:
@@ -273,13 +276,13 @@ class _Builder:
         names it instead of localhost); other servers are reported."""
         at = json_path(("servers", key))
         host = where.split("://", 1)[-1].rstrip("/")  # a 2.x url: scheme://host:port
-        if "{" in host or "/" in host:  # server variables, a path: not a plain host
-            protocol = f"{protocol} (at '{where}', a templated or path URL)"
         if protocol not in BROKER_PROTOCOLS:
+            why = f"no msgflow broker speaks {protocol}" if protocol else "no protocol given"
+            self._note(at, f"server {protocol} {where} is not part of a design ({why}): not kept")
+            return
+        if "{" in host or "/" in host:  # server variables or a path: not a plain host
             self._note(
-                at,
-                f"server {protocol} {where} is not part of a design (no msgflow broker speaks "
-                f"{protocol or 'it'}): not kept",
+                at, f"server {protocol} {where} has variables or a path, not a plain host: not kept"
             )
             return
         kept = self.servers.setdefault(key, {"host": host, "protocol": protocol})
@@ -372,6 +375,10 @@ class _Builder:
                         op_path=at,
                         op_name=str(key),
                         runtime_address=_runtime_address(str(address), channel),
+                        message_object=id(spec.deref(ref, at)[0]),
+                        reply_objects=frozenset(
+                            id(spec.deref(r, f"{at}.reply")[0]) for r in reply_messages
+                        ),
                     )
                 )
             if op.get("bindings"):
@@ -467,6 +474,7 @@ class _Builder:
                     and op.node == query.node
                     and op.action != query.action
                     and not op.has_reply
+                    and op.message_object in query.reply_objects
                 ):
                     self.operations.remove(op)
                     self._absorbed[(op.source, op.op_path)] = (query.source, query.op_path)

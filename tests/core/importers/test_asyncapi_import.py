@@ -549,3 +549,13 @@ def test_a_brokers_server_is_kept_and_named_by_the_export() -> None:
     )
     _, _, social = _outcomes(*sorted((SPEC26 / "social-media").glob("*/asyncapi.yaml")))
     assert any("server mqtt mqtt://test.mosquitto.org is not part of a design" in n for n in social)
+
+
+def test_events_on_a_querys_reply_address_stay_events_of_their_own() -> None:
+    # Kraken's WebSocket API answers `ping` with `pong` on `/`, where `heartbeat` and
+    # `systemStatus` are also sent: those two are not replies.
+    file = SPEC30 / "kraken-websocket-request-reply-multiple-channels-asyncapi.yml"
+    design, operations, _ = _outcomes(file)
+    assert len(design.flows) == 5 and all(operations.values())
+    kinds = {m.name: m.kind for m in design.messages}
+    assert kinds["heartbeat"] is MessageKind.EVENT and kinds["ping"] is MessageKind.QUERY
