@@ -501,3 +501,29 @@ def test_rename_id_refuses_taken_and_unusable_ids_and_shows_broker_renames(
     assert window.document.get("nodes", "crm") is not None
     assert window.document.get("nodes", "customers") is None
     assert window.canvas.selected_ids() == ["crm"]
+
+
+# ---------------------------------------------------------------- dark mode
+
+
+def test_text_fields_keep_a_visible_border_in_dark_mode(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    try:
+        window.set_theme(True)
+        window.canvas.select_ids(["orders"])
+        field = window.inspector.pages["node"].name
+        qtbot.waitUntil(field.isVisible)
+        from designer.qt.theme import is_dark
+
+        qtbot.waitUntil(lambda: is_dark(field.palette()))
+        QApplication.processEvents()
+        picture = window.grab().toImage()
+        box = field.geometry().translated(field.parentWidget().mapTo(window, QPoint(0, 0)))
+        y = box.center().y()
+        # Along the right end, where no text is: panel | border | field.
+        outside = picture.pixelColor(box.right() + 3, y).lightness()
+        inside = picture.pixelColor(box.right() - 6, y).lightness()
+        border = max(picture.pixelColor(box.right() - dx, y).lightness() for dx in range(3))
+        assert border > max(outside, inside) + 20  # a line between panel and field
+    finally:
+        window.set_theme(False)
