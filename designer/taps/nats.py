@@ -3,8 +3,10 @@
 A core subscription takes nothing from anyone: NATS copies each message to every
 subscriber, and JetStream consumers keep their own state. `>` already covers the design's
 subjects, so one subscription sees them and the undeclared ones without duplicates.
-NATS's own control traffic is skipped: `$JS.`/`$SYS.` API subjects and `_INBOX.` replies
-of clients' request calls.
+NATS's own control traffic is skipped: `$JS.`/`$SYS.` API subjects, `_INBOX.` replies of
+clients' request calls, and JetStream consumers' deliveries (a service pulling a stored
+message gets it under its original subject, with a `$JS.ACK.` reply: counted once already,
+when it was published).
 """
 
 from __future__ import annotations
@@ -64,6 +66,10 @@ class NatsTap:
         async def receive(msg: Msg) -> None:
             subject = msg.subject
             if subject.startswith(("$", "_INBOX.")):
+                return
+            if msg.reply.startswith("$JS.ACK."):
+                # A JetStream consumer's delivery of a stored message: it reaches `>` too,
+                # under the original subject, but it is a copy handed out, not a publish.
                 return
             sink(from_wire(time.time(), "nats", subject, msg.data, msg.headers or {}))
 

@@ -130,13 +130,6 @@ def test_docs_gen_has_the_services_title_and_every_channel_of_msgflows_export(
     assert set(ours) <= set(theirs), f"missing in faststream docs gen: {set(ours) - set(theirs)}"
 
 
-PUBLISHERS_UNTYPED = pytest.mark.xfail(
-    strict=True,
-    reason="generated publishers carry no schema yet (the runtime half of #12): "
-    "faststream documents their payload as {}; delete this mark when they do",
-)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("package", "action"),
@@ -146,10 +139,7 @@ PUBLISHERS_UNTYPED = pytest.mark.xfail(
             (package, "receive")
             for package in ["customers", "loyalty", "notifications", "shipping"]
         ),
-        *(
-            pytest.param(package, "send", marks=PUBLISHERS_UNTYPED)
-            for package in ["loyalty", "orders"]
-        ),
+        *((package, "send") for package in ["loyalty", "orders"]),
     ],
 )
 def test_docs_gen_payloads_match_msgflows_export(

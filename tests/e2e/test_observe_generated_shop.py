@@ -1,0 +1,209 @@
+"""`msgflow observe` watching the generated shop itself, running on the real NATS and RabbitMQ.
+
+The services are generated, applied and started as a user would; orders go in through
+SubmitOrder over http. While they flow, the observer must count every hop the design
+draws, match each answer to its question, and find nothing wrong; then one malformed
+OrderCreated and one undeclared OrderCancelled, published by hand, must be the only drift.
+The services' own logs show they still handled every message while observed.
+Skips when a broker is missing; fails in CI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import nats
+import pytest
+
+from designer.cli import main
+from designer.core import io
+from designer.core.observe import Observation
+from designer.resources import examples_dir
+from designer.taps.session import observe
+from tests.support.brokers import (
+    ScratchVhost,
+    delete_nats_prefix,
+    prefixed,
+    rabbitmqctl,
+    require_nats,
+    require_rabbitmqctl,
+    unique_token,
+)
+from tests.support.requirements import require_port
+
+from .harness import Services, generate
+from .shop_scenario import ShopRun, new_order
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+URL = "nats://127.0.0.1:4222"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+ORDERS = 5
+
+
+class _NoBus:
+    """ShopRun only needs a bus for other scenarios."""
+
+    async def close(self) -> None:
+        return None
+
+
+def _publish_raw(broker: str, url: str, run: ShopRun) -> Callable[[], Awaitable[None]]:
+    """One malformed OrderCreated and one undeclared OrderCancelled, sent by hand."""
+    bad = {**new_order(), "total": "lots"}
+    cancelled = {"order_id": bad["order_id"]}
+
+    async def on_nats() -> None:
+        client = await nats.connect(url)
+        try:
+            created = run.channels["f2"].subject
+            await client.publish(
+                created, json.dumps(bad).encode(), headers={"message_type": "OrderCreated"}
+            )
+            await client.publish(
+                created.rsplit(".", 1)[0] + ".order-cancelled",
+                json.dumps(cancelled).encode(),
+                headers={"message_type": "OrderCancelled"},
+            )
+            await client.flush()
+        finally:
+            await client.close()
+
+    async def on_rabbitmq() -> None:
+        import aio_pika
+
+        connection = await aio_pika.connect(url)
+        async with connection:
+            channel = await connection.channel()
+            exchange = await channel.get_exchange(run.channels["f2"].exchange, ensure=False)
+            for body, key, kind in (
+                (bad, run.channels["f2"].routing_key, "OrderCreated"),
+                (cancelled, "order-cancelled", "OrderCancelled"),
+            ):
+                message = aio_pika.Message(json.dumps(body).encode(), type=kind)
+                await exchange.publish(message, routing_key=key)
+
+    async def on_redis() -> None:
+        import redis.asyncio as aioredis
+
+        client = aioredis.from_url(url)
+        try:
+            created = run.channels["f2"].topic
+            for stream, body, kind in (
+                (created, bad, "OrderCreated"),
+                (created.rsplit(".", 1)[0] + ".order-cancelled", cancelled, "OrderCancelled"),
+            ):
+                framed = json.dumps(
+                    {"data": json.dumps(body), "headers": {"message_type": kind}}
+                ).encode()
+                await client.xadd(stream, {"__data__": framed})
+        finally:
+            await client.aclose()
+
+    return {"nats": on_nats, "rabbitmq": on_rabbitmq, "redis": on_redis}[broker]
+
+
+@pytest.mark.parametrize("broker", ["nats", "rabbitmq", "redis"])
+def test_observing_the_running_generated_shop(tmp_path: Path, broker: str) -> None:
+    if broker == "nats":
+        require_nats()
+        with _nats_scratch() as (url, token):
+            _observe_shop(tmp_path, broker, url, token)
+    elif broker == "rabbitmq":
+        require_rabbitmqctl()
+        with ScratchVhost() as vhost:
+            # Answers go through the default exchange: only the firehose shows them.
+            assert rabbitmqctl("trace_on", "-p", vhost.name).returncode == 0
+            _observe_shop(tmp_path, broker, vhost.url(), unique_token("g"))
+            left = [q for q in vhost.queues() if q.startswith("msgflow-observe")]
+            assert left == []
+    else:
+        require_port("Redis", "127.0.0.1", 6379)
+        token = unique_token("g")
+        try:
+            _observe_shop(tmp_path, broker, REDIS_URL, token)
+        finally:
+            asyncio.run(_delete_redis_prefix(token))
+
+
+async def _delete_redis_prefix(token: str) -> None:
+    import redis.asyncio as aioredis
+
+    client = aioredis.from_url(REDIS_URL)
+    try:
+        keys = [k async for k in client.scan_iter(match=f"{token}-*")]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
+
+
+@contextmanager
+def _nats_scratch() -> Iterator[tuple[str, str]]:
+    token = unique_token("g")
+    try:
+        yield URL, token
+    finally:
+        asyncio.run(delete_nats_prefix(URL, token))
+
+
+def _observe_shop(tmp_path: Path, broker: str, url: str, token: str) -> None:
+    design = prefixed(io.load(examples_dir() / "shop.msgflow.json"), token)
+    project = generate(design, tmp_path, broker)
+    if broker != "redis":  # Redis streams and groups are made by the services themselves
+        assert main(["broker", "apply", str(tmp_path / "design.msgflow.json"), "--url", url]) == 0
+    with Services(design, broker, project, url) as services:
+        run = ShopRun(design, services, _NoBus(), lambda node: f"{token}-{node}")  # type: ignore[arg-type]
+
+        async def scenario() -> tuple[Any, Any, list[Any]]:
+            observation = Observation(design, broker)
+            stop, opened = asyncio.Event(), asyncio.Event()
+            watching = asyncio.create_task(
+                observe(design, url, 300, observation.add, stop, lambda _t: opened.set())
+            )
+            await opened.wait()
+            orders = [new_order() for _ in range(ORDERS)]
+            async with httpx.AsyncClient(timeout=10) as client:
+                for order in orders:
+                    response = await client.post(run.submit_url, json=order)
+                    assert response.status_code == 202, response.text
+            counts = await run.wait_delivered(orders, timeout=90)
+            clean = observation.report()
+            await _publish_raw(broker, url, run)()
+            for _ in range(100):
+                if observation.records >= clean.records + 2:
+                    break
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)
+            stop.set()
+            await watching
+            return clean, observation.report(), counts
+
+        clean, drifted, counts = asyncio.run(scenario())
+
+    # The services handled every hop of every order while being observed.
+    for count in counts:
+        assert (count.delivered, count.lost, count.duplicated) == (ORDERS, 0, 0), count
+    # The observer saw what the design draws, once per order, and nothing wrong.
+    assert {f.flow_id: f.messages for f in clean.flows} == {
+        "f2": ORDERS,
+        "f3": ORDERS,
+        "f4": ORDERS,
+        "f6": ORDERS,
+        "f7": ORDERS,
+    }
+    f6 = clean.flow("f6")
+    assert (f6.replies, f6.unanswered, f6.violations) == (ORDERS, 0, 0)
+    assert f6.latency_ms is not None and f6.latency_ms["p50"] > 0
+    assert clean.findings == [] and clean.undeclared == []
+    # ...then exactly the drift that was injected.
+    assert sorted((d.rule, d.subjects[:1]) for d in drifted.findings) == [
+        ("contract-violation", ("f2",)),
+        ("contract-violation", ("f3",)),
+        ("undeclared-traffic", ()),
+    ]
