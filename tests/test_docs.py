@@ -52,3 +52,17 @@ def test_docs_link_to_each_other_with_working_relative_links():
     for page in DOCS.glob("*.md"):
         for target in re.findall(r"\]\(([\w.-]+\.md)(?:#[\w-]*)?\)", page.read_text("utf-8")):
             assert (DOCS / target).is_file(), f"{page.name} links to missing {target}"
+
+
+def test_the_readme_picture_shows_what_its_caption_says():
+    # The caption promises one warning, async-request-timeout, on the GetCustomer arrow f6.
+    from designer.core.io import load
+    from designer.core.rules import validate
+
+    design = load(DOCS / "screenshots" / "shop-with-a-warning.msgflow.json")
+    found = [(d.rule, d.severity.value) for d in validate(design)]
+    assert found == [("async-request-timeout", "warning")]
+    assert "f6" in validate(design)[0].subjects
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "--select f6 --screenshot assets/screenshot.png" in readme
+    assert (ROOT / "assets" / "welcome.png").is_file()

@@ -25,6 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="open the window offscreen at 1440x900, save a picture of it and quit",
     )
     parser.add_argument(
+        "--select",
+        metavar="IDS",
+        help="with --screenshot: select these cards or arrows first (comma-separated ids)",
+    )
+    parser.add_argument(
         "--compare",
         metavar="OLD",
         help="show OLD beside FILE in the compare view (as a git difftool: --compare $LOCAL $REMOTE)",
@@ -46,4 +51,5 @@ def run(args: argparse.Namespace) -> int:
         return run_compare(args.compare, args.file, smoke=offscreen, screenshot=args.screenshot)
     from designer.qt.app import run_app  # Qt only when the window is wanted
 
-    return run_app(args.file, smoke=offscreen, screenshot=args.screenshot)
+    select = [i.strip() for i in (args.select or "").split(",") if i.strip()]
+    return run_app(args.file, smoke=offscreen, screenshot=args.screenshot, select=select)

@@ -54,7 +54,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"seconds to watch (default {DEFAULT_DURATION_S:g}; Ctrl-C stops early "
         "and still reports)",
     )
-    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="text (default: a table per flow, then findings), json or sarif (code scanning)",
+    )
     parser.add_argument(
         "--record", metavar="TRACE", help="also write what was seen to TRACE (JSON Lines)"
     )

@@ -67,8 +67,29 @@ class _Block:
         return inner + self.pad_top + (BOUNDARY_MARGIN if self.boundary is not None else 0.0)
 
 
-def auto_layout(design: Design) -> Design:
-    """A copy of `design` whose `layout` places every node; semantics are untouched."""
+# The drawing's width:height is kept in this range when either direction allows it: a
+# long chain of contexts drawn left to right becomes a strip too thin to read on a screen.
+ASPECT_RANGE = (0.5, 2.5)
+_SCREEN_ASPECT = 1.6
+
+
+def auto_layout(design: Design, direction: str | None = None) -> Design:
+    """A copy of `design` whose `layout` places every node; semantics are untouched.
+
+    `direction` "right" lays the flow out left to right (contexts in columns), "down" top
+    to bottom (contexts in rows); by default left to right unless that drawing's
+    width:height falls outside ASPECT_RANGE and top to bottom's does not (or is nearer).
+    """
+    if direction is None:
+        across = auto_layout(design, "right")
+        ratio = _aspect(across)
+        if ASPECT_RANGE[0] <= ratio <= ASPECT_RANGE[1]:
+            return across
+        down = auto_layout(design, "down")
+        if ASPECT_RANGE[0] <= _aspect(down) <= ASPECT_RANGE[1]:
+            return down
+        return min((across, down), key=lambda d: abs(math.log(_aspect(d) / _SCREEN_ASPECT)))
+    downward = direction == "down"
     if not design.nodes:
         return design.model_copy(update={"layout": {}})
     actors = {n.id for n in design.nodes if n.kind is NodeKind.ACTOR}
@@ -116,7 +137,7 @@ def auto_layout(design: Design) -> Design:
     best: Design | None = None
     best_count = -1
     for start in starts:
-        candidate = _place(design, blocks, order_layers(start, edges), edges, graph)
+        candidate = _place(design, blocks, order_layers(start, edges), edges, graph, downward)
         if len(starts) == 1:
             return candidate
         count = count_crossings(candidate)
@@ -212,15 +233,30 @@ def _place(
     order: list[list[Slot]],
     edges: list[tuple[str, str]],
     graph: nx.DiGraph,
+    downward: bool = False,
 ) -> Design:
-    tops = assign_y(order, edges, ROW_GAP)
     corners: dict[str, tuple[float, float]] = {}
-    x = 0.0
-    for layer in order:
-        placed = [blocks[slot.id] for slot in layer if not slot.dummy]
-        for block in placed:
-            corners[block.id] = (x + block.pad_x, tops[block.id] + block.pad_top)
-        x += max((block.width for block in placed), default=0.0) + COLUMN_GAP
+    if downward:
+        # Layers become rows: blocks of a layer side by side, spaced by their widths.
+        wide = [
+            [Slot(s.id, s.height if s.dummy else blocks[s.id].width, s.dummy) for s in layer]
+            for layer in order
+        ]
+        lefts = assign_y(wide, edges, COLUMN_GAP)
+        y = 0.0
+        for layer in order:
+            placed = [blocks[slot.id] for slot in layer if not slot.dummy]
+            for block in placed:
+                corners[block.id] = (lefts[block.id] + block.pad_x, y + block.pad_top)
+            y += max((block.height for block in placed), default=0.0) + COLUMN_GAP
+    else:
+        tops = assign_y(order, edges, ROW_GAP)
+        x = 0.0
+        for layer in order:
+            placed = [blocks[slot.id] for slot in layer if not slot.dummy]
+            for block in placed:
+                corners[block.id] = (x + block.pad_x, tops[block.id] + block.pad_top)
+            x += max((block.width for block in placed), default=0.0) + COLUMN_GAP
     xs: dict[str, float] = {}
     ys: dict[str, float] = {}
     groups: list[list[str]] = []  # cards that may trade places: same column, same step
@@ -238,6 +274,18 @@ def _place(
             _reorder(group, graph, ys)
     layout = {node: Point(x=round(xs[node]), y=round(ys[node])) for node in xs}
     return design.model_copy(update={"layout": layout}, deep=True)
+
+
+def _aspect(design: Design) -> float:
+    """Width:height of the cards' extent (with their boundary backdrops)."""
+    points = design.layout.values()
+    if not points:
+        return 1.0
+    left = min(p.x for p in points) - BOUNDARY_MARGIN
+    right = max(p.x for p in points) + CARD_WIDTH + BOUNDARY_MARGIN
+    top = min(p.y for p in points) - BOUNDARY_MARGIN - BOUNDARY_LABEL_HEIGHT
+    bottom = max(p.y for p in points) + CARD_HEIGHT + BOUNDARY_MARGIN
+    return (right - left) / max(bottom - top, 1.0)
 
 
 def _reorder(group: list[str], graph: nx.DiGraph, ys: dict[str, float]) -> None:

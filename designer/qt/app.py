@@ -77,7 +77,12 @@ def create_window(
     return window
 
 
-def run_app(file: str | None, smoke: bool = False, screenshot: str | None = None) -> int:
+def run_app(
+    file: str | None,
+    smoke: bool = False,
+    screenshot: str | None = None,
+    select: list[str] | None = None,
+) -> int:
     app = _application(smoke)
     scratch, settings = None, None
     if smoke:
@@ -91,6 +96,12 @@ def run_app(file: str | None, smoke: bool = False, screenshot: str | None = None
             window.resize(1440, 900)  # the README's picture: a laptop-sized window
             app.processEvents()
         window.canvas.fit_all()
+        if select:
+            missing = [i for i in select if not window.canvas.scene.thing_exists(i)]
+            if missing:
+                print(f"msgflow: --select: no card or arrow '{missing[0]}'", file=sys.stderr)
+                return 2
+            window.select_and_center(select)
         app.processEvents()
         image = window.grab()
         if screenshot and not image.save(screenshot, "PNG"):

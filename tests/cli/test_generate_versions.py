@@ -3,7 +3,7 @@
 The highest is this environment's (the suite's other project tests run on it, and it
 must lie in the range). The lowest gets a second virtual environment, built once and
 kept in the user's cache folder (`~/.cache/msgflow-tests/`), where the shop on every
-broker is checked the way its own CI would: strict mypy against that environment's
+broker and the other bundled examples are checked the way its own CI would: strict mypy against that environment's
 packages and the project's own tests run by its Python.
 """
 
@@ -26,6 +26,7 @@ from tests.support.requirements import require
 
 BIN = Path(sys.executable).parent
 SHOP = examples_dir() / "shop.msgflow.json"
+EXAMPLES = ["booking", "marketplace"]  # the other bundled examples (the shop runs on all four)
 # What a generated project installs besides FastStream (requirements-msgflow.txt, [test]).
 PROJECT_NEEDS = [
     "pydantic>=2.11,<3",
@@ -90,9 +91,11 @@ def test_generated_projects_pass_on_the_lowest_faststream(tmp_path: Path) -> Non
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     cache = _cache_root() / f"mypy-{FASTSTREAM_LOWEST}"
     failures = []
-    for broker in ["rabbitmq", "nats", "redis", "kafka"]:
-        out = tmp_path / broker
-        assert main(["generate", str(SHOP), "-o", str(out), "--broker", broker]) == 0
+    projects = [(SHOP, broker) for broker in ["rabbitmq", "nats", "redis", "kafka"]]
+    projects += [(examples_dir() / f"{name}.msgflow.json", "rabbitmq") for name in EXAMPLES]
+    for design, broker in projects:
+        out = tmp_path / f"{design.name.split('.')[0]}-{broker}"
+        assert main(["generate", str(design), "-o", str(out), "--broker", broker]) == 0
         requirements = (out / "requirements-msgflow.txt").read_text(encoding="utf-8")
         assert f"{FASTSTREAM_RANGE}\n" in requirements
         commands = [
@@ -104,5 +107,5 @@ def test_generated_projects_pass_on_the_lowest_faststream(tmp_path: Path) -> Non
                 command, cwd=out, env=env, capture_output=True, text=True, timeout=600
             )
             if result.returncode != 0:
-                failures.append(f"{broker}: {Path(command[0]).name}\n{result.stdout[-3000:]}")
+                failures.append(f"{out.name}: {Path(command[0]).name}\n{result.stdout[-3000:]}")
     assert not failures, "\n".join(failures)

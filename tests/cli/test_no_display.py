@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from designer.cli.display import missing_display
 from designer.resources import examples_dir
 
@@ -27,6 +29,7 @@ def _headless(tmp_path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # starts msgflow in a subprocess: `make test` only
 def test_msgflow_without_a_display_exits_2_naming_cause_and_alternatives(tmp_path):
     for args in ((), ("gui",), ("gui", SHOP), (SHOP,), ("gui", "--compare", SHOP, SHOP)):
         result = _headless(tmp_path, *args)
@@ -41,6 +44,7 @@ def test_msgflow_without_a_display_exits_2_naming_cause_and_alternatives(tmp_pat
         assert not list(tmp_path.glob("core*"))
 
 
+@pytest.mark.slow  # starts msgflow in a subprocess: `make test` only
 def test_screenshot_needs_no_display(tmp_path):
     picture = tmp_path / "window.png"
     result = _headless(tmp_path, "gui", SHOP, "--screenshot", str(picture))
@@ -48,6 +52,7 @@ def test_screenshot_needs_no_display(tmp_path):
     assert picture.stat().st_size > 10_000
 
 
+@pytest.mark.slow  # starts msgflow in a subprocess: `make test` only
 def test_compare_honours_screenshot(tmp_path):
     from PySide6.QtGui import QImage
 
@@ -65,3 +70,12 @@ def test_a_chosen_platform_or_a_display_is_trusted():
     assert missing_display({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
     assert missing_display({}, "darwin") is None
     assert missing_display({}, "win32") is None
+
+
+def test_screenshot_selects_what_select_names(tmp_path):
+    picture = tmp_path / "selected.png"
+    result = _headless(tmp_path, "gui", SHOP, "--select", "f6", "--screenshot", str(picture))
+    assert result.returncode == 0, result.stderr
+    assert picture.is_file()
+    result = _headless(tmp_path, "gui", SHOP, "--select", "nope", "--screenshot", str(picture))
+    assert result.returncode == 2 and "no card or arrow 'nope'" in result.stderr

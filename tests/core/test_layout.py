@@ -3,6 +3,8 @@ each bounded context together in its own backdrop."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from designer.core import io
@@ -97,20 +99,52 @@ def test_crossing_counts_on_the_examples(capsys: pytest.CaptureFixture[str]) -> 
     assert count_crossings(shop) == 0  # the shop draws without a single crossing
 
 
-def test_actors_are_in_the_leftmost_column() -> None:
+@pytest.mark.parametrize("direction", ["right", "down"])
+def test_actors_come_first(direction: str) -> None:
+    """In the leftmost column (left to right) or the top row (top to bottom)."""
     for _, design in _cases():
-        laid_out = auto_layout(design)
-        actors = [laid_out.layout[n.id].x for n in design.nodes if n.kind is NodeKind.ACTOR]
-        services = [laid_out.layout[n.id].x for n in design.nodes if n.kind is NodeKind.SERVICE]
+        laid_out = auto_layout(design, direction)
+        at = (lambda p: p.x) if direction == "right" else (lambda p: p.y)
+        actors = [at(laid_out.layout[n.id]) for n in design.nodes if n.kind is NodeKind.ACTOR]
+        # Drawn down, a context holding an actor is a row of the first layer, its cards
+        # beside the actor (a context is packed left to right inside).
+        shared = {n.boundary for n in design.nodes if n.kind is NodeKind.ACTOR and n.boundary}
+        services = [
+            at(laid_out.layout[n.id])
+            for n in design.nodes
+            if n.kind is NodeKind.SERVICE and (direction == "right" or n.boundary not in shared)
+        ]
         if actors and services:
             assert max(actors) < min(services)
 
 
 def test_flows_read_left_to_right() -> None:
-    shop = auto_layout(io.load(examples_dir() / "shop.msgflow.json"))
+    shop = auto_layout(io.load(examples_dir() / "shop.msgflow.json"), "right")
     x = {k: p.x for k, p in shop.layout.items()}
     assert x["web"] < x["orders"] < x["shipping"]
     assert x["orders"] < x["loyalty"] < x["notifications"]  # loyalty feeds notifications
+
+
+def test_flows_read_top_to_bottom_when_drawn_down() -> None:
+    shop = auto_layout(io.load(examples_dir() / "shop.msgflow.json"), "down")
+    y = {k: p.y for k, p in shop.layout.items()}
+    assert y["web"] < y["orders"] < y["shipping"]
+    assert overlapping_cards(shop) == []
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name.split(".")[0])
+def test_the_chosen_direction_keeps_the_examples_fit_for_a_screen(path: Path) -> None:
+    """Left to right unless that is a strip (width:height over 2.5) and top to bottom is
+    not: every bundled example then draws between 0.5 and 2.5 wide per unit high."""
+    from designer.core.layout import ASPECT_RANGE, _aspect
+
+    design = io.load(path)
+    laid_out = auto_layout(design)
+    assert ASPECT_RANGE[0] <= _aspect(laid_out) <= ASPECT_RANGE[1]
+    assert laid_out.layout in (
+        auto_layout(design, "right").layout,
+        auto_layout(design, "down").layout,
+    )
 
 
 def test_the_layout_is_deterministic_and_independent_of_list_order() -> None:
@@ -188,7 +222,7 @@ def test_each_context_is_a_compact_block(name: str, design: Design) -> None:
 
 def test_the_marketplace_contexts_read_left_to_right() -> None:
     design = io.load(examples_dir() / "marketplace.msgflow.json")
-    boxes = boundary_backdrops(auto_layout(design))
+    boxes = boundary_backdrops(auto_layout(design, "right"))
     # Shoppers reach the catalogue, then buy (Sales), which fulfilment and payments serve;
     # reporting (Insights) listens to everyone and comes last.
     assert boxes["Catalog"][2] <= boxes["Sales"][0]

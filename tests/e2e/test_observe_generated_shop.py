@@ -35,12 +35,14 @@ from tests.support.brokers import (
     require_rabbitmqctl,
     unique_token,
 )
+from tests.support.requirements import require_port
 
 from .harness import Services, generate
 from .shop_scenario import ShopRun, new_order
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 URL = "nats://127.0.0.1:4222"
+REDIS_URL = "redis://127.0.0.1:6379/0"
 ORDERS = 5
 
 
@@ -86,16 +88,33 @@ def _publish_raw(broker: str, url: str, run: ShopRun) -> Callable[[], Awaitable[
                 message = aio_pika.Message(json.dumps(body).encode(), type=kind)
                 await exchange.publish(message, routing_key=key)
 
-    return on_nats if broker == "nats" else on_rabbitmq
+    async def on_redis() -> None:
+        import redis.asyncio as aioredis
+
+        client = aioredis.from_url(url)
+        try:
+            created = run.channels["f2"].topic
+            for stream, body, kind in (
+                (created, bad, "OrderCreated"),
+                (created.rsplit(".", 1)[0] + ".order-cancelled", cancelled, "OrderCancelled"),
+            ):
+                framed = json.dumps(
+                    {"data": json.dumps(body), "headers": {"message_type": kind}}
+                ).encode()
+                await client.xadd(stream, {"__data__": framed})
+        finally:
+            await client.aclose()
+
+    return {"nats": on_nats, "rabbitmq": on_rabbitmq, "redis": on_redis}[broker]
 
 
-@pytest.mark.parametrize("broker", ["nats", "rabbitmq"])
+@pytest.mark.parametrize("broker", ["nats", "rabbitmq", "redis"])
 def test_observing_the_running_generated_shop(tmp_path: Path, broker: str) -> None:
     if broker == "nats":
         require_nats()
         with _nats_scratch() as (url, token):
             _observe_shop(tmp_path, broker, url, token)
-    else:
+    elif broker == "rabbitmq":
         require_rabbitmqctl()
         with ScratchVhost() as vhost:
             # Answers go through the default exchange: only the firehose shows them.
@@ -103,6 +122,25 @@ def test_observing_the_running_generated_shop(tmp_path: Path, broker: str) -> No
             _observe_shop(tmp_path, broker, vhost.url(), unique_token("g"))
             left = [q for q in vhost.queues() if q.startswith("msgflow-observe")]
             assert left == []
+    else:
+        require_port("Redis", "127.0.0.1", 6379)
+        token = unique_token("g")
+        try:
+            _observe_shop(tmp_path, broker, REDIS_URL, token)
+        finally:
+            asyncio.run(_delete_redis_prefix(token))
+
+
+async def _delete_redis_prefix(token: str) -> None:
+    import redis.asyncio as aioredis
+
+    client = aioredis.from_url(REDIS_URL)
+    try:
+        keys = [k async for k in client.scan_iter(match=f"{token}-*")]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
 
 
 @contextmanager
@@ -117,7 +155,8 @@ def _nats_scratch() -> Iterator[tuple[str, str]]:
 def _observe_shop(tmp_path: Path, broker: str, url: str, token: str) -> None:
     design = prefixed(io.load(examples_dir() / "shop.msgflow.json"), token)
     project = generate(design, tmp_path, broker)
-    assert main(["broker", "apply", str(tmp_path / "design.msgflow.json"), "--url", url]) == 0
+    if broker != "redis":  # Redis streams and groups are made by the services themselves
+        assert main(["broker", "apply", str(tmp_path / "design.msgflow.json"), "--url", url]) == 0
     with Services(design, broker, project, url) as services:
         run = ShopRun(design, services, _NoBus(), lambda node: f"{token}-{node}")  # type: ignore[arg-type]
 

@@ -106,3 +106,22 @@ def test_live_menu_sits_before_help(qtbot, monkeypatch, tmp_path):
     assert titles.index("Live") == titles.index("Help") - 1
     texts = [a.text().replace("&", "") for a in window.live_menu.actions()]
     assert texts == ["Connect to broker…", "Replay trace…", "Pause", "Stop"]
+
+
+def test_connect_remembers_the_url_per_design(qtbot, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QInputDialog
+
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    asked: list[str] = []
+
+    def answer(*_args, **kwargs):
+        asked.append(kwargs.get("text", ""))
+        return "nats://127.0.0.1:1", True
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(answer))
+    connect = next(a for a in window.live_menu.actions() if a.text().startswith("&Connect"))
+    connect.trigger()
+    qtbot.waitUntil(lambda: window.live.state == "off", timeout=20_000)  # nothing listens there
+    connect.trigger()
+    qtbot.waitUntil(lambda: window.live.state == "off", timeout=20_000)
+    assert asked == ["nats://localhost:4222", "nats://127.0.0.1:1"]  # offered again next time

@@ -54,9 +54,38 @@ def missing_methods(user_text: str, fresh_text: str) -> list[str]:
     ]
 
 
+def _bases(text: str) -> set[str]:
+    """Names of the base classes of the classes of `text` (empty when it does not parse)."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return set()
+    return {
+        ast.unparse(base)
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+        for base in node.bases
+    }
+
+
 def stale_python_file(path: str, user_text: str, fresh_text: str) -> str:
     """The plan's note for a kept user file, or "" when it has all msgflow would write."""
+    name = path.rsplit("/", 1)[-1]
+    if not name.endswith(".py"):
+        return ""  # requirements.txt, .gitignore: the user's, nothing to compare
+    try:
+        ast.parse(user_text)
+    except SyntaxError as error:
+        return f"stale {name}: cannot be read (line {error.lineno}: {error.msg}), not checked"
     missing = missing_methods(user_text, fresh_text)
     if not missing:
         return ""
-    return f"stale {path.rsplit('/', 1)[-1]}: missing {', '.join(missing)}"
+    note = f"stale {name}: missing {', '.join(missing)}"
+    # A file written before the stubs existed inherits the abstract base directly: until it
+    # inherits what a fresh file does, the missing methods keep the class abstract.
+    absent = sorted(_bases(fresh_text) - _bases(user_text))
+    if absent:
+        note += (
+            f"; inherit {', '.join(absent)} as a fresh one does, so the service starts meanwhile"
+        )
+    return note

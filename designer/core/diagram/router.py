@@ -38,7 +38,7 @@ _REGION = 150.0  # how far around its ends an arrow first looks for a way
 # plain Z that may cross cards) instead of searching wider and wider: a pure-Python
 # search over a whole 1,000-card design costs seconds per arrow.
 FULL_SEARCH_LINKS = 600
-MAX_STEPS = 20_000  # grid points one search may visit
+MAX_STEPS = 4_000  # grid points one search may visit
 QUICK_STEPS = 120  # ... during a drag frame (the route is settled when the drag ends)
 
 # Sides, as outward unit vectors.

@@ -341,10 +341,21 @@ class _SystemModel:
             entry["settings"] = settings
         return entry
 
+    def _broker_server(self, broker: Broker) -> dict[str, str]:
+        """This machine's broker, or the host an imported document named for that protocol
+        (kept in `settings.generate.asyncapi_servers`)."""
+        kept = self.design.settings.generate.get("asyncapi_servers")
+        family = broker.protocol.removesuffix("s")  # amqps is amqp, kafka-secure is kafka
+        for server in kept.values() if isinstance(kept, dict) else []:
+            protocol = str(server.get("protocol", "")) if isinstance(server, dict) else ""
+            if protocol.split("-")[0].removesuffix("s") == family and server.get("host"):
+                return {"host": str(server["host"]), "protocol": protocol}
+        return _server(broker)
+
     def _servers(self, used: set[str]) -> dict[str, Any]:
         servers: dict[str, Any] = {}
         if self.broker in used:
-            servers[self.broker] = _server(broker_named(self.broker))
+            servers[self.broker] = self._broker_server(broker_named(self.broker))
         wanted = sorted((self._http_keys[key], key) for key in used if key in self._http_keys)
         for (_position, node_id), key in wanted:
             servers[key] = {

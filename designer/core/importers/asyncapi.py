@@ -35,13 +35,23 @@ from designer.core.model import (
     Settings,
     Transport,
 )
-from designer.core.rules.transport import channel_problem, cleaned_channel
 
+from .binding_settings import BINDINGS_KEPT, leaves
+from .channel_addresses import (
+    PARAMETER,
+    channel_value,
+    runtime_address,
+    transport_of,
+    usable_channel,
+)
 from .kind_reading import read_kind
 from .schema_fields import SchemaMapper, record_name
 from .spec_loading import Spec, SpecLoadError, SpecProblem
 
 EXTERNAL_ACTOR = "external"
+# Where a foreign document's broker servers are kept (the AsyncAPI export reads them).
+SERVERS_SETTING = "asyncapi_servers"
+BROKER_PROTOCOLS = frozenset({"amqp", "amqps", "nats", "kafka", "kafka-secure", "redis"})
 _PairKey = tuple[str, str, str, str]  # message, sender, receiver, address
 
 
@@ -116,6 +126,9 @@ class _Operation:
     # On an address only known at run time (`{queue}`, an exclusive queue): where an
     # RPC server answers, by the AMQP convention (AsyncAPI's rpc examples).
     runtime_address: bool = False
+    # Object identities (within one document): the message read, and a reply's messages.
+    message_object: int = 0
+    reply_objects: frozenset[int] = frozenset()
 
 
 def import_asyncapi(specs: list[Spec], name: str | None = None) -> ImportResult:
@@ -150,6 +163,7 @@ class _Builder:
         self._replies: set[int] = set()  # reply message objects met (by identity)
         self._bindings_seen: set[int] = set()
         self.settings: dict[str, Any] | None = None  # a msgflow design's own settings
+        self.servers: dict[str, dict[str, str]] = {}  # brokers' servers of foreign documents
         # Flows of msgflow's own exports: their channel and reply are the design's, verbatim.
         self._verbatim: set[str] = set()
         self._from_msgflow = False
@@ -242,11 +256,7 @@ class _Builder:
                 result[str(key)] = str(target.get("protocol", "")).lower()
                 where = str(target.get("url") or target.get("host") or "")
                 if where and not self._from_msgflow:
-                    self._note(
-                        json_path(("servers", key)),
-                        f"server {result[str(key)]} {where} is not part of a design: generated "
-                        "code and exports use the broker URL given to them",
-                    )
+                    self._keep_server(str(key), result[str(key)], where)
         known = {
             "amqp",
             "amqps",
@@ -267,6 +277,32 @@ class _Builder:
                     "events on topics, commands and queries on queues",
                 )
         return result
+
+    def _keep_server(self, key: str, protocol: str, where: str) -> None:
+        """A broker's host kept in `settings.generate.asyncapi_servers` (the AsyncAPI export
+        names it instead of localhost); other servers are reported."""
+        at = json_path(("servers", key))
+        host = where.split("://", 1)[-1].rstrip("/")  # a 2.x url: scheme://host:port
+        if protocol not in BROKER_PROTOCOLS:
+            why = f"no msgflow broker speaks {protocol}" if protocol else "no protocol given"
+            self._note(at, f"server {protocol} {where} is not part of a design ({why}): not kept")
+            return
+        if "{" in host or "/" in host:  # server variables or a path: not a plain host
+            self._note(
+                at, f"server {protocol} {where} has variables or a path, not a plain host: not kept"
+            )
+            return
+        kept = self.servers.setdefault(key, {"host": host, "protocol": protocol})
+        if kept != {"host": host, "protocol": protocol}:
+            self._note(
+                at, f"another document's server '{key}' is kept ({kept['host']}): not this one"
+            )
+            return
+        self._note(
+            at,
+            f"server {protocol} {host} kept in settings.generate.asyncapi_servers: the AsyncAPI "
+            "export names it; generated code connects to the broker URL it is given",
+        )
 
     def _protocol_of(self, servers: Any, protocols: dict[str, str], at: str) -> str:
         if isinstance(servers, list) and servers:
@@ -315,7 +351,7 @@ class _Builder:
             reply_address, reply_messages = self._v3_reply(spec, reply, f"{at}.reply")
             node = self._operation_node(op)
             protocol = self._protocol_of(channel.get("servers"), protocols, at)
-            transport = _transport(channel, protocol)
+            transport = transport_of(channel, protocol)
             self._note_bindings(channel.get("bindings"), f"{at}.channel.bindings")
             for index, (ref, message_key) in enumerate(refs):
                 message_id = self._message(
@@ -345,7 +381,11 @@ class _Builder:
                         spec.source,
                         op_path=at,
                         op_name=str(key),
-                        runtime_address=_runtime_address(str(address), channel),
+                        runtime_address=runtime_address(str(address), channel),
+                        message_object=id(spec.deref(ref, at)[0]),
+                        reply_objects=frozenset(
+                            id(spec.deref(r, f"{at}.reply")[0]) for r in reply_messages
+                        ),
                     )
                 )
             if op.get("bindings"):
@@ -412,7 +452,7 @@ class _Builder:
                                 action,
                                 str(address),
                                 protocol,
-                                _transport(item, protocol),
+                                transport_of(item, protocol),
                                 message_id,
                                 False,
                                 None,
@@ -421,7 +461,7 @@ class _Builder:
                                 spec.source,
                                 op_path=where,
                                 op_name=op_name,
-                                runtime_address=_runtime_address(str(address), item),
+                                runtime_address=runtime_address(str(address), item),
                             )
                         )
                 if op.get("bindings"):
@@ -441,6 +481,7 @@ class _Builder:
                     and op.node == query.node
                     and op.action != query.action
                     and not op.has_reply
+                    and op.message_object in query.reply_objects
                 ):
                     self.operations.remove(op)
                     self._absorbed[(op.source, op.op_path)] = (query.source, query.op_path)
@@ -522,8 +563,8 @@ class _Builder:
         for protocol, settings in bindings.items():
             lost = [
                 f"{path}={value}"
-                for path, value in _leaves(settings, "")
-                if path not in _BINDINGS_KEPT.get(str(protocol), ("bindingVersion",))
+                for path, value in leaves(settings, "")
+                if path not in BINDINGS_KEPT.get(str(protocol), ("bindingVersion",))
             ]
             if lost:
                 self._note(
@@ -698,10 +739,17 @@ class _Builder:
             schemas=sorted(self._records.values(), key=lambda s: natural_key(s.name)),
             messages=sorted(messages, key=lambda m: natural_key(m.id)),
             flows=flows,
-            settings=Settings.model_validate(self.settings or {}),
+            settings=self._settings(),
         )
         design = self._explicit_channels(design)
         return auto_layout(design)
+
+    def _settings(self) -> Settings:
+        settings = Settings.model_validate(self.settings or {})
+        if self.servers:
+            generate = {**settings.generate, SERVERS_SETTING: dict(sorted(self.servers.items()))}
+            settings = settings.model_copy(update={"generate": generate})
+        return settings
 
     def _link_by_address(self) -> None:
         """A client's and a server's documents naming one message differently: on an
@@ -886,6 +934,7 @@ class _Builder:
             for source, path, name in self._outcome_keys
         ]
         known = set(self.messages)
+        kept: list[Flow] = []
         for flow in flows:
             if flow.caused_by and flow.caused_by not in known:
                 self.notes.append(
@@ -895,8 +944,9 @@ class _Builder:
                         f"caused_by '{flow.caused_by}' names no imported message: dropped from the flow",
                     )
                 )
-                flow.caused_by = None
-        return flows
+                flow = flow.model_copy(update={"caused_by": None})
+            kept.append(flow)
+        return kept
 
     def _peer_operations(
         self, ops: list[_Operation], action: str
@@ -971,11 +1021,11 @@ class _Builder:
             address = flow.channel or ""
             protocol = protocols.get((address, flow.message), "")
             usable = (
-                address if flow.id in self._verbatim else _usable_channel(address, flow.transport)
+                address if flow.id in self._verbatim else usable_channel(address, flow.transport)
             )
-            chosen = _channel_value(design, flow, address, protocol) if usable == address else None
+            chosen = channel_value(design, flow, address, protocol) if usable == address else None
             if usable != address:
-                parameters = _PARAMETER.findall(address)
+                parameters = PARAMETER.findall(address)
                 why = (
                     f"its parameters {', '.join(parameters)} are not a design notion (one channel for every value)"
                     if parameters
@@ -1004,7 +1054,7 @@ class _Builder:
                 chosen = address
             reply = flow.reply
             if reply and flow.id not in self._verbatim:
-                reply = _usable_channel(reply, Transport.QUEUE) or None
+                reply = usable_channel(reply, Transport.QUEUE) or None
             message = design.message(flow.message)
             if (
                 reply is None
@@ -1043,49 +1093,6 @@ class _Builder:
                 flow = flow.model_copy(update={"channel": None})
             out.append(flow)
         return out
-
-
-_PARAMETER = re.compile(r"\{[^{}]*\}")
-_BROKER_SAFE = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
-
-
-def _usable_channel(address: str, transport: Transport) -> str:
-    """`address`, or a name made of its pieces where some broker would refuse it.
-
-    Over http a path with `{param}` is a route; on a broker a `/` is not a Kafka topic's
-    character and `{param}` would be taken literally (or as a FastStream path parameter)."""
-    if transport is Transport.HTTP:
-        if address.startswith("/") and channel_problem(address, transport) is None:
-            return address
-    elif _BROKER_SAFE.fullmatch(address) and channel_problem(address, transport) is None:
-        return address
-    return cleaned_channel(address, transport) or ""  # nothing left: the derived name
-
-
-# Binding settings the design holds (the convention's names, the exchange type as transport).
-_BINDINGS_KEPT: dict[str, tuple[str, ...]] = {
-    "amqp": ("is", "exchange.name", "exchange.type", "queue.name", "bindingVersion"),
-    "kafka": ("topic", "bindingVersion"),
-}
-
-
-def _leaves(value: Any, path: str) -> list[tuple[str, Any]]:
-    """`{queue: {exclusive: true}}` -> [("queue.exclusive", True)]; a schema is one leaf."""
-    is_schema = isinstance(value, dict) and ("type" in value or "$ref" in value)
-    if isinstance(value, dict) and value and not (is_schema and path):
-        out: list[tuple[str, Any]] = []
-        for key, inner in value.items():
-            out.extend(_leaves(inner, f"{path}.{key}" if path else str(key)))
-        return out
-    return [(path or "(binding)", "(a schema)" if isinstance(value, dict) else value)]
-
-
-_WHOLE_PARAMETER = re.compile(r"\{[^{}]+\}")
-
-
-def _runtime_address(address: str, channel: dict[str, Any]) -> bool:
-    queue = ((channel.get("bindings") or {}).get("amqp") or {}).get("queue") or {}
-    return bool(_WHOLE_PARAMETER.fullmatch(address)) or queue.get("exclusive") is True
 
 
 def _a(kind: MessageKind) -> str:
@@ -1130,48 +1137,6 @@ def _flow_details(extras: dict[str, Any], flow_id: str) -> dict[str, Any]:
 
 def _extras(op: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in op.items() if k.startswith("x-")}
-
-
-def _transport(channel: dict[str, Any], protocol: str) -> Transport | None:
-    explicit = channel.get("x-msgflow-transport")
-    if explicit in ("http", "queue", "topic"):
-        return Transport(explicit)
-    if protocol in ("http", "https"):
-        return Transport.HTTP
-    amqp = (channel.get("bindings") or {}).get("amqp") or {}
-    if amqp.get("is") == "queue":
-        return Transport.QUEUE
-    exchange_type = (amqp.get("exchange") or {}).get("type")
-    if exchange_type in ("topic", "fanout"):
-        return Transport.TOPIC
-    if exchange_type == "direct":
-        return Transport.QUEUE
-    return None
-
-
-def _address(names: ChannelNames, flow: Flow, protocol: str) -> str:
-    channel = names.channel(flow)
-    if flow.transport is Transport.HTTP:
-        return channel.http_path or ""
-    if protocol.startswith("nats"):
-        return channel.subject
-    if protocol.startswith("kafka"):
-        return channel.topic
-    if protocol == "redis":
-        return channel.topic
-    return channel.routing_key if channel.exchange_type == "topic" else channel.queue
-
-
-def _channel_value(design: Design, flow: Flow, address: str, protocol: str) -> str | None:
-    """The `channel` value ("" for none) under which the convention gives `address`."""
-    names = ChannelNames(design)
-    parts = address.split(".")
-    candidates = ["", *(".".join(parts[i:]) for i in range(len(parts)))]
-    for candidate in candidates:
-        trial = flow.model_copy(update={"channel": candidate or None})
-        if _address(names, trial, protocol) == address:
-            return candidate
-    return None
 
 
 def _only_metadata(headers: Any) -> bool:

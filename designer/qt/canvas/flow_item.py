@@ -261,15 +261,16 @@ class FlowItem(QGraphicsPolygonItem):
         emphasised, dimmed = self.emphasis()
         if dimmed:
             painter.setOpacity(0.22)
-        if self.severity is not None:  # the finding is on this arrow: say so on it
-            painter.setOpacity(painter.opacity() * 0.35)
-            painter.setPen(theme.pen(theme.severities[self.severity], 6.0))
-            painter.drawPath(route.path)
-            painter.setOpacity(0.22 if dimmed else 1.0)
         if self.isSelected() or emphasised:
             halo = theme.pen(theme.selection if self.isSelected() else theme.kinds[self.kind], 7.0)
             painter.setOpacity(painter.opacity() * 0.3)
             painter.setPen(halo)
+            painter.drawPath(route.path)
+            painter.setOpacity(0.22 if dimmed else 1.0)
+        if self.severity is not None:  # the finding is on this arrow: say so on it
+            # After the selection halo: a selected arrow still shows its problem.
+            painter.setOpacity(painter.opacity() * 0.4)
+            painter.setPen(theme.pen(theme.severities[self.severity], 5.0))
             painter.drawPath(route.path)
             painter.setOpacity(0.22 if dimmed else 1.0)
         paint_arrow(painter, theme, self.kind, route, 2.4 if emphasised else 1.6, self._memo)
@@ -344,5 +345,10 @@ class FlowLabel(QGraphicsRectItem):
             self._badge_w,
             flow.isSelected() or emphasised,
         )
-        if flow.severity is not None:
+        if flow.severity is not None:  # the pill outlined in the severity's colour
+            painter.setOpacity(1.0)
+            painter.setPen(theme.pen(theme.severities[flow.severity], 2.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            radius = self._rect.height() / 2
+            painter.drawRoundedRect(self._rect, radius, radius)
             paint_problem_dot(painter, theme, flow.severity, self._rect.topLeft())

@@ -73,6 +73,12 @@ class GestureScene(QGraphicsScene):
     def theme(self) -> Theme:
         return self.ctx.theme
 
+    def thing_exists(self, item_id: str) -> bool:
+        """Whether a card or an arrow has this id."""
+        return self.document.get("nodes", item_id) is not None or (
+            self.document.get("flows", item_id) is not None
+        )
+
     def thing_at(self, scene_pos: QPointF) -> tuple[str, list[str]]:
         """What a click at `scene_pos` is on: ("node"|"flow"|"boundary"|"canvas", ids).
 

@@ -233,12 +233,16 @@ class DesignScene(GestureScene):
         for flow_id, item in self._flows.items():
             carrying[item.message_id].append(flow_id)
         for diagnostic in self._diagnostics:
+            # A finding about a message (no arrow named) shows on the arrows that carry
+            # it; one that names its arrows shows on those only, not on every arrow of a
+            # message it merely mentions (the message that caused it, say).
+            names_arrows = any(subject in self._flows for subject in diagnostic.subjects)
             for subject in diagnostic.subjects:
                 by_subject[subject].append(diagnostic)
-                # A finding on a message shows on the arrows that carry it.
+                if names_arrows:
+                    continue
                 for flow_id in carrying.get(subject, ()):
-                    if flow_id not in diagnostic.subjects:
-                        by_subject[flow_id].append(diagnostic)
+                    by_subject[flow_id].append(diagnostic)
         for subject, found in by_subject.items():
             if only is not None and subject not in only:
                 continue

@@ -491,7 +491,7 @@ def test_alternatives_of_different_primitives_are_reported_where_they_are() -> N
     )
 
 
-def test_bindings_and_servers_the_design_cannot_hold_are_reported() -> None:
+def test_bindings_the_design_cannot_hold_are_reported() -> None:
     _, _, notes = _outcomes(SPEC30 / "rpc-server-asyncapi.yml")
     assert any(
         "$.operations.sendSumResult.channel.bindings.amqp: amqp binding queue.exclusive=True"
@@ -499,7 +499,7 @@ def test_bindings_and_servers_the_design_cannot_hold_are_reported() -> None:
         for n in notes
     )
     assert any("amqp binding queue.durable=False is not part of a design" in n for n in notes)
-    assert any("server amqp rabbitmq.example.org is not part of a design" in n for n in notes)
+    assert any("server amqp rabbitmq.example.org kept in settings.generate" in n for n in notes)
     _, _, kafka = _outcomes(SPEC30 / "streetlights-kafka-asyncapi.yml")
     assert any("kafka binding" in n and "clientId" in n for n in kafka)
 
@@ -535,3 +535,27 @@ def test_an_operation_sending_a_querys_reply_is_part_of_the_query() -> None:
     assert set(operations.values()) == {(flow.id,)}
     assert flow.reply is not None and "{" not in flow.reply
     assert any("getCostingResponse carries the reply of CostingRequestV1" in n for n in notes)
+
+
+def test_a_brokers_server_is_kept_and_named_by_the_export() -> None:
+    design, _, _ = _outcomes(SPEC26 / "rpc-server.yml")
+    assert design.settings.generate["asyncapi_servers"] == {
+        "production": {"host": "rabbitmq.example.org", "protocol": "amqp"}
+    }
+    servers = export_asyncapi(design, "rabbitmq")[SYSTEM_FILE]["servers"]
+    assert servers["rabbitmq"] == {"host": "rabbitmq.example.org", "protocol": "amqp"}
+    assert export_asyncapi(design, "nats")[SYSTEM_FILE]["servers"]["nats"]["host"] == (
+        "localhost:4222"  # no NATS server was named: this machine's
+    )
+    _, _, social = _outcomes(*sorted((SPEC26 / "social-media").glob("*/asyncapi.yaml")))
+    assert any("server mqtt mqtt://test.mosquitto.org is not part of a design" in n for n in social)
+
+
+def test_events_on_a_querys_reply_address_stay_events_of_their_own() -> None:
+    # Kraken's WebSocket API answers `ping` with `pong` on `/`, where `heartbeat` and
+    # `systemStatus` are also sent: those two are not replies.
+    file = SPEC30 / "kraken-websocket-request-reply-multiple-channels-asyncapi.yml"
+    design, operations, _ = _outcomes(file)
+    assert len(design.flows) == 5 and all(operations.values())
+    kinds = {m.name: m.kind for m in design.messages}
+    assert kinds["heartbeat"] is MessageKind.EVENT and kinds["ping"] is MessageKind.QUERY
