@@ -301,15 +301,23 @@ def _hop(service: str) -> Hop:
 
 
 def _print_and_save(report: dict[str, Any]) -> None:
+    stopped = report["stopped_and_restarted"]
+    restart_lines = [
+        f"  {stopped}: {report['handled_before_stop']} handled before the stop, "
+        f"{report['delivered_after_restart']} delivered from its durable queue after the restart"
+    ]
+    what_stopped = (
+        f"{stopped} stopped after a third and restarted after the last post"
+        if stopped != "nobody"
+        else "no subscriber stopped"
+    )
     lines = [
         f"burst on {report['broker']}: {report['commands']} SubmitOrder commands over http "
         f"spread over {report['replicas']} orders replicas (every service runs "
-        f"{report['replicas']} copies), "
-        f"{report['stopped_and_restarted']} stopped after a third and restarted after the last post",
+        f"{report['replicas']} copies), {what_stopped}",
         f"  posted in {report['posting_seconds']} s; all delivered after {report['wall_seconds']} s (wall); "
         f"http statuses {report['http_status']}",
-        f"  {report['stopped_and_restarted']}: {report['handled_before_stop']} handled before the stop, "
-        f"{report['delivered_after_restart']} delivered from its durable queue after the restart",
+        *(restart_lines if stopped != "nobody" else []),
         f"  {'hop':<46} {'expected':>8} {'delivered':>9} {'lost':>5} {'dup':>5} {'late':>5}",
     ]
     for hop in report["hops"]:

@@ -212,6 +212,43 @@ def test_an_idempotent_command_sent_twice_with_one_message_id_is_handled_once(
     assert services[loyalty].handled("AddLoyaltyPoints", "order_id")[command["order_id"]] == 1
 
 
+@pytest.mark.xdist_group("e2e")
+def test_a_reply_to_url_the_design_does_not_declare_is_refused_and_logged(shop_on_nats) -> None:  # type: ignore[no-untyped-def]
+    design, services, token = shop_on_nats
+    customers = f"{token}-customers"
+    channel, _message = received_message(design, "nats", customers, "GetCustomer")
+    customer = str(uuid.uuid4())
+
+    async def go() -> int:
+        hits = 0
+
+        async def trap(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            nonlocal hits
+            hits += 1
+            writer.close()
+
+        server = await asyncio.start_server(trap, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        nc = await nats.connect(URL)
+        try:
+            body = json.dumps({"customer_id": customer}).encode()
+            await nc.publish(channel["address"], body, reply=f"http://127.0.0.1:{port}/steal")
+            await nc.flush()
+            for _ in range(100):
+                if services[customers].handled("GetCustomer", "customer_id")[customer]:
+                    break
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)
+            return hits
+        finally:
+            await nc.close()
+            server.close()
+
+    assert asyncio.run(go()) == 0  # nothing was sent to the URL the message named
+    assert "is not a callback the design declares: refused" in services[customers].text()
+    assert services[customers].handled("GetCustomer", "customer_id")[customer] == 1
+
+
 def _wait_handled(service: Replicas, message: str, key: str, value: str) -> None:
     for _ in range(300):
         if service.handled(message, key)[value]:
