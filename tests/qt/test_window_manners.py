@@ -559,3 +559,20 @@ def test_the_flow_inspector_leads_to_the_fields_of_its_message(qtbot, monkeypatc
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert window.inspector.current == "message"
     assert window.inspector.pages["message"].key == "get-customer"
+
+
+def test_the_minimap_stays_where_the_user_put_it(qtbot, monkeypatch, tmp_path):
+    from designer.qt.main_window import MainWindow
+    from tests.support.window import isolate
+
+    settings = isolate(monkeypatch, tmp_path)
+    first = MainWindow(settings=settings)
+    qtbot.addWidget(first)
+    first.canvas.view.minimap.move_to("top-left")
+    first.actions_by_name["minimap"].setChecked(False)
+    first.close()
+    second = MainWindow(settings=settings)
+    qtbot.addWidget(second)
+    assert second.canvas.view.minimap.corner == "top-left"
+    assert not second.canvas.view.minimap.wanted
+    assert not second.actions_by_name["minimap"].isChecked()
