@@ -289,7 +289,7 @@ class Router:
             # the drag ends and the arrow is routed properly.
             return _plain(a, out, b)
         reach = _REGION
-        widenings = 4 if len(self.links) <= FULL_SEARCH_LINKS and not self._quick else 1
+        widenings = 3 if len(self.links) <= FULL_SEARCH_LINKS and not self._quick else 1
         for _ in range(widenings):
             left = min(a[0], b[0]) - reach
             right = max(a[0], b[0]) + reach
