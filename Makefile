@@ -77,7 +77,7 @@ bench-diagram: $(STAMP)
 # FUZZ_DOCUMENTS documents (schema-built, mutated and byte-mutated examples).
 FUZZ_DOCUMENTS ?= 3000
 fuzz: $(STAMP)
-	MSGFLOW_FUZZ_DOCUMENTS=$(FUZZ_DOCUMENTS) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s tests/fuzz
+	MSGFLOW_FUZZ_DOCUMENTS=$(FUZZ_DOCUMENTS) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s --timeout 0 tests/fuzz
 
 clean:
 	rm -rf $(VENV) node_modules build dist .mypy_cache .ruff_cache .pytest_cache
