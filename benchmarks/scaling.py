@@ -14,6 +14,7 @@ Figures only; nothing here asserts a time.
 
     python benchmarks/scaling.py            # 100, 1000, 10000
     python benchmarks/scaling.py 100 1000   # chosen sizes
+    python benchmarks/scaling.py 100 10000 --skip "export html"   # leave operations out
 """
 
 from __future__ import annotations
@@ -79,13 +80,19 @@ def operations(folder: Path, design: Design) -> dict[str, Callable[[], object]]:
 
 
 def main(argv: list[str]) -> int:
-    sizes = tuple(int(a) for a in argv) or SIZES
+    skip = {argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--skip"}
+    numbers = [
+        a for i, a in enumerate(argv) if a != "--skip" and (i == 0 or argv[i - 1] != "--skip")
+    ]
+    sizes = tuple(int(a) for a in numbers) or SIZES
     results: dict[str, dict[int, float]] = {}
     print(f"{'operation':<22}{'services':>9}{'CPU s':>9}{'µs/service':>12}{'ratio':>7}")
     for size in sizes:
         design = synthetic_design(size)
         with tempfile.TemporaryDirectory() as name:
             for label, work in operations(Path(name), design).items():
+                if label in skip:
+                    continue
                 seconds = cpu_seconds(work)
                 results.setdefault(label, {})[size] = seconds
                 per = seconds / size * 1e6
