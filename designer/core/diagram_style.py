@@ -42,7 +42,7 @@ FILLED_HEAD: dict[MessageKind, bool] = {
 
 # The badge on an arrow that names its transport.
 TRANSPORT_BADGES: dict[Transport, str] = {
-    Transport.HTTP: "HTTP",
+    Transport.HTTP: "http",  # lower case like queue, topic and the file format
     Transport.QUEUE: "queue",
     Transport.TOPIC: "topic",
 }

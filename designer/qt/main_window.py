@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.files.pathChanged.connect(self._update_file_actions)
         self._undo_index_changed()
         self._update_file_actions()
+        self._restore_minimap()
         self.canvas.follow_palette(self.palette())
         self.resize(1440, 900)
         self.restoreGeometry(self.settings.value("geometry", b""))  # type: ignore[arg-type]
@@ -162,6 +163,13 @@ class MainWindow(QMainWindow):
         zoom_changed = getattr(self.canvas.view, "zoomChanged", None)
         if zoom_changed is not None:
             zoom_changed.connect(self.zoom_label.set_percent)
+
+    def _restore_minimap(self) -> None:
+        """Where the user put the minimap, and whether they hid it, last time."""
+        minimap = self.canvas.view.minimap
+        minimap.move_to(str(self.settings.value("minimap/corner", minimap.corner)))
+        shown = str(self.settings.value("minimap/shown", "true")) == "true"
+        self.actions_by_name["minimap"].setChecked(shown)  # toggles minimap.set_wanted
 
     # ------------------------------------------------------------------ following
     def _diagnostics_changed(self) -> None:
@@ -321,6 +329,9 @@ class MainWindow(QMainWindow):
             return
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("windowState", self.saveState())
+        minimap = self.canvas.view.minimap
+        self.settings.setValue("minimap/corner", minimap.corner)
+        self.settings.setValue("minimap/shown", "true" if minimap.wanted else "false")
         self.recovery.close()
         self.validation.close()
         self.canvas.detach()

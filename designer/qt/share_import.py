@@ -70,6 +70,11 @@ class ImportReportDialog(QDialog):
         self.setObjectName("import-report")
         self.setWindowTitle("AsyncAPI import report")
         self.notes = list(result.notes)
+        # Each source operation and the flows it became: nothing vanishes without a line.
+        self.operations = [
+            ImportNote(o.source, o.path, f"{o.name} became {', '.join(o.flows) or 'no flow'}")
+            for o in result.operations
+        ]
         design = result.design
         services = sum(1 for n in design.nodes if n.kind == "service")
         summary = QLabel(
@@ -77,36 +82,41 @@ class ImportReportDialog(QDialog):
             f"and {len(design.flows)} flow(s) from {len(sources)} document(s)."
         )
         summary.setWordWrap(True)
+        became = (
+            f" Below them, the {len(self.operations)} source operation(s) and the flows they became."
+            if self.operations
+            else ""
+        )
         if self.notes:
             detail = QLabel(
                 f"{len(self.notes)} item(s) could not be mapped exactly; check them in the "
-                "design before generating code:"
+                f"design before generating code.{became}"
             )
         else:
-            detail = QLabel("Everything in the documents was mapped.")
+            detail = QLabel(f"Everything in the documents was mapped.{became}")
         detail.setWordWrap(True)
         # A wrapping table: notes are sentences, and JSON paths can be long.
         self.table = QTextBrowser()
         self.table.setObjectName("import-notes")
         self.table.setOpenLinks(False)
         stripe = self.palette().alternateBase().color().name()
-        self.table.setHtml(_notes_html(self.notes, stripe))
-        self.table.setVisible(bool(self.notes))
+        self.table.setHtml(_notes_html([*self.notes, *self.operations], stripe))
+        self.table.setVisible(bool(self.notes or self.operations))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         copy = buttons.addButton("Copy Report", QDialogButtonBox.ButtonRole.ActionRole)
-        copy.setEnabled(bool(self.notes))
+        copy.setEnabled(bool(self.notes or self.operations))
         copy.clicked.connect(self.copy_report)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         for widget in (summary, detail, self.table, buttons):
             layout.addWidget(widget)
-        self.resize(940, 460 if self.notes else 140)
+        self.resize(940, 460 if self.notes or self.operations else 140)
 
     def notes_shown(self) -> str:
         return self.table.toPlainText()
 
     def report_text(self) -> str:
-        return "\n".join(str(note) for note in self.notes)
+        return "\n".join(str(note) for note in [*self.notes, *self.operations])
 
     def copy_report(self) -> None:
         QGuiApplication.clipboard().setText(self.report_text())

@@ -74,12 +74,28 @@ def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
+# Fusion outlines text fields in a shade of the window colour; on a dark window that
+# shade is as dark as the field itself and the border vanishes. In dark mode the fields
+# get a border in the palette's Mid colour instead.
+DARK_FIELDS = (
+    "QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox {"
+    " border: 1px solid palette(mid); border-radius: 3px; padding: 2px; }"
+    " QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QAbstractSpinBox:focus {"
+    " border-color: palette(highlight); }"
+)
+
+
+def _set_palette(app: QApplication, dark: bool) -> None:
+    app.setPalette(build_palette(dark))
+    app.setStyleSheet(DARK_FIELDS if dark else "")
+
+
 def apply_theme(app: QApplication, dark: bool | None = None) -> None:
     """Fusion + our palette; `dark=None` follows the system (and keeps following it)."""
     app.setStyle("Fusion")
-    app.setPalette(build_palette(system_is_dark() if dark is None else dark))
+    _set_palette(app, system_is_dark() if dark is None else dark)
     if dark is None and not app.property("msgflowFollowsScheme"):
         app.setProperty("msgflowFollowsScheme", True)
         app.styleHints().colorSchemeChanged.connect(
-            lambda scheme: app.setPalette(build_palette(scheme == Qt.ColorScheme.Dark))
+            lambda scheme: _set_palette(app, scheme == Qt.ColorScheme.Dark)
         )

@@ -244,6 +244,7 @@ def test_an_unchanged_design_after_a_handler_edit_writes_nothing(
     assert records["orders/handlers.py"]["owner"] == "user"
 
 
+@pytest.mark.slow  # runs the generated project's own test suite: `make test` only
 def test_wiring_tests_run_the_generated_defaults_not_the_users_handlers(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -69,9 +69,9 @@ def test_imported_system_gives_a_project_that_types_and_passes_its_tests(
 @pytest.mark.xdist_group("generated-projects")
 @pytest.mark.xfail(
     strict=False,
-    reason="templates of #12 (not the import): msgflow_runtime.py imports Mapping unused "
-    "when no flow is http (F401); app.py's description, _generated.py's dead-letter routing "
-    "key and the tests' docstring are not wrapped (E501)",
+    reason="#12's templates, not the import: msgflow_runtime.py imports Mapping unused when "
+    "no flow is http (F401); the tests' docstring and a long dead-letter routing key entry "
+    "in _generated.py are not wrapped (E501)",
 )
 @pytest.mark.parametrize("system", sorted(SYSTEMS))
 def test_imported_system_gives_a_ruff_clean_project(tmp_path: Path, system: str) -> None:

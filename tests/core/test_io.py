@@ -232,3 +232,12 @@ def test_backup_keeps_the_originals_permissions(tmp_path: Path) -> None:
     os.chmod(target, 0o644)
     io.save(io.load(target), target)
     assert (tmp_path / "shop.msgflow.json~").stat().st_mode & 0o777 == 0o644
+
+
+def test_an_unknown_key_with_brackets_in_its_name_is_named_in_the_message() -> None:
+    # Found by the byte-mutation fuzz: a key "[description" crashed the error report.
+    raw = json.loads((examples_dir() / "shop.msgflow.json").read_text(encoding="utf-8"))
+    raw["[description"] = raw.pop("description")
+    with pytest.raises(DesignLoadError) as caught:
+        io.loads(json.dumps(raw), "shop.msgflow.json")
+    assert "unknown key '[description'" in str(caught.value)

@@ -121,6 +121,7 @@ class ShopRun:
         names = ChannelNames(design)
         self.channels = {flow.id: names.channel(flow) for flow in design.flows}
         self.late_baseline = 0
+        self.late_baselines: list[int] = []
 
     @property
     def submit_url(self) -> str:
@@ -198,10 +199,12 @@ class ShopRun:
         assert answer["customer_id"] == customer  # the body is the response model itself
 
     def answers_by_replica(self, orders: list[dict[str, Any]]) -> list[dict[str, int]]:
-        """Per copy of orders: questions it asked, answers it got, answers of another copy."""
+        """Per copy of orders: questions it asked, answers it got in time, answers that came
+        after its timeout (logged, dropped), answers of another copy."""
         expected = {order["customer_id"] for order in orders}
         rows = []
-        for copy in self.services[self.node("orders")]:
+        copies = list(self.services[self.node("orders")])
+        for copy, baseline in zip(copies, self.late_baselines or [0] * len(copies), strict=True):
             asked = set(copy.handled("SubmitOrder", "customer_id")) & expected
             got = copy.handled("GetCustomer", "customer_id", "answered")
             got_keys = set(got) & expected
@@ -209,6 +212,7 @@ class ShopRun:
                 {
                     "asked": len(asked),
                     "answered": len(got_keys & asked),
+                    "late": copy.text().count(LATE_ANSWER) - baseline,
                     "foreign": len(got_keys - asked),
                     "duplicated": sum(got[k] - 1 for k in got_keys),
                 }
@@ -217,10 +221,18 @@ class ShopRun:
 
     # -- scenario 3: a burst, with one subscriber stopped and restarted in the middle ------
     async def burst(
-        self, count: int, broker: str, stop: str = "shipping", concurrency: int = 16
+        self,
+        count: int,
+        broker: str,
+        stop: str = "shipping",
+        concurrency: int = 16,
+        restart: bool = True,
     ) -> dict[str, Any]:
         orders = [new_order() for _ in range(count)]
         self.late_baseline = self.services[self.node("orders")].text().count(LATE_ANSWER)
+        self.late_baselines = [
+            copy.text().count(LATE_ANSWER) for copy in self.services[self.node("orders")]
+        ]
         statuses: Counter[int] = Counter()
         stopped = asyncio.Event()
         subscriber = self.services[self.node(stop)]
@@ -240,7 +252,8 @@ class ShopRun:
 
         async def stop_midway() -> None:
             await stopped.wait()
-            await asyncio.to_thread(subscriber.stop)
+            if restart:
+                await asyncio.to_thread(subscriber.stop)
 
         started = time.monotonic()
         # No pooled keep-alive connections: uvicorn closes an idle one after 5 s, and on a
@@ -257,18 +270,21 @@ class ShopRun:
         # Everything was sent while the subscriber was down for the last two thirds: its
         # durable queue/consumer must hold them until it is back.
         backlog_before_restart = self.count(_hop(stop), orders).delivered
-        subscriber.start()
-        await asyncio.to_thread(subscriber.wait_ready)
+        if restart:
+            subscriber.start()
+            await asyncio.to_thread(subscriber.wait_ready)
         counts = await self.wait_delivered(orders, timeout=120)
         wall = time.monotonic() - started
-        after_restart = self.count(_hop(stop), orders, last_run_only=True).delivered
+        after_restart = (
+            self.count(_hop(stop), orders, last_run_only=True).delivered if restart else 0
+        )
         report = {
             "broker": broker,
             "commands": count,
             "replicas": len(urls),
             "answers_by_replica": self.answers_by_replica(orders),
             "http_status": dict(statuses),
-            "stopped_and_restarted": stop,
+            "stopped_and_restarted": stop if restart else "nobody",
             "handled_before_stop": backlog_before_restart,
             "delivered_after_restart": after_restart,
             "posting_seconds": round(posted, 2),
@@ -285,15 +301,23 @@ def _hop(service: str) -> Hop:
 
 
 def _print_and_save(report: dict[str, Any]) -> None:
+    stopped = report["stopped_and_restarted"]
+    restart_lines = [
+        f"  {stopped}: {report['handled_before_stop']} handled before the stop, "
+        f"{report['delivered_after_restart']} delivered from its durable queue after the restart"
+    ]
+    what_stopped = (
+        f"{stopped} stopped after a third and restarted after the last post"
+        if stopped != "nobody"
+        else "no subscriber stopped"
+    )
     lines = [
         f"burst on {report['broker']}: {report['commands']} SubmitOrder commands over http "
         f"spread over {report['replicas']} orders replicas (every service runs "
-        f"{report['replicas']} copies), "
-        f"{report['stopped_and_restarted']} stopped after a third and restarted after the last post",
+        f"{report['replicas']} copies), {what_stopped}",
         f"  posted in {report['posting_seconds']} s; all delivered after {report['wall_seconds']} s (wall); "
         f"http statuses {report['http_status']}",
-        f"  {report['stopped_and_restarted']}: {report['handled_before_stop']} handled before the stop, "
-        f"{report['delivered_after_restart']} delivered from its durable queue after the restart",
+        *(restart_lines if stopped != "nobody" else []),
         f"  {'hop':<46} {'expected':>8} {'delivered':>9} {'lost':>5} {'dup':>5} {'late':>5}",
     ]
     for hop in report["hops"]:
@@ -308,7 +332,8 @@ def _print_and_save(report: dict[str, Any]) -> None:
     for i, row in enumerate(report["answers_by_replica"], 1):
         lines.append(
             f"  orders replica {i}: asked {row['asked']} GetCustomer, got {row['answered']} "
-            f"answers, {row['foreign']} answers of another replica, {row['duplicated']} twice"
+            f"answers in time, {row['late']} late, {row['foreign']} answers of another "
+            f"replica, {row['duplicated']} twice"
         )
     lines.append(f"  service logs: {report['logs']}")
     text = "\n".join(lines)

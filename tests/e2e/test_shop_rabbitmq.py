@@ -151,7 +151,8 @@ def test_burst_none_lost_none_twice_with_a_subscriber_restarted_midway(shop_on_r
     # Two requester replicas: each got the answers to exactly the questions it asked.
     assert report["replicas"] == 2, report["text"]
     for row in report["answers_by_replica"]:
-        assert row["asked"] > 0 and row["answered"] == row["asked"], report["text"]
+        # An answer after the asker's timeout is logged as late and dropped, not lost.
+        assert row["asked"] > 0 and row["answered"] + row["late"] == row["asked"], report["text"]
         assert (row["foreign"], row["duplicated"]) == (0, 0), report["text"]
 
 

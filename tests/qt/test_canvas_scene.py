@@ -46,7 +46,7 @@ def test_one_item_per_node_and_flow_with_the_right_card_kind(scene, document):
     assert all(scene.flow_item(f.id) is not None for f in document.design.flows)
     orders = scene.node_item("orders")
     assert (orders.messages_in, orders.messages_out) == (2, 3)  # distinct messages
-    assert scene.flow_item("f1").badge == "HTTP" and scene.flow_item("f2").badge == "topic"
+    assert scene.flow_item("f1").badge == "http" and scene.flow_item("f2").badge == "topic"
 
 
 def test_arrows_end_on_card_borders_never_inside_cards(scene, document):
@@ -150,7 +150,7 @@ def test_renames_and_kind_changes_update_items_in_place(scene, document, history
     for _ in range(5):
         history.undo()
     assert isinstance(scene.node_item("web"), ActorItem)
-    assert scene.flow_item("f1").text == "SubmitOrder" and scene.flow_item("f1").badge == "HTTP"
+    assert scene.flow_item("f1").text == "SubmitOrder" and scene.flow_item("f1").badge == "http"
 
 
 def test_boundaries_are_backdrops_around_their_members(scene, document, history):

@@ -44,8 +44,11 @@ def test_three_documents_open_as_one_unsaved_system_design_with_a_report(
     assert dialog.notes and all(note.message in shown for note in dialog.notes)
     assert "headers of OrderCreated are not part of a design" in shown
     assert "orders-3.0.yaml" in shown and "shipping-2.6.yaml" in shown
+    assert len(dialog.operations) == 6  # every source operation, with its flows
+    assert "announceShipment became f" in shown
     dialog.copy_report()
     assert "customers-3.0.json" in QGuiApplication.clipboard().text()
+    assert "acceptOrder became f" in QGuiApplication.clipboard().text()
 
 
 def test_one_document_with_several_servers(qtbot, monkeypatch, tmp_path):

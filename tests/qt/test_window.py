@@ -68,7 +68,7 @@ def test_every_common_action_has_a_shortcut_and_a_tooltip(qtbot, monkeypatch, tm
         assert action.toolTip(), name
     assert "Ctrl+S" in window.actions_by_name["save"].toolTip()
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["File", "Edit", "View", "Design", "Help"]
+    assert menus == ["File", "Edit", "View", "Design", "Live", "Help"]
 
 
 def test_palette_double_click_adds_a_service_in_one_undo_step(qtbot, monkeypatch, tmp_path):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QWheelEvent
+from PySide6.QtGui import QColor, QKeySequence, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
@@ -501,3 +501,78 @@ def test_rename_id_refuses_taken_and_unusable_ids_and_shows_broker_renames(
     assert window.document.get("nodes", "crm") is not None
     assert window.document.get("nodes", "customers") is None
     assert window.canvas.selected_ids() == ["crm"]
+
+
+# ---------------------------------------------------------------- dark mode
+
+
+def test_text_fields_keep_a_visible_border_in_dark_mode(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    try:
+        window.set_theme(True)
+        window.canvas.select_ids(["orders"])
+        field = window.inspector.pages["node"].name
+        qtbot.waitUntil(field.isVisible)
+        from designer.qt.theme import is_dark
+
+        qtbot.waitUntil(lambda: is_dark(field.palette()))
+        QApplication.processEvents()
+        picture = window.grab().toImage()
+        box = field.geometry().translated(field.parentWidget().mapTo(window, QPoint(0, 0)))
+        y = box.center().y()
+        # Along the right end, where no text is: panel | border | field.
+        outside = picture.pixelColor(box.right() + 3, y).lightness()
+        inside = picture.pixelColor(box.right() - 6, y).lightness()
+        border = max(picture.pixelColor(box.right() - dx, y).lightness() for dx in range(3))
+        assert border > max(outside, inside) + 20  # a line between panel and field
+    finally:
+        window.set_theme(False)
+
+
+def test_new_flow_popup_shows_each_kind_in_its_arrows_colour(qtbot, monkeypatch, tmp_path):
+    from designer.core.model import MessageKind
+
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view = window.canvas.view
+    popup = view.ask_flow("loyalty", "customers", QPointF(0, 0))
+    kinds = view.scene().theme.kinds
+    qtbot.keyClick(popup, Qt.Key.Key_Q)  # choose "query": its button fills with green
+    button = popup.kind_buttons[MessageKind.QUERY]
+    image = button.grab().toImage()
+    from collections import Counter
+
+    seen = Counter(image.pixel(x, y) for x in range(image.width()) for y in range(image.height()))
+    fill = QColor(seen.most_common(1)[0][0])  # the button's background
+    want = kinds[MessageKind.QUERY]
+    # The style shades it a little; the hue is the arrows' green.
+    assert abs(fill.hue() - want.hue()) < 12 and fill.saturation() > 80
+    popup.cancel()
+
+
+def test_the_flow_inspector_leads_to_the_fields_of_its_message(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.canvas.select_ids(["f6"])
+    page = window.inspector.pages["flow"]
+    button = page.fields_button
+    qtbot.waitUntil(button.isVisible)
+    assert button.text() == "Edit the fields of GetCustomer (1)…"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.inspector.current == "message"
+    assert window.inspector.pages["message"].key == "get-customer"
+
+
+def test_the_minimap_stays_where_the_user_put_it(qtbot, monkeypatch, tmp_path):
+    from designer.qt.main_window import MainWindow
+    from tests.support.window import isolate
+
+    settings = isolate(monkeypatch, tmp_path)
+    first = MainWindow(settings=settings)
+    qtbot.addWidget(first)
+    first.canvas.view.minimap.move_to("top-left")
+    first.actions_by_name["minimap"].setChecked(False)
+    first.close()
+    second = MainWindow(settings=settings)
+    qtbot.addWidget(second)
+    assert second.canvas.view.minimap.corner == "top-left"
+    assert not second.canvas.view.minimap.wanted
+    assert not second.actions_by_name["minimap"].isChecked()

@@ -8,6 +8,7 @@ formatter always keeps exploded. `fit` chooses between them by the line length.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -76,6 +77,8 @@ def _split_string(literal: str, indent: int, prefix: str, suffix: str) -> str | 
     quote = literal[:1]
     if len(literal) < 2 or quote not in "\"'" or literal[-1] != quote or "\n" in literal:
         return None
+    if not _one_string_literal(literal):  # a dict entry `"key": "value"` starts and ends so too
+        return None
     words = literal[1:-1].split(" ")
     if len(words) < 2:
         return None
@@ -99,6 +102,19 @@ def _split_string(literal: str, indent: int, prefix: str, suffix: str) -> str | 
     ]
     lines[-1] += suffix
     return "\n".join(lines)
+
+
+def _one_string_literal(text: str) -> bool:
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        return False
+    # `"a" "b"` is folded into one Constant too, but its pieces hold a quote: refused.
+    return (
+        isinstance(tree.body, ast.Constant)
+        and isinstance(tree.body.value, str)
+        and (text[0] not in text[1:-1])
+    )
 
 
 def fit(prefix: str, items: Sequence[str], suffix: str = "", indent: int = 0) -> str:

@@ -71,6 +71,8 @@ def _bases(text: str) -> set[str]:
 def stale_python_file(path: str, user_text: str, fresh_text: str) -> str:
     """The plan's note for a kept user file, or "" when it has all msgflow would write."""
     name = path.rsplit("/", 1)[-1]
+    if not name.endswith(".py"):
+        return ""  # requirements.txt, .gitignore: the user's, nothing to compare
     try:
         ast.parse(user_text)
     except SyntaxError as error:

@@ -21,7 +21,7 @@ from designer.core.layout import (
 from designer.core.model import Design
 
 from .geometry import Arrow, Diagram, Frame, Point, Rect, rounded_path
-from .index import RectIndex
+from .index import RectIndex, segment_enters
 from .labels import label_size, place_label
 from .router import Link, Router
 
@@ -192,9 +192,23 @@ class DiagramEngine:
         return self._reroute(self.arrows_of(card), {card} if dragging else None)
 
     def settle(self, cards: list[str]) -> list[str]:
-        """After a drag of `cards`: spread the ports at their arrows' far ends too."""
+        """After a drag of `cards`: spread the ports at their arrows' far ends too, and
+        route round them the other arrows they were dropped onto."""
         keys = [key for card in cards for key in self.arrows_of(card)]
-        return self._reroute(keys)
+        return self._reroute(keys + self._crossing(cards))
+
+    def _crossing(self, cards: list[str]) -> list[str]:
+        """Arrows not ending at `cards` whose routes run through one of them."""
+        rects = [(c, self.diagram.cards[c].grown(-1.0)) for c in cards if c in self.diagram.cards]
+        found = []
+        for key, arrow in self.diagram.arrows.items():
+            for card, rect in rects:
+                if card in (arrow.source, arrow.target):
+                    continue
+                if any(segment_enters(*a, *b, rect) for a, b in itertools.pairwise(arrow.points)):
+                    found.append(key)
+                    break
+        return found
 
     def sync(
         self,
@@ -204,6 +218,7 @@ class DiagramEngine:
         """Follow an edit: cards and links added, removed, moved or re-attached. Only the
         arrows touching what changed are routed again; returns their ids."""
         touched: set[str] = set()
+        before = dict(self.diagram.cards)
         for card in list(self.diagram.cards):
             if card not in cards:
                 touched |= self._by_card.pop(card, set())
@@ -228,7 +243,8 @@ class DiagramEngine:
             if key not in self._links and self._add_link(key, source, target):
                 touched.add(key)
         self._frame_all()
-        return self._reroute(sorted(touched))
+        moved = [c for c, old in before.items() if self.diagram.cards.get(c) not in (None, old)]
+        return self._reroute(sorted(touched) + self._crossing(moved))
 
 
 def _frame(name: str, rects: list[Rect]) -> Frame:

@@ -59,10 +59,12 @@ def candidates(points: list[Point], w: float, h: float) -> Iterator[Rect]:
             continue
         ux, uy = (x1 - x0) / length, (y1 - y0) / length
         half = length / 2
+        # A dozen spots each way: a long route's label need not try every step of it.
+        step = max(_STEP, half / 12)
         offsets = [0.0]
         k = 1
-        while k * _STEP <= half:
-            offsets += [k * _STEP, -k * _STEP]
+        while k * step <= half:
+            offsets += [k * step, -k * step]
             k += 1
         horizontal = y0 == y1
         for shift in (0.0, 1.0, -1.0):

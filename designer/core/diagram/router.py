@@ -38,7 +38,7 @@ _REGION = 150.0  # how far around its ends an arrow first looks for a way
 # plain Z that may cross cards) instead of searching wider and wider: a pure-Python
 # search over a whole 1,000-card design costs seconds per arrow.
 FULL_SEARCH_LINKS = 600
-MAX_STEPS = 20_000  # grid points one search may visit
+MAX_STEPS = 4_000  # grid points one search may visit
 QUICK_STEPS = 120  # ... during a drag frame (the route is settled when the drag ends)
 
 # Sides, as outward unit vectors.
@@ -289,7 +289,7 @@ class Router:
             # the drag ends and the arrow is routed properly.
             return _plain(a, out, b)
         reach = _REGION
-        widenings = 4 if len(self.links) <= FULL_SEARCH_LINKS and not self._quick else 1
+        widenings = 3 if len(self.links) <= FULL_SEARCH_LINKS and not self._quick else 1
         for _ in range(widenings):
             left = min(a[0], b[0]) - reach
             right = max(a[0], b[0]) + reach

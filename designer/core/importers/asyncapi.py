@@ -35,8 +35,15 @@ from designer.core.model import (
     Settings,
     Transport,
 )
-from designer.core.rules.transport import channel_problem, cleaned_channel
 
+from .binding_settings import BINDINGS_KEPT, leaves
+from .channel_addresses import (
+    PARAMETER,
+    channel_value,
+    runtime_address,
+    transport_of,
+    usable_channel,
+)
 from .kind_reading import read_kind
 from .schema_fields import SchemaMapper, record_name
 from .spec_loading import Spec, SpecLoadError, SpecProblem
@@ -344,7 +351,7 @@ class _Builder:
             reply_address, reply_messages = self._v3_reply(spec, reply, f"{at}.reply")
             node = self._operation_node(op)
             protocol = self._protocol_of(channel.get("servers"), protocols, at)
-            transport = _transport(channel, protocol)
+            transport = transport_of(channel, protocol)
             self._note_bindings(channel.get("bindings"), f"{at}.channel.bindings")
             for index, (ref, message_key) in enumerate(refs):
                 message_id = self._message(
@@ -374,7 +381,7 @@ class _Builder:
                         spec.source,
                         op_path=at,
                         op_name=str(key),
-                        runtime_address=_runtime_address(str(address), channel),
+                        runtime_address=runtime_address(str(address), channel),
                         message_object=id(spec.deref(ref, at)[0]),
                         reply_objects=frozenset(
                             id(spec.deref(r, f"{at}.reply")[0]) for r in reply_messages
@@ -445,7 +452,7 @@ class _Builder:
                                 action,
                                 str(address),
                                 protocol,
-                                _transport(item, protocol),
+                                transport_of(item, protocol),
                                 message_id,
                                 False,
                                 None,
@@ -454,7 +461,7 @@ class _Builder:
                                 spec.source,
                                 op_path=where,
                                 op_name=op_name,
-                                runtime_address=_runtime_address(str(address), item),
+                                runtime_address=runtime_address(str(address), item),
                             )
                         )
                 if op.get("bindings"):
@@ -556,8 +563,8 @@ class _Builder:
         for protocol, settings in bindings.items():
             lost = [
                 f"{path}={value}"
-                for path, value in _leaves(settings, "")
-                if path not in _BINDINGS_KEPT.get(str(protocol), ("bindingVersion",))
+                for path, value in leaves(settings, "")
+                if path not in BINDINGS_KEPT.get(str(protocol), ("bindingVersion",))
             ]
             if lost:
                 self._note(
@@ -1014,11 +1021,11 @@ class _Builder:
             address = flow.channel or ""
             protocol = protocols.get((address, flow.message), "")
             usable = (
-                address if flow.id in self._verbatim else _usable_channel(address, flow.transport)
+                address if flow.id in self._verbatim else usable_channel(address, flow.transport)
             )
-            chosen = _channel_value(design, flow, address, protocol) if usable == address else None
+            chosen = channel_value(design, flow, address, protocol) if usable == address else None
             if usable != address:
-                parameters = _PARAMETER.findall(address)
+                parameters = PARAMETER.findall(address)
                 why = (
                     f"its parameters {', '.join(parameters)} are not a design notion (one channel for every value)"
                     if parameters
@@ -1047,7 +1054,7 @@ class _Builder:
                 chosen = address
             reply = flow.reply
             if reply and flow.id not in self._verbatim:
-                reply = _usable_channel(reply, Transport.QUEUE) or None
+                reply = usable_channel(reply, Transport.QUEUE) or None
             message = design.message(flow.message)
             if (
                 reply is None
@@ -1086,49 +1093,6 @@ class _Builder:
                 flow = flow.model_copy(update={"channel": None})
             out.append(flow)
         return out
-
-
-_PARAMETER = re.compile(r"\{[^{}]*\}")
-_BROKER_SAFE = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
-
-
-def _usable_channel(address: str, transport: Transport) -> str:
-    """`address`, or a name made of its pieces where some broker would refuse it.
-
-    Over http a path with `{param}` is a route; on a broker a `/` is not a Kafka topic's
-    character and `{param}` would be taken literally (or as a FastStream path parameter)."""
-    if transport is Transport.HTTP:
-        if address.startswith("/") and channel_problem(address, transport) is None:
-            return address
-    elif _BROKER_SAFE.fullmatch(address) and channel_problem(address, transport) is None:
-        return address
-    return cleaned_channel(address, transport) or ""  # nothing left: the derived name
-
-
-# Binding settings the design holds (the convention's names, the exchange type as transport).
-_BINDINGS_KEPT: dict[str, tuple[str, ...]] = {
-    "amqp": ("is", "exchange.name", "exchange.type", "queue.name", "bindingVersion"),
-    "kafka": ("topic", "bindingVersion"),
-}
-
-
-def _leaves(value: Any, path: str) -> list[tuple[str, Any]]:
-    """`{queue: {exclusive: true}}` -> [("queue.exclusive", True)]; a schema is one leaf."""
-    is_schema = isinstance(value, dict) and ("type" in value or "$ref" in value)
-    if isinstance(value, dict) and value and not (is_schema and path):
-        out: list[tuple[str, Any]] = []
-        for key, inner in value.items():
-            out.extend(_leaves(inner, f"{path}.{key}" if path else str(key)))
-        return out
-    return [(path or "(binding)", "(a schema)" if isinstance(value, dict) else value)]
-
-
-_WHOLE_PARAMETER = re.compile(r"\{[^{}]+\}")
-
-
-def _runtime_address(address: str, channel: dict[str, Any]) -> bool:
-    queue = ((channel.get("bindings") or {}).get("amqp") or {}).get("queue") or {}
-    return bool(_WHOLE_PARAMETER.fullmatch(address)) or queue.get("exclusive") is True
 
 
 def _a(kind: MessageKind) -> str:
@@ -1173,48 +1137,6 @@ def _flow_details(extras: dict[str, Any], flow_id: str) -> dict[str, Any]:
 
 def _extras(op: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in op.items() if k.startswith("x-")}
-
-
-def _transport(channel: dict[str, Any], protocol: str) -> Transport | None:
-    explicit = channel.get("x-msgflow-transport")
-    if explicit in ("http", "queue", "topic"):
-        return Transport(explicit)
-    if protocol in ("http", "https"):
-        return Transport.HTTP
-    amqp = (channel.get("bindings") or {}).get("amqp") or {}
-    if amqp.get("is") == "queue":
-        return Transport.QUEUE
-    exchange_type = (amqp.get("exchange") or {}).get("type")
-    if exchange_type in ("topic", "fanout"):
-        return Transport.TOPIC
-    if exchange_type == "direct":
-        return Transport.QUEUE
-    return None
-
-
-def _address(names: ChannelNames, flow: Flow, protocol: str) -> str:
-    channel = names.channel(flow)
-    if flow.transport is Transport.HTTP:
-        return channel.http_path or ""
-    if protocol.startswith("nats"):
-        return channel.subject
-    if protocol.startswith("kafka"):
-        return channel.topic
-    if protocol == "redis":
-        return channel.topic
-    return channel.routing_key if channel.exchange_type == "topic" else channel.queue
-
-
-def _channel_value(design: Design, flow: Flow, address: str, protocol: str) -> str | None:
-    """The `channel` value ("" for none) under which the convention gives `address`."""
-    names = ChannelNames(design)
-    parts = address.split(".")
-    candidates = ["", *(".".join(parts[i:]) for i in range(len(parts)))]
-    for candidate in candidates:
-        trial = flow.model_copy(update={"channel": candidate or None})
-        if _address(names, trial, protocol) == address:
-            return candidate
-    return None
 
 
 def _only_metadata(headers: Any) -> bool:

@@ -7,10 +7,10 @@ is pre-filled with the rule-friendly default for the kind and the two ends.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -66,6 +66,7 @@ class FlowPopup(QFrame):
         default_transport: Callable[[MessageKind], Transport],
         title: str,
         problem: Callable[[MessageKind, str], str | None] = lambda kind, name: None,
+        colours: Mapping[MessageKind, QColor] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("flowPopup")
@@ -96,6 +97,12 @@ class FlowPopup(QFrame):
             button.setToolTip(f"{kind.value.title()} (press {label[1]})")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _=False, k=kind: self.choose_kind(k))
+            if colours is not None:  # in the colour its arrows are drawn in
+                hex_colour = colours[kind].name()
+                button.setStyleSheet(
+                    f"QPushButton {{ color: {hex_colour}; font-weight: 600; }}"
+                    f"QPushButton:checked {{ background-color: {hex_colour}; color: white; }}"
+                )
             group.addButton(button)
             kinds.addWidget(button)
             self.kind_buttons[kind] = button

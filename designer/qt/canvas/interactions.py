@@ -7,11 +7,11 @@ testable without driving the mouse.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QMimeData, QPointF, Qt
+from PySide6.QtCore import QMimeData, QPointF, Qt, SignalInstance
 from PySide6.QtGui import QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSceneMouseEvent
 
 from designer.core.commands import AddFlow, AddNode, Command, Macro, RemoveFlows, RemoveNodes
 from designer.core.document import Document
@@ -23,8 +23,8 @@ from .node_item import H, W
 from .routing import border_point
 
 if TYPE_CHECKING:
-    from .gestures import GestureScene
     from .node_item import NodeItem
+    from .theme import Theme
 
 NODE_KIND_MIME = "application/x-msgflow-node-kind"
 MIN_ARROW = 30.0  # a release closer than this to its own card is a slip, not an arrow
@@ -151,10 +151,27 @@ def _kebab(name: str) -> str:
 # ---------------------------------------------------------------- state machines
 
 
+class InteractionHost(Protocol):
+    """What a gesture needs from the scene it runs on (and nothing else of it)."""
+
+    newFlowRequested: SignalInstance
+    newTargetRequested: SignalInstance
+
+    @property
+    def theme(self) -> Theme: ...
+    def node_item(self, node_id: str) -> NodeItem | None: ...
+    def node_at(self, scene_pos: QPointF) -> NodeItem | None: ...
+    def thing_at(self, scene_pos: QPointF) -> tuple[str, list[str]]: ...
+    def keep_pending_line(self, line: QGraphicsPathItem) -> None: ...
+    def end_interaction(self) -> None: ...
+    def addItem(self, item: QGraphicsItem) -> None: ...
+    def removeItem(self, item: QGraphicsItem) -> None: ...
+
+
 class Interaction:
     """A gesture in progress; the scene routes mouse events here until it ends."""
 
-    def __init__(self, scene: GestureScene) -> None:
+    def __init__(self, scene: InteractionHost) -> None:
         self.scene = scene
 
     def mouse_press(self, event: QGraphicsSceneMouseEvent) -> None:
@@ -183,7 +200,7 @@ class NewFlowInteraction(Interaction):
     (nothing happens).
     """
 
-    def __init__(self, scene: GestureScene, source_id: str, start: QPointF) -> None:
+    def __init__(self, scene: InteractionHost, source_id: str, start: QPointF) -> None:
         super().__init__(scene)
         self.source_id = source_id
         self.target: NodeItem | None = None

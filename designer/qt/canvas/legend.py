@@ -26,7 +26,7 @@ from .theme import LIGHT, Theme, fonts, theme_for_palette
 
 _ROWS = (
     (MessageKind.COMMAND, "Command", "solid, filled head", "queue"),
-    (MessageKind.QUERY, "Query", "dashed, open head, return marker", "HTTP"),
+    (MessageKind.QUERY, "Query", "dashed, open head, return marker", "http"),
     (MessageKind.EVENT, "Event", "dotted, open head, lightning", "topic"),
 )
 WIDTH, ROW, PAD = 440.0, 34.0, 14.0
@@ -76,7 +76,7 @@ class LegendItem(QGraphicsItem):
         painter.drawText(
             QRectF(PAD, y - 8, WIDTH - 2 * PAD, 18),
             Qt.AlignmentFlag.AlignVCenter,
-            "HTTP: synchronous call \u00b7 queue: point-to-point \u00b7 topic: publish/subscribe",
+            "http: synchronous call \u00b7 queue: point-to-point \u00b7 topic: publish/subscribe",
         )
         y += 26
         x = PAD

@@ -334,6 +334,7 @@ class DesignView(QGraphicsView):
             lambda kind: interactions.default_transport(document, source, target, kind),
             title,
             lambda kind, name: interactions.name_problem(document, kind, name),
+            scene.theme.kinds,
         )
 
         def accepted(kind: MessageKind, name: str, transport: Transport) -> None:

@@ -38,6 +38,9 @@ class InspectorPanel(QWidget):
             "flow": FlowPage(document, push),
             "message": MessagePage(document, push),
         }
+        flow_page = self.pages["flow"]
+        assert isinstance(flow_page, FlowPage)
+        flow_page.messageRequested.connect(self.show_message)
         self.stack = QStackedWidget()
         for page in self.pages.values():
             self.stack.addWidget(page)

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -204,10 +206,17 @@ class NodePage(InspectorPage):
 
 class FlowPage(InspectorPage):
     title = "Flow"
+    messageRequested = Signal(str)  # "edit this message's fields": the inspector shows it
 
     def __init__(self, document: Document, push: Push) -> None:
         super().__init__(document, push)
         self.message = self.combo("Message", "The message this flow carries", self._message)
+        # A message made by drawing an arrow has no fields yet (payload-empty): one click
+        # from the arrow to its fields.
+        self.fields_button = QPushButton()
+        self.fields_button.setToolTip("Show the message in the inspector to edit its fields")
+        self.fields_button.clicked.connect(self._show_message)
+        self.form.addRow("", self.fields_button)
         self.source = self.combo(
             "From", "The sender", lambda: self._edit(source=self.source.currentData())
         )
@@ -284,6 +293,12 @@ class FlowPage(InspectorPage):
             self.idempotent.setChecked(flow.idempotent)
             self.dead_letter.setChecked(flow.dead_letter)
         set_combo_data(self.message, flow.message)
+        carried = self.document.get("messages", flow.message)
+        count = len(getattr(carried, "fields", ()))
+        name = getattr(carried, "name", "?")
+        self.fields_button.setText(
+            f"Edit the fields of {name} ({count})…" if count else f"Add fields to {name}…"
+        )
         set_combo_data(self.source, flow.source)
         set_combo_data(self.target, flow.target)
         set_combo_data(self.transport, flow.transport.value)
@@ -293,6 +308,11 @@ class FlowPage(InspectorPage):
 
     def _message(self) -> None:
         self._edit(message=self.message.currentData())
+
+    def _show_message(self) -> None:
+        flow = self._flow()
+        if flow is not None:
+            self.messageRequested.emit(flow.message)
 
     def _edit(self, **changes: Any) -> None:
         flow = self._flow()

@@ -37,3 +37,8 @@ def test_an_old_file_on_the_abstract_base_is_told_what_to_inherit() -> None:
 def test_a_file_that_no_longer_parses_is_said_so() -> None:
     note = stale_python_file("orders/handlers.py", "class Broken(:\n", FRESH)
     assert note.startswith("stale handlers.py: cannot be read (line 1")
+
+
+def test_files_that_are_not_python_are_not_checked() -> None:
+    assert stale_python_file(".gitignore", ".venv/\n*.pyc\n", "") == ""
+    assert stale_python_file("requirements.txt", "asyncpg>=0.29\n", "") == ""

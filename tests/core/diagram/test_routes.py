@@ -150,3 +150,32 @@ def test_the_html_picture_is_the_engines_diagram() -> None:
         assert (float(label[1]), float(label[2])) == pytest.approx(
             (arrow.label.x, arrow.label.y), abs=0.06
         )
+
+
+def test_arrows_a_card_is_dropped_onto_are_routed_round_it() -> None:
+    design = auto_layout(load(EXAMPLES[1]))  # marketplace
+    engine = DiagramEngine(design)
+    # A card with few arrows dropped in the middle of a long arrow of two other cards.
+    long = max(
+        engine.diagram.arrows.values(),
+        key=lambda a: abs(a.points[0][0] - a.points[-1][0]) + abs(a.points[0][1] - a.points[-1][1]),
+    )
+    (x0, y0), (x1, y1) = max(
+        itertools.pairwise(long.points),
+        key=lambda s: abs(s[1][0] - s[0][0]) + abs(s[1][1] - s[0][1]),
+    )
+    card = min(
+        (c for c in engine.diagram.cards if c not in (long.source, long.target)),
+        key=lambda c: len(engine.arrows_of(c)),
+    )
+    x, y = (x0 + x1) / 2 - CARD_WIDTH / 2, (y0 + y1) / 2 - CARD_HEIGHT / 2
+    if any(
+        engine.diagram.cards[c].overlaps(Rect(x, y, CARD_WIDTH, CARD_HEIGHT), 30)
+        for c in engine.diagram.cards
+        if c != card
+    ):
+        pytest.skip("no free spot on the longest run")
+    for step in range(1, 6):  # dragged there in a few frames, then dropped
+        engine.move_card(card, x, y - 100 + 20 * step, dragging=True)
+    engine.settle([card])
+    assert [k for k, c in _entered(engine.diagram) if c == card] == []
