@@ -45,7 +45,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy designer
 
 pytest: $(STAMP) tools
-	@echo "== the test suite on 2 workers (about 8-12 minutes on 2 cores)"
+	@echo "== the test suite on 2 workers (about 10-20 minutes on 2 cores)"
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadgroup
 
 # The tests that spawn generated projects, brokers or many subprocesses are marked
@@ -77,7 +77,7 @@ bench-diagram: $(STAMP)
 # FUZZ_DOCUMENTS documents (schema-built, mutated and byte-mutated examples).
 FUZZ_DOCUMENTS ?= 3000
 fuzz: $(STAMP)
-	MSGFLOW_FUZZ_DOCUMENTS=$(FUZZ_DOCUMENTS) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s tests/fuzz
+	MSGFLOW_FUZZ_DOCUMENTS=$(FUZZ_DOCUMENTS) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s --timeout 0 tests/fuzz
 
 clean:
 	rm -rf $(VENV) node_modules build dist .mypy_cache .ruff_cache .pytest_cache

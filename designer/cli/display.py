@@ -23,6 +23,37 @@ def missing_display(env: Mapping[str, str], platform: str = sys.platform) -> str
         return None
     if platform in ("win32", "darwin"):  # these always have their own window system
         return None
-    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+    if env.get("WAYLAND_DISPLAY"):
         return None
-    return f"msgflow: no display (neither DISPLAY nor WAYLAND_DISPLAY is set): {ALTERNATIVES}"
+    display = env.get("DISPLAY", "")
+    if not display:
+        return f"msgflow: no display (neither DISPLAY nor WAYLAND_DISPLAY is set): {ALTERNATIVES}"
+    number = _local_display_number(display)
+    if number is not None and not _x_server_listens(number):
+        return f"msgflow: no X server answers on DISPLAY={display}: {ALTERNATIVES}"
+    return None
+
+
+def _local_display_number(display: str) -> str | None:
+    """`:1` or `:1.0` (a display on this machine) -> "1"; remote or odd forms -> None."""
+    if not display.startswith(":"):
+        return None  # host:N (ssh forwarding, remote X): not checked, Qt will try
+    number = display[1:].split(".", 1)[0]
+    return number if number.isdigit() else None
+
+
+def _x_server_listens(number: str) -> bool:
+    """Whether an X server accepts connections for display `number` on this machine
+    (its socket in /tmp/.X11-unix, or the same name in Linux's abstract namespace)."""
+    import socket
+
+    path = f"/tmp/.X11-unix/X{number}"
+    for address in (path, "\0" + path):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            probe.settimeout(1.0)
+            try:
+                probe.connect(address)
+            except OSError:
+                continue
+            return True
+    return False

@@ -467,7 +467,10 @@ def write_atomic(
         target = Path(os.path.realpath(target))
     _refuse_special(target)
     folder = target.parent if str(target.parent) else Path(".")
-    _remove_stale_temps(folder, target.name)
+    if keep_backup:
+        # A user's file (saved one at a time): listing its folder is cheap. Not for bulk
+        # writes of generated files, where a listing per file would be quadratic.
+        _remove_stale_temps(folder, target.name)
     handle, temp_name = tempfile.mkstemp(
         prefix=_temp_prefix(target.name), suffix=".tmp", dir=folder
     )

@@ -62,6 +62,22 @@ class _LeanRepresenter:
             return node
         return super().represent_data(data)  # type: ignore[misc]
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # The emitter asks twice per scalar whether it would read back as another type
+        # (a regular-expression search each); the answer depends on the text alone.
+        if kind is not ScalarNode:
+            return super().resolve(kind, value, implicit)  # type: ignore[misc]
+        key = (value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            if len(_RESOLVED) > 200_000:
+                _RESOLVED.clear()
+            tag = _RESOLVED[key] = super().resolve(kind, value, implicit)  # type: ignore[misc]
+        return tag
+
+
+_RESOLVED: dict[tuple[Any, Any], Any] = {}
+
 
 class _Dumper(_LeanRepresenter, yaml.SafeDumper):
     pass
