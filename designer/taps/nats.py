@@ -41,6 +41,8 @@ class NatsTap:
     async def _error(self, error: Exception) -> None:
         if "slow consumer" in str(error).lower():
             self.dropped += 1
+        elif len(self.notes) < 5:  # nats-py hands callback errors here: never lose them
+            self.notes.append(f"NATS client error: {type(error).__name__}: {error}")
 
     async def open(self, sink: Sink) -> None:
         async def _quiet(*_args: Any) -> None:

@@ -45,15 +45,19 @@ def shop(token: str) -> Design:
 
 
 async def observe_while(
-    design: Design, url: str, publish: Callable[[], Awaitable[None]]
+    design: Design, url: str, publish: Callable[[], Awaitable[None]], token: str
 ) -> tuple[Any, Tap]:
-    """Watch while `publish` runs; stop once the whole mix arrived (or after WAIT_S)."""
+    """Watch while `publish` runs; stop once the whole mix arrived (or after WAIT_S).
+
+    The brokers are shared: only this test's addresses (they all carry `token`) count."""
     observation = Observation(design)
     seen: list[Record] = []
     stop = asyncio.Event()
     opened: list[Tap] = []
 
     def sink(record: Record) -> None:
+        if token not in record.address:
+            return  # another test's traffic on the shared broker
         seen.append(record)
         observation.add(record)
 
@@ -117,7 +121,7 @@ def test_rabbitmq_mix_counts_findings_and_nothing_taken() -> None:
                         exchange = await channel.get_exchange(orders_events, ensure=False)
                         await exchange.publish(message, routing_key=sent.stray_key or "")
 
-        report, _tap = asyncio.run(observe_while(design, url, publish))
+        report, _tap = asyncio.run(observe_while(design, url, publish, token))
         check_report(report)
         queues = vhost.queues()
         assert not [q for q in queues if q.startswith("msgflow-observe")], queues
@@ -176,7 +180,7 @@ def test_nats_mix_counts_findings_and_nothing_taken() -> None:
             finally:
                 await client.close()
 
-        report, tap = asyncio.run(observe_while(design, NATS_URL, publish))
+        report, tap = asyncio.run(observe_while(design, NATS_URL, publish, token))
         check_report(report)
         assert tap.client is not None and tap.client.is_closed  # type: ignore[attr-defined]
 
@@ -244,7 +248,7 @@ def test_redis_mix_counts_findings_and_nothing_taken() -> None:
                         ).encode()
                     await client.xadd(key, {"__data__": data})
 
-            report, _tap = await observe_while(design, REDIS_URL, publish)
+            report, _tap = await observe_while(design, REDIS_URL, publish, token)
             info = {flow_id: (await client.xinfo_groups(streams[flow_id]))[0] for flow_id in groups}
             names_left = [c.get("name") for c in await client.client_list() if c.get("name")]
             patterns_after = await client.execute_command("PUBSUB", "NUMPAT")

@@ -52,8 +52,18 @@ class RectIndex:
         """Rectangles in the cells the box (x0, y0)-(x1, y1) touches (a superset of those
         overlapping it)."""
         found: dict[str, Rect] = {}
+        left, top, right, bottom = min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+        c = self.cell
+        if ((right - left) / c + 1) * ((bottom - top) / c + 1) > 4 * len(self._where) + 64:
+            # A box spanning more cells than there are rectangles (far-apart cards, a
+            # layout with huge coordinates): looking at every rectangle is cheaper.
+            return {
+                k: r
+                for k, r in self._where.items()
+                if r.x <= right and left <= r.right and r.y <= bottom and top <= r.bottom
+            }
         cells = self._cells
-        for cell in self._span(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)):
+        for cell in self._span(left, top, right, bottom):
             entries = cells.get(cell)
             if entries:
                 for key, rect in entries:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
 
 from designer.core.commands import AddFlow
 from designer.core.document import Document
+from designer.core.model import Design
 from designer.core.observe import Observation, ObservationReport, Record, TraceError, read_trace
 from designer.core.observe.proposals import Proposal, propose
 from designer.core.observe.trace import TraceWindow
@@ -53,6 +54,7 @@ class LiveMode(QObject):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._error: str | None = None
+        self.tap_open = threading.Event()  # set once the tap receives (for status and tests)
         self.timer = QTimer(self)
         self.timer.setInterval(int(1000 / REFRESH_HZ))
         self.timer.timeout.connect(self.refresh)
@@ -78,6 +80,7 @@ class LiveMode(QObject):
             self.failed.emit(str(problem))
             return
         self.observation = Observation(self.document.design, broker, time.time())
+        self._design_changed = False  # an edit before connecting is already in this design
 
         def sink(record: Record) -> None:
             if self.state == "paused":
@@ -91,13 +94,23 @@ class LiveMode(QObject):
             self._loop = loop
             self._stop = asyncio.Event()
             try:
-                loop.run_until_complete(observe(self.document.design, url, 10**7, sink, self._stop))
+                loop.run_until_complete(
+                    observe(
+                        self.document.design,
+                        url,
+                        10**7,
+                        sink,
+                        self._stop,
+                        on_open=lambda _tap: self.tap_open.set(),
+                    )
+                )
             except TapError as problem:
                 self._error = str(problem)
             finally:
                 loop.close()
 
         self._error = None
+        self.tap_open.clear()
         self._thread = threading.Thread(target=work, name="msgflow-live", daemon=True)
         self._thread.start()
         self._set_state("live")
@@ -177,6 +190,8 @@ class LiveMode(QObject):
         assert self.observation is not None
         self._design_changed = False
         old = self.observation
+        if _semantics(old.design) == _semantics(self.document.design):
+            return  # a card moved: the same nodes, messages and flows, keep counting
         fresh = Observation(self.document.design, old.broker, old.started)
         fresh.last_time = old.last_time
         self.observation = fresh
@@ -206,6 +221,11 @@ class LiveMode(QObject):
         return self.window.undo.push(
             AddFlow(flow, proposal.message if proposal.new_message else None)
         )
+
+
+def _semantics(design: Design) -> tuple[object, ...]:
+    """What the observation judges by: nodes, messages, flows and records, not the layout."""
+    return (design.nodes, design.messages, design.flows, design.schemas)
 
 
 def _remembered_key(window: MainWindow) -> str:
