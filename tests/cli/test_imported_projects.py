@@ -67,12 +67,6 @@ def test_imported_system_gives_a_project_that_types_and_passes_its_tests(
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("generated-projects")
-@pytest.mark.xfail(
-    strict=False,
-    reason="#12's templates, not the import: msgflow_runtime.py imports Mapping unused when "
-    "no flow is http (F401); the tests' docstring and a long dead-letter routing key entry "
-    "in _generated.py are not wrapped (E501)",
-)
 @pytest.mark.parametrize("system", sorted(SYSTEMS))
 def test_imported_system_gives_a_ruff_clean_project(tmp_path: Path, system: str) -> None:
     _run([str(BIN / "ruff"), "check", "--no-cache", "."], _project(tmp_path, system))

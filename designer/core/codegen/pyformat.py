@@ -60,7 +60,11 @@ def render(value: Expr, indent: int, prefix: str = "", suffix: str = "") -> str:
         keyword = f"{name}=" if name else ""
         line = render(argument, indent + 4, keyword, ",")
         if width(line) > LINE_LENGTH and isinstance(argument, str):
-            line = _split_string(argument, indent + 4, keyword, ",") or line
+            line = (
+                _split_string(argument, indent + 4, keyword, ",")
+                or _parenthesized_entry_value(argument, indent + 4, ",")
+                or line
+            )
         lines.append(line)
     lines.append(f"{pad}{value.brackets[1]}{suffix}")
     return "\n".join(lines)
@@ -102,6 +106,32 @@ def _split_string(literal: str, indent: int, prefix: str, suffix: str) -> str | 
     ]
     lines[-1] += suffix
     return "\n".join(lines)
+
+
+def _parenthesized_entry_value(entry: str, indent: int, suffix: str) -> str | None:
+    """A too long dict entry `"key": "value"` with its value alone on a line in parentheses.
+
+    The layout ruff format keeps; a value with no space is then a single word, which ruff's
+    E501 accepts (long queue names and routing keys of imported channels are such values).
+    None when `entry` is not one string key and one string literal value.
+    """
+    try:
+        tree = ast.parse("{" + entry + "}", mode="eval")
+    except SyntaxError:
+        return None
+    body = tree.body
+    if not (isinstance(body, ast.Dict) and len(body.keys) == 1 and body.keys[0] is not None):
+        return None
+    key, value = body.keys[0], body.values[0]
+    if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+        return None
+    source = "{" + entry + "}"
+    key_text = ast.get_source_segment(source, key)
+    value_text = ast.get_source_segment(source, value)
+    if key_text is None or value_text is None or not _one_string_literal(value_text):
+        return None
+    pad = " " * indent
+    return f"{pad}{key_text}: (\n{pad}    {value_text}\n{pad}){suffix}"
 
 
 def _one_string_literal(text: str) -> bool:
