@@ -10,14 +10,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
-import gc
 import json
 import os
 import re
 import stat
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import DesignLoadError, Problem
+from .gc_pause import collector_paused
 from .generate_settings import generate_settings_problems
 from .json_limits import NumberWatch, limit_problems, may_exceed_limits
 from .migrations import MigrationError, migrate
@@ -67,22 +67,8 @@ def load(path: str | os.PathLike[str]) -> Design:
 
 def loads(data: bytes | str, source: str = "<design>") -> Design:
     """Parse design text. Raises DesignLoadError with every problem found, located."""
-    with _collector_paused():
+    with collector_paused():
         return _loads(data, source)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    # Reading a design creates hundreds of thousands of objects that all stay alive; the
-    # cyclic collector rescanned them again and again (a 10,000-service file loaded 4x
-    # slower than its size alone explains). Nothing made here holds a cycle to collect.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _loads(data: bytes | str, source: str) -> Design:

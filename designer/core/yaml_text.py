@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from .gc_pause import collector_paused
+
 # libyaml's escapes for what the Python emitter keeps readable (allow_unicode=True).
 _C_ONLY_ESCAPES = ("\\U", "\\N", "\\L", "\\P")
 _STR, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int"
@@ -114,7 +116,11 @@ def dump(data: Any, *, plain: bool = False, **options: Any) -> str:
 
     `plain`: never use anchors and aliases for repeated values.
     """
-    options = {"allow_unicode": True, "sort_keys": False, **options}
+    with collector_paused():
+        return _dump(data, plain, {"allow_unicode": True, "sort_keys": False, **options})
+
+
+def _dump(data: Any, plain: bool, options: dict[str, Any]) -> str:
     if _FAST is not None:
         fast = _PlainFastDumper if plain else _FAST
         text: str = yaml.dump(data, Dumper=fast, **options)
