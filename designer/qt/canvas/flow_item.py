@@ -164,22 +164,7 @@ class FlowItem(QGraphicsPolygonItem):
             self._rough = None  # a straight arrow's exact outline is as cheap as a box
             self.setPolygon(hit_area(route))
             return edges
-        left, top, right, bottom = route.bounds
-        box = self._rough
-        if (
-            box is not None
-            and left >= box[0]
-            and top >= box[1]
-            and right <= box[2]
-            and bottom <= box[3]
-        ):
-            self.update()  # same bounds: repaint them, no geometry change
-            return edges
-        m = HIT_MARGIN + (_ROUGH_SLACK if dragged else 0.0)
-        self._rough = (left - m, top - m, right + m, bottom + m)
-        self.setPolygon(
-            QPolygonF(QRectF(left - m, top - m, right - left + 2 * m, bottom - top + 2 * m))
-        )
+        self._set_rough_outline(route, dragged)
         return edges
 
     def set_geometry(
@@ -195,6 +180,10 @@ class FlowItem(QGraphicsPolygonItem):
             self._rough = None
             self.setPolygon(hit_area(route))
             return
+        self._set_rough_outline(route, dragged)
+
+    def _set_rough_outline(self, route: Route, dragged: bool) -> None:
+        """The route's bounding box as hit area; kept while the route stays inside it."""
         left, top, right, bottom = route.bounds
         box = self._rough
         if (
@@ -204,7 +193,7 @@ class FlowItem(QGraphicsPolygonItem):
             and right <= box[2]
             and bottom <= box[3]
         ):
-            self.update()
+            self.update()  # same bounds: repaint them, no geometry change
             return
         m = HIT_MARGIN + (_ROUGH_SLACK if dragged else 0.0)
         self._rough = (left - m, top - m, right + m, bottom + m)
