@@ -6,9 +6,7 @@ brokers: RabbitMQ over AMQP (aio-pika), NATS over the JetStream API (nats-py).
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
+from designer.core import broker_urls
 from designer.core.model import Design
 from designer.core.topology import QUORUM, build_amqp, build_jetstream
 
@@ -26,18 +24,10 @@ _USAGE = "use amqp://user:password@host:5672/vhost (RabbitMQ) or nats://host:422
 
 def broker_of(url: str) -> str:
     """`rabbitmq` or `nats`, from the URL's scheme; UnsupportedUrlError for anything else."""
-    shown = re.sub(r"(//[^/@]*?:)[^/@]*@", r"\1***@", url)  # never echo a password
     try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  # raises ValueError for a port that is not 0..65535
-    except ValueError as error:
-        raise UnsupportedUrlError(f"malformed broker URL '{shown}': {error}; {_USAGE}") from None
-    scheme = parts.scheme.lower()
-    if scheme not in SCHEMES:
-        raise UnsupportedUrlError(f"unsupported broker URL '{shown}': {_USAGE}")
-    if not parts.hostname:
-        raise UnsupportedUrlError(f"broker URL '{shown}' names no host: {_USAGE}")
-    return SCHEMES[scheme]
+        return broker_urls.broker_of(url, SCHEMES, _USAGE)
+    except broker_urls.BrokerUrlError as error:
+        raise UnsupportedUrlError(str(error)) from None
 
 
 async def apply(

@@ -25,10 +25,10 @@ import nats
 from nats.aio.client import Client
 from nats.errors import Error as NatsError
 
+from designer.core.broker_urls import redact
 from designer.core.brokers.nats import consumer_config, stream_config
 from designer.core.topology import JetStreamTopology
 
-from .rabbitmq import redact
 from .report import (
     CONFLICT,
     CREATED,

@@ -15,12 +15,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractConnection, ExchangeType
 from aiormq.exceptions import ChannelClosed, ChannelNotFoundEntity, ChannelPreconditionFailed
 
+from designer.core.broker_urls import redact
 from designer.core.topology import AmqpTopology, Exchange, Queue
 
 from .report import (
@@ -34,17 +35,6 @@ from .report import (
     WOULD_ENSURE,
     ApplyReport,
 )
-
-
-def redact(url: str) -> str:
-    """The URL with its password hidden, for reports."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = (
-        f"{parts.username}:***@{parts.netloc.rpartition('@')[2]}"  # host as written: [::1]:5672
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 class _Channels:

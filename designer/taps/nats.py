@@ -20,10 +20,11 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
+from designer.core.broker_urls import redact
 from designer.core.model import Design
 from designer.core.observe import from_wire
 
-from .session import Sink, TapError, redact
+from .session import Sink, TapError
 
 PENDING_MESSAGES = 500_000  # what may wait in the client before NATS calls us slow
 PENDING_BYTES = 256 * 1024 * 1024

@@ -28,11 +28,12 @@ from aio_pika.abc import AbstractChannel, AbstractConnection
 from aiormq.abc import DeliveredMessage
 from aiormq.exceptions import AMQPError
 
+from designer.core.broker_urls import redact
 from designer.core.model import Design
 from designer.core.observe import Record, from_wire
 from designer.core.observe.expected import Expectations
 
-from .session import Sink, TapError, redact
+from .session import Sink, TapError
 
 FIREHOSE = "amq.rabbitmq.trace"
 MAX_QUEUED = 200_000  # the tap queue's cap (drop-head): bounded broker memory

@@ -20,12 +20,13 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError, ResponseError
 
+from designer.core.broker_urls import redact
 from designer.core.model import Design
 from designer.core.observe import from_wire
 from designer.core.observe.expected import Expectations
 
 from .redis_wire import unwrap
-from .session import Sink, TapError, redact
+from .session import Sink, TapError
 
 BLOCK_MS = 200
 BATCH = 2_000

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 import signal
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Protocol
-from urllib.parse import urlsplit
 
+from designer.core import broker_urls
 from designer.core.errors import MsgflowError
 from designer.core.model import Design
 from designer.core.observe import Observation, ObservationReport, Record, TraceWriter
@@ -40,25 +39,12 @@ class TapError(MsgflowError):
     """The broker cannot be watched (unreachable, refused, bad URL): a one-line reason."""
 
 
-def redact(url: str) -> str:
-    """The URL with any password hidden."""
-    return re.sub(r"(//[^/@]*?:)[^/@]*@", r"\1***@", url)
-
-
 def broker_of(url: str) -> str:
     """`rabbitmq`, `nats` or `redis`, from the URL's scheme; TapError for anything else."""
-    shown = redact(url)
     try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  # raises ValueError for a port out of range
-    except ValueError as error:
-        raise TapError(f"malformed broker URL '{shown}': {error}; {_USAGE}") from None
-    scheme = parts.scheme.lower()
-    if scheme not in SCHEMES:
-        raise TapError(f"unsupported broker URL '{shown}': {_USAGE}")
-    if not parts.hostname:
-        raise TapError(f"broker URL '{shown}' names no host: {_USAGE}")
-    return SCHEMES[scheme]
+        return broker_urls.broker_of(url, SCHEMES, _USAGE)
+    except broker_urls.BrokerUrlError as error:
+        raise TapError(str(error)) from None
 
 
 Sink = Callable[[Record], None]
