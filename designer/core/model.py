@@ -141,6 +141,30 @@ class ChannelParameter(_Model):
     enum: list[str] | None = None
 
 
+class AmqpQueue(_Model):
+    """How the receiver's RabbitMQ queue is declared (format version 2), where a design says
+    otherwise than the default durable, shared queue: a temporary or private inbox."""
+
+    durable: bool = True
+    exclusive: bool = False
+    auto_delete: bool = False
+
+
+class KafkaTopic(_Model):
+    """The size of the flow's Kafka topic (format version 2). The record key is the value
+    of the channel's parameters, when it has some (`channel_parameters.py`)."""
+
+    partitions: int | None = Field(default=None, ge=1, le=1_000_000)
+    replicas: int | None = Field(default=None, ge=1, le=1_000)
+
+
+class FlowBindings(_Model):
+    """Broker settings of one flow the design holds (AsyncAPI bindings it can express)."""
+
+    amqp: AmqpQueue | None = None
+    kafka: KafkaTopic | None = None
+
+
 class Flow(_Model):
     id: str = Field(min_length=1)
     message: str = Field(min_length=1)
@@ -155,6 +179,7 @@ class Flow(_Model):
     parameters: list[ChannelParameter] = Field(default_factory=list)
     idempotent: bool = False
     dead_letter: bool = False
+    bindings: FlowBindings | None = None
     description: str | None = None
     suppress: list[Suppression] = Field(default_factory=list)
 
