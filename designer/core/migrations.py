@@ -80,7 +80,14 @@ def _v0_to_v1(raw: Raw) -> Raw:
     return out
 
 
-MIGRATIONS: dict[int, Callable[[Raw], Raw]] = {0: _v0_to_v1}
+def _v1_to_v2(raw: Raw) -> Raw:
+    """Version 2 only adds optional keys (union field types, a field's `values` and
+    `discriminator`, a message's `one_of`): every version 1 file is a version 2 file as it
+    stands, so only the number changes."""
+    return {**raw, "version": 2}
+
+
+MIGRATIONS: dict[int, Callable[[Raw], Raw]] = {0: _v0_to_v1, 1: _v1_to_v2}
 
 
 def migrate(raw: Raw) -> Raw:

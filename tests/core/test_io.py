@@ -150,7 +150,7 @@ def test_version_0_file_is_migrated_on_load() -> None:
     assert design.node("web").kind is NodeKind.ACTOR  # type: ignore[union-attr]
     assert design.flows[0].source == "web" and design.flows[0].target == "orders"
     assert design.layout["orders"].x == 320
-    assert '"version": 1' in io.dumps(design)
+    assert f'"version": {CURRENT_VERSION}' in io.dumps(design)
 
 
 def test_missing_and_folder_paths_are_reported(tmp_path: Path) -> None:
