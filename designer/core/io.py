@@ -305,7 +305,7 @@ def _number(value: float) -> int | float:
 
 
 class _OneLine(dict[str, Any]):
-    """An object written on one line even when it holds a list (a field's `values`), so
+    """An object written on one line even when it holds a list (a field's `enum`), so
     that one field stays one line of the file."""
 
 

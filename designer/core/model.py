@@ -72,7 +72,10 @@ class Severity(StrEnum):
 
 class _Model(BaseModel):
     # Unknown keys are refused rather than dropped: dropping them would lose data on save.
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=False)
+    # Frozen: items are values. An edit makes a new item (`model_copy(update=...)`) and
+    # the Document swaps it in, so an item a view, the undo history or the validator
+    # still holds never changes under it.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
 
 class Suppression(_Model):
@@ -88,7 +91,7 @@ class MessageField(_Model):
     required: bool = True
     # The only values a `string` field may take (an enum; one value is a constant, which is
     # what tells the alternatives of a discriminated union apart). Version 2.
-    values: list[str] | None = None
+    enum: list[str] | None = None
     # For a union type (`Circle | Square`): the field of every alternative record whose
     # value says which alternative a message holds. Version 2.
     discriminator: str | None = None
@@ -136,6 +139,45 @@ class Message(_Model):
     suppress: list[Suppression] = Field(default_factory=list)
 
 
+class ChannelParameter(_Model):
+    """A part of a flow's channel known only when a message is sent (format version 2).
+
+    `streetlights.{streetlight_id}.lighting.measured`: subscribers listen to every value
+    (a wildcard), a sender names one. Written `{name}` as a whole segment of the channel.
+    """
+
+    # AsyncAPI's rule for parameter names: they appear as `{name}` in channel addresses.
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    type: Literal["string", "integer"] = "string"
+    description: str | None = None
+    # The values it may take, when the design knows them (AsyncAPI `enum`).
+    enum: list[str] | None = None
+
+
+class AmqpQueue(_Model):
+    """How the receiver's RabbitMQ queue is declared (format version 2), where a design says
+    otherwise than the default durable, shared queue: a temporary or private inbox."""
+
+    durable: bool = True
+    exclusive: bool = False
+    auto_delete: bool = False
+
+
+class KafkaTopic(_Model):
+    """The size of the flow's Kafka topic (format version 2). The record key is the value
+    of the channel's parameters, when it has some (`channel_parameters.py`)."""
+
+    partitions: int | None = Field(default=None, ge=1, le=1_000_000)
+    replicas: int | None = Field(default=None, ge=1, le=1_000)
+
+
+class FlowBindings(_Model):
+    """Broker settings of one flow the design holds (AsyncAPI bindings it can express)."""
+
+    amqp: AmqpQueue | None = None
+    kafka: KafkaTopic | None = None
+
+
 class Flow(_Model):
     id: str = Field(min_length=1)
     message: str = Field(min_length=1)
@@ -146,8 +188,11 @@ class Flow(_Model):
     reply: str | None = None
     timeout_ms: int | None = Field(default=None, gt=0, le=MAX_TIMEOUT_MS)
     channel: str | None = None
+    # The `{name}` parts of `channel`, in the order they appear there (format version 2).
+    parameters: list[ChannelParameter] = Field(default_factory=list)
     idempotent: bool = False
     dead_letter: bool = False
+    bindings: FlowBindings | None = None
     description: str | None = None
     suppress: list[Suppression] = Field(default_factory=list)
 
@@ -175,6 +220,10 @@ class Point(_Model):
 
 
 class Design(_Model):
+    # The one mutable model: the Document's container. Only the Document's primitives
+    # change its lists and fields (document.py), always by swapping whole items.
+    model_config = ConfigDict(frozen=False)
+
     format: Literal["msgflow"] = FORMAT_NAME
     version: int = CURRENT_VERSION
     name: str = "Untitled"
@@ -291,15 +340,15 @@ def field_type_problem(type_text: str, record_names: set[str]) -> str | None:
     return f"unknown field type '{type_text}'"
 
 
-def values_problem(field: MessageField) -> str | None:
-    """Why a field's `values` (its enum) cannot be, or None."""
-    if field.values is None:
+def enum_problem(field: MessageField) -> str | None:
+    """Why a field's `enum` (the values it may take) cannot be, or None."""
+    if field.enum is None:
         return None
     if field.type != "string":
         return f"only a string field lists its values; '{field.name}' is {field.type}"
-    if not field.values:
-        return f"field '{field.name}' lists no values: leave `values` out instead"
-    if len(set(field.values)) < len(field.values):
+    if not field.enum:
+        return f"field '{field.name}' lists no values: leave `enum` out instead"
+    if len(set(field.enum)) < len(field.enum):
         return f"field '{field.name}' lists a value twice"
     return None
 
@@ -321,12 +370,12 @@ def discriminator_problem(
         if record is None:
             return f"discriminator '{discriminator}': alternative '{name}' is not a record"
         field = next((f for f in record.fields if f.name == discriminator), None)
-        if field is None or not field.required or not field.values:
+        if field is None or not field.required or not field.enum:
             return (
                 f"discriminator '{discriminator}': record '{name}' needs a required field "
                 f"'{discriminator}' listing its values"
             )
-        for value in field.values:
+        for value in field.enum:
             if value in owner_of:
                 return (
                     f"discriminator '{discriminator}': value '{value}' belongs to both "
@@ -363,8 +412,8 @@ def field_problems(field: MessageField, records: dict[str, RecordSchema]) -> lis
     if problem := field_type_problem(field.type, set(records)):
         return [("type", problem)]
     found = []
-    if problem := values_problem(field):
-        found.append(("values", problem))
+    if problem := enum_problem(field):
+        found.append(("enum", problem))
     if field.discriminator is not None and (
         problem := discriminator_problem(the_union(field.type), field.discriminator, records)
     ):

@@ -1,4 +1,4 @@
-"""Union field types, a field's `values` and discriminators (file format version 2)."""
+"""Union field types, a field's `enum` and discriminators (file format version 2)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_union_design_loads_and_is_written_one_line_per_field() -> None:
     text = UNIONS.read_text()
     design = io.loads(text)
     assert io.dumps(design) == text
-    assert '{"name": "size", "type": "string", "values": ["small", "medium", "large"]}' in text
+    assert '{"name": "size", "type": "string", "enum": ["small", "medium", "large"]}' in text
     message = design.message("shape-drawn")
     assert message is not None and message.one_of == ["Circle", "Square"]
     assert message.discriminator == "shape"
@@ -70,10 +70,10 @@ def test_union_grammar_splits_only_outside_brackets() -> None:
         ),
         (
             lambda raw: raw["messages"][0]["fields"][3].update(type="integer"),
-            "$.messages[0].fields[3].values: only a string field lists its values",
+            "$.messages[0].fields[3].enum: only a string field lists its values",
         ),
         (
-            lambda raw: raw["messages"][0]["fields"][3].update(values=["a", "a"]),
+            lambda raw: raw["messages"][0]["fields"][3].update(enum=["a", "a"]),
             "lists a value twice",
         ),
         (
@@ -86,7 +86,7 @@ def test_union_grammar_splits_only_outside_brackets() -> None:
             "needs a union of records",
         ),
         (
-            lambda raw: raw["schemas"][5]["fields"][0].update(values=["card"]),
+            lambda raw: raw["schemas"][5]["fields"][0].update(enum=["card"]),
             "value 'card' belongs to both 'Card' and 'Voucher'",
         ),
         (
