@@ -55,7 +55,7 @@ def only_nodes(design: Design, node_ids: set[str]) -> Design:
         update={
             "nodes": [n for n in design.nodes if n.id in node_ids],
             "flows": [f for f in design.flows if f.source in node_ids and f.target in node_ids],
-            "layout": {k: v for k, v in design.layout.items() if k in node_ids},
+            "layout": {k: v for k, v in design.layout.nodes.items() if k in node_ids},
         }
     )
 
@@ -69,7 +69,7 @@ def build_picture(
     from designer.qt.canvas.scene import DesignScene
     from designer.qt.canvas.theme import fonts, theme_named
 
-    if design.nodes and not design.layout:
+    if design.nodes and not design.layout.nodes:
         design = auto_layout(design)
     palette = theme_named(theme)
     scene = DesignScene(Document(design.model_copy(deep=True)), _refuse, palette)

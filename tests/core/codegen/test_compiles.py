@@ -67,7 +67,7 @@ def test_any_names_give_distinct_identifiers_and_code_that_compiles(
         )
         for field, name in zip(message.fields, names, strict=True):
             field.name = name
-    design.layout = {}
+    design.layout.nodes = {}
     files = python_project(design, TargetOptions())
     packages = {path.split("/")[0] for path in files if path.endswith("/_generated.py")}
     assert len(packages) == len([n for n in design.nodes if n.is_service])
