@@ -169,6 +169,25 @@ def test_escape_and_empty_release_create_nothing(view, document):
     assert len(document.design.flows) == count
 
 
+def test_escape_in_the_middle_of_a_new_arrow_drops_it(view, document):
+    scene, viewport = view.scene(), view.viewport()
+    count, items = len(document.design.flows), len(scene.items())
+    start = card_point(view, "orders", W, H / 2)
+    over = card_point(view, "shipping", W / 2, H / 2)
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    QTest.mouseMove(viewport, over)
+    assert scene.node_item("shipping").drop_target  # the card under the arrow stands out
+    QTest.keyClick(viewport, Qt.Key.Key_Escape)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, over)
+    assert view.flow_popup is None
+    assert not scene.node_item("shipping").drop_target
+    assert len(scene.items()) == items  # no rubber arrow left behind
+    assert len(document.design.flows) == count
+    # The canvas is idle again: the next drag draws a new arrow as usual.
+    drag(view, start, over)
+    assert view.flow_popup is not None
+
+
 def test_delete_then_undo_restores_node_and_its_flows(view, document, history):
     before = canonical_dict(document.design)
     QTest.mouseClick(
@@ -250,10 +269,10 @@ def test_double_click_on_empty_canvas_adds_a_service_and_f2_renames(qtbot, view,
 def test_copy_paste_and_duplicate_bring_internal_flows_as_one_step(view, document, history):
     scene = view.scene()
     scene.select_ids(["orders", "loyalty"])
-    payload = scene.copy_selection()
+    payload = scene.edits.copy_selection()
     assert {f["id"] for f in payload["flows"]} == {"f4"}  # only flows inside the selection
     nodes, flows = len(document.design.nodes), len(document.design.flows)
-    new_ids = scene.paste(payload)
+    new_ids = scene.edits.paste(payload)
     assert len(new_ids) == 2 and len(document.design.nodes) == nodes + 2
     assert len(document.design.flows) == flows + 1
     copy = document.design.flows[-1]
@@ -374,10 +393,10 @@ def test_palette_drag_shows_where_the_card_will_land(view):
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, buttons, mods)
     QApplication.sendEvent(view.viewport(), enter)
-    ghost = view.scene()._drop_ghost
+    ghost = view.scene().palette_drop.ghost
     assert ghost is not None and ghost.sceneBoundingRect().contains(QPointF(-200, 600))
     send_drop(view, mime, pos)
-    assert view.scene()._drop_ghost is None
+    assert view.scene().palette_drop.ghost is None
     assert ghost.scene() is None
 
 

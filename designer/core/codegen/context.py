@@ -94,6 +94,9 @@ class Subscriber:
     replies: bool  # an async query: answer to the question's reply address
     # The design says the flow is idempotent: a second copy (same message id) is skipped.
     idempotent: bool = False
+    # The design's `dead_letter`: a message failing every attempt is kept (True) or
+    # dropped with a logged line (False).
+    dead_letter: bool = False
 
 
 @dataclass(frozen=True)

@@ -312,12 +312,15 @@ class ContextBuilder:
             key = _address(channel)
             if key in seen_subscriptions:
                 continue
-            # One subscriber serves every flow to its address: idempotent if any of them is.
-            idempotent = any(
-                f.idempotent
+            # One subscriber serves every flow to its address: idempotent if any of them is,
+            # and it keeps what fails (dead-letters) if any of them asks for it.
+            sharing = [
+                f
                 for f in inbound
                 if f.transport is not Transport.HTTP and _address(self.names.channel(f)) == key
-            )
+            ]
+            idempotent = any(f.idempotent for f in sharing)
+            dead_letter = any(f.dead_letter for f in sharing)
             seen_subscriptions.add(key)
             is_query = message.kind == "query"
             subscribers.append(
@@ -335,6 +338,7 @@ class ContextBuilder:
                     jetstream=channel.subject in self.stream_of_subject,
                     replies=is_query,
                     idempotent=idempotent,
+                    dead_letter=dead_letter,
                 )
             )
         reply_channels = sorted(
