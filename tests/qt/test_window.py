@@ -163,7 +163,7 @@ def test_auto_layout_is_one_undo_step(qtbot, monkeypatch, tmp_path):
     window.actions_by_name["layout"].trigger()
     assert window.undo.stack.count() == 1
     window.actions_by_name["undo"].trigger()
-    assert window.document.design.layout == before
+    assert window.document.design.layout.nodes == before
 
 
 def test_ctrl_f_finds_a_message_and_selects_its_flows(qtbot, monkeypatch, tmp_path):
