@@ -126,6 +126,21 @@ class Message(_Model):
     suppress: list[Suppression] = Field(default_factory=list)
 
 
+class ChannelParameter(_Model):
+    """A part of a flow's channel known only when a message is sent (format version 2).
+
+    `streetlights.{streetlight_id}.lighting.measured`: subscribers listen to every value
+    (a wildcard), a sender names one. Written `{name}` as a whole segment of the channel.
+    """
+
+    # AsyncAPI's rule for parameter names: they appear as `{name}` in channel addresses.
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    type: Literal["string", "integer"] = "string"
+    description: str | None = None
+    # The values it may take, when the design knows them (AsyncAPI `enum`).
+    enum: list[str] | None = None
+
+
 class Flow(_Model):
     id: str = Field(min_length=1)
     message: str = Field(min_length=1)
@@ -136,6 +151,8 @@ class Flow(_Model):
     reply: str | None = None
     timeout_ms: int | None = Field(default=None, gt=0, le=MAX_TIMEOUT_MS)
     channel: str | None = None
+    # The `{name}` parts of `channel`, in the order they appear there (format version 2).
+    parameters: list[ChannelParameter] = Field(default_factory=list)
     idempotent: bool = False
     dead_letter: bool = False
     description: str | None = None

@@ -10,8 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from designer import __version__
+from designer.core import channel_parameters
 from designer.core.channels import ChannelNames, FlowChannel
-from designer.core.model import Design, Flow, MessageField, MessageKind, Transport
+from designer.core.model import (
+    ChannelParameter,
+    Design,
+    Flow,
+    MessageField,
+    MessageKind,
+    Transport,
+)
 from designer.core.topology import build_jetstream, consuming_queue_arguments
 
 from . import pyformat
@@ -25,6 +33,7 @@ from .context import (
     MessageInfo,
     ModelInfo,
     Outbound,
+    ParameterInfo,
     Route,
     Service,
     StreamInfo,
@@ -37,6 +46,7 @@ from .identifiers import (
     PACKAGE_NAMES,
     TYPE_NAMES,
     IdentifierMap,
+    is_identifier,
     pascal,
     snake,
 )
@@ -283,6 +293,7 @@ class ContextBuilder:
                 outgoing,
                 out_by_flow,
                 handler_imports,
+                outbound,
             )
             for message_id in sorted(handler_names)
         )
@@ -457,6 +468,7 @@ class ContextBuilder:
                     channels=() if http else tuple(channels.values()),
                     timeout_s=timeout_ms / 1000,
                     reply=(first.reply or "") if verb == "ask" and not http else "",
+                    parameters=() if http else _parameters(flows),
                 )
             )
         return tuple(result), by_flow
@@ -470,6 +482,7 @@ class ContextBuilder:
         outgoing: list[Flow],
         out_by_flow: dict[str, str],
         imports: set[str],
+        outbound: tuple[Outbound, ...] = (),
     ) -> Handler:
         message = self.message_infos[message_id]
         source_fields = self.message_fields[message_id]
@@ -489,7 +502,9 @@ class ContextBuilder:
                 out_message.class_name, self.message_fields[flow.message], source_fields, imports
             )
             target = self._display(flow.target) if verb != "publish" else ""
-            actions.append(Action(verb, out_method, out_message, target, build))
+            parameters = next((o.parameters for o in outbound if o.method == out_method), ())
+            arguments = tuple((p.ident, _parameter_value(p, source_fields)) for p in parameters)
+            actions.append(Action(verb, out_method, out_message, target, build, arguments))
         actions.sort(key=lambda a: (order[a.verb], a.method))
         response = None
         if message.kind == "query":
@@ -511,6 +526,53 @@ class ContextBuilder:
             response=response,
             expects=expects or "nothing else (no flow is caused by it)",
         )
+
+
+# Keyword arguments every Outbound method already has.
+_TAKEN_ARGUMENTS = {"self", "message", "context"}
+
+
+def _parameters(flows: list[Flow]) -> tuple[ParameterInfo, ...]:
+    """The channel parameters of an Outbound method's flows (by name, first seen first)."""
+    found: dict[str, ChannelParameter] = {}
+    for flow in flows:
+        named = set(channel_parameters.names_in(flow.channel or ""))
+        for parameter in flow.parameters:
+            if parameter.name in named:
+                found.setdefault(parameter.name, parameter)
+    out: list[ParameterInfo] = []
+    taken = set(_TAKEN_ARGUMENTS)
+    for parameter in found.values():
+        ident = snake(parameter.name)
+        while ident in taken or not is_identifier(ident):
+            ident += "_value"
+        taken.add(ident)
+        integer = parameter.type == "integer"
+        first = parameter.enum[0] if parameter.enum else None
+        if integer:
+            example = first if first is not None and first.lstrip("-").isdigit() else "1"
+        else:
+            # Never empty: `a..b` is no NATS subject.
+            example = pyformat.string(first or parameter.name)
+        out.append(ParameterInfo(parameter.name, ident, "int" if integer else "str", example))
+    return tuple(out)
+
+
+def _parameter_value(parameter: ParameterInfo, source: tuple[FieldInfo, ...]) -> str:
+    """A default handler's value of a parameter: the received message's field of that name
+    (the light's id that came in is the light's id that goes out), else the placeholder."""
+    for field in source:
+        if snake(field.name) != parameter.ident or not field.required:
+            continue
+        if parameter.annotation == "int":
+            return f"message.{field.ident}" if field.type == "integer" else parameter.example
+        if field.type in ("string", "uuid", "integer", "date", "datetime", "decimal"):
+            return (
+                f"message.{field.ident}"
+                if field.type == "string"
+                else f"str(message.{field.ident})"
+            )
+    return parameter.example
 
 
 def _address(channel: FlowChannel) -> tuple[str, str, str]:

@@ -1,0 +1,67 @@
+"""Generated services on parameterised channels: subscribe to the wildcard, publish with the
+value given to the Outbound method (tests/data/lights-parameters.msgflow.json)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from designer.cli import main
+from designer.core import io
+from designer.core.codegen.python_target import python_project
+from designer.core.codegen.targets import TargetOptions
+
+DESIGN = Path(__file__).resolve().parents[2] / "data" / "lights-parameters.msgflow.json"
+BIN = Path(sys.executable).parent
+
+
+def _files(broker: str) -> dict[str, str]:
+    return python_project(io.load(DESIGN), TargetOptions(broker=broker))
+
+
+@pytest.mark.parametrize(
+    ("broker", "listens", "publishes"),
+    [
+        ("rabbitmq", 'routing_key="streetlights.*.lighting.measured"',
+         'routing_key=f"streetlights.{streetlight_id}.lighting.measured"'),
+        ("nats", '"lights.evt.streetlights.*.lighting.measured"',
+         'subject=f"lights.evt.streetlights.{streetlight_id}.lighting.measured"'),
+        ("kafka", '"lights.streetlights.lighting.measured"', 'key=f"{streetlight_id}".encode()'),
+    ],
+)  # fmt: skip
+def test_subscribers_listen_to_the_wildcard_and_senders_name_the_value(
+    broker: str, listens: str, publishes: str
+) -> None:
+    files = _files(broker)
+    dashboard, lights = files["dashboard/_generated.py"], files["lights/_generated.py"]
+    assert listens in dashboard  # the subscriber of LightMeasured
+    assert "streetlight_id: str," in lights and publishes in lights
+    # The default handler passes the value on: from the received command's field when it
+    # has one of that name, else a placeholder.
+    assert "streetlight_id=message.streetlight_id" in files["dashboard/defaults.py"]
+    assert 'streetlight_id="streetlightId"' in files["lights/defaults.py"]
+    assert "{streetlightId}" not in dashboard + lights  # never a FastStream path parameter
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("broker", ["rabbitmq", "nats", "kafka", "redis"])
+def test_the_project_passes_ruff_mypy_and_its_own_tests(tmp_path: Path, broker: str) -> None:
+    out = tmp_path / "project"
+    assert main(["generate", str(DESIGN), "-o", str(out), "--broker", broker]) == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    own_tests = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-W", "ignore"]
+    for command in (
+        [str(BIN / "ruff"), "format", "--check", "--no-cache", "."],
+        [str(BIN / "ruff"), "check", "--no-cache", "."],
+        [str(BIN / "mypy"), "--cache-dir", str(tmp_path / "mypy"), "."],
+        [sys.executable, *own_tests],
+    ):
+        result = subprocess.run(
+            command, cwd=out, env=env, capture_output=True, text=True, timeout=600
+        )
+        assert result.returncode == 0, f"{command[:2]}:\n{result.stdout}\n{result.stderr}"
