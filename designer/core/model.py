@@ -72,7 +72,10 @@ class Severity(StrEnum):
 
 class _Model(BaseModel):
     # Unknown keys are refused rather than dropped: dropping them would lose data on save.
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=False)
+    # Frozen: items are values. An edit makes a new item (`model_copy(update=...)`) and
+    # the Document swaps it in, so an item a view, the undo history or the validator
+    # still holds never changes under it.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
 
 class Suppression(_Model):
@@ -217,6 +220,10 @@ class Layout(_Model):
     """Where things are drawn; never part of the meaning (format version 2: card
     positions under `nodes`, user-chosen arrow shapes under `flows`)."""
 
+    # A container like Design: the Document's primitives swap whole points and shapes
+    # in and out of its two tables; the points and shapes themselves are frozen values.
+    model_config = ConfigDict(frozen=False)
+
     nodes: dict[str, Point] = Field(default_factory=dict)
     flows: dict[str, FlowLayout] = Field(default_factory=dict)
 
@@ -232,6 +239,10 @@ class Layout(_Model):
 
 
 class Design(_Model):
+    # The one mutable model: the Document's container. Only the Document's primitives
+    # change its lists and fields (document.py), always by swapping whole items.
+    model_config = ConfigDict(frozen=False)
+
     format: Literal["msgflow"] = FORMAT_NAME
     version: int = CURRENT_VERSION
     name: str = "Untitled"

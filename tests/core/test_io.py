@@ -52,7 +52,8 @@ def test_ids_sort_naturally() -> None:
 def test_moving_a_box_changes_only_a_layout_line() -> None:
     design = io.load(examples_dir() / "shop.msgflow.json")
     before = io.dumps(design).splitlines()
-    design.layout.nodes["web"].x += 40
+    web = design.layout.nodes["web"]
+    design.layout.nodes["web"] = web.model_copy(update={"x": web.x + 40})
     after = io.dumps(design).splitlines()
     changed = [b for a, b in zip(before, after, strict=True) if a != b]
     assert changed == ['      "web": {"x": 40, "y": 110}']
