@@ -326,8 +326,13 @@ def _number(value: float) -> int | float:
     return int(rounded) if rounded.is_integer() else rounded
 
 
+class _OneLine(dict[str, Any]):
+    """An object written on one line even when it holds a list (a field's `enum`, an
+    arrow's bends), so that one field or one arrow stays one line of the file."""
+
+
 def _fields(fields: list[MessageField]) -> list[dict[str, Any]]:
-    return [_compact(f) for f in fields]
+    return [_OneLine(_compact(f)) for f in fields]
 
 
 # Written even at their default: a reader of the file should not need to know defaults.
@@ -435,10 +440,6 @@ def _layout(layout: Layout) -> dict[str, Any]:
     return out
 
 
-class _OneLine(dict[str, Any]):
-    """An object the canonical writer keeps on one line even though it nests."""
-
-
 def _sorted_deep(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _sorted_deep(value[k]) for k in sorted(value)}
@@ -462,8 +463,12 @@ def _is_flat(value: Any) -> bool:
 
 
 def _format(value: Any, indent: str) -> str:
-    one_line = not isinstance(value, (dict, list)) or not value or _is_flat(value)
-    if one_line or isinstance(value, _OneLine):
+    if (
+        not isinstance(value, (dict, list))
+        or not value
+        or _is_flat(value)
+        or isinstance(value, _OneLine)
+    ):
         # allow_nan=False: `Infinity` or `NaN` would be a file no JSON reader accepts.
         return json.dumps(value, ensure_ascii=False, allow_nan=False)
     inner = indent + "  "

@@ -103,12 +103,20 @@ class Fragments:
             ),
             "{}",
         )
+        classic = subscriber.queue_type == "classic"
+        flags: tuple[tuple[str, pyformat.Expr], ...] = (
+            ("queue_type", "QueueType.CLASSIC" if classic else "QueueType.QUORUM"),
+            ("durable", str(subscriber.durable)),
+        )
+        if subscriber.exclusive:
+            flags += (("exclusive", "True"),)
+        if subscriber.auto_delete:
+            flags += (("auto_delete", "True"),)
         return Call(
             "RabbitQueue",
             (
                 ("", pyformat.string(channel.queue)),
-                ("queue_type", "QueueType.QUORUM"),
-                ("durable", "True"),
+                *flags,
                 ("arguments", arguments),
                 ("routing_key", pyformat.string(channel.routing_key)),
             ),

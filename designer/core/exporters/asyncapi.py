@@ -184,6 +184,13 @@ class _SystemModel:
             channel = _Channel(
                 key, address, flow.transport, [self._server_for(flow, flow.target)], bindings
             )
+            topic = flow.bindings.kafka if flow.bindings else None
+            if topic is not None and bindings and "kafka" in bindings:
+                # AsyncAPI's Kafka channel binding holds the topic's size.
+                sizes = {"partitions": topic.partitions, "replicas": topic.replicas}
+                kafka = {**bindings["kafka"], **{k: v for k, v in sizes.items() if v}}
+                bindings = {**bindings, "kafka": kafka}
+                channel.bindings = bindings
             if names.parameters and flow.transport is not Transport.HTTP:
                 channel.parameters = list(flow.parameters)
                 if "{" not in (address or ""):
@@ -566,15 +573,22 @@ def _flow_extras(flows: list[Flow], action: str, queries: set[str]) -> dict[str,
         f.id: {
             **({"description": f.description} if f.description else {}),
             **({"suppress": [s.model_dump() for s in f.suppress]} if f.suppress else {}),
+            # The receiver's queue and the topic's size, as the design holds them.
+            **({"bindings": _bindings_entry(f)} if f.bindings else {}),
             # An asynchronous query with no reply queue (an error the design shows) stays so.
             **({"reply": None} if _no_reply(f, queries) else {}),
         }
         for f in flows
-        if action == "send" and (f.description or f.suppress or _no_reply(f, queries))
+        if action == "send" and (f.description or f.suppress or f.bindings or _no_reply(f, queries))
     }
     if details:
         out["x-msgflow-flow-details"] = details
     return out
+
+
+def _bindings_entry(flow: Flow) -> dict[str, Any]:
+    assert flow.bindings is not None
+    return flow.bindings.model_dump(exclude_defaults=True, exclude_none=True)
 
 
 def _no_reply(flow: Flow, queries: set[str]) -> bool:

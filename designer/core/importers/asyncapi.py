@@ -29,6 +29,7 @@ from designer.core.model import (
     ChannelParameter,
     Design,
     Flow,
+    FlowBindings,
     Message,
     MessageField,
     MessageKind,
@@ -38,7 +39,7 @@ from designer.core.model import (
     Transport,
 )
 
-from .binding_settings import BINDINGS_KEPT, leaves
+from .binding_settings import BINDINGS_KEPT, flow_bindings, leaves
 from .channel_addresses import (
     PARAMETER,
     channel_value,
@@ -137,6 +138,8 @@ class _Operation:
     # where the address leaves them out (`x-msgflow-channel`, Kafka topics).
     parameters: tuple[ChannelParameter, ...] = ()
     design_channel: str | None = None
+    # The channel's bindings a design keeps (the receiver's queue, the topic's size).
+    bindings: FlowBindings | None = None
 
 
 def import_asyncapi(specs: list[Spec], name: str | None = None) -> ImportResult:
@@ -406,6 +409,7 @@ class _Builder:
                         ),
                         parameters=self._parameters(channel, f"{at}.channel"),
                         design_channel=_design_channel(channel),
+                        bindings=flow_bindings(channel.get("bindings")),
                     )
                 )
             if op.get("bindings"):
@@ -483,6 +487,7 @@ class _Builder:
                                 op_name=op_name,
                                 runtime_address=runtime_address(str(address), item),
                                 parameters=self._parameters(item, at),
+                                bindings=flow_bindings(item.get("bindings")),
                             )
                         )
                 if op.get("bindings"):
@@ -942,6 +947,10 @@ class _Builder:
                             p.model_dump() for p in (send.parameters or receive.parameters)
                         ],
                         "idempotent": bool(receive.extras.get("x-msgflow-idempotent")),
+                        # msgflow's export names each flow's bindings (flow details).
+                        "bindings": None
+                        if ids[key] in self._verbatim
+                        else receive.bindings or send.bindings,
                         "dead_letter": bool(receive.extras.get("x-msgflow-dead-letter")),
                         **_flow_details(send.extras, ids[key]),
                     }
@@ -1221,7 +1230,9 @@ def _flow_details(extras: dict[str, Any], flow_id: str) -> dict[str, Any]:
     details = (extras.get("x-msgflow-flow-details") or {}).get(flow_id)
     if not isinstance(details, dict):
         return {}
-    return {k: v for k, v in details.items() if k in ("description", "suppress", "reply")}
+    return {
+        k: v for k, v in details.items() if k in ("description", "suppress", "reply", "bindings")
+    }
 
 
 def _design_channel(channel: dict[str, Any]) -> str | None:
