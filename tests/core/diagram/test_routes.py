@@ -87,14 +87,18 @@ def _random_designs(draw: st.DrawFn) -> Design:
         )
     )
     n = len(cells)
-    links = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=25))
+    links = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=40))
     return _design(cells, links)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_random_designs())
 def test_no_route_enters_a_card_that_is_not_its_end(design: Design) -> None:
-    assert _entered(build_diagram(design)) == []
+    diagram = build_diagram(design)
+    assert _entered(diagram) == []
+    # Nor does any label cover a card or another label.
+    quality = measure(diagram)
+    assert (quality.label_overlaps, quality.labels_on_cards) == (0, 0)
 
 
 def test_moving_a_card_reroutes_its_arrows_around_the_others() -> None:
