@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMenu
 
 from designer.core.commands import AddNode, EditFlow
 from designer.core.model import NodeKind, Transport
-from designer.qt.canvas import interactions
+from designer.qt.canvas import gesture_commands
 
 if TYPE_CHECKING:
     from designer.qt.main_window import MainWindow
@@ -40,10 +40,10 @@ def add_node_at(
 ) -> str | None:
     """A new card centred on `pos` (inside `boundary` when given), selected; its id."""
     scene = window.canvas.scene
-    command = interactions.add_node_command(window.document, kind, pos)
+    command = gesture_commands.add_node_command(window.document, kind, pos)
     if boundary is not None:
         command = AddNode(command.node.model_copy(update={"boundary": boundary}), command.point)
-    if not scene.push(command):
+    if not scene.edits.push(command):
         return None
     scene.select_ids([command.node.id])
     return command.node.id

@@ -224,3 +224,18 @@ class Services:
     def __exit__(self, *exc: object) -> None:
         for service in self.by_id.values():
             service.stop()
+
+
+def wait_logged(service: Replicas, text: str, timeout: float = 60.0) -> str:
+    """The first log line of `service` containing `text` (waits for it to be written)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for line in service.text().splitlines():
+            if text in line:
+                return line
+        time.sleep(0.1)
+    raise AssertionError(f"no log line with {text!r}:\n{service.text()[-3000:]}")
+
+
+# What the generated failure policy logs when a flow without dead-lettering gives up.
+DROPPED = "times: dropped (dead_letter: false in the design): "

@@ -30,7 +30,7 @@ from designer.resources import examples_dir
 from tests.support.brokers import delete_nats_prefix, prefixed, require_nats, unique_token
 
 from .from_asyncapi import example, received_message
-from .harness import Replicas, Services, generate
+from .harness import DROPPED, Replicas, Services, generate, wait_logged
 from .shop_scenario import ShopRun
 
 URL = "nats://127.0.0.1:4222"
@@ -183,7 +183,49 @@ def test_poison_is_retried_then_dead_lettered_and_a_message_built_from_asyncapi_
     text = services[loyalty].text()
     retried = [line for line in text.splitlines() if poison_id in line and "retried in" in line]
     assert len(retried) == DELIVERY_ATTEMPTS - 1, text[-3000:]
-    assert f"message {poison_id} failed {DELIVERY_ATTEMPTS} times: dead-lettered" in text
+    assert f"AddLoyaltyPoints {poison_id} failed {DELIVERY_ATTEMPTS} times: dead-lettered" in text
+
+
+@pytest.mark.xdist_group("e2e")
+def test_a_flow_without_dead_lettering_drops_the_poison_with_a_logged_line(
+    shop_on_nats,
+) -> None:  # type: ignore[no-untyped-def]
+    design, services, token = shop_on_nats
+    notifications = services[f"{token}-notifications"]
+    # LoyaltyPointsAdded -> Notifications: the shop's flow has no dead_letter.
+    channel, message = received_message(
+        design, "nats", f"{token}-notifications", "LoyaltyPointsAdded"
+    )
+    good = example(message["payload"])
+    poison_id = f"poison-{uuid.uuid4()}"
+    dead_stream = f"{token}_NOTIFICATIONS_DEAD_LETTERS".upper().replace("-", "_")
+
+    async def send() -> int:
+        nc = await nats.connect(URL)
+        try:
+            js = nc.jetstream()
+            poison = json.dumps({"points": "many"}).encode()
+            await js.publish(channel["address"], poison, headers={"message_id": poison_id})
+            await js.publish(channel["address"], json.dumps(good).encode())
+            await asyncio.to_thread(
+                wait_logged, notifications, f"{poison_id} failed {DELIVERY_ATTEMPTS}"
+            )
+            try:
+                info = await js.stream_info(dead_stream)
+            except nats.js.errors.NotFoundError:
+                return 0
+            return int(info.state.messages)
+        finally:
+            await nc.close()
+
+    assert asyncio.run(send()) == 0, "dead-lettered although the design says dead_letter: false"
+    line = wait_logged(notifications, f"{poison_id} failed {DELIVERY_ATTEMPTS}")
+    # Which message, which id, why: one line.
+    assert (
+        f"LoyaltyPointsAdded {poison_id} failed {DELIVERY_ATTEMPTS} {DROPPED}ValidationError"
+        in line
+    ), line
+    _wait_handled(notifications, "LoyaltyPointsAdded", "customer_id", good["customer_id"])
 
 
 @pytest.mark.xdist_group("e2e")

@@ -25,7 +25,7 @@ from tests.support.brokers import ScratchVhost, require_rabbitmqctl
 from tests.support.requirements import require_redis
 
 from .from_asyncapi import example, received_message
-from .harness import Replicas, Services, generate
+from .harness import DROPPED, Replicas, Services, generate, wait_logged
 from .shop_scenario import ShopRun
 
 BURST = 1000
@@ -196,7 +196,50 @@ def test_poison_is_retried_then_dead_lettered_and_a_message_built_from_asyncapi_
     text = services["loyalty"].text()
     retried = [line for line in text.splitlines() if poison_id in line and "retried in" in line]
     assert len(retried) == DELIVERY_ATTEMPTS - 1, text[-3000:]
-    assert f"message {poison_id} failed {DELIVERY_ATTEMPTS} times: dead-lettered" in text
+    assert f"AddLoyaltyPoints {poison_id} failed {DELIVERY_ATTEMPTS} times: dead-lettered" in text
+
+
+@pytest.mark.xdist_group("e2e")
+def test_a_flow_without_dead_lettering_drops_the_poison_with_a_logged_line(
+    shop_on_rabbitmq,
+) -> None:  # type: ignore[no-untyped-def]
+    design, services, url = shop_on_rabbitmq
+    # LoyaltyPointsAdded -> Notifications: the shop's flow has no dead_letter.
+    channel, message = received_message(design, "rabbitmq", "notifications", "LoyaltyPointsAdded")
+    exchange_name = channel["bindings"]["amqp"]["exchange"]["name"]
+    good = example(message["payload"])
+    poison_id = f"poison-{uuid.uuid4()}"
+
+    async def send() -> int:
+        connection = await aio_pika.connect(url)
+        try:
+            amqp = await connection.channel()
+            exchange = await amqp.get_exchange(exchange_name)
+            for body, message_id in (
+                (b'{"points": "many"}', poison_id),
+                (json.dumps(good).encode(), None),
+            ):
+                await exchange.publish(
+                    aio_pika.Message(body, message_id=message_id), routing_key=channel["address"]
+                )
+            await asyncio.to_thread(
+                wait_logged, services["notifications"], f"{poison_id} failed {DELIVERY_ATTEMPTS}"
+            )
+            dlq = await amqp.declare_queue("notifications.loyalty-points-added.dlq", passive=True)
+            return dlq.declaration_result.message_count or 0
+        finally:
+            await connection.close()
+
+    assert asyncio.run(send()) == 0, "dead-lettered although the design says dead_letter: false"
+    line = wait_logged(services["notifications"], f"{poison_id} failed {DELIVERY_ATTEMPTS}")
+    # Which message, which id, why: one line.
+    assert (
+        f"LoyaltyPointsAdded {poison_id} failed {DELIVERY_ATTEMPTS} {DROPPED}ValidationError"
+        in line
+    ), line
+    _wait_handled(
+        services["notifications"], "LoyaltyPointsAdded", "customer_id", good["customer_id"]
+    )
 
 
 @pytest.mark.xdist_group("e2e")

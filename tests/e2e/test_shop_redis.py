@@ -31,7 +31,7 @@ from tests.support.brokers import prefixed, unique_token
 from tests.support.requirements import require_redis
 
 from .from_asyncapi import example, received_message
-from .harness import Replicas, Services, generate
+from .harness import DROPPED, Replicas, Services, generate, wait_logged
 from .shop_scenario import ShopRun
 
 URL = "redis://127.0.0.1:6379"
@@ -209,7 +209,45 @@ def test_poison_is_retried_then_dead_lettered_and_a_message_built_from_asyncapi_
     _wait_handled(services[loyalty], "AddLoyaltyPoints", "order_id", good["order_id"])
     text = services[loyalty].text()
     assert text.count("retried in") == DELIVERY_ATTEMPTS - 1, text[-3000:]
-    assert f"failed {DELIVERY_ATTEMPTS} times: dead-lettered to {stream}.dlq" in text
+    line = wait_logged(services[loyalty], f"times: dead-lettered to {stream}.dlq")
+    assert "AddLoyaltyPoints " in line and f"failed {DELIVERY_ATTEMPTS} times" in line, line
+
+
+@pytest.mark.xdist_group("e2e")
+def test_a_flow_without_dead_lettering_drops_the_poison_with_a_logged_line(
+    shop_on_redis,
+) -> None:  # type: ignore[no-untyped-def]
+    design, services, token = shop_on_redis
+    notifications = services[f"{token}-notifications"]
+    # LoyaltyPointsAdded -> Notifications: the shop's flow has no dead_letter.
+    channel, message = received_message(
+        design, "redis", f"{token}-notifications", "LoyaltyPointsAdded"
+    )
+    good = example(message["payload"])
+    poison_id = f"poison-{uuid.uuid4()}"
+    stream = channel["address"]
+
+    async def send() -> int:
+        client = aioredis.Redis.from_url(URL)
+        try:
+            poison = await _frame({"points": "many"}, {"message_id": poison_id})
+            await client.xadd(stream, {DATA: poison})
+            await client.xadd(stream, {DATA: json.dumps(good).encode()})
+            await asyncio.to_thread(
+                wait_logged, notifications, f"{poison_id} failed {DELIVERY_ATTEMPTS}"
+            )
+            return int(await client.xlen(f"{stream}.dlq"))
+        finally:
+            await client.aclose()
+
+    assert asyncio.run(send()) == 0, "dead-lettered although the design says dead_letter: false"
+    line = wait_logged(notifications, f"{poison_id} failed {DELIVERY_ATTEMPTS}")
+    # Which message, which id, why: one line.
+    assert (
+        f"LoyaltyPointsAdded {poison_id} failed {DELIVERY_ATTEMPTS} {DROPPED}ValidationError"
+        in line
+    ), line
+    _wait_handled(notifications, "LoyaltyPointsAdded", "customer_id", good["customer_id"])
 
 
 @pytest.mark.xdist_group("e2e")
