@@ -32,8 +32,9 @@ from .model import (
     Point,
     RecordSchema,
     Settings,
-    field_type_problem,
-    parse_field_type,
+    field_problems,
+    one_of_problem,
+    type_names,
 )
 
 # ---------------------------------------------------------------- recorded operations
@@ -237,16 +238,27 @@ def _validated(model: type[Any], old: Any, changes: Mapping[str, Any]) -> Any:
 
 
 def _check_fields(doc: Document, fields: Iterable[MessageField], what: str) -> None:
-    records = set(doc._index["schemas"])
+    records = {s.name: s for s in doc.design.schemas}
     names: set[str] = set()
     for field in fields:
         if field.name in names:
             raise EditError(f"{what}: duplicate field '{field.name}'")
         names.add(field.name)
-        if problem := field_type_problem(field.type, records):
-            raise EditError(
-                f"{what}: field '{field.name}': {problem}" + did_you_mean(field.type, records)
-            )
+        for key, problem in field_problems(field, records):
+            hint = did_you_mean(field.type, set(records)) if key == "type" else ""
+            raise EditError(f"{what}: field '{field.name}': {problem}{hint}")
+
+
+def _check_unions(doc: Document) -> None:
+    """A record edit must not break a discriminated union that names the record."""
+    records = {s.name: s for s in doc.design.schemas}
+    for schema in doc.design.schemas:
+        _check_fields(doc, [f for f in schema.fields if f.discriminator], f"record '{schema.name}'")
+    for message in doc.design.messages:
+        if message.discriminator or any(f.discriminator for f in message.fields):
+            _check_fields(doc, message.fields, f"message '{message.name}'")
+            if union := one_of_problem(message, records):
+                raise EditError(f"message '{message.name}' {union[0]}: {union[1]}")
 
 
 def _check_node_ref(doc: Document, node_id: str, what: str) -> None:
@@ -267,6 +279,8 @@ def _check_message(doc: Document, message: Message) -> None:
         )
     _check_fields(doc, message.fields, f"message '{message.name}'")
     _check_fields(doc, message.response or [], f"response of '{message.name}'")
+    if union := one_of_problem(message, {s.name: s for s in doc.design.schemas}):
+        raise EditError(f"message '{message.name}' {union[0]}: {union[1]}")
 
 
 def _check_flow(doc: Document, flow: Flow) -> None:
@@ -515,8 +529,7 @@ class RemoveFlows(Command):
 
 
 def _uses_record(type_text: str, name: str) -> bool:
-    constructor, inner = parse_field_type(type_text)
-    return constructor == name or (inner is not None and _uses_record(inner, name))
+    return name in type_names(type_text)
 
 
 class AddSchema(Command):
@@ -543,6 +556,7 @@ class EditSchema(Command):
             raise EditError(f"record '{self.name}' is used by fields; rename those first")
         edit.replace("schemas", new, old_key=self.name)
         _check_fields(edit.doc, new.fields, f"record '{new.name}'")
+        _check_unions(edit.doc)
 
     def _in_use(self, doc: Document) -> bool:
         return schema_in_use(doc.design, self.name)
@@ -564,7 +578,9 @@ class RemoveSchema(Command):
 def schema_in_use(design: Design, name: str) -> bool:
     fields = [f for s in design.schemas if s.name != name for f in s.fields]
     fields += [f for m in design.messages for f in [*m.fields, *(m.response or [])]]
-    return any(_uses_record(f.type, name) for f in fields)
+    return any(_uses_record(f.type, name) for f in fields) or any(
+        name in (m.one_of or []) for m in design.messages
+    )
 
 
 class EditSettings(Command):

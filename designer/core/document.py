@@ -8,7 +8,8 @@ Listeners hear a change in explicit phases, never in the order they subscribed:
 `prepare` (views note what they hold, e.g. the selection), `derived` (state computed from
 the model, such as validation), `views` (canvas and panels redraw, reading derived state)
 and `settle` (put back what the views' rebuild disturbed, e.g. the selection).
-Items are treated as values: an edit replaces an item with a new one, it never mutates it.
+Items are values (frozen pydantic models, model.py): an edit replaces an item with a new one
+(`model_copy(update=...)`), it never mutates it; only the Design container changes here.
 """
 
 from __future__ import annotations

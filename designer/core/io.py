@@ -304,8 +304,13 @@ def _number(value: float) -> int | float:
     return int(rounded) if rounded.is_integer() else rounded
 
 
+class _OneLine(dict[str, Any]):
+    """An object written on one line even when it holds a list (a field's `enum`), so
+    that one field stays one line of the file."""
+
+
 def _fields(fields: list[MessageField]) -> list[dict[str, Any]]:
-    return [_compact(f) for f in fields]
+    return [_OneLine(_compact(f)) for f in fields]
 
 
 # Written even at their default: a reader of the file should not need to know defaults.
@@ -408,7 +413,12 @@ def _is_flat(value: Any) -> bool:
 
 
 def _format(value: Any, indent: str) -> str:
-    if not isinstance(value, (dict, list)) or not value or _is_flat(value):
+    if (
+        not isinstance(value, (dict, list))
+        or not value
+        or _is_flat(value)
+        or isinstance(value, _OneLine)
+    ):
         # allow_nan=False: `Infinity` or `NaN` would be a file no JSON reader accepts.
         return json.dumps(value, ensure_ascii=False, allow_nan=False)
     inner = indent + "  "

@@ -80,7 +80,14 @@ def _v0_to_v1(raw: Raw) -> Raw:
     return out
 
 
-MIGRATIONS: dict[int, Callable[[Raw], Raw]] = {0: _v0_to_v1}
+def _v1_to_v2(raw: Raw) -> Raw:
+    """Version 2 only adds optional keys (a flow's channel `parameters` and `bindings`; union
+    field types, a field's `enum` and `discriminator`, a message's `one_of`): a version 1
+    file means the same in version 2."""
+    return {**raw, "version": 2}
+
+
+MIGRATIONS: dict[int, Callable[[Raw], Raw]] = {0: _v0_to_v1, 1: _v1_to_v2}
 
 
 def migrate(raw: Raw) -> Raw:

@@ -15,6 +15,7 @@ from designer.cli import main
 from designer.core import io
 from designer.core.model import Design, Flow, Message, Node
 from designer.resources import examples_dir
+from tests.support.edits import edit
 
 SHOP = examples_dir() / "shop.msgflow.json"
 MY_CODE = "\n\n# my own code, which no regeneration may touch\n"
@@ -163,7 +164,8 @@ def test_an_added_field_keeps_user_code_and_the_service_starts(
     design = io.load(SHOP)
     command = design.message("add-loyalty-points")
     assert command is not None
-    command.fields.append(command.fields[0].model_copy(update={"name": "reason", "type": "string"}))
+    reason = command.fields[0].model_copy(update={"name": "reason", "type": "string"})
+    edit(design, "messages", command.id, fields=[*command.fields, reason])
     capsys.readouterr()
     _generate(design, tmp_path, out)
     plan = _plan_lines(capsys)

@@ -59,6 +59,16 @@ class MessageInfo:
 
 
 @dataclass(frozen=True)
+class ParameterInfo:
+    """A channel parameter (`{streetlightId}`): a keyword argument of the Outbound method."""
+
+    name: str  # as in the channel
+    ident: str  # the Python keyword argument, e.g. `streetlight_id`
+    annotation: str  # "str" | "int"
+    example: str  # a placeholder value (an expression) for default handlers and tests
+
+
+@dataclass(frozen=True)
 class Action:
     """One step of a handler's default body: ask a query, send a command, publish an event."""
 
@@ -67,6 +77,8 @@ class Action:
     message: MessageInfo
     target: str  # display name of who receives it ("" for events)
     build: pyformat.Call  # the expression that builds the outgoing message
+    # Values of the channel parameters the Outbound method takes: (ident, expression).
+    arguments: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,13 @@ class Subscriber:
     # The design's `dead_letter`: a message failing every attempt is kept (True) or
     # dropped with a logged line (False).
     dead_letter: bool = False
+    # RabbitMQ: the inbox as the flow's `bindings.amqp` declares it (default: a durable
+    # shared quorum queue; a temporary or exclusive one is a classic queue, which keeps no
+    # delivery count: the service counts the attempts itself).
+    queue_type: str = "quorum"
+    durable: bool = True
+    exclusive: bool = False
+    auto_delete: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,6 +145,8 @@ class Outbound:
     channels: tuple[FlowChannel, ...]  # broker channels it goes to (one per distinct address)
     timeout_s: float  # queries: how long to wait for the answer
     reply: str  # queries over a broker: the reply queue/subject, or the callback path
+    # Channel parameters of its channels: keyword-only arguments giving their values.
+    parameters: tuple[ParameterInfo, ...] = ()
 
 
 @dataclass(frozen=True)

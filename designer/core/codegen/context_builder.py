@@ -10,9 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from designer import __version__
+from designer.core import channel_parameters
 from designer.core.channels import ChannelNames, FlowChannel
-from designer.core.model import Design, Flow, MessageField, MessageKind, Transport
-from designer.core.topology import build_jetstream, consuming_queue_arguments
+from designer.core.model import (
+    AmqpQueue,
+    ChannelParameter,
+    Design,
+    Flow,
+    MessageField,
+    MessageKind,
+    Transport,
+)
+from designer.core.topology import build_jetstream, consuming_queue_arguments, inbox_type
 
 from . import pyformat
 from .context import (
@@ -25,6 +34,7 @@ from .context import (
     MessageInfo,
     ModelInfo,
     Outbound,
+    ParameterInfo,
     Route,
     Service,
     StreamInfo,
@@ -37,6 +47,7 @@ from .identifiers import (
     PACKAGE_NAMES,
     TYPE_NAMES,
     IdentifierMap,
+    is_identifier,
     pascal,
     snake,
 )
@@ -283,6 +294,7 @@ class ContextBuilder:
                 outgoing,
                 out_by_flow,
                 handler_imports,
+                outbound,
             )
             for message_id in sorted(handler_names)
         )
@@ -321,6 +333,10 @@ class ContextBuilder:
             ]
             idempotent = any(f.idempotent for f in sharing)
             dead_letter = any(f.dead_letter for f in sharing)
+            # The queue is declared as the first flow to it says (as in topology.build_amqp).
+            first = min(sharing, key=lambda f: f.id)
+            inbox = (first.bindings.amqp if first.bindings else None) or AmqpQueue()
+            queue_type = inbox_type(inbox)
             seen_subscriptions.add(key)
             is_query = message.kind == "query"
             subscribers.append(
@@ -332,13 +348,18 @@ class ContextBuilder:
                     channel,
                     tuple(
                         sorted(
-                            (k, str(v)) for k, v in consuming_queue_arguments(channel.queue).items()
+                            (k, str(v))
+                            for k, v in consuming_queue_arguments(channel.queue, queue_type).items()
                         )
                     ),
                     jetstream=channel.subject in self.stream_of_subject,
                     replies=is_query,
                     idempotent=idempotent,
                     dead_letter=dead_letter,
+                    queue_type=queue_type,
+                    durable=inbox.durable,
+                    exclusive=inbox.exclusive,
+                    auto_delete=inbox.auto_delete,
                 )
             )
         reply_channels = sorted(
@@ -457,6 +478,7 @@ class ContextBuilder:
                     channels=() if http else tuple(channels.values()),
                     timeout_s=timeout_ms / 1000,
                     reply=(first.reply or "") if verb == "ask" and not http else "",
+                    parameters=() if http else _parameters(flows),
                 )
             )
         return tuple(result), by_flow
@@ -470,6 +492,7 @@ class ContextBuilder:
         outgoing: list[Flow],
         out_by_flow: dict[str, str],
         imports: set[str],
+        outbound: tuple[Outbound, ...] = (),
     ) -> Handler:
         message = self.message_infos[message_id]
         source_fields = self.message_fields[message_id]
@@ -489,7 +512,9 @@ class ContextBuilder:
                 out_message.class_name, self.message_fields[flow.message], source_fields, imports
             )
             target = self._display(flow.target) if verb != "publish" else ""
-            actions.append(Action(verb, out_method, out_message, target, build))
+            parameters = next((o.parameters for o in outbound if o.method == out_method), ())
+            arguments = tuple((p.ident, _parameter_value(p, source_fields)) for p in parameters)
+            actions.append(Action(verb, out_method, out_message, target, build, arguments))
         actions.sort(key=lambda a: (order[a.verb], a.method))
         response = None
         if message.kind == "query":
@@ -511,6 +536,53 @@ class ContextBuilder:
             response=response,
             expects=expects or "nothing else (no flow is caused by it)",
         )
+
+
+# Keyword arguments every Outbound method already has.
+_TAKEN_ARGUMENTS = {"self", "message", "context"}
+
+
+def _parameters(flows: list[Flow]) -> tuple[ParameterInfo, ...]:
+    """The channel parameters of an Outbound method's flows (by name, first seen first)."""
+    found: dict[str, ChannelParameter] = {}
+    for flow in flows:
+        named = set(channel_parameters.names_in(flow.channel or ""))
+        for parameter in flow.parameters:
+            if parameter.name in named:
+                found.setdefault(parameter.name, parameter)
+    out: list[ParameterInfo] = []
+    taken = set(_TAKEN_ARGUMENTS)
+    for parameter in found.values():
+        ident = snake(parameter.name)
+        while ident in taken or not is_identifier(ident):
+            ident += "_value"
+        taken.add(ident)
+        integer = parameter.type == "integer"
+        first = parameter.enum[0] if parameter.enum else None
+        if integer:
+            example = first if first is not None and first.lstrip("-").isdigit() else "1"
+        else:
+            # Never empty: `a..b` is no NATS subject.
+            example = pyformat.string(first or parameter.name)
+        out.append(ParameterInfo(parameter.name, ident, "int" if integer else "str", example))
+    return tuple(out)
+
+
+def _parameter_value(parameter: ParameterInfo, source: tuple[FieldInfo, ...]) -> str:
+    """A default handler's value of a parameter: the received message's field of that name
+    (the light's id that came in is the light's id that goes out), else the placeholder."""
+    for field in source:
+        if snake(field.name) != parameter.ident or not field.required:
+            continue
+        if parameter.annotation == "int":
+            return f"message.{field.ident}" if field.type == "integer" else parameter.example
+        if field.type in ("string", "uuid", "integer", "date", "datetime", "decimal"):
+            return (
+                f"message.{field.ident}"
+                if field.type == "string"
+                else f"str(message.{field.ident})"
+            )
+    return parameter.example
 
 
 def _address(channel: FlowChannel) -> tuple[str, str, str]:

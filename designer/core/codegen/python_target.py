@@ -99,6 +99,8 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
         "example": helpers.example,
         "spy_decorator": helpers.spy_decorator,
         "publish_call": helpers.publish_call,
+        "outbound_arguments": helpers.outbound_arguments,
+        "publish_address": helpers.publish_address,
         "faststream_range": FASTSTREAM_RANGE,
     }
     files: dict[str, str] = {}

@@ -48,6 +48,9 @@ class RectIndex:
     def get(self, key: str) -> Rect | None:
         return self._where.get(key)
 
+    def items(self) -> list[tuple[str, Rect]]:
+        return list(self._where.items())
+
     def near(self, x0: float, y0: float, x1: float, y1: float) -> dict[str, Rect]:
         """Rectangles in the cells the box (x0, y0)-(x1, y1) touches (a superset of those
         overlapping it)."""

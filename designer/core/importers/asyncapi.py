@@ -20,13 +20,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from designer.core.channel_parameters import names_in as parameter_names
 from designer.core.channels import METADATA_HEADERS, ChannelNames, slug
 from designer.core.errors import one_line
 from designer.core.io import json_path, natural_key
 from designer.core.layout import auto_layout
 from designer.core.model import (
+    ChannelParameter,
     Design,
     Flow,
+    FlowBindings,
     Message,
     MessageField,
     MessageKind,
@@ -36,15 +39,17 @@ from designer.core.model import (
     Transport,
 )
 
-from .binding_settings import BINDINGS_KEPT, leaves
+from .binding_settings import BINDINGS_KEPT, flow_bindings, leaves
 from .channel_addresses import (
     PARAMETER,
     channel_value,
+    parameterised_channel,
     runtime_address,
     transport_of,
     usable_channel,
 )
 from .kind_reading import read_kind
+from .parameter_reading import read_parameters
 from .schema_fields import SchemaMapper, record_name
 from .spec_loading import Spec, SpecLoadError, SpecProblem
 
@@ -129,6 +134,12 @@ class _Operation:
     # Object identities (within one document): the message read, and a reply's messages.
     message_object: int = 0
     reply_objects: frozenset[int] = frozenset()
+    # The address's `{name}` parameters, and the design's channel a msgflow export names
+    # where the address leaves them out (`x-msgflow-channel`, Kafka topics).
+    parameters: tuple[ChannelParameter, ...] = ()
+    design_channel: str | None = None
+    # The channel's bindings a design keeps (the receiver's queue, the topic's size).
+    bindings: FlowBindings | None = None
 
 
 def import_asyncapi(specs: list[Spec], name: str | None = None) -> ImportResult:
@@ -162,6 +173,8 @@ class _Builder:
         self.outcomes: list[OperationOutcome] = []
         self._replies: set[int] = set()  # reply message objects met (by identity)
         self._bindings_seen: set[int] = set()
+        self._parameters_read: dict[int, tuple[ChannelParameter, ...]] = {}
+        self._design_channels: dict[str, str] = {}  # flow id -> its `x-msgflow-channel`
         self.settings: dict[str, Any] | None = None  # a msgflow design's own settings
         self.servers: dict[str, dict[str, str]] = {}  # brokers' servers of foreign documents
         # Flows of msgflow's own exports: their channel and reply are the design's, verbatim.
@@ -216,6 +229,14 @@ class _Builder:
                 "$.components.securitySchemes",
                 "security schemes are not part of a design: not imported",
             )
+
+    def _parameters(self, channel: dict[str, Any], at: str) -> tuple[ChannelParameter, ...]:
+        """A channel's parameters, read (and reported) once however many operations use it."""
+        if id(channel) not in self._parameters_read:
+            self._parameters_read[id(channel)] = read_parameters(
+                channel, self.spec.deref, at, self._note
+            )
+        return self._parameters_read[id(channel)]
 
     def _note(self, path: str, message: str) -> None:
         self.notes.append(ImportNote(self.spec.source, path, message))
@@ -386,6 +407,9 @@ class _Builder:
                         reply_objects=frozenset(
                             id(spec.deref(r, f"{at}.reply")[0]) for r in reply_messages
                         ),
+                        parameters=self._parameters(channel, f"{at}.channel"),
+                        design_channel=_design_channel(channel),
+                        bindings=flow_bindings(channel.get("bindings")),
                     )
                 )
             if op.get("bindings"):
@@ -462,6 +486,8 @@ class _Builder:
                                 op_path=where,
                                 op_name=op_name,
                                 runtime_address=runtime_address(str(address), item),
+                                parameters=self._parameters(item, at),
+                                bindings=flow_bindings(item.get("bindings")),
                             )
                         )
                 if op.get("bindings"):
@@ -888,6 +914,8 @@ class _Builder:
                 or receive.transport
                 or (Transport.TOPIC if kind is MessageKind.EVENT else Transport.QUEUE)
             )
+            if send.design_channel or receive.design_channel:
+                self._design_channels[ids[key]] = str(send.design_channel or receive.design_channel)
             if "x-msgflow-flows" in send.extras or "x-msgflow-flows" in receive.extras:
                 self._verbatim.add(ids[key])
             elif transport is Transport.HTTP and kind is MessageKind.EVENT:
@@ -915,7 +943,14 @@ class _Builder:
                         "reply": reply,
                         "caused_by": send.extras.get("x-msgflow-caused-by"),
                         "timeout_ms": send.extras.get("x-msgflow-timeout-ms"),
+                        "parameters": [
+                            p.model_dump() for p in (send.parameters or receive.parameters)
+                        ],
                         "idempotent": bool(receive.extras.get("x-msgflow-idempotent")),
+                        # msgflow's export names each flow's bindings (flow details).
+                        "bindings": None
+                        if ids[key] in self._verbatim
+                        else receive.bindings or send.bindings,
                         "dead_letter": bool(receive.extras.get("x-msgflow-dead-letter")),
                         **_flow_details(send.extras, ids[key]),
                     }
@@ -1020,6 +1055,9 @@ class _Builder:
         for flow in design.flows:
             address = flow.channel or ""
             protocol = protocols.get((address, flow.message), "")
+            if flow.parameters or flow.id in self._design_channels:
+                flows.append(self._parameterised(design, flow, protocol))
+                continue
             usable = (
                 address if flow.id in self._verbatim else usable_channel(address, flow.transport)
             )
@@ -1067,6 +1105,66 @@ class _Builder:
             flows.append(flow.model_copy(update={"channel": chosen or None, "reply": reply}))
         return design.model_copy(update={"flows": self._one_message_per_channel(design, flows)})
 
+    def _parameterised(self, design: Design, flow: Flow, protocol: str) -> Flow:
+        """A flow whose address has parameters: its channel keeps them as `{name}` segments
+        (a wildcard for subscribers, the value for senders); those it cannot keep are
+        reported, and the address is then cleaned like any other."""
+        address = flow.channel or ""
+        declared = {p.name for p in flow.parameters}
+        if flow.id in self._design_channels:  # msgflow's export of a Kafka topic
+            chosen: str | None = self._design_channels[flow.id]
+        elif flow.transport is Transport.HTTP:
+            chosen = usable_channel(address, flow.transport) or None
+        elif flow.id in self._verbatim and channel_value(design, flow, address, protocol):
+            chosen = channel_value(design, flow, address, protocol)
+        else:
+            chosen = parameterised_channel(address, declared)
+            if chosen is None:
+                chosen = usable_channel(address, flow.transport) or None
+                self.notes.append(
+                    ImportNote(
+                        "",
+                        flow.id,
+                        f"address '{address}': its parameters cannot be whole segments of a "
+                        f"broker channel: the flow's channel is '{chosen}'",
+                    )
+                )
+            elif chosen != address:
+                self.notes.append(
+                    ImportNote(
+                        "",
+                        flow.id,
+                        f"address '{address}' is the flow's channel '{chosen}' (parameters "
+                        f"{', '.join(sorted(declared & set(parameter_names(chosen))))}: "
+                        "a wildcard for subscribers, the value for senders)",
+                    )
+                )
+        named = set(parameter_names(chosen or ""))
+        parameters = [p for p in flow.parameters if p.name in named]
+        for parameter in flow.parameters:
+            if parameter.name not in named:
+                self.notes.append(
+                    ImportNote(
+                        "",
+                        flow.id,
+                        f"parameter {parameter.name} is not in the flow's channel '{chosen}': not kept",
+                    )
+                )
+        reply = flow.reply
+        if reply and flow.id not in self._verbatim:
+            reply = usable_channel(reply, Transport.QUEUE) or None
+        message = design.message(flow.message)
+        if (
+            reply is None
+            and message is not None
+            and message.kind is MessageKind.QUERY
+            and flow.id not in self._verbatim
+        ):
+            reply = ChannelNames(design).reply_queue(flow)
+        return flow.model_copy(
+            update={"channel": chosen or None, "parameters": parameters, "reply": reply}
+        )
+
     def _one_message_per_channel(self, design: Design, flows: list[Flow]) -> list[Flow]:
         """Several messages a service receives on one address (a WebSocket's `/`, a
         stream) each get their derived channel: a generated service subscribes one
@@ -1090,7 +1188,7 @@ class _Builder:
                         f"({', '.join(names)}): this flow takes its own derived channel",
                     )
                 )
-                flow = flow.model_copy(update={"channel": None})
+                flow = flow.model_copy(update={"channel": None, "parameters": []})
             out.append(flow)
         return out
 
@@ -1132,7 +1230,14 @@ def _flow_details(extras: dict[str, Any], flow_id: str) -> dict[str, Any]:
     details = (extras.get("x-msgflow-flow-details") or {}).get(flow_id)
     if not isinstance(details, dict):
         return {}
-    return {k: v for k, v in details.items() if k in ("description", "suppress", "reply")}
+    return {
+        k: v for k, v in details.items() if k in ("description", "suppress", "reply", "bindings")
+    }
+
+
+def _design_channel(channel: dict[str, Any]) -> str | None:
+    kept = channel.get("x-msgflow-channel")
+    return kept if isinstance(kept, str) and kept else None
 
 
 def _extras(op: dict[str, Any]) -> dict[str, Any]:

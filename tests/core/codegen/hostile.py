@@ -205,14 +205,25 @@ def scrambled_design(seed: int) -> Design:
 
     design = synthetic_design(5, seed=seed)
     design.name, design.description = name(), name()
-    for node in design.nodes:
-        node.name, node.description = name(), name()
+    # Items are frozen: each is replaced by a renamed copy (names drawn in a fixed order,
+    # so a seed always gives the same design).
+    design.nodes = [
+        n.model_copy(update={"name": name(), "description": name()}) for n in design.nodes
+    ]
+    messages = []
     for message in design.messages:
-        message.name, message.description = name(), name()
-        for field, new in zip(message.fields, unique_names(len(message.fields)), strict=True):
-            field.name, field.description = new, name()
-        for field, new in zip(
-            message.response or [], unique_names(len(message.response or [])), strict=True
-        ):
-            field.name = new
+        update: dict[str, object] = {"name": name(), "description": name()}
+        update["fields"] = [
+            field.model_copy(update={"name": new, "description": name()})
+            for field, new in zip(message.fields, unique_names(len(message.fields)), strict=True)
+        ]
+        if message.response is not None:
+            update["response"] = [
+                field.model_copy(update={"name": new})
+                for field, new in zip(
+                    message.response, unique_names(len(message.response)), strict=True
+                )
+            ]
+        messages.append(message.model_copy(update=update))
+    design.messages = messages
     return design

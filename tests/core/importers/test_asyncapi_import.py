@@ -5,13 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from designer.core import io
+from designer.core.brokers.kafka import state as kafka_state
+from designer.core.brokers.rabbitmq import RabbitOptions, definitions
 from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
 from designer.core.importers.asyncapi import import_asyncapi
 from designer.core.importers.spec_loading import Spec, SpecLoadError
-from designer.core.model import Design, MessageKind, NodeKind, RecordSchema, Severity, Transport
+from designer.core.model import (
+    AmqpQueue,
+    Design,
+    KafkaTopic,
+    MessageKind,
+    NodeKind,
+    RecordSchema,
+    Severity,
+    Transport,
+)
 from designer.core.rules.engine import validate
+from designer.core.topology import build_amqp
 from designer.resources import examples_dir
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "asyncapi"
@@ -389,13 +402,43 @@ def test_kinds_are_read_from_names_and_descriptions_one_report_line_per_guess() 
     assert any("turnOnOff: taken as a command" in n for n in guesses)
 
 
-def test_channel_parameters_never_reach_a_broker_name_and_are_reported() -> None:
-    design, _, notes = _outcomes(SPEC30 / "streetlights-kafka-asyncapi.yml")
-    channels = sorted(f.channel or "" for f in design.flows)
-    assert channels and not any("{" in c or "/" in c for c in channels)
-    assert "smartylighting.streetlights.1.0.event.streetlightid.lighting.measured" in channels
-    assert any("its parameters {streetlightId} are not a design notion" in n for n in notes)
+@pytest.mark.parametrize(
+    "file", [SPEC30 / "streetlights-kafka-asyncapi.yml", SPEC26 / "streetlights-mqtt.yml"]
+)
+def test_channel_parameters_become_the_flows_parameters(file: Path) -> None:
+    design, _, notes = _outcomes(file)
+    measured = "smartylighting.streetlights.1.0.event.{streetlightId}.lighting.measured"
+    flow = next(f for f in design.flows if f.channel == measured)
+    (parameter,) = flow.parameters
+    assert parameter.name == "streetlightId"
+    assert parameter.description == "The ID of the streetlight."
+    assert all(f.parameters and "/" not in (f.channel or "") for f in design.flows)
+    if file.name == "streetlights-mqtt.yml":  # its addresses use `/`: the report says so
+        assert any(
+            f"is the flow's channel '{measured}' (parameters streetlightId" in n for n in notes
+        )
     assert not [d for d in validate(design) if d.rule == "channel-name-invalid"]
+
+
+def test_a_parameter_inside_a_piece_becomes_a_segment_and_an_undeclared_one_is_cleaned() -> None:
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: Lights, version: 1.0.0}\n"
+        "channels:\n"
+        "  a:\n    address: 'lights/light-{id}/on'\n"
+        "    parameters: {id: {description: Which light, location: '$message.payload#/id'}}\n"
+        "    messages: {LightOn: {payload: {type: object, properties: {at: {type: string}}}}}\n"
+        "  b:\n    address: 'lights/{room}/off'\n"
+        "    messages: {LightOff: {payload: {type: object, properties: {at: {type: string}}}}}\n"
+        "operations:\n"
+        "  on: {action: send, channel: {$ref: '#/channels/a'}}\n"
+        "  off: {action: send, channel: {$ref: '#/channels/b'}}\n"
+    )
+    result = import_asyncapi([Spec(yaml.safe_load(text), "lights.yaml")])
+    channels = {f.channel: [p.name for p in f.parameters] for f in result.design.flows}
+    assert channels == {"lights.light.{id}.on": ["id"], "lights.room.off": []}
+    notes = [str(n) for n in result.notes]
+    assert any("parameter id: location not part of a design: not kept" in n for n in notes)
+    assert not [d for d in validate(result.design) if d.rule == "channel-name-invalid"]
 
 
 def test_the_multi_file_social_media_system_imports_whole() -> None:
@@ -491,15 +534,26 @@ def test_alternatives_of_different_primitives_are_reported_where_they_are() -> N
     )
 
 
-def test_bindings_the_design_cannot_hold_are_reported() -> None:
-    _, _, notes = _outcomes(SPEC30 / "rpc-server-asyncapi.yml")
-    assert any(
-        "$.operations.sendSumResult.channel.bindings.amqp: amqp binding queue.exclusive=True"
-        " is not part of a design" in n
-        for n in notes
-    )
-    assert any("amqp binding queue.durable=False is not part of a design" in n for n in notes)
+def test_bindings_the_design_holds_are_kept_and_the_rest_reported() -> None:
+    design, _, notes = _outcomes(SPEC30 / "rpc-server-asyncapi.yml")
+    (request,) = [f for f in design.flows if f.channel == "rpc_queue"]
+    assert request.bindings is not None and request.bindings.amqp == AmqpQueue(durable=False)
+    # The RabbitMQ configuration declares that queue as the document does (non-durable,
+    # so a classic queue: quorum queues are always durable).
+    queues = {
+        q["name"]: q for q in definitions(build_amqp(design), RabbitOptions("test"))["queues"]
+    }
+    assert queues["rpc_queue"]["durable"] is False
+    assert queues["rpc_queue"]["arguments"]["x-queue-type"] == "classic"
+    assert not any("queue.durable" in n or "queue.exclusive" in n for n in notes)
+    assert any("amqp binding ack=True is not part of a design" in n for n in notes)
     assert any("server amqp rabbitmq.example.org kept in settings.generate" in n for n in notes)
+    adeo, _, adeo_notes = _outcomes(SPEC30 / "adeo-kafka-request-reply-asyncapi.yml")
+    sizes = [f.bindings.kafka for f in adeo.flows if f.bindings and f.bindings.kafka]
+    assert sizes and all(s == KafkaTopic(partitions=3, replicas=3) for s in sizes)
+    topics = kafka_state(adeo)["topics"]
+    assert {(t["partitions"], t["replication"]) for t in topics.values()} >= {(3, 3)}
+    assert any("topicConfiguration.retention.ms=604800000 is not part" in n for n in adeo_notes)
     _, _, kafka = _outcomes(SPEC30 / "streetlights-kafka-asyncapi.yml")
     assert any("kafka binding" in n and "clientId" in n for n in kafka)
 
