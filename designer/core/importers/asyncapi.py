@@ -50,7 +50,7 @@ from .channel_addresses import (
 )
 from .kind_reading import read_kind
 from .parameter_reading import read_parameters
-from .schema_fields import SchemaMapper, record_name
+from .schema_fields import Payload, SchemaMapper, record_name
 from .spec_loading import Spec, SpecLoadError, SpecProblem
 
 EXTERNAL_ACTOR = "external"
@@ -103,6 +103,8 @@ class _Message:
     owner: str | None
     version: int
     response: list[MessageField] | None = None
+    one_of: list[str] | None = None  # a union payload's records
+    discriminator: str | None = None
     explicit_kind: str | None = None
     # Written by msgflow (`x-msgflow-id`): what it leaves out is absent, not unknown.
     from_msgflow: bool = False
@@ -188,11 +190,13 @@ class _Builder:
 
     def read(self, spec: Spec) -> None:
         self.spec = spec
-        self._mapper = SchemaMapper(spec.deref, self._note)
         info = spec.data.get("info") or {}
         title = str(info.get("title") or spec.source)
         design_info = info.get("x-msgflow-design")
         self._from_msgflow = bool(design_info or info.get("x-msgflow-nodes"))
+        self._mapper = SchemaMapper(
+            spec.deref, self._note, infer_discriminators=not self._from_msgflow
+        )
         if isinstance(design_info, dict):  # written by msgflow: the whole design's name
             self.design_name = self.design_name or design_info.get("name")
             if isinstance(design_info.get("settings"), dict) and self.settings is None:
@@ -655,7 +659,7 @@ class _Builder:
     ) -> _Message:
         assert self._mapper is not None
         target = self._with_traits(target, at)
-        fields = self._payload_fields(target, name, at)
+        payload = self._payload(target, name, at, union=True)
         if target.get("headers") and not _only_metadata(target["headers"]):
             self._note(f"{at}.headers", f"headers of {name} are not part of a design: not kept")
         self._note_bindings(target.get("bindings"), f"{at}.bindings")
@@ -664,7 +668,7 @@ class _Builder:
             message_id,
             name,
             None,
-            fields,
+            payload.fields,
             description,
             target.get("x-msgflow-owner"),
             int(target.get("x-msgflow-version", 1)),
@@ -673,9 +677,15 @@ class _Builder:
             extras=_extras(target),
             correlated="correlationId" in target,
             descriptions=[target.get("summary"), target.get("description")],
+            one_of=payload.one_of,
+            discriminator=payload.discriminator,
         )
 
     def _payload_fields(self, target: dict[str, Any], name: str, at: str) -> list[MessageField]:
+        """A payload as fields (a query's answer: a union of objects is one merged record)."""
+        return self._payload(target, name, at, union=False).fields
+
+    def _payload(self, target: dict[str, Any], name: str, at: str, *, union: bool) -> Payload:
         assert self._mapper is not None
         payload = target.get("payload")
         schema_format = str(target.get("schemaFormat", ""))
@@ -690,8 +700,10 @@ class _Builder:
                 payload_at,
                 f"payload in {schema_format} is not read: the message has no fields",
             )
-            return []
-        return self._mapper.fields(payload, payload_at, owner=name)
+            return Payload()
+        if union:
+            return self._mapper.payload(payload, payload_at, owner=name)
+        return Payload(self._mapper.fields(payload, payload_at, owner=name))
 
     def _response(self, message_id: str, refs: list[Any], at: str) -> None:
         message = self.messages[message_id]
@@ -749,6 +761,8 @@ class _Builder:
                 else self._derived_owner(m, flows),
                 version=m.version,
                 fields=m.fields,
+                one_of=m.one_of,
+                discriminator=m.discriminator,
                 response=(m.response if m.response is not None else [])
                 if m.kind is MessageKind.QUERY
                 else None,
@@ -791,7 +805,9 @@ class _Builder:
                 continue
             (sent_id,), (received_id,) = sent, received
             client, server = self.messages[sent_id], self.messages[received_id]
-            if [f.name for f in client.fields] != [f.name for f in server.fields]:
+            if [f.name for f in client.fields] != [f.name for f in server.fields] or (
+                client.one_of != server.one_of
+            ):
                 continue
             if (client.kind or server.kind) and client.kind != server.kind:
                 continue
