@@ -22,9 +22,11 @@ from .errors import EditError, did_you_mean
 from .generate_settings import generate_settings_problems
 from .json_limits import limit_problems
 from .model import (
+    MAX_BENDS,
     MAX_COORDINATE,
     Design,
     Flow,
+    FlowLayout,
     Message,
     MessageField,
     MessageKind,
@@ -101,6 +103,19 @@ class _Position:
 
 
 @dataclass
+class _Shape:
+    flow_id: str
+    old: FlowLayout | None
+    new: FlowLayout | None
+
+    def do(self, doc: Document) -> None:
+        doc.set_flow_layout(self.flow_id, self.new)
+
+    def undo(self, doc: Document) -> None:
+        doc.set_flow_layout(self.flow_id, self.old)
+
+
+@dataclass
 class _Settings:
     old: Settings
     new: Settings
@@ -124,7 +139,7 @@ class _Meta:
         doc.set_meta(*self.old)
 
 
-_Op = _Insert | _Remove | _Replace | _Position | _Settings | _Meta
+_Op = _Insert | _Remove | _Replace | _Position | _Shape | _Settings | _Meta
 
 
 class _Edit:
@@ -140,6 +155,8 @@ class _Edit:
         self.ops.append(_Insert(collection, item, position))
 
     def remove(self, collection: Collection, key: str) -> _Item:
+        if collection == "flows" and key in self.doc.design.layout.flows:
+            self.flow_layout(key, None)  # a removed arrow's shape would dangle in the file
         item, position = self.doc.remove(collection, key)
         self.ops.append(_Remove(collection, item, position))
         return item
@@ -160,6 +177,19 @@ class _Edit:
             raise EditError(f"position of '{node_id}' is outside the drawing area")
         old = self.doc.set_position(node_id, point)
         self.ops.append(_Position(node_id, old, point))
+
+    def flow_layout(self, flow_id: str, shape: FlowLayout | None) -> None:
+        """Store the shape the user chose for an arrow (None: drawn automatically)."""
+        if shape is not None:
+            points = [*shape.bends, *([shape.label] if shape.label is not None else [])]
+            if not all(
+                math.isfinite(v) and abs(v) <= MAX_COORDINATE for p in points for v in (p.x, p.y)
+            ):
+                raise EditError(f"a point of arrow '{flow_id}' is outside the drawing area")
+            if len(shape.bends) > MAX_BENDS:
+                raise EditError(f"arrow '{flow_id}' would have more than {MAX_BENDS} bends")
+        old = self.doc.set_flow_layout(flow_id, shape)
+        self.ops.append(_Shape(flow_id, old, shape))
 
     def settings(self, settings: Settings) -> None:
         _refuse_unstorable(settings.model_dump(), "settings.")
@@ -348,7 +378,7 @@ class RemoveNodes(Command):
         for message in [m for m in doc.design.messages if m.owner in gone]:
             edit.replace("messages", message.model_copy(update={"owner": None}))
         for node_id in self.node_ids:
-            if node_id in doc.design.layout:
+            if node_id in doc.design.layout.nodes:
                 edit.position(node_id, None)
             edit.remove("nodes", node_id)
 

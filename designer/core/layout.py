@@ -126,7 +126,7 @@ def auto_layout(design: Design, direction: str | None = None) -> Design:
 def _auto_layout(design: Design, direction: str, shape: _Shape) -> Design:
     downward = direction == "down"
     if not design.nodes:
-        return design.model_copy(update={"layout": {}})
+        return design.model_copy(update={"layout": design.layout.with_nodes({})})
     actors = {n.id for n in design.nodes if n.kind is NodeKind.ACTOR}
     ids = {n.id: n.id for n in design.nodes}
     graph = acyclic_graph(ids, _directed_pairs(design, ids), sorted(actors))
@@ -315,7 +315,7 @@ def _place(
         for group in groups:
             _reorder(group, graph, ys)
     layout = {node: Point(x=round(xs[node]), y=round(ys[node])) for node in xs}
-    return design.model_copy(update={"layout": layout}, deep=True)
+    return design.model_copy(update={"layout": design.layout.with_nodes(layout)}, deep=True)
 
 
 def _drawn_crossings(design: Design) -> int:
@@ -328,7 +328,7 @@ def _drawn_crossings(design: Design) -> int:
 
 def _aspect(design: Design) -> float:
     """Width:height of the cards' extent (with their boundary backdrops)."""
-    points = design.layout.values()
+    points = design.layout.nodes.values()
     if not points:
         return 1.0
     left = min(p.x for p in points) - BOUNDARY_MARGIN
@@ -359,7 +359,7 @@ def count_crossings(design: Design) -> int:
     """
     centres = {
         node_id: (p.x + CARD_WIDTH / 2, p.y + CARD_HEIGHT / 2)
-        for node_id, p in design.layout.items()
+        for node_id, p in design.layout.nodes.items()
     }
     pairs = sorted(
         {
@@ -394,7 +394,7 @@ def _segments_cross(
 
 def overlapping_cards(design: Design) -> list[tuple[str, str]]:
     """Pairs of nodes whose cards overlap in the layout (used by tests and the window)."""
-    boxes = sorted(design.layout.items(), key=lambda kv: (kv[1].x, kv[1].y, kv[0]))
+    boxes = sorted(design.layout.nodes.items(), key=lambda kv: (kv[1].x, kv[1].y, kv[0]))
     overlaps: list[tuple[str, str]] = []
     for i, (a, pa) in enumerate(boxes):
         for b, pb in boxes[i + 1 :]:
@@ -409,8 +409,8 @@ def boundary_backdrops(design: Design) -> dict[str, tuple[float, float, float, f
     """Each boundary's backdrop as the canvas draws it: (left, top, right, bottom)."""
     corners: dict[str, list[Point]] = defaultdict(list)
     for node in design.nodes:
-        if node.boundary and node.id in design.layout:
-            corners[node.boundary].append(design.layout[node.id])
+        if node.boundary and node.id in design.layout.nodes:
+            corners[node.boundary].append(design.layout.nodes[node.id])
     return {
         name: (
             min(p.x for p in points) - BOUNDARY_MARGIN,

@@ -219,6 +219,60 @@ class Point(_Model):
     y: float = Field(ge=-MAX_COORDINATE, le=MAX_COORDINATE, allow_inf_nan=False)
 
 
+class RouteStyle(StrEnum):
+    """How an arrow is drawn: orthogonal runs with rounded bends (the default), one
+    smooth curve, or straight lines (through the user's bends, if any)."""
+
+    ORTHOGONAL = "orthogonal"
+    CURVED = "curved"
+    STRAIGHT = "straight"
+
+
+# More bends than anyone places by hand; a bound keeps a hostile file from making a
+# drawing of millions of segments.
+MAX_BENDS = 64
+
+
+class FlowLayout(_Model):
+    """How one arrow is drawn when the user chose it (format version 2).
+
+    `bends`: points the route passes through, in order from its source to its target
+    (none: the router finds the route). `label`: the centre of the arrow's label, where
+    the user put it (none: placed automatically, clear of cards and other labels).
+    """
+
+    route: RouteStyle = RouteStyle.ORTHOGONAL
+    bends: list[Point] = Field(default_factory=list, max_length=MAX_BENDS)
+    label: Point | None = None
+
+    @property
+    def is_default(self) -> bool:
+        """Nothing chosen: the arrow is drawn as if it had no entry."""
+        return self.route is RouteStyle.ORTHOGONAL and not self.bends and self.label is None
+
+
+class Layout(_Model):
+    """Where things are drawn; never part of the meaning (format version 2: card
+    positions under `nodes`, user-chosen arrow shapes under `flows`)."""
+
+    # A container like Design: the Document's primitives swap whole points and shapes
+    # in and out of its two tables; the points and shapes themselves are frozen values.
+    model_config = ConfigDict(frozen=False)
+
+    nodes: dict[str, Point] = Field(default_factory=dict)
+    flows: dict[str, FlowLayout] = Field(default_factory=dict)
+
+    def with_nodes(self, nodes: dict[str, Point]) -> Layout:
+        """The cards at new places. Bends and label places are dropped (they were chosen
+        for the old places and would now point anywhere); route styles are kept."""
+        styles = {
+            flow_id: FlowLayout(route=shape.route)
+            for flow_id, shape in self.flows.items()
+            if shape.route is not RouteStyle.ORTHOGONAL
+        }
+        return Layout(nodes=dict(nodes), flows=styles)
+
+
 class Design(_Model):
     # The one mutable model: the Document's container. Only the Document's primitives
     # change its lists and fields (document.py), always by swapping whole items.
@@ -233,7 +287,7 @@ class Design(_Model):
     messages: list[Message] = Field(default_factory=list)
     flows: list[Flow] = Field(default_factory=list)
     settings: Settings = Field(default_factory=Settings)
-    layout: dict[str, Point] = Field(default_factory=dict)
+    layout: Layout = Field(default_factory=Layout)
 
     @field_validator("version")
     @classmethod

@@ -96,9 +96,16 @@ def _iter_problems(design: Design) -> Iterator[Problem]:
                 f"unknown message '{flow.caused_by}'" + did_you_mean(flow.caused_by, messages),
             )
 
-    for node_id in design.layout:
+    for node_id in design.layout.nodes:
         if node_id not in nodes:
             yield Problem(
-                f"$.layout.{node_id}",
+                f"$.layout.nodes.{node_id}",
                 f"layout for unknown node '{node_id}'" + did_you_mean(node_id, nodes),
+            )
+    flows = set(flow_ids)
+    for flow_id in design.layout.flows:
+        if flow_id not in flows:
+            yield Problem(
+                f"$.layout.flows.{flow_id}",
+                f"layout for unknown flow '{flow_id}'" + did_you_mean(flow_id, flows),
             )

@@ -15,7 +15,7 @@ from designer.core.diagram.index import segment_enters
 from designer.core.diagram.metrics import count_shared_runs, measure
 from designer.core.io import load
 from designer.core.layout import CARD_HEIGHT, CARD_WIDTH, auto_layout
-from designer.core.model import Design, Flow, Message, MessageKind, Node, NodeKind, Point
+from designer.core.model import Design, Flow, Layout, Message, MessageKind, Node, NodeKind, Point
 
 EXAMPLES = sorted((Path(__file__).parents[3] / "assets" / "examples").glob("*.msgflow.json"))
 
@@ -74,7 +74,9 @@ def _design(cells: list[tuple[int, int]], links: list[tuple[int, int]]) -> Desig
         )
         for k, (a, b) in enumerate(links)
     ]
-    return Design(name="Random", nodes=nodes, messages=messages, flows=flows, layout=layout)
+    return Design(
+        name="Random", nodes=nodes, messages=messages, flows=flows, layout=Layout(nodes=layout)
+    )
 
 
 @st.composite
