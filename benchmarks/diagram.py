@@ -250,7 +250,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|")
     drags: list[str] = []
     for name, design in designs(tuple(args.sizes)):
-        if all(n.id in design.layout for n in design.nodes):
+        if all(n.id in design.layout.nodes for n in design.nodes):
             diagram, took = draw(design)
             print(_row(name, "as shipped", measure(diagram), f"draw {took:.2f}"), flush=True)
         start = time.perf_counter()

@@ -20,11 +20,15 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from .errors import EditError
-from .model import Design, Flow, Message, Node, Point, RecordSchema, Settings
+from .model import Design, Flow, FlowLayout, Message, Node, Point, RecordSchema, Settings
 from .unique_names import numbered_name, unique_name
 
 Collection = Literal["nodes", "messages", "flows", "schemas"]
-ChangeCollection = Literal["nodes", "messages", "flows", "schemas", "settings", "layout", "design"]
+# "layout": a card's position (id: the node's); "arrows": the shape the user chose for an
+# arrow (id: the flow's): bends, label place, route style.
+ChangeCollection = Literal[
+    "nodes", "messages", "flows", "schemas", "settings", "layout", "arrows", "design"
+]
 Action = Literal["added", "removed", "changed"]
 Item = Node | Message | Flow | RecordSchema
 T = TypeVar("T", Node, Message, Flow, RecordSchema)
@@ -191,12 +195,23 @@ class Document:
         return old
 
     def set_position(self, node_id: str, point: Point | None) -> Point | None:
-        old = self.design.layout.get(node_id)
+        old = self.design.layout.nodes.get(node_id)
         if point is None:
-            self.design.layout.pop(node_id, None)
+            self.design.layout.nodes.pop(node_id, None)
         else:
-            self.design.layout[node_id] = point
+            self.design.layout.nodes[node_id] = point
         self._record(Change("layout", "changed", node_id))
+        return old
+
+    def set_flow_layout(self, flow_id: str, shape: FlowLayout | None) -> FlowLayout | None:
+        """The arrow's chosen shape (None, or one choosing nothing: drawn automatically)."""
+        flows = self.design.layout.flows
+        old = flows.get(flow_id)
+        if shape is None or shape.is_default:
+            flows.pop(flow_id, None)
+        else:
+            flows[flow_id] = shape
+        self._record(Change("arrows", "changed", flow_id))
         return old
 
     def set_settings(self, settings: Settings) -> Settings:

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .channels import DEAD_LETTER_EXCHANGE, DELIVERY_ATTEMPTS, ChannelNames, FlowChannel
-from .generate_settings import QUEUE_TYPES
+from .generate_settings import CLASSIC, QUEUE_TYPES
 from .generate_settings import QUORUM as QUORUM
-from .model import Design, MessageKind, Transport
+from .model import AmqpQueue, Design, MessageKind, Transport
 
 DLQ_SUFFIX = ".dlq"
 
@@ -57,6 +57,10 @@ class Queue:
     consumer: str
     arguments: Mapping[str, object] = field(default_factory=lambda: _frozen({}))
     durable: bool = True
+    # A flow's `bindings.amqp`: a private (exclusive) or temporary inbox. An exclusive queue
+    # belongs to the connection that declares it: the service declares it, never a config.
+    exclusive: bool = False
+    auto_delete: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,22 +159,36 @@ def dead_letter_queue_arguments(queue_type: str = QUORUM) -> dict[str, object]:
     return {"x-queue-type": queue_type}
 
 
+def inbox_type(settings: AmqpQueue | None, queue_type: str = QUORUM) -> str:
+    """A consuming queue's type: quorum queues are durable and shared, so a flow asking for
+    a temporary or exclusive inbox (`bindings.amqp`) gets a classic queue."""
+    if settings is not None and (not settings.durable or settings.exclusive):
+        return CLASSIC
+    return queue_type
+
+
 def build_amqp(design: Design, queue_type: str = QUORUM) -> AmqpTopology:
     if queue_type not in QUEUE_TYPES:
         raise ValueError(f"queue type must be one of {', '.join(QUEUE_TYPES)}, not '{queue_type}'")
     names = ChannelNames(design)
+    settings = {f.id: f.bindings.amqp for f in design.flows if f.bindings and f.bindings.amqp}
     exchanges: dict[str, Exchange] = {}
     queues: dict[str, Queue] = {}
     bindings: set[Binding] = set()
     for channel, source, target in broker_channels(design):
         exchanges.setdefault(channel.exchange, Exchange(channel.exchange, channel.exchange_type))
+        inbox = settings.get(channel.flow_id) or AmqpQueue()
+        kind = inbox_type(inbox, queue_type)
         queues.setdefault(
             channel.queue,
             Queue(
                 channel.queue,
                 "consume",
                 names.node(target),
-                _frozen(consuming_queue_arguments(channel.queue, queue_type)),
+                _frozen(consuming_queue_arguments(channel.queue, kind)),
+                durable=inbox.durable,
+                exclusive=inbox.exclusive,
+                auto_delete=inbox.auto_delete,
             ),
         )
         bindings.add(Binding(channel.exchange, channel.queue, channel.routing_key))
@@ -200,6 +218,19 @@ def build_amqp(design: Design, queue_type: str = QUORUM) -> AmqpTopology:
         exchanges=tuple(sorted(exchanges.values(), key=lambda e: e.name)),
         queues=tuple(sorted(queues.values(), key=lambda q: q.name)),
         bindings=tuple(sorted(bindings, key=lambda b: (b.exchange, b.queue, b.routing_key))),
+    )
+
+
+def shared_part(topology: AmqpTopology) -> AmqpTopology:
+    """What a broker configuration declares: all but the exclusive queues (and their
+    bindings), which only the service's own connection can declare and use."""
+    private = {q.name for q in topology.queues if q.exclusive}
+    if not private:
+        return topology
+    return AmqpTopology(
+        exchanges=topology.exchanges,
+        queues=tuple(q for q in topology.queues if q.name not in private),
+        bindings=tuple(b for b in topology.bindings if b.queue not in private),
     )
 
 

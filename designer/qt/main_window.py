@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
 
     def auto_layout(self) -> None:
         arranged = auto_layout(self.document.design)
-        self.undo.push(Macro("Auto layout", [MoveNodes(arranged.layout)]))
+        self.undo.push(Macro("Auto layout", [MoveNodes(arranged.layout.nodes)]))
         self.canvas.fit_all()
 
     def focus_canvas(self, on: bool) -> None:

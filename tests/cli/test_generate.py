@@ -132,7 +132,7 @@ def test_files_the_design_no_longer_needs_are_reported_not_deleted(
     design = io.load(SHOP)
     design.nodes = [n for n in design.nodes if n.id != "shipping"]
     design.flows = [f for f in design.flows if "shipping" not in (f.source, f.target)]
-    design.layout.pop("shipping", None)
+    design.layout.nodes.pop("shipping", None)
     smaller = tmp_path / "smaller.msgflow.json"
     io.save(design, smaller)
     capsys.readouterr()

@@ -13,7 +13,7 @@ from designer.core.diff import diff_designs, format_text
 from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
 from designer.core.importers.asyncapi import import_asyncapi
 from designer.core.importers.spec_loading import Spec
-from designer.core.model import CURRENT_VERSION, Design
+from designer.core.model import CURRENT_VERSION, AmqpQueue, Design, FlowBindings, KafkaTopic
 from designer.core.rules.engine import validate
 from designer.core.topology import build_amqp, build_jetstream, build_topics
 
@@ -162,3 +162,19 @@ def test_export_then_import_keeps_the_parameters(broker: str) -> None:
     difference = diff_designs(design, back)
     assert not difference.changes, format_text(difference, "design", "round trip")
     assert back.flows[0].parameters == design.flows[0].parameters
+
+
+@pytest.mark.parametrize("broker", ["rabbitmq", "kafka"])
+def test_flow_bindings_survive_export_and_import(broker: str) -> None:
+    design = _design()
+    kept = FlowBindings(amqp=AmqpQueue(durable=False), kafka=KafkaTopic(partitions=3, replicas=2))
+    design.flows[1] = design.flows[1].model_copy(update={"bindings": kept})
+    system = export_asyncapi(design, broker)[SYSTEM_FILE]
+    if broker == "kafka":  # AsyncAPI's own Kafka binding says the topic's size
+        kafka = [c["bindings"]["kafka"] for c in system["channels"].values() if "bindings" in c]
+        assert {"topic": "streetlights.turn.on", "partitions": 3, "replicas": 2,
+                "bindingVersion": "0.5.0"} in kafka  # fmt: skip
+    back = import_asyncapi([Spec(system, "system")], design.name).design
+    difference = diff_designs(design, back)
+    assert not difference.changes, format_text(difference, "design", "round trip")
+    assert back.flows[1].bindings == kept

@@ -63,7 +63,7 @@ def test_removing_a_node_removes_its_flows_and_undo_restores_them_in_order(doc: 
     history.undo()
     assert [f.id for f in doc.design.flows] == before
     assert doc.message("submit-order").owner == "orders"
-    assert "orders" in doc.design.layout
+    assert "orders" in doc.design.layout.nodes
 
 
 def test_listeners_hear_one_notification_per_command(doc: Document) -> None:
@@ -101,12 +101,12 @@ def test_step_names_read_like_a_menu(doc: Document) -> None:
 
 def test_drag_steps_merge_into_one_undo_step(doc: Document) -> None:
     history = History(doc)
-    start = doc.design.layout["web"]
+    start = doc.design.layout.nodes["web"]
     for x in range(10, 60, 10):
         history.push(MoveNodes({"web": Point(x=x, y=0)}, drag_id=7))
-    assert doc.design.layout["web"] == Point(x=50, y=0)
+    assert doc.design.layout.nodes["web"] == Point(x=50, y=0)
     history.undo()
-    assert doc.design.layout["web"] == start
+    assert doc.design.layout.nodes["web"] == start
     assert history.undo_text is None
 
 
@@ -115,7 +115,7 @@ def test_separate_drags_do_not_merge(doc: Document) -> None:
     history.push(MoveNodes({"web": Point(x=1, y=0)}, drag_id=1))
     history.push(MoveNodes({"web": Point(x=2, y=0)}, drag_id=2))
     history.undo()
-    assert doc.design.layout["web"] == Point(x=1, y=0)
+    assert doc.design.layout.nodes["web"] == Point(x=1, y=0)
 
 
 @pytest.mark.parametrize(

@@ -102,7 +102,7 @@ def test_schemas_layout_and_settings_show_up() -> None:
     new.schemas.append(
         RecordSchema(name="Money", fields=[MessageField(name="amount", type="decimal")])
     )
-    new.layout["web"] = Point(x=1, y=2)
+    new.layout.nodes["web"] = Point(x=1, y=2)
     new.settings = new.settings.model_copy(
         update={"rules": {**new.settings.rules, "consumer-safety": "off"}}
     )
@@ -243,8 +243,8 @@ def test_added_and_removed_nodes_are_not_also_listed_as_moved() -> None:
     old = io.load(examples_dir() / "shop.msgflow.json")
     new = old.model_copy(deep=True)
     new.nodes.append(Node(id="payments", name="Payment Service"))
-    new.layout["payments"] = Point(x=900, y=500)
-    new.layout["web"] = Point(x=-40, y=90)
+    new.layout.nodes["payments"] = Point(x=900, y=500)
+    new.layout.nodes["web"] = Point(x=-40, y=90)
     diff = diff_designs(old, new)
     assert diff.moved == ["web"]
     assert "layout: 1 node(s) moved (web)" in format_text(diff, "old", "new")

@@ -24,7 +24,7 @@ from nats.aio.msg import Msg
 
 from designer.cli import main
 from designer.core import io
-from designer.core.channels import FlowChannel
+from designer.core.channels import ChannelNames, FlowChannel
 from designer.core.model import Design
 from designer.resources import examples_dir
 from tests.support.brokers import delete_nats_prefix, prefixed, require_nats, unique_token
@@ -83,7 +83,7 @@ class NatsBus:
 
 class ShopOnNats:
     broker = "nats"
-    restarts_midway = True  # the durable consumer keeps what arrives while shipping is down
+    crash_midway = False
     broker_drops_duplicates = True  # JetStream de-duplicates by Nats-Msg-Id on publish
 
     def __init__(self, design: Design, services: Services, token: str) -> None:
@@ -103,6 +103,19 @@ class ShopOnNats:
             yield nc
         finally:
             await nc.close()
+
+    async def held_for(self, service: str) -> dict[str, int]:
+        names = ChannelNames(self.design)
+        held = {}
+        async with self._client() as nc:
+            js = nc.jetstream()
+            for flow in self.design.flows:
+                if flow.target != service or not flow.is_async:
+                    continue
+                channel = names.channel(flow)
+                info = await js.consumer_info(channel.stream, channel.durable)
+                held[f"pending for {channel.durable}"] = info.num_pending + info.num_ack_pending
+        return held
 
     async def send_poison_then(
         self, channel: dict[str, Any], poison_id: str, good: dict[str, Any]

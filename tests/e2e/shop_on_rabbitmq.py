@@ -98,7 +98,7 @@ class RabbitBus:
 
 class ShopOnRabbitMQ:
     broker = "rabbitmq"
-    restarts_midway = True  # the durable queue keeps what arrives while shipping is down
+    crash_midway = False
     broker_drops_duplicates = False
 
     def __init__(self, design: Design, services: Services, url: str) -> None:
@@ -125,6 +125,18 @@ class ShopOnRabbitMQ:
         exchange = await amqp.get_exchange(channel["bindings"]["amqp"]["exchange"]["name"])
         for message in messages:
             await exchange.publish(message, routing_key=channel["address"])
+
+    def _channels_to(self, service: str) -> list[FlowChannel]:
+        names = ChannelNames(self.design)
+        return [names.channel(f) for f in self.design.flows if f.target == service and f.is_async]
+
+    async def held_for(self, service: str) -> dict[str, int]:
+        held = {}
+        async with self._amqp() as amqp:
+            for channel in self._channels_to(service):
+                queue = await amqp.declare_queue(channel.queue, passive=True)
+                held[f"messages in {channel.queue}"] = queue.declaration_result.message_count or 0
+        return held
 
     async def send_poison_then(
         self, channel: dict[str, Any], poison_id: str, good: dict[str, Any]

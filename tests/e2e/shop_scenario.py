@@ -14,7 +14,7 @@ import json
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -65,13 +65,16 @@ class ShopOnBroker(Protocol):
     broker: str
     design: Design  # the design the services were generated from (maybe renamed)
     services: Services
-    restarts_midway: bool  # whether the burst can stop and restart a subscriber midway
+    crash_midway: bool  # the burst kills the stopped subscriber (SIGKILL) instead of stopping it
     broker_drops_duplicates: bool  # a resent message id never reaches the services
 
     def node(self, node_id: str) -> str:
         """The id of the shop's node `node_id` in `design`."""
 
     def bus(self) -> Bus: ...
+
+    async def held_for(self, service: str) -> dict[str, int]:
+        """What the broker holds for `service` (stopped): its backlog, by what holds it."""
 
     async def send_poison_then(
         self, channel: dict[str, Any], poison_id: str, good: dict[str, Any]
@@ -273,7 +276,12 @@ class ShopRun:
         stop: str = "shipping",
         concurrency: int = 16,
         restart: bool = True,
+        while_stopped: Callable[[], Awaitable[dict[str, Any]]] | None = None,
+        crash: bool = False,
     ) -> dict[str, Any]:
+        """`while_stopped`: a look at the broker between the stop and the restart (its
+        figures go into the report); `crash`: the subscriber is killed (SIGKILL), not
+        stopped gracefully."""
         orders = [new_order() for _ in range(count)]
         self.late_baseline = self.services[self.node("orders")].text().count(LATE_ANSWER)
         self.late_baselines = [
@@ -299,7 +307,7 @@ class ShopRun:
         async def stop_midway() -> None:
             await stopped.wait()
             if restart:
-                await asyncio.to_thread(subscriber.stop)
+                await asyncio.to_thread(subscriber.kill if crash else subscriber.stop)
 
         started = time.monotonic()
         # No pooled keep-alive connections: uvicorn closes an idle one after 5 s, and on a
@@ -316,6 +324,7 @@ class ShopRun:
         # Everything was sent while the subscriber was down for the last two thirds: its
         # durable queue/consumer must hold them until it is back.
         backlog_before_restart = self.count(_hop(stop), orders).delivered
+        stopped_figures = await while_stopped() if restart and while_stopped else {}
         if restart:
             subscriber.start()
             await asyncio.to_thread(subscriber.wait_ready)
@@ -331,8 +340,10 @@ class ShopRun:
             "answers_by_replica": self.answers_by_replica(orders),
             "http_status": dict(statuses),
             "stopped_and_restarted": stop if restart else "nobody",
+            "stopped_by": "SIGKILL" if crash else "SIGTERM",
             "handled_before_stop": backlog_before_restart,
             "delivered_after_restart": after_restart,
+            "while_stopped": stopped_figures,
             "posting_seconds": round(posted, 2),
             "wall_seconds": round(wall, 2),
             "hops": [c.__dict__ for c in counts],
@@ -353,10 +364,11 @@ def _print_and_save(report: dict[str, Any]) -> None:
         f"{report['delivered_after_restart']} delivered from its durable queue after the restart"
     ]
     what_stopped = (
-        f"{stopped} stopped after a third and restarted after the last post"
+        f"{stopped} stopped ({report['stopped_by']}) after a third and restarted after the last post"
         if stopped != "nobody"
         else "no subscriber stopped"
     )
+    restart_lines += [f"  while stopped: {k} {v}" for k, v in report["while_stopped"].items()]
     lines = [
         f"burst on {report['broker']}: {report['commands']} SubmitOrder commands over http "
         f"spread over {report['replicas']} orders replicas (every service runs "

@@ -83,7 +83,7 @@ def test_palette_drop_creates_a_service_where_it_was_dropped(view, document, his
     assert drop.isAccepted()
     added = [n for n in document.design.nodes if n.id not in before]
     assert len(added) == 1 and added[0].kind is NodeKind.SERVICE
-    point = document.design.layout[added[0].id]
+    point = document.design.layout.nodes[added[0].id]
     # Centred on the drop point (within a pixel of rounding).
     assert abs(point.x + W / 2 - 200) <= 1 and abs(point.y + H / 2 - 600) <= 1
     assert view.scene().selected_ids()[0] == [added[0].id]
@@ -209,26 +209,26 @@ def test_delete_then_undo_restores_node_and_its_flows(view, document, history):
 def test_moving_several_selected_cards_is_one_undo_step(view, document, history):
     scene = view.scene()
     scene.select_ids(["loyalty", "customers"])
-    start = {n: document.design.layout[n] for n in ("loyalty", "customers", "orders")}
+    start = {n: document.design.layout.nodes[n] for n in ("loyalty", "customers", "orders")}
     depth = len(history._done)
     drag(
         view,
         card_point(view, "loyalty", W / 2, H / 2),
         card_point(view, "loyalty", W / 2 + 100, H / 2 + 60),
     )
-    moved = {n: document.design.layout[n] for n in ("loyalty", "customers")}
+    moved = {n: document.design.layout.nodes[n] for n in ("loyalty", "customers")}
     assert (
         moved["loyalty"].x == start["loyalty"].x + 100
         and moved["loyalty"].y == start["loyalty"].y + 60
     )
     assert moved["customers"].x == start["customers"].x + 100
-    assert document.design.layout["orders"] == start["orders"]
+    assert document.design.layout.nodes["orders"] == start["orders"]
     assert len(history._done) == depth + 1 and history.undo_text == "Move 2 nodes"
     # The arrow from orders to loyalty follows the card while it moves.
     arrow = scene.flow_item("f4")
     assert scene.node_item("loyalty").card_rect().adjusted(-4, -4, 4, 4).contains(arrow.route.end)
     history.undo()
-    assert {n: document.design.layout[n] for n in ("loyalty", "customers")} == {
+    assert {n: document.design.layout.nodes[n] for n in ("loyalty", "customers")} == {
         n: start[n] for n in ("loyalty", "customers")
     }
     assert scene.node_item("loyalty").pos() == QPointF(start["loyalty"].x, start["loyalty"].y)
@@ -241,7 +241,7 @@ def test_snap_to_grid_rounds_a_dragged_card(view, document):
         card_point(view, "shipping", W / 2, H / 2),
         card_point(view, "shipping", W / 2 + 33, H / 2 + 47),
     )
-    point = document.design.layout["shipping"]
+    point = document.design.layout.nodes["shipping"]
     assert point.x % 20 == 0 and point.y % 20 == 0
 
 
@@ -340,7 +340,7 @@ def test_ctrl_wheel_zooms_around_the_cursor_and_middle_drag_pans(view):
 
 def test_space_drag_pans_instead_of_selecting(view, document):
     before = view.visible_scene_rect().center()
-    layout = dict(document.design.layout)
+    layout = dict(document.design.layout.nodes)
     QTest.keyPress(view.viewport(), Qt.Key.Key_Space)
     drag(
         view,
@@ -349,7 +349,7 @@ def test_space_drag_pans_instead_of_selecting(view, document):
     )
     QTest.keyRelease(view.viewport(), Qt.Key.Key_Space)
     assert view.visible_scene_rect().center().x() > before.x() + 40
-    assert document.design.layout == layout  # the card did not move
+    assert document.design.layout.nodes == layout  # the card did not move
 
 
 def test_legend_widget_shows_the_three_kinds(qtbot):
@@ -411,16 +411,16 @@ def test_the_rubber_arrow_stays_while_the_popup_asks(view):
 
 def test_arrow_keys_nudge_the_selection_as_one_undo_step(view, document, history):
     view.scene().select_ids(["shipping", "loyalty"])
-    start = {n: document.design.layout[n] for n in ("shipping", "loyalty")}
+    start = {n: document.design.layout.nodes[n] for n in ("shipping", "loyalty")}
     depth = len(history._done)
     for _ in range(3):
         QTest.keyClick(view.viewport(), Qt.Key.Key_Right)
     QTest.keyClick(view.viewport(), Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
-    assert document.design.layout["shipping"].x == start["shipping"].x + 60
-    assert document.design.layout["loyalty"].y == start["loyalty"].y + 100
+    assert document.design.layout.nodes["shipping"].x == start["shipping"].x + 60
+    assert document.design.layout.nodes["loyalty"].y == start["loyalty"].y + 100
     assert len(history._done) == depth + 1
     history.undo()
-    assert {n: document.design.layout[n] for n in ("shipping", "loyalty")} == start
+    assert {n: document.design.layout.nodes[n] for n in ("shipping", "loyalty")} == start
 
 
 def test_clicking_an_arrow_label_selects_the_flow_and_delete_removes_it(view, document, history):
@@ -512,7 +512,7 @@ def _label_points(view: DesignView, flow_id: str) -> tuple[list[QPointF], list[Q
 def test_a_label_over_a_card_passes_clicks_to_the_card_except_on_its_text(view, document, history):
     # The geometry engine keeps labels off cards where it finds room; a label can still
     # end up over a card (no room anywhere near): put it there, half over Orders' edge.
-    orders = document.design.layout["orders"]
+    orders = document.design.layout.nodes["orders"]
     view.scene().flow_item("f4").label.setPos(orders.x + W - 20, orders.y + H / 2)
     beside, on_text = _label_points(view, "f4")
     assert beside and on_text, "the label should cover part of a card, text included"
@@ -527,4 +527,4 @@ def test_a_label_over_a_card_passes_clicks_to_the_card_except_on_its_text(view, 
     before = scene.node_item(under).pos()
     start = at(view, beside[len(beside) // 2])
     drag(view, start, start + QPoint(0, 60))
-    assert document.design.layout[under].y == round(before.y()) + 60
+    assert document.design.layout.nodes[under].y == round(before.y()) + 60

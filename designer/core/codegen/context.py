@@ -109,6 +109,13 @@ class Subscriber:
     # The design's `dead_letter`: a message failing every attempt is kept (True) or
     # dropped with a logged line (False).
     dead_letter: bool = False
+    # RabbitMQ: the inbox as the flow's `bindings.amqp` declares it (default: a durable
+    # shared quorum queue; a temporary or exclusive one is a classic queue, which keeps no
+    # delivery count: the service counts the attempts itself).
+    queue_type: str = "quorum"
+    durable: bool = True
+    exclusive: bool = False
+    auto_delete: bool = False
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from designer import __version__
 from designer.core import channel_parameters
 from designer.core.channels import ChannelNames, FlowChannel
 from designer.core.model import (
+    AmqpQueue,
     ChannelParameter,
     Design,
     Flow,
@@ -20,7 +21,7 @@ from designer.core.model import (
     MessageKind,
     Transport,
 )
-from designer.core.topology import build_jetstream, consuming_queue_arguments
+from designer.core.topology import build_jetstream, consuming_queue_arguments, inbox_type
 
 from . import pyformat
 from .context import (
@@ -332,6 +333,10 @@ class ContextBuilder:
             ]
             idempotent = any(f.idempotent for f in sharing)
             dead_letter = any(f.dead_letter for f in sharing)
+            # The queue is declared as the first flow to it says (as in topology.build_amqp).
+            first = min(sharing, key=lambda f: f.id)
+            inbox = (first.bindings.amqp if first.bindings else None) or AmqpQueue()
+            queue_type = inbox_type(inbox)
             seen_subscriptions.add(key)
             is_query = message.kind == "query"
             subscribers.append(
@@ -343,13 +348,18 @@ class ContextBuilder:
                     channel,
                     tuple(
                         sorted(
-                            (k, str(v)) for k, v in consuming_queue_arguments(channel.queue).items()
+                            (k, str(v))
+                            for k, v in consuming_queue_arguments(channel.queue, queue_type).items()
                         )
                     ),
                     jetstream=channel.subject in self.stream_of_subject,
                     replies=is_query,
                     idempotent=idempotent,
                     dead_letter=dead_letter,
+                    queue_type=queue_type,
+                    durable=inbox.durable,
+                    exclusive=inbox.exclusive,
+                    auto_delete=inbox.auto_delete,
                 )
             )
         reply_channels = sorted(

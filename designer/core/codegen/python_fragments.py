@@ -103,12 +103,20 @@ class Fragments:
             ),
             "{}",
         )
+        classic = subscriber.queue_type == "classic"
+        flags: tuple[tuple[str, pyformat.Expr], ...] = (
+            ("queue_type", "QueueType.CLASSIC" if classic else "QueueType.QUORUM"),
+            ("durable", str(subscriber.durable)),
+        )
+        if subscriber.exclusive:
+            flags += (("exclusive", "True"),)
+        if subscriber.auto_delete:
+            flags += (("auto_delete", "True"),)
         return Call(
             "RabbitQueue",
             (
                 ("", pyformat.string(channel.queue)),
-                ("queue_type", "QueueType.QUORUM"),
-                ("durable", "True"),
+                *flags,
                 ("arguments", arguments),
                 ("routing_key", pyformat.string(channel.routing_key)),
             ),
@@ -380,7 +388,7 @@ def service_imports(
     if context.broker == "nats" and any(s.jetstream for s in service.subscribers):
         specs.add("msgflow_runtime:dead_letter_subject")
     if context.broker == "redis" and service.subscribers:
-        specs.add(f"{broker_module}:StreamSub")
+        specs |= {f"{broker_module}:StreamSub", "msgflow_runtime:CLAIM_IDLE_MS"}
     if service.serves_http:
         specs |= {
             "contextlib",

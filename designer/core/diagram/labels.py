@@ -75,16 +75,19 @@ def candidates(points: list[Point], w: float, h: float) -> Iterator[Rect]:
                 else:
                     cx += shift * (w / 2 + _CLEAR)
                 yield Rect(cx - w / 2, cy - h / 2, w, h)
-    # Nothing free on the route: close beside its middle, further and further out.
+    # Nothing free on the route: close beside the middle of each run (longest first),
+    # further and further out; a crowded design's label may end up a few rows away.
     if points:
-        (x0, y0), (x1, y1) = _runs(points)[0] if len(points) > 1 else (points[0], points[0])
-        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-        for reach in (1, 2, 3, 4, 6):
-            for dx, dy in _AROUND:
-                cx, cy = mx + dx * reach * (w / 4 + 6), my + dy * reach * (h + 6)
-                yield Rect(cx - w / 2, cy - h / 2, w, h)
+        runs = _runs(points) if len(points) > 1 else [(points[0], points[0])]
+        for reach in _REACHES:
+            for (x0, y0), (x1, y1) in runs:
+                mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+                for dx, dy in _AROUND:
+                    cx, cy = mx + dx * reach * (w / 4 + 6), my + dy * reach * (h + 6)
+                    yield Rect(cx - w / 2, cy - h / 2, w, h)
 
 
+_REACHES = (1, 2, 3, 4, 6, 8, 10, 13, 16, 20)
 _AROUND = ((0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1))
 
 

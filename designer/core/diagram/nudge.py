@@ -27,6 +27,7 @@ _END_ROOM = 14.0  # a run next to an arrow's end keeps the end's straight stub t
 _BEND_ROOM = 4.0  # ... next to another bend, this much of the run between them
 _SIDE_REACH = 200.0  # how far a run may slide towards a side no neighbour bounds
 _IMPOSSIBLE = 1_000
+_SAME_LINE = 10  # two runs drawn on one line read worse than a few crossings
 _ORDER_LIMIT = 120  # larger groups keep their order (choosing one costs groups squared)
 
 
@@ -198,69 +199,86 @@ def _cost(left: _Run, right: _Run) -> int:
         # Bends on one line whose runs come from opposite sides towards each other: the
         # two runs would overlap, drawn as one line.
         if way < 0 and any(w > 0 and abs(y - at) < 1.0 for at, w in left.turns):
-            count += 2
+            count += _SAME_LINE
     return count
 
 
 def _order(group: list[_Run]) -> list[_Run]:
-    """The group left to right: each run inserted where it adds the fewest crossings."""
+    """The group left to right: each run inserted where it adds the fewest crossings,
+    then each taken out and put back where it adds the fewest among all the others
+    (sifting: the first insertions did not know the runs that came later)."""
     start = sorted(group, key=lambda r: (r.at, r.wanted, r.key, r.index))
     if len(start) > _ORDER_LIMIT:
         return start
     ordered: list[_Run] = []
     for run in start:
-        # Crossings if inserted at position p: with everything before p it lies right
-        # of, with everything from p on it lies left of.
-        as_right = [_cost(other, run) for other in ordered]
-        as_left = [_cost(run, other) for other in ordered]
-        cost = sum(as_left)
-        best, best_cost = 0, cost
-        for p in range(1, len(ordered) + 1):
-            cost += as_right[p - 1] - as_left[p - 1]
-            if cost < best_cost:
-                best, best_cost = p, cost
-        ordered.insert(best, run)
+        _insert(ordered, run)
+    for run in start:
+        ordered.remove(run)
+        _insert(ordered, run)
     return ordered
 
 
+def _insert(ordered: list[_Run], run: _Run) -> None:
+    # Crossings if inserted at position p: with everything before p it lies right of,
+    # with everything from p on it lies left of.
+    as_right = [_cost(other, run) for other in ordered]
+    as_left = [_cost(run, other) for other in ordered]
+    cost = sum(as_left)
+    best, best_cost = 0, cost
+    for p in range(1, len(ordered) + 1):
+        cost += as_right[p - 1] - as_left[p - 1]
+        if cost < best_cost:
+            best, best_cost = p, cost
+    ordered.insert(best, run)
+
+
 def _spread(ordered: list[_Run]) -> list[float]:
-    """Positions in this order, TRACK apart where the room allows (less where it does
-    not), about their wanted places, each within its own room."""
+    """Positions in this order, TRACK apart from the runs level with them (less where
+    their room does not allow it), about their wanted places, each within its own room.
+    A group may reach over several channels through runs with wide rooms: only runs
+    level with each other keep apart."""
     count = len(ordered)
-    if count == 1:
-        run = ordered[0]
-        return [min(max(run.wanted, run.room_lo), run.room_hi)]
-    shared_lo = max(r.room_lo for r in ordered)
-    shared_hi = min(r.room_hi for r in ordered)
-    overall = max(r.room_hi for r in ordered) - min(r.room_lo for r in ordered)
-    if shared_hi > shared_lo:
-        # One channel: the group's middle in the middle of the room all share.
-        gap = max(1.0, min(TRACK, (shared_hi - shared_lo) / (count + 1)))
-        middle = (shared_lo + shared_hi) / 2
-        wanted = [middle + (i - (count - 1) / 2) * gap for i in range(count)]
-    else:
-        gap = max(1.0, min(TRACK, overall / (count + 1)))
-        wanted = [r.wanted for r in ordered]
+    level: list[list[int]] = [[] for _ in ordered]  # earlier runs level with each run
+    for i, run in enumerate(ordered):
+        for j in range(i):
+            other = ordered[j]
+            if run.lo < other.hi + TRACK and other.lo < run.hi + TRACK:
+                level[i].append(j)
+    gap = TRACK
+    for i, run in enumerate(ordered):
+        crowd = 1 + len(level[i]) + sum(i in level[k] for k in range(i + 1, count))
+        if run.movable:
+            gap = min(gap, (run.room_hi - run.room_lo) / (crowd + 1))
+    gap = max(1.0, gap)
+    wanted = [r.wanted for r in ordered]
     # Close to the wanted places keeping order and gap, each within its own room:
     # pushed right then left, and left then right, averaged; then pushed right once
     # more where clamping to the rooms broke the order. Never into a card, even if the
     # gap suffers.
     rooms = [(r.room_lo, r.room_hi) for r in ordered]
-    first = _push(_push(wanted, rooms, gap, 1), rooms, gap, -1)
-    second = _push(_push(wanted, rooms, gap, -1), rooms, gap, 1)
-    return _push([(a + b) / 2 for a, b in zip(first, second, strict=True)], rooms, gap, 1)
+    after = [[k for k in range(i + 1, count) if i in level[k]] for i in range(count)]
+    first = _push(_push(wanted, rooms, gap, level, 1), rooms, gap, after, -1)
+    second = _push(_push(wanted, rooms, gap, after, -1), rooms, gap, level, 1)
+    merged = [(a + b) / 2 for a, b in zip(first, second, strict=True)]
+    return _push(merged, rooms, gap, level, 1)
 
 
-def _push(at: list[float], rooms: list[tuple[float, float]], gap: float, way: int) -> list[float]:
-    """Each position at least `gap` after the one before it (way 1: rightwards; -1:
-    leftwards, from the end), clamped to its room."""
+def _push(
+    at: list[float],
+    rooms: list[tuple[float, float]],
+    gap: float,
+    before: list[list[int]],
+    way: int,
+) -> list[float]:
+    """Each position at least `gap` past the positions `before` it (way 1: rightwards,
+    in order; -1: leftwards, from the end), clamped to its room."""
     out = list(at)
     indices = range(len(out)) if way > 0 else range(len(out) - 1, -1, -1)
-    previous: float | None = None
     for i in indices:
         x = out[i]
-        if previous is not None:
-            x = max(x, previous + gap) if way > 0 else min(x, previous - gap)
+        for j in before[i]:
+            x = max(x, out[j] + gap) if way > 0 else min(x, out[j] - gap)
         lo, hi = rooms[i]
-        out[i] = previous = min(max(x, lo), hi)
+        out[i] = min(max(x, lo), hi)
     return out

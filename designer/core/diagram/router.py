@@ -433,12 +433,16 @@ def _along(side: Side, point: Point) -> float:
 
 
 def _port(rect: Rect, side: Side, fraction: float) -> Point:
+    # Ports on left and top sides sit half a track off those on right and bottom sides:
+    # cards side by side at one height then never have facing ports on one line, whose
+    # arrows would run on top of each other between the cards.
+    shift = TRACK / 2 if side in (LEFT, UP) else 0.0
     if side[1] == 0:
         span = rect.h - 2 * PORT_PAD
-        y = rect.y + PORT_PAD + span * fraction
+        y = rect.y + PORT_PAD + span * fraction + shift
         return (rect.right if side == RIGHT else rect.x), y
     span = rect.w - 2 * PORT_PAD
-    x = rect.x + PORT_PAD + span * fraction
+    x = rect.x + PORT_PAD + span * fraction + shift
     return x, (rect.bottom if side == DOWN else rect.y)
 
 

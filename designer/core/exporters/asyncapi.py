@@ -44,6 +44,18 @@ class AsyncApiExportError(ValueError):
     """The design cannot be exported (an unknown broker)."""
 
 
+# A Redis stream entry is a set of fields; FastStream (the generated services) reads the
+# message from this one.
+REDIS_PAYLOAD_FIELD = "__data__"
+REDIS_STREAM_ENTRY = (
+    "A Redis stream (consumer groups). Each entry carries the message in its field "
+    f"`{REDIS_PAYLOAD_FIELD}`: the JSON payload itself (what a plain client sends: "
+    f"XADD <address> * {REDIS_PAYLOAD_FIELD} '<payload JSON>'), or - as the generated "
+    "services send it - FastStream's binary frame (BinaryMessageFormatV1) of the payload "
+    "and the headers message_id, correlation_id, causation_id, message_type."
+)
+
+
 @dataclass
 class _Channel:
     key: str
@@ -53,6 +65,7 @@ class _Channel:
     bindings: dict[str, Any] | None = None
     messages: set[str] = field(default_factory=set)  # component message keys
     description: str | None = None
+    extensions: dict[str, Any] = field(default_factory=dict)  # `x-` keys of the channel
     # A parameterised channel: its `{name}` parameters (in the address, or for Kafka only
     # in `x-msgflow-channel`, the design's channel, since the topic leaves them out).
     parameters: list[ChannelParameter] = field(default_factory=list)
@@ -184,6 +197,20 @@ class _SystemModel:
             channel = _Channel(
                 key, address, flow.transport, [self._server_for(flow, flow.target)], bindings
             )
+            if self.broker == "redis" and flow.transport is not Transport.HTTP:
+                # AsyncAPI has no Redis stream binding: say where the payload sits.
+                channel.description = REDIS_STREAM_ENTRY
+                channel.extensions["x-msgflow-redis"] = {
+                    "kind": "stream",
+                    "payloadField": REDIS_PAYLOAD_FIELD,
+                }
+            topic = flow.bindings.kafka if flow.bindings else None
+            if topic is not None and bindings and "kafka" in bindings:
+                # AsyncAPI's Kafka channel binding holds the topic's size.
+                sizes = {"partitions": topic.partitions, "replicas": topic.replicas}
+                kafka = {**bindings["kafka"], **{k: v for k, v in sizes.items() if v}}
+                bindings = {**bindings, "kafka": kafka}
+                channel.bindings = bindings
             if names.parameters and flow.transport is not Transport.HTTP:
                 channel.parameters = list(flow.parameters)
                 if "{" not in (address or ""):
@@ -394,6 +421,7 @@ class _SystemModel:
         if channel.parameters and channel.design_channel is None:
             out["parameters"] = {p.name: _parameter_object(p) for p in channel.parameters}
         out["x-msgflow-transport"] = channel.transport.value
+        out.update(channel.extensions)
         if channel.design_channel is not None:
             out["x-msgflow-channel"] = channel.design_channel
             out["x-msgflow-parameters"] = [
@@ -566,15 +594,22 @@ def _flow_extras(flows: list[Flow], action: str, queries: set[str]) -> dict[str,
         f.id: {
             **({"description": f.description} if f.description else {}),
             **({"suppress": [s.model_dump() for s in f.suppress]} if f.suppress else {}),
+            # The receiver's queue and the topic's size, as the design holds them.
+            **({"bindings": _bindings_entry(f)} if f.bindings else {}),
             # An asynchronous query with no reply queue (an error the design shows) stays so.
             **({"reply": None} if _no_reply(f, queries) else {}),
         }
         for f in flows
-        if action == "send" and (f.description or f.suppress or _no_reply(f, queries))
+        if action == "send" and (f.description or f.suppress or f.bindings or _no_reply(f, queries))
     }
     if details:
         out["x-msgflow-flow-details"] = details
     return out
+
+
+def _bindings_entry(flow: Flow) -> dict[str, Any]:
+    assert flow.bindings is not None
+    return flow.bindings.model_dump(exclude_defaults=True, exclude_none=True)
 
 
 def _no_reply(flow: Flow, queries: set[str]) -> bool:

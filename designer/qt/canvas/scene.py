@@ -70,7 +70,7 @@ from .node_item import (
 from .node_item import H as CARD_H
 from .node_item import W as CARD_W
 from .palette_drop import PaletteDrop
-from .routing import fan_offsets, orthogonal, route_between
+from .routing import fan_offsets, route_between, shaped
 from .theme import LIGHT, TRANSPORT_LABEL, Theme
 from .title_grid import TitleGrid
 
@@ -414,7 +414,7 @@ class DesignScene(QGraphicsScene):
             self._problem_items = []
             self._unplaced = 0
             self._design = self.document.design
-            layout = self._design.layout
+            layout = self._design.layout.nodes
             # Placed nodes first, so the unplaced ones go below all of them.
             for node in sorted(self._design.nodes, key=lambda n: n.id not in layout):
                 self._add_node_item(node)
@@ -427,7 +427,9 @@ class DesignScene(QGraphicsScene):
             self._moving = True
             self._routed = len(self._flows) <= ROUTED_FLOWS
             if self._routed:
-                self._engine = DiagramEngine.of(*self._engine_input(), self._label_size)
+                self._engine = DiagramEngine.of(
+                    *self._engine_input(), self._label_size, dict(self._design.layout.flows)
+                )
                 self._apply(list(self._flows))
             else:
                 self._engine = DiagramEngine.of({}, {}, self._label_size)
@@ -462,6 +464,7 @@ class DesignScene(QGraphicsScene):
             return
         pairs: set[tuple[str, str]] = set()
         relabel: set[str] = set()  # arrows whose label changed size
+        reshaped = False  # the user bent, restyled or moved the label of an arrow
         counted: set[str] = set()
         boundaries: set[str] = set()
         for change in changes:
@@ -481,8 +484,10 @@ class DesignScene(QGraphicsScene):
                 for flow_id in [f.id for f in self.document.flows_of_message(key)]:
                     self._update_flow_item(flow_id)
                     relabel.add(flow_id)
+            elif change.collection == "arrows":
+                reshaped = True
             elif change.collection == "layout":
-                point = self.document.design.layout.get(key)
+                point = self.document.design.layout.nodes.get(key)
                 item = self._nodes.get(key)
                 if (
                     item is not None
@@ -509,6 +514,8 @@ class DesignScene(QGraphicsScene):
             self._apply(self._engine.sync(*self._engine_input()))
         if relabel and self._routed:
             self._apply(self._engine.relabel(sorted(relabel)))
+        if reshaped and self._routed:
+            self._apply(self._engine.set_shapes(dict(self.document.design.layout.flows)))
         for node_id in counted & self._nodes.keys():
             self._update_counts(node_id)
         if any(c.collection in ("nodes", "layout") for c in changes):
@@ -588,7 +595,7 @@ class DesignScene(QGraphicsScene):
             else ServiceItem(node.id, self.ctx)
         )
         self._set_node_text(item, node)
-        point = self.document.design.layout.get(node.id)
+        point = self.document.design.layout.nodes.get(node.id)
         if at is not None:
             item.setPos(at)
         elif point is not None:
@@ -775,7 +782,7 @@ class DesignScene(QGraphicsScene):
             if item is None or arrow is None or len(arrow.points) < 2:
                 continue
             label = arrow.label.centre if arrow.label is not None else arrow.points[0]
-            item.set_geometry(orthogonal(arrow.points), label, exact, dragged)
+            item.set_geometry(shaped(arrow.points, arrow.style), label, exact, dragged)
             if not exact:
                 self._rough_pairs.add(_pair(item.source_id, item.target_id))
 

@@ -3,6 +3,7 @@ value given to the Outbound method (tests/data/lights-parameters.msgflow.json)."
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,8 +13,11 @@ import pytest
 
 from designer.cli import main
 from designer.core import io
+from designer.core.brokers.rabbitmq import RabbitOptions, definitions, definitions_json
 from designer.core.codegen.python_target import python_project
 from designer.core.codegen.targets import TargetOptions
+from designer.core.model import AmqpQueue, FlowBindings
+from designer.core.topology import build_amqp
 
 DESIGN = Path(__file__).resolve().parents[2] / "data" / "lights-parameters.msgflow.json"
 BIN = Path(sys.executable).parent
@@ -65,3 +69,24 @@ def test_the_project_passes_ruff_mypy_and_its_own_tests(tmp_path: Path, broker: 
             command, cwd=out, env=env, capture_output=True, text=True, timeout=600
         )
         assert result.returncode == 0, f"{command[:2]}:\n{result.stdout}\n{result.stderr}"
+
+
+def test_a_temporary_inbox_is_declared_alike_by_the_service_and_the_configuration() -> None:
+    """A flow's `bindings.amqp` (here non-durable, as AsyncAPI's rpc example says): the
+    generated subscriber and the RabbitMQ definitions declare the same classic queue (a
+    mismatch is refused by RabbitMQ), and the service counts the attempts itself."""
+    design = io.load(DESIGN)
+    inbox = FlowBindings(amqp=AmqpQueue(durable=False, auto_delete=True))
+    design.flows[1] = design.flows[1].model_copy(update={"bindings": inbox})
+    queues = {q["name"]: q for q in definitions(build_amqp(design), RabbitOptions("t"))["queues"]}
+    declared = queues["streetlights.turn.on"]
+    assert (declared["durable"], declared["auto_delete"]) == (False, True)
+    assert declared["arguments"]["x-queue-type"] == "classic"
+    assert "x-delivery-limit" not in declared["arguments"]
+    code = python_project(design, TargetOptions(broker="rabbitmq"))["lights/_generated.py"]
+    assert "queue_type=QueueType.CLASSIC,\n                durable=False,\n" in code
+    assert "auto_delete=True," in code and "counts_attempts=True" in code
+    exclusive = FlowBindings(amqp=AmqpQueue(exclusive=True))
+    design.flows[1] = design.flows[1].model_copy(update={"bindings": exclusive})
+    names = [q["name"] for q in json.loads(definitions_json(design))["queues"]]
+    assert "streetlights.turn.on" not in names  # only the service's connection may declare it

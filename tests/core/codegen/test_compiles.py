@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from designer.core.broker_registry import BROKERS
 from designer.core.codegen.python_target import python_project
 from designer.core.codegen.targets import TargetOptions
+from designer.core.model import Layout
 from designer.core.synthetic import synthetic_design
 
 
@@ -75,7 +76,7 @@ def test_any_names_give_distinct_identifiers_and_code_that_compiles(
         update = {"owner": owner, "name": message_name, "fields": fields}
         messages.append(message.model_copy(update=update))
     design.messages = messages
-    design.layout = {}
+    design.layout = Layout()
     files = python_project(design, TargetOptions())
     packages = {path.split("/")[0] for path in files if path.endswith("/_generated.py")}
     assert len(packages) == len([n for n in design.nodes if n.is_service])

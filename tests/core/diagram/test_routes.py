@@ -15,7 +15,7 @@ from designer.core.diagram.index import segment_enters
 from designer.core.diagram.metrics import measure
 from designer.core.io import load
 from designer.core.layout import CARD_HEIGHT, CARD_WIDTH, auto_layout
-from designer.core.model import Design, Flow, Message, MessageKind, Node, NodeKind, Point
+from designer.core.model import Design, Flow, Layout, Message, MessageKind, Node, NodeKind, Point
 
 EXAMPLES = sorted((Path(__file__).parents[3] / "assets" / "examples").glob("*.msgflow.json"))
 
@@ -74,7 +74,9 @@ def _design(cells: list[tuple[int, int]], links: list[tuple[int, int]]) -> Desig
         )
         for k, (a, b) in enumerate(links)
     ]
-    return Design(name="Random", nodes=nodes, messages=messages, flows=flows, layout=layout)
+    return Design(
+        name="Random", nodes=nodes, messages=messages, flows=flows, layout=Layout(nodes=layout)
+    )
 
 
 @st.composite
@@ -85,14 +87,18 @@ def _random_designs(draw: st.DrawFn) -> Design:
         )
     )
     n = len(cells)
-    links = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=25))
+    links = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=40))
     return _design(cells, links)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_random_designs())
 def test_no_route_enters_a_card_that_is_not_its_end(design: Design) -> None:
-    assert _entered(build_diagram(design)) == []
+    diagram = build_diagram(design)
+    assert _entered(diagram) == []
+    # Nor does any label cover a card or another label.
+    quality = measure(diagram)
+    assert (quality.label_overlaps, quality.labels_on_cards) == (0, 0)
 
 
 def test_moving_a_card_reroutes_its_arrows_around_the_others() -> None:

@@ -8,11 +8,23 @@ import pytest
 import yaml
 
 from designer.core import io
+from designer.core.brokers.kafka import state as kafka_state
+from designer.core.brokers.rabbitmq import RabbitOptions, definitions
 from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
 from designer.core.importers.asyncapi import import_asyncapi
 from designer.core.importers.spec_loading import Spec, SpecLoadError
-from designer.core.model import Design, MessageKind, NodeKind, RecordSchema, Severity, Transport
+from designer.core.model import (
+    AmqpQueue,
+    Design,
+    KafkaTopic,
+    MessageKind,
+    NodeKind,
+    RecordSchema,
+    Severity,
+    Transport,
+)
 from designer.core.rules.engine import validate
+from designer.core.topology import build_amqp
 from designer.resources import examples_dir
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "asyncapi"
@@ -522,15 +534,26 @@ def test_alternatives_of_different_primitives_are_reported_where_they_are() -> N
     )
 
 
-def test_bindings_the_design_cannot_hold_are_reported() -> None:
-    _, _, notes = _outcomes(SPEC30 / "rpc-server-asyncapi.yml")
-    assert any(
-        "$.operations.sendSumResult.channel.bindings.amqp: amqp binding queue.exclusive=True"
-        " is not part of a design" in n
-        for n in notes
-    )
-    assert any("amqp binding queue.durable=False is not part of a design" in n for n in notes)
+def test_bindings_the_design_holds_are_kept_and_the_rest_reported() -> None:
+    design, _, notes = _outcomes(SPEC30 / "rpc-server-asyncapi.yml")
+    (request,) = [f for f in design.flows if f.channel == "rpc_queue"]
+    assert request.bindings is not None and request.bindings.amqp == AmqpQueue(durable=False)
+    # The RabbitMQ configuration declares that queue as the document does (non-durable,
+    # so a classic queue: quorum queues are always durable).
+    queues = {
+        q["name"]: q for q in definitions(build_amqp(design), RabbitOptions("test"))["queues"]
+    }
+    assert queues["rpc_queue"]["durable"] is False
+    assert queues["rpc_queue"]["arguments"]["x-queue-type"] == "classic"
+    assert not any("queue.durable" in n or "queue.exclusive" in n for n in notes)
+    assert any("amqp binding ack=True is not part of a design" in n for n in notes)
     assert any("server amqp rabbitmq.example.org kept in settings.generate" in n for n in notes)
+    adeo, _, adeo_notes = _outcomes(SPEC30 / "adeo-kafka-request-reply-asyncapi.yml")
+    sizes = [f.bindings.kafka for f in adeo.flows if f.bindings and f.bindings.kafka]
+    assert sizes and all(s == KafkaTopic(partitions=3, replicas=3) for s in sizes)
+    topics = kafka_state(adeo)["topics"]
+    assert {(t["partitions"], t["replication"]) for t in topics.values()} >= {(3, 3)}
+    assert any("topicConfiguration.retention.ms=604800000 is not part" in n for n in adeo_notes)
     _, _, kafka = _outcomes(SPEC30 / "streetlights-kafka-asyncapi.yml")
     assert any("kafka binding" in n and "clientId" in n for n in kafka)
 

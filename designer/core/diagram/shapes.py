@@ -1,0 +1,158 @@
+"""Arrows the user shaped: routes through chosen bends, curved and straight drawing.
+
+The router (router.py) finds an orthogonal route when the user chose nothing. When the
+file's `layout.flows` holds bends for an arrow, its route passes through them instead,
+in one of three styles:
+
+- orthogonal: axis-parallel runs; between two bends not in line, one elbow that keeps
+  going the way the arrow was going (so dragging a bend never makes the route double
+  back); each end leaves its card square to the side facing the nearest bend;
+- straight: straight lines from card border to bend to bend to card border;
+- curved: the same points drawn as one smooth curve (each corner rounded as far as its
+  two runs allow), so the arrow leaves and enters its cards in a straight line.
+
+`drawing_steps` turns any route into the steps every renderer draws (canvas, SVG, PNG,
+PDF), so they all draw the same curve.
+"""
+
+from __future__ import annotations
+
+import math
+
+from designer.core.model import RouteStyle
+
+from .geometry import Point, Rect, Step, rounded_path
+
+BEND_RADIUS = 10.0  # of an orthogonal route's corners, as every renderer draws them
+_CURVE_PIECES = 8  # straight pieces per curved corner when a curve is flattened
+
+
+def bent_route(style: RouteStyle, source: Rect, target: Rect, bends: list[Point]) -> list[Point]:
+    """A route from card `source` through `bends` (at least one) to card `target`."""
+    if style is RouteStyle.ORTHOGONAL:
+        return _orthogonal_through(source, target, bends)
+    return _simplified(
+        [_border_toward(source, bends[0]), *bends, _border_toward(target, bends[-1])]
+    )
+
+
+def straight_route(source: Rect, target: Rect) -> list[Point]:
+    """A straight line between the borders of two cards, aimed centre to centre."""
+    return [_border_toward(source, target.centre), _border_toward(target, source.centre)]
+
+
+def drawing_steps(points: list[Point], style: RouteStyle) -> list[Step]:
+    """("M", (x, y)), ("L", (x, y)), ("Q", (cx, cy, x, y)) steps drawing a route."""
+    if style is RouteStyle.ORTHOGONAL:
+        return rounded_path(points, BEND_RADIUS)
+    if not points:
+        return []
+    steps: list[Step] = [("M", points[0])]
+    if style is RouteStyle.STRAIGHT or len(points) < 3:
+        steps += [("L", p) for p in points[1:]]
+        return steps
+    # Curved: straight out of the source to the middle of the first run, then a quadratic
+    # through every corner from run middle to run middle, straight into the target.
+    steps.append(("L", _middle(points[0], points[1])))
+    for i in range(1, len(points) - 2):
+        steps.append(("Q", (*points[i], *_middle(points[i], points[i + 1]))))
+    steps.append(("Q", (*points[-2], *points[-1])))
+    return steps
+
+
+def flattened(steps: list[Step]) -> list[Point]:
+    """The drawing as a polyline (curves cut into short pieces): for dotted lines, hit
+    areas and the quality counts, which measure straight segments."""
+    out: list[Point] = []
+    for command, values in steps:
+        if command != "Q" or not out:
+            out.append((values[0], values[1]))
+            continue
+        (x0, y0), (cx, cy, x1, y1) = out[-1], values
+        for k in range(1, _CURVE_PIECES + 1):
+            t = k / _CURVE_PIECES
+            u = 1 - t
+            out.append(
+                (u * u * x0 + 2 * u * t * cx + t * t * x1, u * u * y0 + 2 * u * t * cy + t * t * y1)
+            )
+    return out
+
+
+def _middle(a: Point, b: Point) -> Point:
+    return (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+
+
+def _border_toward(rect: Rect, toward: Point) -> Point:
+    """Where the ray from the centre of `rect` toward `toward` leaves it (the centre
+    itself when `toward` lies inside)."""
+    cx, cy = rect.centre
+    dx, dy = toward[0] - cx, toward[1] - cy
+    if dx == 0 and dy == 0:
+        return cx, cy
+    scales = []
+    if dx:
+        scales.append(rect.w / 2 / abs(dx))
+    if dy:
+        scales.append(rect.h / 2 / abs(dy))
+    scale = min(scales)
+    if scale >= 1.0:
+        return cx, cy
+    return cx + dx * scale, cy + dy * scale
+
+
+def _exit(rect: Rect, toward: Point) -> tuple[Point, bool]:
+    """The port on `rect`'s border facing `toward`, and whether the run leaving it is
+    horizontal. Square across from the point when it lies beside or above/below the card,
+    else from the middle of the side it lies furthest beyond."""
+    x, y = toward
+    if rect.x < x < rect.right and not rect.y <= y <= rect.bottom:
+        return (x, rect.y if y < rect.y else rect.bottom), False
+    if rect.y < y < rect.bottom and not rect.x <= x <= rect.right:
+        return (rect.x if x < rect.x else rect.right, y), True
+    cx, cy = rect.centre
+    beyond_x = max(rect.x - x, x - rect.right)
+    beyond_y = max(rect.y - y, y - rect.bottom)
+    if beyond_x >= beyond_y:
+        return (rect.x if x < cx else rect.right, cy), True
+    return (cx, rect.y if y < cy else rect.bottom), False
+
+
+def _orthogonal_through(source: Rect, target: Rect, bends: list[Point]) -> list[Point]:
+    start, horizontal = _exit(source, bends[0])
+    points = [start]
+    for bend in bends:
+        here = points[-1]
+        if here[0] != bend[0] and here[1] != bend[1]:
+            # Keep going the way the route goes, then turn once toward the bend.
+            points.append((bend[0], here[1]) if horizontal else (here[0], bend[1]))
+            horizontal = not horizontal
+        elif here != bend:
+            horizontal = here[1] == bend[1]
+        points.append(bend)
+    end, into_horizontally = _exit(target, bends[-1])
+    last = points[-1]
+    if last[0] != end[0] and last[1] != end[1]:
+        # The last run enters the target square to its side.
+        points.append((last[0], end[1]) if into_horizontally else (end[0], last[1]))
+    points.append(end)
+    return _simplified(points)
+
+
+def _simplified(points: list[Point]) -> list[Point]:
+    """Without repeated points and without points in the middle of a straight run."""
+    out: list[Point] = []
+    for p in points:
+        if out and math.isclose(out[-1][0], p[0]) and math.isclose(out[-1][1], p[1]):
+            continue
+        if len(out) >= 2 and _collinear(out[-2], out[-1], p):
+            out[-1] = p
+            continue
+        out.append(p)
+    return out
+
+
+def _collinear(a: Point, b: Point, c: Point) -> bool:
+    """Whether b lies on the way from a to c (the same direction, not a U-turn)."""
+    cross = (b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0])
+    dot = (b[0] - a[0]) * (c[0] - b[0]) + (b[1] - a[1]) * (c[1] - b[1])
+    return abs(cross) < 1e-9 and dot > 0
