@@ -114,6 +114,13 @@ class ServiceProcess:
             self.process.kill()
             self.process.wait(5)
 
+    def kill(self) -> None:
+        """SIGKILL: a crash, nothing finished or acknowledged on the way out."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.kill()
+        self.process.wait(10)
+
     def text(self) -> str:
         return "".join(log.read_text(errors="replace") for log in self.logs if log.exists())
 
@@ -154,6 +161,10 @@ class Replicas:
     def stop(self, timeout: float = 30.0) -> None:
         for copy in self.copies:
             copy.stop(timeout)
+
+    def kill(self) -> None:
+        for copy in self.copies:
+            copy.kill()
 
     def text(self) -> str:
         return "".join(copy.text() for copy in self.copies)

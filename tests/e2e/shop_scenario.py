@@ -13,7 +13,7 @@ import json
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -227,7 +227,12 @@ class ShopRun:
         stop: str = "shipping",
         concurrency: int = 16,
         restart: bool = True,
+        while_stopped: Callable[[], Awaitable[dict[str, Any]]] | None = None,
+        crash: bool = False,
     ) -> dict[str, Any]:
+        """`while_stopped`: a look at the broker between the stop and the restart (its
+        figures go into the report); `crash`: the subscriber is killed (SIGKILL), not
+        stopped gracefully."""
         orders = [new_order() for _ in range(count)]
         self.late_baseline = self.services[self.node("orders")].text().count(LATE_ANSWER)
         self.late_baselines = [
@@ -253,7 +258,7 @@ class ShopRun:
         async def stop_midway() -> None:
             await stopped.wait()
             if restart:
-                await asyncio.to_thread(subscriber.stop)
+                await asyncio.to_thread(subscriber.kill if crash else subscriber.stop)
 
         started = time.monotonic()
         # No pooled keep-alive connections: uvicorn closes an idle one after 5 s, and on a
@@ -270,6 +275,7 @@ class ShopRun:
         # Everything was sent while the subscriber was down for the last two thirds: its
         # durable queue/consumer must hold them until it is back.
         backlog_before_restart = self.count(_hop(stop), orders).delivered
+        stopped_figures = await while_stopped() if restart and while_stopped else {}
         if restart:
             subscriber.start()
             await asyncio.to_thread(subscriber.wait_ready)
@@ -285,8 +291,10 @@ class ShopRun:
             "answers_by_replica": self.answers_by_replica(orders),
             "http_status": dict(statuses),
             "stopped_and_restarted": stop if restart else "nobody",
+            "stopped_by": "SIGKILL" if crash else "SIGTERM",
             "handled_before_stop": backlog_before_restart,
             "delivered_after_restart": after_restart,
+            "while_stopped": stopped_figures,
             "posting_seconds": round(posted, 2),
             "wall_seconds": round(wall, 2),
             "hops": [c.__dict__ for c in counts],
@@ -307,10 +315,11 @@ def _print_and_save(report: dict[str, Any]) -> None:
         f"{report['delivered_after_restart']} delivered from its durable queue after the restart"
     ]
     what_stopped = (
-        f"{stopped} stopped after a third and restarted after the last post"
+        f"{stopped} stopped ({report['stopped_by']}) after a third and restarted after the last post"
         if stopped != "nobody"
         else "no subscriber stopped"
     )
+    restart_lines += [f"  while stopped: {k} {v}" for k, v in report["while_stopped"].items()]
     lines = [
         f"burst on {report['broker']}: {report['commands']} SubmitOrder commands over http "
         f"spread over {report['replicas']} orders replicas (every service runs "

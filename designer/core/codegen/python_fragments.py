@@ -388,7 +388,7 @@ def service_imports(
     if context.broker == "nats" and any(s.jetstream for s in service.subscribers):
         specs.add("msgflow_runtime:dead_letter_subject")
     if context.broker == "redis" and service.subscribers:
-        specs.add(f"{broker_module}:StreamSub")
+        specs |= {f"{broker_module}:StreamSub", "msgflow_runtime:CLAIM_IDLE_MS"}
     if service.serves_http:
         specs |= {
             "contextlib",

@@ -31,7 +31,7 @@ from designer.core.model import (
 from designer.core.unique_names import unique_name
 
 from .file_names import file_name
-from .json_schema import object_schema, record_names
+from .json_schema import object_schema, payload_records, payload_schema, record_names
 
 ASYNCAPI_VERSION = "3.0.0"
 SYSTEM_FILE = "system.asyncapi.yaml"
@@ -44,6 +44,18 @@ class AsyncApiExportError(ValueError):
     """The design cannot be exported (an unknown broker)."""
 
 
+# A Redis stream entry is a set of fields; FastStream (the generated services) reads the
+# message from this one.
+REDIS_PAYLOAD_FIELD = "__data__"
+REDIS_STREAM_ENTRY = (
+    "A Redis stream (consumer groups). Each entry carries the message in its field "
+    f"`{REDIS_PAYLOAD_FIELD}`: the JSON payload itself (what a plain client sends: "
+    f"XADD <address> * {REDIS_PAYLOAD_FIELD} '<payload JSON>'), or - as the generated "
+    "services send it - FastStream's binary frame (BinaryMessageFormatV1) of the payload "
+    "and the headers message_id, correlation_id, causation_id, message_type."
+)
+
+
 @dataclass
 class _Channel:
     key: str
@@ -53,6 +65,7 @@ class _Channel:
     bindings: dict[str, Any] | None = None
     messages: set[str] = field(default_factory=set)  # component message keys
     description: str | None = None
+    extensions: dict[str, Any] = field(default_factory=dict)  # `x-` keys of the channel
     # A parameterised channel: its `{name}` parameters (in the address, or for Kafka only
     # in `x-msgflow-channel`, the design's channel, since the topic leaves them out).
     parameters: list[ChannelParameter] = field(default_factory=list)
@@ -184,6 +197,13 @@ class _SystemModel:
             channel = _Channel(
                 key, address, flow.transport, [self._server_for(flow, flow.target)], bindings
             )
+            if self.broker == "redis" and flow.transport is not Transport.HTTP:
+                # AsyncAPI has no Redis stream binding: say where the payload sits.
+                channel.description = REDIS_STREAM_ENTRY
+                channel.extensions["x-msgflow-redis"] = {
+                    "kind": "stream",
+                    "payloadField": REDIS_PAYLOAD_FIELD,
+                }
             topic = flow.bindings.kafka if flow.bindings else None
             if topic is not None and bindings and "kafka" in bindings:
                 # AsyncAPI's Kafka channel binding holds the topic's size.
@@ -401,6 +421,7 @@ class _SystemModel:
         if channel.parameters and channel.design_channel is None:
             out["parameters"] = {p.name: _parameter_object(p) for p in channel.parameters}
         out["x-msgflow-transport"] = channel.transport.value
+        out.update(channel.extensions)
         if channel.design_channel is not None:
             out["x-msgflow-channel"] = channel.design_channel
             out["x-msgflow-parameters"] = [
@@ -446,8 +467,10 @@ class _SystemModel:
             if key not in self._components:
                 continue
             _order, message, reply = self._components[key]
-            fields = (message.response or []) if reply else message.fields
-            pending.extend(record_names([f.type for f in fields]))
+            if reply:
+                pending.extend(record_names([f.type for f in message.response or []]))
+            else:
+                pending.extend(payload_records(message))
         schemas = {s.name: s for s in self.design.schemas}
         used: set[str] = set()
         while pending:
@@ -497,7 +520,7 @@ def _message_object(message: Message, key: str, *, reply: bool) -> dict[str, Any
     if message.description and not reply:
         out["summary"] = message.description
     out["contentType"] = "application/json"
-    out["payload"] = object_schema(fields, _RECORDS)
+    out["payload"] = object_schema(fields, _RECORDS) if reply else payload_schema(message, _RECORDS)
     out["headers"] = _metadata_headers(message, reply=reply)
     out["correlationId"] = {"location": "$message.header#/correlation_id"}
     out["x-msgflow-kind"] = "reply" if reply else message.kind.value
