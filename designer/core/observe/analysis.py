@@ -68,6 +68,7 @@ class WrongTally:
     address: str
     message_id: str
     flows_here: tuple[str, ...]
+    where: Address = ("", "")  # (exchange, channel), as the design's addresses are keyed
     messages: int = 0
 
 
@@ -220,7 +221,11 @@ class Observation:
             wrong = self.wrong.get(key)
             if wrong is None:
                 wrong = self.wrong[key] = WrongTally(
-                    record.broker, record.address, message_id, tuple(use.flows)
+                    record.broker,
+                    record.address,
+                    message_id,
+                    tuple(use.flows),
+                    (record.exchange or "", record.channel),
                 )
             wrong.messages += 1
             return
