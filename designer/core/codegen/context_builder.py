@@ -142,15 +142,21 @@ class ContextBuilder:
             used.add(candidate)
         return ports
 
+    def _field_idents(self, owner: str, fields: list[MessageField]) -> dict[str, str]:
+        """Python attribute per field name of one model (assigned once, then remembered)."""
+        if owner not in self._idents:
+            self._idents[owner] = self.ids.assign_all(
+                f"field:{owner}",
+                # pydantic reserves the `model_` prefix for itself.
+                {f.name: _field_wish(snake(f.name)) for f in fields},
+                reserved=TYPE_NAMES | BUILTIN_NAMES | MODEL_ATTRIBUTES | {"model_config"},
+            )
+        return self._idents[owner]
+
     def _fields(
         self, owner: str, fields: list[MessageField], owner_class: str
     ) -> tuple[FieldInfo, ...]:
-        idents = self.ids.assign_all(
-            f"field:{owner}",
-            # pydantic reserves the `model_` prefix for itself.
-            {f.name: _field_wish(snake(f.name)) for f in fields},
-            reserved=TYPE_NAMES | BUILTIN_NAMES | MODEL_ATTRIBUTES | {"model_config"},
-        )
+        idents = self._field_idents(owner, fields)
         result = []
         for f in fields:
             ident = idents[f.name]
@@ -191,8 +197,11 @@ class ContextBuilder:
 
     def _union_alias(self, name: str, members: list[str], discriminator: str | None) -> None:
         union = " | ".join(self.types.annotation(m) for m in members)
-        if discriminator:
-            tag = pyformat.Call("Field", (("discriminator", pyformat.string(discriminator)),))
+        # pydantic names the tag by its Python attribute (`type_` for the wire's `type`).
+        tags = {self._idents.get(f"record:{m}", {}).get(discriminator or "") for m in members}
+        tag_ident = tags.pop() if len(tags) == 1 else None
+        if discriminator and tag_ident:
+            tag = pyformat.Call("Field", (("discriminator", pyformat.string(tag_ident)),))
             annotated = pyformat.Call("Annotated", (("", union), ("", tag)), "[]")
             source = pyformat.render(annotated, 0, f"{name} = ")
             self._alias_imports |= {"typing:Annotated", "pydantic:Field"}
@@ -215,6 +224,10 @@ class ContextBuilder:
     def _models(self) -> None:
         self.types = TypeMapper(self.record_classes)
         self.type_aliases: list[TypeAliasInfo] = []
+        self._idents: dict[str, dict[str, str]] = {}
+        schemas = sorted(self.design.schemas, key=lambda s: s.name)
+        for schema in schemas:  # a union's tag is named by its records' attributes
+            self._field_idents(f"record:{schema.name}", schema.fields)
         self._alias_imports: set[str] = set()
         # Alias names never shadow a class of the module or a name it imports.
         self._taken_names = {
