@@ -121,3 +121,42 @@ def test_record_edit_that_breaks_a_discriminated_union_is_refused() -> None:
     with pytest.raises(EditError, match="needs a required field 'shape'"):
         History(doc).push(EditSchema("Circle", fields=no_tag))
     assert doc.design.record("Circle") == circle
+
+
+def _changed(raw: dict[str, Any]) -> list[str]:
+    from designer.core.diff import diff_designs
+
+    old, new = io.load(UNIONS), io.loads(json.dumps(raw))
+    return [
+        ("BREAKING " if f in c.breaking else "") + f.describe()
+        for c in diff_designs(old, new).changes
+        for f in c.fields
+    ] + [
+        f"{a.key}: {a.old} -> {a.new}" for c in diff_designs(old, new).changes for a in c.attributes
+    ]
+
+
+def test_diff_shows_enum_discriminator_and_union_changes() -> None:
+    raw = _raw()
+    raw["messages"][0]["fields"][3]["enum"] = ["small", "large"]
+    raw["messages"][0]["fields"][4]["type"] = "integer"
+    raw["messages"][0]["fields"][1].pop("discriminator")
+    raw["messages"][2]["one_of"] = ["Phone", "Email"]
+    assert _changed(raw) == [
+        "field 'payment' discriminator now none",
+        "BREAKING field 'size' values narrowed to small, large",
+        "BREAKING field 'copies' retyped integer | string → integer",
+        "one_of: ['Email', 'Phone'] -> ['Phone', 'Email']",
+    ]
+
+
+def test_a_record_change_read_through_a_union_breaks_its_consumers() -> None:
+    raw = _raw()
+    square = raw["schemas"][4]
+    square["fields"] = [f for f in square["fields"] if f["name"] != "side"]
+    from designer.core.diff import diff_designs
+
+    changes = diff_designs(io.load(UNIONS), io.loads(json.dumps(raw))).changes
+    (record,) = [c for c in changes if c.id == "Square"]
+    # Square is read by BuyPrint (extras: list[Circle | Square]) and ShapeDrawn (one_of).
+    assert {b.id for b in record.breaks} == {"buy-print", "shape-drawn"}

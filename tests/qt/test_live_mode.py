@@ -125,3 +125,73 @@ def test_connect_remembers_the_url_per_design(qtbot, monkeypatch, tmp_path):
     connect.trigger()
     qtbot.waitUntil(lambda: window.live.state == "off", timeout=20_000)
     assert asked == ["nats://localhost:4222", "nats://127.0.0.1:1"]  # offered again next time
+
+
+class FakeBroker:
+    """Stands in for `designer.taps.session.observe`: the real worker thread, sink and
+    lock of live mode, fed with records the test hands over instead of a broker's."""
+
+    def __init__(self) -> None:
+        import queue
+
+        self.queue: queue.Queue[object] = queue.Queue()
+
+    async def observe(self, design, url, duration, sink, stop, on_open=None):  # type: ignore[no-untyped-def]
+        import asyncio
+        import queue
+
+        if on_open is not None:
+            on_open(None)
+        while not stop.is_set():
+            try:
+                sink(self.queue.get_nowait())
+            except queue.Empty:
+                await asyncio.sleep(0.01)
+        return []
+
+
+def test_live_counts_survive_an_edit_that_keeps_the_traffic(qtbot, monkeypatch, tmp_path):
+    import time
+
+    from designer.core.commands import EditFlow
+    from designer.taps import session
+
+    broker = FakeBroker()
+    monkeypatch.setattr(session, "observe", broker.observe)
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    live = window.live
+    live.connect_to("nats://127.0.0.1:4222")
+    qtbot.waitUntil(live.tap_open.is_set)
+
+    def send(created: int, points: int) -> None:
+        now = time.time()
+        for _ in range(created):
+            broker.queue.put(
+                envelope(now, "nats", "orders.evt.order-created", "OrderCreated", order_created())
+            )
+        for _ in range(points):
+            broker.queue.put(model(now, "nats", "loyalty.cmd.add-loyalty-points", loyalty_points()))
+
+    def counts() -> dict[str, int]:
+        report = live.report
+        return {f.flow_id: f.messages for f in report.flows} if report else {}
+
+    send(6, 4)
+    qtbot.waitUntil(lambda: counts().get("f2") == 6 and counts().get("f4") == 4)
+    # Retarget the OrderCreated subscription and change the command's transport label:
+    # neither changes what travels where on NATS.
+    assert window.undo.push(EditFlow("f3", to="loyalty"))
+    assert window.undo.push(EditFlow("f4", timeout_ms=2000))
+    send(2, 1)
+    qtbot.waitUntil(lambda: counts().get("f2") == 8)
+    assert counts()["f3"] == 8 and counts()["f4"] == 5  # kept, not restarted at the edit
+    badges = {i.flow_id: i for i in window.canvas.scene.items() if isinstance(i, RateBadge)}
+
+    assert "f3" in badges and live.report.flow("f3").target == "loyalty"
+
+    # An edit that changes the traffic: f4 now carries another message, from zero.
+    assert window.undo.push(EditFlow("f4", message="loyalty-points-added", transport="topic"))
+    send(1, 0)
+    qtbot.waitUntil(lambda: counts().get("f2") == 9)
+    assert counts()["f4"] == 0
+    live.stop()

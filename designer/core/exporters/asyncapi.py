@@ -31,7 +31,7 @@ from designer.core.model import (
 from designer.core.unique_names import unique_name
 
 from .file_names import file_name
-from .json_schema import object_schema, record_names
+from .json_schema import object_schema, payload_records, payload_schema, record_names
 
 ASYNCAPI_VERSION = "3.0.0"
 SYSTEM_FILE = "system.asyncapi.yaml"
@@ -467,8 +467,10 @@ class _SystemModel:
             if key not in self._components:
                 continue
             _order, message, reply = self._components[key]
-            fields = (message.response or []) if reply else message.fields
-            pending.extend(record_names([f.type for f in fields]))
+            if reply:
+                pending.extend(record_names([f.type for f in message.response or []]))
+            else:
+                pending.extend(payload_records(message))
         schemas = {s.name: s for s in self.design.schemas}
         used: set[str] = set()
         while pending:
@@ -518,7 +520,7 @@ def _message_object(message: Message, key: str, *, reply: bool) -> dict[str, Any
     if message.description and not reply:
         out["summary"] = message.description
     out["contentType"] = "application/json"
-    out["payload"] = object_schema(fields, _RECORDS)
+    out["payload"] = object_schema(fields, _RECORDS) if reply else payload_schema(message, _RECORDS)
     out["headers"] = _metadata_headers(message, reply=reply)
     out["correlationId"] = {"location": "$message.header#/correlation_id"}
     out["x-msgflow-kind"] = "reply" if reply else message.kind.value

@@ -58,11 +58,14 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
 
     def read(self, spec: Spec) -> None:
         self.spec = spec
-        self._mapper = SchemaMapper(spec.deref, self._note)
         info = spec.data.get("info") or {}
         title = str(info.get("title") or spec.source)
         design_info = info.get("x-msgflow-design")
         self._from_msgflow = bool(design_info or info.get("x-msgflow-nodes"))
+        # msgflow's exports name every discriminator: a union without one stays plain.
+        self._mapper = SchemaMapper(
+            spec.deref, self._note, infer_discriminators=not self._from_msgflow
+        )
         if isinstance(design_info, dict):  # written by msgflow: the whole design's name
             self.design_name = self.design_name or design_info.get("name")
             if isinstance(design_info.get("settings"), dict) and self.settings is None:
@@ -121,6 +124,8 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
                 else self._derived_owner(m, flows),
                 version=m.version,
                 fields=m.fields,
+                one_of=m.one_of,
+                discriminator=m.discriminator,
                 response=(m.response if m.response is not None else [])
                 if m.kind is MessageKind.QUERY
                 else None,

@@ -17,6 +17,7 @@ from designer.core.model import MessageField, MessageKind
 
 from .binding_settings import BINDINGS_KEPT, leaves
 from .import_state import ImportState, MessageSeen, extensions_of
+from .schema_fields import Payload
 from .spec_loading import Spec
 
 
@@ -72,7 +73,7 @@ class MessageReading(ImportState):
     ) -> MessageSeen:
         assert self._mapper is not None
         target = self._with_traits(target, at)
-        fields = self._payload_fields(target, name, at)
+        payload = self._payload(target, name, at, union=True)
         if target.get("headers") and not _only_metadata(target["headers"]):
             self._note(f"{at}.headers", f"headers of {name} are not part of a design: not kept")
         self._note_bindings(target.get("bindings"), f"{at}.bindings")
@@ -81,7 +82,7 @@ class MessageReading(ImportState):
             message_id,
             name,
             None,
-            fields,
+            payload.fields,
             description,
             target.get("x-msgflow-owner"),
             int(target.get("x-msgflow-version", 1)),
@@ -90,9 +91,15 @@ class MessageReading(ImportState):
             extras=extensions_of(target),
             correlated="correlationId" in target,
             descriptions=[target.get("summary"), target.get("description")],
+            one_of=payload.one_of,
+            discriminator=payload.discriminator,
         )
 
     def _payload_fields(self, target: dict[str, Any], name: str, at: str) -> list[MessageField]:
+        """A payload as fields (a query's answer: a union of objects is one merged record)."""
+        return self._payload(target, name, at, union=False).fields
+
+    def _payload(self, target: dict[str, Any], name: str, at: str, *, union: bool) -> Payload:
         assert self._mapper is not None
         payload = target.get("payload")
         schema_format = str(target.get("schemaFormat", ""))
@@ -107,8 +114,10 @@ class MessageReading(ImportState):
                 payload_at,
                 f"payload in {schema_format} is not read: the message has no fields",
             )
-            return []
-        return self._mapper.fields(payload, payload_at, owner=name)
+            return Payload()
+        if union:
+            return self._mapper.payload(payload, payload_at, owner=name)
+        return Payload(self._mapper.fields(payload, payload_at, owner=name))
 
     def _response(self, message_id: str, refs: list[Any], at: str) -> None:
         message = self.messages[message_id]

@@ -92,7 +92,9 @@ class RequestReply(ImportState):
                 continue
             (sent_id,), (received_id,) = sent, received
             client, server = self.messages[sent_id], self.messages[received_id]
-            if [f.name for f in client.fields] != [f.name for f in server.fields]:
+            if [f.name for f in client.fields] != [f.name for f in server.fields] or (
+                client.one_of != server.one_of
+            ):
                 continue
             if (client.kind or server.kind) and client.kind != server.kind:
                 continue

@@ -23,6 +23,7 @@ from designer.core.commands import AddFlow
 from designer.core.document import Document
 from designer.core.model import Design
 from designer.core.observe import Observation, ObservationReport, Record, TraceError, read_trace
+from designer.core.observe.follow import follow
 from designer.core.observe.proposals import Proposal, propose
 from designer.core.observe.trace import TraceWindow
 
@@ -79,7 +80,10 @@ class LiveMode(QObject):
         except TapError as problem:
             self.failed.emit(str(problem))
             return
-        self.observation = Observation(self.document.design, broker, time.time())
+        # A snapshot: the document's Design changes in place, the observation must keep
+        # judging by the design it was built for until it follows an edit.
+        design = self.document.snapshot()
+        self.observation = Observation(design, broker, time.time())
         self._design_changed = False  # an edit before connecting is already in this design
 
         def sink(record: Record) -> None:
@@ -96,7 +100,7 @@ class LiveMode(QObject):
             try:
                 loop.run_until_complete(
                     observe(
-                        self.document.design,
+                        design,
                         url,
                         10**7,
                         sink,
@@ -185,16 +189,15 @@ class LiveMode(QObject):
         self.overlay.show(self.report, self.proposals)
 
     def _follow_design(self) -> None:
-        """The design was edited (a ghost accepted): judge the traffic by the new one from
-        now on (what was counted by the old design cannot be re-judged without a trace)."""
+        """The design was edited: judge the traffic by the new one from now on, keeping
+        the counts of every flow whose message and address the edit left alone (what the
+        old design judged cannot be re-judged without a trace: see core.observe.follow)."""
         assert self.observation is not None
         self._design_changed = False
         old = self.observation
         if _semantics(old.design) == _semantics(self.document.design):
             return  # a card moved: the same nodes, messages and flows, keep counting
-        fresh = Observation(self.document.design, old.broker, old.started)
-        fresh.last_time = old.last_time
-        self.observation = fresh
+        self.observation = follow(old, self.document.snapshot())
 
     # -- ghosts ---------------------------------------------------------------------------
     def ghost_clicked(self, proposal: Proposal) -> None:

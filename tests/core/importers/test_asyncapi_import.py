@@ -95,7 +95,7 @@ def test_refs_to_components_become_records_and_typed_fields() -> None:
     created = design.message("order-created")
     assert created is not None
     status = next(f for f in created.fields if f.name == "status")
-    assert status.description == "one of: new, paid"  # the enum is kept where a reader sees it
+    assert (status.type, status.enum, status.description) == ("string", ["new", "paid"], None)
     assert any("headers of OrderCreated" in n for n in notes)
 
 
@@ -468,20 +468,76 @@ def _one_message(payload: str, schema_format: str | None = None) -> tuple[Design
     return result.design, [str(n) for n in result.notes]
 
 
-def test_a_oneof_payload_becomes_every_alternatives_fields_and_is_reported() -> None:
-    design, notes = _one_message(
+def test_a_oneof_payload_becomes_a_union_of_records() -> None:
+    design, _ = _one_message(
         "          type: object\n          oneOf:\n"
         "            - {$ref: '#/components/schemas/Heartbeat'}\n"
         "            - {$ref: '#/components/schemas/Update'}\n"
     )
     message = design.message("price-changed")
     assert message is not None
-    assert [(f.name, f.type, f.required) for f in message.fields] == [
-        ("kind", "string", True),  # every alternative requires it
-        ("seq", "integer", False),
+    assert (message.fields, message.one_of, message.discriminator) == (
+        [],
+        ["Heartbeat", "Update"],
+        None,  # `kind` is a string of any value: nothing tells the two apart
+    )
+    update = _record(design, "Update")
+    assert [(f.name, f.type, f.required) for f in update.fields] == [
+        ("kind", "string", True),
         ("price", "decimal", False),
     ]
-    assert any("oneOf of 2 objects: one record with every alternative's fields" in n for n in notes)
+
+
+def test_a_const_property_in_every_alternative_makes_a_discriminated_union() -> None:
+    design, _ = _one_message(
+        "          oneOf:\n"
+        "            - {type: object, required: [kind, seq], properties: "
+        "{kind: {const: heartbeat}, seq: {type: integer}}}\n"
+        "            - {type: object, required: [kind], properties: "
+        "{kind: {type: string, enum: [update, snapshot]}, price: {type: number}}}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    # Inline alternatives are named after the message and the value that tells them apart.
+    assert (message.one_of, message.discriminator) == (
+        ["PriceChangedHeartbeat", "PriceChangedOption2"],
+        "kind",
+    )
+    snapshot = _record(design, "PriceChangedOption2")
+    assert snapshot.fields[0].enum == ["update", "snapshot"]
+
+
+def test_a_named_discriminator_that_cannot_tell_the_alternatives_apart_is_reported() -> None:
+    design, notes = _one_message(
+        "          discriminator: kind\n          oneOf:\n"
+        "            - {$ref: '#/components/schemas/Heartbeat'}\n"
+        "            - {$ref: '#/components/schemas/Update'}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None and message.discriminator is None
+    assert any(
+        "record 'Heartbeat' needs a required field 'kind' listing its values: the "
+        "alternatives are tried in turn instead" in n
+        for n in notes
+    )
+
+
+def test_a_union_property_keeps_its_alternatives_and_its_discriminator() -> None:
+    design, _ = _one_message(
+        "          type: object\n          required: [pay]\n          properties:\n"
+        "            pay:\n              discriminator: {propertyName: method}\n"
+        "              oneOf:\n"
+        "                - {title: Card, type: object, required: [method], properties: "
+        "{method: {const: card}, number: {type: string}}}\n"
+        "                - {title: Voucher, type: object, required: [method], properties: "
+        "{method: {const: voucher}}}\n"
+        "                - {type: 'null'}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    (pay,) = message.fields
+    assert (pay.type, pay.discriminator, pay.required) == ("Card | Voucher", "method", False)
+    assert _record(design, "Card").fields[0].enum == ["card"]
 
 
 def test_a_multi_format_schema_is_unwrapped_and_yaml_json_schema_is_read() -> None:
@@ -519,18 +575,29 @@ def test_allof_of_a_string_and_a_description_stays_a_string() -> None:
     ]
 
 
-def test_alternatives_of_different_primitives_are_reported_where_they_are() -> None:
+def test_alternatives_of_different_primitives_become_a_union_of_them() -> None:
     design, notes = _one_message(
         "          type: object\n          properties:\n"
         "            id: {oneOf: [{type: string}, {type: integer}]}\n"
         "            size: {anyOf: [{type: integer}, {type: number}]}\n"
+        "            level: {enum: [1, 2, 3], type: integer}\n"
+        "            mail: {type: string, format: email}\n"
     )
     message = design.message("price-changed")
     assert message is not None
-    assert [(f.name, f.type) for f in message.fields] == [("id", "string"), ("size", "number")]
+    assert [(f.name, f.type) for f in message.fields] == [
+        ("id", "string | integer"),
+        ("size", "number"),  # every integer is a number
+        ("level", "integer"),
+        ("mail", "string"),
+    ]
+    assert message.fields[2].description == "one of: 1, 2, 3"
     assert any(
-        ".properties.id.oneOf: oneOf of string, integer: no field type holds all of them" in n
+        ".properties.level: values of a field typed integer are not kept as its enum" in n
         for n in notes
+    )
+    assert any(
+        ".properties.mail: format email has no design type: typed as string" in n for n in notes
     )
 
 

@@ -1,0 +1,198 @@
+"""Parameterised channels on the real RabbitMQ and NATS: generated services publish with the
+value and subscribers on the wildcard receive every value.
+
+tests/data/lights-parameters.msgflow.json: Streetlights publishes LightMeasured on
+`streetlights.{streetlightId}.lighting.measured` to Dashboard, which sends TurnOn on
+`streetlights.{streetlightId}.turn.on` (here to a non-durable inbox, a flow binding).
+`broker apply` declares the topology first, then both generated services run in one
+subprocess: Streetlights publishes for light 42, Dashboard turns light 7 on (whose default
+handler publishes for the placeholder light). A tap bound to light 42's exact key / subject
+proves the value travels in the routing key or subject. Skips when a broker is missing.
+Run under `flock /tmp/brokers.lock`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from designer.cli import main
+from designer.core import io
+from designer.core.model import AmqpQueue, Design, FlowBindings
+from tests.support.brokers import (
+    ScratchVhost,
+    delete_nats_prefix,
+    require_nats,
+    require_rabbitmqctl,
+    unique_token,
+)
+
+DESIGN = Path(__file__).resolve().parents[1] / "data" / "lights-parameters.msgflow.json"
+NATS_URL = "nats://127.0.0.1:4222"
+
+# Runs inside the generated project: both services, one process, the broker URL in argv.
+SCRIPT = """
+import asyncio
+import datetime
+import sys
+
+import {tap_module}
+from contracts import LightMeasured, TurnOn
+from {dashboard}._generated import Service as Dashboard
+from {dashboard}.defaults import DefaultHandlers as DashboardDefaults
+from {lights}._generated import Service as Lights
+from {lights}.defaults import DefaultHandlers as LightsDefaults
+
+measured = []
+
+
+class Recording(DashboardDefaults):
+    async def on_light_measured(self, message, context):
+        measured.append(message.lumens)
+
+
+async def main(url):
+    dashboard = Dashboard(Recording, broker_url=url)
+    lights = Lights(LightsDefaults, broker_url=url)
+    await dashboard.start()
+    await lights.start()
+    tapped = await {tap_call}
+    await lights.out.publish_light_measured(LightMeasured(lumens=7), streetlight_id="42")
+    now = datetime.datetime.now(datetime.UTC)
+    await dashboard.out.send_turn_on(TurnOn(at=now), streetlight_id="7")
+    for _ in range(200):
+        if len(measured) >= 2:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.3)
+    print("MEASURED", sorted(measured))
+    print("TAPPED", len(tapped))
+    await lights.stop()
+    await dashboard.stop()
+
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+RABBIT_TAP = '''
+import aio_pika
+
+
+async def tap(url, exchange, key):
+    """A queue bound with the exact key of light 42: what arrives proves the value."""
+    connection = await aio_pika.connect(url)
+    channel = await connection.channel()
+    queue = await channel.declare_queue(exclusive=True)
+    await queue.bind(exchange, routing_key=key)
+    got = []
+
+    async def keep(message):
+        got.append(message.routing_key)
+        await message.ack()
+
+    await queue.consume(keep)
+    return got
+'''
+
+NATS_TAP = """
+import nats
+
+
+async def tap(url, subject):
+    connection = await nats.connect(url)
+    got = []
+
+    async def keep(message):
+        got.append(message.subject)
+
+    await connection.subscribe(subject, cb=keep)
+    return got
+"""
+
+
+def _renamed(design: Design, token: str) -> Design:
+    """Node ids prefixed (NATS has no vhost: every subject and stream becomes unique)."""
+    data = design.model_dump(by_alias=True, mode="json", exclude_none=True)
+    rename = {n["id"]: f"{token}-{n['id']}" for n in data["nodes"]}
+    for node in data["nodes"]:
+        node["id"] = rename[node["id"]]
+    for message in data["messages"]:
+        message["owner"] = rename.get(message.get("owner"), message.get("owner"))
+    for flow in data["flows"]:
+        flow["from"], flow["to"] = rename[flow["from"]], rename[flow["to"]]
+    data["layout"] = {}
+    return Design.model_validate(data)
+
+
+def _with_temporary_inbox(design: Design) -> Design:
+    flows = [
+        f.model_copy(update={"bindings": FlowBindings(amqp=AmqpQueue(durable=False))})
+        if f.message == "turn-on"
+        else f
+        for f in design.flows
+    ]
+    return design.model_copy(update={"flows": flows})
+
+
+def _run(design: Design, tmp_path: Path, broker: str, url: str, tap: str, tap_call: str) -> str:
+    path = tmp_path / "lights.msgflow.json"
+    io.save(design, path)
+    assert main(["broker", "apply", str(path), "--url", url]) == 0
+    project = tmp_path / "project"
+    assert main(["generate", str(path), "-o", str(project), "--broker", broker]) == 0
+    packages = {p.parent.name for p in project.glob("*/_generated.py")}
+    dashboard = next(p for p in packages if p.endswith("dashboard"))
+    lights = next(p for p in packages if p.endswith("lights"))
+    (project / "param_tap.py").write_text(tap, encoding="utf-8")
+    script = SCRIPT.format(
+        tap_module="param_tap", dashboard=dashboard, lights=lights, tap_call=tap_call
+    )
+    (project / "run_both.py").write_text(script, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    result = subprocess.run(
+        [sys.executable, "run_both.py", url],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_rabbitmq_routes_every_value_to_the_wildcard_binding(tmp_path: Path) -> None:
+    require_rabbitmqctl()
+    design = _with_temporary_inbox(io.load(DESIGN))
+    with ScratchVhost() as vhost:
+        tap_call = 'param_tap.tap(url, "lights.events", "streetlights.42.lighting.measured")'
+        out = _run(design, tmp_path, "rabbitmq", vhost.url(), RABBIT_TAP, tap_call)
+        queues = vhost.queues()
+    # Light 42's measurement and the one TurnOn caused (placeholder light) both reached
+    # the wildcard-bound queue; the exact-key tap saw only light 42's.
+    assert "MEASURED [0, 7]" in out, out
+    assert "TAPPED 1" in out, out
+    inbox = queues["streetlights.turn.on"]
+    assert inbox["type"] == "classic"  # the flow's non-durable inbox, declared alike twice
+    assert queues["dashboard.streetlights.lighting.measured"]["type"] == "quorum"
+
+
+def test_nats_delivers_every_value_to_the_wildcard_subscriber(tmp_path: Path) -> None:
+    require_nats()
+    token = unique_token("p")
+    design = _renamed(io.load(DESIGN), token)
+    subject = f"{token}-lights.evt.streetlights.42.lighting.measured"
+    try:
+        out = _run(design, tmp_path, "nats", NATS_URL, NATS_TAP, f'param_tap.tap(url, "{subject}")')
+    finally:
+        asyncio.run(delete_nats_prefix(NATS_URL, token))
+    assert "MEASURED [0, 7]" in out, out
+    assert "TAPPED 1" in out, out
+
+
+pytestmark = pytest.mark.timeout(300)
