@@ -392,8 +392,6 @@ def service_imports(
         specs.add("msgflow_runtime:once")
     if context.broker == "kafka" and service.subscribers:
         specs.add("faststream:AckPolicy")
-    if context.broker == "nats" and any(s.jetstream for s in service.subscribers):
-        specs.add("msgflow_runtime:dead_letter_subject")
     if context.broker == "redis" and service.subscribers:
         specs |= {f"{broker_module}:StreamSub", "msgflow_runtime:CLAIM_IDLE_MS"}
     if service.serves_http:
