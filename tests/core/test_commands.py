@@ -253,3 +253,16 @@ def test_random_edit_sequences_undo_all_to_the_original(steps: list[tuple[Comman
     while history.redo():
         pass
     assert io.dumps(doc.design) == (snapshots[-1] if snapshots else original)
+
+
+def test_a_snapshot_keeps_the_design_as_it_was(doc: Document) -> None:
+    snapshot = doc.snapshot()
+    history = History(doc)
+    history.push(EditFlow("f3", to="loyalty"))
+    history.push(RemoveNodes(["web"]))
+    history.push(MoveNodes({"orders": Point(x=999, y=999)}))
+    assert (
+        snapshot.flow("f3").target == "notifications" and doc.design.flow("f3").target == "loyalty"
+    )
+    assert snapshot.node("web") is not None and doc.design.node("web") is None
+    assert snapshot.layout.nodes["orders"] != doc.design.layout.nodes["orders"]

@@ -77,6 +77,7 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
         "services": context.services,
         "uses_http": context.uses_http,
         "contract_imports": context.contract_imports,
+        "type_aliases": context.type_aliases,
         "contracts_init_imports": [
             "contracts.envelope:Accepted",
             "contracts.envelope:Contract",

@@ -66,11 +66,13 @@ class RectIndex:
                 if r.x <= right and left <= r.right and r.y <= bottom and top <= r.bottom
             }
         cells = self._cells
-        for cell in self._span(left, top, right, bottom):
-            entries = cells.get(cell)
-            if entries:
-                for key, rect in entries:
-                    found[key] = rect
+        j0, j1 = int(top // c), int(bottom // c) + 1
+        for i in range(int(left // c), int(right // c) + 1):
+            for j in range(j0, j1):
+                entries = cells.get((i, j))
+                if entries:
+                    for key, rect in entries:
+                        found[key] = rect
         return found
 
     def hits_box(self, box: Rect, ignore: tuple[str, ...] = ()) -> list[str]:

@@ -114,10 +114,12 @@ def place_label(
 
 def _covered(box: Rect, index: RectIndex) -> float:
     total = 0.0
-    for r in index.near(box.x, box.y, box.right, box.bottom).values():
-        w = min(box.right, r.right) - max(box.x, r.x)
+    x0, y0 = box.x, box.y
+    x1, y1 = x0 + box.w, y0 + box.h
+    for r in index.near(x0, y0, x1, y1).values():
+        w = min(x1, r.x + r.w) - max(x0, r.x)
         if w > 0:
-            h = min(box.bottom, r.bottom) - max(box.y, r.y)
+            h = min(y1, r.y + r.h) - max(y0, r.y)
             if h > 0:
                 total += w * h
     return total

@@ -189,6 +189,8 @@ def _cost(left: _Run, right: _Run) -> int:
     their rooms do not allow costs more than any crossings."""
     if left.room_lo > right.room_hi - 1.0:
         return _IMPOSSIBLE
+    if left.hi < right.lo - 1.0 or right.hi < left.lo - 1.0:
+        return 0  # not level with each other: neither's bends reach the other
     count = 0
     for y, way in left.turns:
         if way > 0 and right.lo < y < right.hi:
@@ -240,14 +242,27 @@ def _spread(ordered: list[_Run]) -> list[float]:
     level with each other keep apart."""
     count = len(ordered)
     level: list[list[int]] = [[] for _ in ordered]  # earlier runs level with each run
-    for i, run in enumerate(ordered):
-        for j in range(i):
-            other = ordered[j]
-            if run.lo < other.hi + TRACK and other.lo < run.hi + TRACK:
+    after: list[list[int]] = [[] for _ in ordered]  # ... later ones
+    # Along the runs' length, each meets only the runs still open where it starts.
+    by_start = sorted(range(count), key=lambda k: ordered[k].lo)
+    open_runs: list[int] = []
+    for i in by_start:
+        run = ordered[i]
+        open_runs = [j for j in open_runs if ordered[j].hi + TRACK > run.lo]
+        for j in open_runs:
+            if j < i:
                 level[i].append(j)
+                after[j].append(i)
+            else:
+                level[j].append(i)
+                after[i].append(j)
+        open_runs.append(i)
+    for i in range(count):
+        level[i].sort()
+        after[i].sort()
     gap = TRACK
     for i, run in enumerate(ordered):
-        crowd = 1 + len(level[i]) + sum(i in level[k] for k in range(i + 1, count))
+        crowd = 1 + len(level[i]) + len(after[i])
         if run.movable:
             gap = min(gap, (run.room_hi - run.room_lo) / (crowd + 1))
     gap = max(1.0, gap)
@@ -257,7 +272,6 @@ def _spread(ordered: list[_Run]) -> list[float]:
     # more where clamping to the rooms broke the order. Never into a card, even if the
     # gap suffers.
     rooms = [(r.room_lo, r.room_hi) for r in ordered]
-    after = [[k for k in range(i + 1, count) if i in level[k]] for i in range(count)]
     first = _push(_push(wanted, rooms, gap, level, 1), rooms, gap, after, -1)
     second = _push(_push(wanted, rooms, gap, after, -1), rooms, gap, level, 1)
     merged = [(a + b) / 2 for a, b in zip(first, second, strict=True)]
