@@ -166,6 +166,18 @@ class Fragments:
         keyword = {"rabbitmq": "routing_key", "nats": "subject", "kafka": "key"}[self.broker]
         return f"{' ' * indent}{keyword}={value},\n"
 
+    def delivered_channel(self, channel: FlowChannel) -> str:
+        """The channel a subscriber reads its parameters' values from (as a literal): the
+        routing key, subject or Kafka record key with `{name}` parts; "" when fixed."""
+        if not channel.parameters:
+            return ""
+        template = {
+            "rabbitmq": channel.publish_routing_key,
+            "nats": channel.publish_subject,
+            "kafka": channel.key,
+        }.get(self.broker, "")
+        return pyformat.string(template) if template else ""
+
     def _with_examples(self, template: str) -> str:
         """`a.{x}.b` with the placeholder value of each parameter (its name when unknown)."""
         return channel_parameters.PLACEHOLDER.sub(
@@ -392,8 +404,6 @@ def service_imports(
         specs.add("msgflow_runtime:once")
     if context.broker == "kafka" and service.subscribers:
         specs.add("faststream:AckPolicy")
-    if context.broker == "nats" and any(s.jetstream for s in service.subscribers):
-        specs.add("msgflow_runtime:dead_letter_subject")
     if context.broker == "redis" and service.subscribers:
         specs |= {f"{broker_module}:StreamSub", "msgflow_runtime:CLAIM_IDLE_MS"}
     if service.serves_http:
