@@ -233,6 +233,55 @@ def drag_frames(design: Design, frames: int = 40) -> tuple[str, int, float, floa
     return card, len(engine.arrows_of(card)), times[len(times) // 2], times[-1]
 
 
+def shaped_drag_frames(design: Design, frames: int = 40) -> list[str]:
+    """The same drag with the user's shapes in the file (issue #14 part 5): every arrow of
+    the dragged card bent once (half of them curved, one label placed by hand), then a
+    drag of one bend. Figures as drag_frames: ms per frame, geometry engine only."""
+    from designer.core.diagram import DiagramEngine
+    from designer.core.model import FlowLayout, Point, RouteStyle
+
+    engine = DiagramEngine(design)
+    card = max(sorted(engine.diagram.cards), key=lambda c: len(engine.arrows_of(c)))
+    keys = engine.arrows_of(card)
+    shaped = design.model_copy(deep=True)
+    for i, key in enumerate(keys):
+        points = engine.diagram.arrows[key].points
+        (x0, y0), (x1, y1) = points[len(points) // 2 - 1], points[len(points) // 2]
+        shaped.layout.flows[key] = FlowLayout(
+            route=RouteStyle.CURVED if i % 2 else RouteStyle.ORTHOGONAL,
+            bends=[Point(x=round((x0 + x1) / 2), y=round((y0 + y1) / 2) - 40)],
+            label=Point(x=round(x0), y=round(y0) - 30) if i == 0 else None,
+        )
+    engine = DiagramEngine(shaped)
+    start = engine.diagram.cards[card]
+    times = []
+    for frame in range(1, frames + 1):
+        began = time.perf_counter()
+        engine.move_card(card, start.x + 8 * frame, start.y + 3 * frame, dragging=True)
+        times.append((time.perf_counter() - began) * 1000)
+    times.sort()
+    lines = [
+        f"dragging {card} with its {len(keys)} arrows bent by the user: "
+        f"{times[len(times) // 2]:.1f} ms median, {times[-1]:.1f} ms worst per frame"
+    ]
+    shapes = dict(shaped.layout.flows)
+    bend = shapes[keys[0]].bends[0]
+    times = []
+    for frame in range(1, frames + 1):
+        shapes[keys[0]] = shapes[keys[0]].model_copy(
+            update={"bends": [Point(x=bend.x + 6 * frame, y=bend.y - 4 * frame)]}
+        )
+        began = time.perf_counter()
+        engine.set_shapes(dict(shapes))
+        times.append((time.perf_counter() - began) * 1000)
+    times.sort()
+    lines.append(
+        f"dragging a bend of {keys[0]}: {times[len(times) // 2]:.2f} ms median, "
+        f"{times[-1]:.2f} ms worst per frame"
+    )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--svg", action="store_true", help="measure the HTML export's SVG")
@@ -244,7 +293,18 @@ def main() -> None:
         help="no dot rows for designs of more cards (dot found nothing in 300 s at 1,000)",
     )
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument(
+        "--drag-only", action="store_true", help="only the drag figures of the marketplace"
+    )
     args = parser.parse_args()
+    if args.drag_only:
+        marketplace = dict(designs(()))["marketplace"]
+        laid = auto_layout(marketplace)
+        card, count, median, worst = drag_frames(laid)
+        print(f"marketplace: dragging {card} ({count} arrows): {median:.1f} ms median, ", end="")
+        print(f"{worst:.1f} ms worst per frame")
+        print("\n".join(f"marketplace: {line}" for line in shaped_drag_frames(laid)))
+        return
     draw = svg_diagram if args.svg else engine_diagram
     has_dot = not args.no_dot and shutil.which("dot") is not None
     if not has_dot and not args.no_dot:
@@ -274,6 +334,7 @@ def main() -> None:
             drags.append(
                 f"{name}: dragging {card} ({count} arrows): {median:.1f} ms median, {worst:.1f} ms worst per frame"
             )
+            drags += [f"{name}: {line}" for line in shaped_drag_frames(laid)]
         # dot both ways: our layout picks the direction that fits, so it is compared
         # with dot's better drawing, whichever way that runs.
         for rankdir in ("LR", "TB") if has_dot and len(design.nodes) <= args.dot_max else ():

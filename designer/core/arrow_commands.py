@@ -168,6 +168,24 @@ class SetRouteStyle(Command):
             self.text = f"Draw {_label(edit, changed[0])} {self.style.value}"
 
 
+class DropPlaces(Command):
+    """Forget the bends and label places of these arrows (their cards were arranged anew,
+    so the places no longer fit); route styles stay. Nothing to forget is no error: this
+    runs inside an arrangement's one undo step."""
+
+    def __init__(self, flow_ids: Iterable[str]) -> None:
+        super().__init__()
+        self.flow_ids = list(dict.fromkeys(flow_ids))
+        self.text = "Drop bends and label places"
+
+    def perform(self, edit: _Edit) -> None:
+        shapes = edit.doc.design.layout.flows
+        for flow_id in self.flow_ids:
+            shape = shapes.get(flow_id)
+            if shape is not None and (shape.bends or shape.label is not None):
+                edit.flow_layout(flow_id, FlowLayout(route=shape.route))
+
+
 class ReattachFlow(Command):
     """Move one end of an arrow to another card. Bends and label place go (they were
     chosen for the old ends); the route style stays."""

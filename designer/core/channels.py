@@ -51,6 +51,18 @@ DELIVERY_ATTEMPTS = 5
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
+
+def dead_letter_subject(service: str, subject: str) -> str:
+    """NATS: where service `service` (a node slug) puts a message of `subject` it could not
+    handle; `>` gives the wildcard its dead-letter stream listens on."""
+    return f"{service}.dead.{subject}"
+
+
+def dead_letter_stream(service: str) -> str:
+    """NATS: the stream keeping what service `service` (a node slug) could not handle."""
+    return f"{service}-dead-letters".upper().replace("-", "_")
+
+
 # The ids generated services send beside a message's body, as broker headers (the body
 # is exactly the message's fields): exported in AsyncAPI, recognised on import.
 METADATA_HEADERS = (

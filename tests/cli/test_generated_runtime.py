@@ -8,9 +8,6 @@ project's pytest runs it in a subprocess.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ from designer.cli import main
 from designer.core import io
 from designer.core.codegen.context_builder import build_context
 from designer.resources import examples_dir
+from tests.support.generated_project import project_pytest, run_in
 
 SHOP = examples_dir() / "shop.msgflow.json"
 
@@ -183,26 +181,6 @@ def test_generated_runtime_in_memory(tmp_path: Path, broker: str) -> None:
         spy=broker == "kafka",
     )
     (out / "tests" / "test_runtime_policies.py").write_text(text, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:xdist",
-            "-W",
-            "ignore",
-            "tests/test_runtime_policies.py",
-        ],
-        cwd=out,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = run_in(out, project_pytest("tests/test_runtime_policies.py"))
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     assert "5 passed" in result.stdout

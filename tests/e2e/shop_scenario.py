@@ -2,8 +2,9 @@
 query answered with the right correlation id, then a burst of orders with a subscriber
 stopped and restarted in the middle.
 
-Broker specifics (how to watch an event channel, how to ask a query directly) live in
-the small `Bus` classes of the broker test modules; everything else is here.
+Broker specifics (how to start the shop on a broker, watch an event channel, ask a query
+or send a message directly) live in the `shop_on_<broker>.py` modules, behind `Bus` and
+`ShopOnBroker`; the tests, the same on every broker, are in test_shop.py.
 """
 
 from __future__ import annotations
@@ -45,6 +46,54 @@ class Bus(Protocol):
         causation_id, message_type)."""
 
     async def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class DeadLetters:
+    """What a broker's dead-letter place of one subscription holds."""
+
+    count: int
+    message_id: str  # the first dead letter's message id ("" when there is none)
+    reason: str | None  # its dead_letter_reason; None where the broker itself dead-letters
+    # (RabbitMQ's dead-letter exchange) and no reason travels
+
+
+class ShopOnBroker(Protocol):
+    """The generated shop running on one broker (two processes of every service), and how a
+    plain client of that broker sends to it."""
+
+    broker: str
+    design: Design  # the design the services were generated from (maybe renamed)
+    services: Services
+    crash_midway: bool  # the burst kills the stopped subscriber (SIGKILL) instead of stopping it
+    broker_drops_duplicates: bool  # a resent message id never reaches the services
+
+    def node(self, node_id: str) -> str:
+        """The id of the shop's node `node_id` in `design`."""
+
+    def bus(self) -> Bus: ...
+
+    async def held_for(self, service: str) -> dict[str, int]:
+        """What the broker holds for `service` (stopped): its backlog, by what holds it."""
+
+    async def send_poison_then(
+        self, channel: dict[str, Any], poison_id: str, good: dict[str, Any]
+    ) -> None:
+        """Send a body the receiver refuses (id `poison_id`), then `good` as a bare body (no
+        ids, no headers)."""
+
+    async def dead_letters(self, service: str, message: str) -> DeadLetters:
+        """What the dead-letter place of `service`'s subscription to `message` holds now."""
+
+    async def send_twice(
+        self, channel: dict[str, Any], body: dict[str, Any], message_id: str
+    ) -> None:
+        """A sender retrying: the same message with the same id, twice."""
+
+    async def send_with_reply_to(
+        self, channel: dict[str, Any], body: dict[str, Any], reply_to: str
+    ) -> None:
+        """A query whose reply address is `reply_to` (a URL the design does not declare)."""
 
 
 @dataclass(frozen=True)

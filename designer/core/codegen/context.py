@@ -29,6 +29,7 @@ class FieldInfo:
     annotation: str  # the Python annotation, e.g. "list[OrderLine] | None"
     required: bool
     description: str  # one line, safe in a docstring; "" when none
+    enum: tuple[str, ...] = ()  # the values a string field may take (design `enum`)
 
     @property
     def aliased(self) -> bool:
@@ -44,6 +45,19 @@ class ModelInfo:
     title: str  # the design's name of it
     description: str
     fields: tuple[FieldInfo, ...]
+    # A message whose body is one of several records (design `one_of`): the annotation of
+    # its `RootModel` and the records; "" and () for every other model.
+    root: str = ""
+    one_of: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TypeAliasInfo:
+    """A type alias of the contracts module: a field's `Literal[...]` or a union's type."""
+
+    name: str
+    source: str  # the whole statement, laid out for ruff format (may span lines)
+    stage: str  # "enum" (before the records) | "union" (after them: it names records)
 
 
 @dataclass(frozen=True)
@@ -205,6 +219,7 @@ class GenerationContext:
     identifiers: Mapping[str, str]  # namespace:key -> identifier (kept in the manifest)
     ports: Mapping[str, int]
     contract_imports: tuple[str, ...]  # "module:name" that contracts/messages.py needs
+    type_aliases: tuple[TypeAliasInfo, ...] = ()  # of contracts/messages.py
 
     @property
     def first_party(self) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from designer.core.model import (
     MessageField,
     MessageKind,
     Transport,
+    the_union,
 )
 from designer.core.topology import build_jetstream, consuming_queue_arguments, inbox_type
 
@@ -39,6 +40,7 @@ from .context import (
     Service,
     StreamInfo,
     Subscriber,
+    TypeAliasInfo,
 )
 from .identifiers import (
     BUILTIN_NAMES,
@@ -54,6 +56,11 @@ from .identifiers import (
 from .types import TypeMapper
 
 FIRST_PORT = 8001
+# Names contracts/messages.py imports or defines besides the models: no alias takes them.
+_CONTRACT_MODULE_NAMES = frozenset(
+    {"Annotated", "Any", "Contract", "Decimal", "Field", "Literal", "RootModel", "UUID"}
+    | {"date", "datetime"}
+)
 
 
 def _field_wish(name: str) -> str:
@@ -135,41 +142,112 @@ class ContextBuilder:
             used.add(candidate)
         return ports
 
-    def _fields(self, owner: str, fields: list[MessageField]) -> tuple[FieldInfo, ...]:
-        idents = self.ids.assign_all(
-            f"field:{owner}",
-            # pydantic reserves the `model_` prefix for itself.
-            {f.name: _field_wish(snake(f.name)) for f in fields},
-            reserved=TYPE_NAMES | BUILTIN_NAMES | MODEL_ATTRIBUTES | {"model_config"},
-        )
+    def _field_idents(self, owner: str, fields: list[MessageField]) -> dict[str, str]:
+        """Python attribute per field name of one model (assigned once, then remembered)."""
+        if owner not in self._idents:
+            self._idents[owner] = self.ids.assign_all(
+                f"field:{owner}",
+                # pydantic reserves the `model_` prefix for itself.
+                {f.name: _field_wish(snake(f.name)) for f in fields},
+                reserved=TYPE_NAMES | BUILTIN_NAMES | MODEL_ATTRIBUTES | {"model_config"},
+            )
+        return self._idents[owner]
+
+    def _fields(
+        self, owner: str, fields: list[MessageField], owner_class: str
+    ) -> tuple[FieldInfo, ...]:
+        idents = self._field_idents(owner, fields)
         result = []
         for f in fields:
             ident = idents[f.name]
-            annotation = self.types.annotation(f.type)
+            alias = self._alias_for(f, owner_class)
+            annotation = self.types.annotation(f.type, alias)
             if not f.required:
                 annotation += " | None"
             result.append(
                 FieldInfo(
-                    f.name, ident, f.type, annotation, f.required, pyformat.doc_text(f.description)
+                    f.name,
+                    ident,
+                    f.type,
+                    annotation,
+                    f.required,
+                    pyformat.doc_text(f.description),
+                    tuple(f.enum or ()),
                 )
             )
         return tuple(result)
 
+    def _alias_for(self, f: MessageField, owner_class: str) -> str | None:
+        """Declare the type alias a field's enum or union needs; its name, or None.
+
+        Aliases keep field lines short (a `Literal` of many values or a discriminated
+        union would not fit) and give the union a name a reader can look up."""
+        members = the_union(f.type)
+        if members is None and not (f.enum and f.type == "string"):
+            return None
+        name = self._free_alias(f"{owner_class}{pascal(f.name) or 'Value'}")
+        if members is None:
+            values = tuple(("", pyformat.string(v)) for v in f.enum or ())
+            source = pyformat.render(pyformat.Call("Literal", values, "[]"), 0, f"{name} = ")
+            self.type_aliases.append(TypeAliasInfo(name, source, "enum"))
+            self._alias_imports.add("typing:Literal")
+        else:
+            self._union_alias(name, members, f.discriminator)
+        return name
+
+    def _union_alias(self, name: str, members: list[str], discriminator: str | None) -> None:
+        union = " | ".join(self.types.annotation(m) for m in members)
+        # pydantic names the tag by its Python attribute (`type_` for the wire's `type`).
+        tags = {self._idents.get(f"record:{m}", {}).get(discriminator or "") for m in members}
+        tag_ident = tags.pop() if len(tags) == 1 else None
+        if discriminator and tag_ident:
+            tag = pyformat.Call("Field", (("discriminator", pyformat.string(tag_ident)),))
+            annotated = pyformat.Call("Annotated", (("", union), ("", tag)), "[]")
+            source = pyformat.render(annotated, 0, f"{name} = ")
+            self._alias_imports |= {"typing:Annotated", "pydantic:Field"}
+        elif pyformat.width(f"{name} = {union}") <= pyformat.LINE_LENGTH:
+            source = f"{name} = {union}"
+        else:  # ruff's layout of a long `|` chain: one operand a line, in parentheses
+            alternatives = [self.types.annotation(m) for m in members]
+            source = f"{name} = (\n    " + "\n    | ".join(alternatives) + "\n)"
+        self.type_aliases.append(TypeAliasInfo(name, source, "union"))
+
+    def _free_alias(self, wish: str) -> str:
+        name, number = wish, 1
+        while name in self._taken_names:
+            number += 1
+            name = f"{wish}{number}"
+        self._taken_names.add(name)
+        return name
+
     # -- models -----------------------------------------------------------------------
     def _models(self) -> None:
         self.types = TypeMapper(self.record_classes)
+        self.type_aliases: list[TypeAliasInfo] = []
+        self._idents: dict[str, dict[str, str]] = {}
+        schemas = sorted(self.design.schemas, key=lambda s: s.name)
+        for schema in schemas:  # a union's tag is named by its records' attributes
+            self._field_idents(f"record:{schema.name}", schema.fields)
+        self._alias_imports: set[str] = set()
+        # Alias names never shadow a class of the module or a name it imports.
+        self._taken_names = {
+            *self.record_classes.values(),
+            *self.message_classes.values(),
+            *self.response_classes.values(),
+            *_CONTRACT_MODULE_NAMES,
+        }
         self.records = tuple(
             ModelInfo(
                 self.record_classes[s.name],
                 "record",
                 s.name,
                 pyformat.doc_text(s.description),
-                self._fields(f"record:{s.name}", s.fields),
+                self._fields(f"record:{s.name}", s.fields, self.record_classes[s.name]),
             )
             for s in sorted(self.design.schemas, key=lambda s: s.name)
         )
         self.types.record_fields = {
-            s.name: [(fi.ident, fi.type, fi.required) for fi in info.fields]
+            s.name: [(fi.ident, fi.type, fi.required, fi.enum) for fi in info.fields]
             for s, info in zip(
                 sorted(self.design.schemas, key=lambda s: s.name), self.records, strict=True
             )
@@ -190,7 +268,11 @@ class ContextBuilder:
                 m.version,
             )
             self.message_infos[m.id] = info
-            self.message_fields[m.id] = self._fields(f"message:{m.id}", m.fields)
+            self.message_fields[m.id] = self._fields(f"message:{m.id}", m.fields, info.class_name)
+            root = ""
+            if m.one_of:
+                root = self._free_alias(f"{info.class_name}Body")
+                self._union_alias(root, m.one_of, m.discriminator)
             models.append(
                 ModelInfo(
                     info.class_name,
@@ -198,10 +280,14 @@ class ContextBuilder:
                     m.name,
                     info.description,
                     self.message_fields[m.id],
+                    root,
+                    tuple(m.one_of or ()),
                 )
             )
             if m.kind is MessageKind.QUERY:
-                self.response_fields[m.id] = self._fields(f"response:{m.id}", m.response or [])
+                self.response_fields[m.id] = self._fields(
+                    f"response:{m.id}", m.response or [], info.response_class
+                )
                 models.append(
                     ModelInfo(
                         info.response_class,
@@ -212,6 +298,7 @@ class ContextBuilder:
                     )
                 )
         self.models = self.records + tuple(models)
+        self.one_of_of_class = {m.class_name: m.one_of for m in self.models if m.one_of}
 
     def _fill(
         self,
@@ -223,13 +310,22 @@ class ContextBuilder:
         """Build `target` from `source` where names and types match, defaults otherwise."""
         by_name = {f.name: f for f in source}
         arguments: list[tuple[str, pyformat.Expr]] = []
+        imports.add(f"contracts:{class_name}")
+        body = self.one_of_of_class.get(class_name)
+        if body:  # a union body: its first alternative, with defaults
+            return pyformat.Call(class_name, (("", self.types.default(body[0], imports)),))
         for f in target:
             match = by_name.get(f.name)
-            if match is not None and match.type == f.type and (match.required or not f.required):
+            if (
+                match is not None
+                and match.type == f.type
+                and (match.required or not f.required)
+                # A value of the source's enum must be one the target allows.
+                and (not f.enum or (bool(match.enum) and set(match.enum) <= set(f.enum)))
+            ):
                 arguments.append((f.ident, f"message.{match.ident}"))
             elif f.required:
-                arguments.append((f.ident, self.types.default(f.type, imports)))
-        imports.add(f"contracts:{class_name}")
+                arguments.append((f.ident, self.types.default(f.type, imports, enum=f.enum)))
         return pyformat.Call(class_name, tuple(arguments))
 
     # -- services ---------------------------------------------------------------------
@@ -255,6 +351,7 @@ class ContextBuilder:
             identifiers=self.ids.mapping(),
             ports=dict(self.ports),
             contract_imports=self._contract_imports(),
+            type_aliases=tuple(self.type_aliases),
         )
 
     def _contract_imports(self) -> tuple[str, ...]:
@@ -264,6 +361,11 @@ class ContextBuilder:
                 specs |= self.types.annotation_imports(f.type)
                 if f.aliased:
                     specs.add("pydantic:Field")
+            for name in model.one_of:
+                specs |= self.types.annotation_imports(name)
+            if model.root:
+                specs.add("pydantic:RootModel")
+        specs |= self._alias_imports
         return tuple(sorted(specs))
 
     def _display(self, node_id: str) -> str:
@@ -498,6 +600,14 @@ class ContextBuilder:
         source_fields = self.message_fields[message_id]
         senders = sorted({self._display(f.source) for f in inbound if f.message == message_id})
         caused = [f for f in outgoing if f.caused_by == message_id]
+        # Parameters of the channels this message arrives on: their values are in the
+        # handler's context (`context.parameters`).
+        delivered = {
+            name
+            for f in inbound
+            if f.message == message_id and f.transport is not Transport.HTTP
+            for name in channel_parameters.names_in(f.channel or "")
+        }
         order = {"ask": 0, "send": 1, "publish": 2}
         actions: list[Action] = []
         done: set[str] = set()
@@ -513,7 +623,9 @@ class ContextBuilder:
             )
             target = self._display(flow.target) if verb != "publish" else ""
             parameters = next((o.parameters for o in outbound if o.method == out_method), ())
-            arguments = tuple((p.ident, _parameter_value(p, source_fields)) for p in parameters)
+            arguments = tuple(
+                (p.ident, _parameter_value(p, source_fields, delivered)) for p in parameters
+            )
             actions.append(Action(verb, out_method, out_message, target, build, arguments))
         actions.sort(key=lambda a: (order[a.verb], a.method))
         response = None
@@ -568,9 +680,21 @@ def _parameters(flows: list[Flow]) -> tuple[ParameterInfo, ...]:
     return tuple(out)
 
 
-def _parameter_value(parameter: ParameterInfo, source: tuple[FieldInfo, ...]) -> str:
-    """A default handler's value of a parameter: the received message's field of that name
-    (the light's id that came in is the light's id that goes out), else the placeholder."""
+def _parameter_value(
+    parameter: ParameterInfo, source: tuple[FieldInfo, ...], delivered: set[str]
+) -> str:
+    """A default handler's value of a parameter: the value of the same parameter of the
+    channel the message arrived on, else the received message's field of that name (the
+    light's id that came in is the light's id that goes out), else the placeholder."""
+    fallback = _field_value(parameter, source)
+    if parameter.name in delivered:
+        value = f"context.parameters.get({pyformat.string(parameter.name)}, {fallback})"
+        return f"int({value})" if parameter.annotation == "int" else value
+    return fallback
+
+
+def _field_value(parameter: ParameterInfo, source: tuple[FieldInfo, ...]) -> str:
+    """The received message's field named like the parameter, else its placeholder."""
     for field in source:
         if snake(field.name) != parameter.ident or not field.required:
             continue

@@ -67,7 +67,8 @@ class Fragments:
         self.flavour = FLAVOURS[context.broker]
         self.types = TypeMapper({m.title: m.class_name for m in context.records})
         self.types.record_fields = {
-            m.title: [(f.ident, f.type, f.required) for f in m.fields] for m in context.records
+            m.title: [(f.ident, f.type, f.required, f.enum) for f in m.fields]
+            for m in context.records
         }
         self.models = {m.class_name: m for m in context.models}
         # Placeholder values of channel parameters (wiring tests publish with them).
@@ -165,6 +166,18 @@ class Fragments:
         keyword = {"rabbitmq": "routing_key", "nats": "subject", "kafka": "key"}[self.broker]
         return f"{' ' * indent}{keyword}={value},\n"
 
+    def delivered_channel(self, channel: FlowChannel) -> str:
+        """The channel a subscriber reads its parameters' values from (as a literal): the
+        routing key, subject or Kafka record key with `{name}` parts; "" when fixed."""
+        if not channel.parameters:
+            return ""
+        template = {
+            "rabbitmq": channel.publish_routing_key,
+            "nats": channel.publish_subject,
+            "kafka": channel.key,
+        }.get(self.broker, "")
+        return pyformat.string(template) if template else ""
+
     def _with_examples(self, template: str) -> str:
         """`a.{x}.b` with the placeholder value of each parameter (its name when unknown)."""
         return channel_parameters.PLACEHOLDER.sub(
@@ -191,20 +204,26 @@ class Fragments:
 
     # -- tests ------------------------------------------------------------------------
     def example(self, class_name: str) -> Call:
-        imports: set[str] = set()
+        return self._example(class_name, set())
+
+    def _example(self, class_name: str, imports: set[str]) -> Call:
+        """A sample message of `class_name`: required fields filled (a union body: its
+        first alternative, which the discriminator value, if any, names)."""
         model = self.models[class_name]
+        if model.one_of:
+            return Call(class_name, (("", self.types.default(model.one_of[0], imports)),))
         return Call(
             class_name,
             tuple(
-                (f.ident, self.types.default(f.type, imports)) for f in model.fields if f.required
+                (f.ident, self.types.default(f.type, imports, enum=f.enum))
+                for f in model.fields
+                if f.required
             ),
         )
 
     def example_imports(self, class_name: str) -> set[str]:
         imports: set[str] = set()
-        for f in self.models[class_name].fields:
-            if f.required:
-                self.types.default(f.type, imports)
+        self._example(class_name, imports)
         return imports
 
     def spy_decorator(
@@ -385,8 +404,6 @@ def service_imports(
         specs.add("msgflow_runtime:once")
     if context.broker == "kafka" and service.subscribers:
         specs.add("faststream:AckPolicy")
-    if context.broker == "nats" and any(s.jetstream for s in service.subscribers):
-        specs.add("msgflow_runtime:dead_letter_subject")
     if context.broker == "redis" and service.subscribers:
         specs |= {f"{broker_module}:StreamSub", "msgflow_runtime:CLAIM_IDLE_MS"}
     if service.serves_http:

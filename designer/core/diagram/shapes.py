@@ -156,3 +156,17 @@ def _collinear(a: Point, b: Point, c: Point) -> bool:
     cross = (b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0])
     dot = (b[0] - a[0]) * (c[0] - b[0]) + (b[1] - a[1]) * (c[1] - b[1])
     return abs(cross) < 1e-9 and dot > 0
+
+
+def bend_index(start: Point, end: Point, bends: list[Point], at: Point) -> int:
+    """Where a new bend at `at` goes among `bends` (an arrow from `start` to `end`): the
+    place that lengthens the path through the bends least, i.e. the stretch it was
+    added on."""
+    path = [start, *bends, end]
+    best, best_growth = 0, math.inf
+    for i in range(len(path) - 1):
+        a, b = path[i], path[i + 1]
+        growth = math.dist(a, at) + math.dist(at, b) - math.dist(a, b)
+        if growth < best_growth - 1e-9:
+            best, best_growth = i, growth
+    return best

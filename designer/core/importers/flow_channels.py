@@ -61,18 +61,7 @@ class FlowChannels(ImportState):
                     )
                 )
                 chosen = address
-            reply = flow.reply
-            if reply and flow.id not in self._verbatim:
-                reply = usable_channel(reply, Transport.QUEUE) or None
-            message = design.message(flow.message)
-            if (
-                reply is None
-                and message is not None
-                and message.kind is MessageKind.QUERY
-                and flow.id not in self._verbatim
-            ):
-                # Written out even when it is the default: the reader sees where answers go.
-                reply = ChannelNames(design).reply_queue(flow)
+            reply = self._reply(design, flow)
             flows.append(flow.model_copy(update={"channel": chosen or None, "reply": reply}))
         return design.model_copy(update={"flows": self._one_message_per_channel(design, flows)})
 
@@ -121,6 +110,17 @@ class FlowChannels(ImportState):
                         f"parameter {parameter.name} is not in the flow's channel '{chosen}': not kept",
                     )
                 )
+        return flow.model_copy(
+            update={
+                "channel": chosen or None,
+                "parameters": parameters,
+                "reply": self._reply(design, flow),
+            }
+        )
+
+    def _reply(self, design: Design, flow: Flow) -> str | None:
+        """The flow's reply queue, made a usable name; a query without one gets the default,
+        written out so the reader sees where answers go (not for addresses kept verbatim)."""
         reply = flow.reply
         if reply and flow.id not in self._verbatim:
             reply = usable_channel(reply, Transport.QUEUE) or None
@@ -132,9 +132,7 @@ class FlowChannels(ImportState):
             and flow.id not in self._verbatim
         ):
             reply = ChannelNames(design).reply_queue(flow)
-        return flow.model_copy(
-            update={"channel": chosen or None, "parameters": parameters, "reply": reply}
-        )
+        return reply
 
     def _one_message_per_channel(self, design: Design, flows: list[Flow]) -> list[Flow]:
         """Several messages a service receives on one address (a WebSocket's `/`, a

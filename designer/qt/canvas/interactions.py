@@ -25,8 +25,10 @@ from designer.core.model import NodeKind, Point
 from .routing import border_point
 
 if TYPE_CHECKING:
+    from .arrow_handles import ArrowHandles
     from .context import CanvasContext
     from .edits import SceneEdits
+    from .flow_item import FlowItem
     from .node_item import NodeItem
 
 MIN_ARROW = 30.0  # a release closer than this to its own card is a slip, not an arrow
@@ -43,8 +45,13 @@ class InteractionHost(Protocol):
     renameRequested: SignalInstance
     ctx: CanvasContext
     edits: SceneEdits
+    arrow_handles: ArrowHandles  # of the one selected arrow (arrow_interactions.py)
 
     def node_item(self, node_id: str) -> NodeItem | None: ...
+    def flow_item(self, flow_id: str) -> FlowItem | None: ...
+    def flow_label_at(self, scene_pos: QPointF) -> str | None: ...
+    def arrow_route(self, flow_id: str) -> list[tuple[float, float]]: ...
+    def arrow_bends(self, flow_id: str) -> list[tuple[float, float]]: ...
     def node_at(self, scene_pos: QPointF) -> NodeItem | None: ...
     def thing_at(self, scene_pos: QPointF) -> tuple[str, list[str]]: ...
     def is_bare_canvas(self, scene_pos: QPointF) -> bool: ...
@@ -56,6 +63,7 @@ class InteractionHost(Protocol):
     def keep_pending_line(self, line: QGraphicsPathItem) -> None: ...
     def start_interaction(self, interaction: Interaction) -> None: ...
     def end_interaction(self) -> None: ...
+    def gesture_in_progress(self) -> bool: ...
     def default_mouse(self, event: QGraphicsSceneMouseEvent) -> None: ...
     def addItem(self, item: QGraphicsItem) -> None: ...
     def removeItem(self, item: QGraphicsItem) -> None: ...
@@ -98,13 +106,22 @@ class Interaction:
 class IdleInteraction(Interaction):
     """Between gestures: Qt's own clicks, rubber band and hover, and what starts a gesture.
 
-    A press on a card's edge handle starts a new arrow; a press that leaves cards
-    selected starts moving them (Qt selects first, so a press on an unselected card drags
-    that card alone); a double click renames a card or adds one on empty canvas.
+    A press on a handle of the selected arrow or on a label starts an arrow gesture
+    (arrow_interactions.py); a press on a card's edge handle starts a new arrow; a press
+    that leaves cards selected starts moving them (Qt selects first, so a press on an
+    unselected card drags that card alone); a double click renames a card, adds a bend
+    to an arrow or adds a card on empty canvas.
     """
 
     def mouse_press(self, event: QGraphicsSceneMouseEvent) -> None:
+        from .arrow_interactions import arrow_gesture_at  # it builds on this module
+
         host, pos = self.host, event.scenePos()
+        arrow = arrow_gesture_at(host, event)
+        if arrow is not None:
+            host.start_interaction(arrow)
+            event.accept()
+            return
         node = host.node_at(pos)
         if (
             node is not None
@@ -115,6 +132,8 @@ class IdleInteraction(Interaction):
             event.accept()
             return
         host.default_mouse(event)
+        if host.gesture_in_progress():
+            return  # the item pressed started its own gesture (live mode's ghost arrows)
         cards = host.selected_cards()
         if cards:
             host.start_interaction(MoveCardsInteraction(host, cards))
@@ -126,10 +145,17 @@ class IdleInteraction(Interaction):
         self.host.default_mouse(event)
 
     def mouse_double_click(self, event: QGraphicsSceneMouseEvent) -> None:
+        from .arrow_interactions import add_bend_at
+
         host, pos = self.host, event.scenePos()
         node = host.node_at(pos)
         if node is not None:
             host.renameRequested.emit(node.node_id)
+            event.accept()
+            return
+        what, ids = host.thing_at(pos)
+        if what == "flow" and host.flow_label_at(pos) is None:
+            add_bend_at(host, ids[0], pos)  # on the line itself, not on its label
             event.accept()
             return
         if host.is_bare_canvas(pos):

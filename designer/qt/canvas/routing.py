@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainterPath, QPolygonF
 
 from designer.core.diagram import drawing_steps, flattened, rounded_path
+from designer.core.diagram.geometry import Step
 from designer.core.model import RouteStyle
 
 FAN_SPACING = 30.0  # room for one label between two parallel arrows
@@ -110,8 +112,13 @@ BEND_RADIUS = 10.0  # as the SVG export draws them
 
 
 def _rounded(points: list[tuple[float, float]]) -> QPainterPath:
+    return _painter_path(rounded_path(points, BEND_RADIUS))
+
+
+def _painter_path(steps: Iterable[Step]) -> QPainterPath:
+    """The engine's drawing steps (M, L, Q as the SVG export writes them) as a Qt path."""
     path = QPainterPath()
-    for command, v in rounded_path(points, BEND_RADIUS):
+    for command, v in steps:
         if command == "M":
             path.moveTo(v[0], v[1])
         elif command == "L":
@@ -146,17 +153,8 @@ def shaped(points: list[tuple[float, float]], style: RouteStyle) -> Route:
     if style is RouteStyle.ORTHOGONAL:
         return orthogonal(points)
     steps = drawing_steps(points, style)
-    flat = flattened(steps)
-    path = QPainterPath()
-    for command, v in steps:
-        if command == "M":
-            path.moveTo(v[0], v[1])
-        elif command == "L":
-            path.lineTo(v[0], v[1])
-        else:
-            path.quadTo(v[0], v[1], v[2], v[3])
-    route = orthogonal(flat)
-    route._path = path
+    route = orthogonal(flattened(steps))
+    route._path = _painter_path(steps)
     return route
 
 

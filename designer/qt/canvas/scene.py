@@ -52,12 +52,14 @@ from designer.core.model import (
     MessageKind,
     Node,
     NodeKind,
+    RouteStyle,
     Severity,
 )
 
+from .arrow_handles import ArrowHandles
 from .context import LOD_TEXT, CanvasContext
 from .edits import SceneEdits
-from .flow_item import FlowItem, head_box
+from .flow_item import FlowItem, FlowLabel, head_box
 from .interactions import IdleInteraction, Interaction
 from .node_item import (
     Z_NODE,
@@ -133,6 +135,8 @@ class DesignScene(QGraphicsScene):
         self._engine = DiagramEngine.of({}, {}, self._label_size)
         self._routed = True
         self._dragged: set[str] = set()  # cards moved since begin_move
+        self.arrow_handles = ArrowHandles(self.ctx)
+        self.addItem(self.arrow_handles)
         self._unsubscribe = document.subscribe(self._on_changes)
         self.selectionChanged.connect(self._emit_selection)
         self.rebuild()
@@ -175,6 +179,45 @@ class DesignScene(QGraphicsScene):
             if item is not None:
                 return item
         return None
+
+    def flow_label_at(self, scene_pos: QPointF) -> str | None:
+        """The arrow whose label a press at `scene_pos` takes (as FlowLabel decides: over
+        a card, only the label's text takes it)."""
+        items = self.items(scene_pos)
+        for item in items:
+            if isinstance(item, FlowLabel):
+                on_text = item.on_text(item.mapFromScene(scene_pos))
+                if on_text or not any(isinstance(i, NodeItem) for i in items):
+                    return item.flow.flow_id
+                return None
+        return None
+
+    # ------------------------------------------------------------------ arrow shapes
+    def arrow_route(self, flow_id: str) -> list[tuple[float, float]]:
+        """The arrow's route as the engine made it (its corners; [] if not routed)."""
+        arrow = self._engine.diagram.arrows.get(flow_id) if self._routed else None
+        return list(arrow.points) if arrow is not None else []
+
+    def arrow_bends(self, flow_id: str) -> list[tuple[float, float]]:
+        """The bends the arrow shows as handles: the stored ones, or else the corners of
+        its automatic route (a straight arrow has none)."""
+        shape = self.document.design.layout.flows.get(flow_id)
+        if shape is not None and shape.bends:
+            return [(p.x, p.y) for p in shape.bends]
+        if shape is not None and shape.route is RouteStyle.STRAIGHT:
+            return []
+        return self.arrow_route(flow_id)[1:-1]
+
+    def _refresh_handles(self) -> None:
+        """Handles on the selected arrow when it is the only thing selected."""
+        chosen = self.selectedItems()
+        flow = chosen[0] if len(chosen) == 1 and isinstance(chosen[0], FlowItem) else None
+        route = self.arrow_route(flow.flow_id) if flow is not None else []
+        if flow is None or len(route) < 2 or flow.source_id == flow.target_id:
+            self.arrow_handles.show_for(None, [], ((0, 0), (0, 0)))
+            return
+        bends = self.arrow_bends(flow.flow_id)
+        self.arrow_handles.show_for(flow.flow_id, bends, (route[0], route[-1]))
 
     def is_bare_canvas(self, scene_pos: QPointF) -> bool:
         """Nothing but boundary backdrops under `scene_pos`."""
@@ -331,6 +374,7 @@ class DesignScene(QGraphicsScene):
             if isValid(card):
                 card.setZValue(Z_SELECTED if card in cards else Z_NODE)
         self._selected_cards = cards
+        self._refresh_handles()
         if not self._quiet_selection:
             self.selectionChangedIds.emit(*self.selected_ids())
 
@@ -776,6 +820,9 @@ class DesignScene(QGraphicsScene):
         """Give the items of these arrows the engine's routes and label places."""
         arrows = self._engine.diagram.arrows
         exact, dragged = not self._moving, self._dragging
+        flow_ids = list(flow_ids)
+        if self.arrow_handles.flow_id in flow_ids:
+            self._refresh_handles()
         for flow_id in flow_ids:
             item = self._flows.get(flow_id)
             arrow = arrows.get(flow_id)

@@ -308,9 +308,13 @@ class FlowPage(InspectorPage):
         carried = self.document.get("messages", flow.message)
         count = len(getattr(carried, "fields", ()))
         name = getattr(carried, "name", "?")
-        self.fields_button.setText(
-            f"Edit the fields of {name} ({count})…" if count else f"Add fields to {name}…"
-        )
+        union = getattr(carried, "one_of", None)
+        if union:  # a body that is one of several records has no fields of its own
+            self.fields_button.setText(f"Edit {name} (one of {' | '.join(union)})…")
+        else:
+            self.fields_button.setText(
+                f"Edit the fields of {name} ({count})…" if count else f"Add fields to {name}…"
+            )
         set_combo_data(self.source, flow.source)
         set_combo_data(self.target, flow.target)
         set_combo_data(self.transport, flow.transport.value)
