@@ -268,3 +268,30 @@ def test_arrange_selection_moves_only_the_selected_cards(qtbot, monkeypatch, tmp
     assert window.undo.stack.count() == 1
     window.undo.stack.undo()
     assert dumps(document.design) == before
+
+
+# ---------------------------------------------------------------- exports
+
+
+def test_the_png_export_draws_the_users_bends_and_curves(qapp, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from designer.core.model import FlowLayout
+    from designer.qt.render import build_picture, render_design
+
+    plain = load(examples_dir() / "shop.msgflow.json")
+    bent = plain.model_copy(deep=True)
+    bent.layout.flows["f1"] = FlowLayout(bends=[Point(x=150, y=-40), Point(x=460, y=-40)])
+    bent.layout.flows["f6"] = FlowLayout(route=RouteStyle.CURVED)
+    scene, rect = build_picture(bent)
+    assert passes(scene.arrow_route("f1"), (200.0, -40.0))
+    assert scene.flow_item("f6").route.path.elementCount() > len(scene.arrow_route("f6"))
+
+    def pixel(design, name: str) -> str:
+        _, frame = build_picture(design)
+        image = QImage(str(render_design(design, tmp_path / name, "png", scale=1.0)))
+        return image.pixelColor(round(200 - frame.x()), round(-40 - frame.y())).name()
+
+    background = scene.theme.background.name()
+    assert pixel(bent, "bent.png") != background  # the line runs through the bend
+    assert pixel(plain, "plain.png") == background  # ... and only because of it

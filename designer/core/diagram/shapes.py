@@ -83,20 +83,18 @@ def _middle(a: Point, b: Point) -> Point:
 
 
 def _border_toward(rect: Rect, toward: Point) -> Point:
-    """Where the ray from the centre of `rect` toward `toward` leaves it (the centre
-    itself when `toward` lies inside)."""
+    """Where the ray from the centre of `rect` toward `toward` leaves it (also when
+    `toward` lies inside: an arrow always starts on its card's border)."""
     cx, cy = rect.centre
     dx, dy = toward[0] - cx, toward[1] - cy
     if dx == 0 and dy == 0:
-        return cx, cy
+        return rect.right, cy
     scales = []
     if dx:
         scales.append(rect.w / 2 / abs(dx))
     if dy:
         scales.append(rect.h / 2 / abs(dy))
     scale = min(scales)
-    if scale >= 1.0:
-        return cx, cy
     return cx + dx * scale, cy + dy * scale
 
 
@@ -148,7 +146,9 @@ def _simplified(points: list[Point]) -> list[Point]:
             out[-1] = p
             continue
         out.append(p)
-    return out
+    # Never fewer than two points (a route of one point is no arrow to draw): a bend
+    # where both ends meet leaves the two ends.
+    return out if len(out) >= 2 else [points[0], points[-1]]
 
 
 def _collinear(a: Point, b: Point, c: Point) -> bool:
