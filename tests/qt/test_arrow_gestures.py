@@ -283,7 +283,7 @@ def test_the_png_export_draws_the_users_bends_and_curves(qapp, tmp_path):
     bent = plain.model_copy(deep=True)
     bent.layout.flows["f1"] = FlowLayout(bends=[Point(x=150, y=-40), Point(x=460, y=-40)])
     bent.layout.flows["f6"] = FlowLayout(route=RouteStyle.CURVED)
-    scene, rect = build_picture(bent)
+    scene, _ = build_picture(bent)
     assert passes(scene.arrow_route("f1"), (200.0, -40.0))
     assert scene.flow_item("f6").route.path.elementCount() > len(scene.arrow_route("f6"))
 
