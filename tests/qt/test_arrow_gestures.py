@@ -295,3 +295,17 @@ def test_the_png_export_draws_the_users_bends_and_curves(qapp, tmp_path):
     background = scene.theme.background.name()
     assert pixel(bent, "bent.png") != background  # the line runs through the bend
     assert pixel(plain, "plain.png") == background  # ... and only because of it
+
+
+def test_in_the_window_a_bend_drag_is_one_step_of_the_undo_stack(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view, scene, document = window.canvas.view, window.canvas.scene, window.document
+    before = dumps(document.design)
+    scene.select_ids(["f4"])
+    bx, by = scene.arrow_handles.bends[0]
+    drag(view, at(view, bx, by), at(view, bx + 30, by + 50), steps=8)
+    assert document.design.layout.flows["f4"].bends[0] != Point(x=bx, y=by)
+    assert window.undo.stack.count() == 1
+    assert window.undo.stack.undoText() == "Move bend of AddLoyaltyPoints"
+    window.undo.stack.undo()
+    assert dumps(document.design) == before

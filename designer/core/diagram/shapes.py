@@ -170,3 +170,42 @@ def bend_index(start: Point, end: Point, bends: list[Point], at: Point) -> int:
         if growth < best_growth - 1e-9:
             best, best_growth = i, growth
     return best
+
+
+LEADER_GAP = 6.0  # a label further than this from its arrow gets a leader line
+
+
+def leader(points: list[Point], label: Rect) -> tuple[Point, Point] | None:
+    """A line from the nearest point of the route to the label, when the user put the
+    label away from its arrow (None when it lies on or next to the route): which arrow a
+    label belongs to must stay visible wherever it is dropped."""
+    if len(points) < 2:
+        return None
+    cx, cy = label.centre
+    best: Point = points[0]
+    best_d = math.inf
+    for a, b in zip(points, points[1:], strict=False):
+        p = _nearest_on(a, b, (cx, cy))
+        d = _outside(label, p)
+        if d < best_d:
+            best, best_d = p, d
+    if best_d <= LEADER_GAP:
+        return None
+    edge = (min(max(best[0], label.x), label.right), min(max(best[1], label.y), label.bottom))
+    return best, edge
+
+
+def _nearest_on(a: Point, b: Point, p: Point) -> Point:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = dx * dx + dy * dy
+    if length == 0:
+        return a
+    t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length))
+    return a[0] + dx * t, a[1] + dy * t
+
+
+def _outside(rect: Rect, p: Point) -> float:
+    """How far `p` lies outside `rect` (0 inside)."""
+    dx = max(rect.x - p[0], 0.0, p[0] - rect.right)
+    dy = max(rect.y - p[1], 0.0, p[1] - rect.bottom)
+    return math.hypot(dx, dy)

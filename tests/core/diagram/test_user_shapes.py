@@ -160,3 +160,21 @@ def test_any_bends_give_a_route_through_them_from_border_to_border(
         assert all(a[0] == b[0] or a[1] == b[1] for a, b in itertools.pairwise(points))
     steps = drawing_steps(points, style)
     assert steps[0] == ("M", points[0]) and steps[-1][1][-2:] == points[-1]
+
+
+def test_a_label_put_away_from_its_arrow_is_tied_to_it_by_a_leader() -> None:
+    design = shop()
+    design.layout.flows["f4"] = FlowLayout(label=Point(x=520, y=560))
+    diagram = DiagramEngine(design).diagram
+    arrow = diagram.arrows["f4"]
+    assert arrow.leader is not None and arrow.label is not None
+    start, end = arrow.leader
+    assert _passes(arrow.points, start)  # from the route ...
+    assert _on_border(end, arrow.label)  # ... to the label's edge
+    assert diagram.arrows["f1"].leader is None  # labels on their routes need none
+    assert 'class="leader"' in render_svg(design)
+    # Dropped back onto its route, the label needs no leader any more.
+    on_route = arrow.points[len(arrow.points) // 2]
+    design.layout.flows["f4"] = FlowLayout(label=Point(x=on_route[0], y=on_route[1]))
+    assert DiagramEngine(design).diagram.arrows["f4"].leader is None
+    assert 'class="leader"' not in render_svg(design)
