@@ -17,6 +17,7 @@ PDF), so they all draw the same curve.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from designer.core.model import RouteStyle
@@ -184,7 +185,7 @@ def leader(points: list[Point], label: Rect) -> tuple[Point, Point] | None:
     cx, cy = label.centre
     best: Point = points[0]
     best_d = math.inf
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in itertools.pairwise(points):
         p = _nearest_on(a, b, (cx, cy))
         d = _outside(label, p)
         if d < best_d:
