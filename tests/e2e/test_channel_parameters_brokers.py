@@ -5,9 +5,10 @@ tests/data/lights-parameters.msgflow.json: Streetlights publishes LightMeasured 
 `streetlights.{streetlightId}.lighting.measured` to Dashboard, which sends TurnOn on
 `streetlights.{streetlightId}.turn.on` (here to a non-durable inbox, a flow binding).
 `broker apply` declares the topology first, then both generated services run in one
-subprocess: Streetlights publishes for light 42, Dashboard turns light 7 on (whose default
-handler publishes for the placeholder light). A tap bound to light 42's exact key / subject
-proves the value travels in the routing key or subject. Skips when a broker is missing.
+subprocess: Streetlights publishes for light 42, Dashboard turns light 7 on (Streetlights' default
+handler reads 7 from the channel it received TurnOn on and publishes for light 7). Taps
+bound to the exact keys / subjects of lights 42 and 7 prove the values travel in the
+routing key or subject, both ways. Skips when a broker is missing.
 Run under `flock /tmp/brokers.lock`.
 """
 
@@ -71,7 +72,7 @@ async def main(url):
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.3)
     print("MEASURED", sorted(measured))
-    print("TAPPED", len(tapped))
+    print("TAPPED", sorted(tapped))
     await lights.stop()
     await dashboard.stop()
 
@@ -83,12 +84,13 @@ RABBIT_TAP = '''
 import aio_pika
 
 
-async def tap(url, exchange, key):
-    """A queue bound with the exact key of light 42: what arrives proves the value."""
+async def tap(url, exchange, *keys):
+    """A queue bound with exact keys (lights 42 and 7): what arrives proves the values."""
     connection = await aio_pika.connect(url)
     channel = await connection.channel()
     queue = await channel.declare_queue(exclusive=True)
-    await queue.bind(exchange, routing_key=key)
+    for key in keys:
+        await queue.bind(exchange, routing_key=key)
     got = []
 
     async def keep(message):
@@ -103,14 +105,15 @@ NATS_TAP = """
 import nats
 
 
-async def tap(url, subject):
+async def tap(url, *subjects):
     connection = await nats.connect(url)
     got = []
 
     async def keep(message):
         got.append(message.subject)
 
-    await connection.subscribe(subject, cb=keep)
+    for subject in subjects:
+        await connection.subscribe(subject, cb=keep)
     return got
 """
 
@@ -170,13 +173,16 @@ def test_rabbitmq_routes_every_value_to_the_wildcard_binding(tmp_path: Path) -> 
     require_rabbitmqctl()
     design = _with_temporary_inbox(io.load(DESIGN))
     with ScratchVhost() as vhost:
-        tap_call = 'param_tap.tap(url, "lights.events", "streetlights.42.lighting.measured")'
+        keys = '"streetlights.42.lighting.measured", "streetlights.7.lighting.measured"'
+        tap_call = f'param_tap.tap(url, "lights.events", {keys})'
         out = _run(design, tmp_path, "rabbitmq", vhost.url(), RABBIT_TAP, tap_call)
         queues = vhost.queues()
-    # Light 42's measurement and the one TurnOn caused (placeholder light) both reached
-    # the wildcard-bound queue; the exact-key tap saw only light 42's.
+    # Light 42's measurement and the one TurnOn for light 7 caused both reached the
+    # wildcard-bound queue; exact-key taps saw each light once: the value the
+    # Streetlights handler received (context.parameters) is the value it published with.
     assert "MEASURED [0, 7]" in out, out
-    assert "TAPPED 1" in out, out
+    tapped = "['streetlights.42.lighting.measured', 'streetlights.7.lighting.measured']"
+    assert f"TAPPED {tapped}" in out, out
     inbox = queues["streetlights.turn.on"]
     assert inbox["type"] == "classic"  # the flow's non-durable inbox, declared alike twice
     assert queues["dashboard.streetlights.lighting.measured"]["type"] == "quorum"
@@ -186,13 +192,14 @@ def test_nats_delivers_every_value_to_the_wildcard_subscriber(tmp_path: Path) ->
     require_nats()
     token = unique_token("p")
     design = _renamed(io.load(DESIGN), token)
-    subject = f"{token}-lights.evt.streetlights.42.lighting.measured"
+    subject = f"{token}-lights.evt.streetlights.{{}}.lighting.measured"
+    tap_call = f'param_tap.tap(url, "{subject.format(42)}", "{subject.format(7)}")'
     try:
-        out = _run(design, tmp_path, "nats", NATS_URL, NATS_TAP, f'param_tap.tap(url, "{subject}")')
+        out = _run(design, tmp_path, "nats", NATS_URL, NATS_TAP, tap_call)
     finally:
         asyncio.run(delete_nats_prefix(NATS_URL, token))
     assert "MEASURED [0, 7]" in out, out
-    assert "TAPPED 1" in out, out
+    assert f"TAPPED {[subject.format(42), subject.format(7)]}" in out, out
 
 
 pytestmark = pytest.mark.timeout(300)

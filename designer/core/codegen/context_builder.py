@@ -600,6 +600,14 @@ class ContextBuilder:
         source_fields = self.message_fields[message_id]
         senders = sorted({self._display(f.source) for f in inbound if f.message == message_id})
         caused = [f for f in outgoing if f.caused_by == message_id]
+        # Parameters of the channels this message arrives on: their values are in the
+        # handler's context (`context.parameters`).
+        delivered = {
+            name
+            for f in inbound
+            if f.message == message_id and f.transport is not Transport.HTTP
+            for name in channel_parameters.names_in(f.channel or "")
+        }
         order = {"ask": 0, "send": 1, "publish": 2}
         actions: list[Action] = []
         done: set[str] = set()
@@ -615,7 +623,9 @@ class ContextBuilder:
             )
             target = self._display(flow.target) if verb != "publish" else ""
             parameters = next((o.parameters for o in outbound if o.method == out_method), ())
-            arguments = tuple((p.ident, _parameter_value(p, source_fields)) for p in parameters)
+            arguments = tuple(
+                (p.ident, _parameter_value(p, source_fields, delivered)) for p in parameters
+            )
             actions.append(Action(verb, out_method, out_message, target, build, arguments))
         actions.sort(key=lambda a: (order[a.verb], a.method))
         response = None
@@ -670,9 +680,21 @@ def _parameters(flows: list[Flow]) -> tuple[ParameterInfo, ...]:
     return tuple(out)
 
 
-def _parameter_value(parameter: ParameterInfo, source: tuple[FieldInfo, ...]) -> str:
-    """A default handler's value of a parameter: the received message's field of that name
-    (the light's id that came in is the light's id that goes out), else the placeholder."""
+def _parameter_value(
+    parameter: ParameterInfo, source: tuple[FieldInfo, ...], delivered: set[str]
+) -> str:
+    """A default handler's value of a parameter: the value of the same parameter of the
+    channel the message arrived on, else the received message's field of that name (the
+    light's id that came in is the light's id that goes out), else the placeholder."""
+    fallback = _field_value(parameter, source)
+    if parameter.name in delivered:
+        value = f"context.parameters.get({pyformat.string(parameter.name)}, {fallback})"
+        return f"int({value})" if parameter.annotation == "int" else value
+    return fallback
+
+
+def _field_value(parameter: ParameterInfo, source: tuple[FieldInfo, ...]) -> str:
+    """The received message's field named like the parameter, else its placeholder."""
     for field in source:
         if snake(field.name) != parameter.ident or not field.required:
             continue
