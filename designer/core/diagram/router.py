@@ -30,7 +30,7 @@ from .nudge import nudge
 MARGIN = 14.0  # kept free around cards, and the length of the stub leaving a card
 TRACK = 9.0  # between parallel runs in one channel
 PORT_PAD = 14.0  # no port this close to a card's corner
-BEND = 40.0  # a bend costs as much as this much length
+BEND = 20.0  # a bend costs as much as this much length
 # The search's estimate of what remains counts this many times: slightly longer routes
 # now and then, for a search that looks at a fraction of the grid (weighted A*).
 GREED = 1.6
