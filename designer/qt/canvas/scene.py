@@ -830,6 +830,7 @@ class DesignScene(QGraphicsScene):
                 continue
             label = arrow.label.centre if arrow.label is not None else arrow.points[0]
             item.set_geometry(shaped(arrow.points, arrow.style), label, exact, dragged)
+            item.set_leader(arrow.leader)
             if not exact:
                 self._rough_pairs.add(_pair(item.source_id, item.target_id))
 
