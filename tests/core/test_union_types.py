@@ -142,12 +142,19 @@ def test_diff_shows_enum_discriminator_and_union_changes() -> None:
     raw["messages"][0]["fields"][4]["type"] = "integer"
     raw["messages"][0]["fields"][1].pop("discriminator")
     raw["messages"][2]["one_of"] = ["Phone", "Email"]
+    raw["messages"][1]["one_of"] = ["Circle", "Square", "Email"]
+    raw["messages"][1].pop("discriminator")
     assert _changed(raw) == [
         "field 'payment' discriminator now none",
         "BREAKING field 'size' values narrowed to small, large",
         "BREAKING field 'copies' retyped integer | string → integer",
+        "alternative 'Email' added",
+        "one_of: ['Circle', 'Square'] -> ['Circle', 'Square', 'Email']",
+        "discriminator: shape -> None",
         "one_of: ['Email', 'Phone'] -> ['Phone', 'Email']",
     ]
+    raw["messages"][1]["one_of"] = ["Circle", "Email"]
+    assert "BREAKING alternative 'Square' removed" in _changed(raw)
 
 
 def test_a_record_change_read_through_a_union_breaks_its_consumers() -> None:

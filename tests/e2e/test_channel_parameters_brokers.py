@@ -3,7 +3,8 @@ value and subscribers on the wildcard receive every value.
 
 tests/data/lights-parameters.msgflow.json: Streetlights publishes LightMeasured on
 `streetlights.{streetlightId}.lighting.measured` to Dashboard, which sends TurnOn on
-`streetlights.{streetlightId}.turn.on` (here to a non-durable inbox, a flow binding).
+`streetlights.{streetlightId}.turn.on` (here to a non-durable, dead-lettering inbox: a flow
+binding; TurnOn for light `broken` always fails there).
 `broker apply` declares the topology first, then both generated services run in one
 subprocess: Streetlights publishes for light 42, Dashboard turns light 7 on (Streetlights' default
 handler reads 7 from the channel it received TurnOn on and publishes for light 7). Taps
@@ -52,14 +53,27 @@ from {lights}.defaults import DefaultHandlers as LightsDefaults
 measured = []
 
 
+failures = []
+
+
 class Recording(DashboardDefaults):
     async def on_light_measured(self, message, context):
         measured.append(message.lumens)
 
 
+class Failing(LightsDefaults):
+    # Light `broken` cannot be turned on: a poison message on the inbox.
+
+    async def on_turn_on(self, message, context):
+        if context.parameters.get("streetlightId") == "broken":
+            failures.append(context.message_id)
+            raise RuntimeError("light broken does not answer")
+        return await super().on_turn_on(message, context)
+
+
 async def main(url):
     dashboard = Dashboard(Recording, broker_url=url)
-    lights = Lights(LightsDefaults, broker_url=url)
+    lights = Lights(Failing, broker_url=url)
     await dashboard.start()
     await lights.start()
     tapped = await {tap_call}
@@ -70,8 +84,14 @@ async def main(url):
         if len(measured) >= 2:
             break
         await asyncio.sleep(0.05)
-    await asyncio.sleep(0.3)
+    await dashboard.out.send_turn_on(TurnOn(at=now), streetlight_id="broken")
+    for _ in range(300):  # retried with backoff (0.2 s doubling), then given up
+        if len(failures) >= 5:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1.0)
     print("MEASURED", sorted(measured))
+    print("POISON ATTEMPTS", len(failures), len(set(failures)))
     print("TAPPED", sorted(tapped))
     await lights.stop()
     await dashboard.stop()
@@ -133,8 +153,9 @@ def _renamed(design: Design, token: str) -> Design:
 
 
 def _with_temporary_inbox(design: Design) -> Design:
+    inbox = FlowBindings(amqp=AmqpQueue(durable=False))
     flows = [
-        f.model_copy(update={"bindings": FlowBindings(amqp=AmqpQueue(durable=False))})
+        f.model_copy(update={"bindings": inbox, "dead_letter": True})
         if f.message == "turn-on"
         else f
         for f in design.flows
@@ -185,6 +206,10 @@ def test_rabbitmq_routes_every_value_to_the_wildcard_binding(tmp_path: Path) -> 
     assert f"TAPPED {tapped}" in out, out
     inbox = queues["streetlights.turn.on"]
     assert inbox["type"] == "classic"  # the flow's non-durable inbox, declared alike twice
+    # A classic queue keeps no delivery count: the service counted 5 attempts of the one
+    # poison message itself, then dead-lettered it.
+    assert "POISON ATTEMPTS 5 1" in out, out
+    assert queues["streetlights.turn.on.dlq"]["messages"] == 1
     assert queues["dashboard.streetlights.lighting.measured"]["type"] == "quorum"
 
 
@@ -200,6 +225,7 @@ def test_nats_delivers_every_value_to_the_wildcard_subscriber(tmp_path: Path) ->
         asyncio.run(delete_nats_prefix(NATS_URL, token))
     assert "MEASURED [0, 7]" in out, out
     assert f"TAPPED {[subject.format(42), subject.format(7)]}" in out, out
+    assert "POISON ATTEMPTS 5 1" in out, out  # JetStream's redeliveries, then dropped
 
 
 pytestmark = pytest.mark.timeout(300)
