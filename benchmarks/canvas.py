@@ -193,7 +193,7 @@ def measure_floor(services: int) -> dict[str, Any]:
         rect = QGraphicsRectItem(0, 0, 220, 100)
         rect.setBrush(brush)
         rect.setPen(pen)
-        point = design.layout[node.id]
+        point = design.layout.nodes[node.id]
         rect.setPos(point.x, point.y)
         QGraphicsSimpleTextItem(node.name, rect).setPos(12, 10)
         scene.addItem(rect)

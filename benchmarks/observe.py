@@ -3,10 +3,15 @@
 For each broker a publisher subprocess floods one event address of a uniquely renamed
 shop (the OrderCreated envelope, ~330 bytes) while this process observes it with the real
 tap and the full analysis (the same code `msgflow observe` runs). Printed per broker:
-messages published and seen, records/s from the first to the last record, and the same
-run's floor: the bare client receiving the same flood without any analysis (a ratio
-on the same machine in the same minute, which the shared machine's noise does not skew).
-Also printed: the analysis alone (records/s through `Observation.add`, no broker).
+messages published and seen; the publisher's own rate (on 2 cores, publisher, broker and
+observer share the CPU: the observer cannot see more than is published); records/s from
+the first to the last record while the publisher runs ("wall"); the same with the flood
+published first and then drained ("backlog": the observer's own wall-clock limit, with the
+broker still delivering; not on NATS, which drops what a blocked client does not read);
+records per CPU-second of the observer; and the same run's floor: the bare tap receiving
+the same flood without any analysis (a ratio on the same machine in the same minute,
+which the shared machine's noise does not skew). Also printed: the analysis alone
+(records/s through `Observation.add`, no broker).
 
 Goals (issue #16): >= 20,000/s on NATS, >= 5,000/s on RabbitMQ.
 
@@ -91,6 +96,13 @@ def _rss_mb() -> float:
 
 
 async def _publish(broker: str, token: str, count: int, rate: float) -> None:
+    wall, cpu = time.perf_counter(), time.process_time()
+    await _flood(broker, token, count, rate)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(json.dumps({"published": count, "per_s": count / wall, "per_cpu_s": count / cpu}))
+
+
+async def _flood(broker: str, token: str, count: int, rate: float) -> None:
     design = _shop(token)
     channel = ChannelNames(design).channel(design.flow("f2"))  # type: ignore[arg-type]
     bodies = [_body(i) for i in range(1000)]
@@ -171,7 +183,7 @@ async def _cleanup(broker: str, design: Design) -> None:
 
 
 async def _observe(
-    broker: str, token: str, count: int, analyse: bool, rate: float = 0
+    broker: str, token: str, count: int, analyse: bool, rate: float = 0, backlog: bool = False
 ) -> dict[str, Any]:
     from designer.taps.session import observe
 
@@ -197,12 +209,19 @@ async def _observe(
         if seen >= count:
             stop.set()
 
+    publisher: dict[str, Any] = {}
+
     async def drive() -> None:
         await opened.wait()
-        publisher = await asyncio.create_subprocess_exec(
-            sys.executable, __file__, "--publish", broker, token, str(count), str(rate)
-        )
-        await publisher.wait()
+        command = [sys.executable, __file__, "--publish", broker, token, str(count), str(rate)]
+        if backlog:
+            # Blocks this event loop: the tap reads nothing until the flood is all
+            # published, then drains it with the publisher gone (the broker holds it).
+            out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        else:
+            process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
+            out = (await process.communicate())[0].decode()
+        publisher.update(json.loads(out.strip().splitlines()[-1]))
         idle_since, before = time.monotonic(), -1
         while not stop.is_set():  # stop once nothing more arrives for 2 s
             if seen != before:
@@ -238,6 +257,7 @@ async def _observe(
         "rss_after_mb": _rss_mb(),
         "rss_samples_mb": samples,
         "flow_f2": report.flow("f2").messages if report and report.flow("f2") else None,
+        "publisher_per_s": publisher.get("per_s"),
     }
 
 
@@ -256,10 +276,21 @@ def _analysis_only(n: int = 100_000) -> float:
     return n / (time.process_time() - started)
 
 
-def _run_child(broker: str, count: int, analyse: bool, rate: float = 0) -> dict[str, Any]:
+def _run_child(
+    broker: str, count: int, analyse: bool, rate: float = 0, backlog: bool = False
+) -> dict[str, Any]:
     # Each measurement in its own process: RSS figures are then its own.
     out = subprocess.run(
-        [sys.executable, __file__, "--child", broker, str(count), str(int(analyse)), str(rate)],
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            broker,
+            str(count),
+            str(int(analyse)),
+            str(rate),
+            str(int(backlog)),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -274,20 +305,17 @@ def main() -> None:
     parser.add_argument("--count", type=int, help="messages per broker (default 100k/50k/50k)")
     parser.add_argument("--memory", type=float, metavar="MIN", help="NATS memory run, minutes")
     parser.add_argument("--publish", nargs=4, help=argparse.SUPPRESS)
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.publish:
         broker, token, count, rate = args.publish
         asyncio.run(_publish(broker, token, int(count), float(rate)))
         return
     if args.child:
-        broker, count, analyse, rate = args.child
+        broker, count, analyse, rate, backlog = args.child
         token = f"bench{uuid.uuid4().hex[:8]}"
-        print(
-            json.dumps(
-                asyncio.run(_observe(broker, token, int(count), analyse == "1", float(rate)))
-            )
-        )
+        result = _observe(broker, token, int(count), analyse == "1", float(rate), backlog == "1")
+        print(json.dumps(asyncio.run(result)))
         return
     if args.memory:
         rate = 5000.0
@@ -298,16 +326,21 @@ def main() -> None:
         return
     print(f"analysis alone (Observation.add, no broker): {_analysis_only():,.0f} records/CPU-s")
     print(
-        f"{'broker':<9} {'published':>9} {'seen':>9} {'wall rec/s':>10} {'rec/CPU-s':>10} "
-        f"{'tap only rec/CPU-s':>18} {'ratio':>6} {'RSS MB':>7}"
+        f"{'broker':<9} {'published':>9} {'seen':>9} {'publisher/s':>11} {'wall rec/s':>10} "
+        f"{'backlog rec/s':>13} {'rec/CPU-s':>10} {'tap only rec/CPU-s':>18} {'ratio':>6} "
+        f"{'RSS MB':>7}"
     )
     for broker in args.brokers:
         count = args.count or COUNTS[broker]
         full = _run_child(broker, count, True)
         floor = _run_child(broker, count, False)
+        # NATS drops what a blocked client does not read (slow consumer): no backlog run.
+        drained = _run_child(broker, count, True, backlog=True) if broker != "nats" else None
         print(
-            f"{broker:<9} {count:>9,} {full['seen']:>9,} {full['per_s']:>10,.0f} "
-            f"{full['per_cpu_s']:>10,.0f} {floor['per_cpu_s']:>18,.0f} "
+            f"{broker:<9} {count:>9,} {full['seen']:>9,} {full['publisher_per_s']:>11,.0f} "
+            f"{full['per_s']:>10,.0f} "
+            + (f"{drained['per_s']:>13,.0f} " if drained else f"{'-':>13} ")
+            + f"{full['per_cpu_s']:>10,.0f} {floor['per_cpu_s']:>18,.0f} "
             f"{full['per_cpu_s'] / floor['per_cpu_s']:>6.2f} {full['rss_after_mb']:>7.0f}"
         )
 

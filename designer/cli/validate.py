@@ -18,7 +18,7 @@ from pathlib import Path
 
 from designer import __version__
 from designer.core import io
-from designer.core.diagnostics import Diagnostic, count_by_severity
+from designer.core.diagnostics import Diagnostic, count_by_severity, findings_text
 from designer.core.errors import DesignLoadError, one_line
 from designer.core.model import Design, Severity
 from designer.core.rules import validate
@@ -28,8 +28,6 @@ from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK
 
 NAME = "validate"
 HELP = "check design files against the messaging rules (see `msgflow rules`)"
-
-_HEADINGS = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "info"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -86,16 +84,7 @@ def _summary(diagnostics: list[Diagnostic]) -> str:
 
 def format_text(path: str, diagnostics: list[Diagnostic]) -> str:
     """Grouped by severity, each finding with its path, rule, message and hint."""
-    lines: list[str] = []
-    for severity, heading in _HEADINGS.items():
-        group = [d for d in diagnostics if d.severity is severity]
-        if not group:
-            continue
-        lines.append(f"{path}: {heading} ({len(group)})")
-        for d in group:
-            # Messages quote names, which may hold a newline: one finding, one line.
-            lines.append(f"  {d.path}  [{d.rule}]  {one_line(d.message)}")
-            lines.append(f"      fix: {one_line(d.hint)}")
+    lines = findings_text(path, diagnostics)
     lines.append(f"{path}: {_summary(diagnostics)}")
     return "\n".join(lines)
 

@@ -18,6 +18,10 @@ key/subject (events). On NATS the same names become subjects (`<owner>.cmd.<comm
 and durable consumers named `<subscriber>__<event>`; on Kafka, topics named like the
 queues above and one consumer group per service.
 
+A channel with `{name}` segments (a flow's `parameters`) is one channel for every value:
+subscribers bind or subscribe with `*` in its place, queues, durables and Kafka topics
+leave it out, and senders put the value in (`channel_parameters.py`).
+
 Names are slugs: lowercase ASCII letters, digits and `-`, made from ids (never from display
 names, so renaming a box does not rename a queue). Two ids that slug alike get stable
 numeric suffixes, in id order.
@@ -30,10 +34,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from . import channel_parameters
 from .model import Design, Flow, MessageKind, Transport
 from .unique_names import unique_name
 
 COMMAND_EXCHANGE = "msgflow.commands"
+# Commands and queries on a parameterised channel: a direct exchange matches routing keys
+# exactly, so their `*` bindings need a topic exchange of their own.
+ROUTED_EXCHANGE = "msgflow.routed"
 DEAD_LETTER_EXCHANGE = "msgflow.dlx"
 
 # A message is delivered at most this many times (a first try and retries with backoff)
@@ -42,6 +50,18 @@ DEAD_LETTER_EXCHANGE = "msgflow.dlx"
 DELIVERY_ATTEMPTS = 5
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def dead_letter_subject(service: str, subject: str) -> str:
+    """NATS: where service `service` (a node slug) puts a message of `subject` it could not
+    handle; `>` gives the wildcard its dead-letter stream listens on."""
+    return f"{service}.dead.{subject}"
+
+
+def dead_letter_stream(service: str) -> str:
+    """NATS: the stream keeping what service `service` (a node slug) could not handle."""
+    return f"{service}-dead-letters".upper().replace("-", "_")
+
 
 # The ids generated services send beside a message's body, as broker headers (the body
 # is exactly the message's fields): exported in AsyncAPI, recognised on import.
@@ -100,6 +120,13 @@ class FlowChannel:
     # http flows: the route on the target.
     http_method: str | None
     http_path: str | None
+    # A parameterised channel (`{name}` segments): the parameters' names in order, and
+    # where a sender publishes, with `{name}` standing for the value it gives. Without
+    # parameters these equal `routing_key` and `subject`, and `key` is "".
+    parameters: tuple[str, ...] = ()
+    publish_routing_key: str = ""
+    publish_subject: str = ""
+    key: str = ""  # Kafka: the record key, e.g. `{streetlight_id}`
 
 
 class ChannelNames:
@@ -162,9 +189,14 @@ class ChannelNames:
                 "POST",
                 path,
             )
+        template = flow.channel or msg
+        # `key` is where subscribers listen (`*` for a parameter), `fixed` names what exists
+        # once for every value (queues, durables, Kafka topics).
+        key = channel_parameters.wildcard(template)
+        fixed = channel_parameters.without_parameters(template) or msg
+        parameters = tuple(channel_parameters.names_in(template))
+        record_key = channel_parameters.key_template(template)
         if kind is MessageKind.EVENT and flow.transport is Transport.TOPIC:
-            key = flow.channel or msg
-            subject = f"{src}.evt.{key}"
             return FlowChannel(
                 flow.id,
                 kind,
@@ -172,21 +204,24 @@ class ChannelNames:
                 exchange=f"{src}.events",
                 exchange_type="topic",
                 routing_key=key,
-                queue=f"{dst}.{key}",
-                subject=subject,
+                queue=f"{dst}.{fixed}",
+                subject=f"{src}.evt.{key}",
                 stream=self.stream_name(flow.source, "events"),
-                durable=f"{dst}__{key}".replace(".", "_"),
-                topic=f"{src}.{key}",
+                durable=f"{dst}__{fixed}".replace(".", "_"),
+                topic=f"{src}.{fixed}",
                 group=group,
                 reply=None,
                 reply_subject=None,
                 http_method=None,
                 http_path=None,
+                parameters=parameters,
+                publish_routing_key=template,
+                publish_subject=f"{src}.evt.{template}",
+                key=record_key,
             )
         if flow.transport is Transport.TOPIC:
             # A command or query sent to a broadcast topic (rule `command-on-topic` warns):
             # it goes out on the target's topic exchange like an event would.
-            key = flow.channel or msg
             return FlowChannel(
                 flow.id,
                 kind,
@@ -194,16 +229,47 @@ class ChannelNames:
                 exchange=f"{dst}.events",
                 exchange_type="topic",
                 routing_key=key,
-                queue=f"{dst}.{key}",
+                queue=f"{dst}.{fixed}",
                 subject=f"{dst}.evt.{key}",
                 stream=self.stream_name(flow.target, "events"),
-                durable=f"{dst}__{key}".replace(".", "_"),
-                topic=f"{dst}.{key}",
+                durable=f"{dst}__{fixed}".replace(".", "_"),
+                topic=f"{dst}.{fixed}",
                 group=group,
                 reply=self.reply_queue(flow),
                 reply_subject=self._reply_subject(flow),
                 http_method=None,
                 http_path=None,
+                parameters=parameters,
+                publish_routing_key=template,
+                publish_subject=f"{dst}.evt.{template}",
+                key=record_key,
+            )
+        if parameters:
+            # Point-to-point on a parameterised channel: one queue for every value, bound
+            # with `*` on a topic exchange (a direct exchange matches keys exactly).
+            marker = {MessageKind.COMMAND: "cmd", MessageKind.QUERY: "qry"}.get(kind, "inbox")
+            stream_suffix = "commands" if kind is not MessageKind.EVENT else "inbox"
+            return FlowChannel(
+                flow.id,
+                kind,
+                flow.transport,
+                exchange=ROUTED_EXCHANGE,
+                exchange_type="topic",
+                routing_key=key,
+                queue=fixed,
+                subject=f"{dst}.{marker}.{key}",
+                stream=self.stream_name(flow.target, stream_suffix),
+                durable=f"{dst}__{fixed}".replace(".", "_"),
+                topic=fixed,
+                group=group,
+                reply=self.reply_queue(flow),
+                reply_subject=self._reply_subject(flow),
+                http_method=None,
+                http_path=None,
+                parameters=parameters,
+                publish_routing_key=template,
+                publish_subject=f"{dst}.{marker}.{template}",
+                key=record_key,
             )
         # Point-to-point: the target's own queue.
         queue = flow.channel or f"{dst}.{msg}"
@@ -230,6 +296,8 @@ class ChannelNames:
             reply_subject=self._reply_subject(flow),
             http_method=None,
             http_path=None,
+            publish_routing_key=queue,
+            publish_subject=f"{dst}.{marker}.{flow.channel or msg}",
         )
 
     def _reply_subject(self, flow: Flow) -> str | None:

@@ -22,9 +22,11 @@ from .errors import EditError, did_you_mean
 from .generate_settings import generate_settings_problems
 from .json_limits import limit_problems
 from .model import (
+    MAX_BENDS,
     MAX_COORDINATE,
     Design,
     Flow,
+    FlowLayout,
     Message,
     MessageField,
     MessageKind,
@@ -32,8 +34,9 @@ from .model import (
     Point,
     RecordSchema,
     Settings,
-    field_type_problem,
-    parse_field_type,
+    field_problems,
+    one_of_problem,
+    type_names,
 )
 
 # ---------------------------------------------------------------- recorded operations
@@ -100,6 +103,19 @@ class _Position:
 
 
 @dataclass
+class _Shape:
+    flow_id: str
+    old: FlowLayout | None
+    new: FlowLayout | None
+
+    def do(self, doc: Document) -> None:
+        doc.set_flow_layout(self.flow_id, self.new)
+
+    def undo(self, doc: Document) -> None:
+        doc.set_flow_layout(self.flow_id, self.old)
+
+
+@dataclass
 class _Settings:
     old: Settings
     new: Settings
@@ -123,7 +139,7 @@ class _Meta:
         doc.set_meta(*self.old)
 
 
-_Op = _Insert | _Remove | _Replace | _Position | _Settings | _Meta
+_Op = _Insert | _Remove | _Replace | _Position | _Shape | _Settings | _Meta
 
 
 class _Edit:
@@ -139,6 +155,8 @@ class _Edit:
         self.ops.append(_Insert(collection, item, position))
 
     def remove(self, collection: Collection, key: str) -> _Item:
+        if collection == "flows" and key in self.doc.design.layout.flows:
+            self.flow_layout(key, None)  # a removed arrow's shape would dangle in the file
         item, position = self.doc.remove(collection, key)
         self.ops.append(_Remove(collection, item, position))
         return item
@@ -159,6 +177,19 @@ class _Edit:
             raise EditError(f"position of '{node_id}' is outside the drawing area")
         old = self.doc.set_position(node_id, point)
         self.ops.append(_Position(node_id, old, point))
+
+    def flow_layout(self, flow_id: str, shape: FlowLayout | None) -> None:
+        """Store the shape the user chose for an arrow (None: drawn automatically)."""
+        if shape is not None:
+            points = [*shape.bends, *([shape.label] if shape.label is not None else [])]
+            if not all(
+                math.isfinite(v) and abs(v) <= MAX_COORDINATE for p in points for v in (p.x, p.y)
+            ):
+                raise EditError(f"a point of arrow '{flow_id}' is outside the drawing area")
+            if len(shape.bends) > MAX_BENDS:
+                raise EditError(f"arrow '{flow_id}' would have more than {MAX_BENDS} bends")
+        old = self.doc.set_flow_layout(flow_id, shape)
+        self.ops.append(_Shape(flow_id, old, shape))
 
     def settings(self, settings: Settings) -> None:
         _refuse_unstorable(settings.model_dump(), "settings.")
@@ -237,16 +268,27 @@ def _validated(model: type[Any], old: Any, changes: Mapping[str, Any]) -> Any:
 
 
 def _check_fields(doc: Document, fields: Iterable[MessageField], what: str) -> None:
-    records = set(doc._index["schemas"])
+    records = {s.name: s for s in doc.design.schemas}
     names: set[str] = set()
     for field in fields:
         if field.name in names:
             raise EditError(f"{what}: duplicate field '{field.name}'")
         names.add(field.name)
-        if problem := field_type_problem(field.type, records):
-            raise EditError(
-                f"{what}: field '{field.name}': {problem}" + did_you_mean(field.type, records)
-            )
+        for key, problem in field_problems(field, records):
+            hint = did_you_mean(field.type, set(records)) if key == "type" else ""
+            raise EditError(f"{what}: field '{field.name}': {problem}{hint}")
+
+
+def _check_unions(doc: Document) -> None:
+    """A record edit must not break a discriminated union that names the record."""
+    records = {s.name: s for s in doc.design.schemas}
+    for schema in doc.design.schemas:
+        _check_fields(doc, [f for f in schema.fields if f.discriminator], f"record '{schema.name}'")
+    for message in doc.design.messages:
+        if message.discriminator or any(f.discriminator for f in message.fields):
+            _check_fields(doc, message.fields, f"message '{message.name}'")
+            if union := one_of_problem(message, records):
+                raise EditError(f"message '{message.name}' {union[0]}: {union[1]}")
 
 
 def _check_node_ref(doc: Document, node_id: str, what: str) -> None:
@@ -267,6 +309,8 @@ def _check_message(doc: Document, message: Message) -> None:
         )
     _check_fields(doc, message.fields, f"message '{message.name}'")
     _check_fields(doc, message.response or [], f"response of '{message.name}'")
+    if union := one_of_problem(message, {s.name: s for s in doc.design.schemas}):
+        raise EditError(f"message '{message.name}' {union[0]}: {union[1]}")
 
 
 def _check_flow(doc: Document, flow: Flow) -> None:
@@ -334,7 +378,7 @@ class RemoveNodes(Command):
         for message in [m for m in doc.design.messages if m.owner in gone]:
             edit.replace("messages", message.model_copy(update={"owner": None}))
         for node_id in self.node_ids:
-            if node_id in doc.design.layout:
+            if node_id in doc.design.layout.nodes:
                 edit.position(node_id, None)
             edit.remove("nodes", node_id)
 
@@ -515,8 +559,7 @@ class RemoveFlows(Command):
 
 
 def _uses_record(type_text: str, name: str) -> bool:
-    constructor, inner = parse_field_type(type_text)
-    return constructor == name or (inner is not None and _uses_record(inner, name))
+    return name in type_names(type_text)
 
 
 class AddSchema(Command):
@@ -543,6 +586,7 @@ class EditSchema(Command):
             raise EditError(f"record '{self.name}' is used by fields; rename those first")
         edit.replace("schemas", new, old_key=self.name)
         _check_fields(edit.doc, new.fields, f"record '{new.name}'")
+        _check_unions(edit.doc)
 
     def _in_use(self, doc: Document) -> bool:
         return schema_in_use(doc.design, self.name)
@@ -564,7 +608,9 @@ class RemoveSchema(Command):
 def schema_in_use(design: Design, name: str) -> bool:
     fields = [f for s in design.schemas if s.name != name for f in s.fields]
     fields += [f for m in design.messages for f in [*m.fields, *(m.response or [])]]
-    return any(_uses_record(f.type, name) for f in fields)
+    return any(_uses_record(f.type, name) for f in fields) or any(
+        name in (m.one_of or []) for m in design.messages
+    )
 
 
 class EditSettings(Command):

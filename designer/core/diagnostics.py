@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from .errors import one_line
 from .model import Severity
 
 SEVERITY_RANK: dict[Severity, int] = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -40,6 +41,26 @@ def count_by_severity(diagnostics: Iterable[Diagnostic]) -> dict[Severity, int]:
     for diagnostic in diagnostics:
         counts[diagnostic.severity] += 1
     return counts
+
+
+SEVERITY_HEADINGS = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "info"}
+
+
+def findings_text(path: str, diagnostics: Iterable[Diagnostic]) -> list[str]:
+    """Text lines of findings grouped by severity (errors first), each with its path, rule,
+    message and fix; how `validate` and `observe` print them."""
+    found = list(diagnostics)
+    lines: list[str] = []
+    for severity, heading in SEVERITY_HEADINGS.items():
+        group = [d for d in found if d.severity is severity]
+        if not group:
+            continue
+        lines.append(f"{path}: {heading} ({len(group)})")
+        for d in group:
+            # Messages quote names, which may hold a newline: one finding, one line.
+            lines.append(f"  {d.path}  [{d.rule}]  {one_line(d.message)}")
+            lines.append(f"      fix: {one_line(d.hint)}")
+    return lines
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

@@ -69,10 +69,12 @@ class DesignDiff:
     # layout is a change a reviewer must see, not "no differences".
     unplaced: list[str] = field(default_factory=list)
     placed: list[str] = field(default_factory=list)
+    # Flows on both sides whose arrow the user shaped differently (bends, label, style).
+    reshaped: list[str] = field(default_factory=list)
 
     @property
     def same(self) -> bool:
-        return not self.changes and not self.moved and not self.unplaced and not self.placed
+        return not (self.changes or self.moved or self.unplaced or self.placed or self.reshaped)
 
     @property
     def breaking(self) -> list[ItemChange]:
@@ -93,6 +95,7 @@ class DesignDiff:
             "moved": list(self.moved),
             "unplaced": list(self.unplaced),
             "placed": list(self.placed),
+            "reshaped": list(self.reshaped),
             "summary": self.summary_counts(),
         }
 
@@ -253,7 +256,16 @@ def diff_designs(old: Design, new: Design) -> DesignDiff:
             else:
                 change_set = (change,)
             result.changes.append(ItemChange(label, "changed", label, label, change_set))  # type: ignore[arg-type]
-    old_layout, new_layout = before.get("layout", {}), after.get("layout", {})
+    old_layout = before.get("layout", {}).get("nodes", {})
+    new_layout = after.get("layout", {}).get("nodes", {})
+    old_shapes = before.get("layout", {}).get("flows", {})
+    new_shapes = after.get("layout", {}).get("flows", {})
+    kept_flows = {f["id"] for f in before.get("flows", [])} & {
+        f["id"] for f in after.get("flows", [])
+    }
+    result.reshaped = sorted(
+        (f for f in kept_flows if old_shapes.get(f) != new_shapes.get(f)), key=natural_key
+    )
     result.moved = sorted(
         (
             n
@@ -311,6 +323,8 @@ def format_text(diff: DesignDiff, old_label: str, new_label: str) -> str:
         )
     if diff.placed:
         lines.append(f"layout: {len(diff.placed)} node(s) placed ({', '.join(diff.placed)})")
+    if diff.reshaped:
+        lines.append(f"layout: {len(diff.reshaped)} arrow(s) redrawn ({', '.join(diff.reshaped)})")
     counts = diff.summary_counts()
     lines.append(
         f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed, "

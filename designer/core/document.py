@@ -8,7 +8,8 @@ Listeners hear a change in explicit phases, never in the order they subscribed:
 `prepare` (views note what they hold, e.g. the selection), `derived` (state computed from
 the model, such as validation), `views` (canvas and panels redraw, reading derived state)
 and `settle` (put back what the views' rebuild disturbed, e.g. the selection).
-Items are treated as values: an edit replaces an item with a new one, it never mutates it.
+Items are values (frozen pydantic models, model.py): an edit replaces an item with a new one
+(`model_copy(update=...)`), it never mutates it; only the Design container changes here.
 """
 
 from __future__ import annotations
@@ -19,11 +20,15 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from .errors import EditError
-from .model import Design, Flow, Message, Node, Point, RecordSchema, Settings
+from .model import Design, Flow, FlowLayout, Message, Node, Point, RecordSchema, Settings
 from .unique_names import numbered_name, unique_name
 
 Collection = Literal["nodes", "messages", "flows", "schemas"]
-ChangeCollection = Literal["nodes", "messages", "flows", "schemas", "settings", "layout", "design"]
+# "layout": a card's position (id: the node's); "arrows": the shape the user chose for an
+# arrow (id: the flow's): bends, label place, route style.
+ChangeCollection = Literal[
+    "nodes", "messages", "flows", "schemas", "settings", "layout", "arrows", "design"
+]
 Action = Literal["added", "removed", "changed"]
 Item = Node | Message | Flow | RecordSchema
 T = TypeVar("T", Node, Message, Flow, RecordSchema)
@@ -100,6 +105,20 @@ class Document:
         from .channels import slug
 
         return unique_name(slug(base) if base else collection[0], self._index[collection])
+
+    def snapshot(self) -> Design:
+        """The design as it is now, untouched by later edits (which change this document's
+        Design in place). Items are values, so copying the containers is enough."""
+        d = self.design
+        return d.model_copy(
+            update={
+                "nodes": list(d.nodes),
+                "messages": list(d.messages),
+                "flows": list(d.flows),
+                "schemas": list(d.schemas),
+                "layout": d.layout.model_copy(deep=True),
+            }
+        )
 
     def new_flow_id(self) -> str:
         return numbered_name("f", self._index["flows"], start=len(self.design.flows) + 1)
@@ -190,12 +209,23 @@ class Document:
         return old
 
     def set_position(self, node_id: str, point: Point | None) -> Point | None:
-        old = self.design.layout.get(node_id)
+        old = self.design.layout.nodes.get(node_id)
         if point is None:
-            self.design.layout.pop(node_id, None)
+            self.design.layout.nodes.pop(node_id, None)
         else:
-            self.design.layout[node_id] = point
+            self.design.layout.nodes[node_id] = point
         self._record(Change("layout", "changed", node_id))
+        return old
+
+    def set_flow_layout(self, flow_id: str, shape: FlowLayout | None) -> FlowLayout | None:
+        """The arrow's chosen shape (None, or one choosing nothing: drawn automatically)."""
+        flows = self.design.layout.flows
+        old = flows.get(flow_id)
+        if shape is None or shape.is_default:
+            flows.pop(flow_id, None)
+        else:
+            flows[flow_id] = shape
+        self._record(Change("arrows", "changed", flow_id))
         return old
 
     def set_settings(self, settings: Settings) -> Settings:

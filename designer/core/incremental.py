@@ -110,8 +110,8 @@ class IncrementalValidator:
         """Apply one command's changes; returns the new diagnostics (== validate(design))."""
         touched: dict[tuple[str, str], None] = {}
         for change in changes:
-            if change.collection == "layout":
-                continue  # positions never matter to a rule
+            if change.collection in ("layout", "arrows"):
+                continue  # where things are drawn never matters to a rule
             # Any message may read a record, through other records too (breaking-change
             # follows them), so a schema edit re-checks everything.
             if change.collection in ("settings", "schemas") or design is not self._design:

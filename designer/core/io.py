@@ -27,8 +27,16 @@ from .errors import DesignLoadError, Problem
 from .gc_pause import collector_paused
 from .generate_settings import generate_settings_problems
 from .json_limits import NumberWatch, limit_problems, may_exceed_limits
-from .migrations import MigrationError, migrate
-from .model import CURRENT_VERSION, FORMAT_NAME, Design, MessageField
+from .migrations import MigrationError, migrate, positions_moved
+from .model import (
+    CURRENT_VERSION,
+    FORMAT_NAME,
+    Design,
+    Layout,
+    MessageField,
+    Point,
+    RouteStyle,
+)
 from .references import reference_problems
 
 # A design of 5,000 services with 15,000 flows is about 5 MB; anything far beyond that
@@ -104,6 +112,7 @@ def _loads(data: bytes | str, source: str) -> Design:
                 )
             ],
         )
+    moved = positions_moved(raw)
     try:
         raw = migrate(raw)
     except MigrationError as error:
@@ -111,11 +120,24 @@ def _loads(data: bytes | str, source: str) -> Design:
     try:
         design = Design.model_validate(raw)
     except ValidationError as error:
-        raise DesignLoadError(source, validation_problems(error)) from None
+        raise DesignLoadError(source, _in_file(validation_problems(error), moved)) from None
     problems = generate_settings_problems(design.settings.generate) + reference_problems(design)
     if problems:
-        raise DesignLoadError(source, problems)
+        raise DesignLoadError(source, _in_file(problems, moved))
     return design
+
+
+def _in_file(problems: list[Problem], moved: bool) -> list[Problem]:
+    """Problems located in the file as written: a version 1 file has its card positions
+    right under `layout`, where version 2 (what was checked) has `layout.nodes`."""
+    if not moved:
+        return problems
+    return [
+        Problem("$.layout" + p.path.removeprefix("$.layout.nodes"), p.message)
+        if p.path.startswith("$.layout.nodes")
+        else p
+        for p in problems
+    ]
 
 
 def parse_json(data: bytes | str, source: str) -> Any:
@@ -304,8 +326,13 @@ def _number(value: float) -> int | float:
     return int(rounded) if rounded.is_integer() else rounded
 
 
+class _OneLine(dict[str, Any]):
+    """An object written on one line even when it holds a list (a field's `enum`, an
+    arrow's bends), so that one field or one arrow stays one line of the file."""
+
+
 def _fields(fields: list[MessageField]) -> list[dict[str, Any]]:
-    return [_compact(f) for f in fields]
+    return [_OneLine(_compact(f)) for f in fields]
 
 
 # Written even at their default: a reader of the file should not need to know defaults.
@@ -377,11 +404,39 @@ def canonical_dict(design: Design) -> dict[str, Any]:
         settings["generate"] = _sorted_deep(design.settings.generate)
     if settings:
         out["settings"] = settings
-    if design.layout:
-        out["layout"] = {
-            node_id: {"x": _number(p.x), "y": _number(p.y)}
-            for node_id, p in sorted(design.layout.items(), key=lambda kv: natural_key(kv[0]))
+    layout = _layout(design.layout)
+    if layout:
+        out["layout"] = layout
+    return out
+
+
+def _point(p: Point) -> dict[str, Any]:
+    return {"x": _number(p.x), "y": _number(p.y)}
+
+
+def _layout(layout: Layout) -> dict[str, Any]:
+    """`nodes` then `flows`, each sorted by id; an arrow entry that chooses nothing is
+    left out. Each arrow's entry is one line, so moving one bend is one changed line."""
+    out: dict[str, Any] = {}
+    if layout.nodes:
+        out["nodes"] = {
+            node_id: _point(p)
+            for node_id, p in sorted(layout.nodes.items(), key=lambda kv: natural_key(kv[0]))
         }
+    flows: dict[str, Any] = {}
+    for flow_id, shape in sorted(layout.flows.items(), key=lambda kv: natural_key(kv[0])):
+        if shape.is_default:
+            continue
+        entry = _OneLine()
+        if shape.route is not RouteStyle.ORTHOGONAL:
+            entry["route"] = shape.route.value
+        if shape.bends:
+            entry["bends"] = [_point(p) for p in shape.bends]
+        if shape.label is not None:
+            entry["label"] = _point(shape.label)
+        flows[flow_id] = entry
+    if flows:
+        out["flows"] = flows
     return out
 
 
@@ -408,7 +463,12 @@ def _is_flat(value: Any) -> bool:
 
 
 def _format(value: Any, indent: str) -> str:
-    if not isinstance(value, (dict, list)) or not value or _is_flat(value):
+    if (
+        not isinstance(value, (dict, list))
+        or not value
+        or _is_flat(value)
+        or isinstance(value, _OneLine)
+    ):
         # allow_nan=False: `Infinity` or `NaN` would be a file no JSON reader accepts.
         return json.dumps(value, ensure_ascii=False, allow_nan=False)
     inner = indent + "  "

@@ -37,6 +37,9 @@ _MULTI_START_FLOWS = 600
 _SHUFFLED_STARTS = 3
 _SHUFFLED_START_FLOWS = 200  # each start counts crossings once: O(flows^2)
 _ROW_PASSES = 3
+# Up to this many flows the starts are compared by the crossings of the arrows as the
+# geometry engine routes them (what the reader sees), above by straight lines (cheaper).
+_DRAWN_COUNT_FLOWS = 200
 
 
 @dataclass
@@ -71,27 +74,59 @@ class _Block:
 # long chain of contexts drawn left to right becomes a strip too thin to read on a screen.
 ASPECT_RANGE = (0.5, 2.5)
 _SCREEN_ASPECT = 1.6
+# Narrower blocks for a drawing too wide: a context's cards packed in this share of the
+# columns a square grid would take (more rows).
+_NARROW = 0.7
+_MOST_STRETCH = 3.0
+# The cards' extent aims this far inside the range: arrows and labels run round it.
+_FITS = ASPECT_RANGE[1] * 0.9  # the gap between blocks of a layer may grow up to this many times
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """How compact a drawing is: `narrow` scales the columns per context, `stretch` the
+    gap between the blocks of one layer (the way across the flow)."""
+
+    narrow: float = 1.0
+    stretch: float = 1.0
 
 
 def auto_layout(design: Design, direction: str | None = None) -> Design:
     """A copy of `design` whose `layout` places every node; semantics are untouched.
 
     `direction` "right" lays the flow out left to right (contexts in columns), "down" top
-    to bottom (contexts in rows); by default left to right unless that drawing's
-    width:height falls outside ASPECT_RANGE and top to bottom's does not (or is nearer).
+    to bottom (contexts in rows). By default left to right, fitted into ASPECT_RANGE if it
+    is too wide: contexts packed narrower, then the blocks of each column spread further
+    apart; top to bottom only if that still does not fit and top to bottom does (or is
+    nearer to a screen's shape). Left to right reads the flow with the fewest crossings.
     """
-    if direction is None:
-        across = auto_layout(design, "right")
+    if direction is not None:
+        return _auto_layout(design, direction, _Shape())
+    across = _auto_layout(design, "right", _Shape())
+    ratio = _aspect(across)
+    if ratio > _FITS:
+        across = _auto_layout(design, "right", _Shape(narrow=_NARROW))
         ratio = _aspect(across)
-        if ASPECT_RANGE[0] <= ratio <= ASPECT_RANGE[1]:
-            return across
-        down = auto_layout(design, "down")
-        if ASPECT_RANGE[0] <= _aspect(down) <= ASPECT_RANGE[1]:
-            return down
-        return min((across, down), key=lambda d: abs(math.log(_aspect(d) / _SCREEN_ASPECT)))
+        stretch = 1.0
+        for _ in range(4):
+            if ratio <= _FITS or stretch >= _MOST_STRETCH:
+                break
+            # Height grows about in step with the gaps: aim a little inside the range.
+            stretch = min(_MOST_STRETCH, stretch * ratio / (_FITS * 0.95))
+            across = _auto_layout(design, "right", _Shape(_NARROW, stretch))
+            ratio = _aspect(across)
+    if ASPECT_RANGE[0] <= ratio <= _FITS:
+        return across
+    down = _auto_layout(design, "down", _Shape())
+    if ASPECT_RANGE[0] <= _aspect(down) <= ASPECT_RANGE[1]:
+        return down
+    return min((across, down), key=lambda d: abs(math.log(_aspect(d) / _SCREEN_ASPECT)))
+
+
+def _auto_layout(design: Design, direction: str, shape: _Shape) -> Design:
     downward = direction == "down"
     if not design.nodes:
-        return design.model_copy(update={"layout": {}})
+        return design.model_copy(update={"layout": design.layout.with_nodes({})})
     actors = {n.id for n in design.nodes if n.kind is NodeKind.ACTOR}
     ids = {n.id: n.id for n in design.nodes}
     graph = acyclic_graph(ids, _directed_pairs(design, ids), sorted(actors))
@@ -108,7 +143,7 @@ def auto_layout(design: Design, direction: str | None = None) -> Design:
     for node in sorted(block_of):
         members[block_of[node]].append(node)
     blocks = {
-        b: _Block(b, boundary_of[b], *_pack(nodes, graph, block_of, block_layer, actors))
+        b: _Block(b, boundary_of[b], *_pack(nodes, graph, block_of, block_layer, actors, shape))
         for b, nodes in members.items()
     }
     block_edges = [
@@ -136,11 +171,14 @@ def auto_layout(design: Design, direction: str | None = None) -> Design:
             starts.append([shuffle.sample(layer, len(layer)) for layer in slots])
     best: Design | None = None
     best_count = -1
+    drawn = len(design.flows) <= _DRAWN_COUNT_FLOWS
     for start in starts:
-        candidate = _place(design, blocks, order_layers(start, edges), edges, graph, downward)
+        candidate = _place(
+            design, blocks, order_layers(start, edges), edges, graph, downward, shape.stretch
+        )
         if len(starts) == 1:
             return candidate
-        count = count_crossings(candidate)
+        count = _drawn_crossings(candidate) if drawn else count_crossings(candidate)
         if best is None or count < best_count:
             best, best_count = candidate, count
     assert best is not None
@@ -173,8 +211,10 @@ def _pack(
     block_of: dict[str, str],
     block_layer: dict[str, int],
     actors: set[str],
+    shape: _Shape,
 ) -> tuple[dict[str, tuple[int, float]], dict[str, int]]:
-    """A block's cards in a compact set of columns, about as wide as tall on screen:
+    """A block's cards in a compact set of columns, about as wide as tall on screen
+    (shape.narrow < 1: fewer columns, more rows; shape.stretch: rows further apart):
     actors first, then the services by their step of the flow inside the block (those
     talking to blocks on the left first). A column per step while that stays compact:
     arrows inside the context then always go to the next column. A longer chain zig-zags
@@ -191,7 +231,7 @@ def _pack(
             (block_layer[block_of[o]] > here) - (block_layer[block_of[o]] < here) for o in others
         )
 
-    pitch = CARD_HEIGHT + ROW_GAP
+    pitch = CARD_HEIGHT + ROW_GAP * shape.stretch
     cells: dict[str, tuple[int, float]] = {}
     step = {n: inner.get(n, -1) for n in nodes}
     for row, actor in enumerate(sorted(n for n in nodes if n in actors)):
@@ -199,7 +239,8 @@ def _pack(
     first = 1 if cells else 0
     if not own:
         return cells, step
-    wide = math.ceil(math.sqrt(len(own) * pitch / (CARD_WIDTH + COLUMN_GAP)))
+    square = math.sqrt(len(own) * (CARD_HEIGHT + ROW_GAP) / (CARD_WIDTH + COLUMN_GAP))
+    wide = max(1, math.ceil(shape.narrow * square))
     rows = math.ceil(len(own) / wide)
     steps = [
         sorted((n for n in own if inner[n] == k), key=lambda n: (lean(n), n))
@@ -234,6 +275,7 @@ def _place(
     edges: list[tuple[str, str]],
     graph: nx.DiGraph,
     downward: bool = False,
+    stretch: float = 1.0,
 ) -> Design:
     corners: dict[str, tuple[float, float]] = {}
     if downward:
@@ -250,7 +292,7 @@ def _place(
                 corners[block.id] = (lefts[block.id] + block.pad_x, y + block.pad_top)
             y += max((block.height for block in placed), default=0.0) + COLUMN_GAP
     else:
-        tops = assign_y(order, edges, ROW_GAP)
+        tops = assign_y(order, edges, ROW_GAP * stretch)
         x = 0.0
         for layer in order:
             placed = [blocks[slot.id] for slot in layer if not slot.dummy]
@@ -273,12 +315,20 @@ def _place(
         for group in groups:
             _reorder(group, graph, ys)
     layout = {node: Point(x=round(xs[node]), y=round(ys[node])) for node in xs}
-    return design.model_copy(update={"layout": layout}, deep=True)
+    return design.model_copy(update={"layout": design.layout.with_nodes(layout)}, deep=True)
+
+
+def _drawn_crossings(design: Design) -> int:
+    """Crossings of the arrows as drawn: routed round cards by the geometry engine."""
+    from .diagram import build_diagram  # the engine lays out with this module
+    from .diagram.metrics import count_crossings as crossings_drawn
+
+    return crossings_drawn(build_diagram(design))
 
 
 def _aspect(design: Design) -> float:
     """Width:height of the cards' extent (with their boundary backdrops)."""
-    points = design.layout.values()
+    points = design.layout.nodes.values()
     if not points:
         return 1.0
     left = min(p.x for p in points) - BOUNDARY_MARGIN
@@ -309,7 +359,7 @@ def count_crossings(design: Design) -> int:
     """
     centres = {
         node_id: (p.x + CARD_WIDTH / 2, p.y + CARD_HEIGHT / 2)
-        for node_id, p in design.layout.items()
+        for node_id, p in design.layout.nodes.items()
     }
     pairs = sorted(
         {
@@ -344,7 +394,7 @@ def _segments_cross(
 
 def overlapping_cards(design: Design) -> list[tuple[str, str]]:
     """Pairs of nodes whose cards overlap in the layout (used by tests and the window)."""
-    boxes = sorted(design.layout.items(), key=lambda kv: (kv[1].x, kv[1].y, kv[0]))
+    boxes = sorted(design.layout.nodes.items(), key=lambda kv: (kv[1].x, kv[1].y, kv[0]))
     overlaps: list[tuple[str, str]] = []
     for i, (a, pa) in enumerate(boxes):
         for b, pb in boxes[i + 1 :]:
@@ -359,8 +409,8 @@ def boundary_backdrops(design: Design) -> dict[str, tuple[float, float, float, f
     """Each boundary's backdrop as the canvas draws it: (left, top, right, bottom)."""
     corners: dict[str, list[Point]] = defaultdict(list)
     for node in design.nodes:
-        if node.boundary and node.id in design.layout:
-            corners[node.boundary].append(design.layout[node.id])
+        if node.boundary and node.id in design.layout.nodes:
+            corners[node.boundary].append(design.layout.nodes[node.id])
     return {
         name: (
             min(p.x for p in points) - BOUNDARY_MARGIN,

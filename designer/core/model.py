@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 FORMAT_NAME: Literal["msgflow"] = "msgflow"
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
 
 PRIMITIVE_TYPES: tuple[str, ...] = (
     "string",
@@ -72,7 +72,10 @@ class Severity(StrEnum):
 
 class _Model(BaseModel):
     # Unknown keys are refused rather than dropped: dropping them would lose data on save.
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=False)
+    # Frozen: items are values. An edit makes a new item (`model_copy(update=...)`) and
+    # the Document swaps it in, so an item a view, the undo history or the validator
+    # still holds never changes under it.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
 
 class Suppression(_Model):
@@ -86,6 +89,12 @@ class MessageField(_Model):
     name: str = Field(min_length=1)
     type: str = Field(min_length=1)
     required: bool = True
+    # The only values a `string` field may take (an enum; one value is a constant, which is
+    # what tells the alternatives of a discriminated union apart). Version 2.
+    enum: list[str] | None = None
+    # For a union type (`Circle | Square`): the field of every alternative record whose
+    # value says which alternative a message holds. Version 2.
+    discriminator: str | None = None
     description: str | None = None
 
 
@@ -118,12 +127,55 @@ class Message(_Model):
     owner: str | None = None
     version: int = Field(default=1, ge=1, le=MAX_MESSAGE_VERSION)
     fields: list[MessageField] = Field(default_factory=list)
+    # A message whose body is one of these records (a union payload), instead of `fields`;
+    # `discriminator` as on a union field. Version 2.
+    one_of: list[str] | None = None
+    discriminator: str | None = None
     response: list[MessageField] | None = None
     # Queries answered by several responders on purpose (EIP scatter-gather).
     scatter_gather: bool = False
     # Commands that take long: an actor should not wait for them over http.
     long_running: bool = False
     suppress: list[Suppression] = Field(default_factory=list)
+
+
+class ChannelParameter(_Model):
+    """A part of a flow's channel known only when a message is sent (format version 2).
+
+    `streetlights.{streetlight_id}.lighting.measured`: subscribers listen to every value
+    (a wildcard), a sender names one. Written `{name}` as a whole segment of the channel.
+    """
+
+    # AsyncAPI's rule for parameter names: they appear as `{name}` in channel addresses.
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    type: Literal["string", "integer"] = "string"
+    description: str | None = None
+    # The values it may take, when the design knows them (AsyncAPI `enum`).
+    enum: list[str] | None = None
+
+
+class AmqpQueue(_Model):
+    """How the receiver's RabbitMQ queue is declared (format version 2), where a design says
+    otherwise than the default durable, shared queue: a temporary or private inbox."""
+
+    durable: bool = True
+    exclusive: bool = False
+    auto_delete: bool = False
+
+
+class KafkaTopic(_Model):
+    """The size of the flow's Kafka topic (format version 2). The record key is the value
+    of the channel's parameters, when it has some (`channel_parameters.py`)."""
+
+    partitions: int | None = Field(default=None, ge=1, le=1_000_000)
+    replicas: int | None = Field(default=None, ge=1, le=1_000)
+
+
+class FlowBindings(_Model):
+    """Broker settings of one flow the design holds (AsyncAPI bindings it can express)."""
+
+    amqp: AmqpQueue | None = None
+    kafka: KafkaTopic | None = None
 
 
 class Flow(_Model):
@@ -136,8 +188,11 @@ class Flow(_Model):
     reply: str | None = None
     timeout_ms: int | None = Field(default=None, gt=0, le=MAX_TIMEOUT_MS)
     channel: str | None = None
+    # The `{name}` parts of `channel`, in the order they appear there (format version 2).
+    parameters: list[ChannelParameter] = Field(default_factory=list)
     idempotent: bool = False
     dead_letter: bool = False
+    bindings: FlowBindings | None = None
     description: str | None = None
     suppress: list[Suppression] = Field(default_factory=list)
 
@@ -164,7 +219,65 @@ class Point(_Model):
     y: float = Field(ge=-MAX_COORDINATE, le=MAX_COORDINATE, allow_inf_nan=False)
 
 
+class RouteStyle(StrEnum):
+    """How an arrow is drawn: orthogonal runs with rounded bends (the default), one
+    smooth curve, or straight lines (through the user's bends, if any)."""
+
+    ORTHOGONAL = "orthogonal"
+    CURVED = "curved"
+    STRAIGHT = "straight"
+
+
+# More bends than anyone places by hand; a bound keeps a hostile file from making a
+# drawing of millions of segments.
+MAX_BENDS = 64
+
+
+class FlowLayout(_Model):
+    """How one arrow is drawn when the user chose it (format version 2).
+
+    `bends`: points the route passes through, in order from its source to its target
+    (none: the router finds the route). `label`: the centre of the arrow's label, where
+    the user put it (none: placed automatically, clear of cards and other labels).
+    """
+
+    route: RouteStyle = RouteStyle.ORTHOGONAL
+    bends: list[Point] = Field(default_factory=list, max_length=MAX_BENDS)
+    label: Point | None = None
+
+    @property
+    def is_default(self) -> bool:
+        """Nothing chosen: the arrow is drawn as if it had no entry."""
+        return self.route is RouteStyle.ORTHOGONAL and not self.bends and self.label is None
+
+
+class Layout(_Model):
+    """Where things are drawn; never part of the meaning (format version 2: card
+    positions under `nodes`, user-chosen arrow shapes under `flows`)."""
+
+    # A container like Design: the Document's primitives swap whole points and shapes
+    # in and out of its two tables; the points and shapes themselves are frozen values.
+    model_config = ConfigDict(frozen=False)
+
+    nodes: dict[str, Point] = Field(default_factory=dict)
+    flows: dict[str, FlowLayout] = Field(default_factory=dict)
+
+    def with_nodes(self, nodes: dict[str, Point]) -> Layout:
+        """The cards at new places. Bends and label places are dropped (they were chosen
+        for the old places and would now point anywhere); route styles are kept."""
+        styles = {
+            flow_id: FlowLayout(route=shape.route)
+            for flow_id, shape in self.flows.items()
+            if shape.route is not RouteStyle.ORTHOGONAL
+        }
+        return Layout(nodes=dict(nodes), flows=styles)
+
+
 class Design(_Model):
+    # Mutable, like Layout: the Document's container. Only the Document's primitives
+    # change its lists and fields (document.py), always by swapping whole items.
+    model_config = ConfigDict(frozen=False)
+
     format: Literal["msgflow"] = FORMAT_NAME
     version: int = CURRENT_VERSION
     name: str = "Untitled"
@@ -174,7 +287,7 @@ class Design(_Model):
     messages: list[Message] = Field(default_factory=list)
     flows: list[Flow] = Field(default_factory=list)
     settings: Settings = Field(default_factory=Settings)
-    layout: dict[str, Point] = Field(default_factory=dict)
+    layout: Layout = Field(default_factory=Layout)
 
     @field_validator("version")
     @classmethod
@@ -207,13 +320,35 @@ _LIST_TYPE = re.compile(r"^list\[(?P<inner>.+)\]$")
 _MAP_TYPE = re.compile(r"^map\[\s*string\s*,\s*(?P<inner>.+)\]$")
 
 
+def union_members(type_text: str) -> list[str]:
+    """The alternatives of a union type: `Circle | Square` -> ["Circle", "Square"].
+
+    Only a `|` outside brackets separates alternatives, so `list[A | B]` is one member
+    (a list of a union). A type that is not a union gives a list of itself.
+    """
+    members, depth, start = [], 0, 0
+    for index, char in enumerate(type_text):
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            members.append(type_text[start:index].strip())
+            start = index + 1
+    members.append(type_text[start:].strip())
+    return members
+
+
 def parse_field_type(type_text: str) -> tuple[str, str | None]:
     """Split a field type into (constructor, inner type).
 
     `list[OrderLine]` -> ("list", "OrderLine"); `map[string,integer]` -> ("map", "integer");
-    `uuid` -> ("uuid", None); a record name -> (name, None).
+    `Circle | Square` -> ("union", None) (see `union_members`); `uuid` -> ("uuid", None);
+    a record name -> (name, None).
     """
     text = type_text.strip()
+    if len(union_members(text)) > 1:
+        return "union", None
     if match := _LIST_TYPE.match(text):
         return "list", match.group("inner").strip()
     if match := _MAP_TYPE.match(text):
@@ -221,11 +356,120 @@ def parse_field_type(type_text: str) -> tuple[str, str | None]:
     return text, None
 
 
+def type_names(type_text: str) -> list[str]:
+    """Every primitive and record name a field type mentions, in order of appearance."""
+    constructor, inner = parse_field_type(type_text)
+    if constructor == "union":
+        return [name for member in union_members(type_text) for name in type_names(member)]
+    if inner is not None:
+        return type_names(inner)
+    return [constructor]
+
+
+def the_union(type_text: str) -> list[str] | None:
+    """The alternatives of the union a type is or holds (`list[A | B]`), else None."""
+    constructor, inner = parse_field_type(type_text)
+    if constructor == "union":
+        return union_members(type_text)
+    return the_union(inner) if inner is not None else None
+
+
 def field_type_problem(type_text: str, record_names: set[str]) -> str | None:
     """Why `type_text` is not a valid field type, or None when it is."""
     constructor, inner = parse_field_type(type_text)
+    if constructor == "union":
+        members = union_members(type_text)
+        if "" in members:
+            return f"'{type_text}' has an empty alternative"
+        if len(set(members)) < len(members):
+            return f"'{type_text}' names an alternative twice"
+        for member in members:
+            if problem := field_type_problem(member, record_names):
+                return problem
+        return None
     if inner is not None:
         return field_type_problem(inner, record_names)
     if constructor in PRIMITIVE_TYPES or constructor in record_names:
         return None
     return f"unknown field type '{type_text}'"
+
+
+def enum_problem(field: MessageField) -> str | None:
+    """Why a field's `enum` (the values it may take) cannot be, or None."""
+    if field.enum is None:
+        return None
+    if field.type != "string":
+        return f"only a string field lists its values; '{field.name}' is {field.type}"
+    if not field.enum:
+        return f"field '{field.name}' lists no values: leave `enum` out instead"
+    if len(set(field.enum)) < len(field.enum):
+        return f"field '{field.name}' lists a value twice"
+    return None
+
+
+def discriminator_problem(
+    alternatives: list[str] | None, discriminator: str, records: dict[str, RecordSchema]
+) -> str | None:
+    """Why `discriminator` cannot tell the `alternatives` apart, or None when it can.
+
+    Each alternative must be a record with a required string field of that name listing
+    its values, and no value may belong to two alternatives (pydantic's discriminated
+    union, and JSON Schema readers, rely on exactly that).
+    """
+    if not alternatives:
+        return f"discriminator '{discriminator}' needs a union of records to tell apart"
+    owner_of: dict[str, str] = {}
+    for name in alternatives:
+        record = records.get(name)
+        if record is None:
+            return f"discriminator '{discriminator}': alternative '{name}' is not a record"
+        field = next((f for f in record.fields if f.name == discriminator), None)
+        if field is None or not field.required or not field.enum:
+            return (
+                f"discriminator '{discriminator}': record '{name}' needs a required field "
+                f"'{discriminator}' listing its values"
+            )
+        for value in field.enum:
+            if value in owner_of:
+                return (
+                    f"discriminator '{discriminator}': value '{value}' belongs to both "
+                    f"'{owner_of[value]}' and '{name}'"
+                )
+            owner_of[value] = name
+    return None
+
+
+def one_of_problem(message: Message, records: dict[str, RecordSchema]) -> tuple[str, str] | None:
+    """(key, why) when a message's union payload (`one_of`) cannot be, else None."""
+    if message.one_of is None:
+        if message.discriminator is not None:
+            return "discriminator", "a discriminator needs `one_of` (the message's alternatives)"
+        return None
+    if len(message.one_of) < 2:
+        return "one_of", "a union payload needs at least two records"
+    if len(set(message.one_of)) < len(message.one_of):
+        return "one_of", "a union payload names a record twice"
+    if message.fields:
+        return "fields", "a message with a union payload (`one_of`) has no fields of its own"
+    for name in message.one_of:
+        if name not in records:
+            return "one_of", f"unknown record '{name}'"
+    if message.discriminator is not None:
+        problem = discriminator_problem(message.one_of, message.discriminator, records)
+        if problem:
+            return "discriminator", problem
+    return None
+
+
+def field_problems(field: MessageField, records: dict[str, RecordSchema]) -> list[tuple[str, str]]:
+    """(key, why) for each part of one field that cannot be: its type, values, discriminator."""
+    if problem := field_type_problem(field.type, set(records)):
+        return [("type", problem)]
+    found = []
+    if problem := enum_problem(field):
+        found.append(("enum", problem))
+    if field.discriminator is not None and (
+        problem := discriminator_problem(the_union(field.type), field.discriminator, records)
+    ):
+        found.append(("discriminator", problem))
+    return found

@@ -47,9 +47,9 @@ def _renamed(design: Design, old: str, new: str) -> Design:
                 flow[end] = new
         if flow.get("reply") == f"{old}.replies":  # the default reply queue follows
             flow["reply"] = f"{new}.replies"
-    layout = data.get("layout") or {}
-    if old in layout:
-        layout[new] = layout.pop(old)
+    positions = (data.get("layout") or {}).get("nodes") or {}
+    if old in positions:
+        positions[new] = positions.pop(old)
     return Design.model_validate(data)
 
 
@@ -97,7 +97,7 @@ class ChangeNodeId(Command):
         if self.old == self.new:
             return
         node = doc.node(self.old)
-        point = doc.design.layout.get(self.old)
+        point = doc.design.layout.nodes.get(self.old)
         edit.insert("nodes", node.model_copy(update={"id": self.new}))
         for flow in [f for f in doc.design.flows if self.old in (f.source, f.target)]:
             edit.replace("flows", _with_ends(flow, self.old, self.new))

@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .errors import Problem, did_you_mean
-from .model import Design, MessageField, MessageKind, field_type_problem
+from .model import (
+    Design,
+    MessageField,
+    MessageKind,
+    RecordSchema,
+    field_problems,
+    one_of_problem,
+)
 
 
 def reference_problems(design: Design) -> list[Problem]:
@@ -24,21 +31,24 @@ def _duplicates(kind: str, key: str, ids: list[str]) -> Iterator[Problem]:
         seen.add(item_id)
 
 
-def _field_problems(path: str, fields: list[MessageField], records: set[str]) -> Iterator[Problem]:
+def _field_problems(
+    path: str, fields: list[MessageField], records: dict[str, RecordSchema]
+) -> Iterator[Problem]:
     names: set[str] = set()
     for index, field in enumerate(fields):
         if field.name in names:
             yield Problem(f"{path}[{index}].name", f"duplicate field '{field.name}'")
         names.add(field.name)
-        if problem := field_type_problem(field.type, records):
-            yield Problem(f"{path}[{index}].type", problem + did_you_mean(field.type, records))
+        for key, problem in field_problems(field, records):
+            hint = did_you_mean(field.type, set(records)) if key == "type" else ""
+            yield Problem(f"{path}[{index}].{key}", problem + hint)
 
 
 def _iter_problems(design: Design) -> Iterator[Problem]:
     node_ids = [n.id for n in design.nodes]
     message_ids = [m.id for m in design.messages]
     flow_ids = [f.id for f in design.flows]
-    records = {s.name for s in design.schemas}
+    records = {s.name: s for s in design.schemas}
     yield from _duplicates("nodes", "id", node_ids)
     yield from _duplicates("messages", "id", message_ids)
     yield from _duplicates("flows", "id", flow_ids)
@@ -51,6 +61,8 @@ def _iter_problems(design: Design) -> Iterator[Problem]:
     for index, message in enumerate(design.messages):
         at = f"$.messages[{index}]"
         yield from _field_problems(f"{at}.fields", message.fields, records)
+        if union := one_of_problem(message, records):
+            yield Problem(f"{at}.{union[0]}", union[1])
         if message.response is not None:
             if message.kind is not MessageKind.QUERY:
                 yield Problem(
@@ -84,9 +96,16 @@ def _iter_problems(design: Design) -> Iterator[Problem]:
                 f"unknown message '{flow.caused_by}'" + did_you_mean(flow.caused_by, messages),
             )
 
-    for node_id in design.layout:
+    for node_id in design.layout.nodes:
         if node_id not in nodes:
             yield Problem(
-                f"$.layout.{node_id}",
+                f"$.layout.nodes.{node_id}",
                 f"layout for unknown node '{node_id}'" + did_you_mean(node_id, nodes),
+            )
+    flows = set(flow_ids)
+    for flow_id in design.layout.flows:
+        if flow_id not in flows:
+            yield Problem(
+                f"$.layout.flows.{flow_id}",
+                f"layout for unknown flow '{flow_id}'" + did_you_mean(flow_id, flows),
             )

@@ -11,6 +11,7 @@ import random
 from .model import (
     Design,
     Flow,
+    Layout,
     Message,
     MessageField,
     MessageKind,
@@ -154,5 +155,9 @@ def synthetic_design(
             )
         )
     return Design(
-        name=f"Synthetic {services}", nodes=nodes, messages=messages, flows=flow_list, layout=layout
+        name=f"Synthetic {services}",
+        nodes=nodes,
+        messages=messages,
+        flows=flow_list,
+        layout=Layout(nodes=layout),
     )

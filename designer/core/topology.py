@@ -10,15 +10,17 @@ The AMQP side, per non-http flow:
 - an event (or anything sent on a topic) -> the publisher's durable topic exchange, one
   durable queue per subscribing service, bound with the routing key of the event;
 - a command or async query -> the direct exchange `msgflow.commands` and the handler's
-  queue, bound with the queue name as routing key; an async query also gets the
-  requester's reply queue (answers come back through the default exchange, so it needs
-  no binding);
+  queue, bound with the queue name as routing key (an async query's answers go to an
+  exclusive queue each running requester declares for itself, `<reply>.<instance>`,
+  through the default exchange: nothing to declare here);
 - every consuming queue dead-letters into `msgflow.dlx` with its own name as routing
   key, where a `<queue>.dlq` queue keeps what could not be handled.
 
 The JetStream side: one stream per publisher of events (limits retention) and one per
 handler of commands (work-queue retention: a command is handled once, then gone); one
-durable consumer per (subscriber, subject). Queries stay on core NATS request/reply: a
+durable consumer per (subscriber, subject); per service with durable consumers a
+dead-letter stream `<SERVICE>_DEAD_LETTERS` on `<service>.dead.>` (limits retention), where
+its failure policy puts what it could not handle (the NATS counterpart of `<queue>.dlq`). Queries stay on core NATS request/reply: a
 stream listening on a request subject would answer the request with its own publish ack.
 """
 
@@ -28,10 +30,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from .channels import DEAD_LETTER_EXCHANGE, DELIVERY_ATTEMPTS, ChannelNames, FlowChannel
-from .generate_settings import QUEUE_TYPES
+from .channels import (
+    DEAD_LETTER_EXCHANGE,
+    DELIVERY_ATTEMPTS,
+    ChannelNames,
+    FlowChannel,
+    dead_letter_stream,
+    dead_letter_subject,
+)
+from .generate_settings import CLASSIC, QUEUE_TYPES
 from .generate_settings import QUORUM as QUORUM
-from .model import Design, MessageKind, Transport
+from .model import AmqpQueue, Design, MessageKind, Transport
 
 DLQ_SUFFIX = ".dlq"
 
@@ -50,13 +59,17 @@ class Exchange:
 @dataclass(frozen=True)
 class Queue:
     name: str
-    # What the queue is for: "consume" (a service's inbox), "reply" (a requester's answers)
-    # or "dead-letter" (what its consuming queue could not deliver).
+    # What the queue is for: "consume" (a service's inbox) or "dead-letter" (what its
+    # consuming queue could not deliver). Reply queues are the services' own (per instance).
     role: str
     # The node that reads it (for a dead-letter queue: the node of the queue it serves).
     consumer: str
     arguments: Mapping[str, object] = field(default_factory=lambda: _frozen({}))
     durable: bool = True
+    # A flow's `bindings.amqp`: a private (exclusive) or temporary inbox. An exclusive queue
+    # belongs to the connection that declares it: the service declares it, never a config.
+    exclusive: bool = False
+    auto_delete: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,8 +90,9 @@ class AmqpTopology:
 class Stream:
     name: str
     subjects: tuple[str, ...]
-    retention: str  # "limits" (events) | "workqueue" (commands)
-    owner: str  # the publisher (events) or the handler (commands)
+    retention: str  # "limits" (events, dead letters) | "workqueue" (commands)
+    owner: str  # the publisher (events) or the handler (commands, dead letters)
+    dead_letters: bool = False  # what `owner` could not handle after its retries
 
 
 @dataclass(frozen=True)
@@ -144,46 +158,45 @@ def consuming_queue_arguments(queue: str, queue_type: str = QUORUM) -> dict[str,
     return arguments
 
 
-def reply_queue_arguments(queue_type: str = QUORUM) -> dict[str, object]:
-    """Arguments of a requester's reply queue (answers are not dead-lettered: a late answer
-    is simply dropped by the requester). Services declaring it must use exactly these, or
-    RabbitMQ refuses the declaration (406 PRECONDITION_FAILED)."""
-    return {"x-queue-type": queue_type}
-
-
 def dead_letter_queue_arguments(queue_type: str = QUORUM) -> dict[str, object]:
     return {"x-queue-type": queue_type}
+
+
+def inbox_type(settings: AmqpQueue | None, queue_type: str = QUORUM) -> str:
+    """A consuming queue's type: quorum queues are durable and shared, so a flow asking for
+    a temporary or exclusive inbox (`bindings.amqp`) gets a classic queue."""
+    if settings is not None and (not settings.durable or settings.exclusive):
+        return CLASSIC
+    return queue_type
 
 
 def build_amqp(design: Design, queue_type: str = QUORUM) -> AmqpTopology:
     if queue_type not in QUEUE_TYPES:
         raise ValueError(f"queue type must be one of {', '.join(QUEUE_TYPES)}, not '{queue_type}'")
     names = ChannelNames(design)
+    settings = {f.id: f.bindings.amqp for f in design.flows if f.bindings and f.bindings.amqp}
     exchanges: dict[str, Exchange] = {}
     queues: dict[str, Queue] = {}
     bindings: set[Binding] = set()
-    for channel, source, target in broker_channels(design):
+    for channel, _source, target in broker_channels(design):
         exchanges.setdefault(channel.exchange, Exchange(channel.exchange, channel.exchange_type))
+        inbox = settings.get(channel.flow_id) or AmqpQueue()
+        kind = inbox_type(inbox, queue_type)
         queues.setdefault(
             channel.queue,
             Queue(
                 channel.queue,
                 "consume",
                 names.node(target),
-                _frozen(consuming_queue_arguments(channel.queue, queue_type)),
+                _frozen(consuming_queue_arguments(channel.queue, kind)),
+                durable=inbox.durable,
+                exclusive=inbox.exclusive,
+                auto_delete=inbox.auto_delete,
             ),
         )
         bindings.add(Binding(channel.exchange, channel.queue, channel.routing_key))
-        if channel.reply and not channel.reply.startswith("/"):
-            queues.setdefault(
-                channel.reply,
-                Queue(
-                    channel.reply,
-                    "reply",
-                    names.node(source),
-                    _frozen(reply_queue_arguments(queue_type)),
-                ),
-            )
+        # No queue for answers: every running requester declares its own exclusive,
+        # auto-deleted reply queue `<reply>.<instance>`, gone with the process.
     consuming = [q for q in queues.values() if q.role == "consume"]
     if consuming:
         exchanges[DEAD_LETTER_EXCHANGE] = Exchange(DEAD_LETTER_EXCHANGE, "direct")
@@ -200,6 +213,19 @@ def build_amqp(design: Design, queue_type: str = QUORUM) -> AmqpTopology:
         exchanges=tuple(sorted(exchanges.values(), key=lambda e: e.name)),
         queues=tuple(sorted(queues.values(), key=lambda q: q.name)),
         bindings=tuple(sorted(bindings, key=lambda b: (b.exchange, b.queue, b.routing_key))),
+    )
+
+
+def shared_part(topology: AmqpTopology) -> AmqpTopology:
+    """What a broker configuration declares: all but the exclusive queues (and their
+    bindings), which only the service's own connection can declare and use."""
+    private = {q.name for q in topology.queues if q.exclusive}
+    if not private:
+        return topology
+    return AmqpTopology(
+        exchanges=topology.exchanges,
+        queues=tuple(q for q in topology.queues if q.name not in private),
+        bindings=tuple(b for b in topology.bindings if b.queue not in private),
     )
 
 
@@ -222,12 +248,23 @@ def build_jetstream(design: Design) -> JetStreamTopology:
             (channel.stream, channel.durable),
             Consumer(channel.stream, channel.durable, channel.subject, names.node(target)),
         )
-    streams = tuple(
+    streams = [
         Stream(name, tuple(sorted(subjects[name])), retention[name], owners[name])
         for name in sorted(subjects)
-    )
+    ]
+    consuming = sorted({c.service for c in consumers.values()})
+    streams += [
+        Stream(
+            dead_letter_stream(service),
+            (dead_letter_subject(service, ">"),),
+            "limits",
+            service,
+            dead_letters=True,
+        )
+        for service in consuming
+    ]
     return JetStreamTopology(
-        streams=streams,
+        streams=tuple(sorted(streams, key=lambda st: st.name)),
         consumers=tuple(sorted(consumers.values(), key=lambda c: (c.stream, c.durable))),
         request_subjects=tuple(sorted(requests)),
     )

@@ -22,7 +22,7 @@ from aio_pika.abc import AbstractChannel, AbstractConnection, ExchangeType
 from aiormq.exceptions import ChannelClosed, ChannelNotFoundEntity, ChannelPreconditionFailed
 
 from designer.core.broker_urls import redact
-from designer.core.topology import AmqpTopology, Exchange, Queue
+from designer.core.topology import AmqpTopology, Exchange, Queue, shared_part
 
 from .report import (
     CONFLICT,
@@ -127,7 +127,9 @@ def _queue_declare(queue: Queue) -> Declare:
             return await channel.declare_queue(queue.name, passive=True)
         # Queue arguments are AMQP field values (strings, here); aio-pika types them so.
         arguments: dict[str, Any] = dict(queue.arguments)
-        return await channel.declare_queue(queue.name, durable=queue.durable, arguments=arguments)
+        return await channel.declare_queue(
+            queue.name, durable=queue.durable, auto_delete=queue.auto_delete, arguments=arguments
+        )
 
     return declare
 
@@ -156,6 +158,7 @@ def _connect_problem(url: str, error: BaseException) -> str:
 
 async def apply(topology: AmqpTopology, url: str, *, dry_run: bool = False) -> ApplyReport:
     report = ApplyReport("rabbitmq", redact(url), dry_run)
+    topology = shared_part(topology)  # exclusive inboxes are the services' own
     try:
         connection = await _connect(url)
     except Exception as error:  # every failure to connect is reported the same way

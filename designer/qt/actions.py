@@ -182,6 +182,14 @@ def install_actions(window: MainWindow) -> dict[str, QAction]:
             "layout",
             "Arrange the cards left to right with few crossings",
         ),
+        "arrange_selection": _action(
+            w,
+            "&Arrange Selection",
+            w.arrange_selection,
+            "Ctrl+Alt+L",
+            "layout",
+            "Lay out only the selected cards; every other card stays in place",
+        ),
         "validate": _action(
             w,
             "Show &Problems",
@@ -248,7 +256,7 @@ def _menus(window: MainWindow, a: dict[str, QAction]) -> None:
     design = bar.addMenu("&Design")
     design.addActions([a["add_service"], a["add_actor"]])
     design.addSeparator()
-    design.addActions([a["layout"], a["validate"]])
+    design.addActions([a["layout"], a["arrange_selection"], a["validate"]])
     design.addSeparator()
     design.addActions([a["generate"], a["export_image"]])
     help_menu = bar.addMenu("&Help")

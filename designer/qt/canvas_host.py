@@ -89,16 +89,16 @@ class CanvasHost(QObject):
 
     # ------------------------------------------------------------------ edits
     def add_node(self, kind: str, scene_pos: QPointF) -> str | None:
-        node_id = self.scene.add_node(NodeKind(kind), scene_pos)
+        node_id = self.scene.edits.add_node(NodeKind(kind), scene_pos)
         if node_id is not None:
             self.select_ids([node_id])
         return node_id
 
     def delete_selection(self) -> None:
-        self.scene.delete_selection()
+        self.scene.edits.delete_selection()
 
     def copy(self) -> None:
-        payload = self.scene.copy_selection()
+        payload = self.scene.edits.copy_selection()
         if not payload or not payload.get("nodes"):
             return
         data = QMimeData()
@@ -114,10 +114,10 @@ class CanvasHost(QObject):
             payload = json.loads(bytes(data.data(CLIPBOARD_MIME).data()).decode("utf-8"))
         except ValueError:
             return
-        self.scene.paste(payload)
+        self.scene.edits.paste(payload)
 
     def duplicate(self) -> None:
-        self.scene.duplicate_selection()
+        self.scene.edits.duplicate_selection()
 
     # ------------------------------------------------------------------ decorations
     def set_diagnostics(self, diagnostics: Sequence[Diagnostic]) -> None:

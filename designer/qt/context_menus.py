@@ -15,9 +15,10 @@ from PySide6.QtCore import QPoint, QPointF, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
+from designer.core.arrow_commands import ResetLabel, SetRouteStyle, Straighten
 from designer.core.commands import AddNode, EditFlow
-from designer.core.model import NodeKind, Transport
-from designer.qt.canvas import interactions
+from designer.core.model import NodeKind, RouteStyle, Transport
+from designer.qt.canvas import gesture_commands
 
 if TYPE_CHECKING:
     from designer.qt.main_window import MainWindow
@@ -40,10 +41,10 @@ def add_node_at(
 ) -> str | None:
     """A new card centred on `pos` (inside `boundary` when given), selected; its id."""
     scene = window.canvas.scene
-    command = interactions.add_node_command(window.document, kind, pos)
+    command = gesture_commands.add_node_command(window.document, kind, pos)
     if boundary is not None:
         command = AddNode(command.node.model_copy(update={"boundary": boundary}), command.point)
-    if not scene.push(command):
+    if not scene.edits.push(command):
         return None
     scene.select_ids([command.node.id])
     return command.node.id
@@ -56,6 +57,8 @@ def canvas_menu(window: MainWindow, what: str, ids: list[str], pos: QPointF) -> 
         menu.addActions([a["rename"], a["duplicate"], a["copy"], a["cut"]])
         if len(ids) == 1 and "rename_id" in a:
             menu.addAction(a["rename_id"])
+        if len(window.canvas.scene.selected_ids()[0]) > 1:
+            menu.addAction(a["arrange_selection"])
         menu.addSeparator()
         menu.addAction(a["delete"])
     elif what == "flow":
@@ -74,6 +77,8 @@ def canvas_menu(window: MainWindow, what: str, ids: list[str], pos: QPointF) -> 
             menu, f"Select every arrow of {name}", lambda: window.select_and_center([flow.message])
         )
         menu.addSeparator()
+        _arrow_shape_entries(window, menu, flow.id)
+        menu.addSeparator()
         menu.addAction(a["delete"])
     elif what == "boundary":
         boundary = ids[0]
@@ -91,6 +96,29 @@ def canvas_menu(window: MainWindow, what: str, ids: list[str], pos: QPointF) -> 
         menu.addSeparator()
         menu.addActions([a["select_all"], a["fit"], a["layout"]])
     return menu
+
+
+def _arrow_shape_entries(window: MainWindow, menu: QMenu, flow_id: str) -> None:
+    """Straighten, curved, straight line, reset label: for the selected arrows when the
+    clicked one is among them, else for the clicked one (one undo step each)."""
+    selected = window.canvas.scene.selected_ids()[1]
+    flows = selected if flow_id in selected else [flow_id]
+    shapes = window.document.design.layout.flows
+    push = window.canvas.scene.edits.push
+    straighten = _add(menu, "S&traighten", lambda: push(Straighten(flows)))
+    straighten.setEnabled(any(shapes[f].bends for f in flows if f in shapes))
+    styles = {shapes[f].route if f in shapes else RouteStyle.ORTHOGONAL for f in flows}
+    for text, style in (("&Curved", RouteStyle.CURVED), ("Straight &Line", RouteStyle.STRAIGHT)):
+        on = styles == {style}
+        action = _add(
+            menu,
+            text,
+            lambda s=style, on=on: push(SetRouteStyle(flows, RouteStyle.ORTHOGONAL if on else s)),
+        )
+        action.setCheckable(True)
+        action.setChecked(on)
+    reset = _add(menu, "&Reset Label", lambda: push(ResetLabel(flows)))
+    reset.setEnabled(any(shapes[f].label is not None for f in flows if f in shapes))
 
 
 def target_menu(window: MainWindow, source: str, pos: QPointF) -> QMenu:

@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.core.arrow_commands import DropPlaces
 from designer.core.commands import Macro, MoveNodes
 from designer.core.document import Document
 from designer.core.layout import auto_layout
+from designer.core.layout_selection import arrange_selection
 from designer.core.model import Design
 from designer.qt import dialogs
 from designer.qt.actions import install_actions
@@ -259,9 +261,24 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def auto_layout(self) -> None:
-        arranged = auto_layout(self.document.design)
-        self.undo.push(Macro("Auto layout", [MoveNodes(arranged.layout)]))
+        design = self.document.design
+        arranged = auto_layout(design)
+        # Bends and label places were chosen for the old places: they go in the same step.
+        steps = [MoveNodes(arranged.layout.nodes), DropPlaces(design.layout.flows)]
+        self.undo.push(Macro("Auto layout", steps))
         self.canvas.fit_all()
+
+    def arrange_selection(self) -> None:
+        """Auto-layout of the selected cards only; every other card stays in place."""
+        chosen = self.canvas.scene.selected_ids()[0]
+        if len(chosen) < 2:
+            self.statusBar().showMessage("Arrange selection: select two cards or more", 4000)
+            return
+        design = self.document.design
+        moved = arrange_selection(design, chosen)
+        touching = [f.id for f in design.flows if f.source in moved or f.target in moved]
+        steps = [MoveNodes(moved), DropPlaces(touching)]
+        self.undo.push(Macro(f"Arrange {len(moved)} cards", steps))
 
     def focus_canvas(self, on: bool) -> None:
         """Hide the side panels for the canvas alone; off brings back those it hid."""

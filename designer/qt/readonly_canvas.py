@@ -37,7 +37,7 @@ def _refuse(command: Command) -> None:
 def with_layout(design: Design) -> Design:
     """A private copy whose every node has a position (laid out if none has)."""
     copy = design.model_copy(deep=True)
-    if copy.nodes and not copy.layout:
+    if copy.nodes and not copy.layout.nodes:
         copy = auto_layout(copy)
     return copy
 
@@ -48,17 +48,17 @@ def aligned(old: Design, new: Design) -> tuple[Design, Design]:
     A node without a position takes the other side's; a side with no positions at all
     is laid out first, so two compared designs never differ only by their drawing.
     """
-    swap = not old.layout and bool(new.layout)  # the side with positions lends them
+    swap = not old.layout.nodes and bool(new.layout.nodes)  # the side with positions lends them
     first, second = (new, old) if swap else (old, new)
     first = with_layout(first)
     second = second.model_copy(deep=True)
     ids = {n.id for n in second.nodes}
-    for node_id, point in first.layout.items():
-        if node_id in ids and node_id not in second.layout:
-            second.layout[node_id] = point
-    missing = {n.id for n in first.nodes} - first.layout.keys()
-    for node_id in missing & second.layout.keys():
-        first.layout[node_id] = second.layout[node_id]
+    for node_id, point in first.layout.nodes.items():
+        if node_id in ids and node_id not in second.layout.nodes:
+            second.layout.nodes[node_id] = point
+    missing = {n.id for n in first.nodes} - first.layout.nodes.keys()
+    for node_id in missing & second.layout.nodes.keys():
+        first.layout.nodes[node_id] = second.layout.nodes[node_id]
     second = with_layout(second)
     return (second, first) if swap else (first, second)
 

@@ -21,7 +21,7 @@ from designer.core.document import Document
 from designer.core.errors import EditError
 from designer.core.io import write_atomic
 from designer.core.layout import auto_layout
-from designer.core.model import Design
+from designer.core.model import Design, Layout
 
 FORMATS = ("png", "svg", "pdf")
 MARGIN = 36.0
@@ -51,11 +51,17 @@ def _refuse(command: Command) -> None:
 def only_nodes(design: Design, node_ids: set[str]) -> Design:
     """The part of `design` with these cards and the arrows between them (an export of
     the selection)."""
+    flows = [f for f in design.flows if f.source in node_ids and f.target in node_ids]
+    kept = {f.id for f in flows}
+    layout = Layout(
+        nodes={k: v for k, v in design.layout.nodes.items() if k in node_ids},
+        flows={k: v for k, v in design.layout.flows.items() if k in kept},
+    )
     return design.model_copy(
         update={
             "nodes": [n for n in design.nodes if n.id in node_ids],
-            "flows": [f for f in design.flows if f.source in node_ids and f.target in node_ids],
-            "layout": {k: v for k, v in design.layout.items() if k in node_ids},
+            "flows": flows,
+            "layout": layout,
         }
     )
 
@@ -69,7 +75,7 @@ def build_picture(
     from designer.qt.canvas.scene import DesignScene
     from designer.qt.canvas.theme import fonts, theme_named
 
-    if design.nodes and not design.layout:
+    if design.nodes and not design.layout.nodes:
         design = auto_layout(design)
     palette = theme_named(theme)
     scene = DesignScene(Document(design.model_copy(deep=True)), _refuse, palette)

@@ -11,33 +11,32 @@ default exchange, which takes no bindings: only the firehose (`amq.rabbitmq.trac
 someone ran `rabbitmqctl trace_on`) shows them, and traffic on exchanges the design does
 not know. The tap binds to it when it may; messages of exchanges already tapped are
 skipped there so nothing counts twice.
+
+The tap speaks AMQP through `amqp_wire` (its own lean connection), not aio-pika: the
+client library's per-message overhead was most of the observer's cost.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
-
-import aio_pika
-from aio_pika.abc import AbstractChannel, AbstractConnection
-from aiormq.abc import DeliveredMessage
-from aiormq.exceptions import AMQPError
 
 from designer.core.broker_urls import redact
 from designer.core.model import Design
 from designer.core.observe import Record, from_wire
 from designer.core.observe.expected import Expectations
 
+from .amqp_wire import AmqpError, AmqpWire, ChannelRefused, Delivery, Endpoint
 from .session import Sink, TapError
 
 FIREHOSE = "amq.rabbitmq.trace"
 MAX_QUEUED = 200_000  # the tap queue's cap (drop-head): bounded broker memory
-PREFETCH = 2_000
+CONNECT_TIMEOUT_S = 5.0
+_PROPERTY_NAMES = ("message_id", "correlation_id", "type", "reply_to", "app_id", "user_id")
 
 
 def _text(value: Any) -> str:
@@ -47,8 +46,8 @@ def _text(value: Any) -> str:
 
 
 def _headers(properties: Mapping[str, Any], headers: Mapping[str, Any] | None) -> dict[str, str]:
-    found = {k: _text(v) for k, v in (headers or {}).items() if v is not None}
-    for name in ("message_id", "correlation_id", "type", "reply_to", "app_id", "user_id"):
+    found = {k: _text(v) for k, v in headers.items() if v is not None} if headers else {}
+    for name in _PROPERTY_NAMES:
         value = properties.get(name)
         if value not in (None, ""):
             found.setdefault(name, _text(value))
@@ -60,34 +59,63 @@ class RabbitTap:
         self.design = design
         self.url = url
         self.notes: list[str] = []
-        self.connection: AbstractConnection | None = None
-        self.channel: AbstractChannel | None = None
-        self.probe: AbstractChannel | None = None
+        self.wire: AmqpWire | None = None
+        self.channel = 0  # the one the tap queue is declared and consumed on
+        self.probe = 0  # binds are tried here: a refusal closes only this channel
         self.queue_name = f"msgflow-observe-{uuid.uuid4().hex[:12]}"
         self.topics: set[str] = set()
         self.direct: set[tuple[str, str]] = set()
         self.firehose = False
 
     async def open(self, sink: Sink) -> None:
-        # aiormq logs a failed connect itself; the user gets our one line instead.
-        logging.getLogger("aiormq").setLevel(logging.CRITICAL)
-        logging.getLogger("aio_pika").setLevel(logging.CRITICAL)
+        shown = redact(self.url)
         try:
-            self.connection = await aio_pika.connect(self.url, timeout=5)
-        except (TimeoutError, AMQPError, OSError, ConnectionError) as error:
-            raise TapError(f"cannot connect to {redact(self.url)}: {_reason(error)}") from None
-        except Exception as error:  # aio-pika wraps some failures (bad vhost) differently
-            raise TapError(f"cannot connect to {redact(self.url)}: {_reason(error)}") from None
+            self.wire = await asyncio.wait_for(
+                AmqpWire.open(Endpoint.from_url(self.url), "msgflow observe"), CONNECT_TIMEOUT_S
+            )
+        except TimeoutError:
+            raise TapError(
+                f"cannot connect to {shown}: no answer within {CONNECT_TIMEOUT_S:g} s"
+            ) from None
+        except (AmqpError, OSError, ValueError) as error:
+            raise TapError(f"cannot connect to {shown}: {_reason(error)}") from None
         topics, direct = Expectations(self.design).rabbit_taps()
-        self.channel = await self.connection.channel()
-        await self.channel.set_qos(prefetch_count=PREFETCH)
-        await self.channel.declare_queue(
+        try:
+            await self._declare(topics, direct)
+        except AmqpError as error:
+            raise TapError(f"cannot watch {shown}: {_reason(error)}") from None
+
+        def receive(delivery: Delivery) -> None:
+            now = time.time()
+            properties = delivery.properties
+            exchange = delivery.exchange
+            if exchange == FIREHOSE:
+                record = self._from_firehose(now, delivery.body, properties.get("headers"))
+                if record is not None:
+                    sink(record)
+                return
+            sink(
+                from_wire(
+                    now,
+                    "rabbitmq",
+                    delivery.routing_key,
+                    delivery.body,
+                    _headers(properties, properties.get("headers")),
+                    exchange,
+                )
+            )
+
+        await self.wire.consume(self.channel, self.queue_name, receive)
+
+    async def _declare(self, topics: list[str], direct: list[tuple[str, str]]) -> None:
+        assert self.wire is not None
+        self.channel = await self.wire.channel()
+        await self.wire.declare_queue(
+            self.channel,
             self.queue_name,
-            exclusive=True,
-            auto_delete=True,
-            arguments={"x-max-length": MAX_QUEUED, "x-overflow": "drop-head"},
+            {"x-max-length": MAX_QUEUED, "x-overflow": "drop-head"},
         )
-        self.probe = await self.connection.channel()
+        self.probe = await self.wire.channel()
         missing: set[str] = set()
         for exchange in topics:
             if await self._bind(exchange, "#"):
@@ -107,43 +135,16 @@ class RabbitTap:
                 "anything (was the design applied? `msgflow broker apply`)"
             )
         self.firehose = await self._bind(FIREHOSE, "publish.#")
-        await self.probe.close()
-
-        # Consumed on the AMQP client underneath aio-pika: its per-message wrapper object
-        # costs more than everything else the tap does (benchmarks/observe.py).
-        async def receive(message: DeliveredMessage) -> None:
-            now = time.time()
-            properties = message.header.properties
-            exchange = message.exchange or ""
-            if exchange == FIREHOSE:
-                record = self._from_firehose(now, message.body, properties.headers)
-                if record is not None:
-                    sink(record)
-                return
-            sink(
-                from_wire(
-                    now,
-                    "rabbitmq",
-                    message.routing_key or "",
-                    message.body,
-                    _headers(_properties(properties), properties.headers),
-                    exchange,
-                )
-            )
-
-        underlay = await self.channel.get_underlay_channel()
-        await underlay.basic_consume(self.queue_name, receive, no_ack=True, exclusive=True)
 
     async def _bind(self, exchange: str, key: str) -> bool:
         """Bind the tap queue on the probe channel: a refusal (missing exchange, no rights)
-        closes only that channel, which is then reopened."""
-        assert self.connection is not None and self.probe is not None
+        closes only that channel, which is then replaced."""
+        assert self.wire is not None
         try:
-            queue = await self.probe.get_queue(self.queue_name, ensure=False)
-            await queue.bind(exchange, routing_key=key)
+            await self.wire.bind(self.probe, self.queue_name, exchange, key)
             return True
-        except AMQPError:
-            self.probe = await self.connection.channel()
+        except ChannelRefused:
+            self.probe = await self.wire.channel()
             return False
 
     def _from_firehose(
@@ -169,33 +170,28 @@ class RabbitTap:
         )
 
     async def run(self, stop: asyncio.Event) -> None:
-        await stop.wait()
+        assert self.wire is not None and self.wire.closed is not None
+        stopped = asyncio.ensure_future(stop.wait())
+        ended: set[asyncio.Future[Any]] = {stopped, self.wire.closed}
+        try:
+            await asyncio.wait(ended, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+        if not stop.is_set():
+            reason = self.wire.closed.result()
+            self.notes.append(f"the broker ended the observation early: {_reason(reason)}")
 
     async def close(self) -> None:
-        if self.connection is None:
+        if self.wire is None:
             return
-        try:
+        with contextlib.suppress(AmqpError, OSError):
             # Deleting first makes the cleanup explicit; closing the connection would too.
-            if self.channel is not None and not self.channel.is_closed:
-                await self.channel.queue_delete(self.queue_name)
-        except (AMQPError, OSError):
-            pass
-        with contextlib.suppress(AMQPError, OSError):
-            await self.connection.close()
+            await asyncio.wait_for(self.wire.delete_queue(self.channel, self.queue_name), 5)
+        with contextlib.suppress(AmqpError, OSError):
+            await self.wire.close()
 
 
-def _properties(properties: Any) -> dict[str, Any]:
-    return {
-        "message_id": properties.message_id,
-        "correlation_id": properties.correlation_id,
-        "type": properties.message_type,
-        "reply_to": properties.reply_to,
-        "app_id": properties.app_id,
-        "user_id": properties.user_id,
-    }
-
-
-def _reason(error: BaseException) -> str:
+def _reason(error: BaseException | None) -> str:
     text = str(error) or type(error).__name__
     if "ACCESS_REFUSED" in text or "403" in text:
         return "access refused (user, password or vhost permissions)"

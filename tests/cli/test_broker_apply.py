@@ -71,7 +71,9 @@ def test_rabbitmq_apply_declares_the_topology_and_a_second_apply_changes_nothing
     assert "created  queue loyalty.add-loyalty-points" in first
     queues = vhost.queues()
     assert queues["shipping.order-created"]["type"] == "quorum"
-    assert "shipping.order-created.dlq" in queues and "orders.replies" in queues
+    assert "shipping.order-created.dlq" in queues
+    # No durable reply queue: each running requester declares its own exclusive one.
+    assert not [name for name in queues if "replies" in name]
 
     assert main(["broker", "apply", SHOP, "--url", vhost.url(), "--format", "json"]) == 0
     second = json.loads(capsys.readouterr().out)
@@ -138,6 +140,10 @@ def test_nats_apply_creates_streams_and_consumers_and_a_second_apply_changes_not
     assert f"created  stream {prefix}_LOYALTY_COMMANDS" in out
     assert f"created  consumer {prefix}_ORDERS_EVENTS/{token}-shipping__order-created" in out
     assert asyncio.run(_stream_config(f"{prefix}_LOYALTY_COMMANDS"))["retention"] == "workqueue"
+    # The dead-letter streams too (the services no longer create them at startup).
+    assert f"created  stream {prefix}_LOYALTY_DEAD_LETTERS: {token}-loyalty.dead.>" in out
+    dead = asyncio.run(_stream_config(f"{prefix}_NOTIFICATIONS_DEAD_LETTERS"))
+    assert (dead["subjects"], dead["retention"]) == ([f"{token}-notifications.dead.>"], "limits")
 
     assert main(["broker", "apply", path, "--url", NATS_URL]) == 0
     again = capsys.readouterr().out
@@ -230,7 +236,7 @@ def test_rabbitmq_user_without_configure_permission_gets_every_refusal_reported(
         assert main(["broker", "apply", SHOP, "--url", vhost.url(user, "pw")]) == 1
         out = capsys.readouterr().out
         assert "error  exchange orders.events: ACCESS_REFUSED" in out
-        assert out.rstrip().endswith("25 errors; existing objects were left as they are")
+        assert out.rstrip().endswith("24 errors; existing objects were left as they are")
         assert vhost.queues() == {}
     finally:
         rabbitmqctl("delete_user", user)

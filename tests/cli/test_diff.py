@@ -11,14 +11,16 @@ import pytest
 from designer.cli import main
 from designer.core import io
 from designer.resources import examples_dir
+from tests.support.edits import edit
 
 SHOP = examples_dir() / "shop.msgflow.json"
 
 
 def _changed(tmp_path: Path) -> Path:
     design = io.load(SHOP)
-    created = next(m for m in design.messages if m.id == "order-created")
-    created.fields = created.fields[:-1]
+    created = design.message("order-created")
+    assert created is not None
+    edit(design, "messages", created.id, fields=created.fields[:-1])
     path = tmp_path / "new.msgflow.json"
     io.save(design, path)
     return path
@@ -59,8 +61,9 @@ def test_a_breaking_record_change_names_the_messages_it_breaks(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     design = io.load(SHOP)
-    summary = next(s for s in design.schemas if s.name == "OrderSummary")
-    summary.fields = [f for f in summary.fields if f.name != "total"]
+    summary = design.record("OrderSummary")
+    assert summary is not None
+    edit(design, "schemas", summary.name, fields=[f for f in summary.fields if f.name != "total"])
     new = tmp_path / "new.msgflow.json"
     io.save(design, new)
     assert main(["diff", str(SHOP), str(new)]) == 1

@@ -10,6 +10,7 @@ import pytest
 from designer.cli import main
 from designer.core import io
 from designer.resources import examples_dir
+from tests.support.edits import edit
 
 SHOP = examples_dir() / "shop.msgflow.json"
 
@@ -69,11 +70,10 @@ def test_regeneration_keeps_edits_updates_the_base_and_the_dry_run_said_so(
     design = io.load(SHOP)
     command = design.message("add-loyalty-points")
     assert command is not None
-    command.fields.append(command.fields[0].model_copy(update={"name": "reason", "type": "string"}))
+    reason = command.fields[0].model_copy(update={"name": "reason", "type": "string"})
+    edit(design, "messages", command.id, fields=[*command.fields, reason])
     # ...and travels on an explicit queue, which changes both services' generated base.
-    flow = design.flow("f4")
-    assert flow is not None
-    flow.channel = "loyalty.points-inbox"
+    edit(design, "flows", "f4", channel="loyalty.points-inbox")
     changed = tmp_path / "shop.msgflow.json"
     io.save(design, changed)
 
@@ -113,9 +113,7 @@ def test_generated_base_changes_when_the_service_changes(
     out = tmp_path / "out"
     main(["generate", str(SHOP), "-o", str(out)])
     design = io.load(SHOP)
-    flow = design.flow("f4")
-    assert flow is not None
-    flow.channel = "loyalty.points-inbox"
+    edit(design, "flows", "f4", channel="loyalty.points-inbox")
     changed = tmp_path / "shop.msgflow.json"
     io.save(design, changed)
     capsys.readouterr()
@@ -134,7 +132,7 @@ def test_files_the_design_no_longer_needs_are_reported_not_deleted(
     design = io.load(SHOP)
     design.nodes = [n for n in design.nodes if n.id != "shipping"]
     design.flows = [f for f in design.flows if "shipping" not in (f.source, f.target)]
-    design.layout.pop("shipping", None)
+    design.layout.nodes.pop("shipping", None)
     smaller = tmp_path / "smaller.msgflow.json"
     io.save(design, smaller)
     capsys.readouterr()

@@ -9,8 +9,6 @@ RabbitMQ only: the matching below reads AMQP bindings (routing keys, queue names
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from typing import Any
 from urllib.parse import unquote
@@ -20,6 +18,7 @@ import yaml
 
 from designer.cli import main
 from designer.resources import examples_dir
+from tests.support.generated_project import run_in
 
 SHOP = examples_dir() / "shop.msgflow.json"
 SERVICES = ["customers", "loyalty", "notifications", "orders", "shipping"]
@@ -95,20 +94,11 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict[
     out = tmp_path_factory.mktemp("docs") / "shop"
     assert main(["generate", str(SHOP), "-o", str(out), "--target", "python"]) == 0
     assert main(["generate", str(SHOP), "-o", str(out), "--target", "asyncapi"]) == 0
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
     result = {}
     for package in SERVICES:
         target = out / f"{package}.asyncapi.json"
         command = [sys.executable, "-m", "faststream", "docs", "gen", f"{package}.app:app"]
-        run = subprocess.run(
-            [*command, "--out", str(target)],
-            cwd=out,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        run = run_in(out, [*command, "--out", str(target)], timeout=120)
         assert run.returncode == 0, run.stdout + run.stderr
         exported = out / "asyncapi" / "services" / f"{package}.asyncapi.yaml"
         result[package] = (

@@ -4,8 +4,6 @@ starts, and the plan names what the user must add (the generation gap, completed
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +13,8 @@ from designer.cli import main
 from designer.core import io
 from designer.core.model import Design, Flow, Message, Node
 from designer.resources import examples_dir
+from tests.support.edits import edit
+from tests.support.generated_project import project_pytest, run_in
 
 SHOP = examples_dir() / "shop.msgflow.json"
 MY_CODE = "\n\n# my own code, which no regeneration may touch\n"
@@ -53,16 +53,7 @@ def _edit_every_handlers_file(out: Path) -> dict[Path, str]:
 
 def _run_in(project: Path, code: str) -> str:
     """Run `code` with the project importable, as its own process would; its stdout+stderr."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_in(project, [sys.executable, "-c", code], timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout + result.stderr
 
@@ -163,7 +154,8 @@ def test_an_added_field_keeps_user_code_and_the_service_starts(
     design = io.load(SHOP)
     command = design.message("add-loyalty-points")
     assert command is not None
-    command.fields.append(command.fields[0].model_copy(update={"name": "reason", "type": "string"}))
+    reason = command.fields[0].model_copy(update={"name": "reason", "type": "string"})
+    edit(design, "messages", command.id, fields=[*command.fields, reason])
     capsys.readouterr()
     _generate(design, tmp_path, out)
     plan = _plan_lines(capsys)
@@ -274,15 +266,7 @@ def test_wiring_tests_run_the_generated_defaults_not_the_users_handlers(
     assert plan["tests/handlers/test_orders_handlers.py"].startswith("kept")
     assert plan["tests/test_orders.py"].startswith("update")
     assert yours.read_text(encoding="utf-8") == edited
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/handlers"],
-        cwd=out,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_in(out, project_pytest("tests/handlers"), timeout=120)
     assert result.returncode == 1 and "on_order_shipped" in result.stdout, result.stdout
 
 

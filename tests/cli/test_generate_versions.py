@@ -22,9 +22,9 @@ from packaging.specifiers import SpecifierSet
 from designer.cli import main
 from designer.core.codegen.python_target import FASTSTREAM_LOWEST, FASTSTREAM_RANGE
 from designer.resources import examples_dir
+from tests.support.generated_project import run_in, tool
 from tests.support.requirements import require
 
-BIN = Path(sys.executable).parent
 SHOP = examples_dir() / "shop.msgflow.json"
 EXAMPLES = ["booking", "marketplace"]  # the other bundled examples (the shop runs on all four)
 # What a generated project installs besides FastStream (requirements-msgflow.txt, [test]).
@@ -87,8 +87,6 @@ def test_this_environment_has_a_faststream_of_the_declared_range() -> None:
 @pytest.mark.xdist_group("generated-projects")
 def test_generated_projects_pass_on_the_lowest_faststream(tmp_path: Path) -> None:
     python = _lowest_environment()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
     cache = _cache_root() / f"mypy-{FASTSTREAM_LOWEST}"
     failures = []
     projects = [(SHOP, broker) for broker in ["rabbitmq", "nats", "redis", "kafka"]]
@@ -99,13 +97,11 @@ def test_generated_projects_pass_on_the_lowest_faststream(tmp_path: Path) -> Non
         requirements = (out / "requirements-msgflow.txt").read_text(encoding="utf-8")
         assert f"{FASTSTREAM_RANGE}\n" in requirements
         commands = [
-            [str(BIN / "mypy"), "--python-executable", str(python), "--cache-dir", str(cache), "."],
+            [tool("mypy"), "--python-executable", str(python), "--cache-dir", str(cache), "."],
             [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore"],
         ]
         for command in commands:
-            result = subprocess.run(
-                command, cwd=out, env=env, capture_output=True, text=True, timeout=600
-            )
+            result = run_in(out, command)
             if result.returncode != 0:
                 failures.append(f"{out.name}: {Path(command[0]).name}\n{result.stdout[-3000:]}")
     assert not failures, "\n".join(failures)

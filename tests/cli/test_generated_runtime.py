@@ -8,9 +8,6 @@ project's pytest runs it in a subprocess.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ from designer.cli import main
 from designer.core import io
 from designer.core.codegen.context_builder import build_context
 from designer.resources import examples_dir
+from tests.support.generated_project import project_pytest, run_in
 
 SHOP = examples_dir() / "shop.msgflow.json"
 
@@ -33,10 +31,12 @@ from faststream.{module} import {test_broker}
 import msgflow_runtime
 from customers.app import create_service as create_customers
 from loyalty.app import create_service as create_loyalty
+from notifications.app import create_service as create_notifications
 from msgflow_runtime import INSTANCE, Delivery, MessageContext, Replies, outgoing
 
 COMMAND = {command!r}
 QUERY = {query!r}
+EVENT = {event!r}  # LoyaltyPointsAdded to Notifications: dead_letter false in the shop
 # FastStream's in-memory Redis keeps pending entries by correlation id: a dead letter
 # consumed in the same test broker would acknowledge the original's entry. Kafka only.
 SPY_DEAD_LETTERS = {spy}
@@ -76,10 +76,37 @@ async def test_poison_is_retried_then_dead_lettered_and_the_next_message_handled
     if SPY_DEAD_LETTERS:
         assert [h["message_id"] for h in dead] == ["poison-1"]
         assert "ValidationError" in dead[0]["dead_letter_reason"]
-    assert f"message poison-1 failed 5 times: dead-lettered to {{COMMAND}}.dlq" in caplog.text
+    assert f"AddLoyaltyPoints poison-1 failed 5 times: dead-lettered to {{COMMAND}}.dlq" in caplog.text
     retried = [r for r in caplog.records if "poison-1" in r.getMessage() and "retried in" in r.getMessage()]
     assert len(retried) == msgflow_runtime.DELIVERY_ATTEMPTS - 1
     assert handled(caplog, good["order_id"]) == 1
+
+
+async def test_a_flow_without_dead_lettering_drops_the_poison_with_a_logged_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    service = create_notifications()
+    dead: list[dict[str, Any]] = []
+    if SPY_DEAD_LETTERS:
+
+        @service.broker.subscriber({event_dlq_target}, no_reply=True)
+        async def dlq(body: Any, delivery: Delivery) -> None:
+            dead.append(dict(delivery.headers))
+
+    good = {{"customer_id": str(uuid.uuid4()), "points": 3, "balance": 10}}
+    async with {test_broker}(service.broker) as broker:
+        await broker.publish({{"points": "many"}}, {event_target}, headers={{"message_id": "poison-2"}})
+        await broker.publish(good, {event_target})
+    dropped = [r for r in caplog.records if "poison-2" in r.getMessage() and "dropped" in r.getMessage()]
+    assert len(dropped) == 1, caplog.text
+    line = dropped[0].getMessage()
+    assert line.startswith("LoyaltyPointsAdded poison-2 failed 5 times: dropped"), line
+    assert "ValidationError" in line  # the reason
+    assert "dead-lettered" not in caplog.text
+    assert dead == []
+    received = [r for r in caplog.records if "LoyaltyPointsAdded received" in r.getMessage()]
+    assert [good["customer_id"] in r.getMessage() for r in received] == [True]
 
 
 async def test_an_idempotent_command_sent_twice_is_handled_once(caplog: pytest.LogCaptureFixture) -> None:
@@ -134,6 +161,11 @@ def test_generated_runtime_in_memory(tmp_path: Path, broker: str) -> None:
     services = {s.id: s for s in build_context(io.load(SHOP), broker).services}
     command = services["loyalty"].subscribers[0].channel.topic
     query = services["customers"].subscribers[0].channel.topic
+    (added,) = [
+        s for s in services["notifications"].subscribers if s.message.name == "LoyaltyPointsAdded"
+    ]
+    assert not added.dead_letter  # the shop says so; the test below relies on it
+    event = added.channel.topic
     module = {"kafka": "kafka", "redis": "redis"}[broker]
     text = _TEST.format(
         module=module,
@@ -143,29 +175,12 @@ def test_generated_runtime_in_memory(tmp_path: Path, broker: str) -> None:
         command_target=_target(broker, command),
         query_target=_target(broker, query),
         dlq_target=_target(broker, command + ".dlq"),
+        event=event,
+        event_target=_target(broker, event),
+        event_dlq_target=_target(broker, event + ".dlq"),
         spy=broker == "kafka",
     )
     (out / "tests" / "test_runtime_policies.py").write_text(text, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:xdist",
-            "-W",
-            "ignore",
-            "tests/test_runtime_policies.py",
-        ],
-        cwd=out,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = run_in(out, project_pytest("tests/test_runtime_policies.py"))
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
-    assert "4 passed" in result.stdout
+    assert "5 passed" in result.stdout

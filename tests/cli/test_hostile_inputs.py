@@ -89,7 +89,7 @@ def _variant(change: str) -> bytes:
     elif change == "newer":
         design["version"] = 99
     elif change in ("nan", "bigint"):
-        design["layout"]["web"]["x"] = "<number>"
+        design["layout"]["nodes"]["web"]["x"] = "<number>"
     number = "NaN" if change == "nan" else "9" * 5000  # both accepted by Python's json
     return json.dumps(design, indent=2).replace('"<number>"', number).encode()
 

@@ -89,7 +89,7 @@ def test_design_from_traffic_with_kinds_fields_and_guesses(tmp_path: Path, capsy
         ("add-loyalty-points", "unknown-sender", "loyalty", "queue"),
         ("get-customer", "orders", "customers", "queue"),  # from reply_to orders.replies
     }
-    assert set(design.layout) == {n.id for n in design.nodes}  # laid out, ready to open
+    assert set(design.layout.nodes) == {n.id for n in design.nodes}  # laid out, ready to open
     assert "guess(es) to check" in text
     assert "who receives it cannot be seen in traffic" in text
     assert "get-customer" in text and "query" in text

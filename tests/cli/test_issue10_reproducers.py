@@ -31,7 +31,7 @@ from designer.core.diff import diff_designs, format_text
 from designer.core.document import Document
 from designer.core.errors import DesignLoadError, EditError
 from designer.core.history import History
-from designer.core.model import Design, Point, Settings
+from designer.core.model import Design, Layout, Point, Settings
 from designer.resources import examples_dir
 
 SHOP = examples_dir() / "shop.msgflow.json"
@@ -106,17 +106,17 @@ def test_an_infinite_coordinate_is_refused_and_never_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = shop()
-    first = next(iter(data["layout"]))
-    data["layout"][first]["x"] = "HUGE"
+    first = next(iter(data["layout"]["nodes"]))
+    data["layout"]["nodes"][first]["x"] = "HUGE"
     path = write(tmp_path, json.dumps(data).replace('"HUGE"', "1e309"))
-    run_all(tmp_path, path, capsys, f"$.layout.{first}.x: number too large")
+    run_all(tmp_path, path, capsys, f"$.layout.nodes.{first}.x: number too large")
 
 
 def test_an_out_of_range_coordinate_is_refused(tmp_path: Path) -> None:
     data = shop()
-    first = next(iter(data["layout"]))
-    data["layout"][first]["y"] = 1e300
-    with pytest.raises(DesignLoadError, match=rf"\$\.layout\.{first}\.y: input should be"):
+    first = next(iter(data["layout"]["nodes"]))
+    data["layout"]["nodes"][first]["y"] = 1e300
+    with pytest.raises(DesignLoadError, match=rf"\$\.layout\.nodes\.{first}\.y: input should be"):
         io.loads(json.dumps(data))
 
 
@@ -124,8 +124,8 @@ def test_an_out_of_range_coordinate_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", [0.999, 2.675, -0.001, 12.345678, 1e-7, 999999999.999])
 def test_canonical_numbers_are_a_fixed_point(value: float) -> None:
     data = shop()
-    first = next(iter(data["layout"]))
-    data["layout"][first]["x"] = value
+    first = next(iter(data["layout"]["nodes"]))
+    data["layout"]["nodes"][first]["x"] = value
     once = io.dumps(io.loads(json.dumps(data)))
     assert io.dumps(io.loads(once)) == once
 
@@ -134,7 +134,7 @@ def test_fmt_then_fmt_check_agrees_on_0_999(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = shop()
-    data["layout"][next(iter(data["layout"]))]["x"] = 0.999
+    data["layout"]["nodes"][next(iter(data["layout"]["nodes"]))]["x"] = 0.999
     path = write(tmp_path, data)
     assert main(["fmt", str(path)]) == 0
     assert main(["fmt", "--check", str(path)]) == 0, capsys.readouterr()
@@ -259,15 +259,15 @@ def test_saving_onto_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
 # 11
 def test_diff_reports_a_removed_layout() -> None:
     old = io.load(SHOP)
-    new = old.model_copy(update={"layout": {}})
+    new = old.model_copy(update={"layout": Layout()})
     diff = diff_designs(old, new)
     assert not diff.same
-    assert set(diff.unplaced) == set(old.layout)
+    assert set(diff.unplaced) == set(old.layout.nodes)
     text = format_text(diff, "a", "b")
     assert "no semantic differences" not in text
-    assert f"layout: {len(old.layout)} node(s) lost their position" in text
+    assert f"layout: {len(old.layout.nodes)} node(s) lost their position" in text
     back = diff_designs(new, old)
-    assert set(back.placed) == set(old.layout) and not back.same
+    assert set(back.placed) == set(old.layout.nodes) and not back.same
 
 
 # 12

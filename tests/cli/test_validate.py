@@ -11,6 +11,7 @@ import pytest
 from designer.cli import main
 from designer.core import io
 from designer.resources import examples_dir
+from tests.support.edits import edit
 
 SHOP = examples_dir() / "shop.msgflow.json"
 VIOLATIONS = examples_dir() / "violations.msgflow.json"
@@ -23,7 +24,7 @@ def shop(tmp_path: Path) -> Path:
 
 def _warning_only(tmp_path: Path) -> Path:
     design = io.load(SHOP)
-    design.messages[0].fields = []  # payload-empty: a warning
+    edit(design, "messages", design.messages[0].id, fields=[])  # payload-empty: a warning
     path = tmp_path / "warn.msgflow.json"
     io.save(design, path)
     return path
@@ -102,8 +103,9 @@ def test_baseline_enables_breaking_change(
     tmp_path: Path, shop: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     design = io.load(shop)
-    created = next(m for m in design.messages if m.id == "order-created")
-    created.fields = [f for f in created.fields if f.name != "total"]
+    created = design.message("order-created")
+    assert created is not None
+    edit(design, "messages", created.id, fields=[f for f in created.fields if f.name != "total"])
     new = tmp_path / "new.msgflow.json"
     io.save(design, new)
     assert main(["validate", str(new)]) == 0  # without a baseline: no breaking-change
@@ -120,8 +122,9 @@ def test_baseline_catches_a_change_inside_a_record(
     tmp_path: Path, shop: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     design = io.load(shop)
-    line = next(s for s in design.schemas if s.name == "OrderLine")
-    line.fields = [f for f in line.fields if f.name != "qty"]
+    line = design.record("OrderLine")
+    assert line is not None
+    edit(design, "schemas", line.name, fields=[f for f in line.fields if f.name != "qty"])
     new = tmp_path / "new.msgflow.json"
     io.save(design, new)
     assert main(["validate", "--format", "json", "--baseline", str(shop), str(new)]) == 1

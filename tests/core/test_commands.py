@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -63,7 +65,7 @@ def test_removing_a_node_removes_its_flows_and_undo_restores_them_in_order(doc: 
     history.undo()
     assert [f.id for f in doc.design.flows] == before
     assert doc.message("submit-order").owner == "orders"
-    assert "orders" in doc.design.layout
+    assert "orders" in doc.design.layout.nodes
 
 
 def test_listeners_hear_one_notification_per_command(doc: Document) -> None:
@@ -101,12 +103,12 @@ def test_step_names_read_like_a_menu(doc: Document) -> None:
 
 def test_drag_steps_merge_into_one_undo_step(doc: Document) -> None:
     history = History(doc)
-    start = doc.design.layout["web"]
+    start = doc.design.layout.nodes["web"]
     for x in range(10, 60, 10):
         history.push(MoveNodes({"web": Point(x=x, y=0)}, drag_id=7))
-    assert doc.design.layout["web"] == Point(x=50, y=0)
+    assert doc.design.layout.nodes["web"] == Point(x=50, y=0)
     history.undo()
-    assert doc.design.layout["web"] == start
+    assert doc.design.layout.nodes["web"] == start
     assert history.undo_text is None
 
 
@@ -115,7 +117,7 @@ def test_separate_drags_do_not_merge(doc: Document) -> None:
     history.push(MoveNodes({"web": Point(x=1, y=0)}, drag_id=1))
     history.push(MoveNodes({"web": Point(x=2, y=0)}, drag_id=2))
     history.undo()
-    assert doc.design.layout["web"] == Point(x=1, y=0)
+    assert doc.design.layout.nodes["web"] == Point(x=1, y=0)
 
 
 @pytest.mark.parametrize(
@@ -253,3 +255,60 @@ def test_random_edit_sequences_undo_all_to_the_original(steps: list[tuple[Comman
     while history.redo():
         pass
     assert io.dumps(doc.design) == (snapshots[-1] if snapshots else original)
+
+
+def _items(doc: Document) -> list[Any]:
+    design = doc.design
+    return [
+        *design.nodes,
+        *design.messages,
+        *design.flows,
+        *design.schemas,
+        *design.layout.nodes.values(),
+        *design.layout.flows.values(),
+        design.settings,
+    ]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(edit_strategy(), st.booleans()), max_size=20))
+def test_an_item_someone_holds_never_changes_under_them(
+    steps: list[tuple[Command, bool]],
+) -> None:
+    # Views, the history and the validator keep items they were given: edits must make
+    # new items, never change one in place (an append to its list of fields, say).
+    doc = Document(io.load(examples_dir() / "shop.msgflow.json"))
+    history = History(doc)
+    held: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+    def hold_and_check() -> None:
+        for item in _items(doc):
+            held.setdefault(id(item), (item, item.model_dump()))
+        for item, seen in held.values():
+            assert item.model_dump() == seen, f"{type(item).__name__} changed in place"
+
+    hold_and_check()
+    for command, undo_now in steps:
+        try:
+            history.push(command)
+        except EditError:
+            continue
+        hold_and_check()
+        if undo_now:
+            history.undo()
+            hold_and_check()
+            history.redo()
+            hold_and_check()
+
+
+def test_a_snapshot_keeps_the_design_as_it_was(doc: Document) -> None:
+    snapshot = doc.snapshot()
+    history = History(doc)
+    history.push(EditFlow("f3", to="loyalty"))
+    history.push(RemoveNodes(["web"]))
+    history.push(MoveNodes({"orders": Point(x=999, y=999)}))
+    assert (
+        snapshot.flow("f3").target == "notifications" and doc.design.flow("f3").target == "loyalty"
+    )
+    assert snapshot.node("web") is not None and doc.design.node("web") is None
+    assert snapshot.layout.nodes["orders"] != doc.design.layout.nodes["orders"]

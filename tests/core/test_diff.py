@@ -8,10 +8,20 @@ import pytest
 
 from designer.core import io
 from designer.core.diff import diff_designs, format_text
-from designer.core.model import Design, Flow, MessageField, Node, Point, RecordSchema
+from designer.core.model import (
+    Design,
+    Flow,
+    Message,
+    MessageField,
+    Node,
+    Point,
+    RecordSchema,
+    Transport,
+)
 from designer.core.rules import validate
 from designer.core.synthetic import synthetic_design
 from designer.resources import examples_dir
+from tests.support.edits import edit
 
 
 def _shop() -> Design:
@@ -42,7 +52,7 @@ def test_added_removed_and_changed_items_in_file_order() -> None:
             }
         )
     )
-    next(f for f in new.flows if f.id == "f1").transport = "queue"  # type: ignore[assignment]
+    edit(new, "flows", "f1", transport=Transport.QUEUE)
     summary = [(c.collection, c.action, c.id) for c in diff_designs(old, new).changes]
     assert summary == [
         ("nodes", "added", "billing"),
@@ -59,11 +69,16 @@ def test_added_removed_and_changed_items_in_file_order() -> None:
 
 def test_field_changes_and_breaking_marks() -> None:
     old, new = _shop(), _shop()
-    created = next(m for m in new.messages if m.id == "order-created")
-    created.fields = [f for f in created.fields if f.name != "total"]
-    created.fields.append(MessageField(name="note", type="string", required=False))
-    history = next(m for m in new.messages if m.id == "get-order-history")
-    history.description = "who bought what"
+    created = new.message("order-created")
+    assert created is not None
+    kept = [f for f in created.fields if f.name != "total"]
+    edit(
+        new,
+        "messages",
+        created.id,
+        fields=[*kept, MessageField(name="note", type="string", required=False)],
+    )
+    edit(new, "messages", "get-order-history", description="who bought what")
     diff = diff_designs(old, new)
     change = next(c for c in diff.changes if c.id == "order-created")
     kinds = {(f.kind, f.name) for f in change.fields}
@@ -76,9 +91,9 @@ def test_field_changes_and_breaking_marks() -> None:
 
 def test_a_new_version_makes_the_same_change_non_breaking() -> None:
     old, new = _shop(), _shop()
-    created = next(m for m in new.messages if m.id == "order-created")
-    created.fields = created.fields[:1]
-    created.version = 2
+    created = new.message("order-created")
+    assert created is not None
+    edit(new, "messages", created.id, fields=created.fields[:1], version=2)
     assert diff_designs(old, new).breaking == []
 
 
@@ -87,8 +102,10 @@ def test_schemas_layout_and_settings_show_up() -> None:
     new.schemas.append(
         RecordSchema(name="Money", fields=[MessageField(name="amount", type="decimal")])
     )
-    new.layout["web"] = Point(x=1, y=2)
-    new.settings.rules["consumer-safety"] = "off"
+    new.layout.nodes["web"] = Point(x=1, y=2)
+    new.settings = new.settings.model_copy(
+        update={"rules": {**new.settings.rules, "consumer-safety": "off"}}
+    )
     diff = diff_designs(old, new)
     assert ("schemas", "added", "Money") in [(c.collection, c.action, c.id) for c in diff.changes]
     assert diff.moved == ["web"]
@@ -122,11 +139,16 @@ def _with_records(design: Design) -> Design:
         ),
     ]
     records = ["list[Line]", "Basket", "map[string,Money]", "Money"]
-    for index, message in enumerate(design.messages):
+
+    def with_content(index: int, message: Message) -> Message:
+        content = MessageField(name="content", type=records[index // 2 % 4])
         if index % 2 == 0:
-            message.fields.append(MessageField(name="content", type=records[index // 2 % 4]))
-        elif message.response is not None:
-            message.response.append(MessageField(name="content", type=records[index // 2 % 4]))
+            return message.model_copy(update={"fields": [*message.fields, content]})
+        if message.response is not None:
+            return message.model_copy(update={"response": [*message.response, content]})
+        return message
+
+    design.messages = [with_content(i, m) for i, m in enumerate(design.messages)]
     return design
 
 
@@ -143,12 +165,15 @@ def test_diff_marks_breaking_exactly_what_the_rule_reports() -> None:
     old = _with_records(synthetic_design(40, seed=7))
     new = old.model_copy(deep=True)
     for index, message in enumerate(new.messages):
+        update: dict[str, Any] = {}
         if index % 3 == 0 and message.fields:
-            message.fields = message.fields[1:]  # removed
+            update["fields"] = message.fields[1:]  # removed
         elif index % 3 == 1 and message.fields:
-            message.fields[0] = message.fields[0].model_copy(update={"type": "bytes"})  # retyped
+            retyped = message.fields[0].model_copy(update={"type": "bytes"})
+            update["fields"] = [retyped, *message.fields[1:]]
         if index % 5 == 0:
-            message.version += 1  # ...but with a new version
+            update["version"] = message.version + 1  # ...but with a new version
+        new.messages[index] = message.model_copy(update=update)
     new.flows = new.flows[: len(new.flows) // 2]  # some messages lose their consumers
     diff = diff_designs(old, new)
     marked = {c.id for c in diff.breaking if c.collection == "messages"}
@@ -172,13 +197,16 @@ def test_diff_and_rule_agree_on_changes_inside_records(
     old = _with_records(synthetic_design(40, seed=7))
     new = old.model_copy(deep=True)
     for message in new.messages[::7]:
-        message.version += 1
+        edit(new, "messages", message.id, version=message.version + 1)
     new.flows = new.flows[: len(new.flows) * 2 // 3]
-    schema = next(s for s in new.schemas if s.name == record)
+    schema = new.record(record)
+    assert schema is not None
+    fields = list(schema.fields)
     if change is None:
-        del schema.fields[index]
+        del fields[index]
     else:
-        schema.fields[index] = schema.fields[index].model_copy(update=change)
+        fields[index] = fields[index].model_copy(update=change)
+    edit(new, "schemas", record, fields=fields)
     diff = diff_designs(old, new)
     reported = _breaking_reported(new, old)
     assert set(diff.broken_messages) == reported
@@ -193,8 +221,10 @@ def test_diff_and_rule_agree_on_changes_inside_records(
 
 def test_a_breaking_record_change_names_the_messages_in_text_and_json() -> None:
     old, new = _shop(), _shop()
-    line = next(s for s in new.schemas if s.name == "OrderLine")
-    line.fields[1] = line.fields[1].model_copy(update={"type": "string"})
+    line = new.record("OrderLine")
+    assert line is not None
+    retyped = line.fields[1].model_copy(update={"type": "string"})
+    edit(new, "schemas", line.name, fields=[line.fields[0], retyped, *line.fields[2:]])
     diff = diff_designs(old, new)
     assert diff.broken_messages == ["order-created", "submit-order"]
     text = format_text(diff, "old", "new")
@@ -213,8 +243,8 @@ def test_added_and_removed_nodes_are_not_also_listed_as_moved() -> None:
     old = io.load(examples_dir() / "shop.msgflow.json")
     new = old.model_copy(deep=True)
     new.nodes.append(Node(id="payments", name="Payment Service"))
-    new.layout["payments"] = Point(x=900, y=500)
-    new.layout["web"] = Point(x=-40, y=90)
+    new.layout.nodes["payments"] = Point(x=900, y=500)
+    new.layout.nodes["web"] = Point(x=-40, y=90)
     diff = diff_designs(old, new)
     assert diff.moved == ["web"]
     assert "layout: 1 node(s) moved (web)" in format_text(diff, "old", "new")

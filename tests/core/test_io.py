@@ -52,10 +52,11 @@ def test_ids_sort_naturally() -> None:
 def test_moving_a_box_changes_only_a_layout_line() -> None:
     design = io.load(examples_dir() / "shop.msgflow.json")
     before = io.dumps(design).splitlines()
-    design.layout["web"].x += 40
+    web = design.layout.nodes["web"]
+    design.layout.nodes["web"] = web.model_copy(update={"x": web.x + 40})
     after = io.dumps(design).splitlines()
     changed = [b for a, b in zip(before, after, strict=True) if a != b]
-    assert changed == ['    "web": {"x": 40, "y": 110}']
+    assert changed == ['      "web": {"x": 40, "y": 110}']
 
 
 def _error(text: str | bytes) -> str:
@@ -129,8 +130,8 @@ def test_dangling_reference_is_located_with_a_suggestion() -> None:
             "$.messages[0].owner: unknown node 'nobody'",
         ),
         (
-            lambda r: r["layout"].update(ghost={"x": 1, "y": 2}),
-            "$.layout.ghost: layout for unknown node 'ghost'",
+            lambda r: r["layout"]["nodes"].update(ghost={"x": 1, "y": 2}),
+            "$.layout.nodes.ghost: layout for unknown node 'ghost'",
         ),
         (
             lambda r: r["nodes"][0].update(kind="robot"),
@@ -149,8 +150,8 @@ def test_version_0_file_is_migrated_on_load() -> None:
     assert design.version == CURRENT_VERSION
     assert design.node("web").kind is NodeKind.ACTOR  # type: ignore[union-attr]
     assert design.flows[0].source == "web" and design.flows[0].target == "orders"
-    assert design.layout["orders"].x == 320
-    assert '"version": 1' in io.dumps(design)
+    assert design.layout.nodes["orders"].x == 320
+    assert f'"version": {CURRENT_VERSION}' in io.dumps(design)
 
 
 def test_missing_and_folder_paths_are_reported(tmp_path: Path) -> None:

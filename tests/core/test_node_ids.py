@@ -36,7 +36,7 @@ def test_arrows_owned_messages_and_position_follow_and_undo_restores_all():
     assert design.node("orders") is None and design.node("sales-orders") is not None
     assert not [f for f in design.flows if "orders" in (f.source, f.target)]
     assert [m.id for m in design.messages if m.owner == "sales-orders"]
-    assert "sales-orders" in design.layout and "orders" not in design.layout
+    assert "sales-orders" in design.layout.nodes and "orders" not in design.layout.nodes
     history.undo()
     assert canonical_dict(document.design) == before
 

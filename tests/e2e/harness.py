@@ -114,6 +114,13 @@ class ServiceProcess:
             self.process.kill()
             self.process.wait(5)
 
+    def kill(self) -> None:
+        """SIGKILL: a crash, nothing finished or acknowledged on the way out."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.kill()
+        self.process.wait(10)
+
     def text(self) -> str:
         return "".join(log.read_text(errors="replace") for log in self.logs if log.exists())
 
@@ -154,6 +161,10 @@ class Replicas:
     def stop(self, timeout: float = 30.0) -> None:
         for copy in self.copies:
             copy.stop(timeout)
+
+    def kill(self) -> None:
+        for copy in self.copies:
+            copy.kill()
 
     def text(self) -> str:
         return "".join(copy.text() for copy in self.copies)
@@ -224,3 +235,18 @@ class Services:
     def __exit__(self, *exc: object) -> None:
         for service in self.by_id.values():
             service.stop()
+
+
+def wait_logged(service: Replicas, text: str, timeout: float = 60.0) -> str:
+    """The first log line of `service` containing `text` (waits for it to be written)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for line in service.text().splitlines():
+            if text in line:
+                return line
+        time.sleep(0.1)
+    raise AssertionError(f"no log line with {text!r}:\n{service.text()[-3000:]}")
+
+
+# What the generated failure policy logs when a flow without dead-lettering gives up.
+DROPPED = "times: dropped (dead_letter: false in the design): "

@@ -2,8 +2,9 @@
 query answered with the right correlation id, then a burst of orders with a subscriber
 stopped and restarted in the middle.
 
-Broker specifics (how to watch an event channel, how to ask a query directly) live in
-the small `Bus` classes of the broker test modules; everything else is here.
+Broker specifics (how to start the shop on a broker, watch an event channel, ask a query
+or send a message directly) live in the `shop_on_<broker>.py` modules, behind `Bus` and
+`ShopOnBroker`; the tests, the same on every broker, are in test_shop.py.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -45,6 +46,54 @@ class Bus(Protocol):
         causation_id, message_type)."""
 
     async def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class DeadLetters:
+    """What a broker's dead-letter place of one subscription holds."""
+
+    count: int
+    message_id: str  # the first dead letter's message id ("" when there is none)
+    reason: str | None  # its dead_letter_reason; None where the broker itself dead-letters
+    # (RabbitMQ's dead-letter exchange) and no reason travels
+
+
+class ShopOnBroker(Protocol):
+    """The generated shop running on one broker (two processes of every service), and how a
+    plain client of that broker sends to it."""
+
+    broker: str
+    design: Design  # the design the services were generated from (maybe renamed)
+    services: Services
+    crash_midway: bool  # the burst kills the stopped subscriber (SIGKILL) instead of stopping it
+    broker_drops_duplicates: bool  # a resent message id never reaches the services
+
+    def node(self, node_id: str) -> str:
+        """The id of the shop's node `node_id` in `design`."""
+
+    def bus(self) -> Bus: ...
+
+    async def held_for(self, service: str) -> dict[str, int]:
+        """What the broker holds for `service` (stopped): its backlog, by what holds it."""
+
+    async def send_poison_then(
+        self, channel: dict[str, Any], poison_id: str, good: dict[str, Any]
+    ) -> None:
+        """Send a body the receiver refuses (id `poison_id`), then `good` as a bare body (no
+        ids, no headers)."""
+
+    async def dead_letters(self, service: str, message: str) -> DeadLetters:
+        """What the dead-letter place of `service`'s subscription to `message` holds now."""
+
+    async def send_twice(
+        self, channel: dict[str, Any], body: dict[str, Any], message_id: str
+    ) -> None:
+        """A sender retrying: the same message with the same id, twice."""
+
+    async def send_with_reply_to(
+        self, channel: dict[str, Any], body: dict[str, Any], reply_to: str
+    ) -> None:
+        """A query whose reply address is `reply_to` (a URL the design does not declare)."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +276,12 @@ class ShopRun:
         stop: str = "shipping",
         concurrency: int = 16,
         restart: bool = True,
+        while_stopped: Callable[[], Awaitable[dict[str, Any]]] | None = None,
+        crash: bool = False,
     ) -> dict[str, Any]:
+        """`while_stopped`: a look at the broker between the stop and the restart (its
+        figures go into the report); `crash`: the subscriber is killed (SIGKILL), not
+        stopped gracefully."""
         orders = [new_order() for _ in range(count)]
         self.late_baseline = self.services[self.node("orders")].text().count(LATE_ANSWER)
         self.late_baselines = [
@@ -253,7 +307,7 @@ class ShopRun:
         async def stop_midway() -> None:
             await stopped.wait()
             if restart:
-                await asyncio.to_thread(subscriber.stop)
+                await asyncio.to_thread(subscriber.kill if crash else subscriber.stop)
 
         started = time.monotonic()
         # No pooled keep-alive connections: uvicorn closes an idle one after 5 s, and on a
@@ -270,6 +324,7 @@ class ShopRun:
         # Everything was sent while the subscriber was down for the last two thirds: its
         # durable queue/consumer must hold them until it is back.
         backlog_before_restart = self.count(_hop(stop), orders).delivered
+        stopped_figures = await while_stopped() if restart and while_stopped else {}
         if restart:
             subscriber.start()
             await asyncio.to_thread(subscriber.wait_ready)
@@ -285,8 +340,10 @@ class ShopRun:
             "answers_by_replica": self.answers_by_replica(orders),
             "http_status": dict(statuses),
             "stopped_and_restarted": stop if restart else "nobody",
+            "stopped_by": "SIGKILL" if crash else "SIGTERM",
             "handled_before_stop": backlog_before_restart,
             "delivered_after_restart": after_restart,
+            "while_stopped": stopped_figures,
             "posting_seconds": round(posted, 2),
             "wall_seconds": round(wall, 2),
             "hops": [c.__dict__ for c in counts],
@@ -307,10 +364,11 @@ def _print_and_save(report: dict[str, Any]) -> None:
         f"{report['delivered_after_restart']} delivered from its durable queue after the restart"
     ]
     what_stopped = (
-        f"{stopped} stopped after a third and restarted after the last post"
+        f"{stopped} stopped ({report['stopped_by']}) after a third and restarted after the last post"
         if stopped != "nobody"
         else "no subscriber stopped"
     )
+    restart_lines += [f"  while stopped: {k} {v}" for k, v in report["while_stopped"].items()]
     lines = [
         f"burst on {report['broker']}: {report['commands']} SubmitOrder commands over http "
         f"spread over {report['replicas']} orders replicas (every service runs "

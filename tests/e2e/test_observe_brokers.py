@@ -270,3 +270,27 @@ def test_redis_mix_counts_findings_and_nothing_taken() -> None:
         "f6": (0, 3),
     }
     assert "msgflow-observe" not in clients
+
+
+# -- RabbitMQ refusals: one line each, nothing left open -------------------------------------
+
+
+def rabbit_refusal(url: str) -> str:
+    from designer.taps.session import TapError
+
+    with pytest.raises(TapError) as refused:
+        asyncio.run(observe(shop(unique_token("r")), url, 1, lambda _record: None))
+    return str(refused.value)
+
+
+def test_rabbitmq_wrong_password_and_unknown_vhost_are_one_line_each() -> None:
+    from tests.support.requirements import require_rabbitmq
+
+    require_rabbitmq()
+    wrong = rabbit_refusal("amqp://guest:not-the-password@127.0.0.1:5672/")
+    assert wrong == (
+        "cannot connect to amqp://guest:***@127.0.0.1:5672/: "
+        "access refused (user, password or vhost permissions)"
+    )
+    missing = rabbit_refusal(f"amqp://guest:guest@127.0.0.1:5672/{unique_token('no-vhost-')}")
+    assert missing.endswith("not allowed (does the vhost exist?)"), missing

@@ -83,7 +83,7 @@ def test_palette_drop_creates_a_service_where_it_was_dropped(view, document, his
     assert drop.isAccepted()
     added = [n for n in document.design.nodes if n.id not in before]
     assert len(added) == 1 and added[0].kind is NodeKind.SERVICE
-    point = document.design.layout[added[0].id]
+    point = document.design.layout.nodes[added[0].id]
     # Centred on the drop point (within a pixel of rounding).
     assert abs(point.x + W / 2 - 200) <= 1 and abs(point.y + H / 2 - 600) <= 1
     assert view.scene().selected_ids()[0] == [added[0].id]
@@ -169,6 +169,25 @@ def test_escape_and_empty_release_create_nothing(view, document):
     assert len(document.design.flows) == count
 
 
+def test_escape_in_the_middle_of_a_new_arrow_drops_it(view, document):
+    scene, viewport = view.scene(), view.viewport()
+    count, items = len(document.design.flows), len(scene.items())
+    start = card_point(view, "orders", W, H / 2)
+    over = card_point(view, "shipping", W / 2, H / 2)
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    QTest.mouseMove(viewport, over)
+    assert scene.node_item("shipping").drop_target  # the card under the arrow stands out
+    QTest.keyClick(viewport, Qt.Key.Key_Escape)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, over)
+    assert view.flow_popup is None
+    assert not scene.node_item("shipping").drop_target
+    assert len(scene.items()) == items  # no rubber arrow left behind
+    assert len(document.design.flows) == count
+    # The canvas is idle again: the next drag draws a new arrow as usual.
+    drag(view, start, over)
+    assert view.flow_popup is not None
+
+
 def test_delete_then_undo_restores_node_and_its_flows(view, document, history):
     before = canonical_dict(document.design)
     QTest.mouseClick(
@@ -190,26 +209,26 @@ def test_delete_then_undo_restores_node_and_its_flows(view, document, history):
 def test_moving_several_selected_cards_is_one_undo_step(view, document, history):
     scene = view.scene()
     scene.select_ids(["loyalty", "customers"])
-    start = {n: document.design.layout[n] for n in ("loyalty", "customers", "orders")}
+    start = {n: document.design.layout.nodes[n] for n in ("loyalty", "customers", "orders")}
     depth = len(history._done)
     drag(
         view,
         card_point(view, "loyalty", W / 2, H / 2),
         card_point(view, "loyalty", W / 2 + 100, H / 2 + 60),
     )
-    moved = {n: document.design.layout[n] for n in ("loyalty", "customers")}
+    moved = {n: document.design.layout.nodes[n] for n in ("loyalty", "customers")}
     assert (
         moved["loyalty"].x == start["loyalty"].x + 100
         and moved["loyalty"].y == start["loyalty"].y + 60
     )
     assert moved["customers"].x == start["customers"].x + 100
-    assert document.design.layout["orders"] == start["orders"]
+    assert document.design.layout.nodes["orders"] == start["orders"]
     assert len(history._done) == depth + 1 and history.undo_text == "Move 2 nodes"
     # The arrow from orders to loyalty follows the card while it moves.
     arrow = scene.flow_item("f4")
     assert scene.node_item("loyalty").card_rect().adjusted(-4, -4, 4, 4).contains(arrow.route.end)
     history.undo()
-    assert {n: document.design.layout[n] for n in ("loyalty", "customers")} == {
+    assert {n: document.design.layout.nodes[n] for n in ("loyalty", "customers")} == {
         n: start[n] for n in ("loyalty", "customers")
     }
     assert scene.node_item("loyalty").pos() == QPointF(start["loyalty"].x, start["loyalty"].y)
@@ -222,7 +241,7 @@ def test_snap_to_grid_rounds_a_dragged_card(view, document):
         card_point(view, "shipping", W / 2, H / 2),
         card_point(view, "shipping", W / 2 + 33, H / 2 + 47),
     )
-    point = document.design.layout["shipping"]
+    point = document.design.layout.nodes["shipping"]
     assert point.x % 20 == 0 and point.y % 20 == 0
 
 
@@ -250,10 +269,10 @@ def test_double_click_on_empty_canvas_adds_a_service_and_f2_renames(qtbot, view,
 def test_copy_paste_and_duplicate_bring_internal_flows_as_one_step(view, document, history):
     scene = view.scene()
     scene.select_ids(["orders", "loyalty"])
-    payload = scene.copy_selection()
+    payload = scene.edits.copy_selection()
     assert {f["id"] for f in payload["flows"]} == {"f4"}  # only flows inside the selection
     nodes, flows = len(document.design.nodes), len(document.design.flows)
-    new_ids = scene.paste(payload)
+    new_ids = scene.edits.paste(payload)
     assert len(new_ids) == 2 and len(document.design.nodes) == nodes + 2
     assert len(document.design.flows) == flows + 1
     copy = document.design.flows[-1]
@@ -321,7 +340,7 @@ def test_ctrl_wheel_zooms_around_the_cursor_and_middle_drag_pans(view):
 
 def test_space_drag_pans_instead_of_selecting(view, document):
     before = view.visible_scene_rect().center()
-    layout = dict(document.design.layout)
+    layout = dict(document.design.layout.nodes)
     QTest.keyPress(view.viewport(), Qt.Key.Key_Space)
     drag(
         view,
@@ -330,7 +349,7 @@ def test_space_drag_pans_instead_of_selecting(view, document):
     )
     QTest.keyRelease(view.viewport(), Qt.Key.Key_Space)
     assert view.visible_scene_rect().center().x() > before.x() + 40
-    assert document.design.layout == layout  # the card did not move
+    assert document.design.layout.nodes == layout  # the card did not move
 
 
 def test_legend_widget_shows_the_three_kinds(qtbot):
@@ -374,10 +393,10 @@ def test_palette_drag_shows_where_the_card_will_land(view):
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, buttons, mods)
     QApplication.sendEvent(view.viewport(), enter)
-    ghost = view.scene()._drop_ghost
+    ghost = view.scene().palette_drop.ghost
     assert ghost is not None and ghost.sceneBoundingRect().contains(QPointF(-200, 600))
     send_drop(view, mime, pos)
-    assert view.scene()._drop_ghost is None
+    assert view.scene().palette_drop.ghost is None
     assert ghost.scene() is None
 
 
@@ -392,16 +411,16 @@ def test_the_rubber_arrow_stays_while_the_popup_asks(view):
 
 def test_arrow_keys_nudge_the_selection_as_one_undo_step(view, document, history):
     view.scene().select_ids(["shipping", "loyalty"])
-    start = {n: document.design.layout[n] for n in ("shipping", "loyalty")}
+    start = {n: document.design.layout.nodes[n] for n in ("shipping", "loyalty")}
     depth = len(history._done)
     for _ in range(3):
         QTest.keyClick(view.viewport(), Qt.Key.Key_Right)
     QTest.keyClick(view.viewport(), Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
-    assert document.design.layout["shipping"].x == start["shipping"].x + 60
-    assert document.design.layout["loyalty"].y == start["loyalty"].y + 100
+    assert document.design.layout.nodes["shipping"].x == start["shipping"].x + 60
+    assert document.design.layout.nodes["loyalty"].y == start["loyalty"].y + 100
     assert len(history._done) == depth + 1
     history.undo()
-    assert {n: document.design.layout[n] for n in ("shipping", "loyalty")} == start
+    assert {n: document.design.layout.nodes[n] for n in ("shipping", "loyalty")} == start
 
 
 def test_clicking_an_arrow_label_selects_the_flow_and_delete_removes_it(view, document, history):
@@ -493,7 +512,7 @@ def _label_points(view: DesignView, flow_id: str) -> tuple[list[QPointF], list[Q
 def test_a_label_over_a_card_passes_clicks_to_the_card_except_on_its_text(view, document, history):
     # The geometry engine keeps labels off cards where it finds room; a label can still
     # end up over a card (no room anywhere near): put it there, half over Orders' edge.
-    orders = document.design.layout["orders"]
+    orders = document.design.layout.nodes["orders"]
     view.scene().flow_item("f4").label.setPos(orders.x + W - 20, orders.y + H / 2)
     beside, on_text = _label_points(view, "f4")
     assert beside and on_text, "the label should cover part of a card, text included"
@@ -508,4 +527,4 @@ def test_a_label_over_a_card_passes_clicks_to_the_card_except_on_its_text(view, 
     before = scene.node_item(under).pos()
     start = at(view, beside[len(beside) // 2])
     drag(view, start, start + QPoint(0, 60))
-    assert document.design.layout[under].y == round(before.y()) + 60
+    assert document.design.layout.nodes[under].y == round(before.y()) + 60

@@ -302,7 +302,7 @@ def test_bent_arrows_get_exact_outlines_once_the_event_loop_runs(qapp, scene):
 
 def test_nodes_without_positions_get_a_grid_below_the_placed_ones(qapp):
     design = load(examples_dir() / "shop.msgflow.json")
-    design.layout = {k: v for k, v in design.layout.items() if k in ("web", "orders")}
+    design.layout.nodes = {k: v for k, v in design.layout.nodes.items() if k in ("web", "orders")}
     scene = DesignScene(Document(design), lambda command: None)
     rects = [scene.node_item(n.id).card_rect() for n in design.nodes]
     assert all(not a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])

@@ -12,7 +12,7 @@ from shiboken6 import isValid
 
 from designer.core import io
 from designer.core.commands import EditNode
-from designer.core.model import Design, Flow, Node, NodeKind, Point, Transport
+from designer.core.model import Design, Flow, Layout, Node, NodeKind, Point, Transport
 from designer.qt.compare_marks import COLOURS, CardMark, FlowMark
 from designer.qt.compare_view import CompareDialog
 from tests.support.window import SHOP, open_window, shop_design
@@ -41,7 +41,7 @@ def edited_shop(shop: Design) -> Design:
     renamed, one arrow removed, one transport changed, a field dropped from a command."""
     d = shop.model_copy(deep=True)
     d.nodes = [n for n in d.nodes if n.id != "loyalty"]
-    d.layout.pop("loyalty")
+    d.layout.nodes.pop("loyalty")
     d.flows = [f for f in d.flows if f.id not in ("f3", "f4", "f7")]
     d.messages = [m for m in d.messages if m.owner != "loyalty"]
     d.nodes = [
@@ -49,7 +49,7 @@ def edited_shop(shop: Design) -> Design:
         for n in d.nodes
     ]
     d.nodes.append(Node(id="payments", kind=NodeKind.SERVICE, name="Payment Service"))
-    d.layout["payments"] = Point(x=960, y=300)
+    d.layout.nodes["payments"] = Point(x=960, y=300)
     d.flows.append(
         Flow.model_validate(
             {"id": "f8", "message": "order-created", "from": "orders", "to": "payments"}
@@ -253,8 +253,8 @@ def test_linked_views_pan_and_zoom_together(compared, qtbot):
 
 
 def test_designs_without_positions_are_drawn_alike(qtbot):
-    old = shop_design().model_copy(update={"layout": {}})
-    new = edited_shop(shop_design()).model_copy(update={"layout": {}})
+    old = shop_design().model_copy(update={"layout": Layout()})
+    new = edited_shop(shop_design()).model_copy(update={"layout": Layout()})
     dialog = CompareDialog(old, new, "old", "new")
     qtbot.addWidget(dialog)
     left, right = dialog.sides

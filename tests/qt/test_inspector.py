@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QPoint, Qt
 
 from designer.core.model import MessageField, NodeKind, Transport
@@ -235,3 +237,19 @@ def test_record_types_are_added_renamed_edited_and_removed(qtbot, monkeypatch, t
     assert window.document.has("schemas", "OrderLine")
     assert "still used" in window.statusBar().currentMessage()
     assert records.picker.currentText() == "OrderLine"
+
+
+def test_a_flow_shows_its_channel_parameters_and_hides_the_row_without_a_channel(
+    qtbot, monkeypatch, tmp_path
+):
+    lights = Path(__file__).resolve().parents[1] / "data" / "lights-parameters.msgflow.json"
+    window = open_window(qtbot, monkeypatch, tmp_path, lights)
+    window.canvas.select_ids(["f1"])
+    page = window.inspector.pages["flow"]
+    assert page.channel.text().splitlines() == [
+        "streetlights.{streetlightId}.lighting.measured",
+        "  {streetlightId} string: The ID of the streetlight.",
+    ]
+    assert page.form.isRowVisible(page.channel)
+    window.canvas.select_ids(["f3"])  # the operator's http call: no channel of its own
+    assert not page.form.isRowVisible(page.channel)

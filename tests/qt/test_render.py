@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from designer.core.io import load
-from designer.core.model import Design, Node
+from designer.core.model import Design, Layout, Node
 from designer.qt.render import MARGIN, build_picture, render_design
 from designer.resources import examples_dir
 
@@ -62,7 +62,7 @@ def test_pdf_is_written(qapp, tmp_path, shop):
 
 
 def test_a_design_without_layout_is_laid_out_and_an_empty_one_still_renders(qapp, tmp_path, shop):
-    no_layout = shop.model_copy(update={"layout": {}})
+    no_layout = shop.model_copy(update={"layout": Layout()})
     scene, _ = build_picture(no_layout)
     rects = [scene.node_item(n.id).card_rect() for n in shop.nodes]
     assert all(not a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])

@@ -18,17 +18,17 @@ def test_auto_layout_is_on_the_toolbar_and_one_undo_step(qtbot, monkeypatch, tmp
     window.undo.push(
         MoveNodes({n.id: Point(x=i * 7.0, y=i * 5.0) for i, n in enumerate(document.design.nodes)})
     )
-    scrambled = dict(document.design.layout)
+    scrambled = dict(document.design.layout.nodes)
     steps = stack.count()
     action.trigger()
-    arranged = dict(document.design.layout)
+    arranged = dict(document.design.layout.nodes)
     assert arranged != scrambled
     assert stack.count() == steps + 1
     assert stack.undoText() == "Auto layout"
     assert window.actions_by_name["undo"].text().replace("&", "") == "Undo Auto layout"
     stack.undo()
-    assert dict(document.design.layout) == scrambled
+    assert dict(document.design.layout.nodes) == scrambled
     card = window.canvas.scene.node_item("orders")
     assert (card.pos().x(), card.pos().y()) == (scrambled["orders"].x, scrambled["orders"].y)
     stack.redo()
-    assert dict(document.design.layout) == arranged
+    assert dict(document.design.layout.nodes) == arranged

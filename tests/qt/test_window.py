@@ -159,11 +159,11 @@ def test_dropping_a_design_file_on_the_window_opens_it(qtbot, monkeypatch, tmp_p
 
 def test_auto_layout_is_one_undo_step(qtbot, monkeypatch, tmp_path):
     window = open_window(qtbot, monkeypatch, tmp_path)
-    before = dict(window.document.design.layout)
+    before = dict(window.document.design.layout.nodes)
     window.actions_by_name["layout"].trigger()
     assert window.undo.stack.count() == 1
     window.actions_by_name["undo"].trigger()
-    assert window.document.design.layout == before
+    assert window.document.design.layout.nodes == before
 
 
 def test_ctrl_f_finds_a_message_and_selects_its_flows(qtbot, monkeypatch, tmp_path):
@@ -209,7 +209,7 @@ def test_drag_steps_with_one_drag_id_merge_into_one_undo_step(qtbot, monkeypatch
     from designer.core.model import Point
 
     window = open_window(qtbot, monkeypatch, tmp_path)
-    start = window.document.design.layout["orders"]
+    start = window.document.design.layout.nodes["orders"]
     for step in range(1, 4):
         window.undo.push(
             MoveNodes({"orders": Point(x=start.x + 10 * step, y=start.y)}, drag_id="drag-1")
@@ -217,9 +217,9 @@ def test_drag_steps_with_one_drag_id_merge_into_one_undo_step(qtbot, monkeypatch
     window.undo.push(MoveNodes({"orders": Point(x=0, y=0)}, drag_id="drag-2"))
     assert window.undo.stack.count() == 2
     window.actions_by_name["undo"].trigger()
-    assert window.document.design.layout["orders"] == Point(x=start.x + 30, y=start.y)
+    assert window.document.design.layout.nodes["orders"] == Point(x=start.x + 30, y=start.y)
     window.actions_by_name["undo"].trigger()
-    assert window.document.design.layout["orders"] == start
+    assert window.document.design.layout.nodes["orders"] == start
     assert window.actions_by_name["redo"].text().replace("&", "") == "Redo Move Order Service"
     assert not window.isWindowModified()
 
@@ -228,18 +228,18 @@ def test_mouse_drag_of_a_card_is_one_named_undo_step(qtbot, monkeypatch, tmp_pat
     window = open_window(qtbot, monkeypatch, tmp_path)
     view = window.canvas.view
     card = window.canvas.scene.node_item("customers")
-    start = window.document.design.layout["customers"]
+    start = window.document.design.layout.nodes["customers"]
     grab = view.mapFromScene(card.sceneBoundingRect().center())
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=grab)
     for dx in (10, 30, 60):
         qtbot.mouseMove(view.viewport(), grab + QPoint(dx, 0))
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=grab + QPoint(60, 0))
-    moved = window.document.design.layout["customers"]
+    moved = window.document.design.layout.nodes["customers"]
     assert moved.x > start.x
     assert window.undo.stack.count() == 1
     assert window.actions_by_name["undo"].text().replace("&", "") == "Undo Move Customer Service"
     window.actions_by_name["undo"].trigger()
-    assert window.document.design.layout["customers"] == start
+    assert window.document.design.layout.nodes["customers"] == start
 
 
 def test_double_click_on_a_message_selects_its_flows(qtbot, monkeypatch, tmp_path):

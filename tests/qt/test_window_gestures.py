@@ -30,7 +30,7 @@ def test_palette_drop_on_the_canvas_adds_a_service_there(qtbot, monkeypatch, tmp
         QApplication.sendEvent(view.viewport(), event)
     added = [n for n in window.document.design.nodes if n.id not in before]
     assert len(added) == 1 and added[0].kind is NodeKind.SERVICE
-    assert added[0].id in window.document.design.layout
+    assert added[0].id in window.document.design.layout.nodes
     dropped_at = view.mapToScene(spot)
     card = window.canvas.scene.node_item(added[0].id).sceneBoundingRect()
     assert card.contains(dropped_at)

@@ -183,7 +183,7 @@ def test_background_menu_adds_a_service_where_it_was_opened(qtbot, monkeypatch, 
     assert "Add Service Here" in _entries(menu) and "Paste" in _entries(menu)
     _click_entry(menu, "Add Service Here")
     (new,) = {n.id for n in window.document.design.nodes} - before
-    centre = window.document.design.layout[new]
+    centre = window.document.design.layout.nodes[new]
     spot = view.mapToScene(empty)
     assert abs(centre.x + W / 2 - spot.x()) < 2 and abs(centre.y + H / 2 - spot.y()) < 2
 

@@ -35,7 +35,8 @@ def prefixed(design: Design, token: str) -> Design:
         flow["from"], flow["to"] = rename[flow["from"]], rename[flow["to"]]
         if flow.get("reply") and not flow["reply"].startswith("/"):
             flow["reply"] = f"{token}-{flow['reply']}"
-    data["layout"] = {rename.get(k, k): v for k, v in data.get("layout", {}).items()}
+    positions = data["layout"]["nodes"]
+    data["layout"]["nodes"] = {rename.get(k, k): v for k, v in positions.items()}
     return Design.model_validate(data)
 
 

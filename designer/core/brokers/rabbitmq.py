@@ -23,7 +23,7 @@ from typing import Any
 from ..channels import slug
 from ..codegen.run_memo import shared
 from ..model import Design
-from ..topology import QUORUM, AmqpTopology, build_amqp
+from ..topology import QUORUM, AmqpTopology, build_amqp, shared_part
 
 HASHING_ALGORITHM = "rabbit_password_hashing_sha256"
 
@@ -87,7 +87,7 @@ def definitions(topology: AmqpTopology, options: RabbitOptions) -> dict[str, Any
                 "name": q.name,
                 "vhost": vhost,
                 "durable": q.durable,
-                "auto_delete": False,
+                "auto_delete": q.auto_delete,
                 "arguments": dict(q.arguments),
             }
             for q in topology.queues
@@ -110,7 +110,7 @@ def definitions_json(design: Design, settings: Mapping[str, Any] | None = None) 
     options = RabbitOptions.from_settings(design, settings or {})
 
     def text() -> str:
-        document = definitions(build_amqp(design, options.queue_type), options)
+        document = definitions(shared_part(build_amqp(design, options.queue_type)), options)
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
     # The rabbitmq and compose targets both write it: made once per generation run.

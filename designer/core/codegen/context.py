@@ -29,6 +29,7 @@ class FieldInfo:
     annotation: str  # the Python annotation, e.g. "list[OrderLine] | None"
     required: bool
     description: str  # one line, safe in a docstring; "" when none
+    enum: tuple[str, ...] = ()  # the values a string field may take (design `enum`)
 
     @property
     def aliased(self) -> bool:
@@ -44,6 +45,19 @@ class ModelInfo:
     title: str  # the design's name of it
     description: str
     fields: tuple[FieldInfo, ...]
+    # A message whose body is one of several records (design `one_of`): the annotation of
+    # its `RootModel` and the records; "" and () for every other model.
+    root: str = ""
+    one_of: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TypeAliasInfo:
+    """A type alias of the contracts module: a field's `Literal[...]` or a union's type."""
+
+    name: str
+    source: str  # the whole statement, laid out for ruff format (may span lines)
+    stage: str  # "enum" (before the records) | "union" (after them: it names records)
 
 
 @dataclass(frozen=True)
@@ -59,6 +73,16 @@ class MessageInfo:
 
 
 @dataclass(frozen=True)
+class ParameterInfo:
+    """A channel parameter (`{streetlightId}`): a keyword argument of the Outbound method."""
+
+    name: str  # as in the channel
+    ident: str  # the Python keyword argument, e.g. `streetlight_id`
+    annotation: str  # "str" | "int"
+    example: str  # a placeholder value (an expression) for default handlers and tests
+
+
+@dataclass(frozen=True)
 class Action:
     """One step of a handler's default body: ask a query, send a command, publish an event."""
 
@@ -67,6 +91,8 @@ class Action:
     message: MessageInfo
     target: str  # display name of who receives it ("" for events)
     build: pyformat.Call  # the expression that builds the outgoing message
+    # Values of the channel parameters the Outbound method takes: (ident, expression).
+    arguments: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +120,16 @@ class Subscriber:
     replies: bool  # an async query: answer to the question's reply address
     # The design says the flow is idempotent: a second copy (same message id) is skipped.
     idempotent: bool = False
+    # The design's `dead_letter`: a message failing every attempt is kept (True) or
+    # dropped with a logged line (False).
+    dead_letter: bool = False
+    # RabbitMQ: the inbox as the flow's `bindings.amqp` declares it (default: a durable
+    # shared quorum queue; a temporary or exclusive one is a classic queue, which keeps no
+    # delivery count: the service counts the attempts itself).
+    queue_type: str = "quorum"
+    durable: bool = True
+    exclusive: bool = False
+    auto_delete: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,6 +159,8 @@ class Outbound:
     channels: tuple[FlowChannel, ...]  # broker channels it goes to (one per distinct address)
     timeout_s: float  # queries: how long to wait for the answer
     reply: str  # queries over a broker: the reply queue/subject, or the callback path
+    # Channel parameters of its channels: keyword-only arguments giving their values.
+    parameters: tuple[ParameterInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,6 +219,7 @@ class GenerationContext:
     identifiers: Mapping[str, str]  # namespace:key -> identifier (kept in the manifest)
     ports: Mapping[str, int]
     contract_imports: tuple[str, ...]  # "module:name" that contracts/messages.py needs
+    type_aliases: tuple[TypeAliasInfo, ...] = ()  # of contracts/messages.py
 
     @property
     def first_party(self) -> tuple[str, ...]:

@@ -10,9 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from designer import __version__
+from designer.core import channel_parameters
 from designer.core.channels import ChannelNames, FlowChannel
-from designer.core.model import Design, Flow, MessageField, MessageKind, Transport
-from designer.core.topology import build_jetstream, consuming_queue_arguments
+from designer.core.model import (
+    AmqpQueue,
+    ChannelParameter,
+    Design,
+    Flow,
+    MessageField,
+    MessageKind,
+    Transport,
+    the_union,
+)
+from designer.core.topology import build_jetstream, consuming_queue_arguments, inbox_type
 
 from . import pyformat
 from .context import (
@@ -25,10 +35,12 @@ from .context import (
     MessageInfo,
     ModelInfo,
     Outbound,
+    ParameterInfo,
     Route,
     Service,
     StreamInfo,
     Subscriber,
+    TypeAliasInfo,
 )
 from .identifiers import (
     BUILTIN_NAMES,
@@ -37,6 +49,7 @@ from .identifiers import (
     PACKAGE_NAMES,
     TYPE_NAMES,
     IdentifierMap,
+    is_identifier,
     pascal,
     snake,
 )
@@ -44,6 +57,11 @@ from .run_memo import shared
 from .types import TypeMapper
 
 FIRST_PORT = 8001
+# Names contracts/messages.py imports or defines besides the models: no alias takes them.
+_CONTRACT_MODULE_NAMES = frozenset(
+    {"Annotated", "Any", "Contract", "Decimal", "Field", "Literal", "RootModel", "UUID"}
+    | {"date", "datetime"}
+)
 
 
 def _field_wish(name: str) -> str:
@@ -125,41 +143,114 @@ class ContextBuilder:
             used.add(candidate)
         return ports
 
-    def _fields(self, owner: str, fields: list[MessageField]) -> tuple[FieldInfo, ...]:
-        idents = self.ids.assign_all(
-            f"field:{owner}",
-            # pydantic reserves the `model_` prefix for itself.
-            {f.name: _field_wish(snake(f.name)) for f in fields},
-            reserved=TYPE_NAMES | BUILTIN_NAMES | MODEL_ATTRIBUTES | {"model_config"},
-        )
+    def _field_idents(self, owner: str, fields: list[MessageField]) -> dict[str, str]:
+        """Python attribute per field name of one model (assigned once, then remembered)."""
+        if owner not in self._idents:
+            self._idents[owner] = self.ids.assign_all(
+                f"field:{owner}",
+                # pydantic reserves the `model_` prefix for itself.
+                {f.name: _field_wish(snake(f.name)) for f in fields},
+                reserved=TYPE_NAMES | BUILTIN_NAMES | MODEL_ATTRIBUTES | {"model_config"},
+            )
+        return self._idents[owner]
+
+    def _fields(
+        self, owner: str, fields: list[MessageField], owner_class: str
+    ) -> tuple[FieldInfo, ...]:
+        idents = self._field_idents(owner, fields)
         result = []
         for f in fields:
             ident = idents[f.name]
-            annotation = self.types.annotation(f.type)
+            alias = self._alias_for(f, owner_class)
+            annotation = self.types.annotation(f.type, alias)
             if not f.required:
                 annotation += " | None"
             result.append(
                 FieldInfo(
-                    f.name, ident, f.type, annotation, f.required, pyformat.doc_text(f.description)
+                    f.name,
+                    ident,
+                    f.type,
+                    annotation,
+                    f.required,
+                    pyformat.doc_text(f.description),
+                    tuple(f.enum or ()),
                 )
             )
         return tuple(result)
 
+    def _alias_for(self, f: MessageField, owner_class: str) -> str | None:
+        """Declare the type alias a field's enum or union needs; its name, or None.
+
+        Aliases keep field lines short (a `Literal` of many values or a discriminated
+        union would not fit) and give the union a name a reader can look up."""
+        members = the_union(f.type)
+        if members is None and not (f.enum and f.type == "string"):
+            return None
+        name = self._free_alias(f"{owner_class}{pascal(f.name) or 'Value'}")
+        if members is None:
+            values = tuple(("", pyformat.string(v)) for v in f.enum or ())
+            source = pyformat.render(pyformat.Call("Literal", values, "[]"), 0, f"{name} = ")
+            self.type_aliases.append(TypeAliasInfo(name, source, "enum"))
+            self._alias_imports.add("typing:Literal")
+        else:
+            self._union_alias(name, members, f.discriminator)
+        return name
+
+    def _union_alias(self, name: str, members: list[str], discriminator: str | None) -> None:
+        union = " | ".join(self.types.annotation(m) for m in members)
+        # pydantic names the tag by its Python attribute (`type_` for the wire's `type`).
+        tags = {self._idents.get(f"record:{m}", {}).get(discriminator or "") for m in members}
+        tag_ident = tags.pop() if len(tags) == 1 else None
+        if discriminator and tag_ident:
+            tag = pyformat.Call("Field", (("discriminator", pyformat.string(tag_ident)),))
+            annotated = pyformat.Call("Annotated", (("", union), ("", tag)), "[]")
+            source = pyformat.render(annotated, 0, f"{name} = ")
+            self._alias_imports |= {"typing:Annotated", "pydantic:Field"}
+        elif pyformat.width(f"{name} = {union}") <= pyformat.LINE_LENGTH:
+            source = f"{name} = {union}"
+        elif pyformat.width(f"    {union}") <= pyformat.LINE_LENGTH:
+            source = f"{name} = (\n    {union}\n)"  # ruff's layout: in parentheses
+        else:  # ... and one operand a line when the chain does not fit on one
+            alternatives = [self.types.annotation(m) for m in members]
+            source = f"{name} = (\n    " + "\n    | ".join(alternatives) + "\n)"
+        self.type_aliases.append(TypeAliasInfo(name, source, "union"))
+
+    def _free_alias(self, wish: str) -> str:
+        name, number = wish, 1
+        while name in self._taken_names:
+            number += 1
+            name = f"{wish}{number}"
+        self._taken_names.add(name)
+        return name
+
     # -- models -----------------------------------------------------------------------
     def _models(self) -> None:
         self.types = TypeMapper(self.record_classes)
+        self.type_aliases: list[TypeAliasInfo] = []
+        self._idents: dict[str, dict[str, str]] = {}
+        schemas = sorted(self.design.schemas, key=lambda s: s.name)
+        for schema in schemas:  # a union's tag is named by its records' attributes
+            self._field_idents(f"record:{schema.name}", schema.fields)
+        self._alias_imports: set[str] = set()
+        # Alias names never shadow a class of the module or a name it imports.
+        self._taken_names = {
+            *self.record_classes.values(),
+            *self.message_classes.values(),
+            *self.response_classes.values(),
+            *_CONTRACT_MODULE_NAMES,
+        }
         self.records = tuple(
             ModelInfo(
                 self.record_classes[s.name],
                 "record",
                 s.name,
                 pyformat.doc_text(s.description),
-                self._fields(f"record:{s.name}", s.fields),
+                self._fields(f"record:{s.name}", s.fields, self.record_classes[s.name]),
             )
             for s in sorted(self.design.schemas, key=lambda s: s.name)
         )
         self.types.record_fields = {
-            s.name: [(fi.ident, fi.type, fi.required) for fi in info.fields]
+            s.name: [(fi.ident, fi.type, fi.required, fi.enum) for fi in info.fields]
             for s, info in zip(
                 sorted(self.design.schemas, key=lambda s: s.name), self.records, strict=True
             )
@@ -180,7 +271,11 @@ class ContextBuilder:
                 m.version,
             )
             self.message_infos[m.id] = info
-            self.message_fields[m.id] = self._fields(f"message:{m.id}", m.fields)
+            self.message_fields[m.id] = self._fields(f"message:{m.id}", m.fields, info.class_name)
+            root = ""
+            if m.one_of:
+                root = self._free_alias(f"{info.class_name}Body")
+                self._union_alias(root, m.one_of, m.discriminator)
             models.append(
                 ModelInfo(
                     info.class_name,
@@ -188,10 +283,14 @@ class ContextBuilder:
                     m.name,
                     info.description,
                     self.message_fields[m.id],
+                    root,
+                    tuple(m.one_of or ()),
                 )
             )
             if m.kind is MessageKind.QUERY:
-                self.response_fields[m.id] = self._fields(f"response:{m.id}", m.response or [])
+                self.response_fields[m.id] = self._fields(
+                    f"response:{m.id}", m.response or [], info.response_class
+                )
                 models.append(
                     ModelInfo(
                         info.response_class,
@@ -202,6 +301,7 @@ class ContextBuilder:
                     )
                 )
         self.models = self.records + tuple(models)
+        self.one_of_of_class = {m.class_name: m.one_of for m in self.models if m.one_of}
 
     def _fill(
         self,
@@ -213,13 +313,22 @@ class ContextBuilder:
         """Build `target` from `source` where names and types match, defaults otherwise."""
         by_name = {f.name: f for f in source}
         arguments: list[tuple[str, pyformat.Expr]] = []
+        imports.add(f"contracts:{class_name}")
+        body = self.one_of_of_class.get(class_name)
+        if body:  # a union body: its first alternative, with defaults
+            return pyformat.Call(class_name, (("", self.types.default(body[0], imports)),))
         for f in target:
             match = by_name.get(f.name)
-            if match is not None and match.type == f.type and (match.required or not f.required):
+            if (
+                match is not None
+                and match.type == f.type
+                and (match.required or not f.required)
+                # A value of the source's enum must be one the target allows.
+                and (not f.enum or (bool(match.enum) and set(match.enum) <= set(f.enum)))
+            ):
                 arguments.append((f.ident, f"message.{match.ident}"))
             elif f.required:
-                arguments.append((f.ident, self.types.default(f.type, imports)))
-        imports.add(f"contracts:{class_name}")
+                arguments.append((f.ident, self.types.default(f.type, imports, enum=f.enum)))
         return pyformat.Call(class_name, tuple(arguments))
 
     # -- services ---------------------------------------------------------------------
@@ -245,6 +354,7 @@ class ContextBuilder:
             identifiers=self.ids.mapping(),
             ports=dict(self.ports),
             contract_imports=self._contract_imports(),
+            type_aliases=tuple(self.type_aliases),
         )
 
     def _contract_imports(self) -> tuple[str, ...]:
@@ -254,6 +364,11 @@ class ContextBuilder:
                 specs |= self.types.annotation_imports(f.type)
                 if f.aliased:
                     specs.add("pydantic:Field")
+            for name in model.one_of:
+                specs |= self.types.annotation_imports(name)
+            if model.root:
+                specs.add("pydantic:RootModel")
+        specs |= self._alias_imports
         return tuple(sorted(specs))
 
     def _display(self, node_id: str) -> str:
@@ -284,6 +399,7 @@ class ContextBuilder:
                 outgoing,
                 out_by_flow,
                 handler_imports,
+                outbound,
             )
             for message_id in sorted(handler_names)
         )
@@ -313,12 +429,19 @@ class ContextBuilder:
             key = _address(channel)
             if key in seen_subscriptions:
                 continue
-            # One subscriber serves every flow to its address: idempotent if any of them is.
-            idempotent = any(
-                f.idempotent
+            # One subscriber serves every flow to its address: idempotent if any of them is,
+            # and it keeps what fails (dead-letters) if any of them asks for it.
+            sharing = [
+                f
                 for f in inbound
                 if f.transport is not Transport.HTTP and _address(self.names.channel(f)) == key
-            )
+            ]
+            idempotent = any(f.idempotent for f in sharing)
+            dead_letter = any(f.dead_letter for f in sharing)
+            # The queue is declared as the first flow to it says (as in topology.build_amqp).
+            first = min(sharing, key=lambda f: f.id)
+            inbox = (first.bindings.amqp if first.bindings else None) or AmqpQueue()
+            queue_type = inbox_type(inbox)
             seen_subscriptions.add(key)
             is_query = message.kind == "query"
             subscribers.append(
@@ -330,12 +453,18 @@ class ContextBuilder:
                     channel,
                     tuple(
                         sorted(
-                            (k, str(v)) for k, v in consuming_queue_arguments(channel.queue).items()
+                            (k, str(v))
+                            for k, v in consuming_queue_arguments(channel.queue, queue_type).items()
                         )
                     ),
                     jetstream=channel.subject in self.stream_of_subject,
                     replies=is_query,
                     idempotent=idempotent,
+                    dead_letter=dead_letter,
+                    queue_type=queue_type,
+                    durable=inbox.durable,
+                    exclusive=inbox.exclusive,
+                    auto_delete=inbox.auto_delete,
                 )
             )
         reply_channels = sorted(
@@ -454,6 +583,7 @@ class ContextBuilder:
                     channels=() if http else tuple(channels.values()),
                     timeout_s=timeout_ms / 1000,
                     reply=(first.reply or "") if verb == "ask" and not http else "",
+                    parameters=() if http else _parameters(flows),
                 )
             )
         return tuple(result), by_flow
@@ -467,11 +597,20 @@ class ContextBuilder:
         outgoing: list[Flow],
         out_by_flow: dict[str, str],
         imports: set[str],
+        outbound: tuple[Outbound, ...] = (),
     ) -> Handler:
         message = self.message_infos[message_id]
         source_fields = self.message_fields[message_id]
         senders = sorted({self._display(f.source) for f in inbound if f.message == message_id})
         caused = [f for f in outgoing if f.caused_by == message_id]
+        # Parameters of the channels this message arrives on: their values are in the
+        # handler's context (`context.parameters`).
+        delivered = {
+            name
+            for f in inbound
+            if f.message == message_id and f.transport is not Transport.HTTP
+            for name in channel_parameters.names_in(f.channel or "")
+        }
         order = {"ask": 0, "send": 1, "publish": 2}
         actions: list[Action] = []
         done: set[str] = set()
@@ -486,7 +625,11 @@ class ContextBuilder:
                 out_message.class_name, self.message_fields[flow.message], source_fields, imports
             )
             target = self._display(flow.target) if verb != "publish" else ""
-            actions.append(Action(verb, out_method, out_message, target, build))
+            parameters = next((o.parameters for o in outbound if o.method == out_method), ())
+            arguments = tuple(
+                (p.ident, _parameter_value(p, source_fields, delivered)) for p in parameters
+            )
+            actions.append(Action(verb, out_method, out_message, target, build, arguments))
         actions.sort(key=lambda a: (order[a.verb], a.method))
         response = None
         if message.kind == "query":
@@ -508,6 +651,65 @@ class ContextBuilder:
             response=response,
             expects=expects or "nothing else (no flow is caused by it)",
         )
+
+
+# Keyword arguments every Outbound method already has.
+_TAKEN_ARGUMENTS = {"self", "message", "context"}
+
+
+def _parameters(flows: list[Flow]) -> tuple[ParameterInfo, ...]:
+    """The channel parameters of an Outbound method's flows (by name, first seen first)."""
+    found: dict[str, ChannelParameter] = {}
+    for flow in flows:
+        named = set(channel_parameters.names_in(flow.channel or ""))
+        for parameter in flow.parameters:
+            if parameter.name in named:
+                found.setdefault(parameter.name, parameter)
+    out: list[ParameterInfo] = []
+    taken = set(_TAKEN_ARGUMENTS)
+    for parameter in found.values():
+        ident = snake(parameter.name)
+        while ident in taken or not is_identifier(ident):
+            ident += "_value"
+        taken.add(ident)
+        integer = parameter.type == "integer"
+        first = parameter.enum[0] if parameter.enum else None
+        if integer:
+            example = first if first is not None and first.lstrip("-").isdigit() else "1"
+        else:
+            # Never empty: `a..b` is no NATS subject.
+            example = pyformat.string(first or parameter.name)
+        out.append(ParameterInfo(parameter.name, ident, "int" if integer else "str", example))
+    return tuple(out)
+
+
+def _parameter_value(
+    parameter: ParameterInfo, source: tuple[FieldInfo, ...], delivered: set[str]
+) -> str:
+    """A default handler's value of a parameter: the value of the same parameter of the
+    channel the message arrived on, else the received message's field of that name (the
+    light's id that came in is the light's id that goes out), else the placeholder."""
+    fallback = _field_value(parameter, source)
+    if parameter.name in delivered:
+        value = f"context.parameters.get({pyformat.string(parameter.name)}, {fallback})"
+        return f"int({value})" if parameter.annotation == "int" else value
+    return fallback
+
+
+def _field_value(parameter: ParameterInfo, source: tuple[FieldInfo, ...]) -> str:
+    """The received message's field named like the parameter, else its placeholder."""
+    for field in source:
+        if snake(field.name) != parameter.ident or not field.required:
+            continue
+        if parameter.annotation == "int":
+            return f"message.{field.ident}" if field.type == "integer" else parameter.example
+        if field.type in ("string", "uuid", "integer", "date", "datetime", "decimal"):
+            return (
+                f"message.{field.ident}"
+                if field.type == "string"
+                else f"str(message.{field.ident})"
+            )
+    return parameter.example
 
 
 def _address(channel: FlowChannel) -> tuple[str, str, str]:

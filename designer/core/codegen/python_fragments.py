@@ -8,8 +8,10 @@ context, so every generated module imports exactly what it uses (ruff F401, I001
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 
+from designer.core import channel_parameters
 from designer.core.channels import FlowChannel
 
 from . import pyformat
@@ -65,9 +67,17 @@ class Fragments:
         self.flavour = FLAVOURS[context.broker]
         self.types = TypeMapper({m.title: m.class_name for m in context.records})
         self.types.record_fields = {
-            m.title: [(f.ident, f.type, f.required) for f in m.fields] for m in context.records
+            m.title: [(f.ident, f.type, f.required, f.enum) for f in m.fields]
+            for m in context.records
         }
         self.models = {m.class_name: m for m in context.models}
+        # Placeholder values of channel parameters (wiring tests publish with them).
+        self._example_values = {
+            p.name: str(ast.literal_eval(p.example))
+            for s in context.services
+            for o in s.outbound
+            for p in o.parameters
+        }
         self.stream_subjects = {
             subject: stream.name
             for s in context.services
@@ -94,15 +104,84 @@ class Fragments:
             ),
             "{}",
         )
+        classic = subscriber.queue_type == "classic"
+        flags: tuple[tuple[str, pyformat.Expr], ...] = (
+            ("queue_type", "QueueType.CLASSIC" if classic else "QueueType.QUORUM"),
+            ("durable", str(subscriber.durable)),
+        )
+        if subscriber.exclusive:
+            flags += (("exclusive", "True"),)
+        if subscriber.auto_delete:
+            flags += (("auto_delete", "True"),)
         return Call(
             "RabbitQueue",
             (
                 ("", pyformat.string(channel.queue)),
-                ("queue_type", "QueueType.QUORUM"),
-                ("durable", "True"),
+                *flags,
                 ("arguments", arguments),
                 ("routing_key", pyformat.string(channel.routing_key)),
             ),
+        )
+
+    # -- channel parameters -----------------------------------------------------------
+    def outbound_arguments(self, outbound: Outbound) -> list[str]:
+        """The Outbound method's arguments: a channel parameter is keyword-only (its value
+        says where the message goes, so a caller names it)."""
+        arguments = [
+            "self",
+            f"message: {outbound.message.class_name}",
+            "context: MessageContext | None = None",
+        ]
+        if outbound.parameters:
+            arguments.append("*")
+            arguments += [f"{p.ident}: {p.annotation}" for p in outbound.parameters]
+        return arguments
+
+    def publish_address(
+        self, channel: FlowChannel, outbound: Outbound | None, indent: int = 12
+    ) -> str:
+        """The publish argument naming where a parameterised channel's message goes: the
+        routing key or subject with the values in (Kafka: the record key); "" when fixed.
+
+        With `outbound`, the values are its keyword arguments (an f-string); without, the
+        wiring tests' placeholder values (a plain string)."""
+        if not channel.parameters:
+            return ""
+        if self.broker == "rabbitmq":
+            template = channel.publish_routing_key
+        elif self.broker == "nats":
+            template = channel.publish_subject
+        elif self.broker == "kafka":
+            template = channel.key
+        else:
+            return ""  # Redis: the stream is the channel without its parameters
+        if outbound is not None:
+            idents = {p.name: p.ident for p in outbound.parameters}
+            value = _f_string(template, idents)
+            value += ".encode()" if self.broker == "kafka" else ""
+        elif self.broker == "kafka":
+            value = _bytes(self._with_examples(template))
+        else:
+            value = pyformat.string(self._with_examples(template))
+        keyword = {"rabbitmq": "routing_key", "nats": "subject", "kafka": "key"}[self.broker]
+        return f"{' ' * indent}{keyword}={value},\n"
+
+    def delivered_channel(self, channel: FlowChannel) -> str:
+        """The channel a subscriber reads its parameters' values from (as a literal): the
+        routing key, subject or Kafka record key with `{name}` parts; "" when fixed."""
+        if not channel.parameters:
+            return ""
+        template = {
+            "rabbitmq": channel.publish_routing_key,
+            "nats": channel.publish_subject,
+            "kafka": channel.key,
+        }.get(self.broker, "")
+        return pyformat.string(template) if template else ""
+
+    def _with_examples(self, template: str) -> str:
+        """`a.{x}.b` with the placeholder value of each parameter (its name when unknown)."""
+        return channel_parameters.PLACEHOLDER.sub(
+            lambda m: self._example_values.get(m.group(1), m.group(1)), template
         )
 
     def channel_text(self, channel: FlowChannel) -> str:
@@ -125,20 +204,26 @@ class Fragments:
 
     # -- tests ------------------------------------------------------------------------
     def example(self, class_name: str) -> Call:
-        imports: set[str] = set()
+        return self._example(class_name, set())
+
+    def _example(self, class_name: str, imports: set[str]) -> Call:
+        """A sample message of `class_name`: required fields filled (a union body: its
+        first alternative, which the discriminator value, if any, names)."""
         model = self.models[class_name]
+        if model.one_of:
+            return Call(class_name, (("", self.types.default(model.one_of[0], imports)),))
         return Call(
             class_name,
             tuple(
-                (f.ident, self.types.default(f.type, imports)) for f in model.fields if f.required
+                (f.ident, self.types.default(f.type, imports, enum=f.enum))
+                for f in model.fields
+                if f.required
             ),
         )
 
     def example_imports(self, class_name: str) -> set[str]:
         imports: set[str] = set()
-        for f in self.models[class_name].fields:
-            if f.required:
-                self.types.default(f.type, imports)
+        self._example(class_name, imports)
         return imports
 
     def spy_decorator(
@@ -184,22 +269,48 @@ class Fragments:
     def publish_call(self, subscriber: Subscriber, broker: str) -> str:
         channel = subscriber.channel
         arguments: tuple[tuple[str, pyformat.Expr], ...]
+        # A parameterised channel: published with placeholder values where the subscriber
+        # listens with a wildcard.
+        routing_key, subject = channel.routing_key, channel.subject
+        if channel.parameters:
+            routing_key = self._with_examples(channel.publish_routing_key)
+            subject = self._with_examples(channel.publish_subject)
         if self.broker == "rabbitmq":
             arguments = (
                 ("", "message"),
                 ("exchange", self.exchange_expr(channel)),
-                ("routing_key", pyformat.string(channel.routing_key)),
+                ("routing_key", pyformat.string(routing_key)),
             )
         elif self.broker == "nats":
-            arguments = (("", "message"), ("", pyformat.string(channel.subject)))
+            arguments = (("", "message"), ("", pyformat.string(subject)))
             if subscriber.jetstream:
                 arguments += (("stream", pyformat.string(channel.stream)),)
         elif self.broker == "kafka":
             arguments = (("", "message"), ("", pyformat.string(channel.topic)))
+            if channel.parameters:
+                arguments += (("key", _bytes(self._with_examples(channel.key))),)
         else:
             arguments = (("", "message"), ("stream", pyformat.string(channel.topic)))
         arguments += (("", "**meta.publish_kwargs()"),)
         return pyformat.render(Call(f"await {broker}.publish", arguments), 8)
+
+
+def _bytes(text: str) -> str:
+    """A bytes literal of `text` (ruff UP012 prefers `b"..."` to `"...".encode()`)."""
+    return "b" + pyformat.string(text) if text.isascii() else f"{pyformat.string(text)}.encode()"
+
+
+def _f_string(template: str, idents: dict[str, str]) -> str:
+    """`a.{x}.b` with x -> `streetlight_id` as the f-string `f"a.{streetlight_id}.b"`
+    (the rest of the template is literal text, its braces doubled)."""
+    pieces: list[str] = []
+    last = 0
+    for match in channel_parameters.PLACEHOLDER.finditer(template):
+        pieces.append(template[last : match.start()].replace("{", "{{").replace("}", "}}"))
+        pieces.append("{" + idents[match.group(1)] + "}")
+        last = match.end()
+    pieces.append(template[last:].replace("{", "{{").replace("}", "}}"))
+    return "f" + pyformat.string("".join(pieces))
 
 
 def wiring_test_entries(service: Service, handler: Handler) -> list[TestEntry]:
@@ -293,10 +404,8 @@ def service_imports(
         specs.add("msgflow_runtime:once")
     if context.broker == "kafka" and service.subscribers:
         specs.add("faststream:AckPolicy")
-    if context.broker == "nats" and any(s.jetstream for s in service.subscribers):
-        specs.add("msgflow_runtime:dead_letter_subject")
     if context.broker == "redis" and service.subscribers:
-        specs.add(f"{broker_module}:StreamSub")
+        specs |= {f"{broker_module}:StreamSub", "msgflow_runtime:CLAIM_IDLE_MS"}
     if service.serves_http:
         specs |= {
             "contextlib",

@@ -77,6 +77,7 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
         "services": context.services,
         "uses_http": context.uses_http,
         "contract_imports": context.contract_imports,
+        "type_aliases": context.type_aliases,
         "contracts_init_imports": [
             "contracts.envelope:Accepted",
             "contracts.envelope:Contract",
@@ -99,6 +100,9 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
         "example": helpers.example,
         "spy_decorator": helpers.spy_decorator,
         "publish_call": helpers.publish_call,
+        "outbound_arguments": helpers.outbound_arguments,
+        "publish_address": helpers.publish_address,
+        "delivered_channel": helpers.delivered_channel,
         "faststream_range": FASTSTREAM_RANGE,
     }
     files: dict[str, str] = {}

@@ -1,8 +1,10 @@
 """Design field types as Python annotations, and type-correct default values.
 
 `uuid` -> `UUID`, `decimal` -> `Decimal`, `list[T]` -> `list[T]`, `map[string,T]` ->
-`dict[str, T]`, a record name -> its class. Defaults are what a handler's generated body
-fills in when the input has no field of the same name and type.
+`dict[str, T]`, a record name -> its class, `A | B` -> `A | B` (or the name of the type
+alias the contracts module declares for it, which carries a discriminator), a string
+field with an `enum` -> the alias of its `Literal[...]`. Defaults are what a handler's
+generated body fills in when the input has no field of the same name and type.
 """
 
 from __future__ import annotations
@@ -10,7 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from designer.core.model import parse_field_type
+from designer.core.model import parse_field_type, union_members
+
+from . import pyformat
+
+# (Python ident, design type, required, enum values) of each field of a record.
+RecordField = tuple[str, str, bool, tuple[str, ...]]
 
 _PRIMITIVES: dict[str, str] = {
     "string": "str",
@@ -58,20 +65,29 @@ class TypeMapper:
     """Maps design types to Python, given the record classes of the design."""
 
     record_classes: Mapping[str, str]  # record name -> class name
-    record_fields: Mapping[str, list[tuple[str, str, bool]]] = field(default_factory=dict)
+    record_fields: Mapping[str, list[RecordField]] = field(default_factory=dict)
 
-    def annotation(self, type_text: str) -> str:
+    def annotation(self, type_text: str, alias: str | None = None) -> str:
+        """The annotation of `type_text`; `alias` names its union (or its enum's Literal)."""
         constructor, inner = parse_field_type(type_text)
+        if constructor == "union":
+            if alias:
+                return alias
+            return " | ".join(self.annotation(m) for m in union_members(type_text))
         if constructor == "list" and inner is not None:
-            return f"list[{self.annotation(inner)}]"
+            return f"list[{self.annotation(inner, alias)}]"
         if constructor == "map" and inner is not None:
-            return f"dict[str, {self.annotation(inner)}]"
+            return f"dict[str, {self.annotation(inner, alias)}]"
+        if constructor == "string" and alias:
+            return alias
         if constructor in _PRIMITIVES:
             return _PRIMITIVES[constructor]
         return self.record_classes.get(constructor, "Any")
 
     def annotation_imports(self, type_text: str) -> set[str]:
         constructor, inner = parse_field_type(type_text)
+        if constructor == "union":
+            return {i for m in union_members(type_text) for i in self.annotation_imports(m)}
         if inner is not None:
             return self.annotation_imports(inner)
         if constructor in _ANNOTATION_IMPORTS:
@@ -80,9 +96,18 @@ class TypeMapper:
             return {"typing:Any"}
         return set()
 
-    def default(self, type_text: str, imports: set[str], depth: int = 0) -> str:
-        """A Python expression of `type_text`, recording the names it needs in `imports`."""
+    def default(
+        self, type_text: str, imports: set[str], depth: int = 0, enum: tuple[str, ...] = ()
+    ) -> pyformat.Expr:
+        """A Python expression of `type_text`, recording the names it needs in `imports`.
+
+        A union's default is its first alternative's; a field with an `enum` takes its
+        first value (a discriminated record so says which alternative it is)."""
         constructor, inner = parse_field_type(type_text)
+        if enum:
+            return pyformat.string(enum[0])
+        if constructor == "union":
+            return self.default(union_members(type_text)[0], imports, depth)
         if constructor == "list" and inner is not None:
             return "[]"
         if constructor == "map" and inner is not None:
@@ -98,9 +123,12 @@ class TypeMapper:
             imports.add("typing:cast")
             return "cast(Any, None)"
         imports.add(f"contracts:{class_name}")
-        arguments = [
-            f"{ident}={self.default(kind, imports, depth + 1)}"
-            for ident, kind, required in self.record_fields.get(constructor, [])
-            if required
-        ]
-        return f"{class_name}({', '.join(arguments)})"
+        # A call, not text: a long one is laid out over lines as ruff would.
+        return pyformat.Call(
+            class_name,
+            tuple(
+                (ident, self.default(kind, imports, depth + 1, values))
+                for ident, kind, required, values in self.record_fields.get(constructor, [])
+                if required
+            ),
+        )

@@ -18,12 +18,13 @@ from designer.core.layout import (
     CARD_WIDTH,
     auto_layout,
 )
-from designer.core.model import Design
+from designer.core.model import Design, FlowLayout, RouteStyle
 
 from .geometry import Arrow, Diagram, Frame, Point, Rect, rounded_path
 from .index import RectIndex, segment_enters
 from .labels import label_size, place_label
 from .router import Link, Router
+from .shapes import bent_route, drawing_steps, flattened, leader, straight_route
 
 __all__ = [
     "Arrow",
@@ -33,16 +34,19 @@ __all__ = [
     "Point",
     "Rect",
     "build_diagram",
+    "drawing_steps",
+    "flattened",
     "rounded_path",
 ]
 
 LabelSizer = Callable[[str], tuple[float, float]]  # flow id -> label width, height
+Shapes = dict[str, FlowLayout]  # flow id -> the shape the user chose (layout.flows)
 _TITLE_CHAR = 7.0  # per character of a boundary title (12 px semi-bold)
 
 
 def build_diagram(design: Design) -> Diagram:
     """The whole diagram of `design` (laid out first if some node has no place)."""
-    if any(n.id not in design.layout for n in design.nodes):
+    if any(n.id not in design.layout.nodes for n in design.nodes):
         design = auto_layout(design)
     return DiagramEngine(design).diagram
 
@@ -63,10 +67,10 @@ class DiagramEngine:
         cards = {
             n.id: (p.x, p.y, n.boundary)
             for n in design.nodes
-            if (p := design.layout.get(n.id)) is not None
+            if (p := design.layout.nodes.get(n.id)) is not None
         }
         links = {f.id: (f.source, f.target) for f in design.flows}
-        self._start(cards, links, sizer or default_size)
+        self._start(cards, links, sizer or default_size, dict(design.layout.flows))
 
     @classmethod
     def of(
@@ -74,10 +78,12 @@ class DiagramEngine:
         cards: dict[str, tuple[float, float, str | None]],
         links: dict[str, tuple[str, str]],
         sizer: LabelSizer,
+        shapes: Shapes | None = None,
     ) -> DiagramEngine:
-        """An engine for cards (id: x, y, boundary) and links (flow id: source, target)."""
+        """An engine for cards (id: x, y, boundary), links (flow id: source, target) and
+        the shapes the user chose for some of them."""
         engine = cls.__new__(cls)
-        engine._start(cards, links, sizer)
+        engine._start(cards, links, sizer, shapes)
         return engine
 
     def _start(
@@ -85,8 +91,10 @@ class DiagramEngine:
         cards: dict[str, tuple[float, float, str | None]],
         links: dict[str, tuple[str, str]],
         sizer: LabelSizer,
+        shapes: Shapes | None = None,
     ) -> None:
         self.sizer = sizer
+        self._shapes: Shapes = dict(shapes or {})
         self.diagram = Diagram()
         self._boundary = {c: b for c, (_, _, b) in cards.items() if b}
         for card, (x, y, _) in cards.items():
@@ -104,6 +112,7 @@ class DiagramEngine:
             self.diagram.arrows[link.key] = Arrow(
                 link.key, link.source, link.target, routes[link.key]
             )
+        self._reshape(list(self._links))
         self._place_labels(list(self._links))
 
     def _add_link(self, key: str, source: str, target: str) -> bool:
@@ -144,10 +153,73 @@ class DiagramEngine:
     def _place_labels(self, keys: list[str]) -> None:
         for key in keys:
             self._label_index.remove(key)
+        keys = self._pin_labels(keys)
         # Short routes have the least room to slide: they choose first.
         for key in sorted(keys, key=lambda k: (_length(self.diagram.arrows[k].points), k)):
             arrow = self.diagram.arrows[key]
             arrow.label = place_label(arrow, self.sizer(key), self._card_index, self._label_index)
+
+    # ------------------------------------------------------------------ user's shapes
+    def _reshape(self, keys: list[str]) -> None:
+        """Arrows with bends or another style than the router's: their routes as the
+        user chose them (the router's route stays for the others)."""
+        for key in keys:
+            shape = self._shapes.get(key)
+            arrow = self.diagram.arrows.get(key)
+            if arrow is None:
+                continue
+            arrow.style = shape.route if shape is not None else RouteStyle.ORTHOGONAL
+            if shape is None:
+                continue
+            source, target = self.diagram.cards[arrow.source], self.diagram.cards[arrow.target]
+            if shape.bends:
+                bends = [(p.x, p.y) for p in shape.bends]
+                arrow.points = bent_route(shape.route, source, target, bends)
+            elif shape.route is RouteStyle.STRAIGHT and not arrow.loop:
+                arrow.points = straight_route(source, target)
+
+    def _pin_labels(self, keys: list[str]) -> list[str]:
+        """Put the labels the user placed where they were put (first, so the others keep
+        off them); returns the keys whose labels are still to be placed."""
+        free = []
+        for key in keys:
+            shape = self._shapes.get(key)
+            arrow = self.diagram.arrows[key]
+            if shape is None or shape.label is None:
+                arrow.leader = None
+                free.append(key)
+                continue
+            w, h = self.sizer(key)
+            rect = Rect(shape.label.x - w / 2, shape.label.y - h / 2, w, h)
+            arrow.label = rect
+            arrow.leader = leader(drawn_points(arrow), rect)
+            self._label_index.add(key, rect)
+        return free
+
+    def set_shapes(self, shapes: Shapes) -> list[str]:
+        """Follow the user's shapes (`layout.flows`); returns the arrows that changed.
+        An arrow given bends is only re-shaped (no search: cheap enough for every frame
+        of a bend's drag); one that lost them is routed by the router again."""
+        changed = sorted(
+            key
+            for key in (shapes.keys() | self._shapes.keys()) & self._links.keys()
+            if shapes.get(key) != self._shapes.get(key)
+        )
+        before = self._shapes
+        self._shapes = dict(shapes)
+        routed, reshaped, relabelled = [], [], []
+        for key in changed:
+            old, new = before.get(key) or FlowLayout(), shapes.get(key) or FlowLayout()
+            if (old.route, old.bends) == (new.route, new.bends):
+                relabelled.append(key)
+            elif new.bends or new.route is RouteStyle.STRAIGHT:
+                reshaped.append(key)
+            else:
+                routed.append(key)
+        done = self._reroute(routed) if routed else []
+        self._reshape(reshaped)
+        self._place_labels(reshaped + relabelled)
+        return sorted({*done, *reshaped, *relabelled})
 
     # ------------------------------------------------------------------ changes
     def arrows_of(self, card: str) -> list[str]:
@@ -168,6 +240,7 @@ class DiagramEngine:
             if arrow is None:
                 arrow = self.diagram.arrows[key] = Arrow(key, link.source, link.target, [])
             arrow.points = routes[key]
+        self._reshape(keys)
         self._place_labels(keys)
         return keys
 
@@ -245,6 +318,13 @@ class DiagramEngine:
         self._frame_all()
         moved = [c for c, old in before.items() if self.diagram.cards.get(c) not in (None, old)]
         return self._reroute(sorted(touched) + self._crossing(moved))
+
+
+def drawn_points(arrow: Arrow) -> list[Point]:
+    """The arrow's route as drawn: curves cut into short straight pieces."""
+    if arrow.style is RouteStyle.ORTHOGONAL:
+        return arrow.points
+    return flattened(drawing_steps(arrow.points, arrow.style))
 
 
 def _frame(name: str, rects: list[Rect]) -> Frame:

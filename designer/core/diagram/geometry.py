@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from designer.core.model import RouteStyle
+
 Point = tuple[float, float]
 
 
@@ -50,13 +52,19 @@ class Rect:
 
 @dataclass
 class Arrow:
-    """One flow drawn: its route (at least two points, axis-parallel segments) and label."""
+    """One flow drawn: its route (at least two points; axis-parallel segments unless the
+    user chose another style) and label."""
 
     flow_id: str
     source: str
     target: str
     points: list[Point]
     label: Rect | None = None
+    # How the points are drawn (see shapes.drawing_steps): straight and curved routes'
+    # segments need not be axis-parallel.
+    style: RouteStyle = RouteStyle.ORTHOGONAL
+    # From the route to a label the user put away from it (shapes.leader), else None.
+    leader: tuple[Point, Point] | None = None
 
     @property
     def loop(self) -> bool:

@@ -75,16 +75,19 @@ def candidates(points: list[Point], w: float, h: float) -> Iterator[Rect]:
                 else:
                     cx += shift * (w / 2 + _CLEAR)
                 yield Rect(cx - w / 2, cy - h / 2, w, h)
-    # Nothing free on the route: close beside its middle, further and further out.
+    # Nothing free on the route: close beside the middle of each run (longest first),
+    # further and further out; a crowded design's label may end up a few rows away.
     if points:
-        (x0, y0), (x1, y1) = _runs(points)[0] if len(points) > 1 else (points[0], points[0])
-        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-        for reach in (1, 2, 3, 4, 6):
-            for dx, dy in _AROUND:
-                cx, cy = mx + dx * reach * (w / 4 + 6), my + dy * reach * (h + 6)
-                yield Rect(cx - w / 2, cy - h / 2, w, h)
+        runs = _runs(points) if len(points) > 1 else [(points[0], points[0])]
+        for reach in _REACHES:
+            for (x0, y0), (x1, y1) in runs:
+                mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+                for dx, dy in _AROUND:
+                    cx, cy = mx + dx * reach * (w / 4 + 6), my + dy * reach * (h + 6)
+                    yield Rect(cx - w / 2, cy - h / 2, w, h)
 
 
+_REACHES = (1, 2, 3, 4, 6, 8, 10, 13, 16, 20)
 _AROUND = ((0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1))
 
 
@@ -94,14 +97,19 @@ def place_label(
     """The first spot for `arrow`'s label clear of cards and placed labels (or the one
     covering the least); it is added to `labels`."""
     w, h = size
+    # First the first spot touching nothing (a yes/no look-up per spot); only if there
+    # is none, the spot covering the least.
+    for spot in candidates(arrow.points, w, h):
+        x0, y0 = spot.x - _CLEAR, spot.y - _CLEAR
+        x1, y1 = spot.x + w + _CLEAR, spot.y + h + _CLEAR
+        if not cards.any_overlap(x0, y0, x1, y1) and not labels.any_overlap(x0, y0, x1, y1):
+            labels.add(arrow.flow_id, spot)
+            return spot
     best: Rect | None = None
     best_cover = -1.0
     for spot in candidates(arrow.points, w, h):
         room = spot.grown(_CLEAR)
         cover = _covered(room, cards) + _covered(room, labels)
-        if cover == 0:
-            best = spot
-            break
         if best is None or cover < best_cover:
             best, best_cover = spot, cover
     assert best is not None
@@ -111,10 +119,12 @@ def place_label(
 
 def _covered(box: Rect, index: RectIndex) -> float:
     total = 0.0
-    for r in index.near(box.x, box.y, box.right, box.bottom).values():
-        w = min(box.right, r.right) - max(box.x, r.x)
+    x0, y0 = box.x, box.y
+    x1, y1 = x0 + box.w, y0 + box.h
+    for r in index.near(x0, y0, x1, y1).values():
+        w = min(x1, r.x + r.w) - max(x0, r.x)
         if w > 0:
-            h = min(box.bottom, r.bottom) - max(box.y, r.y)
+            h = min(y1, r.y + r.h) - max(y0, r.y)
             if h > 0:
                 total += w * h
     return total

@@ -5,6 +5,8 @@
 - label overlaps: pairs of labels whose boxes overlap;
 - labels on cards: labels overlapping any card;
 - crossings: points where two arrows' routes cross;
+- shared runs: pairs of arrows drawn on one line for a stretch (collinear overlapping
+  runs), which reads as one arrow with several labels;
 - aspect (width:height) and area of everything drawn.
 Routes may be any polylines (a curve flattened), so the same counts apply to Graphviz's
 drawing of a design in the benchmark.
@@ -30,6 +32,7 @@ class Quality:
     crossings: int
     aspect: float
     area: float  # square pixels
+    shared_runs: int = 0
 
 
 def measure(diagram: Diagram) -> Quality:
@@ -64,7 +67,30 @@ def measure(diagram: Diagram) -> Quality:
         crossings=count_crossings(diagram),
         aspect=bounds.w / bounds.h if bounds.h else 0.0,
         area=bounds.w * bounds.h,
+        shared_runs=count_shared_runs(diagram),
     )
+
+
+def count_shared_runs(diagram: Diagram, least: float = 2.0) -> int:
+    """Pairs of arrows with axis-parallel runs on the same line overlapping for more
+    than `least` pixels. Curves (dot's splines flattened) rarely have such runs."""
+    lines: dict[tuple[int, float], list[tuple[float, float, str]]] = defaultdict(list)
+    for arrow in diagram.arrows.values():
+        for (x0, y0), (x1, y1) in itertools.pairwise(arrow.points):
+            if x0 == x1 and y0 != y1:
+                lines[(0, round(x0, 1))].append((min(y0, y1), max(y0, y1), arrow.flow_id))
+            elif y0 == y1 and x0 != x1:
+                lines[(1, round(y0, 1))].append((min(x0, x1), max(x0, x1), arrow.flow_id))
+    pairs: set[tuple[str, str]] = set()
+    for runs in lines.values():
+        runs.sort()
+        for i, (_, hi, key) in enumerate(runs):
+            for other_lo, other_hi, other in runs[i + 1 :]:
+                if other_lo >= hi - least:
+                    break
+                if other != key and min(hi, other_hi) - other_lo > least:
+                    pairs.add((min(key, other), max(key, other)))
+    return len(pairs)
 
 
 def count_crossings(diagram: Diagram) -> int:

@@ -25,11 +25,12 @@ from dataclasses import dataclass
 
 from .geometry import Point, Rect
 from .index import RectIndex
+from .nudge import nudge
 
 MARGIN = 14.0  # kept free around cards, and the length of the stub leaving a card
 TRACK = 9.0  # between parallel runs in one channel
 PORT_PAD = 14.0  # no port this close to a card's corner
-BEND = 40.0  # a bend costs as much as this much length
+BEND = 20.0  # a bend costs as much as this much length
 # The search's estimate of what remains counts this many times: slightly longer routes
 # now and then, for a search that looks at a fraction of the grid (weighted A*).
 GREED = 1.6
@@ -58,14 +59,13 @@ class Link:
 def sides(s: Rect, t: Rect) -> tuple[Side, Side]:
     """Which side of the source and of the target an arrow leaves and enters by."""
     gap = 2 * MARGIN
-    if t.x >= s.right + gap:
-        return RIGHT, LEFT
-    if s.x >= t.right + gap:
-        return LEFT, RIGHT
-    if t.y >= s.bottom + gap:
-        return DOWN, UP
-    if s.y >= t.bottom + gap:
-        return UP, DOWN
+    across = max(t.x - s.right, s.x - t.right)  # the free gap between them, left to right
+    down = max(t.y - s.bottom, s.y - t.bottom)  # ... and top to bottom
+    # Facing sides across the wider gap: a channel of room for the arrow's middle run.
+    if across >= gap and (across * 4 >= down or down < gap):
+        return (RIGHT, LEFT) if t.x > s.x else (LEFT, RIGHT)
+    if down >= gap:
+        return (DOWN, UP) if t.y > s.y else (UP, DOWN)
     # Too close to face each other: both ends on the side away from the crowd.
     return (RIGHT, RIGHT) if t.centre[0] >= s.centre[0] else (LEFT, LEFT)
 
@@ -151,6 +151,13 @@ class Router:
             points = self._route(self.links[key], *ports[key])
             self.routes[key] = points
             self._add_runs(key, points)
+        if not self._quick:
+            # Parallel runs onto tracks of their own (not during a drag frame: the drop
+            # settles them); only the routes just found move, the others hold.
+            everything = len(order) == len(self.routes)
+            for key in nudge(self.routes, self.obstacles, None if everything else order):
+                self._drop_runs(key)
+                self._add_runs(key, self.routes[key])
         return {key: self.routes[key] for key in order}
 
     def _ports(
@@ -428,12 +435,16 @@ def _along(side: Side, point: Point) -> float:
 
 
 def _port(rect: Rect, side: Side, fraction: float) -> Point:
+    # Ports on left and top sides sit half a track off those on right and bottom sides:
+    # cards side by side at one height then never have facing ports on one line, whose
+    # arrows would run on top of each other between the cards.
+    shift = TRACK / 2 if side in (LEFT, UP) else 0.0
     if side[1] == 0:
         span = rect.h - 2 * PORT_PAD
-        y = rect.y + PORT_PAD + span * fraction
+        y = rect.y + PORT_PAD + span * fraction + shift
         return (rect.right if side == RIGHT else rect.x), y
     span = rect.w - 2 * PORT_PAD
-    x = rect.x + PORT_PAD + span * fraction
+    x = rect.x + PORT_PAD + span * fraction + shift
     return x, (rect.bottom if side == DOWN else rect.y)
 
 

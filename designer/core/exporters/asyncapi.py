@@ -18,11 +18,20 @@ from typing import Any
 from designer.core.broker_registry import BROKERS, Broker, broker_named
 from designer.core.channels import ChannelNames, FlowChannel
 from designer.core.io import natural_key
-from designer.core.model import Design, Flow, Message, MessageKind, Node, NodeKind, Transport
+from designer.core.model import (
+    ChannelParameter,
+    Design,
+    Flow,
+    Message,
+    MessageKind,
+    Node,
+    NodeKind,
+    Transport,
+)
 from designer.core.unique_names import unique_name
 
 from .file_names import file_name
-from .json_schema import object_schema, record_names
+from .json_schema import object_schema, payload_records, payload_schema, record_names
 
 ASYNCAPI_VERSION = "3.0.0"
 SYSTEM_FILE = "system.asyncapi.yaml"
@@ -35,6 +44,18 @@ class AsyncApiExportError(ValueError):
     """The design cannot be exported (an unknown broker)."""
 
 
+# A Redis stream entry is a set of fields; FastStream (the generated services) reads the
+# message from this one.
+REDIS_PAYLOAD_FIELD = "__data__"
+REDIS_STREAM_ENTRY = (
+    "A Redis stream (consumer groups). Each entry carries the message in its field "
+    f"`{REDIS_PAYLOAD_FIELD}`: the JSON payload itself (what a plain client sends: "
+    f"XADD <address> * {REDIS_PAYLOAD_FIELD} '<payload JSON>'), or - as the generated "
+    "services send it - FastStream's binary frame (BinaryMessageFormatV1) of the payload "
+    "and the headers message_id, correlation_id, causation_id, message_type."
+)
+
+
 @dataclass
 class _Channel:
     key: str
@@ -44,6 +65,11 @@ class _Channel:
     bindings: dict[str, Any] | None = None
     messages: set[str] = field(default_factory=set)  # component message keys
     description: str | None = None
+    extensions: dict[str, Any] = field(default_factory=dict)  # `x-` keys of the channel
+    # A parameterised channel: its `{name}` parameters (in the address, or for Kafka only
+    # in `x-msgflow-channel`, the design's channel, since the topic leaves them out).
+    parameters: list[ChannelParameter] = field(default_factory=list)
+    design_channel: str | None = None
 
 
 @dataclass
@@ -171,12 +197,31 @@ class _SystemModel:
             channel = _Channel(
                 key, address, flow.transport, [self._server_for(flow, flow.target)], bindings
             )
+            if self.broker == "redis" and flow.transport is not Transport.HTTP:
+                # AsyncAPI has no Redis stream binding: say where the payload sits.
+                channel.description = REDIS_STREAM_ENTRY
+                channel.extensions["x-msgflow-redis"] = {
+                    "kind": "stream",
+                    "payloadField": REDIS_PAYLOAD_FIELD,
+                }
+            topic = flow.bindings.kafka if flow.bindings else None
+            if topic is not None and bindings and "kafka" in bindings:
+                # AsyncAPI's Kafka channel binding holds the topic's size.
+                sizes = {"partitions": topic.partitions, "replicas": topic.replicas}
+                kafka = {**bindings["kafka"], **{k: v for k, v in sizes.items() if v}}
+                bindings = {**bindings, "kafka": kafka}
+                channel.bindings = bindings
+            if names.parameters and flow.transport is not Transport.HTTP:
+                channel.parameters = list(flow.parameters)
+                if "{" not in (address or ""):
+                    channel.design_channel = flow.channel
             self.channels[key] = channel
         return channel
 
     def _broker_address(self, names: FlowChannel) -> tuple[str, str, dict[str, Any] | None]:
         if self.broker == "rabbitmq":
-            address = names.routing_key
+            # Where senders publish: `{name}` stands for a parameter's value.
+            address = names.publish_routing_key
             exchange = {
                 "name": names.exchange,
                 "type": names.exchange_type,
@@ -189,7 +234,7 @@ class _SystemModel:
             }
             return address, _key(f"{names.exchange}.{address}"), bindings
         if self.broker == "nats":
-            return names.subject, _key(names.subject), None
+            return names.publish_subject, _key(names.publish_subject), None
         if self.broker == "kafka":
             bindings = {"kafka": {"topic": names.topic, "bindingVersion": "0.5.0"}}
             return names.topic, _key(names.topic), bindings
@@ -373,7 +418,15 @@ class _SystemModel:
             m: {"$ref": f"#/components/messages/{m}"} for m in sorted(channel.messages & wanted)
         }
         out["servers"] = [{"$ref": f"#/servers/{s}"} for s in channel.servers]
+        if channel.parameters and channel.design_channel is None:
+            out["parameters"] = {p.name: _parameter_object(p) for p in channel.parameters}
         out["x-msgflow-transport"] = channel.transport.value
+        out.update(channel.extensions)
+        if channel.design_channel is not None:
+            out["x-msgflow-channel"] = channel.design_channel
+            out["x-msgflow-parameters"] = [
+                p.model_dump(exclude_defaults=True) for p in channel.parameters
+            ]
         if channel.bindings:
             out["bindings"] = channel.bindings
         return out
@@ -414,8 +467,10 @@ class _SystemModel:
             if key not in self._components:
                 continue
             _order, message, reply = self._components[key]
-            fields = (message.response or []) if reply else message.fields
-            pending.extend(record_names([f.type for f in fields]))
+            if reply:
+                pending.extend(record_names([f.type for f in message.response or []]))
+            else:
+                pending.extend(payload_records(message))
         schemas = {s.name: s for s in self.design.schemas}
         used: set[str] = set()
         while pending:
@@ -465,7 +520,7 @@ def _message_object(message: Message, key: str, *, reply: bool) -> dict[str, Any
     if message.description and not reply:
         out["summary"] = message.description
     out["contentType"] = "application/json"
-    out["payload"] = object_schema(fields, _RECORDS)
+    out["payload"] = object_schema(fields, _RECORDS) if reply else payload_schema(message, _RECORDS)
     out["headers"] = _metadata_headers(message, reply=reply)
     out["correlationId"] = {"location": "$message.header#/correlation_id"}
     out["x-msgflow-kind"] = "reply" if reply else message.kind.value
@@ -541,15 +596,22 @@ def _flow_extras(flows: list[Flow], action: str, queries: set[str]) -> dict[str,
         f.id: {
             **({"description": f.description} if f.description else {}),
             **({"suppress": [s.model_dump() for s in f.suppress]} if f.suppress else {}),
+            # The receiver's queue and the topic's size, as the design holds them.
+            **({"bindings": _bindings_entry(f)} if f.bindings else {}),
             # An asynchronous query with no reply queue (an error the design shows) stays so.
             **({"reply": None} if _no_reply(f, queries) else {}),
         }
         for f in flows
-        if action == "send" and (f.description or f.suppress or _no_reply(f, queries))
+        if action == "send" and (f.description or f.suppress or f.bindings or _no_reply(f, queries))
     }
     if details:
         out["x-msgflow-flow-details"] = details
     return out
+
+
+def _bindings_entry(flow: Flow) -> dict[str, Any]:
+    assert flow.bindings is not None
+    return flow.bindings.model_dump(exclude_defaults=True, exclude_none=True)
 
 
 def _no_reply(flow: Flow, queries: set[str]) -> bool:
@@ -569,6 +631,18 @@ def _node_entry(node: Node) -> dict[str, Any]:
     if node.suppress:
         entry["suppress"] = [s.model_dump() for s in node.suppress]
     return entry
+
+
+def _parameter_object(parameter: ChannelParameter) -> dict[str, Any]:
+    """An AsyncAPI 3 parameter: its values are strings; msgflow notes an integer's type."""
+    out: dict[str, Any] = {}
+    if parameter.description:
+        out["description"] = parameter.description
+    if parameter.enum is not None:
+        out["enum"] = list(parameter.enum)
+    if parameter.type != "string":
+        out["x-msgflow-type"] = parameter.type
+    return out
 
 
 def _server(broker: Broker) -> dict[str, str]:

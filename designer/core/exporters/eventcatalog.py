@@ -29,7 +29,7 @@ from designer.core.model import (
 from designer.core.unique_names import unique_name
 
 from .file_names import file_names
-from .json_schema import object_schema, record_names
+from .json_schema import object_schema, payload_records, payload_schema, record_names
 
 _FOLDERS = {
     MessageKind.COMMAND: "commands",
@@ -56,21 +56,34 @@ def _cell(text: str) -> str:
     return _mdx_text(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _payload_table(message: Message) -> str:
+    if message.one_of:
+        told = f" (told apart by `{_cell(message.discriminator)}`)" if message.discriminator else ""
+        records = ", ".join(f"`{_cell(name)}`" for name in message.one_of)
+        return f"One of the records {records}{told}.\n"
+    return _fields_table(message.fields)
+
+
 def _fields_table(fields: list[MessageField]) -> str:
     if not fields:
         return "_No fields._\n"
     rows = ["| field | type | required | description |", "|---|---|---|---|"]
     for f in fields:
+        about = [f.description or ""]
+        if f.enum is not None:
+            about.insert(0, "values: " + ", ".join(f.enum) + (";" if f.description else ""))
+        if f.discriminator:
+            about.insert(0, f"told apart by {f.discriminator};")
         rows.append(
-            f"| `{_cell(f.name)}` | `{_cell(f.type)}` | {'yes' if f.required else 'no'} | {_cell(f.description or '')} |"
+            f"| `{_cell(f.name)}` | `{_cell(f.type)}` | {'yes' if f.required else 'no'} | {_cell(' '.join(about).strip())} |"
         )
     return "\n".join(rows) + "\n"
 
 
-def _schema_file(fields: list[MessageField], records: list[RecordSchema], title: str) -> str:
+def _schema_file(payload: dict[str, Any], names: list[str], records: list[RecordSchema]) -> str:
     schema: dict[str, Any] = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
-    schema.update(object_schema(fields, "#/$defs/", title=title))
-    used = _records_reachable(fields, records)
+    schema.update(payload)
+    used = _records_reachable(names, records)
     if used:
         schema["$defs"] = {
             r.name: object_schema(r.fields, "#/$defs/", title=r.name, description=r.description)
@@ -79,12 +92,10 @@ def _schema_file(fields: list[MessageField], records: list[RecordSchema], title:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def _records_reachable(
-    fields: list[MessageField], records: list[RecordSchema]
-) -> list[RecordSchema]:
+def _records_reachable(names: list[str], records: list[RecordSchema]) -> list[RecordSchema]:
     by_name = {r.name: r for r in records}
     seen: set[str] = set()
-    pending = record_names([f.type for f in fields])
+    pending = list(names)
     while pending:
         name = pending.pop()
         if name in by_name and name not in seen:
@@ -150,11 +161,14 @@ def export_eventcatalog(design: Design) -> dict[str, str]:
                 message.kind.value
             ]
             body.append(f"{role} **{_mdx_text(owner.name)}**.\n")
-        body.append("## Fields\n\n" + _fields_table(message.fields))
+        body.append("## Fields\n\n" + _payload_table(message))
         if message.kind is MessageKind.QUERY:
             body.append("## Response\n\n" + _fields_table(message.response or []))
+            response = message.response or []
             files[f"{folder}/response.schema.json"] = _schema_file(
-                message.response or [], design.schemas, f"{message.name} response"
+                object_schema(response, "#/$defs/", title=f"{message.name} response"),
+                record_names([f.type for f in response]),
+                design.schemas,
             )
         routes = ["| from | to | transport | channel |", "|---|---|---|---|"]
         for flow in flows_of.get(message.id, []):
@@ -172,7 +186,11 @@ def export_eventcatalog(design: Design) -> dict[str, str]:
             '## Schema\n\n<SchemaViewer file="schema.json" title="Payload" maxHeight="500" />\n'
         )
         files[f"{folder}/index.mdx"] = _frontmatter(front) + "\n" + "\n".join(body)
-        files[f"{folder}/schema.json"] = _schema_file(message.fields, design.schemas, message.name)
+        files[f"{folder}/schema.json"] = _schema_file(
+            payload_schema(message, "#/$defs/", title=message.name),
+            payload_records(message),
+            design.schemas,
+        )
 
     boundaries: dict[str, list[str]] = defaultdict(list)
     for node in design.nodes:

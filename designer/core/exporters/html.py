@@ -8,6 +8,7 @@ block (`tojson` escapes `<`, so a name cannot close the script).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import jinja2
@@ -30,10 +31,20 @@ def _environment() -> jinja2.Environment:
     )
 
 
+def _type_text(field: MessageField) -> str:
+    """A field's type as a reader wants it: its values when it lists them
+    (`"small" | "large"`), the tag of a discriminated union (`Card | Voucher, by method`)."""
+    if field.enum is not None:
+        return " | ".join(json.dumps(v, ensure_ascii=False) for v in field.enum)
+    if field.discriminator:
+        return f"{field.type}, by {field.discriminator}"
+    return field.type
+
+
 def _field(field: MessageField) -> dict[str, Any]:
     return {
         "name": field.name,
-        "type": field.type,
+        "type": _type_text(field),
         "required": field.required,
         "description": field.description or "",
     }
@@ -95,6 +106,11 @@ def page_data(design: Design) -> dict[str, Any]:
             "owner_name": nodes[m.owner].name if m.owner in nodes else "",
             "version": m.version,
             "fields": [_field(f) for f in m.fields],
+            "one_of": (
+                " | ".join(m.one_of) + (f", by {m.discriminator}" if m.discriminator else "")
+            )
+            if m.one_of
+            else "",
             "response": None if m.response is None else [_field(f) for f in m.response],
             "producers": sorted({nodes[f.source].name for f in valid if f.message == m.id}),
             "consumers": sorted({nodes[f.target].name for f in valid if f.message == m.id}),

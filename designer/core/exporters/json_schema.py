@@ -2,14 +2,22 @@
 
 The mapping is one-to-one so an exported payload imports to the same fields: the
 types JSON Schema lacks are carried by `format` (`decimal`, `uuid`, `date-time`, `date`)
-and `contentEncoding` (`bytes`).
+and `contentEncoding` (`bytes`); a union is `oneOf` (with AsyncAPI's `discriminator`
+keyword when the design names one), a field's `enum` is `const` (one) or `enum`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from designer.core.model import PRIMITIVE_TYPES, MessageField, parse_field_type
+from designer.core.model import (
+    PRIMITIVE_TYPES,
+    Message,
+    MessageField,
+    parse_field_type,
+    type_names,
+    union_members,
+)
 
 _PRIMITIVES: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
@@ -25,16 +33,50 @@ _PRIMITIVES: dict[str, dict[str, Any]] = {
 }
 
 
-def type_schema(type_text: str, record_ref: str) -> dict[str, Any]:
-    """JSON Schema of one field type; records become `{"$ref": record_ref + name}`."""
+def type_schema(
+    type_text: str, record_ref: str, discriminator: str | None = None
+) -> dict[str, Any]:
+    """JSON Schema of one field type; records become `{"$ref": record_ref + name}`.
+
+    `discriminator` goes on the union the type is or holds (`list[A | B]`)."""
     constructor, inner = parse_field_type(type_text)
+    if constructor == "union":
+        schema = union_schema(union_members(type_text), record_ref, discriminator)
+        return schema
     if constructor == "list" and inner is not None:
-        return {"type": "array", "items": type_schema(inner, record_ref)}
+        return {"type": "array", "items": type_schema(inner, record_ref, discriminator)}
     if constructor == "map" and inner is not None:
-        return {"type": "object", "additionalProperties": type_schema(inner, record_ref)}
+        return {
+            "type": "object",
+            "additionalProperties": type_schema(inner, record_ref, discriminator),
+        }
     if constructor in _PRIMITIVES:
         return dict(_PRIMITIVES[constructor])
     return {"$ref": f"{record_ref}{constructor}"}
+
+
+def union_schema(members: list[str], record_ref: str, discriminator: str | None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"oneOf": [type_schema(m, record_ref) for m in members]}
+    if discriminator:
+        schema["discriminator"] = discriminator
+    return schema
+
+
+def payload_schema(message: Message, record_ref: str, title: str | None = None) -> dict[str, Any]:
+    """A message's payload: an object of its fields, or `oneOf` its records (`one_of`)."""
+    if message.one_of:
+        schema = union_schema(message.one_of, record_ref, message.discriminator)
+        return {"title": title, **schema} if title else schema
+    return object_schema(message.fields, record_ref, title=title)
+
+
+def field_schema(field: MessageField, record_ref: str) -> dict[str, Any]:
+    prop = type_schema(field.type, record_ref, field.discriminator)
+    if field.enum is not None:
+        prop.update({"const": field.enum[0]} if len(field.enum) == 1 else {"enum": field.enum})
+    if field.description:
+        prop["description"] = field.description
+    return prop
 
 
 def object_schema(
@@ -52,10 +94,7 @@ def object_schema(
         schema["description"] = description
     properties: dict[str, Any] = {}
     for field in fields:
-        prop = type_schema(field.type, record_ref)
-        if field.description:
-            prop = {**prop, "description": field.description}
-        properties[field.name] = prop
+        properties[field.name] = field_schema(field, record_ref)
     schema["properties"] = properties
     required = [f.name for f in fields if f.required]
     if required:
@@ -78,12 +117,10 @@ def primitive_for(schema: dict[str, Any]) -> str | None:
 
 
 def record_names(types: list[str]) -> list[str]:
-    """Record names used by field types (`list[OrderLine]` -> `OrderLine`)."""
-    names = []
-    for text in types:
-        constructor, inner = parse_field_type(text)
-        while inner is not None:
-            constructor, inner = parse_field_type(inner)
-        if constructor not in PRIMITIVE_TYPES:
-            names.append(constructor)
-    return names
+    """Record names used by field types (`list[OrderLine]` -> `OrderLine`, `A | B` -> both)."""
+    return [name for text in types for name in type_names(text) if name not in PRIMITIVE_TYPES]
+
+
+def payload_records(message: Message) -> list[str]:
+    """The records a message's payload names directly (its fields' types, its `one_of`)."""
+    return record_names([f.type for f in message.fields]) + list(message.one_of or [])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from designer.core.diagram import Arrow, Diagram, DiagramEngine, Point, Rect, rounded_path
+from designer.core.diagram import Arrow, Diagram, DiagramEngine, Point, Rect, drawing_steps
 from designer.core.diagram.labels import badge_width, fitted_text
 from designer.core.diagram_style import (
     FILLED_HEAD,
@@ -21,13 +21,12 @@ from designer.core.diagram_style import (
 )
 from designer.core.io import natural_key
 from designer.core.layout import auto_layout
-from designer.core.model import Design, Flow, MessageKind, NodeKind
+from designer.core.model import Design, Flow, MessageKind, NodeKind, RouteStyle
 
 _LINE_WIDTH = 2.0
 _MARGIN = 40
 _LEGEND_HEIGHT = 70
 _CHAR = 7.2  # average width of a 13px sans-serif character, for fitting text
-_BEND_RADIUS = 10.0
 
 
 def _fit(text: str, width: float, char: float = _CHAR) -> str:
@@ -42,7 +41,7 @@ def render_svg(design: Design, *, legend: bool = True) -> str:
     (designer.core.diagram), the same the canvas draws: the page shows what the
     designer showed.
     """
-    if any(n.id not in design.layout for n in design.nodes):
+    if any(n.id not in design.layout.nodes for n in design.nodes):
         design = auto_layout(design)  # a design never laid out still draws sensibly
     diagram = DiagramEngine(design).diagram
     if diagram.cards:
@@ -99,10 +98,11 @@ def _boundaries(diagram: Diagram) -> list[str]:
     return out
 
 
-def path_data(points: list[Point]) -> str:
-    """SVG path data of a route with rounded bends (the steps every renderer draws)."""
+def path_data(points: list[Point], style: RouteStyle = RouteStyle.ORTHOGONAL) -> str:
+    """SVG path data of a route in its style, orthogonal ones with rounded bends (the
+    steps every renderer draws)."""
     out = []
-    for command, values in rounded_path(points, _BEND_RADIUS):
+    for command, values in drawing_steps(points, style):
         out.append(command + " ".join(f"{v:.1f}" for v in values))
     return " ".join(out)
 
@@ -125,7 +125,7 @@ def _flows(design: Design, diagram: Diagram) -> list[str]:
 
 
 def _arrow(flow: Flow, name: str, kind: MessageKind, arrow: Arrow) -> tuple[str, str]:
-    path = path_data(arrow.points)
+    path = path_data(arrow.points, arrow.style)
     colour = KIND_COLOURS[kind]
     dash = _dash_attribute(kind)
     attrs = f'data-id={quoteattr(flow.id)} data-message={quoteattr(flow.message)} data-kind="{kind.value}"'
@@ -140,8 +140,15 @@ def _arrow(flow: Flow, name: str, kind: MessageKind, arrow: Arrow) -> tuple[str,
     badge_w = badge_width(flow.transport)
     text_w = box.w - badge_w
     x0, y0 = box.x, box.y
+    tie = ""
+    if arrow.leader is not None:  # the label was put away from its arrow
+        (ax, ay), (bx, by) = arrow.leader
+        tie = (
+            f'<path class="leader" d="M{ax:.1f} {ay:.1f} L{bx:.1f} {by:.1f}" stroke="{colour}" '
+            f'stroke-width="1" stroke-dasharray="2 3" fill="none"/>'
+        )
     label = (
-        f'<g class="flow-label" {attrs}>'
+        f'<g class="flow-label" {attrs}>{tie}'
         f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{text_w:.1f}" height="{box.h:g}" rx="4" fill="#ffffff" '
         f'stroke="{colour}" stroke-width="1"/>'
         f'<text x="{x0 + 6:.1f}" y="{y0 + 14:.1f}" fill="{colour}" font-size="11.5">{escape(fitted_text(name))}</text>'

@@ -4,11 +4,50 @@ from __future__ import annotations
 
 from typing import Any
 
-# Binding settings the design holds (the convention's names, the exchange type as transport).
+from designer.core.model import AmqpQueue, FlowBindings, KafkaTopic
+
+# Binding settings the design holds: the convention's names, the exchange type as the
+# transport, and a flow's `bindings` (the receiver's queue, the Kafka topic's size).
 BINDINGS_KEPT: dict[str, tuple[str, ...]] = {
-    "amqp": ("is", "exchange.name", "exchange.type", "queue.name", "bindingVersion"),
-    "kafka": ("topic", "bindingVersion"),
+    "amqp": (
+        "is",
+        "exchange.name",
+        "exchange.type",
+        "queue.name",
+        "queue.durable",
+        "queue.exclusive",
+        "queue.autoDelete",
+        "bindingVersion",
+    ),
+    "kafka": ("topic", "partitions", "replicas", "bindingVersion"),
 }
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def flow_bindings(bindings: Any) -> FlowBindings | None:
+    """What a channel's bindings say of a flow's queue and topic, None when nothing differs
+    from the design's defaults (a durable shared queue; the Kafka target's topic size)."""
+    if not isinstance(bindings, dict):
+        return None
+    amqp = _object(bindings.get("amqp"))
+    queue = _object(amqp.get("queue"))
+    inbox = AmqpQueue(
+        durable=queue.get("durable") is not False,
+        exclusive=queue.get("exclusive") is True,
+        auto_delete=queue.get("autoDelete") is True,
+    )
+    kafka = _object(bindings.get("kafka"))
+    sizes = {
+        k: v
+        for k in ("partitions", "replicas")
+        if isinstance(v := kafka.get(k), int) and not isinstance(v, bool) and 1 <= v <= 1000
+    }
+    topic = KafkaTopic(**sizes) if sizes else None
+    kept = FlowBindings(amqp=inbox if inbox != AmqpQueue() else None, kafka=topic)
+    return kept if kept != FlowBindings() else None
 
 
 def leaves(value: Any, path: str) -> list[tuple[str, Any]]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from designer.core import channel_parameters
 from designer.core.channels import ChannelNames
 from designer.core.model import Design, Flow, Transport
-from designer.core.rules.transport import channel_problem, cleaned_channel
+from designer.core.rules.transport import MAX_CHANNEL_BYTES, channel_problem, cleaned_channel
 
 PARAMETER = re.compile(r"\{[^{}]*\}")
 BROKER_SAFE = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
@@ -29,6 +30,36 @@ def usable_channel(address: str, transport: Transport) -> str:
     elif BROKER_SAFE.fullmatch(address) and channel_problem(address, transport) is None:
         return address
     return cleaned_channel(address, transport) or ""  # nothing left: the derived name
+
+
+_PIECES = re.compile(r"[./\\]+")
+_AROUND_PARAMETERS = re.compile(r"(\{[^{}]*\})")
+
+
+def parameterised_channel(address: str, parameters: set[str]) -> str | None:
+    """A broker channel keeping the address's declared `{name}` parameters as whole segments.
+
+    `smartylighting/streetlights/1/0/event/{streetlightId}/lighting/measured` ->
+    `smartylighting.streetlights.1.0.event.{streetlightId}.lighting.measured`; a parameter
+    inside a piece (`light-{id}`) becomes a segment of its own (`light.{id}`). None when no
+    declared parameter is in the address, or nothing else is (one queue per value is not
+    a channel a broker can bind)."""
+    segments: list[str] = []
+    for piece in _PIECES.split(address):
+        for part in _AROUND_PARAMETERS.split(piece):
+            if PARAMETER.fullmatch(part) and part[1:-1] in parameters:
+                segments.append(part)
+            elif any(c.isalnum() for c in part):
+                cleaned = cleaned_channel(part, Transport.QUEUE)
+                if cleaned:
+                    segments.append(cleaned)
+    channel = ".".join(segments)
+    fixed = channel_parameters.without_parameters(channel)
+    if channel == fixed or not fixed or len(channel.encode("utf-8")) > MAX_CHANNEL_BYTES:
+        return None
+    if channel_problem(channel_parameters.wildcard(channel).replace("*", "x"), Transport.QUEUE):
+        return None
+    return channel
 
 
 _WHOLE_PARAMETER = re.compile(r"\{[^{}]+\}")
@@ -62,13 +93,14 @@ def convention_address(names: ChannelNames, flow: Flow, protocol: str) -> str:
     channel = names.channel(flow)
     if flow.transport is Transport.HTTP:
         return channel.http_path or ""
+    # Where a sender publishes (`{name}` for a parameter), as the AsyncAPI export writes it.
     if protocol.startswith("nats"):
-        return channel.subject
+        return channel.publish_subject
     if protocol.startswith("kafka"):
         return channel.topic
     if protocol == "redis":
         return channel.topic
-    return channel.routing_key if channel.exchange_type == "topic" else channel.queue
+    return channel.publish_routing_key if channel.exchange_type == "topic" else channel.queue
 
 
 def channel_value(design: Design, flow: Flow, address: str, protocol: str) -> str | None:

@@ -1,26 +1,48 @@
 """JSON Schema payloads -> message fields and record schemas (the inverse of json_schema.py).
 
-What the design cannot say exactly is mapped to the nearest field type and noted, so the
-import report lists every loss and nothing disappears silently: an enum becomes a string
-whose description lists the values; a `oneOf`/`anyOf` of objects becomes one record with
-every alternative's fields (optional unless all alternatives require them), so the
-generated model accepts each real message; alternatives of different primitive types,
-which no field type holds, are noted where they are.
+A `oneOf`/`anyOf` becomes a union type (`Circle | Square`, one record per object
+alternative), discriminated when the schema names a `discriminator` or (in documents not
+written by msgflow) when a required `const`/`enum` property tells the alternatives apart;
+a payload that is one of several objects becomes a message with `one_of`. A string `enum`
+or `const` becomes the field's `enum`. What the design cannot say exactly is mapped to the
+nearest field type and noted, so the import report lists every loss and nothing
+disappears silently: values of non-string enums go into the description; a union answer
+of a query becomes one record with every alternative's fields.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from designer.core.exporters.json_schema import primitive_for
-from designer.core.model import MessageField, RecordSchema
+from designer.core.model import (
+    MessageField,
+    RecordSchema,
+    discriminator_problem,
+    the_union,
+    union_members,
+)
 
 Note = Callable[[str, str], None]  # (JSON path, what happened)
 Deref = Callable[[Any, str], tuple[Any, str | None]]
 
 _NOT_NAME = re.compile(r"[^A-Za-z0-9]+")
+
+
+def _string_values(schema: dict[str, Any]) -> list[str] | None:
+    """The values a string schema's `enum`/`const` allows (null left out), else None."""
+    if "const" in schema:
+        listed: Any = [schema["const"]]
+    elif isinstance(schema.get("enum"), list):
+        listed = [v for v in schema["enum"] if v is not None]
+    else:
+        return None
+    if not listed or not all(isinstance(v, str) for v in listed):
+        return None
+    return list(dict.fromkeys(listed))
 
 
 def record_name(text: str) -> str:
@@ -30,14 +52,52 @@ def record_name(text: str) -> str:
     return name if name[0].isalpha() else f"R{name}"
 
 
-class SchemaMapper:
-    """Collects the records met while mapping payloads of one import."""
+# Formats a design type carries (json_schema.py); any other is a plain string, noted.
+_KNOWN_FORMATS = frozenset({"decimal", "date-time", "date", "uuid", "byte", "binary"})
 
-    def __init__(self, deref: Deref, note: Note) -> None:
+
+@dataclass
+class Payload:
+    """What a message's payload schema became: fields, or a union of records (`one_of`)."""
+
+    fields: list[MessageField] = field(default_factory=list)
+    one_of: list[str] | None = None
+    discriminator: str | None = None
+
+
+class SchemaMapper:
+    """Collects the records met while mapping payloads of one import.
+
+    `infer_discriminators`: read a required `const`/`enum` property that tells a union's
+    alternatives apart as its discriminator. Off for msgflow's own exports, which write the
+    `discriminator` keyword whenever the design has one, so a union without one stays so.
+    """
+
+    def __init__(self, deref: Deref, note: Note, *, infer_discriminators: bool = True) -> None:
         self.deref = deref
         self.note = note
+        self.infer_discriminators = infer_discriminators
         self.records: dict[str, RecordSchema] = {}
         self._building: set[str] = set()
+        # Union type text -> its discriminator, for the field that gets that type.
+        self._discriminators: dict[str, str] = {}
+
+    def payload(self, schema: Any, at: str, *, owner: str) -> Payload:
+        """A message's payload: a union of records when it is one of several objects."""
+        target, _ = self.deref(schema, at)
+        if isinstance(target, dict):
+            target = self._merge_all_of(target, at)
+            alternatives = self._union_options(target, at)
+            if alternatives is not None and all(
+                self._is_object(option) for option, _, _ in alternatives[1]
+            ):
+                members = self._members(alternatives[1], hint=owner)
+                if len(members) > 1:
+                    return Payload(
+                        one_of=members,
+                        discriminator=self._discriminator(target, members, at),
+                    )
+        return Payload(fields=self.fields(schema, at, owner=owner))
 
     def fields(self, schema: Any, at: str, *, owner: str) -> list[MessageField]:
         """The fields of a payload schema; a non-object payload becomes one field `value`."""
@@ -139,14 +199,29 @@ class SchemaMapper:
             if isinstance(target, dict):
                 target = self._merge_all_of(target, where)  # its words may be in a part
             description = target.get("description") if isinstance(target, dict) else None
-            if isinstance(target, dict) and "enum" in target:
-                values = ", ".join(str(v) for v in target["enum"])
+            enum = _string_values(target) if isinstance(target, dict) else None
+            if enum is not None and field_type != "string":
+                enum = None
+            if (
+                enum is None
+                and isinstance(target, dict)
+                and ("enum" in target or "const" in target)
+            ):
+                listed = target["enum"] if "enum" in target else [target["const"]]
+                values = ", ".join(str(v) for v in listed) if isinstance(listed, list) else ""
                 description = f"{description + '; ' if description else ''}one of: {values}"
+                self.note(
+                    where,
+                    f"values of a field typed {field_type} are not kept as its enum (only a "
+                    "string field's are): listed in its description",
+                )
             fields.append(
                 MessageField(
                     name=str(name),
                     type=field_type,
                     required=name in required and not_null,
+                    enum=enum,
+                    discriminator=self._discriminators.get(" | ".join(the_union(field_type) or [])),
                     description=description,
                 )
             )
@@ -160,29 +235,11 @@ class SchemaMapper:
         if not isinstance(target, dict):
             self.note(at, "not a schema: typed as string")
             return "string", True
-        for key in ("oneOf", "anyOf"):
-            if key in target and "properties" not in target:
-                options = [
-                    o for o in target[key] if not (isinstance(o, dict) and o.get("type") == "null")
-                ]
-                nullable_option = len(options) < len(target[key])
-                if len(options) == 1:  # `X or null`: optional X
-                    return self.type_of(options[0], f"{at}.{key}[0]", hint=hint)[0], False
-                if self._object_alternatives(target, at) is not None:
-                    name = (
-                        record_name(ref.rsplit("/", 1)[-1])
-                        if ref
-                        else record_name(str(target.get("title") or hint))
-                    )
-                    merged = self._merge_alternatives(target, at)
-                    return self._record(name, merged, at), not nullable_option
-                return self._primitive_alternatives(
-                    options, f"{at}.{key}", key
-                ), not nullable_option
         if "allOf" in target:
             target = self._merge_all_of(target, at)
-        if "properties" in target or target.get("type") == "object":
-            target = self._merge_alternatives(target, at)
+        alternatives = self._union_options(target, at)
+        if alternatives is not None:
+            return self._union_type(target, alternatives, at, hint)
         kinds = target.get("type")
         nullable = False
         if isinstance(kinds, list):
@@ -213,30 +270,132 @@ class SchemaMapper:
             self.note(at, "an object without properties: typed as map[string,string]")
             return "map[string,string]", not nullable
         primitive = primitive_for(target)
+        if primitive == "string" and target.get("format") not in (None, *_KNOWN_FORMATS):
+            self.note(at, f"format {target['format']} has no design type: typed as string")
         if primitive is not None:
             return primitive, not nullable
-        if kinds is None and "enum" in target:
+        if kinds is None and ("enum" in target or "const" in target):
+            values = _string_values(target)
+            if values is not None or "enum" not in target:
+                return "string", True
+            self.note(at, "an enum of values that are not all strings: typed as string")
             return "string", True
         self.note(at, f"no type given{' (' + str(kinds) + ')' if kinds else ''}: typed as string")
         return "string", not nullable
 
-    def _primitive_alternatives(self, options: list[Any], at: str, key: str) -> str:
-        """One field type for alternatives that are not all objects, noted when inexact."""
-        types = []
-        for index, option in enumerate(options):
-            target, _ = self.deref(option, f"{at}[{index}]")
-            types.append(primitive_for(target) if isinstance(target, dict) else None)
-        if set(types) <= {"integer", "number"} and None not in types:
-            return "number"  # every integer is a number
-        if len(set(types)) == 1 and types[0] is not None:
-            return types[0]
-        shown = ", ".join(t or "object" for t in types)
-        self.note(
-            at,
-            f"{key} of {shown}: no field type holds all of them: typed as string "
-            "(the generated model refuses the other alternatives)",
-        )
-        return "string"
+    def _union_options(
+        self, schema: dict[str, Any], at: str
+    ) -> tuple[bool, list[tuple[dict[str, Any], str | None, str]]] | None:
+        """(may be null, [(alternative, its $ref, its path)]) of a `oneOf`/`anyOf`, else None.
+
+        Properties beside the `oneOf` belong to every alternative (as if in an `allOf`)."""
+        key = next((k for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list)), None)
+        if key is None or not schema[key]:
+            return None
+        base = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf", "discriminator")}
+        shared = bool(base.get("properties"))
+        options, nullable = [], False
+        for index, option in enumerate(schema[key]):
+            where = f"{at}.{key}[{index}]"
+            target, ref = self.deref(option, where)
+            if not isinstance(target, dict):
+                self.note(where, "not a schema: left out of the union")
+                continue
+            if target.get("type") == "null":
+                nullable = True
+                continue
+            target = self._merge_all_of(target, where)
+            if shared and self._is_object(target):
+                target = self._merge_all_of({"allOf": [base, target]}, where)
+                ref = None  # no longer the referenced schema alone
+            options.append((target, ref, where))
+        return nullable, options
+
+    @staticmethod
+    def _is_object(schema: dict[str, Any]) -> bool:
+        return schema.get("type", "object") == "object" and bool(schema.get("properties"))
+
+    def _union_type(
+        self,
+        schema: dict[str, Any],
+        alternatives: tuple[bool, list[tuple[dict[str, Any], str | None, str]]],
+        at: str,
+        hint: str,
+    ) -> tuple[str, bool]:
+        nullable, options = alternatives
+        if not options:
+            self.note(at, "a union without alternatives: typed as string")
+            return "string", True
+        members = self._members(options, hint=hint)
+        if set(members) == {"integer", "number"}:
+            members = ["number"]  # every integer is a number: one type holds both
+        if len(members) == 1:
+            return members[0], not nullable
+        union = " | ".join(members)
+        discriminator = self._discriminator(schema, members, at)
+        if discriminator:
+            self._discriminators[union] = discriminator
+        return union, not nullable
+
+    def _members(
+        self, options: list[tuple[dict[str, Any], str | None, str]], *, hint: str
+    ) -> list[str]:
+        """The field type of each alternative (a record per object), each named once."""
+        members: list[str] = []
+        for index, (option, ref, where) in enumerate(options):
+            if self._is_object(option):
+                name = self._alternative_name(option, ref, hint, index)
+                self._record(name, option, where)
+                types = [name]
+            else:
+                kind, _ = self.type_of(option, where, hint=f"{hint}{index + 1}")
+                types = union_members(kind)
+            members.extend(t for t in types if t not in members)
+        return members
+
+    def _alternative_name(
+        self, option: dict[str, Any], ref: str | None, hint: str, index: int
+    ) -> str:
+        """A record name for an alternative: its schema's name, title, tag value, or place."""
+        if ref:
+            return record_name(ref.rsplit("/", 1)[-1])
+        if option.get("title"):
+            return self._free_name(record_name(str(option["title"])))
+        tags = [
+            values[0]
+            for prop in (option.get("properties") or {}).values()
+            if isinstance(prop, dict) and len(values := _string_values(prop) or []) == 1
+        ]
+        suffix = record_name(tags[0]) if tags else f"Option{index + 1}"
+        return self._free_name(f"{hint}{suffix}")
+
+    def _free_name(self, name: str) -> str:
+        """`name`, or `name2`, `name3`... when a record of that name exists already: two
+        inline alternatives never share a record by accident."""
+        candidate, number = name, 1
+        while candidate in self.records or candidate in self._building:
+            number += 1
+            candidate = f"{name}{number}"
+        return candidate
+
+    def _discriminator(self, schema: dict[str, Any], members: list[str], at: str) -> str | None:
+        """The field telling the union's records apart: named by the schema, or found."""
+        named = schema.get("discriminator")
+        if isinstance(named, dict):  # OpenAPI's form: {propertyName: ...}
+            named = named.get("propertyName")
+        if isinstance(named, str) and named:
+            problem = discriminator_problem(members, named, self.records)
+            if problem is None:
+                return named
+            self.note(at, f"{problem}: the alternatives are tried in turn instead")
+            return None
+        if not self.infer_discriminators or not all(m in self.records for m in members):
+            return None
+        first = self.records[members[0]]
+        for candidate in (f.name for f in first.fields if f.enum):
+            if discriminator_problem(members, candidate, self.records) is None:
+                return candidate
+        return None
 
     def _record(self, name: str, schema: dict[str, Any], at: str) -> str:
         existing = self.records.get(name)

@@ -68,6 +68,7 @@ class WrongTally:
     address: str
     message_id: str
     flows_here: tuple[str, ...]
+    where: Address = ("", "")  # (exchange, channel), as the design's addresses are keyed
     messages: int = 0
 
 
@@ -208,7 +209,7 @@ class Observation:
             if message_id is None:
                 self._stray(record, record.message_type, tuple(use.flows))
                 return
-            problems = contracts.problems(contracts.fields[message_id], payload)
+            problems = contracts.message_problems(message_id, payload)
         else:
             message_id, problems = self._guess(use, payload)
         if message_id is None:  # nothing of this design looks like it
@@ -220,7 +221,11 @@ class Observation:
             wrong = self.wrong.get(key)
             if wrong is None:
                 wrong = self.wrong[key] = WrongTally(
-                    record.broker, record.address, message_id, tuple(use.flows)
+                    record.broker,
+                    record.address,
+                    message_id,
+                    tuple(use.flows),
+                    (record.exchange or "", record.channel),
                 )
             wrong.messages += 1
             return
@@ -256,22 +261,20 @@ class Observation:
         fits: list[tuple[int, str]] = []
         first_problems: list[str] = []
         for message_id in sorted(use.messages):
-            problems = contracts.problems(contracts.fields[message_id], payload)
+            problems = contracts.message_problems(message_id, payload)
             if not problems:
-                fits.append(
-                    (contracts.extra_keys(contracts.fields[message_id], payload), message_id)
-                )
+                fits.append((contracts.message_extra_keys(message_id, payload), message_id))
             elif not first_problems:
                 first_problems = problems
         if fits:
             return min(fits)[1], []
         # Not what this address carries: is it exactly another message of the design?
-        for message_id, fields in contracts.fields.items():
-            if message_id in use.messages or not fields:
+        for message_id in contracts.fields:
+            if message_id in use.messages or not contracts.has_contract(message_id):
                 continue
-            if not contracts.problems(fields, payload) and not contracts.extra_keys(
-                fields, payload
-            ):
+            if not contracts.message_problems(
+                message_id, payload
+            ) and not contracts.message_extra_keys(message_id, payload):
                 return message_id, []
         if len(use.messages) == 1:
             return next(iter(use.messages)), first_problems

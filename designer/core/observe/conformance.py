@@ -1,6 +1,9 @@
 """Does a payload keep a message's contract? Field presence and types, records included.
 
-The contract is the message's fields as the design declares them (docs/file-format.md §1, field types).
+The contract is the message's fields as the design declares them (docs/file-format.md §1,
+field types), or for a message whose body is a union (`one_of`) one of its records: a
+payload conforms when it keeps one alternative's contract, and a discriminated union
+reads the tag to say which alternative a broken payload meant. A field's `enum` is kept.
 Extra fields are not a violation (adding an optional field is how contracts grow), but
 they make a payload a worse match when the observer has to guess a message's type.
 Checks stop at the first few problems: one example is what a person reads.
@@ -15,7 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..model import Design, MessageField, parse_field_type
+from ..model import Design, MessageField, parse_field_type, union_members
 
 MAX_PROBLEMS = 3
 Check = Callable[[Any], bool]  # value -> conforms
@@ -29,8 +32,29 @@ class Contracts:
         self.records = {s.name: s.fields for s in design.schemas}
         self.fields = {m.id: m.fields for m in design.messages}
         self.responses = {m.id: m.response for m in design.messages if m.response is not None}
+        # Messages whose body is one of several records: (records, discriminator).
+        self.unions = {m.id: (list(m.one_of), m.discriminator) for m in design.messages if m.one_of}
         self._checks: dict[str, Check] = {}
         self._objects: dict[int, Check] = {}
+
+    def message_problems(self, message_id: str, payload: Any) -> list[str]:
+        """What breaks the contract of message `message_id` (its fields or its union)."""
+        union = self.unions.get(message_id)
+        if union is None:
+            return self.problems(self.fields[message_id], payload)
+        found: list[str] = []
+        self._union(union[0], union[1], payload, "$", found, 0)
+        return found
+
+    def message_extra_keys(self, message_id: str, payload: Any) -> int:
+        """Keys no field names; for a union, of the alternative the payload fits best."""
+        union = self.unions.get(message_id)
+        if union is None:
+            return self.extra_keys(self.fields[message_id], payload)
+        return min(self.extra_keys(self.records.get(r, []), payload) for r in union[0])
+
+    def has_contract(self, message_id: str) -> bool:
+        return bool(self.fields.get(message_id)) or message_id in self.unions
 
     def problems(self, fields: Sequence[MessageField], payload: Any) -> list[str]:
         """What breaks the contract, as `$.path: reason` lines (empty: it conforms)."""
@@ -49,17 +73,20 @@ class Contracts:
         key = id(fields)
         check = self._objects.get(key)
         if check is None:
-            specs = [(f.name, f.required, self._type_check(f.type)) for f in fields]
+            specs = [
+                (f.name, f.required, self._type_check(f.type), frozenset(f.enum or ()))
+                for f in fields
+            ]
 
             def check(value: Any) -> bool:
                 if not isinstance(value, dict):
                     return False
-                for name, required, item_check in specs:
+                for name, required, item_check, allowed in specs:
                     item = value.get(name)
                     if item is None:
                         if required:
                             return False
-                    elif not item_check(item):
+                    elif not item_check(item) or (allowed and item not in allowed):
                         return False
                 return True
 
@@ -72,7 +99,15 @@ class Contracts:
             return found
         constructor, inner = parse_field_type(type_text)
         check: Check
-        if constructor == "list" and inner is not None:
+        if constructor == "union":
+            members = union_members(type_text)
+
+            def check(value: Any) -> bool:
+                # Any alternative will do: with a discriminator, only the tagged one can
+                # (each requires the tag field with its own values).
+                return any(self._type_check(m)(value) for m in members)
+
+        elif constructor == "list" and inner is not None:
             inner_text = inner
 
             def check(value: Any) -> bool:
@@ -123,13 +158,54 @@ class Contracts:
                 if spec.required:
                     found.append(f"{where}: required field is null")
                 continue
-            self._value(spec.type, item, where, found, depth + 1)
+            if spec.enum is not None and isinstance(item, str) and item not in spec.enum:
+                found.append(f"{where}: {_short(item)} is not one of {', '.join(spec.enum)}")
+                continue
+            self._value(spec.type, item, where, found, depth + 1, spec.discriminator)
 
-    def _value(self, type_text: str, value: Any, path: str, found: list[str], depth: int) -> None:
+    def _union(
+        self,
+        members: list[str],
+        discriminator: str | None,
+        value: Any,
+        path: str,
+        found: list[str],
+        depth: int,
+    ) -> None:
+        if any(self._type_check(m)(value) for m in members):
+            return
+        if discriminator and isinstance(value, dict):
+            tag = value.get(discriminator)
+            tagged = [m for m in members if tag in self._tags(m, discriminator)]
+            if tagged:  # the tag says which alternative was meant: its problems
+                self._value(tagged[0], value, path, found, depth)
+                return
+            found.append(
+                f"{path}.{discriminator}: {_short(tag)} names none of {', '.join(members)}"
+            )
+            return
+        found.append(f"{path}: matches none of {', '.join(members)}, got {_kind(value)}")
+
+    def _tags(self, record: str, discriminator: str) -> list[str]:
+        field = next((f for f in self.records.get(record, []) if f.name == discriminator), None)
+        return list(field.enum or []) if field is not None else []
+
+    def _value(
+        self,
+        type_text: str,
+        value: Any,
+        path: str,
+        found: list[str],
+        depth: int,
+        discriminator: str | None = None,
+    ) -> None:
         if depth > _DEPTH_LIMIT:
             found.append(f"{path}: nested deeper than {_DEPTH_LIMIT} levels")
             return
         constructor, inner = parse_field_type(type_text)
+        if constructor == "union":
+            self._union(union_members(type_text), discriminator, value, path, found, depth)
+            return
         if constructor == "list" and inner is not None:
             if not isinstance(value, list):
                 found.append(f"{path}: expected a list, got {_kind(value)}")
@@ -137,7 +213,7 @@ class Contracts:
             for i, item in enumerate(value):
                 if len(found) >= MAX_PROBLEMS:
                     return
-                self._value(inner, item, f"{path}[{i}]", found, depth + 1)
+                self._value(inner, item, f"{path}[{i}]", found, depth + 1, discriminator)
             return
         if constructor == "map" and inner is not None:
             if not isinstance(value, dict):
@@ -146,7 +222,7 @@ class Contracts:
             for key, item in value.items():
                 if len(found) >= MAX_PROBLEMS:
                     return
-                self._value(inner, item, f"{path}.{key}", found, depth + 1)
+                self._value(inner, item, f"{path}.{key}", found, depth + 1, discriminator)
             return
         record = self.records.get(constructor)
         if record is not None:

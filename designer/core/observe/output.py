@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..diagnostics import count_by_severity
+from ..diagnostics import count_by_severity, findings_text
 from ..errors import one_line
 from ..model import Severity
 from ..sarif import CheckedFile, sarif_log
 from .analysis import ObservationReport
 from .drift_rules import DRIFT_RULES
-
-_HEADINGS = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "info"}
 
 
 def _latency(values: dict[str, float] | None) -> str:
@@ -60,14 +58,7 @@ def format_text(path: str, report: ObservationReport) -> str:
         lines.append(
             f"  undeclared: {one_line(stray.address)}  {stray.messages} message(s) ({types})"
         )
-    for severity, heading in _HEADINGS.items():
-        group = [d for d in report.findings if d.severity is severity]
-        if not group:
-            continue
-        lines.append(f"{path}: {heading} ({len(group)})")
-        for d in group:
-            lines.append(f"  {d.path}  [{d.rule}]  {one_line(d.message)}")
-            lines.append(f"      fix: {one_line(d.hint)}")
+    lines.extend(findings_text(path, report.findings))
     counts = count_by_severity(report.findings)
     lines.append(
         f"{path}: "

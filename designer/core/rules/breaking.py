@@ -22,13 +22,24 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model import PRIMITIVE_TYPES, Message, MessageField, RecordSchema, Severity, parse_field_type
+from ..model import PRIMITIVE_TYPES, Message, MessageField, RecordSchema, Severity, type_names
 from .engine import Context, Report, rule
 from .subjects import at_message, names, subjects
 
 Part = Literal["fields", "response"]
 ChangeKind = Literal[
-    "added", "removed", "renamed", "retyped", "now required", "now optional", "described"
+    "added",
+    "removed",
+    "renamed",
+    "retyped",
+    "now required",
+    "now optional",
+    "described",
+    "values narrowed",
+    "values widened",
+    "discriminator changed",
+    "alternative removed",
+    "alternative added",
 ]
 
 
@@ -50,6 +61,13 @@ class FieldChange:
         if self.kind == "added" and self.new is not None:
             required = "required" if self.new.required else "optional"
             return f"{required} {where} '{self.name}' ({self.new.type}) added"
+        if self.kind in ("values narrowed", "values widened") and self.new is not None:
+            values = ", ".join(self.new.enum) if self.new.enum is not None else "any value"
+            return f"{where} '{self.name}' {self.kind} to {values}"
+        if self.kind in ("alternative removed", "alternative added"):
+            return f"alternative '{self.name}' {self.kind.split()[1]}"
+        if self.kind == "discriminator changed" and self.new is not None:
+            return f"{where} '{self.name}' discriminator now {self.new.discriminator or 'none'}"
         return f"{where} '{self.name}' {self.kind}"
 
 
@@ -76,6 +94,13 @@ def compare_fields(
             changes.append(FieldChange(part, "now optional", before.name, before, after, response))
         if after.description != before.description:
             changes.append(FieldChange(part, "described", before.name, before, after, False))
+        changes.extend(_enum_changes(part, before, after))
+        if after.discriminator != before.discriminator:
+            # The alternatives' own fields carry the values it reads: no message that was
+            # valid before is refused, and none is accepted that was not.
+            changes.append(
+                FieldChange(part, "discriminator changed", before.name, before, after, False)
+            )
     # One removed and one added field of the same type in the same place read as a rename.
     for before in removed:
         twin = next((a for a in added if a.type == before.type), None)
@@ -91,8 +116,45 @@ def compare_fields(
     return changes
 
 
+def _enum_changes(part: Part, before: MessageField, after: MessageField) -> list[FieldChange]:
+    """A value no longer allowed breaks a request (old senders send it); a value newly
+    allowed breaks a response (old requesters do not expect it). `None` allows any."""
+    old = None if before.enum is None else set(before.enum)
+    new = None if after.enum is None else set(after.enum)
+    if old == new:
+        return []
+    response = part == "response"
+    changes = []
+    if new is not None and (old is None or old - new):
+        changes.append(
+            FieldChange(part, "values narrowed", before.name, before, after, not response)
+        )
+    if old is not None and (new is None or new - old):
+        changes.append(FieldChange(part, "values widened", before.name, before, after, response))
+    return changes
+
+
+def _alternative_changes(old: Message, new: Message) -> list[FieldChange]:
+    """Records leaving a union body break its handlers (old senders still send them);
+    records joining it break nobody who reads it."""
+    before, after = old.one_of or [], new.one_of or []
+    return [
+        *(
+            FieldChange("fields", "alternative removed", r, None, None, True)
+            for r in before
+            if r not in after
+        ),
+        *(
+            FieldChange("fields", "alternative added", r, None, None, False)
+            for r in after
+            if r not in before
+        ),
+    ]
+
+
 def message_field_changes(old: Message, new: Message) -> list[FieldChange]:
     return [
+        *_alternative_changes(old, new),
         *compare_fields(old.fields, new.fields, "fields"),
         *compare_fields(old.response or [], new.response or [], "response"),
     ]
@@ -126,12 +188,10 @@ class RecordFieldChange:
         return f"{text} (read through {self.path})"
 
 
-def record_of(type_text: str) -> str | None:
-    """The record a field type names, through lists and maps: `list[OrderLine]` -> OrderLine."""
-    constructor, inner = parse_field_type(type_text)
-    while inner is not None:
-        constructor, inner = parse_field_type(inner)
-    return None if constructor in PRIMITIVE_TYPES else constructor
+def records_of(type_text: str) -> list[str]:
+    """The records a field type names, through lists, maps and unions:
+    `list[OrderLine]` -> [OrderLine], `Card | Voucher` -> [Card, Voucher]."""
+    return [name for name in type_names(type_text) if name not in PRIMITIVE_TYPES]
 
 
 def _kept_records(
@@ -141,8 +201,7 @@ def _kept_records(
     old_types = {f.name: f.type for f in old}
     for field in new:
         if old_types.get(field.name) == field.type:
-            record = record_of(field.type)
-            if record is not None:
+            for record in records_of(field.type):
                 yield field.name, record
 
 
@@ -168,6 +227,9 @@ def record_breaking_changes(
         pending = deque(
             (record, f"{prefix}.{name}") for name, record in _kept_records(old_fields, new_fields)
         )
+        if part == "fields":  # a union payload's records, kept on both sides
+            kept = set(old.one_of or []) & set(new.one_of or [])
+            pending.extend((r, f"{prefix} ({r})") for r in new.one_of or [] if r in kept)
         visited: set[str] = set()
         while pending:
             record, path = pending.popleft()

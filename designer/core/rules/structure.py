@@ -203,7 +203,7 @@ def orphan_node(ctx: Context, node_id: str) -> Iterable[Report]:
 )
 def payload_empty(ctx: Context, message_id: str) -> Iterable[Report]:
     message = ctx.facts.messages[message_id]
-    if message.fields:
+    if message.fields or message.one_of:  # a union payload's fields are its records'
         return ()
     if message.kind is MessageKind.QUERY and message.response:
         return ()

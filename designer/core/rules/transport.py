@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from .. import channel_parameters
 from ..channels import slug
 from ..model import MessageKind, Severity, Transport
 from .engine import Context, Report, rule
@@ -249,12 +250,37 @@ def cleaned_channel(channel: str, transport: Transport) -> str | None:
     "(`*`, `>`) or empty tokens (leading, trailing or double dots), ASCII only (the AMQP "
     "client refuses the rest), at most 255 bytes; over http a path starting with `/`. "
     "Caught here rather than at `broker apply` time. Source: NATS subject naming, AMQP 0-9-1 "
-    "short strings.",
+    "short strings. A `{name}` segment is a channel parameter: it must be a whole segment "
+    "between dots and declared once in the flow's `parameters` (and each declared one used).",
 )
 def channel_name_invalid(ctx: Context, flow_id: str) -> Iterable[Report]:
     flow = ctx.facts.flows[flow_id]
+    declared = [p.name for p in flow.parameters]
     if flow.channel is None:
-        return ()
+        if not declared:
+            return ()
+        return (
+            Report(
+                message=f"{describe_flow(ctx.facts, flow)} declares channel parameters "
+                f"({', '.join(declared)}) but has no channel",
+                hint="Give the flow a channel naming each parameter as {name}, or remove them",
+                subjects=flow_subjects(ctx.facts, flow),
+                at=at_flow(flow_id, ".parameters"),
+            ),
+        )
+    if flow.transport is not Transport.HTTP:
+        # `{name}` segments are parameters (a wildcard for subscribers), checked apart.
+        wrong = channel_parameters.problems(flow.channel, declared)
+        if wrong:
+            return (
+                Report(
+                    message=f"Channel {flow.channel!r} of {describe_flow(ctx.facts, flow)} {wrong[0]}",
+                    hint="Write each parameter as a whole segment {name} and declare it in "
+                    "the flow's parameters, once",
+                    subjects=flow_subjects(ctx.facts, flow),
+                    at=at_flow(flow_id, ".channel"),
+                ),
+            )
     problem = channel_problem(flow.channel, flow.transport)
     if problem is None:
         return ()

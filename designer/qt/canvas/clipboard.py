@@ -29,9 +29,9 @@ def copy_nodes(document: Document, node_ids: list[str]) -> dict[str, Any]:
         "format": PAYLOAD_FORMAT,
         "nodes": [n.model_dump(mode="json", exclude_none=True) for n in nodes],
         "layout": {
-            n.id: document.design.layout[n.id].model_dump()
+            n.id: document.design.layout.nodes[n.id].model_dump()
             for n in nodes
-            if n.id in document.design.layout
+            if n.id in document.design.layout.nodes
         },
         "flows": [f.model_dump(mode="json", by_alias=True, exclude_none=True) for f in flows],
         "messages": [

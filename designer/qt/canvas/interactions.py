@@ -1,154 +1,40 @@
-"""Canvas gestures: small state machines and the commands they end with.
+"""Canvas gestures as small interaction objects the scene hands its events to.
 
-Each gesture ends by building exactly one core command (one undo step); building it is
-plain Python here, so the rules of a gesture (names, ids, rule-friendly defaults) are
-testable without driving the mouse.
+The scene always has one current interaction (`IdleInteraction` between gestures) and
+passes it every mouse and key event. An interaction gets the scene only through
+`InteractionHost` (what a gesture may use of it), decides what the event means, and ends
+itself with `finish`, which gives the scene back its idle interaction. A gesture that
+changes the design ends with one command (one undo step) through `host.edits`.
+
+Adding a gesture: subclass `Interaction`, and let `IdleInteraction.mouse_press` (idle.py)
+start it when a press lands on what the gesture drags.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, SignalInstance
-from PySide6.QtGui import QPainterPath, QPen
+from PySide6.QtCore import QPointF, Qt, SignalInstance
+from PySide6.QtGui import QKeyEvent, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSceneMouseEvent
 
-from designer.core.commands import AddFlow, AddNode, Command, Macro, RemoveFlows, RemoveNodes
-from designer.core.document import Document
-from designer.core.errors import EditError
-from designer.core.model import Flow, Message, MessageKind, Node, NodeKind, Point, Transport
-from designer.core.unique_names import numbered_name
+from designer.core.commands import MoveNodes
+from designer.core.model import Point
 
-from .node_item import H, W
 from .routing import border_point
 
 if TYPE_CHECKING:
+    from .arrow_handles import ArrowHandles
+    from .context import CanvasContext
+    from .edits import SceneEdits
+    from .flow_item import FlowItem
     from .node_item import NodeItem
-    from .theme import Theme
 
-NODE_KIND_MIME = "application/x-msgflow-node-kind"
 MIN_ARROW = 30.0  # a release closer than this to its own card is a slip, not an arrow
 
-
-# ---------------------------------------------------------------- commands of gestures
-
-
-def dropped_kind(mime: QMimeData) -> NodeKind | None:
-    """The node kind a palette drag carries (text "service" or "actor"), if any."""
-    if not mime.hasFormat(NODE_KIND_MIME):
-        return None
-    text = bytes(mime.data(NODE_KIND_MIME).data()).decode("utf-8", "replace").strip().lower()
-    try:
-        return NodeKind(text)
-    except ValueError:
-        return None
-
-
-def add_node_command(
-    document: Document, kind: NodeKind, centre: QPointF, grid: float | None = None
-) -> AddNode:
-    """A new "Service N" / "Actor N" centred on `centre` (snapped when `grid` is given)."""
-    label = "Service" if kind is NodeKind.SERVICE else "Actor"
-    names = {n.name for n in document.design.nodes}
-    number = sum(1 for n in document.design.nodes if n.kind is kind) + 1
-    name = numbered_name(f"{label} ", names, start=number)
-    x, y = centre.x() - W / 2, centre.y() - H / 2
-    if grid:
-        x, y = round(x / grid) * grid, round(y / grid) * grid
-    node = Node(id=document.new_id("nodes", name), name=name, kind=kind)
-    return AddNode(node, Point(x=round(x), y=round(y)))
-
-
-def default_transport(document: Document, source: str, target: str, kind: MessageKind) -> Transport:
-    """The transport the messaging rules are happy with: events -> topic; commands and
-    queries from an actor -> http; between services, commands and queries -> queue."""
-    if kind is MessageKind.EVENT:
-        return Transport.TOPIC
-    if document.node(source).kind is NodeKind.ACTOR:
-        return Transport.HTTP
-    return Transport.QUEUE
-
-
-def messages_of_kind(document: Document, kind: MessageKind) -> list[Message]:
-    return sorted(
-        (m for m in document.design.messages if m.kind is kind), key=lambda m: m.name.lower()
-    )
-
-
-def name_problem(document: Document, kind: MessageKind, name: str) -> str | None:
-    """Why a new flow cannot carry a message called `name` of `kind`, or None.
-
-    Reusing a name for another kind would make two messages that read the same.
-    """
-    other = next(
-        (m for m in document.design.messages if m.name == name.strip() and m.kind is not kind),
-        None,
-    )
-    if other is None:
-        return None
-    return f"{other.name} is already a {other.kind.value}: pick {other.kind.value} or another name"
-
-
-def flow_command(
-    document: Document, source: str, target: str, kind: MessageKind, name: str, transport: Transport
-) -> AddFlow:
-    """Add a flow of message `name`: reuses the message of that kind and name, or adds it.
-
-    An async query gets a reply queue owned by the requester and a timeout, because the
-    rules require both (async-query-needs-reply, async-request-timeout).
-    """
-    name = name.strip()
-    problem = name_problem(document, kind, name)
-    if problem is not None:
-        raise EditError(problem)
-    existing = next(
-        (m for m in document.design.messages if m.name == name and m.kind is kind), None
-    )
-    message = None
-    if existing is None:
-        message = Message(
-            id=document.new_id("messages", _kebab(name)),
-            name=name,
-            kind=kind,
-            owner=source if kind is MessageKind.EVENT else target,
-        )
-    extra: dict[str, object] = {}
-    if kind is MessageKind.QUERY and transport is not Transport.HTTP:
-        extra = {"reply": f"{source}.replies", "timeout_ms": 5000}
-    flow = Flow.model_validate(
-        {
-            "id": document.new_flow_id(),
-            "message": existing.id if existing is not None else message.id,  # type: ignore[union-attr]
-            "from": source,
-            "to": target,
-            "transport": transport,
-            **extra,
-        }
-    )
-    return AddFlow(flow, message)
-
-
-def delete_command(node_ids: list[str], flow_ids: list[str]) -> Command | None:
-    """Delete/Backspace: the selected nodes (with their flows) and the selected flows."""
-    if node_ids and flow_ids:
-        return Macro("Delete selection", [RemoveFlows(flow_ids), RemoveNodes(node_ids)])
-    if node_ids:
-        return RemoveNodes(node_ids)
-    if flow_ids:
-        return RemoveFlows(flow_ids)
-    return None
-
-
-def _kebab(name: str) -> str:
-    out: list[str] = []
-    for i, char in enumerate(name):
-        if char.isupper() and i and (name[i - 1].islower() or name[i - 1].isdigit()):
-            out.append("-")
-        out.append(char.lower())
-    return "".join(out)
-
-
-# ---------------------------------------------------------------- state machines
+# Ids of card drags: the steps of one drag merge into one undo step, two drags do not.
+_drag_ids = itertools.count(1)
 
 
 class InteractionHost(Protocol):
@@ -156,23 +42,41 @@ class InteractionHost(Protocol):
 
     newFlowRequested: SignalInstance
     newTargetRequested: SignalInstance
+    renameRequested: SignalInstance
+    ctx: CanvasContext
+    edits: SceneEdits
+    arrow_handles: ArrowHandles  # of the one selected arrow (arrow_interactions.py)
 
-    @property
-    def theme(self) -> Theme: ...
     def node_item(self, node_id: str) -> NodeItem | None: ...
+    def flow_item(self, flow_id: str) -> FlowItem | None: ...
+    def flow_label_at(self, scene_pos: QPointF) -> str | None: ...
+    def arrow_route(self, flow_id: str) -> list[tuple[float, float]]: ...
+    def arrow_bends(self, flow_id: str) -> list[tuple[float, float]]: ...
     def node_at(self, scene_pos: QPointF) -> NodeItem | None: ...
     def thing_at(self, scene_pos: QPointF) -> tuple[str, list[str]]: ...
+    def is_bare_canvas(self, scene_pos: QPointF) -> bool: ...
+    def selected_cards(self) -> list[NodeItem]: ...
+    def select_ids(self, ids: list[str]) -> None: ...
+    def begin_move(self) -> None: ...
+    def node_moved(self, node_id: str) -> None: ...
+    def end_move(self) -> None: ...
     def keep_pending_line(self, line: QGraphicsPathItem) -> None: ...
+    def start_interaction(self, interaction: Interaction) -> None: ...
     def end_interaction(self) -> None: ...
+    def gesture_in_progress(self) -> bool: ...
+    def default_mouse(self, event: QGraphicsSceneMouseEvent) -> None: ...
     def addItem(self, item: QGraphicsItem) -> None: ...
     def removeItem(self, item: QGraphicsItem) -> None: ...
 
 
 class Interaction:
-    """A gesture in progress; the scene routes mouse events here until it ends."""
+    """A gesture in progress: the scene routes mouse and key events here until it ends.
 
-    def __init__(self, scene: InteractionHost) -> None:
-        self.scene = scene
+    The defaults swallow mouse events and take no keys; a release ends the gesture.
+    """
+
+    def __init__(self, host: InteractionHost) -> None:
+        self.host = host
 
     def mouse_press(self, event: QGraphicsSceneMouseEvent) -> None:
         event.accept()
@@ -184,11 +88,72 @@ class Interaction:
         event.accept()
         self.finish()
 
+    def mouse_double_click(self, event: QGraphicsSceneMouseEvent) -> None:
+        event.accept()
+
+    def key_press(self, event: QKeyEvent) -> bool:
+        """Whether the gesture took the key (the view's shortcuts get the others)."""
+        return False
+
     def cancel(self) -> None:
+        """Another gesture starts, or the scene is rebuilt: leave nothing behind."""
         self.finish()
 
     def finish(self) -> None:
-        self.scene.end_interaction()
+        self.host.end_interaction()
+
+
+class MoveCardsInteraction(Interaction):
+    """The selected cards follow the mouse (Qt moves them), snapped to the grid when snap
+    is on; their arrows follow on every step; the release is one MoveNodes (one undo step).
+    """
+
+    def __init__(self, host: InteractionHost, cards: list[NodeItem]) -> None:
+        super().__init__(host)
+        self.start = {card.node_id: card.pos() for card in cards}
+        self.last = dict(self.start)
+        self.drag_id = ("canvas-drag", next(_drag_ids))
+        host.begin_move()
+
+    def mouse_move(self, event: QGraphicsSceneMouseEvent) -> None:
+        host = self.host
+        host.default_mouse(event)  # Qt moves the selected cards
+        ctx = host.ctx
+        for node_id, last in list(self.last.items()):
+            item = host.node_item(node_id)
+            if item is None:
+                continue
+            if ctx.snap:
+                grid, pos = ctx.grid, item.pos()
+                item.setPos(round(pos.x() / grid) * grid, round(pos.y() / grid) * grid)
+            if item.pos() != last:
+                self.last[node_id] = item.pos()
+                host.node_moved(node_id)
+
+    def mouse_release(self, event: QGraphicsSceneMouseEvent) -> None:
+        host = self.host
+        host.default_mouse(event)
+        self.finish()
+        moved = {
+            node_id: Point(x=round(item.pos().x()), y=round(item.pos().y()))
+            for node_id, start in self.start.items()
+            if (item := host.node_item(node_id)) is not None and item.pos() != start
+        }
+        if moved:
+            host.edits.push(MoveNodes(moved, drag_id=self.drag_id))
+
+    def cancel(self) -> None:
+        """The cards go back where the drag found them; the design never saw the drag."""
+        for node_id, start in self.start.items():
+            item = self.host.node_item(node_id)
+            if item is not None and item.pos() != start:
+                item.setPos(start)
+                self.host.node_moved(node_id)
+        self.finish()
+
+    def finish(self) -> None:
+        self.host.end_move()
+        super().finish()
 
 
 class NewFlowInteraction(Interaction):
@@ -200,22 +165,22 @@ class NewFlowInteraction(Interaction):
     (nothing happens).
     """
 
-    def __init__(self, scene: InteractionHost, source_id: str, start: QPointF) -> None:
-        super().__init__(scene)
+    def __init__(self, host: InteractionHost, source_id: str, start: QPointF) -> None:
+        super().__init__(host)
         self.source_id = source_id
         self.target: NodeItem | None = None
         self.line = QGraphicsPathItem()
-        pen = QPen(scene.theme.selection, 1.8, Qt.PenStyle.DashLine)
+        pen = QPen(host.ctx.theme.selection, 1.8, Qt.PenStyle.DashLine)
         self.line.setPen(pen)
         self.line.setZValue(100)
-        scene.addItem(self.line)
+        host.addItem(self.line)
         self._update(start)
 
     def _update(self, pos: QPointF) -> None:
-        source = self.scene.node_item(self.source_id)
+        source = self.host.node_item(self.source_id)
         if source is None:
             return
-        target = self.scene.node_at(pos)
+        target = self.host.node_at(pos)
         if target is not None and target.node_id == self.source_id:
             target = None
         if target is not self.target:
@@ -238,35 +203,42 @@ class NewFlowInteraction(Interaction):
         self._update(event.scenePos())
         target = self.target
         event.accept()
+        host = self.host
         if target is None:
             pos = event.scenePos()
-            source = self.scene.node_item(self.source_id)
+            source = host.node_item(self.source_id)
             far = source is not None and not source.sceneBoundingRect().adjusted(
                 -MIN_ARROW, -MIN_ARROW, MIN_ARROW, MIN_ARROW
             ).contains(pos)
-            if far and self.scene.thing_at(pos)[0] in ("canvas", "boundary"):
+            if far and host.thing_at(pos)[0] in ("canvas", "boundary"):
                 # Released on empty canvas: offer to create the target there (draw.io does);
                 # the rubber arrow stays until the offer is answered.
-                self.scene.keep_pending_line(self.line)
+                host.keep_pending_line(self.line)
                 self.finish(keep_line=True)
-                self.scene.newTargetRequested.emit(self.source_id, pos)
+                host.newTargetRequested.emit(self.source_id, pos)
                 return
             self.finish()
             return
         # The rubber arrow stays, pointing at the target, while the popup asks about it.
-        source = self.scene.node_item(self.source_id)
+        source = host.node_item(self.source_id)
         if source is not None:
             path = QPainterPath(border_point(source.card_rect(), target.card_rect().center()))
             path.lineTo(border_point(target.card_rect(), source.card_rect().center()))
             self.line.setPath(path)
-        self.scene.keep_pending_line(self.line)
+        host.keep_pending_line(self.line)
         self.finish(keep_line=True)
-        self.scene.newFlowRequested.emit(self.source_id, target.node_id, event.scenePos())
+        host.newFlowRequested.emit(self.source_id, target.node_id, event.scenePos())
+
+    def key_press(self, event: QKeyEvent) -> bool:
+        if event.key() != Qt.Key.Key_Escape:
+            return False
+        self.cancel()  # the rest of the drag (and its release) is ignored
+        return True
 
     def finish(self, keep_line: bool = False) -> None:
         if self.target is not None:
             self.target.drop_target = False
             self.target.update()
         if not keep_line and self.line.scene() is not None:
-            self.scene.removeItem(self.line)
+            self.host.removeItem(self.line)
         super().finish()

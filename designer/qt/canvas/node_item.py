@@ -148,7 +148,7 @@ class NodeItem(QGraphicsRectItem):
 
     # No itemChange override on purpose: Qt would call into Python for every change of
     # every card (about ten per card while a big design is built). The scene moves the
-    # badge, re-routes arrows and restacks selected cards itself (scene.py, gestures.py).
+    # badge, re-routes arrows and restacks selected cards itself (scene.py, interactions.py).
     def follow_badge(self) -> None:
         """Keep the severity badge on the card's corner after a move."""
         if self._badge is not None:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainterPath, QPolygonF
 
-from designer.core.diagram import rounded_path
+from designer.core.diagram import drawing_steps, flattened, rounded_path
+from designer.core.diagram.geometry import Step
+from designer.core.model import RouteStyle
 
 FAN_SPACING = 30.0  # room for one label between two parallel arrows
 END_GAP = 2.0  # the head stops just short of the border, so its tip stays visible
@@ -109,8 +112,13 @@ BEND_RADIUS = 10.0  # as the SVG export draws them
 
 
 def _rounded(points: list[tuple[float, float]]) -> QPainterPath:
+    return _painter_path(rounded_path(points, BEND_RADIUS))
+
+
+def _painter_path(steps: Iterable[Step]) -> QPainterPath:
+    """The engine's drawing steps (M, L, Q as the SVG export writes them) as a Qt path."""
     path = QPainterPath()
-    for command, v in rounded_path(points, BEND_RADIUS):
+    for command, v in steps:
         if command == "M":
             path.moveTo(v[0], v[1])
         elif command == "L":
@@ -136,6 +144,18 @@ def orthogonal(points: list[tuple[float, float]]) -> Route:
         angles=(math.atan2(dy - cy, dx - cx), math.atan2(by - ay, bx - ax)),
         points=points,
     )
+
+
+def shaped(points: list[tuple[float, float]], style: RouteStyle) -> Route:
+    """A route in the style the user chose: orthogonal (as `orthogonal`), or curved or
+    straight, drawn with the engine's steps (as every export draws them). `points` of
+    the Route are then the drawing cut into short straight pieces, for dots and hits."""
+    if style is RouteStyle.ORTHOGONAL:
+        return orthogonal(points)
+    steps = drawing_steps(points, style)
+    route = orthogonal(flattened(steps))
+    route._path = _painter_path(steps)
+    return route
 
 
 def fan_offsets(count: int, spacing: float = FAN_SPACING) -> list[float]:
@@ -355,8 +375,8 @@ def hit_area(route: Route, margin: float = HIT_MARGIN) -> QPolygonF:
 
 
 def _outline(points: list[tuple[float, float]], margin: float) -> QPolygonF:
-    """A polygon `margin` around an orthogonal polyline: each corner offset along both
-    runs' normals (the mitre of a right angle), out on one side and back on the other."""
+    """A polygon `margin` around a polyline: each corner offset along the mitre of both
+    runs' normals, out on one side and back on the other."""
     left: list[QPointF] = []
     right: list[QPointF] = []
     count = len(points)
@@ -365,10 +385,16 @@ def _outline(points: list[tuple[float, float]], margin: float) -> QPolygonF:
         for a, b in ((i - 1, i), (i, i + 1)):
             if a >= 0 and b < count:
                 (x0, y0), (x1, y1) = points[a], points[b]
-                length = abs(x1 - x0) + abs(y1 - y0) or 1.0
+                length = math.hypot(x1 - x0, y1 - y0) or 1.0
                 ux, uy = (x1 - x0) / length, (y1 - y0) / length
-                if (-uy, ux) != (nx, ny):
-                    nx, ny = nx - uy, ny + ux
+                if nx == ny == 0.0:
+                    nx, ny = -uy, ux
+                else:
+                    # The mitre of two runs' normals: their sum at a right angle, the
+                    # normal itself along a curve's nearly straight pieces.
+                    dot = nx * -uy + ny * ux
+                    if dot > -0.9:
+                        nx, ny = (nx - uy) / (1 + dot), (ny + ux) / (1 + dot)
                 if i == 0 and b == 1:
                     x, y = x - ux * margin, y - uy * margin  # past the start
                 if i == count - 1 and a == count - 2:

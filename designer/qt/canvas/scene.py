@@ -12,15 +12,16 @@ Public API (what the window and the panels use):
   ``set_diagnostics(list)`` (objects with rule, severity, message, hint, subjects; a
   finding on a message shows on its arrows), ``highlight_message(message_id | None)``,
   ``set_theme(theme)``, ``set_snap(bool)``, ``content_rect()``, ``cards_rect()``.
-- Gestures ending in one command: ``add_node(kind, scene_pos)``, ``delete_selection()``,
-  ``copy_selection() -> payload``, ``paste(payload)``, ``duplicate_selection()``,
-  ``rename_node(id, name)``, ``add_flow(source, target, kind, name, transport)``,
-  ``nudge_selection(dx, dy)``.
+- ``edits`` (edits.py): what gestures, shortcuts and menus change, one command each --
+  ``add_node(kind, scene_pos)``, ``delete_selection()``, ``copy_selection() -> payload``,
+  ``paste(payload)``, ``duplicate_selection()``, ``rename_node(id, name)``,
+  ``add_flow(source, target, kind, name, transport)``, ``nudge_selection(dx, dy)``.
 - ``begin_move()`` / ``end_move()`` bracket a drag (cheap hit areas meanwhile);
   ``detach()`` stops following the document.
 
-The gestures (mouse, palette drops, the commands they end with) live in the base class,
-gestures.py. Items never own model state: the document changes, the scene hears the
+The scene draws and routes events; it decides no gesture itself. Mouse and key events go
+to the current interaction (interactions.py: idle, moving cards, drawing a new arrow),
+palette drops to `palette_drop`. Items never own model state: the document changes, the scene hears the
 Change tuple and calls setters on the items involved. Only the arrows of a moved card are re-routed.
 The scene uses no BSP index: long arrows make the default index explode in time and
 memory (docs/architecture.md, the canvas and big designs).
@@ -29,13 +30,18 @@ memory (docs/architecture.md, the canvas and big designs).
 from __future__ import annotations
 
 import gc
-import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtCore import QEvent, QPointF, QRectF, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsSceneDragDropEvent,
+    QGraphicsSceneMouseEvent,
+)
 from shiboken6 import isValid
 
 from designer.core.commands import Command
@@ -46,12 +52,16 @@ from designer.core.model import (
     MessageKind,
     Node,
     NodeKind,
+    RouteStyle,
     Severity,
 )
 
+from .arrow_handles import ArrowHandles
 from .context import LOD_TEXT, CanvasContext
-from .flow_item import FlowItem, head_box
-from .gestures import GestureScene
+from .edits import SceneEdits
+from .flow_item import FlowItem, FlowLabel, head_box
+from .idle import IdleInteraction
+from .interactions import Interaction
 from .node_item import (
     Z_NODE,
     Z_SELECTED,
@@ -62,8 +72,10 @@ from .node_item import (
 )
 from .node_item import H as CARD_H
 from .node_item import W as CARD_W
-from .routing import Box, fan_offsets, orthogonal, route_between
+from .palette_drop import PaletteDrop
+from .routing import fan_offsets, route_between, shaped
 from .theme import LIGHT, TRANSPORT_LABEL, Theme
+from .title_grid import TitleGrid
 
 SCENE_MARGIN = 1500.0  # room to pan past the outermost cards
 FREE_STRIP = 44.0  # right edge of a card where text rarely reaches
@@ -75,8 +87,12 @@ ROUTED_FLOWS = 600
 SMALL_DESIGN_NODES = 150
 
 
-class DesignScene(GestureScene):
+class DesignScene(QGraphicsScene):
     selectionChangedIds = Signal(list, list)
+    newFlowRequested = Signal(str, str, QPointF)
+    newTargetRequested = Signal(str, QPointF)  # a new arrow released on empty canvas
+    renameRequested = Signal(str)
+    editFailed = Signal(str)
 
     def __init__(
         self,
@@ -88,8 +104,8 @@ class DesignScene(GestureScene):
         super().__init__(parent)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.document = document
-        self._push = push
         self.ctx = CanvasContext(theme)
+        self.edits = SceneEdits(document, push, self.ctx, self, self.editFailed.emit)
         self.ctx.node_hovered = self._node_hovered
         self._nodes: dict[str, NodeItem] = {}
         self._flows: dict[str, FlowItem] = {}
@@ -111,20 +127,105 @@ class DesignScene(GestureScene):
         self._dragging = False  # ... roomy ones, kept while the arrow stays inside
         self._rough_pairs: set[tuple[str, str]] = set()
         self._quiet_selection = False
-        self._interaction = None
-        self._drag_start = {}
-        self._drag_ids = itertools.count(1)
+        # The gesture the mouse and keys go to (see interactions.py), and the drops'.
+        self._idle = IdleInteraction(self)
+        self._interaction: Interaction = self._idle
+        self.palette_drop = PaletteDrop(self)
+        self._pending_line: QGraphicsPathItem | None = None
         self._design = document.design
         self._engine = DiagramEngine.of({}, {}, self._label_size)
         self._routed = True
         self._dragged: set[str] = set()  # cards moved since begin_move
+        self.arrow_handles = ArrowHandles(self.ctx)
+        self.addItem(self.arrow_handles)
         self._unsubscribe = document.subscribe(self._on_changes)
         self.selectionChanged.connect(self._emit_selection)
         self.rebuild()
 
     # ------------------------------------------------------------------ reading
+    def node_item(self, node_id: str) -> NodeItem | None:
+        return self._nodes.get(node_id)
+
     def flow_item(self, flow_id: str) -> FlowItem | None:
         return self._flows.get(flow_id)
+
+    def thing_exists(self, item_id: str) -> bool:
+        """Whether a card or an arrow has this id."""
+        return self.document.get("nodes", item_id) is not None or (
+            self.document.get("flows", item_id) is not None
+        )
+
+    def thing_at(self, scene_pos: QPointF) -> tuple[str, list[str]]:
+        """What a click at `scene_pos` is on: ("node"|"flow"|"boundary"|"canvas", ids).
+
+        A boundary is named by its title (boundaries have no id of their own).
+        """
+        node = self.node_at(scene_pos)
+        if node is not None:
+            return "node", [node.node_id]
+        for item in self.items(scene_pos):
+            flow_id = getattr(item, "flow_id", None) or getattr(
+                getattr(item, "flow", None), "flow_id", None
+            )
+            if isinstance(flow_id, str):
+                return "flow", [flow_id]
+            if isinstance(item, BoundaryItem):
+                return "boundary", [item.name]
+        return "canvas", []
+
+    def node_at(self, scene_pos: QPointF) -> NodeItem | None:
+        for item in self.items(scene_pos):
+            while item is not None and not isinstance(item, NodeItem):
+                item = item.parentItem()
+            if item is not None:
+                return item
+        return None
+
+    def flow_label_at(self, scene_pos: QPointF) -> str | None:
+        """The arrow whose label a press at `scene_pos` takes (as FlowLabel decides: over
+        a card, only the label's text takes it)."""
+        items = self.items(scene_pos)
+        for item in items:
+            if isinstance(item, FlowLabel):
+                on_text = item.on_text(item.mapFromScene(scene_pos))
+                if on_text or not any(isinstance(i, NodeItem) for i in items):
+                    return item.flow.flow_id
+                return None
+        return None
+
+    # ------------------------------------------------------------------ arrow shapes
+    def arrow_route(self, flow_id: str) -> list[tuple[float, float]]:
+        """The arrow's route as the engine made it (its corners; [] if not routed)."""
+        arrow = self._engine.diagram.arrows.get(flow_id) if self._routed else None
+        return list(arrow.points) if arrow is not None else []
+
+    def arrow_bends(self, flow_id: str) -> list[tuple[float, float]]:
+        """The bends the arrow shows as handles: the stored ones, or else the corners of
+        its automatic route (a straight arrow has none)."""
+        shape = self.document.design.layout.flows.get(flow_id)
+        if shape is not None and shape.bends:
+            return [(p.x, p.y) for p in shape.bends]
+        if shape is not None and shape.route is RouteStyle.STRAIGHT:
+            return []
+        return self.arrow_route(flow_id)[1:-1]
+
+    def _refresh_handles(self) -> None:
+        """Handles on the selected arrow when it is the only thing selected."""
+        chosen = self.selectedItems()
+        flow = chosen[0] if len(chosen) == 1 and isinstance(chosen[0], FlowItem) else None
+        route = self.arrow_route(flow.flow_id) if flow is not None else []
+        if flow is None or len(route) < 2 or flow.source_id == flow.target_id:
+            self.arrow_handles.show_for(None, [], ((0, 0), (0, 0)))
+            return
+        bends = self.arrow_bends(flow.flow_id)
+        self.arrow_handles.show_for(flow.flow_id, bends, (route[0], route[-1]))
+
+    def is_bare_canvas(self, scene_pos: QPointF) -> bool:
+        """Nothing but boundary backdrops under `scene_pos`."""
+        return all(isinstance(i, BoundaryItem) for i in self.items(scene_pos))
+
+    def selected_cards(self) -> list[NodeItem]:
+        return [item for item in self.selectedItems() if isinstance(item, NodeItem)]
 
     def node_items(self) -> Iterable[NodeItem]:
         return self._nodes.values()
@@ -161,7 +262,75 @@ class DesignScene(GestureScene):
             cards = QRectF(0, 0, CARD_W, CARD_H)
         self.setSceneRect(cards.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN))
 
+    # ------------------------------------------------------------------ gestures
+    @property
+    def interaction(self) -> Interaction:
+        """The gesture in progress, `IdleInteraction` between gestures."""
+        return self._interaction
+
+    def start_interaction(self, interaction: Interaction) -> None:
+        if self._interaction is not interaction:
+            self._interaction.cancel()
+        self._interaction = interaction
+
+    def end_interaction(self) -> None:
+        self._interaction = self._idle
+
+    def gesture_in_progress(self) -> bool:
+        return self._interaction is not self._idle
+
+    def default_mouse(self, event: QGraphicsSceneMouseEvent) -> None:
+        """Qt's own handling of a mouse event: clicks select, the rubber band, hover, and
+        dragging the selected cards."""
+        handler = _QT_MOUSE.get(event.type())
+        if handler is not None:
+            handler(self, event)
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        self._interaction.mouse_press(event)
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        self._interaction.mouse_move(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        self._interaction.mouse_release(event)
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        self._interaction.mouse_double_click(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._interaction.key_press(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def dragEnterEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
+        self.palette_drop.drag_move(event)
+
+    def dragMoveEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
+        self.palette_drop.drag_move(event)
+
+    def dragLeaveEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
+        self.palette_drop.drag_leave(event)
+
+    def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
+        self.palette_drop.drop(event)
+
+    def keep_pending_line(self, line: QGraphicsPathItem) -> None:
+        """Keep a new flow's rubber arrow on screen until its popup is answered."""
+        self.clear_pending_line()
+        self._pending_line = line
+
+    def clear_pending_line(self) -> None:
+        if self._pending_line is not None and self._pending_line.scene() is self:
+            self.removeItem(self._pending_line)
+        self._pending_line = None
+
     # ------------------------------------------------------------------ view state
+    @property
+    def theme(self) -> Theme:
+        return self.ctx.theme
+
     def set_theme(self, theme: Theme) -> None:
         self.ctx.theme = theme
         self.update()
@@ -206,6 +375,7 @@ class DesignScene(GestureScene):
             if isValid(card):
                 card.setZValue(Z_SELECTED if card in cards else Z_NODE)
         self._selected_cards = cards
+        self._refresh_handles()
         if not self._quiet_selection:
             self.selectionChangedIds.emit(*self.selected_ids())
 
@@ -289,7 +459,7 @@ class DesignScene(GestureScene):
             self._problem_items = []
             self._unplaced = 0
             self._design = self.document.design
-            layout = self._design.layout
+            layout = self._design.layout.nodes
             # Placed nodes first, so the unplaced ones go below all of them.
             for node in sorted(self._design.nodes, key=lambda n: n.id not in layout):
                 self._add_node_item(node)
@@ -302,7 +472,9 @@ class DesignScene(GestureScene):
             self._moving = True
             self._routed = len(self._flows) <= ROUTED_FLOWS
             if self._routed:
-                self._engine = DiagramEngine.of(*self._engine_input(), self._label_size)
+                self._engine = DiagramEngine.of(
+                    *self._engine_input(), self._label_size, dict(self._design.layout.flows)
+                )
                 self._apply(list(self._flows))
             else:
                 self._engine = DiagramEngine.of({}, {}, self._label_size)
@@ -337,6 +509,7 @@ class DesignScene(GestureScene):
             return
         pairs: set[tuple[str, str]] = set()
         relabel: set[str] = set()  # arrows whose label changed size
+        reshaped = False  # the user bent, restyled or moved the label of an arrow
         counted: set[str] = set()
         boundaries: set[str] = set()
         for change in changes:
@@ -356,8 +529,10 @@ class DesignScene(GestureScene):
                 for flow_id in [f.id for f in self.document.flows_of_message(key)]:
                     self._update_flow_item(flow_id)
                     relabel.add(flow_id)
+            elif change.collection == "arrows":
+                reshaped = True
             elif change.collection == "layout":
-                point = self.document.design.layout.get(key)
+                point = self.document.design.layout.nodes.get(key)
                 item = self._nodes.get(key)
                 if (
                     item is not None
@@ -384,6 +559,8 @@ class DesignScene(GestureScene):
             self._apply(self._engine.sync(*self._engine_input()))
         if relabel and self._routed:
             self._apply(self._engine.relabel(sorted(relabel)))
+        if reshaped and self._routed:
+            self._apply(self._engine.set_shapes(dict(self.document.design.layout.flows)))
         for node_id in counted & self._nodes.keys():
             self._update_counts(node_id)
         if any(c.collection in ("nodes", "layout") for c in changes):
@@ -463,7 +640,7 @@ class DesignScene(GestureScene):
             else ServiceItem(node.id, self.ctx)
         )
         self._set_node_text(item, node)
-        point = self.document.design.layout.get(node.id)
+        point = self.document.design.layout.nodes.get(node.id)
         if at is not None:
             item.setPos(at)
         elif point is not None:
@@ -644,13 +821,17 @@ class DesignScene(GestureScene):
         """Give the items of these arrows the engine's routes and label places."""
         arrows = self._engine.diagram.arrows
         exact, dragged = not self._moving, self._dragging
+        flow_ids = list(flow_ids)
+        if self.arrow_handles.flow_id in flow_ids:
+            self._refresh_handles()
         for flow_id in flow_ids:
             item = self._flows.get(flow_id)
             arrow = arrows.get(flow_id)
             if item is None or arrow is None or len(arrow.points) < 2:
                 continue
             label = arrow.label.centre if arrow.label is not None else arrow.points[0]
-            item.set_geometry(orthogonal(arrow.points), label, exact, dragged)
+            item.set_geometry(shaped(arrow.points, arrow.style), label, exact, dragged)
+            item.set_leader(arrow.leader)
             if not exact:
                 self._rough_pairs.add(_pair(item.source_id, item.target_id))
 
@@ -727,74 +908,16 @@ class DesignScene(GestureScene):
         self._rough_pairs.clear()
 
 
-class TitleGrid:
-    """Boundary titles by grid cell, so an arrow finds the few titles near it at once."""
-
-    CELL = 400.0
-
-    def __init__(self) -> None:
-        self._cells: dict[tuple[int, int], set[str]] = defaultdict(set)
-        self._boxes: dict[str, Box] = {}
-        self._edges: dict[str, tuple[float, float, float, float]] = {}
-        # The titles `near` finds, by span of cells, until a title changes cells: a
-        # dragged card's arrows ask about the same few spans on every mouse move, and a
-        # dragged card moves its own boundary's title by a few pixels at a time.
-        self._near: dict[tuple[int, int, int, int], tuple[str, ...]] = {}
-
-    def _cells_of(self, x: float, y: float, w: float, h: float) -> list[tuple[int, int]]:
-        c = self.CELL
-        return [
-            (i, j)
-            for i in range(int(x // c), int((x + w) // c) + 1)
-            for j in range(int(y // c), int((y + h) // c) + 1)
-        ]
-
-    def place(self, name: str, box: Box | None) -> None:
-        old = self._boxes.pop(name, None)
-        before = self._cells_of(*old) if old is not None else []
-        after = self._cells_of(*box) if box is not None else []
-        self._edges.pop(name, None)
-        if box is not None:
-            self._boxes[name] = box
-            self._edges[name] = (box[0], box[1], box[0] + box[2], box[1] + box[3])
-        if before != after or old is None or box is None:
-            self._near.clear()
-            for cell in before:
-                self._cells[cell].discard(name)
-            for cell in after:
-                self._cells[cell].add(name)
-
-    def near(self, a: Box, b: Box) -> list[tuple[float, float, float, float]]:
-        """Edges of the titles in the cells between the centres of two cards (where
-        their arrows run)."""
-        if not self._boxes:
-            return []
-        c = self.CELL
-        i0, j0 = int((a[0] + a[2] / 2) // c), int((a[1] + a[3] / 2) // c)
-        i1, j1 = int((b[0] + b[2] / 2) // c), int((b[1] + b[3] / 2) // c)
-        if i0 > i1:
-            i0, i1 = i1, i0
-        if j0 > j1:
-            j0, j1 = j1, j0
-        if (i1 - i0 + 1) * (j1 - j0 + 1) > 16:
-            return []  # a long arrow: its label sits far from most of those titles anyway
-        span = (i0, j0, i1, j1)
-        names = self._near.get(span)
-        if names is None:
-            found: set[str] = set()
-            cells = self._cells
-            for i in range(i0, i1 + 1):
-                for j in range(j0, j1 + 1):
-                    inside = cells.get((i, j))
-                    if inside:
-                        found |= inside
-            names = self._near[span] = tuple(sorted(found))
-        edges = self._edges
-        return [edges[n] for n in names]
-
-
 def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
+
+
+_QT_MOUSE: dict[QEvent.Type, Callable[[QGraphicsScene, QGraphicsSceneMouseEvent], None]] = {
+    QEvent.Type.GraphicsSceneMousePress: QGraphicsScene.mousePressEvent,
+    QEvent.Type.GraphicsSceneMouseMove: QGraphicsScene.mouseMoveEvent,
+    QEvent.Type.GraphicsSceneMouseRelease: QGraphicsScene.mouseReleaseEvent,
+    QEvent.Type.GraphicsSceneMouseDoubleClick: QGraphicsScene.mouseDoubleClickEvent,
+}
 
 
 __all__ = ["CanvasContext", "DesignScene"]

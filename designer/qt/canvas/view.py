@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QLineEdit, QWidget
 
 from designer.core.model import MessageKind, Transport
 
-from . import interactions
+from . import gesture_commands
 from .flow_item import FlowItem, FlowLabel
 from .flow_popup import FlowPopup
 from .minimap import Minimap
@@ -59,7 +59,7 @@ class _RenameEditor(QLineEdit):
     def commit(self) -> None:
         if not self._done:
             self._done = True
-            self.view.scene().rename_node(self.node_id, self.text())
+            self.view.scene().edits.rename_node(self.node_id, self.text())
             self.view.end_rename()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -238,6 +238,11 @@ class DesignView(QGraphicsView):
 
     # ------------------------------------------------------------------ keys
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.scene().gesture_in_progress():
+            # A drag in progress gets the keys (Escape ends a new arrow), not the shortcuts:
+            # deleting or nudging cards in the middle of a drag would pull them from under it.
+            super().keyPressEvent(event)
+            return
         key, mods = event.key(), event.modifiers()
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
         if key == Qt.Key.Key_Space and not event.isAutoRepeat():
@@ -252,17 +257,17 @@ class DesignView(QGraphicsView):
         elif ctrl and key == Qt.Key.Key_1:
             self.zoom_100()
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self.scene().delete_selection()
+            self.scene().edits.delete_selection()
         elif key == Qt.Key.Key_F2:
             nodes, _ = self.scene().selected_ids()
             if len(nodes) == 1:
                 self.start_rename(nodes[0])
         elif ctrl and key == Qt.Key.Key_D:
-            self.scene().duplicate_selection()
+            self.scene().edits.duplicate_selection()
         elif key in _NUDGES and not ctrl:
             step = self.scene().ctx.grid * (5 if mods & Qt.KeyboardModifier.ShiftModifier else 1)
             dx, dy = _NUDGES[Qt.Key(key)]
-            if not self.scene().nudge_selection(dx * step, dy * step):
+            if not self.scene().edits.nudge_selection(dx * step, dy * step):
                 super().keyPressEvent(event)
                 return
         elif key == Qt.Key.Key_Escape:
@@ -330,15 +335,15 @@ class DesignView(QGraphicsView):
         title = f"{document.node(source).name} \u2192 {document.node(target).name}"
         popup = FlowPopup(
             self.viewport(),
-            lambda kind: [m.name for m in interactions.messages_of_kind(document, kind)],
-            lambda kind: interactions.default_transport(document, source, target, kind),
+            lambda kind: [m.name for m in gesture_commands.messages_of_kind(document, kind)],
+            lambda kind: gesture_commands.default_transport(document, source, target, kind),
             title,
-            lambda kind, name: interactions.name_problem(document, kind, name),
+            lambda kind, name: gesture_commands.name_problem(document, kind, name),
             scene.theme.kinds,
         )
 
         def accepted(kind: MessageKind, name: str, transport: Transport) -> None:
-            flow_id = scene.add_flow(source, target, kind, name, transport)
+            flow_id = scene.edits.add_flow(source, target, kind, name, transport)
             if flow_id is not None:
                 scene.select_ids([flow_id])  # the inspector shows it, ready for details
 

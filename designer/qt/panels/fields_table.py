@@ -140,10 +140,34 @@ def _text(table: QTableWidget, row: int, column: int) -> str:
     return item.text().strip() if item is not None else ""
 
 
-class FieldsEditor(_RowsEditor):
-    """Message or response fields: name, type (with a picker), required, description."""
+_TAG = "tag:"
 
-    headers = ("Name", "Type", "Req.", "Description")
+
+def values_text(field: MessageField) -> str:
+    """The Values cell: a string field's enum (`a, b`), or a union's `tag: <discriminator>`."""
+    if field.discriminator:
+        return f"{_TAG} {field.discriminator}"
+    return ", ".join(field.enum or [])
+
+
+def _read_values(text: str, shown: str, field: MessageField | None) -> dict[str, object]:
+    """`enum` and `discriminator` of a row from its Values cell. An unchanged cell keeps the
+    field's own (a value holding a comma would not survive a split and join)."""
+    if field is not None and text == shown:
+        return {"enum": field.enum, "discriminator": field.discriminator}
+    if text.startswith(_TAG):
+        return {"enum": None, "discriminator": text[len(_TAG) :].strip() or None}
+    values = [v.strip() for v in text.split(",") if v.strip()]
+    return {"enum": values or None, "discriminator": None}
+
+
+class FieldsEditor(_RowsEditor):
+    """Message or response fields: name, type (with a picker), required, values, description.
+
+    Values: the values a string field may take (`small, medium, large`), or for a union of
+    records the field that tells its alternatives apart (`tag: shape`)."""
+
+    headers = ("Name", "Type", "Req.", "Values", "Description")
     max_table_height = 240
 
     def __init__(self, noun: str = "field") -> None:
@@ -154,6 +178,9 @@ class FieldsEditor(_RowsEditor):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(3, 70)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(3, 64)
+        header.resizeSection(4, 64)
         required_header = QTableWidgetItem("Req.")
         required_header.setToolTip("Required")
         self.table.setHorizontalHeaderItem(2, required_header)
@@ -169,7 +196,12 @@ class FieldsEditor(_RowsEditor):
         line = suggesting_line(picker)
         picker.addItems(self.type_choices())
         picker.setCurrentText(value.type)
-        picker.setToolTip("Field type: a primitive, list[T], map[string,T] or a record")
+        # A narrow column shows the start of a long type (`Card | Vou…`), not its end.
+        line.setCursorPosition(0)
+        picker.setToolTip(
+            f"{value.type}\n\nField type: a primitive, list[T], map[string,T], a record, "
+            "or alternatives A | B"
+        )
         picker.setFrame(False)
         picker.activated.connect(lambda _index: self._emit())
         line.editingFinished.connect(self._emit)
@@ -182,7 +214,15 @@ class FieldsEditor(_RowsEditor):
         )
         required.setCheckState(Qt.CheckState.Checked if value.required else Qt.CheckState.Unchecked)
         self.table.setItem(row, 2, required)
-        self.table.setItem(row, 3, QTableWidgetItem(value.description or ""))
+        values = QTableWidgetItem(values_text(value))
+        values.setToolTip(
+            "The values a string field may take, comma separated (small, medium, large); "
+            "for a union of records, the field telling them apart (tag: shape)"
+        )
+        # The loaded field rides along, so an edit of another cell keeps what it had.
+        values.setData(Qt.ItemDataRole.UserRole, value)
+        self.table.setItem(row, 3, values)
+        self.table.setItem(row, 4, QTableWidgetItem(value.description or ""))
 
     def _read_row(self, row: int) -> MessageField | None:
         name = _text(self.table, row, 0)
@@ -191,11 +231,19 @@ class FieldsEditor(_RowsEditor):
         required_item = self.table.item(row, 2)
         if not name or not type_text:
             return None
-        return MessageField(
-            name=name,
-            type=type_text,
-            required=required_item is None or required_item.checkState() == Qt.CheckState.Checked,
-            description=_text(self.table, row, 3) or None,
+        values_item = self.table.item(row, 3)
+        loaded = values_item.data(Qt.ItemDataRole.UserRole) if values_item is not None else None
+        loaded = loaded if isinstance(loaded, MessageField) else None
+        shown = values_text(loaded) if loaded is not None else ""
+        return MessageField.model_validate(
+            {
+                "name": name,
+                "type": type_text,
+                "required": required_item is None
+                or required_item.checkState() == Qt.CheckState.Checked,
+                **_read_values(_text(self.table, row, 3), shown, loaded),
+                "description": _text(self.table, row, 4) or None,
+            }
         )
 
     def _new_value(self) -> MessageField:

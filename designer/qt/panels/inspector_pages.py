@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -235,6 +235,16 @@ class FlowPage(InspectorPage):
             "Where the answer of an asynchronous query goes (a queue or callback path)",
             lambda: self._edit(reply=optional_text(self.reply.text())),
         )
+        # The broker address as the file (or an import) sets it, with its parameters and
+        # queue/topic settings: shown, edited in the file.
+        self.channel = QLabel()
+        self.channel.setWordWrap(True)
+        self.channel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.channel.setToolTip(
+            "The flow's channel: {name} parts are parameters (a wildcard for subscribers, "
+            "the value for senders)"
+        )
+        self.form.addRow("Channel", self.channel)
         self.timeout = QSpinBox()
         self.timeout.setRange(0, 3_600_000)
         self.timeout.setSingleStep(100)
@@ -289,6 +299,8 @@ class FlowPage(InspectorPage):
                 self.source.addItem(node.name, node.id)
                 self.target.addItem(node.name, node.id)
             self.reply.setText(flow.reply or "")
+            self.channel.setText(channel_text(flow))
+            self.form.setRowVisible(self.channel, bool(flow.channel or flow.bindings))
             self.timeout.setValue(flow.timeout_ms or 0)
             self.idempotent.setChecked(flow.idempotent)
             self.dead_letter.setChecked(flow.dead_letter)
@@ -296,9 +308,13 @@ class FlowPage(InspectorPage):
         carried = self.document.get("messages", flow.message)
         count = len(getattr(carried, "fields", ()))
         name = getattr(carried, "name", "?")
-        self.fields_button.setText(
-            f"Edit the fields of {name} ({count})…" if count else f"Add fields to {name}…"
-        )
+        union = getattr(carried, "one_of", None)
+        if union:  # a body that is one of several records has no fields of its own
+            self.fields_button.setText(f"Edit {name} (one of {' | '.join(union)})…")
+        else:
+            self.fields_button.setText(
+                f"Edit the fields of {name} ({count})…" if count else f"Add fields to {name}…"
+            )
         set_combo_data(self.source, flow.source)
         set_combo_data(self.target, flow.target)
         set_combo_data(self.transport, flow.transport.value)
@@ -318,3 +334,29 @@ class FlowPage(InspectorPage):
         flow = self._flow()
         if flow is not None and any(getattr(flow, k) != v for k, v in changes.items()):
             self.push(EditFlow(flow.id, **changes))
+
+
+def channel_text(flow: Any) -> str:
+    """`streetlights.{streetlightId}.lighting.measured`, each parameter on a line of its
+    own with its description, then the queue or topic settings the flow keeps."""
+    lines = [flow.channel or "(derived from the naming convention)"]
+    for parameter in flow.parameters:
+        about = f": {parameter.description}" if parameter.description else ""
+        lines.append(f"  {{{parameter.name}}} {parameter.type}{about}")
+    bindings = flow.bindings
+    if bindings is not None and bindings.amqp is not None:
+        queue = bindings.amqp
+        flags = [
+            "durable" if queue.durable else "not durable",
+            *(["exclusive"] if queue.exclusive else []),
+            *(["auto-delete"] if queue.auto_delete else []),
+        ]
+        lines.append(f"RabbitMQ queue: {', '.join(flags)}")
+    if bindings is not None and bindings.kafka is not None:
+        topic = bindings.kafka
+        sizes = [
+            *([f"{topic.partitions} partitions"] if topic.partitions else []),
+            *([f"{topic.replicas} replicas"] if topic.replicas else []),
+        ]
+        lines.append(f"Kafka topic: {', '.join(sizes)}")
+    return "\n".join(lines)

@@ -50,10 +50,25 @@ class MessagePage(InspectorPage):
             "What the message means",
             lambda: self._edit(description=optional_text(self.description.toPlainText())),
         )
+        self.one_of = self.line(
+            "One of",
+            "A body that is one of several records, e.g. Circle | Square (instead of fields); "
+            "empty: the message has fields",
+            self._one_of,
+        )
+        self.one_of.setObjectName("message-one-of")
+        self.one_of.setPlaceholderText("(fields below)")
+        self.discriminator = self.line(
+            "Told apart by",
+            "The field of every alternative whose value says which one a message is",
+            self._discriminator,
+        )
+        self.discriminator.setObjectName("message-discriminator")
+        self.discriminator_label = self.form.labelForField(self.discriminator)
         self.fields = FieldsEditor("field")
         self.fields.setObjectName("message-fields")
         self.fields.edited.connect(lambda values: self._edit(fields=values))
-        self.wide_row("Fields", self.fields)
+        self.fields_label = self.wide_row("Fields", self.fields)
         self.response = FieldsEditor("response field")
         self.response.setObjectName("response-fields")
         self.response.edited.connect(lambda values: self._edit(response=values))
@@ -80,6 +95,8 @@ class MessagePage(InspectorPage):
             self.name, self.owner, self.version, self.long_running, self.scatter_gather
         ):
             self.name.setText(message.name)
+            self.one_of.setText(" | ".join(message.one_of or []))
+            self.discriminator.setText(message.discriminator or "")
             self.owner.clear()
             self.owner.addItem("(derived from flows)", None)
             for node in sorted(design.nodes, key=lambda n: n.name.lower()):
@@ -95,6 +112,12 @@ class MessagePage(InspectorPage):
         self.response.setVisible(is_query)
         self.response_label.setVisible(is_query)
         self.description.set_text(message.description or "")
+        union = bool(message.one_of)
+        self.discriminator.setVisible(union)
+        if self.discriminator_label is not None:
+            self.discriminator_label.setVisible(union)
+        self.fields.setVisible(not union)
+        self.fields_label.setVisible(not union)
         self.fields.load(message.fields)
         self.response.load(message.response or [])
         self.suppressions.load(message.suppress)
@@ -109,6 +132,16 @@ class MessagePage(InspectorPage):
             f"{names.get(f.source, f.source)} → {names.get(f.target, f.target)} ({f.transport.value})"
             for f in flows
         )
+
+    def _one_of(self) -> None:
+        names = [n.strip() for n in self.one_of.text().split("|") if n.strip()]
+        if names:
+            self._edit(one_of=names)
+        else:  # back to fields: a discriminator needs alternatives
+            self._edit(one_of=None, discriminator=None)
+
+    def _discriminator(self) -> None:
+        self._edit(discriminator=self.discriminator.text().strip() or None)
 
     def _name(self) -> None:
         if self.name.text().strip():

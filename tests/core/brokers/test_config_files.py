@@ -52,7 +52,8 @@ def test_design_settings_choose_vhost_and_queue_type_and_the_command_line_overri
     shop: Design,
 ) -> None:
     design = shop.model_copy(deep=True)
-    design.settings.generate.update({"vhost": "sales", "queue_type": "classic"})
+    generate = {**design.settings.generate, "vhost": "sales", "queue_type": "classic"}
+    design.settings = design.settings.model_copy(update={"generate": generate})
     files = targets.get("rabbitmq").render(
         design, targets.TargetOptions(extra={"vhost": "sales-ci"})
     )

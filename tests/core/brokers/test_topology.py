@@ -43,13 +43,14 @@ def test_every_consuming_queue_is_quorum_and_dead_letters_into_its_own_dlq(shop:
         assert ("msgflow.dlx", f"{queue.name}.dlq", queue.name) in bound
 
 
-def test_async_query_gets_the_requesters_reply_queue_without_dead_lettering(shop: Design) -> None:
+def test_an_async_query_needs_no_reply_queue_on_the_broker(shop: Design) -> None:
+    # Each running requester declares its own exclusive, auto-deleted `orders.replies.<id>`:
+    # a durable `orders.replies` would be shared by replicas (answers round-robin to the
+    # wrong one) and, unused, would only collect what nobody reads.
     queues = {q.name: q for q in build_amqp(shop).queues}
-    reply = queues["orders.replies"]
-    assert (reply.role, reply.consumer) == ("reply", "orders")
-    assert "x-dead-letter-exchange" not in reply.arguments
-    assert "orders.replies.dlq" not in queues
-    assert "customers.get-customer" in queues
+    assert not [name for name in queues if "replies" in name]
+    assert {q.role for q in queues.values()} == {"consume", "dead-letter"}
+    assert "customers.get-customer" in queues  # the question's queue is still there
 
 
 def test_http_flows_need_nothing_on_a_broker() -> None:
@@ -129,6 +130,22 @@ def test_jetstream_streams_per_publisher_and_handler_and_queries_stay_out_of_str
     }
     for consumer in js.consumers:
         assert consumer.filter_subject in streams[consumer.stream].subjects
+
+
+def test_every_service_with_durable_consumers_gets_a_dead_letter_stream(shop: Design) -> None:
+    # Where the generated failure policy puts what it could not handle; declared by the
+    # broker configuration, like RabbitMQ's `<queue>.dlq`, not by the services.
+    js = build_jetstream(shop)
+    dead = {s.name: s for s in js.streams if s.dead_letters}
+    assert set(dead) == {
+        "SHIPPING_DEAD_LETTERS",
+        "NOTIFICATIONS_DEAD_LETTERS",
+        "LOYALTY_DEAD_LETTERS",
+    }
+    assert dead["LOYALTY_DEAD_LETTERS"].subjects == ("loyalty.dead.>",)
+    assert dead["LOYALTY_DEAD_LETTERS"].retention == "limits"
+    # No durable consumer reads them: they are kept for a person to look at.
+    assert not {c.stream for c in js.consumers} & set(dead)
 
 
 def test_services_listed_are_the_services_that_use_a_broker(shop: Design) -> None:

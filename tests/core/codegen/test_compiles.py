@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from designer.core.broker_registry import BROKERS
 from designer.core.codegen.python_target import python_project
 from designer.core.codegen.targets import TargetOptions
+from designer.core.model import Layout
 from designer.core.synthetic import synthetic_design
 
 
@@ -52,22 +53,30 @@ def test_any_names_give_distinct_identifiers_and_code_that_compiles(
         st.lists(_NAMES, min_size=len(design.nodes), max_size=len(design.nodes), unique=True)
     )
     rename = {n.id: new for n, new in zip(design.nodes, node_ids, strict=True)}
-    for node in design.nodes:
-        node.id = rename[node.id]
-        node.name = data.draw(_NAMES)
-    for flow in design.flows:
-        flow.source, flow.target = rename[flow.source], rename[flow.target]
+    design.nodes = [
+        n.model_copy(update={"id": rename[n.id], "name": data.draw(_NAMES)}) for n in design.nodes
+    ]
+    design.flows = [
+        f.model_copy(update={"source": rename[f.source], "target": rename[f.target]})
+        for f in design.flows
+    ]
+    messages = []
     for message in design.messages:
-        message.owner = rename.get(message.owner or "", message.owner)
-        message.name = data.draw(_NAMES)
+        owner = rename.get(message.owner or "", message.owner)
+        message_name = data.draw(_NAMES)
         names = data.draw(
             st.lists(
                 _NAMES, min_size=len(message.fields), max_size=len(message.fields), unique=True
             )
         )
-        for field, name in zip(message.fields, names, strict=True):
-            field.name = name
-    design.layout = {}
+        fields = [
+            field.model_copy(update={"name": name})
+            for field, name in zip(message.fields, names, strict=True)
+        ]
+        update = {"owner": owner, "name": message_name, "fields": fields}
+        messages.append(message.model_copy(update=update))
+    design.messages = messages
+    design.layout = Layout()
     files = python_project(design, TargetOptions())
     packages = {path.split("/")[0] for path in files if path.endswith("/_generated.py")}
     assert len(packages) == len([n for n in design.nodes if n.is_service])

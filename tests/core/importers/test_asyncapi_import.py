@@ -5,13 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from designer.core import io
+from designer.core.brokers.kafka import state as kafka_state
+from designer.core.brokers.rabbitmq import RabbitOptions, definitions
 from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
 from designer.core.importers.asyncapi import import_asyncapi
 from designer.core.importers.spec_loading import Spec, SpecLoadError
-from designer.core.model import Design, MessageKind, NodeKind, RecordSchema, Severity, Transport
+from designer.core.model import (
+    AmqpQueue,
+    Design,
+    KafkaTopic,
+    MessageKind,
+    NodeKind,
+    RecordSchema,
+    Severity,
+    Transport,
+)
 from designer.core.rules.engine import validate
+from designer.core.topology import build_amqp
 from designer.resources import examples_dir
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "asyncapi"
@@ -82,7 +95,7 @@ def test_refs_to_components_become_records_and_typed_fields() -> None:
     created = design.message("order-created")
     assert created is not None
     status = next(f for f in created.fields if f.name == "status")
-    assert status.description == "one of: new, paid"  # the enum is kept where a reader sees it
+    assert (status.type, status.enum, status.description) == ("string", ["new", "paid"], None)
     assert any("headers of OrderCreated" in n for n in notes)
 
 
@@ -389,13 +402,43 @@ def test_kinds_are_read_from_names_and_descriptions_one_report_line_per_guess() 
     assert any("turnOnOff: taken as a command" in n for n in guesses)
 
 
-def test_channel_parameters_never_reach_a_broker_name_and_are_reported() -> None:
-    design, _, notes = _outcomes(SPEC30 / "streetlights-kafka-asyncapi.yml")
-    channels = sorted(f.channel or "" for f in design.flows)
-    assert channels and not any("{" in c or "/" in c for c in channels)
-    assert "smartylighting.streetlights.1.0.event.streetlightid.lighting.measured" in channels
-    assert any("its parameters {streetlightId} are not a design notion" in n for n in notes)
+@pytest.mark.parametrize(
+    "file", [SPEC30 / "streetlights-kafka-asyncapi.yml", SPEC26 / "streetlights-mqtt.yml"]
+)
+def test_channel_parameters_become_the_flows_parameters(file: Path) -> None:
+    design, _, notes = _outcomes(file)
+    measured = "smartylighting.streetlights.1.0.event.{streetlightId}.lighting.measured"
+    flow = next(f for f in design.flows if f.channel == measured)
+    (parameter,) = flow.parameters
+    assert parameter.name == "streetlightId"
+    assert parameter.description == "The ID of the streetlight."
+    assert all(f.parameters and "/" not in (f.channel or "") for f in design.flows)
+    if file.name == "streetlights-mqtt.yml":  # its addresses use `/`: the report says so
+        assert any(
+            f"is the flow's channel '{measured}' (parameters streetlightId" in n for n in notes
+        )
     assert not [d for d in validate(design) if d.rule == "channel-name-invalid"]
+
+
+def test_a_parameter_inside_a_piece_becomes_a_segment_and_an_undeclared_one_is_cleaned() -> None:
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: Lights, version: 1.0.0}\n"
+        "channels:\n"
+        "  a:\n    address: 'lights/light-{id}/on'\n"
+        "    parameters: {id: {description: Which light, location: '$message.payload#/id'}}\n"
+        "    messages: {LightOn: {payload: {type: object, properties: {at: {type: string}}}}}\n"
+        "  b:\n    address: 'lights/{room}/off'\n"
+        "    messages: {LightOff: {payload: {type: object, properties: {at: {type: string}}}}}\n"
+        "operations:\n"
+        "  on: {action: send, channel: {$ref: '#/channels/a'}}\n"
+        "  off: {action: send, channel: {$ref: '#/channels/b'}}\n"
+    )
+    result = import_asyncapi([Spec(yaml.safe_load(text), "lights.yaml")])
+    channels = {f.channel: [p.name for p in f.parameters] for f in result.design.flows}
+    assert channels == {"lights.light.{id}.on": ["id"], "lights.room.off": []}
+    notes = [str(n) for n in result.notes]
+    assert any("parameter id: location not part of a design: not kept" in n for n in notes)
+    assert not [d for d in validate(result.design) if d.rule == "channel-name-invalid"]
 
 
 def test_the_multi_file_social_media_system_imports_whole() -> None:
@@ -425,20 +468,76 @@ def _one_message(payload: str, schema_format: str | None = None) -> tuple[Design
     return result.design, [str(n) for n in result.notes]
 
 
-def test_a_oneof_payload_becomes_every_alternatives_fields_and_is_reported() -> None:
-    design, notes = _one_message(
+def test_a_oneof_payload_becomes_a_union_of_records() -> None:
+    design, _ = _one_message(
         "          type: object\n          oneOf:\n"
         "            - {$ref: '#/components/schemas/Heartbeat'}\n"
         "            - {$ref: '#/components/schemas/Update'}\n"
     )
     message = design.message("price-changed")
     assert message is not None
-    assert [(f.name, f.type, f.required) for f in message.fields] == [
-        ("kind", "string", True),  # every alternative requires it
-        ("seq", "integer", False),
+    assert (message.fields, message.one_of, message.discriminator) == (
+        [],
+        ["Heartbeat", "Update"],
+        None,  # `kind` is a string of any value: nothing tells the two apart
+    )
+    update = _record(design, "Update")
+    assert [(f.name, f.type, f.required) for f in update.fields] == [
+        ("kind", "string", True),
         ("price", "decimal", False),
     ]
-    assert any("oneOf of 2 objects: one record with every alternative's fields" in n for n in notes)
+
+
+def test_a_const_property_in_every_alternative_makes_a_discriminated_union() -> None:
+    design, _ = _one_message(
+        "          oneOf:\n"
+        "            - {type: object, required: [kind, seq], properties: "
+        "{kind: {const: heartbeat}, seq: {type: integer}}}\n"
+        "            - {type: object, required: [kind], properties: "
+        "{kind: {type: string, enum: [update, snapshot]}, price: {type: number}}}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    # Inline alternatives are named after the message and the value that tells them apart.
+    assert (message.one_of, message.discriminator) == (
+        ["PriceChangedHeartbeat", "PriceChangedOption2"],
+        "kind",
+    )
+    snapshot = _record(design, "PriceChangedOption2")
+    assert snapshot.fields[0].enum == ["update", "snapshot"]
+
+
+def test_a_named_discriminator_that_cannot_tell_the_alternatives_apart_is_reported() -> None:
+    design, notes = _one_message(
+        "          discriminator: kind\n          oneOf:\n"
+        "            - {$ref: '#/components/schemas/Heartbeat'}\n"
+        "            - {$ref: '#/components/schemas/Update'}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None and message.discriminator is None
+    assert any(
+        "record 'Heartbeat' needs a required field 'kind' listing its values: the "
+        "alternatives are tried in turn instead" in n
+        for n in notes
+    )
+
+
+def test_a_union_property_keeps_its_alternatives_and_its_discriminator() -> None:
+    design, _ = _one_message(
+        "          type: object\n          required: [pay]\n          properties:\n"
+        "            pay:\n              discriminator: {propertyName: method}\n"
+        "              oneOf:\n"
+        "                - {title: Card, type: object, required: [method], properties: "
+        "{method: {const: card}, number: {type: string}}}\n"
+        "                - {title: Voucher, type: object, required: [method], properties: "
+        "{method: {const: voucher}}}\n"
+        "                - {type: 'null'}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    (pay,) = message.fields
+    assert (pay.type, pay.discriminator, pay.required) == ("Card | Voucher", "method", False)
+    assert _record(design, "Card").fields[0].enum == ["card"]
 
 
 def test_a_multi_format_schema_is_unwrapped_and_yaml_json_schema_is_read() -> None:
@@ -476,30 +575,52 @@ def test_allof_of_a_string_and_a_description_stays_a_string() -> None:
     ]
 
 
-def test_alternatives_of_different_primitives_are_reported_where_they_are() -> None:
+def test_alternatives_of_different_primitives_become_a_union_of_them() -> None:
     design, notes = _one_message(
         "          type: object\n          properties:\n"
         "            id: {oneOf: [{type: string}, {type: integer}]}\n"
         "            size: {anyOf: [{type: integer}, {type: number}]}\n"
+        "            level: {enum: [1, 2, 3], type: integer}\n"
+        "            mail: {type: string, format: email}\n"
     )
     message = design.message("price-changed")
     assert message is not None
-    assert [(f.name, f.type) for f in message.fields] == [("id", "string"), ("size", "number")]
+    assert [(f.name, f.type) for f in message.fields] == [
+        ("id", "string | integer"),
+        ("size", "number"),  # every integer is a number
+        ("level", "integer"),
+        ("mail", "string"),
+    ]
+    assert message.fields[2].description == "one of: 1, 2, 3"
     assert any(
-        ".properties.id.oneOf: oneOf of string, integer: no field type holds all of them" in n
+        ".properties.level: values of a field typed integer are not kept as its enum" in n
         for n in notes
+    )
+    assert any(
+        ".properties.mail: format email has no design type: typed as string" in n for n in notes
     )
 
 
-def test_bindings_the_design_cannot_hold_are_reported() -> None:
-    _, _, notes = _outcomes(SPEC30 / "rpc-server-asyncapi.yml")
-    assert any(
-        "$.operations.sendSumResult.channel.bindings.amqp: amqp binding queue.exclusive=True"
-        " is not part of a design" in n
-        for n in notes
-    )
-    assert any("amqp binding queue.durable=False is not part of a design" in n for n in notes)
+def test_bindings_the_design_holds_are_kept_and_the_rest_reported() -> None:
+    design, _, notes = _outcomes(SPEC30 / "rpc-server-asyncapi.yml")
+    (request,) = [f for f in design.flows if f.channel == "rpc_queue"]
+    assert request.bindings is not None and request.bindings.amqp == AmqpQueue(durable=False)
+    # The RabbitMQ configuration declares that queue as the document does (non-durable,
+    # so a classic queue: quorum queues are always durable).
+    queues = {
+        q["name"]: q for q in definitions(build_amqp(design), RabbitOptions("test"))["queues"]
+    }
+    assert queues["rpc_queue"]["durable"] is False
+    assert queues["rpc_queue"]["arguments"]["x-queue-type"] == "classic"
+    assert not any("queue.durable" in n or "queue.exclusive" in n for n in notes)
+    assert any("amqp binding ack=True is not part of a design" in n for n in notes)
     assert any("server amqp rabbitmq.example.org kept in settings.generate" in n for n in notes)
+    adeo, _, adeo_notes = _outcomes(SPEC30 / "adeo-kafka-request-reply-asyncapi.yml")
+    sizes = [f.bindings.kafka for f in adeo.flows if f.bindings and f.bindings.kafka]
+    assert sizes and all(s == KafkaTopic(partitions=3, replicas=3) for s in sizes)
+    topics = kafka_state(adeo)["topics"]
+    assert {(t["partitions"], t["replication"]) for t in topics.values()} >= {(3, 3)}
+    assert any("topicConfiguration.retention.ms=604800000 is not part" in n for n in adeo_notes)
     _, _, kafka = _outcomes(SPEC30 / "streetlights-kafka-asyncapi.yml")
     assert any("kafka binding" in n and "clientId" in n for n in kafka)
 
@@ -559,3 +680,53 @@ def test_events_on_a_querys_reply_address_stay_events_of_their_own() -> None:
     assert len(design.flows) == 5 and all(operations.values())
     kinds = {m.name: m.kind for m in design.messages}
     assert kinds["heartbeat"] is MessageKind.EVENT and kinds["ping"] is MessageKind.QUERY
+
+
+def test_every_property_is_mapped_exactly_or_reported_where_it_is() -> None:
+    design, notes = _one_message(
+        "          type: object\n          properties:\n"
+        "            at: {type: string, format: date-time}\n"
+        "            day: {type: string, format: date}\n"
+        "            id: {type: string, format: uuid}\n"
+        "            amount: {type: string, format: decimal}\n"
+        "            blob: {type: string, contentEncoding: base64}\n"
+        "            counts: {type: object, additionalProperties: {type: integer}}\n"
+        "            labels: {type: object}\n"
+        "            both: {allOf: [{type: object, properties: {a: {type: integer}}}, "
+        "{properties: {b: {type: boolean}}, required: [b]}]}\n"
+        "            state: {type: string, enum: [open, closed, null]}\n"
+        "            site: {type: string, format: uri}\n"
+        "            anything: {}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    types = {f.name: f.type for f in message.fields}
+    assert types == {
+        "at": "datetime",
+        "day": "date",
+        "id": "uuid",
+        "amount": "decimal",
+        "blob": "bytes",
+        "counts": "map[string,integer]",
+        "labels": "map[string,string]",
+        "both": "Both",
+        "state": "string",
+        "site": "string",
+        "anything": "string",
+    }
+    assert [(f.name, f.type, f.required) for f in _record(design, "Both").fields] == [
+        ("a", "integer", False),
+        ("b", "boolean", True),
+    ]
+    assert message.fields[8].enum == ["open", "closed"]
+    located = {n.split(": ", 2)[1].rsplit(".", 1)[-1] for n in notes if ".properties." in n}
+    # The inexact ones, and only those, have a report line at their own path.
+    assert located == {"labels", "site", "anything"}
+
+
+def test_a_payload_that_is_not_an_object_is_one_reported_field() -> None:
+    design, notes = _one_message("          type: string\n          format: uuid\n")
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type) for f in message.fields] == [("value", "uuid")]
+    assert any("the payload is not an object: it became a single field 'value'" in n for n in notes)

@@ -127,17 +127,20 @@ def test_near_misses_do_not_break(new: Design) -> None:
 def test_a_record_read_only_through_a_newly_added_field_does_not_break() -> None:
     # Old consumers never read `lines`: it is reported as an added field, not through OrderLine.
     old = _shop(lines_type="string")
-    old.messages[0].fields = old.messages[0].fields[:1]
+    old.messages[0] = old.messages[0].model_copy(update={"fields": old.messages[0].fields[:1]})
     new = _shop(line=[LINE[0]])
-    new.messages[0].fields[1] = MessageField(name="lines", type="list[OrderLine]", required=False)
+    first = new.messages[0]
+    lines = MessageField(name="lines", type="list[OrderLine]", required=False)
+    fields = [first.fields[0], lines, *first.fields[2:]]
+    new.messages[0] = first.model_copy(update={"fields": fields})
     assert _breaking(new, old) == []
 
 
 def test_a_suppression_on_the_message_silences_the_record_change() -> None:
     new = _shop(line=[LINE[0]])
-    new.messages[0].suppress.append(
-        Suppression(rule="breaking-change", reason="consumers upgraded together")
-    )
+    accepted = Suppression(rule="breaking-change", reason="consumers upgraded together")
+    first = new.messages[0]
+    new.messages[0] = first.model_copy(update={"suppress": [*first.suppress, accepted]})
     assert _breaking(new, _shop()) == []
 
 

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
-from designer.core.model import Design, Severity, Suppression
+from designer.core.document import Collection, Document
+from designer.core.model import Design, RecordSchema, RuleSetting, Severity, Suppression
 from designer.core.rules import REGISTRY, validate
+from tests.support.edits import edit
 
 from .builders import design
 
@@ -20,7 +22,7 @@ CMD = {"submit-order": ("SubmitOrder", "command")}
 class Case:
     trigger: Design
     near_miss: Design
-    suppress_on: tuple[str, str] | None  # (collection, id) carrying the suppression
+    suppress_on: tuple[Collection, str] | None  # (collection, id) carrying the suppression
     mentions: list[str] = field(default_factory=list)  # names the message must contain
     baseline: Design | None = None
 
@@ -419,11 +421,10 @@ def test_suppression_or_off_silences_the_rule(rule_id: str) -> None:
     case = CASES[rule_id]
     silenced = case.trigger.model_copy(deep=True)
     if case.suppress_on is None:
-        silenced.settings.rules[rule_id] = "off"
+        _set_rule(silenced, rule_id, "off")
     else:
         collection, item_id = case.suppress_on
-        item = next(i for i in getattr(silenced, collection) if i.id == item_id)
-        item.suppress.append(Suppression(rule=rule_id, reason="accepted in review"))
+        _suppress(silenced, collection, item_id, Suppression(rule=rule_id, reason="accepted"))
     assert not _fired(validate(silenced, case.baseline), rule_id)
 
 
@@ -441,33 +442,44 @@ def test_command_on_topic_is_an_error_with_two_subscribers() -> None:
     assert {d.severity for d in _fired(validate(two), "command-on-topic")} == {Severity.ERROR}
 
 
+def _set_rule(design: Design, rule_id: str, setting: RuleSetting) -> None:
+    rules = {**design.settings.rules, rule_id: setting}
+    design.settings = design.settings.model_copy(update={"rules": rules})
+
+
+def _suppress(design: Design, collection: Collection, item_id: str, entry: Suppression) -> None:
+    item = Document(design).get(collection, item_id)
+    assert item is not None and not isinstance(item, RecordSchema)
+    edit(design, collection, item_id, suppress=[*item.suppress, entry])
+
+
 def test_settings_regrade_switch_off_and_set_thresholds() -> None:
     case = CASES["internal-sync-call"]
     regraded = case.trigger.model_copy(deep=True)
-    regraded.settings.rules["internal-sync-call"] = "error"
+    _set_rule(regraded, "internal-sync-call", "error")
     assert {d.severity for d in _fired(validate(regraded), "internal-sync-call")} == {
         Severity.ERROR
     }
-    regraded.settings.rules["internal-sync-call"] = {"severity": "info"}
+    _set_rule(regraded, "internal-sync-call", {"severity": "info"})
     assert {d.severity for d in _fired(validate(regraded), "internal-sync-call")} == {Severity.INFO}
     chain = CASES["sync-chain-depth"].trigger.model_copy(deep=True)
-    chain.settings.rules["sync-chain-depth"] = {"threshold": 4}
+    _set_rule(chain, "sync-chain-depth", {"threshold": 4})
     assert not _fired(validate(chain), "sync-chain-depth")
-    chain.settings.rules["sync-chain-depth"] = {"threshold": 2, "severity": "error"}
+    _set_rule(chain, "sync-chain-depth", {"threshold": 2, "severity": "error"})
     assert {d.severity for d in _fired(validate(chain), "sync-chain-depth")} == {Severity.ERROR}
 
 
 def test_a_node_suppression_silences_the_rule_on_flows_involving_that_node() -> None:
     trigger = CASES["internal-sync-call"].trigger.model_copy(deep=True)
-    next(n for n in trigger.nodes if n.id == "loyalty").suppress.append(
-        Suppression(rule="internal-sync-call", reason="legacy adapter")
-    )
+    _suppress(trigger, "nodes", "loyalty", Suppression(rule="internal-sync-call", reason="legacy"))
     assert not _fired(validate(trigger), "internal-sync-call")
 
 
 def test_suppressing_one_rule_leaves_the_others() -> None:
     trigger = CASES["internal-sync-call"].trigger.model_copy(deep=True)
-    trigger.flows[0].suppress.append(Suppression(rule="internal-sync-call", reason="x"))
+    _suppress(
+        trigger, "flows", trigger.flows[0].id, Suppression(rule="internal-sync-call", reason="x")
+    )
     assert _fired(validate(trigger), "command-without-outcome")
 
 

@@ -81,8 +81,9 @@ def test_validation_is_deterministic_whatever_the_list_order() -> None:
 
 def test_dangling_references_never_crash_the_rules() -> None:
     broken = design({"c": ("SubmitOrder", "command")}, [("c", "web", "orders", "http")])
-    broken.flows[0].target = "nowhere"
-    broken.flows[0].caused_by = "missing"
+    broken.flows[0] = broken.flows[0].model_copy(
+        update={"target": "nowhere", "caused_by": "missing"}
+    )
     validate(broken)  # the loader refuses such files; a half-made edit must still validate
 
 

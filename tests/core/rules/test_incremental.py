@@ -21,6 +21,7 @@ from designer.core.model import (
     RecordSchema,
     Settings,
     Suppression,
+    Transport,
 )
 from designer.core.rules import validate
 from designer.core.synthetic import synthetic_design
@@ -64,15 +65,17 @@ MONEY_FIELDS = [
 def _seed_design() -> Design:
     design = synthetic_design(12, seed=3)
     # Some http between services so the sync rules have something to find.
-    for flow in design.flows[:6]:
-        flow.transport = flow.transport.__class__("http")
+    design.flows[:6] = [
+        f.model_copy(update={"transport": Transport.HTTP}) for f in design.flows[:6]
+    ]
     # Records read by messages (Money through Line), so schema edits reach breaking-change.
     design.schemas = [
         RecordSchema(name="Line", fields=RECORD_FIELDS[0]),
         RecordSchema(name="Money", fields=MONEY_FIELDS[0]),
     ]
-    for message in design.messages[::2]:
-        message.fields.append(LINES)
+    design.messages[::2] = [
+        m.model_copy(update={"fields": [*m.fields, LINES]}) for m in design.messages[::2]
+    ]
     return design
 
 
@@ -250,8 +253,10 @@ def test_incremental_equals_full_validation_after_every_edit(data: st.DataObject
 @given(st.data())
 def test_incremental_with_a_baseline_equals_full_validation(data: st.DataObject) -> None:
     baseline = _seed_design()
-    for message in baseline.messages[::3]:  # some messages lost a field since the baseline
-        message.fields.append(MessageField(name="legacy", type="string"))
+    legacy = MessageField(name="legacy", type="string")  # lost since the baseline
+    baseline.messages[::3] = [
+        m.model_copy(update={"fields": [*m.fields, legacy]}) for m in baseline.messages[::3]
+    ]
     _run_random_edits(data, baseline)
 
 

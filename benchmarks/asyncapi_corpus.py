@@ -1,0 +1,73 @@
+"""The AsyncAPI import corpus (tests/data/asyncapi), one table row per imported system.
+
+For every case the corpus tests import (tests/core/importers/test_asyncapi_corpus.py):
+operations written in the source documents vs flows in the design, messages with fields
+vs without, kind guesses the report gives (one line each), flows on parameterised
+channels, flows whose bindings the design keeps, the report's other lines, and the
+semantic differences after export -> import on RabbitMQ and on Kafka (0 is exact).
+Figures only; the corpus tests assert the same properties.
+
+    python benchmarks/asyncapi_corpus.py          # a Markdown table on stdout
+"""
+
+from __future__ import annotations
+
+from designer.core.diff import diff_designs
+from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
+from designer.core.importers.asyncapi import import_asyncapi
+from designer.core.importers.spec_loading import Spec
+from tests.core.importers.test_asyncapi_corpus import CASES, _source_operations
+
+
+def _round_trip_changes(design: object, broker: str) -> int:
+    from designer.core.model import Design
+
+    assert isinstance(design, Design)
+    system = export_asyncapi(design, broker)[SYSTEM_FILE]
+    back = import_asyncapi([Spec(system, "system")], design.name).design
+    return len(diff_designs(design, back).changes)
+
+
+def main() -> None:
+    header = (
+        "| system | ops in source | flows | messages with / without fields | guesses |"
+        " parameterised flows | flows with bindings | other report lines |"
+        " round trip changes (rabbitmq / kafka) |"
+    )
+    print(header)
+    print("|" + "---|" * header.count(" |"))
+    totals = [0] * 8
+    for case in sorted(CASES):
+        result = import_asyncapi([Spec.from_file(f) for f in CASES[case]])
+        design = result.design
+        notes = [str(n) for n in result.notes]
+        guesses = sum(1 for n in notes if ": taken as " in n)
+        with_fields = sum(1 for m in design.messages if m.fields)
+        row = [
+            _source_operations(CASES[case]),
+            len(design.flows),
+            with_fields,
+            len(design.messages) - with_fields,
+            guesses,
+            sum(1 for f in design.flows if f.parameters),
+            sum(1 for f in design.flows if f.bindings),
+            len(notes) - guesses,
+        ]
+        totals = [t + r for t, r in zip(totals, row, strict=True)]
+        trips = (
+            f"{_round_trip_changes(design, 'rabbitmq')} / {_round_trip_changes(design, 'kafka')}"
+        )
+        ops, flows, fields, empty, guessed, params, bound, other = row
+        print(
+            f"| {case} | {ops} | {flows} | {fields} / {empty} | {guessed} | {params} | {bound}"
+            f" | {other} | {trips} |"
+        )
+    ops, flows, fields, empty, guessed, params, bound, other = totals
+    print(
+        f"| **total** | {ops} | {flows} | {fields} / {empty} | {guessed} | {params} | {bound}"
+        f" | {other} | |"
+    )
+
+
+if __name__ == "__main__":
+    main()

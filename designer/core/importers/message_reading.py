@@ -1,0 +1,221 @@
+"""AsyncAPI messages -> the design's messages: names, payload fields, replies' fields.
+
+A message is read once, on first sight, whichever operation names it; an unnamed inline
+one is named after its operation. Payloads become fields (schema_fields.py) once unwrapped
+from a multi-format schema; other schema formats (Avro...) are reported. Messages declared
+in components but used by no operation are kept without flows.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from designer.core.channels import METADATA_HEADERS, slug
+from designer.core.io import json_path
+from designer.core.model import MessageField, MessageKind
+
+from .binding_settings import BINDINGS_KEPT, leaves
+from .import_state import ImportState, MessageSeen, extensions_of
+from .schema_fields import Payload
+from .spec_loading import Spec
+
+
+class MessageReading(ImportState):
+    def _message(
+        self,
+        ref: Any,
+        at: str,
+        *,
+        has_reply: bool,
+        key: str | None = None,
+        operation: tuple[str, str | None] | None = None,
+        unnamed: str | None = None,
+    ) -> str | None:
+        """The id of the message `ref` names, read on first sight; None when it is none.
+
+        `key` is the message's key in its channel; `unnamed` names an inline message that
+        has neither `name`, key nor title (after its operation)."""
+        assert self._mapper is not None
+        target, last = self.spec.deref(ref, at)
+        if not isinstance(target, dict):
+            self._note(at, "not a message: skipped")
+            return None
+        if target.get("x-msgflow-kind") == "reply":
+            return None
+        key = last.rsplit("/", 1)[-1] if last else key
+        name = str(target.get("name") or key or target.get("title") or unnamed or "Message")
+        message_id = str(target.get("x-msgflow-id") or _message_id(name))
+        if message_id not in self.messages:
+            self.messages[message_id] = self._read_message(target, name, message_id, at)
+        message = self.messages[message_id]
+        message.has_reply = message.has_reply or has_reply
+        if operation is not None:
+            message.operation_names.append(operation[0])
+            message.descriptions.append(operation[1])
+        return message_id
+
+    def _with_traits(self, item: Any, at: str) -> Any:
+        """An operation or message with its `traits` applied: what the item says itself
+        wins (AsyncAPI 3), so a trait only fills in what is missing."""
+        if not isinstance(item, dict) or not isinstance(item.get("traits"), list):
+            return item
+        merged = {k: v for k, v in item.items() if k != "traits"}
+        for index, raw in enumerate(item["traits"]):
+            trait, _ = self.spec.deref(raw, f"{at}.traits[{index}]")
+            if isinstance(trait, dict):
+                for key, value in trait.items():
+                    merged.setdefault(key, value)
+        return merged
+
+    def _read_message(
+        self, target: dict[str, Any], name: str, message_id: str, at: str
+    ) -> MessageSeen:
+        assert self._mapper is not None
+        target = self._with_traits(target, at)
+        payload = self._payload(target, name, at, union=True)
+        if target.get("headers") and not _only_metadata(target["headers"]):
+            self._note(f"{at}.headers", f"headers of {name} are not part of a design: not kept")
+        self._note_bindings(target.get("bindings"), f"{at}.bindings")
+        description = target.get("summary") or target.get("description")
+        return MessageSeen(
+            message_id,
+            name,
+            None,
+            payload.fields,
+            description,
+            target.get("x-msgflow-owner"),
+            int(target.get("x-msgflow-version", 1)),
+            explicit_kind=target.get("x-msgflow-kind"),
+            from_msgflow="x-msgflow-id" in target,
+            extras=extensions_of(target),
+            correlated="correlationId" in target,
+            descriptions=[target.get("summary"), target.get("description")],
+            one_of=payload.one_of,
+            discriminator=payload.discriminator,
+        )
+
+    def _payload_fields(self, target: dict[str, Any], name: str, at: str) -> list[MessageField]:
+        """A payload as fields (a query's answer: a union of objects is one merged record)."""
+        return self._payload(target, name, at, union=False).fields
+
+    def _payload(self, target: dict[str, Any], name: str, at: str, *, union: bool) -> Payload:
+        assert self._mapper is not None
+        payload = target.get("payload")
+        schema_format = str(target.get("schemaFormat", ""))
+        payload_at = f"{at}.payload"
+        resolved, _ = self.spec.deref(payload, payload_at)
+        if isinstance(resolved, dict) and "schemaFormat" in resolved and "schema" in resolved:
+            # AsyncAPI 3 multi-format schema: {schemaFormat, schema}
+            schema_format = str(resolved.get("schemaFormat") or "")
+            payload, payload_at = resolved.get("schema"), f"{payload_at}.schema"
+        if schema_format and not _json_schema_format(schema_format):
+            self._note(
+                payload_at,
+                f"payload in {schema_format} is not read: the message has no fields",
+            )
+            return Payload()
+        if union:
+            return self._mapper.payload(payload, payload_at, owner=name)
+        return Payload(self._mapper.fields(payload, payload_at, owner=name))
+
+    def _response(self, message_id: str, refs: list[Any], at: str) -> None:
+        message = self.messages[message_id]
+        message.kind = MessageKind.QUERY
+        targets = []
+        for index, ref in enumerate(refs):
+            target, _ = self.spec.deref(ref, f"{at}.messages[{index}]")
+            if isinstance(target, dict):
+                self._replies.add(id(target))  # a reply is part of its query, not a message
+                targets.append((index, target))
+        if message.response is not None:
+            return
+        fields: list[MessageField] = []
+        for index, target in targets:
+            answer = self._payload_fields(target, f"{message.name}Reply", f"{at}.messages[{index}]")
+            if fields:  # several replies: a field is required only where every reply has it
+                names = {f.name for f in answer}
+                fields = [
+                    f if f.name in names else f.model_copy(update={"required": False})
+                    for f in fields
+                ]
+                known = {f.name for f in fields}
+                answer = [
+                    f.model_copy(update={"required": False}) for f in answer if f.name not in known
+                ]
+            fields.extend(answer)
+        if len(refs) > 1:
+            self._note(
+                at,
+                f"{len(refs)} reply messages: one response with every reply's fields, "
+                "optional unless all of them have it",
+            )
+        message.response = fields
+
+    def _unused_messages(self, spec: Spec) -> None:
+        """Messages declared in components but used by no operation: kept, without flows."""
+        declared = (spec.data.get("components") or {}).get("messages") or {}
+        if not isinstance(declared, dict):
+            return
+        for key, raw in declared.items():
+            at = json_path(("components", "messages", key))
+            if id(spec.deref(raw, at)[0]) in self._replies:
+                continue
+            before = set(self.messages)
+            message_id = self._message(
+                {"$ref": f"#/components/messages/{key}"}, at, has_reply=False
+            )
+            if message_id is not None and message_id not in before:
+                self._note(
+                    at,
+                    f"{self.messages[message_id].name} is used by no operation: imported without flows",
+                )
+
+    def _note_bindings(self, bindings: Any, at: str) -> None:
+        """Report each binding setting the design cannot hold (once per bindings object).
+
+        The design keeps what the naming convention and the flow say: an amqp queue or
+        exchange and its type (the transport). Durability, exclusivity, partitions, keys,
+        QoS, methods are the generator's choices (durable shared queues), so they are
+        reported, never dropped silently. msgflow's own exports carry only those."""
+        if not isinstance(bindings, dict) or id(bindings) in self._bindings_seen:
+            return
+        self._bindings_seen.add(id(bindings))
+        if self._from_msgflow:
+            return
+        for protocol, settings in bindings.items():
+            lost = [
+                f"{path}={value}"
+                for path, value in leaves(settings, "")
+                if path not in BINDINGS_KEPT.get(str(protocol), ("bindingVersion",))
+            ]
+            if lost:
+                self._note(
+                    f"{at}.{protocol}",
+                    f"{protocol} binding {', '.join(lost)} is not part of a design: not kept",
+                )
+
+
+def _message_id(name: str) -> str:
+    return slug(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name))
+
+
+def _json_schema_format(schema_format: str) -> bool:
+    """AsyncAPI's own schema and JSON Schema, in JSON or YAML media types."""
+    media = schema_format.split(";", 1)[0].strip().lower()
+    return media in (
+        "application/vnd.aai.asyncapi",
+        "application/vnd.aai.asyncapi+json",
+        "application/vnd.aai.asyncapi+yaml",
+        "application/schema+json",
+        "application/schema+yaml",
+        "application/json",
+        "application/x-yaml",
+        "application/yaml",
+    )
+
+
+def _only_metadata(headers: Any) -> bool:
+    """Headers that only describe the ids msgflow's services send (nothing to keep)."""
+    properties = headers.get("properties") if isinstance(headers, dict) else None
+    return isinstance(properties, dict) and set(properties) <= set(METADATA_HEADERS)

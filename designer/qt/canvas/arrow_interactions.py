@@ -1,0 +1,201 @@
+"""Gestures on arrows: drag a bend, drag a label, drag an end onto another card, and a
+double click on an arrow that adds a bend there.
+
+Each gesture is an `Interaction` (interactions.py) started by `IdleInteraction` when a
+press lands on a handle of the selected arrow (arrow_handles.py) or on a label. A drag
+pushes one command per mouse move with one drag id, so the undo stack merges them into
+one step; the arrow follows because the document changed (the scene re-shapes it from
+`layout.flows`), so what the user sees while dragging is what the file will hold.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QKeyEvent, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsSceneMouseEvent
+
+from designer.core.arrow_commands import AddBend, End, MoveBend, MoveLabel, ReattachFlow
+from designer.core.diagram.shapes import bend_index
+from designer.core.model import Point
+
+from .interactions import Interaction, InteractionHost
+
+if TYPE_CHECKING:
+    from .node_item import NodeItem
+
+DRAG_START = 3.0  # a label moved less than this was clicked, not dragged
+
+_drag_ids = itertools.count(1)
+
+
+def arrow_gesture_at(host: InteractionHost, event: QGraphicsSceneMouseEvent) -> Interaction | None:
+    """The arrow gesture a left press starts, if any (the caller starts it)."""
+    if (
+        event.button() != Qt.MouseButton.LeftButton
+        or event.modifiers() != Qt.KeyboardModifier.NoModifier
+    ):
+        return None
+    pos = event.scenePos()
+    handles = host.arrow_handles
+    handle = handles.handle_at(pos)
+    if handle is not None and handles.flow_id is not None:
+        kind, index = handle
+        if kind == "bend":
+            return DragBendInteraction(host, handles.flow_id, index, list(handles.bends))
+        return ReattachInteraction(host, handles.flow_id, kind, pos)
+    flow_id = host.flow_label_at(pos)
+    # Only arrows the engine routes (designs up to ROUTED_FLOWS arrows) show a label
+    # where the file says; on bigger designs a label stays where the canvas puts it.
+    if flow_id is not None and host.arrow_route(flow_id):
+        host.default_mouse(event)  # the label's own press selects its arrow
+        return DragLabelInteraction(host, flow_id, pos)
+    return None
+
+
+def add_bend_at(host: InteractionHost, flow_id: str, pos: QPointF) -> bool:
+    """A new bend where the user double-clicked the arrow (one undo step)."""
+    route = host.arrow_route(flow_id)
+    if len(route) < 2:
+        return False
+    shown = host.arrow_bends(flow_id)
+    at = (round(pos.x()), round(pos.y()))
+    index = bend_index(route[0], route[-1], shown, at)
+    return host.edits.push(AddBend(flow_id, index, _point(at), shown=[_point(p) for p in shown]))
+
+
+def _point(p: tuple[float, float]) -> Point:
+    return Point(x=p[0], y=p[1])
+
+
+def _snapped(host: InteractionHost, pos: QPointF) -> tuple[float, float]:
+    ctx = host.ctx
+    if ctx.snap:
+        grid = ctx.grid
+        return round(pos.x() / grid) * grid, round(pos.y() / grid) * grid
+    return round(pos.x()), round(pos.y())
+
+
+class DragBendInteraction(Interaction):
+    """A bend follows the mouse; the whole drag is one undo step."""
+
+    def __init__(
+        self, host: InteractionHost, flow_id: str, index: int, shown: list[tuple[float, float]]
+    ) -> None:
+        super().__init__(host)
+        self.flow_id, self.index = flow_id, index
+        self.shown = [_point(p) for p in shown]
+        self.drag_id = ("bend", next(_drag_ids))
+        self.last: tuple[float, float] | None = None
+
+    def mouse_move(self, event: QGraphicsSceneMouseEvent) -> None:
+        event.accept()
+        at = _snapped(self.host, event.scenePos())
+        if at == self.last:
+            return
+        self.last = at
+        command = MoveBend(
+            self.flow_id, self.index, _point(at), shown=self.shown, drag_id=self.drag_id
+        )
+        if not self.host.edits.push(command):
+            self.finish()  # refused (the reason is in the status bar): the drag is over
+
+
+class DragLabelInteraction(Interaction):
+    """A label follows the mouse and stays where it is dropped (one undo step). A press
+    that does not move is a click: it only selected the arrow."""
+
+    def __init__(self, host: InteractionHost, flow_id: str, start: QPointF) -> None:
+        super().__init__(host)
+        self.flow_id, self.start = flow_id, start
+        item = host.flow_item(flow_id)
+        centre = item.label.pos() if item is not None else start
+        self.offset = centre - start
+        self.drag_id = ("label", next(_drag_ids))
+        self.dragging = False
+
+    def mouse_move(self, event: QGraphicsSceneMouseEvent) -> None:
+        event.accept()
+        pos = event.scenePos()
+        if not self.dragging:
+            moved = pos - self.start
+            if math.hypot(moved.x(), moved.y()) < DRAG_START:
+                return
+            self.dragging = True
+        centre = pos + self.offset
+        command = MoveLabel(
+            self.flow_id, _point((round(centre.x()), round(centre.y()))), drag_id=self.drag_id
+        )
+        if not self.host.edits.push(command):
+            self.finish()
+
+    def mouse_release(self, event: QGraphicsSceneMouseEvent) -> None:
+        if not self.dragging:
+            self.host.default_mouse(event)
+        event.accept()
+        self.finish()
+
+
+class ReattachInteraction(Interaction):
+    """An arrow's end dragged onto another card: a rubber line from the end that stays,
+    the card under the mouse highlighted; the release re-attaches (one undo step) or,
+    where the model refuses, says why in the status bar."""
+
+    def __init__(self, host: InteractionHost, flow_id: str, end: End, start: QPointF) -> None:
+        super().__init__(host)
+        self.flow_id, self.end = flow_id, end
+        handles = host.arrow_handles
+        assert handles.ends is not None
+        self.anchor = QPointF(*handles.ends[1 if end == "source" else 0])
+        self.target: NodeItem | None = None
+        self.line = QGraphicsPathItem()
+        self.line.setPen(QPen(host.ctx.theme.selection, 1.8, Qt.PenStyle.DashLine))
+        self.line.setZValue(100)
+        host.addItem(self.line)
+        self._update(start)
+
+    def _update(self, pos: QPointF) -> None:
+        card = self.host.node_at(pos)
+        if card is not self.target:
+            for item, on in ((self.target, False), (card, True)):
+                if item is not None:
+                    item.drop_target = on
+                    item.update()
+            self.target = card
+        path = QPainterPath(self.anchor)
+        path.lineTo(pos)
+        self.line.setPath(path)
+
+    def mouse_move(self, event: QGraphicsSceneMouseEvent) -> None:
+        event.accept()
+        self._update(event.scenePos())
+
+    def mouse_release(self, event: QGraphicsSceneMouseEvent) -> None:
+        event.accept()
+        self._update(event.scenePos())
+        target = self.target
+        self.finish()
+        flow = self.host.flow_item(self.flow_id)
+        if target is None or flow is None:
+            return
+        if target.node_id == (flow.source_id if self.end == "source" else flow.target_id):
+            return  # dropped back where it was: nothing to do, nothing to explain
+        self.host.edits.push(ReattachFlow(self.flow_id, self.end, target.node_id))
+
+    def key_press(self, event: QKeyEvent) -> bool:
+        if event.key() != Qt.Key.Key_Escape:
+            return False
+        self.cancel()
+        return True
+
+    def finish(self) -> None:
+        if self.target is not None:
+            self.target.drop_target = False
+            self.target.update()
+            self.target = None
+        if self.line.scene() is not None:
+            self.host.removeItem(self.line)
+        super().finish()

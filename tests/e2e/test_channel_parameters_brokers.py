@@ -1,0 +1,231 @@
+"""Parameterised channels on the real RabbitMQ and NATS: generated services publish with the
+value and subscribers on the wildcard receive every value.
+
+tests/data/lights-parameters.msgflow.json: Streetlights publishes LightMeasured on
+`streetlights.{streetlightId}.lighting.measured` to Dashboard, which sends TurnOn on
+`streetlights.{streetlightId}.turn.on` (here to a non-durable, dead-lettering inbox: a flow
+binding; TurnOn for light `broken` always fails there).
+`broker apply` declares the topology first, then both generated services run in one
+subprocess: Streetlights publishes for light 42, Dashboard turns light 7 on (Streetlights' default
+handler reads 7 from the channel it received TurnOn on and publishes for light 7). Taps
+bound to the exact keys / subjects of lights 42 and 7 prove the values travel in the
+routing key or subject, both ways. Skips when a broker is missing.
+Run under `flock /tmp/brokers.lock`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from designer.cli import main
+from designer.core import io
+from designer.core.model import AmqpQueue, Design, FlowBindings
+from tests.support.brokers import (
+    ScratchVhost,
+    delete_nats_prefix,
+    require_nats,
+    require_rabbitmqctl,
+    unique_token,
+)
+
+DESIGN = Path(__file__).resolve().parents[1] / "data" / "lights-parameters.msgflow.json"
+NATS_URL = "nats://127.0.0.1:4222"
+
+# Runs inside the generated project: both services, one process, the broker URL in argv.
+SCRIPT = """
+import asyncio
+import datetime
+import sys
+
+import {tap_module}
+from contracts import LightMeasured, TurnOn
+from {dashboard}._generated import Service as Dashboard
+from {dashboard}.defaults import DefaultHandlers as DashboardDefaults
+from {lights}._generated import Service as Lights
+from {lights}.defaults import DefaultHandlers as LightsDefaults
+
+measured = []
+
+
+failures = []
+
+
+class Recording(DashboardDefaults):
+    async def on_light_measured(self, message, context):
+        measured.append(message.lumens)
+
+
+class Failing(LightsDefaults):
+    # Light `broken` cannot be turned on: a poison message on the inbox.
+
+    async def on_turn_on(self, message, context):
+        if context.parameters.get("streetlightId") == "broken":
+            failures.append(context.message_id)
+            raise RuntimeError("light broken does not answer")
+        return await super().on_turn_on(message, context)
+
+
+async def main(url):
+    dashboard = Dashboard(Recording, broker_url=url)
+    lights = Lights(Failing, broker_url=url)
+    await dashboard.start()
+    await lights.start()
+    tapped = await {tap_call}
+    await lights.out.publish_light_measured(LightMeasured(lumens=7), streetlight_id="42")
+    now = datetime.datetime.now(datetime.UTC)
+    await dashboard.out.send_turn_on(TurnOn(at=now), streetlight_id="7")
+    for _ in range(200):
+        if len(measured) >= 2:
+            break
+        await asyncio.sleep(0.05)
+    await dashboard.out.send_turn_on(TurnOn(at=now), streetlight_id="broken")
+    for _ in range(300):  # retried with backoff (0.2 s doubling), then given up
+        if len(failures) >= 5:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1.0)
+    print("MEASURED", sorted(measured))
+    print("POISON ATTEMPTS", len(failures), len(set(failures)))
+    print("TAPPED", sorted(tapped))
+    await lights.stop()
+    await dashboard.stop()
+
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+RABBIT_TAP = '''
+import aio_pika
+
+
+async def tap(url, exchange, *keys):
+    """A queue bound with exact keys (lights 42 and 7): what arrives proves the values."""
+    connection = await aio_pika.connect(url)
+    channel = await connection.channel()
+    queue = await channel.declare_queue(exclusive=True)
+    for key in keys:
+        await queue.bind(exchange, routing_key=key)
+    got = []
+
+    async def keep(message):
+        got.append(message.routing_key)
+        await message.ack()
+
+    await queue.consume(keep)
+    return got
+'''
+
+NATS_TAP = """
+import nats
+
+
+async def tap(url, *subjects):
+    connection = await nats.connect(url)
+    got = []
+
+    async def keep(message):
+        got.append(message.subject)
+
+    for subject in subjects:
+        await connection.subscribe(subject, cb=keep)
+    return got
+"""
+
+
+def _renamed(design: Design, token: str) -> Design:
+    """Node ids prefixed (NATS has no vhost: every subject and stream becomes unique)."""
+    data = design.model_dump(by_alias=True, mode="json", exclude_none=True)
+    rename = {n["id"]: f"{token}-{n['id']}" for n in data["nodes"]}
+    for node in data["nodes"]:
+        node["id"] = rename[node["id"]]
+    for message in data["messages"]:
+        message["owner"] = rename.get(message.get("owner"), message.get("owner"))
+    for flow in data["flows"]:
+        flow["from"], flow["to"] = rename[flow["from"]], rename[flow["to"]]
+    data["layout"] = {}
+    return Design.model_validate(data)
+
+
+def _with_temporary_inbox(design: Design) -> Design:
+    inbox = FlowBindings(amqp=AmqpQueue(durable=False))
+    flows = [
+        f.model_copy(update={"bindings": inbox, "dead_letter": True})
+        if f.message == "turn-on"
+        else f
+        for f in design.flows
+    ]
+    return design.model_copy(update={"flows": flows})
+
+
+def _run(design: Design, tmp_path: Path, broker: str, url: str, tap: str, tap_call: str) -> str:
+    path = tmp_path / "lights.msgflow.json"
+    io.save(design, path)
+    assert main(["broker", "apply", str(path), "--url", url]) == 0
+    project = tmp_path / "project"
+    assert main(["generate", str(path), "-o", str(project), "--broker", broker]) == 0
+    packages = {p.parent.name for p in project.glob("*/_generated.py")}
+    dashboard = next(p for p in packages if p.endswith("dashboard"))
+    lights = next(p for p in packages if p.endswith("lights"))
+    (project / "param_tap.py").write_text(tap, encoding="utf-8")
+    script = SCRIPT.format(
+        tap_module="param_tap", dashboard=dashboard, lights=lights, tap_call=tap_call
+    )
+    (project / "run_both.py").write_text(script, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    result = subprocess.run(
+        [sys.executable, "run_both.py", url],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_rabbitmq_routes_every_value_to_the_wildcard_binding(tmp_path: Path) -> None:
+    require_rabbitmqctl()
+    design = _with_temporary_inbox(io.load(DESIGN))
+    with ScratchVhost() as vhost:
+        keys = '"streetlights.42.lighting.measured", "streetlights.7.lighting.measured"'
+        tap_call = f'param_tap.tap(url, "lights.events", {keys})'
+        out = _run(design, tmp_path, "rabbitmq", vhost.url(), RABBIT_TAP, tap_call)
+        queues = vhost.queues()
+    # Light 42's measurement and the one TurnOn for light 7 caused both reached the
+    # wildcard-bound queue; exact-key taps saw each light once: the value the
+    # Streetlights handler received (context.parameters) is the value it published with.
+    assert "MEASURED [0, 7]" in out, out
+    tapped = "['streetlights.42.lighting.measured', 'streetlights.7.lighting.measured']"
+    assert f"TAPPED {tapped}" in out, out
+    inbox = queues["streetlights.turn.on"]
+    assert inbox["type"] == "classic"  # the flow's non-durable inbox, declared alike twice
+    # A classic queue keeps no delivery count: the service counted 5 attempts of the one
+    # poison message itself, then dead-lettered it.
+    assert "POISON ATTEMPTS 5 1" in out, out
+    assert queues["streetlights.turn.on.dlq"]["messages"] == 1
+    assert queues["dashboard.streetlights.lighting.measured"]["type"] == "quorum"
+
+
+def test_nats_delivers_every_value_to_the_wildcard_subscriber(tmp_path: Path) -> None:
+    require_nats()
+    token = unique_token("p")
+    design = _renamed(io.load(DESIGN), token)
+    subject = f"{token}-lights.evt.streetlights.{{}}.lighting.measured"
+    tap_call = f'param_tap.tap(url, "{subject.format(42)}", "{subject.format(7)}")'
+    try:
+        out = _run(design, tmp_path, "nats", NATS_URL, NATS_TAP, tap_call)
+    finally:
+        asyncio.run(delete_nats_prefix(NATS_URL, token))
+    assert "MEASURED [0, 7]" in out, out
+    assert f"TAPPED {[subject.format(42), subject.format(7)]}" in out, out
+    assert "POISON ATTEMPTS 5 1" in out, out  # JetStream's redeliveries, then dropped
+
+
+pytestmark = pytest.mark.timeout(300)

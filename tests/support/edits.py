@@ -1,0 +1,23 @@
+"""Changing a loaded design in a test the way the designer does: by swapping items.
+
+Design items are frozen values; `edit` replaces one with a copy carrying the update (the
+Document's own `replace`), so a test never depends on an item changing under a holder.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from designer.core.document import Collection, Document, Item
+from designer.core.model import Design
+
+
+def edit(design: Design, collection: Collection, key: str, **update: Any) -> Any:
+    """Replace item `key` (an id; a record's name) of `collection` by a copy with `update`;
+    returns the new item."""
+    document = Document(design)
+    old = document.get(collection, key)
+    assert old is not None, f"no {collection} item {key!r} in the design"
+    new: Item = old.model_copy(update=update)
+    document.replace(collection, new)
+    return new
