@@ -207,7 +207,9 @@ class ContextBuilder:
             self._alias_imports |= {"typing:Annotated", "pydantic:Field"}
         elif pyformat.width(f"{name} = {union}") <= pyformat.LINE_LENGTH:
             source = f"{name} = {union}"
-        else:  # ruff's layout of a long `|` chain: one operand a line, in parentheses
+        elif pyformat.width(f"    {union}") <= pyformat.LINE_LENGTH:
+            source = f"{name} = (\n    {union}\n)"  # ruff's layout: in parentheses
+        else:  # ... and one operand a line when the chain does not fit on one
             alternatives = [self.types.annotation(m) for m in members]
             source = f"{name} = (\n    " + "\n    | ".join(alternatives) + "\n)"
         self.type_aliases.append(TypeAliasInfo(name, source, "union"))
