@@ -274,7 +274,7 @@ class Layout(_Model):
 
 
 class Design(_Model):
-    # The one mutable model: the Document's container. Only the Document's primitives
+    # Mutable, like Layout: the Document's container. Only the Document's primitives
     # change its lists and fields (document.py), always by swapping whole items.
     model_config = ConfigDict(frozen=False)
 

@@ -268,3 +268,44 @@ def test_arrange_selection_moves_only_the_selected_cards(qtbot, monkeypatch, tmp
     assert window.undo.stack.count() == 1
     window.undo.stack.undo()
     assert dumps(document.design) == before
+
+
+# ---------------------------------------------------------------- exports
+
+
+def test_the_png_export_draws_the_users_bends_and_curves(qapp, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from designer.core.model import FlowLayout
+    from designer.qt.render import build_picture, render_design
+
+    plain = load(examples_dir() / "shop.msgflow.json")
+    bent = plain.model_copy(deep=True)
+    bent.layout.flows["f1"] = FlowLayout(bends=[Point(x=150, y=-40), Point(x=460, y=-40)])
+    bent.layout.flows["f6"] = FlowLayout(route=RouteStyle.CURVED)
+    scene, _ = build_picture(bent)
+    assert passes(scene.arrow_route("f1"), (200.0, -40.0))
+    assert scene.flow_item("f6").route.path.elementCount() > len(scene.arrow_route("f6"))
+
+    def pixel(design, name: str) -> str:
+        _, frame = build_picture(design)
+        image = QImage(str(render_design(design, tmp_path / name, "png", scale=1.0)))
+        return image.pixelColor(round(200 - frame.x()), round(-40 - frame.y())).name()
+
+    background = scene.theme.background.name()
+    assert pixel(bent, "bent.png") != background  # the line runs through the bend
+    assert pixel(plain, "plain.png") == background  # ... and only because of it
+
+
+def test_in_the_window_a_bend_drag_is_one_step_of_the_undo_stack(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    view, scene, document = window.canvas.view, window.canvas.scene, window.document
+    before = dumps(document.design)
+    scene.select_ids(["f4"])
+    bx, by = scene.arrow_handles.bends[0]
+    drag(view, at(view, bx, by), at(view, bx + 30, by + 50), steps=8)
+    assert document.design.layout.flows["f4"].bends[0] != Point(x=bx, y=by)
+    assert window.undo.stack.count() == 1
+    assert window.undo.stack.undoText() == "Move bend of AddLoyaltyPoints"
+    window.undo.stack.undo()
+    assert dumps(document.design) == before

@@ -53,6 +53,7 @@ from .identifiers import (
     pascal,
     snake,
 )
+from .run_memo import shared
 from .types import TypeMapper
 
 FIRST_PORT = 8001
@@ -207,7 +208,9 @@ class ContextBuilder:
             self._alias_imports |= {"typing:Annotated", "pydantic:Field"}
         elif pyformat.width(f"{name} = {union}") <= pyformat.LINE_LENGTH:
             source = f"{name} = {union}"
-        else:  # ruff's layout of a long `|` chain: one operand a line, in parentheses
+        elif pyformat.width(f"    {union}") <= pyformat.LINE_LENGTH:
+            source = f"{name} = (\n    {union}\n)"  # ruff's layout: in parentheses
+        else:  # ... and one operand a line when the chain does not fit on one
             alternatives = [self.types.annotation(m) for m in members]
             source = f"{name} = (\n    " + "\n    | ".join(alternatives) + "\n)"
         self.type_aliases.append(TypeAliasInfo(name, source, "union"))
@@ -718,4 +721,8 @@ def build_context(
     design: Design, broker: str = "rabbitmq", previous: Mapping[str, str] | None = None
 ) -> GenerationContext:
     """The context of `design`; `previous` is the last run's identifier map (stable names)."""
-    return ContextBuilder(design, broker, previous or {}).build()
+    known = tuple(sorted((previous or {}).items()))
+    return shared(
+        ("generation context", id(design), broker, known),
+        lambda: ContextBuilder(design, broker, previous or {}).build(),
+    )
