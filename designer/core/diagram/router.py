@@ -132,12 +132,7 @@ class Router:
         self._runs.clear()
         self._lines_of.clear()
         self.links = {link.key: link for link in links}
-        routes = self.route_some([link.key for link in links])
-        for key in nudge(self.routes, self.obstacles):
-            self._drop_runs(key)
-            self._add_runs(key, self.routes[key])
-            routes[key] = self.routes[key]
-        return routes
+        return self.route_some([link.key for link in links])
 
     def route_some(self, keys: list[str], spread: set[str] | None = None) -> dict[str, list[Point]]:
         """Route again the links `keys` (e.g. those of a moved card) among the others, and
@@ -156,6 +151,13 @@ class Router:
             points = self._route(self.links[key], *ports[key])
             self.routes[key] = points
             self._add_runs(key, points)
+        if not self._quick:
+            # Parallel runs onto tracks of their own (not during a drag frame: the drop
+            # settles them); only the routes just found move, the others hold.
+            everything = len(order) == len(self.routes)
+            for key in nudge(self.routes, self.obstacles, None if everything else order):
+                self._drop_runs(key)
+                self._add_runs(key, self.routes[key])
         return {key: self.routes[key] for key in order}
 
     def _ports(

@@ -60,7 +60,8 @@ from .arrow_handles import ArrowHandles
 from .context import LOD_TEXT, CanvasContext
 from .edits import SceneEdits
 from .flow_item import FlowItem, FlowLabel, head_box
-from .interactions import IdleInteraction, Interaction
+from .idle import IdleInteraction
+from .interactions import Interaction
 from .node_item import (
     Z_NODE,
     Z_SELECTED,
