@@ -16,7 +16,7 @@ import pytest
 from designer.cli import main
 from designer.core import io
 from designer.resources import examples_dir
-from tests.core.codegen.hostile import hostile_dict, scrambled_design
+from tests.core.codegen.hostile import hostile_dict, hostile_unions_dict, scrambled_design
 from tests.support.generated_project import project_pytest, run_in, tool
 
 SHOP = examples_dir() / "shop.msgflow.json"
@@ -176,4 +176,18 @@ def test_a_union_design_gives_a_project_that_passes(
         # Real JSON bodies through the generated wiring: the discriminator picks the
         # record, a value no alternative has is refused, enums and unions read back.
         (out / "tests" / "test_union_wire.py").write_text(UNION_WIRE_TEST.read_text())
+    _check(out, mypy_cache)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("generated-projects")
+def test_hostile_unions_and_enums_give_a_project_that_passes(
+    tmp_path: Path, mypy_cache: Path
+) -> None:
+    # Long record names in unions and defaults, tags with quotes and newlines, a tag field
+    # that is a Python keyword: laid out as ruff would, typed, and its tests pass.
+    design = tmp_path / "hostile-unions.msgflow.json"
+    design.write_text(json.dumps(hostile_unions_dict()), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["generate", str(design), "-o", str(out), "--allow-errors"]) == 0
     _check(out, mypy_cache)

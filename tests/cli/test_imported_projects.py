@@ -3,7 +3,7 @@
 A subset of the corpus (tests/data/asyncapi, see LICENSES.md), one per kind of system: the
 multi-file social-media system (MQTT and WebSocket, parameterised channels), an RPC client
 and server imported together (a query with its response), and a Kafka API with channel
-parameters. Each is imported, generated, then checked with `ruff format --check`, `mypy`
+parameters, and two with union payloads (`oneOf`, one discriminated by a `const`). Each is imported, generated, then checked with `ruff format --check`, `mypy`
 (the project's strict config) and the project's own tests; `ruff check` separately.
 """
 
@@ -22,6 +22,10 @@ SYSTEMS = {
     "social-media": sorted((DATA / "social-media").glob("*/asyncapi.yaml")),
     "rpc-client+server": sorted(DATA.glob("rpc-*.yml")),
     "streetlights-kafka": [DATA / "streetlights-kafka-asyncapi.yml"],
+    # Unions: a payload that is heartbeat | update, told apart by `type: {const: ...}`,
+    # and one that is oneOf two records with nothing to tell them apart.
+    "websocket-gemini": [DATA / "websocket-gemini-asyncapi.yml"],
+    "oneof": [DATA / "oneof-asyncapi.yml"],
 }
 
 

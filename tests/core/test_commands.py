@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -253,6 +255,50 @@ def test_random_edit_sequences_undo_all_to_the_original(steps: list[tuple[Comman
     while history.redo():
         pass
     assert io.dumps(doc.design) == (snapshots[-1] if snapshots else original)
+
+
+def _items(doc: Document) -> list[Any]:
+    design = doc.design
+    return [
+        *design.nodes,
+        *design.messages,
+        *design.flows,
+        *design.schemas,
+        *design.layout.nodes.values(),
+        *design.layout.flows.values(),
+        design.settings,
+    ]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(edit_strategy(), st.booleans()), max_size=20))
+def test_an_item_someone_holds_never_changes_under_them(
+    steps: list[tuple[Command, bool]],
+) -> None:
+    # Views, the history and the validator keep items they were given: edits must make
+    # new items, never change one in place (an append to its list of fields, say).
+    doc = Document(io.load(examples_dir() / "shop.msgflow.json"))
+    history = History(doc)
+    held: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+    def hold_and_check() -> None:
+        for item in _items(doc):
+            held.setdefault(id(item), (item, item.model_dump()))
+        for item, seen in held.values():
+            assert item.model_dump() == seen, f"{type(item).__name__} changed in place"
+
+    hold_and_check()
+    for command, undo_now in steps:
+        try:
+            history.push(command)
+        except EditError:
+            continue
+        hold_and_check()
+        if undo_now:
+            history.undo()
+            hold_and_check()
+            history.redo()
+            hold_and_check()
 
 
 def test_a_snapshot_keeps_the_design_as_it_was(doc: Document) -> None:

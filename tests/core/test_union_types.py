@@ -69,6 +69,10 @@ def test_union_grammar_splits_only_outside_brackets() -> None:
             "has an empty alternative",
         ),
         (
+            lambda raw: raw["messages"][0]["fields"][4].update(type="number | integer"),
+            "every integer is a number: write number alone",
+        ),
+        (
             lambda raw: raw["messages"][0]["fields"][3].update(type="integer"),
             "$.messages[0].fields[3].enum: only a string field lists its values",
         ),
@@ -142,12 +146,19 @@ def test_diff_shows_enum_discriminator_and_union_changes() -> None:
     raw["messages"][0]["fields"][4]["type"] = "integer"
     raw["messages"][0]["fields"][1].pop("discriminator")
     raw["messages"][2]["one_of"] = ["Phone", "Email"]
+    raw["messages"][1]["one_of"] = ["Circle", "Square", "Email"]
+    raw["messages"][1].pop("discriminator")
     assert _changed(raw) == [
         "field 'payment' discriminator now none",
         "BREAKING field 'size' values narrowed to small, large",
         "BREAKING field 'copies' retyped integer | string → integer",
+        "alternative 'Email' added",
+        "one_of: ['Circle', 'Square'] -> ['Circle', 'Square', 'Email']",
+        "discriminator: shape -> None",
         "one_of: ['Email', 'Phone'] -> ['Phone', 'Email']",
     ]
+    raw["messages"][1]["one_of"] = ["Circle", "Email"]
+    assert "BREAKING alternative 'Square' removed" in _changed(raw)
 
 
 def test_a_record_change_read_through_a_union_breaks_its_consumers() -> None:

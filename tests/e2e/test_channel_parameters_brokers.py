@@ -3,11 +3,13 @@ value and subscribers on the wildcard receive every value.
 
 tests/data/lights-parameters.msgflow.json: Streetlights publishes LightMeasured on
 `streetlights.{streetlightId}.lighting.measured` to Dashboard, which sends TurnOn on
-`streetlights.{streetlightId}.turn.on` (here to a non-durable inbox, a flow binding).
+`streetlights.{streetlightId}.turn.on` (here to a non-durable, dead-lettering inbox: a flow
+binding; TurnOn for light `broken` always fails there).
 `broker apply` declares the topology first, then both generated services run in one
-subprocess: Streetlights publishes for light 42, Dashboard turns light 7 on (whose default
-handler publishes for the placeholder light). A tap bound to light 42's exact key / subject
-proves the value travels in the routing key or subject. Skips when a broker is missing.
+subprocess: Streetlights publishes for light 42, Dashboard turns light 7 on (Streetlights' default
+handler reads 7 from the channel it received TurnOn on and publishes for light 7). Taps
+bound to the exact keys / subjects of lights 42 and 7 prove the values travel in the
+routing key or subject, both ways. Skips when a broker is missing.
 Run under `flock /tmp/brokers.lock`.
 """
 
@@ -51,14 +53,27 @@ from {lights}.defaults import DefaultHandlers as LightsDefaults
 measured = []
 
 
+failures = []
+
+
 class Recording(DashboardDefaults):
     async def on_light_measured(self, message, context):
         measured.append(message.lumens)
 
 
+class Failing(LightsDefaults):
+    # Light `broken` cannot be turned on: a poison message on the inbox.
+
+    async def on_turn_on(self, message, context):
+        if context.parameters.get("streetlightId") == "broken":
+            failures.append(context.message_id)
+            raise RuntimeError("light broken does not answer")
+        return await super().on_turn_on(message, context)
+
+
 async def main(url):
     dashboard = Dashboard(Recording, broker_url=url)
-    lights = Lights(LightsDefaults, broker_url=url)
+    lights = Lights(Failing, broker_url=url)
     await dashboard.start()
     await lights.start()
     tapped = await {tap_call}
@@ -69,9 +84,15 @@ async def main(url):
         if len(measured) >= 2:
             break
         await asyncio.sleep(0.05)
-    await asyncio.sleep(0.3)
+    await dashboard.out.send_turn_on(TurnOn(at=now), streetlight_id="broken")
+    for _ in range(300):  # retried with backoff (0.2 s doubling), then given up
+        if len(failures) >= 5:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1.0)
     print("MEASURED", sorted(measured))
-    print("TAPPED", len(tapped))
+    print("POISON ATTEMPTS", len(failures), len(set(failures)))
+    print("TAPPED", sorted(tapped))
     await lights.stop()
     await dashboard.stop()
 
@@ -83,12 +104,13 @@ RABBIT_TAP = '''
 import aio_pika
 
 
-async def tap(url, exchange, key):
-    """A queue bound with the exact key of light 42: what arrives proves the value."""
+async def tap(url, exchange, *keys):
+    """A queue bound with exact keys (lights 42 and 7): what arrives proves the values."""
     connection = await aio_pika.connect(url)
     channel = await connection.channel()
     queue = await channel.declare_queue(exclusive=True)
-    await queue.bind(exchange, routing_key=key)
+    for key in keys:
+        await queue.bind(exchange, routing_key=key)
     got = []
 
     async def keep(message):
@@ -103,14 +125,15 @@ NATS_TAP = """
 import nats
 
 
-async def tap(url, subject):
+async def tap(url, *subjects):
     connection = await nats.connect(url)
     got = []
 
     async def keep(message):
         got.append(message.subject)
 
-    await connection.subscribe(subject, cb=keep)
+    for subject in subjects:
+        await connection.subscribe(subject, cb=keep)
     return got
 """
 
@@ -130,8 +153,9 @@ def _renamed(design: Design, token: str) -> Design:
 
 
 def _with_temporary_inbox(design: Design) -> Design:
+    inbox = FlowBindings(amqp=AmqpQueue(durable=False))
     flows = [
-        f.model_copy(update={"bindings": FlowBindings(amqp=AmqpQueue(durable=False))})
+        f.model_copy(update={"bindings": inbox, "dead_letter": True})
         if f.message == "turn-on"
         else f
         for f in design.flows
@@ -170,15 +194,22 @@ def test_rabbitmq_routes_every_value_to_the_wildcard_binding(tmp_path: Path) -> 
     require_rabbitmqctl()
     design = _with_temporary_inbox(io.load(DESIGN))
     with ScratchVhost() as vhost:
-        tap_call = 'param_tap.tap(url, "lights.events", "streetlights.42.lighting.measured")'
+        keys = '"streetlights.42.lighting.measured", "streetlights.7.lighting.measured"'
+        tap_call = f'param_tap.tap(url, "lights.events", {keys})'
         out = _run(design, tmp_path, "rabbitmq", vhost.url(), RABBIT_TAP, tap_call)
         queues = vhost.queues()
-    # Light 42's measurement and the one TurnOn caused (placeholder light) both reached
-    # the wildcard-bound queue; the exact-key tap saw only light 42's.
+    # Light 42's measurement and the one TurnOn for light 7 caused both reached the
+    # wildcard-bound queue; exact-key taps saw each light once: the value the
+    # Streetlights handler received (context.parameters) is the value it published with.
     assert "MEASURED [0, 7]" in out, out
-    assert "TAPPED 1" in out, out
+    tapped = "['streetlights.42.lighting.measured', 'streetlights.7.lighting.measured']"
+    assert f"TAPPED {tapped}" in out, out
     inbox = queues["streetlights.turn.on"]
     assert inbox["type"] == "classic"  # the flow's non-durable inbox, declared alike twice
+    # A classic queue keeps no delivery count: the service counted 5 attempts of the one
+    # poison message itself, then dead-lettered it.
+    assert "POISON ATTEMPTS 5 1" in out, out
+    assert queues["streetlights.turn.on.dlq"]["messages"] == 1
     assert queues["dashboard.streetlights.lighting.measured"]["type"] == "quorum"
 
 
@@ -186,13 +217,15 @@ def test_nats_delivers_every_value_to_the_wildcard_subscriber(tmp_path: Path) ->
     require_nats()
     token = unique_token("p")
     design = _renamed(io.load(DESIGN), token)
-    subject = f"{token}-lights.evt.streetlights.42.lighting.measured"
+    subject = f"{token}-lights.evt.streetlights.{{}}.lighting.measured"
+    tap_call = f'param_tap.tap(url, "{subject.format(42)}", "{subject.format(7)}")'
     try:
-        out = _run(design, tmp_path, "nats", NATS_URL, NATS_TAP, f'param_tap.tap(url, "{subject}")')
+        out = _run(design, tmp_path, "nats", NATS_URL, NATS_TAP, tap_call)
     finally:
         asyncio.run(delete_nats_prefix(NATS_URL, token))
     assert "MEASURED [0, 7]" in out, out
-    assert "TAPPED 1" in out, out
+    assert f"TAPPED {[subject.format(42), subject.format(7)]}" in out, out
+    assert "POISON ATTEMPTS 5 1" in out, out  # JetStream's redeliveries, then dropped
 
 
 pytestmark = pytest.mark.timeout(300)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+
 from designer.core.observe import TraceWriter
 from designer.qt.live.overlay import DIMMED, GhostArrow, RateBadge
 from tests.core.observe.traffic import envelope, loyalty_points, model, new_id, order_created
@@ -59,17 +62,15 @@ def test_replayed_trace_overlays_rates_and_ghost_becomes_a_flow(qtbot, monkeypat
     assert (ghost.proposal.source, ghost.proposal.target) == ("orders", None)
     window.canvas.view.grab().save(str(tmp_path / "live.png"))
 
-    ghost.on_click(ghost.proposal)  # what a click on the ghost does: offer the open end
-    actions = {a.text(): a for a in window.live.ghost_menu.actions()}
-    actions["Add 'OrderCancelled' to Shipping Service"].trigger()
-    window.live.ghost_menu.close()
+    # One gesture: drag the ghost's `?` end onto the card that receives it.
+    shipping = window.canvas.scene.node_item("shipping")
+    drag(window, ghost.open_point, shipping.sceneBoundingRect().center())
     design = window.document.design
     added = [f for f in design.flows if f.message == "order-cancelled"]
     assert len(added) == 1 and (added[0].source, added[0].target) == ("orders", "shipping")
     assert [f.name for f in design.message("order-cancelled").fields] == ["order_id", "reason"]
     # The same recording, judged by the edited design: no longer a ghost, a counted flow.
     qtbot.waitUntil(lambda: not [i for i in scene.items() if isinstance(i, GhostArrow)])
-    assert not [i for i in scene.items() if isinstance(i, GhostArrow)]
     badges = {i.flow_id: i.text() for i in scene.items() if isinstance(i, RateBadge)}
     assert badges[added[0].id] == "0.3/s"
 
@@ -81,6 +82,83 @@ def test_replayed_trace_overlays_rates_and_ghost_becomes_a_flow(qtbot, monkeypat
     assert not [i for i in scene.items() if isinstance(i, RateBadge | GhostArrow)]
     assert scene.flow_item("f7").opacity() == 1.0
     assert Path(path).read_bytes() == before  # the design file was never written
+
+
+def drag(window, start: QPointF, end: QPointF, steps: int = 8) -> None:
+    """A real mouse drag on the canvas, between two scene points."""
+    view = window.canvas.view
+    viewport = view.viewport()
+    a, b = view.mapFromScene(start), view.mapFromScene(end)
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+    for i in range(1, steps + 1):
+        QTest.mouseMove(viewport, a + (b - a) * (i / steps))
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+
+
+def replayed_ghost(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    trace = tmp_path / "trace.jsonl"
+    record_trace(trace)
+    window.live.replay(trace)
+    ghosts = [i for i in window.canvas.scene.items() if isinstance(i, GhostArrow)]
+    assert len(ghosts) == 1
+    window.canvas.view.centerOn(ghosts[0])
+    return window, ghosts[0]
+
+
+def test_a_click_on_a_ghost_adds_it_with_a_placeholder_in_one_undo_step(
+    qtbot, monkeypatch, tmp_path
+):
+    window, ghost = replayed_ghost(qtbot, monkeypatch, tmp_path)
+    view = window.canvas.view
+    scene = window.canvas.scene
+    scene.select_ids(["loyalty"])  # a selection must not turn the click into a card move
+    where = view.mapFromScene((ghost.start + ghost.end) / 2)
+    before = {n.id: scene.node_item(n.id).pos() for n in window.document.design.nodes}
+    QTest.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where
+    )
+    design = window.document.design
+    added = [f for f in design.flows if f.message == "order-cancelled"]
+    assert [(f.source, f.target) for f in added] == [("orders", "unknown-subscriber")]
+    placeholder = design.node("unknown-subscriber")
+    assert placeholder is not None and placeholder.name == "Unknown Subscriber"
+    assert design.layout.nodes["unknown-subscriber"] is not None  # where the `?` was
+    assert all(scene.node_item(n).pos() == p for n, p in before.items())  # nothing moved
+    qtbot.waitUntil(lambda: not [i for i in scene.items() if isinstance(i, GhostArrow)])
+    said = window.statusBar().currentMessage()  # still there after the replay re-judged
+    assert said.startswith("Added 'OrderCancelled' from Order Service to Unknown Subscriber")
+    assert "does not say who receives it" in said
+    window.undo.stack.undo()  # one step: flow, message and placeholder go together
+    design = window.document.design
+    assert design.node("unknown-subscriber") is None
+    assert design.message("order-cancelled") is None
+    assert not [f for f in design.flows if f.message == "order-cancelled"]
+
+
+def test_a_ghost_dropped_on_empty_canvas_or_escaped_adds_nothing(qtbot, monkeypatch, tmp_path):
+    window, ghost = replayed_ghost(qtbot, monkeypatch, tmp_path)
+    flows = list(window.document.design.flows)
+    open_point = QPointF(ghost.open_point)
+    drag(window, open_point, open_point + QPointF(0, 160))  # nowhere near a card
+    assert window.document.design.flows == flows
+    assert ghost.open_point == open_point and not window.canvas.scene.gesture_in_progress()
+    tip = ghost.path().elementAt(1)
+    assert QPointF(tip.x, tip.y) == ghost.end  # drawn where it was again
+
+    # Escape in the middle of a drag: the rest of it (and its release) changes nothing.
+    view = window.canvas.view
+    shipping = window.canvas.scene.node_item("shipping").sceneBoundingRect().center()
+    a, b = view.mapFromScene(open_point), view.mapFromScene(shipping)
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+    for i in range(1, 5):
+        QTest.mouseMove(view.viewport(), a + (b - a) * (i / 4))
+    assert window.canvas.scene.gesture_in_progress()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Escape)
+    QTest.mouseRelease(
+        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b
+    )
+    assert window.document.design.flows == flows
 
 
 def test_pause_freezes_and_resume_continues(qtbot, monkeypatch, tmp_path):

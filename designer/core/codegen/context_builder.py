@@ -53,6 +53,7 @@ from .identifiers import (
     pascal,
     snake,
 )
+from .run_memo import shared
 from .types import TypeMapper
 
 FIRST_PORT = 8001
@@ -142,15 +143,21 @@ class ContextBuilder:
             used.add(candidate)
         return ports
 
+    def _field_idents(self, owner: str, fields: list[MessageField]) -> dict[str, str]:
+        """Python attribute per field name of one model (assigned once, then remembered)."""
+        if owner not in self._idents:
+            self._idents[owner] = self.ids.assign_all(
+                f"field:{owner}",
+                # pydantic reserves the `model_` prefix for itself.
+                {f.name: _field_wish(snake(f.name)) for f in fields},
+                reserved=TYPE_NAMES | BUILTIN_NAMES | MODEL_ATTRIBUTES | {"model_config"},
+            )
+        return self._idents[owner]
+
     def _fields(
         self, owner: str, fields: list[MessageField], owner_class: str
     ) -> tuple[FieldInfo, ...]:
-        idents = self.ids.assign_all(
-            f"field:{owner}",
-            # pydantic reserves the `model_` prefix for itself.
-            {f.name: _field_wish(snake(f.name)) for f in fields},
-            reserved=TYPE_NAMES | BUILTIN_NAMES | MODEL_ATTRIBUTES | {"model_config"},
-        )
+        idents = self._field_idents(owner, fields)
         result = []
         for f in fields:
             ident = idents[f.name]
@@ -191,14 +198,19 @@ class ContextBuilder:
 
     def _union_alias(self, name: str, members: list[str], discriminator: str | None) -> None:
         union = " | ".join(self.types.annotation(m) for m in members)
-        if discriminator:
-            tag = pyformat.Call("Field", (("discriminator", pyformat.string(discriminator)),))
+        # pydantic names the tag by its Python attribute (`type_` for the wire's `type`).
+        tags = {self._idents.get(f"record:{m}", {}).get(discriminator or "") for m in members}
+        tag_ident = tags.pop() if len(tags) == 1 else None
+        if discriminator and tag_ident:
+            tag = pyformat.Call("Field", (("discriminator", pyformat.string(tag_ident)),))
             annotated = pyformat.Call("Annotated", (("", union), ("", tag)), "[]")
             source = pyformat.render(annotated, 0, f"{name} = ")
             self._alias_imports |= {"typing:Annotated", "pydantic:Field"}
         elif pyformat.width(f"{name} = {union}") <= pyformat.LINE_LENGTH:
             source = f"{name} = {union}"
-        else:  # ruff's layout of a long `|` chain: one operand a line, in parentheses
+        elif pyformat.width(f"    {union}") <= pyformat.LINE_LENGTH:
+            source = f"{name} = (\n    {union}\n)"  # ruff's layout: in parentheses
+        else:  # ... and one operand a line when the chain does not fit on one
             alternatives = [self.types.annotation(m) for m in members]
             source = f"{name} = (\n    " + "\n    | ".join(alternatives) + "\n)"
         self.type_aliases.append(TypeAliasInfo(name, source, "union"))
@@ -215,6 +227,10 @@ class ContextBuilder:
     def _models(self) -> None:
         self.types = TypeMapper(self.record_classes)
         self.type_aliases: list[TypeAliasInfo] = []
+        self._idents: dict[str, dict[str, str]] = {}
+        schemas = sorted(self.design.schemas, key=lambda s: s.name)
+        for schema in schemas:  # a union's tag is named by its records' attributes
+            self._field_idents(f"record:{schema.name}", schema.fields)
         self._alias_imports: set[str] = set()
         # Alias names never shadow a class of the module or a name it imports.
         self._taken_names = {
@@ -587,6 +603,14 @@ class ContextBuilder:
         source_fields = self.message_fields[message_id]
         senders = sorted({self._display(f.source) for f in inbound if f.message == message_id})
         caused = [f for f in outgoing if f.caused_by == message_id]
+        # Parameters of the channels this message arrives on: their values are in the
+        # handler's context (`context.parameters`).
+        delivered = {
+            name
+            for f in inbound
+            if f.message == message_id and f.transport is not Transport.HTTP
+            for name in channel_parameters.names_in(f.channel or "")
+        }
         order = {"ask": 0, "send": 1, "publish": 2}
         actions: list[Action] = []
         done: set[str] = set()
@@ -602,7 +626,9 @@ class ContextBuilder:
             )
             target = self._display(flow.target) if verb != "publish" else ""
             parameters = next((o.parameters for o in outbound if o.method == out_method), ())
-            arguments = tuple((p.ident, _parameter_value(p, source_fields)) for p in parameters)
+            arguments = tuple(
+                (p.ident, _parameter_value(p, source_fields, delivered)) for p in parameters
+            )
             actions.append(Action(verb, out_method, out_message, target, build, arguments))
         actions.sort(key=lambda a: (order[a.verb], a.method))
         response = None
@@ -657,9 +683,21 @@ def _parameters(flows: list[Flow]) -> tuple[ParameterInfo, ...]:
     return tuple(out)
 
 
-def _parameter_value(parameter: ParameterInfo, source: tuple[FieldInfo, ...]) -> str:
-    """A default handler's value of a parameter: the received message's field of that name
-    (the light's id that came in is the light's id that goes out), else the placeholder."""
+def _parameter_value(
+    parameter: ParameterInfo, source: tuple[FieldInfo, ...], delivered: set[str]
+) -> str:
+    """A default handler's value of a parameter: the value of the same parameter of the
+    channel the message arrived on, else the received message's field of that name (the
+    light's id that came in is the light's id that goes out), else the placeholder."""
+    fallback = _field_value(parameter, source)
+    if parameter.name in delivered:
+        value = f"context.parameters.get({pyformat.string(parameter.name)}, {fallback})"
+        return f"int({value})" if parameter.annotation == "int" else value
+    return fallback
+
+
+def _field_value(parameter: ParameterInfo, source: tuple[FieldInfo, ...]) -> str:
+    """The received message's field named like the parameter, else its placeholder."""
     for field in source:
         if snake(field.name) != parameter.ident or not field.required:
             continue
@@ -683,4 +721,8 @@ def build_context(
     design: Design, broker: str = "rabbitmq", previous: Mapping[str, str] | None = None
 ) -> GenerationContext:
     """The context of `design`; `previous` is the last run's identifier map (stable names)."""
-    return ContextBuilder(design, broker, previous or {}).build()
+    known = tuple(sorted((previous or {}).items()))
+    return shared(
+        ("generation context", id(design), broker, known),
+        lambda: ContextBuilder(design, broker, previous or {}).build(),
+    )

@@ -166,6 +166,18 @@ class Fragments:
         keyword = {"rabbitmq": "routing_key", "nats": "subject", "kafka": "key"}[self.broker]
         return f"{' ' * indent}{keyword}={value},\n"
 
+    def delivered_channel(self, channel: FlowChannel) -> str:
+        """The channel a subscriber reads its parameters' values from (as a literal): the
+        routing key, subject or Kafka record key with `{name}` parts; "" when fixed."""
+        if not channel.parameters:
+            return ""
+        template = {
+            "rabbitmq": channel.publish_routing_key,
+            "nats": channel.publish_subject,
+            "kafka": channel.key,
+        }.get(self.broker, "")
+        return pyformat.string(template) if template else ""
+
     def _with_examples(self, template: str) -> str:
         """`a.{x}.b` with the placeholder value of each parameter (its name when unknown)."""
         return channel_parameters.PLACEHOLDER.sub(

@@ -98,7 +98,7 @@ class TypeMapper:
 
     def default(
         self, type_text: str, imports: set[str], depth: int = 0, enum: tuple[str, ...] = ()
-    ) -> str:
+    ) -> pyformat.Expr:
         """A Python expression of `type_text`, recording the names it needs in `imports`.
 
         A union's default is its first alternative's; a field with an `enum` takes its
@@ -123,9 +123,12 @@ class TypeMapper:
             imports.add("typing:cast")
             return "cast(Any, None)"
         imports.add(f"contracts:{class_name}")
-        arguments = [
-            f"{ident}={self.default(kind, imports, depth + 1, values)}"
-            for ident, kind, required, values in self.record_fields.get(constructor, [])
-            if required
-        ]
-        return f"{class_name}({', '.join(arguments)})"
+        # A call, not text: a long one is laid out over lines as ruff would.
+        return pyformat.Call(
+            class_name,
+            tuple(
+                (ident, self.default(kind, imports, depth + 1, values))
+                for ident, kind, required, values in self.record_fields.get(constructor, [])
+                if required
+            ),
+        )

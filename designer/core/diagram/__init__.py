@@ -24,7 +24,7 @@ from .geometry import Arrow, Diagram, Frame, Point, Rect, rounded_path
 from .index import RectIndex, segment_enters
 from .labels import label_size, place_label
 from .router import Link, Router
-from .shapes import bent_route, drawing_steps, flattened, straight_route
+from .shapes import bent_route, drawing_steps, flattened, leader, straight_route
 
 __all__ = [
     "Arrow",
@@ -184,12 +184,15 @@ class DiagramEngine:
         free = []
         for key in keys:
             shape = self._shapes.get(key)
+            arrow = self.diagram.arrows[key]
             if shape is None or shape.label is None:
+                arrow.leader = None
                 free.append(key)
                 continue
             w, h = self.sizer(key)
             rect = Rect(shape.label.x - w / 2, shape.label.y - h / 2, w, h)
-            self.diagram.arrows[key].label = rect
+            arrow.label = rect
+            arrow.leader = leader(drawn_points(arrow), rect)
             self._label_index.add(key, rect)
         return free
 
@@ -217,11 +220,6 @@ class DiagramEngine:
         self._reshape(reshaped)
         self._place_labels(reshaped + relabelled)
         return sorted({*done, *reshaped, *relabelled})
-
-    def drawn(self, key: str) -> list[Point]:
-        """The arrow's route as drawn, curves cut into short straight pieces."""
-        arrow = self.diagram.arrows[key]
-        return flattened(drawing_steps(arrow.points, arrow.style))
 
     # ------------------------------------------------------------------ changes
     def arrows_of(self, card: str) -> list[str]:
@@ -320,6 +318,13 @@ class DiagramEngine:
         self._frame_all()
         moved = [c for c, old in before.items() if self.diagram.cards.get(c) not in (None, old)]
         return self._reroute(sorted(touched) + self._crossing(moved))
+
+
+def drawn_points(arrow: Arrow) -> list[Point]:
+    """The arrow's route as drawn: curves cut into short straight pieces."""
+    if arrow.style is RouteStyle.ORTHOGONAL:
+        return arrow.points
+    return flattened(drawing_steps(arrow.points, arrow.style))
 
 
 def _frame(name: str, rects: list[Rect]) -> Frame:

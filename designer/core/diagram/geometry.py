@@ -63,6 +63,8 @@ class Arrow:
     # How the points are drawn (see shapes.drawing_steps): straight and curved routes'
     # segments need not be axis-parallel.
     style: RouteStyle = RouteStyle.ORTHOGONAL
+    # From the route to a label the user put away from it (shapes.leader), else None.
+    leader: tuple[Point, Point] | None = None
 
     @property
     def loop(self) -> bool:

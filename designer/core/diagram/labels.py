@@ -97,14 +97,19 @@ def place_label(
     """The first spot for `arrow`'s label clear of cards and placed labels (or the one
     covering the least); it is added to `labels`."""
     w, h = size
+    # First the first spot touching nothing (a yes/no look-up per spot); only if there
+    # is none, the spot covering the least.
+    for spot in candidates(arrow.points, w, h):
+        x0, y0 = spot.x - _CLEAR, spot.y - _CLEAR
+        x1, y1 = spot.x + w + _CLEAR, spot.y + h + _CLEAR
+        if not cards.any_overlap(x0, y0, x1, y1) and not labels.any_overlap(x0, y0, x1, y1):
+            labels.add(arrow.flow_id, spot)
+            return spot
     best: Rect | None = None
     best_cover = -1.0
     for spot in candidates(arrow.points, w, h):
         room = spot.grown(_CLEAR)
         cover = _covered(room, cards) + _covered(room, labels)
-        if cover == 0:
-            best = spot
-            break
         if best is None or cover < best_cover:
             best, best_cover = spot, cover
     assert best is not None

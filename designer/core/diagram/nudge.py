@@ -50,23 +50,31 @@ class _Run:
 def nudge(
     routes: dict[str, list[Point]], obstacles: RectIndex, keys: list[str] | None = None
 ) -> set[str]:
-    """Spread the inner runs of `routes` (all, or those of `keys`) in place, never into
-    an obstacle. Returns the keys of the routes that changed."""
-    chosen = sorted(routes) if keys is None else sorted(set(keys) & routes.keys())
-    changed = _nudge_axis(routes, obstacles, chosen)
-    mirrored = {k: [(y, x) for x, y in routes[k]] for k in chosen}
+    """Spread the inner runs of `routes` in place, never into an obstacle: all of them,
+    or only those of `keys` (arrows routed again after an edit), the others then held
+    where they are for these to keep clear of. Returns the keys of the routes that
+    changed."""
+    movable = set(routes) if keys is None else set(keys) & routes.keys()
+    changed = _nudge_axis(routes, obstacles, movable)
+    mirrored = {k: [(y, x) for x, y in points] for k, points in routes.items()}
     flipped = RectIndex(obstacles.cell)
     for key, rect in obstacles.items():
         flipped.add(key, Rect(rect.y, rect.x, rect.h, rect.w))
-    moved = _nudge_axis(mirrored, flipped, chosen)
+    moved = _nudge_axis(mirrored, flipped, movable)
     for key in moved:
         routes[key] = [(x, y) for y, x in mirrored[key]]
     return changed | moved
 
 
-def _nudge_axis(routes: dict[str, list[Point]], obstacles: RectIndex, keys: list[str]) -> set[str]:
-    """Spread the vertical inner runs (slid along x)."""
-    runs = [run for key in keys for run in _vertical_runs(key, routes[key], obstacles)]
+def _nudge_axis(
+    routes: dict[str, list[Point]], obstacles: RectIndex, movable: set[str]
+) -> set[str]:
+    """Spread the vertical inner runs (slid along x) of the `movable` routes."""
+    runs = [
+        run
+        for key in sorted(routes)
+        for run in _vertical_runs(key, routes[key], obstacles, key in movable)
+    ]
     groups = _groups(runs)
     changed: set[str] = set()
     for group in groups:
@@ -84,10 +92,12 @@ def _nudge_axis(routes: dict[str, list[Point]], obstacles: RectIndex, keys: list
     return changed
 
 
-def _vertical_runs(key: str, points: list[Point], obstacles: RectIndex) -> list[_Run]:
+def _vertical_runs(
+    key: str, points: list[Point], obstacles: RectIndex, movable: bool = True
+) -> list[_Run]:
     """The route's vertical runs: inner ones with the room they may slide in, the others
-    (an arrow's first and last run) fixed where they are, for the inner ones to keep
-    clear of."""
+    (an arrow's first and last run, every run of a route not `movable`) fixed where they
+    are, for the inner ones to keep clear of."""
     found = []
     last = len(points) - 1
     for i in range(last):
@@ -101,7 +111,7 @@ def _vertical_runs(key: str, points: list[Point], obstacles: RectIndex) -> list[
         if i + 1 < last and points[i + 2][1] == y1:
             bends.append((y1, 1 if points[i + 2][0] > x else -1))
         turns = tuple(bends)
-        room = _room(points, i, obstacles) if len(bends) == 2 else None
+        room = _room(points, i, obstacles) if movable and len(bends) == 2 else None
         if room is None:
             found.append(_Run(key, i, x, top, bottom, x, x, x, turns, False))
         else:

@@ -30,7 +30,7 @@ from .nudge import nudge
 MARGIN = 14.0  # kept free around cards, and the length of the stub leaving a card
 TRACK = 9.0  # between parallel runs in one channel
 PORT_PAD = 14.0  # no port this close to a card's corner
-BEND = 40.0  # a bend costs as much as this much length
+BEND = 20.0  # a bend costs as much as this much length
 # The search's estimate of what remains counts this many times: slightly longer routes
 # now and then, for a search that looks at a fraction of the grid (weighted A*).
 GREED = 1.6
@@ -132,12 +132,7 @@ class Router:
         self._runs.clear()
         self._lines_of.clear()
         self.links = {link.key: link for link in links}
-        routes = self.route_some([link.key for link in links])
-        for key in nudge(self.routes, self.obstacles):
-            self._drop_runs(key)
-            self._add_runs(key, self.routes[key])
-            routes[key] = self.routes[key]
-        return routes
+        return self.route_some([link.key for link in links])
 
     def route_some(self, keys: list[str], spread: set[str] | None = None) -> dict[str, list[Point]]:
         """Route again the links `keys` (e.g. those of a moved card) among the others, and
@@ -156,6 +151,13 @@ class Router:
             points = self._route(self.links[key], *ports[key])
             self.routes[key] = points
             self._add_runs(key, points)
+        if not self._quick:
+            # Parallel runs onto tracks of their own (not during a drag frame: the drop
+            # settles them); only the routes just found move, the others hold.
+            everything = len(order) == len(self.routes)
+            for key in nudge(self.routes, self.obstacles, None if everything else order):
+                self._drop_runs(key)
+                self._add_runs(key, self.routes[key])
         return {key: self.routes[key] for key in order}
 
     def _ports(

@@ -17,6 +17,7 @@ PDF), so they all draw the same curve.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from designer.core.model import RouteStyle
@@ -83,20 +84,18 @@ def _middle(a: Point, b: Point) -> Point:
 
 
 def _border_toward(rect: Rect, toward: Point) -> Point:
-    """Where the ray from the centre of `rect` toward `toward` leaves it (the centre
-    itself when `toward` lies inside)."""
+    """Where the ray from the centre of `rect` toward `toward` leaves it (also when
+    `toward` lies inside: an arrow always starts on its card's border)."""
     cx, cy = rect.centre
     dx, dy = toward[0] - cx, toward[1] - cy
     if dx == 0 and dy == 0:
-        return cx, cy
+        return rect.right, cy
     scales = []
     if dx:
         scales.append(rect.w / 2 / abs(dx))
     if dy:
         scales.append(rect.h / 2 / abs(dy))
     scale = min(scales)
-    if scale >= 1.0:
-        return cx, cy
     return cx + dx * scale, cy + dy * scale
 
 
@@ -148,7 +147,9 @@ def _simplified(points: list[Point]) -> list[Point]:
             out[-1] = p
             continue
         out.append(p)
-    return out
+    # Never fewer than two points (a route of one point is no arrow to draw): a bend
+    # where both ends meet leaves the two ends.
+    return out if len(out) >= 2 else [points[0], points[-1]]
 
 
 def _collinear(a: Point, b: Point, c: Point) -> bool:
@@ -170,3 +171,42 @@ def bend_index(start: Point, end: Point, bends: list[Point], at: Point) -> int:
         if growth < best_growth - 1e-9:
             best, best_growth = i, growth
     return best
+
+
+LEADER_GAP = 6.0  # a label further than this from its arrow gets a leader line
+
+
+def leader(points: list[Point], label: Rect) -> tuple[Point, Point] | None:
+    """A line from the nearest point of the route to the label, when the user put the
+    label away from its arrow (None when it lies on or next to the route): which arrow a
+    label belongs to must stay visible wherever it is dropped."""
+    if len(points) < 2:
+        return None
+    cx, cy = label.centre
+    best: Point = points[0]
+    best_d = math.inf
+    for a, b in itertools.pairwise(points):
+        p = _nearest_on(a, b, (cx, cy))
+        d = _outside(label, p)
+        if d < best_d:
+            best, best_d = p, d
+    if best_d <= LEADER_GAP:
+        return None
+    edge = (min(max(best[0], label.x), label.right), min(max(best[1], label.y), label.bottom))
+    return best, edge
+
+
+def _nearest_on(a: Point, b: Point, p: Point) -> Point:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = dx * dx + dy * dy
+    if length == 0:
+        return a
+    t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length))
+    return a[0] + dx * t, a[1] + dy * t
+
+
+def _outside(rect: Rect, p: Point) -> float:
+    """How far `p` lies outside `rect` (0 inside)."""
+    dx = max(rect.x - p[0], 0.0, p[0] - rect.right)
+    dy = max(rect.y - p[1], 0.0, p[1] - rect.bottom)
+    return math.hypot(dx, dy)

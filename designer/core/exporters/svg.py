@@ -140,8 +140,15 @@ def _arrow(flow: Flow, name: str, kind: MessageKind, arrow: Arrow) -> tuple[str,
     badge_w = badge_width(flow.transport)
     text_w = box.w - badge_w
     x0, y0 = box.x, box.y
+    tie = ""
+    if arrow.leader is not None:  # the label was put away from its arrow
+        (ax, ay), (bx, by) = arrow.leader
+        tie = (
+            f'<path class="leader" d="M{ax:.1f} {ay:.1f} L{bx:.1f} {by:.1f}" stroke="{colour}" '
+            f'stroke-width="1" stroke-dasharray="2 3" fill="none"/>'
+        )
     label = (
-        f'<g class="flow-label" {attrs}>'
+        f'<g class="flow-label" {attrs}>{tie}'
         f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{text_w:.1f}" height="{box.h:g}" rx="4" fill="#ffffff" '
         f'stroke="{colour}" stroke-width="1"/>'
         f'<text x="{x0 + 6:.1f}" y="{y0 + 14:.1f}" fill="{colour}" font-size="11.5">{escape(fitted_text(name))}</text>'

@@ -20,11 +20,9 @@ from typing import Any
 
 from ..channels import COMMAND_EXCHANGE, slug
 from ..model import Design, Flow, Message, MessageField, MessageKind, Node, NodeKind, Transport
-from .proposals import infer_type
+from .proposals import UNKNOWN_SENDER, UNKNOWN_SUBSCRIBER, infer_type
 from .record import Record
 
-UNKNOWN_SENDER = "unknown-sender"
-UNKNOWN_SUBSCRIBER = "unknown-subscriber"
 MAX_SAMPLES = 50  # payloads per message used to infer fields
 _MARKERS = {
     "evt": MessageKind.EVENT,

@@ -8,6 +8,10 @@ handled by `loyalty`. The end the traffic does not name (who subscribes, who sen
 command) stays open: the person accepting the proposal picks it. A message type the design
 already has is reused; otherwise a new message is proposed, its fields inferred from the
 first payload seen. Every guess is listed in `guesses`, for people to check.
+
+Accepting a proposal in one click fills the open end with a placeholder node, the same
+ids `msgflow import traffic` uses: the actor `unknown-sender`, the service
+`unknown-subscriber` (one each per design, shared by every proposal accepted so).
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ from datetime import date, datetime
 from typing import Any
 
 from ..channels import COMMAND_EXCHANGE, ChannelNames, slug
-from ..model import Design, Flow, Message, MessageField, MessageKind, Transport
+from ..model import Design, Flow, Message, MessageField, MessageKind, Node, NodeKind, Transport
 from .analysis import StrayTally
 from .expected import Expectations
+
+UNKNOWN_SENDER = "unknown-sender"
+UNKNOWN_SUBSCRIBER = "unknown-subscriber"
 
 _MARKERS = {
     "evt": (MessageKind.EVENT, "source"),
@@ -52,6 +59,15 @@ class Proposal:
         return Flow.model_validate(
             {"id": flow_id, "message": self.message.id, **ends, "transport": self.transport}
         )
+
+
+def placeholder(proposal: Proposal) -> Node | None:
+    """The node standing for the end the traffic cannot name; None when it names both."""
+    if proposal.source is None:
+        return Node(id=UNKNOWN_SENDER, name="Unknown Sender", kind=NodeKind.ACTOR)
+    if proposal.target is None:
+        return Node(id=UNKNOWN_SUBSCRIBER, name="Unknown Subscriber", kind=NodeKind.SERVICE)
+    return None
 
 
 def _parse(stray: StrayTally) -> tuple[str, str, MessageKind, str] | None:

@@ -38,6 +38,8 @@ ChangeKind = Literal[
     "values narrowed",
     "values widened",
     "discriminator changed",
+    "alternative removed",
+    "alternative added",
 ]
 
 
@@ -62,6 +64,8 @@ class FieldChange:
         if self.kind in ("values narrowed", "values widened") and self.new is not None:
             values = ", ".join(self.new.enum) if self.new.enum is not None else "any value"
             return f"{where} '{self.name}' {self.kind} to {values}"
+        if self.kind in ("alternative removed", "alternative added"):
+            return f"alternative '{self.name}' {self.kind.split()[1]}"
         if self.kind == "discriminator changed" and self.new is not None:
             return f"{where} '{self.name}' discriminator now {self.new.discriminator or 'none'}"
         return f"{where} '{self.name}' {self.kind}"
@@ -130,8 +134,27 @@ def _enum_changes(part: Part, before: MessageField, after: MessageField) -> list
     return changes
 
 
+def _alternative_changes(old: Message, new: Message) -> list[FieldChange]:
+    """Records leaving a union body break its handlers (old senders still send them);
+    records joining it break nobody who reads it."""
+    before, after = old.one_of or [], new.one_of or []
+    return [
+        *(
+            FieldChange("fields", "alternative removed", r, None, None, True)
+            for r in before
+            if r not in after
+        ),
+        *(
+            FieldChange("fields", "alternative added", r, None, None, False)
+            for r in after
+            if r not in before
+        ),
+    ]
+
+
 def message_field_changes(old: Message, new: Message) -> list[FieldChange]:
     return [
+        *_alternative_changes(old, new),
         *compare_fields(old.fields, new.fields, "fields"),
         *compare_fields(old.response or [], new.response or [], "response"),
     ]

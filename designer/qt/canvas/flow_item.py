@@ -7,7 +7,7 @@ with the painters of arrow_paint.py.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPolygonF
+from PySide6.QtGui import QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPolygonItem,
@@ -117,6 +117,7 @@ class FlowItem(QGraphicsPolygonItem):
         self.problems = ""
         self.severity: Severity | None = None  # of its worst finding: marks the arrow
         self.label = FlowLabel(self)
+        self.leader: LeaderLine | None = None  # made when the user puts the label away
         # The polygon is the hit area (routing.hit_area), never drawn: paint draws the arrow.
         self.setPen(NO_PEN)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -181,6 +182,17 @@ class FlowItem(QGraphicsPolygonItem):
             self.setPolygon(hit_area(route))
             return
         self._set_rough_outline(route, dragged)
+
+    def set_leader(self, line: tuple[tuple[float, float], tuple[float, float]] | None) -> None:
+        """A dotted tie from the arrow to a label the user put away from it (None: none)."""
+        if line is None:
+            if self.leader is not None:
+                self.leader.setVisible(False)
+            return
+        if self.leader is None:
+            self.leader = LeaderLine(self)
+        self.leader.set_line(*line)
+        self.leader.setVisible(True)
 
     def _set_rough_outline(self, route: Route, dragged: bool) -> None:
         """The route's bounding box as hit area; kept while the route stays inside it."""
@@ -263,6 +275,35 @@ class FlowItem(QGraphicsPolygonItem):
             painter.drawPath(route.path)
             painter.setOpacity(0.22 if dimmed else 1.0)
         paint_arrow(painter, theme, self.kind, route, 2.4 if emphasised else 1.6, self._memo)
+
+
+class LeaderLine(QGraphicsItem):
+    """The tie between an arrow and its label when the user put the label away from it:
+    thin and dotted in the arrow's colour, taking no clicks."""
+
+    def __init__(self, flow: FlowItem) -> None:
+        super().__init__(flow)
+        self.flow = flow
+        self._ends = (QPointF(), QPointF())
+        self._bounds = QRectF()
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def set_line(self, start: tuple[float, float], end: tuple[float, float]) -> None:
+        self.prepareGeometryChange()
+        self._ends = (QPointF(*start), QPointF(*end))
+        self._bounds = QRectF(self._ends[0], self._ends[1]).normalized().adjusted(-2, -2, 2, 2)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        theme = self.flow.ctx.theme
+        pen = QPen(theme.pen(theme.kinds[self.flow.kind], 1.0))  # the theme's pens are shared
+        pen.setStyle(Qt.PenStyle.DotLine)
+        painter.setPen(pen)
+        painter.drawLine(*self._ends)
 
 
 class FlowLabel(QGraphicsRectItem):

@@ -6,8 +6,8 @@ passes it every mouse and key event. An interaction gets the scene only through
 itself with `finish`, which gives the scene back its idle interaction. A gesture that
 changes the design ends with one command (one undo step) through `host.edits`.
 
-Adding a gesture: subclass `Interaction`, and let `IdleInteraction.mouse_press` start it
-when a press lands on what the gesture drags.
+Adding a gesture: subclass `Interaction`, and let `IdleInteraction.mouse_press` (idle.py)
+start it when a press lands on what the gesture drags.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from PySide6.QtGui import QKeyEvent, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSceneMouseEvent
 
 from designer.core.commands import MoveNodes
-from designer.core.model import NodeKind, Point
+from designer.core.model import Point
 
 from .routing import border_point
 
@@ -63,6 +63,7 @@ class InteractionHost(Protocol):
     def keep_pending_line(self, line: QGraphicsPathItem) -> None: ...
     def start_interaction(self, interaction: Interaction) -> None: ...
     def end_interaction(self) -> None: ...
+    def gesture_in_progress(self) -> bool: ...
     def default_mouse(self, event: QGraphicsSceneMouseEvent) -> None: ...
     def addItem(self, item: QGraphicsItem) -> None: ...
     def removeItem(self, item: QGraphicsItem) -> None: ...
@@ -73,6 +74,10 @@ class Interaction:
 
     The defaults swallow mouse events and take no keys; a release ends the gesture.
     """
+
+    # A gesture that only draws something temporary until its release ends on Escape and
+    # leaves nothing behind (the rest of the drag and its release go to the idle one).
+    escape_cancels = False
 
     def __init__(self, host: InteractionHost) -> None:
         self.host = host
@@ -92,6 +97,9 @@ class Interaction:
 
     def key_press(self, event: QKeyEvent) -> bool:
         """Whether the gesture took the key (the view's shortcuts get the others)."""
+        if self.escape_cancels and event.key() == Qt.Key.Key_Escape:
+            self.cancel()
+            return True
         return False
 
     def cancel(self) -> None:
@@ -100,75 +108,6 @@ class Interaction:
 
     def finish(self) -> None:
         self.host.end_interaction()
-
-
-class IdleInteraction(Interaction):
-    """Between gestures: Qt's own clicks, rubber band and hover, and what starts a gesture.
-
-    A press on a handle of the selected arrow or on a label starts an arrow gesture
-    (arrow_interactions.py); a press on a card's edge handle starts a new arrow; a press
-    that leaves cards selected starts moving them (Qt selects first, so a press on an
-    unselected card drags that card alone); a double click renames a card, adds a bend
-    to an arrow or adds a card on empty canvas.
-    """
-
-    def mouse_press(self, event: QGraphicsSceneMouseEvent) -> None:
-        from .arrow_interactions import arrow_gesture_at  # it builds on this module
-
-        host, pos = self.host, event.scenePos()
-        arrow = arrow_gesture_at(host, event)
-        if arrow is not None:
-            host.start_interaction(arrow)
-            event.accept()
-            return
-        node = host.node_at(pos)
-        if (
-            node is not None
-            and event.button() == Qt.MouseButton.LeftButton
-            and node.on_handle(node.mapFromScene(pos))
-        ):
-            host.start_interaction(NewFlowInteraction(host, node.node_id, pos))
-            event.accept()
-            return
-        host.default_mouse(event)
-        cards = host.selected_cards()
-        if cards:
-            host.start_interaction(MoveCardsInteraction(host, cards))
-
-    def mouse_move(self, event: QGraphicsSceneMouseEvent) -> None:
-        self.host.default_mouse(event)
-
-    def mouse_release(self, event: QGraphicsSceneMouseEvent) -> None:
-        self.host.default_mouse(event)
-
-    def mouse_double_click(self, event: QGraphicsSceneMouseEvent) -> None:
-        from .arrow_interactions import add_bend_at
-
-        host, pos = self.host, event.scenePos()
-        node = host.node_at(pos)
-        if node is not None:
-            host.renameRequested.emit(node.node_id)
-            event.accept()
-            return
-        what, ids = host.thing_at(pos)
-        if what == "flow" and host.flow_label_at(pos) is None:
-            add_bend_at(host, ids[0], pos)  # on the line itself, not on its label
-            event.accept()
-            return
-        if host.is_bare_canvas(pos):
-            node_id = host.edits.add_node(NodeKind.SERVICE, pos)
-            if node_id is not None:
-                host.select_ids([node_id])
-                host.renameRequested.emit(node_id)
-            event.accept()
-            return
-        host.default_mouse(event)
-
-    def cancel(self) -> None:
-        pass  # nothing in progress
-
-    def finish(self) -> None:
-        pass  # idle never ends
 
 
 class MoveCardsInteraction(Interaction):
@@ -224,6 +163,31 @@ class MoveCardsInteraction(Interaction):
         super().finish()
 
 
+class DropTarget:
+    """The card a drag would land on, highlighted; one card at a time."""
+
+    def __init__(self) -> None:
+        self.card: NodeItem | None = None
+
+    def show(self, card: NodeItem | None) -> None:
+        if card is self.card:
+            return
+        for item, on in ((self.card, False), (card, True)):
+            if item is not None:
+                item.drop_target = on
+                item.update()
+        self.card = card
+
+
+def rubber_line(host: InteractionHost) -> QGraphicsPathItem:
+    """The dashed line a drag draws until its release, in the selection colour."""
+    line = QGraphicsPathItem()
+    line.setPen(QPen(host.ctx.theme.selection, 1.8, Qt.PenStyle.DashLine))
+    line.setZValue(100)
+    host.addItem(line)
+    return line
+
+
 class NewFlowInteraction(Interaction):
     """Drag from a card's edge to another card: a rubber arrow, then the flow popup.
 
@@ -233,15 +197,13 @@ class NewFlowInteraction(Interaction):
     (nothing happens).
     """
 
+    escape_cancels = True
+
     def __init__(self, host: InteractionHost, source_id: str, start: QPointF) -> None:
         super().__init__(host)
         self.source_id = source_id
-        self.target: NodeItem | None = None
-        self.line = QGraphicsPathItem()
-        pen = QPen(host.ctx.theme.selection, 1.8, Qt.PenStyle.DashLine)
-        self.line.setPen(pen)
-        self.line.setZValue(100)
-        host.addItem(self.line)
+        self.drop = DropTarget()
+        self.line = rubber_line(host)
         self._update(start)
 
     def _update(self, pos: QPointF) -> None:
@@ -251,14 +213,7 @@ class NewFlowInteraction(Interaction):
         target = self.host.node_at(pos)
         if target is not None and target.node_id == self.source_id:
             target = None
-        if target is not self.target:
-            if self.target is not None:
-                self.target.drop_target = False
-                self.target.update()
-            if target is not None:
-                target.drop_target = True
-                target.update()
-            self.target = target
+        self.drop.show(target)
         path = QPainterPath(border_point(source.card_rect(), pos))
         path.lineTo(pos)
         self.line.setPath(path)
@@ -269,7 +224,7 @@ class NewFlowInteraction(Interaction):
 
     def mouse_release(self, event: QGraphicsSceneMouseEvent) -> None:
         self._update(event.scenePos())
-        target = self.target
+        target = self.drop.card
         event.accept()
         host = self.host
         if target is None:
@@ -297,16 +252,8 @@ class NewFlowInteraction(Interaction):
         self.finish(keep_line=True)
         host.newFlowRequested.emit(self.source_id, target.node_id, event.scenePos())
 
-    def key_press(self, event: QKeyEvent) -> bool:
-        if event.key() != Qt.Key.Key_Escape:
-            return False
-        self.cancel()  # the rest of the drag (and its release) is ignored
-        return True
-
     def finish(self, keep_line: bool = False) -> None:
-        if self.target is not None:
-            self.target.drop_target = False
-            self.target.update()
+        self.drop.show(None)
         if not keep_line and self.line.scene() is not None:
             self.host.removeItem(self.line)
         super().finish()

@@ -60,7 +60,8 @@ from .arrow_handles import ArrowHandles
 from .context import LOD_TEXT, CanvasContext
 from .edits import SceneEdits
 from .flow_item import FlowItem, FlowLabel, head_box
-from .interactions import IdleInteraction, Interaction
+from .idle import IdleInteraction
+from .interactions import Interaction
 from .node_item import (
     Z_NODE,
     Z_SELECTED,
@@ -830,6 +831,7 @@ class DesignScene(QGraphicsScene):
                 continue
             label = arrow.label.centre if arrow.label is not None else arrow.points[0]
             item.set_geometry(shaped(arrow.points, arrow.style), label, exact, dragged)
+            item.set_leader(arrow.leader)
             if not exact:
                 self._rough_pairs.add(_pair(item.source_id, item.target_id))
 

@@ -15,24 +15,25 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QObject, QPointF, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
 
-from designer.core.commands import AddFlow
+from designer.core.commands import AddFlow, AddNode, Command, Macro
 from designer.core.document import Document
-from designer.core.model import Design
-from designer.core.observe import Observation, ObservationReport, Record, TraceError, read_trace
+from designer.core.model import Design, Point
+from designer.core.observe import Observation, ObservationReport, Record, TraceError, replay_trace
 from designer.core.observe.follow import follow
-from designer.core.observe.proposals import Proposal, propose
-from designer.core.observe.trace import TraceWindow
+from designer.core.observe.proposals import Proposal, placeholder, propose
+from designer.qt.canvas.node_item import W as CARD_W
 
-from .overlay import LiveOverlay
+from .ghost_gesture import GhostInteraction
+from .overlay import GhostArrow, LiveOverlay
 
 if TYPE_CHECKING:
     from designer.qt.main_window import MainWindow
 
 REFRESH_HZ = 4  # the overlay redraws at most this often (the issue asks for <= 10 Hz)
+PLACEHOLDER_GAP = 24.0  # between a ghost's `?` and the placeholder card put there
 
 
 class LiveMode(QObject):
@@ -45,7 +46,7 @@ class LiveMode(QObject):
         super().__init__(window)
         self.window = window
         self.document: Document = window.document
-        self.overlay = LiveOverlay(window.canvas.scene, self.ghost_clicked)
+        self.overlay = LiveOverlay(window.canvas.scene, self.ghost_pressed)
         self.observation: Observation | None = None
         self.report: ObservationReport | None = None
         self.proposals: list[Proposal] = []
@@ -60,6 +61,7 @@ class LiveMode(QObject):
         self.timer.setInterval(int(1000 / REFRESH_HZ))
         self.timer.timeout.connect(self.refresh)
         self._trace: Path | None = None
+        self._trace_ended: float | None = None
         self._design_changed = False
         self._unsubscribe = self.document.subscribe(self._on_design_change)
 
@@ -67,7 +69,7 @@ class LiveMode(QObject):
         self._design_changed = True
         if self.state == "replay" and self._trace is not None:
             # Judge the same recording by the edited design (a ghost just became a flow).
-            QTimer.singleShot(0, lambda: self.replay(self._trace) if self._trace else None)
+            QTimer.singleShot(0, self._rejudge)
 
     # -- sources --------------------------------------------------------------------------
     def connect_to(self, url: str) -> None:
@@ -123,21 +125,26 @@ class LiveMode(QObject):
     def replay(self, path: str | Path) -> None:
         """Show a recorded trace (no broker): what the overlay would have shown live."""
         self.stop()
-        window = TraceWindow()
-        observation: Observation | None = None
+        if self._judge(Path(path)):
+            self._set_state("replay")
+            self.refresh(ended=self._trace_ended)
+
+    def _judge(self, path: Path) -> bool:
+        """Judge the recording at `path` by the design as it is now."""
         try:
-            for record in read_trace(path, window):
-                if observation is None:
-                    observation = Observation(self.document.design, window.broker, window.started)
-                observation.add(record)
+            self.observation, window = replay_trace(self.document.snapshot(), path)
         except TraceError as problem:
             self.failed.emit(str(problem))
-            return
-        self.observation = observation or Observation(self.document.design)
-        self._trace = Path(path)
+            return False
+        self._trace, self._trace_ended = path, window.ended
         self._design_changed = False
-        self._set_state("replay")
-        self.refresh(ended=window.ended)
+        return True
+
+    def _rejudge(self) -> None:
+        """The design changed during a replay: the same recording, judged again (the
+        state and the status bar stay as they are)."""
+        if self.state == "replay" and self._trace is not None and self._judge(self._trace):
+            self.refresh(ended=self._trace_ended)
 
     # -- control --------------------------------------------------------------------------
     def pause(self) -> None:
@@ -200,30 +207,45 @@ class LiveMode(QObject):
         self.observation = follow(old, self.document.snapshot())
 
     # -- ghosts ---------------------------------------------------------------------------
-    def ghost_clicked(self, proposal: Proposal) -> None:
-        """Offer the open end of the proposed flow; choosing one adds it (one undo step)."""
-        menu = QMenu(self.window)
-        open_end = "to" if proposal.target is None else "from"
-        for node in sorted(self.document.design.nodes, key=lambda n: n.name.lower()):
-            if node.id in (proposal.source, proposal.target):
-                continue
-            action = QAction(f"Add '{proposal.message.name}' {open_end} {node.name}", menu)
-            action.triggered.connect(lambda _=False, n=node.id: self.accept(proposal, n))
-            menu.addAction(action)
-        self.ghost_menu = menu  # kept for tests
-        from PySide6.QtGui import QCursor
+    def ghost_pressed(self, ghost: GhostArrow, where: QPointF) -> None:
+        """A press on a ghost: the gesture decides (click: accept; drag `?` to a card)."""
+        scene = self.window.canvas.scene
+        scene.start_interaction(GhostInteraction(scene, ghost, where, self.accept_at))
 
-        menu.popup(QCursor.pos())
+    def accept_at(self, proposal: Proposal, other_end: str | None, where: QPointF) -> None:
+        self.accept(proposal, other_end, where)
 
-    def accept(self, proposal: Proposal, other_end: str | None = None) -> bool:
-        """Add the proposed flow (and its message when new) as one undoable step."""
-        source = proposal.source or other_end
-        target = proposal.target or other_end
-        flow_id = self.document.new_id("flows", "f")
-        flow = proposal.flow(flow_id, source, target)
-        return self.window.undo.push(
-            AddFlow(flow, proposal.message if proposal.new_message else None)
+    def accept(
+        self, proposal: Proposal, other_end: str | None = None, where: QPointF | None = None
+    ) -> bool:
+        """Add the proposed flow (its message when new, a placeholder for an end nobody
+        chose, placed at `where`) as one undoable step."""
+        design = self.document.design
+        steps: list[Command] = []
+        stand_in = placeholder(proposal) if other_end is None else None
+        if stand_in is not None:
+            other_end = stand_in.id
+            if design.node(stand_in.id) is None:
+                # Just below where the ghost's `?` was (ghosts fan out below their card).
+                at = (where or QPointF(0, 0)) + QPointF(-CARD_W / 2, PLACEHOLDER_GAP)
+                steps.append(AddNode(stand_in, Point(x=round(at.x()), y=round(at.y()))))
+        flow = proposal.flow(
+            self.document.new_flow_id(), proposal.source or other_end, proposal.target or other_end
         )
+        add = AddFlow(flow, proposal.message if proposal.new_message else None)
+        command = Macro(add.text, [*steps, add]) if steps else add
+        accepted = self.window.undo.push(command)
+        if accepted:
+            ends = [design.node(n) for n in (flow.source, flow.target)]
+            names = [n.name if n is not None else "?" for n in ends]
+            said = f"Added '{proposal.message.name}' from {names[0]} to {names[1]}"
+            if stand_in is not None and other_end == stand_in.id:
+                said += (
+                    f" (the traffic does not say who {'sends' if proposal.source is None else 'receives'}"
+                    " it: rename the placeholder, or next time drag a ghost's ? onto a card)"
+                )
+            self.window.statusBar().showMessage(said, 10_000)
+        return accepted
 
 
 def _semantics(design: Design) -> tuple[object, ...]:

@@ -3,7 +3,8 @@
 - a rate badge under each observed arrow's label (`12.3/s`, query latency p95, bad payloads);
 - arrows that carried nothing during the window dimmed;
 - undeclared traffic as dashed ghost arrows from the node the address names to a `?`
-  (the end the traffic cannot tell); clicking one offers to add it as a real flow.
+  (the end the traffic cannot tell); a click adds it as a real flow, a drag of its `?`
+  onto a card picks that end (ghost_gesture.py).
 """
 
 from __future__ import annotations
@@ -66,24 +67,64 @@ class RateBadge(QGraphicsSimpleTextItem):
 
 
 class GhostArrow(QGraphicsPathItem):
-    """Undeclared traffic, drawn dashed; a click offers it as a flow."""
+    """Undeclared traffic, drawn dashed; a press starts accepting it (ghost_gesture.py)."""
 
-    def __init__(self, proposal: Proposal, on_click: Callable[[Proposal], None]) -> None:
+    def __init__(self, proposal: Proposal, on_press: Callable[[GhostArrow, QPointF], None]) -> None:
         super().__init__()
         self.proposal = proposal
-        self.on_click = on_click
+        self.on_press = on_press
+        self.start = self.end = QPointF()
         pen = QPen(GHOST, 2.0, Qt.PenStyle.DashLine)
         self.setPen(pen)
         self.setZValue(Z_BADGE - 1)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.label = QGraphicsSimpleTextItem(self)
         self.label.setBrush(QBrush(GHOST))
+        # The end the traffic does not name: a `?` to drag onto the card that is that end.
+        self.mark = QGraphicsSimpleTextItem("?", self)
+        mark_font = QFont()
+        mark_font.setBold(True)
+        mark_font.setPointSizeF(11.0)
+        self.mark.setFont(mark_font)
+        self.mark.setBrush(QBrush(GHOST))
         self.setToolTip(
             f"Undeclared traffic on {proposal.key}: {proposal.messages} message(s).<br>"
-            "Click to add it to the design as a flow.<br>" + "<br>".join(proposal.guesses)
+            + (
+                "Click to add it to the design as a flow (the end the traffic does not "
+                "name becomes a placeholder), or drag its ? onto the card that is that end."
+                if self.open_end()
+                else "Click to add it to the design as a flow."
+            )
+            + "<br>"
+            + "<br>".join(proposal.guesses)
         )
 
+    def open_end(self) -> str | None:
+        """ "from" or "to": the end the traffic cannot name (None: it names both)."""
+        if self.proposal.source is None:
+            return "from"
+        return "to" if self.proposal.target is None else None
+
+    @property
+    def open_point(self) -> QPointF:
+        """Where the `?` end is drawn."""
+        return self.start if self.proposal.source is None else self.end
+
     def place(self, start: QPointF, end: QPointF) -> None:
+        self.start, self.end = QPointF(start), QPointF(end)
+        self._draw(start, end)
+
+    def stretch_to(self, pos: QPointF) -> None:
+        """Move the open end to `pos` (while it is dragged to a card)."""
+        if self.proposal.source is None:
+            self._draw(pos, self.end)
+        else:
+            self._draw(self.start, pos)
+
+    def restore(self) -> None:
+        self._draw(self.start, self.end)
+
+    def _draw(self, start: QPointF, end: QPointF) -> None:
         path = QPainterPath(start)
         path.lineTo(end)
         # The head, and a `?` where the end the traffic does not name would be.
@@ -96,14 +137,29 @@ class GhostArrow(QGraphicsPathItem):
         path.lineTo(end)
         path.lineTo(right)
         self.setPath(path)
-        open_end = "" if None not in (self.proposal.source, self.proposal.target) else "  ?"
-        self.label.setText(f"{self.proposal.message.name} ×{self.proposal.messages}{open_end}")
-        self.label.setPos((start + end) / 2 + QPointF(4, -16))
+        self.label.setText(f"{self.proposal.message.name} ×{self.proposal.messages}")
+        # Beside the `?` end, not mid-arrow: near the card, the arrows' own labels and
+        # rate badges crowd.
+        tip = start if self.proposal.source is None else end
+        self.label.setPos(tip + QPointF(12, -self.label.boundingRect().height() - 4))
+        self.mark.setVisible(self.open_end() is not None)
+        at = start if self.proposal.source is None else end
+        box = self.mark.boundingRect()
+        # Beyond the open end, away from the known one, so the `?` never sits on the head.
+        self.mark.setPos(
+            at
+            + QPointF(ux, uy) * (-12 if self.proposal.source is None else 12)
+            - QPointF(box.width() / 2, box.height() / 2)
+        )
 
     def shape(self) -> QPainterPath:
         # A generous hit area: a dashed 2 px line is hard to click.
         stroke = QPainterPath(self.path())
         stroke.addRect(self.label.mapRectToParent(self.label.boundingRect()))
+        if self.mark.isVisible():
+            stroke.addRect(
+                self.mark.mapRectToParent(self.mark.boundingRect()).adjusted(-6, -6, 6, 6)
+            )
         from PySide6.QtGui import QPainterPathStroker
 
         stroker = QPainterPathStroker()
@@ -112,7 +168,7 @@ class GhostArrow(QGraphicsPathItem):
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
-            self.on_click(self.proposal)
+            self.on_press(self, event.scenePos())
             event.accept()
             return
         super().mousePressEvent(event)
@@ -121,7 +177,7 @@ class GhostArrow(QGraphicsPathItem):
 class LiveOverlay:
     """The live items of one scene; `show` replaces what the previous report drew."""
 
-    def __init__(self, scene: DesignScene, on_ghost: Callable[[Proposal], None]) -> None:
+    def __init__(self, scene: DesignScene, on_ghost: Callable[[GhostArrow, QPointF], None]) -> None:
         self.scene = scene
         self.on_ghost = on_ghost
         self.badges: dict[str, RateBadge] = {}

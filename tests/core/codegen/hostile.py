@@ -227,3 +227,71 @@ def scrambled_design(seed: int) -> Design:
         messages.append(message.model_copy(update=update))
     design.messages = messages
     return design
+
+
+def hostile_unions_dict() -> dict[str, Any]:
+    """Unions and enums at their worst: long record names, quotes, newlines and backslashes
+    in tags, a tag field named `class`, unions inside maps and lists, 32 enum values."""
+    long = "Extraordinarily" * 5
+    circle, square = f"{long}Circle", f"{long}Square"
+    tags = ['c"ircle', "new\nline", "back\\slash", "x" * 120]
+    return {
+        "format": "msgflow",
+        "version": 2,
+        "name": 'Hostile "unions" \\ design',
+        "nodes": [{"id": "a", "name": "A", "kind": "service"}, {"id": "b", "name": "B"}],
+        "schemas": [
+            {
+                "name": circle,
+                "fields": [
+                    {"name": "class", "type": "string", "enum": tags},
+                    {"name": "model_config", "type": "integer"},
+                ],
+            },
+            {
+                "name": square,
+                "fields": [
+                    {"name": "class", "type": "string", "enum": ["sq'uare"]},
+                    {"name": "émoji 🎉", "type": "list[string | integer]", "required": False},
+                ],
+            },
+        ],
+        "messages": [
+            {
+                "id": "m1",
+                "name": "ShapeDrawn",
+                "kind": "event",
+                "owner": "a",
+                "one_of": [circle, square],
+                "discriminator": "class",
+            },
+            {
+                "id": "m2",
+                "name": "Paint",
+                "kind": "command",
+                "owner": "b",
+                "fields": [
+                    {"name": "1st", "type": f"{circle} | {square}", "discriminator": "class"},
+                    {"name": "model_config", "type": f"map[string,{circle} | {square}]"},
+                    {
+                        "name": "Colour",
+                        "type": "string",
+                        "enum": ["red", "blue", *(f"shade-{i}" for i in range(30))],
+                    },
+                    {"name": "colour", "type": "string", "enum": ["red"]},
+                ],
+            },
+        ],
+        "flows": [
+            {"id": "f1", "message": "m1", "from": "a", "to": "b", "transport": "topic"},
+            {
+                "id": "f2",
+                "message": "m2",
+                "from": "a",
+                "to": "b",
+                "transport": "queue",
+                "caused_by": "m1",
+            },
+            {"id": "f3", "message": "m2", "from": "b", "to": "a", "transport": "http"},
+        ],
+    }

@@ -3,6 +3,7 @@ value given to the Outbound method (tests/data/lights-parameters.msgflow.json)."
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -27,6 +28,22 @@ def _files(broker: str) -> dict[str, str]:
     return python_project(io.load(DESIGN), TargetOptions(broker=broker))
 
 
+def _addresses_of_subscribers_and_publishers(code: str) -> list[str]:
+    """Every string given to `broker.subscriber(...)`/`broker.publisher(...)`, nested too."""
+    found = []
+    for call in ast.walk(ast.parse(code)):
+        if isinstance(call, ast.Call) and getattr(call.func, "attr", "") in (
+            "subscriber",
+            "publisher",
+        ):
+            found += [
+                n.value
+                for n in ast.walk(call)
+                if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            ]
+    return found
+
+
 @pytest.mark.parametrize(
     ("broker", "listens", "publishes"),
     [
@@ -44,11 +61,17 @@ def test_subscribers_listen_to_the_wildcard_and_senders_name_the_value(
     dashboard, lights = files["dashboard/_generated.py"], files["lights/_generated.py"]
     assert listens in dashboard  # the subscriber of LightMeasured
     assert "streetlight_id: str," in lights and publishes in lights
-    # The default handler passes the value on: from the received command's field when it
-    # has one of that name, else a placeholder.
+    # The default handler passes the value on: the same parameter of the channel the
+    # message came in on (in the context), else the received message's field of that
+    # name, else a placeholder.
     assert "streetlight_id=message.streetlight_id" in files["dashboard/defaults.py"]
-    assert 'streetlight_id="streetlightId"' in files["lights/defaults.py"]
-    assert "{streetlightId}" not in dashboard + lights  # never a FastStream path parameter
+    assert (
+        'streetlight_id=context.parameters.get("streetlightId", "streetlightId")'
+        in (files["lights/defaults.py"])
+    )
+    # Never `{streetlightId}` where FastStream reads an address (a path parameter there).
+    addresses = _addresses_of_subscribers_and_publishers(dashboard + "\n" + lights)
+    assert addresses and not [a for a in addresses if "{" in a]
 
 
 @pytest.mark.slow

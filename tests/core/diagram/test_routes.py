@@ -153,6 +153,20 @@ def test_arrows_round_the_same_card_get_tracks_of_their_own() -> None:
     assert _entered(diagram) == []
 
 
+def test_arrows_routed_again_after_a_move_keep_off_the_lines_of_the_others() -> None:
+    """A dropped card's arrows are spread onto free tracks too, the others held still."""
+    engine = DiagramEngine(auto_layout(load(EXAMPLES[1])))  # marketplace
+    before = {k: list(a.points) for k, a in engine.diagram.arrows.items()}
+    for card in sorted(engine.diagram.cards, key=lambda c: -len(engine.arrows_of(c)))[:3]:
+        rect = engine.diagram.cards[card]
+        changed = set(engine.move_card(card, rect.x + 35, rect.y + 170))
+        for key, arrow in engine.diagram.arrows.items():
+            if key not in changed:
+                assert arrow.points == before[key]
+        before = {k: list(a.points) for k, a in engine.diagram.arrows.items()}
+    assert measure(engine.diagram).shared_runs <= 3
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name.split(".")[0])
 def test_example_labels_collide_with_nothing_after_auto_layout(path: Path) -> None:
     quality = measure(build_diagram(auto_layout(load(path))))

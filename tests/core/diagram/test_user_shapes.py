@@ -6,6 +6,9 @@ from __future__ import annotations
 import itertools
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from designer.core.diagram import DiagramEngine, drawing_steps
 from designer.core.diagram.geometry import Rect
 from designer.core.diagram.shapes import bent_route, flattened
@@ -130,3 +133,48 @@ def test_the_svg_export_draws_the_users_shapes() -> None:
     label = engine.arrows["f1"].label
     assert label is not None and label.centre == (150.0, -100.0)
     assert f'x="{label.x:g}"' in svg or f'x="{label.x:.1f}"' in svg
+
+
+_coordinate = st.integers(-600, 600).map(float)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    source=st.tuples(_coordinate, _coordinate),
+    target=st.tuples(_coordinate, _coordinate),
+    bends=st.lists(st.tuples(_coordinate, _coordinate), min_size=1, max_size=6),
+    style=st.sampled_from(list(RouteStyle)),
+)
+def test_any_bends_give_a_route_through_them_from_border_to_border(
+    source: tuple[float, float],
+    target: tuple[float, float],
+    bends: list[tuple[float, float]],
+    style: RouteStyle,
+) -> None:
+    s, t = Rect(*source, 220, 100), Rect(*target, 220, 100)
+    points = bent_route(style, s, t, bends)
+    assert _on_border(points[0], s) and _on_border(points[-1], t)
+    for bend in bends:
+        assert _passes(points, bend), (bend, points)
+    if style is RouteStyle.ORTHOGONAL:
+        assert all(a[0] == b[0] or a[1] == b[1] for a, b in itertools.pairwise(points))
+    steps = drawing_steps(points, style)
+    assert steps[0] == ("M", points[0]) and steps[-1][1][-2:] == points[-1]
+
+
+def test_a_label_put_away_from_its_arrow_is_tied_to_it_by_a_leader() -> None:
+    design = shop()
+    design.layout.flows["f4"] = FlowLayout(label=Point(x=520, y=560))
+    diagram = DiagramEngine(design).diagram
+    arrow = diagram.arrows["f4"]
+    assert arrow.leader is not None and arrow.label is not None
+    start, end = arrow.leader
+    assert _passes(arrow.points, start)  # from the route ...
+    assert _on_border(end, arrow.label)  # ... to the label's edge
+    assert diagram.arrows["f1"].leader is None  # labels on their routes need none
+    assert 'class="leader"' in render_svg(design)
+    # Dropped back onto its route, the label needs no leader any more.
+    on_route = arrow.points[len(arrow.points) // 2]
+    design.layout.flows["f4"] = FlowLayout(label=Point(x=on_route[0], y=on_route[1]))
+    assert DiagramEngine(design).diagram.arrows["f4"].leader is None
+    assert 'class="leader"' not in render_svg(design)

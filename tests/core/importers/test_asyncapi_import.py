@@ -680,3 +680,53 @@ def test_events_on_a_querys_reply_address_stay_events_of_their_own() -> None:
     assert len(design.flows) == 5 and all(operations.values())
     kinds = {m.name: m.kind for m in design.messages}
     assert kinds["heartbeat"] is MessageKind.EVENT and kinds["ping"] is MessageKind.QUERY
+
+
+def test_every_property_is_mapped_exactly_or_reported_where_it_is() -> None:
+    design, notes = _one_message(
+        "          type: object\n          properties:\n"
+        "            at: {type: string, format: date-time}\n"
+        "            day: {type: string, format: date}\n"
+        "            id: {type: string, format: uuid}\n"
+        "            amount: {type: string, format: decimal}\n"
+        "            blob: {type: string, contentEncoding: base64}\n"
+        "            counts: {type: object, additionalProperties: {type: integer}}\n"
+        "            labels: {type: object}\n"
+        "            both: {allOf: [{type: object, properties: {a: {type: integer}}}, "
+        "{properties: {b: {type: boolean}}, required: [b]}]}\n"
+        "            state: {type: string, enum: [open, closed, null]}\n"
+        "            site: {type: string, format: uri}\n"
+        "            anything: {}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    types = {f.name: f.type for f in message.fields}
+    assert types == {
+        "at": "datetime",
+        "day": "date",
+        "id": "uuid",
+        "amount": "decimal",
+        "blob": "bytes",
+        "counts": "map[string,integer]",
+        "labels": "map[string,string]",
+        "both": "Both",
+        "state": "string",
+        "site": "string",
+        "anything": "string",
+    }
+    assert [(f.name, f.type, f.required) for f in _record(design, "Both").fields] == [
+        ("a", "integer", False),
+        ("b", "boolean", True),
+    ]
+    assert message.fields[8].enum == ["open", "closed"]
+    located = {n.split(": ", 2)[1].rsplit(".", 1)[-1] for n in notes if ".properties." in n}
+    # The inexact ones, and only those, have a report line at their own path.
+    assert located == {"labels", "site", "anything"}
+
+
+def test_a_payload_that_is_not_an_object_is_one_reported_field() -> None:
+    design, notes = _one_message("          type: string\n          format: uuid\n")
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type) for f in message.fields] == [("value", "uuid")]
+    assert any("the payload is not an object: it became a single field 'value'" in n for n in notes)
