@@ -496,12 +496,15 @@ def write_atomic(
     *,
     keep_backup: bool = True,
     durable: bool = True,
+    sync_folder: bool = True,
     _replace: Callable[[str, str], None] = os.replace,
 ) -> None:
     """Temp file in the same folder, fsync, rename: readers see the old or the new file, never half.
 
     `durable=False` skips the fsyncs (still atomic for readers, not across a power cut): for
     bulk exports of thousands of files that can be made again, where fsync dominates.
+    `sync_folder=False` leaves the folder's flush (which makes the rename durable) to the
+    caller: a bulk writer flushes each folder once, after all its files (`fsync_folder`).
     `_replace` exists so tests can make the final rename fail and check nothing was damaged.
     Raises OSError (EINVAL) when the target exists but is not a regular file: replacing a
     FIFO, a device or a socket with a file is never what was meant, and reading one for the
@@ -537,14 +540,14 @@ def write_atomic(
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
-    if durable:
+    if durable and sync_folder:
         # The rename was the commit: the new file is complete and in place. Ctrl-C while the
         # folder entry is flushed must not report a failed save (the caller would tell the
         # user the file is unsaved, or try again); flush it to the end instead.
         try:
-            _fsync_folder(folder)
+            fsync_folder(folder)
         except KeyboardInterrupt:
-            _fsync_folder(folder)
+            fsync_folder(folder)
 
 
 def _refuse_special(target: Path) -> None:
@@ -626,7 +629,8 @@ def _write_backup(target: Path, durable: bool = True) -> None:
         raise
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Flush the entries of `folder` (renames into it) to disk, as far as the system can."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -6,6 +6,10 @@ characters it escapes where the Python emitter writes them as they are (characte
 beyond the Basic Multilingual Plane such as emoji, NEL, the Unicode line and paragraph
 separators); for those rare documents the Python emitter runs, so the output never
 depends on which emitter was used.
+
+Most documents do not reach PyYAML's representer at all: yaml_block writes their block
+layout directly and asks libyaml only how to spell each string it has not seen before;
+whatever it cannot vouch for byte for byte is written here as before.
 """
 
 from __future__ import annotations
@@ -16,9 +20,8 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .gc_pause import collector_paused
+from .yaml_block import C_ONLY_ESCAPES, block_text
 
-# libyaml's escapes for what the Python emitter keeps readable (allow_unicode=True).
-_C_ONLY_ESCAPES = ("\\U", "\\N", "\\L", "\\P")
 _STR, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int"
 _BOOL, _NULL = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
@@ -117,14 +120,16 @@ def dump(data: Any, *, plain: bool = False, **options: Any) -> str:
     `plain`: never use anchors and aliases for repeated values.
     """
     with collector_paused():
-        return _dump(data, plain, {"allow_unicode": True, "sort_keys": False, **options})
+        chosen = {"allow_unicode": True, "sort_keys": False, **options}
+        text = block_text(data, plain, chosen)
+        return text if text is not None else _dump(data, plain, chosen)
 
 
 def _dump(data: Any, plain: bool, options: dict[str, Any]) -> str:
     if _FAST is not None:
         fast = _PlainFastDumper if plain else _FAST
         text: str = yaml.dump(data, Dumper=fast, **options)
-        if not any(escape in text for escape in _C_ONLY_ESCAPES):
+        if not any(escape in text for escape in C_ONLY_ESCAPES):
             return text
     slow = _PlainDumper if plain else _Dumper
     result: str = yaml.dump(data, Dumper=slow, **options)

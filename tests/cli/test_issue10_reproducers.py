@@ -327,7 +327,7 @@ def test_ctrl_c_after_the_rename_is_a_successful_save(
         if len(calls) == 1:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(io, "_fsync_folder", interrupted_once)
+    monkeypatch.setattr(io, "fsync_folder", interrupted_once)
     io.write_atomic(target, b"new\n")  # no exception: the file is in place
     assert target.read_bytes() == b"new\n"
     assert len(calls) == 2  # the folder flush was finished, not abandoned

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
+from designer.core.arrow_commands import AddBend, MoveLabel, ReattachFlow
 from designer.core.document import Document
 from designer.core.history import History
 from designer.core.io import dumps, load
@@ -175,8 +176,6 @@ def test_a_refused_reattach_says_why_and_changes_nothing(qtbot, view, document, 
 
 def test_an_arrow_with_bends_follows_a_dragged_card(view, document):
     scene: DesignScene = view.scene()
-    from designer.core.arrow_commands import AddBend
-
     scene.edits.push(AddBend("f1", 0, Point(x=300, y=20)))
     orders = scene.node_item("orders").pos()
     drag(
@@ -219,8 +218,6 @@ def _click_entry(menu: QMenu, text: str) -> None:
 def test_the_arrow_menu_curves_straightens_and_resets_the_label(qtbot, monkeypatch, tmp_path):
     window = open_window(qtbot, monkeypatch, tmp_path)
     document, scene = window.document, window.canvas.scene
-    from designer.core.arrow_commands import AddBend, MoveLabel
-
     scene.edits.push(AddBend("f4", 0, Point(x=700, y=60)))
     scene.edits.push(MoveLabel("f4", Point(x=650, y=40)))
     shaped = dumps(document.design)
@@ -244,8 +241,6 @@ def test_the_arrow_menu_curves_straightens_and_resets_the_label(qtbot, monkeypat
 
 def test_a_refused_edit_shows_its_reason_in_the_status_bar(qtbot, monkeypatch, tmp_path):
     window = open_window(qtbot, monkeypatch, tmp_path)
-    from designer.core.arrow_commands import ReattachFlow
-
     window.canvas.scene.edits.push(ReattachFlow("f4", "target", "customers"))
     message = window.statusBar().currentMessage()
     assert "AddLoyaltyPoints is a command; its handler is Loyalty Service" in message
@@ -309,3 +304,23 @@ def test_in_the_window_a_bend_drag_is_one_step_of_the_undo_stack(qtbot, monkeypa
     assert window.undo.stack.undoText() == "Move bend of AddLoyaltyPoints"
     window.undo.stack.undo()
     assert dumps(document.design) == before
+
+
+def test_reshaping_an_arrow_does_not_revalidate(qtbot, monkeypatch, tmp_path):
+    # A bend's drag changes the file on every mouse move; no rule reads where things are
+    # drawn, so the findings (and the panels showing them) are left alone.
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    published: list[int] = []
+    window.validation.changed.connect(lambda: published.append(1))
+    window.canvas.scene.edits.push(AddBend("f4", 0, Point(x=700, y=60)))
+    assert document_has_bend(window, "f4") and published == []
+    window.canvas.scene.edits.push(ReattachFlowTo("f2", "loyalty"))
+    assert published  # a change of meaning is validated again
+
+
+def document_has_bend(window, flow_id: str) -> bool:
+    return bool(window.document.design.layout.flows[flow_id].bends)
+
+
+def ReattachFlowTo(flow_id: str, node_id: str):
+    return ReattachFlow(flow_id, "target", node_id)

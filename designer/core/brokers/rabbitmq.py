@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..channels import slug
+from ..codegen.run_memo import shared
 from ..model import Design
 from ..topology import QUORUM, AmqpTopology, build_amqp, shared_part
 
@@ -107,8 +108,13 @@ def definitions(topology: AmqpTopology, options: RabbitOptions) -> dict[str, Any
 
 def definitions_json(design: Design, settings: Mapping[str, Any] | None = None) -> str:
     options = RabbitOptions.from_settings(design, settings or {})
-    document = definitions(shared_part(build_amqp(design, options.queue_type)), options)
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+    def text() -> str:
+        document = definitions(shared_part(build_amqp(design, options.queue_type)), options)
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+    # The rabbitmq and compose targets both write it: made once per generation run.
+    return shared(("rabbitmq definitions", id(design), options), text)
 
 
 def boot_config(definitions_path: str) -> str:

@@ -53,6 +53,7 @@ from .identifiers import (
     pascal,
     snake,
 )
+from .run_memo import shared
 from .types import TypeMapper
 
 FIRST_PORT = 8001
@@ -720,4 +721,8 @@ def build_context(
     design: Design, broker: str = "rabbitmq", previous: Mapping[str, str] | None = None
 ) -> GenerationContext:
     """The context of `design`; `previous` is the last run's identifier map (stable names)."""
-    return ContextBuilder(design, broker, previous or {}).build()
+    known = tuple(sorted((previous or {}).items()))
+    return shared(
+        ("generation context", id(design), broker, known),
+        lambda: ContextBuilder(design, broker, previous or {}).build(),
+    )

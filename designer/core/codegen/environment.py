@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +46,57 @@ def _call_of(callee: str, arguments: list[list[Any]]) -> pyformat.Call:
     return pyformat.Call(callee, tuple((str(name), value) for name, value in arguments))
 
 
-def _imports(specs: list[str], first_party: list[str]) -> str:
+# The text helpers are pure functions of their arguments, and templates call them with
+# the same few thousand strings (type names, field descriptions, import lists) for every
+# service: each answer is computed once per process. `typed`: a str subclass is not a str.
+_CACHE_SIZE = 1 << 14
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE, typed=True)
+def _import_block(specs: tuple[str, ...], first_party: tuple[str, ...]) -> str:
     return pyformat.import_block(list(specs), list(first_party))
+
+
+def _imports(specs: list[str], first_party: list[str]) -> str:
+    try:
+        return _import_block(tuple(specs), tuple(first_party))
+    except TypeError:  # an unhashable element: the helper says what is wrong with it
+        return pyformat.import_block(list(specs), list(first_party))
+
+
+def _remembered(function: Callable[..., str]) -> Callable[..., str]:
+    cached = functools.lru_cache(maxsize=_CACHE_SIZE, typed=True)(function)
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> str:
+        try:
+            return cached(*args, **kwargs)
+        except TypeError:
+            # An unhashable argument from a template pack: the plain call reports it.
+            return function(*args, **kwargs)
+
+    return call
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, remembering its verdict on each attribute per (type, name).
+
+    The sandbox asks on every attribute access in a template whether it is safe; its
+    answer (`is_safe_attribute`: a leading underscore, or an internal attribute of a
+    function, method, type, frame, code or generator object) depends only on the
+    object's type and the name, so it is worked out once per pair.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
+        return verdict
 
 
 def make_environment(override: Path | None = None) -> SandboxedEnvironment:
@@ -65,7 +115,7 @@ def _environment(override_text: str | None) -> SandboxedEnvironment:
     if override is not None:
         loaders.append(jinja2.FileSystemLoader(str(override)))
     loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -73,12 +123,12 @@ def _environment(override_text: str | None) -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["py"] = pyformat.string
-    env.filters["doc"] = pyformat.doc_text
+    env.filters["py"] = _remembered(pyformat.string)
+    env.filters["doc"] = _remembered(pyformat.doc_text)
     env.globals["fit"] = pyformat.fit
-    env.globals["comment"] = pyformat.comment
-    env.globals["docstring"] = pyformat.docstring
-    env.globals["wrap"] = pyformat.wrap
+    env.globals["comment"] = _remembered(pyformat.comment)
+    env.globals["docstring"] = _remembered(pyformat.docstring)
+    env.globals["wrap"] = _remembered(pyformat.wrap)
     env.globals["fail"] = _fail
     env.globals["call"] = _call
     env.globals["call_of"] = _call_of

@@ -24,8 +24,9 @@ from .manifest import (
     load_identifiers,
     load_manifest,
 )
+from .run_memo import one_run
 from .targets import IDENTIFIERS_KEY, Target, TargetOptions
-from .writer import safe_path, write_files
+from .writer import OutputFolder, write_files
 
 
 class Action(StrEnum):
@@ -82,8 +83,10 @@ def render_targets(
 ) -> dict[str, tuple[str, Target]]:
     """Every target's files, by path; two targets claiming one path is an error."""
     rendered: dict[str, tuple[str, Target]] = {}
-    for target in targets:
-        for path, content in target.render(design, options).items():
+    with one_run():
+        outputs = [(target, target.render(design, options)) for target in targets]
+    for target, output in outputs:
+        for path, content in output.items():
             # Targets may share a file (compose mounts the rabbitmq definitions) if they agree.
             if path in rendered and rendered[path][0] != content:
                 raise CollisionError(
@@ -106,6 +109,7 @@ def make_plan(
     extra.setdefault(IDENTIFIERS_KEY, load_identifiers(out_dir))
     options = TargetOptions(options.broker, options.templates, extra)
     rendered = render_targets(design, targets, options)
+    output = OutputFolder(out_dir)
     files: list[PlannedFile] = []
     contents: dict[str, bytes] = {}
     manifest = Manifest()
@@ -114,7 +118,7 @@ def make_plan(
         # A lone surrogate (JSON allows `\ud800`) cannot be written as UTF-8: replaced.
         data = text.encode("utf-8", "replace")
         owner = "user" if target.is_user_file(path) else "generated"
-        on_disk = safe_path(out_dir, path)  # refuses unsafe paths before anything is written
+        on_disk = output.path(path)  # refuses unsafe paths before anything is written
         current = on_disk.read_bytes() if on_disk.is_file() else None
         record = previous.files.get(path)
         # A file msgflow never wrote (your own README.md where you generate) is yours.
@@ -158,7 +162,7 @@ def make_plan(
             manifest.files[path] = record
             continue
         try:
-            exists = safe_path(out_dir, path).is_file()
+            exists = output.path(path).is_file()
         except ValueError:
             continue
         if exists:

@@ -167,7 +167,8 @@ def string(text: str) -> str:
     body = text.replace("\\", "\\\\")
     for raw, escaped in (("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
         body = body.replace(raw, escaped)
-    body = "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" for c in body)
+    if not body.isprintable():  # the character loop only for the rare text that needs it
+        body = "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" for c in body)
     if body.count('"') > body.count("'"):
         return "'" + body.replace("'", "\\'") + "'"
     return '"' + body.replace('"', '\\"') + '"'
@@ -178,7 +179,8 @@ def doc_text(text: str | None) -> str:
     if not text:
         return ""
     cleaned = " ".join(text.split()).replace("\\", "/").replace('"', "'")
-    cleaned = "".join(c for c in cleaned if c.isprintable())
+    if not cleaned.isprintable():
+        cleaned = "".join(c for c in cleaned if c.isprintable())
     return cleaned.strip().rstrip("'").strip()
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from designer.core.io import write_atomic
+from designer.core.io import fsync_folder, write_atomic
 
 from .manifest import MANIFEST_PATH, Manifest
 
@@ -24,6 +24,10 @@ class UnsafePathError(ValueError):
 
 def safe_path(out_dir: Path, relative: str) -> Path:
     """`out_dir / relative`, provably inside `out_dir`; UnsafePathError otherwise."""
+    return OutputFolder(out_dir).path(relative)
+
+
+def _check_text(relative: str) -> None:
     if not relative or "\x00" in relative or "\\" in relative:
         raise UnsafePathError(relative, "not a plain relative path")
     raw_parts = relative.split("/")
@@ -34,40 +38,73 @@ def safe_path(out_dir: Path, relative: str) -> Path:
         raise UnsafePathError(
             relative, "'..', '.' and empty parts are not allowed in generated paths"
         )
-    posix = PurePosixPath(relative)
-    root = out_dir.resolve()
-    target = (root / Path(*posix.parts)).resolve()
-    if not target.is_relative_to(root) or target == root:
-        raise UnsafePathError(relative, f"it would land outside {out_dir}")
-    return target
+
+
+class OutputFolder:
+    """The output folder, resolved once, and the generated paths checked against it.
+
+    A path is resolved as the operating system would follow it (symlinks included), and
+    the result must lie inside the folder. Thousands of files share a few hundred
+    folders: each folder is resolved once (from its resolved parent: one `lstat`), then
+    a file costs one `lstat` of its own name; only a link is followed in full.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.root = out_dir.resolve()
+        self._folders: dict[str, Path] = {"": self.root}  # relative folder -> resolved
+
+    def path(self, relative: str) -> Path:
+        """`relative` resolved, provably inside the folder; UnsafePathError otherwise."""
+        _check_text(relative)
+        parent, _, name = relative.rpartition("/")
+        target = _followed(self._folder(parent) / name)
+        if target == self.root or not target.is_relative_to(self.root):
+            raise UnsafePathError(relative, f"it would land outside {self.out_dir}")
+        return target
+
+    def _folder(self, relative: str) -> Path:
+        known = self._folders.get(relative)
+        if known is None:
+            parent, _, name = relative.rpartition("/")
+            known = self._folders[relative] = _followed(self._folder(parent) / name)
+        return known
+
+
+def _followed(path: Path) -> Path:
+    """`path` (whose folder is resolved already) with its last part followed if a link."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
 
 
 def write_files(out_dir: Path, files: dict[str, bytes], manifest: Manifest | None) -> list[str]:
     """Write `files` (all paths checked first) and the manifest if it changed; returns what was written."""
-    checked = {relative: safe_path(out_dir, relative) for relative in files}
-    for folder in sorted({target.parent for target in checked.values()}):
-        _make_folders(out_dir, folder)
+    output = OutputFolder(out_dir)
+    checked = {relative: output.path(relative) for relative in files}
+    folders = sorted({target.parent for target in checked.values()})
+    for folder in folders:
+        _make_folders(output, folder)
 
     def write(relative: str) -> str:
-        write_atomic(checked[relative], files[relative], keep_backup=False)
+        # Each folder is flushed once below, after all its files are in place.
+        write_atomic(checked[relative], files[relative], keep_backup=False, sync_folder=False)
         return relative
 
     # Each atomic write waits for its fsync; in parallel the waits overlap.
     with ThreadPoolExecutor(max_workers=8) as pool:
         written = list(pool.map(write, files))
+        list(pool.map(fsync_folder, folders))
     if manifest is not None:
         text = manifest.dumps().encode("utf-8")
-        path = safe_path(out_dir, MANIFEST_PATH)
+        path = output.path(MANIFEST_PATH)
         if not path.exists() or path.read_bytes() != text:
-            _make_folders(out_dir, path.parent)
+            _make_folders(output, path.parent)
             write_atomic(path, text, keep_backup=False)
             written.append(MANIFEST_PATH)
     return written
 
 
-def _make_folders(out_dir: Path, folder: Path) -> None:
-    root = out_dir.resolve()
+def _make_folders(output: OutputFolder, folder: Path) -> None:
     os.makedirs(folder, exist_ok=True)
     # A symlinked folder created meanwhile must not lead outside either.
-    if not folder.resolve().is_relative_to(root):
-        raise UnsafePathError(str(folder), f"it would land outside {out_dir}")
+    if not Path(os.path.realpath(folder)).is_relative_to(output.root):
+        raise UnsafePathError(str(folder), f"it would land outside {output.out_dir}")

@@ -15,17 +15,17 @@ import math
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QKeyEvent, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsSceneMouseEvent
+from PySide6.QtGui import QPainterPath
+from PySide6.QtWidgets import QGraphicsSceneMouseEvent
 
 from designer.core.arrow_commands import AddBend, End, MoveBend, MoveLabel, ReattachFlow
 from designer.core.diagram.shapes import bend_index
 from designer.core.model import Point
 
-from .interactions import Interaction, InteractionHost
+from .interactions import DropTarget, Interaction, InteractionHost, rubber_line
 
 if TYPE_CHECKING:
-    from .node_item import NodeItem
+    pass
 
 DRAG_START = 3.0  # a label moved less than this was clicked, not dragged
 
@@ -144,27 +144,20 @@ class ReattachInteraction(Interaction):
     the card under the mouse highlighted; the release re-attaches (one undo step) or,
     where the model refuses, says why in the status bar."""
 
+    escape_cancels = True
+
     def __init__(self, host: InteractionHost, flow_id: str, end: End, start: QPointF) -> None:
         super().__init__(host)
         self.flow_id, self.end = flow_id, end
         handles = host.arrow_handles
         assert handles.ends is not None
         self.anchor = QPointF(*handles.ends[1 if end == "source" else 0])
-        self.target: NodeItem | None = None
-        self.line = QGraphicsPathItem()
-        self.line.setPen(QPen(host.ctx.theme.selection, 1.8, Qt.PenStyle.DashLine))
-        self.line.setZValue(100)
-        host.addItem(self.line)
+        self.drop = DropTarget()
+        self.line = rubber_line(host)
         self._update(start)
 
     def _update(self, pos: QPointF) -> None:
-        card = self.host.node_at(pos)
-        if card is not self.target:
-            for item, on in ((self.target, False), (card, True)):
-                if item is not None:
-                    item.drop_target = on
-                    item.update()
-            self.target = card
+        self.drop.show(self.host.node_at(pos))
         path = QPainterPath(self.anchor)
         path.lineTo(pos)
         self.line.setPath(path)
@@ -176,7 +169,7 @@ class ReattachInteraction(Interaction):
     def mouse_release(self, event: QGraphicsSceneMouseEvent) -> None:
         event.accept()
         self._update(event.scenePos())
-        target = self.target
+        target = self.drop.card
         self.finish()
         flow = self.host.flow_item(self.flow_id)
         if target is None or flow is None:
@@ -185,17 +178,8 @@ class ReattachInteraction(Interaction):
             return  # dropped back where it was: nothing to do, nothing to explain
         self.host.edits.push(ReattachFlow(self.flow_id, self.end, target.node_id))
 
-    def key_press(self, event: QKeyEvent) -> bool:
-        if event.key() != Qt.Key.Key_Escape:
-            return False
-        self.cancel()
-        return True
-
     def finish(self) -> None:
-        if self.target is not None:
-            self.target.drop_target = False
-            self.target.update()
-            self.target = None
+        self.drop.show(None)
         if self.line.scene() is not None:
             self.host.removeItem(self.line)
         super().finish()

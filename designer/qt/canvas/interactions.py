@@ -75,6 +75,10 @@ class Interaction:
     The defaults swallow mouse events and take no keys; a release ends the gesture.
     """
 
+    # A gesture that only draws something temporary until its release ends on Escape and
+    # leaves nothing behind (the rest of the drag and its release go to the idle one).
+    escape_cancels = False
+
     def __init__(self, host: InteractionHost) -> None:
         self.host = host
 
@@ -93,6 +97,9 @@ class Interaction:
 
     def key_press(self, event: QKeyEvent) -> bool:
         """Whether the gesture took the key (the view's shortcuts get the others)."""
+        if self.escape_cancels and event.key() == Qt.Key.Key_Escape:
+            self.cancel()
+            return True
         return False
 
     def cancel(self) -> None:
@@ -156,6 +163,31 @@ class MoveCardsInteraction(Interaction):
         super().finish()
 
 
+class DropTarget:
+    """The card a drag would land on, highlighted; one card at a time."""
+
+    def __init__(self) -> None:
+        self.card: NodeItem | None = None
+
+    def show(self, card: NodeItem | None) -> None:
+        if card is self.card:
+            return
+        for item, on in ((self.card, False), (card, True)):
+            if item is not None:
+                item.drop_target = on
+                item.update()
+        self.card = card
+
+
+def rubber_line(host: InteractionHost) -> QGraphicsPathItem:
+    """The dashed line a drag draws until its release, in the selection colour."""
+    line = QGraphicsPathItem()
+    line.setPen(QPen(host.ctx.theme.selection, 1.8, Qt.PenStyle.DashLine))
+    line.setZValue(100)
+    host.addItem(line)
+    return line
+
+
 class NewFlowInteraction(Interaction):
     """Drag from a card's edge to another card: a rubber arrow, then the flow popup.
 
@@ -165,15 +197,13 @@ class NewFlowInteraction(Interaction):
     (nothing happens).
     """
 
+    escape_cancels = True
+
     def __init__(self, host: InteractionHost, source_id: str, start: QPointF) -> None:
         super().__init__(host)
         self.source_id = source_id
-        self.target: NodeItem | None = None
-        self.line = QGraphicsPathItem()
-        pen = QPen(host.ctx.theme.selection, 1.8, Qt.PenStyle.DashLine)
-        self.line.setPen(pen)
-        self.line.setZValue(100)
-        host.addItem(self.line)
+        self.drop = DropTarget()
+        self.line = rubber_line(host)
         self._update(start)
 
     def _update(self, pos: QPointF) -> None:
@@ -183,14 +213,7 @@ class NewFlowInteraction(Interaction):
         target = self.host.node_at(pos)
         if target is not None and target.node_id == self.source_id:
             target = None
-        if target is not self.target:
-            if self.target is not None:
-                self.target.drop_target = False
-                self.target.update()
-            if target is not None:
-                target.drop_target = True
-                target.update()
-            self.target = target
+        self.drop.show(target)
         path = QPainterPath(border_point(source.card_rect(), pos))
         path.lineTo(pos)
         self.line.setPath(path)
@@ -201,7 +224,7 @@ class NewFlowInteraction(Interaction):
 
     def mouse_release(self, event: QGraphicsSceneMouseEvent) -> None:
         self._update(event.scenePos())
-        target = self.target
+        target = self.drop.card
         event.accept()
         host = self.host
         if target is None:
@@ -229,16 +252,8 @@ class NewFlowInteraction(Interaction):
         self.finish(keep_line=True)
         host.newFlowRequested.emit(self.source_id, target.node_id, event.scenePos())
 
-    def key_press(self, event: QKeyEvent) -> bool:
-        if event.key() != Qt.Key.Key_Escape:
-            return False
-        self.cancel()  # the rest of the drag (and its release) is ignored
-        return True
-
     def finish(self, keep_line: bool = False) -> None:
-        if self.target is not None:
-            self.target.drop_target = False
-            self.target.update()
+        self.drop.show(None)
         if not keep_line and self.line.scene() is not None:
             self.host.removeItem(self.line)
         super().finish()

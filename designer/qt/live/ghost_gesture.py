@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication, QGraphicsSceneMouseEvent
 
 from designer.core.observe.proposals import Proposal
-from designer.qt.canvas.interactions import Interaction, InteractionHost
+from designer.qt.canvas.interactions import DropTarget, Interaction, InteractionHost
 from designer.qt.canvas.node_item import NodeItem
 
 from .overlay import GhostArrow
@@ -29,6 +28,8 @@ Accept = Callable[[Proposal, str | None, QPointF], None]
 
 
 class GhostInteraction(Interaction):
+    escape_cancels = True
+
     def __init__(
         self, host: InteractionHost, ghost: GhostArrow, press: QPointF, accept: Accept
     ) -> None:
@@ -37,7 +38,7 @@ class GhostInteraction(Interaction):
         self.press = press
         self.accept = accept
         self.dragging = False
-        self.target: NodeItem | None = None
+        self.drop = DropTarget()
 
     def mouse_move(self, event: QGraphicsSceneMouseEvent) -> None:
         event.accept()
@@ -47,27 +48,21 @@ class GhostInteraction(Interaction):
             if moved < QApplication.startDragDistance() or not self.ghost.open_end():
                 return  # a click's jitter, or nothing to drag (the traffic names both ends)
             self.dragging = True
-        self._highlight(self._card_for_open_end(pos))
+        self.drop.show(self._card_for_open_end(pos))
         self.ghost.stretch_to(pos)
 
     def mouse_release(self, event: QGraphicsSceneMouseEvent) -> None:
         self.host.default_mouse(event)  # the ghost took the press: let Qt release it
         event.accept()
-        ghost, target, dragging = self.ghost, self.target, self.dragging
+        ghost, target, dragging = self.ghost, self.drop.card, self.dragging
         self.finish()
         if not dragging:
             self.accept(ghost.proposal, None, ghost.open_point)
         elif target is not None:
             self.accept(ghost.proposal, target.node_id, ghost.open_point)
 
-    def key_press(self, event: QKeyEvent) -> bool:
-        if event.key() != Qt.Key.Key_Escape:
-            return False
-        self.cancel()
-        return True
-
     def finish(self) -> None:
-        self._highlight(None)
+        self.drop.show(None)
         if self.dragging and self.ghost.scene() is not None:
             self.ghost.restore()
         super().finish()
@@ -78,14 +73,3 @@ class GhostInteraction(Interaction):
         if card is None or card.node_id in (proposal.source, proposal.target):
             return None
         return card
-
-    def _highlight(self, card: NodeItem | None) -> None:
-        if card is self.target:
-            return
-        if self.target is not None:
-            self.target.drop_target = False
-            self.target.update()
-        if card is not None:
-            card.drop_target = True
-            card.update()
-        self.target = card

@@ -81,3 +81,23 @@ def test_a_pack_can_refuse_a_context_version_it_does_not_know(tmp_path: Path) ->
     with pytest.raises(TemplateError) as caught:
         python_project(synthetic_design(3), TargetOptions(templates=pack))
     assert "needs context 99" in str(caught.value) and caught.value.line == 1
+
+
+def test_an_internal_attribute_is_refused_every_time_after_safe_ones(tmp_path: Path) -> None:
+    # The sandbox remembers its verdict per (type, attribute): a safe attribute of a type
+    # must not make another attribute of that type safe, on the first render or later.
+    pack = _override(tmp_path, "{{ cycler.reset is defined }}\n{{ cycler.mro() }}\n")
+    for _ in range(2):
+        with pytest.raises(TemplateError) as caught:
+            python_project(synthetic_design(3), TargetOptions(templates=pack))
+        assert caught.value.line == 2 and "not allowed in templates" in str(caught.value)
+
+
+def test_a_helper_given_a_list_says_what_is_wrong_with_it(tmp_path: Path) -> None:
+    # Text helpers remember their answers; an argument that cannot be remembered (a list)
+    # still gets the helper's own complaint, located.
+    pack = _override(tmp_path, "ok\n{{ [1, 2] | doc }}\n")
+    with pytest.raises(TemplateError) as caught:
+        python_project(synthetic_design(3), TargetOptions(templates=pack))
+    assert caught.value.line == 2
+    assert "AttributeError" in str(caught.value) and "split" in str(caught.value)

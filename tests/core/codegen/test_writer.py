@@ -52,3 +52,26 @@ def test_new_files_get_ordinary_permissions(tmp_path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert (tmp_path / "pkg" / "a.py").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_a_file_that_is_a_link_leading_outside_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "pkg").mkdir(parents=True)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("keep\n")
+    os.symlink(secret, out / "pkg" / "a.py")
+    with pytest.raises(UnsafePathError):
+        write_files(out, {"pkg/a.py": b"x = 1\n"}, None)
+    assert secret.read_text() == "keep\n"
+
+
+def test_links_that_stay_inside_the_output_folder_are_followed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "real").mkdir(parents=True)
+    os.symlink(out / "real", out / "alias")
+    (out / "real" / "b.py").write_text("old\n")
+    os.symlink(out / "real" / "b.py", out / "real" / "c.py")
+    written = write_files(out, {"alias/a.py": b"a\n", "alias/c.py": b"c\n"}, None)
+    assert sorted(written) == ["alias/a.py", "alias/c.py"]
+    assert (out / "real" / "a.py").read_bytes() == b"a\n"
+    assert (out / "real" / "b.py").read_bytes() == b"c\n"  # written through the link
