@@ -81,3 +81,4 @@ def test_record_tag_edit_that_would_break_a_union_is_refused(qtbot, monkeypatch,
     assert window.document.design.record("Square").fields[0].enum == ["square", "box"]
     assert "value 'circle' belongs to both" in window.statusBar().currentMessage()
     assert window.undo.stack.count() == 0
+    assert records.fields.table.item(0, 3).text() == "square, box"  # shown as it is again
