@@ -383,6 +383,8 @@ def field_type_problem(type_text: str, record_names: set[str]) -> str | None:
             return f"'{type_text}' has an empty alternative"
         if len(set(members)) < len(members):
             return f"'{type_text}' names an alternative twice"
+        if {"integer", "number"} <= set(members):
+            return f"'{type_text}': every integer is a number: write number alone"
         for member in members:
             if problem := field_type_problem(member, record_names):
                 return problem

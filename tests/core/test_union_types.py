@@ -69,6 +69,10 @@ def test_union_grammar_splits_only_outside_brackets() -> None:
             "has an empty alternative",
         ),
         (
+            lambda raw: raw["messages"][0]["fields"][4].update(type="number | integer"),
+            "every integer is a number: write number alone",
+        ),
+        (
             lambda raw: raw["messages"][0]["fields"][3].update(type="integer"),
             "$.messages[0].fields[3].enum: only a string field lists its values",
         ),

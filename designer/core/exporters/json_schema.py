@@ -2,8 +2,9 @@
 
 The mapping is one-to-one so an exported payload imports to the same fields: the
 types JSON Schema lacks are carried by `format` (`decimal`, `uuid`, `date-time`, `date`)
-and `contentEncoding` (`bytes`); a union is `oneOf` (with AsyncAPI's `discriminator`
-keyword when the design names one), a field's `enum` is `const` (one) or `enum`.
+and `contentEncoding` (`bytes`); a union is `anyOf`, or `oneOf` with AsyncAPI's
+`discriminator` keyword when the design names one; a field's `enum` is `const` (one) or
+`enum`.
 """
 
 from __future__ import annotations
@@ -56,10 +57,12 @@ def type_schema(
 
 
 def union_schema(members: list[str], record_ref: str, discriminator: str | None) -> dict[str, Any]:
-    schema: dict[str, Any] = {"oneOf": [type_schema(m, record_ref) for m in members]}
-    if discriminator:
-        schema["discriminator"] = discriminator
-    return schema
+    alternatives = [type_schema(m, record_ref) for m in members]
+    if discriminator:  # the tag makes them exclusive: exactly one
+        return {"oneOf": alternatives, "discriminator": discriminator}
+    # Without a tag a payload may fit two alternatives (records with optional fields,
+    # `string | uuid`); the generated models accept it, and so does `anyOf`.
+    return {"anyOf": alternatives}
 
 
 def payload_schema(message: Message, record_ref: str, title: str | None = None) -> dict[str, Any]:

@@ -79,7 +79,7 @@ class SchemaMapper:
         self.infer_discriminators = infer_discriminators
         self.records: dict[str, RecordSchema] = {}
         self._building: set[str] = set()
-        # Union type text -> its discriminator, for the field that gets that type.
+        # Discriminators of the unions met, by the union's path, until a field takes its own.
         self._discriminators: dict[str, str] = {}
 
     def payload(self, schema: Any, at: str, *, owner: str) -> Payload:
@@ -194,7 +194,9 @@ class SchemaMapper:
             return []
         for name, prop in properties.items():
             where = f"{at}.properties.{name}"
+            met = len(self._discriminators)
             field_type, not_null = self.type_of(prop, where, hint=record_name(str(name)))
+            discriminator = self._own_discriminator(met)
             target, _ = self.deref(prop, where)
             if isinstance(target, dict):
                 target = self._merge_all_of(target, where)  # its words may be in a part
@@ -221,13 +223,21 @@ class SchemaMapper:
                     type=field_type,
                     required=name in required and not_null,
                     enum=enum,
-                    discriminator=self._discriminators.get(" | ".join(the_union(field_type) or [])),
+                    discriminator=discriminator if the_union(field_type) else None,
                     description=description,
                 )
             )
         if schema.get("additionalProperties") not in (None, False) and properties:
             self.note(at, "additionalProperties beside named properties are not kept")
         return fields
+
+    def _own_discriminator(self, met: int) -> str | None:
+        """The discriminator of the union a field's type holds: of those registered while
+        typing it (records inside took theirs already), the outermost (shortest path)."""
+        new = list(self._discriminators.items())[met:]
+        for key, _ in new:
+            del self._discriminators[key]
+        return min(new, key=lambda item: len(item[0]))[1] if new else None
 
     def type_of(self, schema: Any, at: str, *, hint: str) -> tuple[str, bool]:
         """(field type, may not be null) for one property schema."""
@@ -334,7 +344,7 @@ class SchemaMapper:
         union = " | ".join(members)
         discriminator = self._discriminator(schema, members, at)
         if discriminator:
-            self._discriminators[union] = discriminator
+            self._discriminators[at] = discriminator
         return union, not nullable
 
     def _members(
