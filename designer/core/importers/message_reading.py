@@ -174,10 +174,12 @@ class MessageReading(ImportState):
     def _note_bindings(self, bindings: Any, at: str) -> None:
         """Report each binding setting the design cannot hold (once per bindings object).
 
-        The design keeps what the naming convention and the flow say: an amqp queue or
-        exchange and its type (the transport). Durability, exclusivity, partitions, keys,
-        QoS, methods are the generator's choices (durable shared queues), so they are
-        reported, never dropped silently. msgflow's own exports carry only those."""
+        The design keeps what the naming convention and the flow say (an amqp queue or
+        exchange and its type, as the transport) and a flow's `bindings` (the receiver's
+        queue durability, exclusivity, auto-delete; a Kafka topic's partitions and
+        replicas). Keys, QoS, methods, group ids are reported, never dropped silently; so
+        is an exchange type the design only approximates. msgflow's own exports carry
+        only what the design holds."""
         if not isinstance(bindings, dict) or id(bindings) in self._bindings_seen:
             return
         self._bindings_seen.add(id(bindings))
@@ -193,6 +195,16 @@ class MessageReading(ImportState):
                 self._note(
                     f"{at}.{protocol}",
                     f"{protocol} binding {', '.join(lost)} is not part of a design: not kept",
+                )
+            exchange = settings.get("exchange") if isinstance(settings, dict) else None
+            kind = exchange.get("type") if isinstance(exchange, dict) else None
+            if protocol == "amqp" and kind in ("fanout", "headers"):
+                # Every subscriber still gets every message of its event (one routing key
+                # per event on the publisher's topic exchange), but not by this exchange.
+                self._note(
+                    f"{at}.{protocol}.exchange.type",
+                    f"amqp exchange type {kind}: drawn as the design's topic exchange (one "
+                    "routing key per message); the exchange type itself is not kept",
                 )
 
 

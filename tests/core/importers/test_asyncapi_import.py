@@ -730,3 +730,21 @@ def test_a_payload_that_is_not_an_object_is_one_reported_field() -> None:
     assert message is not None
     assert [(f.name, f.type) for f in message.fields] == [("value", "uuid")]
     assert any("the payload is not an object: it became a single field 'value'" in n for n in notes)
+
+
+@pytest.mark.parametrize(
+    ("kind", "reported"), [("fanout", True), ("headers", True), ("topic", False)]
+)
+def test_an_exchange_type_the_design_only_approximates_is_reported(
+    kind: str, reported: bool
+) -> None:
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: Feed, version: 1.0.0}\n"
+        "channels:\n  c:\n    address: feed\n"
+        f"    bindings: {{amqp: {{is: routingKey, exchange: {{name: feed, type: {kind}}}}}}}\n"
+        "    messages: {PriceChanged: {payload: {type: object, properties: {p: {type: number}}}}}\n"
+        "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
+    )
+    notes = [str(n) for n in import_asyncapi([Spec.from_text(text, "feed.yaml")]).notes]
+    said = [n for n in notes if f"amqp exchange type {kind}" in n]
+    assert bool(said) is reported, notes
