@@ -115,9 +115,7 @@ def test_dragging_a_bend_handle_reshapes_the_arrow_in_one_undo_step(view, docume
     assert not passes(scene.arrow_route("f4"), moved)
 
 
-def test_escape_in_the_middle_of_a_bend_or_label_drag_puts_the_arrow_back(
-    view, document, history
-):
+def test_escape_in_the_middle_of_a_bend_or_label_drag_puts_the_arrow_back(view, document, history):
     scene: DesignScene = view.scene()
     viewport = view.viewport()
     before, route = dumps(document.design), scene.arrow_route("f4")
