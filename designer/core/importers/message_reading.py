@@ -15,7 +15,7 @@ from designer.core.channels import METADATA_HEADERS, slug
 from designer.core.io import json_path
 from designer.core.model import MessageField, MessageKind
 
-from .binding_settings import BINDINGS_KEPT, leaves
+from .binding_settings import BINDINGS_KEPT, kept_value, leaves
 from .import_state import ImportState, MessageSeen, extensions_of
 from .schema_fields import Payload
 from .spec_loading import Spec
@@ -199,6 +199,7 @@ class MessageReading(ImportState):
                 f"{path}={value}"
                 for path, value in leaves(settings, "")
                 if path not in BINDINGS_KEPT.get(str(protocol), ("bindingVersion",))
+                or not kept_value(path, value)
             ]
             if lost:
                 self._note(
