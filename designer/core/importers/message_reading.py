@@ -130,6 +130,15 @@ class MessageReading(ImportState):
                 targets.append((index, target))
         if message.response is not None:
             return
+        if len(targets) == 1:  # one reply: its payload may be one of several records
+            index, target = targets[0]
+            reply = self._payload(
+                target, f"{message.name}Reply", f"{at}.messages[{index}]", union=True
+            )
+            message.response = reply.fields
+            message.response_one_of = reply.one_of
+            message.response_discriminator = reply.discriminator
+            return
         fields: list[MessageField] = []
         for index, target in targets:
             answer = self._payload_fields(target, f"{message.name}Reply", f"{at}.messages[{index}]")
