@@ -115,6 +115,30 @@ def test_dragging_a_bend_handle_reshapes_the_arrow_in_one_undo_step(view, docume
     assert not passes(scene.arrow_route("f4"), moved)
 
 
+def test_escape_in_the_middle_of_a_bend_or_label_drag_puts_the_arrow_back(view, document, history):
+    scene: DesignScene = view.scene()
+    viewport = view.viewport()
+    before, route = dumps(document.design), scene.arrow_route("f4")
+    scene.select_ids(["f4"])
+    bx, by = scene.arrow_handles.bends[0]
+    QTest.mousePress(viewport, LEFT, NONE, at(view, bx, by))
+    QTest.mouseMove(viewport, at(view, bx + 60, by + 40))
+    assert scene.arrow_route("f4") != route  # the arrow follows the drag (a preview) ...
+    assert dumps(document.design) == before  # ... and the file is not touched yet
+    QTest.keyClick(viewport, Qt.Key.Key_Escape)
+    QTest.mouseRelease(viewport, LEFT, NONE, at(view, bx + 60, by + 40))
+    assert scene.arrow_route("f4") == route and scene.arrow_handles.bends[0] == (bx, by)
+    label = scene.flow_item("f4").label
+    start = label.pos()
+    QTest.mousePress(viewport, LEFT, NONE, at(view, start.x(), start.y()))
+    QTest.mouseMove(viewport, at(view, start.x() + 50, start.y() + 80))
+    assert label.pos() != start
+    QTest.keyClick(viewport, Qt.Key.Key_Escape)
+    QTest.mouseRelease(viewport, LEFT, NONE, at(view, start.x() + 50, start.y() + 80))
+    assert label.pos() == start
+    assert dumps(document.design) == before and steps_of(history) == 0
+
+
 def test_double_clicking_an_arrow_adds_a_bend_there(view, document, history):
     scene: DesignScene = view.scene()
     middle = on_line(scene, "f6")
