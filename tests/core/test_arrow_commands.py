@@ -8,10 +8,10 @@ import pytest
 from designer.core import io
 from designer.core.arrow_commands import (
     AddBend,
-    RemoveBend,
     MoveBend,
     MoveLabel,
     ReattachFlow,
+    RemoveBend,
     ResetLabel,
     SetRouteStyle,
     Straighten,
