@@ -17,6 +17,7 @@ Goals (issue #16): >= 20,000/s on NATS, >= 5,000/s on RabbitMQ.
 
     python benchmarks/observe.py                       # all brokers, 100k/50k/50k messages
     python benchmarks/observe.py --brokers nats --count 200000
+    python benchmarks/observe.py --live                # also live mode in an offscreen window
     python benchmarks/observe.py --memory 10           # NATS at 5,000/s for 10 minutes:
                                                        # RSS every 30 s stays flat
 
@@ -59,6 +60,9 @@ def _shop(token: str) -> Design:
     rename = {n["id"]: f"{token}-{n['id']}" for n in data["nodes"]}
     for node in data["nodes"]:
         node["id"] = rename[node["id"]]
+    for message in data["messages"]:
+        if message.get("owner"):
+            message["owner"] = rename[message["owner"]]
     for flow in data["flows"]:
         flow["from"], flow["to"] = rename[flow["from"]], rename[flow["to"]]
         if flow.get("reply") and not flow["reply"].startswith("/"):
@@ -261,6 +265,110 @@ async def _observe(
     }
 
 
+def _live_window(broker: str, count: int) -> dict[str, Any]:
+    """Live mode in a real (offscreen) window while the flood runs: what the overlay shows
+    and how long the window's event loop was ever kept waiting (a 10 ms timer's lateness)."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+
+    from designer.qt.app import _application, create_window
+
+    token = f"bench{uuid.uuid4().hex[:8]}"
+    design = _shop(token)
+    asyncio.run(_prepare(broker, design))
+    app = _application(True)
+    scratch = tempfile.TemporaryDirectory(prefix="msgflow-bench-")
+    path = Path(scratch.name) / "shop.msgflow.json"
+    io.save(design, path)
+    settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
+    window = create_window(str(path), recover=False, settings=settings)
+    window.resize(1440, 900)
+    if not window.document.design.nodes:
+        raise SystemExit(f"the window did not open {path}")
+    live = window.live
+    refreshes: list[float] = []
+    drawn = live.overlay.show
+
+    def counted_show(*args: Any) -> None:
+        refreshes.append(time.perf_counter())
+        drawn(*args)
+
+    live.overlay.show = counted_show  # type: ignore[method-assign]
+    live.failed.connect(lambda text: print("msgflow live:", text, file=sys.stderr))
+    live.connect_to(URLS[broker])
+    while not live.tap_open.is_set():
+        app.processEvents()
+        time.sleep(0.01)
+    # Not app.exec(): quitting the application would stop live mode (aboutToQuit).
+    waiting = QEventLoop()
+    # The same timer first with the tap connected and no traffic: the machine's own noise.
+    idle: list[float] = []
+    idle_tick = time.perf_counter()
+
+    def idle_timer() -> None:
+        nonlocal idle_tick
+        now = time.perf_counter()
+        idle.append(now - idle_tick - 0.010)
+        idle_tick = now
+        if len(idle) >= 300:
+            waiting.quit()
+
+    quiet = QTimer()
+    quiet.setInterval(10)
+    quiet.timeout.connect(idle_timer)
+    quiet.start()
+    waiting.exec()
+    quiet.stop()
+    publisher = subprocess.Popen(
+        [sys.executable, __file__, "--publish", broker, token, str(count), "0"],
+        stdout=subprocess.DEVNULL,
+    )
+    lateness: list[float] = []
+    progress: list[tuple[float, int]] = []  # (time, records counted) when the count moved
+    last_tick = time.perf_counter()
+
+    def tick() -> None:
+        nonlocal last_tick
+        now = time.perf_counter()
+        lateness.append(now - last_tick - 0.010)
+        last_tick = now
+        observation = live.observation
+        seen = observation.records if observation is not None else 0
+        if not progress or seen != progress[-1][1]:
+            progress.append((now, seen))
+        if seen >= count or (publisher.poll() is not None and now - progress[-1][0] > 2):
+            waiting.quit()
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    waiting.exec()
+    timer.stop()
+    publisher.wait()
+    live.stop()
+    asyncio.run(_cleanup(broker, design))
+    window.files.undo.stack.setClean()
+    window.close()
+    scratch.cleanup()
+    moving = [p for p in progress if p[1] > 0]
+    first, last = moving[0], moving[-1]
+    during = [t for t in refreshes if first[0] <= t <= last[0]]
+    stalls, noise = sorted(lateness), sorted(idle[1:])
+    return {
+        "idle_p99_ms": 1000 * noise[int(0.99 * (len(noise) - 1))],
+        "idle_max_ms": 1000 * noise[-1],
+        "seen": last[1],
+        "per_s": (last[1] - first[1]) / max(last[0] - first[0], 1e-9),
+        "refresh_hz": len(during) / max(last[0] - first[0], 1e-9),
+        "stall_p99_ms": 1000 * stalls[int(0.99 * (len(stalls) - 1))],
+        "stall_max_ms": 1000 * stalls[-1],
+    }
+
+
 def _analysis_only(n: int = 100_000) -> float:
     design = _shop("bench")
     channel = ChannelNames(design).channel(design.flow("f2"))  # type: ignore[arg-type]
@@ -304,7 +412,11 @@ def main() -> None:
     parser.add_argument("--brokers", nargs="+", default=list(COUNTS), choices=list(COUNTS))
     parser.add_argument("--count", type=int, help="messages per broker (default 100k/50k/50k)")
     parser.add_argument("--memory", type=float, metavar="MIN", help="NATS memory run, minutes")
+    parser.add_argument(
+        "--live", action="store_true", help="also: live mode in an offscreen window per broker"
+    )
     parser.add_argument("--publish", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--live-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.publish:
@@ -316,6 +428,10 @@ def main() -> None:
         token = f"bench{uuid.uuid4().hex[:8]}"
         result = _observe(broker, token, int(count), analyse == "1", float(rate), backlog == "1")
         print(json.dumps(asyncio.run(result)))
+        return
+    if args.live_child:
+        broker, count = args.live_child
+        print(json.dumps(_live_window(broker, int(count))))
         return
     if args.memory:
         rate = 5000.0
@@ -342,6 +458,27 @@ def main() -> None:
             + (f"{drained['per_s']:>13,.0f} " if drained else f"{'-':>13} ")
             + f"{full['per_cpu_s']:>10,.0f} {floor['per_cpu_s']:>18,.0f} "
             f"{full['per_cpu_s'] / floor['per_cpu_s']:>6.2f} {full['rss_after_mb']:>7.0f}"
+        )
+    if not args.live:
+        return
+    print(
+        "live mode in a window (overlay refreshes/s; the window's event loop kept waiting, "
+        "p99 and worst, over a 10 ms timer):"
+    )
+    for broker in args.brokers:
+        count = args.count or COUNTS[broker]
+        out = subprocess.run(
+            [sys.executable, __file__, "--live-child", broker, str(count)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        live = json.loads(out.strip().splitlines()[-1])
+        print(
+            f"{broker:<9} seen {live['seen']:>9,}  {live['per_s']:>8,.0f} rec/s  "
+            f"overlay {live['refresh_hz']:.1f} Hz  stall p99 {live['stall_p99_ms']:.0f} ms, "
+            f"worst {live['stall_max_ms']:.0f} ms (no traffic: p99 {live['idle_p99_ms']:.0f} "
+            f"ms, worst {live['idle_max_ms']:.0f} ms)"
         )
 
 

@@ -30,6 +30,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="with --screenshot: select these cards or arrows first (comma-separated ids)",
     )
     parser.add_argument(
+        "--focus",
+        action="store_true",
+        help="with --screenshot: the canvas alone, side panels hidden (View > Focus on Canvas)",
+    )
+    parser.add_argument(
+        "--replay",
+        metavar="TRACE",
+        help="show a recorded trace (msgflow observe --record) over the design, as "
+        "Live > Replay trace does",
+    )
+    parser.add_argument(
         "--compare",
         metavar="OLD",
         help="show OLD beside FILE in the compare view (as a git difftool: --compare $LOCAL $REMOTE)",
@@ -52,4 +63,11 @@ def run(args: argparse.Namespace) -> int:
     from designer.qt.app import run_app  # Qt only when the window is wanted
 
     select = [i.strip() for i in (args.select or "").split(",") if i.strip()]
-    return run_app(args.file, smoke=offscreen, screenshot=args.screenshot, select=select)
+    return run_app(
+        args.file,
+        smoke=offscreen,
+        screenshot=args.screenshot,
+        select=select,
+        replay=args.replay,
+        focus=args.focus,
+    )

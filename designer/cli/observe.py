@@ -18,13 +18,7 @@ from pathlib import Path
 from designer import __version__
 from designer.core.errors import one_line
 from designer.core.model import Design, Severity
-from designer.core.observe import (
-    Observation,
-    ObservationReport,
-    TraceError,
-    TraceWindow,
-    read_trace,
-)
+from designer.core.observe import ObservationReport, TraceError, replay_trace
 from designer.core.observe.output import format_json, format_sarif, format_text
 
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, empty_path, error, load_or_report
@@ -66,18 +60,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _replay(design: Design, path: str) -> ObservationReport | None:
-    window = TraceWindow()
-    observation: Observation | None = None
     try:
-        for record in read_trace(path, window):
-            if observation is None:
-                observation = Observation(design, window.broker, window.started)
-            observation.add(record)
+        observation, window = replay_trace(design, path)
     except TraceError as problem:
         print(one_line(str(problem)), file=sys.stderr)
         return None
-    if observation is None:
-        observation = Observation(design, window.broker, window.started)
     return observation.report(ended=window.ended)
 
 

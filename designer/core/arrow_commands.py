@@ -55,6 +55,18 @@ class _Drag(Command):
         return True
 
 
+def with_bend_moved(
+    shape: FlowLayout, shown: Sequence[Point], index: int, point: Point
+) -> FlowLayout:
+    """`shape` with its bend `index` at `point` (its stored bends, or else the `shown`
+    ones, which it then stores): what MoveBend stores and what a drag previews."""
+    bends = list(shape.bends or shown)
+    if not 0 <= index < len(bends):
+        raise EditError(f"the arrow has no bend {index + 1}")
+    bends[index] = point
+    return shape.model_copy(update={"bends": bends})
+
+
 class MoveBend(_Drag):
     def __init__(
         self,
@@ -71,11 +83,8 @@ class MoveBend(_Drag):
 
     def perform(self, edit: _Edit) -> None:
         shape = _shape(edit, self.flow_id)
-        bends = list(shape.bends or self.shown)
-        if not 0 <= self.index < len(bends):
-            raise EditError(f"the arrow has no bend {self.index + 1}")
-        bends[self.index] = self.point
-        edit.flow_layout(self.flow_id, shape.model_copy(update={"bends": bends}))
+        moved = with_bend_moved(shape, self.shown, self.index, self.point)
+        edit.flow_layout(self.flow_id, moved)
         self.text = f"Move bend of {_label(edit, self.flow_id)}"
 
 
@@ -97,6 +106,24 @@ class AddBend(Command):
         bends.insert(self.index, self.point)
         edit.flow_layout(self.flow_id, shape.model_copy(update={"bends": bends}))
         self.text = f"Add bend to {_label(edit, self.flow_id)}"
+
+
+class RemoveBend(Command):
+    """One bend fewer (the others stay; the last one gone, the arrow is routed again)."""
+
+    def __init__(self, flow_id: str, index: int, *, shown: Sequence[Point] = ()) -> None:
+        super().__init__()
+        self.flow_id, self.index, self.shown = flow_id, index, list(shown)
+        self.text = "Remove bend"
+
+    def perform(self, edit: _Edit) -> None:
+        shape = _shape(edit, self.flow_id)
+        bends = list(shape.bends or self.shown)
+        if not 0 <= self.index < len(bends):
+            raise EditError(f"the arrow has no bend {self.index + 1}")
+        del bends[self.index]
+        edit.flow_layout(self.flow_id, shape.model_copy(update={"bends": bends}))
+        self.text = f"Remove bend of {_label(edit, self.flow_id)}"
 
 
 class Straighten(Command):

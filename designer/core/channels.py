@@ -43,6 +43,11 @@ COMMAND_EXCHANGE = "msgflow.commands"
 # exactly, so their `*` bindings need a topic exchange of their own.
 ROUTED_EXCHANGE = "msgflow.routed"
 DEAD_LETTER_EXCHANGE = "msgflow.dlx"
+# RabbitMQ: a failed message waits out its pause here (per-message TTL), not in its
+# consumer, then goes back to its queue (dead-lettered to the default exchange with the
+# routing key it came with: the queue's name).
+RETRY_EXCHANGE = "msgflow.retry"  # topic, bound to the queue with `#`
+RETRY_QUEUE = "msgflow.retry"
 
 # A message is delivered at most this many times (a first try and retries with backoff)
 # before it goes to its dead-letter place: a poison message cannot loop forever, and a

@@ -14,7 +14,10 @@ The AMQP side, per non-http flow:
   exclusive queue each running requester declares for itself, `<reply>.<instance>`,
   through the default exchange: nothing to declare here);
 - every consuming queue dead-letters into `msgflow.dlx` with its own name as routing
-  key, where a `<queue>.dlq` queue keeps what could not be handled.
+  key, where a `<queue>.dlq` queue keeps what could not be handled;
+- a failed message waits for its next attempt in the classic queue `msgflow.retry` (behind
+  the topic exchange of the same name, bound with `#`) with a per-message TTL, then goes back to its
+  queue: the pause holds no consumer and no prefetch slot.
 
 The JetStream side: one stream per publisher of events (limits retention) and one per
 handler of commands (work-queue retention: a command is handled once, then gone); one
@@ -33,6 +36,8 @@ from types import MappingProxyType
 from .channels import (
     DEAD_LETTER_EXCHANGE,
     DELIVERY_ATTEMPTS,
+    RETRY_EXCHANGE,
+    RETRY_QUEUE,
     ChannelNames,
     FlowChannel,
     dead_letter_stream,
@@ -60,8 +65,9 @@ class Exchange:
 @dataclass(frozen=True)
 class Queue:
     name: str
-    # What the queue is for: "consume" (a service's inbox) or "dead-letter" (what its
-    # consuming queue could not deliver). Reply queues are the services' own (per instance).
+    # What the queue is for: "consume" (a service's inbox), "dead-letter" (what its
+    # consuming queue could not deliver) or "retry" (failed messages waiting out their
+    # pause). Reply queues are the services' own (per instance).
     role: str
     # The node that reads it (for a dead-letter queue: the node of the queue it serves).
     consumer: str
@@ -163,6 +169,13 @@ def dead_letter_queue_arguments(queue_type: str = QUORUM) -> dict[str, object]:
     return {"x-queue-type": queue_type}
 
 
+def retry_queue_arguments() -> dict[str, object]:
+    """The retry queue: classic (per-message TTL on every RabbitMQ version) and, when a
+    message's pause is over, dead-lettered to the default exchange with its own routing
+    key, the name of the queue it failed in. Services declare it with exactly these."""
+    return {"x-queue-type": CLASSIC, "x-dead-letter-exchange": ""}
+
+
 def inbox_type(settings: AmqpQueue | None, queue_type: str = QUORUM) -> str:
     """A consuming queue's type: quorum queues are durable and shared, so a flow asking for
     a temporary or exclusive inbox (`bindings.amqp`) gets a classic queue."""
@@ -211,6 +224,11 @@ def build_amqp(design: Design, queue_type: str = QUORUM) -> AmqpTopology:
             ),
         )
         bindings.add(Binding(DEAD_LETTER_EXCHANGE, dlq, queue.name))
+    if consuming:
+        # Where a failed message waits out its pause without holding a consumer.
+        exchanges[RETRY_EXCHANGE] = Exchange(RETRY_EXCHANGE, "topic")
+        queues[RETRY_QUEUE] = Queue(RETRY_QUEUE, "retry", "", _frozen(retry_queue_arguments()))
+        bindings.add(Binding(RETRY_EXCHANGE, RETRY_QUEUE, "#"))  # every routing key
     return AmqpTopology(
         exchanges=tuple(sorted(exchanges.values(), key=lambda e: e.name)),
         queues=tuple(sorted(queues.values(), key=lambda q: q.name)),

@@ -82,6 +82,8 @@ def run_app(
     smoke: bool = False,
     screenshot: str | None = None,
     select: list[str] | None = None,
+    replay: str | None = None,
+    focus: bool = False,
 ) -> int:
     app = _application(smoke)
     scratch, settings = None, None
@@ -95,6 +97,9 @@ def run_app(
         if screenshot:
             window.resize(1440, 900)  # the README's picture: a laptop-sized window
             app.processEvents()
+        if focus:
+            window.focus_canvas(True)
+            app.processEvents()
         window.canvas.fit_all()
         if select:
             missing = [i for i in select if not window.canvas.scene.thing_exists(i)]
@@ -102,6 +107,13 @@ def run_app(
                 print(f"msgflow: --select: no card or arrow '{missing[0]}'", file=sys.stderr)
                 return 2
             window.select_and_center(select)
+        if replay:
+            problems: list[str] = []
+            window.live.failed.connect(problems.append)
+            window.live.replay(replay)
+            if problems:
+                print(f"msgflow: --replay: {problems[0]}", file=sys.stderr)
+                return 2
         app.processEvents()
         image = window.grab()
         if screenshot and not image.save(screenshot, "PNG"):
@@ -113,4 +125,6 @@ def run_app(
             scratch.cleanup()
         return 0 if not image.isNull() else 1
     QTimer.singleShot(0, window.canvas.fit_all)
+    if replay:
+        QTimer.singleShot(0, lambda: window.live.replay(replay))  # its errors: a dialog
     return app.exec()

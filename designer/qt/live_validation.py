@@ -43,6 +43,10 @@ class LiveValidation(QObject):
         self._publish(found)
 
     def _on_changes(self, changes: tuple[Change, ...]) -> None:
+        if all(c.collection in ("layout", "arrows") for c in changes):
+            # Where things are drawn: no rule reads it, the findings stay as they are (and
+            # a bend's drag changes the file on every mouse move).
+            return
         if self._validator is None:
             self.revalidate()
             return

@@ -236,7 +236,7 @@ def test_rabbitmq_user_without_configure_permission_gets_every_refusal_reported(
         assert main(["broker", "apply", SHOP, "--url", vhost.url(user, "pw")]) == 1
         out = capsys.readouterr().out
         assert "error  exchange orders.events: ACCESS_REFUSED" in out
-        assert out.rstrip().endswith("24 errors; existing objects were left as they are")
+        assert out.rstrip().endswith("27 errors; existing objects were left as they are")
         assert vhost.queues() == {}
     finally:
         rabbitmqctl("delete_user", user)

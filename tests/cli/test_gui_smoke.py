@@ -59,3 +59,31 @@ def test_screenshot_saves_a_laptop_sized_picture_of_the_window(tmp_path):
     # Not a blank grab: the canvas draws cards and arrows in several colours.
     colours = {image.pixel(x, y) for x in range(300, 1100, 7) for y in range(100, 650, 7)}
     assert len(colours) > 20
+
+
+def test_the_live_mode_picture_is_taken_from_a_shipped_trace(tmp_path):
+    """The README's live-mode screenshot command: the trace replays, panels hidden."""
+    from pathlib import Path
+
+    from PySide6.QtGui import QImage
+
+    picture = tmp_path / "live.png"
+    trace = Path(__file__).resolve().parents[2] / "docs/screenshots/live-mode.trace.jsonl"
+    shop = str(examples_dir() / "shop.msgflow.json")
+    result = _smoke(tmp_path, shop, "--replay", str(trace), "--focus", "--screenshot", str(picture))
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(picture))
+    # The ghost arrow's purple is in the picture (a replay shows undeclared traffic).
+    purple = {
+        (x, y)
+        for x in range(0, 1440)
+        for y in range(60, 860, 2)
+        if image.pixelColor(x, y).name() == "#8c5ac8"
+    }
+    assert len(purple) > 40
+
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("not a trace\n")
+    result = _smoke(tmp_path, shop, "--replay", str(broken), "--screenshot", str(picture))
+    assert result.returncode == 2 and "msgflow: --replay:" in result.stderr
+    assert "Traceback" not in result.stderr

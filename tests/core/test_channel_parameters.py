@@ -178,3 +178,31 @@ def test_flow_bindings_survive_export_and_import(broker: str) -> None:
     difference = diff_designs(design, back)
     assert not difference.changes, format_text(difference, "design", "round trip")
     assert back.flows[1].bindings == kept
+
+
+def _shared_findings(design: Design) -> list[str]:
+    return [d.message for d in validate(design) if d.rule == "channel-shared"]
+
+
+def test_two_messages_on_channels_differing_only_in_parameters_are_reported() -> None:
+    design = _design()
+    # LightMeasured also to Streetlights on the queue TurnOn uses, parameter elsewhere:
+    # both would be the queue `streetlights.turn.on`, with one subscriber.
+    extra = design.flows[1].model_copy(
+        update={
+            "id": "f3",
+            "message": "light-measured",
+            "channel": "streetlights.turn.on.{streetlightId}",
+            "source": "dashboard",
+        }
+    )
+    shared = design.model_copy(update={"flows": [*design.flows, extra]})
+    (finding,) = _shared_findings(shared)
+    assert finding == (
+        "Streetlights receives TurnOn, LightMeasured on one channel ('streetlights.turn.on'):"
+        " only one of their handlers would be subscribed"
+    )
+    # The same message twice on one channel is one handler: nothing to say.
+    assert _shared_findings(_design()) == []
+    own = extra.model_copy(update={"channel": "streetlights.{streetlightId}.measured.again"})
+    assert _shared_findings(design.model_copy(update={"flows": [*design.flows, own]})) == []

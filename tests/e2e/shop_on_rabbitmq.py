@@ -8,6 +8,7 @@ for the scratch vhost) is missing; fails in CI.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -21,7 +22,7 @@ import pytest
 
 from designer.cli import main
 from designer.core import io
-from designer.core.channels import ChannelNames, FlowChannel
+from designer.core.channels import RETRY_QUEUE, ChannelNames, FlowChannel
 from designer.core.model import Design
 from designer.resources import examples_dir
 from tests.support.brokers import ScratchVhost, require_rabbitmqctl
@@ -167,6 +168,29 @@ class ShopOnRabbitMQ:
             first = await dlq.get()
             await first.reject(requeue=True)  # only a look: it stays there
             return DeadLetters(count, first.message_id or "", None)
+
+    async def good_handled_while_poison_waits(
+        self, channel: dict[str, Any], poison_id: str, good: dict[str, Any], handled: Any
+    ) -> dict[str, int]:
+        """Send a poison on its 4th attempt (the header the failure policy counts with: its
+        pause is the longest, 1.6 s), wait until it sits in the retry queue, send `good`,
+        wait until `handled()`; what the retry queue held then."""
+        poison = aio_pika.Message(
+            b'{"points": "many"}', message_id=poison_id, headers={"x-msgflow-attempts": 3}
+        )
+        plain = aio_pika.Message(json.dumps(good).encode(), content_type="application/json")
+        async with self._amqp() as amqp:
+            await self._publish(amqp, channel, poison)
+            for _ in range(200):
+                retry = await amqp.declare_queue(RETRY_QUEUE, passive=True)
+                if retry.declaration_result.message_count:
+                    break
+                await asyncio.sleep(0.02)
+            await self._publish(amqp, channel, plain)
+            while not handled():
+                await asyncio.sleep(0.02)
+            retry = await amqp.declare_queue(RETRY_QUEUE, passive=True)
+            return {"in the retry queue": retry.declaration_result.message_count or 0}
 
     async def send_twice(
         self, channel: dict[str, Any], body: dict[str, Any], message_id: str

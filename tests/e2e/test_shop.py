@@ -152,6 +152,35 @@ def test_a_flow_without_dead_lettering_drops_the_poison_with_a_logged_line(
     )
 
 
+def test_rabbitmq_a_good_message_is_handled_while_a_poison_one_backs_off(
+    shop: ShopOnBroker,
+) -> None:
+    if not isinstance(shop, shop_on_rabbitmq.ShopOnRabbitMQ):
+        pytest.skip("RabbitMQ's retry queue; NATS naks with a delay, Redis retries in place")
+    # LoyaltyPointsAdded -> Notifications (dropped at the end: the dead-letter queues of the
+    # other tests stay as they expect).
+    notifications = shop.node("notifications")
+    channel, message = received_message(
+        shop.design, shop.broker, notifications, "LoyaltyPointsAdded"
+    )
+    good = example(message["payload"])
+    poison_id = f"poison-{uuid.uuid4()}"
+    service = shop.services[notifications]
+    given_up = f"{poison_id} failed {DELIVERY_ATTEMPTS}"
+
+    def handled() -> bool:
+        return bool(service.handled("LoyaltyPointsAdded", "customer_id")[good["customer_id"]])
+
+    held = asyncio.run(shop.good_handled_while_poison_waits(channel, poison_id, good, handled))
+    # The good message was handled while the poison waited out its pause in the retry
+    # queue, holding neither a consumer nor a prefetch slot of its own queue...
+    assert held == {"in the retry queue": 1}, held
+    assert given_up not in service.text()
+    # ...then came back to its queue for its last attempt.
+    line = wait_logged(service, given_up)
+    assert f"LoyaltyPointsAdded {given_up} {DROPPED}" in line, line
+
+
 def test_an_idempotent_command_sent_twice_with_one_message_id_is_handled_once(
     shop: ShopOnBroker,
 ) -> None:

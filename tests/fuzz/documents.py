@@ -213,6 +213,24 @@ def schema_designs(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         coordinate = st.floats(-1e6, 1e6, allow_nan=False)
         raw["layout"] = {n: {"x": draw(coordinate), "y": draw(coordinate)} for n in nodes}
+        if flows and draw(st.booleans()):
+            # Version 2: positions under `nodes`, and the arrows' shapes the user chose
+            # (now and then one out of range, of an unknown style or of no such flow).
+            point = st.fixed_dictionaries(
+                {"x": coordinate | st.just(2e9), "y": coordinate | st.just(-5e9)}
+            )
+            shape = st.fixed_dictionaries(
+                {},
+                optional={
+                    "route": st.sampled_from(["orthogonal", "curved", "straight"] * 5 + ["zig"]),
+                    "bends": st.lists(point, max_size=4),
+                    "label": point,
+                },
+            )
+            ids = [f["id"] for f in flows] * 4 + ["f99"]
+            arrows = draw(st.dictionaries(st.sampled_from(ids), shape, max_size=4))
+            raw["version"] = 2
+            raw["layout"] = {"nodes": raw["layout"], "flows": arrows}
     if draw(st.booleans()):
         raw["settings"] = {
             "generate": draw(

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
+from designer.core.arrow_commands import AddBend, MoveLabel, ReattachFlow
 from designer.core.document import Document
 from designer.core.history import History
 from designer.core.io import dumps, load
@@ -114,6 +115,30 @@ def test_dragging_a_bend_handle_reshapes_the_arrow_in_one_undo_step(view, docume
     assert not passes(scene.arrow_route("f4"), moved)
 
 
+def test_escape_in_the_middle_of_a_bend_or_label_drag_puts_the_arrow_back(view, document, history):
+    scene: DesignScene = view.scene()
+    viewport = view.viewport()
+    before, route = dumps(document.design), scene.arrow_route("f4")
+    scene.select_ids(["f4"])
+    bx, by = scene.arrow_handles.bends[0]
+    QTest.mousePress(viewport, LEFT, NONE, at(view, bx, by))
+    QTest.mouseMove(viewport, at(view, bx + 60, by + 40))
+    assert scene.arrow_route("f4") != route  # the arrow follows the drag (a preview) ...
+    assert dumps(document.design) == before  # ... and the file is not touched yet
+    QTest.keyClick(viewport, Qt.Key.Key_Escape)
+    QTest.mouseRelease(viewport, LEFT, NONE, at(view, bx + 60, by + 40))
+    assert scene.arrow_route("f4") == route and scene.arrow_handles.bends[0] == (bx, by)
+    label = scene.flow_item("f4").label
+    start = label.pos()
+    QTest.mousePress(viewport, LEFT, NONE, at(view, start.x(), start.y()))
+    QTest.mouseMove(viewport, at(view, start.x() + 50, start.y() + 80))
+    assert label.pos() != start
+    QTest.keyClick(viewport, Qt.Key.Key_Escape)
+    QTest.mouseRelease(viewport, LEFT, NONE, at(view, start.x() + 50, start.y() + 80))
+    assert label.pos() == start
+    assert dumps(document.design) == before and steps_of(history) == 0
+
+
 def test_double_clicking_an_arrow_adds_a_bend_there(view, document, history):
     scene: DesignScene = view.scene()
     middle = on_line(scene, "f6")
@@ -175,8 +200,6 @@ def test_a_refused_reattach_says_why_and_changes_nothing(qtbot, view, document, 
 
 def test_an_arrow_with_bends_follows_a_dragged_card(view, document):
     scene: DesignScene = view.scene()
-    from designer.core.arrow_commands import AddBend
-
     scene.edits.push(AddBend("f1", 0, Point(x=300, y=20)))
     orders = scene.node_item("orders").pos()
     drag(
@@ -194,7 +217,7 @@ def test_an_arrow_with_bends_follows_a_dragged_card(view, document):
 # ---------------------------------------------------------------- through the window
 
 
-def _arrow_menu(qtbot, window, flow_id: str) -> QMenu:
+def _arrow_menu(qtbot, window, flow_id: str, where: tuple[float, float] | None = None) -> QMenu:
     while (popup := QApplication.activePopupWidget()) is not None:
         popup.close()
     # Clicks of the previous menu must not pair with this one's into a double click.
@@ -202,7 +225,7 @@ def _arrow_menu(qtbot, window, flow_id: str) -> QMenu:
     window.context_menu = None
     scene = window.canvas.scene
     view = window.canvas.view
-    point = view.mapFromScene(QPointF(*on_line(scene, flow_id)))
+    point = view.mapFromScene(QPointF(*(where or on_line(scene, flow_id))))
     where = view.viewport().mapTo(window, point)
     QTest.mouseClick(window.windowHandle(), Qt.MouseButton.MiddleButton, NONE, where)
     QTest.mouseClick(window.windowHandle(), Qt.MouseButton.RightButton, NONE, where)
@@ -219,8 +242,6 @@ def _click_entry(menu: QMenu, text: str) -> None:
 def test_the_arrow_menu_curves_straightens_and_resets_the_label(qtbot, monkeypatch, tmp_path):
     window = open_window(qtbot, monkeypatch, tmp_path)
     document, scene = window.document, window.canvas.scene
-    from designer.core.arrow_commands import AddBend, MoveLabel
-
     scene.edits.push(AddBend("f4", 0, Point(x=700, y=60)))
     scene.edits.push(MoveLabel("f4", Point(x=650, y=40)))
     shaped = dumps(document.design)
@@ -244,8 +265,6 @@ def test_the_arrow_menu_curves_straightens_and_resets_the_label(qtbot, monkeypat
 
 def test_a_refused_edit_shows_its_reason_in_the_status_bar(qtbot, monkeypatch, tmp_path):
     window = open_window(qtbot, monkeypatch, tmp_path)
-    from designer.core.arrow_commands import ReattachFlow
-
     window.canvas.scene.edits.push(ReattachFlow("f4", "target", "customers"))
     message = window.statusBar().currentMessage()
     assert "AddLoyaltyPoints is a command; its handler is Loyalty Service" in message
@@ -309,3 +328,42 @@ def test_in_the_window_a_bend_drag_is_one_step_of_the_undo_stack(qtbot, monkeypa
     assert window.undo.stack.undoText() == "Move bend of AddLoyaltyPoints"
     window.undo.stack.undo()
     assert dumps(document.design) == before
+
+
+def test_reshaping_an_arrow_does_not_revalidate(qtbot, monkeypatch, tmp_path):
+    # A bend's drag changes the file on every mouse move; no rule reads where things are
+    # drawn, so the findings (and the panels showing them) are left alone.
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    published: list[int] = []
+    window.validation.changed.connect(lambda: published.append(1))
+    window.canvas.scene.edits.push(AddBend("f4", 0, Point(x=700, y=60)))
+    assert document_has_bend(window, "f4") and published == []
+    window.canvas.scene.edits.push(ReattachFlowTo("f2", "loyalty"))
+    assert published  # a change of meaning is validated again
+
+
+def document_has_bend(window, flow_id: str) -> bool:
+    return bool(window.document.design.layout.flows[flow_id].bends)
+
+
+def ReattachFlowTo(flow_id: str, node_id: str):
+    return ReattachFlow(flow_id, "target", node_id)
+
+
+def test_right_click_on_a_bend_removes_just_that_bend(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    document, scene = window.document, window.canvas.scene
+    scene.edits.push(AddBend("f4", 0, Point(x=700, y=60)))
+    scene.edits.push(AddBend("f4", 1, Point(x=760, y=120)))
+    scene.select_ids(["f4"])
+    two_bends = dumps(document.design)
+    menu = _arrow_menu(qtbot, window, "f4", where=(700, 60))
+    _click_entry(menu, "Remove This Bend")
+    assert document.design.layout.flows["f4"].bends == [Point(x=760, y=120)]
+    assert window.undo.stack.undoText() == "Remove bend of AddLoyaltyPoints"
+    window.undo.stack.undo()
+    assert dumps(document.design) == two_bends
+    # Away from a bend the menu offers no such entry.
+    entries = [a.text() for a in _arrow_menu(qtbot, window, "f4", where=(700, 140)).actions()]
+    assert "S&traighten" in entries  # (it is the arrow's menu)
+    assert "Remove This &Bend" not in entries

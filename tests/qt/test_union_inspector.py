@@ -67,3 +67,34 @@ def test_message_page_edits_a_union_body(qtbot, monkeypatch, tmp_path):
     _retype(qtbot, page.one_of, "")
     message = window.document.message("shape-hinted")
     assert message.one_of is None and page.fields.isVisibleTo(window.inspector)
+
+
+def test_record_tag_edit_that_would_break_a_union_is_refused(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path, UNIONS)
+    records = window.inspector.pages["design"].records
+    records.refresh(select="Square")
+    table = records.fields.table
+    assert table.item(0, 3).text() == "square, box"
+    _shoot(records, "records-square")
+    # `circle` already tags Circle: the union ShapeDrawn could not tell the two apart.
+    table.item(0, 3).setText("square, circle")
+    assert window.document.design.record("Square").fields[0].enum == ["square", "box"]
+    assert "value 'circle' belongs to both" in window.statusBar().currentMessage()
+    assert window.undo.stack.count() == 0
+    assert records.fields.table.item(0, 3).text() == "square, box"  # shown as it is again
+
+
+def test_a_query_whose_answer_is_a_union_shows_and_edits_it(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path, UNIONS)
+    window.messages_panel.select_message("shape-lookup")
+    page = window.inspector.pages["message"]
+    assert page.response_one_of.text() == "Circle | Square"
+    assert page.response_discriminator.text() == "shape"
+    assert not page.response.isVisibleTo(window.inspector)
+    _shoot(window.inspector, "inspector-shape-lookup")
+    _retype(qtbot, page.response_one_of, "")
+    message = window.document.message("shape-lookup")
+    assert (message.response_one_of, message.response_discriminator) == (None, None)
+    assert page.response.isVisibleTo(window.inspector)
+    window.actions_by_name["undo"].trigger()
+    assert window.document.message("shape-lookup").response_one_of == ["Circle", "Square"]

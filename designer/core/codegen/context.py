@@ -125,7 +125,7 @@ class Subscriber:
     dead_letter: bool = False
     # RabbitMQ: the inbox as the flow's `bindings.amqp` declares it (default: a durable
     # shared quorum queue; a temporary or exclusive one is a classic queue, which keeps no
-    # delivery count: the service counts the attempts itself).
+    # delivery count: retried copies carry theirs in `x-msgflow-attempts`).
     queue_type: str = "quorum"
     durable: bool = True
     exclusive: bool = False

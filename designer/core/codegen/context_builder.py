@@ -292,6 +292,10 @@ class ContextBuilder:
                 self.response_fields[m.id] = self._fields(
                     f"response:{m.id}", m.response or [], info.response_class
                 )
+                answer_root = ""
+                if m.response_one_of:
+                    answer_root = self._free_alias(f"{info.response_class}Body")
+                    self._union_alias(answer_root, m.response_one_of, m.response_discriminator)
                 models.append(
                     ModelInfo(
                         info.response_class,
@@ -299,6 +303,8 @@ class ContextBuilder:
                         m.name,
                         "",
                         self.response_fields[m.id],
+                        answer_root,
+                        tuple(m.response_one_of or ()),
                     )
                 )
         self.models = self.records + tuple(models)

@@ -386,7 +386,11 @@ def service_imports(
     ):
         specs |= {f"{broker_module}:RabbitExchange", f"{broker_module}:ExchangeType"}
     if context.broker == "rabbitmq" and service.subscribers:
-        specs |= {f"{broker_module}:RabbitQueue", f"{broker_module}:QueueType"}
+        specs |= {
+            f"{broker_module}:RabbitQueue",
+            f"{broker_module}:QueueType",
+            "msgflow_runtime:declare_retry_queue",
+        }
     if context.broker == "rabbitmq" and service.reply_channel:
         specs.add(f"{broker_module}:RabbitQueue")
     if context.broker == "nats":

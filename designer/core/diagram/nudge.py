@@ -275,7 +275,7 @@ def _spread(ordered: list[_Run]) -> list[float]:
         crowd = 1 + len(level[i]) + len(after[i])
         if run.movable:
             gap = min(gap, (run.room_hi - run.room_lo) / (crowd + 1))
-    gap = max(1.0, gap)
+    gap = max(3.0, gap)
     wanted = [r.wanted for r in ordered]
     # Close to the wanted places keeping order and gap, each within its own room:
     # pushed right then left, and left then right, averaged; then pushed right once

@@ -32,7 +32,14 @@ from designer.core.model import (
 from designer.core.unique_names import unique_name
 
 from .file_names import file_name
-from .json_schema import object_schema, payload_records, payload_schema, record_names
+from .json_schema import (
+    object_schema,
+    payload_records,
+    payload_schema,
+    record_names,
+    response_records,
+    response_schema,
+)
 
 ASYNCAPI_VERSION = "3.0.0"
 SYSTEM_FILE = "system.asyncapi.yaml"
@@ -470,7 +477,7 @@ class _SystemModel:
                 continue
             _order, message, reply = self._components[key]
             if reply:
-                pending.extend(record_names([f.type for f in message.response or []]))
+                pending.extend(response_records(message))
             else:
                 pending.extend(payload_records(message))
         schemas = {s.name: s for s in self.design.schemas}
@@ -516,13 +523,14 @@ def _message_keys(messages: list[Message]) -> dict[str, str]:
 
 
 def _message_object(message: Message, key: str, *, reply: bool) -> dict[str, Any]:
-    fields = (message.response or []) if reply else message.fields
     title = f"{message.name} reply" if reply else message.name
     out: dict[str, Any] = {"name": key, "title": title}
     if message.description and not reply:
         out["summary"] = message.description
     out["contentType"] = "application/json"
-    out["payload"] = object_schema(fields, _RECORDS) if reply else payload_schema(message, _RECORDS)
+    out["payload"] = (
+        response_schema(message, _RECORDS) if reply else payload_schema(message, _RECORDS)
+    )
     out["headers"] = _metadata_headers(message, reply=reply)
     out["correlationId"] = {"location": "$message.header#/correlation_id"}
     out["x-msgflow-kind"] = "reply" if reply else message.kind.value

@@ -2,8 +2,9 @@
 
 The mapping is one-to-one so an exported payload imports to the same fields: the
 types JSON Schema lacks are carried by `format` (`decimal`, `uuid`, `date-time`, `date`)
-and `contentEncoding` (`bytes`); a union is `oneOf` (with AsyncAPI's `discriminator`
-keyword when the design names one), a field's `enum` is `const` (one) or `enum`.
+and `contentEncoding` (`bytes`); a union is `anyOf`, or `oneOf` with AsyncAPI's
+`discriminator` keyword when the design names one; a field's `enum` is `const` (one) or
+`enum`.
 """
 
 from __future__ import annotations
@@ -56,10 +57,12 @@ def type_schema(
 
 
 def union_schema(members: list[str], record_ref: str, discriminator: str | None) -> dict[str, Any]:
-    schema: dict[str, Any] = {"oneOf": [type_schema(m, record_ref) for m in members]}
-    if discriminator:
-        schema["discriminator"] = discriminator
-    return schema
+    alternatives = [type_schema(m, record_ref) for m in members]
+    if discriminator:  # the tag makes them exclusive: exactly one
+        return {"oneOf": alternatives, "discriminator": discriminator}
+    # Without a tag a payload may fit two alternatives (records with optional fields,
+    # `string | uuid`); the generated models accept it, and so does `anyOf`.
+    return {"anyOf": alternatives}
 
 
 def payload_schema(message: Message, record_ref: str, title: str | None = None) -> dict[str, Any]:
@@ -68,6 +71,14 @@ def payload_schema(message: Message, record_ref: str, title: str | None = None) 
         schema = union_schema(message.one_of, record_ref, message.discriminator)
         return {"title": title, **schema} if title else schema
     return object_schema(message.fields, record_ref, title=title)
+
+
+def response_schema(message: Message, record_ref: str, title: str | None = None) -> dict[str, Any]:
+    """A query's answer: an object of its response fields, or `oneOf`/`anyOf` its records."""
+    if message.response_one_of:
+        schema = union_schema(message.response_one_of, record_ref, message.response_discriminator)
+        return {"title": title, **schema} if title else schema
+    return object_schema(message.response or [], record_ref, title=title)
 
 
 def field_schema(field: MessageField, record_ref: str) -> dict[str, Any]:
@@ -124,3 +135,10 @@ def record_names(types: list[str]) -> list[str]:
 def payload_records(message: Message) -> list[str]:
     """The records a message's payload names directly (its fields' types, its `one_of`)."""
     return record_names([f.type for f in message.fields]) + list(message.one_of or [])
+
+
+def response_records(message: Message) -> list[str]:
+    """The records a query's answer names directly."""
+    return record_names([f.type for f in message.response or []]) + list(
+        message.response_one_of or []
+    )

@@ -23,6 +23,20 @@ BINDINGS_KEPT: dict[str, tuple[str, ...]] = {
 }
 
 
+# Kept settings whose value must have a type the design holds (else they are reported).
+_FLAGS = frozenset({"queue.durable", "queue.exclusive", "queue.autoDelete"})
+_SIZES = frozenset({"partitions", "replicas"})
+
+
+def kept_value(path: str, value: Any) -> bool:
+    """Whether a kept setting's value is one the design can hold (a flag, a topic size)."""
+    if path in _FLAGS:
+        return isinstance(value, bool)
+    if path in _SIZES:
+        return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 1000
+    return True
+
+
 def _object(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 

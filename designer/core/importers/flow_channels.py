@@ -13,6 +13,7 @@ from collections import defaultdict
 from designer.core.channel_parameters import names_in as parameter_names
 from designer.core.channels import ChannelNames
 from designer.core.model import Design, Flow, MessageKind, NodeKind, Transport
+from designer.core.rules.transport import shared_channel_key
 
 from .channel_addresses import PARAMETER, channel_value, parameterised_channel, usable_channel
 from .import_state import ImportNote, ImportState
@@ -136,19 +137,22 @@ class FlowChannels(ImportState):
 
     def _one_message_per_channel(self, design: Design, flows: list[Flow]) -> list[Flow]:
         """Several messages a service receives on one address (a WebSocket's `/`, a
-        stream) each get their derived channel: a generated service subscribes one
-        handler per channel, so a shared one would leave all but one handler dead."""
+        stream, channels differing only in parameters) each get their derived channel: a
+        generated service subscribes one handler per channel, so a shared one would leave
+        all but one handler dead (the rule `channel-shared` says the same of a design)."""
         services = {n.id for n in design.nodes if n.kind is NodeKind.SERVICE}
-        sharing: dict[tuple[str, str], set[str]] = defaultdict(set)
+        sharing: dict[tuple[tuple[str, str], str], set[str]] = defaultdict(set)
         for flow in flows:
-            if flow.channel and flow.target in services and flow.id not in self._verbatim:
-                sharing[(flow.channel, flow.target)].add(flow.message)
+            key = shared_channel_key(flow)
+            if key and flow.target in services and flow.id not in self._verbatim:
+                sharing[(key, flow.target)].add(flow.message)
         crowded = {key for key, messages in sharing.items() if len(messages) > 1}
         out = []
         for flow in flows:
-            key = (flow.channel or "", flow.target)
-            if key in crowded:
-                names = sorted(self.messages[m].name for m in sharing[key] if m in self.messages)
+            key = shared_channel_key(flow)
+            if key is not None and (key, flow.target) in crowded:
+                carried = sharing[(key, flow.target)]
+                names = sorted(self.messages[m].name for m in carried if m in self.messages)
                 self.notes.append(
                     ImportNote(
                         "",

@@ -15,7 +15,7 @@ from designer.core.channels import METADATA_HEADERS, slug
 from designer.core.io import json_path
 from designer.core.model import MessageField, MessageKind
 
-from .binding_settings import BINDINGS_KEPT, leaves
+from .binding_settings import BINDINGS_KEPT, kept_value, leaves
 from .import_state import ImportState, MessageSeen, extensions_of
 from .schema_fields import Payload
 from .spec_loading import Spec
@@ -123,16 +123,54 @@ class MessageReading(ImportState):
         message = self.messages[message_id]
         message.kind = MessageKind.QUERY
         targets = []
+        keys: dict[int, str] = {}  # a reply's key in its document, when it is a `$ref`
         for index, ref in enumerate(refs):
-            target, _ = self.spec.deref(ref, f"{at}.messages[{index}]")
+            target, last = self.spec.deref(ref, f"{at}.messages[{index}]")
             if isinstance(target, dict):
                 self._replies.add(id(target))  # a reply is part of its query, not a message
                 targets.append((index, target))
+                if last:
+                    keys[index] = last.rsplit("/", 1)[-1]
         if message.response is not None:
             return
+        if len(targets) == 1:  # one reply: its payload may be one of several records
+            index, target = targets[0]
+            reply = self._payload(
+                target, f"{message.name}Reply", f"{at}.messages[{index}]", union=True
+            )
+            message.response = reply.fields
+            message.response_one_of = reply.one_of
+            message.response_discriminator = reply.discriminator
+            return
+        assert self._mapper is not None
+        answers = [
+            (
+                str(
+                    target.get("name")
+                    or keys.get(index)
+                    or target.get("title")
+                    or f"{message.name}Reply{index + 1}"
+                ),
+                self._payload(
+                    target, f"{message.name}Reply", f"{at}.messages[{index}]", union=True
+                ),
+            )
+            for index, target in targets
+        ]
+        union = self._mapper.answers_union(answers, at)
+        if union is not None:  # the answer is one of the reply messages
+            message.response = []
+            message.response_one_of = union.one_of
+            message.response_discriminator = union.discriminator
+            self._note(
+                at,
+                f"{len(targets)} reply messages: the answer is one of "
+                + " | ".join(union.one_of or []),
+            )
+            return
         fields: list[MessageField] = []
-        for index, target in targets:
-            answer = self._payload_fields(target, f"{message.name}Reply", f"{at}.messages[{index}]")
+        for _name, reply in answers:
+            answer = reply.fields
             if fields:  # several replies: a field is required only where every reply has it
                 names = {f.name for f in answer}
                 fields = [
@@ -174,10 +212,12 @@ class MessageReading(ImportState):
     def _note_bindings(self, bindings: Any, at: str) -> None:
         """Report each binding setting the design cannot hold (once per bindings object).
 
-        The design keeps what the naming convention and the flow say: an amqp queue or
-        exchange and its type (the transport). Durability, exclusivity, partitions, keys,
-        QoS, methods are the generator's choices (durable shared queues), so they are
-        reported, never dropped silently. msgflow's own exports carry only those."""
+        The design keeps what the naming convention and the flow say (an amqp queue or
+        exchange and its type, as the transport) and a flow's `bindings` (the receiver's
+        queue durability, exclusivity, auto-delete; a Kafka topic's partitions and
+        replicas). Keys, QoS, methods, group ids are reported, never dropped silently; so
+        is an exchange type the design only approximates. msgflow's own exports carry
+        only what the design holds."""
         if not isinstance(bindings, dict) or id(bindings) in self._bindings_seen:
             return
         self._bindings_seen.add(id(bindings))
@@ -188,11 +228,22 @@ class MessageReading(ImportState):
                 f"{path}={value}"
                 for path, value in leaves(settings, "")
                 if path not in BINDINGS_KEPT.get(str(protocol), ("bindingVersion",))
+                or not kept_value(path, value)
             ]
             if lost:
                 self._note(
                     f"{at}.{protocol}",
                     f"{protocol} binding {', '.join(lost)} is not part of a design: not kept",
+                )
+            exchange = settings.get("exchange") if isinstance(settings, dict) else None
+            kind = exchange.get("type") if isinstance(exchange, dict) else None
+            if protocol == "amqp" and kind in ("fanout", "headers"):
+                # Every subscriber still gets every message of its event (one routing key
+                # per event on the publisher's topic exchange), but not by this exchange.
+                self._note(
+                    f"{at}.{protocol}.exchange.type",
+                    f"amqp exchange type {kind}: drawn as the design's topic exchange (one "
+                    "routing key per message); the exchange type itself is not kept",
                 )
 
 

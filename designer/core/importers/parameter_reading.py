@@ -60,13 +60,14 @@ def _parameter(name: str, target: dict[str, Any], at: str, note: Note) -> Channe
         lost.append(f"type {kind} (kept as a string)")
     if lost:
         note(at, f"parameter {name}: {', '.join(lost)} not part of a design: not kept")
+    description = target.get("description") or schema.get("description")
     try:
         return ChannelParameter(
             name=name,
             type="integer" if kind == "integer" else "string",
-            description=target.get("description") or schema.get("description"),
+            description=description if isinstance(description, str) else None,
             enum=[str(v) for v in enum] if isinstance(enum, list) else None,
         )
-    except ValidationError:
+    except ValidationError:  # the name is the only part that can still be refused
         note(at, f"parameter '{name}' is not a name a channel can hold: kept as text")
         return None

@@ -79,7 +79,7 @@ class SchemaMapper:
         self.infer_discriminators = infer_discriminators
         self.records: dict[str, RecordSchema] = {}
         self._building: set[str] = set()
-        # Union type text -> its discriminator, for the field that gets that type.
+        # Discriminators of the unions met, by the union's path, until a field takes its own.
         self._discriminators: dict[str, str] = {}
 
     def payload(self, schema: Any, at: str, *, owner: str) -> Payload:
@@ -194,7 +194,9 @@ class SchemaMapper:
             return []
         for name, prop in properties.items():
             where = f"{at}.properties.{name}"
+            met = len(self._discriminators)
             field_type, not_null = self.type_of(prop, where, hint=record_name(str(name)))
+            discriminator = self._own_discriminator(met)
             target, _ = self.deref(prop, where)
             if isinstance(target, dict):
                 target = self._merge_all_of(target, where)  # its words may be in a part
@@ -221,13 +223,21 @@ class SchemaMapper:
                     type=field_type,
                     required=name in required and not_null,
                     enum=enum,
-                    discriminator=self._discriminators.get(" | ".join(the_union(field_type) or [])),
+                    discriminator=discriminator if the_union(field_type) else None,
                     description=description,
                 )
             )
         if schema.get("additionalProperties") not in (None, False) and properties:
             self.note(at, "additionalProperties beside named properties are not kept")
         return fields
+
+    def _own_discriminator(self, met: int) -> str | None:
+        """The discriminator of the union a field's type holds: of those registered while
+        typing it (records inside took theirs already), the outermost (shortest path)."""
+        new = list(self._discriminators.items())[met:]
+        for key, _ in new:
+            del self._discriminators[key]
+        return min(new, key=lambda item: len(item[0]))[1] if new else None
 
     def type_of(self, schema: Any, at: str, *, hint: str) -> tuple[str, bool]:
         """(field type, may not be null) for one property schema."""
@@ -334,7 +344,7 @@ class SchemaMapper:
         union = " | ".join(members)
         discriminator = self._discriminator(schema, members, at)
         if discriminator:
-            self._discriminators[union] = discriminator
+            self._discriminators[at] = discriminator
         return union, not nullable
 
     def _members(
@@ -368,6 +378,29 @@ class SchemaMapper:
         ]
         suffix = record_name(tags[0]) if tags else f"Option{index + 1}"
         return self._free_name(f"{hint}{suffix}")
+
+    def answers_union(self, answers: list[tuple[str, Payload]], at: str) -> Payload | None:
+        """Several reply messages as one answer that is one of them: a reply with fields
+        becomes a record named after it, a reply that is a union adds its alternatives.
+        None when a reply has neither (nothing to name it by)."""
+        members: list[str] = []
+        made: list[RecordSchema] = []
+        for name, payload in answers:
+            if payload.one_of:
+                members += [m for m in payload.one_of if m not in members]
+            elif payload.fields:
+                record = self._free_name(record_name(name))
+                self._building.add(record)  # reserved until the records are kept
+                made.append(RecordSchema(name=record, fields=payload.fields))
+                members.append(record)
+            else:
+                self._building.difference_update(r.name for r in made)
+                return None
+        self._building.difference_update(r.name for r in made)
+        if len(members) < 2:
+            return None
+        self.records.update((r.name, r) for r in made)
+        return Payload(one_of=members, discriminator=self._discriminator({}, members, at))
 
     def _free_name(self, name: str) -> str:
         """`name`, or `name2`, `name3`... when a record of that name exists already: two

@@ -1,7 +1,8 @@
 """Observe a running system and compare it with its design (Qt-free, broker-free).
 
 - `record.Record`: one message a tap saw (time, address, ids, type, size, raw body).
-- `trace`: recordings as JSON Lines (`read_trace`, `TraceWriter`), replayed in CI.
+- `trace`: recordings as JSON Lines (`read_trace`, `TraceWriter`), replayed in CI
+  (`replay_trace`: a trace judged by a design).
 - `expected.Expectations`: what the design expects on each broker address.
 - `analysis.Observation`: fed records, reports per-flow rates, conformance, latency
   percentiles and drift findings (`drift_rules.DRIFT_RULES`).
@@ -13,6 +14,7 @@ Talking to brokers lives apart (`designer.observe_live`), so this package needs 
 from .analysis import FlowSummary, Observation, ObservationReport
 from .drift_rules import DRIFT_RULES
 from .record import Record, from_wire
+from .replay import replay_trace
 from .trace import TraceError, TraceWindow, TraceWriter, read_trace
 
 __all__ = [
@@ -26,4 +28,5 @@ __all__ = [
     "TraceWriter",
     "from_wire",
     "read_trace",
+    "replay_trace",
 ]

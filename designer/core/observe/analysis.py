@@ -46,6 +46,7 @@ class FlowTally:
     unanswered_example: str | None = None  # a correlation id to look up in the logs
     latency: Reservoir = field(default_factory=Reservoir)  # request -> reply, seconds
     causal: Reservoir = field(default_factory=Reservoir)  # cause -> this message, seconds
+    since: float | None = None  # a flow added during the window: counted from then on
 
 
 @dataclass
@@ -314,12 +315,12 @@ class Observation:
             return  # an answer to a request sent before the window, among several queries
         tally = self.tallies[flow_id]
         tally.replies += 1
-        response = self.contracts.responses.get(self.expected.flows[flow_id].message)
-        if response is not None:
+        question = self.expected.flows[flow_id].message
+        if question in self.contracts.responses:
             problems = (
                 ["$: the body is not JSON"]
                 if payload is NOT_JSON
-                else self.contracts.problems(response, payload)
+                else self.contracts.response_problems(question, payload)
             )
             if problems:
                 tally.reply_violations += 1
@@ -367,7 +368,7 @@ class Observation:
         if end is not None:
             self._expire(end)
         seconds = (end - self.started) if end is not None and self.started is not None else 0.0
-        flows = [self._summary(tally, seconds) for tally in self.tallies.values()]
+        flows = [self._summary(tally, seconds, end) for tally in self.tallies.values()]
         findings = _Findings(self, flows, seconds).all()
         return ObservationReport(
             self.broker,
@@ -387,7 +388,9 @@ class Observation:
                 return f"{exchange}/{channel}" if broker == "rabbitmq" else channel
         return "?"
 
-    def _summary(self, tally: FlowTally, seconds: float) -> FlowSummary:
+    def _summary(self, tally: FlowTally, seconds: float, end: float | None) -> FlowSummary:
+        if tally.since is not None and end is not None:
+            seconds = end - tally.since  # its rate over the time it has existed
         flow = self.expected.flows[tally.flow_id]
         in_flight = sum(1 for p in self.pending.values() if p.flow_id == tally.flow_id)
         return FlowSummary(

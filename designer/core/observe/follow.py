@@ -67,6 +67,7 @@ def follow(old: Observation, design: Design) -> Observation:
         same = old.tallies.get(flow_id) if before.get(flow_id) == key else None
         origin = same or by_key.get(key)
         if origin is None:
+            new.tallies[flow_id].since = old.last_time  # new traffic: counted from the edit
             continue
         # Two new flows with the same traffic: each gets its own copy of the counts.
         tally = _copy(origin) if id(origin) in taken else origin

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from .. import channel_parameters
 from ..channels import slug
-from ..model import MessageKind, Severity, Transport
+from ..model import Flow, MessageKind, Severity, Transport
 from .engine import Context, Report, rule
 from .subjects import at_flow, describe_flow, flow_subjects, names
 
@@ -298,3 +298,52 @@ def channel_name_invalid(ctx: Context, flow_id: str) -> Iterable[Report]:
             at=at_flow(flow_id, ".channel"),
         ),
     )
+
+
+def shared_channel_key(flow: Flow) -> tuple[str, str] | None:
+    """Where a service listens for `flow`, as far as its explicit channel decides it: two
+    flows with one key arrive on one queue, subject, topic or route. Parameters do not
+    tell channels apart (`a.{x}.b` and `a.b.{y}` are both the queue `a.b`)."""
+    if not flow.channel:
+        return None  # the derived name holds the message's own id: never shared
+    if flow.transport is Transport.HTTP:
+        return ("http", flow.channel)
+    kind = "topic" if flow.transport is Transport.TOPIC else "queue"
+    return (kind, channel_parameters.without_parameters(flow.channel))
+
+
+@rule(
+    "channel-shared",
+    Severity.ERROR,
+    family=FAMILY,
+    scope="node",
+    summary="Two messages a service receives never arrive on one channel.",
+    doc="A generated service subscribes one handler per queue, subject, topic or http route: "
+    "two messages arriving on one channel (the same explicit `channel`, or channels that "
+    "differ only in their parameters, such as `a.{x}.b` and `a.b.{y}`) would leave one "
+    "handler never called. Give each message its own channel.",
+)
+def channel_shared(ctx: Context, node_id: str) -> Iterator[Report]:
+    facts = ctx.facts
+    node = facts.nodes[node_id]
+    if not node.is_service:
+        return  # nothing is generated for an actor
+    groups: dict[tuple[str, str], dict[str, Flow]] = {}
+    for flow in facts.sorted_flows(facts.flows_of_node.get(node_id, {}).values()):
+        key = shared_channel_key(flow) if flow.target == node_id else None
+        if key is not None:
+            groups.setdefault(key, {}).setdefault(flow.message, flow)
+    for (_kind, channel), by_message in groups.items():
+        if len(by_message) < 2:
+            continue
+        flows = list(by_message.values())
+        carried = ", ".join(facts.message_name(f.message) for f in flows)
+        for flow in flows[1:]:
+            yield Report(
+                message=f"{node.name} receives {carried} on one channel ('{channel}'): "
+                f"only one of their handlers would be subscribed",
+                hint=f"Give {facts.message_name(flow.message)} on {flow.id} a channel of its "
+                "own, or remove the channel to use the derived name",
+                subjects=flow_subjects(facts, flow),
+                at=at_flow(flow.id, ".channel"),
+            )

@@ -1,16 +1,15 @@
 """Gestures on arrows: drag a bend, drag a label, drag an end onto another card, and a
 double click on an arrow that adds a bend there.
 
-Each gesture is an `Interaction` (interactions.py) started by `IdleInteraction` when a
-press lands on a handle of the selected arrow (arrow_handles.py) or on a label. A drag
-pushes one command per mouse move with one drag id, so the undo stack merges them into
-one step; the arrow follows because the document changed (the scene re-shapes it from
-`layout.flows`), so what the user sees while dragging is what the file will hold.
+Each gesture is an `Interaction` (interactions.py) started by `IdleInteraction` (idle.py)
+when a press lands on a handle of the selected arrow (arrow_handles.py) or on a label. While a
+bend or a label is dragged the scene previews the arrow in its new shape through the same
+geometry engine that draws the file (`preview_arrow`), so what the user sees is what the
+release stores: one command, one undo step. Escape drops the preview.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from typing import TYPE_CHECKING
 
@@ -18,9 +17,17 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QGraphicsSceneMouseEvent
 
-from designer.core.arrow_commands import AddBend, End, MoveBend, MoveLabel, ReattachFlow
+from designer.core.arrow_commands import (
+    AddBend,
+    End,
+    MoveBend,
+    MoveLabel,
+    ReattachFlow,
+    with_bend_moved,
+)
 from designer.core.diagram.shapes import bend_index
-from designer.core.model import Point
+from designer.core.errors import EditError
+from designer.core.model import FlowLayout, Point
 
 from .interactions import DropTarget, Interaction, InteractionHost, rubber_line
 
@@ -28,8 +35,6 @@ if TYPE_CHECKING:
     pass
 
 DRAG_START = 3.0  # a label moved less than this was clicked, not dragged
-
-_drag_ids = itertools.count(1)
 
 
 def arrow_gesture_at(host: InteractionHost, event: QGraphicsSceneMouseEvent) -> Interaction | None:
@@ -80,7 +85,10 @@ def _snapped(host: InteractionHost, pos: QPointF) -> tuple[float, float]:
 
 
 class DragBendInteraction(Interaction):
-    """A bend follows the mouse; the whole drag is one undo step."""
+    """A bend follows the mouse (the arrow is previewed, the file untouched); the release
+    stores it, one undo step; Escape puts the arrow back as it was."""
+
+    escape_cancels = True
 
     def __init__(
         self, host: InteractionHost, flow_id: str, index: int, shown: list[tuple[float, float]]
@@ -88,7 +96,7 @@ class DragBendInteraction(Interaction):
         super().__init__(host)
         self.flow_id, self.index = flow_id, index
         self.shown = [_point(p) for p in shown]
-        self.drag_id = ("bend", next(_drag_ids))
+        self.stored = host.edits.document.design.layout.flows.get(flow_id) or FlowLayout()
         self.last: tuple[float, float] | None = None
 
     def mouse_move(self, event: QGraphicsSceneMouseEvent) -> None:
@@ -96,17 +104,33 @@ class DragBendInteraction(Interaction):
         at = _snapped(self.host, event.scenePos())
         if at == self.last:
             return
+        try:
+            shape = with_bend_moved(self.stored, self.shown, self.index, _point(at))
+        except EditError:
+            self.cancel()
+            return
         self.last = at
-        command = MoveBend(
-            self.flow_id, self.index, _point(at), shown=self.shown, drag_id=self.drag_id
-        )
-        if not self.host.edits.push(command):
-            self.finish()  # refused (the reason is in the status bar): the drag is over
+        self.host.preview_arrow(self.flow_id, shape)
+
+    def mouse_release(self, event: QGraphicsSceneMouseEvent) -> None:
+        event.accept()
+        self.finish()
+        if self.last is not None:
+            host = self.host
+            host.edits.push(MoveBend(self.flow_id, self.index, _point(self.last), shown=self.shown))
+            host.preview_arrow(self.flow_id, None)  # as the file says (also if refused)
+
+    def cancel(self) -> None:
+        self.host.preview_arrow(self.flow_id, None)
+        self.finish()
 
 
 class DragLabelInteraction(Interaction):
-    """A label follows the mouse and stays where it is dropped (one undo step). A press
-    that does not move is a click: it only selected the arrow."""
+    """A label follows the mouse (previewed) and stays where it is dropped (one undo
+    step); Escape puts it back. A press that does not move is a click: it only selected
+    the arrow."""
+
+    escape_cancels = True
 
     def __init__(self, host: InteractionHost, flow_id: str, start: QPointF) -> None:
         super().__init__(host)
@@ -114,28 +138,34 @@ class DragLabelInteraction(Interaction):
         item = host.flow_item(flow_id)
         centre = item.label.pos() if item is not None else start
         self.offset = centre - start
-        self.drag_id = ("label", next(_drag_ids))
-        self.dragging = False
+        self.stored = host.edits.document.design.layout.flows.get(flow_id) or FlowLayout()
+        self.centre: Point | None = None
 
     def mouse_move(self, event: QGraphicsSceneMouseEvent) -> None:
         event.accept()
         pos = event.scenePos()
-        if not self.dragging:
+        if self.centre is None:
             moved = pos - self.start
             if math.hypot(moved.x(), moved.y()) < DRAG_START:
                 return
-            self.dragging = True
-        centre = pos + self.offset
-        command = MoveLabel(
-            self.flow_id, _point((round(centre.x()), round(centre.y()))), drag_id=self.drag_id
-        )
-        if not self.host.edits.push(command):
-            self.finish()
+        at = pos + self.offset
+        self.centre = _point((round(at.x()), round(at.y())))
+        self.host.preview_arrow(self.flow_id, self.stored.model_copy(update={"label": self.centre}))
 
     def mouse_release(self, event: QGraphicsSceneMouseEvent) -> None:
-        if not self.dragging:
-            self.host.default_mouse(event)
         event.accept()
+        host = self.host
+        if self.centre is None:
+            host.default_mouse(event)
+            self.finish()
+            return
+        self.finish()
+        host.edits.push(MoveLabel(self.flow_id, self.centre))
+        host.preview_arrow(self.flow_id, None)
+
+    def cancel(self) -> None:
+        if self.centre is not None:
+            self.host.preview_arrow(self.flow_id, None)
         self.finish()
 
 

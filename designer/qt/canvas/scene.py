@@ -49,6 +49,7 @@ from designer.core.diagnostics import SEVERITY_RANK, Diagnostic
 from designer.core.diagram import DiagramEngine
 from designer.core.document import Change, Document
 from designer.core.model import (
+    FlowLayout,
     MessageKind,
     Node,
     NodeKind,
@@ -136,6 +137,7 @@ class DesignScene(QGraphicsScene):
         self._engine = DiagramEngine.of({}, {}, self._label_size)
         self._routed = True
         self._dragged: set[str] = set()  # cards moved since begin_move
+        self._preview: tuple[str, FlowLayout] | None = None  # an arrow being dragged
         self.arrow_handles = ArrowHandles(self.ctx)
         self.addItem(self.arrow_handles)
         self._unsubscribe = document.subscribe(self._on_changes)
@@ -199,10 +201,25 @@ class DesignScene(QGraphicsScene):
         arrow = self._engine.diagram.arrows.get(flow_id) if self._routed else None
         return list(arrow.points) if arrow is not None else []
 
+    def preview_arrow(self, flow_id: str, shape: FlowLayout | None) -> None:
+        """Draw the arrow in `shape` while a gesture drags it (the file is changed once,
+        on release); None draws every arrow as the file says again."""
+        self._preview = (flow_id, shape) if shape is not None else None
+        if self._routed:
+            shapes = dict(self.document.design.layout.flows)
+            if shape is not None:
+                shapes[flow_id] = shape
+            self._apply(self._engine.set_shapes(shapes))
+
+    def _shape_of(self, flow_id: str) -> FlowLayout | None:
+        if self._preview is not None and self._preview[0] == flow_id:
+            return self._preview[1]
+        return self.document.design.layout.flows.get(flow_id)
+
     def arrow_bends(self, flow_id: str) -> list[tuple[float, float]]:
-        """The bends the arrow shows as handles: the stored ones, or else the corners of
-        its automatic route (a straight arrow has none)."""
-        shape = self.document.design.layout.flows.get(flow_id)
+        """The bends the arrow shows as handles: the stored (or previewed) ones, or else
+        the corners of its automatic route (a straight arrow has none)."""
+        shape = self._shape_of(flow_id)
         if shape is not None and shape.bends:
             return [(p.x, p.y) for p in shape.bends]
         if shape is not None and shape.route is RouteStyle.STRAIGHT:
@@ -560,6 +577,7 @@ class DesignScene(QGraphicsScene):
         if relabel and self._routed:
             self._apply(self._engine.relabel(sorted(relabel)))
         if reshaped and self._routed:
+            self._preview = None  # the file now holds what was dragged
             self._apply(self._engine.set_shapes(dict(self.document.design.layout.flows)))
         for node_id in counted & self._nodes.keys():
             self._update_counts(node_id)

@@ -21,10 +21,9 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
 from designer.core.commands import AddFlow, AddNode, Command, Macro
 from designer.core.document import Document
 from designer.core.model import Design, Point
-from designer.core.observe import Observation, ObservationReport, Record, TraceError, read_trace
+from designer.core.observe import Observation, ObservationReport, Record, TraceError, replay_trace
 from designer.core.observe.follow import follow
 from designer.core.observe.proposals import Proposal, placeholder, propose
-from designer.core.observe.trace import TraceWindow
 from designer.qt.canvas.node_item import W as CARD_W
 
 from .ghost_gesture import GhostInteraction
@@ -132,18 +131,11 @@ class LiveMode(QObject):
 
     def _judge(self, path: Path) -> bool:
         """Judge the recording at `path` by the design as it is now."""
-        window = TraceWindow()
-        design = self.document.snapshot()
-        observation: Observation | None = None
         try:
-            for record in read_trace(path, window):
-                if observation is None:
-                    observation = Observation(design, window.broker, window.started)
-                observation.add(record)
+            self.observation, window = replay_trace(self.document.snapshot(), path)
         except TraceError as problem:
             self.failed.emit(str(problem))
             return False
-        self.observation = observation or Observation(design)
         self._trace, self._trace_ended = path, window.ended
         self._design_changed = False
         return True

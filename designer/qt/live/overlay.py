@@ -138,7 +138,10 @@ class GhostArrow(QGraphicsPathItem):
         path.lineTo(right)
         self.setPath(path)
         self.label.setText(f"{self.proposal.message.name} ×{self.proposal.messages}")
-        self.label.setPos((start + end) / 2 + QPointF(4, -16))
+        # Beside the `?` end, not mid-arrow: near the card, the arrows' own labels and
+        # rate badges crowd.
+        tip = start if self.proposal.source is None else end
+        self.label.setPos(tip + QPointF(12, -self.label.boundingRect().height() - 4))
         self.mark.setVisible(self.open_end() is not None)
         at = start if self.proposal.source is None else end
         box = self.mark.boundingRect()

@@ -116,6 +116,8 @@ class InspectorPanel(QWidget):
 
     # ------------------------------------------------------------------ following edits
     def _on_changes(self, changes: tuple[Change, ...]) -> None:
+        if all(c.collection == "arrows" for c in changes):
+            return  # an arrow's bends, label place or style: nothing the inspector shows
         page = self.current_page()
         if page is None:
             return

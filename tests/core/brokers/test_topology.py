@@ -49,7 +49,7 @@ def test_an_async_query_needs_no_reply_queue_on_the_broker(shop: Design) -> None
     # wrong one) and, unused, would only collect what nobody reads.
     queues = {q.name: q for q in build_amqp(shop).queues}
     assert not [name for name in queues if "replies" in name]
-    assert {q.role for q in queues.values()} == {"consume", "dead-letter"}
+    assert {q.role for q in queues.values()} == {"consume", "dead-letter", "retry"}
     assert "customers.get-customer" in queues  # the question's queue is still there
 
 
@@ -84,7 +84,7 @@ def test_explicit_channel_on_a_flow_overrides_the_queue_name() -> None:
         ],
     )
     names = {q.name for q in build_amqp(design).queues}
-    assert names == {"legacy.inbox", "legacy.inbox.dlq"}
+    assert names == {"legacy.inbox", "legacy.inbox.dlq", "msgflow.retry"}
 
 
 def test_two_senders_of_one_command_share_the_handlers_single_queue() -> None:
@@ -97,7 +97,7 @@ def test_two_senders_of_one_command_share_the_handlers_single_queue() -> None:
         ],
     )
     amqp = build_amqp(design)
-    assert [q.name for q in amqp.queues] == ["c.do", "c.do.dlq"]
+    assert [q.name for q in amqp.queues] == ["c.do", "c.do.dlq", "msgflow.retry"]
     assert len(build_jetstream(design).consumers) == 1
 
 
@@ -156,4 +156,18 @@ def test_services_listed_are_the_services_that_use_a_broker(shop: Design) -> Non
         "notifications",
         "orders",
         "shipping",
+    }
+
+
+def test_failed_messages_wait_in_one_retry_queue_that_hands_them_back(shop: Design) -> None:
+    # Backoff without a consumer holding the message: a copy waits out its TTL in
+    # msgflow.retry, then is dead-lettered to the default exchange with its own routing
+    # key, the name of the queue it failed in.
+    amqp = build_amqp(shop)
+    retry = next(q for q in amqp.queues if q.name == "msgflow.retry")
+    assert retry.role == "retry"
+    assert dict(retry.arguments) == {"x-dead-letter-exchange": "", "x-queue-type": "classic"}
+    assert ("msgflow.retry", "topic") in {(e.name, e.type) for e in amqp.exchanges}
+    assert ("msgflow.retry", "msgflow.retry", "#") in {
+        (b.exchange, b.queue, b.routing_key) for b in amqp.bindings
     }

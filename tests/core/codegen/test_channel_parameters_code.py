@@ -97,7 +97,8 @@ def test_the_project_passes_ruff_mypy_and_its_own_tests(tmp_path: Path, broker: 
 def test_a_temporary_inbox_is_declared_alike_by_the_service_and_the_configuration() -> None:
     """A flow's `bindings.amqp` (here non-durable, as AsyncAPI's rpc example says): the
     generated subscriber and the RabbitMQ definitions declare the same classic queue (a
-    mismatch is refused by RabbitMQ), and the service counts the attempts itself."""
+    mismatch is refused by RabbitMQ); a classic queue keeps no delivery count, which the
+    failure policy does not need: its retried copies carry their attempts in a header."""
     design = io.load(DESIGN)
     inbox = FlowBindings(amqp=AmqpQueue(durable=False, auto_delete=True))
     design.flows[1] = design.flows[1].model_copy(update={"bindings": inbox})
@@ -108,7 +109,7 @@ def test_a_temporary_inbox_is_declared_alike_by_the_service_and_the_configuratio
     assert "x-delivery-limit" not in declared["arguments"]
     code = python_project(design, TargetOptions(broker="rabbitmq"))["lights/_generated.py"]
     assert "queue_type=QueueType.CLASSIC,\n                durable=False,\n" in code
-    assert "auto_delete=True," in code and "counts_attempts=True" in code
+    assert "auto_delete=True," in code and 'queue="streetlights.turn.on"' in code
     exclusive = FlowBindings(amqp=AmqpQueue(exclusive=True))
     design.flows[1] = design.flows[1].model_copy(update={"bindings": exclusive})
     names = [q["name"] for q in json.loads(definitions_json(design))["queues"]]

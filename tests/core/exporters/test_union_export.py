@@ -18,7 +18,7 @@ from tests.support.node_tools import asyncapi_errors
 UNIONS = Path(__file__).resolve().parents[2] / "data" / "unions.msgflow.json"
 
 
-def test_unions_are_written_as_oneof_with_their_discriminator() -> None:
+def test_tagged_unions_are_oneof_with_their_discriminator_others_anyof() -> None:
     system = export_asyncapi(io.load(UNIONS), "rabbitmq")[SYSTEM_FILE]
     messages = system["components"]["messages"]
     assert messages["ShapeDrawn"]["payload"] == {
@@ -30,8 +30,15 @@ def test_unions_are_written_as_oneof_with_their_discriminator() -> None:
     }
     buy = messages["BuyPrint"]["payload"]["properties"]
     assert buy["size"] == {"type": "string", "enum": ["small", "medium", "large"]}
-    assert buy["copies"] == {"oneOf": [{"type": "integer"}, {"type": "string"}]}
+    assert buy["copies"] == {"anyOf": [{"type": "integer"}, {"type": "string"}]}
     assert buy["extras"]["items"]["discriminator"] == "shape"
+    # Email | Phone: a payload with both an address and a number fits both.
+    assert messages["ShapeHinted"]["payload"] == {
+        "anyOf": [
+            {"$ref": "#/components/schemas/Email"},
+            {"$ref": "#/components/schemas/Phone"},
+        ]
+    }
     schemas = system["components"]["schemas"]
     assert schemas["Circle"]["properties"]["shape"] == {"type": "string", "const": "circle"}
 

@@ -730,3 +730,66 @@ def test_a_payload_that_is_not_an_object_is_one_reported_field() -> None:
     assert message is not None
     assert [(f.name, f.type) for f in message.fields] == [("value", "uuid")]
     assert any("the payload is not an object: it became a single field 'value'" in n for n in notes)
+
+
+@pytest.mark.parametrize(
+    ("kind", "reported"), [("fanout", True), ("headers", True), ("topic", False)]
+)
+def test_an_exchange_type_the_design_only_approximates_is_reported(
+    kind: str, reported: bool
+) -> None:
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: Feed, version: 1.0.0}\n"
+        "channels:\n  c:\n    address: feed\n"
+        f"    bindings: {{amqp: {{is: routingKey, exchange: {{name: feed, type: {kind}}}}}}}\n"
+        "    messages: {PriceChanged: {payload: {type: object, properties: {p: {type: number}}}}}\n"
+        "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
+    )
+    notes = [str(n) for n in import_asyncapi([Spec.from_text(text, "feed.yaml")]).notes]
+    said = [n for n in notes if f"amqp exchange type {kind}" in n]
+    assert bool(said) is reported, notes
+
+
+def test_malformed_parameters_and_bindings_are_reported_not_kept() -> None:
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: X, version: 1.0.0}\n"
+        "channels:\n  c:\n    address: 'a/{p q}/b/{id}'\n"
+        "    parameters: {'p q': {description: 1}, id: {description: 7}, ok: 5}\n"
+        "    bindings: {amqp: {queue: {durable: 'no'}}, kafka: {partitions: true}}\n"
+        "    messages: {M: {payload: {type: object, properties: {x: {type: string}}}}}\n"
+        "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
+    )
+    result = import_asyncapi([Spec.from_text(text, "hostile.yaml")])
+    notes = [str(n) for n in result.notes]
+    (flow,) = result.design.flows
+    assert flow.channel == "a.p-q.b.{id}" and flow.bindings is None
+    assert [(p.name, p.description) for p in flow.parameters] == [("id", None)]
+    for said in (
+        "amqp binding queue.durable=no is not part of a design",
+        "kafka binding partitions=True is not part of a design",
+        "parameter 'p q' is not a name a channel can hold",
+        "parameter ok is not in the flow's channel",
+    ):
+        assert any(said in n for n in notes), (said, notes)
+    assert not [d for d in validate(result.design) if d.rule.startswith("channel-")]
+
+
+def test_replies_that_are_unions_or_several_messages_give_a_union_answer() -> None:
+    result = import_asyncapi(
+        [Spec.from_file(SPEC30 / "kraken-websocket-request-reply-multiple-channels-asyncapi.yml")]
+    )
+    answers = {
+        m.id: (m.response, m.response_one_of) for m in result.design.messages if m.response_one_of
+    }
+    status = ["SubscriptionStatusError", "SubscriptionStatusSuccess"]
+    assert answers == {
+        # One reply whose payload is oneOf two objects.
+        "unsubscribe": ([], status),
+        # Two reply messages: the answer is one of them (the first is itself a union).
+        "subscribe": ([], [*status, "DummyCurrencyInfo"]),
+    }
+    assert any(
+        "2 reply messages: the answer is one of SubscriptionStatusError | "
+        "SubscriptionStatusSuccess | DummyCurrencyInfo" in str(n)
+        for n in result.notes
+    )

@@ -120,6 +120,8 @@ def test_undeclared_traffic_that_becomes_a_flow_leaves_the_ghosts(shop: Design) 
     report = o.report(ended=10.0)
     assert [(s.address, s.messages) for s in report.undeclared] == [("inventory.evt.restocked", 1)]
     assert report.flow("f9").messages == 1  # counted from the moment it is a flow
+    assert report.flow("f9").rate == pytest.approx(1 / (10 - 4))  # over the time it existed
+    assert report.flow("f2").rate == pytest.approx(11 / 10)
     assert report.flow("f2").messages == 11
 
 

@@ -185,6 +185,23 @@ def _cases() -> dict[str, Case]:
         ("flows", "f1"),
         ["AddPoints", "Order Service", "Loyalty Service", "a space", "legacy-orders-in"],
     )
+    two = {**add, "redeem": ("RedeemPoints", "command")}
+
+    def inbox(second: str) -> Design:
+        return design(
+            two,
+            [
+                ("add-points", "orders", "loyalty", "queue", {"channel": "loyalty.inbox"}),
+                ("redeem", "orders", "loyalty", "queue", {"channel": second}),
+            ],
+        )
+
+    cases["channel-shared"] = Case(
+        inbox("loyalty.inbox"),
+        inbox("loyalty.redeem"),
+        ("flows", "f2"),
+        ["Loyalty Service", "AddPoints", "RedeemPoints", "loyalty.inbox"],
+    )
     cases["internal-sync-call"] = Case(
         design(add, [("add-points", "orders", "loyalty", "http")]),
         design(add, [("add-points", "web", "loyalty", "http")]),
