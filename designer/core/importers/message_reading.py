@@ -123,11 +123,14 @@ class MessageReading(ImportState):
         message = self.messages[message_id]
         message.kind = MessageKind.QUERY
         targets = []
+        keys: dict[int, str] = {}  # a reply's key in its document, when it is a `$ref`
         for index, ref in enumerate(refs):
-            target, _ = self.spec.deref(ref, f"{at}.messages[{index}]")
+            target, last = self.spec.deref(ref, f"{at}.messages[{index}]")
             if isinstance(target, dict):
                 self._replies.add(id(target))  # a reply is part of its query, not a message
                 targets.append((index, target))
+                if last:
+                    keys[index] = last.rsplit("/", 1)[-1]
         if message.response is not None:
             return
         if len(targets) == 1:  # one reply: its payload may be one of several records
@@ -139,9 +142,35 @@ class MessageReading(ImportState):
             message.response_one_of = reply.one_of
             message.response_discriminator = reply.discriminator
             return
+        assert self._mapper is not None
+        answers = [
+            (
+                str(
+                    target.get("name")
+                    or keys.get(index)
+                    or target.get("title")
+                    or f"{message.name}Reply{index + 1}"
+                ),
+                self._payload(
+                    target, f"{message.name}Reply", f"{at}.messages[{index}]", union=True
+                ),
+            )
+            for index, target in targets
+        ]
+        union = self._mapper.answers_union(answers, at)
+        if union is not None:  # the answer is one of the reply messages
+            message.response = []
+            message.response_one_of = union.one_of
+            message.response_discriminator = union.discriminator
+            self._note(
+                at,
+                f"{len(targets)} reply messages: the answer is one of "
+                + " | ".join(union.one_of or []),
+            )
+            return
         fields: list[MessageField] = []
-        for index, target in targets:
-            answer = self._payload_fields(target, f"{message.name}Reply", f"{at}.messages[{index}]")
+        for _name, reply in answers:
+            answer = reply.fields
             if fields:  # several replies: a field is required only where every reply has it
                 names = {f.name for f in answer}
                 fields = [
