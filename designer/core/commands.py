@@ -285,7 +285,11 @@ def _check_unions(doc: Document) -> None:
     for schema in doc.design.schemas:
         _check_fields(doc, [f for f in schema.fields if f.discriminator], f"record '{schema.name}'")
     for message in doc.design.messages:
-        if message.discriminator or any(f.discriminator for f in message.fields):
+        if (
+            message.discriminator
+            or message.response_discriminator
+            or any(f.discriminator for f in [*message.fields, *(message.response or [])])
+        ):
             _check_fields(doc, message.fields, f"message '{message.name}'")
             if union := one_of_problem(message, records):
                 raise EditError(f"message '{message.name}' {union[0]}: {union[1]}")
@@ -458,6 +462,8 @@ class EditMessage(Command):
             and "response" not in changes
         ):
             changes["response"] = None  # a command or event has no response
+            changes.setdefault("response_one_of", None)
+            changes.setdefault("response_discriminator", None)
         if (
             changes.get("kind") not in (None, MessageKind.QUERY, "query")
             and "scatter_gather" not in changes
@@ -609,7 +615,7 @@ def schema_in_use(design: Design, name: str) -> bool:
     fields = [f for s in design.schemas if s.name != name for f in s.fields]
     fields += [f for m in design.messages for f in [*m.fields, *(m.response or [])]]
     return any(_uses_record(f.type, name) for f in fields) or any(
-        name in (m.one_of or []) for m in design.messages
+        name in (m.one_of or []) or name in (m.response_one_of or []) for m in design.messages
     )
 
 

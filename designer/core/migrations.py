@@ -84,8 +84,8 @@ def _v1_to_v2(raw: Raw) -> Raw:
     """Version 2 splits `layout` into card positions (`nodes`) and the arrows' shapes the
     user chose (`flows`); a version 1 layout held card positions only. Everything else
     version 2 adds is optional (a flow's channel `parameters` and `bindings`; union field
-    types, a field's `enum` and `discriminator`, a message's `one_of`): nothing else of a
-    version 1 file changes meaning.
+    types, a field's `enum` and `discriminator`, a message's `one_of`, a query's
+    `response_one_of`): nothing else of a version 1 file changes meaning.
 
     v1: {"layout": {"orders": {"x": 0, "y": 0}}} -> v2: {"layout": {"nodes": {"orders": ...}}}
     """

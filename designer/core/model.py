@@ -132,6 +132,10 @@ class Message(_Model):
     one_of: list[str] | None = None
     discriminator: str | None = None
     response: list[MessageField] | None = None
+    # A query's answer that is one of these records (instead of `response` fields), and
+    # what tells them apart. Version 2.
+    response_one_of: list[str] | None = None
+    response_discriminator: str | None = None
     # Queries answered by several responders on purpose (EIP scatter-gather).
     scatter_gather: bool = False
     # Commands that take long: an actor should not wait for them over http.
@@ -442,24 +446,51 @@ def discriminator_problem(
 
 
 def one_of_problem(message: Message, records: dict[str, RecordSchema]) -> tuple[str, str] | None:
-    """(key, why) when a message's union payload (`one_of`) cannot be, else None."""
-    if message.one_of is None:
-        if message.discriminator is not None:
-            return "discriminator", "a discriminator needs `one_of` (the message's alternatives)"
+    """(key, why) when a message's union payload (`one_of`) or its query's union answer
+    (`response_one_of`) cannot be, else None."""
+    if message.response_one_of is not None and message.kind is not MessageKind.QUERY:
+        return "response_one_of", f"only queries have a response; '{message.name}' is not one"
+    body = _union_body_problem(
+        message.one_of,
+        message.discriminator,
+        bool(message.fields),
+        ("one_of", "discriminator", "fields"),
+        records,
+    )
+    return body or _union_body_problem(
+        message.response_one_of,
+        message.response_discriminator,
+        bool(message.response),
+        ("response_one_of", "response_discriminator", "response"),
+        records,
+    )
+
+
+def _union_body_problem(
+    one_of: list[str] | None,
+    discriminator: str | None,
+    has_fields: bool,
+    keys: tuple[str, str, str],
+    records: dict[str, RecordSchema],
+) -> tuple[str, str] | None:
+    union_key, tag_key, fields_key = keys
+    if one_of is None:
+        if discriminator is not None:
+            return tag_key, f"a discriminator needs `{union_key}` (the alternatives)"
         return None
-    if len(message.one_of) < 2:
-        return "one_of", "a union payload needs at least two records"
-    if len(set(message.one_of)) < len(message.one_of):
-        return "one_of", "a union payload names a record twice"
-    if message.fields:
-        return "fields", "a message with a union payload (`one_of`) has no fields of its own"
-    for name in message.one_of:
+    if len(one_of) < 2:
+        return union_key, "a union payload needs at least two records"
+    if len(set(one_of)) < len(one_of):
+        return union_key, "a union payload names a record twice"
+    if has_fields:
+        return fields_key, f"a union payload (`{union_key}`) has no fields of its own"
+    for name in one_of:
         if name not in records:
-            return "one_of", f"unknown record '{name}'"
-    if message.discriminator is not None:
-        problem = discriminator_problem(message.one_of, message.discriminator, records)
+            return union_key, f"unknown record '{name}'"
+    if discriminator is not None:
+        problem = discriminator_problem(one_of, discriminator, records)
         if problem:
-            return "discriminator", problem
+            return tag_key, problem
     return None
 
 

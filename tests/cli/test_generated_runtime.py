@@ -184,3 +184,40 @@ def test_generated_runtime_in_memory(tmp_path: Path, broker: str) -> None:
     result = run_in(out, project_pytest("tests/test_runtime_policies.py"))
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     assert "5 passed" in result.stdout
+
+
+def test_a_dedup_claim_of_a_process_killed_while_handling_frees_itself(tmp_path: Path) -> None:
+    """The shared (Redis) de-duplication store: a claim is a lease until the handler
+    succeeded, so a message whose process died mid-handling is handled when it comes
+    again (Redis claims it from the dead replica), not skipped as a duplicate forever."""
+    import asyncio
+    import importlib.util
+    import uuid
+
+    from tests.support.requirements import require_redis
+
+    require_redis()
+    out = tmp_path / "shop"
+    assert main(["generate", str(SHOP), "-o", str(out), "--broker", "redis"]) == 0
+    spec = importlib.util.spec_from_file_location("h12_runtime", out / "msgflow_runtime.py")
+    assert spec is not None and spec.loader is not None
+    runtime = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runtime)
+    prefix = f"msgflow:test:{uuid.uuid4().hex}:"
+
+    async def go() -> list[bool]:
+        seen = runtime.RedisSeenMessages("redis://127.0.0.1:6379", prefix=prefix, lease_s=0.3)
+        try:
+            first = await seen.claim("m1")  # a process takes m1 ... and is killed
+            copy_meanwhile = await seen.claim("m1")  # a copy while it may still be handling
+            await asyncio.sleep(0.6)
+            after_the_crash = await seen.claim("m1")  # delivered again later: handled
+            await seen.handled("m1")
+            await asyncio.sleep(0.6)
+            duplicate_later = await seen.claim("m1")  # handled: a later copy is skipped
+            await seen.release("m1")
+            return [first, copy_meanwhile, after_the_crash, duplicate_later]
+        finally:
+            await seen._redis.aclose()
+
+    assert asyncio.run(go()) == [True, False, True, False]

@@ -26,6 +26,8 @@ SYSTEMS = {
     # and one that is oneOf two records with nothing to tell them apart.
     "websocket-gemini": [DATA / "websocket-gemini-asyncapi.yml"],
     "oneof": [DATA / "oneof-asyncapi.yml"],
+    # Queries whose answer is one of several records (a oneOf reply; two reply messages).
+    "kraken": [DATA / "kraken-websocket-request-reply-multiple-channels-asyncapi.yml"],
 }
 
 

@@ -2,7 +2,7 @@
 
 Random records (some tagged by a `kind` enum), fields whose types are unions of
 primitives, records, lists and maps (discriminated when every alternative is a tagged
-record), and messages whose body is one of several records. Exported as AsyncAPI for a
+record), messages whose body is one of several records, and a query whose answer is. Exported as AsyncAPI for a
 random broker and imported back, `msgflow diff` finds nothing.
 """
 
@@ -78,6 +78,19 @@ def designs(draw: st.DrawFn) -> dict[str, Any]:
         messages.append(message)
     # Every record read by some message (the export describes only the records it uses).
     messages.append({"id": "all", "name": "All", "kind": "event", "one_of": names})
+    # A query whose answer is one of several records.
+    answer = draw(st.lists(st.sampled_from(names), min_size=2, unique=True))
+    query: dict[str, Any] = {
+        "id": "ask",
+        "name": "Ask",
+        "kind": "query",
+        "fields": [{"name": "id", "type": "uuid"}],
+        "response": [],
+        "response_one_of": answer,
+    }
+    if set(answer) <= set(tagged) and draw(st.booleans()):
+        query["response_discriminator"] = "kind"
+    messages.append(query)
     return {
         "format": "msgflow",
         "version": 2,
@@ -88,7 +101,9 @@ def designs(draw: st.DrawFn) -> dict[str, Any]:
         "flows": [
             {"id": f"f{i}", "message": m["id"], "from": "a", "to": "b", "transport": "topic"}
             for i, m in enumerate(messages)
-        ],
+            if m["kind"] == "event"
+        ]
+        + [{"id": "q", "message": "ask", "from": "a", "to": "b", "transport": "http"}],
     }
 
 

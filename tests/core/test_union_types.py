@@ -103,7 +103,7 @@ def test_union_grammar_splits_only_outside_brackets() -> None:
         ),
         (
             lambda raw: raw["messages"][1].update(fields=[{"name": "x", "type": "string"}]),
-            "$.messages[1].fields: a message with a union payload",
+            "$.messages[1].fields: a union payload (`one_of`) has no fields",
         ),
         (
             lambda raw: raw["messages"][2].update(discriminator="address"),
@@ -159,6 +159,15 @@ def test_diff_shows_enum_discriminator_and_union_changes() -> None:
     ]
     raw["messages"][1]["one_of"] = ["Circle", "Email"]
     assert "BREAKING alternative 'Square' removed" in _changed(raw)
+    # A query's union answer: a new alternative breaks requesters, a removed one does not.
+    answer = raw["messages"][3]
+    answer["response_one_of"] = ["Circle", "Square", "Email"]
+    answer.pop("response_discriminator")
+    changed = _changed(raw)
+    assert "BREAKING answer alternative 'Email' added" in changed
+    answer["response_one_of"] = ["Circle", "Email"]
+    changed = _changed(raw)
+    assert "answer alternative 'Square' removed" in changed
 
 
 def test_a_record_change_read_through_a_union_breaks_its_consumers() -> None:
@@ -169,5 +178,6 @@ def test_a_record_change_read_through_a_union_breaks_its_consumers() -> None:
 
     changes = diff_designs(io.load(UNIONS), io.loads(json.dumps(raw))).changes
     (record,) = [c for c in changes if c.id == "Square"]
-    # Square is read by BuyPrint (extras: list[Circle | Square]) and ShapeDrawn (one_of).
-    assert {b.id for b in record.breaks} == {"buy-print", "shape-drawn"}
+    # Square is read by BuyPrint (extras: list[Circle | Square]), ShapeDrawn (one_of) and
+    # the answer of LookUpShape (response_one_of).
+    assert {b.id for b in record.breaks} == {"buy-print", "shape-drawn", "shape-lookup"}

@@ -82,3 +82,19 @@ def test_record_tag_edit_that_would_break_a_union_is_refused(qtbot, monkeypatch,
     assert "value 'circle' belongs to both" in window.statusBar().currentMessage()
     assert window.undo.stack.count() == 0
     assert records.fields.table.item(0, 3).text() == "square, box"  # shown as it is again
+
+
+def test_a_query_whose_answer_is_a_union_shows_and_edits_it(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path, UNIONS)
+    window.messages_panel.select_message("shape-lookup")
+    page = window.inspector.pages["message"]
+    assert page.response_one_of.text() == "Circle | Square"
+    assert page.response_discriminator.text() == "shape"
+    assert not page.response.isVisibleTo(window.inspector)
+    _shoot(window.inspector, "inspector-shape-lookup")
+    _retype(qtbot, page.response_one_of, "")
+    message = window.document.message("shape-lookup")
+    assert (message.response_one_of, message.response_discriminator) == (None, None)
+    assert page.response.isVisibleTo(window.inspector)
+    window.actions_by_name["undo"].trigger()
+    assert window.document.message("shape-lookup").response_one_of == ["Circle", "Square"]

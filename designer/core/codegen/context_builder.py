@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from designer import __version__
 from designer.core import channel_parameters
 from designer.core.channels import ChannelNames, FlowChannel
+from designer.core.gc_pause import collector_paused
 from designer.core.model import (
     AmqpQueue,
     ChannelParameter,
@@ -291,6 +292,10 @@ class ContextBuilder:
                 self.response_fields[m.id] = self._fields(
                     f"response:{m.id}", m.response or [], info.response_class
                 )
+                answer_root = ""
+                if m.response_one_of:
+                    answer_root = self._free_alias(f"{info.response_class}Body")
+                    self._union_alias(answer_root, m.response_one_of, m.response_discriminator)
                 models.append(
                     ModelInfo(
                         info.response_class,
@@ -298,6 +303,8 @@ class ContextBuilder:
                         m.name,
                         "",
                         self.response_fields[m.id],
+                        answer_root,
+                        tuple(m.response_one_of or ()),
                     )
                 )
         self.models = self.records + tuple(models)
@@ -722,7 +729,10 @@ def build_context(
 ) -> GenerationContext:
     """The context of `design`; `previous` is the last run's identifier map (stable names)."""
     known = tuple(sorted((previous or {}).items()))
-    return shared(
-        ("generation context", id(design), broker, known),
-        lambda: ContextBuilder(design, broker, previous or {}).build(),
-    )
+
+    def build() -> GenerationContext:
+        # Tens of thousands of small objects that all stay: nothing for the collector.
+        with collector_paused():
+            return ContextBuilder(design, broker, previous or {}).build()
+
+    return shared(("generation context", id(design), broker, known), build)

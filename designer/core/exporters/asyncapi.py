@@ -17,6 +17,7 @@ from typing import Any
 
 from designer.core.broker_registry import BROKERS, Broker, broker_named
 from designer.core.channels import ChannelNames, FlowChannel
+from designer.core.gc_pause import collector_paused
 from designer.core.io import natural_key
 from designer.core.model import (
     ChannelParameter,
@@ -31,7 +32,14 @@ from designer.core.model import (
 from designer.core.unique_names import unique_name
 
 from .file_names import file_name
-from .json_schema import object_schema, payload_records, payload_schema, record_names
+from .json_schema import (
+    object_schema,
+    payload_records,
+    payload_schema,
+    record_names,
+    response_records,
+    response_schema,
+)
 
 ASYNCAPI_VERSION = "3.0.0"
 SYSTEM_FILE = "system.asyncapi.yaml"
@@ -85,6 +93,7 @@ class _Operation:
     bindings: dict[str, Any] | None = None
 
 
+@collector_paused()  # a dict per operation, message and channel, all kept: no cycles to find
 def export_asyncapi(design: Design, broker: str = "rabbitmq") -> dict[str, dict[str, Any]]:
     """File name -> AsyncAPI 3.0 document: `system.asyncapi.yaml` and `services/<id>.asyncapi.yaml`."""
     if broker not in BROKERS:
@@ -215,6 +224,9 @@ class _SystemModel:
                 channel.parameters = list(flow.parameters)
                 if "{" not in (address or ""):
                     channel.design_channel = flow.channel
+            elif flow.transport is Transport.HTTP and flow.parameters:
+                # A route's `{name}` path segments, described like a broker channel's.
+                channel.parameters = [p for p in flow.parameters if f"{{{p.name}}}" in address]
             self.channels[key] = channel
         return channel
 
@@ -468,7 +480,7 @@ class _SystemModel:
                 continue
             _order, message, reply = self._components[key]
             if reply:
-                pending.extend(record_names([f.type for f in message.response or []]))
+                pending.extend(response_records(message))
             else:
                 pending.extend(payload_records(message))
         schemas = {s.name: s for s in self.design.schemas}
@@ -514,13 +526,14 @@ def _message_keys(messages: list[Message]) -> dict[str, str]:
 
 
 def _message_object(message: Message, key: str, *, reply: bool) -> dict[str, Any]:
-    fields = (message.response or []) if reply else message.fields
     title = f"{message.name} reply" if reply else message.name
     out: dict[str, Any] = {"name": key, "title": title}
     if message.description and not reply:
         out["summary"] = message.description
     out["contentType"] = "application/json"
-    out["payload"] = object_schema(fields, _RECORDS) if reply else payload_schema(message, _RECORDS)
+    out["payload"] = (
+        response_schema(message, _RECORDS) if reply else payload_schema(message, _RECORDS)
+    )
     out["headers"] = _metadata_headers(message, reply=reply)
     out["correlationId"] = {"location": "$message.header#/correlation_id"}
     out["x-msgflow-kind"] = "reply" if reply else message.kind.value

@@ -29,7 +29,14 @@ from designer.core.model import (
 from designer.core.unique_names import unique_name
 
 from .file_names import file_names
-from .json_schema import object_schema, payload_records, payload_schema, record_names
+from .json_schema import (
+    object_schema,
+    payload_records,
+    payload_schema,
+    record_names,
+    response_records,
+    response_schema,
+)
 
 _FOLDERS = {
     MessageKind.COMMAND: "commands",
@@ -62,6 +69,15 @@ def _payload_table(message: Message) -> str:
         records = ", ".join(f"`{_cell(name)}`" for name in message.one_of)
         return f"One of the records {records}{told}.\n"
     return _fields_table(message.fields)
+
+
+def _response_table(message: Message) -> str:
+    if message.response_one_of:
+        tag = message.response_discriminator
+        told = f" (told apart by `{_cell(tag)}`)" if tag else ""
+        records = ", ".join(f"`{_cell(name)}`" for name in message.response_one_of)
+        return f"One of the records {records}{told}.\n"
+    return _fields_table(message.response or [])
 
 
 def _fields_table(fields: list[MessageField]) -> str:
@@ -163,11 +179,10 @@ def export_eventcatalog(design: Design) -> dict[str, str]:
             body.append(f"{role} **{_mdx_text(owner.name)}**.\n")
         body.append("## Fields\n\n" + _payload_table(message))
         if message.kind is MessageKind.QUERY:
-            body.append("## Response\n\n" + _fields_table(message.response or []))
-            response = message.response or []
+            body.append("## Response\n\n" + _response_table(message))
             files[f"{folder}/response.schema.json"] = _schema_file(
-                object_schema(response, "#/$defs/", title=f"{message.name} response"),
-                record_names([f.type for f in response]),
+                response_schema(message, "#/$defs/", title=f"{message.name} response"),
+                response_records(message),
                 design.schemas,
             )
         routes = ["| from | to | transport | channel |", "|---|---|---|---|"]

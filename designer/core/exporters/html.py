@@ -112,6 +112,12 @@ def page_data(design: Design) -> dict[str, Any]:
             if m.one_of
             else "",
             "response": None if m.response is None else [_field(f) for f in m.response],
+            "response_one_of": (
+                " | ".join(m.response_one_of)
+                + (f", by {m.response_discriminator}" if m.response_discriminator else "")
+            )
+            if m.response_one_of
+            else "",
             "producers": sorted({nodes[f.source].name for f in valid if f.message == m.id}),
             "consumers": sorted({nodes[f.target].name for f in valid if f.message == m.id}),
         }

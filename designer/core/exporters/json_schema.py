@@ -73,6 +73,14 @@ def payload_schema(message: Message, record_ref: str, title: str | None = None) 
     return object_schema(message.fields, record_ref, title=title)
 
 
+def response_schema(message: Message, record_ref: str, title: str | None = None) -> dict[str, Any]:
+    """A query's answer: an object of its response fields, or `oneOf`/`anyOf` its records."""
+    if message.response_one_of:
+        schema = union_schema(message.response_one_of, record_ref, message.response_discriminator)
+        return {"title": title, **schema} if title else schema
+    return object_schema(message.response or [], record_ref, title=title)
+
+
 def field_schema(field: MessageField, record_ref: str) -> dict[str, Any]:
     prop = type_schema(field.type, record_ref, field.discriminator)
     if field.enum is not None:
@@ -127,3 +135,10 @@ def record_names(types: list[str]) -> list[str]:
 def payload_records(message: Message) -> list[str]:
     """The records a message's payload names directly (its fields' types, its `one_of`)."""
     return record_names([f.type for f in message.fields]) + list(message.one_of or [])
+
+
+def response_records(message: Message) -> list[str]:
+    """The records a query's answer names directly."""
+    return record_names([f.type for f in message.response or []]) + list(
+        message.response_one_of or []
+    )

@@ -126,6 +126,10 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
                 fields=m.fields,
                 one_of=m.one_of,
                 discriminator=m.discriminator,
+                response_one_of=m.response_one_of if m.kind is MessageKind.QUERY else None,
+                response_discriminator=m.response_discriminator
+                if m.kind is MessageKind.QUERY
+                else None,
                 response=(m.response if m.response is not None else [])
                 if m.kind is MessageKind.QUERY
                 else None,

@@ -74,6 +74,8 @@ class MessageSeen:
     response: list[MessageField] | None = None
     one_of: list[str] | None = None  # a union payload's records
     discriminator: str | None = None
+    response_one_of: list[str] | None = None  # a query's answer that is a union
+    response_discriminator: str | None = None
     explicit_kind: str | None = None
     # Written by msgflow (`x-msgflow-id`): what it leaves out is absent, not unknown.
     from_msgflow: bool = False

@@ -63,6 +63,8 @@ class RequestReply(ImportState):
             return
         question.kind = MessageKind.QUERY
         question.response = answer.fields
+        question.response_one_of = answer.one_of
+        question.response_discriminator = answer.discriminator
         self.operations.remove(reply)
         self._absorbed[(reply.source, reply.op_path)] = (request.source, request.op_path)
         if not any(op.message == answer.id for op in self.operations):
@@ -105,6 +107,8 @@ class RequestReply(ImportState):
                     op.message = received_id
             if server.response is None:
                 server.response = client.response
+                server.response_one_of = client.response_one_of
+                server.response_discriminator = client.response_discriminator
             server.operation_names.extend(client.operation_names)
             del self.messages[sent_id]
             self.notes.append(

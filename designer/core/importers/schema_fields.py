@@ -3,11 +3,11 @@
 A `oneOf`/`anyOf` becomes a union type (`Circle | Square`, one record per object
 alternative), discriminated when the schema names a `discriminator` or (in documents not
 written by msgflow) when a required `const`/`enum` property tells the alternatives apart;
-a payload that is one of several objects becomes a message with `one_of`. A string `enum`
-or `const` becomes the field's `enum`. What the design cannot say exactly is mapped to the
-nearest field type and noted, so the import report lists every loss and nothing
-disappears silently: values of non-string enums go into the description; a union answer
-of a query becomes one record with every alternative's fields.
+a payload that is one of several objects becomes a message with `one_of` (a query's
+answer: `response_one_of`). A string `enum` or `const` becomes the field's `enum`. What the
+design cannot say exactly is mapped to the nearest field type and noted, so the import
+report lists every loss and nothing disappears silently: values of non-string enums go
+into the description, formats without a design type are strings.
 """
 
 from __future__ import annotations
@@ -378,6 +378,29 @@ class SchemaMapper:
         ]
         suffix = record_name(tags[0]) if tags else f"Option{index + 1}"
         return self._free_name(f"{hint}{suffix}")
+
+    def answers_union(self, answers: list[tuple[str, Payload]], at: str) -> Payload | None:
+        """Several reply messages as one answer that is one of them: a reply with fields
+        becomes a record named after it, a reply that is a union adds its alternatives.
+        None when a reply has neither (nothing to name it by)."""
+        members: list[str] = []
+        made: list[RecordSchema] = []
+        for name, payload in answers:
+            if payload.one_of:
+                members += [m for m in payload.one_of if m not in members]
+            elif payload.fields:
+                record = self._free_name(record_name(name))
+                self._building.add(record)  # reserved until the records are kept
+                made.append(RecordSchema(name=record, fields=payload.fields))
+                members.append(record)
+            else:
+                self._building.difference_update(r.name for r in made)
+                return None
+        self._building.difference_update(r.name for r in made)
+        if len(members) < 2:
+            return None
+        self.records.update((r.name, r) for r in made)
+        return Payload(one_of=members, discriminator=self._discriminator({}, members, at))
 
     def _free_name(self, name: str) -> str:
         """`name`, or `name2`, `name3`... when a record of that name exists already: two

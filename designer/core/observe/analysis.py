@@ -315,12 +315,12 @@ class Observation:
             return  # an answer to a request sent before the window, among several queries
         tally = self.tallies[flow_id]
         tally.replies += 1
-        response = self.contracts.responses.get(self.expected.flows[flow_id].message)
-        if response is not None:
+        question = self.expected.flows[flow_id].message
+        if question in self.contracts.responses:
             problems = (
                 ["$: the body is not JSON"]
                 if payload is NOT_JSON
-                else self.contracts.problems(response, payload)
+                else self.contracts.response_problems(question, payload)
             )
             if problems:
                 tally.reply_violations += 1

@@ -34,6 +34,11 @@ class Contracts:
         self.responses = {m.id: m.response for m in design.messages if m.response is not None}
         # Messages whose body is one of several records: (records, discriminator).
         self.unions = {m.id: (list(m.one_of), m.discriminator) for m in design.messages if m.one_of}
+        self.response_unions = {
+            m.id: (list(m.response_one_of), m.response_discriminator)
+            for m in design.messages
+            if m.response_one_of
+        }
         self._checks: dict[str, Check] = {}
         self._objects: dict[int, Check] = {}
 
@@ -42,6 +47,15 @@ class Contracts:
         union = self.unions.get(message_id)
         if union is None:
             return self.problems(self.fields[message_id], payload)
+        found: list[str] = []
+        self._union(union[0], union[1], payload, "$", found, 0)
+        return found
+
+    def response_problems(self, message_id: str, payload: Any) -> list[str]:
+        """What breaks the contract of the answer to query `message_id`."""
+        union = self.response_unions.get(message_id)
+        if union is None:
+            return self.problems(self.responses.get(message_id) or [], payload)
         found: list[str] = []
         self._union(union[0], union[1], payload, "$", found, 0)
         return found

@@ -15,7 +15,9 @@ built with. Per broker an address is:
   stream).
 
 Several flows can share one address: an event published once reaches every subscriber,
-so one record counts for each of their flows.
+so one record counts for each of their flows. A parameterised channel's address has `*`
+where the value goes (`streetlights.*.lighting.measured`): a record on
+`streetlights.42.lighting.measured` is that flow's.
 """
 
 from __future__ import annotations
@@ -23,13 +25,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..channels import COMMAND_EXCHANGE, DEAD_LETTER_EXCHANGE, ChannelNames, slug
+from ..channel_parameters import WILDCARD
+from ..channels import COMMAND_EXCHANGE, DEAD_LETTER_EXCHANGE, RETRY_EXCHANGE, ChannelNames, slug
 from ..io import natural_key
 from ..model import Design, MessageKind, Transport
 from ..topology import broker_channels, build_amqp
 from .record import Record
 
 Address = tuple[str, str]  # (exchange or "", channel); exchange is "" off RabbitMQ
+# Exchanges of the services' failure handling, not of the design's flows: a message there
+# is one already seen on its flow, waiting for another attempt or dead-lettered.
+INFRASTRUCTURE_EXCHANGES = frozenset({DEAD_LETTER_EXCHANGE, RETRY_EXCHANGE})
 
 
 @dataclass
@@ -57,6 +63,9 @@ class Expectations:
             "nats": {},
             "redis": {},
         }
+        # Addresses with a `*` segment, by (broker, exchange, segment count): the uses a
+        # record's channel may match segment by segment when no address is exactly it.
+        self._wildcards: dict[tuple[str, str, int], list[tuple[list[str], AddressUse]]] = {}
         for channel, _source, _target in broker_channels(design):
             flow = self.flows[channel.flow_id]
             amqp = [(channel.exchange, channel.routing_key)]
@@ -78,9 +87,15 @@ class Expectations:
 
     def _add(self, broker: str, addresses: Iterable[Address], flow_id: str, message: str) -> None:
         for address in addresses:
+            known = address in self.by_broker[broker]
             use = self.by_broker[broker].setdefault(address, AddressUse())
             use.flows.append(flow_id)
             use.messages.add(message)
+            exchange, channel = address
+            segments = channel.split(".")
+            if not known and WILDCARD in segments:
+                key = (broker, exchange, len(segments))
+                self._wildcards.setdefault(key, []).append((segments, use))
 
     def _message_names(self) -> dict[str, str]:
         """Every spelling a sender may use for a message type -> its id."""
@@ -93,6 +108,8 @@ class Expectations:
     def use(self, record: Record) -> AddressUse | None:
         uses = self.by_broker[record.broker]
         found = uses.get((record.exchange or "", record.channel))
+        if found is None and self._wildcards:
+            found = self._matching_wildcard(record)
         if found is None and "." in record.channel:
             # Generated services make reply addresses per instance: `<reply>.<instance>`.
             head = record.channel.rpartition(".")[0]
@@ -100,6 +117,15 @@ class Expectations:
             if candidate is not None and candidate.replies_for and not candidate.flows:
                 return candidate
         return found
+
+    def _matching_wildcard(self, record: Record) -> AddressUse | None:
+        """The use of a parameterised channel whose `*` segments the record's values fill."""
+        segments = record.channel.split(".")
+        key = (record.broker, record.exchange or "", len(segments))
+        for pattern, use in self._wildcards.get(key, ()):
+            if all(p in (WILDCARD, s) for p, s in zip(pattern, segments, strict=True)):
+                return use
+        return None
 
     def resolve_type(self, declared: str) -> str | None:
         """The message id a declared type names (`SubmitOrder`, `submit-order`...), or None."""
@@ -128,13 +154,13 @@ class Expectations:
         topics = [
             e.name
             for e in topology.exchanges
-            if e.type == "topic" and e.name != DEAD_LETTER_EXCHANGE
+            if e.type == "topic" and e.name not in INFRASTRUCTURE_EXCHANGES
         ]
         direct = sorted(
             {
                 (b.exchange, b.routing_key)
                 for b in topology.bindings
-                if b.exchange not in topics and b.exchange != DEAD_LETTER_EXCHANGE
+                if b.exchange not in topics and b.exchange not in INFRASTRUCTURE_EXCHANGES
             }
         )
         return topics, direct

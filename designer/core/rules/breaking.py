@@ -65,7 +65,8 @@ class FieldChange:
             values = ", ".join(self.new.enum) if self.new.enum is not None else "any value"
             return f"{where} '{self.name}' {self.kind} to {values}"
         if self.kind in ("alternative removed", "alternative added"):
-            return f"alternative '{self.name}' {self.kind.split()[1]}"
+            what = "answer alternative" if self.part == "response" else "alternative"
+            return f"{what} '{self.name}' {self.kind.split()[1]}"
         if self.kind == "discriminator changed" and self.new is not None:
             return f"{where} '{self.name}' discriminator now {self.new.discriminator or 'none'}"
         return f"{where} '{self.name}' {self.kind}"
@@ -136,20 +137,26 @@ def _enum_changes(part: Part, before: MessageField, after: MessageField) -> list
 
 def _alternative_changes(old: Message, new: Message) -> list[FieldChange]:
     """Records leaving a union body break its handlers (old senders still send them);
-    records joining it break nobody who reads it."""
-    before, after = old.one_of or [], new.one_of or []
-    return [
-        *(
-            FieldChange("fields", "alternative removed", r, None, None, True)
+    records joining it break nobody who reads it. For a query's union answer it is the
+    other way round: a new alternative breaks requesters that do not know it."""
+    found = []
+    sides: tuple[tuple[Part, list[str], list[str]], ...] = (
+        ("fields", old.one_of or [], new.one_of or []),
+        ("response", old.response_one_of or [], new.response_one_of or []),
+    )
+    for part, before, after in sides:
+        response = part == "response"
+        found += [
+            FieldChange(part, "alternative removed", r, None, None, not response)
             for r in before
             if r not in after
-        ),
-        *(
-            FieldChange("fields", "alternative added", r, None, None, False)
+        ]
+        found += [
+            FieldChange(part, "alternative added", r, None, None, response)
             for r in after
             if r not in before
-        ),
-    ]
+        ]
+    return found
 
 
 def message_field_changes(old: Message, new: Message) -> list[FieldChange]:
@@ -227,9 +234,14 @@ def record_breaking_changes(
         pending = deque(
             (record, f"{prefix}.{name}") for name, record in _kept_records(old_fields, new_fields)
         )
-        if part == "fields":  # a union payload's records, kept on both sides
-            kept = set(old.one_of or []) & set(new.one_of or [])
-            pending.extend((r, f"{prefix} ({r})") for r in new.one_of or [] if r in kept)
+        # A union body's (or union answer's) records, kept on both sides.
+        was, now = (
+            (old.one_of, new.one_of)
+            if part == "fields"
+            else (old.response_one_of, new.response_one_of)
+        )
+        kept = set(was or []) & set(now or [])
+        pending.extend((r, f"{prefix} ({r})") for r in now or [] if r in kept)
         visited: set[str] = set()
         while pending:
             record, path = pending.popleft()

@@ -69,6 +69,24 @@ class MessagePage(InspectorPage):
         self.fields.setObjectName("message-fields")
         self.fields.edited.connect(lambda values: self._edit(fields=values))
         self.fields_label = self.wide_row("Fields", self.fields)
+        self.response_one_of = self.line(
+            "Answer one of",
+            "An answer that is one of several records, e.g. Found | NotFound (instead of "
+            "response fields); empty: the answer has fields",
+            self._response_one_of,
+        )
+        self.response_one_of.setObjectName("response-one-of")
+        self.response_one_of.setPlaceholderText("(response fields below)")
+        self.response_one_of_label = self.form.labelForField(self.response_one_of)
+        self.response_discriminator = self.line(
+            "Answer told apart by",
+            "The field of every answer alternative whose value says which one it is",
+            lambda: self._edit(
+                response_discriminator=self.response_discriminator.text().strip() or None
+            ),
+        )
+        self.response_discriminator.setObjectName("response-discriminator")
+        self.response_discriminator_label = self.form.labelForField(self.response_discriminator)
         self.response = FieldsEditor("response field")
         self.response.setObjectName("response-fields")
         self.response.edited.connect(lambda values: self._edit(response=values))
@@ -97,6 +115,8 @@ class MessagePage(InspectorPage):
             self.name.setText(message.name)
             self.one_of.setText(" | ".join(message.one_of or []))
             self.discriminator.setText(message.discriminator or "")
+            self.response_one_of.setText(" | ".join(message.response_one_of or []))
+            self.response_discriminator.setText(message.response_discriminator or "")
             self.owner.clear()
             self.owner.addItem("(derived from flows)", None)
             for node in sorted(design.nodes, key=lambda n: n.name.lower()):
@@ -109,8 +129,15 @@ class MessagePage(InspectorPage):
         is_query = message.kind is MessageKind.QUERY
         self.long_running.setVisible(message.kind is MessageKind.COMMAND)
         self.scatter_gather.setVisible(is_query)
-        self.response.setVisible(is_query)
-        self.response_label.setVisible(is_query)
+        answer_union = bool(message.response_one_of)
+        self.response.setVisible(is_query and not answer_union)
+        self.response_label.setVisible(is_query and not answer_union)
+        for widget in (self.response_one_of, self.response_one_of_label):
+            if widget is not None:
+                widget.setVisible(is_query)
+        for widget in (self.response_discriminator, self.response_discriminator_label):
+            if widget is not None:
+                widget.setVisible(is_query and answer_union)
         self.description.set_text(message.description or "")
         union = bool(message.one_of)
         self.discriminator.setVisible(union)
@@ -139,6 +166,13 @@ class MessagePage(InspectorPage):
             self._edit(one_of=names)
         else:  # back to fields: a discriminator needs alternatives
             self._edit(one_of=None, discriminator=None)
+
+    def _response_one_of(self) -> None:
+        names = [n.strip() for n in self.response_one_of.text().split("|") if n.strip()]
+        if names:
+            self._edit(response_one_of=names)
+        else:
+            self._edit(response_one_of=None, response_discriminator=None)
 
     def _discriminator(self) -> None:
         self._edit(discriminator=self.discriminator.text().strip() or None)

@@ -772,3 +772,24 @@ def test_malformed_parameters_and_bindings_are_reported_not_kept() -> None:
     ):
         assert any(said in n for n in notes), (said, notes)
     assert not [d for d in validate(result.design) if d.rule.startswith("channel-")]
+
+
+def test_replies_that_are_unions_or_several_messages_give_a_union_answer() -> None:
+    result = import_asyncapi(
+        [Spec.from_file(SPEC30 / "kraken-websocket-request-reply-multiple-channels-asyncapi.yml")]
+    )
+    answers = {
+        m.id: (m.response, m.response_one_of) for m in result.design.messages if m.response_one_of
+    }
+    status = ["SubscriptionStatusError", "SubscriptionStatusSuccess"]
+    assert answers == {
+        # One reply whose payload is oneOf two objects.
+        "unsubscribe": ([], status),
+        # Two reply messages: the answer is one of them (the first is itself a union).
+        "subscribe": ([], [*status, "DummyCurrencyInfo"]),
+    }
+    assert any(
+        "2 reply messages: the answer is one of SubscriptionStatusError | "
+        "SubscriptionStatusSuccess | DummyCurrencyInfo" in str(n)
+        for n in result.notes
+    )

@@ -12,7 +12,7 @@ from designer.core.model import Design
 from designer.core.observe import Observation
 from designer.core.observe.conformance import Contracts
 
-from .traffic import model, new_id
+from .traffic import envelope, model, new_id
 
 UNIONS = Path(__file__).resolve().parents[2] / "data" / "unions.msgflow.json"
 DRAWN, HINTED, BUY = "board.evt.shape-drawn", "board.evt.shape-hinted", "gallery.cmd.buy-print"
@@ -83,3 +83,23 @@ def test_observed_union_traffic_counts_and_violations(design: Design) -> None:
     assert drawn.violation_example == "$.shape: 'hexagon' names none of Circle, Square"
     assert (report.flow("f3").messages, report.flow("f3").violations) == (1, 0)
     assert report.flow("f2").violations == 1
+
+
+def test_answers_of_a_query_whose_response_is_a_union(design: Design) -> None:
+    o = Observation(design, "nats", started=0.0)
+    ask, lookup = "board.qry.shape-lookup", "shape-lookup"
+    good, bad = new_id(), new_id()
+    o.add(envelope(1, "nats", ask, lookup, {"shape_id": new_id()}, message_id=good))
+    o.add(
+        envelope(
+            1.1, "nats", "gallery.replies", "r", {"shape": "box", "side": 1}, causation_id=good
+        )
+    )
+    o.add(envelope(2, "nats", ask, lookup, {"shape_id": new_id()}, message_id=bad))
+    o.add(envelope(2.1, "nats", "gallery.replies", "r", {"shape": "circle"}, causation_id=bad))
+    flow = o.report(ended=3.0).flow("f4")
+    assert flow.replies == 2
+    assert (flow.violations, flow.violation_example) == (
+        1,
+        "$.radius: required field missing",
+    )

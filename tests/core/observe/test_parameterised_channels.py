@@ -1,0 +1,50 @@
+"""Observed traffic on parameterised channels: a value in the address is the flow's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from designer.core import io
+from designer.core.observe import Observation
+
+from .traffic import model
+
+DESIGN = Path(__file__).resolve().parents[2] / "data" / "lights-parameters.msgflow.json"
+MEASURED = {"lumens": 5}
+TURN_ON = {"at": "2026-12-07T08:00:00+00:00"}
+
+
+@pytest.mark.parametrize(
+    ("broker", "measured", "turn_on", "stray"),
+    [
+        ("nats", ("", "lights.evt.streetlights.42.lighting.measured"),
+         ("", "lights.cmd.streetlights.7.turn.on"), ("", "lights.evt.streetlights.42.other")),
+        ("rabbitmq", ("lights.events", "streetlights.42.lighting.measured"),
+         ("msgflow.routed", "streetlights.7.turn.on"), ("lights.events", "streetlights.42")),
+    ],
+)  # fmt: skip
+def test_a_value_in_the_address_counts_for_the_parameterised_flow(
+    broker: str,
+    measured: tuple[str, str],
+    turn_on: tuple[str, str],
+    stray: tuple[str, str],
+) -> None:
+    observation = Observation(io.load(DESIGN), broker, started=0.0)
+
+    def seen(time: float, where: tuple[str, str], payload: dict[str, object], kind: str) -> None:
+        exchange, channel = where
+        record = model(
+            time, broker, channel, payload, {"message_type": kind}, exchange=exchange or None
+        )
+        observation.add(record)
+
+    seen(1.0, measured, MEASURED, "LightMeasured")
+    seen(2.0, (measured[0], measured[1].replace("42", "43")), MEASURED, "LightMeasured")
+    seen(3.0, turn_on, TURN_ON, "TurnOn")
+    seen(4.0, stray, MEASURED, "LightMeasured")
+    report = observation.report(ended=10.0)
+    assert report.flow("f1").messages == 2  # lights 42 and 43
+    assert report.flow("f2").messages == 1
+    assert [s.messages for s in report.undeclared] == [1]  # only the stray address
