@@ -108,6 +108,24 @@ class AddBend(Command):
         self.text = f"Add bend to {_label(edit, self.flow_id)}"
 
 
+class RemoveBend(Command):
+    """One bend fewer (the others stay; the last one gone, the arrow is routed again)."""
+
+    def __init__(self, flow_id: str, index: int, *, shown: Sequence[Point] = ()) -> None:
+        super().__init__()
+        self.flow_id, self.index, self.shown = flow_id, index, list(shown)
+        self.text = "Remove bend"
+
+    def perform(self, edit: _Edit) -> None:
+        shape = _shape(edit, self.flow_id)
+        bends = list(shape.bends or self.shown)
+        if not 0 <= self.index < len(bends):
+            raise EditError(f"the arrow has no bend {self.index + 1}")
+        del bends[self.index]
+        edit.flow_layout(self.flow_id, shape.model_copy(update={"bends": bends}))
+        self.text = f"Remove bend of {_label(edit, self.flow_id)}"
+
+
 class Straighten(Command):
     """Drop the user's bends: the arrows are routed automatically again."""
 
@@ -175,6 +193,19 @@ class SetRouteStyle(Command):
             edit.flow_layout(flow_id, shapes[flow_id].model_copy(update={"route": self.style}))
         if len(changed) == 1:
             self.text = f"Draw {_label(edit, changed[0])} {self.style.value}"
+
+
+class ShapeArrow(Command):
+    """Give an arrow a whole shape at once (a pasted copy of a shaped arrow)."""
+
+    def __init__(self, flow_id: str, shape: FlowLayout) -> None:
+        super().__init__()
+        self.flow_id, self.shape = flow_id, shape
+        self.text = "Shape arrow"
+
+    def perform(self, edit: _Edit) -> None:
+        _shape(edit, self.flow_id)
+        edit.flow_layout(self.flow_id, self.shape)
 
 
 class DropPlaces(Command):

@@ -43,6 +43,7 @@ from .channels import (
     dead_letter_stream,
     dead_letter_subject,
 )
+from .gc_pause import collector_paused
 from .generate_settings import CLASSIC, QUEUE_TYPES
 from .generate_settings import QUORUM as QUORUM
 from .model import AmqpQueue, Design, MessageKind, Transport
@@ -183,6 +184,7 @@ def inbox_type(settings: AmqpQueue | None, queue_type: str = QUORUM) -> str:
     return queue_type
 
 
+@collector_paused()  # thousands of small objects that all stay: nothing for the collector
 def build_amqp(design: Design, queue_type: str = QUORUM) -> AmqpTopology:
     if queue_type not in QUEUE_TYPES:
         raise ValueError(f"queue type must be one of {', '.join(QUEUE_TYPES)}, not '{queue_type}'")

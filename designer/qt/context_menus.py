@@ -15,9 +15,9 @@ from PySide6.QtCore import QPoint, QPointF, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from designer.core.arrow_commands import ResetLabel, SetRouteStyle, Straighten
+from designer.core.arrow_commands import RemoveBend, ResetLabel, SetRouteStyle, Straighten
 from designer.core.commands import AddNode, EditFlow
-from designer.core.model import NodeKind, RouteStyle, Transport
+from designer.core.model import NodeKind, Point, RouteStyle, Transport
 from designer.qt.canvas import gesture_commands
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def canvas_menu(window: MainWindow, what: str, ids: list[str], pos: QPointF) -> 
             menu, f"Select every arrow of {name}", lambda: window.select_and_center([flow.message])
         )
         menu.addSeparator()
-        _arrow_shape_entries(window, menu, flow.id)
+        _arrow_shape_entries(window, menu, flow.id, pos)
         menu.addSeparator()
         menu.addAction(a["delete"])
     elif what == "boundary":
@@ -98,13 +98,20 @@ def canvas_menu(window: MainWindow, what: str, ids: list[str], pos: QPointF) -> 
     return menu
 
 
-def _arrow_shape_entries(window: MainWindow, menu: QMenu, flow_id: str) -> None:
-    """Straighten, curved, straight line, reset label: for the selected arrows when the
-    clicked one is among them, else for the clicked one (one undo step each)."""
-    selected = window.canvas.scene.selected_ids()[1]
+def _arrow_shape_entries(window: MainWindow, menu: QMenu, flow_id: str, pos: QPointF) -> None:
+    """Remove this bend (on a bend's handle), straighten, curved, straight line, reset
+    label: for the selected arrows when the clicked one is among them, else for the
+    clicked one (one undo step each)."""
+    scene = window.canvas.scene
+    selected = scene.selected_ids()[1]
     flows = selected if flow_id in selected else [flow_id]
     shapes = window.document.design.layout.flows
-    push = window.canvas.scene.edits.push
+    push = scene.edits.push
+    handle = scene.arrow_handles.handle_at(pos)
+    if handle is not None and handle[0] == "bend" and scene.arrow_handles.flow_id == flow_id:
+        shown = [Point(x=x, y=y) for x, y in scene.arrow_bends(flow_id)]
+        index = handle[1]
+        _add(menu, "Remove This &Bend", lambda: push(RemoveBend(flow_id, index, shown=shown)))
     straighten = _add(menu, "S&traighten", lambda: push(Straighten(flows)))
     straighten.setEnabled(any(shapes[f].bends for f in flows if f in shapes))
     styles = {shapes[f].route if f in shapes else RouteStyle.ORTHOGONAL for f in flows}

@@ -294,7 +294,7 @@ class AmqpWire(asyncio.Protocol):
                 elif kind != _HEARTBEAT:
                     self._control(channel, bytes(buffer[start : end + 1]))
                 start = end + 1
-        except (AmqpError, PAMQPException, ValueError, struct.error) as error:
+        except (AmqpError, PAMQPException, ValueError, IndexError, struct.error) as error:
             reason = error if isinstance(error, AmqpError) else AmqpError(str(error))
             self._finish(reason)
             if self.transport is not None:

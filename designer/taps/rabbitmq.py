@@ -28,7 +28,7 @@ from typing import Any
 from designer.core.broker_urls import redact
 from designer.core.model import Design
 from designer.core.observe import Record, from_wire
-from designer.core.observe.expected import Expectations
+from designer.core.observe.expected import INFRASTRUCTURE_EXCHANGES, Expectations
 
 from .amqp_wire import AmqpError, AmqpWire, ChannelRefused, Delivery, Endpoint
 from .session import Sink, TapError
@@ -156,6 +156,8 @@ class RabbitTap:
         key = _text(keys[0]) if isinstance(keys, list) and keys else ""
         if exchange in self.topics or (exchange, key) in self.direct or exchange == FIREHOSE:
             return None  # already seen through its own binding
+        if exchange in INFRASTRUCTURE_EXCHANGES:
+            return None  # a retry or dead letter of a message already seen on its flow
         properties = headers.get("properties") or {}
         inner = properties.get("headers") if isinstance(properties, dict) else None
         if not isinstance(inner, dict):

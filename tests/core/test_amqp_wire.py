@@ -195,3 +195,15 @@ def test_nothing_listening_is_cannot_connect() -> None:
     tap = rabbitmq.RabbitTap(None, "amqp://guest:guest@127.0.0.1:1/")  # type: ignore[arg-type]
     with pytest.raises(TapError, match=r"^cannot connect to amqp://guest:\*\*\*@127.0.0.1:1/: "):
         asyncio.run(tap.open(lambda _record: None))
+
+
+def test_a_truncated_deliver_method_ends_the_connection_cleanly() -> None:
+    async def run() -> None:
+        wire, got = receiving()
+        wire.closed = asyncio.get_running_loop().create_future()
+        # A Basic.Deliver whose arguments stop after the consumer tag's length octet.
+        payload = bytes([0, 60, 0, 60, 200])
+        wire.data_received(bytes([1, 0, 1]) + len(payload).to_bytes(4, "big") + payload + b"\xce")
+        assert isinstance(wire.closed.result(), AmqpError) and got == []
+
+    asyncio.run(run())

@@ -11,6 +11,7 @@ from designer.core.arrow_commands import (
     MoveBend,
     MoveLabel,
     ReattachFlow,
+    RemoveBend,
     ResetLabel,
     SetRouteStyle,
     Straighten,
@@ -177,3 +178,18 @@ def test_without_an_owner_the_other_arrows_decide_the_publisher(doc: Document) -
     history.push(RemoveFlows(["t2"]))
     history.push(ReattachFlow("t1", "source", "customers"))  # the only arrow: it may move
     assert doc.flow("t1").source == "customers"
+
+
+def test_removing_bends_one_by_one_ends_with_an_automatic_route(doc: Document) -> None:
+    history = History(doc)
+    before = saved(doc)
+    history.push(RemoveBend("f1", 1, shown=[P(150, 40), P(300, 40), P(300, 140)]))
+    assert doc.design.layout.flows["f1"].bends == [P(150, 40), P(300, 140)]
+    history.push(RemoveBend("f1", 0))
+    history.push(RemoveBend("f1", 0))
+    assert "f1" not in doc.design.layout.flows  # nothing chosen any more
+    with pytest.raises(EditError, match="has no bend 1"):
+        history.push(RemoveBend("f1", 0))
+    while history.undo():
+        pass
+    assert saved(doc) == before

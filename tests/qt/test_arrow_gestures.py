@@ -217,7 +217,7 @@ def test_an_arrow_with_bends_follows_a_dragged_card(view, document):
 # ---------------------------------------------------------------- through the window
 
 
-def _arrow_menu(qtbot, window, flow_id: str) -> QMenu:
+def _arrow_menu(qtbot, window, flow_id: str, where: tuple[float, float] | None = None) -> QMenu:
     while (popup := QApplication.activePopupWidget()) is not None:
         popup.close()
     # Clicks of the previous menu must not pair with this one's into a double click.
@@ -225,7 +225,7 @@ def _arrow_menu(qtbot, window, flow_id: str) -> QMenu:
     window.context_menu = None
     scene = window.canvas.scene
     view = window.canvas.view
-    point = view.mapFromScene(QPointF(*on_line(scene, flow_id)))
+    point = view.mapFromScene(QPointF(*(where or on_line(scene, flow_id))))
     where = view.viewport().mapTo(window, point)
     QTest.mouseClick(window.windowHandle(), Qt.MouseButton.MiddleButton, NONE, where)
     QTest.mouseClick(window.windowHandle(), Qt.MouseButton.RightButton, NONE, where)
@@ -348,3 +348,43 @@ def document_has_bend(window, flow_id: str) -> bool:
 
 def ReattachFlowTo(flow_id: str, node_id: str):
     return ReattachFlow(flow_id, "target", node_id)
+
+
+def test_right_click_on_a_bend_removes_just_that_bend(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    document, scene = window.document, window.canvas.scene
+    scene.edits.push(AddBend("f4", 0, Point(x=700, y=60)))
+    scene.edits.push(AddBend("f4", 1, Point(x=760, y=120)))
+    scene.select_ids(["f4"])
+    two_bends = dumps(document.design)
+    menu = _arrow_menu(qtbot, window, "f4", where=(700, 60))
+    _click_entry(menu, "Remove This Bend")
+    assert document.design.layout.flows["f4"].bends == [Point(x=760, y=120)]
+    assert window.undo.stack.undoText() == "Remove bend of AddLoyaltyPoints"
+    window.undo.stack.undo()
+    assert dumps(document.design) == two_bends
+    # Away from a bend the menu offers no such entry.
+    entries = [a.text() for a in _arrow_menu(qtbot, window, "f4", where=(700, 140)).actions()]
+    assert "S&traighten" in entries  # (it is the arrow's menu)
+    assert "Remove This &Bend" not in entries
+
+
+def test_duplicated_cards_bring_their_arrows_shapes_along(view, document, history):
+    scene: DesignScene = view.scene()
+    scene.edits.push(AddBend("f4", 0, Point(x=700, y=60)))
+    scene.edits.push(MoveLabel("f4", Point(x=650, y=40)))
+    before = dumps(document.design)
+    scene.select_ids(["orders", "loyalty"])
+    flows_before = {f.id for f in document.design.flows}
+    new_ids = scene.edits.duplicate_selection()
+    (copy,) = [
+        f
+        for f in document.design.flows
+        if f.id not in flows_before and f.message == "add-loyalty-points"
+    ]
+    assert {copy.source, copy.target} <= set(new_ids)
+    shape = document.design.layout.flows[copy.id]
+    assert shape.bends == [Point(x=740, y=100)] and shape.label == Point(x=690, y=80)
+    assert passes(scene.arrow_route(copy.id), (740.0, 100.0))
+    history.undo()  # the duplicate, shapes included, was one step
+    assert dumps(document.design) == before

@@ -22,6 +22,7 @@ from typing import Any
 
 from ..channels import slug
 from ..codegen.run_memo import shared
+from ..gc_pause import collector_paused
 from ..model import Design
 from ..topology import QUORUM, AmqpTopology, build_amqp, shared_part
 
@@ -110,8 +111,10 @@ def definitions_json(design: Design, settings: Mapping[str, Any] | None = None) 
     options = RabbitOptions.from_settings(design, settings or {})
 
     def text() -> str:
-        document = definitions(shared_part(build_amqp(design, options.queue_type)), options)
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        # Tens of thousands of small dicts that all stay: nothing for the collector.
+        with collector_paused():
+            document = definitions(shared_part(build_amqp(design, options.queue_type)), options)
+            return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
     # The rabbitmq and compose targets both write it: made once per generation run.
     return shared(("rabbitmq definitions", id(design), options), text)

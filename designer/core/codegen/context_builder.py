@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from designer import __version__
 from designer.core import channel_parameters
 from designer.core.channels import ChannelNames, FlowChannel
+from designer.core.gc_pause import collector_paused
 from designer.core.model import (
     AmqpQueue,
     ChannelParameter,
@@ -728,7 +729,10 @@ def build_context(
 ) -> GenerationContext:
     """The context of `design`; `previous` is the last run's identifier map (stable names)."""
     known = tuple(sorted((previous or {}).items()))
-    return shared(
-        ("generation context", id(design), broker, known),
-        lambda: ContextBuilder(design, broker, previous or {}).build(),
-    )
+
+    def build() -> GenerationContext:
+        # Tens of thousands of small objects that all stay: nothing for the collector.
+        with collector_paused():
+            return ContextBuilder(design, broker, previous or {}).build()
+
+    return shared(("generation context", id(design), broker, known), build)

@@ -17,6 +17,7 @@ from typing import Any
 
 from designer.core.broker_registry import BROKERS, Broker, broker_named
 from designer.core.channels import ChannelNames, FlowChannel
+from designer.core.gc_pause import collector_paused
 from designer.core.io import natural_key
 from designer.core.model import (
     ChannelParameter,
@@ -92,6 +93,7 @@ class _Operation:
     bindings: dict[str, Any] | None = None
 
 
+@collector_paused()  # a dict per operation, message and channel, all kept: no cycles to find
 def export_asyncapi(design: Design, broker: str = "rabbitmq") -> dict[str, dict[str, Any]]:
     """File name -> AsyncAPI 3.0 document: `system.asyncapi.yaml` and `services/<id>.asyncapi.yaml`."""
     if broker not in BROKERS:
@@ -222,6 +224,9 @@ class _SystemModel:
                 channel.parameters = list(flow.parameters)
                 if "{" not in (address or ""):
                     channel.design_channel = flow.channel
+            elif flow.transport is Transport.HTTP and flow.parameters:
+                # A route's `{name}` path segments, described like a broker channel's.
+                channel.parameters = [p for p in flow.parameters if f"{{{p.name}}}" in address]
             self.channels[key] = channel
         return channel
 

@@ -26,13 +26,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..channel_parameters import WILDCARD
-from ..channels import COMMAND_EXCHANGE, DEAD_LETTER_EXCHANGE, ChannelNames, slug
+from ..channels import COMMAND_EXCHANGE, DEAD_LETTER_EXCHANGE, RETRY_EXCHANGE, ChannelNames, slug
 from ..io import natural_key
 from ..model import Design, MessageKind, Transport
 from ..topology import broker_channels, build_amqp
 from .record import Record
 
 Address = tuple[str, str]  # (exchange or "", channel); exchange is "" off RabbitMQ
+# Exchanges of the services' failure handling, not of the design's flows: a message there
+# is one already seen on its flow, waiting for another attempt or dead-lettered.
+INFRASTRUCTURE_EXCHANGES = frozenset({DEAD_LETTER_EXCHANGE, RETRY_EXCHANGE})
 
 
 @dataclass
@@ -151,13 +154,13 @@ class Expectations:
         topics = [
             e.name
             for e in topology.exchanges
-            if e.type == "topic" and e.name != DEAD_LETTER_EXCHANGE
+            if e.type == "topic" and e.name not in INFRASTRUCTURE_EXCHANGES
         ]
         direct = sorted(
             {
                 (b.exchange, b.routing_key)
                 for b in topology.bindings
-                if b.exchange not in topics and b.exchange != DEAD_LETTER_EXCHANGE
+                if b.exchange not in topics and b.exchange not in INFRASTRUCTURE_EXCHANGES
             }
         )
         return topics, direct

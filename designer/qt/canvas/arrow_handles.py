@@ -12,8 +12,13 @@ from __future__ import annotations
 from typing import Literal
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtGui import QPainter, QPainterPath
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from .context import CanvasContext
 from .node_item import Z_BADGE
@@ -78,6 +83,20 @@ class ArrowHandles(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         return self._bounds
+
+    def shape(self) -> QPainterPath:
+        """Only the handles themselves: a click anywhere else in the arrow's box is a
+        click on whatever lies there (Qt would take the whole bounding box)."""
+        path = QPainterPath()
+        for x, y in [*self.bends, *(self.ends or ())]:
+            path.addRect(QRectF(x - GRAB, y - GRAB, 2 * GRAB, 2 * GRAB))
+        return path
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        # A right (or middle) press on a handle keeps the arrow selected, so its menu
+        # (context_menus.py) can offer to remove that bend. Left presses on handles never
+        # get here: they start a gesture first (idle.py).
+        event.accept()
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None

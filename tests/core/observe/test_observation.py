@@ -209,3 +209,13 @@ def test_memory_stays_bounded_with_many_unmatched_requests(shop: Design) -> None
         o.add(envelope(i * 0.001, "nats", ASK, "get-customer", {"customer_id": new_id()}))
     assert len(o.pending) <= 50 and o.pending.forgotten == 450
     assert analysis.MAX_PENDING >= 50
+
+
+def test_the_rabbitmq_tap_leaves_the_failure_handling_exchanges_alone(shop: Design) -> None:
+    from designer.core.channels import DEAD_LETTER_EXCHANGE, RETRY_EXCHANGE
+    from designer.core.observe.expected import Expectations
+
+    topics, direct = Expectations(shop).rabbit_taps()
+    assert sorted(topics) == ["loyalty.events", "orders.events"]
+    tapped = set(topics) | {exchange for exchange, _key in direct}
+    assert not tapped & {RETRY_EXCHANGE, DEAD_LETTER_EXCHANGE}
