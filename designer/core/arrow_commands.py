@@ -195,6 +195,19 @@ class SetRouteStyle(Command):
             self.text = f"Draw {_label(edit, changed[0])} {self.style.value}"
 
 
+class ShapeArrow(Command):
+    """Give an arrow a whole shape at once (a pasted copy of a shaped arrow)."""
+
+    def __init__(self, flow_id: str, shape: FlowLayout) -> None:
+        super().__init__()
+        self.flow_id, self.shape = flow_id, shape
+        self.text = "Shape arrow"
+
+    def perform(self, edit: _Edit) -> None:
+        _shape(edit, self.flow_id)
+        edit.flow_layout(self.flow_id, self.shape)
+
+
 class DropPlaces(Command):
     """Forget the bends and label places of these arrows (their cards were arranged anew,
     so the places no longer fit); route styles stay. Nothing to forget is no error: this

@@ -535,6 +535,11 @@ class EditFlow(Command):
         new = _validated(Flow, old, self.changes)
         _check_flow(edit.doc, new)
         edit.replace("flows", new)
+        shape = edit.doc.design.layout.flows.get(self.flow_id)
+        moved_ends = (new.source, new.target) != (old.source, old.target)
+        if moved_ends and shape is not None and (shape.bends or shape.label is not None):
+            # Bends and label place were chosen for the old ends; the style stays.
+            edit.flow_layout(self.flow_id, FlowLayout(route=shape.route))
         label = _message_label(edit.doc, new.message)
         if set(self.changes) <= {"source", "target"}:
             self.text = f"Retarget flow {label}"

@@ -42,6 +42,17 @@ _ROW_PASSES = 3
 _DRAWN_COUNT_FLOWS = 200
 
 
+# Columns inside a context of a design this small are further apart: an arrow between two
+# of them then has room for its label on its own run between the cards (at 140 a tenth of
+# the marketplace's labels found no room on their arrows). Bigger designs keep compact.
+ROOMY_COLUMN_GAP = 190
+_ROOMY_FLOWS = 200
+
+
+def _inner_gap(design: Design) -> float:
+    return ROOMY_COLUMN_GAP if len(design.flows) <= _ROOMY_FLOWS else COLUMN_GAP
+
+
 @dataclass
 class _Block:
     """A bounded context (or one card without a boundary) as packed by `_pack`."""
@@ -50,6 +61,7 @@ class _Block:
     boundary: str | None
     cells: dict[str, tuple[int, float]]  # card: (column, top) inside the block
     step: dict[str, int]  # card: its step of the flow inside the block (actors: -1)
+    gap: float = COLUMN_GAP  # between the block's columns
 
     @property
     def pad_x(self) -> float:
@@ -62,7 +74,7 @@ class _Block:
     @property
     def width(self) -> float:
         columns = max(column for column, _ in self.cells.values()) + 1
-        return columns * (CARD_WIDTH + COLUMN_GAP) - COLUMN_GAP + 2 * self.pad_x
+        return columns * (CARD_WIDTH + self.gap) - self.gap + 2 * self.pad_x
 
     @property
     def height(self) -> float:
@@ -143,7 +155,12 @@ def _auto_layout(design: Design, direction: str, shape: _Shape) -> Design:
     for node in sorted(block_of):
         members[block_of[node]].append(node)
     blocks = {
-        b: _Block(b, boundary_of[b], *_pack(nodes, graph, block_of, block_layer, actors, shape))
+        b: _Block(
+            b,
+            boundary_of[b],
+            *_pack(nodes, graph, block_of, block_layer, actors, shape, _inner_gap(design)),
+            _inner_gap(design),
+        )
         for b, nodes in members.items()
     }
     block_edges = [
@@ -212,6 +229,7 @@ def _pack(
     block_layer: dict[str, int],
     actors: set[str],
     shape: _Shape,
+    gap: float = COLUMN_GAP,
 ) -> tuple[dict[str, tuple[int, float]], dict[str, int]]:
     """A block's cards in a compact set of columns, about as wide as tall on screen
     (shape.narrow < 1: fewer columns, more rows; shape.stretch: rows further apart):
@@ -239,7 +257,7 @@ def _pack(
     first = 1 if cells else 0
     if not own:
         return cells, step
-    square = math.sqrt(len(own) * (CARD_HEIGHT + ROW_GAP) / (CARD_WIDTH + COLUMN_GAP))
+    square = math.sqrt(len(own) * (CARD_HEIGHT + ROW_GAP) / (CARD_WIDTH + gap))
     wide = max(1, math.ceil(shape.narrow * square))
     rows = math.ceil(len(own) / wide)
     steps = [
@@ -306,7 +324,7 @@ def _place(
         left, top = corners[block_id]
         together: dict[tuple[int, int], list[str]] = defaultdict(list)
         for node, (column, offset) in sorted(block.cells.items()):
-            xs[node] = left + column * (CARD_WIDTH + COLUMN_GAP)
+            xs[node] = left + column * (CARD_WIDTH + block.gap)
             ys[node] = top + offset
             together[(column, block.step[node])].append(node)
         groups += [together[key] for key in sorted(together)]

@@ -109,6 +109,27 @@ async def test_a_flow_without_dead_lettering_drops_the_poison_with_a_logged_line
     assert [good["customer_id"] in r.getMessage() for r in received] == [True]
 
 
+async def test_the_handlers_faststream_dependencies_run_for_every_message() -> None:
+    from faststream import Context, Depends
+
+    from loyalty._generated import Service
+    from loyalty.defaults import DefaultHandlers
+
+    seen: list[str] = []
+
+    def record(headers: dict[str, Any] = Context("message.headers")) -> None:
+        seen.append(str(headers.get("message_id")))
+
+    class Mine(DefaultHandlers):
+        dependencies = (Depends(record),)  # what a user sets in handlers.py
+
+    service = Service(Mine)
+    async with {test_broker}(service.broker) as broker:
+        for message_id in ("dep-1", "dep-2"):
+            await broker.publish(command(), {command_target}, headers={{"message_id": message_id}})
+    assert [m for m in seen if m.startswith("dep-")] == ["dep-1", "dep-2"], seen
+
+
 async def test_an_idempotent_command_sent_twice_is_handled_once(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
     service = create_loyalty()
@@ -183,7 +204,7 @@ def test_generated_runtime_in_memory(tmp_path: Path, broker: str) -> None:
     (out / "tests" / "test_runtime_policies.py").write_text(text, encoding="utf-8")
     result = run_in(out, project_pytest("tests/test_runtime_policies.py"))
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
-    assert "5 passed" in result.stdout
+    assert "6 passed" in result.stdout
 
 
 def test_a_dedup_claim_of_a_process_killed_while_handling_frees_itself(tmp_path: Path) -> None:

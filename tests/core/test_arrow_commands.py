@@ -193,3 +193,18 @@ def test_removing_bends_one_by_one_ends_with_an_automatic_route(doc: Document) -
     while history.undo():
         pass
     assert saved(doc) == before
+
+
+def test_retargeting_in_the_inspector_also_drops_the_old_bends(doc: Document) -> None:
+    from designer.core.commands import EditFlow
+
+    history = History(doc)
+    history.push(SetRouteStyle(["f3"], RouteStyle.CURVED))
+    history.push(AddBend("f3", 0, P(900, 200)))
+    shaped = saved(doc)
+    history.push(EditFlow("f3", to="loyalty"))
+    assert doc.design.layout.flows["f3"] == FlowLayout(route=RouteStyle.CURVED)
+    history.undo()
+    assert saved(doc) == shaped
+    history.push(EditFlow("f3", idempotent=False))  # not an end: the shape stays
+    assert doc.design.layout.flows["f3"].bends == [P(900, 200)]

@@ -13,7 +13,14 @@ from designer.core.diff import diff_designs, format_text
 from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
 from designer.core.importers.asyncapi import import_asyncapi
 from designer.core.importers.spec_loading import Spec
-from designer.core.model import CURRENT_VERSION, AmqpQueue, Design, FlowBindings, KafkaTopic
+from designer.core.model import (
+    CURRENT_VERSION,
+    AmqpQueue,
+    Design,
+    FlowBindings,
+    KafkaTopic,
+    Transport,
+)
 from designer.core.rules.engine import validate
 from designer.core.topology import build_amqp, build_jetstream, build_topics
 
@@ -206,3 +213,17 @@ def test_two_messages_on_channels_differing_only_in_parameters_are_reported() ->
     assert _shared_findings(_design()) == []
     own = extra.model_copy(update={"channel": "streetlights.{streetlightId}.measured.again"})
     assert _shared_findings(design.model_copy(update={"flows": [*design.flows, own]})) == []
+
+
+def test_an_http_routes_parameters_survive_export_and_import() -> None:
+    design = _design()
+    route = design.flows[1].model_copy(
+        update={"transport": Transport.HTTP, "channel": "/lights/{streetlightId}/on"}
+    )
+    design = design.model_copy(update={"flows": [design.flows[0], route]})
+    system = export_asyncapi(design, "rabbitmq")[SYSTEM_FILE]
+    (channel,) = [c for c in system["channels"].values() if c["address"] == route.channel]
+    assert set(channel["parameters"]) == {"streetlightId"}
+    back = import_asyncapi([Spec(system, "system")], design.name).design
+    difference = diff_designs(design, back)
+    assert not difference.changes, format_text(difference, "design", "round trip")

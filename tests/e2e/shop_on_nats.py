@@ -24,7 +24,7 @@ from nats.aio.msg import Msg
 
 from designer.cli import main
 from designer.core import io
-from designer.core.channels import ChannelNames, FlowChannel
+from designer.core.channels import ChannelNames, FlowChannel, dead_letter_stream
 from designer.core.model import Design
 from designer.resources import examples_dir
 from tests.support.brokers import delete_nats_prefix, prefixed, require_nats, unique_token
@@ -144,6 +144,30 @@ class ShopOnNats:
                 headers.get("message_id", ""),
                 headers.get("dead_letter_reason", ""),
             )
+
+    async def poison_without_a_dead_letter_stream(
+        self, service: str, channel: dict[str, Any], poison_id: str, gave_up: Any
+    ) -> int:
+        """Remove `service`'s dead-letter stream (as if `broker apply` never ran), send a
+        poison, wait until `gave_up()`; how many messages its own stream still holds. The
+        dead-letter stream is put back after, as `broker apply` creates it."""
+        stream = dead_letter_stream(service)
+        subject = channel["address"]
+        async with self._client() as nc:
+            js = nc.jetstream()
+            kept = await js.stream_info(stream)
+            await js.delete_stream(stream)
+            try:
+                own = await js.find_stream_name_by_subject(subject)
+                base = (await js.stream_info(own)).state.messages
+                await js.publish(subject, b'{"points": "many"}', headers={"message_id": poison_id})
+                for _ in range(600):
+                    if gave_up():
+                        return int((await js.stream_info(own)).state.messages - base)
+                    await asyncio.sleep(0.1)
+                return -1  # the service never said it gave up
+            finally:
+                await js.add_stream(kept.config)
 
     async def send_twice(
         self, channel: dict[str, Any], body: dict[str, Any], message_id: str

@@ -295,3 +295,29 @@ def test_rabbitmq_wrong_password_and_unknown_vhost_are_one_line_each() -> None:
     )
     missing = rabbit_refusal(f"amqp://guest:guest@127.0.0.1:5672/{unique_token('no-vhost-')}")
     assert missing.endswith("not allowed (does the vhost exist?)"), missing
+
+
+def test_rabbitmq_closing_the_connection_ends_the_window_with_a_note() -> None:
+    require_rabbitmqctl()
+    design = shop(unique_token("c"))
+    with ScratchVhost() as vhost:
+        assert not asyncio.run(provision.apply(design, vhost.url())).failed
+
+        async def watch() -> list[str]:
+            stop = asyncio.Event()
+            opened = asyncio.Event()
+            watching = asyncio.create_task(
+                observe(design, vhost.url(), 60, lambda _r: None, stop, lambda _t: opened.set())
+            )
+            await opened.wait()
+            closed = await asyncio.to_thread(
+                rabbitmqctl, "close_all_connections", "-p", vhost.name, "maintenance"
+            )
+            assert closed.returncode == 0, closed.stderr
+            notes = await asyncio.wait_for(watching, 20)  # not the whole 60 s window
+            assert not stop.is_set()
+            return notes
+
+        notes = asyncio.run(watch())
+    assert notes and notes[-1].startswith("the broker ended the observation early: ")
+    assert "maintenance" in notes[-1]

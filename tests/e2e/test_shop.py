@@ -231,3 +231,25 @@ def test_a_reply_to_url_the_design_does_not_declare_is_refused_and_logged(
     assert asyncio.run(go()) == 0  # nothing was sent to the URL the message named
     assert REFUSED in customers.text()
     assert customers.handled("GetCustomer", "customer_id")[customer] == 1
+
+
+def test_nats_without_its_dead_letter_stream_a_poison_is_kept_not_terminated(
+    shop: ShopOnBroker,
+) -> None:
+    if not isinstance(shop, shop_on_nats.ShopOnNats):
+        pytest.skip("NATS: the dead-letter streams come from `msgflow broker apply`")
+    loyalty = shop.node("loyalty")
+    channel, _message = received_message(shop.design, shop.broker, loyalty, "AddLoyaltyPoints")
+    poison_id = f"poison-{uuid.uuid4()}"
+    service = shop.services[loyalty]
+    missing = f"{poison_id} failed {DELIVERY_ATTEMPTS} times and could not be dead-lettered"
+
+    def gave_up() -> bool:
+        return missing in service.text()
+
+    still_there = asyncio.run(
+        shop.poison_without_a_dead_letter_stream(loyalty, channel, poison_id, gave_up)
+    )
+    # Logged (with what to do) and left unacknowledged in its stream: not terminated.
+    assert "create the dead-letter stream: msgflow broker apply" in wait_logged(service, missing)
+    assert still_there == 1

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
 from designer.core.arrow_commands import AddBend, MoveLabel, ReattachFlow
-from designer.core.document import Document
 from designer.core.history import History
 from designer.core.io import dumps, load
 from designer.core.model import Point, RouteStyle
@@ -24,29 +22,6 @@ from tests.support.window import open_window
 
 NONE = Qt.KeyboardModifier.NoModifier
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def document() -> Document:
-    return Document(load(examples_dir() / "shop.msgflow.json"))
-
-
-@pytest.fixture
-def history(document: Document) -> History:
-    return History(document)
-
-
-@pytest.fixture
-def view(qtbot, document: Document, history: History) -> DesignView:
-    scene = DesignScene(document, history.push)
-    view = DesignView(scene)
-    qtbot.addWidget(view)
-    view.resize(1400, 900)
-    view.show()
-    qtbot.waitExposed(view)
-    view.zoom_100()
-    view.centerOn(scene.content_rect().center())
-    return view
 
 
 def at(view: DesignView, x: float, y: float) -> QPoint:
@@ -367,3 +342,24 @@ def test_right_click_on_a_bend_removes_just_that_bend(qtbot, monkeypatch, tmp_pa
     entries = [a.text() for a in _arrow_menu(qtbot, window, "f4", where=(700, 140)).actions()]
     assert "S&traighten" in entries  # (it is the arrow's menu)
     assert "Remove This &Bend" not in entries
+
+
+def test_duplicated_cards_bring_their_arrows_shapes_along(view, document, history):
+    scene: DesignScene = view.scene()
+    scene.edits.push(AddBend("f4", 0, Point(x=700, y=60)))
+    scene.edits.push(MoveLabel("f4", Point(x=650, y=40)))
+    before = dumps(document.design)
+    scene.select_ids(["orders", "loyalty"])
+    flows_before = {f.id for f in document.design.flows}
+    new_ids = scene.edits.duplicate_selection()
+    (copy,) = [
+        f
+        for f in document.design.flows
+        if f.id not in flows_before and f.message == "add-loyalty-points"
+    ]
+    assert {copy.source, copy.target} <= set(new_ids)
+    shape = document.design.layout.flows[copy.id]
+    assert shape.bends == [Point(x=740, y=100)] and shape.label == Point(x=690, y=80)
+    assert passes(scene.arrow_route(copy.id), (740.0, 100.0))
+    history.undo()  # the duplicate, shapes included, was one step
+    assert dumps(document.design) == before

@@ -273,3 +273,23 @@ def test_live_counts_survive_an_edit_that_keeps_the_traffic(qtbot, monkeypatch, 
     qtbot.waitUntil(lambda: counts().get("f2") == 9)
     assert counts()["f4"] == 0
     live.stop()
+
+
+def test_a_broker_that_ends_the_observation_turns_live_mode_off_with_its_reason(
+    qtbot, monkeypatch, tmp_path
+):
+    from designer.taps import session
+
+    async def dropped(design, url, duration, sink, stop, on_open=None):  # type: ignore[no-untyped-def]
+        if on_open is not None:
+            on_open(None)
+        return ["the broker ended the observation early: the broker closed the connection"]
+
+    monkeypatch.setattr(session, "observe", dropped)
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    live = window.live
+    reasons: list[str] = []
+    live.failed.connect(reasons.append)
+    live.connect_to("amqp://guest:guest@127.0.0.1:5672/")
+    qtbot.waitUntil(lambda: live.state == "off")  # not still "watching" a closed connection
+    assert reasons == ["the broker ended the observation early: the broker closed the connection"]

@@ -342,6 +342,8 @@ def service_imports(
     specs = {
         "logging",
         "typing:Any",
+        "typing:ClassVar",  # Handlers.dependencies
+        "collections.abc:Sequence",
         f"{broker_module}:{flavour.broker_class}",
         "msgflow_runtime:failure_policy",
         "msgflow_runtime:SeenMessages",

@@ -158,6 +158,9 @@ class DiagramEngine:
         for key in sorted(keys, key=lambda k: (_length(self.diagram.arrows[k].points), k)):
             arrow = self.diagram.arrows[key]
             arrow.label = place_label(arrow, self.sizer(key), self._card_index, self._label_index)
+            # A crowded design may leave no room on the route: the label then sits a few
+            # rows out, tied to its arrow by a leader line like a label the user moved.
+            arrow.leader = leader(drawn_points(arrow), arrow.label)
 
     # ------------------------------------------------------------------ user's shapes
     def _reshape(self, keys: list[str]) -> None:

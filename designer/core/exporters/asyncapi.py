@@ -224,6 +224,9 @@ class _SystemModel:
                 channel.parameters = list(flow.parameters)
                 if "{" not in (address or ""):
                     channel.design_channel = flow.channel
+            elif flow.transport is Transport.HTTP and flow.parameters:
+                # A route's `{name}` path segments, described like a broker channel's.
+                channel.parameters = [p for p in flow.parameters if f"{{{p.name}}}" in address]
             self.channels[key] = channel
         return channel
 

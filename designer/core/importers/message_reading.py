@@ -73,7 +73,7 @@ class MessageReading(ImportState):
     ) -> MessageSeen:
         assert self._mapper is not None
         target = self._with_traits(target, at)
-        payload = self._payload(target, name, at, union=True)
+        payload = self._payload(target, name, at)
         if target.get("headers") and not _only_metadata(target["headers"]):
             self._note(f"{at}.headers", f"headers of {name} are not part of a design: not kept")
         self._note_bindings(target.get("bindings"), f"{at}.bindings")
@@ -95,11 +95,8 @@ class MessageReading(ImportState):
             discriminator=payload.discriminator,
         )
 
-    def _payload_fields(self, target: dict[str, Any], name: str, at: str) -> list[MessageField]:
-        """A payload as fields (a query's answer: a union of objects is one merged record)."""
-        return self._payload(target, name, at, union=False).fields
-
-    def _payload(self, target: dict[str, Any], name: str, at: str, *, union: bool) -> Payload:
+    def _payload(self, target: dict[str, Any], name: str, at: str) -> Payload:
+        """A message's payload: fields, or a union of records when it is one of several."""
         assert self._mapper is not None
         payload = target.get("payload")
         schema_format = str(target.get("schemaFormat", ""))
@@ -115,9 +112,7 @@ class MessageReading(ImportState):
                 f"payload in {schema_format} is not read: the message has no fields",
             )
             return Payload()
-        if union:
-            return self._mapper.payload(payload, payload_at, owner=name)
-        return Payload(self._mapper.fields(payload, payload_at, owner=name))
+        return self._mapper.payload(payload, payload_at, owner=name)
 
     def _response(self, message_id: str, refs: list[Any], at: str) -> None:
         message = self.messages[message_id]
@@ -135,9 +130,7 @@ class MessageReading(ImportState):
             return
         if len(targets) == 1:  # one reply: its payload may be one of several records
             index, target = targets[0]
-            reply = self._payload(
-                target, f"{message.name}Reply", f"{at}.messages[{index}]", union=True
-            )
+            reply = self._payload(target, f"{message.name}Reply", f"{at}.messages[{index}]")
             message.response = reply.fields
             message.response_one_of = reply.one_of
             message.response_discriminator = reply.discriminator
@@ -151,9 +144,7 @@ class MessageReading(ImportState):
                     or target.get("title")
                     or f"{message.name}Reply{index + 1}"
                 ),
-                self._payload(
-                    target, f"{message.name}Reply", f"{at}.messages[{index}]", union=True
-                ),
+                self._payload(target, f"{message.name}Reply", f"{at}.messages[{index}]"),
             )
             for index, target in targets
         ]

@@ -3,11 +3,11 @@
 A `oneOf`/`anyOf` becomes a union type (`Circle | Square`, one record per object
 alternative), discriminated when the schema names a `discriminator` or (in documents not
 written by msgflow) when a required `const`/`enum` property tells the alternatives apart;
-a payload that is one of several objects becomes a message with `one_of`. A string `enum`
-or `const` becomes the field's `enum`. What the design cannot say exactly is mapped to the
-nearest field type and noted, so the import report lists every loss and nothing
-disappears silently: values of non-string enums go into the description; a union answer
-of a query becomes one record with every alternative's fields.
+a payload that is one of several objects becomes a message with `one_of` (a query's
+answer: `response_one_of`). A string `enum` or `const` becomes the field's `enum`. What the
+design cannot say exactly is mapped to the nearest field type and noted, so the import
+report lists every loss and nothing disappears silently: values of non-string enums go
+into the description, formats without a design type are strings.
 """
 
 from __future__ import annotations

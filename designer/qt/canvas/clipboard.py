@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import ValidationError
+
+from designer.core.arrow_commands import ShapeArrow
 from designer.core.commands import AddFlow, AddMessage, AddNode, Command, Macro
 from designer.core.document import Document
-from designer.core.model import Flow, Message, Node, Point
+from designer.core.model import Flow, FlowLayout, Message, Node, Point
 from designer.core.unique_names import numbered_name, unique_name
 
 PAYLOAD_MIME = "application/x-msgflow-selection"
@@ -20,7 +23,8 @@ PAYLOAD_FORMAT = "msgflow-selection"
 
 
 def copy_nodes(document: Document, node_ids: list[str]) -> dict[str, Any]:
-    """The nodes, their positions, the flows among them and the messages those carry."""
+    """The nodes, their positions, the flows among them (with the shapes the user gave
+    their arrows) and the messages those carry."""
     chosen = set(node_ids)
     nodes = [n for n in document.design.nodes if n.id in chosen]
     flows = [f for f in document.design.flows if f.source in chosen and f.target in chosen]
@@ -34,6 +38,11 @@ def copy_nodes(document: Document, node_ids: list[str]) -> dict[str, Any]:
             if n.id in document.design.layout.nodes
         },
         "flows": [f.model_dump(mode="json", by_alias=True, exclude_none=True) for f in flows],
+        "arrows": {
+            f.id: document.design.layout.flows[f.id].model_dump(mode="json")
+            for f in flows
+            if f.id in document.design.layout.flows
+        },
         "messages": [
             m.model_dump(mode="json", exclude_none=True)
             for m in document.design.messages
@@ -117,5 +126,29 @@ def paste_command(
                 )
             )
         )
+        shape = _moved_shape(payload.get("arrows", {}).get(flow.id), delta)
+        if shape is not None:
+            commands.append(ShapeArrow(flow_id, shape))
     label = f"Paste {len(nodes)} nodes" if len(nodes) != 1 else f"Paste {nodes[0].name}"
     return Macro(label, commands), list(renamed.values())
+
+
+def _moved_shape(raw: object, delta: tuple[float, float]) -> FlowLayout | None:
+    """A copied arrow's shape, its bends and label moved with its cards (None when there
+    is none, or when a payload from elsewhere holds something that is not a shape)."""
+    if raw is None:
+        return None
+    try:
+        shape = FlowLayout.model_validate(raw)
+    except ValidationError:
+        return None
+
+    def moved(p: Point) -> Point:
+        return Point.model_construct(x=p.x + delta[0], y=p.y + delta[1])
+
+    return shape.model_copy(
+        update={
+            "bends": [moved(p) for p in shape.bends],
+            "label": moved(shape.label) if shape.label is not None else None,
+        }
+    )

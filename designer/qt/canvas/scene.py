@@ -127,6 +127,11 @@ class DesignScene(QGraphicsScene):
         self._moving = False  # arrows get rough hit areas (a build or a drag)
         self._dragging = False  # ... roomy ones, kept while the arrow stays inside
         self._rough_pairs: set[tuple[str, str]] = set()
+        # A child timer, not QTimer.singleShot(0, bound method): it dies with the scene,
+        # so a scene deleted by its owner (a closed compare view) is never called back.
+        self._outline_timer = QTimer(self)
+        self._outline_timer.setSingleShot(True)
+        self._outline_timer.timeout.connect(self._refine_outlines)
         self._quiet_selection = False
         # The gesture the mouse and keys go to (see interactions.py), and the drops'.
         self._idle = IdleInteraction(self)
@@ -507,7 +512,7 @@ class DesignScene(QGraphicsScene):
         self._fit_scene_rect()
         self.set_diagnostics(self._diagnostics)
         if self._rough_pairs:
-            QTimer.singleShot(0, self._refine_outlines)
+            self._outline_timer.start(0)
 
     def _refine_outlines(self) -> None:
         """Exact hit outlines for arrows routed roughly, a slice per event-loop turn."""
@@ -518,7 +523,7 @@ class DesignScene(QGraphicsScene):
                 if isValid(item):  # a scene cleared by its owner keeps no items
                     item.make_exact()
         if self._rough_pairs and not self._moving:
-            QTimer.singleShot(0, self._refine_outlines)
+            self._outline_timer.start(0)
 
     def _on_changes(self, changes: tuple[Change, ...]) -> None:
         if self.document.design is not self._design:

@@ -98,18 +98,20 @@ class LiveMode(QObject):
         def work() -> None:
             loop = asyncio.new_event_loop()
             self._loop = loop
-            self._stop = asyncio.Event()
+            stop = self._stop = asyncio.Event()
             try:
-                loop.run_until_complete(
+                notes = loop.run_until_complete(
                     observe(
                         design,
                         url,
                         10**7,
                         sink,
-                        self._stop,
+                        stop,
                         on_open=lambda _tap: self.tap_open.set(),
                     )
                 )
+                if not stop.is_set():  # the broker ended it (e.g. it restarted), not Stop
+                    self._error = notes[-1] if notes else "the broker ended the observation"
             except TapError as problem:
                 self._error = str(problem)
             finally:
