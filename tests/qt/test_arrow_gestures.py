@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
 from designer.core.arrow_commands import AddBend, MoveLabel, ReattachFlow
-from designer.core.document import Document
 from designer.core.history import History
 from designer.core.io import dumps, load
 from designer.core.model import Point, RouteStyle
@@ -24,29 +22,6 @@ from tests.support.window import open_window
 
 NONE = Qt.KeyboardModifier.NoModifier
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def document() -> Document:
-    return Document(load(examples_dir() / "shop.msgflow.json"))
-
-
-@pytest.fixture
-def history(document: Document) -> History:
-    return History(document)
-
-
-@pytest.fixture
-def view(qtbot, document: Document, history: History) -> DesignView:
-    scene = DesignScene(document, history.push)
-    view = DesignView(scene)
-    qtbot.addWidget(view)
-    view.resize(1400, 900)
-    view.show()
-    qtbot.waitExposed(view)
-    view.zoom_100()
-    view.centerOn(scene.content_rect().center())
-    return view
 
 
 def at(view: DesignView, x: float, y: float) -> QPoint:

@@ -2,44 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from designer.core.document import Document
-from designer.core.history import History
-from designer.core.io import canonical_dict, load
+from designer.core.io import canonical_dict
 from designer.core.model import MessageKind, NodeKind, Transport
 from designer.qt.canvas import NODE_KIND_MIME
 from designer.qt.canvas.node_item import H, W
-from designer.qt.canvas.scene import DesignScene
 from designer.qt.canvas.view import DesignView
-from designer.resources import examples_dir
-
-
-@pytest.fixture
-def document() -> Document:
-    return Document(load(examples_dir() / "shop.msgflow.json"))
-
-
-@pytest.fixture
-def history(document: Document) -> History:
-    return History(document)
-
-
-@pytest.fixture
-def view(qtbot, document: Document, history: History) -> DesignView:
-    scene = DesignScene(document, history.push)
-    view = DesignView(scene)
-    qtbot.addWidget(view)
-    view.resize(1400, 900)
-    view.show()
-    qtbot.waitExposed(view)
-    view.zoom_100()
-    view.centerOn(scene.content_rect().center())
-    return view
 
 
 def at(view: DesignView, scene_point: QPointF) -> QPoint:

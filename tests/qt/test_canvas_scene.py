@@ -24,16 +24,6 @@ from designer.resources import examples_dir
 
 
 @pytest.fixture
-def document() -> Document:
-    return Document(load(examples_dir() / "shop.msgflow.json"))
-
-
-@pytest.fixture
-def history(document: Document) -> History:
-    return History(document)
-
-
-@pytest.fixture
 def scene(qapp, document: Document, history: History) -> DesignScene:
     scene = DesignScene(document, history.push)
     yield scene
