@@ -351,7 +351,9 @@ class _SystemModel:
             op.key: self._render_operation(op, service is None) for op in operations
         }
         components: dict[str, Any] = {}
-        records = self._records_used(message_keys)
+        # The system document describes every record too, even one no message reads yet:
+        # without it an export -> import would lose the record.
+        records = self._records_used(message_keys, every=service is None)
         if records:
             components["schemas"] = records
         messages = self._render_messages(message_keys)
@@ -473,8 +475,8 @@ class _SystemModel:
         out.update(extras)
         return out
 
-    def _records_used(self, message_keys: set[str]) -> dict[str, Any]:
-        pending: list[str] = []
+    def _records_used(self, message_keys: set[str], *, every: bool = False) -> dict[str, Any]:
+        pending: list[str] = [s.name for s in self.design.schemas] if every else []
         for key in message_keys:
             if key not in self._components:
                 continue

@@ -20,7 +20,7 @@ state and the result's types are in import_state.py.
 from __future__ import annotations
 
 from designer.core.channels import slug
-from designer.core.io import natural_key
+from designer.core.io import json_path, natural_key
 from designer.core.layout import auto_layout
 from designer.core.model import Design, Message, MessageKind, Node, Settings
 
@@ -93,6 +93,8 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
         self._request_reply_by_convention(first_operation)
         self._absorb_reply_operations(first_operation)
         self._unused_messages(spec)
+        if self._from_msgflow:
+            self._unread_records(spec, self._mapper)
         self._records.update(self._mapper.records)
         for key in ("security", "tags", "externalDocs"):
             if key in spec.data or key in info:
@@ -102,6 +104,16 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
                 "$.components.securitySchemes",
                 "security schemes are not part of a design: not imported",
             )
+
+    def _unread_records(self, spec: Spec, mapper: SchemaMapper) -> None:
+        """Records msgflow exported though no message reads them: kept as records.
+
+        Only in msgflow's own documents, where components/schemas holds records and
+        nothing else; a foreign document's schemas are read where its payloads use them."""
+        declared = (spec.data.get("components") or {}).get("schemas") or {}
+        if isinstance(declared, dict):
+            for key in declared:
+                mapper.component_record(str(key), json_path(("components", "schemas", key)))
 
     def build(self, name: str | None) -> Design:
         if self.description is None and len(self._descriptions) == 1:

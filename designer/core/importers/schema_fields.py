@@ -430,6 +430,16 @@ class SchemaMapper:
                 return candidate
         return None
 
+    def component_record(self, key: str, at: str) -> str | None:
+        """The record `#/components/schemas/<key>` when it is an object and no payload
+        read it: msgflow's exports list every record, even one no message reads yet."""
+        schema, _ = self.deref({"$ref": f"#/components/schemas/{key}"}, at)
+        name = record_name(key)
+        # An empty record is an object without properties: still a record here.
+        if name in self.records or not isinstance(schema, dict) or schema.get("type") != "object":
+            return None
+        return self._record(name, schema, at)
+
     def _record(self, name: str, schema: dict[str, Any], at: str) -> str:
         existing = self.records.get(name)
         if existing is not None or name in self._building:

@@ -13,6 +13,7 @@ from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
 from designer.core.exporters.eventcatalog import export_eventcatalog
 from designer.core.importers.asyncapi import import_asyncapi
 from designer.core.importers.spec_loading import Spec
+from designer.core.model import Design, MessageField, RecordSchema
 from tests.support.node_tools import asyncapi_errors
 
 UNIONS = Path(__file__).resolve().parents[2] / "data" / "unions.msgflow.json"
@@ -82,3 +83,38 @@ def test_union_exports_pass_the_official_parser(tmp_path: Path) -> None:
         files.append(file)
     assert len(files) == 3
     assert asyncapi_errors(files) == []
+
+
+def _with_unread_records() -> Design:
+    """The union design plus two records no message reads: one with fields, one empty."""
+    design = io.load(UNIONS)
+    extra = [
+        RecordSchema(
+            name="Palette",
+            description="Colours a board may offer, read by no message yet.",
+            fields=[
+                MessageField(name="colours", type="list[string]"),
+                MessageField(name="main", type="Circle | Square", required=False),
+            ],
+        ),
+        RecordSchema(name="Nothing", fields=[]),
+    ]
+    return design.model_copy(update={"schemas": [*design.schemas, *extra]})
+
+
+def test_a_record_no_message_reads_survives_export_and_import() -> None:
+    design = _with_unread_records()
+    system = export_asyncapi(design, "rabbitmq")[SYSTEM_FILE]
+    assert {"Palette", "Nothing"} <= set(system["components"]["schemas"])
+    back = import_asyncapi([Spec(system, "system")], design.name).design
+    difference = diff_designs(design, back)
+    assert not difference.changes, format_text(difference, "design", "round trip")
+
+
+@pytest.mark.slow  # one Node parser run
+def test_unread_records_pass_the_official_parser(tmp_path: Path) -> None:
+    file = tmp_path / SYSTEM_FILE
+    file.parent.mkdir(parents=True, exist_ok=True)
+    system = export_asyncapi(_with_unread_records(), "rabbitmq")[SYSTEM_FILE]
+    file.write_text(yaml.safe_dump(system, sort_keys=False), encoding="utf-8")
+    assert asyncapi_errors([file]) == []
