@@ -8,7 +8,12 @@ project's pytest runs it in a subprocess.
 
 from __future__ import annotations
 
+import asyncio
+import importlib.util
+import uuid
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -207,26 +212,86 @@ def test_generated_runtime_in_memory(tmp_path: Path, broker: str) -> None:
     assert "6 passed" in result.stdout
 
 
-def test_a_dedup_claim_of_a_process_killed_while_handling_frees_itself(tmp_path: Path) -> None:
-    """The shared (Redis) de-duplication store: a claim is a lease until the handler
-    succeeded, so a message whose process died mid-handling is handled when it comes
-    again (Redis claims it from the dead replica), not skipped as a duplicate forever."""
-    import asyncio
-    import importlib.util
-    import uuid
-
-    from tests.support.requirements import require_redis
-
-    require_redis()
+def _generated_runtime(tmp_path: Path, broker: str) -> Any:
+    """The msgflow_runtime module of a freshly generated shop project, imported here."""
     out = tmp_path / "shop"
-    assert main(["generate", str(SHOP), "-o", str(out), "--broker", "redis"]) == 0
-    spec = importlib.util.spec_from_file_location("h12_runtime", out / "msgflow_runtime.py")
+    assert main(["generate", str(SHOP), "-o", str(out), "--broker", broker]) == 0
+    spec = importlib.util.spec_from_file_location(
+        f"h12_runtime_{broker}", out / "msgflow_runtime.py"
+    )
     assert spec is not None and spec.loader is not None
     runtime = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(runtime)
+    return runtime
+
+
+async def _copy_while_another_delivery_holds(
+    runtime: Any, seen: Any, outcome: str, message_id: str = "m"
+) -> list[str]:
+    """A delivery claims `message_id` (and then succeeds, fails, or its process dies:
+    `outcome`) while a copy of it goes through `once`; what the copy's handler did."""
+    calls: list[str] = []
+
+    async def handle() -> None:
+        calls.append("handled")
+
+    assert await seen.claim(message_id)  # the first delivery is being handled
+    copy = asyncio.create_task(
+        runtime.once(seen, SimpleNamespace(message_id=message_id), "Cmd", handle)
+    )
+    await asyncio.sleep(0.1)
+    assert calls == [] and not copy.done()  # neither handled nor skipped while in progress
+    if outcome == "succeeded":
+        await seen.handled(message_id)
+    elif outcome == "failed":
+        await seen.release(message_id)
+    await asyncio.wait_for(copy, 10)
+    return calls
+
+
+@pytest.mark.parametrize(("outcome", "copy_handled"), [("succeeded", False), ("failed", True)])
+def test_a_copy_of_a_message_still_being_handled_waits_for_the_outcome(
+    tmp_path: Path, outcome: str, copy_handled: bool
+) -> None:
+    """The in-memory default store: a copy is skipped only once its id is handled; while
+    the first delivery runs it waits, and is handled if that delivery failed."""
+    runtime = _generated_runtime(tmp_path, "rabbitmq")
+    runtime.BUSY_PAUSE_S = 0.02
+    calls = asyncio.run(
+        _copy_while_another_delivery_holds(runtime, runtime.SeenMessages(), outcome)
+    )
+    assert calls == (["handled"] if copy_handled else [])
+
+
+def test_a_copy_of_a_message_whose_holder_never_ends_is_retried_not_acknowledged(
+    tmp_path: Path,
+) -> None:
+    runtime = _generated_runtime(tmp_path, "rabbitmq")
+    runtime.BUSY_PAUSE_S = 0.02
+    seen = runtime.SeenMessages()
+    seen.busy_wait_s = 0.1
+
+    async def go() -> None:
+        assert await seen.claim("m")
+        await runtime.once(seen, SimpleNamespace(message_id="m"), "Cmd", asyncio.sleep)
+
+    with pytest.raises(runtime.StillHandlingError):  # the failure policy retries it later
+        asyncio.run(go())
+
+
+def test_a_dedup_claim_of_a_process_killed_while_handling_frees_itself(tmp_path: Path) -> None:
+    """The shared (Redis) de-duplication store: a claim is a lease until the handler
+    succeeded, so a message whose process died mid-handling is handled when it comes
+    again, even at once (RabbitMQ redelivers a dead connection's messages immediately),
+    not skipped as a duplicate."""
+    from tests.support.requirements import require_redis
+
+    require_redis()
+    runtime = _generated_runtime(tmp_path, "redis")
+    runtime.BUSY_PAUSE_S = 0.05
     prefix = f"msgflow:test:{uuid.uuid4().hex}:"
 
-    async def go() -> list[bool]:
+    async def go() -> tuple[list[bool], list[str], list[str]]:
         seen = runtime.RedisSeenMessages("redis://127.0.0.1:6379", prefix=prefix, lease_s=0.3)
         try:
             first = await seen.claim("m1")  # a process takes m1 ... and is killed
@@ -237,8 +302,16 @@ def test_a_dedup_claim_of_a_process_killed_while_handling_frees_itself(tmp_path:
             await asyncio.sleep(0.6)
             duplicate_later = await seen.claim("m1")  # handled: a later copy is skipped
             await seen.release("m1")
-            return [first, copy_meanwhile, after_the_crash, duplicate_later]
+            # Redelivered at once, within the dead holder's lease: handled once it lapses.
+            crashed = await _copy_while_another_delivery_holds(runtime, seen, "died")
+            succeeded = await _copy_while_another_delivery_holds(runtime, seen, "succeeded", "m2")
+            await seen.release("m")
+            await seen.release("m2")
+            return [first, copy_meanwhile, after_the_crash, duplicate_later], crashed, succeeded
         finally:
             await seen._redis.aclose()
 
-    assert asyncio.run(go()) == [True, False, True, False]
+    claims, crashed, succeeded = asyncio.run(go())
+    assert claims == [True, False, True, False]
+    assert crashed == ["handled"]
+    assert succeeded == []
