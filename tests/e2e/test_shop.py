@@ -152,11 +152,12 @@ def test_a_flow_without_dead_lettering_drops_the_poison_with_a_logged_line(
     )
 
 
+# RabbitMQ's retry queue only: NATS naks with a delay, Redis retries in place.
+@pytest.mark.parametrize("shop", ["rabbitmq"], indirect=True)
 def test_rabbitmq_a_good_message_is_handled_while_a_poison_one_backs_off(
     shop: ShopOnBroker,
 ) -> None:
-    if not isinstance(shop, shop_on_rabbitmq.ShopOnRabbitMQ):
-        pytest.skip("RabbitMQ's retry queue; NATS naks with a delay, Redis retries in place")
+    assert isinstance(shop, shop_on_rabbitmq.ShopOnRabbitMQ)
     # LoyaltyPointsAdded -> Notifications (dropped at the end: the dead-letter queues of the
     # other tests stay as they expect).
     notifications = shop.node("notifications")
@@ -233,11 +234,12 @@ def test_a_reply_to_url_the_design_does_not_declare_is_refused_and_logged(
     assert customers.handled("GetCustomer", "customer_id")[customer] == 1
 
 
+# NATS only: its dead-letter streams come from `msgflow broker apply`.
+@pytest.mark.parametrize("shop", ["nats"], indirect=True)
 def test_nats_without_its_dead_letter_stream_a_poison_is_kept_not_terminated(
     shop: ShopOnBroker,
 ) -> None:
-    if not isinstance(shop, shop_on_nats.ShopOnNats):
-        pytest.skip("NATS: the dead-letter streams come from `msgflow broker apply`")
+    assert isinstance(shop, shop_on_nats.ShopOnNats)
     loyalty = shop.node("loyalty")
     channel, _message = received_message(shop.design, shop.broker, loyalty, "AddLoyaltyPoints")
     poison_id = f"poison-{uuid.uuid4()}"

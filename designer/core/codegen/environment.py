@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +57,31 @@ def _import_block(specs: tuple[str, ...], first_party: tuple[str, ...]) -> str:
     return pyformat.import_block(list(specs), list(first_party))
 
 
-def _imports(specs: list[str], first_party: list[str]) -> str:
+def _imports(specs: list[str], first_party: Sequence[str]) -> str:
+    # `first_party` names every generated package (thousands): only whether each spec's
+    # top-level package is one of them matters, so that is what the remembered answer is
+    # keyed by; scanning or hashing the whole list for every file grew with the square.
     try:
-        return _import_block(tuple(specs), tuple(first_party))
+        first = _first_party_set(first_party)
+        tops = {spec.partition(":")[0].split(".")[0] for spec in specs}
+        return _import_block(tuple(specs), tuple(sorted(tops & first)))
     except TypeError:  # an unhashable element: the helper says what is wrong with it
         return pyformat.import_block(list(specs), list(first_party))
+
+
+# The last tuple of first-party packages seen and its set: every template of a run passes
+# the same tuple object (kept here, so its id cannot be reused by another).
+_FIRST_PARTY: list[tuple[tuple[str, ...], frozenset[str]]] = []
+
+
+def _first_party_set(first_party: Sequence[str]) -> frozenset[str]:
+    if not isinstance(first_party, tuple):
+        return frozenset(first_party)
+    if _FIRST_PARTY and _FIRST_PARTY[0][0] is first_party:
+        return _FIRST_PARTY[0][1]
+    made = frozenset(first_party)
+    _FIRST_PARTY[:] = [(first_party, made)]
+    return made
 
 
 def _remembered(function: Callable[..., str]) -> Callable[..., str]:

@@ -212,13 +212,15 @@ def import_block(specs: Sequence[str], first_party: Sequence[str]) -> str:
     """
     import sys
 
+    first = frozenset(first_party)
+
     def section(module: str) -> int:
         top = module.split(".")[0]
         if top == "__future__":
             return 0
         if top in sys.stdlib_module_names:
             return 1
-        if top in first_party:
+        if top in first:
             return 3
         return 2
 
