@@ -48,6 +48,15 @@ _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _RECORDS = "#/components/schemas/"
 
 
+# Where a question carries the asking instance's own reply address (`<reply>.<instance>`),
+# by broker; Kafka has none (one reply topic, answers picked by `reply_instance`).
+_REPLY_ADDRESS = {
+    "rabbitmq": "The asking instance's own queue, in the AMQP `reply_to` message property.",
+    "nats": "The asking instance's own subject, the NATS message's reply subject.",
+    "redis": "The asking instance's own channel, `reply_to` in FastStream's message frame.",
+}
+
+
 class AsyncApiExportError(ValueError):
     """The design cannot be exported (an unknown broker)."""
 
@@ -282,26 +291,42 @@ class _SystemModel:
         key = _key(f"reply.{reply}")
         if key not in self.channels:
             bindings: dict[str, Any] | None = None
+            if self.broker == "kafka":
+                # One topic; every requester instance reads it all and keeps its answers.
+                bindings = {"kafka": {"topic": reply, "bindingVersion": "0.5.0"}}
+                description = (
+                    f"Reply topic `{reply}` of the requester: every instance reads it and keeps "
+                    "the answers whose `reply_instance` header names it."
+                )
+            else:
+                description = (
+                    f"Each running requester instance has its own reply address "
+                    f"`{reply}.<instance>`, which every question names (`reply_to`); `{reply}` "
+                    "is its stem, not a shared address."
+                )
             if self.broker == "rabbitmq":
                 queue = {
-                    "name": reply,
-                    "durable": True,
-                    "exclusive": False,
-                    "autoDelete": False,
+                    "name": f"{reply}.{{instance}}",
+                    "durable": False,
+                    "exclusive": True,
+                    "autoDelete": True,
                     "vhost": "/",
                 }
                 bindings = {"amqp": {"is": "queue", "queue": queue, "bindingVersion": "0.3.0"}}
-            elif self.broker == "kafka":
-                bindings = {"kafka": {"topic": reply, "bindingVersion": "0.5.0"}}
+                description += " RabbitMQ: an exclusive, auto-delete queue per instance."
             self.channels[key] = _Channel(
-                key,
-                reply,
-                flow.transport,
-                [self.broker],
-                bindings,
-                description="Reply queue owned by the requester.",
+                key, reply, flow.transport, [self.broker], bindings, description=description
             )
         return self.channels[key]
+
+    def _per_instance_reply(self, op: _Operation) -> bool:
+        """Answers go to an address of the asking instance, named by the question."""
+        reply = self.channels[op.reply_channel] if op.reply_channel else None
+        return (
+            reply is not None
+            and reply.transport is not Transport.HTTP
+            and self.broker in _REPLY_ADDRESS
+        )
 
     def _operation_bindings(
         self, flow: Flow, action: str, names: FlowChannel
@@ -463,6 +488,12 @@ class _SystemModel:
                     {"$ref": f"#/channels/{op.reply_channel}/messages/{op.reply_message}"}
                 ],
             }
+            if self._per_instance_reply(op):
+                # The answer goes where the question says: the asking instance's own address.
+                out["reply"]["address"] = {
+                    "location": "$message.header#/reply_to",
+                    "description": _REPLY_ADDRESS[self.broker],
+                }
         if op.bindings:
             out["bindings"] = op.bindings
         node = self.nodes[op.node]

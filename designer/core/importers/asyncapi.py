@@ -30,7 +30,7 @@ from .import_state import ImportNote, ImportResult, OperationOutcome
 from .kind_reading import read_kind
 from .operation_reading import OperationReading
 from .request_reply import RequestReply
-from .schema_fields import SchemaMapper
+from .schema_fields import SchemaMapper, SelfContainingSchema
 from .server_reading import SERVERS_SETTING
 from .spec_loading import Spec, SpecLoadError, SpecProblem
 
@@ -43,10 +43,20 @@ def import_asyncapi(specs: list[Spec], name: str | None = None) -> ImportResult:
     for spec in specs:
         try:
             builder.read(spec)
+        except SelfContainingSchema as problem:
+            raise SpecLoadError([SpecProblem(spec.source, problem.at, problem.message)]) from None
         except RecursionError:
-            # A schema containing itself through a YAML alias (not a $ref) has no end.
+            # A schema containing itself with no end: through a YAML alias (not a $ref),
+            # or through an allOf the union check above does not see.
             raise SpecLoadError(
-                [SpecProblem(spec.source, "$", "a schema contains itself through a YAML alias")]
+                [
+                    SpecProblem(
+                        spec.source,
+                        "$",
+                        "a schema contains itself with no end "
+                        "(through a YAML alias, or through allOf/oneOf/anyOf)",
+                    )
+                ]
             ) from None
     single_title = specs[0].data.get("info", {}).get("title") if len(specs) == 1 else None
     design = builder.build(name or builder.design_name or single_title)

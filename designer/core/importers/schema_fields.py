@@ -32,6 +32,16 @@ Deref = Callable[[Any, str], tuple[Any, str | None]]
 _NOT_NAME = re.compile(r"[^A-Za-z0-9]+")
 
 
+class SelfContainingSchema(Exception):
+    """A schema that is one of its own alternatives: no type can hold it (`A = A | X`)."""
+
+    def __init__(self, at: str, ref: str | None) -> None:
+        self.at = at
+        named = f" ('{ref}' is one of its own alternatives)" if ref else ""
+        self.message = f"a schema that contains itself through oneOf/anyOf{named}"
+        super().__init__(f"{at}: {self.message}")
+
+
 def _string_values(schema: dict[str, Any]) -> list[str] | None:
     """The values a string schema's `enum`/`const` allows (null left out), else None."""
     if "const" in schema:
@@ -81,6 +91,9 @@ class SchemaMapper:
         self._building: set[str] = set()
         # Discriminators of the unions met, by the union's path, until a field takes its own.
         self._discriminators: dict[str, str] = {}
+        # Record name of each object alternative read, by the alternative schema's identity
+        # (the schema is kept with it, so its id is never reused by another).
+        self._alternatives: dict[int, tuple[dict[str, Any], str]] = {}
 
     def payload(self, schema: Any, at: str, *, owner: str) -> Payload:
         """A message's payload: a union of records when it is one of several objects."""
@@ -302,6 +315,7 @@ class SchemaMapper:
         key = next((k for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list)), None)
         if key is None or not schema[key]:
             return None
+        self._refuse_self_containing(schema, at)
         base = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf", "discriminator")}
         shared = bool(base.get("properties"))
         options, nullable = [], False
@@ -320,6 +334,25 @@ class SchemaMapper:
                 ref = None  # no longer the referenced schema alone
             options.append((target, ref, where))
         return nullable, options
+
+    def _refuse_self_containing(self, schema: dict[str, Any], at: str) -> None:
+        """Raise when `schema` is reached again through alternatives of alternatives.
+
+        Reading such a union would never end; recursion through a property (a tree whose
+        nodes hold a list of trees) is fine and not followed here."""
+        pending, seen = [(schema, at)], {id(schema)}
+        while pending:
+            node, path = pending.pop()
+            for key in ("oneOf", "anyOf"):
+                options = node.get(key)
+                for index, option in enumerate(options if isinstance(options, list) else []):
+                    where = f"{path}.{key}[{index}]"
+                    target, ref = self.deref(option, where)
+                    if target is schema:
+                        raise SelfContainingSchema(where, ref)
+                    if isinstance(target, dict) and id(target) not in seen:
+                        seen.add(id(target))
+                        pending.append((target, where))
 
     @staticmethod
     def _is_object(schema: dict[str, Any]) -> bool:
@@ -354,7 +387,11 @@ class SchemaMapper:
         members: list[str] = []
         for index, (option, ref, where) in enumerate(options):
             if self._is_object(option):
-                name = self._alternative_name(option, ref, hint, index)
+                # An inline alternative met again (a tree: a branch holds the union)
+                # keeps its record, rather than a new `Leaf2` at each level, forever.
+                known = self._alternatives.get(id(option))
+                name = known[1] if known else self._alternative_name(option, ref, hint, index)
+                self._alternatives[id(option)] = (option, name)
                 self._record(name, option, where)
                 types = [name]
             else:

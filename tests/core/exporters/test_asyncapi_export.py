@@ -119,6 +119,25 @@ def test_an_async_query_names_its_reply_channel_and_answer(shop: Design) -> None
     assert _operation(doc, "receive", "GetCustomer")["reply"] == ask["reply"]
 
 
+@pytest.mark.parametrize("broker", ["rabbitmq", "nats", "redis", "kafka"])
+def test_answers_go_to_the_asking_instances_own_address(shop: Design, broker: str) -> None:
+    """The services answer to the address each question names (`reply_to`): one per
+    requester instance, never a queue shared by the replicas (Kafka: one reply topic)."""
+    doc = export_asyncapi(shop, broker)[SYSTEM_FILE]
+    reply = _operation(doc, "send", "GetCustomer")["reply"]
+    channel = doc["channels"][reply["channel"]["$ref"].rsplit("/", 1)[1]]
+    if broker == "kafka":
+        assert "address" not in reply
+        assert channel["bindings"]["kafka"]["topic"] == "orders.replies"
+        return
+    assert reply["address"]["location"] == "$message.header#/reply_to"
+    assert "orders.replies.<instance>" in channel["description"]
+    if broker == "rabbitmq":
+        queue = channel["bindings"]["amqp"]["queue"]
+        assert queue["name"] == "orders.replies.{instance}"
+        assert (queue["exclusive"], queue["autoDelete"], queue["durable"]) == (True, True, False)
+
+
 def test_payloads_are_json_schemas_with_records_as_components(shop: Design) -> None:
     doc = export_asyncapi(shop)[SYSTEM_FILE]
     payload = doc["components"]["messages"]["SubmitOrder"]["payload"]

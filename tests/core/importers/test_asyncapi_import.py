@@ -793,3 +793,54 @@ def test_replies_that_are_unions_or_several_messages_give_a_union_answer() -> No
         "SubscriptionStatusSuccess | DummyCurrencyInfo" in str(n)
         for n in result.notes
     )
+
+
+@pytest.mark.parametrize(
+    ("schemas", "payload", "where", "which"),
+    [
+        (  # the payload is one of itself or a Circle
+            "    Shape: {oneOf: [{$ref: '#/components/schemas/Shape'}, {$ref: '#/components/schemas/Circle'}]}\n",
+            "{$ref: '#/components/schemas/Shape'}",
+            "$.operations.o.messages[0].payload.oneOf[0]",
+            "'#/components/schemas/Shape' is one of its own alternatives",
+        ),
+        (  # a property whose schema is any of two schemas, each any of the other
+            "    A: {anyOf: [{$ref: '#/components/schemas/B'}, {type: string}]}\n"
+            "    B: {anyOf: [{$ref: '#/components/schemas/A'}, {type: integer}]}\n",
+            "{type: object, properties: {a: {$ref: '#/components/schemas/A'}}}",
+            "$.operations.o.messages[0].payload.properties.a.anyOf[0].anyOf[0]",
+            "'#/components/schemas/A' is one of its own alternatives",
+        ),
+    ],
+)
+def test_a_schema_containing_itself_through_oneof_is_refused_where_it_does(
+    schemas: str, payload: str, where: str, which: str
+) -> None:
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: Loop, version: 1.0.0}\n"
+        "channels:\n  c:\n    address: shapes\n    messages:\n      Drawn:\n"
+        f"        payload: {payload}\n"
+        "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
+        "components:\n  schemas:\n"
+        + schemas
+        + "    Circle: {type: object, properties: {r: {type: number}}}\n"
+    )
+    with pytest.raises(SpecLoadError) as caught:
+        import_asyncapi([Spec.from_text(text, "loop.yaml")])
+    message = caught.value.describe()
+    assert "alias" not in message
+    assert (
+        f"loop.yaml: {where}: a schema that contains itself through oneOf/anyOf ({which})"
+        in message
+    )
+
+
+def test_a_union_holding_itself_through_a_property_is_a_tree_not_refused() -> None:
+    design, _ = _one_message(
+        "          oneOf:\n"
+        "            - {type: object, title: Leaf, properties: {value: {type: string}}}\n"
+        "            - {type: object, title: Branch, properties: {children: {type: array, items:"
+        " {$ref: '#/channels/c/messages/PriceChanged/payload'}}}}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None and message.one_of == ["Leaf", "Branch"]
