@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import yaml_text
+from ..gc_pause import collector_paused
 from ..model import Design, KafkaTopic, MessageKind
 from ..topology import broker_channels, build_topics
 
@@ -32,6 +33,7 @@ def _or_default(value: Any, default: int) -> Any:
     return default if value is None else value
 
 
+@collector_paused()  # a dict per topic and service, all kept: nothing for the collector
 def state(design: Design, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
     settings = settings or {}
     # `null` means "the default" here, as everywhere in settings.
