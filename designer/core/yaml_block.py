@@ -26,7 +26,9 @@ import yaml
 # libyaml does not write the string on one line of its own.
 _VALUES: dict[str, str | None] = {}
 _KEYS: dict[str, str | None] = {}
-_CACHE_LIMIT = 200_000
+# Enough for every string of a 10,000-service design (~230,000 values, ~170,000 keys):
+# emptied midway, the next documents spell them all again. A bound for long sessions.
+_CACHE_LIMIT = 1_000_000
 _PROBE_WIDTH = 1 << 30  # wide enough that a probe never folds a line
 # libyaml's escapes for what PyYAML's Python emitter keeps readable (allow_unicode=True):
 # a document holding one is written by the Python emitter (yaml_text).
