@@ -201,6 +201,34 @@ def test_an_idempotent_command_sent_twice_with_one_message_id_is_handled_once(
     assert loyalty.handled("AddLoyaltyPoints", "order_id")[command["order_id"]] == 1
 
 
+@pytest.mark.parametrize("shop", ["rabbitmq"], indirect=True)
+def test_rabbitmq_a_copy_redelivered_within_a_dead_replicas_lease_is_handled_not_skipped(
+    shop: ShopOnBroker,
+) -> None:
+    """A replica claimed the id in the shared de-dup store and died before handling it;
+    RabbitMQ redelivers its messages at once, within the claim's 4 s lease. The copies
+    wait for the lease to lapse: one is handled, the other then skipped as a duplicate."""
+    import redis
+
+    loyalty = shop.services[shop.node("loyalty")]
+    channel, message = received_message(
+        shop.design, shop.broker, shop.node("loyalty"), "AddLoyaltyPoints"
+    )
+    command = example(message["payload"])
+    message_id = str(uuid.uuid4())
+    store = redis.Redis.from_url(shop_on_rabbitmq.REDIS_URL)
+    key = f"msgflow:seen:loyalty:{message_id}"
+    try:
+        store.set(key, "handling", px=4000)  # the dead replica's claim, never completed
+        asyncio.run(shop.send_twice(channel, command, message_id))
+        _wait_handled(loyalty, "AddLoyaltyPoints", "order_id", command["order_id"])
+        wait_logged(loyalty, f"AddLoyaltyPoints {message_id} already handled: duplicate skipped")
+        assert loyalty.handled("AddLoyaltyPoints", "order_id")[command["order_id"]] == 1
+    finally:
+        store.delete(key)
+        store.close()
+
+
 def test_a_reply_to_url_the_design_does_not_declare_is_refused_and_logged(
     shop: ShopOnBroker,
 ) -> None:
