@@ -27,6 +27,7 @@ Figures only; nothing here asserts a time.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import gc
 import io as text_io
@@ -113,25 +114,27 @@ def operations(folder: Path, design: Design) -> dict[str, Callable[[], object]]:
     return ops
 
 
-def _options(argv: list[str]) -> tuple[set[str], float, list[str]]:
-    """(operations to skip, budget in seconds, the remaining arguments)."""
-    skip: set[str] = set()
-    budget = 120.0
-    rest: list[str] = []
-    values = iter(argv)
-    for argument in values:
-        if argument == "--skip":
-            skip.add(next(values))
-        elif argument == "--budget":
-            budget = float(next(values))
-        else:
-            rest.append(argument)
-    return skip, budget, rest
+def _options(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="CPU time per service of every headless command at growing design sizes."
+    )
+    parser.add_argument("sizes", nargs="*", type=int, default=list(SIZES), help="services")
+    parser.add_argument(
+        "--skip", action="append", default=[], metavar="OPERATION", help="leave one out"
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="do not run an operation whose linear estimate passes S seconds",
+    )
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str]) -> int:
-    skip, budget, numbers = _options(argv)
-    sizes = tuple(int(a) for a in numbers) or SIZES
+    options = _options(argv)
+    skip, budget, sizes = set(options.skip), options.budget, tuple(options.sizes)
     results: dict[str, dict[int, float]] = {}
     over_budget: set[str] = set()  # not run at a size: not at larger ones either
     with tempfile.TemporaryDirectory() as name:
