@@ -19,6 +19,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -190,6 +191,18 @@ def _run(design: Design, tmp_path: Path, broker: str, url: str, tap: str, tap_ca
     return result.stdout
 
 
+def _dead_letter_counted(vhost: ScratchVhost, dlq: str) -> dict[str, dict[str, object]]:
+    """The vhost's queues once `dlq` reports its message. RabbitMQ publishes a quorum
+    queue's message count with its periodic statistics (every 5 s by default), so on a
+    quick run the dead letter is there before the count says so."""
+    deadline = time.monotonic() + 15
+    while True:
+        queues = vhost.queues()
+        if queues[dlq]["messages"] or time.monotonic() > deadline:
+            return queues
+        time.sleep(0.25)
+
+
 def test_rabbitmq_routes_every_value_to_the_wildcard_binding(tmp_path: Path) -> None:
     require_rabbitmqctl()
     design = _with_temporary_inbox(io.load(DESIGN))
@@ -197,7 +210,7 @@ def test_rabbitmq_routes_every_value_to_the_wildcard_binding(tmp_path: Path) -> 
         keys = '"streetlights.42.lighting.measured", "streetlights.7.lighting.measured"'
         tap_call = f'param_tap.tap(url, "lights.events", {keys})'
         out = _run(design, tmp_path, "rabbitmq", vhost.url(), RABBIT_TAP, tap_call)
-        queues = vhost.queues()
+        queues = _dead_letter_counted(vhost, "streetlights.turn.on.dlq")
     # Light 42's measurement and the one TurnOn for light 7 caused both reached the
     # wildcard-bound queue; exact-key taps saw each light once: the value the
     # Streetlights handler received (context.parameters) is the value it published with.
