@@ -45,7 +45,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy designer
 
 pytest: $(STAMP) tools
-	@echo "== the test suite on 2 workers (about 10-20 minutes on 2 cores)"
+	@echo "== the test suite on 2 workers (about 4-5 minutes on 2 idle cores, up to 20 when they are busy)"
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadgroup
 
 # The tests that spawn generated projects, brokers or many subprocesses are marked
