@@ -135,6 +135,9 @@ async def tap(url, *subjects):
 
     for subject in subjects:
         await connection.subscribe(subject, cb=keep)
+    # SUB is buffered by the client: without a round trip the services' first publish can
+    # reach the server before it knows the tap (seen in CI: light 42 missing).
+    await connection.flush()
     return got
 """
 
