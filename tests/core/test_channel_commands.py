@@ -47,7 +47,10 @@ def test_deleting_a_segment_removes_its_parameter_and_the_order_follows_the_chan
     history.push(EditChannel("f2", "lights.{zone}.on"))
     assert [p.name for p in history.document.flow("f2").parameters] == ["zone"]
     history.push(EditChannel("f2", "  "))  # blank: back to the derived name, no parameters
-    assert (history.document.flow("f2").channel, history.document.flow("f2").parameters) == (None, [])
+    assert (history.document.flow("f2").channel, history.document.flow("f2").parameters) == (
+        None,
+        [],
+    )
     assert _channel_findings(history) == []
     for _ in range(3):
         history.undo()
@@ -110,7 +113,9 @@ def test_renaming_onto_another_parameter_is_refused(history) -> None:
 
 def test_description_type_and_values_of_a_parameter(history) -> None:
     history.push(
-        EditParameter("f2", "streetlightId", description="  ", type="integer", enum=["1", " 2", "1"])
+        EditParameter(
+            "f2", "streetlightId", description="  ", type="integer", enum=["1", " 2", "1"]
+        )
     )
     assert history.document.flow("f2").parameters == [
         ChannelParameter(name="streetlightId", type="integer", enum=["1", "2"])
