@@ -231,15 +231,22 @@ class BindingsEditor(QObject):
         self._shown = (amqp, kafka)
 
     def values(self) -> tuple[AmqpQueue, KafkaTopic]:
+        """The settings as shown, on top of what was loaded: a setting this editor has
+        no widget for is kept, never dropped."""
+        amqp, kafka = self._shown
         return (
-            AmqpQueue(
-                durable=self.durable.isChecked(),
-                exclusive=self.exclusive.isChecked(),
-                auto_delete=self.auto_delete.isChecked(),
+            amqp.model_copy(
+                update={
+                    "durable": self.durable.isChecked(),
+                    "exclusive": self.exclusive.isChecked(),
+                    "auto_delete": self.auto_delete.isChecked(),
+                }
             ),
-            KafkaTopic(
-                partitions=self.partitions.value() or None,
-                replicas=self.replicas.value() or None,
+            kafka.model_copy(
+                update={
+                    "partitions": self.partitions.value() or None,
+                    "replicas": self.replicas.value() or None,
+                }
             ),
         )
 
