@@ -516,7 +516,7 @@ def test_a_named_discriminator_that_cannot_tell_the_alternatives_apart_is_report
     message = design.message("price-changed")
     assert message is not None and message.discriminator is None
     assert any(
-        "record 'Heartbeat' needs a required field 'kind' listing its values: the "
+        "record 'Heartbeat' needs a required string field 'kind' listing its values: the "
         "alternatives are tried in turn instead" in n
         for n in notes
     )
@@ -591,14 +591,46 @@ def test_alternatives_of_different_primitives_become_a_union_of_them() -> None:
         ("level", "integer"),
         ("mail", "string"),
     ]
-    assert message.fields[2].description == "one of: 1, 2, 3"
-    assert any(
-        ".properties.level: values of a field typed integer are not kept as its enum" in n
-        for n in notes
-    )
+    assert message.fields[2].enum == [1, 2, 3]
     assert any(
         ".properties.mail: format email has no design type: typed as string" in n for n in notes
     )
+
+
+def test_integer_and_boolean_enums_are_kept_exactly_and_survive_a_round_trip() -> None:
+    design, notes = _one_message(
+        "          type: object\n          properties:\n"
+        "            level: {type: integer, enum: [1, 2, 3]}\n"
+        "            whole: {type: integer, enum: [2.0, null]}\n"
+        "            live: {type: boolean, const: true}\n"
+        "            code: {enum: [200, 404]}\n"
+        "            ratio: {type: number, enum: [0.5, 1.5]}\n"
+        "            mixed: {enum: [1, one]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type, f.enum) for f in message.fields] == [
+        ("level", "integer", [1, 2, 3]),
+        ("whole", "integer", [2]),  # 2.0 is the integer 2 in JSON Schema
+        ("live", "boolean", [True]),
+        ("code", "integer", [200, 404]),  # no type, but every value an integer
+        ("ratio", "number", None),  # a float has no exact literal: reported, not kept
+        ("mixed", "string", None),
+    ]
+    assert [type(v) for v in message.fields[2].enum or []] == [bool]
+    assert message.fields[4].description == "one of: 0.5, 1.5"
+    assert any(
+        ".properties.ratio: values of a field typed number are not kept as its enum" in n
+        for n in notes
+    )
+    assert any(".properties.mixed: an enum of values not all of one type" in n for n in notes)
+    system = export_asyncapi(design, "rabbitmq")[SYSTEM_FILE]
+    schema = system["components"]["messages"]["PriceChanged"]["payload"]
+    assert schema["properties"]["level"] == {"type": "integer", "enum": [1, 2, 3]}
+    assert schema["properties"]["live"] == {"type": "boolean", "const": True}
+    back = import_asyncapi([Spec(system, "system")]).design
+    assert _semantics(back) == _semantics(design)
+    assert io.dumps(back).count('"enum": [1, 2, 3]') == 1
 
 
 def test_bindings_the_design_holds_are_kept_and_the_rest_reported() -> None:
