@@ -25,6 +25,7 @@ from designer.core.model import (
     MessageField,
     RecordSchema,
     discriminator_problem,
+    parse_field_type,
     the_union,
     union_members,
 )
@@ -143,10 +144,9 @@ class SchemaMapper:
             ):
                 members = self._members(alternatives[1], hint=owner)
                 if len(members) > 1:
-                    return Payload(
-                        one_of=members,
-                        discriminator=self._discriminator(target, members, at),
-                    )
+                    discriminator = self._discriminator(target, members, at)
+                    self._note_untagged_one_of(target, members, discriminator, at)
+                    return Payload(one_of=members, discriminator=discriminator)
         return Payload(fields=self.fields(schema, at, owner=owner))
 
     def fields(self, schema: Any, at: str, *, owner: str) -> list[MessageField]:
@@ -413,7 +413,45 @@ class SchemaMapper:
         discriminator = self._discriminator(schema, members, at)
         if discriminator:
             self._discriminators[at] = discriminator
+        self._note_untagged_one_of(schema, members, discriminator, at)
         return union, not nullable
+
+    def _note_untagged_one_of(
+        self, schema: dict[str, Any], members: list[str], discriminator: str | None, at: str
+    ) -> None:
+        """Say where a `oneOf` is read as `anyOf`: a design union without a discriminator
+        accepts a value that fits several alternatives (the one it fits best), where a
+        JSON Schema validator refuses it. Enforcing "exactly one" instead would refuse real
+        messages of the many specs whose alternatives overlap by accident (records with
+        no required field in common: every object fits both); a tagged union, or
+        alternatives that never overlap (`string | integer`), lose nothing and are not
+        noted."""
+        if discriminator is not None or not isinstance(schema.get("oneOf"), list):
+            return
+        kinds = [self._json_kind(m) for m in members]
+        shared = sorted({k for k in kinds if kinds.count(k) > 1})
+        if not shared:
+            return
+        overlapping = [m for m, k in zip(members, kinds, strict=True) if k in shared]
+        self.note(
+            at,
+            f"oneOf without a discriminator read as anyOf: a value fitting more than one of "
+            f"{', '.join(overlapping)} is accepted as the one it fits best (the design and the "
+            "generated models do not check that exactly one fits; the export writes anyOf)",
+        )
+
+    def _json_kind(self, type_text: str) -> str:
+        """The JSON type a value of a design type is: two alternatives of one kind may
+        both fit a value (a payload with the fields of two records; a uuid is a string)."""
+        constructor, _ = parse_field_type(type_text)
+        if constructor in ("list", "map"):
+            return "array" if constructor == "list" else "object"
+        if constructor in ("integer", "number"):
+            return "number"
+        if constructor == "boolean":
+            return "boolean"
+        record = constructor in self.records or constructor in self._building
+        return "object" if record else "string"
 
     def _members(
         self, options: list[tuple[dict[str, Any], str | None, str]], *, hint: str

@@ -633,6 +633,56 @@ def test_integer_and_boolean_enums_are_kept_exactly_and_survive_a_round_trip() -
     assert io.dumps(back).count('"enum": [1, 2, 3]') == 1
 
 
+def test_an_untagged_oneof_is_read_as_anyof_and_the_report_says_so_per_field() -> None:
+    design, notes = _one_message(
+        "          type: object\n          properties:\n"
+        "            contact: {oneOf: [{$ref: '#/components/schemas/Heartbeat'}, "
+        "{$ref: '#/components/schemas/Update'}]}\n"
+        "            ref: {oneOf: [{type: string}, {type: string, format: uuid}]}\n"
+        "            id: {oneOf: [{type: string}, {type: integer}]}\n"
+        "            any: {anyOf: [{$ref: '#/components/schemas/Heartbeat'}, "
+        "{$ref: '#/components/schemas/Update'}]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type, f.discriminator) for f in message.fields] == [
+        ("contact", "Heartbeat | Update", None),
+        ("ref", "string | uuid", None),
+        ("id", "string | integer", None),
+        ("any", "Heartbeat | Update", None),
+    ]
+    read_as_anyof = [n for n in notes if "oneOf without a discriminator read as anyOf" in n]
+    # One line per field whose alternatives may both fit a value; `string | integer`
+    # never overlap and `anyOf` means what the design means: nothing lost, no line.
+    assert len(read_as_anyof) == 2
+    assert any(
+        ".properties.contact: oneOf without a discriminator read as anyOf: a value fitting "
+        "more than one of Heartbeat, Update is accepted as the one it fits best" in n
+        for n in read_as_anyof
+    )
+    assert any(".properties.ref: " in n and "string, uuid" in n for n in read_as_anyof)
+
+
+def test_a_oneof_payload_of_overlapping_records_is_reported_and_exported_as_anyof() -> None:
+    design, _, notes = _outcomes(SPEC30 / "oneof-asyncapi.yml")
+    (union,) = [m for m in design.messages if m.one_of]
+    assert union.one_of == ["ObjectWithKey", "ObjectWithKey2"] and union.discriminator is None
+    assert any(
+        "oneOf without a discriminator read as anyOf" in n and "ObjectWithKey, ObjectWithKey2" in n
+        for n in notes
+    )
+    system = export_asyncapi(design, "rabbitmq")[SYSTEM_FILE]
+    (payload,) = [
+        m["payload"]
+        for m in system["components"]["messages"].values()
+        if "anyOf" in m["payload"] or "oneOf" in m["payload"]
+    ]
+    assert "anyOf" in payload and "oneOf" not in payload
+    back = import_asyncapi([Spec(system, "system")])
+    assert not any("read as anyOf" in str(n) for n in back.notes)
+    assert _semantics(back.design) == _semantics(design)
+
+
 def test_bindings_the_design_holds_are_kept_and_the_rest_reported() -> None:
     design, _, notes = _outcomes(SPEC30 / "rpc-server-asyncapi.yml")
     (request,) = [f for f in design.flows if f.channel == "rpc_queue"]
