@@ -131,9 +131,15 @@ class ParametersTable(QWidget):
         picker.activated.connect(lambda _i, r=row, p=picker: self._type_chosen(r, p))
         self.table.setCellWidget(row, 1, picker)
         values = QTableWidgetItem(_values_text(parameter))
-        values.setToolTip("The values it may take, comma separated (empty: any)")
+        values.setToolTip(
+            f"{values.text()}\n\nThe values it may take, comma separated (empty: any)"
+            if parameter.enum
+            else "The values it may take, comma separated (empty: any)"
+        )
         self.table.setItem(row, 2, values)
-        self.table.setItem(row, 3, QTableWidgetItem(parameter.description or ""))
+        description = QTableWidgetItem(parameter.description or "")
+        description.setToolTip(parameter.description or "What a value names")  # when cut
+        self.table.setItem(row, 3, description)
 
     def _type_chosen(self, row: int, picker: QComboBox) -> None:
         if row < len(self._loaded) and picker.currentText() != self._loaded[row].type:
