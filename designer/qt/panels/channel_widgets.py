@@ -35,23 +35,37 @@ _TYPES = ("string", "integer")
 
 
 class SpotNote(QLabel):
-    """A line under an edited widget saying why the edit was refused (hidden otherwise)."""
+    """A line under an edited widget: why the last edit was refused, else what the rules
+    find wrong with the value it holds (hidden when there is nothing to say)."""
 
     def __init__(self, object_name: str) -> None:
         super().__init__()
         self.setObjectName(object_name)
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._refusal: str | None = None
+        self._finding: str | None = None
         self.hide()
 
-    def say(self, text: str | None) -> None:
+    def say(self, refusal: str | None) -> None:
+        """The outcome of an edit: why it was refused, or None (it was taken)."""
+        self._refusal = refusal
+        self._show()
+
+    def find(self, finding: str | None) -> None:
+        """What a rule says about the value shown now (None: nothing)."""
+        self._finding = finding
+        self._show()
+
+    def _show(self) -> None:
+        text = f"Not changed: {self._refusal}" if self._refusal else self._finding
         if not text:
             self.clear()
             self.hide()
             return
         colours = SEVERITY_COLOURS_DARK if is_dark(self.palette()) else SEVERITY_COLOURS
         self.setStyleSheet(f"color: {colours[Severity.ERROR]};")
-        self.setText(f"Not changed: {text}")
+        self.setText(text)
         self.show()
 
 
