@@ -52,7 +52,7 @@ class SpotNote(QLabel):
         self._refusal = refusal
         self._show()
 
-    def find(self, finding: str | None) -> None:
+    def report(self, finding: str | None) -> None:
         """What a rule says about the value shown now (None: nothing)."""
         self._finding = finding
         self._show()

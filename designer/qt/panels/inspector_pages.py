@@ -367,7 +367,7 @@ class FlowPage(InspectorPage):
         )
         # Said where the channel is typed, as the Problems panel says it (an error).
         problem = channel_problem(flow.channel, flow.transport) if flow.channel else None
-        self.channel_note.find(f"The channel {problem} ({CHANNEL_RULE})" if problem else None)
+        self.channel_note.report(f"The channel {problem} ({CHANNEL_RULE})" if problem else None)
         # An http path is a route: parameters and queue settings are broker matters.
         broker = flow.transport is not Transport.HTTP
         self.parameters.load(flow.parameters)
