@@ -91,8 +91,8 @@ class Suppression(_Model):
 EnumValue = StrictStr | StrictInt | StrictBool
 
 # The field types whose values an `enum` may list, and the Python type of each value. A
-# `number` may not: a float has no exact literal (`0.1`), so a list of them would not
-# survive code generation (`Literal[0.1]` is not a type) or a comparison unchanged.
+# `number` may not (yet): generated models check a list with `Literal[...]`, which holds
+# no float (`Literal[0.5]` is not a type), and JSON's `1` and `1.0` would be one value.
 ENUM_VALUE_TYPES: dict[str, type] = {"string": str, "integer": int, "boolean": bool}
 
 

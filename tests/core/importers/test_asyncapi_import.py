@@ -614,7 +614,7 @@ def test_integer_and_boolean_enums_are_kept_exactly_and_survive_a_round_trip() -
         ("whole", "integer", [2]),  # 2.0 is the integer 2 in JSON Schema
         ("live", "boolean", [True]),
         ("code", "integer", [200, 404]),  # no type, but every value an integer
-        ("ratio", "number", None),  # a float has no exact literal: reported, not kept
+        ("ratio", "number", None),  # no Literal holds a float: reported, not kept
         ("mixed", "string", None),
     ]
     assert [type(v) for v in message.fields[2].enum or []] == [bool]
