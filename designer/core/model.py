@@ -155,6 +155,10 @@ class Message(_Model):
     suppress: list[Suppression] = Field(default_factory=list)
 
 
+# AsyncAPI's rule for parameter names: they appear as `{name}` in channel addresses.
+PARAMETER_NAME = r"^[A-Za-z0-9_-]+$"
+
+
 class ChannelParameter(_Model):
     """A part of a flow's channel known only when a message is sent (format version 2).
 
@@ -162,8 +166,7 @@ class ChannelParameter(_Model):
     (a wildcard), a sender names one. Written `{name}` as a whole segment of the channel.
     """
 
-    # AsyncAPI's rule for parameter names: they appear as `{name}` in channel addresses.
-    name: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(pattern=PARAMETER_NAME)
     type: Literal["string", "integer"] = "string"
     description: str | None = None
     # The values it may take, when the design knows them (AsyncAPI `enum`).
