@@ -6,7 +6,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 
-from designer.core.model import MessageField, NodeKind, Transport
+from designer.core import io
+from designer.core.model import FlowBindings, KafkaTopic, MessageField, NodeKind, Transport
+from designer.resources import examples_dir
 from tests.support.window import open_window
 
 
@@ -253,3 +255,19 @@ def test_a_flow_shows_its_channel_parameters_and_hides_the_row_without_a_channel
     assert page.form.isRowVisible(page.channel)
     window.canvas.select_ids(["f3"])  # the operator's http call: no channel of its own
     assert not page.form.isRowVisible(page.channel)
+
+
+def test_a_flow_shows_the_field_its_kafka_records_are_keyed_by(qtbot, monkeypatch, tmp_path):
+    design = io.load(examples_dir() / "shop.msgflow.json")
+    index = next(i for i, f in enumerate(design.flows) if f.id == "f2")
+    keyed = FlowBindings(kafka=KafkaTopic(partitions=6, key_field="order_id"))
+    design.flows[index] = design.flows[index].model_copy(update={"bindings": keyed})
+    path = tmp_path / "keyed.msgflow.json"
+    io.save(design, path)
+    window = open_window(qtbot, monkeypatch, tmp_path, path)
+    window.canvas.select_ids(["f2"])
+    page = window.inspector.pages["flow"]
+    assert page.form.isRowVisible(page.channel)
+    assert page.channel.text().splitlines()[-1] == (
+        "Kafka topic: 6 partitions, records keyed by order_id"
+    )

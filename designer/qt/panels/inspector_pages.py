@@ -357,6 +357,7 @@ def channel_text(flow: Any) -> str:
         sizes = [
             *([f"{topic.partitions} partitions"] if topic.partitions else []),
             *([f"{topic.replicas} replicas"] if topic.replicas else []),
+            *([f"records keyed by {topic.key_field}"] if topic.key_field else []),
         ]
         lines.append(f"Kafka topic: {', '.join(sizes)}")
     return "\n".join(lines)
