@@ -7,6 +7,9 @@ renders it its own way (docs/file-format.md §1, "Channel parameters"):
   value in the routing key;
 - NATS subscribes to the subject with `*` and publishes on the subject with the value;
 - Kafka topics leave the parameter out: the value travels as the record's key;
+- Redis streams leave the parameter out too (a stream has no wildcard subscription): the
+  channel with the values in travels in the header `channel` of each entry
+  (`streetlights.7.turn.on`);
 - AsyncAPI keeps `{name}` in the address and describes it in `parameters`.
 
 Brokers replace whole segments only (`a.*.b`, never `a.x*.b`), so a parameter must be a
@@ -21,6 +24,8 @@ from collections.abc import Iterable
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # What a broker puts where a parameter was: any one segment.
 WILDCARD = "*"
+# Redis: the header holding the channel with the values in (`streetlights.7.turn.on`).
+REDIS_HEADER = "channel"
 
 
 def names_in(channel: str) -> list[str]:

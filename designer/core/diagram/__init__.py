@@ -107,12 +107,13 @@ class DiagramEngine:
         for key in sorted(links):
             self._add_link(key, *links[key])
         self._frame_all()
-        routes = self.router.route_all(list(self._links.values()))
         for link in self._links.values():
-            self.diagram.arrows[link.key] = Arrow(
-                link.key, link.source, link.target, routes[link.key]
-            )
+            self.diagram.arrows[link.key] = Arrow(link.key, link.source, link.target, [])
+        # The arrows the user shaped first: the router takes their routes as they are
+        # (no search) and routes the others clear of them.
         self._reshape(list(self._links))
+        for key, points in self.router.route_all(list(self._links.values())).items():
+            self.diagram.arrows[key].points = points
         self._place_labels(list(self._links))
 
     def _add_link(self, key: str, source: str, target: str) -> bool:
@@ -164,22 +165,32 @@ class DiagramEngine:
 
     # ------------------------------------------------------------------ user's shapes
     def _reshape(self, keys: list[str]) -> None:
-        """Arrows with bends or another style than the router's: their routes as the
-        user chose them (the router's route stays for the others)."""
+        """Arrows with bends or drawn straight: their routes as the user chose them, held
+        by the router (which finds routes only for the others); the style of each."""
         for key in keys:
             shape = self._shapes.get(key)
             arrow = self.diagram.arrows.get(key)
             if arrow is None:
                 continue
             arrow.style = shape.route if shape is not None else RouteStyle.ORTHOGONAL
-            if shape is None:
-                continue
-            source, target = self.diagram.cards[arrow.source], self.diagram.cards[arrow.target]
-            if shape.bends:
-                bends = [(p.x, p.y) for p in shape.bends]
-                arrow.points = bent_route(shape.route, source, target, bends)
-            elif shape.route is RouteStyle.STRAIGHT and not arrow.loop:
-                arrow.points = straight_route(source, target)
+            points = self._chosen_route(arrow, shape)
+            if points is None:
+                self.router.release(key)
+            else:
+                arrow.points = points
+                self.router.hold(key, points)
+
+    def _chosen_route(self, arrow: Arrow, shape: FlowLayout | None) -> list[Point] | None:
+        """The route the user's shape fixes (None: the router's route is drawn)."""
+        if shape is None:
+            return None
+        source, target = self.diagram.cards[arrow.source], self.diagram.cards[arrow.target]
+        if shape.bends:
+            bends = [(p.x, p.y) for p in shape.bends]
+            return bent_route(shape.route, source, target, bends)
+        if shape.route is RouteStyle.STRAIGHT and not arrow.loop:
+            return straight_route(source, target)
+        return None
 
     def _pin_labels(self, keys: list[str]) -> list[str]:
         """Put the labels the user placed where they were put (first, so the others keep
@@ -215,7 +226,7 @@ class DiagramEngine:
             old, new = before.get(key) or FlowLayout(), shapes.get(key) or FlowLayout()
             if (old.route, old.bends) == (new.route, new.bends):
                 relabelled.append(key)
-            elif new.bends or new.route is RouteStyle.STRAIGHT:
+            elif self._chosen_route(self.diagram.arrows[key], new) is not None:
                 reshaped.append(key)
             else:
                 routed.append(key)
@@ -235,15 +246,18 @@ class DiagramEngine:
         self._card_index.add(card, rect)
 
     def _reroute(self, keys: list[str], spread: set[str] | None = None) -> list[str]:
-        routes = self.router.route_some(sorted(set(keys) & self._links.keys()), spread)
-        keys = sorted(routes)
+        keys = sorted(set(keys) & self._links.keys())
         for key in keys:
-            link = self._links[key]
-            arrow = self.diagram.arrows.get(key)
-            if arrow is None:
-                arrow = self.diagram.arrows[key] = Arrow(key, link.source, link.target, [])
-            arrow.points = routes[key]
+            if key not in self.diagram.arrows:
+                link = self._links[key]
+                self.diagram.arrows[key] = Arrow(key, link.source, link.target, [])
+        # The user's shapes follow their cards (no search); the router routes the rest.
         self._reshape(keys)
+        held = [key for key in keys if key in self.router.held]
+        routes = self.router.route_some([k for k in keys if k not in self.router.held], spread)
+        for key, points in routes.items():
+            self.diagram.arrows[key].points = points
+        keys = sorted({*routes, *held})
         self._place_labels(keys)
         return keys
 
