@@ -91,8 +91,8 @@ class Suppression(_Model):
 EnumValue = StrictStr | StrictInt | StrictBool
 
 # The field types whose values an `enum` may list, and the Python type of each value. A
-# `number` may not: a float has no exact literal (`0.1`), so a list of them would not
-# survive code generation (`Literal[0.1]` is not a type) or a comparison unchanged.
+# `number` may not (yet): generated models check a list with `Literal[...]`, which holds
+# no float (`Literal[0.5]` is not a type), and JSON's `1` and `1.0` would be one value.
 ENUM_VALUE_TYPES: dict[str, type] = {"string": str, "integer": int, "boolean": bool}
 
 
@@ -155,6 +155,10 @@ class Message(_Model):
     suppress: list[Suppression] = Field(default_factory=list)
 
 
+# AsyncAPI's rule for parameter names: they appear as `{name}` in channel addresses.
+PARAMETER_NAME = r"^[A-Za-z0-9_-]+$"
+
+
 class ChannelParameter(_Model):
     """A part of a flow's channel known only when a message is sent (format version 2).
 
@@ -162,8 +166,7 @@ class ChannelParameter(_Model):
     (a wildcard), a sender names one. Written `{name}` as a whole segment of the channel.
     """
 
-    # AsyncAPI's rule for parameter names: they appear as `{name}` in channel addresses.
-    name: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(pattern=PARAMETER_NAME)
     type: Literal["string", "integer"] = "string"
     description: str | None = None
     # The values it may take, when the design knows them (AsyncAPI `enum`).

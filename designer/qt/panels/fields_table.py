@@ -32,6 +32,7 @@ from designer.core.model import (
 )
 from designer.core.unique_names import unique_name
 from designer.qt.icons import icon
+from designer.qt.panels.column_fit import Column, ColumnFitter
 from designer.qt.panels.widgets import signals_blocked, suggesting_line
 
 
@@ -182,17 +183,24 @@ class FieldsEditor(_RowsEditor):
     def __init__(self, noun: str = "field") -> None:
         super().__init__(noun)
         self.record_names: list[str] = []
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(3, 70)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(3, 64)
-        header.resizeSection(4, 64)
+        # Name and type read whole; values and description share what is left.
+        self.columns = ColumnFitter(
+            self.table,
+            (
+                Column(leading=True),
+                Column(leading=True),
+                Column(leading=False, floor=36, weight=0),  # a check box: never wider
+                Column(leading=False, weight=1),
+                Column(leading=False, weight=2),
+            ),
+        )
         required_header = QTableWidgetItem("Req.")
         required_header.setToolTip("Required")
         self.table.setHorizontalHeaderItem(2, required_header)
+
+    def load(self, values: Sequence[object]) -> None:
+        super().load(values)
+        self.columns.fit()
 
     def type_choices(self) -> list[str]:
         names = [*PRIMITIVE_TYPES, *self.record_names]

@@ -614,7 +614,7 @@ def test_integer_and_boolean_enums_are_kept_exactly_and_survive_a_round_trip() -
         ("whole", "integer", [2]),  # 2.0 is the integer 2 in JSON Schema
         ("live", "boolean", [True]),
         ("code", "integer", [200, 404]),  # no type, but every value an integer
-        ("ratio", "number", None),  # a float has no exact literal: reported, not kept
+        ("ratio", "number", None),  # no Literal holds a float: reported, not kept
         ("mixed", "string", None),
     ]
     assert [type(v) for v in message.fields[2].enum or []] == [bool]
@@ -681,6 +681,35 @@ def test_a_oneof_payload_of_overlapping_records_is_reported_and_exported_as_anyo
     back = import_asyncapi([Spec(system, "system")])
     assert not any("read as anyOf" in str(n) for n in back.notes)
     assert _semantics(back.design) == _semantics(design)
+
+
+def test_schemas_no_message_reads_are_records_or_one_report_line_each() -> None:
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: Feed, version: 1.0.0}\n"
+        "channels:\n  c:\n    address: feed\n    messages:\n      Beat:\n"
+        "        payload: {$ref: '#/components/schemas/Heartbeat'}\n"
+        "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
+        "components:\n  schemas:\n"
+        "    Heartbeat: {type: object, properties: {seq: {type: integer}, code: {$ref: '#/components/schemas/Code'}}}\n"
+        "    Code: {type: string}\n"
+        "    Colour: {type: string, enum: [red, green]}\n"
+        "    Point: {type: object, properties: {x: {type: integer, enum: [1, 2]}}}\n"
+    )
+    result = import_asyncapi([Spec.from_text(text, "feed.yaml")])
+    # The document's named object types are the API's vocabulary: `Point`, which no
+    # message reads, is kept as a record (one new messages can use), with its enum.
+    assert [(r.name, [(f.name, f.enum) for f in r.fields]) for r in result.design.schemas] == [
+        ("Point", [("x", [1, 2])]),
+    ]
+    beat = result.design.message("beat")
+    assert beat is not None and [f.name for f in beat.fields] == ["seq", "code"]
+    # `Code` is read where it is referenced (a string field); `Colour` is nowhere.
+    assert [str(n) for n in result.notes if "read by no message" in str(n)] == [
+        "feed.yaml: $.components.schemas.Colour: read by no message of this document and not "
+        "an object: not imported (a design names only record types)",
+        "feed.yaml: $.components.schemas.Point: read by no message of this document: kept as "
+        "a record no message uses",
+    ]
 
 
 def test_bindings_the_design_holds_are_kept_and_the_rest_reported() -> None:
