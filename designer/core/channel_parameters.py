@@ -19,11 +19,15 @@ whole dot-separated segment; `problems` says what else is wrong with a channel.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+from .model import PARAMETER_NAME as _PARAMETER_NAME
+from .model import ChannelParameter
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # What a broker puts where a parameter was: any one segment.
 WILDCARD = "*"
+PARAMETER_NAME = re.compile(_PARAMETER_NAME.strip("^$"))
 # Redis: the header holding the channel with the values in (`streetlights.7.turn.on`).
 REDIS_HEADER = "channel"
 
@@ -73,3 +77,37 @@ def problems(channel: str, declared: Iterable[str]) -> list[str]:
         if name not in named:
             found.append(f"does not contain the declared parameter {{{name}}}")
     return found
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be a parameter's name (None when it can), worded to follow
+    "the parameter {name} "."""
+    if not name:
+        return "has no name: write one between the braces, such as {streetlightId}"
+    if PARAMETER_NAME.fullmatch(name):
+        return None
+    bad = next(c for c in name if not PARAMETER_NAME.fullmatch(c))
+    if not bad.isascii():
+        what = f"the non-ASCII character '{bad}' (U+{ord(bad):04X})"
+    elif bad == " ":
+        what = "a space"
+    elif not bad.isprintable():
+        what = f"the character U+{ord(bad):04X}"
+    else:
+        what = f"'{bad}'"
+    return f"holds {what}: a parameter name is ASCII letters, digits, '_' and '-'"
+
+
+def following(channel: str, declared: Sequence[ChannelParameter]) -> list[ChannelParameter]:
+    """The parameters a flow has once its channel is `channel`: each `{name}` it names, in
+    order, keeping what was declared about a name already there (a typed `{name}` adds a
+    parameter, a removed one goes). Names must pass `name_problem` first."""
+    known = {p.name: p for p in declared}
+    return [
+        known.get(name) or ChannelParameter(name=name) for name in dict.fromkeys(names_in(channel))
+    ]
+
+
+def renamed(channel: str, old: str, new: str) -> str:
+    """`a.{old}.b` -> `a.{new}.b`: every whole placeholder of `old`, nothing else."""
+    return PLACEHOLDER.sub(lambda m: f"{{{new}}}" if m.group(1) == old else m.group(0), channel)
