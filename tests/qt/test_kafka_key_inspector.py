@@ -14,9 +14,7 @@ def _choose(picker, text: str) -> None:
     picker.activated.emit(picker.currentIndex())
 
 
-def test_the_key_is_chosen_among_fields_holding_one_value_and_undone(
-    qtbot, monkeypatch, tmp_path
-):
+def test_the_key_is_chosen_among_fields_holding_one_value_and_undone(qtbot, monkeypatch, tmp_path):
     window = open_window(qtbot, monkeypatch, tmp_path)
     window.canvas.select_ids(["f2"])  # OrderCreated to Shipping
     picker = window.inspector.pages["flow"].bindings.key_field
