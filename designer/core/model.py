@@ -193,12 +193,28 @@ class AmqpQueue(_Model):
     auto_delete: bool = False
 
 
+# What a Kafka record key can be made of: one value written as text. A list, map or
+# record has no single text form a partitioner could hash the same way everywhere.
+KEY_FIELD_TYPES: tuple[str, ...] = (
+    "string",
+    "integer",
+    "decimal",
+    "boolean",
+    "datetime",
+    "date",
+    "uuid",
+)
+
+
 class KafkaTopic(_Model):
     """The size of the flow's Kafka topic (format version 2). The record key is the value
-    of the channel's parameters, when it has some (`channel_parameters.py`)."""
+    of the channel's parameters, when it has some (`channel_parameters.py`), else the
+    value of the message field `key_field` names (format version 2, absent by default):
+    records of one entity then land in one partition, in order."""
 
     partitions: int | None = Field(default=None, ge=1, le=1_000_000)
     replicas: int | None = Field(default=None, ge=1, le=1_000)
+    key_field: str | None = Field(default=None, min_length=1)
 
 
 class FlowBindings(_Model):

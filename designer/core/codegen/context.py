@@ -163,6 +163,9 @@ class Outbound:
     reply: str  # queries over a broker: the reply queue/subject, or the callback path
     # Channel parameters of its channels: keyword-only arguments giving their values.
     parameters: tuple[ParameterInfo, ...] = ()
+    # Kafka: (topic, attribute of the message) whose value is the record key of what goes
+    # to that topic (`bindings.kafka.key_field`); topics not named here get no key.
+    record_keys: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

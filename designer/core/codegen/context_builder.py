@@ -15,6 +15,7 @@ from designer.core.channels import ChannelNames, FlowChannel
 from designer.core.gc_pause import collector_paused
 from designer.core.model import (
     ENUM_VALUE_TYPES,
+    KEY_FIELD_TYPES,
     AmqpQueue,
     ChannelParameter,
     Design,
@@ -609,9 +610,27 @@ class ContextBuilder:
                     timeout_s=timeout_ms / 1000,
                     reply=(first.reply or "") if verb == "ask" and not http else "",
                     parameters=() if http else _parameters(flows),
+                    record_keys=() if http else self._record_keys(flows),
                 )
             )
         return tuple(result), by_flow
+
+    def _record_keys(self, flows: list[Flow]) -> tuple[tuple[str, str], ...]:
+        """(topic, message attribute) of each topic these flows go to whose record key is a
+        message field: the first flow of a topic naming one decides (as for its size). A
+        key the `kafka-key-field-invalid` rule refuses is left out (no key, as before)."""
+        keys: dict[str, str] = {}
+        if self.broker != "kafka":
+            return ()
+        for flow in flows:
+            topic = flow.bindings.kafka if flow.bindings else None
+            if topic is None or topic.key_field is None or flow.parameters:
+                continue
+            fields = {f.name: f for f in self.message_fields[flow.message]}
+            field = fields.get(topic.key_field)
+            if field is not None and field.type in KEY_FIELD_TYPES:
+                keys.setdefault(self.names.channel(flow).topic, field.ident)
+        return tuple(sorted(keys.items()))
 
     def _handler(
         self,
