@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from designer.core.layout import (
     BOUNDARY_LABEL_HEIGHT,
@@ -22,7 +22,7 @@ from designer.core.model import Design, FlowLayout, RouteStyle
 
 from .geometry import Arrow, Diagram, Frame, Point, Rect, rounded_path
 from .index import RectIndex, segment_enters
-from .labels import label_size, place_label
+from .labels import label_size, make_room, place_label, route_spots
 from .router import Link, Router
 from .shapes import bent_route, drawing_steps, flattened, leader, straight_route
 
@@ -151,17 +151,50 @@ class DiagramEngine:
             self._card_index.add(f"\0title\0{name}", frame.title)
 
     # ------------------------------------------------------------------ labels
-    def _place_labels(self, keys: list[str]) -> None:
+    def _place_labels(self, keys: list[str]) -> list[str]:
+        """Place these arrows' labels; returns the keys of other labels moved for them."""
         for key in keys:
             self._label_index.remove(key)
         keys = self._pin_labels(keys)
         # Short routes have the least room to slide: they choose first.
+        off_route = []
         for key in sorted(keys, key=lambda k: (_length(self.diagram.arrows[k].points), k)):
             arrow = self.diagram.arrows[key]
             arrow.label = place_label(arrow, self.sizer(key), self._card_index, self._label_index)
             # A crowded design may leave no room on the route: the label then sits a few
             # rows out, tied to its arrow by a leader line like a label the user moved.
             arrow.leader = leader(drawn_points(arrow), arrow.label)
+            if arrow.leader is not None:
+                off_route.append(key)
+        return self._make_room(off_route)
+
+    def _make_room(self, keys: list[str]) -> list[str]:
+        """Labels placed off their routes: each back on it where one other label, moved
+        along its own route, makes room. Returns the keys of the labels moved."""
+        moved = []
+
+        def elsewhere(key: str) -> Iterator[Rect] | None:
+            shape = self._shapes.get(key)
+            if shape is not None and shape.label is not None:
+                return None  # put there by the user
+            arrow = self.diagram.arrows[key]
+            return route_spots(drawn_points(arrow), *self.sizer(key))
+
+        for key in keys:
+            arrow = self.diagram.arrows[key]
+            other = make_room(
+                arrow, self.sizer(key), self._card_index, self._label_index, elsewhere
+            )
+            if other is None:
+                continue
+            for changed in (key, other):
+                moved_arrow = self.diagram.arrows[changed]
+                label = self._label_index.get(changed)
+                if label is not None:
+                    moved_arrow.label = label
+                    moved_arrow.leader = leader(drawn_points(moved_arrow), label)
+            moved.append(other)
+        return moved
 
     # ------------------------------------------------------------------ user's shapes
     def _reshape(self, keys: list[str]) -> None:
@@ -232,8 +265,8 @@ class DiagramEngine:
                 routed.append(key)
         done = self._reroute(routed) if routed else []
         self._reshape(reshaped)
-        self._place_labels(reshaped + relabelled)
-        return sorted({*done, *reshaped, *relabelled})
+        moved = self._place_labels(reshaped + relabelled)
+        return sorted({*done, *reshaped, *relabelled, *moved})
 
     # ------------------------------------------------------------------ changes
     def arrows_of(self, card: str) -> list[str]:
@@ -258,14 +291,12 @@ class DiagramEngine:
         for key, points in routes.items():
             self.diagram.arrows[key].points = points
         keys = sorted({*routes, *held})
-        self._place_labels(keys)
-        return keys
+        return sorted({*keys, *self._place_labels(keys)})
 
     def relabel(self, keys: list[str]) -> list[str]:
         """Place these arrows' labels again (their text, so their size, changed)."""
         keys = sorted(set(keys) & self.diagram.arrows.keys())
-        self._place_labels(keys)
-        return keys
+        return sorted({*keys, *self._place_labels(keys)})
 
     def move_card(self, card: str, x: float, y: float, dragging: bool = False) -> list[str]:
         """Put `card` at (x, y): re-route its arrows and place their labels again (and

@@ -27,7 +27,14 @@ from designer.core.channel_commands import EditBindings, EditChannel, EditParame
 from designer.core.channels import ChannelNames
 from designer.core.commands import Command, EditDesign, EditFlow, EditNode
 from designer.core.document import Document
-from designer.core.model import AmqpQueue, Flow, KafkaTopic, NodeKind, Transport
+from designer.core.model import (
+    KEY_FIELD_TYPES,
+    AmqpQueue,
+    Flow,
+    KafkaTopic,
+    NodeKind,
+    Transport,
+)
 from designer.core.rules.transport import channel_problem
 from designer.qt.panels.channel_widgets import BindingsEditor, ParametersTable, SpotNote
 from designer.qt.panels.fields_table import SuppressionsEditor
@@ -374,8 +381,11 @@ class FlowPage(InspectorPage):
         for row in (self.parameters_label, self.parameters):
             self.form.setRowVisible(row, broker or bool(flow.parameters))
         bindings = flow.bindings
+        carried = self.document.design.message(flow.message)
         self.bindings.load(
-            bindings.amqp if bindings else None, bindings.kafka if bindings else None
+            bindings.amqp if bindings else None,
+            bindings.kafka if bindings else None,
+            [f.name for f in carried.fields if f.type in KEY_FIELD_TYPES] if carried else [],
         )
         for widget in self.binding_rows:
             self.form.setRowVisible(widget, broker)
