@@ -114,11 +114,15 @@ class ParametersTable(QWidget):
 
     def load(self, parameters: Sequence[ChannelParameter]) -> None:
         self._loaded = list(parameters)
+        # Reloading after each edit must not lose the keyboard's place (Tab, next cell).
+        row_at, column_at = self.table.currentRow(), self.table.currentColumn()
         with signals_blocked(self.table):
             self.table.setRowCount(0)
             for row, parameter in enumerate(parameters):
                 self.table.insertRow(row)
                 self._write_row(row, parameter)
+            if 0 <= row_at < len(parameters) and column_at >= 0:
+                self.table.setCurrentCell(row_at, column_at)
         self.columns.fit()
         # Tall enough for every row without an inner scroll bar (a channel names a few),
         # and for the sideways scroll bar a narrow dock may need.
