@@ -25,6 +25,7 @@ from .index import RectIndex, segment_enters
 from .labels import label_size, place_label
 from .router import Link, Router
 from .shapes import bent_route, drawing_steps, flattened, leader, straight_route
+from .steps import Steps, finish, scaled
 
 __all__ = [
     "Arrow",
@@ -42,6 +43,7 @@ __all__ = [
 LabelSizer = Callable[[str], tuple[float, float]]  # flow id -> label width, height
 Shapes = dict[str, FlowLayout]  # flow id -> the shape the user chose (layout.flows)
 _TITLE_CHAR = 7.0  # per character of a boundary title (12 px semi-bold)
+_ROUTES_SHARE = 0.85  # of building a big design's diagram: routing; the rest is labels
 
 
 def build_diagram(design: Design) -> Diagram:
@@ -82,8 +84,20 @@ class DiagramEngine:
     ) -> DiagramEngine:
         """An engine for cards (id: x, y, boundary), links (flow id: source, target) and
         the shapes the user chose for some of them."""
+        return finish(cls.building(cards, links, sizer, shapes))
+
+    @classmethod
+    def building(
+        cls,
+        cards: dict[str, tuple[float, float, str | None]],
+        links: dict[str, tuple[str, str]],
+        sizer: LabelSizer,
+        shapes: Shapes | None = None,
+    ) -> Steps[DiagramEngine]:
+        """`of` in steps (steps.py): the canvas routes a big design between its events.
+        Run to the end, the engine is the one `of` makes, arrow for arrow."""
         engine = cls.__new__(cls)
-        engine._start(cards, links, sizer, shapes)
+        yield from engine._steps(cards, links, sizer, shapes)
         return engine
 
     def _start(
@@ -93,6 +107,15 @@ class DiagramEngine:
         sizer: LabelSizer,
         shapes: Shapes | None = None,
     ) -> None:
+        finish(self._steps(cards, links, sizer, shapes))
+
+    def _steps(
+        self,
+        cards: dict[str, tuple[float, float, str | None]],
+        links: dict[str, tuple[str, str]],
+        sizer: LabelSizer,
+        shapes: Shapes | None = None,
+    ) -> Steps[None]:
         self.sizer = sizer
         self._shapes: Shapes = dict(shapes or {})
         self.diagram = Diagram()
@@ -107,13 +130,15 @@ class DiagramEngine:
         for key in sorted(links):
             self._add_link(key, *links[key])
         self._frame_all()
-        routes = self.router.route_all(list(self._links.values()))
+        routes = yield from scaled(
+            self.router.route_all_steps(list(self._links.values())), 0.0, _ROUTES_SHARE
+        )
         for link in self._links.values():
             self.diagram.arrows[link.key] = Arrow(
                 link.key, link.source, link.target, routes[link.key]
             )
         self._reshape(list(self._links))
-        self._place_labels(list(self._links))
+        yield from scaled(self._placing_labels(list(self._links)), _ROUTES_SHARE, 1.0)
 
     def _add_link(self, key: str, source: str, target: str) -> bool:
         if source not in self.diagram.cards or target not in self.diagram.cards:
@@ -151,16 +176,21 @@ class DiagramEngine:
 
     # ------------------------------------------------------------------ labels
     def _place_labels(self, keys: list[str]) -> None:
+        finish(self._placing_labels(keys))
+
+    def _placing_labels(self, keys: list[str]) -> Steps[None]:
         for key in keys:
             self._label_index.remove(key)
         keys = self._pin_labels(keys)
         # Short routes have the least room to slide: they choose first.
-        for key in sorted(keys, key=lambda k: (_length(self.diagram.arrows[k].points), k)):
+        ordered = sorted(keys, key=lambda k: (_length(self.diagram.arrows[k].points), k))
+        for done, key in enumerate(ordered, 1):
             arrow = self.diagram.arrows[key]
             arrow.label = place_label(arrow, self.sizer(key), self._card_index, self._label_index)
             # A crowded design may leave no room on the route: the label then sits a few
             # rows out, tied to its arrow by a leader line like a label the user moved.
             arrow.leader = leader(drawn_points(arrow), arrow.label)
+            yield done / len(ordered)
 
     # ------------------------------------------------------------------ user's shapes
     def _reshape(self, keys: list[str]) -> None:

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 from .geometry import Point, Rect
 from .index import RectIndex
-from .nudge import nudge
+from .nudge import nudge_steps
+from .steps import Steps, finish, scaled
 
 MARGIN = 14.0  # kept free around cards, and the length of the stub leaving a card
 TRACK = 9.0  # between parallel runs in one channel
@@ -41,6 +42,7 @@ _REGION = 150.0  # how far around its ends an arrow first looks for a way
 FULL_SEARCH_LINKS = 600
 MAX_STEPS = 4_000  # grid points one search may visit
 QUICK_STEPS = 120  # ... during a drag frame (the route is settled when the drag ends)
+_SEARCH_SHARE = 0.55  # of routing a big design: finding routes; the rest is the nudging
 
 # Sides, as outward unit vectors.
 RIGHT, LEFT, DOWN, UP = (1, 0), (-1, 0), (0, 1), (0, -1)
@@ -128,36 +130,55 @@ class Router:
     # ------------------------------------------------------------------ routing
     def route_all(self, links: list[Link]) -> dict[str, list[Point]]:
         """Route every link (replacing all routes)."""
+        return finish(self.route_all_steps(links))
+
+    def route_all_steps(self, links: list[Link]) -> Steps[dict[str, list[Point]]]:
+        """`route_all` in steps (steps.py): a big design is routed between a window's events."""
         self.routes.clear()
         self._runs.clear()
         self._lines_of.clear()
         self.links = {link.key: link for link in links}
-        return self.route_some([link.key for link in links])
+        return (yield from self.route_some_steps([link.key for link in links]))
 
     def route_some(self, keys: list[str], spread: set[str] | None = None) -> dict[str, list[Point]]:
         """Route again the links `keys` (e.g. those of a moved card) among the others, and
         the links sharing a card side with them (their ports are spread anew); with
         `spread`, only at the sides of those cards (a drag frame: the far ends settle when
         the drag ends). Returns the routes of all links routed."""
+        return finish(self.route_some_steps(keys, spread))
+
+    def route_some_steps(
+        self, keys: list[str], spread: set[str] | None = None
+    ) -> Steps[dict[str, list[Point]]]:
+        """`route_some` in steps: one per route found, then the nudging's."""
         ports = self._ports(keys, spread)
-        self._quick = spread is not None
+        quick = spread is not None
         for key in ports:
             if key in self.routes:
                 self._drop_runs(key)
                 del self.routes[key]
         # Short arrows first: they have the fewest ways round, long ones can detour.
         order = sorted(ports, key=lambda k: (_span(ports[k]), k))
-        for key in order:
+        for done, key in enumerate(order, 1):
+            self._quick = quick  # another call may have run while these steps waited
             points = self._route(self.links[key], *ports[key])
             self.routes[key] = points
             self._add_runs(key, points)
-        if not self._quick:
+            yield done / len(order) * _SEARCH_SHARE
+        if not quick:
             # Parallel runs onto tracks of their own (not during a drag frame: the drop
             # settles them); only the routes just found move, the others hold.
             everything = len(order) == len(self.routes)
-            for key in nudge(self.routes, self.obstacles, None if everything else order):
+            moved = yield from scaled(
+                nudge_steps(self.routes, self.obstacles, None if everything else order),
+                _SEARCH_SHARE,
+                1.0,
+            )
+            for done, key in enumerate(moved, 1):
                 self._drop_runs(key)
                 self._add_runs(key, self.routes[key])
+                if done % 256 == 0:
+                    yield 1.0
         return {key: self.routes[key] for key in order}
 
     def _ports(
