@@ -25,7 +25,7 @@ from .context import (
     StreamInfo,
     Subscriber,
 )
-from .pyformat import Call
+from .pyformat import Call, Expr
 from .types import TypeMapper
 
 
@@ -144,7 +144,12 @@ class Fragments:
         routing key or subject with the values in (Kafka: the record key); "" when fixed.
 
         With `outbound`, the values are its keyword arguments (an f-string); without, the
-        wiring tests' placeholder values (a plain string)."""
+        wiring tests' placeholder values (a plain string). A Kafka topic whose record key
+        is a message field (`bindings.kafka.key_field`) gets that field's value."""
+        if self.broker == "kafka" and outbound is not None and not channel.parameters:
+            field = dict(outbound.record_keys).get(channel.topic)
+            if field is not None:
+                return pyformat.fit("key=record_key", [f"message.{field}"], ",", indent) + "\n"
         if not channel.parameters:
             return ""
         if self.broker == "rabbitmq":
@@ -154,7 +159,7 @@ class Fragments:
         elif self.broker == "kafka":
             template = channel.key
         else:
-            return ""  # Redis: the stream is the channel without its parameters
+            return ""  # Redis: the values travel in a header (publish_metadata)
         if outbound is not None:
             idents = {p.name: p.ident for p in outbound.parameters}
             value = _f_string(template, idents)
@@ -166,17 +171,41 @@ class Fragments:
         keyword = {"rabbitmq": "routing_key", "nats": "subject", "kafka": "key"}[self.broker]
         return f"{' ' * indent}{keyword}={value},\n"
 
+    def publish_metadata(
+        self, channel: FlowChannel, outbound: Outbound | None, meta: str, indent: int = 12
+    ) -> str:
+        """The `**<meta>.publish_kwargs(...)` argument of a publish call (see _metadata)."""
+        return pyformat.render(self._metadata(channel, outbound, meta), indent, "", ",")
+
+    def _metadata(self, channel: FlowChannel, outbound: Outbound | None, meta: str) -> Expr:
+        """`**<meta>.publish_kwargs()`. On Redis a parameterised channel's values go with
+        it: the stream leaves them out, so the channel with the values in travels in a
+        header (`channel_parameters.REDIS_HEADER`).
+
+        With `outbound`, the values are its keyword arguments (an f-string); without, the
+        wiring tests' placeholder values (a plain string)."""
+        if self.broker != "redis" or not channel.parameters:
+            return f"**{meta}.publish_kwargs()"
+        template = channel.publish_routing_key
+        if outbound is not None:
+            value = _f_string(template, {p.name: p.ident for p in outbound.parameters})
+        else:
+            value = pyformat.string(self._with_examples(template))
+        return Call(f"**{meta}.publish_kwargs", (("channel", value),))
+
     def delivered_channel(self, channel: FlowChannel) -> str:
         """The channel a subscriber reads its parameters' values from (as a literal): the
-        routing key, subject or Kafka record key with `{name}` parts; "" when fixed."""
+        routing key, subject, Kafka record key or (Redis) the channel in the header, with
+        `{name}` parts; "" when fixed."""
         if not channel.parameters:
             return ""
         template = {
             "rabbitmq": channel.publish_routing_key,
             "nats": channel.publish_subject,
             "kafka": channel.key,
-        }.get(self.broker, "")
-        return pyformat.string(template) if template else ""
+            "redis": channel.publish_routing_key,
+        }[self.broker]
+        return pyformat.string(template)
 
     def _with_examples(self, template: str) -> str:
         """`a.{x}.b` with the placeholder value of each parameter (its name when unknown)."""
@@ -291,7 +320,7 @@ class Fragments:
                 arguments += (("key", _bytes(self._with_examples(channel.key))),)
         else:
             arguments = (("", "message"), ("stream", pyformat.string(channel.topic)))
-        arguments += (("", "**meta.publish_kwargs()"),)
+        arguments += (("", self._metadata(channel, None, "meta")),)
         return pyformat.render(Call(f"await {broker}.publish", arguments), 8)
 
 
@@ -357,6 +386,8 @@ def service_imports(
         specs.add("abc")
     if service.outbound:
         specs.add("msgflow_runtime:outgoing")
+    if any(o.record_keys for o in service.outbound):
+        specs.add("msgflow_runtime:record_key")
     if not (service.handlers or service.outbound or service.subscribers or service.routes):
         specs.discard("msgflow_runtime:MessageContext")
     if service.subscribers or service.reply_channel:

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 from .geometry import Point, Rect
 from .index import RectIndex
-from .nudge import nudge
+from .nudge import nudge_steps
+from .steps import Steps, finish, scaled
 
 MARGIN = 14.0  # kept free around cards, and the length of the stub leaving a card
 TRACK = 9.0  # between parallel runs in one channel
@@ -41,6 +42,7 @@ _REGION = 150.0  # how far around its ends an arrow first looks for a way
 FULL_SEARCH_LINKS = 600
 MAX_STEPS = 4_000  # grid points one search may visit
 QUICK_STEPS = 120  # ... during a drag frame (the route is settled when the drag ends)
+_SEARCH_SHARE = 0.55  # of routing a big design: finding routes; the rest is the nudging
 
 # Sides, as outward unit vectors.
 RIGHT, LEFT, DOWN, UP = (1, 0), (-1, 0), (0, 1), (0, -1)
@@ -81,6 +83,9 @@ class Router:
         self._runs: dict[tuple[int, int], list[tuple[float, float, str]]] = defaultdict(list)
         self._lines_of: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._quick = False  # a drag frame: a short search, settled when the drag ends
+        # Arrows whose route the user chose (bends, straight): never searched for, held
+        # where they are for the others to keep off their lines.
+        self.held: set[str] = set()
 
     def place(self, key: str, rect: Rect | None) -> None:
         """A card moved (or, with None, went away)."""
@@ -94,8 +99,22 @@ class Router:
     def forget(self, key: str) -> None:
         """A link went away."""
         self.links.pop(key, None)
+        self.held.discard(key)
         if self.routes.pop(key, None) is not None:
             self._drop_runs(key)
+
+    def hold(self, key: str, points: list[Point]) -> None:
+        """The route the user chose for link `key`: taken as it is (the router does not
+        look for one) and kept clear of by the routes found for the others."""
+        self.held.add(key)
+        if key in self.routes:
+            self._drop_runs(key)
+        self.routes[key] = points
+        self._add_runs(key, points)
+
+    def release(self, key: str) -> None:
+        """Link `key` is routed by the router again (the user took its shape away)."""
+        self.held.discard(key)
 
     # ------------------------------------------------------------------ tracks
     def _add_runs(self, key: str, points: list[Point]) -> None:
@@ -127,37 +146,58 @@ class Router:
 
     # ------------------------------------------------------------------ routing
     def route_all(self, links: list[Link]) -> dict[str, list[Point]]:
-        """Route every link (replacing all routes)."""
+        """Route every link not held (replacing their routes)."""
+        return finish(self.route_all_steps(links))
+
+    def route_all_steps(self, links: list[Link]) -> Steps[dict[str, list[Point]]]:
+        """`route_all` in steps (steps.py): a big design is routed between a window's events."""
+        held = {key: self.routes[key] for key in self.held if key in self.routes}
         self.routes.clear()
         self._runs.clear()
         self._lines_of.clear()
+        for key, points in held.items():
+            self.routes[key] = points
+            self._add_runs(key, points)
         self.links = {link.key: link for link in links}
-        return self.route_some([link.key for link in links])
+        keys = [link.key for link in links if link.key not in self.held]
+        return (yield from self.route_some_steps(keys))
 
     def route_some(self, keys: list[str], spread: set[str] | None = None) -> dict[str, list[Point]]:
         """Route again the links `keys` (e.g. those of a moved card) among the others, and
         the links sharing a card side with them (their ports are spread anew); with
         `spread`, only at the sides of those cards (a drag frame: the far ends settle when
-        the drag ends). Returns the routes of all links routed."""
-        ports = self._ports(keys, spread)
-        self._quick = spread is not None
+        the drag ends). Returns the routes of all links routed (held links are not)."""
+        return finish(self.route_some_steps(keys, spread))
+
+    def route_some_steps(
+        self, keys: list[str], spread: set[str] | None = None
+    ) -> Steps[dict[str, list[Point]]]:
+        """`route_some` in steps: one per route found, then the nudging's."""
+        ports = {k: v for k, v in self._ports(keys, spread).items() if k not in self.held}
+        quick = spread is not None
         for key in ports:
             if key in self.routes:
                 self._drop_runs(key)
                 del self.routes[key]
         # Short arrows first: they have the fewest ways round, long ones can detour.
         order = sorted(ports, key=lambda k: (_span(ports[k]), k))
-        for key in order:
+        for done, key in enumerate(order, 1):
+            self._quick = quick  # another call may have run while these steps waited
             points = self._route(self.links[key], *ports[key])
             self.routes[key] = points
             self._add_runs(key, points)
-        if not self._quick:
+            yield done / len(order) * _SEARCH_SHARE
+        if not quick:
             # Parallel runs onto tracks of their own (not during a drag frame: the drop
             # settles them); only the routes just found move, the others hold.
-            everything = len(order) == len(self.routes)
-            for key in nudge(self.routes, self.obstacles, None if everything else order):
+            moved = yield from scaled(
+                nudge_steps(self.routes, self.obstacles, order), _SEARCH_SHARE, 1.0
+            )
+            for done, key in enumerate(moved, 1):
                 self._drop_runs(key)
                 self._add_runs(key, self.routes[key])
+                if done % 256 == 0:
+                    yield 1.0
         return {key: self.routes[key] for key in order}
 
     def _ports(
