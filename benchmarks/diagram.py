@@ -212,7 +212,8 @@ def dot_diagram(design: Design, rankdir: str = "LR") -> tuple[Diagram | None, fl
 def _row(name: str, how: str, q: Quality, seconds: str) -> str:
     return (
         f"| {name} | {how} | {q.through_cards} | {q.label_overlaps} | {q.labels_on_cards} | "
-        f"{q.crossings} | {q.shared_runs} | {q.aspect:.2f} | {q.area / 1e6:.1f} | {seconds} |"
+        f"{q.crossings} | {q.shared_runs} | {q.labels_off_route} | {q.aspect:.2f} | "
+        f"{q.area / 1e6:.1f} | {seconds} |"
     )
 
 
@@ -313,9 +314,9 @@ def main() -> None:
         )
     print(
         "| design | drawing | through cards | label overlaps | labels on cards | crossings "
-        "| arrows sharing a line | width:height | area Mpx² | time s |"
+        "| arrows sharing a line | labels off route | width:height | area Mpx² | time s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     drags: list[str] = []
     for name, design in designs(tuple(args.sizes)):
         if all(n.id in design.layout.nodes for n in design.nodes):

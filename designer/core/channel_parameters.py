@@ -7,6 +7,9 @@ renders it its own way (docs/file-format.md §1, "Channel parameters"):
   value in the routing key;
 - NATS subscribes to the subject with `*` and publishes on the subject with the value;
 - Kafka topics leave the parameter out: the value travels as the record's key;
+- Redis streams leave the parameter out too (a stream has no wildcard subscription): the
+  channel with the values in travels in the header `channel` of each entry
+  (`streetlights.7.turn.on`);
 - AsyncAPI keeps `{name}` in the address and describes it in `parameters`.
 
 Brokers replace whole segments only (`a.*.b`, never `a.x*.b`), so a parameter must be a
@@ -16,11 +19,17 @@ whole dot-separated segment; `problems` says what else is wrong with a channel.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+from .model import PARAMETER_NAME as _PARAMETER_NAME
+from .model import ChannelParameter
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # What a broker puts where a parameter was: any one segment.
 WILDCARD = "*"
+PARAMETER_NAME = re.compile(_PARAMETER_NAME.strip("^$"))
+# Redis: the header holding the channel with the values in (`streetlights.7.turn.on`).
+REDIS_HEADER = "channel"
 
 
 def names_in(channel: str) -> list[str]:
@@ -68,3 +77,37 @@ def problems(channel: str, declared: Iterable[str]) -> list[str]:
         if name not in named:
             found.append(f"does not contain the declared parameter {{{name}}}")
     return found
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be a parameter's name (None when it can), worded to follow
+    "the parameter {name} "."""
+    if not name:
+        return "has no name: write one between the braces, such as {streetlightId}"
+    if PARAMETER_NAME.fullmatch(name):
+        return None
+    bad = next(c for c in name if not PARAMETER_NAME.fullmatch(c))
+    if not bad.isascii():
+        what = f"the non-ASCII character '{bad}' (U+{ord(bad):04X})"
+    elif bad == " ":
+        what = "a space"
+    elif not bad.isprintable():
+        what = f"the character U+{ord(bad):04X}"
+    else:
+        what = f"'{bad}'"
+    return f"holds {what}: a parameter name is ASCII letters, digits, '_' and '-'"
+
+
+def following(channel: str, declared: Sequence[ChannelParameter]) -> list[ChannelParameter]:
+    """The parameters a flow has once its channel is `channel`: each `{name}` it names, in
+    order, keeping what was declared about a name already there (a typed `{name}` adds a
+    parameter, a removed one goes). Names must pass `name_problem` first."""
+    known = {p.name: p for p in declared}
+    return [
+        known.get(name) or ChannelParameter(name=name) for name in dict.fromkeys(names_in(channel))
+    ]
+
+
+def renamed(channel: str, old: str, new: str) -> str:
+    """`a.{old}.b` -> `a.{new}.b`: every whole placeholder of `old`, nothing else."""
+    return PLACEHOLDER.sub(lambda m: f"{{{new}}}" if m.group(1) == old else m.group(0), channel)

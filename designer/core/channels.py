@@ -19,8 +19,9 @@ and durable consumers named `<subscriber>__<event>`; on Kafka, topics named like
 queues above and one consumer group per service.
 
 A channel with `{name}` segments (a flow's `parameters`) is one channel for every value:
-subscribers bind or subscribe with `*` in its place, queues, durables and Kafka topics
-leave it out, and senders put the value in (`channel_parameters.py`).
+subscribers bind or subscribe with `*` in its place, queues, durables, Kafka topics and
+Redis streams leave it out, and senders put the value in (the Kafka key, a Redis header:
+`channel_parameters.py`).
 
 Names are slugs: lowercase ASCII letters, digits and `-`, made from ids (never from display
 names, so renaming a box does not rename a queue). Two ids that slug alike get stable

@@ -8,6 +8,7 @@ describes shapes.
 
 from __future__ import annotations
 
+import json
 import re
 from enum import StrEnum
 from typing import Any, Literal
@@ -85,13 +86,24 @@ class Suppression(_Model):
     reason: str
 
 
+# A value an `enum` lists: what a JSON payload holds in a string, integer or boolean field.
+# Strict, so a file's `1` stays an integer and `true` a boolean (never `"1"` or `1`).
+EnumValue = StrictStr | StrictInt | StrictBool
+
+# The field types whose values an `enum` may list, and the Python type of each value. A
+# `number` may not (yet): generated models check a list with `Literal[...]`, which holds
+# no float (`Literal[0.5]` is not a type), and JSON's `1` and `1.0` would be one value.
+ENUM_VALUE_TYPES: dict[str, type] = {"string": str, "integer": int, "boolean": bool}
+
+
 class MessageField(_Model):
     name: str = Field(min_length=1)
     type: str = Field(min_length=1)
     required: bool = True
-    # The only values a `string` field may take (an enum; one value is a constant, which is
-    # what tells the alternatives of a discriminated union apart). Version 2.
-    enum: list[str] | None = None
+    # The only values a `string`, `integer` or `boolean` field may take (an enum; one value
+    # is a constant, which is what tells the alternatives of a discriminated union apart).
+    # Version 2; integer and boolean values since session 4 (still version 2: optional).
+    enum: list[EnumValue] | None = None
     # For a union type (`Circle | Square`): the field of every alternative record whose
     # value says which alternative a message holds. Version 2.
     discriminator: str | None = None
@@ -143,6 +155,10 @@ class Message(_Model):
     suppress: list[Suppression] = Field(default_factory=list)
 
 
+# AsyncAPI's rule for parameter names: they appear as `{name}` in channel addresses.
+PARAMETER_NAME = r"^[A-Za-z0-9_-]+$"
+
+
 class ChannelParameter(_Model):
     """A part of a flow's channel known only when a message is sent (format version 2).
 
@@ -150,8 +166,7 @@ class ChannelParameter(_Model):
     (a wildcard), a sender names one. Written `{name}` as a whole segment of the channel.
     """
 
-    # AsyncAPI's rule for parameter names: they appear as `{name}` in channel addresses.
-    name: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(pattern=PARAMETER_NAME)
     type: Literal["string", "integer"] = "string"
     description: str | None = None
     # The values it may take, when the design knows them (AsyncAPI `enum`).
@@ -400,14 +415,40 @@ def field_type_problem(type_text: str, record_names: set[str]) -> str | None:
     return f"unknown field type '{type_text}'"
 
 
+def enum_value_text(value: EnumValue) -> str:
+    """A listed value as a person writes it: `small`, `3`, `true` (JSON's spelling)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def read_enum_value(text: str, field_type: str) -> EnumValue:
+    """The value `text` stands for in a field of `field_type` (`enum_value_text` reversed):
+    `3` in an integer field is 3, `true` in a boolean one is True. Text that is no such
+    value stays text, so `enum_problem` names it rather than it being dropped."""
+    if field_type == "integer" and re.fullmatch(r"-?[0-9]+", text):
+        return int(text)
+    if field_type == "boolean" and text in ("true", "false"):
+        return text == "true"
+    return text
+
+
 def enum_problem(field: MessageField) -> str | None:
     """Why a field's `enum` (the values it may take) cannot be, or None."""
     if field.enum is None:
         return None
-    if field.type != "string":
-        return f"only a string field lists its values; '{field.name}' is {field.type}"
+    value_type = ENUM_VALUE_TYPES.get(field.type)
+    if value_type is None:
+        return (
+            f"only a string, integer or boolean field lists its values; "
+            f"'{field.name}' is {field.type}"
+        )
     if not field.enum:
         return f"field '{field.name}' lists no values: leave `enum` out instead"
+    # `type(...) is`, not isinstance: a boolean is no integer value here (JSON tells them apart).
+    wrong = next((v for v in field.enum if type(v) is not value_type), None)
+    if wrong is not None:
+        return f"field '{field.name}' is {field.type}: its value {json.dumps(wrong)} is not one"
     if len(set(field.enum)) < len(field.enum):
         return f"field '{field.name}' lists a value twice"
     return None
@@ -424,16 +465,16 @@ def discriminator_problem(
     """
     if not alternatives:
         return f"discriminator '{discriminator}' needs a union of records to tell apart"
-    owner_of: dict[str, str] = {}
+    owner_of: dict[EnumValue, str] = {}
     for name in alternatives:
         record = records.get(name)
         if record is None:
             return f"discriminator '{discriminator}': alternative '{name}' is not a record"
         field = next((f for f in record.fields if f.name == discriminator), None)
-        if field is None or not field.required or not field.enum:
+        if field is None or not field.required or not field.enum or field.type != "string":
             return (
-                f"discriminator '{discriminator}': record '{name}' needs a required field "
-                f"'{discriminator}' listing its values"
+                f"discriminator '{discriminator}': record '{name}' needs a required string "
+                f"field '{discriminator}' listing its values"
             )
         for value in field.enum:
             if value in owner_of:

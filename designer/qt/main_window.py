@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self.messages_panel.messageSelected.connect(self._message_selected)
         self.messages_panel.messageActivated.connect(self._message_activated)
         self.inspector = InspectorPanel(self.document, self.undo.push)
+        self.undo.editFailed.connect(self.inspector.note_refusal)
         self.problems_panel = ProblemsPanel(self.validation)
         self.problems_panel.subjectsActivated.connect(self.select_and_center)
         left = Qt.DockWidgetArea.LeftDockWidgetArea

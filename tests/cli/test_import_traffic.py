@@ -105,3 +105,64 @@ def test_bad_trace_or_output_over_the_trace_exit_2(tmp_path: Path, capsys) -> No
     before = trace.read_bytes()
     assert main(["import", "traffic", str(trace), "-o", str(trace)]) == 2
     assert trace.read_bytes() == before
+
+
+def write_lights_trace(path: Path) -> None:
+    """Streetlights naming their instance in the address, as a system without a design does."""
+    with path.open("w", encoding="utf-8") as handle:
+        writer = TraceWriter(handle, "nats", 0.0)
+        time = 0.0
+        for light in ("1", "2", "3", "17"):
+            for subject, kind, body in (
+                (f"lights.{light}.measured", "LightMeasured", {"lumens": 5}),
+                (f"lights.{light}.turned-on", "TurnedOn", {"at": "2026-12-07T08:00:00Z"}),
+            ):
+                time += 1
+                writer.write(model(time, "nats", subject, body, {"message_type": kind}))
+        # Two rooms only: as likely two channels as one parameter, so not folded.
+        for room in ("hall", "kitchen"):
+            time += 1
+            writer.write(model(time, "nats", f"rooms.{room}.dimmed", {"level": 3}, {"type": "Dim"}))
+        # No declared type: the address names the message, so words stay messages...
+        for what in ("created", "cancelled", "shipped"):
+            time += 1
+            writer.write(model(time, "nats", f"orders.{what}", {"order_id": new_id()}))
+        # ... and ids in one place still fold.
+        for door in ("d1", "d2", "d3"):
+            time += 1
+            writer.write(model(time, "nats", f"doors.{door}.opened", {"open": True}))
+        writer.close(time + 1)
+
+
+def test_addresses_differing_in_one_segment_fold_into_a_parameterised_channel(
+    tmp_path: Path, capsys
+) -> None:
+    trace, out = tmp_path / "lights.jsonl", tmp_path / "lights.msgflow.json"
+    write_lights_trace(trace)
+    assert main(["import", "traffic", str(trace), "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    design = io.load(out)
+    channels = sorted(
+        (f.message, f.channel or "", [(p.name, p.type) for p in f.parameters]) for f in design.flows
+    )
+    assert channels == [
+        ("dim", "", []),  # two rooms only, hall and kitchen: two flows of one message
+        ("dim", "", []),
+        ("doors-opened", "doors.{doorsId}.opened", [("doorsId", "string")]),
+        ("light-measured", "lights.{lightsId}.measured", [("lightsId", "integer")]),
+        ("orders-cancelled", "", []),
+        ("orders-created", "", []),
+        ("orders-shipped", "", []),
+        ("turned-on", "lights.{lightsId}.turned-on", [("lightsId", "integer")]),
+    ]
+    # One message per folded channel, its fields read from every address's payloads.
+    measured = design.message("light-measured")
+    assert measured is not None and [f.name for f in measured.fields] == ["lumens"]
+    assert (
+        "lights.{lightsId}.measured: 4 addresses folded into one channel, {lightsId} "
+        "(integer) seen as 1, 2, 3, 17 (all LightMeasured)" in text
+    )
+    assert "doors.{doorsId}.opened: 3 addresses folded" in text
+    assert "no declared type, ids in the address" in text
+    # The proposal is a valid design: the parameters are declared whole segments.
+    assert main(["validate", str(out)]) == 0, capsys.readouterr().out

@@ -161,6 +161,18 @@ def test_kafka_export_names_the_topic_and_keeps_the_channel_as_an_extension() ->
     assert channel["x-msgflow-channel"] == MEASURED
 
 
+def test_redis_export_names_the_stream_and_the_header_holding_the_values() -> None:
+    channels = _exported_channels(_design(), "redis")
+    channel = channels["lights.streetlights.lighting.measured"]
+    assert "parameters" not in channel  # the stream has no `{...}` to describe
+    assert channel["x-msgflow-channel"] == MEASURED
+    assert channel["x-msgflow-redis"]["channelHeader"] == "channel"
+    assert "in the header `channel`" in channel["description"]
+    fixed = _design(channel="lighting.measured", parameters=[])
+    plain = _exported_channels(fixed, "redis")["lights.lighting.measured"]
+    assert plain["x-msgflow-redis"] == {"kind": "stream", "payloadField": "__data__"}
+
+
 @pytest.mark.parametrize("broker", ["rabbitmq", "nats", "kafka", "redis"])
 def test_export_then_import_keeps_the_parameters(broker: str) -> None:
     design = _design()

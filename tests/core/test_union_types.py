@@ -73,8 +73,21 @@ def test_union_grammar_splits_only_outside_brackets() -> None:
             "every integer is a number: write number alone",
         ),
         (
+            lambda raw: raw["messages"][0]["fields"][3].update(type="number"),
+            "$.messages[0].fields[3].enum: only a string, integer or boolean field lists "
+            "its values; 'size' is number",
+        ),
+        (
             lambda raw: raw["messages"][0]["fields"][3].update(type="integer"),
-            "$.messages[0].fields[3].enum: only a string field lists its values",
+            "$.messages[0].fields[3].enum: field 'size' is integer: its value",
+        ),
+        (
+            lambda raw: raw["messages"][0]["fields"][3].update(type="integer", enum=[1, True]),
+            "field 'size' is integer: its value true is not one",
+        ),
+        (
+            lambda raw: raw["messages"][0]["fields"][3].update(type="boolean", enum=[1]),
+            "field 'size' is boolean: its value 1 is not one",
         ),
         (
             lambda raw: raw["messages"][0]["fields"][3].update(enum=["a", "a"]),
@@ -83,7 +96,7 @@ def test_union_grammar_splits_only_outside_brackets() -> None:
         (
             lambda raw: raw["messages"][0]["fields"][2].update(discriminator="method"),
             "$.messages[0].fields[2].discriminator: discriminator 'method': record 'Email' "
-            "needs a required field 'method' listing its values",
+            "needs a required string field 'method' listing its values",
         ),
         (
             lambda raw: raw["messages"][0]["fields"][3].update(discriminator="size"),
@@ -122,7 +135,7 @@ def test_record_edit_that_breaks_a_discriminated_union_is_refused() -> None:
     circle = doc.design.record("Circle")
     assert circle is not None
     no_tag = [f for f in circle.fields if f.name != "shape"]
-    with pytest.raises(EditError, match="needs a required field 'shape'"):
+    with pytest.raises(EditError, match="needs a required string field 'shape'"):
         History(doc).push(EditSchema("Circle", fields=no_tag))
     assert doc.design.record("Circle") == circle
 

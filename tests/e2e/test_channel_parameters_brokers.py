@@ -1,5 +1,5 @@
-"""Parameterised channels on the real RabbitMQ and NATS: generated services publish with the
-value and subscribers on the wildcard receive every value.
+"""Parameterised channels on the real RabbitMQ, NATS and Redis: generated services publish
+with the value and subscribers on the wildcard (Redis: the one stream) receive every value.
 
 tests/data/lights-parameters.msgflow.json: Streetlights publishes LightMeasured on
 `streetlights.{streetlightId}.lighting.measured` to Dashboard, which sends TurnOn on
@@ -9,7 +9,9 @@ binding; TurnOn for light `broken` always fails there).
 subprocess: Streetlights publishes for light 42, Dashboard turns light 7 on (Streetlights' default
 handler reads 7 from the channel it received TurnOn on and publishes for light 7). Taps
 bound to the exact keys / subjects of lights 42 and 7 prove the values travel in the
-routing key or subject, both ways. Skips when a broker is missing.
+routing key or subject, both ways. Redis streams have no wildcard: each stream leaves the
+parameter out and a tap reading its entries finds the values in each entry's `channel`
+header. Skips when a broker is missing.
 Run under `flock /tmp/brokers.lock`.
 """
 
@@ -23,6 +25,8 @@ import time
 from pathlib import Path
 
 import pytest
+import redis.asyncio as aioredis
+from faststream.redis.parser.binary import BinaryMessageFormatV1
 
 from designer.cli import main
 from designer.core import io
@@ -34,9 +38,11 @@ from tests.support.brokers import (
     require_rabbitmqctl,
     unique_token,
 )
+from tests.support.requirements import require_redis
 
 DESIGN = Path(__file__).resolve().parents[1] / "data" / "lights-parameters.msgflow.json"
 NATS_URL = "nats://127.0.0.1:4222"
+REDIS_URL = "redis://127.0.0.1:6379"
 
 # Runs inside the generated project: both services, one process, the broker URL in argv.
 SCRIPT = """
@@ -142,8 +148,37 @@ async def tap(url, *subjects):
 """
 
 
-def _renamed(design: Design, token: str) -> Design:
-    """Node ids prefixed (NATS has no vhost: every subject and stream becomes unique)."""
+REDIS_TAP = """
+import asyncio
+
+import redis.asyncio
+from faststream.redis.parser.binary import BinaryMessageFormatV1
+
+FOLLOWING = set()  # the tasks reading, kept alive
+
+
+async def tap(url, *streams):
+    \"\"\"The `channel` header of every entry added to `streams` (new: read from the start).\"\"\"
+    client = redis.asyncio.from_url(url)
+    got = []
+
+    async def follow():
+        positions = {stream: "0-0" for stream in streams}
+        while True:
+            for stream, entries in await client.xread(positions, block=100) or []:
+                for entry_id, fields in entries:
+                    positions[stream.decode()] = entry_id
+                    _body, headers = BinaryMessageFormatV1.parse(fields[b"__data__"])
+                    got.append(headers.get("channel", "(none)"))
+
+    FOLLOWING.add(asyncio.get_running_loop().create_task(follow()))
+    return got
+"""
+
+
+def _renamed(design: Design, token: str, channels: bool = False) -> Design:
+    """Node ids prefixed (NATS has no vhost: every subject and stream becomes unique); with
+    `channels`, the channels too (a Redis stream of a command is named by its channel)."""
     data = design.model_dump(by_alias=True, mode="json", exclude_none=True)
     rename = {n["id"]: f"{token}-{n['id']}" for n in data["nodes"]}
     for node in data["nodes"]:
@@ -152,6 +187,8 @@ def _renamed(design: Design, token: str) -> Design:
         message["owner"] = rename.get(message.get("owner"), message.get("owner"))
     for flow in data["flows"]:
         flow["from"], flow["to"] = rename[flow["from"]], rename[flow["to"]]
+        if channels and flow.get("channel"):
+            flow["channel"] = f"{token}.{flow['channel']}"
     data["layout"] = {}
     return Design.model_validate(data)
 
@@ -170,7 +207,8 @@ def _with_temporary_inbox(design: Design) -> Design:
 def _run(design: Design, tmp_path: Path, broker: str, url: str, tap: str, tap_call: str) -> str:
     path = tmp_path / "lights.msgflow.json"
     io.save(design, path)
-    assert main(["broker", "apply", str(path), "--url", url]) == 0
+    if broker != "redis":  # Redis has no topology: the services create their groups
+        assert main(["broker", "apply", str(path), "--url", url]) == 0
     project = tmp_path / "project"
     assert main(["generate", str(path), "-o", str(project), "--broker", broker]) == 0
     packages = {p.parent.name for p in project.glob("*/_generated.py")}
@@ -242,6 +280,57 @@ def test_nats_delivers_every_value_to_the_wildcard_subscriber(tmp_path: Path) ->
     assert "MEASURED [0, 7]" in out, out
     assert f"TAPPED {[subject.format(42), subject.format(7)]}" in out, out
     assert "POISON ATTEMPTS 5 1" in out, out  # JetStream's redeliveries, then dropped
+
+
+async def _redis_entries(url: str, stream: str) -> list[dict[str, str]]:
+    """The headers of every entry of `stream` (FastStream's frame in field `__data__`)."""
+    client = aioredis.from_url(url)
+    try:
+        entries = await client.xrange(stream)
+        return [BinaryMessageFormatV1.parse(fields[b"__data__"])[1] for _id, fields in entries]
+    finally:
+        await client.aclose()
+
+
+async def _delete_redis_keys(url: str, token: str) -> None:
+    client = aioredis.from_url(url)
+    try:
+        async for key in client.scan_iter(match=f"*{token}*", count=500):
+            await client.delete(key)
+    finally:
+        await client.aclose()
+
+
+def test_redis_carries_every_value_in_the_entries_of_one_stream(tmp_path: Path) -> None:
+    require_redis()
+    token = unique_token("p")
+    design = _renamed(io.load(DESIGN), token, channels=True)
+    # What fails every attempt is kept in `<stream>.dlq` (else dropped, with a log line).
+    flows = [f.model_copy(update={"dead_letter": f.message == "turn-on"}) for f in design.flows]
+    design = design.model_copy(update={"flows": flows})
+    # The parameter is out of the streams' names: one stream for every light.
+    measured_stream = f"{token}-lights.{token}.streetlights.lighting.measured"
+    turn_on_stream = f"{token}.streetlights.turn.on"
+    tap_call = f'param_tap.tap(url, "{measured_stream}", "{turn_on_stream}")'
+    try:
+        out = _run(design, tmp_path, "redis", REDIS_URL, REDIS_TAP, tap_call)
+        dead = asyncio.run(_redis_entries(REDIS_URL, f"{turn_on_stream}.dlq"))
+    finally:
+        asyncio.run(_delete_redis_keys(REDIS_URL, token))
+    # Streetlights' handler read light 7 from the TurnOn entry's header (context.parameters)
+    # and published its measurement for light 7: the values travel in the entries, both ways.
+    assert "MEASURED [0, 7]" in out, out
+    channel = f"{token}.streetlights.{{}}"
+    tapped = [
+        channel.format("42.lighting.measured"),
+        channel.format("7.lighting.measured"),
+        channel.format("7.turn.on"),
+        channel.format("broken.turn.on"),
+    ]
+    assert f"TAPPED {tapped}" in out, out
+    assert "POISON ATTEMPTS 5 1" in out, out  # retried in place, then dead-lettered
+    # The dead letter keeps the channel it was sent on: which light would not turn on.
+    assert [h.get("channel") for h in dead] == [channel.format("broken.turn.on")]
 
 
 pytestmark = pytest.mark.timeout(300)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from designer.core.model import MessageField, NodeKind, Transport
@@ -239,17 +238,26 @@ def test_record_types_are_added_renamed_edited_and_removed(qtbot, monkeypatch, t
     assert records.picker.currentText() == "OrderLine"
 
 
-def test_a_flow_shows_its_channel_parameters_and_hides_the_row_without_a_channel(
-    qtbot, monkeypatch, tmp_path
+def _shown_whole(table, column: int, text: str, beside: int = 0) -> bool:
+    """`text` (and `beside` pixels of a picker's arrow) fits its column, and the column
+    lies inside the table's visible width."""
+    header = table.horizontalHeader()
+    width = header.sectionSize(column)
+    inside = header.sectionViewportPosition(column) + width <= table.viewport().width()
+    return inside and table.fontMetrics().horizontalAdvance(text) + beside < width
+
+
+@pytest.mark.parametrize("dock_width", [None, 230])
+def test_field_names_and_types_read_whole_in_the_default_and_a_narrow_inspector(
+    qtbot, monkeypatch, tmp_path, dock_width
 ):
-    lights = Path(__file__).resolve().parents[1] / "data" / "lights-parameters.msgflow.json"
-    window = open_window(qtbot, monkeypatch, tmp_path, lights)
-    window.canvas.select_ids(["f1"])
-    page = window.inspector.pages["flow"]
-    assert page.channel.text().splitlines() == [
-        "streetlights.{streetlightId}.lighting.measured",
-        "  {streetlightId} string: The ID of the streetlight.",
-    ]
-    assert page.form.isRowVisible(page.channel)
-    window.canvas.select_ids(["f3"])  # the operator's http call: no channel of its own
-    assert not page.form.isRowVisible(page.channel)
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.resize(1440, 900)  # the window as a new user first sees it (README picture)
+    if dock_width is not None:
+        window.resizeDocks([window.docks["inspector"]], [dock_width], Qt.Orientation.Horizontal)
+    window.messages_panel.select_message("submit-order")
+    qtbot.wait(10)  # let the dock settle at its size
+    table = window.inspector.pages["message"].fields.table
+    for field in window.document.message("submit-order").fields:
+        assert _shown_whole(table, 0, field.name), field.name
+        assert _shown_whole(table, 1, field.type, beside=18), field.type

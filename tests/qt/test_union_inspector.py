@@ -50,6 +50,11 @@ def test_fields_table_shows_unions_and_values_and_keeps_them_on_other_edits(
     table.item(rows["size"], 3).setText("small, large")
     assert window.document.message("buy-print").fields[3].enum == ["small", "large"]
     assert window.undo.stack.count() == 2
+    # An integer or boolean field's values are shown and read as numbers and booleans.
+    assert table.item(rows["quality"], 3).text() == "1, 2, 3"
+    assert table.item(rows["signed"], 3).text() == "true"
+    table.item(rows["quality"], 3).setText("1, 5")
+    assert window.document.message("buy-print").fields[6].enum == [1, 5]
 
 
 def test_message_page_edits_a_union_body(qtbot, monkeypatch, tmp_path):

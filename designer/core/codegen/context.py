@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from designer.core.channels import FlowChannel
+from designer.core.model import EnumValue
 
 from . import pyformat
 
@@ -29,7 +30,8 @@ class FieldInfo:
     annotation: str  # the Python annotation, e.g. "list[OrderLine] | None"
     required: bool
     description: str  # one line, safe in a docstring; "" when none
-    enum: tuple[str, ...] = ()  # the values a string field may take (design `enum`)
+    # The values a string, integer or boolean field may take (design `enum`).
+    enum: tuple[EnumValue, ...] = ()
 
     @property
     def aliased(self) -> bool:

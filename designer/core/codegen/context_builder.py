@@ -14,6 +14,7 @@ from designer.core import channel_parameters
 from designer.core.channels import ChannelNames, FlowChannel
 from designer.core.gc_pause import collector_paused
 from designer.core.model import (
+    ENUM_VALUE_TYPES,
     AmqpQueue,
     ChannelParameter,
     Design,
@@ -185,11 +186,11 @@ class ContextBuilder:
         Aliases keep field lines short (a `Literal` of many values or a discriminated
         union would not fit) and give the union a name a reader can look up."""
         members = the_union(f.type)
-        if members is None and not (f.enum and f.type == "string"):
+        if members is None and not (f.enum and f.type in ENUM_VALUE_TYPES):
             return None
         name = self._free_alias(f"{owner_class}{pascal(f.name) or 'Value'}")
         if members is None:
-            values = tuple(("", pyformat.string(v)) for v in f.enum or ())
+            values = tuple(("", pyformat.literal(v)) for v in f.enum or ())
             source = pyformat.render(pyformat.Call("Literal", values, "[]"), 0, f"{name} = ")
             self.type_aliases.append(TypeAliasInfo(name, source, "enum"))
             self._alias_imports.add("typing:Literal")

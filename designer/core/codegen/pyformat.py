@@ -162,6 +162,11 @@ def fit(prefix: str, items: Sequence[str], suffix: str = "", indent: int = 0) ->
     return f"{pad}{prefix}{opening}\n{inner}{pad}{closing}{suffix}"
 
 
+def literal(value: str | int | bool) -> str:
+    """A Python literal of a listed value (`"small"`, `3`, `True`), as `Literal[...]` holds it."""
+    return string(value) if isinstance(value, str) else repr(value)
+
+
 def string(text: str) -> str:
     """A Python string literal the way ruff writes it: double quotes unless that means more escapes."""
     body = text.replace("\\", "\\\\")

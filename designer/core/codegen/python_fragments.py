@@ -25,7 +25,7 @@ from .context import (
     StreamInfo,
     Subscriber,
 )
-from .pyformat import Call
+from .pyformat import Call, Expr
 from .types import TypeMapper
 
 
@@ -154,7 +154,7 @@ class Fragments:
         elif self.broker == "kafka":
             template = channel.key
         else:
-            return ""  # Redis: the stream is the channel without its parameters
+            return ""  # Redis: the values travel in a header (publish_metadata)
         if outbound is not None:
             idents = {p.name: p.ident for p in outbound.parameters}
             value = _f_string(template, idents)
@@ -166,17 +166,41 @@ class Fragments:
         keyword = {"rabbitmq": "routing_key", "nats": "subject", "kafka": "key"}[self.broker]
         return f"{' ' * indent}{keyword}={value},\n"
 
+    def publish_metadata(
+        self, channel: FlowChannel, outbound: Outbound | None, meta: str, indent: int = 12
+    ) -> str:
+        """The `**<meta>.publish_kwargs(...)` argument of a publish call (see _metadata)."""
+        return pyformat.render(self._metadata(channel, outbound, meta), indent, "", ",")
+
+    def _metadata(self, channel: FlowChannel, outbound: Outbound | None, meta: str) -> Expr:
+        """`**<meta>.publish_kwargs()`. On Redis a parameterised channel's values go with
+        it: the stream leaves them out, so the channel with the values in travels in a
+        header (`channel_parameters.REDIS_HEADER`).
+
+        With `outbound`, the values are its keyword arguments (an f-string); without, the
+        wiring tests' placeholder values (a plain string)."""
+        if self.broker != "redis" or not channel.parameters:
+            return f"**{meta}.publish_kwargs()"
+        template = channel.publish_routing_key
+        if outbound is not None:
+            value = _f_string(template, {p.name: p.ident for p in outbound.parameters})
+        else:
+            value = pyformat.string(self._with_examples(template))
+        return Call(f"**{meta}.publish_kwargs", (("channel", value),))
+
     def delivered_channel(self, channel: FlowChannel) -> str:
         """The channel a subscriber reads its parameters' values from (as a literal): the
-        routing key, subject or Kafka record key with `{name}` parts; "" when fixed."""
+        routing key, subject, Kafka record key or (Redis) the channel in the header, with
+        `{name}` parts; "" when fixed."""
         if not channel.parameters:
             return ""
         template = {
             "rabbitmq": channel.publish_routing_key,
             "nats": channel.publish_subject,
             "kafka": channel.key,
-        }.get(self.broker, "")
-        return pyformat.string(template) if template else ""
+            "redis": channel.publish_routing_key,
+        }[self.broker]
+        return pyformat.string(template)
 
     def _with_examples(self, template: str) -> str:
         """`a.{x}.b` with the placeholder value of each parameter (its name when unknown)."""
@@ -291,7 +315,7 @@ class Fragments:
                 arguments += (("key", _bytes(self._with_examples(channel.key))),)
         else:
             arguments = (("", "message"), ("stream", pyformat.string(channel.topic)))
-        arguments += (("", "**meta.publish_kwargs()"),)
+        arguments += (("", self._metadata(channel, None, "meta")),)
         return pyformat.render(Call(f"await {broker}.publish", arguments), 8)
 
 

@@ -102,6 +102,7 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
         "publish_call": helpers.publish_call,
         "outbound_arguments": helpers.outbound_arguments,
         "publish_address": helpers.publish_address,
+        "publish_metadata": helpers.publish_metadata,
         "delivered_channel": helpers.delivered_channel,
         "faststream_range": FASTSTREAM_RANGE,
     }

@@ -3,7 +3,7 @@
 `uuid` -> `UUID`, `decimal` -> `Decimal`, `list[T]` -> `list[T]`, `map[string,T]` ->
 `dict[str, T]`, a record name -> its class, `A | B` -> `A | B` (or the name of the type
 alias the contracts module declares for it, which carries a discriminator), a string
-field with an `enum` -> the alias of its `Literal[...]`. Defaults are what a handler's
+field with an `enum` (string, integer or boolean) -> the alias of its `Literal[...]`. Defaults are what a handler's
 generated body fills in when the input has no field of the same name and type.
 """
 
@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from designer.core.model import parse_field_type, union_members
+from designer.core.model import ENUM_VALUE_TYPES, EnumValue, parse_field_type, union_members
 
 from . import pyformat
 
 # (Python ident, design type, required, enum values) of each field of a record.
-RecordField = tuple[str, str, bool, tuple[str, ...]]
+RecordField = tuple[str, str, bool, tuple[EnumValue, ...]]
 
 _PRIMITIVES: dict[str, str] = {
     "string": "str",
@@ -78,7 +78,7 @@ class TypeMapper:
             return f"list[{self.annotation(inner, alias)}]"
         if constructor == "map" and inner is not None:
             return f"dict[str, {self.annotation(inner, alias)}]"
-        if constructor == "string" and alias:
+        if constructor in ENUM_VALUE_TYPES and alias:  # the alias of its enum's Literal
             return alias
         if constructor in _PRIMITIVES:
             return _PRIMITIVES[constructor]
@@ -97,7 +97,11 @@ class TypeMapper:
         return set()
 
     def default(
-        self, type_text: str, imports: set[str], depth: int = 0, enum: tuple[str, ...] = ()
+        self,
+        type_text: str,
+        imports: set[str],
+        depth: int = 0,
+        enum: tuple[EnumValue, ...] = (),
     ) -> pyformat.Expr:
         """A Python expression of `type_text`, recording the names it needs in `imports`.
 
@@ -105,7 +109,7 @@ class TypeMapper:
         first value (a discriminated record so says which alternative it is)."""
         constructor, inner = parse_field_type(type_text)
         if enum:
-            return pyformat.string(enum[0])
+            return pyformat.literal(enum[0])
         if constructor == "union":
             return self.default(union_members(type_text)[0], imports, depth)
         if constructor == "list" and inner is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from designer.core.layout import (
     BOUNDARY_LABEL_HEIGHT,
@@ -22,7 +22,7 @@ from designer.core.model import Design, FlowLayout, RouteStyle
 
 from .geometry import Arrow, Diagram, Frame, Point, Rect, rounded_path
 from .index import RectIndex, segment_enters
-from .labels import label_size, place_label
+from .labels import label_size, make_room, place_label, route_spots
 from .router import Link, Router
 from .shapes import bent_route, drawing_steps, flattened, leader, straight_route
 
@@ -107,12 +107,13 @@ class DiagramEngine:
         for key in sorted(links):
             self._add_link(key, *links[key])
         self._frame_all()
-        routes = self.router.route_all(list(self._links.values()))
         for link in self._links.values():
-            self.diagram.arrows[link.key] = Arrow(
-                link.key, link.source, link.target, routes[link.key]
-            )
+            self.diagram.arrows[link.key] = Arrow(link.key, link.source, link.target, [])
+        # The arrows the user shaped first: the router takes their routes as they are
+        # (no search) and routes the others clear of them.
         self._reshape(list(self._links))
+        for key, points in self.router.route_all(list(self._links.values())).items():
+            self.diagram.arrows[key].points = points
         self._place_labels(list(self._links))
 
     def _add_link(self, key: str, source: str, target: str) -> bool:
@@ -150,36 +151,79 @@ class DiagramEngine:
             self._card_index.add(f"\0title\0{name}", frame.title)
 
     # ------------------------------------------------------------------ labels
-    def _place_labels(self, keys: list[str]) -> None:
+    def _place_labels(self, keys: list[str]) -> list[str]:
+        """Place these arrows' labels; returns the keys of other labels moved for them."""
         for key in keys:
             self._label_index.remove(key)
         keys = self._pin_labels(keys)
         # Short routes have the least room to slide: they choose first.
+        off_route = []
         for key in sorted(keys, key=lambda k: (_length(self.diagram.arrows[k].points), k)):
             arrow = self.diagram.arrows[key]
             arrow.label = place_label(arrow, self.sizer(key), self._card_index, self._label_index)
             # A crowded design may leave no room on the route: the label then sits a few
             # rows out, tied to its arrow by a leader line like a label the user moved.
             arrow.leader = leader(drawn_points(arrow), arrow.label)
+            if arrow.leader is not None:
+                off_route.append(key)
+        return self._make_room(off_route)
+
+    def _make_room(self, keys: list[str]) -> list[str]:
+        """Labels placed off their routes: each back on it where one other label, moved
+        along its own route, makes room. Returns the keys of the labels moved."""
+        moved = []
+
+        def elsewhere(key: str) -> Iterator[Rect] | None:
+            shape = self._shapes.get(key)
+            if shape is not None and shape.label is not None:
+                return None  # put there by the user
+            arrow = self.diagram.arrows[key]
+            return route_spots(drawn_points(arrow), *self.sizer(key))
+
+        for key in keys:
+            arrow = self.diagram.arrows[key]
+            other = make_room(
+                arrow, self.sizer(key), self._card_index, self._label_index, elsewhere
+            )
+            if other is None:
+                continue
+            for changed in (key, other):
+                moved_arrow = self.diagram.arrows[changed]
+                label = self._label_index.get(changed)
+                if label is not None:
+                    moved_arrow.label = label
+                    moved_arrow.leader = leader(drawn_points(moved_arrow), label)
+            moved.append(other)
+        return moved
 
     # ------------------------------------------------------------------ user's shapes
     def _reshape(self, keys: list[str]) -> None:
-        """Arrows with bends or another style than the router's: their routes as the
-        user chose them (the router's route stays for the others)."""
+        """Arrows with bends or drawn straight: their routes as the user chose them, held
+        by the router (which finds routes only for the others); the style of each."""
         for key in keys:
             shape = self._shapes.get(key)
             arrow = self.diagram.arrows.get(key)
             if arrow is None:
                 continue
             arrow.style = shape.route if shape is not None else RouteStyle.ORTHOGONAL
-            if shape is None:
-                continue
-            source, target = self.diagram.cards[arrow.source], self.diagram.cards[arrow.target]
-            if shape.bends:
-                bends = [(p.x, p.y) for p in shape.bends]
-                arrow.points = bent_route(shape.route, source, target, bends)
-            elif shape.route is RouteStyle.STRAIGHT and not arrow.loop:
-                arrow.points = straight_route(source, target)
+            points = self._chosen_route(arrow, shape)
+            if points is None:
+                self.router.release(key)
+            else:
+                arrow.points = points
+                self.router.hold(key, points)
+
+    def _chosen_route(self, arrow: Arrow, shape: FlowLayout | None) -> list[Point] | None:
+        """The route the user's shape fixes (None: the router's route is drawn)."""
+        if shape is None:
+            return None
+        source, target = self.diagram.cards[arrow.source], self.diagram.cards[arrow.target]
+        if shape.bends:
+            bends = [(p.x, p.y) for p in shape.bends]
+            return bent_route(shape.route, source, target, bends)
+        if shape.route is RouteStyle.STRAIGHT and not arrow.loop:
+            return straight_route(source, target)
+        return None
 
     def _pin_labels(self, keys: list[str]) -> list[str]:
         """Put the labels the user placed where they were put (first, so the others keep
@@ -215,14 +259,14 @@ class DiagramEngine:
             old, new = before.get(key) or FlowLayout(), shapes.get(key) or FlowLayout()
             if (old.route, old.bends) == (new.route, new.bends):
                 relabelled.append(key)
-            elif new.bends or new.route is RouteStyle.STRAIGHT:
+            elif self._chosen_route(self.diagram.arrows[key], new) is not None:
                 reshaped.append(key)
             else:
                 routed.append(key)
         done = self._reroute(routed) if routed else []
         self._reshape(reshaped)
-        self._place_labels(reshaped + relabelled)
-        return sorted({*done, *reshaped, *relabelled})
+        moved = self._place_labels(reshaped + relabelled)
+        return sorted({*done, *reshaped, *relabelled, *moved})
 
     # ------------------------------------------------------------------ changes
     def arrows_of(self, card: str) -> list[str]:
@@ -235,23 +279,24 @@ class DiagramEngine:
         self._card_index.add(card, rect)
 
     def _reroute(self, keys: list[str], spread: set[str] | None = None) -> list[str]:
-        routes = self.router.route_some(sorted(set(keys) & self._links.keys()), spread)
-        keys = sorted(routes)
+        keys = sorted(set(keys) & self._links.keys())
         for key in keys:
-            link = self._links[key]
-            arrow = self.diagram.arrows.get(key)
-            if arrow is None:
-                arrow = self.diagram.arrows[key] = Arrow(key, link.source, link.target, [])
-            arrow.points = routes[key]
+            if key not in self.diagram.arrows:
+                link = self._links[key]
+                self.diagram.arrows[key] = Arrow(key, link.source, link.target, [])
+        # The user's shapes follow their cards (no search); the router routes the rest.
         self._reshape(keys)
-        self._place_labels(keys)
-        return keys
+        held = [key for key in keys if key in self.router.held]
+        routes = self.router.route_some([k for k in keys if k not in self.router.held], spread)
+        for key, points in routes.items():
+            self.diagram.arrows[key].points = points
+        keys = sorted({*routes, *held})
+        return sorted({*keys, *self._place_labels(keys)})
 
     def relabel(self, keys: list[str]) -> list[str]:
         """Place these arrows' labels again (their text, so their size, changed)."""
         keys = sorted(set(keys) & self.diagram.arrows.keys())
-        self._place_labels(keys)
-        return keys
+        return sorted({*keys, *self._place_labels(keys)})
 
     def move_card(self, card: str, x: float, y: float, dragging: bool = False) -> list[str]:
         """Put `card` at (x, y): re-route its arrows and place their labels again (and

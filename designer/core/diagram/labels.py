@@ -10,7 +10,7 @@ the spot covering the least. Only the labels of moved arrows are placed again on
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from designer.core.diagram_style import TRANSPORT_BADGES
 from designer.core.model import Transport
@@ -25,7 +25,9 @@ LABEL_HEIGHT = 20.0
 _FIXED = 7 + 12 + 4 + 5 + 4
 _CHAR, _BADGE_CHAR, _BADGE_PAD = 6.6, 7.0, 8.0
 MAX_TEXT = 28  # longer names are cut with an ellipsis
-_STEP = 14.0  # how far a label slides per try
+_FINE_STEP = 7.0  # how far a label slides per try (on a short run)
+_SPOTS = 30  # ... at most this many tries each way along one run
+_TOUCH = 6.0  # a label past a run's end overlaps it by this much at least
 _CLEAR = 3.0  # kept free around a label
 
 
@@ -43,30 +45,47 @@ def label_size(text: str, transport: Transport) -> tuple[float, float]:
 
 
 def _runs(points: list[Point]) -> list[tuple[Point, Point]]:
-    """The route's straight runs, longest first; the first and last (the short stubs
-    leaving and entering cards) only when there is nothing else."""
+    """The route's straight runs: the inner ones longest first, then the first and last
+    (the short stubs leaving and entering cards: a label beside one still reads as the
+    arrow's)."""
     runs = list(itertools.pairwise(points))
-    inner = runs[1:-1] if len(runs) > 2 else runs
-    return sorted(inner, key=lambda r: -(abs(r[1][0] - r[0][0]) + abs(r[1][1] - r[0][1])))
+    if len(runs) <= 2:
+        return sorted(runs, key=lambda r: -_length(r))
+    return [*sorted(runs[1:-1], key=lambda r: -_length(r)), runs[0], runs[-1]]
+
+
+def _length(run: tuple[Point, Point]) -> float:
+    (x0, y0), (x1, y1) = run
+    return abs(x1 - x0) + abs(y1 - y0)
 
 
 def candidates(points: list[Point], w: float, h: float) -> Iterator[Rect]:
-    """Spots for a w x h label along a route, best first (made as they are asked for:
-    most labels take one of the first few)."""
+    """Spots for a w x h label, best first: on the route, then away from it."""
+    yield from route_spots(points, w, h)
+    yield from _away_spots(points, w, h)
+
+
+def route_spots(points: list[Point], w: float, h: float) -> Iterator[Rect]:
+    """Spots for a w x h label on or touching its route, best first (made as they are
+    asked for: most labels take one of the first few)."""
     for (x0, y0), (x1, y1) in _runs(points):
         length = abs(x1 - x0) + abs(y1 - y0)
         if length == 0:
             continue
         ux, uy = (x1 - x0) / length, (y1 - y0) / length
         half = length / 2
-        # A dozen spots each way: a long route's label need not try every step of it.
-        step = max(_STEP, half / 12)
+        horizontal = y0 == y1
+        # From the run's middle out to where the label, past the run's end, still
+        # touches it: over a bend, or beside a stub next to its card.
+        reach = half + (w if horizontal else h) / 2 - _TOUCH
+        # At most a few dozen spots each way: a long route's label need not try every
+        # step of it.
+        step = max(_FINE_STEP, reach / _SPOTS)
         offsets = [0.0]
         k = 1
-        while k * step <= half:
+        while k * step <= reach:
             offsets += [k * step, -k * step]
             k += 1
-        horizontal = y0 == y1
         for shift in (0.0, 1.0, -1.0):
             for d in offsets:
                 cx, cy = x0 + ux * (half + d), y0 + uy * (half + d)
@@ -75,8 +94,11 @@ def candidates(points: list[Point], w: float, h: float) -> Iterator[Rect]:
                 else:
                     cx += shift * (w / 2 + _CLEAR)
                 yield Rect(cx - w / 2, cy - h / 2, w, h)
-    # Nothing free on the route: close beside the middle of each run (longest first),
-    # further and further out; a crowded design's label may end up a few rows away.
+
+
+def _away_spots(points: list[Point], w: float, h: float) -> Iterator[Rect]:
+    """Nothing free on the route: close beside the middle of each run (longest first),
+    further and further out; a crowded design's label may end up a few rows away."""
     if points:
         runs = _runs(points) if len(points) > 1 else [(points[0], points[0])]
         for reach in _REACHES:
@@ -128,3 +150,71 @@ def _covered(box: Rect, index: RectIndex) -> float:
             if h > 0:
                 total += w * h
     return total
+
+
+_ROOM_TRIES = 80  # spots on its route a label off it tries to free
+_OTHER_TRIES = 4  # free spots of a label in the way kept to move it to
+
+
+def make_room(
+    arrow: Arrow,
+    size: tuple[float, float],
+    cards: RectIndex,
+    labels: RectIndex,
+    elsewhere: Callable[[str], Iterator[Rect] | None],
+) -> str | None:
+    """For a label that found no free spot on its route: a spot on it where a single
+    other label is in the way, that label moved to another free spot on its own route
+    (`elsewhere(key)`: its spots on its route, None if it must stay). Moves both in
+    `labels` and returns the other's key, or None (nothing changed) if there is none."""
+    w, h = size
+    own = labels.get(arrow.flow_id)
+    labels.remove(arrow.flow_id)
+    moves: dict[str, list[Rect]] = {}  # a label in the way: its free spots elsewhere
+    for spot in itertools.islice(route_spots(arrow.points, w, h), _ROOM_TRIES):
+        x0, y0 = spot.x - _CLEAR, spot.y - _CLEAR
+        x1, y1 = spot.right + _CLEAR, spot.bottom + _CLEAR
+        if cards.any_overlap(x0, y0, x1, y1):
+            continue
+        room = Rect(x0, y0, x1 - x0, y1 - y0)
+        in_way = [k for k, r in labels.near(x0, y0, x1, y1).items() if r.overlaps(room)]
+        if len(in_way) != 1:
+            continue
+        other = in_way[0]
+        if other not in moves:
+            moves[other] = _free_spots(other, cards, labels, elsewhere)
+        for move in moves[other]:
+            if not move.overlaps(room):
+                labels.add(other, move)
+                labels.add(arrow.flow_id, spot)
+                return other
+    if own is not None:
+        labels.add(arrow.flow_id, own)
+    return None
+
+
+def _free_spots(
+    key: str,
+    cards: RectIndex,
+    labels: RectIndex,
+    elsewhere: Callable[[str], Iterator[Rect] | None],
+) -> list[Rect]:
+    """A few spots clear of cards and of every label but its own, for label `key`."""
+    spots = elsewhere(key)
+    if spots is None:
+        return []
+    found = []
+    own = labels.get(key)
+    for spot in spots:
+        x0, y0 = spot.x - _CLEAR, spot.y - _CLEAR
+        x1, y1 = spot.right + _CLEAR, spot.bottom + _CLEAR
+        if cards.any_overlap(x0, y0, x1, y1):
+            continue
+        room = Rect(x0, y0, x1 - x0, y1 - y0)
+        if any(k != key for k, r in labels.near(x0, y0, x1, y1).items() if r.overlaps(room)):
+            continue
+        if own is None or spot != own:
+            found.append(spot)
+            if len(found) == _OTHER_TRIES:
+                break
+    return found

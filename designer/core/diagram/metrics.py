@@ -7,6 +7,8 @@
 - crossings: points where two arrows' routes cross;
 - shared runs: pairs of arrows drawn on one line for a stretch (collinear overlapping
   runs), which reads as one arrow with several labels;
+- labels off route: labels further than shapes.LEADER_GAP from their arrow's route (the
+  engine ties each to its route by a leader line: readable, but a detour for the eye);
 - aspect (width:height) and area of everything drawn.
 Routes may be any polylines (a curve flattened), so the same counts apply to Graphviz's
 drawing of a design in the benchmark.
@@ -18,8 +20,9 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .geometry import Diagram, Point
+from .geometry import Arrow, Diagram, Point
 from .index import RectIndex, segment_enters
+from .shapes import LEADER_GAP, distance_to_route
 
 _CELL = 200.0
 
@@ -33,6 +36,7 @@ class Quality:
     aspect: float
     area: float  # square pixels
     shared_runs: int = 0
+    labels_off_route: int = 0
 
 
 def measure(diagram: Diagram) -> Quality:
@@ -68,7 +72,15 @@ def measure(diagram: Diagram) -> Quality:
         aspect=bounds.w / bounds.h if bounds.h else 0.0,
         area=bounds.w * bounds.h,
         shared_runs=count_shared_runs(diagram),
+        labels_off_route=sum(1 for a in diagram.arrows.values() if label_off_route(a)),
     )
+
+
+def label_off_route(arrow: Arrow) -> bool:
+    """Whether the arrow's label lies further than LEADER_GAP from its route."""
+    if arrow.label is None or len(arrow.points) < 2:
+        return False
+    return distance_to_route(arrow.points, arrow.label) > LEADER_GAP + 0.01
 
 
 def count_shared_runs(diagram: Diagram, least: float = 2.0, apart: float = 2.0) -> int:

@@ -81,6 +81,9 @@ class Router:
         self._runs: dict[tuple[int, int], list[tuple[float, float, str]]] = defaultdict(list)
         self._lines_of: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._quick = False  # a drag frame: a short search, settled when the drag ends
+        # Arrows whose route the user chose (bends, straight): never searched for, held
+        # where they are for the others to keep off their lines.
+        self.held: set[str] = set()
 
     def place(self, key: str, rect: Rect | None) -> None:
         """A card moved (or, with None, went away)."""
@@ -94,8 +97,22 @@ class Router:
     def forget(self, key: str) -> None:
         """A link went away."""
         self.links.pop(key, None)
+        self.held.discard(key)
         if self.routes.pop(key, None) is not None:
             self._drop_runs(key)
+
+    def hold(self, key: str, points: list[Point]) -> None:
+        """The route the user chose for link `key`: taken as it is (the router does not
+        look for one) and kept clear of by the routes found for the others."""
+        self.held.add(key)
+        if key in self.routes:
+            self._drop_runs(key)
+        self.routes[key] = points
+        self._add_runs(key, points)
+
+    def release(self, key: str) -> None:
+        """Link `key` is routed by the router again (the user took its shape away)."""
+        self.held.discard(key)
 
     # ------------------------------------------------------------------ tracks
     def _add_runs(self, key: str, points: list[Point]) -> None:
@@ -127,19 +144,23 @@ class Router:
 
     # ------------------------------------------------------------------ routing
     def route_all(self, links: list[Link]) -> dict[str, list[Point]]:
-        """Route every link (replacing all routes)."""
+        """Route every link not held (replacing their routes)."""
+        held = {key: self.routes[key] for key in self.held if key in self.routes}
         self.routes.clear()
         self._runs.clear()
         self._lines_of.clear()
+        for key, points in held.items():
+            self.routes[key] = points
+            self._add_runs(key, points)
         self.links = {link.key: link for link in links}
-        return self.route_some([link.key for link in links])
+        return self.route_some([link.key for link in links if link.key not in self.held])
 
     def route_some(self, keys: list[str], spread: set[str] | None = None) -> dict[str, list[Point]]:
         """Route again the links `keys` (e.g. those of a moved card) among the others, and
         the links sharing a card side with them (their ports are spread anew); with
         `spread`, only at the sides of those cards (a drag frame: the far ends settle when
-        the drag ends). Returns the routes of all links routed."""
-        ports = self._ports(keys, spread)
+        the drag ends). Returns the routes of all links routed (held links are not)."""
+        ports = {k: v for k, v in self._ports(keys, spread).items() if k not in self.held}
         self._quick = spread is not None
         for key in ports:
             if key in self.routes:
@@ -154,8 +175,7 @@ class Router:
         if not self._quick:
             # Parallel runs onto tracks of their own (not during a drag frame: the drop
             # settles them); only the routes just found move, the others hold.
-            everything = len(order) == len(self.routes)
-            for key in nudge(self.routes, self.obstacles, None if everything else order):
+            for key in nudge(self.routes, self.obstacles, order):
                 self._drop_runs(key)
                 self._add_runs(key, self.routes[key])
         return {key: self.routes[key] for key in order}

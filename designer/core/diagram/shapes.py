@@ -182,6 +182,21 @@ def leader(points: list[Point], label: Rect) -> tuple[Point, Point] | None:
     label belongs to must stay visible wherever it is dropped."""
     if len(points) < 2:
         return None
+    best, best_d = _nearest_to(points, label)
+    if best_d <= LEADER_GAP:
+        return None
+    edge = (min(max(best[0], label.x), label.right), min(max(best[1], label.y), label.bottom))
+    return best, edge
+
+
+def distance_to_route(points: list[Point], label: Rect) -> float:
+    """How far the label lies from the route, as `leader` measures it (0 touching)."""
+    return _nearest_to(points, label)[1]
+
+
+def _nearest_to(points: list[Point], label: Rect) -> tuple[Point, float]:
+    """The point of the route nearest the label's centre's foot, and its distance to
+    the label's box."""
     cx, cy = label.centre
     best: Point = points[0]
     best_d = math.inf
@@ -190,10 +205,7 @@ def leader(points: list[Point], label: Rect) -> tuple[Point, Point] | None:
         d = _outside(label, p)
         if d < best_d:
             best, best_d = p, d
-    if best_d <= LEADER_GAP:
-        return None
-    edge = (min(max(best[0], label.x), label.right), min(max(best[1], label.y), label.bottom))
-    return best, edge
+    return best, best_d
 
 
 def _nearest_on(a: Point, b: Point, p: Point) -> Point:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from designer.core.broker_registry import BROKERS, Broker, broker_named
+from designer.core.channel_parameters import REDIS_HEADER
 from designer.core.channels import ChannelNames, FlowChannel
 from designer.core.gc_pause import collector_paused
 from designer.core.io import natural_key
@@ -70,6 +71,11 @@ REDIS_STREAM_ENTRY = (
     f"XADD <address> * {REDIS_PAYLOAD_FIELD} '<payload JSON>'), or - as the generated "
     "services send it - FastStream's binary frame (BinaryMessageFormatV1) of the payload "
     "and the headers message_id, correlation_id, causation_id, message_type."
+)
+REDIS_PARAMETERS = (
+    "The stream is the same for every value of the channel's parameters: each entry "
+    f"carries the channel with the values in (x-msgflow-channel with each {{name}} "
+    f"replaced) in the header `{REDIS_HEADER}`."
 )
 
 
@@ -233,6 +239,10 @@ class _SystemModel:
                 channel.parameters = list(flow.parameters)
                 if "{" not in (address or ""):
                     channel.design_channel = flow.channel
+                if self.broker == "redis":
+                    # The stream leaves the parameters out: each entry names the channel.
+                    channel.description = f"{REDIS_STREAM_ENTRY} {REDIS_PARAMETERS}"
+                    channel.extensions["x-msgflow-redis"]["channelHeader"] = REDIS_HEADER
             elif flow.transport is Transport.HTTP and flow.parameters:
                 # A route's `{name}` path segments, described like a broker channel's.
                 channel.parameters = [p for p in flow.parameters if f"{{{p.name}}}" in address]

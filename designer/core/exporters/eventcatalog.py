@@ -25,6 +25,7 @@ from designer.core.model import (
     MessageKind,
     NodeKind,
     RecordSchema,
+    enum_value_text,
 )
 from designer.core.unique_names import unique_name
 
@@ -87,7 +88,8 @@ def _fields_table(fields: list[MessageField]) -> str:
     for f in fields:
         about = [f.description or ""]
         if f.enum is not None:
-            about.insert(0, "values: " + ", ".join(f.enum) + (";" if f.description else ""))
+            listed = ", ".join(enum_value_text(v) for v in f.enum)
+            about.insert(0, f"values: {listed}" + (";" if f.description else ""))
         if f.discriminator:
             about.insert(0, f"told apart by {f.discriminator};")
         rows.append(

@@ -3,8 +3,8 @@
 The mapping is one-to-one so an exported payload imports to the same fields: the
 types JSON Schema lacks are carried by `format` (`decimal`, `uuid`, `date-time`, `date`)
 and `contentEncoding` (`bytes`); a union is `anyOf`, or `oneOf` with AsyncAPI's
-`discriminator` keyword when the design names one; a field's `enum` is `const` (one) or
-`enum`.
+`discriminator` keyword when the design names one; a field's `enum` (strings, integers or
+booleans, as JSON values) is `const` (one) or `enum`.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from .import_state import ImportNote, ImportResult, OperationOutcome
 from .kind_reading import read_kind
 from .operation_reading import OperationReading
 from .request_reply import RequestReply
-from .schema_fields import SchemaMapper, SelfContainingSchema
+from .schema_fields import SchemaMapper, SelfContainingSchema, record_name
 from .server_reading import SERVERS_SETTING
 from .spec_loading import Spec, SpecLoadError, SpecProblem
 
@@ -105,6 +105,8 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
         self._unused_messages(spec)
         if self._from_msgflow:
             self._unread_records(spec, self._mapper)
+        else:
+            self._unread_schemas(spec, self._mapper)
         self._records.update(self._mapper.records)
         for key in ("security", "tags", "externalDocs"):
             if key in spec.data or key in info:
@@ -124,6 +126,32 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
         if isinstance(declared, dict):
             for key in declared:
                 mapper.component_record(str(key), json_path(("components", "schemas", key)))
+
+    def _unread_schemas(self, spec: Spec, mapper: SchemaMapper) -> None:
+        """A foreign document's schemas that no message reads, one report line each.
+
+        They are the API's named types, so an object becomes a design record (one a new
+        message can use); what is no object has no place in a design (its named types are
+        records) and is only reported. A schema some `$ref` of the document names is read
+        where that reference is (a string type inside a record), not here."""
+        declared = (spec.data.get("components") or {}).get("schemas") or {}
+        if not isinstance(declared, dict):
+            return
+        referenced = _referenced_schemas(spec.data)
+        for key in declared:
+            at = json_path(("components", "schemas", key))
+            if record_name(str(key)) in mapper.records or str(key) in referenced:
+                continue
+            if mapper.component_record(str(key), at) is not None:
+                self._note(
+                    at, "read by no message of this document: kept as a record no message uses"
+                )
+            else:
+                self._note(
+                    at,
+                    "read by no message of this document and not an object: not imported "
+                    "(a design names only record types)",
+                )
 
     def build(self, name: str | None) -> Design:
         if self.description is None and len(self._descriptions) == 1:
@@ -214,3 +242,23 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
 
 def _a(kind: MessageKind) -> str:
     return f"{'an' if kind is MessageKind.EVENT else 'a'} {kind.value}"
+
+
+def _referenced_schemas(data: object) -> set[str]:
+    """The keys of `components/schemas` that a `$ref` anywhere in `data` names."""
+    found: set[str] = set()
+    pending, seen = [data], set()
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:  # YAML aliases share nodes: each is walked once, never 2^n times
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and "/components/schemas/" in ref:
+                key = ref.split("/components/schemas/", 1)[1].split("/", 1)[0]
+                found.add(key.replace("~1", "/").replace("~0", "~"))
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return found

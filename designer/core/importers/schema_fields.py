@@ -4,10 +4,11 @@ A `oneOf`/`anyOf` becomes a union type (`Circle | Square`, one record per object
 alternative), discriminated when the schema names a `discriminator` or (in documents not
 written by msgflow) when a required `const`/`enum` property tells the alternatives apart;
 a payload that is one of several objects becomes a message with `one_of` (a query's
-answer: `response_one_of`). A string `enum` or `const` becomes the field's `enum`. What the
-design cannot say exactly is mapped to the nearest field type and noted, so the import
-report lists every loss and nothing disappears silently: values of non-string enums go
-into the description, formats without a design type are strings.
+answer: `response_one_of`). The `enum` or `const` of a string, integer or boolean becomes
+the field's `enum`. What the design cannot say exactly is mapped to the nearest field type
+and noted, so the import report lists every loss and nothing disappears silently: values
+of a number (or mixed) enum go into the description, formats without a design type are
+strings.
 """
 
 from __future__ import annotations
@@ -20,9 +21,12 @@ from typing import Any
 from designer.core.exporters.json_schema import primitive_for
 from designer.core.importers.spec_loading import REMOTE_SCHEMES
 from designer.core.model import (
+    ENUM_VALUE_TYPES,
+    EnumValue,
     MessageField,
     RecordSchema,
     discriminator_problem,
+    parse_field_type,
     the_union,
     union_members,
 )
@@ -54,6 +58,40 @@ def _string_values(schema: dict[str, Any]) -> list[str] | None:
     if not listed or not all(isinstance(v, str) for v in listed):
         return None
     return list(dict.fromkeys(listed))
+
+
+def _listed(schema: dict[str, Any]) -> list[Any] | None:
+    """What a schema's `const`/`enum` lists (null left out: it makes a field optional)."""
+    if "const" in schema:
+        return [schema["const"]]
+    if isinstance(schema.get("enum"), list):
+        return [v for v in schema["enum"] if v is not None]
+    return None
+
+
+def _enum_values(schema: dict[str, Any], field_type: str) -> list[EnumValue] | None:
+    """The values a field of `field_type` may take by the schema's `enum`/`const`, when the
+    design can hold them exactly (string, integer and boolean values), else None."""
+    value_type = ENUM_VALUE_TYPES.get(field_type)
+    listed = _listed(schema)
+    if value_type is None or not listed:
+        return None
+    if value_type is int:  # JSON Schema: 2.0 is the integer 2
+        listed = [int(v) if isinstance(v, float) and v.is_integer() else v for v in listed]
+    if not all(type(v) is value_type for v in listed):
+        return None
+    return list(dict.fromkeys(listed))
+
+
+def _untyped_enum_type(schema: dict[str, Any]) -> str | None:
+    """The field type of a schema that lists values but names no type: the one type every
+    value has (string, integer or boolean), else None."""
+    listed = _listed(schema) or []
+    kinds = {type(v) for v in listed}
+    for field_type, value_type in ENUM_VALUE_TYPES.items():
+        if kinds == {value_type}:
+            return field_type
+    return None
 
 
 def record_name(text: str) -> str:
@@ -107,10 +145,9 @@ class SchemaMapper:
             ):
                 members = self._members(alternatives[1], hint=owner)
                 if len(members) > 1:
-                    return Payload(
-                        one_of=members,
-                        discriminator=self._discriminator(target, members, at),
-                    )
+                    discriminator = self._discriminator(target, members, at)
+                    self._note_untagged_one_of(target, members, discriminator, at)
+                    return Payload(one_of=members, discriminator=discriminator)
         return Payload(fields=self.fields(schema, at, owner=owner))
 
     def fields(self, schema: Any, at: str, *, owner: str) -> list[MessageField]:
@@ -220,9 +257,7 @@ class SchemaMapper:
             description = target.get("description") if isinstance(target, dict) else None
             if description is None and isinstance(target, dict):
                 description = self._sole_alternative_description(target, where)
-            enum = _string_values(target) if isinstance(target, dict) else None
-            if enum is not None and field_type != "string":
-                enum = None
+            enum = _enum_values(target, field_type) if isinstance(target, dict) else None
             if (
                 enum is None
                 and isinstance(target, dict)
@@ -233,8 +268,9 @@ class SchemaMapper:
                 description = f"{description + '; ' if description else ''}one of: {values}"
                 self.note(
                     where,
-                    f"values of a field typed {field_type} are not kept as its enum (only a "
-                    "string field's are): listed in its description",
+                    f"values of a field typed {field_type} are not kept as its enum (only "
+                    "a string, integer or boolean field's are, each of the field's type): "
+                    "listed in its description",
                 )
             fields.append(
                 MessageField(
@@ -318,10 +354,9 @@ class SchemaMapper:
         if primitive is not None:
             return primitive, not nullable
         if kinds is None and ("enum" in target or "const" in target):
-            values = _string_values(target)
-            if values is not None or "enum" not in target:
-                return "string", True
-            self.note(at, "an enum of values that are not all strings: typed as string")
+            if (listed_type := _untyped_enum_type(target)) is not None:
+                return listed_type, True
+            self.note(at, "an enum of values not all of one type: typed as string")
             return "string", True
         self.note(at, f"no type given{' (' + str(kinds) + ')' if kinds else ''}: typed as string")
         return "string", not nullable
@@ -398,7 +433,45 @@ class SchemaMapper:
         discriminator = self._discriminator(schema, members, at)
         if discriminator:
             self._discriminators[at] = discriminator
+        self._note_untagged_one_of(schema, members, discriminator, at)
         return union, not nullable
+
+    def _note_untagged_one_of(
+        self, schema: dict[str, Any], members: list[str], discriminator: str | None, at: str
+    ) -> None:
+        """Say where a `oneOf` is read as `anyOf`: a design union without a discriminator
+        accepts a value that fits several alternatives (the one it fits best), where a
+        JSON Schema validator refuses it. Enforcing "exactly one" instead would refuse real
+        messages of the many specs whose alternatives overlap by accident (records with
+        no required field in common: every object fits both); a tagged union, or
+        alternatives that never overlap (`string | integer`), lose nothing and are not
+        noted."""
+        if discriminator is not None or not isinstance(schema.get("oneOf"), list):
+            return
+        kinds = [self._json_kind(m) for m in members]
+        shared = sorted({k for k in kinds if kinds.count(k) > 1})
+        if not shared:
+            return
+        overlapping = [m for m, k in zip(members, kinds, strict=True) if k in shared]
+        self.note(
+            at,
+            f"oneOf without a discriminator read as anyOf: a value fitting more than one of "
+            f"{', '.join(overlapping)} is accepted as the one it fits best (the design and the "
+            "generated models do not check that exactly one fits; the export writes anyOf)",
+        )
+
+    def _json_kind(self, type_text: str) -> str:
+        """The JSON type a value of a design type is: two alternatives of one kind may
+        both fit a value (a payload with the fields of two records; a uuid is a string)."""
+        constructor, _ = parse_field_type(type_text)
+        if constructor in ("list", "map"):
+            return "array" if constructor == "list" else "object"
+        if constructor in ("integer", "number"):
+            return "number"
+        if constructor == "boolean":
+            return "boolean"
+        record = constructor in self.records or constructor in self._building
+        return "object" if record else "string"
 
     def _members(
         self, options: list[tuple[dict[str, Any], str | None, str]], *, hint: str

@@ -18,7 +18,14 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..model import Design, MessageField, parse_field_type, union_members
+from ..model import (
+    Design,
+    EnumValue,
+    MessageField,
+    enum_value_text,
+    parse_field_type,
+    union_members,
+)
 
 MAX_PROBLEMS = 3
 Check = Callable[[Any], bool]  # value -> conforms
@@ -172,8 +179,15 @@ class Contracts:
                 if spec.required:
                     found.append(f"{where}: required field is null")
                 continue
-            if spec.enum is not None and isinstance(item, str) and item not in spec.enum:
-                found.append(f"{where}: {_short(item)} is not one of {', '.join(spec.enum)}")
+            # Only a value of the field's type is held against its list (a wrong type is
+            # reported as such below); `True in [1]` must not pass for an integer field.
+            if (
+                spec.enum is not None
+                and _PRIMITIVES.get(spec.type, _anything)(item)
+                and item not in spec.enum
+            ):
+                listed = ", ".join(enum_value_text(v) for v in spec.enum)
+                found.append(f"{where}: {_short(item)} is not one of {listed}")
                 continue
             self._value(spec.type, item, where, found, depth + 1, spec.discriminator)
 
@@ -200,7 +214,7 @@ class Contracts:
             return
         found.append(f"{path}: matches none of {', '.join(members)}, got {_kind(value)}")
 
-    def _tags(self, record: str, discriminator: str) -> list[str]:
+    def _tags(self, record: str, discriminator: str) -> list[EnumValue]:
         field = next((f for f in self.records.get(record, []) if f.name == discriminator), None)
         return list(field.enum or []) if field is not None else []
 
@@ -264,7 +278,8 @@ def _kind(value: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    # A payload is JSON: its booleans are `true`/`false`, as the design's enums show them.
+    text = enum_value_text(value) if isinstance(value, bool) else repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 

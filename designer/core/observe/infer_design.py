@@ -6,9 +6,11 @@ follows it: a NATS subject `<node>.evt|cmd|qry|inbox.<message>`, a RabbitMQ exch
 `<node>.<message>`. Senders are named by AMQP `app_id`/`user_id` when present. A message
 that carries a `reply_to` is a query; answers found by correlation give its response
 fields. Fields come from the payloads: a field missing from some payloads is optional,
-and a field seen with two JSON types becomes a string. What traffic cannot tell (who
-subscribes to an event, who sends a command) becomes a placeholder node. Every guess is
-returned as a note, so nothing is invented silently.
+and a field seen with two JSON types becomes a string. Addresses that differ in one
+segment only (`lights.1.measured`, `lights.2.measured`, ...) fold into one channel with a
+parameter there (address_folding.py). What traffic cannot tell (who subscribes to an
+event, who sends a command) becomes a placeholder node. Every guess is returned as a
+note, so nothing is invented silently.
 """
 
 from __future__ import annotations
@@ -19,7 +21,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..channels import COMMAND_EXCHANGE, slug
-from ..model import Design, Flow, Message, MessageField, MessageKind, Node, NodeKind, Transport
+from ..model import (
+    ChannelParameter,
+    Design,
+    Flow,
+    Message,
+    MessageField,
+    MessageKind,
+    Node,
+    NodeKind,
+    Transport,
+)
+from .address_folding import Addressed, find_folds
 from .proposals import UNKNOWN_SENDER, UNKNOWN_SUBSCRIBER, infer_type
 from .record import Record
 
@@ -37,6 +50,8 @@ class _Seen:
     """What one (address, type) carried."""
 
     address: str
+    channel: str  # the address without its exchange (the design's `channel`)
+    exchange: str | None
     kind: MessageKind | None = None
     publisher: str | None = None  # node slug
     handler: str | None = None  # node slug
@@ -49,6 +64,18 @@ class _Seen:
     senders: set[str] = field(default_factory=set)
     message_ids: set[str] = field(default_factory=set)
     correlations: set[str] = field(default_factory=set)
+    # The `{name}` segments of `channel` once addresses were folded into it.
+    parameters: list[ChannelParameter] = field(default_factory=list)
+
+    def absorb(self, other: _Seen) -> None:
+        """Take in what another address of the same message carried."""
+        self.count += other.count
+        self.has_reply_to = self.has_reply_to or other.has_reply_to
+        self.samples.extend(other.samples[: MAX_SAMPLES - len(self.samples)])
+        self.replies.extend(other.replies[: MAX_SAMPLES - len(self.replies)])
+        self.senders |= other.senders
+        self.message_ids |= other.message_ids
+        self.correlations |= other.correlations
 
 
 @dataclass
@@ -121,6 +148,59 @@ def _pascal(text: str) -> str:
     )
 
 
+def _folded(seen: dict[tuple[str, str], _Seen], notes: list[str]) -> dict[tuple[str, str], _Seen]:
+    """`seen` with the addresses of one message that differ in one segment folded into a
+    parameterised channel, each fold one note; repeated for a second segment."""
+    while True:
+        items = {
+            key: Addressed(
+                entry.channel,
+                (entry.exchange, entry.name, entry.kind, entry.publisher, entry.handler),
+                entry.name is not None,
+            )
+            for key, entry in seen.items()
+        }
+        folds = find_folds(items)
+        if not folds:
+            return seen
+        for fold in folds:
+            first, *rest = (seen.pop(key) for key in fold.members)
+            for other in rest:
+                first.absorb(other)
+            first.key = _folded_key(first, fold.channel)
+            first.channel = fold.channel
+            if first.exchange is not None:
+                first.address = f"{first.exchange or '(default exchange)'}/{fold.channel}"
+            else:
+                first.address = fold.channel
+            first.parameters = sorted(
+                [*first.parameters, fold.parameter],
+                key=lambda p: fold.channel.index(f"{{{p.name}}}"),
+            )
+            seen[(first.address, first.name or first.key)] = first
+            what = f"all {first.name}" if first.name else "no declared type, ids in the address"
+            notes.append(
+                f"{first.address}: {len(fold.members)} addresses folded into one channel, "
+                f"{{{fold.parameter.name}}} ({fold.parameter.type}) seen as "
+                f"{_listing(fold.values)} ({what})"
+            )
+
+
+def _folded_key(entry: _Seen, channel: str) -> str:
+    """The message key of a folded address: its segments without the parameters (the
+    address is the only name of a message without a declared type)."""
+    size = len(entry.key.split("."))
+    if not entry.channel.endswith(entry.key):
+        return entry.key
+    segments = channel.split(".")[-size:]
+    return ".".join(s for s in segments if not s.startswith("{")) or entry.key
+
+
+def _listing(values: tuple[str, ...], shown: int = 5) -> str:
+    more = f" and {len(values) - shown} more" if len(values) > shown else ""
+    return ", ".join(values[:shown]) + more
+
+
 def infer(records: Iterable[Record], name: str = "Observed system") -> InferredDesign:
     notes: list[str] = []
     seen: dict[tuple[str, str], _Seen] = {}
@@ -138,7 +218,14 @@ def infer(records: Iterable[Record], name: str = "Observed system") -> InferredD
                 continue
         if entry is None:
             entry = seen[(record.address, type_name)] = _Seen(
-                record.address, kind, publisher, handler, record.message_type, key
+                record.address,
+                record.channel,
+                record.exchange,
+                kind,
+                publisher,
+                handler,
+                record.message_type,
+                key,
             )
         entry.count += 1
         if record.reply_to:
@@ -156,6 +243,7 @@ def infer(records: Iterable[Record], name: str = "Observed system") -> InferredD
             entry.samples.append(payload)
         if record.correlation_id and len(by_correlation) < 100_000:
             by_correlation[record.correlation_id] = entry
+    seen = _folded(seen, notes)
     nodes: dict[str, Node] = {}
     messages: dict[str, Message] = {}
     flows: list[Flow] = []
@@ -225,6 +313,11 @@ def infer(records: Iterable[Record], name: str = "Observed system") -> InferredD
                         "from": source,
                         "to": node(target),
                         "transport": transport,
+                        **(
+                            {"channel": entry.channel, "parameters": entry.parameters}
+                            if entry.parameters
+                            else {}
+                        ),
                     }
                 )
             )

@@ -22,7 +22,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model import PRIMITIVE_TYPES, Message, MessageField, RecordSchema, Severity, type_names
+from ..model import (
+    PRIMITIVE_TYPES,
+    Message,
+    MessageField,
+    RecordSchema,
+    Severity,
+    enum_value_text,
+    type_names,
+)
 from .engine import Context, Report, rule
 from .subjects import at_message, names, subjects
 
@@ -62,7 +70,11 @@ class FieldChange:
             required = "required" if self.new.required else "optional"
             return f"{required} {where} '{self.name}' ({self.new.type}) added"
         if self.kind in ("values narrowed", "values widened") and self.new is not None:
-            values = ", ".join(self.new.enum) if self.new.enum is not None else "any value"
+            values = (
+                ", ".join(enum_value_text(v) for v in self.new.enum)
+                if self.new.enum is not None
+                else "any value"
+            )
             return f"{where} '{self.name}' {self.kind} to {values}"
         if self.kind in ("alternative removed", "alternative added"):
             what = "answer alternative" if self.part == "response" else "alternative"

@@ -23,9 +23,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.core.model import PRIMITIVE_TYPES, MessageField, Suppression
+from designer.core.model import (
+    PRIMITIVE_TYPES,
+    MessageField,
+    Suppression,
+    enum_value_text,
+    read_enum_value,
+)
 from designer.core.unique_names import unique_name
 from designer.qt.icons import icon
+from designer.qt.panels.column_fit import Column, ColumnFitter
 from designer.qt.panels.widgets import signals_blocked, suggesting_line
 
 
@@ -144,27 +151,30 @@ _TAG = "tag:"
 
 
 def values_text(field: MessageField) -> str:
-    """The Values cell: a string field's enum (`a, b`), or a union's `tag: <discriminator>`."""
+    """The Values cell: a field's enum (`a, b`; `1, 2`), or a union's `tag: <discriminator>`."""
     if field.discriminator:
         return f"{_TAG} {field.discriminator}"
-    return ", ".join(field.enum or [])
+    return ", ".join(enum_value_text(v) for v in field.enum or [])
 
 
-def _read_values(text: str, shown: str, field: MessageField | None) -> dict[str, object]:
+def _read_values(
+    text: str, shown: str, field: MessageField | None, type_text: str
+) -> dict[str, object]:
     """`enum` and `discriminator` of a row from its Values cell. An unchanged cell keeps the
     field's own (a value holding a comma would not survive a split and join)."""
     if field is not None and text == shown:
         return {"enum": field.enum, "discriminator": field.discriminator}
     if text.startswith(_TAG):
         return {"enum": None, "discriminator": text[len(_TAG) :].strip() or None}
-    values = [v.strip() for v in text.split(",") if v.strip()]
+    values = [read_enum_value(v.strip(), type_text) for v in text.split(",") if v.strip()]
     return {"enum": values or None, "discriminator": None}
 
 
 class FieldsEditor(_RowsEditor):
     """Message or response fields: name, type (with a picker), required, values, description.
 
-    Values: the values a string field may take (`small, medium, large`), or for a union of
+    Values: the values a string, integer or boolean field may take (`small, medium, large`;
+    `1, 2, 3`), or for a union of
     records the field that tells its alternatives apart (`tag: shape`)."""
 
     headers = ("Name", "Type", "Req.", "Values", "Description")
@@ -173,17 +183,24 @@ class FieldsEditor(_RowsEditor):
     def __init__(self, noun: str = "field") -> None:
         super().__init__(noun)
         self.record_names: list[str] = []
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(3, 70)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(3, 64)
-        header.resizeSection(4, 64)
+        # Name and type read whole; values and description share what is left.
+        self.columns = ColumnFitter(
+            self.table,
+            (
+                Column(leading=True),
+                Column(leading=True),
+                Column(leading=False, floor=36, weight=0),  # a check box: never wider
+                Column(leading=False, weight=1),
+                Column(leading=False, weight=2),
+            ),
+        )
         required_header = QTableWidgetItem("Req.")
         required_header.setToolTip("Required")
         self.table.setHorizontalHeaderItem(2, required_header)
+
+    def load(self, values: Sequence[object]) -> None:
+        super().load(values)
+        self.columns.fit()
 
     def type_choices(self) -> list[str]:
         names = [*PRIMITIVE_TYPES, *self.record_names]
@@ -241,7 +258,7 @@ class FieldsEditor(_RowsEditor):
                 "type": type_text,
                 "required": required_item is None
                 or required_item.checkState() == Qt.CheckState.Checked,
-                **_read_values(_text(self.table, row, 3), shown, loaded),
+                **_read_values(_text(self.table, row, 3), shown, loaded, type_text),
                 "description": _text(self.table, row, 4) or None,
             }
         )

@@ -111,6 +111,13 @@ class InspectorPanel(QWidget):
         message = self.document.get("messages", getattr(flow, "message", ""))
         return getattr(message, "name", "?")
 
+    def note_refusal(self, text: str) -> None:
+        """An edit was refused (the undo stack's `editFailed`): the page that pushed it
+        says why at the spot."""
+        page = self.current_page()
+        if page is not None:
+            page.note_refusal(text)
+
     def current_page(self) -> InspectorPage | None:
         return self.pages.get(self.current)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,9 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.core.channel_commands import EditBindings, EditChannel, EditParameter
+from designer.core.channels import ChannelNames
 from designer.core.commands import Command, EditDesign, EditFlow, EditNode
 from designer.core.document import Document
-from designer.core.model import NodeKind, Transport
+from designer.core.model import AmqpQueue, Flow, KafkaTopic, NodeKind, Transport
+from designer.qt.panels.channel_widgets import BindingsEditor, ParametersTable, SpotNote
 from designer.qt.panels.fields_table import SuppressionsEditor
 from designer.qt.panels.records import RecordsEditor
 from designer.qt.panels.widgets import (
@@ -38,6 +41,11 @@ from designer.qt.panels.widgets import (
 
 Push = Callable[[Command], bool]
 
+_CHANNEL_TIP = (
+    "The flow's broker address (empty: derived from the naming convention). A {name} "
+    "segment is a parameter: subscribers listen to every value, a sender names one"
+)
+
 
 class InspectorPage(QWidget):
     """One kind of item; `key` is the id shown (None for the design page)."""
@@ -48,6 +56,7 @@ class InspectorPage(QWidget):
         super().__init__()
         self.document, self._push = document, push
         self.key: str | None = None
+        self._refusal: str | None = None  # why the last pushed edit was refused
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 4, 8, 8)
         self.form = QFormLayout()
@@ -64,9 +73,17 @@ class InspectorPage(QWidget):
     def refresh(self) -> None:
         raise NotImplementedError
 
-    def push(self, command: Command) -> None:
-        if not self._push(command):
-            self.refresh()  # the edit was refused: show the model's value again
+    def push(self, command: Command) -> str | None:
+        """Apply `command` as one undo step; the reason when it was refused."""
+        self._refusal = None
+        if self._push(command):
+            return None
+        self.refresh()  # the edit was refused: show the model's value again
+        return self._refusal or "the edit was refused"
+
+    def note_refusal(self, text: str) -> None:
+        """Why the edit being pushed was refused (the undo stack says so while `push` runs)."""
+        self._refusal = text
 
     def line(self, label: str, tip: str, on_done: Callable[[], None]) -> QLineEdit:
         edit = QLineEdit()
@@ -88,6 +105,7 @@ class InspectorPage(QWidget):
     def wide_row(self, caption: str | QLabel, widget: QWidget) -> QLabel:
         """A table under its caption, using the inspector's full width."""
         label = caption if isinstance(caption, QLabel) else QLabel(caption)
+        label.setWordWrap(True)  # a long caption must not widen a narrow dock
         label.setContentsMargins(0, 6, 0, 0)
         self.form.addRow(label)
         self.form.addRow(widget)
@@ -235,16 +253,6 @@ class FlowPage(InspectorPage):
             "Where the answer of an asynchronous query goes (a queue or callback path)",
             lambda: self._edit(reply=optional_text(self.reply.text())),
         )
-        # The broker address as the file (or an import) sets it, with its parameters and
-        # queue/topic settings: shown, edited in the file.
-        self.channel = QLabel()
-        self.channel.setWordWrap(True)
-        self.channel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.channel.setToolTip(
-            "The flow's channel: {name} parts are parameters (a wildcard for subscribers, "
-            "the value for senders)"
-        )
-        self.form.addRow("Channel", self.channel)
         self.timeout = QSpinBox()
         self.timeout.setRange(0, 3_600_000)
         self.timeout.setSingleStep(100)
@@ -269,6 +277,20 @@ class FlowPage(InspectorPage):
         self.dead_letter = QCheckBox("Dead-letter failures")
         self.dead_letter.toggled.connect(lambda on: self._edit(dead_letter=on))
         self.form.addRow("", self.dead_letter)
+        # The broker address: the flow's own channel (empty: the naming convention's), the
+        # parameters it names and the receiver's queue / the topic's settings.
+        self.channel = self.line("Channel", _CHANNEL_TIP, self._channel)
+        self.channel.setObjectName("flow-channel")
+        self.channel_note = SpotNote("flow-channel-note")
+        self.form.addRow(self.channel_note)
+        self.parameters = ParametersTable()
+        self.parameters.edited.connect(self._parameter)
+        self.parameters_label = self.wide_row("Channel parameters", self.parameters)
+        self.parameters_note = SpotNote("flow-parameters-note")
+        self.form.addRow(self.parameters_note)
+        self.bindings = BindingsEditor()
+        self.bindings.edited.connect(self._bindings)
+        self.binding_rows = self.bindings.add_to(self.form)
         self.description = self.text_box(
             "Description",
             "Why this flow exists",
@@ -287,7 +309,9 @@ class FlowPage(InspectorPage):
             return
         design = self.document.design
         combos = (self.message, self.source, self.target, self.caused_by)
-        with signals_blocked(*combos, self.reply, self.timeout, self.idempotent, self.dead_letter):
+        with signals_blocked(
+            *combos, self.reply, self.channel, self.timeout, self.idempotent, self.dead_letter
+        ):
             for box in combos:
                 box.clear()
             for message in sorted(design.messages, key=lambda m: m.name.lower()):
@@ -299,8 +323,11 @@ class FlowPage(InspectorPage):
                 self.source.addItem(node.name, node.id)
                 self.target.addItem(node.name, node.id)
             self.reply.setText(flow.reply or "")
-            self.channel.setText(channel_text(flow))
-            self.form.setRowVisible(self.channel, bool(flow.channel or flow.bindings))
+            self.channel.setText(flow.channel or "")
+            self.channel.setCursorPosition(0)  # a long channel shows its start
+            self.channel.setToolTip(
+                f"{flow.channel}\n\n{_CHANNEL_TIP}" if flow.channel else _CHANNEL_TIP
+            )
             self.timeout.setValue(flow.timeout_ms or 0)
             self.idempotent.setChecked(flow.idempotent)
             self.dead_letter.setChecked(flow.dead_letter)
@@ -321,6 +348,48 @@ class FlowPage(InspectorPage):
         set_combo_data(self.caused_by, flow.caused_by)
         self.description.set_text(flow.description or "")
         self.suppressions.load(flow.suppress)
+        self._refresh_channel(flow)
+
+    def show_item(self, key: str | None) -> None:
+        if key != self.key:  # a note is about the flow it was said on
+            self.channel_note.say(None)
+            self.parameters_note.say(None)
+        super().show_item(key)
+
+    def _refresh_channel(self, flow: Flow) -> None:
+        derived = ChannelNames(self.document.design).channel(
+            flow.model_copy(update={"channel": None, "parameters": []})
+        )
+        self.channel.setPlaceholderText(
+            derived.http_path or "" if flow.transport is Transport.HTTP else derived.routing_key
+        )
+        # An http path is a route: parameters and queue settings are broker matters.
+        broker = flow.transport is not Transport.HTTP
+        self.parameters.load(flow.parameters)
+        for row in (self.parameters_label, self.parameters):
+            self.form.setRowVisible(row, broker or bool(flow.parameters))
+        bindings = flow.bindings
+        self.bindings.load(
+            bindings.amqp if bindings else None, bindings.kafka if bindings else None
+        )
+        for widget in self.binding_rows:
+            self.form.setRowVisible(widget, broker)
+
+    def _channel(self) -> None:
+        flow = self._flow()
+        typed = self.channel.text().strip() or None
+        if flow is not None and typed != flow.channel:
+            self.channel_note.say(self.push(EditChannel(flow.id, typed)))
+
+    def _parameter(self, name: str, changes: dict[str, Any]) -> None:
+        flow = self._flow()
+        if flow is not None:
+            self.parameters_note.say(self.push(EditParameter(flow.id, name, **changes)))
+
+    def _bindings(self, amqp: AmqpQueue, kafka: KafkaTopic) -> None:
+        flow = self._flow()
+        if flow is not None:
+            self.parameters_note.say(self.push(EditBindings(flow.id, amqp, kafka)))
 
     def _message(self) -> None:
         self._edit(message=self.message.currentData())
@@ -334,29 +403,3 @@ class FlowPage(InspectorPage):
         flow = self._flow()
         if flow is not None and any(getattr(flow, k) != v for k, v in changes.items()):
             self.push(EditFlow(flow.id, **changes))
-
-
-def channel_text(flow: Any) -> str:
-    """`streetlights.{streetlightId}.lighting.measured`, each parameter on a line of its
-    own with its description, then the queue or topic settings the flow keeps."""
-    lines = [flow.channel or "(derived from the naming convention)"]
-    for parameter in flow.parameters:
-        about = f": {parameter.description}" if parameter.description else ""
-        lines.append(f"  {{{parameter.name}}} {parameter.type}{about}")
-    bindings = flow.bindings
-    if bindings is not None and bindings.amqp is not None:
-        queue = bindings.amqp
-        flags = [
-            "durable" if queue.durable else "not durable",
-            *(["exclusive"] if queue.exclusive else []),
-            *(["auto-delete"] if queue.auto_delete else []),
-        ]
-        lines.append(f"RabbitMQ queue: {', '.join(flags)}")
-    if bindings is not None and bindings.kafka is not None:
-        topic = bindings.kafka
-        sizes = [
-            *([f"{topic.partitions} partitions"] if topic.partitions else []),
-            *([f"{topic.replicas} replicas"] if topic.replicas else []),
-        ]
-        lines.append(f"Kafka topic: {', '.join(sizes)}")
-    return "\n".join(lines)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -44,6 +45,15 @@ def _addresses_of_subscribers_and_publishers(code: str) -> list[str]:
     return found
 
 
+# Where Streetlights' subscriber of TurnOn reads the light's id from.
+DELIVERED_TURN_ON = {
+    "rabbitmq": '"streetlights.{streetlightId}.turn.on"',  # the routing key
+    "nats": '"lights.cmd.streetlights.{streetlightId}.turn.on"',  # the subject
+    "kafka": '"{streetlightId}"',  # the record key
+    "redis": '"streetlights.{streetlightId}.turn.on"',  # the header `channel`
+}
+
+
 @pytest.mark.parametrize(
     ("broker", "listens", "publishes"),
     [
@@ -52,6 +62,8 @@ def _addresses_of_subscribers_and_publishers(code: str) -> list[str]:
         ("nats", '"lights.evt.streetlights.*.lighting.measured"',
          'subject=f"lights.evt.streetlights.{streetlight_id}.lighting.measured"'),
         ("kafka", '"lights.streetlights.lighting.measured"', 'key=f"{streetlight_id}".encode()'),
+        ("redis", '"lights.streetlights.lighting.measured"',
+         'publish_kwargs(channel=f"streetlights.{streetlight_id}.lighting.measured")'),
     ],
 )  # fmt: skip
 def test_subscribers_listen_to_the_wildcard_and_senders_name_the_value(
@@ -69,6 +81,10 @@ def test_subscribers_listen_to_the_wildcard_and_senders_name_the_value(
         'streetlight_id=context.parameters.get("streetlightId", "streetlightId")'
         in (files["lights/defaults.py"])
     )
+    # The subscriber reads the values from where its broker delivered them (Redis: the
+    # channel the sender named in a header, the stream being the same for every value).
+    reads = re.escape(DELIVERED_TURN_ON[broker])
+    assert re.search(r"MessageContext\.received\(\s*delivery,\s*" + reads, lights)
     # Never `{streetlightId}` where FastStream reads an address (a path parameter there).
     addresses = _addresses_of_subscribers_and_publishers(dashboard + "\n" + lights)
     assert addresses and not [a for a in addresses if "{" in a]

@@ -194,6 +194,21 @@ def test_a_label_placed_away_from_its_crowded_route_gets_a_leader() -> None:
     assert away > 0  # the design is crowded enough to need some
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_labels_sit_on_their_routes_in_a_crowded_design(seed: int) -> None:
+    """100 services, 300 flows: a label is tied to its arrow by a leader line only where
+    no spot on or beside the route is free (slid along every run, stubs too, both sides,
+    or freed by moving one other label along its own route): fewer than one in twelve.
+    (Seed 1 had 37 of 300 off their routes when only inner runs were tried.)"""
+    from designer.core.synthetic import synthetic_design
+
+    diagram = build_diagram(auto_layout(synthetic_design(100, seed=seed)))
+    quality = measure(diagram)
+    assert quality.labels_off_route <= len(diagram.arrows) // 12
+    assert (quality.label_overlaps, quality.labels_on_cards) == (0, 0)
+    assert quality.labels_off_route == sum(1 for a in diagram.arrows.values() if a.leader)
+
+
 def _gap(box: Rect, a: tuple[float, float], b: tuple[float, float]) -> float:
     """How far a box lies from an axis-parallel segment (0 if they touch)."""
     dx = max(box.x - max(a[0], b[0]), min(a[0], b[0]) - box.right, 0.0)

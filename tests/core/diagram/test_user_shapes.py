@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -178,3 +179,44 @@ def test_a_label_put_away_from_its_arrow_is_tied_to_it_by_a_leader() -> None:
     design.layout.flows["f4"] = FlowLayout(label=Point(x=on_route[0], y=on_route[1]))
     assert DiagramEngine(design).diagram.arrows["f4"].leader is None
     assert 'class="leader"' not in render_svg(design)
+
+
+def test_the_router_searches_no_route_for_an_arrow_the_user_shaped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bent or straight arrow is drawn as the user shaped it: the router spends no
+    search on it, neither when the diagram is built nor when one of its cards moves,
+    and routes it again once the shape is taken away."""
+    from designer.core.diagram.router import Link, Router, Side
+
+    searched: list[str] = []
+    route = Router._route
+
+    def spy(
+        self: Router,
+        link: Link,
+        p: tuple[float, float],
+        out: Side,
+        q: tuple[float, float],
+        into: Side,
+    ) -> list[tuple[float, float]]:
+        searched.append(link.key)
+        return route(self, link, p, out, q, into)
+
+    monkeypatch.setattr(Router, "_route", spy)
+    design = shop()
+    design.layout.flows["f1"] = FlowLayout(bends=[Point(x=150, y=-80)])
+    design.layout.flows["f2"] = FlowLayout(route=RouteStyle.STRAIGHT)
+    engine = DiagramEngine(design)
+    assert "f1" not in searched and "f2" not in searched
+    assert set(searched) == {f.id for f in design.flows} - {"f1", "f2"}
+    searched.clear()
+    card = engine.diagram.arrows["f1"].source
+    rect = engine.diagram.cards[card]
+    changed = engine.move_card(card, rect.x + 30, rect.y + 50)
+    assert "f1" in changed and "f1" not in searched
+    assert _passes(engine.diagram.arrows["f1"].points, (150.0, -80.0))  # still its bend
+    searched.clear()
+    engine.set_shapes({"f2": FlowLayout(route=RouteStyle.STRAIGHT)})
+    assert "f1" in searched and "f2" not in searched  # (and f1's side-mates: ports re-spread)
+    assert min(y for _, y in engine.diagram.arrows["f1"].points) > -80.0

@@ -548,7 +548,7 @@ def test_a_named_discriminator_that_cannot_tell_the_alternatives_apart_is_report
     message = design.message("price-changed")
     assert message is not None and message.discriminator is None
     assert any(
-        "record 'Heartbeat' needs a required field 'kind' listing its values: the "
+        "record 'Heartbeat' needs a required string field 'kind' listing its values: the "
         "alternatives are tried in turn instead" in n
         for n in notes
     )
@@ -669,14 +669,125 @@ def test_alternatives_of_different_primitives_become_a_union_of_them() -> None:
         ("level", "integer"),
         ("mail", "string"),
     ]
-    assert message.fields[2].description == "one of: 1, 2, 3"
-    assert any(
-        ".properties.level: values of a field typed integer are not kept as its enum" in n
-        for n in notes
-    )
+    assert message.fields[2].enum == [1, 2, 3]
     assert any(
         ".properties.mail: format email has no design type: typed as string" in n for n in notes
     )
+
+
+def test_integer_and_boolean_enums_are_kept_exactly_and_survive_a_round_trip() -> None:
+    design, notes = _one_message(
+        "          type: object\n          properties:\n"
+        "            level: {type: integer, enum: [1, 2, 3]}\n"
+        "            whole: {type: integer, enum: [2.0, null]}\n"
+        "            live: {type: boolean, const: true}\n"
+        "            code: {enum: [200, 404]}\n"
+        "            ratio: {type: number, enum: [0.5, 1.5]}\n"
+        "            mixed: {enum: [1, one]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type, f.enum) for f in message.fields] == [
+        ("level", "integer", [1, 2, 3]),
+        ("whole", "integer", [2]),  # 2.0 is the integer 2 in JSON Schema
+        ("live", "boolean", [True]),
+        ("code", "integer", [200, 404]),  # no type, but every value an integer
+        ("ratio", "number", None),  # no Literal holds a float: reported, not kept
+        ("mixed", "string", None),
+    ]
+    assert [type(v) for v in message.fields[2].enum or []] == [bool]
+    assert message.fields[4].description == "one of: 0.5, 1.5"
+    assert any(
+        ".properties.ratio: values of a field typed number are not kept as its enum" in n
+        for n in notes
+    )
+    assert any(".properties.mixed: an enum of values not all of one type" in n for n in notes)
+    system = export_asyncapi(design, "rabbitmq")[SYSTEM_FILE]
+    schema = system["components"]["messages"]["PriceChanged"]["payload"]
+    assert schema["properties"]["level"] == {"type": "integer", "enum": [1, 2, 3]}
+    assert schema["properties"]["live"] == {"type": "boolean", "const": True}
+    back = import_asyncapi([Spec(system, "system")]).design
+    assert _semantics(back) == _semantics(design)
+    assert io.dumps(back).count('"enum": [1, 2, 3]') == 1
+
+
+def test_an_untagged_oneof_is_read_as_anyof_and_the_report_says_so_per_field() -> None:
+    design, notes = _one_message(
+        "          type: object\n          properties:\n"
+        "            contact: {oneOf: [{$ref: '#/components/schemas/Heartbeat'}, "
+        "{$ref: '#/components/schemas/Update'}]}\n"
+        "            ref: {oneOf: [{type: string}, {type: string, format: uuid}]}\n"
+        "            id: {oneOf: [{type: string}, {type: integer}]}\n"
+        "            any: {anyOf: [{$ref: '#/components/schemas/Heartbeat'}, "
+        "{$ref: '#/components/schemas/Update'}]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type, f.discriminator) for f in message.fields] == [
+        ("contact", "Heartbeat | Update", None),
+        ("ref", "string | uuid", None),
+        ("id", "string | integer", None),
+        ("any", "Heartbeat | Update", None),
+    ]
+    read_as_anyof = [n for n in notes if "oneOf without a discriminator read as anyOf" in n]
+    # One line per field whose alternatives may both fit a value; `string | integer`
+    # never overlap and `anyOf` means what the design means: nothing lost, no line.
+    assert len(read_as_anyof) == 2
+    assert any(
+        ".properties.contact: oneOf without a discriminator read as anyOf: a value fitting "
+        "more than one of Heartbeat, Update is accepted as the one it fits best" in n
+        for n in read_as_anyof
+    )
+    assert any(".properties.ref: " in n and "string, uuid" in n for n in read_as_anyof)
+
+
+def test_a_oneof_payload_of_overlapping_records_is_reported_and_exported_as_anyof() -> None:
+    design, _, notes = _outcomes(SPEC30 / "oneof-asyncapi.yml")
+    (union,) = [m for m in design.messages if m.one_of]
+    assert union.one_of == ["ObjectWithKey", "ObjectWithKey2"] and union.discriminator is None
+    assert any(
+        "oneOf without a discriminator read as anyOf" in n and "ObjectWithKey, ObjectWithKey2" in n
+        for n in notes
+    )
+    system = export_asyncapi(design, "rabbitmq")[SYSTEM_FILE]
+    (payload,) = [
+        m["payload"]
+        for m in system["components"]["messages"].values()
+        if "anyOf" in m["payload"] or "oneOf" in m["payload"]
+    ]
+    assert "anyOf" in payload and "oneOf" not in payload
+    back = import_asyncapi([Spec(system, "system")])
+    assert not any("read as anyOf" in str(n) for n in back.notes)
+    assert _semantics(back.design) == _semantics(design)
+
+
+def test_schemas_no_message_reads_are_records_or_one_report_line_each() -> None:
+    text = (
+        "asyncapi: 3.0.0\ninfo: {title: Feed, version: 1.0.0}\n"
+        "channels:\n  c:\n    address: feed\n    messages:\n      Beat:\n"
+        "        payload: {$ref: '#/components/schemas/Heartbeat'}\n"
+        "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
+        "components:\n  schemas:\n"
+        "    Heartbeat: {type: object, properties: {seq: {type: integer}, code: {$ref: '#/components/schemas/Code'}}}\n"
+        "    Code: {type: string}\n"
+        "    Colour: {type: string, enum: [red, green]}\n"
+        "    Point: {type: object, properties: {x: {type: integer, enum: [1, 2]}}}\n"
+    )
+    result = import_asyncapi([Spec.from_text(text, "feed.yaml")])
+    # The document's named object types are the API's vocabulary: `Point`, which no
+    # message reads, is kept as a record (one new messages can use), with its enum.
+    assert [(r.name, [(f.name, f.enum) for f in r.fields]) for r in result.design.schemas] == [
+        ("Point", [("x", [1, 2])]),
+    ]
+    beat = result.design.message("beat")
+    assert beat is not None and [f.name for f in beat.fields] == ["seq", "code"]
+    # `Code` is read where it is referenced (a string field); `Colour` is nowhere.
+    assert [str(n) for n in result.notes if "read by no message" in str(n)] == [
+        "feed.yaml: $.components.schemas.Colour: read by no message of this document and not "
+        "an object: not imported (a design names only record types)",
+        "feed.yaml: $.components.schemas.Point: read by no message of this document: kept as "
+        "a record no message uses",
+    ]
 
 
 def test_bindings_the_design_holds_are_kept_and_the_rest_reported() -> None:

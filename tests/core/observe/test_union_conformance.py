@@ -30,6 +30,7 @@ def _buy(**change: Any) -> dict[str, Any]:
         "size": "small",
         "copies": 2,
         "extras": [{"shape": "circle", "radius": 1.5}],
+        "quality": 1,
     }
     return {**body, **change}
 
@@ -51,6 +52,10 @@ def _buy(**change: Any) -> dict[str, Any]:
         ("buy-print", _buy(), []),
         ("buy-print", _buy(copies="two"), []),
         ("buy-print", _buy(size="huge"), ["$.size: 'huge' is not one of small, medium, large"]),
+        ("buy-print", _buy(quality=4, signed=True), ["$.quality: 4 is not one of 1, 2, 3"]),
+        # A value of another type is told as such, not as a value missing from the list.
+        ("buy-print", _buy(quality=True), ["$.quality: expected integer, got boolean true"]),
+        ("buy-print", _buy(signed=False), ["$.signed: false is not one of true"]),
         (
             "buy-print",
             _buy(payment={"method": "voucher", "code": "nope"}),
