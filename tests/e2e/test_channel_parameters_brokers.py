@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,8 @@ from faststream.redis.parser.binary import BinaryMessageFormatV1
 from designer.cli import main
 from designer.core import io
 from designer.core.model import AmqpQueue, Design, FlowBindings
+from designer.core.observe import Observation, Record
+from designer.taps.session import Tap, observe
 from tests.support.brokers import (
     ScratchVhost,
     delete_nats_prefix,
@@ -282,6 +285,31 @@ def test_nats_delivers_every_value_to_the_wildcard_subscriber(tmp_path: Path) ->
     assert "POISON ATTEMPTS 5 1" in out, out  # JetStream's redeliveries, then dropped
 
 
+async def _observed_while(
+    design: Design, url: str, token: str, run: Callable[[], str]
+) -> tuple[str, list[Record]]:
+    """What `run` printed, and the records `msgflow observe`'s tap saw meanwhile (this
+    test's streams only: they carry `token`)."""
+    records: list[Record] = []
+    stop = asyncio.Event()
+    opened: list[Tap] = []
+
+    def sink(record: Record) -> None:
+        if token in record.channel:
+            records.append(record)
+
+    watching = asyncio.create_task(observe(design, url, 240, sink, stop, on_open=opened.append))
+    while not opened and not watching.done():
+        await asyncio.sleep(0.05)
+    try:
+        out = await asyncio.to_thread(run)
+        await asyncio.sleep(2.5)  # the tap reads every 0.2 s and finds new streams every 1 s
+    finally:
+        stop.set()
+        await watching
+    return out, records
+
+
 async def _redis_entries(url: str, stream: str) -> list[dict[str, str]]:
     """The headers of every entry of `stream` (FastStream's frame in field `__data__`)."""
     client = aioredis.from_url(url)
@@ -312,8 +340,12 @@ def test_redis_carries_every_value_in_the_entries_of_one_stream(tmp_path: Path) 
     measured_stream = f"{token}-lights.{token}.streetlights.lighting.measured"
     turn_on_stream = f"{token}.streetlights.turn.on"
     tap_call = f'param_tap.tap(url, "{measured_stream}", "{turn_on_stream}")'
+
+    def run() -> str:
+        return _run(design, tmp_path, "redis", REDIS_URL, REDIS_TAP, tap_call)
+
     try:
-        out = _run(design, tmp_path, "redis", REDIS_URL, REDIS_TAP, tap_call)
+        out, records = asyncio.run(_observed_while(design, REDIS_URL, token, run))
         dead = asyncio.run(_redis_entries(REDIS_URL, f"{turn_on_stream}.dlq"))
     finally:
         asyncio.run(_delete_redis_keys(REDIS_URL, token))
@@ -331,6 +363,15 @@ def test_redis_carries_every_value_in_the_entries_of_one_stream(tmp_path: Path) 
     assert "POISON ATTEMPTS 5 1" in out, out  # retried in place, then dead-lettered
     # The dead letter keeps the channel it was sent on: which light would not turn on.
     assert [h.get("channel") for h in dead] == [channel.format("broken.turn.on")]
+    # `msgflow observe` counts each entry for the parameterised flow of its stream, and
+    # its records keep the values (a recorded trace says which light).
+    observation = Observation(design)
+    for record in records:
+        observation.add(record)
+    counted = observation.report()
+    assert (counted.flow("f1").messages, counted.flow("f2").messages) == (2, 2)
+    on_turn_on = [r.headers.get("channel") for r in records if r.channel == turn_on_stream]
+    assert on_turn_on == [channel.format("7.turn.on"), channel.format("broken.turn.on")]
 
 
 pytestmark = pytest.mark.timeout(300)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from .geometry import Point, Rect
 from .index import RectIndex
+from .steps import Steps, finish, scaled
 
 TRACK = 9.0  # the wanted distance between two parallel runs
 MIN_GAP = 3.0  # the least: two 2 px lines this far apart still show a gap between them
@@ -31,6 +32,7 @@ _SIDE_REACH = 200.0  # how far a run may slide towards a side no neighbour bound
 _IMPOSSIBLE = 1_000
 _SAME_LINE = 10  # two runs drawn on one line read worse than a few crossings
 _ORDER_LIMIT = 120  # larger groups keep their order (choosing one costs groups squared)
+_STEP = 256  # runs looked at between two steps (steps.py) of a big design's nudging
 
 
 @dataclass
@@ -56,13 +58,20 @@ def nudge(
     or only those of `keys` (arrows routed again after an edit), the others then held
     where they are for these to keep clear of. Returns the keys of the routes that
     changed."""
+    return finish(nudge_steps(routes, obstacles, keys))
+
+
+def nudge_steps(
+    routes: dict[str, list[Point]], obstacles: RectIndex, keys: list[str] | None = None
+) -> Steps[set[str]]:
+    """`nudge` in steps (steps.py), for a big design routed between a window's events."""
     movable = set(routes) if keys is None else set(keys) & routes.keys()
-    changed = _nudge_axis(routes, obstacles, movable)
+    changed = yield from scaled(_nudge_axis(routes, obstacles, movable), 0.0, 0.5)
     mirrored = {k: [(y, x) for x, y in points] for k, points in routes.items()}
     flipped = RectIndex(obstacles.cell)
     for key, rect in obstacles.items():
         flipped.add(key, Rect(rect.y, rect.x, rect.h, rect.w))
-    moved = _nudge_axis(mirrored, flipped, movable)
+    moved = yield from scaled(_nudge_axis(mirrored, flipped, movable), 0.5, 1.0)
     for key in moved:
         routes[key] = [(x, y) for y, x in mirrored[key]]
     return changed | moved
@@ -70,16 +79,16 @@ def nudge(
 
 def _nudge_axis(
     routes: dict[str, list[Point]], obstacles: RectIndex, movable: set[str]
-) -> set[str]:
+) -> Steps[set[str]]:
     """Spread the vertical inner runs (slid along x) of the `movable` routes."""
-    runs = [
-        run
-        for key in sorted(routes)
-        for run in _vertical_runs(key, routes[key], obstacles, key in movable)
-    ]
-    groups = _groups(runs)
+    runs: list[_Run] = []
+    for done, key in enumerate(sorted(routes), 1):
+        runs.extend(_vertical_runs(key, routes[key], obstacles, key in movable))
+        if done % _STEP == 0:
+            yield done / len(routes) * 0.1
+    groups = yield from scaled(_groups(runs), 0.1, 0.5)
     changed: set[str] = set()
-    for group in groups:
+    for done, group in enumerate(groups, 1):
         if not any(run.movable for run in group):
             continue
         ordered = _order(group)
@@ -93,6 +102,7 @@ def _nudge_axis(
             points[run.index] = (x, y0)
             points[run.index + 1] = (x, y1)
             changed.add(run.key)
+        yield 0.5 + done / len(groups) * 0.5
     return changed
 
 
@@ -197,7 +207,7 @@ def _port_room(
     return lo, hi, x
 
 
-def _groups(runs: list[_Run]) -> list[list[_Run]]:
+def _groups(runs: list[_Run]) -> Steps[list[list[_Run]]]:
     """Runs side by side: overlapping (within a track) along their length and in their
     rooms, joined transitively."""
     parent = list(range(len(runs)))
@@ -216,6 +226,8 @@ def _groups(runs: list[_Run]) -> list[list[_Run]]:
                 run.room_lo, run.lo - TRACK, run.room_hi - run.room_lo, run.hi - run.lo + 2 * TRACK
             ),
         )
+        if i % _STEP == 0:
+            yield 0.2 * i / len(runs)
     for i, run in enumerate(runs):
         near = index.near(run.room_lo, run.lo - TRACK, run.room_hi, run.hi + TRACK)
         for other_key in near:
@@ -230,6 +242,8 @@ def _groups(runs: list[_Run]) -> list[list[_Run]]:
                 and other.room_lo <= run.room_hi
             ):
                 parent[root(j)] = root(i)
+        if i % _STEP == 0:
+            yield 0.2 + 0.8 * i / len(runs)
     grouped: dict[int, list[_Run]] = defaultdict(list)
     for i, run in enumerate(runs):
         grouped[root(i)].append(run)
@@ -265,27 +279,30 @@ def _order(group: list[_Run]) -> list[_Run]:
     start = sorted(group, key=lambda r: (r.at, r.wanted, r.key, r.index))
     if len(start) > _ORDER_LIMIT:
         return start
-    ordered: list[_Run] = []
-    for run in start:
-        _insert(ordered, run)
-    for run in start:
-        # By identity: two runs may compare equal field by field.
-        del ordered[next(i for i, r in enumerate(ordered) if r is run)]
-        _insert(ordered, run)
-    return ordered
+    # Every pair's crossings in both orders, counted once: the insertions and the
+    # sifting below ask for each pair three times.
+    cost = [[_cost(a, b) if a is not b else 0 for b in start] for a in start]
+    ordered: list[int] = []
+    for run in range(len(start)):
+        _insert(ordered, run, cost)
+    for run in range(len(start)):
+        ordered.remove(run)
+        _insert(ordered, run, cost)
+    return [start[i] for i in ordered]
 
 
-def _insert(ordered: list[_Run], run: _Run) -> None:
+def _insert(ordered: list[int], run: int, cost: list[list[int]]) -> None:
     # Crossings if inserted at position p: with everything before p it lies right of,
     # with everything from p on it lies left of.
-    as_right = [_cost(other, run) for other in ordered]
-    as_left = [_cost(run, other) for other in ordered]
-    cost = sum(as_left)
-    best, best_cost = 0, cost
+    as_right = [cost[other][run] for other in ordered]
+    mine = cost[run]
+    as_left = [mine[other] for other in ordered]
+    total = sum(as_left)
+    best, best_cost = 0, total
     for p in range(1, len(ordered) + 1):
-        cost += as_right[p - 1] - as_left[p - 1]
-        if cost < best_cost:
-            best, best_cost = p, cost
+        total += as_right[p - 1] - as_left[p - 1]
+        if total < best_cost:
+            best, best_cost = p, total
     ordered.insert(best, run)
 
 

@@ -17,7 +17,8 @@ built with. Per broker an address is:
 Several flows can share one address: an event published once reaches every subscriber,
 so one record counts for each of their flows. A parameterised channel's address has `*`
 where the value goes (`streetlights.*.lighting.measured`): a record on
-`streetlights.42.lighting.measured` is that flow's.
+`streetlights.42.lighting.measured` is that flow's. A Redis stream leaves the parameter
+out (the value travels in the entry's `channel` header), so its name is exact.
 """
 
 from __future__ import annotations

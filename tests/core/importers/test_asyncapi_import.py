@@ -597,7 +597,7 @@ def test_alternatives_of_different_primitives_become_a_union_of_them() -> None:
     )
 
 
-def test_integer_and_boolean_enums_are_kept_exactly_and_survive_a_round_trip() -> None:
+def test_integer_number_and_boolean_enums_are_kept_exactly_and_survive_a_round_trip() -> None:
     design, notes = _one_message(
         "          type: object\n          properties:\n"
         "            level: {type: integer, enum: [1, 2, 3]}\n"
@@ -606,6 +606,7 @@ def test_integer_and_boolean_enums_are_kept_exactly_and_survive_a_round_trip() -
         "            code: {enum: [200, 404]}\n"
         "            ratio: {type: number, enum: [0.5, 1.5]}\n"
         "            mixed: {enum: [1, one]}\n"
+        "            huge: {type: number, enum: [.inf, 1]}\n"
     )
     message = design.message("price-changed")
     assert message is not None
@@ -614,13 +615,14 @@ def test_integer_and_boolean_enums_are_kept_exactly_and_survive_a_round_trip() -
         ("whole", "integer", [2]),  # 2.0 is the integer 2 in JSON Schema
         ("live", "boolean", [True]),
         ("code", "integer", [200, 404]),  # no type, but every value an integer
-        ("ratio", "number", None),  # a float has no exact literal: reported, not kept
+        ("ratio", "number", [0.5, 1.5]),
         ("mixed", "string", None),
+        ("huge", "number", None),  # YAML's .inf is no JSON number: reported
     ]
     assert [type(v) for v in message.fields[2].enum or []] == [bool]
-    assert message.fields[4].description == "one of: 0.5, 1.5"
+    assert message.fields[5].description == "one of: 1, one"
     assert any(
-        ".properties.ratio: values of a field typed number are not kept as its enum" in n
+        ".properties.mixed: values of a field typed string are not kept as its enum" in n
         for n in notes
     )
     assert any(".properties.mixed: an enum of values not all of one type" in n for n in notes)
@@ -628,6 +630,7 @@ def test_integer_and_boolean_enums_are_kept_exactly_and_survive_a_round_trip() -
     schema = system["components"]["messages"]["PriceChanged"]["payload"]
     assert schema["properties"]["level"] == {"type": "integer", "enum": [1, 2, 3]}
     assert schema["properties"]["live"] == {"type": "boolean", "const": True}
+    assert schema["properties"]["ratio"] == {"type": "number", "enum": [0.5, 1.5]}
     back = import_asyncapi([Spec(system, "system")]).design
     assert _semantics(back) == _semantics(design)
     assert io.dumps(back).count('"enum": [1, 2, 3]') == 1

@@ -1,4 +1,5 @@
-"""Observed traffic on parameterised channels: a value in the address is the flow's."""
+"""Observed traffic on parameterised channels: a value in the address (Redis: an entry of
+the stream, which leaves the parameter out) is the flow's."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ TURN_ON = {"at": "2026-12-07T08:00:00+00:00"}
          ("", "lights.cmd.streetlights.7.turn.on"), ("", "lights.evt.streetlights.42.other")),
         ("rabbitmq", ("lights.events", "streetlights.42.lighting.measured"),
          ("msgflow.routed", "streetlights.7.turn.on"), ("lights.events", "streetlights.42")),
+        # Redis: one stream for every value (the values travel in each entry's header).
+        ("redis", ("", "lights.streetlights.lighting.measured"), ("", "streetlights.turn.on"),
+         ("", "lights.streetlights.42.lighting.measured")),
     ],
 )  # fmt: skip
 def test_a_value_in_the_address_counts_for_the_parameterised_flow(
