@@ -35,23 +35,37 @@ _TYPES = ("string", "integer")
 
 
 class SpotNote(QLabel):
-    """A line under an edited widget saying why the edit was refused (hidden otherwise)."""
+    """A line under an edited widget: why the last edit was refused, else what the rules
+    find wrong with the value it holds (hidden when there is nothing to say)."""
 
     def __init__(self, object_name: str) -> None:
         super().__init__()
         self.setObjectName(object_name)
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._refusal: str | None = None
+        self._finding: str | None = None
         self.hide()
 
-    def say(self, text: str | None) -> None:
+    def say(self, refusal: str | None) -> None:
+        """The outcome of an edit: why it was refused, or None (it was taken)."""
+        self._refusal = refusal
+        self._show()
+
+    def report(self, finding: str | None) -> None:
+        """What a rule says about the value shown now (None: nothing)."""
+        self._finding = finding
+        self._show()
+
+    def _show(self) -> None:
+        text = f"Not changed: {self._refusal}" if self._refusal else self._finding
         if not text:
             self.clear()
             self.hide()
             return
         colours = SEVERITY_COLOURS_DARK if is_dark(self.palette()) else SEVERITY_COLOURS
         self.setStyleSheet(f"color: {colours[Severity.ERROR]};")
-        self.setText(f"Not changed: {text}")
+        self.setText(text)
         self.show()
 
 
@@ -131,9 +145,15 @@ class ParametersTable(QWidget):
         picker.activated.connect(lambda _i, r=row, p=picker: self._type_chosen(r, p))
         self.table.setCellWidget(row, 1, picker)
         values = QTableWidgetItem(_values_text(parameter))
-        values.setToolTip("The values it may take, comma separated (empty: any)")
+        values.setToolTip(
+            f"{values.text()}\n\nThe values it may take, comma separated (empty: any)"
+            if parameter.enum
+            else "The values it may take, comma separated (empty: any)"
+        )
         self.table.setItem(row, 2, values)
-        self.table.setItem(row, 3, QTableWidgetItem(parameter.description or ""))
+        description = QTableWidgetItem(parameter.description or "")
+        description.setToolTip(parameter.description or "What a value names")  # when cut
+        self.table.setItem(row, 3, description)
 
     def _type_chosen(self, row: int, picker: QComboBox) -> None:
         if row < len(self._loaded) and picker.currentText() != self._loaded[row].type:
