@@ -170,7 +170,8 @@ class ParametersTable(QWidget):
 
 
 class BindingsEditor(QObject):
-    """The receiver's RabbitMQ queue (durable, exclusive, auto-delete) and the Kafka topic's
+    """The receiver's RabbitMQ queue (durable, exclusive, auto-delete), the flow's own fanout
+    exchange, and the Kafka topic's
     size (partitions, replicas; 0 = the broker's default) and record key (a field of the
     message, or none) of one flow, as rows of the flow page's form (`add_to`).
     `edited(amqp, kafka)` carries both, as the flow should now have them."""
@@ -189,10 +190,16 @@ class BindingsEditor(QObject):
         )
         self.auto_delete = QCheckBox("Auto-delete queue")
         self.auto_delete.setToolTip("The queue goes when its last consumer leaves")
+        self.fanout = QCheckBox("Fanout exchange")
+        self.fanout.setToolTip(
+            "The messages go through an exchange of their own that gives every bound queue "
+            "every message, whatever the routing key (topic flows only)"
+        )
         for box, name in (
             (self.durable, "durable"),
             (self.exclusive, "exclusive"),
             (self.auto_delete, "auto-delete"),
+            (self.fanout, "fanout"),
         ):
             box.setObjectName(f"binding-{name}")
             box.toggled.connect(lambda _on: self._emit())
@@ -214,6 +221,7 @@ class BindingsEditor(QObject):
         form.addRow("RabbitMQ", self.durable)
         form.addRow("", self.exclusive)
         form.addRow("", self.auto_delete)
+        form.addRow("", self.fanout)
         form.addRow("Kafka partitions", self.partitions)
         form.addRow("Kafka replicas", self.replicas)
         form.addRow("Kafka record key", self.key_field)
@@ -221,6 +229,7 @@ class BindingsEditor(QObject):
             self.durable,
             self.exclusive,
             self.auto_delete,
+            self.fanout,
             self.partitions,
             self.replicas,
             self.key_field,
@@ -246,6 +255,7 @@ class BindingsEditor(QObject):
             self.durable,
             self.exclusive,
             self.auto_delete,
+            self.fanout,
             self.partitions,
             self.replicas,
             self.key_field,
@@ -254,6 +264,7 @@ class BindingsEditor(QObject):
             self.durable.setChecked(amqp.durable)
             self.exclusive.setChecked(amqp.exclusive)
             self.auto_delete.setChecked(amqp.auto_delete)
+            self.fanout.setChecked(amqp.exchange_type == "fanout")
             self.partitions.setValue(kafka.partitions or 0)
             self.replicas.setValue(kafka.replicas or 0)
             self.key_field.clear()
@@ -275,6 +286,7 @@ class BindingsEditor(QObject):
                     "durable": self.durable.isChecked(),
                     "exclusive": self.exclusive.isChecked(),
                     "auto_delete": self.auto_delete.isChecked(),
+                    "exchange_type": "fanout" if self.fanout.isChecked() else None,
                 }
             ),
             kafka.model_copy(
