@@ -30,7 +30,7 @@ class FieldInfo:
     annotation: str  # the Python annotation, e.g. "list[OrderLine] | None"
     required: bool
     description: str  # one line, safe in a docstring; "" when none
-    # The values a string, integer or boolean field may take (design `enum`).
+    # The values a string, integer, number or boolean field may take (design `enum`).
     enum: tuple[EnumValue, ...] = ()
 
     @property

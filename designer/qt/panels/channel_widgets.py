@@ -35,23 +35,37 @@ _TYPES = ("string", "integer")
 
 
 class SpotNote(QLabel):
-    """A line under an edited widget saying why the edit was refused (hidden otherwise)."""
+    """A line under an edited widget: why the last edit was refused, else what the rules
+    find wrong with the value it holds (hidden when there is nothing to say)."""
 
     def __init__(self, object_name: str) -> None:
         super().__init__()
         self.setObjectName(object_name)
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._refusal: str | None = None
+        self._finding: str | None = None
         self.hide()
 
-    def say(self, text: str | None) -> None:
+    def say(self, refusal: str | None) -> None:
+        """The outcome of an edit: why it was refused, or None (it was taken)."""
+        self._refusal = refusal
+        self._show()
+
+    def report(self, finding: str | None) -> None:
+        """What a rule says about the value shown now (None: nothing)."""
+        self._finding = finding
+        self._show()
+
+    def _show(self) -> None:
+        text = f"Not changed: {self._refusal}" if self._refusal else self._finding
         if not text:
             self.clear()
             self.hide()
             return
         colours = SEVERITY_COLOURS_DARK if is_dark(self.palette()) else SEVERITY_COLOURS
         self.setStyleSheet(f"color: {colours[Severity.ERROR]};")
-        self.setText(f"Not changed: {text}")
+        self.setText(text)
         self.show()
 
 
@@ -100,11 +114,15 @@ class ParametersTable(QWidget):
 
     def load(self, parameters: Sequence[ChannelParameter]) -> None:
         self._loaded = list(parameters)
+        # Reloading after each edit must not lose the keyboard's place (Tab, next cell).
+        row_at, column_at = self.table.currentRow(), self.table.currentColumn()
         with signals_blocked(self.table):
             self.table.setRowCount(0)
             for row, parameter in enumerate(parameters):
                 self.table.insertRow(row)
                 self._write_row(row, parameter)
+            if 0 <= row_at < len(parameters) and column_at >= 0:
+                self.table.setCurrentCell(row_at, column_at)
         self.columns.fit()
         # Tall enough for every row without an inner scroll bar (a channel names a few),
         # and for the sideways scroll bar a narrow dock may need.
@@ -131,9 +149,15 @@ class ParametersTable(QWidget):
         picker.activated.connect(lambda _i, r=row, p=picker: self._type_chosen(r, p))
         self.table.setCellWidget(row, 1, picker)
         values = QTableWidgetItem(_values_text(parameter))
-        values.setToolTip("The values it may take, comma separated (empty: any)")
+        values.setToolTip(
+            f"{values.text()}\n\nThe values it may take, comma separated (empty: any)"
+            if parameter.enum
+            else "The values it may take, comma separated (empty: any)"
+        )
         self.table.setItem(row, 2, values)
-        self.table.setItem(row, 3, QTableWidgetItem(parameter.description or ""))
+        description = QTableWidgetItem(parameter.description or "")
+        description.setToolTip(parameter.description or "What a value names")  # when cut
+        self.table.setItem(row, 3, description)
 
     def _type_chosen(self, row: int, picker: QComboBox) -> None:
         if row < len(self._loaded) and picker.currentText() != self._loaded[row].type:
@@ -171,24 +195,24 @@ class ParametersTable(QWidget):
 
 class BindingsEditor(QObject):
     """The receiver's RabbitMQ queue (durable, exclusive, auto-delete), the flow's own fanout
-    exchange, and the Kafka topic's
-    size (partitions, replicas; 0 = the broker's default) and record key (a field of the
-    message, or none) of one flow, as rows of the flow page's form (`add_to`).
-    `edited(amqp, kafka)` carries both, as the flow should now have them."""
+    exchange, and the Kafka topic's size (partitions, replicas; 0 = the broker's default)
+    and record key (a field of the message, or none) of one flow, as rows of the flow
+    page's form (`add_to`). `edited(amqp, kafka)` carries both, as the flow should now
+    have them."""
 
     edited = Signal(object, object)
 
     def __init__(self) -> None:
         super().__init__()
         self._shown: tuple[AmqpQueue, KafkaTopic] = (AmqpQueue(), KafkaTopic())
-        self.durable = QCheckBox("Durable queue")
+        self.durable = QCheckBox("Durable")
         self.durable.setToolTip("The queue survives a broker restart (off: a temporary inbox)")
-        self.exclusive = QCheckBox("Exclusive queue")
+        self.exclusive = QCheckBox("Exclusive")
         self.exclusive.setToolTip(
             "Only the receiving service's connection uses the queue; it is declared by the "
             "service, never by `broker apply`"
         )
-        self.auto_delete = QCheckBox("Auto-delete queue")
+        self.auto_delete = QCheckBox("Auto-delete")
         self.auto_delete.setToolTip("The queue goes when its last consumer leaves")
         self.fanout = QCheckBox("Fanout exchange")
         self.fanout.setToolTip(
@@ -217,19 +241,27 @@ class BindingsEditor(QObject):
         self.key_field.activated.connect(lambda _index: self._emit())
 
     def add_to(self, form: QFormLayout) -> list[QWidget]:
-        """Put the settings on `form`; returns the rows' widgets (to show or hide them)."""
-        form.addRow("RabbitMQ", self.durable)
+        """Put the settings on `form` under a caption per broker (short row labels keep
+        the form's label column narrow); returns the rows' widgets (to show or hide them)."""
+        queue_caption, topic_caption = QLabel("RabbitMQ queue"), QLabel("Kafka topic")
+        for caption in (queue_caption, topic_caption):
+            caption.setContentsMargins(0, 6, 0, 0)
+        form.addRow(queue_caption)
+        form.addRow("", self.durable)
         form.addRow("", self.exclusive)
         form.addRow("", self.auto_delete)
         form.addRow("", self.fanout)
-        form.addRow("Kafka partitions", self.partitions)
-        form.addRow("Kafka replicas", self.replicas)
-        form.addRow("Kafka record key", self.key_field)
+        form.addRow(topic_caption)
+        form.addRow("Partitions", self.partitions)
+        form.addRow("Replicas", self.replicas)
+        form.addRow("Record key", self.key_field)
         return [
+            queue_caption,
             self.durable,
             self.exclusive,
             self.auto_delete,
             self.fanout,
+            topic_caption,
             self.partitions,
             self.replicas,
             self.key_field,

@@ -35,6 +35,7 @@ from designer.core.model import (
     NodeKind,
     Transport,
 )
+from designer.core.rules.transport import channel_problem
 from designer.qt.panels.channel_widgets import BindingsEditor, ParametersTable, SpotNote
 from designer.qt.panels.fields_table import SuppressionsEditor
 from designer.qt.panels.records import RecordsEditor
@@ -48,6 +49,7 @@ from designer.qt.panels.widgets import (
 
 Push = Callable[[Command], bool]
 
+CHANNEL_RULE = "rule channel-name-invalid"
 _CHANNEL_TIP = (
     "The flow's broker address (empty: derived from the naming convention). A {name} "
     "segment is a parameter: subscribers listen to every value, a sender names one"
@@ -370,6 +372,9 @@ class FlowPage(InspectorPage):
         self.channel.setPlaceholderText(
             derived.http_path or "" if flow.transport is Transport.HTTP else derived.routing_key
         )
+        # Said where the channel is typed, as the Problems panel says it (an error).
+        problem = channel_problem(flow.channel, flow.transport) if flow.channel else None
+        self.channel_note.report(f"The channel {problem} ({CHANNEL_RULE})" if problem else None)
         # An http path is a route: parameters and queue settings are broker matters.
         broker = flow.transport is not Transport.HTTP
         self.parameters.load(flow.parameters)
