@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -86,23 +86,34 @@ class Suppression(_Model):
     reason: str
 
 
-# A value an `enum` lists: what a JSON payload holds in a string, integer or boolean field.
-# Strict, so a file's `1` stays an integer and `true` a boolean (never `"1"` or `1`).
-EnumValue = StrictStr | StrictInt | StrictBool
+# A value an `enum` lists: what a JSON payload holds in a string, integer, number or boolean
+# field. Strict, so a file's `1` stays an integer, `1.5` a float and `true` a boolean (never
+# `"1"` or `1`); a number is finite, as JSON's are.
+EnumValue = StrictStr | StrictInt | StrictBool | Annotated[StrictFloat, Field(allow_inf_nan=False)]
 
-# The field types whose values an `enum` may list, and the Python type of each value. A
-# `number` may not (yet): generated models check a list with `Literal[...]`, which holds
-# no float (`Literal[0.5]` is not a type), and JSON's `1` and `1.0` would be one value.
-ENUM_VALUE_TYPES: dict[str, type] = {"string": str, "integer": int, "boolean": bool}
+# The field types whose values an `enum` may list, and the Python types of their values:
+# a boolean is no integer here (`type(v) is`, not isinstance: JSON tells them apart), and a
+# number is an integer or a float (JSON's `1` and `1.0` are one number).
+ENUM_VALUE_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+}
+
+
+def enum_value_fits(value: object, field_type: str) -> bool:
+    """Whether `value` is a value of `field_type` an `enum` may list."""
+    return type(value) in ENUM_VALUE_TYPES.get(field_type, ())
 
 
 class MessageField(_Model):
     name: str = Field(min_length=1)
     type: str = Field(min_length=1)
     required: bool = True
-    # The only values a `string`, `integer` or `boolean` field may take (an enum; one value
-    # is a constant, which is what tells the alternatives of a discriminated union apart).
-    # Version 2; integer and boolean values since session 4 (still version 2: optional).
+    # The only values a `string`, `integer`, `number` or `boolean` field may take (an enum;
+    # one value is a constant, which is what tells the alternatives of a discriminated union
+    # apart). Version 2; values of the other types since session 4 (still version 2).
     enum: list[EnumValue] | None = None
     # For a union type (`Circle | Square`): the field of every alternative record whose
     # value says which alternative a message holds. Version 2.
@@ -182,12 +193,28 @@ class AmqpQueue(_Model):
     auto_delete: bool = False
 
 
+# What a Kafka record key can be made of: one value written as text. A list, map or
+# record has no single text form a partitioner could hash the same way everywhere.
+KEY_FIELD_TYPES: tuple[str, ...] = (
+    "string",
+    "integer",
+    "decimal",
+    "boolean",
+    "datetime",
+    "date",
+    "uuid",
+)
+
+
 class KafkaTopic(_Model):
     """The size of the flow's Kafka topic (format version 2). The record key is the value
-    of the channel's parameters, when it has some (`channel_parameters.py`)."""
+    of the channel's parameters, when it has some (`channel_parameters.py`), else the
+    value of the message field `key_field` names (format version 2, absent by default):
+    records of one entity then land in one partition, in order."""
 
     partitions: int | None = Field(default=None, ge=1, le=1_000_000)
     replicas: int | None = Field(default=None, ge=1, le=1_000)
+    key_field: str | None = Field(default=None, min_length=1)
 
 
 class FlowBindings(_Model):
@@ -416,7 +443,7 @@ def field_type_problem(type_text: str, record_names: set[str]) -> str | None:
 
 
 def enum_value_text(value: EnumValue) -> str:
-    """A listed value as a person writes it: `small`, `3`, `true` (JSON's spelling)."""
+    """A listed value as a person writes it: `small`, `3`, `0.5`, `true` (JSON's spelling)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -426,8 +453,10 @@ def read_enum_value(text: str, field_type: str) -> EnumValue:
     """The value `text` stands for in a field of `field_type` (`enum_value_text` reversed):
     `3` in an integer field is 3, `true` in a boolean one is True. Text that is no such
     value stays text, so `enum_problem` names it rather than it being dropped."""
-    if field_type == "integer" and re.fullmatch(r"-?[0-9]+", text):
+    if field_type in ("integer", "number") and re.fullmatch(r"-?[0-9]+", text):
         return int(text)
+    if field_type == "number" and re.fullmatch(r"-?[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?", text):
+        return float(text)
     if field_type == "boolean" and text in ("true", "false"):
         return text == "true"
     return text
@@ -437,16 +466,14 @@ def enum_problem(field: MessageField) -> str | None:
     """Why a field's `enum` (the values it may take) cannot be, or None."""
     if field.enum is None:
         return None
-    value_type = ENUM_VALUE_TYPES.get(field.type)
-    if value_type is None:
+    if field.type not in ENUM_VALUE_TYPES:
         return (
-            f"only a string, integer or boolean field lists its values; "
+            f"only a string, integer, number or boolean field lists its values; "
             f"'{field.name}' is {field.type}"
         )
     if not field.enum:
         return f"field '{field.name}' lists no values: leave `enum` out instead"
-    # `type(...) is`, not isinstance: a boolean is no integer value here (JSON tells them apart).
-    wrong = next((v for v in field.enum if type(v) is not value_type), None)
+    wrong = next((v for v in field.enum if not enum_value_fits(v, field.type)), None)
     if wrong is not None:
         return f"field '{field.name}' is {field.type}: its value {json.dumps(wrong)} is not one"
     if len(set(field.enum)) < len(field.enum):

@@ -44,7 +44,7 @@ from designer.qt.panels.palette import PalettePanel
 from designer.qt.panels.problems import ProblemsPanel
 from designer.qt.recovery import RecoveryAutosave
 from designer.qt.share_menu import install_share_actions
-from designer.qt.status import SeverityBadges, ZoomLabel
+from designer.qt.status import RoutingLabel, SeverityBadges, ZoomLabel
 from designer.qt.theme import apply_theme
 from designer.qt.undo import UndoBridge
 from designer.qt.welcome import WelcomeCard
@@ -161,8 +161,13 @@ class MainWindow(QMainWindow):
         self.zoom_label = ZoomLabel()
         self.badges = SeverityBadges(self.validation)
         self.badges.clicked.connect(lambda _severity: self.show_problems())
+        self.routing_label = RoutingLabel()
+        bar.addPermanentWidget(self.routing_label)
         bar.addPermanentWidget(self.zoom_label)
         bar.addPermanentWidget(self.badges)
+        self.canvas.scene.routingProgress.connect(self.routing_label.set_percent)
+        if self.canvas.scene.routing_pending:  # the design opened with the window
+            self.routing_label.set_percent(0)
         zoom_changed = getattr(self.canvas.view, "zoomChanged", None)
         if zoom_changed is not None:
             zoom_changed.connect(self.zoom_label.set_percent)

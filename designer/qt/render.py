@@ -79,6 +79,7 @@ def build_picture(
         design = auto_layout(design)
     palette = theme_named(theme)
     scene = DesignScene(Document(design.model_copy(deep=True)), _refuse, palette)
+    scene.finish_routing()  # a big design's arrows are routed after the build: now
     scene.ctx.lod_text = 0.0  # a picture is read at any scale: always draw the names
     content = scene.content_rect()
     if content.isNull():

@@ -60,3 +60,21 @@ class ZoomLabel(QLabel):
 
     def set_percent(self, percent: int) -> None:
         self.setText(f"{percent}%")
+
+
+class RoutingLabel(QLabel):
+    """ "Routing arrows… 42%" while a big design's arrows are routed after it opened
+    (until then they are drawn straight); hidden otherwise."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("routing-progress")
+        self.setToolTip(
+            "A big design shows at once with straight arrows; their routes arrive while "
+            "you work. Edits meanwhile start the routing again."
+        )
+        self.hide()
+
+    def set_percent(self, percent: int) -> None:
+        self.setVisible(percent < 100)
+        self.setText(f"Routing arrows… {percent}%")

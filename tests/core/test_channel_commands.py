@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from designer.core import io
+from designer.core import channel_parameters, io
 from designer.core.channel_commands import EditBindings, EditChannel, EditParameter
 from designer.core.document import Document
 from designer.core.errors import EditError
@@ -70,11 +72,11 @@ def test_deleting_a_segment_removes_its_parameter_and_the_order_follows_the_chan
 def test_a_channel_no_broker_could_render_is_refused_with_the_reason(
     history, channel: str, said: str
 ) -> None:
-    before = history.document.design
+    before = io.dumps(history.document.design)
     with pytest.raises(EditError, match=None) as refused:
         history.push(EditChannel("f2", channel))
     assert said in str(refused.value)
-    assert history.document.design == before
+    assert io.dumps(history.document.design) == before
     assert history.undo_text is None
 
 
@@ -135,3 +137,31 @@ def test_bindings_that_say_only_the_defaults_leave_the_flow_as_it_was(history) -
     assert io.dumps(history.document.design) == before
     with pytest.raises(EditError, match="partitions"):
         history.push(EditBindings("f2", None, KafkaTopic.model_construct(partitions=0)))
+
+
+_PIECES = st.sampled_from(
+    ["lights", "{id}", "{zone}", "{}", "{名前}", "{../x}", "{class}", "x{id}", ".", " ", "*", "é"]
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(pieces=st.lists(_PIECES, max_size=6))
+def test_any_typed_channel_is_taken_or_refused_and_never_leaves_a_parameter_mismatch(
+    history, pieces: list[str]
+) -> None:
+    typed = ".".join(pieces)
+    before = io.dumps(history.document.design)
+    try:
+        history.push(EditChannel("f2", typed))
+    except EditError:
+        assert io.dumps(history.document.design) == before  # refused: nothing changed
+        return
+    flow = history.document.flow("f2")
+    if flow.channel is not None:
+        # Taken: every {name} is declared once, nothing else is declared.
+        assert [p.name for p in flow.parameters] == channel_parameters.names_in(flow.channel)
+        assert channel_parameters.problems(flow.channel, [p.name for p in flow.parameters]) == []
+    history.undo()
+    assert io.dumps(history.document.design) == before

@@ -73,9 +73,9 @@ def test_union_grammar_splits_only_outside_brackets() -> None:
             "every integer is a number: write number alone",
         ),
         (
-            lambda raw: raw["messages"][0]["fields"][3].update(type="number"),
-            "$.messages[0].fields[3].enum: only a string, integer or boolean field lists "
-            "its values; 'size' is number",
+            lambda raw: raw["messages"][0]["fields"][3].update(type="date"),
+            "$.messages[0].fields[3].enum: only a string, integer, number or boolean field "
+            "lists its values; 'size' is date",
         ),
         (
             lambda raw: raw["messages"][0]["fields"][3].update(type="integer"),
@@ -88,6 +88,14 @@ def test_union_grammar_splits_only_outside_brackets() -> None:
         (
             lambda raw: raw["messages"][0]["fields"][3].update(type="boolean", enum=[1]),
             "field 'size' is boolean: its value 1 is not one",
+        ),
+        (
+            lambda raw: raw["messages"][0]["fields"][3].update(type="number", enum=[1, 1.0]),
+            "field 'size' lists a value twice",  # JSON's 1 and 1.0 are one number
+        ),
+        (
+            lambda raw: raw["messages"][0]["fields"][3].update(type="number", enum=[0.5, "1"]),
+            """field 'size' is number: its value "1" is not one""",
         ),
         (
             lambda raw: raw["messages"][0]["fields"][3].update(enum=["a", "a"]),

@@ -190,3 +190,18 @@ def test_queue_and_topic_settings_are_edited_and_undone(qtbot, monkeypatch, tmp_
     assert window.document.flow("f2").bindings is None  # the file's line as it was
     assert not page.bindings.exclusive.isChecked()
     assert page.bindings.partitions.value() == 0
+
+
+def test_a_channel_the_rule_finds_wrong_is_kept_and_the_finding_shown_beside_it(
+    qtbot, monkeypatch, tmp_path
+):
+    # As in the file: the channel is stored, rule channel-name-invalid reports it.
+    window, page = _lights(qtbot, monkeypatch, tmp_path)
+    _retype(qtbot, page.channel, "lights.{id}.é")
+    assert window.document.flow("f2").channel == "lights.{id}.é"
+    assert any(d.rule == "channel-name-invalid" for d in window.validation.diagnostics)
+    assert page.channel_note.isVisibleTo(page)
+    assert "non-ASCII character 'é'" in page.channel_note.text()
+    assert "Not changed" not in page.channel_note.text()
+    window.actions_by_name["undo"].trigger()
+    assert not page.channel_note.isVisibleTo(page)

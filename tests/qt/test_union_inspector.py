@@ -55,6 +55,9 @@ def test_fields_table_shows_unions_and_values_and_keeps_them_on_other_edits(
     assert table.item(rows["signed"], 3).text() == "true"
     table.item(rows["quality"], 3).setText("1, 5")
     assert window.document.message("buy-print").fields[6].enum == [1, 5]
+    assert table.item(rows["scale"], 3).text() == "0.5, 1, 2.5"
+    table.item(rows["scale"], 3).setText("0.5, 2")
+    assert window.document.message("buy-print").fields[8].enum == [0.5, 2]
 
 
 def test_message_page_edits_a_union_body(qtbot, monkeypatch, tmp_path):

@@ -30,7 +30,7 @@ class FieldInfo:
     annotation: str  # the Python annotation, e.g. "list[OrderLine] | None"
     required: bool
     description: str  # one line, safe in a docstring; "" when none
-    # The values a string, integer or boolean field may take (design `enum`).
+    # The values a string, integer, number or boolean field may take (design `enum`).
     enum: tuple[EnumValue, ...] = ()
 
     @property
@@ -163,6 +163,9 @@ class Outbound:
     reply: str  # queries over a broker: the reply queue/subject, or the callback path
     # Channel parameters of its channels: keyword-only arguments giving their values.
     parameters: tuple[ParameterInfo, ...] = ()
+    # Kafka: (topic, attribute of the message) whose value is the record key of what goes
+    # to that topic (`bindings.kafka.key_field`); topics not named here get no key.
+    record_keys: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,11 @@ from designer.core.channels import ChannelNames, FlowChannel
 from designer.core.gc_pause import collector_paused
 from designer.core.model import (
     ENUM_VALUE_TYPES,
+    KEY_FIELD_TYPES,
     AmqpQueue,
     ChannelParameter,
     Design,
+    EnumValue,
     Flow,
     MessageField,
     MessageKind,
@@ -62,7 +64,7 @@ FIRST_PORT = 8001
 # Names contracts/messages.py imports or defines besides the models: no alias takes them.
 _CONTRACT_MODULE_NAMES = frozenset(
     {"Annotated", "Any", "Contract", "Decimal", "Field", "Literal", "RootModel", "UUID"}
-    | {"date", "datetime"}
+    | {"AfterValidator", "date", "datetime", "listed_number"}
 )
 
 
@@ -189,7 +191,9 @@ class ContextBuilder:
         if members is None and not (f.enum and f.type in ENUM_VALUE_TYPES):
             return None
         name = self._free_alias(f"{owner_class}{pascal(f.name) or 'Value'}")
-        if members is None:
+        if members is None and f.type == "number":
+            self._number_enum_alias(name, f.enum or [])
+        elif members is None:
             values = tuple(("", pyformat.literal(v)) for v in f.enum or ())
             source = pyformat.render(pyformat.Call("Literal", values, "[]"), 0, f"{name} = ")
             self.type_aliases.append(TypeAliasInfo(name, source, "enum"))
@@ -197,6 +201,20 @@ class ContextBuilder:
         else:
             self._union_alias(name, members, f.discriminator)
         return name
+
+    def _number_enum_alias(self, name: str, values: list[EnumValue]) -> None:
+        """`Name = Annotated[float, listed_number(0.5, 1.5)]`: `Literal` holds no float, so
+        a number field's values are checked after reading (the check is declared once)."""
+        if not any(alias.name == NUMBER_CHECK for alias in self.type_aliases):
+            # First of the aliases: the template puts one blank line above them, and its
+            # source adds the second a function needs (and two after it).
+            self.type_aliases.insert(0, TypeAliasInfo(NUMBER_CHECK, _NUMBER_CHECK_SOURCE, "enum"))
+            self._alias_imports |= {"typing:Annotated", "pydantic:AfterValidator"}
+        check = pyformat.Call(NUMBER_CHECK, tuple(("", pyformat.literal(v)) for v in values))
+        annotated = pyformat.Call("Annotated", (("", "float"), ("", check)), "[]")
+        self.type_aliases.append(
+            TypeAliasInfo(name, pyformat.render(annotated, 0, f"{name} = "), "enum")
+        )
 
     def _union_alias(self, name: str, members: list[str], discriminator: str | None) -> None:
         union = " | ".join(self.types.annotation(m) for m in members)
@@ -592,9 +610,27 @@ class ContextBuilder:
                     timeout_s=timeout_ms / 1000,
                     reply=(first.reply or "") if verb == "ask" and not http else "",
                     parameters=() if http else _parameters(flows),
+                    record_keys=() if http else self._record_keys(flows),
                 )
             )
         return tuple(result), by_flow
+
+    def _record_keys(self, flows: list[Flow]) -> tuple[tuple[str, str], ...]:
+        """(topic, message attribute) of each topic these flows go to whose record key is a
+        message field: the first flow of a topic naming one decides (as for its size). A
+        key the `kafka-key-field-invalid` rule refuses is left out (no key, as before)."""
+        keys: dict[str, str] = {}
+        if self.broker != "kafka":
+            return ()
+        for flow in flows:
+            topic = flow.bindings.kafka if flow.bindings else None
+            if topic is None or topic.key_field is None or flow.parameters:
+                continue
+            fields = {f.name: f for f in self.message_fields[flow.message]}
+            field = fields.get(topic.key_field)
+            if field is not None and field.type in KEY_FIELD_TYPES:
+                keys.setdefault(self.names.channel(flow).topic, field.ident)
+        return tuple(sorted(keys.items()))
 
     def _handler(
         self,
@@ -737,3 +773,20 @@ def build_context(
             return ContextBuilder(design, broker, previous or {}).build()
 
     return shared(("generation context", id(design), broker, known), build)
+
+
+# The check of a number field's `enum`, declared once in contracts/messages.py before the
+# aliases that use it; laid out as ruff format writes a function between statements.
+NUMBER_CHECK = "listed_number"
+_NUMBER_CHECK_SOURCE = '''
+def listed_number(*allowed: float) -> AfterValidator:
+    """A number field's check that its value is one listed (`Literal` holds no float)."""
+
+    def check(value: float) -> float:
+        if value not in allowed:
+            raise ValueError(f"{value} is not one of {', '.join(map(str, allowed))}")
+        return value
+
+    return AfterValidator(check)
+
+'''

@@ -162,8 +162,9 @@ def fit(prefix: str, items: Sequence[str], suffix: str = "", indent: int = 0) ->
     return f"{pad}{prefix}{opening}\n{inner}{pad}{closing}{suffix}"
 
 
-def literal(value: str | int | bool) -> str:
-    """A Python literal of a listed value (`"small"`, `3`, `True`), as `Literal[...]` holds it."""
+def literal(value: str | int | bool | float) -> str:
+    """A Python literal of a listed value (`"small"`, `3`, `True`, `0.5`): repr gives the
+    shortest text that reads back as the same float."""
     return string(value) if isinstance(value, str) else repr(value)
 
 

@@ -144,7 +144,12 @@ class Fragments:
         routing key or subject with the values in (Kafka: the record key); "" when fixed.
 
         With `outbound`, the values are its keyword arguments (an f-string); without, the
-        wiring tests' placeholder values (a plain string)."""
+        wiring tests' placeholder values (a plain string). A Kafka topic whose record key
+        is a message field (`bindings.kafka.key_field`) gets that field's value."""
+        if self.broker == "kafka" and outbound is not None and not channel.parameters:
+            field = dict(outbound.record_keys).get(channel.topic)
+            if field is not None:
+                return pyformat.fit("key=record_key", [f"message.{field}"], ",", indent) + "\n"
         if not channel.parameters:
             return ""
         if self.broker == "rabbitmq":
@@ -381,6 +386,8 @@ def service_imports(
         specs.add("abc")
     if service.outbound:
         specs.add("msgflow_runtime:outgoing")
+    if any(o.record_keys for o in service.outbound):
+        specs.add("msgflow_runtime:record_key")
     if not (service.handlers or service.outbound or service.subscribers or service.routes):
         specs.discard("msgflow_runtime:MessageContext")
     if service.subscribers or service.reply_channel:

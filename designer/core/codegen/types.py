@@ -2,9 +2,10 @@
 
 `uuid` -> `UUID`, `decimal` -> `Decimal`, `list[T]` -> `list[T]`, `map[string,T]` ->
 `dict[str, T]`, a record name -> its class, `A | B` -> `A | B` (or the name of the type
-alias the contracts module declares for it, which carries a discriminator), a string
-field with an `enum` (string, integer or boolean) -> the alias of its `Literal[...]`. Defaults are what a handler's
-generated body fills in when the input has no field of the same name and type.
+alias the contracts module declares for it, which carries a discriminator), a field with
+an `enum` -> the alias of its `Literal[...]` (a number field's: `Annotated[float, ...]`
+with a check, as `Literal` holds no float). Defaults are what a handler's generated body
+fills in when the input has no field of the same name and type.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from .index import RectIndex, segment_enters
 from .labels import label_size, make_room, place_label, route_spots
 from .router import Link, Router
 from .shapes import bent_route, drawing_steps, flattened, leader, straight_route
+from .steps import Steps, finish, scaled
 
 __all__ = [
     "Arrow",
@@ -42,6 +43,7 @@ __all__ = [
 LabelSizer = Callable[[str], tuple[float, float]]  # flow id -> label width, height
 Shapes = dict[str, FlowLayout]  # flow id -> the shape the user chose (layout.flows)
 _TITLE_CHAR = 7.0  # per character of a boundary title (12 px semi-bold)
+_ROUTES_SHARE = 0.85  # of building a big design's diagram: routing; the rest is labels
 
 
 def build_diagram(design: Design) -> Diagram:
@@ -82,8 +84,20 @@ class DiagramEngine:
     ) -> DiagramEngine:
         """An engine for cards (id: x, y, boundary), links (flow id: source, target) and
         the shapes the user chose for some of them."""
+        return finish(cls.building(cards, links, sizer, shapes))
+
+    @classmethod
+    def building(
+        cls,
+        cards: dict[str, tuple[float, float, str | None]],
+        links: dict[str, tuple[str, str]],
+        sizer: LabelSizer,
+        shapes: Shapes | None = None,
+    ) -> Steps[DiagramEngine]:
+        """`of` in steps (steps.py): the canvas routes a big design between its events.
+        Run to the end, the engine is the one `of` makes, arrow for arrow."""
         engine = cls.__new__(cls)
-        engine._start(cards, links, sizer, shapes)
+        yield from engine._steps(cards, links, sizer, shapes)
         return engine
 
     def _start(
@@ -93,6 +107,15 @@ class DiagramEngine:
         sizer: LabelSizer,
         shapes: Shapes | None = None,
     ) -> None:
+        finish(self._steps(cards, links, sizer, shapes))
+
+    def _steps(
+        self,
+        cards: dict[str, tuple[float, float, str | None]],
+        links: dict[str, tuple[str, str]],
+        sizer: LabelSizer,
+        shapes: Shapes | None = None,
+    ) -> Steps[None]:
         self.sizer = sizer
         self._shapes: Shapes = dict(shapes or {})
         self.diagram = Diagram()
@@ -112,9 +135,12 @@ class DiagramEngine:
         # The arrows the user shaped first: the router takes their routes as they are
         # (no search) and routes the others clear of them.
         self._reshape(list(self._links))
-        for key, points in self.router.route_all(list(self._links.values())).items():
+        routes = yield from scaled(
+            self.router.route_all_steps(list(self._links.values())), 0.0, _ROUTES_SHARE
+        )
+        for key, points in routes.items():
             self.diagram.arrows[key].points = points
-        self._place_labels(list(self._links))
+        yield from scaled(self._placing_labels(list(self._links)), _ROUTES_SHARE, 1.0)
 
     def _add_link(self, key: str, source: str, target: str) -> bool:
         if source not in self.diagram.cards or target not in self.diagram.cards:
@@ -153,12 +179,17 @@ class DiagramEngine:
     # ------------------------------------------------------------------ labels
     def _place_labels(self, keys: list[str]) -> list[str]:
         """Place these arrows' labels; returns the keys of other labels moved for them."""
+        return finish(self._placing_labels(keys))
+
+    def _placing_labels(self, keys: list[str]) -> Steps[list[str]]:
+        """`_place_labels` in steps: one per label."""
         for key in keys:
             self._label_index.remove(key)
         keys = self._pin_labels(keys)
         # Short routes have the least room to slide: they choose first.
         off_route = []
-        for key in sorted(keys, key=lambda k: (_length(self.diagram.arrows[k].points), k)):
+        ordered = sorted(keys, key=lambda k: (_length(self.diagram.arrows[k].points), k))
+        for done, key in enumerate(ordered, 1):
             arrow = self.diagram.arrows[key]
             arrow.label = place_label(arrow, self.sizer(key), self._card_index, self._label_index)
             # A crowded design may leave no room on the route: the label then sits a few
@@ -166,6 +197,7 @@ class DiagramEngine:
             arrow.leader = leader(drawn_points(arrow), arrow.label)
             if arrow.leader is not None:
                 off_route.append(key)
+            yield done / len(ordered)
         return self._make_room(off_route)
 
     def _make_room(self, keys: list[str]) -> list[str]:
@@ -177,8 +209,8 @@ class DiagramEngine:
             shape = self._shapes.get(key)
             if shape is not None and shape.label is not None:
                 return None  # put there by the user
-            arrow = self.diagram.arrows[key]
-            return route_spots(drawn_points(arrow), *self.sizer(key))
+            # The route place_label slides along (a curve's bends, not the curve).
+            return route_spots(self.diagram.arrows[key].points, *self.sizer(key))
 
         for key in keys:
             arrow = self.diagram.arrows[key]

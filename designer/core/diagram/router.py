@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 from .geometry import Point, Rect
 from .index import RectIndex
-from .nudge import nudge
+from .nudge import nudge_steps
+from .steps import Steps, finish, scaled
 
 MARGIN = 14.0  # kept free around cards, and the length of the stub leaving a card
 TRACK = 9.0  # between parallel runs in one channel
@@ -41,6 +42,7 @@ _REGION = 150.0  # how far around its ends an arrow first looks for a way
 FULL_SEARCH_LINKS = 600
 MAX_STEPS = 4_000  # grid points one search may visit
 QUICK_STEPS = 120  # ... during a drag frame (the route is settled when the drag ends)
+_SEARCH_SHARE = 0.55  # of routing a big design: finding routes; the rest is the nudging
 
 # Sides, as outward unit vectors.
 RIGHT, LEFT, DOWN, UP = (1, 0), (-1, 0), (0, 1), (0, -1)
@@ -145,6 +147,10 @@ class Router:
     # ------------------------------------------------------------------ routing
     def route_all(self, links: list[Link]) -> dict[str, list[Point]]:
         """Route every link not held (replacing their routes)."""
+        return finish(self.route_all_steps(links))
+
+    def route_all_steps(self, links: list[Link]) -> Steps[dict[str, list[Point]]]:
+        """`route_all` in steps (steps.py): a big design is routed between a window's events."""
         held = {key: self.routes[key] for key in self.held if key in self.routes}
         self.routes.clear()
         self._runs.clear()
@@ -153,31 +159,45 @@ class Router:
             self.routes[key] = points
             self._add_runs(key, points)
         self.links = {link.key: link for link in links}
-        return self.route_some([link.key for link in links if link.key not in self.held])
+        keys = [link.key for link in links if link.key not in self.held]
+        return (yield from self.route_some_steps(keys))
 
     def route_some(self, keys: list[str], spread: set[str] | None = None) -> dict[str, list[Point]]:
         """Route again the links `keys` (e.g. those of a moved card) among the others, and
         the links sharing a card side with them (their ports are spread anew); with
         `spread`, only at the sides of those cards (a drag frame: the far ends settle when
         the drag ends). Returns the routes of all links routed (held links are not)."""
+        return finish(self.route_some_steps(keys, spread))
+
+    def route_some_steps(
+        self, keys: list[str], spread: set[str] | None = None
+    ) -> Steps[dict[str, list[Point]]]:
+        """`route_some` in steps: one per route found, then the nudging's."""
         ports = {k: v for k, v in self._ports(keys, spread).items() if k not in self.held}
-        self._quick = spread is not None
+        quick = spread is not None
         for key in ports:
             if key in self.routes:
                 self._drop_runs(key)
                 del self.routes[key]
         # Short arrows first: they have the fewest ways round, long ones can detour.
         order = sorted(ports, key=lambda k: (_span(ports[k]), k))
-        for key in order:
+        for done, key in enumerate(order, 1):
+            self._quick = quick  # another call may have run while these steps waited
             points = self._route(self.links[key], *ports[key])
             self.routes[key] = points
             self._add_runs(key, points)
-        if not self._quick:
+            yield done / len(order) * _SEARCH_SHARE
+        if not quick:
             # Parallel runs onto tracks of their own (not during a drag frame: the drop
             # settles them); only the routes just found move, the others hold.
-            for key in nudge(self.routes, self.obstacles, order):
+            moved = yield from scaled(
+                nudge_steps(self.routes, self.obstacles, order), _SEARCH_SHARE, 1.0
+            )
+            for done, key in enumerate(moved, 1):
                 self._drop_runs(key)
                 self._add_runs(key, self.routes[key])
+                if done % 256 == 0:
+                    yield 1.0
         return {key: self.routes[key] for key in order}
 
     def _ports(

@@ -34,6 +34,7 @@ from designer.core.unique_names import unique_name
 
 from .file_names import file_name
 from .json_schema import (
+    field_schema,
     object_schema,
     payload_records,
     payload_schema,
@@ -143,6 +144,7 @@ class _SystemModel:
         self._operation_keys: set[str] = set()
         # Once, not per operation: a set of every query per operation was quadratic.
         self._queries = {m.id for m in design.messages if m.kind is MessageKind.QUERY}
+        self._record_keys = self._kafka_record_keys()
         for flow in sorted(design.flows, key=lambda f: natural_key(f.id)):
             if (
                 flow.message in self.messages
@@ -550,6 +552,39 @@ class _SystemModel:
         for _order, message, reply in wanted:
             key = self.message_keys[message.id] + ("Reply" if reply else "")
             out[key] = _message_object(message, key, reply=reply)
+            record_key = None if reply else self._record_keys.get(message.id)
+            if record_key is not None:
+                out[key]["bindings"] = {"kafka": record_key}
+        return out
+
+    def _kafka_record_keys(self) -> dict[str, dict[str, Any]]:
+        """Message id -> its AsyncAPI Kafka message binding, where the message's record key
+        is one of its fields (`bindings.kafka.key_field`) and every flow that names a key
+        names the same one: the key's schema is the field's, and `x-msgflow-field` says
+        which field it is (JSON Schema cannot point into the payload)."""
+        if self.broker != "kafka":
+            return {}
+        named: dict[str, set[str]] = {}
+        for flow in self.design.flows:
+            topic = flow.bindings.kafka if flow.bindings else None
+            if topic is not None and topic.key_field and flow.is_async and not flow.parameters:
+                named.setdefault(flow.message, set()).add(topic.key_field)
+        out: dict[str, dict[str, Any]] = {}
+        for message_id, fields in named.items():
+            message = self.messages.get(message_id)
+            field = (
+                next((f for f in message.fields if f.name in fields), None)
+                if message is not None and len(fields) == 1
+                else None
+            )
+            if field is not None:
+                schema = {
+                    **field_schema(field, _RECORDS),
+                    "description": f"The value of the payload's `{field.name}` field: "
+                    "records of one entity share a partition, in order.",
+                    "x-msgflow-field": field.name,
+                }
+                out[message_id] = {"key": schema, "bindingVersion": "0.5.0"}
         return out
 
 

@@ -199,6 +199,7 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
             settings=self._settings(),
         )
         design = self._explicit_channels(design)
+        design = self._record_keys(design)
         return auto_layout(design)
 
     def _settings(self) -> Settings:

@@ -12,7 +12,16 @@ from collections import defaultdict
 
 from designer.core.channel_parameters import names_in as parameter_names
 from designer.core.channels import ChannelNames
-from designer.core.model import Design, Flow, MessageKind, NodeKind, Transport
+from designer.core.io import natural_key
+from designer.core.model import (
+    Design,
+    Flow,
+    FlowBindings,
+    KafkaTopic,
+    MessageKind,
+    NodeKind,
+    Transport,
+)
 from designer.core.rules.transport import shared_channel_key
 
 from .channel_addresses import PARAMETER, channel_value, parameterised_channel, usable_channel
@@ -46,7 +55,11 @@ class FlowChannels(ImportState):
                         "", flow.id, f"address '{address}': {why}: the flow's channel is '{usable}'"
                     )
                 )
-                chosen = usable
+                # Written only where the convention would not give the cleaned name itself
+                # (`/hello` -> `hello` is what a flow of message `hello` is called anyway),
+                # as an export of this design is read back.
+                derived = channel_value(design, flow, usable, protocol) if usable else None
+                chosen = usable if derived is None else derived
                 if not usable:
                     self.notes[-1] = ImportNote(
                         "",
@@ -65,6 +78,45 @@ class FlowChannels(ImportState):
             reply = self._reply(design, flow)
             flows.append(flow.model_copy(update={"channel": chosen or None, "reply": reply}))
         return design.model_copy(update={"flows": self._one_message_per_channel(design, flows)})
+
+    def _record_keys(self, design: Design) -> Design:
+        """Kafka flows whose message's binding keys records by a payload field keep it
+        (`bindings.kafka.key_field`), unless the channel's parameters already make the key."""
+        flows = []
+        unkept = {m.id for m in self.messages.values() if m.key_field is not None}
+        for flow in design.flows:
+            key_field = self.messages[flow.message].key_field
+            kafka = self._flow_protocols.get(flow.id, "").startswith("kafka")
+            if key_field is None or not kafka or flow.id in self._verbatim:
+                flows.append(flow)
+                continue
+            unkept.discard(flow.message)
+            if flow.parameters:
+                self.notes.append(
+                    ImportNote(
+                        "",
+                        flow.id,
+                        f"the Kafka key field '{key_field}' is not kept: the channel's "
+                        "parameters make the record key",
+                    )
+                )
+                flows.append(flow)
+                continue
+            bindings = flow.bindings or FlowBindings()
+            topic = (bindings.kafka or KafkaTopic()).model_copy(update={"key_field": key_field})
+            kept = bindings.model_copy(update={"kafka": topic})
+            flows.append(flow.model_copy(update={"bindings": kept}))
+        for message_id in sorted(unkept, key=natural_key):
+            message = self.messages[message_id]
+            self.notes.append(
+                ImportNote(
+                    "",
+                    message_id,
+                    f"the Kafka key field '{message.key_field}' of {message.name} is not "
+                    "kept: no flow of it goes over Kafka",
+                )
+            )
+        return design.model_copy(update={"flows": flows})
 
     def _parameterised(self, design: Design, flow: Flow, protocol: str) -> Flow:
         """A flow whose address has parameters: its channel keeps them as `{name}` segments

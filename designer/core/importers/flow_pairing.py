@@ -113,6 +113,7 @@ class FlowPairing(ImportState):
                         f"event {self.messages[message_id].name} is streamed over http: drawn on a topic (events are asynchronous)",
                     )
                 )
+            self._flow_protocols[ids[key]] = send.protocol or receive.protocol
             reply = None
             if kind is MessageKind.QUERY and transport is not Transport.HTTP:
                 reply = send.reply_address or receive.reply_address

@@ -84,6 +84,8 @@ class MessageSeen:
     has_reply: bool = False
     operation_names: list[str] = field(default_factory=list)
     descriptions: list[str | None] = field(default_factory=list)
+    # The payload field its Kafka message binding's `key` is (the flows' record key).
+    key_field: str | None = None
 
 
 @dataclass
@@ -136,7 +138,11 @@ class ImportState:
         self._replies: set[int] = set()  # reply message objects met (by identity)
         self._bindings_seen: set[int] = set()
         self._parameters_read: dict[int, tuple[ChannelParameter, ...]] = {}
+        # Avro payloads as JSON Schema, by the Avro schema's identity: a payload read by two
+        # operations is the same schema object both times, so its records are made once.
+        self._avro_read: dict[int, dict[str, Any] | None] = {}
         self._design_channels: dict[str, str] = {}  # flow id -> its `x-msgflow-channel`
+        self._flow_protocols: dict[str, str] = {}  # flow id -> its documents' protocol
         self.settings: dict[str, Any] | None = None  # a msgflow design's own settings
         self.servers: dict[str, dict[str, str]] = {}  # brokers' servers of foreign documents
         # Flows of msgflow's own exports: their channel and reply are the design's, verbatim.

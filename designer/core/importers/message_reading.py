@@ -2,7 +2,8 @@
 
 A message is read once, on first sight, whichever operation names it; an unnamed inline
 one is named after its operation. Payloads become fields (schema_fields.py) once unwrapped
-from a multi-format schema; other schema formats (Avro...) are reported. Messages declared
+from a multi-format schema; an Avro schema is read as its JSON Schema equivalent
+(avro_schemas.py); other schema formats are reported. Messages declared
 in components but used by no operation are kept without flows.
 """
 
@@ -15,6 +16,7 @@ from designer.core.channels import METADATA_HEADERS, slug
 from designer.core.io import json_path
 from designer.core.model import MessageField, MessageKind
 
+from .avro_schemas import avro_as_json_schema, is_avro_format
 from .binding_settings import BINDINGS_KEPT, kept_value, leaves
 from .import_state import ImportState, MessageSeen, extensions_of
 from .schema_fields import Payload
@@ -76,7 +78,9 @@ class MessageReading(ImportState):
         payload = self._payload(target, name, at)
         if target.get("headers") and not _only_metadata(target["headers"]):
             self._note(f"{at}.headers", f"headers of {name} are not part of a design: not kept")
-        self._note_bindings(target.get("bindings"), f"{at}.bindings")
+        key_field = self._record_key_field(target, payload, at)
+        kept = frozenset({"kafka.key"}) if key_field is not None else frozenset()
+        self._note_bindings(target.get("bindings"), f"{at}.bindings", kept=kept)
         description = target.get("summary") or target.get("description")
         return MessageSeen(
             message_id,
@@ -93,7 +97,36 @@ class MessageReading(ImportState):
             descriptions=[target.get("summary"), target.get("description")],
             one_of=payload.one_of,
             discriminator=payload.discriminator,
+            key_field=key_field,
         )
+
+    def _record_key_field(self, target: dict[str, Any], payload: Payload, at: str) -> str | None:
+        """The payload field a Kafka message binding's `key` is, or None (then reported).
+
+        The key schema says so itself (`x-msgflow-field`, msgflow's export), or is the very
+        schema one payload property is (both `$ref` the same `OrderId`): a key that is only
+        `type: string` could be any field, and a guess would reorder someone's records."""
+        bindings = target.get("bindings")
+        kafka = bindings.get("kafka") if isinstance(bindings, dict) else None
+        if not isinstance(kafka, dict) or "key" not in kafka:
+            return None
+        key, _ = self.spec.deref(kafka["key"], f"{at}.bindings.kafka.key")
+        if not isinstance(key, dict) or not key:
+            return None  # a remote schema (not followed) or no schema
+        fields = {f.name: f for f in payload.fields}
+        named = key.get("x-msgflow-field")
+        if isinstance(named, str):
+            return named if named in fields else None
+        resolved, _ = self.spec.deref(target.get("payload"), f"{at}.payload")
+        if isinstance(resolved, dict) and "schemaFormat" in resolved and "schema" in resolved:
+            resolved, _ = self.spec.deref(resolved.get("schema"), f"{at}.payload.schema")
+        properties = resolved.get("properties") if isinstance(resolved, dict) else None
+        same = [
+            name
+            for name, prop in (properties.items() if isinstance(properties, dict) else ())
+            if name in fields and self.spec.deref(prop, f"{at}.payload")[0] is key
+        ]
+        return same[0] if len(same) == 1 else None
 
     def _payload(self, target: dict[str, Any], name: str, at: str) -> Payload:
         """A message's payload: fields, or a union of records when it is one of several."""
@@ -106,6 +139,13 @@ class MessageReading(ImportState):
             # AsyncAPI 3 multi-format schema: {schemaFormat, schema}
             schema_format = str(resolved.get("schemaFormat") or "")
             payload, payload_at = resolved.get("schema"), f"{payload_at}.schema"
+        if is_avro_format(schema_format):
+            avro, _ = self.spec.deref(payload, payload_at)
+            if id(avro) not in self._avro_read:
+                self._avro_read[id(avro)] = avro_as_json_schema(avro, payload_at, self._note)
+            converted = self._avro_read[id(avro)]
+            if converted is not None:
+                return self._mapper.payload(converted, payload_at, owner=name)
         if schema_format and not _json_schema_format(schema_format):
             self._note(
                 payload_at,
@@ -200,15 +240,16 @@ class MessageReading(ImportState):
                     f"{self.messages[message_id].name} is used by no operation: imported without flows",
                 )
 
-    def _note_bindings(self, bindings: Any, at: str) -> None:
+    def _note_bindings(self, bindings: Any, at: str, kept: frozenset[str] = frozenset()) -> None:
         """Report each binding setting the design cannot hold (once per bindings object).
 
         The design keeps what the naming convention and the flow say (an amqp queue or
         exchange and its type, as the transport) and a flow's `bindings` (the receiver's
         queue durability, exclusivity, auto-delete; a Kafka topic's partitions and
-        replicas). Keys, QoS, methods, group ids are reported, never dropped silently; so
-        is an exchange type the design only approximates. msgflow's own exports carry
-        only what the design holds."""
+        replicas; a Kafka message key that is a payload field, named in `kept` as
+        `protocol.path`). Other keys, QoS, methods, group ids are reported, never dropped
+        silently; so is an exchange type the design only approximates. msgflow's own
+        exports carry only what the design holds."""
         if not isinstance(bindings, dict) or id(bindings) in self._bindings_seen:
             return
         self._bindings_seen.add(id(bindings))
@@ -218,8 +259,11 @@ class MessageReading(ImportState):
             lost = [
                 f"{path}={value}"
                 for path, value in leaves(settings, "")
-                if path not in BINDINGS_KEPT.get(str(protocol), ("bindingVersion",))
-                or not kept_value(path, value)
+                if (
+                    path not in BINDINGS_KEPT.get(str(protocol), ("bindingVersion",))
+                    or not kept_value(path, value)
+                )
+                and f"{protocol}.{path}" not in kept
             ]
             if lost:
                 self._note(

@@ -4,27 +4,30 @@ A `oneOf`/`anyOf` becomes a union type (`Circle | Square`, one record per object
 alternative), discriminated when the schema names a `discriminator` or (in documents not
 written by msgflow) when a required `const`/`enum` property tells the alternatives apart;
 a payload that is one of several objects becomes a message with `one_of` (a query's
-answer: `response_one_of`). The `enum` or `const` of a string, integer or boolean becomes
-the field's `enum`. What the design cannot say exactly is mapped to the nearest field type
-and noted, so the import report lists every loss and nothing disappears silently: values
-of a number (or mixed) enum go into the description, formats without a design type are
-strings.
+answer: `response_one_of`). The `enum` or `const` of a string, integer, number or boolean
+becomes the field's `enum`. What the design cannot say exactly is mapped to the nearest
+field type and noted, so the import report lists every loss and nothing disappears
+silently: values of a mixed-type enum go into the description, formats without a design
+type are strings.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from designer.core.exporters.json_schema import primitive_for
+from designer.core.importers.spec_loading import REMOTE_SCHEMES
 from designer.core.model import (
     ENUM_VALUE_TYPES,
     EnumValue,
     MessageField,
     RecordSchema,
     discriminator_problem,
+    enum_value_fits,
     parse_field_type,
     the_union,
     union_members,
@@ -70,25 +73,25 @@ def _listed(schema: dict[str, Any]) -> list[Any] | None:
 
 def _enum_values(schema: dict[str, Any], field_type: str) -> list[EnumValue] | None:
     """The values a field of `field_type` may take by the schema's `enum`/`const`, when the
-    design can hold them exactly (string, integer and boolean values), else None."""
-    value_type = ENUM_VALUE_TYPES.get(field_type)
+    design can hold them exactly (each a JSON value of the field's type), else None."""
     listed = _listed(schema)
-    if value_type is None or not listed:
+    if field_type not in ENUM_VALUE_TYPES or not listed:
         return None
-    if value_type is int:  # JSON Schema: 2.0 is the integer 2
+    if field_type == "integer":  # JSON Schema: 2.0 is the integer 2
         listed = [int(v) if isinstance(v, float) and v.is_integer() else v for v in listed]
-    if not all(type(v) is value_type for v in listed):
+    if not all(enum_value_fits(v, field_type) for v in listed):
         return None
+    if any(isinstance(v, float) and not math.isfinite(v) for v in listed):
+        return None  # YAML's `.inf`: no JSON value
     return list(dict.fromkeys(listed))
 
 
 def _untyped_enum_type(schema: dict[str, Any]) -> str | None:
     """The field type of a schema that lists values but names no type: the one type every
-    value has (string, integer or boolean), else None."""
+    value has (string, integer, number or boolean), else None."""
     listed = _listed(schema) or []
-    kinds = {type(v) for v in listed}
-    for field_type, value_type in ENUM_VALUE_TYPES.items():
-        if kinds == {value_type}:
+    for field_type in ("string", "integer", "number", "boolean"):
+        if listed and all(enum_value_fits(v, field_type) for v in listed):
             return field_type
     return None
 
@@ -151,10 +154,13 @@ class SchemaMapper:
 
     def fields(self, schema: Any, at: str, *, owner: str) -> list[MessageField]:
         """The fields of a payload schema; a non-object payload becomes one field `value`."""
-        target, _ = self.deref(schema, at)
+        target, last = self.deref(schema, at)
         if not isinstance(target, dict) or not target:
-            if isinstance(target, dict):  # a remote $ref, already reported: nothing known
+            if isinstance(target, dict) and last is not None and last.startswith(REMOTE_SCHEMES):
+                # A remote $ref, already reported: nothing is known of what it names.
                 self.note(at, "the payload's schema is not known here: the message has no fields")
+            elif isinstance(target, dict):
+                self.note(at, "the payload schema is empty (any value): the message has no fields")
             return []
         merged = self._merge_alternatives(self._merge_all_of(target, at), at)
         if merged.get("type", "object") == "object" and (
@@ -251,6 +257,8 @@ class SchemaMapper:
             if isinstance(target, dict):
                 target = self._merge_all_of(target, where)  # its words may be in a part
             description = target.get("description") if isinstance(target, dict) else None
+            if description is None and isinstance(target, dict):
+                description = self._sole_alternative_description(target, where)
             enum = _enum_values(target, field_type) if isinstance(target, dict) else None
             if (
                 enum is None
@@ -263,7 +271,8 @@ class SchemaMapper:
                 self.note(
                     where,
                     f"values of a field typed {field_type} are not kept as its enum (only "
-                    "a string, integer or boolean field's are, each of the field's type): "
+                    "a string, integer, number or boolean field's are, each of the field's "
+                    "type): "
                     "listed in its description",
                 )
             fields.append(
@@ -279,6 +288,20 @@ class SchemaMapper:
         if schema.get("additionalProperties") not in (None, False) and properties:
             self.note(at, "additionalProperties beside named properties are not kept")
         return fields
+
+    def _sole_alternative_description(self, schema: dict[str, Any], at: str) -> str | None:
+        """The description of the one alternative of `oneOf: [{type: null}, X]` (a field that
+        may be null): the same words the field has when X is written alone (as the exporter
+        writes an optional field), so a round trip keeps them."""
+        options = schema.get("oneOf", schema.get("anyOf"))
+        if not isinstance(options, list):
+            return None
+        found = [t for t, _ in (self.deref(o, at) for o in options) if isinstance(t, dict)]
+        rest = [t for t in found if t.get("type") != "null"]
+        if len(rest) != 1:
+            return None
+        described = rest[0].get("description")
+        return described if isinstance(described, str) else None
 
     def _own_discriminator(self, met: int) -> str | None:
         """The discriminator of the union a field's type holds: of those registered while

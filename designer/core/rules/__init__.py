@@ -18,6 +18,7 @@ from . import causality as causality
 from . import structure as structure
 from . import breaking as breaking
 from . import settings_rules as settings_rules
+from . import bindings as bindings
 
 # isort: on
 from ..diagnostics import Diagnostic

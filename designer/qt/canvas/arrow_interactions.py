@@ -53,8 +53,8 @@ def arrow_gesture_at(host: InteractionHost, event: QGraphicsSceneMouseEvent) -> 
             return DragBendInteraction(host, handles.flow_id, index, list(handles.bends))
         return ReattachInteraction(host, handles.flow_id, kind, pos)
     flow_id = host.flow_label_at(pos)
-    # Only arrows the engine routes (designs up to ROUTED_FLOWS arrows) show a label
-    # where the file says; on bigger designs a label stays where the canvas puts it.
+    # Only arrows the engine has routed show a label where the file says; while a big
+    # design is still being routed (scene.routing_pending) a label stays where it is.
     if flow_id is not None and host.arrow_route(flow_id):
         host.default_mouse(event)  # the label's own press selects its arrow
         return DragLabelInteraction(host, flow_id, pos)

@@ -18,6 +18,9 @@ Public API (what the window and the panels use):
   ``add_flow(source, target, kind, name, transport)``, ``nudge_selection(dx, dy)``.
 - ``begin_move()`` / ``end_move()`` bracket a drag (cheap hit areas meanwhile);
   ``detach()`` stops following the document.
+- a design of more than ROUTED_FLOWS arrows is routed after its build, between events
+  (background_routing.py): signal ``routingProgress(percent)``, ``routing_pending``,
+  ``finish_routing()`` (route the rest at once: exports, tests).
 
 The scene draws and routes events; it decides no gesture itself. Mouse and key events go
 to the current interaction (interactions.py: idle, moving cards, drawing a new arrow),
@@ -47,6 +50,7 @@ from shiboken6 import isValid
 from designer.core.commands import Command
 from designer.core.diagnostics import SEVERITY_RANK, Diagnostic
 from designer.core.diagram import DiagramEngine
+from designer.core.diagram.steps import Steps, scaled
 from designer.core.document import Change, Document
 from designer.core.model import (
     FlowLayout,
@@ -58,6 +62,7 @@ from designer.core.model import (
 )
 
 from .arrow_handles import ArrowHandles
+from .background_routing import SlicedJob
 from .context import LOD_TEXT, CanvasContext
 from .edits import SceneEdits
 from .flow_item import FlowItem, FlowLabel, head_box
@@ -80,8 +85,12 @@ from .title_grid import TitleGrid
 
 SCENE_MARGIN = 1500.0  # room to pan past the outermost cards
 FREE_STRIP = 44.0  # right edge of a card where text rarely reaches
-# Up to this many flows the arrows are the geometry engine's (see `routed`).
+# Up to this many flows the arrows are routed during the build; a bigger design is shown
+# at once with provisional arrows and routed between events (see `routed`).
 ROUTED_FLOWS = 600
+_SWITCH_BATCH = 64  # arrows switched from provisional to routed per step
+# What the routes and label places depend on: cards, arrows, message names, positions, shapes.
+_GEOMETRY = frozenset({"nodes", "flows", "messages", "layout", "arrows"})
 
 
 # Up to this many cards, names are drawn at every zoom (see rebuild).
@@ -94,6 +103,7 @@ class DesignScene(QGraphicsScene):
     newTargetRequested = Signal(str, QPointF)  # a new arrow released on empty canvas
     renameRequested = Signal(str)
     editFailed = Signal(str)
+    routingProgress = Signal(int)  # percent of a big design's routing; 100 when done
 
     def __init__(
         self,
@@ -145,6 +155,10 @@ class DesignScene(QGraphicsScene):
         self._preview: tuple[str, FlowLayout] | None = None  # an arrow being dragged
         self.arrow_handles = ArrowHandles(self.ctx)
         self.addItem(self.arrow_handles)
+        # A big design's routing, a slice at a time between events (a child: it stops
+        # when the scene goes).
+        self._routing = SlicedJob(self)
+        self._routing.progress.connect(self.routingProgress)
         self._unsubscribe = document.subscribe(self._on_changes)
         self.selectionChanged.connect(self._emit_selection)
         self.rebuild()
@@ -460,6 +474,7 @@ class DesignScene(QGraphicsScene):
         # wide window would only show blank cards, and painting its text costs nothing.
         small = len(self.document.design.nodes) <= SMALL_DESIGN_NODES
         self.ctx.lod_text = 0.0 if small else LOD_TEXT
+        self._routing.cancel()  # routes for the design as it was
         self._building = True
         # Thousands of small wrappers are allocated here and none are garbage: cyclic
         # collections in the middle of the build would only rescan them.
@@ -499,6 +514,7 @@ class DesignScene(QGraphicsScene):
                 )
                 self._apply(list(self._flows))
             else:
+                # Provisional arrows now; routed ones between events (`_route_later`).
                 self._engine = DiagramEngine.of({}, {}, self._label_size)
                 for pair in list(self._pairs):
                     self._reroute_pair(pair)
@@ -513,6 +529,67 @@ class DesignScene(QGraphicsScene):
         self.set_diagnostics(self._diagnostics)
         if self._rough_pairs:
             self._outline_timer.start(0)
+        if not self._routed:
+            self._route_later()
+
+    # ------------------------------------------------------------------ routing a big design
+    @property
+    def routing_pending(self) -> bool:
+        """Whether a big design's arrows are still being routed or switched over."""
+        return self._routing.busy
+
+    def finish_routing(self) -> None:
+        """Route (and switch over) what is left at once: a picture about to be exported."""
+        self._routing.finish_now()
+
+    def _route_later(self) -> None:
+        """Route every arrow between events, from the design as it is now (any routing
+        already under way is for an older state: it is dropped)."""
+        cards, links = self._engine_input()
+        shapes = dict(self.document.design.layout.flows)
+        self._routing.start(self._routing_steps(cards, links, shapes))
+
+    def _routing_steps(
+        self,
+        cards: dict[str, tuple[float, float, str | None]],
+        links: dict[str, tuple[str, str]],
+        shapes: dict[str, FlowLayout],
+    ) -> Steps[None]:
+        """The engine built in steps (the same engine a build of a small design makes,
+        so every arrow ends as the exports draw it), then the arrows switched over from
+        their provisional shapes, those in view first."""
+        building = DiagramEngine.building(cards, links, self._label_size, shapes)
+        engine = yield from scaled(building, 0.0, 0.9)
+        # From here on the engine follows edits, as on a small design; arrows not yet
+        # switched over take their routes from it when their turn comes.
+        self._engine, self._routed = engine, True
+        waiting = self._in_view_first(list(engine.diagram.arrows))
+        for done in range(0, len(waiting), _SWITCH_BATCH):
+            self._apply(waiting[done : done + _SWITCH_BATCH])
+            yield 0.9 + 0.1 * min(1.0, (done + _SWITCH_BATCH) / len(waiting))
+        self._refresh_handles()
+
+    def _in_view_first(self, flow_ids: list[str]) -> list[str]:
+        """These arrows, those crossing a view's visible area first."""
+        areas = []
+        for view in self.views():
+            if view.isVisible():
+                area = view.mapToScene(view.viewport().rect()).boundingRect()
+                areas.append((area.left(), area.top(), area.right(), area.bottom()))
+        if not areas:
+            return flow_ids
+        arrows = self._engine.diagram.arrows
+
+        def hidden(flow_id: str) -> bool:
+            points = arrows[flow_id].points
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            left, top, right, bottom = min(xs), min(ys), max(xs), max(ys)
+            return not any(
+                left <= x1 and x0 <= right and top <= y1 and y0 <= bottom
+                for x0, y0, x1, y1 in areas
+            )
+
+        return sorted(flow_ids, key=hidden)  # stable: in view (False) first
 
     def _refine_outlines(self) -> None:
         """Exact hit outlines for arrows routed roughly, a slice per event-loop turn."""
@@ -577,6 +654,9 @@ class DesignScene(QGraphicsScene):
         if not self._routed:
             for pair in pairs:
                 self._reroute_pair(pair)
+            if any(c.collection in _GEOMETRY for c in changes):
+                # The routing under way is for the design before this change: start again.
+                self._route_later()
         elif pairs or boundaries:
             self._apply(self._engine.sync(*self._engine_input()))
         if relabel and self._routed:
@@ -760,9 +840,11 @@ class DesignScene(QGraphicsScene):
     def begin_move(self) -> None:
         """Cards are about to be dragged: arrows get rough hit areas until end_move."""
         self._moving = self._dragging = True
+        self._routing.pause(True)  # the drag's frames first
 
     def end_move(self) -> None:
         self._moving = self._dragging = False
+        self._routing.pause(False)
         if self._dragged and self._routed:
             # The arrows' far ends kept their ports during the drag: spread them now.
             self._apply(self._engine.settle(sorted(self._dragged & self._nodes.keys())))
@@ -775,9 +857,10 @@ class DesignScene(QGraphicsScene):
     # ------------------------------------------------------------------ geometry
     @property
     def routed(self) -> bool:
-        """Whether arrows come from the geometry engine (orthogonal, around cards); a
-        design with more flows than ROUTED_FLOWS gets straight/fanned arrows instead,
-        built in a fraction of the time (the engine is pure Python)."""
+        """Whether arrows come from the geometry engine (orthogonal, around cards). A
+        design with more flows than ROUTED_FLOWS is built with straight/fanned arrows in
+        a fraction of the time (the engine is pure Python) and routed after, between
+        events: False until then."""
         return self._routed
 
     def _reroute_pair(self, pair: tuple[str, str]) -> None:
@@ -928,6 +1011,7 @@ class DesignScene(QGraphicsScene):
     def detach(self) -> None:
         """Stop following the document (before the scene is thrown away)."""
         self._unsubscribe()
+        self._routing.cancel()
         self._rough_pairs.clear()
 
 

@@ -35,23 +35,37 @@ _TYPES = ("string", "integer")
 
 
 class SpotNote(QLabel):
-    """A line under an edited widget saying why the edit was refused (hidden otherwise)."""
+    """A line under an edited widget: why the last edit was refused, else what the rules
+    find wrong with the value it holds (hidden when there is nothing to say)."""
 
     def __init__(self, object_name: str) -> None:
         super().__init__()
         self.setObjectName(object_name)
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._refusal: str | None = None
+        self._finding: str | None = None
         self.hide()
 
-    def say(self, text: str | None) -> None:
+    def say(self, refusal: str | None) -> None:
+        """The outcome of an edit: why it was refused, or None (it was taken)."""
+        self._refusal = refusal
+        self._show()
+
+    def report(self, finding: str | None) -> None:
+        """What a rule says about the value shown now (None: nothing)."""
+        self._finding = finding
+        self._show()
+
+    def _show(self) -> None:
+        text = f"Not changed: {self._refusal}" if self._refusal else self._finding
         if not text:
             self.clear()
             self.hide()
             return
         colours = SEVERITY_COLOURS_DARK if is_dark(self.palette()) else SEVERITY_COLOURS
         self.setStyleSheet(f"color: {colours[Severity.ERROR]};")
-        self.setText(f"Not changed: {text}")
+        self.setText(text)
         self.show()
 
 
@@ -131,9 +145,15 @@ class ParametersTable(QWidget):
         picker.activated.connect(lambda _i, r=row, p=picker: self._type_chosen(r, p))
         self.table.setCellWidget(row, 1, picker)
         values = QTableWidgetItem(_values_text(parameter))
-        values.setToolTip("The values it may take, comma separated (empty: any)")
+        values.setToolTip(
+            f"{values.text()}\n\nThe values it may take, comma separated (empty: any)"
+            if parameter.enum
+            else "The values it may take, comma separated (empty: any)"
+        )
         self.table.setItem(row, 2, values)
-        self.table.setItem(row, 3, QTableWidgetItem(parameter.description or ""))
+        description = QTableWidgetItem(parameter.description or "")
+        description.setToolTip(parameter.description or "What a value names")  # when cut
+        self.table.setItem(row, 3, description)
 
     def _type_chosen(self, row: int, picker: QComboBox) -> None:
         if row < len(self._loaded) and picker.currentText() != self._loaded[row].type:
@@ -171,9 +191,9 @@ class ParametersTable(QWidget):
 
 class BindingsEditor(QObject):
     """The receiver's RabbitMQ queue (durable, exclusive, auto-delete) and the Kafka topic's
-    size (partitions, replicas; 0 = the broker's default) of one flow, as rows of the flow
-    page's form (`add_to`). `edited(amqp, kafka)` carries both, as the flow should now
-    have them."""
+    size (partitions, replicas; 0 = the broker's default) and record key (a field of the
+    message, or none) of one flow, as rows of the flow page's form (`add_to`).
+    `edited(amqp, kafka)` carries both, as the flow should now have them."""
 
     edited = Signal(object, object)
 
@@ -201,6 +221,13 @@ class BindingsEditor(QObject):
         self.replicas = self._size_box("Copies of each partition (0: the broker's default)")
         self.replicas.setRange(0, 1_000)
         self.replicas.setObjectName("binding-replicas")
+        self.key_field = QComboBox()
+        self.key_field.setObjectName("binding-key-field")
+        self.key_field.setToolTip(
+            "The message field whose value is each record's key: Kafka keeps the records "
+            "of one key in one partition, in the order they were sent"
+        )
+        self.key_field.activated.connect(lambda _index: self._emit())
 
     def add_to(self, form: QFormLayout) -> list[QWidget]:
         """Put the settings on `form`; returns the rows' widgets (to show or hide them)."""
@@ -209,7 +236,15 @@ class BindingsEditor(QObject):
         form.addRow("", self.auto_delete)
         form.addRow("Kafka partitions", self.partitions)
         form.addRow("Kafka replicas", self.replicas)
-        return [self.durable, self.exclusive, self.auto_delete, self.partitions, self.replicas]
+        form.addRow("Kafka record key", self.key_field)
+        return [
+            self.durable,
+            self.exclusive,
+            self.auto_delete,
+            self.partitions,
+            self.replicas,
+            self.key_field,
+        ]
 
     def _size_box(self, tip: str) -> QSpinBox:
         box = QSpinBox()
@@ -219,15 +254,35 @@ class BindingsEditor(QObject):
         box.editingFinished.connect(self._emit)
         return box
 
-    def load(self, amqp: AmqpQueue | None, kafka: KafkaTopic | None) -> None:
+    def load(
+        self,
+        amqp: AmqpQueue | None,
+        kafka: KafkaTopic | None,
+        key_fields: Sequence[str] = (),
+    ) -> None:
+        """Show a flow's settings; `key_fields`: the message's fields that can be a key."""
         amqp, kafka = amqp or AmqpQueue(), kafka or KafkaTopic()
-        boxes = (self.durable, self.exclusive, self.auto_delete, self.partitions, self.replicas)
+        boxes = (
+            self.durable,
+            self.exclusive,
+            self.auto_delete,
+            self.partitions,
+            self.replicas,
+            self.key_field,
+        )
         with signals_blocked(*boxes):
             self.durable.setChecked(amqp.durable)
             self.exclusive.setChecked(amqp.exclusive)
             self.auto_delete.setChecked(amqp.auto_delete)
             self.partitions.setValue(kafka.partitions or 0)
             self.replicas.setValue(kafka.replicas or 0)
+            self.key_field.clear()
+            self.key_field.addItem("none (any partition)", None)
+            # A key naming no such field stays shown as it is: the rule says what is wrong.
+            for name in [*key_fields, *([kafka.key_field] if kafka.key_field else [])]:
+                if self.key_field.findData(name) < 0:
+                    self.key_field.addItem(name, name)
+            self.key_field.setCurrentIndex(max(self.key_field.findData(kafka.key_field), 0))
         self._shown = (amqp, kafka)
 
     def values(self) -> tuple[AmqpQueue, KafkaTopic]:
@@ -246,6 +301,7 @@ class BindingsEditor(QObject):
                 update={
                     "partitions": self.partitions.value() or None,
                     "replicas": self.replicas.value() or None,
+                    "key_field": self.key_field.currentData(),
                 }
             ),
         )

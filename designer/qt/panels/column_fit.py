@@ -102,6 +102,8 @@ class ColumnFitter(QObject):
         self._needs = needs or (lambda column: content_width(table, column))
         header = table.horizontalHeader()
         header.setStretchLastSection(False)
+        # A note column squeezed to its floor shows the start of its title (`Descri…`).
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         table.setHorizontalScrollMode(table.ScrollMode.ScrollPerPixel)

@@ -173,7 +173,7 @@ def _read_values(
 class FieldsEditor(_RowsEditor):
     """Message or response fields: name, type (with a picker), required, values, description.
 
-    Values: the values a string, integer or boolean field may take (`small, medium, large`;
+    Values: the values a string, integer, number or boolean field may take (`small, medium, large`;
     `1, 2, 3`), or for a union of
     records the field that tells its alternatives apart (`tag: shape`)."""
 

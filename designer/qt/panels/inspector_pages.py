@@ -27,7 +27,15 @@ from designer.core.channel_commands import EditBindings, EditChannel, EditParame
 from designer.core.channels import ChannelNames
 from designer.core.commands import Command, EditDesign, EditFlow, EditNode
 from designer.core.document import Document
-from designer.core.model import AmqpQueue, Flow, KafkaTopic, NodeKind, Transport
+from designer.core.model import (
+    KEY_FIELD_TYPES,
+    AmqpQueue,
+    Flow,
+    KafkaTopic,
+    NodeKind,
+    Transport,
+)
+from designer.core.rules.transport import channel_problem
 from designer.qt.panels.channel_widgets import BindingsEditor, ParametersTable, SpotNote
 from designer.qt.panels.fields_table import SuppressionsEditor
 from designer.qt.panels.records import RecordsEditor
@@ -41,6 +49,7 @@ from designer.qt.panels.widgets import (
 
 Push = Callable[[Command], bool]
 
+CHANNEL_RULE = "rule channel-name-invalid"
 _CHANNEL_TIP = (
     "The flow's broker address (empty: derived from the naming convention). A {name} "
     "segment is a parameter: subscribers listen to every value, a sender names one"
@@ -363,14 +372,20 @@ class FlowPage(InspectorPage):
         self.channel.setPlaceholderText(
             derived.http_path or "" if flow.transport is Transport.HTTP else derived.routing_key
         )
+        # Said where the channel is typed, as the Problems panel says it (an error).
+        problem = channel_problem(flow.channel, flow.transport) if flow.channel else None
+        self.channel_note.report(f"The channel {problem} ({CHANNEL_RULE})" if problem else None)
         # An http path is a route: parameters and queue settings are broker matters.
         broker = flow.transport is not Transport.HTTP
         self.parameters.load(flow.parameters)
         for row in (self.parameters_label, self.parameters):
             self.form.setRowVisible(row, broker or bool(flow.parameters))
         bindings = flow.bindings
+        carried = self.document.design.message(flow.message)
         self.bindings.load(
-            bindings.amqp if bindings else None, bindings.kafka if bindings else None
+            bindings.amqp if bindings else None,
+            bindings.kafka if bindings else None,
+            [f.name for f in carried.fields if f.type in KEY_FIELD_TYPES] if carried else [],
         )
         for widget in self.binding_rows:
             self.form.setRowVisible(widget, broker)

@@ -231,7 +231,8 @@ def scrambled_design(seed: int) -> Design:
 
 def hostile_unions_dict() -> dict[str, Any]:
     """Unions and enums at their worst: long record names, quotes, newlines and backslashes
-    in tags, a tag field named `class`, unions inside maps and lists, 32 enum values."""
+    in tags, a tag field named `class`, unions inside maps and lists, 32 enum values, long
+    number and integer enums."""
     long = "Extraordinarily" * 5
     circle, square = f"{long}Circle", f"{long}Square"
     tags = ['c"ircle', "new\nline", "back\\slash", "x" * 120]
@@ -279,6 +280,15 @@ def hostile_unions_dict() -> dict[str, Any]:
                         "enum": ["red", "blue", *(f"shade-{i}" for i in range(30))],
                     },
                     {"name": "colour", "type": "string", "enum": ["red"]},
+                    # Numbers `Literal` cannot hold (a check function instead), one named
+                    # like that function; integers of every size.
+                    {
+                        "name": "listed_number",
+                        "type": "number",
+                        "enum": [1e-7, -123456789.125, *(i / 4 for i in range(30))],
+                        "required": False,
+                    },
+                    {"name": "level", "type": "integer", "enum": [-1, 2**40, *range(40)]},
                 ],
             },
         ],

@@ -31,6 +31,7 @@ def _buy(**change: Any) -> dict[str, Any]:
         "copies": 2,
         "extras": [{"shape": "circle", "radius": 1.5}],
         "quality": 1,
+        "scale": 0.5,
     }
     return {**body, **change}
 
@@ -56,6 +57,8 @@ def _buy(**change: Any) -> dict[str, Any]:
         # A value of another type is told as such, not as a value missing from the list.
         ("buy-print", _buy(quality=True), ["$.quality: expected integer, got boolean true"]),
         ("buy-print", _buy(signed=False), ["$.signed: false is not one of true"]),
+        ("buy-print", _buy(scale=1.0), []),  # JSON's 1.0 is the number 1
+        ("buy-print", _buy(scale=0.25), ["$.scale: 0.25 is not one of 0.5, 1, 2.5"]),
         (
             "buy-print",
             _buy(payment={"method": "voucher", "code": "nope"}),

@@ -398,6 +398,35 @@ def _cases() -> dict[str, Case]:
         ("flows", "f1"),
         ["consumer-safty"],
     )
+    placed = {"order-placed": ("OrderPlaced", "event")}
+    cases["kafka-key-field-invalid"] = Case(
+        design(
+            placed,
+            [
+                (
+                    "order-placed",
+                    "orders",
+                    "loyalty",
+                    "topic",
+                    {"dead_letter": True, "bindings": {"kafka": {"key_field": "order_id"}}},
+                )
+            ],
+        ),
+        design(
+            placed,
+            [
+                (
+                    "order-placed",
+                    "orders",
+                    "loyalty",
+                    "topic",
+                    {"dead_letter": True, "bindings": {"kafka": {"key_field": "id"}}},
+                )
+            ],
+        ),
+        ("flows", "f1"),
+        ["OrderPlaced", "order_id"],
+    )
     return cases
 
 

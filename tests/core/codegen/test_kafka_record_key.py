@@ -1,0 +1,101 @@
+"""A Kafka record key taken from a message field (`bindings.kafka.key_field`): the
+generated publisher sends the field's value as the key, so Kafka keeps every record of
+one entity in one partition, in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from designer.cli import main
+from designer.core import io
+from designer.core.codegen.python_target import python_project
+from designer.core.codegen.targets import TargetOptions
+from designer.core.model import Design, FlowBindings, KafkaTopic
+from designer.resources import examples_dir
+from tests.support.generated_project import project_pytest, run_in, tool
+
+
+def _shop_keyed_by(key_field: str) -> Design:
+    """The shop with OrderCreated (to shipping, flow f2) keyed by one of its fields."""
+    design = io.load(examples_dir() / "shop.msgflow.json")
+    index = next(i for i, f in enumerate(design.flows) if f.id == "f2")
+    keyed = FlowBindings(kafka=KafkaTopic(key_field=key_field))
+    design.flows[index] = design.flows[index].model_copy(update={"bindings": keyed})
+    return design
+
+
+def test_the_publisher_sends_the_field_value_as_the_record_key() -> None:
+    files = python_project(_shop_keyed_by("order_id"), TargetOptions(broker="kafka"))
+    orders = files["orders/_generated.py"]
+    publish = orders.split("async def publish_order_created", 1)[1].split("async def", 1)[0]
+    assert "key=record_key(message.order_id)," in publish
+    # Other messages keep no key: LoyaltyPointsAdded's publisher names none.
+    loyalty = files["loyalty/_generated.py"]
+    assert "key=" not in loyalty.split("async def publish_loyalty_points_added", 1)[1]
+    assert "record_key" not in loyalty
+
+
+def test_a_key_the_rule_refuses_gives_no_key_rather_than_broken_code() -> None:
+    files = python_project(_shop_keyed_by("lines"), TargetOptions(broker="kafka"))
+    assert "record_key" not in files["orders/_generated.py"]
+
+
+def test_other_brokers_ignore_a_kafka_key() -> None:
+    files = python_project(_shop_keyed_by("order_id"), TargetOptions(broker="rabbitmq"))
+    assert "record_key" not in files["orders/_generated.py"]
+
+
+# Run inside the generated project, with its own tools: publishes three OrderCreated
+# through the generated Outbound (FastStream's in-memory Kafka) and reads their keys.
+_KEYS_TEST = """\
+from decimal import Decimal
+from uuid import uuid4
+
+from faststream.kafka import TestKafkaBroker
+
+from contracts import OrderCreated
+from msgflow_runtime import Delivery
+from orders._generated import Service
+from orders.defaults import DefaultHandlers
+
+
+async def test_every_order_created_is_keyed_by_its_order_id() -> None:
+    service = Service(DefaultHandlers)
+    keys: list[bytes | None] = []
+
+    @service.broker.subscriber("orders.order-created", group_id="tap")
+    async def tap(message: OrderCreated, delivery: Delivery) -> None:
+        keys.append(getattr(delivery, "raw_message").key)
+
+    first, second = uuid4(), uuid4()
+    async with TestKafkaBroker(service.broker):
+        for order_id in (first, second, first):
+            created = OrderCreated(
+                order_id=order_id, customer_id=uuid4(), lines=[], total=Decimal("1")
+            )
+            await service.out.publish_order_created(created)
+    assert keys == [str(first).encode(), str(second).encode(), str(first).encode()]
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("generated-projects")
+def test_a_keyed_project_passes_its_gates_and_sends_the_keys(tmp_path: Path) -> None:
+    source = tmp_path / "keyed.msgflow.json"
+    io.save(_shop_keyed_by("order_id"), source)
+    out = tmp_path / "shop"
+    assert main(["generate", str(source), "-o", str(out), "--broker", "kafka"]) == 0
+    for command in (
+        [tool("ruff"), "check", "--no-cache", "."],
+        [tool("ruff"), "format", "--check", "--no-cache", "."],
+        [tool("mypy"), "--cache-dir", str(tmp_path / "mypy"), "."],
+        project_pytest(),
+    ):
+        result = run_in(out, command)
+        assert result.returncode == 0, f"{command[:2]}:\n{result.stdout}\n{result.stderr}"
+    # Then the keys themselves (a test of this suite's, not part of the project's gates).
+    (out / "tests" / "test_record_keys.py").write_text(_KEYS_TEST, encoding="utf-8")
+    result = run_in(out, project_pytest("tests/test_record_keys.py"))
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
