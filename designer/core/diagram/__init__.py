@@ -209,8 +209,8 @@ class DiagramEngine:
             shape = self._shapes.get(key)
             if shape is not None and shape.label is not None:
                 return None  # put there by the user
-            arrow = self.diagram.arrows[key]
-            return route_spots(drawn_points(arrow), *self.sizer(key))
+            # The route place_label slides along (a curve's bends, not the curve).
+            return route_spots(self.diagram.arrows[key].points, *self.sizer(key))
 
         for key in keys:
             arrow = self.diagram.arrows[key]

@@ -24,6 +24,8 @@ from .index import RectIndex
 from .steps import Steps, finish, scaled
 
 TRACK = 9.0  # the wanted distance between two parallel runs
+MIN_GAP = 3.0  # the least: two 2 px lines this far apart still show a gap between them
+_PORT_SLIDE = 4.0  # how far an arrow's end may slide along its card's side
 _END_ROOM = 14.0  # a run next to an arrow's end keeps the end's straight stub this long
 _BEND_ROOM = 4.0  # ... next to another bend, this much of the run between them
 _SIDE_REACH = 200.0  # how far a run may slide towards a side no neighbour bounds
@@ -90,7 +92,9 @@ def _nudge_axis(
         if not any(run.movable for run in group):
             continue
         ordered = _order(group)
-        for run, x in zip(ordered, _spread(ordered), strict=True):
+        level, after = _level(ordered)
+        spread = _separate(ordered, _spread(ordered, level, after), level, after)
+        for run, x in zip(ordered, spread, strict=True):
             if not run.movable or abs(x - run.at) < 0.05:
                 continue
             points = routes[run.key]
@@ -105,9 +109,10 @@ def _nudge_axis(
 def _vertical_runs(
     key: str, points: list[Point], obstacles: RectIndex, movable: bool = True
 ) -> list[_Run]:
-    """The route's vertical runs: inner ones with the room they may slide in, the others
-    (an arrow's first and last run, every run of a route not `movable`) fixed where they
-    are, for the inner ones to keep clear of."""
+    """The route's vertical runs: inner ones with the room they may slide in, an
+    arrow's first and last run with the little room its port has to slide along its
+    card's side, the others (a straight arrow's one run, every run of a route not
+    `movable`) fixed where they are, for the others to keep clear of."""
     found = []
     last = len(points) - 1
     for i in range(last):
@@ -121,7 +126,11 @@ def _vertical_runs(
         if i + 1 < last and points[i + 2][1] == y1:
             bends.append((y1, 1 if points[i + 2][0] > x else -1))
         turns = tuple(bends)
-        room = _room(points, i, obstacles) if movable and len(bends) == 2 else None
+        room = None
+        if movable and len(bends) == 2:
+            room = _room(points, i, obstacles)
+        elif movable and len(bends) == 1 and last > 1:
+            room = _port_room(points, i, obstacles)
         if room is None:
             found.append(_Run(key, i, x, top, bottom, x, x, x, turns, False))
         else:
@@ -162,6 +171,40 @@ def _room(points: list[Point], i: int, obstacles: RectIndex) -> tuple[float, flo
     if lo > hi:
         return None
     return lo, hi, (lo + hi) / 2 if bounded_lo and bounded_hi else x
+
+
+def _port_room(
+    points: list[Point], i: int, obstacles: RectIndex
+) -> tuple[float, float, float] | None:
+    """How far the first or last run of a route, points[i] -> points[i + 1], may slide
+    sideways taking its port along its card's side: a few pixels (ports are spread
+    along a side more than a track apart; this is room to step off another arrow's
+    line, not to move the port), not past half way to the bend at its other end, not
+    into any card but its own. None if it is against a card already."""
+    last = len(points) - 1
+    (x, y0), (_, y1) = points[i], points[i + 1]
+    port = points[0] if i == 0 else points[last]
+    neighbour = points[2][0] if i == 0 else points[i - 1][0]
+    lo, hi = x - _PORT_SLIDE, x + _PORT_SLIDE
+    if neighbour < x:
+        lo = max(lo, (neighbour + x) / 2)
+    else:
+        hi = min(hi, (neighbour + x) / 2)
+    top, bottom = min(y0, y1), max(y0, y1)
+    for r in obstacles.near(lo, top, hi, bottom).values():
+        if r.y > bottom or r.bottom < top:
+            continue
+        if r.x < port[0] < r.right and r.y <= port[1] <= r.bottom:
+            continue  # its own card, the one it leaves or enters
+        if r.right <= x:
+            lo = max(lo, r.right)
+        elif r.x >= x:
+            hi = min(hi, r.x)
+        else:
+            return None
+    if lo > hi:
+        return None
+    return lo, hi, x
 
 
 def _groups(runs: list[_Run]) -> Steps[list[list[_Run]]]:
@@ -263,11 +306,32 @@ def _insert(ordered: list[int], run: int, cost: list[list[int]]) -> None:
     ordered.insert(best, run)
 
 
-def _spread(ordered: list[_Run]) -> list[float]:
+def _spread(ordered: list[_Run], level: list[list[int]], after: list[list[int]]) -> list[float]:
     """Positions in this order, TRACK apart from the runs level with them (less where
     their room does not allow it), about their wanted places, each within its own room.
     A group may reach over several channels through runs with wide rooms: only runs
     level with each other keep apart."""
+    gap = TRACK
+    for i, run in enumerate(ordered):
+        crowd = 1 + len(level[i]) + len(after[i])
+        if run.movable:
+            gap = min(gap, (run.room_hi - run.room_lo) / (crowd + 1))
+    gap = max(MIN_GAP, gap)
+    wanted = [r.wanted for r in ordered]
+    # Close to the wanted places keeping order and gap, each within its own room:
+    # pushed right then left, and left then right, averaged; then pushed right once
+    # more where clamping to the rooms broke the order. Never into a card, even if the
+    # gap suffers.
+    rooms = [(r.room_lo, r.room_hi) for r in ordered]
+    first = _push(_push(wanted, rooms, gap, level, 1), rooms, gap, after, -1)
+    second = _push(_push(wanted, rooms, gap, after, -1), rooms, gap, level, 1)
+    merged = [(a + b) / 2 for a, b in zip(first, second, strict=True)]
+    return _push(merged, rooms, gap, level, 1)
+
+
+def _level(ordered: list[_Run]) -> tuple[list[list[int]], list[list[int]]]:
+    """For each run, the earlier and the later runs (in this order) level with it:
+    overlapping along their length, or less than a track short of it."""
     count = len(ordered)
     level: list[list[int]] = [[] for _ in ordered]  # earlier runs level with each run
     after: list[list[int]] = [[] for _ in ordered]  # ... later ones
@@ -288,22 +352,56 @@ def _spread(ordered: list[_Run]) -> list[float]:
     for i in range(count):
         level[i].sort()
         after[i].sort()
-    gap = TRACK
-    for i, run in enumerate(ordered):
-        crowd = 1 + len(level[i]) + len(after[i])
-        if run.movable:
-            gap = min(gap, (run.room_hi - run.room_lo) / (crowd + 1))
-    gap = max(3.0, gap)
-    wanted = [r.wanted for r in ordered]
-    # Close to the wanted places keeping order and gap, each within its own room:
-    # pushed right then left, and left then right, averaged; then pushed right once
-    # more where clamping to the rooms broke the order. Never into a card, even if the
-    # gap suffers.
-    rooms = [(r.room_lo, r.room_hi) for r in ordered]
-    first = _push(_push(wanted, rooms, gap, level, 1), rooms, gap, after, -1)
-    second = _push(_push(wanted, rooms, gap, after, -1), rooms, gap, level, 1)
-    merged = [(a + b) / 2 for a, b in zip(first, second, strict=True)]
-    return _push(merged, rooms, gap, level, 1)
+    return level, after
+
+
+def _separate(
+    ordered: list[_Run], at: list[float], level: list[list[int]], after: list[list[int]]
+) -> list[float]:
+    """The spread positions with no two runs level with each other left on one line.
+
+    Spreading keeps the order it was given; where a channel is too narrow for that
+    order (a fixed run in the way, rooms clamped), several runs end up at one end of
+    their room, drawn on top of each other. Each such run moves to the free position
+    of its room nearest where it was (a track of its own: at least MIN_GAP from every
+    run level with it), even if that costs a crossing. Where the room has none (more
+    runs than the channel has tracks), the run stays: moving it would only add
+    crossings, the route must take another channel."""
+    out = list(at)
+    for _ in range(2):
+        moved = False
+        for i in sorted(
+            (i for i, r in enumerate(ordered) if r.movable),
+            key=lambda i: (ordered[i].room_hi - ordered[i].room_lo, i),
+        ):
+            x = out[i]
+            others = [out[j] for j in level[i] + after[i]]
+            if not any(x - MIN_GAP + 1e-6 < other < x + MIN_GAP - 1e-6 for other in others):
+                continue
+            place = _free_place(out[i], ordered[i].room_lo, ordered[i].room_hi, others)
+            moved = moved or place != out[i]
+            out[i] = place
+        if not moved:
+            break
+    return out
+
+
+def _free_place(x: float, lo: float, hi: float, taken: list[float]) -> float:
+    """The position in lo..hi at least MIN_GAP from every one of `taken` nearest x (x
+    itself if there is none)."""
+    walls = sorted(t for t in taken if lo - MIN_GAP < t < hi + MIN_GAP)
+    # Free stretches between the taken positions (each kept MIN_GAP clear).
+    free: list[tuple[float, float]] = []
+    start = lo
+    for t in walls:
+        if t - MIN_GAP >= start:
+            free.append((start, t - MIN_GAP))
+        start = max(start, t + MIN_GAP)
+    if start <= hi:
+        free.append((start, hi))
+    if free:
+        return min((min(max(x, a), b) for a, b in free), key=lambda p: (abs(p - x), p))
+    return x
 
 
 def _push(

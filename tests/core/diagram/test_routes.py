@@ -126,23 +126,20 @@ def test_moving_a_card_reroutes_its_arrows_around_the_others() -> None:
     )
 
 
+@pytest.mark.parametrize("auto", [False, True], ids=["as shipped", "auto-layout"])
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name.split(".")[0])
-def test_example_arrows_hardly_ever_share_a_line_after_auto_layout(path: Path) -> None:
+def test_example_arrows_never_share_a_line(path: Path, auto: bool) -> None:
     """Two arrows drawn along one line read as one arrow with two labels (the shipped
-    marketplace showed three "ParcelShipped" labels in a row on one line): never two
-    arrows of one message on one line (within 1 px); pairs of any arrows closer than 2 px
-    for a stretch, fewer than one per twenty arrows. The marketplace has 4 such pairs
-    among 92 arrows, one of them two OrderPlaced arrows 1.5 px apart for 14 px beside
-    Checkout, where one leaves the card and the other jogs into the port of the next."""
-    design = auto_layout(load(path))
-    diagram = build_diagram(design)
-    assert measure(diagram).shared_runs <= len(diagram.arrows) // 20
-    by_message: dict[str, list[str]] = {}
-    for flow in design.flows:
-        by_message.setdefault(flow.message, []).append(flow.id)
-    for ids in by_message.values():
-        alike = Diagram(cards=diagram.cards, arrows={k: diagram.arrows[k] for k in ids})
-        assert count_shared_runs(alike, apart=1.0) == 0
+    marketplace drew two ParcelShipped arrows on one line): no two arrows' runs closer
+    than 2 px (one line at the drawn width) for a stretch, as shipped and after
+    auto-layout; and every two parallel runs level with each other at least
+    nudge.MIN_GAP apart (a visible gap between the lines)."""
+    from designer.core.diagram.nudge import MIN_GAP
+
+    design = load(path)
+    diagram = build_diagram(auto_layout(design) if auto else design)
+    assert measure(diagram).shared_runs == 0
+    assert count_shared_runs(diagram, apart=MIN_GAP - 0.01) == 0
 
 
 def test_arrows_round_the_same_card_get_tracks_of_their_own() -> None:
