@@ -2,7 +2,8 @@
 
 A message is read once, on first sight, whichever operation names it; an unnamed inline
 one is named after its operation. Payloads become fields (schema_fields.py) once unwrapped
-from a multi-format schema; other schema formats (Avro...) are reported. Messages declared
+from a multi-format schema; an Avro schema is read as its JSON Schema equivalent
+(avro_schemas.py); other schema formats are reported. Messages declared
 in components but used by no operation are kept without flows.
 """
 
@@ -15,6 +16,7 @@ from designer.core.channels import METADATA_HEADERS, slug
 from designer.core.io import json_path
 from designer.core.model import MessageField, MessageKind
 
+from .avro_schemas import avro_as_json_schema, is_avro_format
 from .binding_settings import BINDINGS_KEPT, kept_value, leaves
 from .import_state import ImportState, MessageSeen, extensions_of
 from .schema_fields import Payload
@@ -137,6 +139,13 @@ class MessageReading(ImportState):
             # AsyncAPI 3 multi-format schema: {schemaFormat, schema}
             schema_format = str(resolved.get("schemaFormat") or "")
             payload, payload_at = resolved.get("schema"), f"{payload_at}.schema"
+        if is_avro_format(schema_format):
+            avro, _ = self.spec.deref(payload, payload_at)
+            if id(avro) not in self._avro_read:
+                self._avro_read[id(avro)] = avro_as_json_schema(avro, payload_at, self._note)
+            converted = self._avro_read[id(avro)]
+            if converted is not None:
+                return self._mapper.payload(converted, payload_at, owner=name)
         if schema_format and not _json_schema_format(schema_format):
             self._note(
                 payload_at,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from designer.core import io
+from designer.core import io, yaml_text
 from designer.core.brokers.kafka import state as kafka_state
 from designer.core.brokers.rabbitmq import RabbitOptions, definitions
 from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
@@ -214,6 +214,38 @@ def test_refs_inside_a_referenced_file_are_relative_to_that_file(tmp_path: Path)
         ("price", "Money")
     ]
     assert _record(design, "Money").fields[0].type == "decimal"
+
+
+def test_a_pointer_through_a_referenced_channel_continues_in_its_file(tmp_path: Path) -> None:
+    # As the AsyncAPI generator's Hoppscotch fixtures write it: `channels.echo` is itself a
+    # `$ref` into a shared file, and the operation points at a message *inside* it.
+    (tmp_path / "commons").mkdir()
+    (tmp_path / "commons" / "channels.yml").write_text(
+        "channels:\n  echo:\n    address: echo\n"
+        "    messages: {ping: {$ref: '../commons/messages.yml#/messages/ping'}}\n"
+    )
+    (tmp_path / "commons" / "messages.yml").write_text(
+        "messages:\n  ping: {payload: {type: object, properties: {at: {type: string}}}}\n"
+    )
+    (tmp_path / "client.yml").write_text(
+        "asyncapi: 3.0.0\ninfo: {title: Client, version: 1.0.0}\n"
+        "channels: {echo: {$ref: './commons/channels.yml#/channels/echo'}}\n"
+        "operations:\n  send:\n    action: send\n    channel: {$ref: '#/channels/echo'}\n"
+        "    messages: [{$ref: '#/channels/echo/messages/ping'}]\n"
+    )
+    design = import_asyncapi([Spec.from_file(tmp_path / "client.yml")]).design
+    ping = design.message("ping")
+    assert ping is not None and [f.name for f in ping.fields] == ["at"]
+    # A path that names nothing either way is still located where it is written.
+    (tmp_path / "client.yml").write_text(
+        (tmp_path / "client.yml").read_text().replace("messages/ping'}]", "messages/pong'}]")
+    )
+    with pytest.raises(SpecLoadError) as caught:
+        Spec.from_file(tmp_path / "client.yml")
+    assert (
+        "$.operations.send.messages[0]: $ref '#/channels/echo/messages/pong' points to nothing"
+        in caught.value.describe()
+    )
 
 
 def test_a_dangling_ref_inside_a_referenced_file_is_located_in_that_file(tmp_path: Path) -> None:
@@ -551,10 +583,56 @@ def test_a_multi_format_schema_is_unwrapped_and_yaml_json_schema_is_read() -> No
     ]
 
 
-def test_an_avro_payload_is_reported_not_read() -> None:
+def test_an_avro_payload_becomes_fields_and_records() -> None:
+    # As Adeo's case study and the AsyncAPI CLI's fixtures write Avro inline.
     design, notes = _one_message(
         "          schemaFormat: application/vnd.apache.avro;version=1.9.0\n"
-        "          schema: {type: record, name: Price, fields: [{name: p, type: double}]}\n"
+        "          schema:\n"
+        "            {type: record, name: Price, namespace: shop, fields: [\n"
+        "              {name: sku, type: {type: string, avro.java.string: String}, doc: Item},\n"
+        "              {name: p, type: double},\n"
+        "              {name: note, type: ['null', string]},\n"
+        "              {name: at, type: {type: long, logicalType: timestamp-millis}},\n"
+        "              {name: unit, type: {type: record, name: Unit, fields: [\n"
+        "                {name: size, type: int},\n"
+        "                {name: kind, type: {type: enum, name: Kind, symbols: [KG, PCS]}}]}},\n"
+        "              {name: spares, type: {type: array, items: shop.Unit}},\n"
+        "              {name: tags, type: {type: map, values: long}}]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type, f.required, f.description) for f in message.fields] == [
+        ("sku", "string", True, "Item"),
+        ("p", "number", True, None),
+        ("note", "string", False, None),  # a union with null: may be left out
+        ("at", "datetime", True, None),
+        ("unit", "Unit", True, None),
+        ("spares", "list[Unit]", True, None),  # the named type again: the same record
+        ("tags", "map[string,integer]", True, None),
+    ]
+    unit = _record(design, "Unit")
+    assert [(f.name, f.type, f.enum) for f in unit.fields] == [
+        ("size", "integer", None),
+        ("kind", "string", ["KG", "PCS"]),
+    ]
+    assert not any("is not read" in n for n in notes)
+
+
+def test_an_avro_type_named_but_not_defined_is_reported_and_typed_as_string() -> None:
+    design, notes = _one_message(
+        "          schemaFormat: application/vnd.apache.avro;version=1.9.0\n"
+        "          schema: {type: record, name: Price, fields: [{name: p, type: other.Money}]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type) for f in message.fields] == [("p", "string")]
+    assert any("Avro type 'other.Money' is not defined in this schema" in n for n in notes)
+
+
+def test_a_remote_avro_payload_is_reported_not_read() -> None:
+    design, notes = _one_message(
+        "          schemaFormat: application/vnd.apache.avro;version=1.9.0\n"
+        "          schema: {$ref: 'https://example.com/Price.avsc'}\n"
     )
     message = design.message("price-changed")
     assert message is not None and message.fields == []
@@ -634,6 +712,21 @@ def test_integer_number_and_boolean_enums_are_kept_exactly_and_survive_a_round_t
     back = import_asyncapi([Spec(system, "system")]).design
     assert _semantics(back) == _semantics(design)
     assert io.dumps(back).count('"enum": [1, 2, 3]') == 1
+
+
+@pytest.mark.parametrize(
+    "file", [SPEC26 / "streetlights-kafka.yml", SPEC30 / "streetlights-kafka-asyncapi.yml"]
+)
+def test_yaml_on_and_off_are_strings_as_in_yaml_1_2(file: Path) -> None:
+    # `type: string, enum: [on, off]`: YAML 1.1 would read two booleans and lose the enum.
+    design, _, notes = _outcomes(file)
+    (command,) = [f for m in design.messages for f in m.fields if f.name == "command"]
+    assert (command.type, command.enum) == ("string", ["on", "off"])
+    assert not any("not kept as its enum" in n for n in notes)
+    # ... and the export spells them so a YAML 1.1 reader too reads strings.
+    system = export_asyncapi(design, "kafka")[SYSTEM_FILE]
+    back = import_asyncapi([Spec.from_text(yaml_text.dump(system), "system.yaml")]).design
+    assert _semantics(back) == _semantics(design)
 
 
 def test_an_untagged_oneof_is_read_as_anyof_and_the_report_says_so_per_field() -> None:
