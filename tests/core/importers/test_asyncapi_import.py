@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from designer.core import io
+from designer.core import io, yaml_text
 from designer.core.brokers.kafka import state as kafka_state
 from designer.core.brokers.rabbitmq import RabbitOptions, definitions
 from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
@@ -712,6 +712,21 @@ def test_integer_number_and_boolean_enums_are_kept_exactly_and_survive_a_round_t
     back = import_asyncapi([Spec(system, "system")]).design
     assert _semantics(back) == _semantics(design)
     assert io.dumps(back).count('"enum": [1, 2, 3]') == 1
+
+
+@pytest.mark.parametrize(
+    "file", [SPEC26 / "streetlights-kafka.yml", SPEC30 / "streetlights-kafka-asyncapi.yml"]
+)
+def test_yaml_on_and_off_are_strings_as_in_yaml_1_2(file: Path) -> None:
+    # `type: string, enum: [on, off]`: YAML 1.1 would read two booleans and lose the enum.
+    design, _, notes = _outcomes(file)
+    (command,) = [f for m in design.messages for f in m.fields if f.name == "command"]
+    assert (command.type, command.enum) == ("string", ["on", "off"])
+    assert not any("not kept as its enum" in n for n in notes)
+    # ... and the export spells them so a YAML 1.1 reader too reads strings.
+    system = export_asyncapi(design, "kafka")[SYSTEM_FILE]
+    back = import_asyncapi([Spec.from_text(yaml_text.dump(system), "system.yaml")]).design
+    assert _semantics(back) == _semantics(design)
 
 
 def test_an_untagged_oneof_is_read_as_anyof_and_the_report_says_so_per_field() -> None:
