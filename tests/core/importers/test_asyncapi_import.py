@@ -940,11 +940,10 @@ def test_a_payload_that_is_not_an_object_is_one_reported_field() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "reported"), [("fanout", True), ("headers", True), ("topic", False)]
+    ("kind", "reported"), [("fanout", False), ("headers", True), ("topic", False)]
 )
-def test_an_exchange_type_the_design_only_approximates_is_reported(
-    kind: str, reported: bool
-) -> None:
+def test_an_exchange_type_the_design_cannot_hold_is_reported(kind: str, reported: bool) -> None:
+    # A fanout is kept on the flow (`bindings.amqp.exchange_type`); headers are not.
     text = (
         "asyncapi: 3.0.0\ninfo: {title: Feed, version: 1.0.0}\n"
         "channels:\n  c:\n    address: feed\n"
@@ -952,9 +951,13 @@ def test_an_exchange_type_the_design_only_approximates_is_reported(
         "    messages: {PriceChanged: {payload: {type: object, properties: {p: {type: number}}}}}\n"
         "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
     )
-    notes = [str(n) for n in import_asyncapi([Spec.from_text(text, "feed.yaml")]).notes]
+    result = import_asyncapi([Spec.from_text(text, "feed.yaml")])
+    notes = [str(n) for n in result.notes]
     said = [n for n in notes if f"amqp exchange type {kind}" in n]
     assert bool(said) is reported, notes
+    [flow] = result.design.flows
+    kept = flow.bindings.amqp.exchange_type if flow.bindings and flow.bindings.amqp else None
+    assert kept == ("fanout" if kind == "fanout" else None)
 
 
 def test_malformed_parameters_and_bindings_are_reported_not_kept() -> None:
