@@ -166,7 +166,9 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
             list(self.messages.values()), flows, {n.id: n.name for n in self.nodes.values()}
         )
         for message_id, suppression in forwarded.items():
-            self.notes.append(ImportNote("", message_id, f"{RULE} suppressed: {suppression.reason}"))
+            self.notes.append(
+                ImportNote("", message_id, f"{RULE} suppressed: {suppression.reason}")
+            )
         messages = [
             Message(
                 id=m.id,
