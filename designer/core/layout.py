@@ -100,11 +100,16 @@ _FITS = ASPECT_RANGE[1] * 0.9  # the gap between blocks of a layer may grow up t
 
 @dataclass(frozen=True)
 class _Shape:
-    """How compact a drawing is: `narrow` scales the columns per context, `stretch` the
-    gap between the blocks of one layer (the way across the flow)."""
+    """How compact a drawing is: `narrow` scales the columns per context (above 1:
+    wider), `stretch` the gap between the blocks of one layer (the way across the flow)."""
 
     narrow: float = 1.0
     stretch: float = 1.0
+    bands: bool = False  # contexts one above the other (see _or_bands)
+
+
+# Contexts drawn as bands are packed this many times as wide as a square grid.
+_BAND_WIDTHS = (2.0, 3.0)
 
 
 def auto_layout(design: Design, direction: str | None = None) -> Design:
@@ -138,13 +143,38 @@ def auto_layout(design: Design, direction: str | None = None) -> Design:
             across = _auto_layout(design, "right", shape, orders)
             ratio = _aspect(across)
     if ASPECT_RANGE[0] <= ratio <= _FITS:
-        return _auto_layout(design, "right", shape, orders, finish=True)
+        return _or_bands(design, _auto_layout(design, "right", shape, orders, finish=True))
     down = _auto_layout(design, "down", _Shape(), orders)
     if ASPECT_RANGE[0] <= _aspect(down) <= ASPECT_RANGE[1] or abs(
         math.log(_aspect(down) / _SCREEN_ASPECT)
     ) <= abs(math.log(ratio / _SCREEN_ASPECT)):
-        return _auto_layout(design, "down", _Shape(), orders, finish=True)
-    return _auto_layout(design, "right", shape, orders, finish=True)
+        return _or_bands(design, _auto_layout(design, "down", _Shape(), orders, finish=True))
+    return _or_bands(design, _auto_layout(design, "right", shape, orders, finish=True))
+
+
+def _or_bands(design: Design, laid: Design) -> Design:
+    """`laid`, or the contexts drawn as bands if their arrows cross less there.
+
+    Contexts that talk back and forth (each to the next and the one after) make long
+    arrows when every context takes a column of its own: those from the first to the
+    third run round the second. Drawn instead as bands one above the other, all in
+    the column after the actors and each packed wide so its flow reads left to right
+    (as Graphviz draws clusters whose ranks overlap), such arrows only cross the gap
+    between bands. Compared by routed crossings, so only in designs of up to
+    _DRAWN_COUNT_FLOWS flows, and only where every service has a context.
+    """
+    contexts = {n.boundary for n in design.nodes if n.kind is not NodeKind.ACTOR}
+    if len(design.flows) > _DRAWN_COUNT_FLOWS or len(contexts) < 2 or None in contexts:
+        return laid
+    best, fewest = laid, _drawn_crossings(laid)
+    orders: _Orders = {}
+    for wide in _BAND_WIDTHS:
+        bands = _auto_layout(design, "right", _Shape(wide, bands=True), orders, finish=True)
+        if ASPECT_RANGE[0] <= _aspect(bands) <= _FITS:
+            count = _drawn_crossings(bands)
+            if count < fewest:
+                best, fewest = bands, count
+    return best
 
 
 # The order of every layer found from each start, by start: it depends on the graph of
@@ -172,6 +202,8 @@ def _auto_layout(
     actor_blocks = sorted({block_of[a] for a in actors})
     block_graph = acyclic_graph(boundary_of, _directed_pairs(design, block_of), actor_blocks)
     block_layer = layers(block_graph, set(actor_blocks))
+    if shape.bands:  # every context in the column after the actors (see _or_bands)
+        block_layer = {b: 0 if b in actor_blocks else int(bool(actor_blocks)) for b in block_layer}
     members: dict[str, list[str]] = defaultdict(list)
     for node in sorted(block_of):
         members[block_of[node]].append(node)

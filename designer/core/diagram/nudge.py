@@ -26,6 +26,9 @@ from .steps import Steps, finish, scaled
 TRACK = 9.0  # the wanted distance between two parallel runs
 MIN_GAP = 3.0  # the least: two 2 px lines this far apart still show a gap between them
 _PORT_SLIDE = 4.0  # how far an arrow's end may slide along its card's side
+# How far into the margin kept free around cards (router.MARGIN - 1, 13 px) a run may go
+# when its channel has no free track left: it stays 5 px off the card.
+_SQUEEZE = 8.0
 _END_ROOM = 14.0  # a run next to an arrow's end keeps the end's straight stub this long
 _BEND_ROOM = 4.0  # ... next to another bend, this much of the run between them
 _SIDE_REACH = 200.0  # how far a run may slide towards a side no neighbour bounds
@@ -49,6 +52,15 @@ class _Run:
     # `at`, -1 towards smaller).
     turns: tuple[tuple[float, int], ...]
     movable: bool  # an inner run; the others stay where they are
+    # How much further it may go into the margin kept free around a card that bounds
+    # its room, when the channel has no free track left (a crowded channel's last
+    # resort: closer to a card than wanted, but not on another arrow's line).
+    spare_lo: float = 0.0
+    spare_hi: float = 0.0
+
+
+# A run's room: from, to, where it would sit alone, and spare room beyond each end.
+_Room = tuple[float, float, float, float, float]
 
 
 def nudge(
@@ -134,15 +146,18 @@ def _vertical_runs(
         if room is None:
             found.append(_Run(key, i, x, top, bottom, x, x, x, turns, False))
         else:
-            lo, hi, wanted = room
-            found.append(_Run(key, i, x, top, bottom, lo, hi, wanted, turns, True))
+            lo, hi, wanted, spare_lo, spare_hi = room
+            found.append(
+                _Run(key, i, x, top, bottom, lo, hi, wanted, turns, True, spare_lo, spare_hi)
+            )
     return found
 
 
-def _room(points: list[Point], i: int, obstacles: RectIndex) -> tuple[float, float, float] | None:
-    """How far the inner vertical run points[i] -> points[i + 1] may slide sideways, and
+def _room(points: list[Point], i: int, obstacles: RectIndex) -> _Room | None:
+    """How far the inner vertical run points[i] -> points[i + 1] may slide sideways,
     where it would sit alone (the middle of a channel bounded on both sides, else where
-    it is); None if it is against a card already."""
+    it is) and how far into a bounding card's margin it could go if it must; None if
+    it is against a card already."""
     (x, y0), (_, y1) = points[i], points[i + 1]
     last = len(points) - 1
     lo, hi = x - _SIDE_REACH, x + _SIDE_REACH
@@ -155,6 +170,7 @@ def _room(points: list[Point], i: int, obstacles: RectIndex) -> tuple[float, flo
         else:
             limit = neighbour - _END_ROOM if end else (neighbour + x) / 2 - _BEND_ROOM / 2
             hi, bounded_hi = min(hi, limit), True
+    bend_lo, bend_hi = lo, hi
     top, bottom = min(y0, y1), max(y0, y1)
     for r in obstacles.near(lo, top, hi, bottom).values():
         # Anything level with the run or its bends' runs bounds the slide.
@@ -170,12 +186,11 @@ def _room(points: list[Point], i: int, obstacles: RectIndex) -> tuple[float, flo
             return None  # already against an obstacle (a blind fallback): leave it
     if lo > hi:
         return None
-    return lo, hi, (lo + hi) / 2 if bounded_lo and bounded_hi else x
+    wanted = (lo + hi) / 2 if bounded_lo and bounded_hi else x
+    return lo, hi, wanted, min(_SQUEEZE, lo - bend_lo), min(_SQUEEZE, bend_hi - hi)
 
 
-def _port_room(
-    points: list[Point], i: int, obstacles: RectIndex
-) -> tuple[float, float, float] | None:
+def _port_room(points: list[Point], i: int, obstacles: RectIndex) -> _Room | None:
     """How far the first or last run of a route, points[i] -> points[i + 1], may slide
     sideways taking its port along its card's side: a few pixels (ports are spread
     along a side more than a track apart; this is room to step off another arrow's
@@ -204,7 +219,7 @@ def _port_room(
             return None
     if lo > hi:
         return None
-    return lo, hi, x
+    return lo, hi, x, 0.0, 0.0
 
 
 def _groups(runs: list[_Run]) -> Steps[list[list[_Run]]]:
@@ -364,7 +379,8 @@ def _separate(
     order (a fixed run in the way, rooms clamped), several runs end up at one end of
     their room, drawn on top of each other. Each such run moves to the free position
     of its room nearest where it was (a track of its own: at least MIN_GAP from every
-    run level with it), even if that costs a crossing. Where the room has none (more
+    run level with it), even if that costs a crossing; if its room has none, into the
+    margin of a card bounding it (its spare room). Where there is none either (more
     runs than the channel has tracks), the run stays: moving it would only add
     crossings, the route must take another channel."""
     out = list(at)
@@ -378,7 +394,12 @@ def _separate(
             others = [out[j] for j in level[i] + after[i]]
             if not any(x - MIN_GAP + 1e-6 < other < x + MIN_GAP - 1e-6 for other in others):
                 continue
-            place = _free_place(out[i], ordered[i].room_lo, ordered[i].room_hi, others)
+            run = ordered[i]
+            place = _free_place(x, run.room_lo, run.room_hi, others)
+            if place == x and (run.spare_lo or run.spare_hi):
+                place = _free_place(
+                    x, run.room_lo - run.spare_lo, run.room_hi + run.spare_hi, others
+                )
             moved = moved or place != out[i]
             out[i] = place
         if not moved:

@@ -12,6 +12,7 @@ one or a cycle is reported at the place it is written rather than half-way throu
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,12 +49,30 @@ class SpecLoadError(MsgflowError):
         return "\n".join(str(p) for p in self.problems)
 
 
+class _Yaml12Booleans(yaml.SafeLoader):
+    """PyYAML's safe loader with YAML 1.2's booleans: only `true` and `false`.
+
+    AsyncAPI's own tools read YAML 1.2, where `enum: [on, off]` lists two strings; YAML
+    1.1 (PyYAML's default) would make them `True` and `False`, and a string field's values
+    would be lost."""
+
+
+_Yaml12Booleans.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Yaml12Booleans.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
 def parse_text(text: str, source: str) -> Any:
-    """YAML (a superset of JSON) parsed safely; syntax errors located by line and column."""
+    """YAML (a superset of JSON) parsed safely, with YAML 1.2's booleans; syntax errors
+    located by line and column."""
     if "\x00" in text:
         raise SpecLoadError([SpecProblem(source, "$", "contains NUL bytes (a binary file?)")])
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Yaml12Booleans)  # a SafeLoader: plain data only
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1} column {mark.column + 1}" if mark else "$"

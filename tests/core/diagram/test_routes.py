@@ -101,6 +101,15 @@ def test_no_route_enters_a_card_that_is_not_its_end(design: Design) -> None:
     assert (quality.label_overlaps, quality.labels_on_cards) == (0, 0)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_random_designs())
+def test_no_two_arrows_are_drawn_on_one_line(design: Design) -> None:
+    """Random small designs (cards close together, several arrows between one pair, arrows
+    to themselves): no two different arrows run on one line for a stretch."""
+    diagram = build_diagram(design)
+    assert count_shared_runs(diagram) == 0
+
+
 def test_moving_a_card_reroutes_its_arrows_around_the_others() -> None:
     design = auto_layout(load(EXAMPLES[1]))
     engine = DiagramEngine(design)
@@ -140,6 +149,18 @@ def test_example_arrows_never_share_a_line(path: Path, auto: bool) -> None:
     diagram = build_diagram(auto_layout(design) if auto else design)
     assert measure(diagram).shared_runs == 0
     assert count_shared_runs(diagram, apart=MIN_GAP - 0.01) == 0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_synthetic_100_service_design_has_no_two_arrows_on_one_line(seed: int) -> None:
+    """300 flows after auto-layout: every channel has a track for each run through it
+    (seed 1 had 77 pairs of arrows on one line before runs left on another's line took
+    the nearest free track, or the margin of a card when the channel was full)."""
+    from designer.core.synthetic import synthetic_design
+
+    diagram = build_diagram(auto_layout(synthetic_design(100, seed=seed)))
+    assert measure(diagram).shared_runs == 0
+    assert _entered(diagram) == []  # squeezed runs stay off the cards
 
 
 def test_arrows_round_the_same_card_get_tracks_of_their_own() -> None:

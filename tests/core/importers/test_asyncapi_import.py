@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from designer.core import io
+from designer.core import io, yaml_text
 from designer.core.brokers.kafka import state as kafka_state
 from designer.core.brokers.rabbitmq import RabbitOptions, definitions
 from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
@@ -714,6 +714,21 @@ def test_integer_number_and_boolean_enums_are_kept_exactly_and_survive_a_round_t
     assert io.dumps(back).count('"enum": [1, 2, 3]') == 1
 
 
+@pytest.mark.parametrize(
+    "file", [SPEC26 / "streetlights-kafka.yml", SPEC30 / "streetlights-kafka-asyncapi.yml"]
+)
+def test_yaml_on_and_off_are_strings_as_in_yaml_1_2(file: Path) -> None:
+    # `type: string, enum: [on, off]`: YAML 1.1 would read two booleans and lose the enum.
+    design, _, notes = _outcomes(file)
+    (command,) = [f for m in design.messages for f in m.fields if f.name == "command"]
+    assert (command.type, command.enum) == ("string", ["on", "off"])
+    assert not any("not kept as its enum" in n for n in notes)
+    # ... and the export spells them so a YAML 1.1 reader too reads strings.
+    system = export_asyncapi(design, "kafka")[SYSTEM_FILE]
+    back = import_asyncapi([Spec.from_text(yaml_text.dump(system), "system.yaml")]).design
+    assert _semantics(back) == _semantics(design)
+
+
 def test_an_untagged_oneof_is_read_as_anyof_and_the_report_says_so_per_field() -> None:
     design, notes = _one_message(
         "          type: object\n          properties:\n"
@@ -925,11 +940,10 @@ def test_a_payload_that_is_not_an_object_is_one_reported_field() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "reported"), [("fanout", True), ("headers", True), ("topic", False)]
+    ("kind", "reported"), [("fanout", False), ("headers", True), ("topic", False)]
 )
-def test_an_exchange_type_the_design_only_approximates_is_reported(
-    kind: str, reported: bool
-) -> None:
+def test_an_exchange_type_the_design_cannot_hold_is_reported(kind: str, reported: bool) -> None:
+    # A fanout is kept on the flow (`bindings.amqp.exchange_type`); headers are not.
     text = (
         "asyncapi: 3.0.0\ninfo: {title: Feed, version: 1.0.0}\n"
         "channels:\n  c:\n    address: feed\n"
@@ -937,9 +951,13 @@ def test_an_exchange_type_the_design_only_approximates_is_reported(
         "    messages: {PriceChanged: {payload: {type: object, properties: {p: {type: number}}}}}\n"
         "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
     )
-    notes = [str(n) for n in import_asyncapi([Spec.from_text(text, "feed.yaml")]).notes]
+    result = import_asyncapi([Spec.from_text(text, "feed.yaml")])
+    notes = [str(n) for n in result.notes]
     said = [n for n in notes if f"amqp exchange type {kind}" in n]
     assert bool(said) is reported, notes
+    [flow] = result.design.flows
+    kept = flow.bindings.amqp.exchange_type if flow.bindings and flow.bindings.amqp else None
+    assert kept == ("fanout" if kind == "fanout" else None)
 
 
 def test_malformed_parameters_and_bindings_are_reported_not_kept() -> None:
