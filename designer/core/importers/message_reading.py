@@ -17,7 +17,7 @@ from designer.core.io import json_path
 from designer.core.model import MessageField, MessageKind
 
 from .avro_schemas import avro_as_json_schema, is_avro_format
-from .binding_settings import BINDINGS_KEPT, kept_value, leaves
+from .binding_settings import BINDINGS_KEPT, kept_fanout, kept_value, leaves
 from .import_state import ImportState, MessageSeen, extensions_of
 from .schema_fields import Payload
 from .spec_loading import Spec
@@ -272,14 +272,23 @@ class MessageReading(ImportState):
                 )
             exchange = settings.get("exchange") if isinstance(settings, dict) else None
             kind = exchange.get("type") if isinstance(exchange, dict) else None
-            if protocol == "amqp" and kind in ("fanout", "headers"):
-                # Every subscriber still gets every message of its event (one routing key
-                # per event on the publisher's topic exchange), but not by this exchange.
-                self._note(
-                    f"{at}.{protocol}.exchange.type",
-                    f"amqp exchange type {kind}: drawn as the design's topic exchange (one "
-                    "routing key per message); the exchange type itself is not kept",
-                )
+            if protocol != "amqp" or kind not in ("fanout", "headers"):
+                continue
+            if kind == "fanout" and kept_fanout(settings):
+                continue  # the flows' `bindings.amqp.exchange_type`
+            # Headers route by values of message headers, which a design does not hold:
+            # every subscriber still gets every message of its event (one routing key per
+            # event on the publisher's topic exchange), but not by this exchange.
+            self._note(
+                f"{at}.{protocol}.exchange.type",
+                f"amqp exchange type {kind}: drawn as the design's topic exchange (one "
+                "routing key per message); the exchange type itself is not kept"
+                + (
+                    ": a headers exchange routes by header values, which a design does not hold"
+                    if kind == "headers"
+                    else ""
+                ),
+            )
 
 
 def _message_id(name: str) -> str:

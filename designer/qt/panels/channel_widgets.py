@@ -194,10 +194,11 @@ class ParametersTable(QWidget):
 
 
 class BindingsEditor(QObject):
-    """The receiver's RabbitMQ queue (durable, exclusive, auto-delete) and the Kafka topic's
-    size (partitions, replicas; 0 = the broker's default) and record key (a field of the
-    message, or none) of one flow, as rows of the flow page's form (`add_to`).
-    `edited(amqp, kafka)` carries both, as the flow should now have them."""
+    """The receiver's RabbitMQ queue (durable, exclusive, auto-delete), the flow's own fanout
+    exchange, and the Kafka topic's size (partitions, replicas; 0 = the broker's default)
+    and record key (a field of the message, or none) of one flow, as rows of the flow
+    page's form (`add_to`). `edited(amqp, kafka)` carries both, as the flow should now
+    have them."""
 
     edited = Signal(object, object)
 
@@ -213,10 +214,16 @@ class BindingsEditor(QObject):
         )
         self.auto_delete = QCheckBox("Auto-delete")
         self.auto_delete.setToolTip("The queue goes when its last consumer leaves")
+        self.fanout = QCheckBox("Fanout exchange")
+        self.fanout.setToolTip(
+            "The messages go through an exchange of their own that gives every bound queue "
+            "every message, whatever the routing key (topic flows only)"
+        )
         for box, name in (
             (self.durable, "durable"),
             (self.exclusive, "exclusive"),
             (self.auto_delete, "auto-delete"),
+            (self.fanout, "fanout"),
         ):
             box.setObjectName(f"binding-{name}")
             box.toggled.connect(lambda _on: self._emit())
@@ -243,6 +250,7 @@ class BindingsEditor(QObject):
         form.addRow("", self.durable)
         form.addRow("", self.exclusive)
         form.addRow("", self.auto_delete)
+        form.addRow("", self.fanout)
         form.addRow(topic_caption)
         form.addRow("Partitions", self.partitions)
         form.addRow("Replicas", self.replicas)
@@ -252,6 +260,7 @@ class BindingsEditor(QObject):
             self.durable,
             self.exclusive,
             self.auto_delete,
+            self.fanout,
             topic_caption,
             self.partitions,
             self.replicas,
@@ -278,6 +287,7 @@ class BindingsEditor(QObject):
             self.durable,
             self.exclusive,
             self.auto_delete,
+            self.fanout,
             self.partitions,
             self.replicas,
             self.key_field,
@@ -286,6 +296,7 @@ class BindingsEditor(QObject):
             self.durable.setChecked(amqp.durable)
             self.exclusive.setChecked(amqp.exclusive)
             self.auto_delete.setChecked(amqp.auto_delete)
+            self.fanout.setChecked(amqp.exchange_type == "fanout")
             self.partitions.setValue(kafka.partitions or 0)
             self.replicas.setValue(kafka.replicas or 0)
             self.key_field.clear()
@@ -307,6 +318,7 @@ class BindingsEditor(QObject):
                     "durable": self.durable.isChecked(),
                     "exclusive": self.exclusive.isChecked(),
                     "auto_delete": self.auto_delete.isChecked(),
+                    "exchange_type": "fanout" if self.fanout.isChecked() else None,
                 }
             ),
             kafka.model_copy(

@@ -940,11 +940,10 @@ def test_a_payload_that_is_not_an_object_is_one_reported_field() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "reported"), [("fanout", True), ("headers", True), ("topic", False)]
+    ("kind", "reported"), [("fanout", False), ("headers", True), ("topic", False)]
 )
-def test_an_exchange_type_the_design_only_approximates_is_reported(
-    kind: str, reported: bool
-) -> None:
+def test_an_exchange_type_the_design_cannot_hold_is_reported(kind: str, reported: bool) -> None:
+    # A fanout is kept on the flow (`bindings.amqp.exchange_type`); headers are not.
     text = (
         "asyncapi: 3.0.0\ninfo: {title: Feed, version: 1.0.0}\n"
         "channels:\n  c:\n    address: feed\n"
@@ -952,9 +951,13 @@ def test_an_exchange_type_the_design_only_approximates_is_reported(
         "    messages: {PriceChanged: {payload: {type: object, properties: {p: {type: number}}}}}\n"
         "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
     )
-    notes = [str(n) for n in import_asyncapi([Spec.from_text(text, "feed.yaml")]).notes]
+    result = import_asyncapi([Spec.from_text(text, "feed.yaml")])
+    notes = [str(n) for n in result.notes]
     said = [n for n in notes if f"amqp exchange type {kind}" in n]
     assert bool(said) is reported, notes
+    [flow] = result.design.flows
+    kept = flow.bindings.amqp.exchange_type if flow.bindings and flow.bindings.amqp else None
+    assert kept == ("fanout" if kind == "fanout" else None)
 
 
 def test_malformed_parameters_and_bindings_are_reported_not_kept() -> None:
@@ -1051,3 +1054,45 @@ def test_a_union_holding_itself_through_a_property_is_a_tree_not_refused() -> No
     )
     message = design.message("price-changed")
     assert message is not None and message.one_of == ["Leaf", "Branch"]
+
+
+_FORWARDER = (
+    "asyncapi: 3.0.0\ninfo: {{title: {title}, version: 1.0.0}}\n"
+    "channels:\n"
+    "  in: {{address: payments.in, messages: {{PaymentTaken: {{payload: {{type: object, "
+    "properties: {{id: {{type: string}}}}}}}}}}}}\n"
+    "  out: {{address: {out}, messages: {{PaymentTaken: {{payload: {{type: object, "
+    "properties: {{id: {{type: string}}}}}}}}}}}}\n"
+    "operations:\n"
+    "  take: {{action: receive, channel: {{$ref: '#/channels/in'}}}}\n"
+    "  pass: {{action: send, channel: {{$ref: '#/channels/out'}}}}\n"
+)
+
+
+def test_a_service_forwarding_an_event_from_outside_is_no_second_publisher() -> None:
+    # TransferGo's SNS -> SQS relay, the AsyncAPI CLI's Kafka fixture: the service receives
+    # an event nobody documented sending and sends it on. The only other "publisher" is the
+    # actor the import drew for the unknown sender.
+    spec = Spec.from_text(_FORWARDER.format(title="Relay", out="payments.out"), "relay.yaml")
+    result = import_asyncapi([spec])
+    assert [e for e in validate(result.design) if e.severity is Severity.ERROR] == []
+    message = result.design.message("payment-taken")
+    assert message is not None
+    assert [(s.rule, s.reason) for s in message.suppress] == [
+        (
+            "event-one-publisher",
+            "imported: Relay forwards the PaymentTaken it receives from outside the imported "
+            "documents (drawn from the actor 'external')",
+        )
+    ]
+    assert any("event-one-publisher suppressed: imported: Relay" in str(n) for n in result.notes)
+
+
+def test_two_services_publishing_one_event_are_still_an_error() -> None:
+    # A second document's service publishes the same event: two publishers the sources
+    # state, which nothing suppresses.
+    relay = Spec.from_text(_FORWARDER.format(title="Relay", out="payments.out"), "relay.yaml")
+    other = Spec.from_text(_FORWARDER.format(title="Other", out="payments.other"), "other.yaml")
+    design = import_asyncapi([relay, other]).design
+    errors = [e.rule for e in validate(design) if e.severity is Severity.ERROR]
+    assert "event-one-publisher" in errors
