@@ -16,7 +16,6 @@ then horizontal ones (the same code on the mirrored picture).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from .geometry import Point, Rect
@@ -166,15 +165,9 @@ def _room(points: list[Point], i: int, obstacles: RectIndex) -> tuple[float, flo
 
 def _groups(runs: list[_Run]) -> Steps[list[list[_Run]]]:
     """Runs side by side: overlapping (within a track) along their length and in their
-    rooms, joined transitively."""
-    parent = list(range(len(runs)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    rooms, joined transitively. Only the groups holding a movable run (the others stay
+    as they are): after a card is dropped a few runs move among thousands, and the
+    search starts from those few instead of joining every pair of the design."""
     index = RectIndex()
     for i, run in enumerate(runs):
         index.add(
@@ -185,26 +178,34 @@ def _groups(runs: list[_Run]) -> Steps[list[list[_Run]]]:
         )
         if i % _STEP == 0:
             yield 0.2 * i / len(runs)
-    for i, run in enumerate(runs):
-        near = index.near(run.room_lo, run.lo - TRACK, run.room_hi, run.hi + TRACK)
-        for other_key in near:
-            j = int(other_key)
-            if j <= i:
-                continue
-            other = runs[j]
-            if (
-                run.lo < other.hi + TRACK
-                and other.lo < run.hi + TRACK
-                and run.room_lo <= other.room_hi
-                and other.room_lo <= run.room_hi
-            ):
-                parent[root(j)] = root(i)
-        if i % _STEP == 0:
-            yield 0.2 + 0.8 * i / len(runs)
-    grouped: dict[int, list[_Run]] = defaultdict(list)
-    for i, run in enumerate(runs):
-        grouped[root(i)].append(run)
-    return list(grouped.values())
+    joined: set[int] = set()
+    groups: list[list[int]] = []
+    looked = 0
+    for first, start in enumerate(runs):
+        if not start.movable or first in joined:
+            continue
+        members = [first]
+        joined.add(first)
+        for i in members:  # grows while it is walked: everything reachable from `first`
+            run = runs[i]
+            for other_key in index.near(run.room_lo, run.lo - TRACK, run.room_hi, run.hi + TRACK):
+                j = int(other_key)
+                if j in joined:
+                    continue
+                other = runs[j]
+                if (
+                    run.lo < other.hi + TRACK
+                    and other.lo < run.hi + TRACK
+                    and run.room_lo <= other.room_hi
+                    and other.room_lo <= run.room_hi
+                ):
+                    joined.add(j)
+                    members.append(j)
+            looked += 1
+            if looked % _STEP == 0:
+                yield 0.2 + 0.8 * looked / len(runs)
+        groups.append(sorted(members))
+    return [[runs[i] for i in members] for members in groups]
 
 
 def _cost(left: _Run, right: _Run) -> int:
