@@ -110,12 +110,13 @@ def _unshare_axis(
     xs = [line[0] for line in lines]
     crowded: set[tuple[str, int]] = set()
     for n, (x, top, bottom, key, i) in enumerate(lines):
-        for other in lines[n + 1 :]:
-            if other[0] - x >= MIN_GAP:
-                break
+        m = n + 1
+        while m < len(lines) and lines[m][0] - x < MIN_GAP:
+            other = lines[m]
             if other[3] != key and other[1] < bottom + 1.0 and top < other[2] + 1.0:
                 crowded.add((key, i))
                 crowded.add((other[3], other[4]))
+            m += 1
     changed: set[str] = set()
     for key, i in sorted(crowded):
         points = routes[key]
