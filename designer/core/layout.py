@@ -167,8 +167,14 @@ def _or_bands(design: Design, laid: Design) -> Design:
     if len(design.flows) > _DRAWN_COUNT_FLOWS or len(contexts) < 2 or None in contexts:
         return laid
     best, fewest = laid, _drawn_crossings(laid)
+    straight = count_crossings(laid, each_arrow=True)
     orders: _Orders = {}
     for wide in _BAND_WIDTHS:
+        # Finished (routed) only if its straight lines already cross less: the cheap
+        # count ranks the starts as well, and routing is what costs.
+        quick = _auto_layout(design, "right", _Shape(wide, bands=True), orders)
+        if count_crossings(quick, each_arrow=True) >= straight:
+            continue
         bands = _auto_layout(design, "right", _Shape(wide, bands=True), orders, finish=True)
         if ASPECT_RANGE[0] <= _aspect(bands) <= _FITS:
             count = _drawn_crossings(bands)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
 import pytest
@@ -10,8 +11,9 @@ import pytest
 from designer.core.diagram import build_diagram
 from designer.core.diagram.metrics import measure
 from designer.core.io import load
-from designer.core.layout import ASPECT_RANGE, auto_layout
+from designer.core.layout import ASPECT_RANGE, auto_layout, boundary_backdrops
 from designer.core.layout_untangle import segments_cross, untangle
+from designer.core.synthetic import synthetic_design
 from designer.resources import examples_dir
 
 # Crossings of Graphviz dot's better drawing of each bundled example (the fewer of
@@ -81,3 +83,22 @@ def test_untangling_counts_every_flow_of_a_pair() -> None:
     heavier = Counter({("a", "y"): 3, ("b", "x"): 2, ("a", "w"): 4, ("b", "z"): 4})
     untangle([["a", "b"]], heavier, place)
     assert place["a"] == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_contexts_that_talk_across_are_drawn_as_bands_when_that_crosses_less(
+    seed: int,
+) -> None:
+    # 30 services in 3 contexts of 10, each talking to the next and the one after:
+    # in a column each, arrows from the first to the third run round the second.
+    design = synthetic_design(30, seed=seed)
+    columns = measure(build_diagram(auto_layout(design, "right"))).crossings
+    laid = auto_layout(design)
+    quality = measure(build_diagram(laid))
+    assert quality.crossings < columns
+    assert ASPECT_RANGE[0] <= quality.aspect <= ASPECT_RANGE[1]
+    # Bands: the contexts' backdrops one above the other, sharing the same columns.
+    frames = sorted(boundary_backdrops(laid).values(), key=lambda f: f[1])
+    for upper, lower in itertools.pairwise(frames):
+        assert upper[3] <= lower[1]
+        assert upper[0] < lower[2] and lower[0] < upper[2]

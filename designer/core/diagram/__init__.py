@@ -319,7 +319,9 @@ class DiagramEngine:
         # The user's shapes follow their cards (no search); the router routes the rest.
         self._reshape(keys)
         held = [key for key in keys if key in self.router.held]
-        routes = self.router.route_some([k for k in keys if k not in self.router.held], spread)
+        free = [key for key in keys if key not in self.router.held]
+        # (Only held arrows, e.g. a card whose arrows the user all bent: nothing to route.)
+        routes = self.router.route_some(free, spread) if free else {}
         for key, points in routes.items():
             self.diagram.arrows[key].points = points
         keys = sorted({*routes, *held})

@@ -26,6 +26,7 @@ from designer.core.model import Design, Message, MessageKind, Node, Settings
 
 from .flow_channels import FlowChannels
 from .flow_pairing import FlowPairing
+from .forwarded_events import RULE, forwarded_events
 from .import_state import ImportNote, ImportResult, OperationOutcome
 from .kind_reading import read_kind
 from .operation_reading import OperationReading
@@ -161,6 +162,13 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
         self._link_by_address()
         self._finish_kinds()
         flows = self._flows()
+        forwarded = forwarded_events(
+            list(self.messages.values()), flows, {n.id: n.name for n in self.nodes.values()}
+        )
+        for message_id, suppression in forwarded.items():
+            self.notes.append(
+                ImportNote("", message_id, f"{RULE} suppressed: {suppression.reason}")
+            )
         messages = [
             Message(
                 id=m.id,
@@ -185,7 +193,10 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
                 else None,
                 long_running=bool(m.extras.get("x-msgflow-long-running")),
                 scatter_gather=bool(m.extras.get("x-msgflow-scatter-gather")),
-                suppress=m.extras.get("x-msgflow-suppress") or [],
+                suppress=[
+                    *(m.extras.get("x-msgflow-suppress") or []),
+                    *([forwarded[m.id]] if m.id in forwarded else []),
+                ],
             )
             for m in self.messages.values()
         ]

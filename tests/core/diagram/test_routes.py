@@ -101,6 +101,15 @@ def test_no_route_enters_a_card_that_is_not_its_end(design: Design) -> None:
     assert (quality.label_overlaps, quality.labels_on_cards) == (0, 0)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_random_designs())
+def test_no_two_arrows_are_drawn_on_one_line(design: Design) -> None:
+    """Random small designs (cards close together, several arrows between one pair, arrows
+    to themselves): no two different arrows run on one line for a stretch."""
+    diagram = build_diagram(design)
+    assert count_shared_runs(diagram) == 0
+
+
 def test_moving_a_card_reroutes_its_arrows_around_the_others() -> None:
     design = auto_layout(load(EXAMPLES[1]))
     engine = DiagramEngine(design)

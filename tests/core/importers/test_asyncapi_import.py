@@ -1054,3 +1054,45 @@ def test_a_union_holding_itself_through_a_property_is_a_tree_not_refused() -> No
     )
     message = design.message("price-changed")
     assert message is not None and message.one_of == ["Leaf", "Branch"]
+
+
+_FORWARDER = (
+    "asyncapi: 3.0.0\ninfo: {{title: {title}, version: 1.0.0}}\n"
+    "channels:\n"
+    "  in: {{address: payments.in, messages: {{PaymentTaken: {{payload: {{type: object, "
+    "properties: {{id: {{type: string}}}}}}}}}}}}\n"
+    "  out: {{address: {out}, messages: {{PaymentTaken: {{payload: {{type: object, "
+    "properties: {{id: {{type: string}}}}}}}}}}}}\n"
+    "operations:\n"
+    "  take: {{action: receive, channel: {{$ref: '#/channels/in'}}}}\n"
+    "  pass: {{action: send, channel: {{$ref: '#/channels/out'}}}}\n"
+)
+
+
+def test_a_service_forwarding_an_event_from_outside_is_no_second_publisher() -> None:
+    # TransferGo's SNS -> SQS relay, the AsyncAPI CLI's Kafka fixture: the service receives
+    # an event nobody documented sending and sends it on. The only other "publisher" is the
+    # actor the import drew for the unknown sender.
+    spec = Spec.from_text(_FORWARDER.format(title="Relay", out="payments.out"), "relay.yaml")
+    result = import_asyncapi([spec])
+    assert [e for e in validate(result.design) if e.severity is Severity.ERROR] == []
+    message = result.design.message("payment-taken")
+    assert message is not None
+    assert [(s.rule, s.reason) for s in message.suppress] == [
+        (
+            "event-one-publisher",
+            "imported: Relay forwards the PaymentTaken it receives from outside the imported "
+            "documents (drawn from the actor 'external')",
+        )
+    ]
+    assert any("event-one-publisher suppressed: imported: Relay" in str(n) for n in result.notes)
+
+
+def test_two_services_publishing_one_event_are_still_an_error() -> None:
+    # A second document's service publishes the same event: two publishers the sources
+    # state, which nothing suppresses.
+    relay = Spec.from_text(_FORWARDER.format(title="Relay", out="payments.out"), "relay.yaml")
+    other = Spec.from_text(_FORWARDER.format(title="Other", out="payments.other"), "other.yaml")
+    design = import_asyncapi([relay, other]).design
+    errors = [e.rule for e in validate(design) if e.severity is Severity.ERROR]
+    assert "event-one-publisher" in errors
