@@ -16,6 +16,7 @@ then horizontal ones (the same code on the mirrored picture).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -84,9 +85,72 @@ def nudge_steps(
     for key, rect in obstacles.items():
         flipped.add(key, Rect(rect.y, rect.x, rect.h, rect.w))
     moved = yield from scaled(_nudge_axis(mirrored, flipped, movable), 0.5, 1.0)
+    # Sliding the horizontal runs lengthened or shortened the vertical ones: two that
+    # ended short of each other on one line may now overlap. Those (few) step aside.
+    moved |= _unshare_axis(mirrored, flipped, movable)
     for key in moved:
         routes[key] = [(x, y) for y, x in mirrored[key]]
+    changed |= _unshare_axis(routes, obstacles, movable)
     return changed | moved
+
+
+def _unshare_axis(
+    routes: dict[str, list[Point]], obstacles: RectIndex, movable: set[str]
+) -> set[str]:
+    """Move each movable inner vertical run that lies on another arrow's line (closer
+    than MIN_GAP, overlapping along) to the nearest free track of its room, as
+    `_separate` does within a group; returns the keys of the routes changed."""
+    lines: list[tuple[float, float, float, str, int]] = []  # x, top, bottom, key, index
+    for key, points in routes.items():
+        for i in range(len(points) - 1):
+            (x, y0), (x1, y1) = points[i], points[i + 1]
+            if x == x1 and y0 != y1:
+                lines.append((x, min(y0, y1), max(y0, y1), key, i))
+    lines.sort()
+    xs = [line[0] for line in lines]
+    crowded: set[tuple[str, int]] = set()
+    for n, (x, top, bottom, key, i) in enumerate(lines):
+        m = n + 1
+        while m < len(lines) and lines[m][0] - x < MIN_GAP:
+            other = lines[m]
+            if other[3] != key and other[1] < bottom + 1.0 and top < other[2] + 1.0:
+                crowded.add((key, i))
+                crowded.add((other[3], other[4]))
+            m += 1
+    changed: set[str] = set()
+    for key, i in sorted(crowded):
+        points = routes[key]
+        if key not in movable or not 0 < i < len(points) - 2:
+            continue
+        room = _room(points, i, obstacles)
+        if room is None:
+            continue
+        lo, hi, _, spare_lo, spare_hi = room
+        (x, y0), (_, y1) = points[i], points[i + 1]
+        top, bottom = min(y0, y1), max(y0, y1)
+        start = bisect_left(xs, lo - spare_lo - MIN_GAP)
+        end = bisect_right(xs, hi + spare_hi + MIN_GAP)
+        taken = [
+            line[0]
+            for line in lines[start:end]
+            if (line[3], line[4]) != (key, i) and line[1] < bottom + TRACK and top < line[2] + TRACK
+        ]
+        place = _free_place(x, lo, hi, taken)
+        if place == x:
+            place = _free_place(x, lo - spare_lo, hi + spare_hi, taken)
+        if place == x:
+            continue
+        points[i], points[i + 1] = (place, y0), (place, y1)
+        # Keep the sorted lines true for the runs still to come.
+        old = bisect_left(lines, (x, top, bottom, key, i))
+        if old < len(lines) and lines[old] == (x, top, bottom, key, i):
+            del lines[old]
+            del xs[old]
+        new = bisect_left(lines, (place, top, bottom, key, i))
+        lines.insert(new, (place, top, bottom, key, i))
+        xs.insert(new, place)
+        changed.add(key)
+    return changed
 
 
 def _nudge_axis(

@@ -205,14 +205,14 @@ class BindingsEditor(QObject):
     def __init__(self) -> None:
         super().__init__()
         self._shown: tuple[AmqpQueue, KafkaTopic] = (AmqpQueue(), KafkaTopic())
-        self.durable = QCheckBox("Durable")
+        self.durable = QCheckBox("Durable queue")
         self.durable.setToolTip("The queue survives a broker restart (off: a temporary inbox)")
-        self.exclusive = QCheckBox("Exclusive")
+        self.exclusive = QCheckBox("Exclusive queue")
         self.exclusive.setToolTip(
             "Only the receiving service's connection uses the queue; it is declared by the "
             "service, never by `broker apply`"
         )
-        self.auto_delete = QCheckBox("Auto-delete")
+        self.auto_delete = QCheckBox("Auto-delete queue")
         self.auto_delete.setToolTip("The queue goes when its last consumer leaves")
         self.fanout = QCheckBox("Fanout exchange")
         self.fanout.setToolTip(
@@ -243,7 +243,7 @@ class BindingsEditor(QObject):
     def add_to(self, form: QFormLayout) -> list[QWidget]:
         """Put the settings on `form` under a caption per broker (short row labels keep
         the form's label column narrow); returns the rows' widgets (to show or hide them)."""
-        queue_caption, topic_caption = QLabel("RabbitMQ queue"), QLabel("Kafka topic")
+        queue_caption, topic_caption = QLabel("RabbitMQ"), QLabel("Kafka topic")
         for caption in (queue_caption, topic_caption):
             caption.setContentsMargins(0, 6, 0, 0)
         form.addRow(queue_caption)
