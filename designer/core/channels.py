@@ -110,7 +110,7 @@ class FlowChannel:
     transport: Transport
     # RabbitMQ: publish to `exchange` with `routing_key`; the consumer reads `queue`.
     exchange: str
-    exchange_type: str  # "direct" | "topic" | "" (http)
+    exchange_type: str  # "direct" | "topic" | "fanout" | "" (http)
     routing_key: str
     queue: str
     # NATS: publish to `subject`; JetStream `stream` holds it; consumer `durable`.
@@ -133,6 +133,12 @@ class FlowChannel:
     publish_routing_key: str = ""
     publish_subject: str = ""
     key: str = ""  # Kafka: the record key, e.g. `{streetlight_id}`
+
+
+def _fanout(flow: Flow) -> bool:
+    """A topic flow whose RabbitMQ exchange is a fanout (`bindings.amqp.exchange_type`)."""
+    amqp = flow.bindings.amqp if flow.bindings else None
+    return flow.transport is Transport.TOPIC and amqp is not None and amqp.exchange_type == "fanout"
 
 
 class ChannelNames:
@@ -202,13 +208,16 @@ class ChannelNames:
         fixed = channel_parameters.without_parameters(template) or msg
         parameters = tuple(channel_parameters.names_in(template))
         record_key = channel_parameters.key_template(template)
+        # A broadcast through a fanout exchange of its own (`bindings.amqp`): every queue
+        # bound to it gets every message, so it cannot be the service's shared exchange.
+        fanout = _fanout(flow)
         if kind is MessageKind.EVENT and flow.transport is Transport.TOPIC:
             return FlowChannel(
                 flow.id,
                 kind,
                 flow.transport,
-                exchange=f"{src}.events",
-                exchange_type="topic",
+                exchange=f"{src}.events.{fixed}" if fanout else f"{src}.events",
+                exchange_type="fanout" if fanout else "topic",
                 routing_key=key,
                 queue=f"{dst}.{fixed}",
                 subject=f"{src}.evt.{key}",
@@ -232,8 +241,8 @@ class ChannelNames:
                 flow.id,
                 kind,
                 flow.transport,
-                exchange=f"{dst}.events",
-                exchange_type="topic",
+                exchange=f"{dst}.events.{fixed}" if fanout else f"{dst}.events",
+                exchange_type="fanout" if fanout else "topic",
                 routing_key=key,
                 queue=f"{dst}.{fixed}",
                 subject=f"{dst}.evt.{key}",

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .layout_layered import Slot, acyclic_graph, assign_y, layers, order_layers, with_dummies
+from .layout_untangle import segments_cross, untangle
 from .model import Design, MessageKind, NodeKind, Point
 
 CARD_WIDTH = 220
@@ -34,12 +35,15 @@ BOUNDARY_MARGIN = 22
 BOUNDARY_LABEL_HEIGHT = 26
 # Above this many flows counting drawn crossings (quadratic) costs more than it brings.
 _MULTI_START_FLOWS = 600
-_SHUFFLED_STARTS = 3
-_SHUFFLED_START_FLOWS = 200  # each start counts crossings once: O(flows^2)
+# Shuffled starts while flows x starts stays under this (each start is placed and its
+# straight crossings counted, O(flows^2)): 24 for the marketplace, 8 at 300 flows.
+_SHUFFLE_BUDGET = 1200
+_MOST_SHUFFLED_STARTS = 12
 _ROW_PASSES = 3
-# Up to this many flows the starts are compared by the crossings of the arrows as the
-# geometry engine routes them (what the reader sees), above by straight lines (cheaper).
+# Up to this many flows the best starts by straight lines are compared again by the
+# crossings of the arrows as the geometry engine routes them (what the reader sees).
 _DRAWN_COUNT_FLOWS = 200
+_FINALISTS = 4
 
 
 # Columns inside a context of a design this small are further apart: an arrow between two
@@ -96,11 +100,16 @@ _FITS = ASPECT_RANGE[1] * 0.9  # the gap between blocks of a layer may grow up t
 
 @dataclass(frozen=True)
 class _Shape:
-    """How compact a drawing is: `narrow` scales the columns per context, `stretch` the
-    gap between the blocks of one layer (the way across the flow)."""
+    """How compact a drawing is: `narrow` scales the columns per context (above 1:
+    wider), `stretch` the gap between the blocks of one layer (the way across the flow)."""
 
     narrow: float = 1.0
     stretch: float = 1.0
+    bands: bool = False  # contexts one above the other (see _or_bands)
+
+
+# Contexts drawn as bands are packed this many times as wide as a square grid.
+_BAND_WIDTHS = (2.0, 3.0)
 
 
 def auto_layout(design: Design, direction: str | None = None) -> Design:
@@ -112,12 +121,17 @@ def auto_layout(design: Design, direction: str | None = None) -> Design:
     apart; top to bottom only if that still does not fit and top to bottom does (or is
     nearer to a screen's shape). Left to right reads the flow with the fewest crossings.
     """
+    orders: _Orders = {}
     if direction is not None:
-        return _auto_layout(design, direction, _Shape())
-    across = _auto_layout(design, "right", _Shape())
+        return _auto_layout(design, direction, _Shape(), orders, finish=True)
+    # The shape is chosen on quick drawings (the start with the fewest straight-line
+    # crossings), then only the chosen one is finished (its finalists routed).
+    shape = _Shape()
+    across = _auto_layout(design, "right", shape, orders)
     ratio = _aspect(across)
     if ratio > _FITS:
-        across = _auto_layout(design, "right", _Shape(narrow=_NARROW))
+        shape = _Shape(narrow=_NARROW)
+        across = _auto_layout(design, "right", shape, orders)
         ratio = _aspect(across)
         stretch = 1.0
         for _ in range(4):
@@ -125,17 +139,67 @@ def auto_layout(design: Design, direction: str | None = None) -> Design:
                 break
             # Height grows about in step with the gaps: aim a little inside the range.
             stretch = min(_MOST_STRETCH, stretch * ratio / (_FITS * 0.95))
-            across = _auto_layout(design, "right", _Shape(_NARROW, stretch))
+            shape = _Shape(_NARROW, stretch)
+            across = _auto_layout(design, "right", shape, orders)
             ratio = _aspect(across)
+
+    def finished(direction: str, shape: _Shape, quick: Design) -> Design:
+        # A design drawn from a single start has nothing to finish: its quick drawing is it.
+        if len(design.flows) > _MULTI_START_FLOWS:
+            return quick
+        return _or_bands(design, _auto_layout(design, direction, shape, orders, finish=True))
+
     if ASPECT_RANGE[0] <= ratio <= _FITS:
-        return across
-    down = _auto_layout(design, "down", _Shape())
-    if ASPECT_RANGE[0] <= _aspect(down) <= ASPECT_RANGE[1]:
-        return down
-    return min((across, down), key=lambda d: abs(math.log(_aspect(d) / _SCREEN_ASPECT)))
+        return finished("right", shape, across)
+    down = _auto_layout(design, "down", _Shape(), orders)
+    if ASPECT_RANGE[0] <= _aspect(down) <= ASPECT_RANGE[1] or abs(
+        math.log(_aspect(down) / _SCREEN_ASPECT)
+    ) <= abs(math.log(ratio / _SCREEN_ASPECT)):
+        return finished("down", _Shape(), down)
+    return finished("right", shape, across)
 
 
-def _auto_layout(design: Design, direction: str, shape: _Shape) -> Design:
+def _or_bands(design: Design, laid: Design) -> Design:
+    """`laid`, or the contexts drawn as bands if their arrows cross less there.
+
+    Contexts that talk back and forth (each to the next and the one after) make long
+    arrows when every context takes a column of its own: those from the first to the
+    third run round the second. Drawn instead as bands one above the other, all in
+    the column after the actors and each packed wide so its flow reads left to right
+    (as Graphviz draws clusters whose ranks overlap), such arrows only cross the gap
+    between bands. Compared by routed crossings, so only in designs of up to
+    _DRAWN_COUNT_FLOWS flows, and only where every service has a context.
+    """
+    contexts = {n.boundary for n in design.nodes if n.kind is not NodeKind.ACTOR}
+    if len(design.flows) > _DRAWN_COUNT_FLOWS or len(contexts) < 2 or None in contexts:
+        return laid
+    best, fewest = laid, _drawn_crossings(laid)
+    straight = count_crossings(laid, each_arrow=True)
+    orders: _Orders = {}
+    for wide in _BAND_WIDTHS:
+        # Finished (routed) only if its straight lines already cross less: the cheap
+        # count ranks the starts as well, and routing is what costs.
+        quick = _auto_layout(design, "right", _Shape(wide, bands=True), orders)
+        if count_crossings(quick, each_arrow=True) >= straight:
+            continue
+        bands = _auto_layout(design, "right", _Shape(wide, bands=True), orders, finish=True)
+        if ASPECT_RANGE[0] <= _aspect(bands) <= _FITS:
+            count = _drawn_crossings(bands)
+            if count < fewest:
+                best, fewest = bands, count
+    return best
+
+
+# The order of every layer found from each start, by start: it depends on the graph of
+# blocks alone, not on the shape, so every shape tried reuses it.
+_Orders = dict[int, list[list[str]]]
+
+
+def _auto_layout(
+    design: Design, direction: str, shape: _Shape, orders: _Orders, finish: bool = False
+) -> Design:
+    """The drawing in one direction and shape from the start with the fewest straight
+    crossings; `finish`: the few best starts untangled and compared as routed."""
     downward = direction == "down"
     if not design.nodes:
         return design.model_copy(update={"layout": design.layout.with_nodes({})})
@@ -151,6 +215,8 @@ def _auto_layout(design: Design, direction: str, shape: _Shape) -> Design:
     actor_blocks = sorted({block_of[a] for a in actors})
     block_graph = acyclic_graph(boundary_of, _directed_pairs(design, block_of), actor_blocks)
     block_layer = layers(block_graph, set(actor_blocks))
+    if shape.bands:  # every context in the column after the actors (see _or_bands)
+        block_layer = {b: 0 if b in actor_blocks else int(bool(actor_blocks)) for b in block_layer}
     members: dict[str, list[str]] = defaultdict(list)
     for node in sorted(block_of):
         members[block_of[node]].append(node)
@@ -169,37 +235,56 @@ def _auto_layout(design: Design, direction: str, shape: _Shape) -> Design:
     slots, edges = with_dummies(
         block_edges, block_layer, {b: block.height for b, block in blocks.items()}
     )
+    by_id = {slot.id: slot for layer in slots for slot in layer}
+    candidates = []
+    for index, start in enumerate(_starts(slots, edges, len(design.flows))):
+        if index not in orders:
+            orders[index] = [[s.id for s in layer] for layer in order_layers(start, edges)]
+        order = [[by_id[key] for key in layer] for layer in orders[index]]
+        candidates.append(_place(design, blocks, order, edges, graph, downward, shape.stretch))
+    if len(candidates) == 1:
+        return candidates[0]
+    # Straight lines between cards are cheap to count and follow the routed arrows'
+    # crossings closely enough to rank the starts; the few best are then routed.
+    straight = [count_crossings(candidate, each_arrow=True) for candidate in candidates]
+    ranked = sorted(range(len(candidates)), key=lambda i: (straight[i], i))
+    if not finish:
+        return candidates[ranked[0]]
+    finalists = ranked[: 1 if len(design.flows) > _DRAWN_COUNT_FLOWS else _FINALISTS]
+    # The finalists' cards then trade places inside their contexts where that uncrosses
+    # arrows (too slow to do for every start).
+    for i in finalists:
+        order = [[by_id[key] for key in layer] for layer in orders[i]]
+        candidates[i] = _place(
+            design, blocks, order, edges, graph, downward, shape.stretch, untangled=True
+        )
+    if len(finalists) == 1:
+        return candidates[finalists[0]]
+    drawn = {i: _drawn_crossings(candidates[i]) for i in finalists}
+    return candidates[min(finalists, key=lambda i: (drawn[i], straight[i], i))]
+
+
+def _starts(
+    slots: list[list[Slot]], edges: list[tuple[str, str]], flows: int
+) -> list[list[list[Slot]]]:
+    """Starting orders for the barycenter sweeps, which end near where they start: the
+    given order, reversed, busiest first, and shuffled ones (seeded, so every machine
+    draws the same), as many as the design is small enough to rank cheaply."""
+    starts = [slots]
+    if flows > _MULTI_START_FLOWS:
+        return starts
     degree: Counter[str] = Counter()
     for a, b in edges:
         degree[a] += 1
         degree[b] += 1
-    # Barycenter sweeps depend on where they start: try a few starting orders and keep
-    # the drawing with the fewest crossings as drawn (straight lines between cards).
-    starts = [slots]
-    if len(design.flows) <= _MULTI_START_FLOWS:
-        starts += [
-            [list(reversed(layer)) for layer in slots],
-            [sorted(layer, key=lambda s: (-degree[s.id], s.id)) for layer in slots],
-        ]
-        # Contexts kept together leave sweeps fewer ways out of a poor start: a few
-        # shuffled ones too (seeded, so every machine draws the same).
-        for seed in range(_SHUFFLED_STARTS if len(design.flows) <= _SHUFFLED_START_FLOWS else 0):
-            shuffle = random.Random(seed)
-            starts.append([shuffle.sample(layer, len(layer)) for layer in slots])
-    best: Design | None = None
-    best_count = -1
-    drawn = len(design.flows) <= _DRAWN_COUNT_FLOWS
-    for start in starts:
-        candidate = _place(
-            design, blocks, order_layers(start, edges), edges, graph, downward, shape.stretch
-        )
-        if len(starts) == 1:
-            return candidate
-        count = _drawn_crossings(candidate) if drawn else count_crossings(candidate)
-        if best is None or count < best_count:
-            best, best_count = candidate, count
-    assert best is not None
-    return best
+    starts += [
+        [list(reversed(layer)) for layer in slots],
+        [sorted(layer, key=lambda s: (-degree[s.id], s.id)) for layer in slots],
+    ]
+    for seed in range(min(_MOST_SHUFFLED_STARTS, _SHUFFLE_BUDGET // max(flows, 1))):
+        shuffle = random.Random(seed)
+        starts.append([shuffle.sample(layer, len(layer)) for layer in slots])
+    return starts
 
 
 def _directed_pairs(design: Design, key: dict[str, str]) -> list[tuple[str, str]]:
@@ -294,6 +379,7 @@ def _place(
     graph: nx.DiGraph,
     downward: bool = False,
     stretch: float = 1.0,
+    untangled: bool = False,
 ) -> Design:
     corners: dict[str, tuple[float, float]] = {}
     if downward:
@@ -320,6 +406,7 @@ def _place(
     xs: dict[str, float] = {}
     ys: dict[str, float] = {}
     groups: list[list[str]] = []  # cards that may trade places: same column, same step
+    steps: list[list[str]] = []  # the same across the columns of one step
     for block_id, block in sorted(blocks.items()):
         left, top = corners[block_id]
         together: dict[tuple[int, int], list[str]] = defaultdict(list)
@@ -328,12 +415,30 @@ def _place(
             ys[node] = top + offset
             together[(column, block.step[node])].append(node)
         groups += [together[key] for key in sorted(together)]
+        by_step: dict[int, list[str]] = defaultdict(list)
+        for node in sorted(block.cells):
+            by_step[block.step[node]].append(node)
+        steps += [by_step[key] for key in sorted(by_step) if len(by_step[key]) > 1]
     # Cards of one column and step follow the height of what they talk to.
     for _ in range(_ROW_PASSES):
         for group in groups:
             _reorder(group, graph, ys)
+    if untangled and steps:
+        place = {node: (xs[node], ys[node]) for node in xs}
+        untangle(steps, _arrows(design), place)
+        xs = {node: x for node, (x, _) in place.items()}
+        ys = {node: y for node, (_, y) in place.items()}
     layout = {node: Point(x=round(xs[node]), y=round(ys[node])) for node in xs}
     return design.model_copy(update={"layout": design.layout.with_nodes(layout)}, deep=True)
+
+
+def _arrows(design: Design) -> Counter[tuple[str, str]]:
+    """Flows between each linked pair of cards (either way), as the engine draws them."""
+    return Counter(
+        (min(f.source, f.target), max(f.source, f.target))
+        for f in design.flows
+        if f.source != f.target
+    )
 
 
 def _drawn_crossings(design: Design) -> int:
@@ -369,45 +474,32 @@ def _reorder(group: list[str], graph: nx.DiGraph, ys: dict[str, float]) -> None:
         ys[node] = y
 
 
-def count_crossings(design: Design) -> int:
+def count_crossings(design: Design, *, each_arrow: bool = False) -> int:
     """How many pairs of arrows cross when drawn straight between card centres.
 
-    One arrow per communicating pair of nodes (as the canvas bundles them); arrows that
-    share a card never count as crossing.
+    One arrow per communicating pair of nodes (as the canvas bundles them), or with
+    `each_arrow` every flow its own arrow (as the geometry engine draws them: two pairs
+    of 2 and 3 arrows crossing make 6 crossings); arrows that share a card never count
+    as crossing.
     """
     centres = {
         node_id: (p.x + CARD_WIDTH / 2, p.y + CARD_HEIGHT / 2)
         for node_id, p in design.layout.nodes.items()
     }
-    pairs = sorted(
-        {
-            tuple(sorted((f.source, f.target)))
-            for f in design.flows
-            if f.source != f.target and f.source in centres and f.target in centres
-        }
+    arrows = Counter(
+        tuple(sorted((f.source, f.target)))
+        for f in design.flows
+        if f.source != f.target and f.source in centres and f.target in centres
     )
+    pairs = sorted(arrows)
     count = 0
     for i, (a, b) in enumerate(pairs):
         for c, d in pairs[i + 1 :]:
             if {a, b} & {c, d}:
                 continue
-            if _segments_cross(centres[a], centres[b], centres[c], centres[d]):
-                count += 1
+            if segments_cross(centres[a], centres[b], centres[c], centres[d]):
+                count += arrows[(a, b)] * arrows[(c, d)] if each_arrow else 1
     return count
-
-
-def _segments_cross(
-    p1: tuple[float, float],
-    p2: tuple[float, float],
-    p3: tuple[float, float],
-    p4: tuple[float, float],
-) -> bool:
-    def side(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> float:
-        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
-
-    d1, d2 = side(p3, p4, p1), side(p3, p4, p2)
-    d3, d4 = side(p1, p2, p3), side(p1, p2, p4)
-    return d1 * d2 < 0 and d3 * d4 < 0
 
 
 def overlapping_cards(design: Design) -> list[tuple[str, str]]:

@@ -186,11 +186,16 @@ class ChannelParameter(_Model):
 
 class AmqpQueue(_Model):
     """How the receiver's RabbitMQ queue is declared (format version 2), where a design says
-    otherwise than the default durable, shared queue: a temporary or private inbox."""
+    otherwise than the default durable, shared queue: a temporary or private inbox.
+
+    `exchange_type: fanout` (format version 2, absent by default): the flow's messages go
+    through an exchange of their own that gives every queue bound to it every message,
+    whatever the routing key (docs/file-format.md). Only a topic flow can ask for one."""
 
     durable: bool = True
     exclusive: bool = False
     auto_delete: bool = False
+    exchange_type: Literal["fanout"] | None = None
 
 
 # What a Kafka record key can be made of: one value written as text. A list, map or

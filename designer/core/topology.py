@@ -58,7 +58,7 @@ def _frozen(mapping: Mapping[str, object]) -> Mapping[str, object]:
 @dataclass(frozen=True)
 class Exchange:
     name: str
-    type: str  # "direct" | "topic"
+    type: str  # "direct" | "topic" | "fanout"
     durable: bool = True
 
 

@@ -50,7 +50,7 @@ def test_errors_exit_1_and_text_is_grouped_by_severity(capsys: pytest.CaptureFix
     ]
     assert [h.split(": ", 1)[1].split(" (")[0] for h in headings] == ["errors", "warnings", "info"]
     assert "[event-must-be-async]" in out and "fix: Publish StockReserved to a topic" in out
-    assert out.strip().splitlines()[-1].endswith("13 errors, 23 warnings, 8 info")
+    assert out.strip().splitlines()[-1].endswith("14 errors, 23 warnings, 8 info")
 
 
 def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
@@ -91,7 +91,7 @@ def test_unreadable_file_exits_2_with_located_problems_and_is_left_untouched(
     assert bad.read_text() == text
     assert not (tmp_path / "bad.msgflow.json~").exists()
     # The readable file is still checked.
-    assert "violations.msgflow.json: 13 errors" in captured.out
+    assert "violations.msgflow.json: 14 errors" in captured.out
 
 
 def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

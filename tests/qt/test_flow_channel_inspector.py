@@ -132,7 +132,9 @@ def test_description_values_and_type_edited_in_the_table_each_one_step(
     qtbot, monkeypatch, tmp_path
 ):
     window, page = _lights(qtbot, monkeypatch, tmp_path)
+    page.parameters.table.setCurrentCell(0, 3)
     page.parameters.set_cell_text(0, 3, "Which light")
+    assert page.parameters.table.currentColumn() == 3  # the reload kept the place
     page.parameters.set_cell_text(0, 2, "1, 2, 3")
     page.parameters.choose_type(0, "integer")
     assert window.document.flow("f2").parameters == [

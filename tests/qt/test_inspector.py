@@ -261,3 +261,13 @@ def test_field_names_and_types_read_whole_in_the_default_and_a_narrow_inspector(
     for field in window.document.message("submit-order").fields:
         assert _shown_whole(table, 0, field.name), field.name
         assert _shown_whole(table, 1, field.type, beside=18), field.type
+
+
+def test_the_fields_table_keeps_its_place_after_an_edit(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.messages_panel.select_message("submit-order")
+    table = window.inspector.pages["message"].fields.table
+    table.setCurrentCell(1, 4)
+    table.item(1, 4).setText("who ordered")
+    assert window.document.message("submit-order").fields[1].description == "who ordered"
+    assert (table.currentRow(), table.currentColumn()) == (1, 4)  # Tab goes on from here

@@ -87,7 +87,7 @@ class Fragments:
 
     # -- rabbitmq ---------------------------------------------------------------------
     def exchange_expr(self, channel: FlowChannel) -> Call:
-        kind = "ExchangeType.TOPIC" if channel.exchange_type == "topic" else "ExchangeType.DIRECT"
+        kind = f"ExchangeType.{(channel.exchange_type or 'direct').upper()}"
         return Call(
             "RabbitExchange",
             (("", pyformat.string(channel.exchange)), ("type", kind), ("durable", "True")),

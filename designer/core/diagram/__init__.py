@@ -211,8 +211,8 @@ class DiagramEngine:
             shape = self._shapes.get(key)
             if shape is not None and shape.label is not None:
                 return None  # put there by the user
-            arrow = self.diagram.arrows[key]
-            return route_spots(drawn_points(arrow), *self.sizer(key))
+            # The route place_label slides along (a curve's bends, not the curve).
+            return route_spots(self.diagram.arrows[key].points, *self.sizer(key))
 
         for done, key in enumerate(keys, 1):
             yield done / len(keys)
@@ -322,7 +322,9 @@ class DiagramEngine:
         # The user's shapes follow their cards (no search); the router routes the rest.
         self._reshape(keys)
         held = [key for key in keys if key in self.router.held]
-        routes = self.router.route_some([k for k in keys if k not in self.router.held], spread)
+        free = [key for key in keys if key not in self.router.held]
+        # (Only held arrows, e.g. a card whose arrows the user all bent: nothing to route.)
+        routes = self.router.route_some(free, spread) if free else {}
         for key, points in routes.items():
             self.diagram.arrows[key].points = points
         keys = sorted({*routes, *held})

@@ -66,8 +66,14 @@ def candidates(points: list[Point], w: float, h: float) -> Iterator[Rect]:
 
 
 def route_spots(points: list[Point], w: float, h: float) -> Iterator[Rect]:
-    """Spots for a w x h label on or touching its route, best first (made as they are
-    asked for: most labels take one of the first few)."""
+    """Spots for a w x h label on or touching its route, best first."""
+    for x, y in _route_corners(points, w, h):
+        yield Rect(x, y, w, h)
+
+
+def _route_corners(points: list[Point], w: float, h: float) -> Iterator[Point]:
+    """The top left corners of route_spots (made as they are asked for: most labels
+    take one of the first few, and most spots tried are not taken)."""
     for (x0, y0), (x1, y1) in _runs(points):
         length = abs(x1 - x0) + abs(y1 - y0)
         if length == 0:
@@ -93,7 +99,7 @@ def route_spots(points: list[Point], w: float, h: float) -> Iterator[Rect]:
                     cy += shift * (h / 2 + _CLEAR)
                 else:
                     cx += shift * (w / 2 + _CLEAR)
-                yield Rect(cx - w / 2, cy - h / 2, w, h)
+                yield cx - w / 2, cy - h / 2
 
 
 def _away_spots(points: list[Point], w: float, h: float) -> Iterator[Rect]:
@@ -121,10 +127,14 @@ def place_label(
     w, h = size
     # First the first spot touching nothing (a yes/no look-up per spot); only if there
     # is none, the spot covering the least.
-    for spot in candidates(arrow.points, w, h):
-        x0, y0 = spot.x - _CLEAR, spot.y - _CLEAR
-        x1, y1 = spot.x + w + _CLEAR, spot.y + h + _CLEAR
+    corners = itertools.chain(
+        _route_corners(arrow.points, w, h),
+        ((r.x, r.y) for r in _away_spots(arrow.points, w, h)),
+    )
+    for x, y in corners:
+        x0, y0, x1, y1 = x - _CLEAR, y - _CLEAR, x + w + _CLEAR, y + h + _CLEAR
         if not cards.any_overlap(x0, y0, x1, y1) and not labels.any_overlap(x0, y0, x1, y1):
+            spot = Rect(x, y, w, h)
             labels.add(arrow.flow_id, spot)
             return spot
     best: Rect | None = None

@@ -16,6 +16,7 @@ then horizontal ones (the same code on the mirrored picture).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .geometry import Point, Rect
@@ -23,6 +24,11 @@ from .index import RectIndex
 from .steps import Steps, finish, scaled
 
 TRACK = 9.0  # the wanted distance between two parallel runs
+MIN_GAP = 3.0  # the least: two 2 px lines this far apart still show a gap between them
+_PORT_SLIDE = 4.0  # how far an arrow's end may slide along its card's side
+# How far into the margin kept free around cards (router.MARGIN - 1, 13 px) a run may go
+# when its channel has no free track left: it stays 5 px off the card.
+_SQUEEZE = 8.0
 _END_ROOM = 14.0  # a run next to an arrow's end keeps the end's straight stub this long
 _BEND_ROOM = 4.0  # ... next to another bend, this much of the run between them
 _SIDE_REACH = 200.0  # how far a run may slide towards a side no neighbour bounds
@@ -46,6 +52,15 @@ class _Run:
     # `at`, -1 towards smaller).
     turns: tuple[tuple[float, int], ...]
     movable: bool  # an inner run; the others stay where they are
+    # How much further it may go into the margin kept free around a card that bounds
+    # its room, when the channel has no free track left (a crowded channel's last
+    # resort: closer to a card than wanted, but not on another arrow's line).
+    spare_lo: float = 0.0
+    spare_hi: float = 0.0
+
+
+# A run's room: from, to, where it would sit alone, and spare room beyond each end.
+_Room = tuple[float, float, float, float, float]
 
 
 def nudge(
@@ -69,9 +84,73 @@ def nudge_steps(
     for key, rect in obstacles.items():
         flipped.add(key, Rect(rect.y, rect.x, rect.h, rect.w))
     moved = yield from scaled(_nudge_axis(mirrored, flipped, movable), 0.5, 1.0)
+    # Sliding the horizontal runs lengthened or shortened the vertical ones: two that
+    # ended short of each other on one line may now overlap. Those (few) step aside.
+    moved |= _unshare_axis(mirrored, flipped, movable)
+    yield 1.0  # each pass over every run's line takes tens of ms on a big design
     for key in moved:
         routes[key] = [(x, y) for y, x in mirrored[key]]
+    changed |= _unshare_axis(routes, obstacles, movable)
     return changed | moved
+
+
+def _unshare_axis(
+    routes: dict[str, list[Point]], obstacles: RectIndex, movable: set[str]
+) -> set[str]:
+    """Move each movable inner vertical run that lies on another arrow's line (closer
+    than MIN_GAP, overlapping along) to the nearest free track of its room, as
+    `_separate` does within a group; returns the keys of the routes changed."""
+    lines: list[tuple[float, float, float, str, int]] = []  # x, top, bottom, key, index
+    for key, points in routes.items():
+        for i in range(len(points) - 1):
+            (x, y0), (x1, y1) = points[i], points[i + 1]
+            if x == x1 and y0 != y1:
+                lines.append((x, min(y0, y1), max(y0, y1), key, i))
+    lines.sort()
+    xs = [line[0] for line in lines]
+    crowded: set[tuple[str, int]] = set()
+    for n, (x, top, bottom, key, i) in enumerate(lines):
+        m = n + 1
+        while m < len(lines) and lines[m][0] - x < MIN_GAP:
+            other = lines[m]
+            if other[3] != key and other[1] < bottom + 1.0 and top < other[2] + 1.0:
+                crowded.add((key, i))
+                crowded.add((other[3], other[4]))
+            m += 1
+    changed: set[str] = set()
+    for key, i in sorted(crowded):
+        points = routes[key]
+        if key not in movable or not 0 < i < len(points) - 2:
+            continue
+        room = _room(points, i, obstacles)
+        if room is None:
+            continue
+        lo, hi, _, spare_lo, spare_hi = room
+        (x, y0), (_, y1) = points[i], points[i + 1]
+        top, bottom = min(y0, y1), max(y0, y1)
+        start = bisect_left(xs, lo - spare_lo - MIN_GAP)
+        end = bisect_right(xs, hi + spare_hi + MIN_GAP)
+        taken = [
+            line[0]
+            for line in lines[start:end]
+            if (line[3], line[4]) != (key, i) and line[1] < bottom + TRACK and top < line[2] + TRACK
+        ]
+        place = _free_place(x, lo, hi, taken)
+        if place == x:
+            place = _free_place(x, lo - spare_lo, hi + spare_hi, taken)
+        if place == x:
+            continue
+        points[i], points[i + 1] = (place, y0), (place, y1)
+        # Keep the sorted lines true for the runs still to come.
+        old = bisect_left(lines, (x, top, bottom, key, i))
+        if old < len(lines) and lines[old] == (x, top, bottom, key, i):
+            del lines[old]
+            del xs[old]
+        new = bisect_left(lines, (place, top, bottom, key, i))
+        lines.insert(new, (place, top, bottom, key, i))
+        xs.insert(new, place)
+        changed.add(key)
+    return changed
 
 
 def _nudge_axis(
@@ -89,7 +168,9 @@ def _nudge_axis(
         if not any(run.movable for run in group):
             continue
         ordered = _order(group)
-        for run, x in zip(ordered, _spread(ordered), strict=True):
+        level, after = _level(ordered)
+        spread = _separate(ordered, _spread(ordered, level, after), level, after)
+        for run, x in zip(ordered, spread, strict=True):
             if not run.movable or abs(x - run.at) < 0.05:
                 continue
             points = routes[run.key]
@@ -104,9 +185,10 @@ def _nudge_axis(
 def _vertical_runs(
     key: str, points: list[Point], obstacles: RectIndex, movable: bool = True
 ) -> list[_Run]:
-    """The route's vertical runs: inner ones with the room they may slide in, the others
-    (an arrow's first and last run, every run of a route not `movable`) fixed where they
-    are, for the inner ones to keep clear of."""
+    """The route's vertical runs: inner ones with the room they may slide in, an
+    arrow's first and last run with the little room its port has to slide along its
+    card's side, the others (a straight arrow's one run, every run of a route not
+    `movable`) fixed where they are, for the others to keep clear of."""
     found = []
     last = len(points) - 1
     for i in range(last):
@@ -120,19 +202,26 @@ def _vertical_runs(
         if i + 1 < last and points[i + 2][1] == y1:
             bends.append((y1, 1 if points[i + 2][0] > x else -1))
         turns = tuple(bends)
-        room = _room(points, i, obstacles) if movable and len(bends) == 2 else None
+        room = None
+        if movable and len(bends) == 2:
+            room = _room(points, i, obstacles)
+        elif movable and len(bends) == 1 and last > 1:
+            room = _port_room(points, i, obstacles)
         if room is None:
             found.append(_Run(key, i, x, top, bottom, x, x, x, turns, False))
         else:
-            lo, hi, wanted = room
-            found.append(_Run(key, i, x, top, bottom, lo, hi, wanted, turns, True))
+            lo, hi, wanted, spare_lo, spare_hi = room
+            found.append(
+                _Run(key, i, x, top, bottom, lo, hi, wanted, turns, True, spare_lo, spare_hi)
+            )
     return found
 
 
-def _room(points: list[Point], i: int, obstacles: RectIndex) -> tuple[float, float, float] | None:
-    """How far the inner vertical run points[i] -> points[i + 1] may slide sideways, and
+def _room(points: list[Point], i: int, obstacles: RectIndex) -> _Room | None:
+    """How far the inner vertical run points[i] -> points[i + 1] may slide sideways,
     where it would sit alone (the middle of a channel bounded on both sides, else where
-    it is); None if it is against a card already."""
+    it is) and how far into a bounding card's margin it could go if it must; None if
+    it is against a card already."""
     (x, y0), (_, y1) = points[i], points[i + 1]
     last = len(points) - 1
     lo, hi = x - _SIDE_REACH, x + _SIDE_REACH
@@ -145,6 +234,7 @@ def _room(points: list[Point], i: int, obstacles: RectIndex) -> tuple[float, flo
         else:
             limit = neighbour - _END_ROOM if end else (neighbour + x) / 2 - _BEND_ROOM / 2
             hi, bounded_hi = min(hi, limit), True
+    bend_lo, bend_hi = lo, hi
     top, bottom = min(y0, y1), max(y0, y1)
     for r in obstacles.near(lo, top, hi, bottom).values():
         # Anything level with the run or its bends' runs bounds the slide.
@@ -160,7 +250,40 @@ def _room(points: list[Point], i: int, obstacles: RectIndex) -> tuple[float, flo
             return None  # already against an obstacle (a blind fallback): leave it
     if lo > hi:
         return None
-    return lo, hi, (lo + hi) / 2 if bounded_lo and bounded_hi else x
+    wanted = (lo + hi) / 2 if bounded_lo and bounded_hi else x
+    return lo, hi, wanted, min(_SQUEEZE, lo - bend_lo), min(_SQUEEZE, bend_hi - hi)
+
+
+def _port_room(points: list[Point], i: int, obstacles: RectIndex) -> _Room | None:
+    """How far the first or last run of a route, points[i] -> points[i + 1], may slide
+    sideways taking its port along its card's side: a few pixels (ports are spread
+    along a side more than a track apart; this is room to step off another arrow's
+    line, not to move the port), not past half way to the bend at its other end, not
+    into any card but its own. None if it is against a card already."""
+    last = len(points) - 1
+    (x, y0), (_, y1) = points[i], points[i + 1]
+    port = points[0] if i == 0 else points[last]
+    neighbour = points[2][0] if i == 0 else points[i - 1][0]
+    lo, hi = x - _PORT_SLIDE, x + _PORT_SLIDE
+    if neighbour < x:
+        lo = max(lo, (neighbour + x) / 2)
+    else:
+        hi = min(hi, (neighbour + x) / 2)
+    top, bottom = min(y0, y1), max(y0, y1)
+    for r in obstacles.near(lo, top, hi, bottom).values():
+        if r.y > bottom or r.bottom < top:
+            continue
+        if r.x < port[0] < r.right and r.y <= port[1] <= r.bottom:
+            continue  # its own card, the one it leaves or enters
+        if r.right <= x:
+            lo = max(lo, r.right)
+        elif r.x >= x:
+            hi = min(hi, r.x)
+        else:
+            return None
+    if lo > hi:
+        return None
+    return lo, hi, x, 0.0, 0.0
 
 
 def _groups(runs: list[_Run]) -> Steps[list[list[_Run]]]:
@@ -264,11 +387,32 @@ def _insert(ordered: list[int], run: int, cost: list[list[int]]) -> None:
     ordered.insert(best, run)
 
 
-def _spread(ordered: list[_Run]) -> list[float]:
+def _spread(ordered: list[_Run], level: list[list[int]], after: list[list[int]]) -> list[float]:
     """Positions in this order, TRACK apart from the runs level with them (less where
     their room does not allow it), about their wanted places, each within its own room.
     A group may reach over several channels through runs with wide rooms: only runs
     level with each other keep apart."""
+    gap = TRACK
+    for i, run in enumerate(ordered):
+        crowd = 1 + len(level[i]) + len(after[i])
+        if run.movable:
+            gap = min(gap, (run.room_hi - run.room_lo) / (crowd + 1))
+    gap = max(MIN_GAP, gap)
+    wanted = [r.wanted for r in ordered]
+    # Close to the wanted places keeping order and gap, each within its own room:
+    # pushed right then left, and left then right, averaged; then pushed right once
+    # more where clamping to the rooms broke the order. Never into a card, even if the
+    # gap suffers.
+    rooms = [(r.room_lo, r.room_hi) for r in ordered]
+    first = _push(_push(wanted, rooms, gap, level, 1), rooms, gap, after, -1)
+    second = _push(_push(wanted, rooms, gap, after, -1), rooms, gap, level, 1)
+    merged = [(a + b) / 2 for a, b in zip(first, second, strict=True)]
+    return _push(merged, rooms, gap, level, 1)
+
+
+def _level(ordered: list[_Run]) -> tuple[list[list[int]], list[list[int]]]:
+    """For each run, the earlier and the later runs (in this order) level with it:
+    overlapping along their length, or less than a track short of it."""
     count = len(ordered)
     level: list[list[int]] = [[] for _ in ordered]  # earlier runs level with each run
     after: list[list[int]] = [[] for _ in ordered]  # ... later ones
@@ -289,22 +433,62 @@ def _spread(ordered: list[_Run]) -> list[float]:
     for i in range(count):
         level[i].sort()
         after[i].sort()
-    gap = TRACK
-    for i, run in enumerate(ordered):
-        crowd = 1 + len(level[i]) + len(after[i])
-        if run.movable:
-            gap = min(gap, (run.room_hi - run.room_lo) / (crowd + 1))
-    gap = max(3.0, gap)
-    wanted = [r.wanted for r in ordered]
-    # Close to the wanted places keeping order and gap, each within its own room:
-    # pushed right then left, and left then right, averaged; then pushed right once
-    # more where clamping to the rooms broke the order. Never into a card, even if the
-    # gap suffers.
-    rooms = [(r.room_lo, r.room_hi) for r in ordered]
-    first = _push(_push(wanted, rooms, gap, level, 1), rooms, gap, after, -1)
-    second = _push(_push(wanted, rooms, gap, after, -1), rooms, gap, level, 1)
-    merged = [(a + b) / 2 for a, b in zip(first, second, strict=True)]
-    return _push(merged, rooms, gap, level, 1)
+    return level, after
+
+
+def _separate(
+    ordered: list[_Run], at: list[float], level: list[list[int]], after: list[list[int]]
+) -> list[float]:
+    """The spread positions with no two runs level with each other left on one line.
+
+    Spreading keeps the order it was given; where a channel is too narrow for that
+    order (a fixed run in the way, rooms clamped), several runs end up at one end of
+    their room, drawn on top of each other. Each such run moves to the free position
+    of its room nearest where it was (a track of its own: at least MIN_GAP from every
+    run level with it), even if that costs a crossing; if its room has none, into the
+    margin of a card bounding it (its spare room). Where there is none either (more
+    runs than the channel has tracks), the run stays: moving it would only add
+    crossings, the route must take another channel."""
+    out = list(at)
+    for _ in range(2):
+        moved = False
+        for i in sorted(
+            (i for i, r in enumerate(ordered) if r.movable),
+            key=lambda i: (ordered[i].room_hi - ordered[i].room_lo, i),
+        ):
+            x = out[i]
+            others = [out[j] for j in level[i] + after[i]]
+            if not any(x - MIN_GAP + 1e-6 < other < x + MIN_GAP - 1e-6 for other in others):
+                continue
+            run = ordered[i]
+            place = _free_place(x, run.room_lo, run.room_hi, others)
+            if place == x and (run.spare_lo or run.spare_hi):
+                place = _free_place(
+                    x, run.room_lo - run.spare_lo, run.room_hi + run.spare_hi, others
+                )
+            moved = moved or place != out[i]
+            out[i] = place
+        if not moved:
+            break
+    return out
+
+
+def _free_place(x: float, lo: float, hi: float, taken: list[float]) -> float:
+    """The position in lo..hi at least MIN_GAP from every one of `taken` nearest x (x
+    itself if there is none)."""
+    walls = sorted(t for t in taken if lo - MIN_GAP < t < hi + MIN_GAP)
+    # Free stretches between the taken positions (each kept MIN_GAP clear).
+    free: list[tuple[float, float]] = []
+    start = lo
+    for t in walls:
+        if t - MIN_GAP >= start:
+            free.append((start, t - MIN_GAP))
+        start = max(start, t + MIN_GAP)
+    if start <= hi:
+        free.append((start, hi))
+    if free:
+        return min((min(max(x, a), b) for a, b in free), key=lambda p: (abs(p - x), p))
+    return x
 
 
 def _push(

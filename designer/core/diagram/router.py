@@ -41,6 +41,7 @@ _REGION = 150.0  # how far around its ends an arrow first looks for a way
 # search over a whole 1,000-card design costs seconds per arrow.
 FULL_SEARCH_LINKS = 600
 MAX_STEPS = 4_000  # grid points one search may visit
+_LOOP_FIRST = 10_000.0  # loops sort before every other port on their sides
 QUICK_STEPS = 120  # ... during a drag frame (the route is settled when the drag ends)
 _SEARCH_SHARE = 0.55  # of routing a big design: finding routes; the rest is the nudging
 
@@ -211,9 +212,20 @@ class Router:
         moved = set(keys)
         crowd: dict[tuple[str, Side], list[tuple[float, str, int]]] = defaultdict(list)
         chosen: dict[str, tuple[Side, Side]] = {}
+        loops: dict[str, int] = defaultdict(int)
         links = self.links if spread is None else self._sharing_cards(keys, spread)
         for key, link in links.items():
             if link.source == link.target:
+                # An arrow to its own card leaves its right side near the top and comes
+                # back in at the top near the right: its ports take places on both sides
+                # like any other's, the first loop innermost, so several loops on one
+                # card nest instead of being drawn on top of each other.
+                rect = self.cards[link.source]
+                k = loops[link.source]
+                loops[link.source] += 1
+                chosen[key] = (RIGHT, UP)
+                crowd[(link.source, RIGHT)].append((rect.y - _LOOP_FIRST + k, key, 0))
+                crowd[(link.source, UP)].append((rect.right + _LOOP_FIRST - k, key, 1))
                 continue
             s, t = self.cards[link.source], self.cards[link.target]
             out, into = sides(s, t)
@@ -236,16 +248,6 @@ class Router:
                     ends[key][end] = _port(rect, side, (i + 0.5) / len(members))
         result: dict[str, tuple[Point, Side, Point, Side]] = {}
         for key in moved:
-            link = self.links[key]
-            if link.source == link.target:
-                rect = self.cards[link.source]
-                result[key] = (
-                    _port(rect, RIGHT, 0.3),
-                    RIGHT,
-                    _port(rect, UP, 0.75),
-                    UP,
-                )
-                continue
             out, into = chosen[key]
             result[key] = (ends[key][0], out, ends[key][1], into)
         return result

@@ -7,7 +7,8 @@ from typing import Any
 from designer.core.model import AmqpQueue, FlowBindings, KafkaTopic
 
 # Binding settings the design holds: the convention's names, the exchange type as the
-# transport, and a flow's `bindings` (the receiver's queue, the Kafka topic's size).
+# transport (a fanout also as the flow's `bindings.amqp.exchange_type`), and a flow's
+# `bindings` (the receiver's queue, the Kafka topic's size).
 BINDINGS_KEPT: dict[str, tuple[str, ...]] = {
     "amqp": (
         "is",
@@ -37,6 +38,13 @@ def kept_value(path: str, value: Any) -> bool:
     return True
 
 
+def kept_fanout(amqp: dict[str, Any]) -> bool:
+    """A fanout exchange the design keeps: one routing messages to subscribers' queues
+    (`is: routingKey`), which the channel's flows, topics, go through."""
+    exchange = _object(amqp.get("exchange"))
+    return exchange.get("type") == "fanout" and amqp.get("is", "routingKey") == "routingKey"
+
+
 def _object(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -52,6 +60,7 @@ def flow_bindings(bindings: Any) -> FlowBindings | None:
         durable=queue.get("durable") is not False,
         exclusive=queue.get("exclusive") is True,
         auto_delete=queue.get("autoDelete") is True,
+        exchange_type="fanout" if kept_fanout(amqp) else None,
     )
     kafka = _object(bindings.get("kafka"))
     sizes = {

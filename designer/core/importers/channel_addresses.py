@@ -100,7 +100,7 @@ def convention_address(names: ChannelNames, flow: Flow, protocol: str) -> str:
         return channel.topic
     if protocol == "redis":
         return channel.topic
-    return channel.publish_routing_key if channel.exchange_type == "topic" else channel.queue
+    return channel.publish_routing_key if channel.exchange_type != "direct" else channel.queue
 
 
 def channel_value(design: Design, flow: Flow, address: str, protocol: str) -> str | None:

@@ -55,7 +55,11 @@ class FlowChannels(ImportState):
                         "", flow.id, f"address '{address}': {why}: the flow's channel is '{usable}'"
                     )
                 )
-                chosen = usable
+                # Written only where the convention would not give the cleaned name itself
+                # (`/hello` -> `hello` is what a flow of message `hello` is called anyway),
+                # as an export of this design is read back.
+                derived = channel_value(design, flow, usable, protocol) if usable else None
+                chosen = usable if derived is None else derived
                 if not usable:
                     self.notes[-1] = ImportNote(
                         "",

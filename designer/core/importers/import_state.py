@@ -138,6 +138,9 @@ class ImportState:
         self._replies: set[int] = set()  # reply message objects met (by identity)
         self._bindings_seen: set[int] = set()
         self._parameters_read: dict[int, tuple[ChannelParameter, ...]] = {}
+        # Avro payloads as JSON Schema, by the Avro schema's identity: a payload read by two
+        # operations is the same schema object both times, so its records are made once.
+        self._avro_read: dict[int, dict[str, Any] | None] = {}
         self._design_channels: dict[str, str] = {}  # flow id -> its `x-msgflow-channel`
         self._flow_protocols: dict[str, str] = {}  # flow id -> its documents' protocol
         self.settings: dict[str, Any] | None = None  # a msgflow design's own settings

@@ -2,7 +2,8 @@
 
 A message is read once, on first sight, whichever operation names it; an unnamed inline
 one is named after its operation. Payloads become fields (schema_fields.py) once unwrapped
-from a multi-format schema; other schema formats (Avro...) are reported. Messages declared
+from a multi-format schema; an Avro schema is read as its JSON Schema equivalent
+(avro_schemas.py); other schema formats are reported. Messages declared
 in components but used by no operation are kept without flows.
 """
 
@@ -15,7 +16,8 @@ from designer.core.channels import METADATA_HEADERS, slug
 from designer.core.io import json_path
 from designer.core.model import MessageField, MessageKind
 
-from .binding_settings import BINDINGS_KEPT, kept_value, leaves
+from .avro_schemas import avro_as_json_schema, is_avro_format
+from .binding_settings import BINDINGS_KEPT, kept_fanout, kept_value, leaves
 from .import_state import ImportState, MessageSeen, extensions_of
 from .schema_fields import Payload
 from .spec_loading import Spec
@@ -79,7 +81,7 @@ class MessageReading(ImportState):
         key_field = self._record_key_field(target, payload, at)
         kept = frozenset({"kafka.key"}) if key_field is not None else frozenset()
         self._note_bindings(target.get("bindings"), f"{at}.bindings", kept=kept)
-        description = target.get("summary") or target.get("description")
+        description = target.get("summary") or target.get("description") or None
         return MessageSeen(
             message_id,
             name,
@@ -137,6 +139,13 @@ class MessageReading(ImportState):
             # AsyncAPI 3 multi-format schema: {schemaFormat, schema}
             schema_format = str(resolved.get("schemaFormat") or "")
             payload, payload_at = resolved.get("schema"), f"{payload_at}.schema"
+        if is_avro_format(schema_format):
+            avro, _ = self.spec.deref(payload, payload_at)
+            if id(avro) not in self._avro_read:
+                self._avro_read[id(avro)] = avro_as_json_schema(avro, payload_at, self._note)
+            converted = self._avro_read[id(avro)]
+            if converted is not None:
+                return self._mapper.payload(converted, payload_at, owner=name)
         if schema_format and not _json_schema_format(schema_format):
             self._note(
                 payload_at,
@@ -263,14 +272,23 @@ class MessageReading(ImportState):
                 )
             exchange = settings.get("exchange") if isinstance(settings, dict) else None
             kind = exchange.get("type") if isinstance(exchange, dict) else None
-            if protocol == "amqp" and kind in ("fanout", "headers"):
-                # Every subscriber still gets every message of its event (one routing key
-                # per event on the publisher's topic exchange), but not by this exchange.
-                self._note(
-                    f"{at}.{protocol}.exchange.type",
-                    f"amqp exchange type {kind}: drawn as the design's topic exchange (one "
-                    "routing key per message); the exchange type itself is not kept",
-                )
+            if protocol != "amqp" or kind not in ("fanout", "headers"):
+                continue
+            if kind == "fanout" and kept_fanout(settings):
+                continue  # the flows' `bindings.amqp.exchange_type`
+            # Headers route by values of message headers, which a design does not hold:
+            # every subscriber still gets every message of its event (one routing key per
+            # event on the publisher's topic exchange), but not by this exchange.
+            self._note(
+                f"{at}.{protocol}.exchange.type",
+                f"amqp exchange type {kind}: drawn as the design's topic exchange (one "
+                "routing key per message); the exchange type itself is not kept"
+                + (
+                    ": a headers exchange routes by header values, which a design does not hold"
+                    if kind == "headers"
+                    else ""
+                ),
+            )
 
 
 def _message_id(name: str) -> str:

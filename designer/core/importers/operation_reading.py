@@ -67,6 +67,12 @@ class OperationReading(MessageReading, ServerReading):
             refs: list[tuple[Any, str | None]] = [(r, None) for r in op.get("messages") or []]
             if not refs:  # every message of the channel; their keys name inline ones
                 refs = [(v, str(k)) for k, v in (channel.get("messages") or {}).items()]
+            if not refs:  # Glee's HTTP client asks httpbin.org with no body described
+                self._note(
+                    at,
+                    "the operation carries no message (neither it nor its channel names "
+                    "one): nothing to draw a flow of",
+                )
             reply = op.get("reply")
             reply_address, reply_messages = self._v3_reply(spec, reply, f"{at}.reply")
             node = self._operation_node(op)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from designer.core.exporters.json_schema import primitive_for
+from designer.core.importers.spec_loading import REMOTE_SCHEMES
 from designer.core.model import (
     ENUM_VALUE_TYPES,
     EnumValue,
@@ -153,10 +154,15 @@ class SchemaMapper:
 
     def fields(self, schema: Any, at: str, *, owner: str) -> list[MessageField]:
         """The fields of a payload schema; a non-object payload becomes one field `value`."""
-        target, _ = self.deref(schema, at)
+        target, last = self.deref(schema, at)
         if not isinstance(target, dict) or not target:
-            if isinstance(target, dict):  # a remote $ref, already reported: nothing known
+            if isinstance(target, dict) and last is not None and last.startswith(REMOTE_SCHEMES):
+                # A remote $ref, already reported: nothing is known of what it names.
                 self.note(at, "the payload's schema is not known here: the message has no fields")
+            elif isinstance(target, dict):
+                self.note(at, "the payload schema is empty (any value): the message has no fields")
+            elif target is None:
+                self.note(at, "no payload is declared: the message has no fields")
             return []
         merged = self._merge_alternatives(self._merge_all_of(target, at), at)
         if merged.get("type", "object") == "object" and (
@@ -253,6 +259,16 @@ class SchemaMapper:
             if isinstance(target, dict):
                 target = self._merge_all_of(target, where)  # its words may be in a part
             description = target.get("description") if isinstance(target, dict) else None
+            if (
+                isinstance(prop, dict)
+                and "$ref" in prop
+                and isinstance(prop.get("description"), str)
+            ):
+                # Words beside a `$ref` describe this field (the record keeps its own), as
+                # the exporter writes a described field of a record type.
+                description = prop["description"]
+            if description is None and isinstance(target, dict):
+                description = self._sole_alternative_description(target, where)
             enum = _enum_values(target, field_type) if isinstance(target, dict) else None
             if (
                 enum is None
@@ -282,6 +298,20 @@ class SchemaMapper:
         if schema.get("additionalProperties") not in (None, False) and properties:
             self.note(at, "additionalProperties beside named properties are not kept")
         return fields
+
+    def _sole_alternative_description(self, schema: dict[str, Any], at: str) -> str | None:
+        """The description of the one alternative of `oneOf: [{type: null}, X]` (a field that
+        may be null): the same words the field has when X is written alone (as the exporter
+        writes an optional field), so a round trip keeps them."""
+        options = schema.get("oneOf", schema.get("anyOf"))
+        if not isinstance(options, list):
+            return None
+        found = [t for t, _ in (self.deref(o, at) for o in options) if isinstance(t, dict)]
+        rest = [t for t in found if t.get("type") != "null"]
+        if len(rest) != 1:
+            return None
+        described = rest[0].get("description")
+        return described if isinstance(described, str) else None
 
     def _own_discriminator(self, met: int) -> str | None:
         """The discriminator of the union a field's type holds: of those registered while

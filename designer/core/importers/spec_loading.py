@@ -11,11 +11,13 @@ one or a cycle is reported at the place it is written rather than half-way throu
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 from urllib.request import url2pathname
 
 import yaml
@@ -48,12 +50,37 @@ class SpecLoadError(MsgflowError):
         return "\n".join(str(p) for p in self.problems)
 
 
+class _Yaml12Booleans(yaml.SafeLoader):
+    """PyYAML's safe loader with YAML 1.2's booleans: only `true` and `false`.
+
+    AsyncAPI's own tools read YAML 1.2, where `enum: [on, off]` lists two strings; YAML
+    1.1 (PyYAML's default) would make them `True` and `False`, and a string field's values
+    would be lost."""
+
+
+_Yaml12Booleans.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Yaml12Booleans.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
 def parse_text(text: str, source: str) -> Any:
-    """YAML (a superset of JSON) parsed safely; syntax errors located by line and column."""
+    """YAML (a superset of JSON) parsed safely, with YAML 1.2's booleans; syntax errors
+    located by line and column."""
     if "\x00" in text:
         raise SpecLoadError([SpecProblem(source, "$", "contains NUL bytes (a binary file?)")])
+    if text.lstrip().startswith("{"):
+        # JSON read as JSON first: YAML refuses the tab indentation JSON allows (the
+        # ts-nats-template's examples are indented so); YAML's reading locates errors.
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError):
+            pass
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Yaml12Booleans)  # a SafeLoader: plain data only
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1} column {mark.column + 1}" if mark else "$"
@@ -100,6 +127,7 @@ def read_file(path: Path) -> Any:
 
 REMOTE_SCHEMES = ("http://", "https://")
 _MEMORY_URI = "memory:spec"  # the base of a document read from text: no folder to look in
+_NOWHERE = object()  # what a JSON pointer that names nothing finds
 
 
 class _Unreadable(Exception):
@@ -188,6 +216,8 @@ class Spec:
                 return {}, ref
             node = self._lookup(base, ref, at)
             base, last = urldefrag(absolute)[0] or base, ref
+            if isinstance(node, (dict, list)):  # reached through another file's reference
+                base = self.document_of(node)
         return node, last
 
     def _join(self, base: str, ref: str, at: str) -> str:
@@ -213,9 +243,12 @@ class Spec:
         try:
             return self._registry.resolver(base).lookup(ref).contents
         except PointerToNowhere:
-            raise SpecLoadError(
-                [SpecProblem(source, at, f"$ref '{ref}' points to nothing")]
-            ) from None
+            found = self._lookup_through_refs(base, ref, at)
+            if found is _NOWHERE:
+                raise SpecLoadError(
+                    [SpecProblem(source, at, f"$ref '{ref}' points to nothing")]
+                ) from None
+            return found
         except Unresolvable as error:
             cause = error.__cause__.__cause__ if error.__cause__ else None
             if isinstance(cause, _Unreadable):
@@ -232,6 +265,26 @@ class Spec:
             raise SpecLoadError(
                 [SpecProblem(source, at, f"$ref '{ref}' points to nothing")]
             ) from None
+
+    def _lookup_through_refs(self, base: str, ref: str, at: str) -> Any:
+        """A pointer whose path crosses a `$ref`, as the official parser reads it.
+
+        `#/channels/echo/messages/timestamp`, where `channels.echo` is itself a reference
+        to `./commons/channels.yml#/channels/echo`, continues in what that reference names
+        (generator's Hoppscotch fixtures are written so). Gives _NOWHERE when no such path
+        exists either way."""
+        document, fragment = urldefrag(self._join(base, ref, at))
+        node = self._registry.resolver(base).lookup(document or base).contents
+        for raw in fragment.split("/")[1:] if fragment.startswith("/") else []:
+            node, _ = self.deref(node, at)
+            key = unquote(raw).replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and key in node:
+                node = node[key]
+            elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+                node = node[int(key)]
+            else:
+                return _NOWHERE
+        return node
 
     def _retrieve(self, uri: str) -> Resource[Any]:
         if uri not in self._documents:

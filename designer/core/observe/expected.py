@@ -150,12 +150,13 @@ class Expectations:
         ]
 
     def rabbit_taps(self) -> tuple[list[str], list[tuple[str, str]]]:
-        """RabbitMQ: topic exchanges to tap whole (`#`), and (direct exchange, key) bindings."""
+        """RabbitMQ: topic and fanout exchanges to tap whole (`#`), and (direct exchange,
+        key) bindings."""
         topology = build_amqp(self.design)
         topics = [
             e.name
             for e in topology.exchanges
-            if e.type == "topic" and e.name not in INFRASTRUCTURE_EXCHANGES
+            if e.type in ("topic", "fanout") and e.name not in INFRASTRUCTURE_EXCHANGES
         ]
         direct = sorted(
             {

@@ -8,7 +8,9 @@ that carries a `reply_to` is a query; answers found by correlation give its resp
 fields. Fields come from the payloads: a field missing from some payloads is optional,
 and a field seen with two JSON types becomes a string. Addresses that differ in one
 segment only (`lights.1.measured`, `lights.2.measured`, ...) fold into one channel with a
-parameter there (address_folding.py). What traffic cannot tell (who subscribes to an
+parameter there (address_folding.py); a Redis stream leaves the parameter out of its name,
+so there the channels its entries name in their `channel` header fold the same way. What
+traffic cannot tell (who subscribes to an
 event, who sends a command) becomes a placeholder node. Every guess is returned as a
 note, so nothing is invented silently.
 """
@@ -20,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..channel_parameters import REDIS_HEADER
 from ..channels import COMMAND_EXCHANGE, slug
 from ..model import (
     ChannelParameter,
@@ -37,6 +40,7 @@ from .proposals import UNKNOWN_SENDER, UNKNOWN_SUBSCRIBER, infer_type
 from .record import Record
 
 MAX_SAMPLES = 50  # payloads per message used to infer fields
+MAX_NAMED_CHANNELS = 1_000  # Redis: distinct channel headers kept per stream and type
 _MARKERS = {
     "evt": MessageKind.EVENT,
     "cmd": MessageKind.COMMAND,
@@ -66,6 +70,8 @@ class _Seen:
     correlations: set[str] = field(default_factory=set)
     # The `{name}` segments of `channel` once addresses were folded into it.
     parameters: list[ChannelParameter] = field(default_factory=list)
+    # Redis: the channels the entries named in their `channel` header (the values in).
+    named_channels: set[str] = field(default_factory=set)
 
     def absorb(self, other: _Seen) -> None:
         """Take in what another address of the same message carried."""
@@ -76,6 +82,7 @@ class _Seen:
         self.senders |= other.senders
         self.message_ids |= other.message_ids
         self.correlations |= other.correlations
+        self.named_channels |= other.named_channels
 
 
 @dataclass
@@ -186,6 +193,37 @@ def _folded(seen: dict[tuple[str, str], _Seen], notes: list[str]) -> dict[tuple[
             )
 
 
+def _fold_named_channels(entry: _Seen, notes: list[str]) -> None:
+    """Redis: the channels one stream's entries named (`streetlights.42.lighting.measured`,
+    `streetlights.7.lighting.measured`, ...) folded, round after round, into the one
+    parameterised channel of the stream's flow. Kept only when every channel folds into
+    one (else the stream stays a channel without parameters, as before)."""
+    channels = {c: Addressed(c, None, True) for c in entry.named_channels}
+    parameters: list[ChannelParameter] = []
+    while len(channels) > 1:
+        folds = find_folds(channels)
+        if len(folds) != 1 or len(folds[0].members) != len(channels):
+            notes.append(
+                f"{entry.address}: its entries name {len(entry.named_channels)} channels "
+                "(header channel) that do not fold into one parameterised channel (3 or more "
+                "values in one segment): no parameters kept"
+            )
+            return
+        (fold,) = folds
+        parameters.append(fold.parameter)
+        channels = {fold.channel: Addressed(fold.channel, None, True)}
+    if not parameters:
+        return  # one channel named: nothing says which of its segments would vary
+    (channel,) = channels
+    entry.channel = channel
+    entry.parameters = sorted(parameters, key=lambda p: channel.index(f"{{{p.name}}}"))
+    names = ", ".join(f"{{{p.name}}} ({p.type})" for p in entry.parameters)
+    notes.append(
+        f"{entry.address}: its entries name {len(entry.named_channels)} channels "
+        f"(header channel), folded into {channel}: {names}"
+    )
+
+
 def _folded_key(entry: _Seen, channel: str) -> str:
     """The message key of a folded address: its segments without the parameters (the
     address is the only name of a message without a declared type)."""
@@ -241,9 +279,15 @@ def infer(records: Iterable[Record], name: str = "Observed system") -> InferredD
             entry.senders.add(slug(sender))
         if isinstance(payload, dict) and len(entry.samples) < MAX_SAMPLES:
             entry.samples.append(payload)
+        named = record.headers.get(REDIS_HEADER) if record.broker == "redis" else None
+        if named and len(entry.named_channels) < MAX_NAMED_CHANNELS:
+            entry.named_channels.add(named)
         if record.correlation_id and len(by_correlation) < 100_000:
             by_correlation[record.correlation_id] = entry
     seen = _folded(seen, notes)
+    for entry in seen.values():
+        if entry.named_channels:
+            _fold_named_channels(entry, notes)
     nodes: dict[str, Node] = {}
     messages: dict[str, Message] = {}
     flows: list[Flow] = []

@@ -1,6 +1,7 @@
 """H. Bindings: the broker settings a flow keeps (`bindings`) must be ones its targets can render.
 
-A Kafka record key taken from a message field needs that field, holding one value.
+A Kafka record key taken from a message field needs that field, holding one value; a
+fanout exchange broadcasts, so only a broadcast (topic) flow can ask for one.
 """
 
 from __future__ import annotations
@@ -73,3 +74,32 @@ def _key_problem(facts: Facts, flow: Flow, key_field: str) -> tuple[str, str] | 
             f"Key by a field of type {', '.join(KEY_FIELD_TYPES)} (an id, usually)",
         )
     return None
+
+
+@rule(
+    "amqp-fanout-not-broadcast",
+    Severity.ERROR,
+    family=FAMILY,
+    transports=[Transport.QUEUE, Transport.HTTP],
+    scope="flow",
+    summary="A fanout exchange broadcasts: only a topic flow can go through one.",
+    doc="`bindings.amqp.exchange_type: fanout` gives every queue bound to the flow's exchange "
+    "every message. A point-to-point queue has one consumer and an http call no exchange "
+    "at all, so the setting would mean nothing there. Source: RabbitMQ documentation "
+    "(exchange types), EIP Publish-Subscribe Channel.",
+)
+def amqp_fanout_not_broadcast(ctx: Context, flow_id: str) -> Iterable[Report]:
+    facts = ctx.facts
+    flow = facts.flows[flow_id]
+    queue = flow.bindings.amqp if flow.bindings else None
+    if queue is None or queue.exchange_type != "fanout":
+        return ()
+    return (
+        Report(
+            message=f"{describe_flow(facts, flow)} goes over {flow.transport.value} yet asks "
+            "for a fanout exchange",
+            hint="Send it on a topic (transport: topic), or remove bindings.amqp.exchange_type",
+            subjects=flow_subjects(facts, flow),
+            at=at_flow(flow_id, ".bindings"),
+        ),
+    )

@@ -114,11 +114,15 @@ class ParametersTable(QWidget):
 
     def load(self, parameters: Sequence[ChannelParameter]) -> None:
         self._loaded = list(parameters)
+        # Reloading after each edit must not lose the keyboard's place (Tab, next cell).
+        row_at, column_at = self.table.currentRow(), self.table.currentColumn()
         with signals_blocked(self.table):
             self.table.setRowCount(0)
             for row, parameter in enumerate(parameters):
                 self.table.insertRow(row)
                 self._write_row(row, parameter)
+            if 0 <= row_at < len(parameters) and column_at >= 0:
+                self.table.setCurrentCell(row_at, column_at)
         self.columns.fit()
         # Tall enough for every row without an inner scroll bar (a channel names a few),
         # and for the sideways scroll bar a narrow dock may need.
@@ -190,10 +194,11 @@ class ParametersTable(QWidget):
 
 
 class BindingsEditor(QObject):
-    """The receiver's RabbitMQ queue (durable, exclusive, auto-delete) and the Kafka topic's
-    size (partitions, replicas; 0 = the broker's default) and record key (a field of the
-    message, or none) of one flow, as rows of the flow page's form (`add_to`).
-    `edited(amqp, kafka)` carries both, as the flow should now have them."""
+    """The receiver's RabbitMQ queue (durable, exclusive, auto-delete), the flow's own fanout
+    exchange, and the Kafka topic's size (partitions, replicas; 0 = the broker's default)
+    and record key (a field of the message, or none) of one flow, as rows of the flow
+    page's form (`add_to`). `edited(amqp, kafka)` carries both, as the flow should now
+    have them."""
 
     edited = Signal(object, object)
 
@@ -209,10 +214,16 @@ class BindingsEditor(QObject):
         )
         self.auto_delete = QCheckBox("Auto-delete queue")
         self.auto_delete.setToolTip("The queue goes when its last consumer leaves")
+        self.fanout = QCheckBox("Fanout exchange")
+        self.fanout.setToolTip(
+            "The messages go through an exchange of their own that gives every bound queue "
+            "every message, whatever the routing key (topic flows only)"
+        )
         for box, name in (
             (self.durable, "durable"),
             (self.exclusive, "exclusive"),
             (self.auto_delete, "auto-delete"),
+            (self.fanout, "fanout"),
         ):
             box.setObjectName(f"binding-{name}")
             box.toggled.connect(lambda _on: self._emit())
@@ -230,17 +241,27 @@ class BindingsEditor(QObject):
         self.key_field.activated.connect(lambda _index: self._emit())
 
     def add_to(self, form: QFormLayout) -> list[QWidget]:
-        """Put the settings on `form`; returns the rows' widgets (to show or hide them)."""
-        form.addRow("RabbitMQ", self.durable)
+        """Put the settings on `form` under a caption per broker (short row labels keep
+        the form's label column narrow); returns the rows' widgets (to show or hide them)."""
+        queue_caption, topic_caption = QLabel("RabbitMQ"), QLabel("Kafka topic")
+        for caption in (queue_caption, topic_caption):
+            caption.setContentsMargins(0, 6, 0, 0)
+        form.addRow(queue_caption)
+        form.addRow("", self.durable)
         form.addRow("", self.exclusive)
         form.addRow("", self.auto_delete)
-        form.addRow("Kafka partitions", self.partitions)
-        form.addRow("Kafka replicas", self.replicas)
-        form.addRow("Kafka record key", self.key_field)
+        form.addRow("", self.fanout)
+        form.addRow(topic_caption)
+        form.addRow("Partitions", self.partitions)
+        form.addRow("Replicas", self.replicas)
+        form.addRow("Record key", self.key_field)
         return [
+            queue_caption,
             self.durable,
             self.exclusive,
             self.auto_delete,
+            self.fanout,
+            topic_caption,
             self.partitions,
             self.replicas,
             self.key_field,
@@ -266,6 +287,7 @@ class BindingsEditor(QObject):
             self.durable,
             self.exclusive,
             self.auto_delete,
+            self.fanout,
             self.partitions,
             self.replicas,
             self.key_field,
@@ -274,6 +296,7 @@ class BindingsEditor(QObject):
             self.durable.setChecked(amqp.durable)
             self.exclusive.setChecked(amqp.exclusive)
             self.auto_delete.setChecked(amqp.auto_delete)
+            self.fanout.setChecked(amqp.exchange_type == "fanout")
             self.partitions.setValue(kafka.partitions or 0)
             self.replicas.setValue(kafka.replicas or 0)
             self.key_field.clear()
@@ -295,6 +318,7 @@ class BindingsEditor(QObject):
                     "durable": self.durable.isChecked(),
                     "exclusive": self.exclusive.isChecked(),
                     "auto_delete": self.auto_delete.isChecked(),
+                    "exchange_type": "fanout" if self.fanout.isChecked() else None,
                 }
             ),
             kafka.model_copy(

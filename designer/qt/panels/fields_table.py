@@ -94,11 +94,15 @@ class _RowsEditor(QWidget):
 
     # ----------------------------------------------------------------- behaviour
     def load(self, values: Sequence[object]) -> None:
+        # Reloading after each edit must not lose the keyboard's place (Tab, next cell).
+        row_at, column_at = self.table.currentRow(), self.table.currentColumn()
         with signals_blocked(self.table):
             self.table.setRowCount(0)
             for value in values:
                 self.table.insertRow(self.table.rowCount())
                 self._write_row(self.table.rowCount() - 1, value)
+            if 0 <= row_at < len(values) and column_at >= 0:
+                self.table.setCurrentCell(row_at, column_at)
         self._values = list(values)
 
     def values(self) -> list[object]:

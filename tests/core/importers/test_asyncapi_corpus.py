@@ -2,13 +2,15 @@
 
 For every document (the social-media services together, as the multi-file system they
 are; the RPC client and server also together): `msgflow import` exits 0; every source operation, counted here from the YAML itself,
-is in the report with at least one flow; every message whose payload is an object has
+is in the report with at least one flow (one that carries no message at all, with the
+line saying so); every message whose payload is an object has
 fields, or the report says why not; validate finds no error; export -> import gives the
 same design; the export passes the official AsyncAPI parser.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +40,31 @@ def _cases() -> dict[str, list[Path]]:
         )
         # A client's and a server's documents of one RPC, imported together.
         cases[f"{version}/rpc-client+server"] = sorted((DATA / version).glob("rpc-*.yml"))
+    # Gathered after the importer was written (public/LICENSES.md): a file directly under
+    # public/<source>/ is one system; a folder there is one system of every document in it
+    # (a document has an `asyncapi` key; the files they share have none).
+    for source in sorted(p for p in (DATA / "public").iterdir() if p.is_dir()):
+        for item in sorted(source.iterdir()):
+            if item.is_file():
+                cases[f"public/{source.name}/{item.stem}"] = [item]
+            else:
+                cases[f"public/{source.name}/{item.name}"] = [
+                    f
+                    for f in sorted(item.rglob("*"))
+                    if f.suffix in (".yaml", ".yml", ".json") and _is_asyncapi_document(f)
+                ]
     return cases
+
+
+def _load(file: Path) -> Any:
+    """A document as written: JSON (which may be indented with tabs, as YAML may not) or YAML."""
+    text = file.read_text(encoding="utf-8")
+    return json.loads(text) if file.suffix == ".json" else yaml.safe_load(text)
+
+
+def _is_asyncapi_document(file: Path) -> bool:
+    loaded = _load(file)
+    return isinstance(loaded, dict) and "asyncapi" in loaded
 
 
 CASES = _cases()
@@ -49,6 +75,28 @@ WITHOUT_FIELDS: dict[str, dict[str, str]] = {
     "spec-3.0/adeo-kafka-request-reply-asyncapi": {
         "costing-request-v1": "payload in application/vnd.apache.avro",
     },
+    # `payload: {}`: any value at all (the echo servers' examples send strings, numbers,
+    # objects); no field could say which.
+    "public/generator/asyncapi-postman-echo": {
+        "echo": "the payload schema is empty (any value)",
+    },
+    "public/generator/hoppscotch": {"echo": "the payload schema is empty (any value)"},
+    "public/generator/asyncapi-websocket-query": {
+        "multiple-examples": "the payload schema is empty (any value)",
+    },
+    # `payload: {type: object}` and nothing more: any object.
+    "public/glee/slack-reaction-listener": {
+        "slack-reaction-added": "an object payload without properties",
+    },
+    "public/bundler/spec": {"empty-message": "an object payload without properties"},
+    # A message with no `payload` at all.
+    "public/java-spring-cloud-stream-template/no-payload-message": {
+        "test-notification-message": "no payload is declared",
+    },
+    # Adeo's case study as published: its Avro payloads are remote `.avsc` files.
+    "public/website/adeo-asyncapi": {
+        "costing-request-v1": "payload in application/vnd.apache.avro",
+    },
 }
 
 
@@ -56,13 +104,38 @@ def _source_operations(files: list[Path]) -> int:
     """Operations as the documents write them: v3 `operations`, v2 publish/subscribe."""
     count = 0
     for file in files:
-        document: dict[str, Any] = yaml.safe_load(file.read_text(encoding="utf-8"))
+        document: dict[str, Any] = _load(file)
         if str(document["asyncapi"]).startswith("3."):
             count += len(document.get("operations") or {})
         else:
             for channel in (document.get("channels") or {}).values():
+                channel = _within(document, channel)
                 count += sum(1 for verb in ("publish", "subscribe") if verb in channel)
     return count
+
+
+def _operations_without_messages(files: list[Path]) -> set[str]:
+    """v3 operations naming no message on a channel that holds none (`$.operations.X`)."""
+    paths = set()
+    for file in files:
+        document: dict[str, Any] = _load(file)
+        if not str(document["asyncapi"]).startswith("3."):
+            continue
+        for key, operation in (document.get("operations") or {}).items():
+            channel = _within(document, operation.get("channel"))
+            if not operation.get("messages") and not (channel or {}).get("messages"):
+                paths.add(f"$.operations.{key}")
+    return paths
+
+
+def _within(document: dict[str, Any], node: Any) -> Any:
+    """A channel written as `$ref: '#/components/channels/X'`: the item it names."""
+    while isinstance(node, dict) and str(node.get("$ref", "")).startswith("#/"):
+        target: Any = document
+        for part in node["$ref"][2:].split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
 
 
 _RESULTS: dict[str, ImportResult] = {}
@@ -85,8 +158,16 @@ def test_import_exits_0_and_every_source_operation_becomes_a_flow(
     result = _imported(case)
     assert len(result.operations) == _source_operations(CASES[case])
     flow_ids = {f.id for f in design.flows}
+    # An operation that carries no message at all (no flow can be drawn of nothing) is
+    # in the report, saying so; every other one becomes a flow.
+    without_message = _operations_without_messages(CASES[case])
+    notes = [str(n) for n in result.notes]
     for outcome in result.operations:
-        assert outcome.flows, f"{outcome} became no flow"
+        if outcome.path in without_message:
+            assert not outcome.flows
+            assert f"{outcome.path}: the operation carries no message" in "\n".join(notes)
+        else:
+            assert outcome.flows, f"{outcome} became no flow"
         assert set(outcome.flows) <= flow_ids
         assert f"  {outcome}" in printed  # the report names it and its flows
 
@@ -151,7 +232,7 @@ def test_export_then_import_gives_the_same_design(case: str, broker: str) -> Non
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("version", ["spec-2.6", "spec-3.0"])
+@pytest.mark.parametrize("version", ["spec-2.6", "spec-3.0", "public"])
 def test_every_export_passes_the_official_parser(tmp_path: Path, version: str) -> None:
     # The system document of each import (the services' documents are views of the same
     # model, parsed in the exporter's own tests), one parser run per edition: the parser

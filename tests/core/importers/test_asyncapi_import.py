@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from designer.core import io
+from designer.core import io, yaml_text
 from designer.core.brokers.kafka import state as kafka_state
 from designer.core.brokers.rabbitmq import RabbitOptions, definitions
 from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
@@ -214,6 +214,38 @@ def test_refs_inside_a_referenced_file_are_relative_to_that_file(tmp_path: Path)
         ("price", "Money")
     ]
     assert _record(design, "Money").fields[0].type == "decimal"
+
+
+def test_a_pointer_through_a_referenced_channel_continues_in_its_file(tmp_path: Path) -> None:
+    # As the AsyncAPI generator's Hoppscotch fixtures write it: `channels.echo` is itself a
+    # `$ref` into a shared file, and the operation points at a message *inside* it.
+    (tmp_path / "commons").mkdir()
+    (tmp_path / "commons" / "channels.yml").write_text(
+        "channels:\n  echo:\n    address: echo\n"
+        "    messages: {ping: {$ref: '../commons/messages.yml#/messages/ping'}}\n"
+    )
+    (tmp_path / "commons" / "messages.yml").write_text(
+        "messages:\n  ping: {payload: {type: object, properties: {at: {type: string}}}}\n"
+    )
+    (tmp_path / "client.yml").write_text(
+        "asyncapi: 3.0.0\ninfo: {title: Client, version: 1.0.0}\n"
+        "channels: {echo: {$ref: './commons/channels.yml#/channels/echo'}}\n"
+        "operations:\n  send:\n    action: send\n    channel: {$ref: '#/channels/echo'}\n"
+        "    messages: [{$ref: '#/channels/echo/messages/ping'}]\n"
+    )
+    design = import_asyncapi([Spec.from_file(tmp_path / "client.yml")]).design
+    ping = design.message("ping")
+    assert ping is not None and [f.name for f in ping.fields] == ["at"]
+    # A path that names nothing either way is still located where it is written.
+    (tmp_path / "client.yml").write_text(
+        (tmp_path / "client.yml").read_text().replace("messages/ping'}]", "messages/pong'}]")
+    )
+    with pytest.raises(SpecLoadError) as caught:
+        Spec.from_file(tmp_path / "client.yml")
+    assert (
+        "$.operations.send.messages[0]: $ref '#/channels/echo/messages/pong' points to nothing"
+        in caught.value.describe()
+    )
 
 
 def test_a_dangling_ref_inside_a_referenced_file_is_located_in_that_file(tmp_path: Path) -> None:
@@ -551,10 +583,56 @@ def test_a_multi_format_schema_is_unwrapped_and_yaml_json_schema_is_read() -> No
     ]
 
 
-def test_an_avro_payload_is_reported_not_read() -> None:
+def test_an_avro_payload_becomes_fields_and_records() -> None:
+    # As Adeo's case study and the AsyncAPI CLI's fixtures write Avro inline.
     design, notes = _one_message(
         "          schemaFormat: application/vnd.apache.avro;version=1.9.0\n"
-        "          schema: {type: record, name: Price, fields: [{name: p, type: double}]}\n"
+        "          schema:\n"
+        "            {type: record, name: Price, namespace: shop, fields: [\n"
+        "              {name: sku, type: {type: string, avro.java.string: String}, doc: Item},\n"
+        "              {name: p, type: double},\n"
+        "              {name: note, type: ['null', string]},\n"
+        "              {name: at, type: {type: long, logicalType: timestamp-millis}},\n"
+        "              {name: unit, type: {type: record, name: Unit, fields: [\n"
+        "                {name: size, type: int},\n"
+        "                {name: kind, type: {type: enum, name: Kind, symbols: [KG, PCS]}}]}},\n"
+        "              {name: spares, type: {type: array, items: shop.Unit}},\n"
+        "              {name: tags, type: {type: map, values: long}}]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type, f.required, f.description) for f in message.fields] == [
+        ("sku", "string", True, "Item"),
+        ("p", "number", True, None),
+        ("note", "string", False, None),  # a union with null: may be left out
+        ("at", "datetime", True, None),
+        ("unit", "Unit", True, None),
+        ("spares", "list[Unit]", True, None),  # the named type again: the same record
+        ("tags", "map[string,integer]", True, None),
+    ]
+    unit = _record(design, "Unit")
+    assert [(f.name, f.type, f.enum) for f in unit.fields] == [
+        ("size", "integer", None),
+        ("kind", "string", ["KG", "PCS"]),
+    ]
+    assert not any("is not read" in n for n in notes)
+
+
+def test_an_avro_type_named_but_not_defined_is_reported_and_typed_as_string() -> None:
+    design, notes = _one_message(
+        "          schemaFormat: application/vnd.apache.avro;version=1.9.0\n"
+        "          schema: {type: record, name: Price, fields: [{name: p, type: other.Money}]}\n"
+    )
+    message = design.message("price-changed")
+    assert message is not None
+    assert [(f.name, f.type) for f in message.fields] == [("p", "string")]
+    assert any("Avro type 'other.Money' is not defined in this schema" in n for n in notes)
+
+
+def test_a_remote_avro_payload_is_reported_not_read() -> None:
+    design, notes = _one_message(
+        "          schemaFormat: application/vnd.apache.avro;version=1.9.0\n"
+        "          schema: {$ref: 'https://example.com/Price.avsc'}\n"
     )
     message = design.message("price-changed")
     assert message is not None and message.fields == []
@@ -634,6 +712,21 @@ def test_integer_number_and_boolean_enums_are_kept_exactly_and_survive_a_round_t
     back = import_asyncapi([Spec(system, "system")]).design
     assert _semantics(back) == _semantics(design)
     assert io.dumps(back).count('"enum": [1, 2, 3]') == 1
+
+
+@pytest.mark.parametrize(
+    "file", [SPEC26 / "streetlights-kafka.yml", SPEC30 / "streetlights-kafka-asyncapi.yml"]
+)
+def test_yaml_on_and_off_are_strings_as_in_yaml_1_2(file: Path) -> None:
+    # `type: string, enum: [on, off]`: YAML 1.1 would read two booleans and lose the enum.
+    design, _, notes = _outcomes(file)
+    (command,) = [f for m in design.messages for f in m.fields if f.name == "command"]
+    assert (command.type, command.enum) == ("string", ["on", "off"])
+    assert not any("not kept as its enum" in n for n in notes)
+    # ... and the export spells them so a YAML 1.1 reader too reads strings.
+    system = export_asyncapi(design, "kafka")[SYSTEM_FILE]
+    back = import_asyncapi([Spec.from_text(yaml_text.dump(system), "system.yaml")]).design
+    assert _semantics(back) == _semantics(design)
 
 
 def test_an_untagged_oneof_is_read_as_anyof_and_the_report_says_so_per_field() -> None:
@@ -847,11 +940,10 @@ def test_a_payload_that_is_not_an_object_is_one_reported_field() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "reported"), [("fanout", True), ("headers", True), ("topic", False)]
+    ("kind", "reported"), [("fanout", False), ("headers", True), ("topic", False)]
 )
-def test_an_exchange_type_the_design_only_approximates_is_reported(
-    kind: str, reported: bool
-) -> None:
+def test_an_exchange_type_the_design_cannot_hold_is_reported(kind: str, reported: bool) -> None:
+    # A fanout is kept on the flow (`bindings.amqp.exchange_type`); headers are not.
     text = (
         "asyncapi: 3.0.0\ninfo: {title: Feed, version: 1.0.0}\n"
         "channels:\n  c:\n    address: feed\n"
@@ -859,9 +951,13 @@ def test_an_exchange_type_the_design_only_approximates_is_reported(
         "    messages: {PriceChanged: {payload: {type: object, properties: {p: {type: number}}}}}\n"
         "operations:\n  o: {action: send, channel: {$ref: '#/channels/c'}}\n"
     )
-    notes = [str(n) for n in import_asyncapi([Spec.from_text(text, "feed.yaml")]).notes]
+    result = import_asyncapi([Spec.from_text(text, "feed.yaml")])
+    notes = [str(n) for n in result.notes]
     said = [n for n in notes if f"amqp exchange type {kind}" in n]
     assert bool(said) is reported, notes
+    [flow] = result.design.flows
+    kept = flow.bindings.amqp.exchange_type if flow.bindings and flow.bindings.amqp else None
+    assert kept == ("fanout" if kind == "fanout" else None)
 
 
 def test_malformed_parameters_and_bindings_are_reported_not_kept() -> None:
@@ -958,3 +1054,61 @@ def test_a_union_holding_itself_through_a_property_is_a_tree_not_refused() -> No
     )
     message = design.message("price-changed")
     assert message is not None and message.one_of == ["Leaf", "Branch"]
+
+
+_FORWARDER = (
+    "asyncapi: 3.0.0\ninfo: {{title: {title}, version: 1.0.0}}\n"
+    "channels:\n"
+    "  in: {{address: payments.in, messages: {{PaymentTaken: {{payload: {{type: object, "
+    "properties: {{id: {{type: string}}}}}}}}}}}}\n"
+    "  out: {{address: {out}, messages: {{PaymentTaken: {{payload: {{type: object, "
+    "properties: {{id: {{type: string}}}}}}}}}}}}\n"
+    "operations:\n"
+    "  take: {{action: receive, channel: {{$ref: '#/channels/in'}}}}\n"
+    "  pass: {{action: send, channel: {{$ref: '#/channels/out'}}}}\n"
+)
+
+
+def test_a_service_forwarding_an_event_from_outside_is_no_second_publisher() -> None:
+    # TransferGo's SNS -> SQS relay, the AsyncAPI CLI's Kafka fixture: the service receives
+    # an event nobody documented sending and sends it on. The only other "publisher" is the
+    # actor the import drew for the unknown sender.
+    spec = Spec.from_text(_FORWARDER.format(title="Relay", out="payments.out"), "relay.yaml")
+    result = import_asyncapi([spec])
+    assert [e for e in validate(result.design) if e.severity is Severity.ERROR] == []
+    message = result.design.message("payment-taken")
+    assert message is not None
+    assert [(s.rule, s.reason) for s in message.suppress] == [
+        (
+            "event-one-publisher",
+            "imported: Relay forwards the PaymentTaken it receives; the other publisher is "
+            "the actor 'external', drawn for what the imported documents do not name",
+        )
+    ]
+    assert any("event-one-publisher suppressed: imported: Relay" in str(n) for n in result.notes)
+
+
+def test_two_services_publishing_one_event_are_still_an_error() -> None:
+    # A second document's service publishes the same event: two publishers the sources
+    # state, which nothing suppresses.
+    relay = Spec.from_text(_FORWARDER.format(title="Relay", out="payments.out"), "relay.yaml")
+    other = Spec.from_text(_FORWARDER.format(title="Other", out="payments.other"), "other.yaml")
+    design = import_asyncapi([relay, other]).design
+    errors = [e.rule for e in validate(design) if e.severity is Severity.ERROR]
+    assert "event-one-publisher" in errors
+
+
+def test_a_json_document_indented_with_tabs_is_read() -> None:
+    # JSON allows tabs where YAML refuses them (the ts-nats-template's examples).
+    text = (
+        '{\n\t"asyncapi": "3.0.0",\n\t"info": {"title": "Feed", "version": "1.0.0"},\n'
+        '\t"channels": {"c": {"address": "feed", "messages": {"Tick": {"payload": '
+        '{"type": "object", "properties": {"n": {"type": "integer"}}}}}}},\n'
+        '\t"operations": {"o": {"action": "send", "channel": {"$ref": "#/channels/c"}}}\n}\n'
+    )
+    design = import_asyncapi([Spec.from_text(text, "feed.json")]).design
+    tick = design.message("tick")
+    assert tick is not None and [f.name for f in tick.fields] == ["n"]
+    # Broken JSON is still located by line and column.
+    with pytest.raises(SpecLoadError, match="line 2 column"):
+        Spec.from_text('{\n\t"asyncapi": \n}', "broken.json")

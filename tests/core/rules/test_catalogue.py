@@ -427,6 +427,13 @@ def _cases() -> dict[str, Case]:
         ("flows", "f1"),
         ["OrderPlaced", "order_id"],
     )
+    fanout = {"bindings": {"amqp": {"exchange_type": "fanout"}}, "dead_letter": True}
+    cases["amqp-fanout-not-broadcast"] = Case(
+        design(placed, [("order-placed", "orders", "loyalty", "queue", fanout)]),
+        design(placed, [("order-placed", "orders", "loyalty", "topic", fanout)]),
+        ("flows", "f1"),
+        ["OrderPlaced", "queue"],
+    )
     return cases
 
 

@@ -1,10 +1,13 @@
-"""The flow inspector picks the Kafka record key among the message's fields that can be one:
-one undo step, and a key naming no field stays shown for the rule to explain."""
+"""The flow inspector's broker settings: the Kafka record key picked among the message's
+fields that can be one (a key naming no field stays shown for the rule to explain), and
+the fanout exchange; each edit one undo step."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QPoint, Qt
+
 from designer.core import io
-from designer.core.model import FlowBindings, KafkaTopic
+from designer.core.model import AmqpQueue, FlowBindings, KafkaTopic
 from tests.support.window import open_window, shop_design
 
 
@@ -49,3 +52,17 @@ def test_a_key_naming_no_field_is_shown_as_it_is(qtbot, monkeypatch, tmp_path):
     assert window.document.flow("f2").bindings == FlowBindings(
         kafka=KafkaTopic(partitions=6, key_field="orderId")
     )
+
+
+def test_the_fanout_exchange_is_switched_on_and_undone(qtbot, monkeypatch, tmp_path):
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.canvas.select_ids(["f3"])  # OrderCreated to Notifications, on a topic
+    fanout = window.inspector.pages["flow"].bindings.fanout
+    assert not fanout.isChecked()
+    qtbot.mouseClick(fanout, Qt.MouseButton.LeftButton, pos=QPoint(8, fanout.height() // 2))
+    assert window.document.flow("f3").bindings == FlowBindings(
+        amqp=AmqpQueue(exchange_type="fanout")
+    )
+    window.actions_by_name["undo"].trigger()
+    assert window.document.flow("f3").bindings is None
+    assert not fanout.isChecked()

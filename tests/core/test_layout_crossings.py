@@ -1,0 +1,104 @@
+"""Auto-layout crosses no more arrows than Graphviz `dot` draws on the same design
+(issue #14), and the untangling step behind it."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+import pytest
+
+from designer.core.diagram import build_diagram
+from designer.core.diagram.metrics import measure
+from designer.core.io import load
+from designer.core.layout import ASPECT_RANGE, auto_layout, boundary_backdrops
+from designer.core.layout_untangle import segments_cross, untangle
+from designer.core.synthetic import synthetic_design
+from designer.resources import examples_dir
+
+# Crossings of Graphviz dot's better drawing of each bundled example (the fewer of
+# rankdir=LR and TB), as `benchmarks/diagram.py` measures it: `dot -Tjson` 2.43 with the
+# contexts as clusters and our card and label sizes, splines flattened, counted by
+# designer.core.diagram.metrics on 2026-12-07. The tests run without Graphviz, so the
+# figures are recorded; `make bench-diagram` prints them again where dot is installed.
+DOT_CROSSINGS = {
+    "booking": 0,  # LR 0, TB 0
+    "marketplace": 202,  # LR 430, TB 202
+    "shop": 0,  # LR 0, TB 0
+    "violations": 9,  # LR 9 (at 4.40:1, outside the aspect range), TB 21
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "booking",
+        "marketplace",
+        "shop",
+        pytest.param(
+            "violations",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="issue #14 open on this row: 10 routed crossings against the 9 of "
+                "dot's LR drawing (4.40:1, outside the aspect range; dot TB: 21)",
+            ),
+        ),
+    ],
+)
+def test_example_auto_layout_crosses_no_more_than_dot(name: str) -> None:
+    design = load(examples_dir() / f"{name}.msgflow.json")
+    quality = measure(build_diagram(auto_layout(design)))
+    assert ASPECT_RANGE[0] <= quality.aspect <= ASPECT_RANGE[1]
+    assert quality.crossings <= DOT_CROSSINGS[name]
+
+
+def test_cards_of_one_step_trade_places_when_their_arrows_cross() -> None:
+    # a and b may trade places (one step of one context); x and y stay. a talks to y
+    # (below) and b to x (above): the two lines cross until a and b swap.
+    place = {"a": (0.0, 0.0), "b": (0.0, 100.0), "x": (300.0, 0.0), "y": (300.0, 100.0)}
+    arrows = Counter({("a", "y"): 1, ("b", "x"): 1})
+    untangle([["a", "b"]], arrows, place)
+    assert place["a"] == (0.0, 100.0) and place["b"] == (0.0, 0.0)
+    assert not segments_cross(place["a"], place["y"], place["b"], place["x"])
+
+
+def test_untangling_counts_every_flow_of_a_pair() -> None:
+    # Swapping a and b uncrosses their arrows to the right and crosses those to the
+    # left: it pays only if the flows it uncrosses make more crossings than it adds.
+    place = {
+        "a": (0.0, 0.0),
+        "b": (0.0, 100.0),
+        "x": (300.0, 0.0),
+        "y": (300.0, 100.0),
+        "w": (-300.0, 0.0),
+        "z": (-300.0, 100.0),
+    }
+    # As placed: a-y (3 flows) crosses b-x (2): 6 crossings; a-w and b-z do not cross.
+    # Swapped: a-y and b-x no longer cross, a-w (1) crosses b-z (1): 1 crossing.
+    arrows = Counter({("a", "y"): 3, ("b", "x"): 2, ("a", "w"): 1, ("b", "z"): 1})
+    untangle([["a", "b"]], arrows, place)
+    assert place["a"] == (0.0, 100.0)
+    # Make the far side heavier: swapping would cross 4 x 4 flows to uncross 6; it stays.
+    place["a"], place["b"] = (0.0, 0.0), (0.0, 100.0)
+    heavier = Counter({("a", "y"): 3, ("b", "x"): 2, ("a", "w"): 4, ("b", "z"): 4})
+    untangle([["a", "b"]], heavier, place)
+    assert place["a"] == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_contexts_that_talk_across_are_drawn_as_bands_when_that_crosses_less(
+    seed: int,
+) -> None:
+    # 30 services in 3 contexts of 10, each talking to the next and the one after:
+    # in a column each, arrows from the first to the third run round the second.
+    design = synthetic_design(30, seed=seed)
+    columns = measure(build_diagram(auto_layout(design, "right"))).crossings
+    laid = auto_layout(design)
+    quality = measure(build_diagram(laid))
+    assert quality.crossings < columns
+    assert ASPECT_RANGE[0] <= quality.aspect <= ASPECT_RANGE[1]
+    # Bands: the contexts' backdrops one above the other, sharing the same columns.
+    frames = sorted(boundary_backdrops(laid).values(), key=lambda f: f[1])
+    for upper, lower in itertools.pairwise(frames):
+        assert upper[3] <= lower[1]
+        assert upper[0] < lower[2] and lower[0] < upper[2]
