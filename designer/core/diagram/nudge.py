@@ -270,6 +270,14 @@ def _port_room(points: list[Point], i: int, obstacles: RectIndex) -> _Room | Non
     else:
         hi = min(hi, (neighbour + x) / 2)
     top, bottom = min(y0, y1), max(y0, y1)
+    # Mostly nothing but its own card is near: asked first without the stretch next to
+    # the port, where its own card's margin lies.
+    if port[1] == top:
+        clear = not obstacles.any_overlap(lo, top + _END_ROOM, hi, bottom)
+    else:
+        clear = not obstacles.any_overlap(lo, top, hi, bottom - _END_ROOM)
+    if clear and bottom - top > 2 * _END_ROOM:
+        return lo, hi, x, 0.0, 0.0
     for r in obstacles.near(lo, top, hi, bottom).values():
         if r.y > bottom or r.bottom < top:
             continue
@@ -453,7 +461,7 @@ def _separate(
     for _ in range(2):
         moved = False
         for i in sorted(
-            (i for i, r in enumerate(ordered) if r.movable),
+            _on_one_line(ordered, out),
             key=lambda i: (ordered[i].room_hi - ordered[i].room_lo, i),
         ):
             x = out[i]
@@ -471,6 +479,23 @@ def _separate(
         if not moved:
             break
     return out
+
+
+def _on_one_line(ordered: list[_Run], at: list[float]) -> set[int]:
+    """The movable runs closer than MIN_GAP to a run level with them (found among the
+    runs sorted by position: most groups have none, and are done at once)."""
+    by_place = sorted(range(len(ordered)), key=at.__getitem__)
+    found: set[int] = set()
+    for n, i in enumerate(by_place):
+        run = ordered[i]
+        m = n + 1
+        while m < len(by_place) and at[by_place[m]] - at[i] < MIN_GAP - 1e-6:
+            j = by_place[m]
+            other = ordered[j]
+            if run.lo < other.hi + TRACK and other.lo < run.hi + TRACK:
+                found.update(k for k in (i, j) if ordered[k].movable)
+            m += 1
+    return found
 
 
 def _free_place(x: float, lo: float, hi: float, taken: list[float]) -> float:
