@@ -142,14 +142,21 @@ def auto_layout(design: Design, direction: str | None = None) -> Design:
             shape = _Shape(_NARROW, stretch)
             across = _auto_layout(design, "right", shape, orders)
             ratio = _aspect(across)
+
+    def finished(direction: str, shape: _Shape, quick: Design) -> Design:
+        # A design drawn from a single start has nothing to finish: its quick drawing is it.
+        if len(design.flows) > _MULTI_START_FLOWS:
+            return quick
+        return _or_bands(design, _auto_layout(design, direction, shape, orders, finish=True))
+
     if ASPECT_RANGE[0] <= ratio <= _FITS:
-        return _or_bands(design, _auto_layout(design, "right", shape, orders, finish=True))
+        return finished("right", shape, across)
     down = _auto_layout(design, "down", _Shape(), orders)
     if ASPECT_RANGE[0] <= _aspect(down) <= ASPECT_RANGE[1] or abs(
         math.log(_aspect(down) / _SCREEN_ASPECT)
     ) <= abs(math.log(ratio / _SCREEN_ASPECT)):
-        return _or_bands(design, _auto_layout(design, "down", _Shape(), orders, finish=True))
-    return _or_bands(design, _auto_layout(design, "right", shape, orders, finish=True))
+        return finished("down", _Shape(), down)
+    return finished("right", shape, across)
 
 
 def _or_bands(design: Design, laid: Design) -> Design:

@@ -43,7 +43,8 @@ __all__ = [
 LabelSizer = Callable[[str], tuple[float, float]]  # flow id -> label width, height
 Shapes = dict[str, FlowLayout]  # flow id -> the shape the user chose (layout.flows)
 _TITLE_CHAR = 7.0  # per character of a boundary title (12 px semi-bold)
-_ROUTES_SHARE = 0.85  # of building a big design's diagram: routing; the rest is labels
+_ROUTES_SHARE = 0.7  # of building a big design's diagram: routing; the rest is labels
+_PLACING_SHARE = 0.4  # of placing labels: the first places; the rest is making room
 
 
 def build_diagram(design: Design) -> Diagram:
@@ -135,6 +136,7 @@ class DiagramEngine:
         # The arrows the user shaped first: the router takes their routes as they are
         # (no search) and routes the others clear of them.
         self._reshape(list(self._links))
+        yield 0.0
         routes = yield from scaled(
             self.router.route_all_steps(list(self._links.values())), 0.0, _ROUTES_SHARE
         )
@@ -197,10 +199,10 @@ class DiagramEngine:
             arrow.leader = leader(drawn_points(arrow), arrow.label)
             if arrow.leader is not None:
                 off_route.append(key)
-            yield done / len(ordered)
-        return self._make_room(off_route)
+            yield done / len(ordered) * _PLACING_SHARE
+        return (yield from scaled(self._making_room(off_route), _PLACING_SHARE, 1.0))
 
-    def _make_room(self, keys: list[str]) -> list[str]:
+    def _making_room(self, keys: list[str]) -> Steps[list[str]]:
         """Labels placed off their routes: each back on it where one other label, moved
         along its own route, makes room. Returns the keys of the labels moved."""
         moved = []
@@ -212,7 +214,8 @@ class DiagramEngine:
             # The route place_label slides along (a curve's bends, not the curve).
             return route_spots(self.diagram.arrows[key].points, *self.sizer(key))
 
-        for key in keys:
+        for done, key in enumerate(keys, 1):
+            yield done / len(keys)
             arrow = self.diagram.arrows[key]
             other = make_room(
                 arrow, self.sizer(key), self._card_index, self._label_index, elsewhere

@@ -17,7 +17,6 @@ then horizontal ones (the same code on the mirrored picture).
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from dataclasses import dataclass
 
 from .geometry import Point, Rect
@@ -88,6 +87,7 @@ def nudge_steps(
     # Sliding the horizontal runs lengthened or shortened the vertical ones: two that
     # ended short of each other on one line may now overlap. Those (few) step aside.
     moved |= _unshare_axis(mirrored, flipped, movable)
+    yield 1.0  # each pass over every run's line takes tens of ms on a big design
     for key in moved:
         routes[key] = [(x, y) for y, x in mirrored[key]]
     changed |= _unshare_axis(routes, obstacles, movable)
@@ -110,12 +110,13 @@ def _unshare_axis(
     xs = [line[0] for line in lines]
     crowded: set[tuple[str, int]] = set()
     for n, (x, top, bottom, key, i) in enumerate(lines):
-        for other in lines[n + 1 :]:
-            if other[0] - x >= MIN_GAP:
-                break
+        m = n + 1
+        while m < len(lines) and lines[m][0] - x < MIN_GAP:
+            other = lines[m]
             if other[3] != key and other[1] < bottom + 1.0 and top < other[2] + 1.0:
                 crowded.add((key, i))
                 crowded.add((other[3], other[4]))
+            m += 1
     changed: set[str] = set()
     for key, i in sorted(crowded):
         points = routes[key]
@@ -269,6 +270,14 @@ def _port_room(points: list[Point], i: int, obstacles: RectIndex) -> _Room | Non
     else:
         hi = min(hi, (neighbour + x) / 2)
     top, bottom = min(y0, y1), max(y0, y1)
+    # Mostly nothing but its own card is near: asked first without the stretch next to
+    # the port, where its own card's margin lies.
+    if port[1] == top:
+        clear = not obstacles.any_overlap(lo, top + _END_ROOM, hi, bottom)
+    else:
+        clear = not obstacles.any_overlap(lo, top, hi, bottom - _END_ROOM)
+    if clear and bottom - top > 2 * _END_ROOM:
+        return lo, hi, x, 0.0, 0.0
     for r in obstacles.near(lo, top, hi, bottom).values():
         if r.y > bottom or r.bottom < top:
             continue
@@ -287,15 +296,9 @@ def _port_room(points: list[Point], i: int, obstacles: RectIndex) -> _Room | Non
 
 def _groups(runs: list[_Run]) -> Steps[list[list[_Run]]]:
     """Runs side by side: overlapping (within a track) along their length and in their
-    rooms, joined transitively."""
-    parent = list(range(len(runs)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    rooms, joined transitively. Only the groups holding a movable run (the others stay
+    as they are): after a card is dropped a few runs move among thousands, and the
+    search starts from those few instead of joining every pair of the design."""
     index = RectIndex()
     for i, run in enumerate(runs):
         index.add(
@@ -306,26 +309,34 @@ def _groups(runs: list[_Run]) -> Steps[list[list[_Run]]]:
         )
         if i % _STEP == 0:
             yield 0.2 * i / len(runs)
-    for i, run in enumerate(runs):
-        near = index.near(run.room_lo, run.lo - TRACK, run.room_hi, run.hi + TRACK)
-        for other_key in near:
-            j = int(other_key)
-            if j <= i:
-                continue
-            other = runs[j]
-            if (
-                run.lo < other.hi + TRACK
-                and other.lo < run.hi + TRACK
-                and run.room_lo <= other.room_hi
-                and other.room_lo <= run.room_hi
-            ):
-                parent[root(j)] = root(i)
-        if i % _STEP == 0:
-            yield 0.2 + 0.8 * i / len(runs)
-    grouped: dict[int, list[_Run]] = defaultdict(list)
-    for i, run in enumerate(runs):
-        grouped[root(i)].append(run)
-    return list(grouped.values())
+    joined: set[int] = set()
+    groups: list[list[int]] = []
+    looked = 0
+    for first, start in enumerate(runs):
+        if not start.movable or first in joined:
+            continue
+        members = [first]
+        joined.add(first)
+        for i in members:  # grows while it is walked: everything reachable from `first`
+            run = runs[i]
+            for other_key in index.near(run.room_lo, run.lo - TRACK, run.room_hi, run.hi + TRACK):
+                j = int(other_key)
+                if j in joined:
+                    continue
+                other = runs[j]
+                if (
+                    run.lo < other.hi + TRACK
+                    and other.lo < run.hi + TRACK
+                    and run.room_lo <= other.room_hi
+                    and other.room_lo <= run.room_hi
+                ):
+                    joined.add(j)
+                    members.append(j)
+            looked += 1
+            if looked % _STEP == 0:
+                yield 0.2 + 0.8 * looked / len(runs)
+        groups.append(sorted(members))
+    return [[runs[i] for i in members] for members in groups]
 
 
 def _cost(left: _Run, right: _Run) -> int:
@@ -450,7 +461,7 @@ def _separate(
     for _ in range(2):
         moved = False
         for i in sorted(
-            (i for i, r in enumerate(ordered) if r.movable),
+            _on_one_line(ordered, out),
             key=lambda i: (ordered[i].room_hi - ordered[i].room_lo, i),
         ):
             x = out[i]
@@ -468,6 +479,23 @@ def _separate(
         if not moved:
             break
     return out
+
+
+def _on_one_line(ordered: list[_Run], at: list[float]) -> set[int]:
+    """The movable runs closer than MIN_GAP to a run level with them (found among the
+    runs sorted by position: most groups have none, and are done at once)."""
+    by_place = sorted(range(len(ordered)), key=at.__getitem__)
+    found: set[int] = set()
+    for n, i in enumerate(by_place):
+        run = ordered[i]
+        m = n + 1
+        while m < len(by_place) and at[by_place[m]] - at[i] < MIN_GAP - 1e-6:
+            j = by_place[m]
+            other = ordered[j]
+            if run.lo < other.hi + TRACK and other.lo < run.hi + TRACK:
+                found.update(k for k in (i, j) if ordered[k].movable)
+            m += 1
+    return found
 
 
 def _free_place(x: float, lo: float, hi: float, taken: list[float]) -> float:

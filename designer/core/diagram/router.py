@@ -176,6 +176,7 @@ class Router:
         """`route_some` in steps: one per route found, then the nudging's."""
         ports = {k: v for k, v in self._ports(keys, spread).items() if k not in self.held}
         quick = spread is not None
+        yield 0.0
         for key in ports:
             if key in self.routes:
                 self._drop_runs(key)
@@ -212,7 +213,8 @@ class Router:
         crowd: dict[tuple[str, Side], list[tuple[float, str, int]]] = defaultdict(list)
         chosen: dict[str, tuple[Side, Side]] = {}
         loops: dict[str, int] = defaultdict(int)
-        for key, link in self.links.items():
+        links = self.links if spread is None else self._sharing_cards(keys, spread)
+        for key, link in links.items():
             if link.source == link.target:
                 # An arrow to its own card leaves its right side near the top and comes
                 # back in at the top near the right: its ports take places on both sides
@@ -249,6 +251,27 @@ class Router:
             out, into = chosen[key]
             result[key] = (ends[key][0], out, ends[key][1], into)
         return result
+
+    def _sharing_cards(self, keys: list[str], spread: set[str]) -> dict[str, Link]:
+        """The links a drag frame's ports depend on: every link at a card where one of
+        `keys` ends, or where a link sharing a dragged card with them ends. The sides at
+        those cards are then complete, and no other side holds a link whose port moves,
+        so the ports are those all links would give, without working out the sides of
+        every arrow of a big design on every mouse move."""
+        at: dict[str, list[str]] = defaultdict(list)
+        for key, link in self.links.items():
+            at[link.source].append(key)
+            at[link.target].append(key)
+        ends = {card for key in keys if key in self.links for card in self._ends(key)}
+        cards = set(ends)
+        for card in ends & spread:
+            for key in at[card]:
+                cards.update(self._ends(key))
+        return {key: self.links[key] for card in cards for key in at[card]}
+
+    def _ends(self, key: str) -> tuple[str, str]:
+        link = self.links[key]
+        return link.source, link.target
 
     def _route(self, link: Link, p: Point, out: Side, q: Point, into: Side) -> list[Point]:
         a = (p[0] + out[0] * MARGIN, p[1] + out[1] * MARGIN)

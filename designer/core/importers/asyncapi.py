@@ -26,7 +26,7 @@ from designer.core.model import Design, Message, MessageKind, Node, Settings
 
 from .flow_channels import FlowChannels
 from .flow_pairing import FlowPairing
-from .forwarded_events import RULE, forwarded_events
+from .forwarded_events import forwarded_messages
 from .import_state import ImportNote, ImportResult, OperationOutcome
 from .kind_reading import read_kind
 from .operation_reading import OperationReading
@@ -83,7 +83,8 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
                 self.settings = design_info["settings"]
             self.description = self.description or design_info.get("description")
         else:
-            self._descriptions.append(info.get("description"))
+            # `description: ''` says nothing: no description, as an export writes it.
+            self._descriptions.append(info.get("description") or None)
         for entry in info.get("x-msgflow-nodes", []) or []:
             node = Node.model_validate(entry)
             self.nodes.setdefault(node.id, node)
@@ -91,7 +92,9 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
         if info.get("x-service") or not any(
             isinstance(op, dict) and op.get("x-service") for op in self._raw_operations(spec)
         ):
-            self._node(default_node, title, info.get("description"), info.get("x-msgflow-boundary"))
+            self._node(
+                default_node, title, info.get("description") or None, info.get("x-msgflow-boundary")
+            )
         self.default_node = default_node
         for problem in spec.unfollowed:
             self.notes.append(ImportNote(problem.source, problem.path, problem.message))
@@ -162,12 +165,12 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
         self._link_by_address()
         self._finish_kinds()
         flows = self._flows()
-        forwarded = forwarded_events(
+        forwarded = forwarded_messages(
             list(self.messages.values()), flows, {n.id: n.name for n in self.nodes.values()}
         )
         for message_id, suppression in forwarded.items():
             self.notes.append(
-                ImportNote("", message_id, f"{RULE} suppressed: {suppression.reason}")
+                ImportNote("", message_id, f"{suppression.rule} suppressed: {suppression.reason}")
             )
         messages = [
             Message(

@@ -81,7 +81,7 @@ class MessageReading(ImportState):
         key_field = self._record_key_field(target, payload, at)
         kept = frozenset({"kafka.key"}) if key_field is not None else frozenset()
         self._note_bindings(target.get("bindings"), f"{at}.bindings", kept=kept)
-        description = target.get("summary") or target.get("description")
+        description = target.get("summary") or target.get("description") or None
         return MessageSeen(
             message_id,
             name,

@@ -161,6 +161,8 @@ class SchemaMapper:
                 self.note(at, "the payload's schema is not known here: the message has no fields")
             elif isinstance(target, dict):
                 self.note(at, "the payload schema is empty (any value): the message has no fields")
+            elif target is None:
+                self.note(at, "no payload is declared: the message has no fields")
             return []
         merged = self._merge_alternatives(self._merge_all_of(target, at), at)
         if merged.get("type", "object") == "object" and (
@@ -257,6 +259,14 @@ class SchemaMapper:
             if isinstance(target, dict):
                 target = self._merge_all_of(target, where)  # its words may be in a part
             description = target.get("description") if isinstance(target, dict) else None
+            if (
+                isinstance(prop, dict)
+                and "$ref" in prop
+                and isinstance(prop.get("description"), str)
+            ):
+                # Words beside a `$ref` describe this field (the record keeps its own), as
+                # the exporter writes a described field of a record type.
+                description = prop["description"]
             if description is None and isinstance(target, dict):
                 description = self._sole_alternative_description(target, where)
             enum = _enum_values(target, field_type) if isinstance(target, dict) else None

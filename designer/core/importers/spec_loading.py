@@ -11,6 +11,7 @@ one or a cycle is reported at the place it is written rather than half-way throu
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -71,6 +72,13 @@ def parse_text(text: str, source: str) -> Any:
     located by line and column."""
     if "\x00" in text:
         raise SpecLoadError([SpecProblem(source, "$", "contains NUL bytes (a binary file?)")])
+    if text.lstrip().startswith("{"):
+        # JSON read as JSON first: YAML refuses the tab indentation JSON allows (the
+        # ts-nats-template's examples are indented so); YAML's reading locates errors.
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError):
+            pass
     try:
         return yaml.load(text, Loader=_Yaml12Booleans)  # a SafeLoader: plain data only
     except yaml.MarkedYAMLError as error:

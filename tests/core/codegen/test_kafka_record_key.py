@@ -56,7 +56,7 @@ from uuid import uuid4
 from faststream.kafka import TestKafkaBroker
 
 from contracts import OrderCreated
-from msgflow_runtime import Delivery
+from msgflow_runtime import Delivery, record_key
 from orders._generated import Service
 from orders.defaults import DefaultHandlers
 
@@ -77,6 +77,17 @@ async def test_every_order_created_is_keyed_by_its_order_id() -> None:
             )
             await service.out.publish_order_created(created)
     assert keys == [str(first).encode(), str(second).encode(), str(first).encode()]
+
+
+def test_a_key_is_the_value_as_the_json_payload_writes_it() -> None:
+    from datetime import UTC, date, datetime
+
+    assert record_key(datetime(2024, 5, 1, 9, 30, tzinfo=UTC)) == b"2024-05-01T09:30:00Z"
+    assert record_key(date(2024, 5, 1)) == b"2024-05-01"
+    assert record_key(True) == b"true"
+    assert record_key(Decimal("10.50")) == b"10.50"
+    assert record_key("Zo\u00eb") == "Zo\u00eb".encode()
+    assert record_key(None) is None
 """
 
 
@@ -99,3 +110,4 @@ def test_a_keyed_project_passes_its_gates_and_sends_the_keys(tmp_path: Path) -> 
     (out / "tests" / "test_record_keys.py").write_text(_KEYS_TEST, encoding="utf-8")
     result = run_in(out, project_pytest("tests/test_record_keys.py"))
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    assert "2 passed" in result.stdout, result.stdout

@@ -10,6 +10,7 @@ same design; the export passes the official AsyncAPI parser.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -48,13 +49,21 @@ def _cases() -> dict[str, list[Path]]:
                 cases[f"public/{source.name}/{item.stem}"] = [item]
             else:
                 cases[f"public/{source.name}/{item.name}"] = [
-                    f for f in sorted(item.rglob("*.y*ml")) if _is_asyncapi_document(f)
+                    f
+                    for f in sorted(item.rglob("*"))
+                    if f.suffix in (".yaml", ".yml", ".json") and _is_asyncapi_document(f)
                 ]
     return cases
 
 
+def _load(file: Path) -> Any:
+    """A document as written: JSON (which may be indented with tabs, as YAML may not) or YAML."""
+    text = file.read_text(encoding="utf-8")
+    return json.loads(text) if file.suffix == ".json" else yaml.safe_load(text)
+
+
 def _is_asyncapi_document(file: Path) -> bool:
-    loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
+    loaded = _load(file)
     return isinstance(loaded, dict) and "asyncapi" in loaded
 
 
@@ -80,6 +89,10 @@ WITHOUT_FIELDS: dict[str, dict[str, str]] = {
         "slack-reaction-added": "an object payload without properties",
     },
     "public/bundler/spec": {"empty-message": "an object payload without properties"},
+    # A message with no `payload` at all.
+    "public/java-spring-cloud-stream-template/no-payload-message": {
+        "test-notification-message": "no payload is declared",
+    },
     # Adeo's case study as published: its Avro payloads are remote `.avsc` files.
     "public/website/adeo-asyncapi": {
         "costing-request-v1": "payload in application/vnd.apache.avro",
@@ -91,7 +104,7 @@ def _source_operations(files: list[Path]) -> int:
     """Operations as the documents write them: v3 `operations`, v2 publish/subscribe."""
     count = 0
     for file in files:
-        document: dict[str, Any] = yaml.safe_load(file.read_text(encoding="utf-8"))
+        document: dict[str, Any] = _load(file)
         if str(document["asyncapi"]).startswith("3."):
             count += len(document.get("operations") or {})
         else:
@@ -105,7 +118,7 @@ def _operations_without_messages(files: list[Path]) -> set[str]:
     """v3 operations naming no message on a channel that holds none (`$.operations.X`)."""
     paths = set()
     for file in files:
-        document: dict[str, Any] = yaml.safe_load(file.read_text(encoding="utf-8"))
+        document: dict[str, Any] = _load(file)
         if not str(document["asyncapi"]).startswith("3."):
             continue
         for key, operation in (document.get("operations") or {}).items():

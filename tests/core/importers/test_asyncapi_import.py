@@ -1081,8 +1081,8 @@ def test_a_service_forwarding_an_event_from_outside_is_no_second_publisher() -> 
     assert [(s.rule, s.reason) for s in message.suppress] == [
         (
             "event-one-publisher",
-            "imported: Relay forwards the PaymentTaken it receives from outside the imported "
-            "documents (drawn from the actor 'external')",
+            "imported: Relay forwards the PaymentTaken it receives; the other publisher is "
+            "the actor 'external', drawn for what the imported documents do not name",
         )
     ]
     assert any("event-one-publisher suppressed: imported: Relay" in str(n) for n in result.notes)
@@ -1096,3 +1096,19 @@ def test_two_services_publishing_one_event_are_still_an_error() -> None:
     design = import_asyncapi([relay, other]).design
     errors = [e.rule for e in validate(design) if e.severity is Severity.ERROR]
     assert "event-one-publisher" in errors
+
+
+def test_a_json_document_indented_with_tabs_is_read() -> None:
+    # JSON allows tabs where YAML refuses them (the ts-nats-template's examples).
+    text = (
+        '{\n\t"asyncapi": "3.0.0",\n\t"info": {"title": "Feed", "version": "1.0.0"},\n'
+        '\t"channels": {"c": {"address": "feed", "messages": {"Tick": {"payload": '
+        '{"type": "object", "properties": {"n": {"type": "integer"}}}}}}},\n'
+        '\t"operations": {"o": {"action": "send", "channel": {"$ref": "#/channels/c"}}}\n}\n'
+    )
+    design = import_asyncapi([Spec.from_text(text, "feed.json")]).design
+    tick = design.message("tick")
+    assert tick is not None and [f.name for f in tick.fields] == ["n"]
+    # Broken JSON is still located by line and column.
+    with pytest.raises(SpecLoadError, match="line 2 column"):
+        Spec.from_text('{\n\t"asyncapi": \n}', "broken.json")
