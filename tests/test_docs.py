@@ -6,13 +6,27 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from designer.core.observe.drift_rules import DRIFT_RULES
 from designer.core.rules.catalogue import DOCS_END, DOCS_START, rules_reference
 from designer.core.rules.engine import REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 # Background notes engineers once read outside the repository; the code must not cite them.
-GONE = ("messaging-rules.md", "contract.md", "canvas-performance.md", "seed-article")
+GONE = (
+    "messaging-rules.md",
+    "contract.md",
+    "canvas-performance.md",
+    "seed-article",
+    "shared/reference",
+)
+# A repository path as the README and docs cite it: `assets/examples/shop.msgflow.json`,
+# `designer/core/layout_untangle.py`, `tests/data/asyncapi/`. A pattern such as
+# `tests/e2e/test_observe_*.py` or `tests/test_<service>.py` (a generated project's file) is
+# no citation of one file: the lookahead leaves it out.
+CITED_PATH = re.compile(
+    r"(?<![\w./-])((?:assets|benchmarks|designer|docs|templates|tests)/[\w./-]*[\w/])(?![\w./<*{-])"
+)
 
 
 def test_rules_page_lists_every_rule_as_the_registry_describes_it():
@@ -66,3 +80,20 @@ def test_the_readme_picture_shows_what_its_caption_says():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "--select f6 --screenshot assets/screenshot.png" in readme
     assert (ROOT / "assets" / "welcome.png").is_file()
+
+
+def test_every_path_the_readme_and_docs_cite_is_in_the_repository():
+    offenders = []
+    for page in [ROOT / "README.md", *DOCS.glob("*.md")]:
+        for cited in CITED_PATH.findall(page.read_text(encoding="utf-8")):
+            # A module may be cited without its suffix (`designer/core/diagram`).
+            if not any((ROOT / f"{cited}{suffix}").exists() for suffix in ("", ".py")):
+                offenders.append(f"{page.relative_to(ROOT)}: {cited}")
+    assert offenders == []
+
+
+def test_the_readme_drift_table_lists_every_drift_rule_with_its_severity():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| id | severity | when |", 1)[1].split("\n\n", 1)[0]
+    rows = re.findall(r"^\| `([\w-]+)` \| (\w+) \|", table, flags=re.MULTILINE)
+    assert sorted(rows) == sorted((rule.id, rule.severity.value) for rule in DRIFT_RULES.values())
