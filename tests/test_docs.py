@@ -102,3 +102,34 @@ def test_the_readme_drift_table_lists_every_drift_rule_with_its_severity():
     table = readme.split("| id | severity | when |", 1)[1].split("\n\n", 1)[0]
     rows = re.findall(r"^\| `([\w-]+)` \| (\w+) \|", table, flags=re.MULTILINE)
     assert sorted(rows) == sorted((rule.id, rule.severity.value) for rule in DRIFT_RULES.values())
+
+
+# Import bookkeeping of the built-in templates and the manifest's identifiers: there for
+# the built-in pack, not a promise to template authors.
+UNDOCUMENTED_CONTEXT = {
+    "contract_classes",
+    "handler_imports",
+    "contract_imports",
+    "identifiers",
+    "ports",
+}
+
+
+def test_the_readme_names_every_template_context_attribute():
+    import dataclasses
+
+    from designer.core import channels
+    from designer.core.codegen import context
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Writing templates", 1)[1].split("Other targets plug in", 1)[0]
+    named = set(re.findall(r"`(\w+)`", section))
+    missing = [
+        f"{cls.__name__}.{field.name}"
+        for module in (context, channels)
+        for cls in vars(module).values()
+        if dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__
+        for field in dataclasses.fields(cls)
+        if field.name not in named and field.name not in UNDOCUMENTED_CONTEXT
+    ]
+    assert missing == [], "README § Writing templates does not name these: " + ", ".join(missing)
