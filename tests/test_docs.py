@@ -136,3 +136,22 @@ def test_the_readme_names_every_template_context_attribute():
         if field.name not in named and field.name not in UNDOCUMENTED_CONTEXT
     ]
     assert missing == [], "README § Writing templates does not name these: " + ", ".join(missing)
+
+
+def test_every_module_named_in_backquotes_exists():
+    # `designer.core.observe` or `designer.core.rules.validate` (a module's function): the
+    # module itself, or the one holding the name, is in the repository.
+    def exists(dotted: str) -> bool:
+        path = ROOT / dotted.replace(".", "/")
+        if path.with_suffix(".py").is_file() or path.is_dir():
+            return True
+        holder = [path.parent.with_suffix(".py"), path.parent / "__init__.py"]
+        return any(f.is_file() and path.name in f.read_text("utf-8") for f in holder)
+
+    offenders = [
+        f"{path.relative_to(ROOT)}: {dotted}"
+        for path in _tracked_text_files()
+        for dotted in re.findall(r"`(designer(?:\.\w+)+)", path.read_text("utf-8", "replace"))
+        if not exists(dotted)
+    ]
+    assert offenders == []
