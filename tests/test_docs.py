@@ -155,3 +155,28 @@ def test_every_module_named_in_backquotes_exists():
         if not exists(dotted)
     ]
     assert offenders == []
+
+
+def test_every_flag_in_the_readme_command_table_is_in_that_commands_help():
+    import argparse
+
+    from designer.cli import build_parser
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| command | does | exit code |", 1)[1].split("\n\n", 1)[0]
+    commands = next(
+        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
+    ).choices
+    missing = []
+    for usage in re.findall(r"^\| `(msgflow [^`]+)`", table, flags=re.MULTILINE):
+        words = usage.replace("[gui]", "gui").split()
+        parser = commands[words[1]]
+        if words[1] == "broker":  # `msgflow broker apply`: the flags are apply's
+            parser = next(
+                a for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+            ).choices[words[2]]
+        helped = parser.format_help()
+        missing += [
+            f"{usage}: {flag}" for flag in re.findall(r"--[\w-]+", usage) if flag not in helped
+        ]
+    assert len(commands) >= 10 and missing == []
