@@ -102,7 +102,9 @@ def main() -> None:
     differing = 0
     with tempfile.TemporaryDirectory() as scratch:
         before = package_at(args.commit, Path(scratch))
-        print(f"| design | same drawing | {args.commit} CPU s | today CPU s | today / {args.commit} |")
+        print(
+            f"| design | same drawing | {args.commit} CPU s | today CPU s | today / {args.commit} |"
+        )
         print("|---|---|---|---|---|")
         for package in (before, today):  # one unmeasured build each: first-call costs
             build(package, designs[0][1])
