@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 EXAMPLE := assets/examples/shop.msgflow.json
 
-.PHONY: run test check lint typecheck pytest pytest-fast tools bench bench-diagram fuzz clean
+.PHONY: run test check lint typecheck pytest pytest-fast qt-one-process tools bench bench-diagram fuzz clean
 
 $(STAMP): pyproject.toml
 	@echo "== Python packages into $(VENV) (first time: about 2-4 minutes)"
@@ -52,6 +52,12 @@ pytest: $(STAMP) tools
 # `slow`/`e2e`; everything else runs here in a few minutes.
 pytest-fast: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadgroup -m "not slow and not e2e"
+
+# The Qt tests in one process, as a user's session is: a Qt object deleted after Python's
+# shutdown crashes the process at exit (status 139), which CI's two workers never show.
+# About 3 minutes.
+qt-one-process: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:xdist tests/qt
 
 test: lint typecheck pytest
 
