@@ -4,6 +4,7 @@ routed between events; in the end every arrow is the route every export draws.""
 from __future__ import annotations
 
 import gc
+import weakref
 
 from PySide6.QtCore import QObject
 from shiboken6 import delete
@@ -134,3 +135,22 @@ def test_a_scene_deleted_while_routing_stops_routing(qtbot):
     delete(owner)  # a compare view closed: its scene goes without being told
     qtbot.wait(200)  # a slice here would run against a deleted scene
     assert gc.isenabled()
+
+
+def test_a_scene_nobody_holds_finishes_routing_and_goes_quietly(qtbot):
+    """CI: a test's big scene, dropped while routing, ended its job in a later test; the
+    collector, on again, deleted the scene from inside its own job's timer call."""
+
+    def dropped() -> weakref.ref[DesignScene]:
+        return weakref.ref(DesignScene(Document(_big()), lambda command: None))
+
+    scene = dropped()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)  # every allocation may run a full collection
+    try:
+        qtbot.waitUntil(gc.isenabled, timeout=ROUTING_TIMEOUT_MS)  # the job ended
+        gc.collect()
+        qtbot.wait(50)
+    finally:
+        gc.set_threshold(*thresholds)
+    assert scene() is None
