@@ -56,7 +56,9 @@ def test_a_big_design_shows_provisional_arrows_then_the_routes_the_exports_draw(
     assert scene.routed
     assert _differing(scene, design) == []
     assert any(0 < p < 100 for p in progress) and progress[-1] == 100
-    assert gc.isenabled()  # the collector held off while routing is on again
+    # The collector held off while routing is on again, from the next event-loop turn
+    # (a job that ends by itself releases it there: background_routing._ended).
+    qtbot.waitUntil(gc.isenabled, timeout=5000)
 
 
 def test_an_edit_while_routing_drops_the_stale_routes(qtbot):
