@@ -568,10 +568,15 @@ def _push(
     in order; -1: leftwards, from the end), clamped to its room."""
     out = list(at)
     indices = range(len(out)) if way > 0 else range(len(out) - 1, -1, -1)
+    # The furthest of the positions before it, then the gap once: the same number as
+    # adding the gap to each (rounding keeps order), without a max() per pair.
     for i in indices:
         x = out[i]
-        for j in before[i]:
-            x = max(x, out[j] + gap) if way > 0 else min(x, out[j] - gap)
+        if before[i]:
+            if way > 0:
+                x = max(x, max([out[j] for j in before[i]]) + gap)
+            else:
+                x = min(x, min([out[j] for j in before[i]]) - gap)
         lo, hi = rooms[i]
         out[i] = min(max(x, lo), hi)
     return out
