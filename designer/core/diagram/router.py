@@ -412,46 +412,63 @@ class Router:
                     inside[i][j0:j1] = fill
 
         d0 = directions.index(out)
+        # The directions are listed in opposite pairs: d ^ 1 is the way back from d.
+        arrive_d = directions.index(arrive)
+        goal_i, goal_j = goal
+        # A state (grid point i, j reached going direction d) is one int, (i * n_y + j) *
+        # 4 + d: ordered as the tuple (i, j, d) is, so the queue pops in the same order,
+        # without a tuple made for every point looked at (this loop is the router's hot
+        # spot, and the garbage collector's).
         # Ordered by estimate, then by most travelled: among equal estimates the search
         # goes deep first instead of widening over a plateau of equal paths.
-        queue: list[tuple[float, float, float, int, int, int]] = [
-            (abs(gx - a[0]) + abs(gy - a[1]), 0.0, 0.0, start[0], start[1], d0)
+        first = (start[0] * n_y + start[1]) * 4 + d0
+        queue: list[tuple[float, float, float, int]] = [
+            (abs(gx - a[0]) + abs(gy - a[1]), 0.0, 0.0, first)
         ]
-        best: dict[tuple[int, int, int], float] = {(start[0], start[1], d0): 0.0}
-        came: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+        best: dict[int, float] = {first: 0.0}
+        came: dict[int, int] = {}
+        best_get = best.get
+        push, pop = heapq.heappush, heapq.heappop
+        inf = float("inf")
+        steps_of = tuple(enumerate(directions))
         while queue and steps > 0:
             steps -= 1
-            _, _, cost, i, j, d = heapq.heappop(queue)
-            state = (i, j, d)
-            if cost > best.get(state, float("inf")):
+            _, _, cost, state = pop(queue)
+            if cost > best_get(state, inf):
                 continue
-            if (i, j) == goal:
+            d = state & 3
+            i, j = divmod(state >> 2, n_y)
+            if i == goal_i and j == goal_j:
                 path = [(xs_sorted[i], ys_sorted[j])]
                 while state in came:
                     state = came[state]
-                    path.append((xs_sorted[state[0]], ys_sorted[state[1]]))
+                    i, j = divmod(state >> 2, n_y)
+                    path.append((xs_sorted[i], ys_sorted[j]))
                 path.reverse()
                 return path
-            for nd, (dx, dy) in enumerate(directions):
-                if (dx, dy) == (-directions[d][0], -directions[d][1]):
-                    continue  # no turning back
+            back = d ^ 1  # no turning back
+            x_here, y_here = xs_sorted[i], ys_sorted[j]
+            for nd, (dx, dy) in steps_of:
+                if nd == back:
+                    continue
                 ni, nj = i + dx, j + dy
                 if not (0 <= ni < n_x and 0 <= nj < n_y) or inside[ni][nj]:
                     continue
-                length = abs(xs_sorted[ni] - xs_sorted[i]) + abs(ys_sorted[nj] - ys_sorted[j])
+                x, y = xs_sorted[ni], ys_sorted[nj]
+                # One of the two is 0.0: the same sum as adding both.
+                length = abs(x - x_here) + abs(y - y_here)
                 extra = BEND if nd != d else 0.0
-                if (ni, nj) == goal and directions[nd] != arrive:
+                if ni == goal_i and nj == goal_j and nd != arrive_d:
                     extra += BEND
                 new = cost + length + extra
-                nxt = (ni, nj, nd)
-                if new < best.get(nxt, float("inf")):
+                nxt = (ni * n_y + nj) * 4 + nd
+                if new < best_get(nxt, inf):
                     best[nxt] = new
                     came[nxt] = state
-                    x, y = xs_sorted[ni], ys_sorted[nj]
                     h = abs(gx - x) + abs(gy - y)
                     if x != gx and y != gy:
                         h += BEND  # at least one more bend to come
-                    heapq.heappush(queue, (new + GREED * h, -new, new, ni, nj, nd))
+                    push(queue, (new + GREED * h, -new, new, nxt))
         return None
 
 
