@@ -1,6 +1,7 @@
 # `make run`: set everything up and open the designer on the shop example.
 # `make test`: set everything up and run the whole suite (lint, types, tests) offscreen.
-# `make check`: the inner loop: lint, types and the tests not marked slow/e2e (under 3 minutes).
+# `make check`: the inner loop: lint, types and the tests not marked slow/e2e (its tests took
+# 6 min 50 s on 7 Dec 2026 on 2 cores shared at load ~8).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -45,7 +46,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy designer
 
 pytest: $(STAMP) tools
-	@echo "== the test suite on 2 workers (about 4-5 minutes on 2 idle cores, up to 20 when they are busy)"
+	@echo "== the test suite on 2 workers (4-5 minutes on 2 idle cores, up to 22 when busy, when it had ~1,550 tests; longer now)"
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadgroup
 
 # The tests that spawn generated projects, brokers or many subprocesses are marked
