@@ -1,8 +1,10 @@
 """Orthogonal arrows that go around cards: ports spread along card sides, few bends.
 
 Each arrow end gets a side of its card facing the other end, and a port on it: the ends
-on one side are spread evenly, ordered by where their other ends lie (so arrows leaving
-one side do not cross each other at once). From each port a short stub leaves the card
+on one side are spread evenly, ordered by the direction each heads in (the angle of the
+side its far end enters by), so arrows leaving one side do not cross each other at once:
+the one that turns off soonest takes the port nearest the way it turns. From each port a
+short stub leaves the card
 straight; between the two stubs the route is, in order of preference:
 
 1. straight, or one Z (two bends) with its middle run on a free track of the channel
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
@@ -41,7 +44,7 @@ _REGION = 150.0  # how far around its ends an arrow first looks for a way
 # search over a whole 1,000-card design costs seconds per arrow.
 FULL_SEARCH_LINKS = 600
 MAX_STEPS = 4_000  # grid points one search may visit
-_LOOP_FIRST = 10_000.0  # loops sort before every other port on their sides
+_LOOP_FIRST = 10.0  # loops sort before every other port on their sides (headings: ±π)
 QUICK_STEPS = 120  # ... during a drag frame (the route is settled when the drag ends)
 _SEARCH_SHARE = 0.55  # of routing a big design: finding routes; the rest is the nudging
 
@@ -224,14 +227,14 @@ class Router:
                 k = loops[link.source]
                 loops[link.source] += 1
                 chosen[key] = (RIGHT, UP)
-                crowd[(link.source, RIGHT)].append((rect.y - _LOOP_FIRST + k, key, 0))
-                crowd[(link.source, UP)].append((rect.right + _LOOP_FIRST - k, key, 1))
+                crowd[(link.source, RIGHT)].append((-_LOOP_FIRST + k, key, 0))
+                crowd[(link.source, UP)].append((_LOOP_FIRST - k, key, 1))
                 continue
             s, t = self.cards[link.source], self.cards[link.target]
             out, into = sides(s, t)
             chosen[key] = (out, into)
-            crowd[(link.source, out)].append((_along(out, t.centre), key, 0))
-            crowd[(link.target, into)].append((_along(into, s.centre), key, 1))
+            crowd[(link.source, out)].append((_heading(s, out, t, into), key, 0))
+            crowd[(link.target, into)].append((_heading(t, into, s, out), key, 1))
         # Every arrow at a side where one of `keys` ends moves its port too.
         for (card, _), members in crowd.items():
             if (spread is None or card in spread) and any(m[1] in moved for m in members):
@@ -511,9 +514,23 @@ def _span(ends: tuple[Point, Side, Point, Side]) -> float:
     return abs(x1 - x0) + abs(y1 - y0)
 
 
-def _along(side: Side, point: Point) -> float:
-    """The coordinate of `point` along a side: y for left/right sides, x for top/bottom."""
-    return point[1] if side[1] == 0 else point[0]
+def _side_middle(rect: Rect, side: Side) -> Point:
+    x, y = rect.centre
+    return x + side[0] * rect.w / 2, y + side[1] * rect.h / 2
+
+
+def _heading(rect: Rect, side: Side, far: Rect, far_side: Side) -> float:
+    """Where an arrow leaving `rect` by `side` heads: the angle, seen from the middle of
+    that side, of the middle of the side it enters `far` by; ascending along the side
+    (top to bottom, left to right). Ordering a side's ports by it rather than by the far
+    card's position alone lets the arrow that turns off first take the port nearest the
+    way it turns: two arrows leaving the side upwards, the nearer target's turning up
+    before the farther one's, then do not cross by the card."""
+    (x0, y0), (x1, y1) = _side_middle(rect, side), _side_middle(far, far_side)
+    dx, dy = x1 - x0, y1 - y0
+    outward = dx * side[0] + dy * side[1]
+    along = dy if side[1] == 0 else dx
+    return math.atan2(along, outward)
 
 
 def _port(rect: Rect, side: Side, fraction: float) -> Point:

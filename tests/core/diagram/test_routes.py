@@ -293,3 +293,51 @@ def test_arrows_a_card_is_dropped_onto_are_routed_round_it() -> None:
         engine.move_card(card, x, y - 100 + 20 * step, dragging=True)
     engine.settle([card])
     assert [k for k, c in _entered(engine.diagram) if c == card] == []
+
+
+@pytest.mark.parametrize(
+    ("inbound", "places"),
+    [
+        # n0's arrows leave its right side for cards up and to the right; the nearest
+        # (n1) is not the highest, and its arrow turns up first.
+        (False, {"n0": (0, 600), "n1": (360, 310), "n2": (720, 40), "n3": (1440, 170)}),
+        # Arrows from cards down and to the left enter n0's left side; the nearest (n1)
+        # is not the lowest, and its arrow turns up last.
+        (True, {"n0": (1500, 0), "n1": (1100, 300), "n2": (400, 500), "n3": (0, 200)}),
+    ],
+    ids=["leaving", "entering"],
+)
+def test_arrows_at_one_card_side_do_not_cross_where_they_turn(
+    inbound: bool, places: dict[str, tuple[int, int]]
+) -> None:
+    # Ports on a side ordered by how high the far cards are, as before, put the arrow
+    # that turns nearest the card on the wrong port: it crossed the others right by the
+    # card (as shipping's arrows to inventory, reports and notifications did twice on
+    # the violations example).
+    nodes = [Node(id=f"n{i}", name=f"N{i}", kind=NodeKind.SERVICE) for i in range(4)]
+    messages = [Message(id="m1", name="Ping", kind=MessageKind.COMMAND, owner="n0")]
+    flows = [
+        Flow.model_validate(
+            {
+                "id": f"f{i}",
+                "message": "m1",
+                "from": f"n{i}" if inbound else "n0",
+                "to": "n0" if inbound else f"n{i}",
+                "transport": "queue",
+            }
+        )
+        for i in (1, 2, 3)
+    ]
+    design = Design(
+        name="Fan",
+        nodes=nodes,
+        messages=messages,
+        flows=flows,
+        layout=Layout(nodes={k: Point(x=x, y=y) for k, (x, y) in places.items()}),
+    )
+    diagram = build_diagram(design)
+    n0 = diagram.cards["n0"]
+    side = n0.x if inbound else n0.right
+    ends = [a.points[-1 if inbound else 0] for a in diagram.arrows.values()]
+    assert all(x == side for x, _ in ends)  # all three at one side of n0: the case here
+    assert measure(diagram).crossings == 0
