@@ -85,6 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("commit", help="the commit to compare with (e.g. main)")
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 300, 1_000])
+    parser.add_argument("--seed", type=int, nargs="*", default=[1], help="of the synthetic designs")
     parser.add_argument("--no-examples", action="store_true")
     parser.add_argument("--rounds", type=int, default=1, help="builds of each, interleaved")
     args = parser.parse_args()
@@ -98,7 +99,14 @@ def main() -> None:
             if all(n.id in design.layout.nodes for n in design.nodes):
                 designs.append((f"{name} as shipped", design))
             designs.append((f"{name} auto-layout", auto_layout(design)))
-    designs += [(f"synthetic {n}", auto_layout(synthetic_design(n))) for n in args.sizes]
+    designs += [
+        (
+            f"synthetic {n}" + (f" seed {seed}" if seed != 1 else ""),
+            auto_layout(synthetic_design(n, seed=seed)),
+        )
+        for seed in args.seed
+        for n in args.sizes
+    ]
     differing = 0
     with tempfile.TemporaryDirectory() as scratch:
         before = package_at(args.commit, Path(scratch))
