@@ -219,16 +219,19 @@ class Router:
         links = self.links if spread is None else self._sharing_cards(keys, spread)
         for key, link in links.items():
             if link.source == link.target:
-                # An arrow to its own card leaves its right side near the top and comes
-                # back in at the top near the right: its ports take places on both sides
-                # like any other's, the first loop innermost, so several loops on one
-                # card nest instead of being drawn on top of each other.
-                rect = self.cards[link.source]
+                # An arrow to its own card goes round one of its corners: the first loop
+                # leaves the right side near the top and comes back in at the top near
+                # the right; further loops take the next corner in turn (a card boxed in
+                # by close neighbours has no room for a dozen loops at one corner), and
+                # loops at one corner nest, the first innermost. Their ports take places
+                # on both sides like any other's.
                 k = loops[link.source]
                 loops[link.source] += 1
-                chosen[key] = (RIGHT, UP)
-                crowd[(link.source, RIGHT)].append((-_LOOP_FIRST + k, key, 0))
-                crowd[(link.source, UP)].append((_LOOP_FIRST - k, key, 1))
+                (out, out_at_start), (into, into_at_start) = _LOOP_CORNERS[k % 4]
+                depth = k // 4
+                chosen[key] = (out, into)
+                crowd[(link.source, out)].append((_corner_rank(out_at_start, depth), key, 0))
+                crowd[(link.source, into)].append((_corner_rank(into_at_start, depth), key, 1))
                 continue
             s, t = self.cards[link.source], self.cards[link.target]
             out, into = sides(s, t)
@@ -531,6 +534,22 @@ def _heading(rect: Rect, side: Side, far: Rect, far_side: Side) -> float:
     outward = dx * side[0] + dy * side[1]
     along = dy if side[1] == 0 else dx
     return math.atan2(along, outward)
+
+
+# A loop's corners in the order loops take them: (side it leaves, whether the corner is at
+# the start of that side - its top or left end), then the same for the side it re-enters.
+_LOOP_CORNERS: tuple[tuple[tuple[Side, bool], tuple[Side, bool]], ...] = (
+    ((RIGHT, True), (UP, False)),  # top right
+    ((LEFT, False), (DOWN, True)),  # bottom left
+    ((DOWN, False), (RIGHT, False)),  # bottom right
+    ((UP, True), (LEFT, True)),  # top left
+)
+
+
+def _corner_rank(at_start: bool, depth: int) -> float:
+    """Where a loop's port sorts among its side's ports: before (or after) every other
+    arrow's, at the corner's end of the side, the innermost loop nearest the corner."""
+    return -_LOOP_FIRST + depth if at_start else _LOOP_FIRST - depth
 
 
 def _port(rect: Rect, side: Side, fraction: float) -> Point:
