@@ -386,19 +386,24 @@ def _cost(left: _Run, right: _Run) -> int:
     their rooms do not allow costs more than any crossings."""
     if left.room_lo > right.room_hi - 1.0:
         return _IMPOSSIBLE
-    if left.hi < right.lo - 1.0 or right.hi < left.lo - 1.0:
-        return 0  # not level with each other: neither's bends reach the other
+    # Bends closer than MIN_GAP along (on one line, or ports a pixel or two apart on
+    # facing card sides) whose other runs come from opposite sides towards each other:
+    # those two runs would overlap, drawn as one line. They are mostly end runs fixed to
+    # their ports (the final unshare pass cannot move them), so only the order of these
+    # two keeps them apart; it counts even when the two runs end a pixel or two short of
+    # each other along, not level by the test below.
     count = 0
+    for y, way in right.turns:
+        if way < 0 and any(w > 0 and abs(y - at) < MIN_GAP for at, w in left.turns):
+            count += _SAME_LINE
+    if left.hi < right.lo - 1.0 or right.hi < left.lo - 1.0:
+        return count  # not level with each other: neither's bends reach the other
     for y, way in left.turns:
         if way > 0 and right.lo < y < right.hi:
             count += 1
     for y, way in right.turns:
         if way < 0 and left.lo < y < left.hi:
             count += 1
-        # Bends on one line whose runs come from opposite sides towards each other: the
-        # two runs would overlap, drawn as one line.
-        if way < 0 and any(w > 0 and abs(y - at) < 1.0 for at, w in left.turns):
-            count += _SAME_LINE
     return count
 
 
