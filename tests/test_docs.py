@@ -6,13 +6,27 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from designer.core.observe.drift_rules import DRIFT_RULES
 from designer.core.rules.catalogue import DOCS_END, DOCS_START, rules_reference
 from designer.core.rules.engine import REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 # Background notes engineers once read outside the repository; the code must not cite them.
-GONE = ("messaging-rules.md", "contract.md", "canvas-performance.md", "seed-article")
+GONE = (
+    "messaging-rules.md",
+    "contract.md",
+    "canvas-performance.md",
+    "seed-article",
+    "shared/reference",
+)
+# A repository path as the README and docs cite it: `assets/examples/shop.msgflow.json`,
+# `designer/core/layout_untangle.py`, `tests/data/asyncapi/`. A pattern such as
+# `tests/e2e/test_observe_*.py` or `tests/test_<service>.py` (a generated project's file) is
+# no citation of one file: the lookahead leaves it out.
+CITED_PATH = re.compile(
+    r"(?<![\w./-])((?:assets|benchmarks|designer|docs|templates|tests)/[\w./-]*[\w/])(?![\w./<*{-])"
+)
 
 
 def test_rules_page_lists_every_rule_as_the_registry_describes_it():
@@ -23,6 +37,11 @@ def test_rules_page_lists_every_rule_as_the_registry_describes_it():
     )
     for rule_id in REGISTRY:
         assert f"`{rule_id}`" in text
+
+
+def _exists(cited: str) -> bool:
+    # A module may be cited without its suffix (`designer/core/channels`).
+    return any((ROOT / f"{cited}{suffix}").exists() for suffix in ("", ".py"))
 
 
 def _tracked_text_files() -> list[Path]:
@@ -41,9 +60,10 @@ def test_no_file_cites_a_document_missing_from_the_repository():
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         offenders += [f"{path.relative_to(ROOT)}: {name}" for name in GONE if name in text]
-        # Every docs/... path mentioned anywhere must exist.
-        for cited in re.findall(r"docs/[\w./-]+\.md", text):
-            if not (ROOT / cited).is_file():
+        # Every docs/, benchmarks/ or assets/ path mentioned anywhere (code comments and
+        # docstrings included) must exist: they are the repository's own files.
+        for cited in CITED_PATH.findall(text):
+            if cited.startswith(("docs/", "benchmarks/", "assets/")) and not _exists(cited):
                 offenders.append(f"{path.relative_to(ROOT)}: {cited}")
     assert offenders == []
 
@@ -66,3 +86,97 @@ def test_the_readme_picture_shows_what_its_caption_says():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "--select f6 --screenshot assets/screenshot.png" in readme
     assert (ROOT / "assets" / "welcome.png").is_file()
+
+
+def test_every_path_the_readme_and_docs_cite_is_in_the_repository():
+    offenders = []
+    for page in [ROOT / "README.md", *DOCS.glob("*.md")]:
+        for cited in CITED_PATH.findall(page.read_text(encoding="utf-8")):
+            if not _exists(cited):
+                offenders.append(f"{page.relative_to(ROOT)}: {cited}")
+    assert offenders == []
+
+
+def test_the_readme_drift_table_lists_every_drift_rule_with_its_severity():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| id | severity | when |", 1)[1].split("\n\n", 1)[0]
+    rows = re.findall(r"^\| `([\w-]+)` \| (\w+) \|", table, flags=re.MULTILINE)
+    assert sorted(rows) == sorted((rule.id, rule.severity.value) for rule in DRIFT_RULES.values())
+    # docs/rules.md says which rules it leaves to the README: it names them all.
+    rules_page = (DOCS / "rules.md").read_text(encoding="utf-8")
+    assert [rule_id for rule_id in DRIFT_RULES if f"`{rule_id}`" not in rules_page] == []
+
+
+# Import bookkeeping of the built-in templates and the manifest's identifiers: there for
+# the built-in pack, not a promise to template authors.
+UNDOCUMENTED_CONTEXT = {
+    "contract_classes",
+    "handler_imports",
+    "contract_imports",
+    "identifiers",
+    "ports",
+}
+
+
+def test_the_readme_names_every_template_context_attribute():
+    import dataclasses
+
+    from designer.core import channels
+    from designer.core.codegen import context
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Writing templates", 1)[1].split("Other targets plug in", 1)[0]
+    named = set(re.findall(r"`(\w+)`", section))
+    missing = [
+        f"{cls.__name__}.{field.name}"
+        for module in (context, channels)
+        for cls in vars(module).values()
+        if dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__
+        for field in dataclasses.fields(cls)
+        if field.name not in named and field.name not in UNDOCUMENTED_CONTEXT
+    ]
+    assert missing == [], "README § Writing templates does not name these: " + ", ".join(missing)
+
+
+def test_every_module_named_in_backquotes_exists():
+    # `designer.core.observe` or `designer.core.rules.validate` (a module's function): the
+    # module itself, or the one holding the name, is in the repository.
+    def exists(dotted: str) -> bool:
+        path = ROOT / dotted.replace(".", "/")
+        if path.with_suffix(".py").is_file() or path.is_dir():
+            return True
+        holder = [path.parent.with_suffix(".py"), path.parent / "__init__.py"]
+        return any(f.is_file() and path.name in f.read_text("utf-8") for f in holder)
+
+    offenders = [
+        f"{path.relative_to(ROOT)}: {dotted}"
+        for path in _tracked_text_files()
+        for dotted in re.findall(r"`(designer(?:\.\w+)+)", path.read_text("utf-8", "replace"))
+        if not exists(dotted)
+    ]
+    assert offenders == []
+
+
+def test_every_flag_in_the_readme_command_table_is_in_that_commands_help():
+    import argparse
+
+    from designer.cli import build_parser
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| command | does | exit code |", 1)[1].split("\n\n", 1)[0]
+    commands = next(
+        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
+    ).choices
+    missing = []
+    for usage in re.findall(r"^\| `(msgflow [^`]+)`", table, flags=re.MULTILINE):
+        words = usage.replace("[gui]", "gui").split()
+        parser = commands[words[1]]
+        if words[1] == "broker":  # `msgflow broker apply`: the flags are apply's
+            parser = next(
+                a for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+            ).choices[words[2]]
+        helped = parser.format_help()
+        missing += [
+            f"{usage}: {flag}" for flag in re.findall(r"--[\w-]+", usage) if flag not in helped
+        ]
+    assert len(commands) >= 10 and missing == []

@@ -43,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--baseline",
         metavar="OLD",
-        help="the previous version of the design: enables breaking-change",
+        help="the previous version of the design: also run the rule breaking-change against it",
     )
 
 

@@ -51,6 +51,18 @@ def without_parameters(channel: str) -> str:
     return ".".join(s for s in channel.split(".") if not PLACEHOLDER.fullmatch(s))
 
 
+def named_pattern(channel: str) -> re.Pattern[str]:
+    """What `channel` is with a value in place of each `{name}` segment, as a pattern
+    (`streetlights.7.turn.on` for `streetlights.{id}.turn.on`): checked per observed
+    message, so compiled once."""
+    return re.compile(
+        r"\.".join(
+            "[^.]+" if PLACEHOLDER.fullmatch(segment) else re.escape(segment)
+            for segment in channel.split(".")
+        )
+    )
+
+
 def key_template(channel: str) -> str:
     """`a.{x}.b.{y}` -> `{x}.{y}`: a Kafka record's key, made of the values."""
     return ".".join(f"{{{name}}}" for name in names_in(channel))

@@ -17,6 +17,7 @@ from designer.core.commands import Command
 from designer.core.diagnostics import Diagnostic
 from designer.core.document import Document
 from designer.core.model import NodeKind
+from designer.qt import system_clipboard
 from designer.qt.canvas.scene import DesignScene
 from designer.qt.canvas.theme import theme_for_palette
 from designer.qt.canvas.view import DesignView
@@ -104,7 +105,7 @@ class CanvasHost(QObject):
         data = QMimeData()
         data.setData(CLIPBOARD_MIME, json.dumps(payload).encode("utf-8"))
         data.setText(json.dumps(payload, indent=1))
-        QGuiApplication.clipboard().setMimeData(data)
+        system_clipboard.put(data)
 
     def paste(self) -> None:
         data = QGuiApplication.clipboard().mimeData()

@@ -29,22 +29,7 @@ DOT_CROSSINGS = {
 }
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "booking",
-        "marketplace",
-        "shop",
-        pytest.param(
-            "violations",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue #14 open on this row: 10 routed crossings against the 9 of "
-                "dot's LR drawing (4.40:1, outside the aspect range; dot TB: 21)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("name", ["booking", "marketplace", "shop", "violations"])
 def test_example_auto_layout_crosses_no_more_than_dot(name: str) -> None:
     design = load(examples_dir() / f"{name}.msgflow.json")
     quality = measure(build_diagram(auto_layout(design)))

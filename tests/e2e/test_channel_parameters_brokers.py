@@ -370,6 +370,7 @@ def test_redis_carries_every_value_in_the_entries_of_one_stream(tmp_path: Path) 
         observation.add(record)
     counted = observation.report()
     assert (counted.flow("f1").messages, counted.flow("f2").messages) == (2, 2)
+    assert not [f for f in counted.findings if f.rule == "missing-channel-values"]
     on_turn_on = [r.headers.get("channel") for r in records if r.channel == turn_on_stream]
     assert on_turn_on == [channel.format("7.turn.on"), channel.format("broken.turn.on")]
 

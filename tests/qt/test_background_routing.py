@@ -4,6 +4,7 @@ routed between events; in the end every arrow is the route every export draws.""
 from __future__ import annotations
 
 import gc
+import weakref
 
 from PySide6.QtCore import QObject
 from shiboken6 import delete
@@ -55,7 +56,9 @@ def test_a_big_design_shows_provisional_arrows_then_the_routes_the_exports_draw(
     assert scene.routed
     assert _differing(scene, design) == []
     assert any(0 < p < 100 for p in progress) and progress[-1] == 100
-    assert gc.isenabled()  # the collector held off while routing is on again
+    # The collector held off while routing is on again, from the next event-loop turn
+    # (a job that ends by itself releases it there: background_routing._ended).
+    qtbot.waitUntil(gc.isenabled, timeout=5000)
 
 
 def test_an_edit_while_routing_drops_the_stale_routes(qtbot):
@@ -134,3 +137,22 @@ def test_a_scene_deleted_while_routing_stops_routing(qtbot):
     delete(owner)  # a compare view closed: its scene goes without being told
     qtbot.wait(200)  # a slice here would run against a deleted scene
     assert gc.isenabled()
+
+
+def test_a_scene_nobody_holds_finishes_routing_and_goes_quietly(qtbot):
+    """CI: a test's big scene, dropped while routing, ended its job in a later test; the
+    collector, on again, deleted the scene from inside its own job's timer call."""
+
+    def dropped() -> weakref.ref[DesignScene]:
+        return weakref.ref(DesignScene(Document(_big()), lambda command: None))
+
+    scene = dropped()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)  # every allocation may run a full collection
+    try:
+        qtbot.waitUntil(gc.isenabled, timeout=ROUTING_TIMEOUT_MS)  # the job ended
+        gc.collect()
+        qtbot.wait(50)
+    finally:
+        gc.set_threshold(*thresholds)
+    assert scene() is None

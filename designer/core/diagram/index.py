@@ -79,12 +79,16 @@ class RectIndex:
         """Whether any rectangle overlaps the interior of the box (x0, y0)-(x1, y1):
         `near` without collecting, stopping at the first (label placement asks this of
         every spot it tries)."""
+        return self.first_overlap(x0, y0, x1, y1) is not None
+
+    def first_overlap(self, x0: float, y0: float, x1: float, y1: float) -> Rect | None:
+        """A rectangle overlapping the interior of the box (x0, y0)-(x1, y1), if any."""
         c = self.cell
         if ((x1 - x0) / c + 1) * ((y1 - y0) / c + 1) > 4 * len(self._where) + 64:
-            return any(
-                r.x < x1 and x0 < r.x + r.w and r.y < y1 and y0 < r.y + r.h
-                for r in self._where.values()
-            )
+            for r in self._where.values():
+                if r.x < x1 and x0 < r.x + r.w and r.y < y1 and y0 < r.y + r.h:
+                    return r
+            return None
         cells = self._cells
         j0, j1 = int(y0 // c), int(y1 // c) + 1
         for i in range(int(x0 // c), int(x1 // c) + 1):
@@ -93,8 +97,8 @@ class RectIndex:
                 if entries:
                     for _, r in entries:
                         if r.x < x1 and x0 < r.x + r.w and r.y < y1 and y0 < r.y + r.h:
-                            return True
-        return False
+                            return r
+        return None
 
     def hits_box(self, box: Rect, ignore: tuple[str, ...] = ()) -> list[str]:
         """Keys whose rectangle overlaps the interior of `box`."""

@@ -131,12 +131,32 @@ def place_label(
         _route_corners(arrow.points, w, h),
         ((r.x, r.y) for r in _away_spots(arrow.points, w, h)),
     )
+    # The next spot, a step along, is mostly blocked by what blocked one of the last
+    # two: those are asked first, before the indexes (neither changes meanwhile).
+    last: Rect | None = None
+    before_last: Rect | None = None
     for x, y in corners:
         x0, y0, x1, y1 = x - _CLEAR, y - _CLEAR, x + w + _CLEAR, y + h + _CLEAR
-        if not cards.any_overlap(x0, y0, x1, y1) and not labels.any_overlap(x0, y0, x1, y1):
+        if (
+            last is not None
+            and last.x < x1
+            and x0 < last.x + last.w
+            and last.y < y1
+            and y0 < last.y + last.h
+        ) or (
+            before_last is not None
+            and before_last.x < x1
+            and x0 < before_last.x + before_last.w
+            and before_last.y < y1
+            and y0 < before_last.y + before_last.h
+        ):
+            continue
+        blocker = cards.first_overlap(x0, y0, x1, y1) or labels.first_overlap(x0, y0, x1, y1)
+        if blocker is None:
             spot = Rect(x, y, w, h)
             labels.add(arrow.flow_id, spot)
             return spot
+        last, before_last = blocker, last
     best: Rect | None = None
     best_cover = -1.0
     for spot in candidates(arrow.points, w, h):

@@ -17,7 +17,7 @@ then horizontal ones (the same code on the mirrored picture).
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .geometry import Point, Rect
@@ -36,6 +36,7 @@ _SIDE_REACH = 200.0  # how far a run may slide towards a side no neighbour bound
 _IMPOSSIBLE = 1_000
 _SAME_LINE = 10  # two runs drawn on one line read worse than a few crossings
 _ORDER_LIMIT = 120  # larger groups keep their order (choosing one costs groups squared)
+_GROUP_CELL = 256.0  # of the grid finding runs side by side
 _STEP = 256  # runs looked at between two steps (steps.py) of a big design's nudging
 
 
@@ -88,6 +89,7 @@ def nudge_steps(
     # Sliding the horizontal runs lengthened or shortened the vertical ones: two that
     # ended short of each other on one line may now overlap. Those (few) step aside.
     moved |= _unshare_axis(mirrored, flipped, movable)
+    yield 1.0  # each pass over every run's line takes tens of ms on a big design
     for key in moved:
         routes[key] = [(x, y) for y, x in mirrored[key]]
     changed |= _unshare_axis(routes, obstacles, movable)
@@ -270,6 +272,14 @@ def _port_room(points: list[Point], i: int, obstacles: RectIndex) -> _Room | Non
     else:
         hi = min(hi, (neighbour + x) / 2)
     top, bottom = min(y0, y1), max(y0, y1)
+    # Mostly nothing but its own card is near: asked first without the stretch next to
+    # the port, where its own card's margin lies.
+    if port[1] == top:
+        clear = not obstacles.any_overlap(lo, top + _END_ROOM, hi, bottom)
+    else:
+        clear = not obstacles.any_overlap(lo, top, hi, bottom - _END_ROOM)
+    if clear and bottom - top > 2 * _END_ROOM:
+        return lo, hi, x, 0.0, 0.0
     for r in obstacles.near(lo, top, hi, bottom).values():
         if r.y > bottom or r.bottom < top:
             continue
@@ -288,45 +298,86 @@ def _port_room(points: list[Point], i: int, obstacles: RectIndex) -> _Room | Non
 
 def _groups(runs: list[_Run]) -> Steps[list[list[_Run]]]:
     """Runs side by side: overlapping (within a track) along their length and in their
-    rooms, joined transitively."""
-    parent = list(range(len(runs)))
+    rooms, joined transitively. Only the groups holding a movable run (the others stay
+    as they are): after a card is dropped a few runs move among thousands, and the
+    search starts from those few instead of joining every pair of the design.
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    index = RectIndex()
+    Neighbours are found through a bucket grid of the runs' boxes (room across, length
+    plus a track each way along) holding plain run numbers: a RectIndex of Rects keyed
+    by strings cost a third of the nudging at 1,000 cards. A pair the test below joins
+    has overlapping boxes, so it always shares a cell: the grid only saves tests."""
+    c = _GROUP_CELL
+    cells: dict[tuple[int, int], list[int]] = {}
+    boxes: list[tuple[float, float, float, float]] = []  # room_lo, top, room_hi, bottom
     for i, run in enumerate(runs):
-        index.add(
-            str(i),
-            Rect(
-                run.room_lo, run.lo - TRACK, run.room_hi - run.room_lo, run.hi - run.lo + 2 * TRACK
-            ),
-        )
+        x0, y0, x1, y1 = run.room_lo, run.lo - TRACK, run.room_hi, run.hi + TRACK
+        boxes.append((x0, y0, x1, y1))
+        for ci in range(int(x0 // c), int(x1 // c) + 1):
+            for cj in range(int(y0 // c), int(y1 // c) + 1):
+                bucket = cells.get((ci, cj))
+                if bucket is None:
+                    cells[(ci, cj)] = [i]
+                else:
+                    bucket.append(i)
         if i % _STEP == 0:
             yield 0.2 * i / len(runs)
-    for i, run in enumerate(runs):
-        near = index.near(run.room_lo, run.lo - TRACK, run.room_hi, run.hi + TRACK)
-        for other_key in near:
-            j = int(other_key)
-            if j <= i:
-                continue
-            other = runs[j]
-            if (
-                run.lo < other.hi + TRACK
-                and other.lo < run.hi + TRACK
-                and run.room_lo <= other.room_hi
-                and other.room_lo <= run.room_hi
-            ):
-                parent[root(j)] = root(i)
-        if i % _STEP == 0:
-            yield 0.2 + 0.8 * i / len(runs)
-    grouped: dict[int, list[_Run]] = defaultdict(list)
-    for i, run in enumerate(runs):
-        grouped[root(i)].append(run)
-    return list(grouped.values())
+    # A box spanning more cells than there are runs (a layout with huge coordinates):
+    # looking at every run is cheaper.
+    too_wide = 4 * len(runs) + 64
+    spans = [(r.lo, r.hi, r.room_lo, r.room_hi) for r in runs]
+    joined: set[int] = set()
+    groups: list[list[int]] = []
+    looked = 0
+    for first, start in enumerate(runs):
+        if not start.movable or first in joined:
+            continue
+        members = [first]
+        joined.add(first)
+        for i in members:  # grows while it is walked: everything reachable from `first`
+            lo, hi, room_lo, room_hi = spans[i]
+            top, bottom = lo - TRACK, hi + TRACK
+            if ((room_hi - room_lo) / c + 1) * ((bottom - top) / c + 1) > too_wide:
+                near: Iterable[int] = (
+                    j
+                    for j, (x0, y0, x1, y1) in enumerate(boxes)
+                    if x0 <= room_hi and room_lo <= x1 and y0 <= bottom and top <= y1
+                )
+            else:
+                near = _in_cells(cells, c, room_lo, top, room_hi, bottom)
+            for j in near:
+                if j in joined:
+                    continue
+                other_lo, other_hi, other_room_lo, other_room_hi = spans[j]
+                if (
+                    lo < other_hi + TRACK
+                    and other_lo < hi + TRACK
+                    and room_lo <= other_room_hi
+                    and other_room_lo <= room_hi
+                ):
+                    joined.add(j)
+                    members.append(j)
+            looked += 1
+            if looked % _STEP == 0:
+                yield 0.2 + 0.8 * looked / len(runs)
+        groups.append(sorted(members))
+    return [[runs[i] for i in members] for members in groups]
+
+
+def _in_cells(
+    cells: dict[tuple[int, int], list[int]],
+    c: float,
+    x0: float,
+    y0: float,
+    x1: float,
+    y1: float,
+) -> Iterator[int]:
+    """The runs in the cells the box (x0, y0)-(x1, y1) touches (some more than once)."""
+    j0, j1 = int(y0 // c), int(y1 // c) + 1
+    for i in range(int(x0 // c), int(x1 // c) + 1):
+        for j in range(j0, j1):
+            bucket = cells.get((i, j))
+            if bucket:
+                yield from bucket
 
 
 def _cost(left: _Run, right: _Run) -> int:
@@ -451,7 +502,7 @@ def _separate(
     for _ in range(2):
         moved = False
         for i in sorted(
-            (i for i, r in enumerate(ordered) if r.movable),
+            _on_one_line(ordered, out),
             key=lambda i: (ordered[i].room_hi - ordered[i].room_lo, i),
         ):
             x = out[i]
@@ -469,6 +520,23 @@ def _separate(
         if not moved:
             break
     return out
+
+
+def _on_one_line(ordered: list[_Run], at: list[float]) -> set[int]:
+    """The movable runs closer than MIN_GAP to a run level with them (found among the
+    runs sorted by position: most groups have none, and are done at once)."""
+    by_place = sorted(range(len(ordered)), key=at.__getitem__)
+    found: set[int] = set()
+    for n, i in enumerate(by_place):
+        run = ordered[i]
+        m = n + 1
+        while m < len(by_place) and at[by_place[m]] - at[i] < MIN_GAP - 1e-6:
+            j = by_place[m]
+            other = ordered[j]
+            if run.lo < other.hi + TRACK and other.lo < run.hi + TRACK:
+                found.update(k for k in (i, j) if ordered[k].movable)
+            m += 1
+    return found
 
 
 def _free_place(x: float, lo: float, hi: float, taken: list[float]) -> float:
@@ -500,10 +568,15 @@ def _push(
     in order; -1: leftwards, from the end), clamped to its room."""
     out = list(at)
     indices = range(len(out)) if way > 0 else range(len(out) - 1, -1, -1)
+    # The furthest of the positions before it, then the gap once: the same number as
+    # adding the gap to each (rounding keeps order), without a max() per pair.
     for i in indices:
         x = out[i]
-        for j in before[i]:
-            x = max(x, out[j] + gap) if way > 0 else min(x, out[j] - gap)
+        if before[i]:
+            if way > 0:
+                x = max(x, max([out[j] for j in before[i]]) + gap)
+            else:
+                x = min(x, min([out[j] for j in before[i]]) - gap)
         lo, hi = rooms[i]
         out[i] = min(max(x, lo), hi)
     return out

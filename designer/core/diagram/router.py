@@ -1,8 +1,10 @@
 """Orthogonal arrows that go around cards: ports spread along card sides, few bends.
 
 Each arrow end gets a side of its card facing the other end, and a port on it: the ends
-on one side are spread evenly, ordered by where their other ends lie (so arrows leaving
-one side do not cross each other at once). From each port a short stub leaves the card
+on one side are spread evenly, ordered by the direction each heads in (the angle of the
+side its far end enters by), so arrows leaving one side do not cross each other at once:
+the one that turns off soonest takes the port nearest the way it turns. From each port a
+short stub leaves the card
 straight; between the two stubs the route is, in order of preference:
 
 1. straight, or one Z (two bends) with its middle run on a free track of the channel
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
@@ -41,7 +44,7 @@ _REGION = 150.0  # how far around its ends an arrow first looks for a way
 # search over a whole 1,000-card design costs seconds per arrow.
 FULL_SEARCH_LINKS = 600
 MAX_STEPS = 4_000  # grid points one search may visit
-_LOOP_FIRST = 10_000.0  # loops sort before every other port on their sides
+_LOOP_FIRST = 10.0  # loops sort before every other port on their sides (headings: ±π)
 QUICK_STEPS = 120  # ... during a drag frame (the route is settled when the drag ends)
 _SEARCH_SHARE = 0.55  # of routing a big design: finding routes; the rest is the nudging
 
@@ -176,6 +179,7 @@ class Router:
         """`route_some` in steps: one per route found, then the nudging's."""
         ports = {k: v for k, v in self._ports(keys, spread).items() if k not in self.held}
         quick = spread is not None
+        yield 0.0
         for key in ports:
             if key in self.routes:
                 self._drop_runs(key)
@@ -212,24 +216,28 @@ class Router:
         crowd: dict[tuple[str, Side], list[tuple[float, str, int]]] = defaultdict(list)
         chosen: dict[str, tuple[Side, Side]] = {}
         loops: dict[str, int] = defaultdict(int)
-        for key, link in self.links.items():
+        links = self.links if spread is None else self._sharing_cards(keys, spread)
+        for key, link in links.items():
             if link.source == link.target:
-                # An arrow to its own card leaves its right side near the top and comes
-                # back in at the top near the right: its ports take places on both sides
-                # like any other's, the first loop innermost, so several loops on one
-                # card nest instead of being drawn on top of each other.
-                rect = self.cards[link.source]
+                # An arrow to its own card goes round one of its corners: the first loop
+                # leaves the right side near the top and comes back in at the top near
+                # the right; further loops take the next corner in turn (a card boxed in
+                # by close neighbours has no room for a dozen loops at one corner), and
+                # loops at one corner nest, the first innermost. Their ports take places
+                # on both sides like any other's.
                 k = loops[link.source]
                 loops[link.source] += 1
-                chosen[key] = (RIGHT, UP)
-                crowd[(link.source, RIGHT)].append((rect.y - _LOOP_FIRST + k, key, 0))
-                crowd[(link.source, UP)].append((rect.right + _LOOP_FIRST - k, key, 1))
+                (out, out_at_start), (into, into_at_start) = _LOOP_CORNERS[k % 4]
+                depth = k // 4
+                chosen[key] = (out, into)
+                crowd[(link.source, out)].append((_corner_rank(out_at_start, depth), key, 0))
+                crowd[(link.source, into)].append((_corner_rank(into_at_start, depth), key, 1))
                 continue
             s, t = self.cards[link.source], self.cards[link.target]
             out, into = sides(s, t)
             chosen[key] = (out, into)
-            crowd[(link.source, out)].append((_along(out, t.centre), key, 0))
-            crowd[(link.target, into)].append((_along(into, s.centre), key, 1))
+            crowd[(link.source, out)].append((_heading(s, out, t, into), key, 0))
+            crowd[(link.target, into)].append((_heading(t, into, s, out), key, 1))
         # Every arrow at a side where one of `keys` ends moves its port too.
         for (card, _), members in crowd.items():
             if (spread is None or card in spread) and any(m[1] in moved for m in members):
@@ -249,6 +257,27 @@ class Router:
             out, into = chosen[key]
             result[key] = (ends[key][0], out, ends[key][1], into)
         return result
+
+    def _sharing_cards(self, keys: list[str], spread: set[str]) -> dict[str, Link]:
+        """The links a drag frame's ports depend on: every link at a card where one of
+        `keys` ends, or where a link sharing a dragged card with them ends. The sides at
+        those cards are then complete, and no other side holds a link whose port moves,
+        so the ports are those all links would give, without working out the sides of
+        every arrow of a big design on every mouse move."""
+        at: dict[str, list[str]] = defaultdict(list)
+        for key, link in self.links.items():
+            at[link.source].append(key)
+            at[link.target].append(key)
+        ends = {card for key in keys if key in self.links for card in self._ends(key)}
+        cards = set(ends)
+        for card in ends & spread:
+            for key in at[card]:
+                cards.update(self._ends(key))
+        return {key: self.links[key] for card in cards for key in at[card]}
+
+    def _ends(self, key: str) -> tuple[str, str]:
+        link = self.links[key]
+        return link.source, link.target
 
     def _route(self, link: Link, p: Point, out: Side, q: Point, into: Side) -> list[Point]:
         a = (p[0] + out[0] * MARGIN, p[1] + out[1] * MARGIN)
@@ -386,46 +415,63 @@ class Router:
                     inside[i][j0:j1] = fill
 
         d0 = directions.index(out)
+        # The directions are listed in opposite pairs: d ^ 1 is the way back from d.
+        arrive_d = directions.index(arrive)
+        goal_i, goal_j = goal
+        # A state (grid point i, j reached going direction d) is one int, (i * n_y + j) *
+        # 4 + d: ordered as the tuple (i, j, d) is, so the queue pops in the same order,
+        # without a tuple made for every point looked at (this loop is the router's hot
+        # spot, and the garbage collector's).
         # Ordered by estimate, then by most travelled: among equal estimates the search
         # goes deep first instead of widening over a plateau of equal paths.
-        queue: list[tuple[float, float, float, int, int, int]] = [
-            (abs(gx - a[0]) + abs(gy - a[1]), 0.0, 0.0, start[0], start[1], d0)
+        first = (start[0] * n_y + start[1]) * 4 + d0
+        queue: list[tuple[float, float, float, int]] = [
+            (abs(gx - a[0]) + abs(gy - a[1]), 0.0, 0.0, first)
         ]
-        best: dict[tuple[int, int, int], float] = {(start[0], start[1], d0): 0.0}
-        came: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+        best: dict[int, float] = {first: 0.0}
+        came: dict[int, int] = {}
+        best_get = best.get
+        push, pop = heapq.heappush, heapq.heappop
+        inf = float("inf")
+        steps_of = tuple(enumerate(directions))
         while queue and steps > 0:
             steps -= 1
-            _, _, cost, i, j, d = heapq.heappop(queue)
-            state = (i, j, d)
-            if cost > best.get(state, float("inf")):
+            _, _, cost, state = pop(queue)
+            if cost > best_get(state, inf):
                 continue
-            if (i, j) == goal:
+            d = state & 3
+            i, j = divmod(state >> 2, n_y)
+            if i == goal_i and j == goal_j:
                 path = [(xs_sorted[i], ys_sorted[j])]
                 while state in came:
                     state = came[state]
-                    path.append((xs_sorted[state[0]], ys_sorted[state[1]]))
+                    i, j = divmod(state >> 2, n_y)
+                    path.append((xs_sorted[i], ys_sorted[j]))
                 path.reverse()
                 return path
-            for nd, (dx, dy) in enumerate(directions):
-                if (dx, dy) == (-directions[d][0], -directions[d][1]):
-                    continue  # no turning back
+            back = d ^ 1  # no turning back
+            x_here, y_here = xs_sorted[i], ys_sorted[j]
+            for nd, (dx, dy) in steps_of:
+                if nd == back:
+                    continue
                 ni, nj = i + dx, j + dy
                 if not (0 <= ni < n_x and 0 <= nj < n_y) or inside[ni][nj]:
                     continue
-                length = abs(xs_sorted[ni] - xs_sorted[i]) + abs(ys_sorted[nj] - ys_sorted[j])
+                x, y = xs_sorted[ni], ys_sorted[nj]
+                # One of the two is 0.0: the same sum as adding both.
+                length = abs(x - x_here) + abs(y - y_here)
                 extra = BEND if nd != d else 0.0
-                if (ni, nj) == goal and directions[nd] != arrive:
+                if ni == goal_i and nj == goal_j and nd != arrive_d:
                     extra += BEND
                 new = cost + length + extra
-                nxt = (ni, nj, nd)
-                if new < best.get(nxt, float("inf")):
+                nxt = (ni * n_y + nj) * 4 + nd
+                if new < best_get(nxt, inf):
                     best[nxt] = new
                     came[nxt] = state
-                    x, y = xs_sorted[ni], ys_sorted[nj]
                     h = abs(gx - x) + abs(gy - y)
                     if x != gx and y != gy:
                         h += BEND  # at least one more bend to come
-                    heapq.heappush(queue, (new + GREED * h, -new, new, ni, nj, nd))
+                    push(queue, (new + GREED * h, -new, new, nxt))
         return None
 
 
@@ -471,9 +517,39 @@ def _span(ends: tuple[Point, Side, Point, Side]) -> float:
     return abs(x1 - x0) + abs(y1 - y0)
 
 
-def _along(side: Side, point: Point) -> float:
-    """The coordinate of `point` along a side: y for left/right sides, x for top/bottom."""
-    return point[1] if side[1] == 0 else point[0]
+def _side_middle(rect: Rect, side: Side) -> Point:
+    x, y = rect.centre
+    return x + side[0] * rect.w / 2, y + side[1] * rect.h / 2
+
+
+def _heading(rect: Rect, side: Side, far: Rect, far_side: Side) -> float:
+    """Where an arrow leaving `rect` by `side` heads: the angle, seen from the middle of
+    that side, of the middle of the side it enters `far` by; ascending along the side
+    (top to bottom, left to right). Ordering a side's ports by it rather than by the far
+    card's position alone lets the arrow that turns off first take the port nearest the
+    way it turns: two arrows leaving the side upwards, the nearer target's turning up
+    before the farther one's, then do not cross by the card."""
+    (x0, y0), (x1, y1) = _side_middle(rect, side), _side_middle(far, far_side)
+    dx, dy = x1 - x0, y1 - y0
+    outward = dx * side[0] + dy * side[1]
+    along = dy if side[1] == 0 else dx
+    return math.atan2(along, outward)
+
+
+# A loop's corners in the order loops take them: (side it leaves, whether the corner is at
+# the start of that side - its top or left end), then the same for the side it re-enters.
+_LOOP_CORNERS: tuple[tuple[tuple[Side, bool], tuple[Side, bool]], ...] = (
+    ((RIGHT, True), (UP, False)),  # top right
+    ((LEFT, False), (DOWN, True)),  # bottom left
+    ((DOWN, False), (RIGHT, False)),  # bottom right
+    ((UP, True), (LEFT, True)),  # top left
+)
+
+
+def _corner_rank(at_start: bool, depth: int) -> float:
+    """Where a loop's port sorts among its side's ports: before (or after) every other
+    arrow's, at the corner's end of the side, the innermost loop nearest the corner."""
+    return -_LOOP_FIRST + depth if at_start else _LOOP_FIRST - depth
 
 
 def _port(rect: Rect, side: Side, fraction: float) -> Point:

@@ -8,7 +8,7 @@
   percentiles and drift findings (`drift_rules.DRIFT_RULES`).
 - `output`: the report as text, JSON or SARIF.
 
-Talking to brokers lives apart (`designer.observe_live`), so this package needs no client.
+Talking to brokers lives apart (`designer.taps`), so this package needs no client.
 """
 
 from .analysis import FlowSummary, Observation, ObservationReport

@@ -12,8 +12,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..channel_parameters import REDIS_HEADER, is_parameterised, named_pattern
 from ..diagnostics import SEVERITY_RANK, Diagnostic
-from ..model import Design, Severity
+from ..model import Design, Severity, Transport
 from .conformance import Contracts
 from .drift_rules import DRIFT_RULES
 from .expected import Address, AddressUse, Expectations, address_of
@@ -47,6 +48,9 @@ class FlowTally:
     latency: Reservoir = field(default_factory=Reservoir)  # request -> reply, seconds
     causal: Reservoir = field(default_factory=Reservoir)  # cause -> this message, seconds
     since: float | None = None  # a flow added during the window: counted from then on
+    # Redis, a parameterised flow: entries that did not name their channel's values.
+    unnamed: int = 0
+    unnamed_example: str | None = None
 
 
 @dataclass
@@ -181,6 +185,12 @@ class Observation:
         self.recent: BoundedDict[str, float] = BoundedDict(MAX_RECENT_IDS)
         self._queries = {m.id for m in design.messages if self.expected.is_request(m.id)}
         self._flow_tallies: dict[tuple[int, str], list[FlowTally]] = {}
+        # Flows whose Redis entries must name their channel with the values in.
+        self._named_by_header = {
+            f.id: named_pattern(f.channel)
+            for f in design.flows
+            if f.channel and is_parameterised(f.channel) and f.transport is not Transport.HTTP
+        }
 
     # -- feeding -----------------------------------------------------------------------
     def add(self, record: Record) -> None:
@@ -235,12 +245,24 @@ class Observation:
         for tally in self._tallies_of(use, message_id):
             tally.messages += 1
             tally.bytes += size
+            if tally.flow_id in self._named_by_header and record.broker == "redis":
+                self._check_named(tally, record)
             if problems:
                 self._violation(tally, record, problems)
             if cause_time is not None:
                 tally.causal.add(record.time - cause_time)
         if message_id in self._queries:
             self._track_request(record, use, message_id)
+
+    def _check_named(self, tally: FlowTally, record: Record) -> None:
+        """Redis: an entry of a parameterised flow names its channel with the values in."""
+        named = record.headers.get(REDIS_HEADER)
+        if named is not None and self._named_by_header[tally.flow_id].fullmatch(named):
+            return
+        tally.unnamed += 1
+        if tally.unnamed_example is None:
+            which = f"header channel '{named}'" if named is not None else "no header channel"
+            tally.unnamed_example = f"{which} (message id {record.message_id or '?'})"
 
     def _tallies_of(self, use: AddressUse, message_id: str) -> list[FlowTally]:
         """The tallies of the flows carrying `message_id` on `use` (cached: asked per record)."""
@@ -466,6 +488,20 @@ class _Findings:
                     f"its contract, e.g. {s.violation_example}",
                     f"make '{source}' send what the design declares for '{message}', or "
                     "change the message's fields in the design (a breaking change if required)",
+                    subjects,
+                    self._path(s.flow_id),
+                )
+            )
+        named = self.o.tallies[s.flow_id]
+        if named.unnamed:
+            channel = self.o.expected.flows[s.flow_id].channel
+            found.append(
+                self._diag(
+                    "missing-channel-values",
+                    f"{named.unnamed} of {s.messages} '{message}' message(s) on {s.address} "
+                    f"do not name their channel's values, e.g. {named.unnamed_example}",
+                    f"make '{source}' send each entry with the header channel: '{channel}' "
+                    "with the values in (generated services do)",
                     subjects,
                     self._path(s.flow_id),
                 )

@@ -51,6 +51,15 @@ DRIFT_RULES: dict[str, Rule] = {
             "type: its consumers do not expect it.",
         ),
         _rule(
+            "missing-channel-values",
+            Severity.WARNING,
+            "Messages without their channel's parameter values",
+            "A Redis stream leaves a parameterised channel's {name} segments out of its "
+            "name, so each entry names its channel with the values in (the header `channel`, "
+            "as generated services send it). Entries without it, or naming another channel, "
+            "reach handlers with no values in context.parameters.",
+        ),
+        _rule(
             "unanswered-request",
             Severity.ERROR,
             "A request got no reply in time",

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from shiboken6 import isValid
 
 from designer.core.diagram.steps import Steps, finish
 
@@ -112,22 +113,31 @@ class SlicedJob(QObject):
             while clock() < deadline:
                 fraction = next(steps)
         except StopIteration:
-            self._ended()
+            self._ended(from_slice=True)
             return
         except BaseException:
-            self._ended()  # a broken job is dropped, not retried on every tick
+            self._ended(from_slice=True)  # a broken job is dropped, not retried every tick
             raise
         self._report(int(fraction * 100))
-        if not self._paused:
+        if not self._paused and isValid(self):
             self._timer.start(0)
 
-    def _ended(self) -> None:
+    def _ended(self, from_slice: bool = False) -> None:
         self._steps = None
-        self._timer.stop()
-        _release_collector(id(self))
-        self._report(100)
+        if isValid(self):
+            self._timer.stop()
+            self._report(100)
+        if from_slice:
+            # The collector, on again, may delete a scene nobody holds any more and this
+            # job with it: not while this job's own timer is still calling it (a crash),
+            # on the next turn of the event loop. Elsewhere the caller holds the scene.
+            QTimer.singleShot(0, partial(_release_collector, id(self)))
+        else:
+            _release_collector(id(self))
 
     def _report(self, percent: int) -> None:
+        if not isValid(self):
+            return  # deleted with its scene: nobody to tell
         if percent != self._percent:
             self._percent = percent
             self.progress.emit(percent)

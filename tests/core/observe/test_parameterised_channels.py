@@ -52,3 +52,27 @@ def test_a_value_in_the_address_counts_for_the_parameterised_flow(
     assert report.flow("f1").messages == 2  # lights 42 and 43
     assert report.flow("f2").messages == 1
     assert [s.messages for s in report.undeclared] == [1]  # only the stray address
+
+
+def test_redis_entries_that_do_not_name_their_values_are_a_finding() -> None:
+    """A Redis stream leaves the parameter out: an entry without the header `channel`
+    (or naming another channel) reaches its handler with no values."""
+    observation = Observation(io.load(DESIGN), "redis", started=0.0)
+    stream = "streetlights.turn.on"  # TurnOn's, for every light
+    for time, headers in enumerate(
+        [
+            {"message_type": "TurnOn", "channel": "streetlights.7.turn.on"},
+            {"message_type": "TurnOn", "message_id": "m2"},  # a plain client's entry
+            {"message_type": "TurnOn", "channel": "streetlights.turn.on"},  # no value in it
+        ],
+        1,
+    ):
+        observation.add(model(float(time), "redis", stream, TURN_ON, headers))
+    report = observation.report(ended=10.0)
+    assert report.flow("f2").messages == 3
+    (finding,) = [f for f in report.findings if f.rule == "missing-channel-values"]
+    assert finding.message == (
+        "2 of 3 'TurnOn' message(s) on streetlights.turn.on do not name their channel's "
+        "values, e.g. no header channel (message id m2)"
+    )
+    assert "'streetlights.{streetlightId}.turn.on'" in (finding.hint or "")
