@@ -270,6 +270,11 @@ class SchemaMapper:
             if description is None and isinstance(target, dict):
                 description = self._sole_alternative_description(target, where)
             enum = _enum_values(target, field_type) if isinstance(target, dict) else None
+            if enum is None and isinstance(target, dict):
+                # `oneOf: [{type: null}, {enum: [...]}]` (Avro's `["null", enum]`): the
+                # values of the one alternative, as when it is written alone.
+                sole = self._sole_alternative(target, where)
+                enum = _enum_values(sole, field_type) if sole is not None else None
             if (
                 enum is None
                 and isinstance(target, dict)
@@ -299,18 +304,21 @@ class SchemaMapper:
             self.note(at, "additionalProperties beside named properties are not kept")
         return fields
 
-    def _sole_alternative_description(self, schema: dict[str, Any], at: str) -> str | None:
-        """The description of the one alternative of `oneOf: [{type: null}, X]` (a field that
-        may be null): the same words the field has when X is written alone (as the exporter
-        writes an optional field), so a round trip keeps them."""
+    def _sole_alternative(self, schema: dict[str, Any], at: str) -> dict[str, Any] | None:
+        """X of `oneOf: [{type: null}, X]` (a field that may be null), else None."""
         options = schema.get("oneOf", schema.get("anyOf"))
         if not isinstance(options, list):
             return None
         found = [t for t, _ in (self.deref(o, at) for o in options) if isinstance(t, dict)]
         rest = [t for t in found if t.get("type") != "null"]
-        if len(rest) != 1:
-            return None
-        described = rest[0].get("description")
+        return rest[0] if len(rest) == 1 else None
+
+    def _sole_alternative_description(self, schema: dict[str, Any], at: str) -> str | None:
+        """The description of X in `oneOf: [{type: null}, X]`: the same words the field has
+        when X is written alone (as the exporter writes an optional field), so a round trip
+        keeps them."""
+        sole = self._sole_alternative(schema, at)
+        described = sole.get("description") if sole is not None else None
         return described if isinstance(described, str) else None
 
     def _own_discriminator(self, met: int) -> str | None:

@@ -26,12 +26,20 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.diagram_style import SEVERITY_COLOURS, SEVERITY_COLOURS_DARK
-from designer.core.model import AmqpQueue, ChannelParameter, KafkaTopic, Severity
+from designer.core.model import AmqpQueue, ChannelParameter, KafkaTopic, Severity, Transport
 from designer.qt.panels.column_fit import Column, ColumnFitter
 from designer.qt.panels.widgets import signals_blocked
 from designer.qt.theme import is_dark
 
 _TYPES = ("string", "integer")
+
+FANOUT_TIP = (
+    "The messages go through an exchange of their own that gives every bound queue "
+    "every message, whatever the routing key"
+)
+# Said on the greyed-out box of a queue flow, and beside a fanout its file already asks
+# for on a flow that cannot have one (the rule amqp-fanout-not-broadcast reports it).
+FANOUT_TOPIC_ONLY = "a fanout exchange broadcasts events: only topic flows can use one"
 
 
 class SpotNote(QLabel):
@@ -215,10 +223,7 @@ class BindingsEditor(QObject):
         self.auto_delete = QCheckBox("Auto-delete queue")
         self.auto_delete.setToolTip("The queue goes when its last consumer leaves")
         self.fanout = QCheckBox("Fanout exchange")
-        self.fanout.setToolTip(
-            "The messages go through an exchange of their own that gives every bound queue "
-            "every message, whatever the routing key (topic flows only)"
-        )
+        self.fanout.setToolTip(FANOUT_TIP)
         for box, name in (
             (self.durable, "durable"),
             (self.exclusive, "exclusive"),
@@ -242,8 +247,10 @@ class BindingsEditor(QObject):
 
     def add_to(self, form: QFormLayout) -> list[QWidget]:
         """Put the settings on `form` under a caption per broker (short row labels keep
-        the form's label column narrow); returns the rows' widgets (to show or hide them)."""
+        the form's label column narrow); returns the rows' widgets (to show or hide them,
+        see `rows_for`)."""
         queue_caption, topic_caption = QLabel("RabbitMQ"), QLabel("Kafka topic")
+        self._rabbit_caption = queue_caption
         for caption in (queue_caption, topic_caption):
             caption.setContentsMargins(0, 6, 0, 0)
         form.addRow(queue_caption)
@@ -255,6 +262,12 @@ class BindingsEditor(QObject):
         form.addRow("Partitions", self.partitions)
         form.addRow("Replicas", self.replicas)
         form.addRow("Record key", self.key_field)
+        self._kafka_rows: list[QWidget] = [
+            topic_caption,
+            self.partitions,
+            self.replicas,
+            self.key_field,
+        ]
         return [
             queue_caption,
             self.durable,
@@ -266,6 +279,34 @@ class BindingsEditor(QObject):
             self.replicas,
             self.key_field,
         ]
+
+    def rows_for(self, transport: Transport) -> list[QWidget]:
+        """The rows a flow of `transport` shows, given what `load` showed: an http call
+        has no broker queue or topic, so none, except a fanout its file already asks for
+        (with its caption), left checked so the user can untick what the rule reports."""
+        if transport is not Transport.HTTP:
+            return [
+                self._rabbit_caption,
+                self.durable,
+                self.exclusive,
+                self.auto_delete,
+                self.fanout,
+                *self._kafka_rows,
+            ]
+        return [self._rabbit_caption, self.fanout] if self.fanout.isChecked() else []
+
+    def _fit_fanout(self, transport: Transport, asked: bool) -> None:
+        # Only a topic broadcasts: elsewhere the box can only be wrong, so it is offered
+        # greyed out, with why, unless the file already asks for it (then it stays
+        # tickable, to untick).
+        topic = transport is Transport.TOPIC
+        self.fanout.setEnabled(topic or asked)
+        if topic:
+            self.fanout.setToolTip(FANOUT_TIP)
+        elif asked:
+            self.fanout.setToolTip(f"Untick: {FANOUT_TOPIC_ONLY} (rule amqp-fanout-not-broadcast)")
+        else:
+            self.fanout.setToolTip(f"Not for a {transport.value} flow: {FANOUT_TOPIC_ONLY}")
 
     def _size_box(self, tip: str) -> QSpinBox:
         box = QSpinBox()
@@ -280,9 +321,12 @@ class BindingsEditor(QObject):
         amqp: AmqpQueue | None,
         kafka: KafkaTopic | None,
         key_fields: Sequence[str] = (),
+        transport: Transport = Transport.TOPIC,
     ) -> None:
-        """Show a flow's settings; `key_fields`: the message's fields that can be a key."""
+        """Show a flow's settings; `key_fields`: the message's fields that can be a key;
+        `transport`: the flow's, which decides whether a fanout exchange is offered."""
         amqp, kafka = amqp or AmqpQueue(), kafka or KafkaTopic()
+        self._fit_fanout(transport, amqp.exchange_type == "fanout")
         boxes = (
             self.durable,
             self.exclusive,

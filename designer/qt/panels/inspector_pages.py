@@ -375,7 +375,8 @@ class FlowPage(InspectorPage):
         # Said where the channel is typed, as the Problems panel says it (an error).
         problem = channel_problem(flow.channel, flow.transport) if flow.channel else None
         self.channel_note.report(f"The channel {problem} ({CHANNEL_RULE})" if problem else None)
-        # An http path is a route: parameters and queue settings are broker matters.
+        # An http path is a route: parameters and queue settings are broker matters
+        # (which broker rows a transport shows: BindingsEditor.rows_for).
         broker = flow.transport is not Transport.HTTP
         self.parameters.load(flow.parameters)
         for row in (self.parameters_label, self.parameters):
@@ -386,9 +387,11 @@ class FlowPage(InspectorPage):
             bindings.amqp if bindings else None,
             bindings.kafka if bindings else None,
             [f.name for f in carried.fields if f.type in KEY_FIELD_TYPES] if carried else [],
+            flow.transport,
         )
+        shown = self.bindings.rows_for(flow.transport)
         for widget in self.binding_rows:
-            self.form.setRowVisible(widget, broker)
+            self.form.setRowVisible(widget, widget in shown)
 
     def _channel(self) -> None:
         flow = self._flow()

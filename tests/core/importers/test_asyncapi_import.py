@@ -597,7 +597,8 @@ def test_an_avro_payload_becomes_fields_and_records() -> None:
         "                {name: size, type: int},\n"
         "                {name: kind, type: {type: enum, name: Kind, symbols: [KG, PCS]}}]}},\n"
         "              {name: spares, type: {type: array, items: shop.Unit}},\n"
-        "              {name: tags, type: {type: map, values: long}}]}\n"
+        "              {name: tags, type: {type: map, values: long}},\n"
+        "              {name: grade, type: ['null', {type: enum, name: Grade, symbols: [A, B]}]}]}\n"
     )
     message = design.message("price-changed")
     assert message is not None
@@ -609,7 +610,9 @@ def test_an_avro_payload_becomes_fields_and_records() -> None:
         ("unit", "Unit", True, None),
         ("spares", "list[Unit]", True, None),  # the named type again: the same record
         ("tags", "map[string,integer]", True, None),
+        ("grade", "string", False, None),
     ]
+    assert message.fields[-1].enum == ["A", "B"]  # an enum that may be null keeps its values
     unit = _record(design, "Unit")
     assert [(f.name, f.type, f.enum) for f in unit.fields] == [
         ("size", "integer", None),
