@@ -46,7 +46,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy designer
 
 pytest: $(STAMP) tools
-	@echo "== the test suite on 2 workers (4-5 minutes on 2 idle cores, up to 22 when busy, when it had ~1,550 tests; longer now)"
+	@echo "== the test suite on 2 workers (about 6 minutes on 2 idle cores, 20 or more when they are busy)"
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadgroup
 
 # The tests that spawn generated projects, brokers or many subprocesses are marked
