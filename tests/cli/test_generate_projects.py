@@ -17,7 +17,11 @@ from designer.cli import main
 from designer.core import io
 from designer.resources import examples_dir
 from tests.core.codegen.hostile import hostile_dict, hostile_unions_dict, scrambled_design
-from tests.support.generated_project import project_pytest, run_in, tool
+from tests.support.generated_project import (
+    assert_project_passes_its_gates,
+    run_in,
+    tool,
+)
 
 SHOP = examples_dir() / "shop.msgflow.json"
 
@@ -33,20 +37,6 @@ def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("mypy-cache")
 
 
-def _check(project: Path, mypy_cache: Path | None) -> None:
-    commands = [
-        [tool("ruff"), "check", "--no-cache", "."],
-        [tool("ruff"), "format", "--check", "--no-cache", "."],
-        [tool("mypy"), "--cache-dir", str(mypy_cache), "."] if mypy_cache else [],
-        project_pytest(),
-    ]
-    for command in filter(None, commands):
-        result = run_in(project, command)
-        assert result.returncode == 0, (
-            f"{' '.join(command[:2])} failed in {project}:\n{result.stdout}\n{result.stderr}"
-        )
-
-
 @pytest.mark.slow
 @pytest.mark.xdist_group("generated-projects")
 @pytest.mark.parametrize("broker", ["rabbitmq", "nats"])
@@ -55,7 +45,7 @@ def test_shop_project_passes_ruff_mypy_and_its_tests(
 ) -> None:
     out = tmp_path / "shop"
     assert main(["generate", str(SHOP), "-o", str(out), "--broker", broker]) == 0
-    _check(out, mypy_cache)
+    assert_project_passes_its_gates(out, mypy_cache)
 
 
 @pytest.mark.slow
@@ -69,7 +59,7 @@ def test_bundled_examples_give_projects_that_pass(
     out = tmp_path / example
     design = examples_dir() / f"{example}.msgflow.json"
     assert main(["generate", str(design), "-o", str(out)]) == 0
-    _check(out, mypy_cache)
+    assert_project_passes_its_gates(out, mypy_cache)
 
 
 @pytest.mark.slow
@@ -91,7 +81,7 @@ def test_hostile_names_stay_inside_and_pass(tmp_path: Path, mypy_cache: Path) ->
     assert not sentinel.exists()
     packages = sorted(p.name for p in out.iterdir() if (p / "_generated.py").exists())
     assert len(packages) == 8 and all(p.isidentifier() and p.isascii() for p in packages)
-    _check(out, mypy_cache)
+    assert_project_passes_its_gates(out, mypy_cache)
 
 
 @pytest.mark.slow
@@ -102,7 +92,7 @@ def test_other_brokers_pass_ruff_and_their_tests(tmp_path: Path, broker: str) ->
     # run costs more than the rest of a project's checks together.
     out = tmp_path / "shop"
     assert main(["generate", str(SHOP), "-o", str(out), "--broker", broker]) == 0
-    _check(out, None)
+    assert_project_passes_its_gates(out, None)
 
 
 @pytest.mark.slow
@@ -176,7 +166,7 @@ def test_a_union_design_gives_a_project_that_passes(
         # Real JSON bodies through the generated wiring: the discriminator picks the
         # record, a value no alternative has is refused, enums and unions read back.
         (out / "tests" / "test_union_wire.py").write_text(UNION_WIRE_TEST.read_text())
-    _check(out, mypy_cache)
+    assert_project_passes_its_gates(out, mypy_cache)
 
 
 @pytest.mark.slow
@@ -190,4 +180,4 @@ def test_hostile_unions_and_enums_give_a_project_that_passes(
     design.write_text(json.dumps(hostile_unions_dict()), encoding="utf-8")
     out = tmp_path / "out"
     assert main(["generate", str(design), "-o", str(out), "--allow-errors"]) == 0
-    _check(out, mypy_cache)
+    assert_project_passes_its_gates(out, mypy_cache)

@@ -17,7 +17,9 @@ import pytest
 
 from designer.cli import main
 from tests.core.importers.test_asyncapi_corpus import CASES
-from tests.support.generated_project import project_pytest, run_in, tool
+from tests.support.generated_project import (
+    assert_project_passes_its_gates,
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,13 +35,6 @@ def _project(tmp_path: Path, case: str, *options: str) -> Path:
     return out
 
 
-def _run(command: list[str], project: Path) -> None:
-    result = run_in(project, command)
-    assert result.returncode == 0, (
-        f"{' '.join(command[:2])} failed in {project}:\n{result.stdout}\n{result.stderr}"
-    )
-
-
 @pytest.mark.slow
 @pytest.mark.xdist_group("generated-projects")
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -47,10 +42,7 @@ def test_imported_system_gives_a_project_that_lints_types_and_passes_its_tests(
     tmp_path: Path, case: str, mypy_cache: Path
 ) -> None:
     project = _project(tmp_path, case)
-    _run([tool("ruff"), "check", "--no-cache", "."], project)
-    _run([tool("ruff"), "format", "--check", "--no-cache", "."], project)
-    _run([tool("mypy"), "--cache-dir", str(mypy_cache), "."], project)
-    _run(project_pytest(), project)
+    assert_project_passes_its_gates(project, mypy_cache)
 
 
 # Systems with parameterised channels (`{streetlightId}`, `{commentId}`): on Redis the
@@ -69,7 +61,4 @@ def test_imported_system_with_channel_parameters_passes_its_gates_on_redis(
     project = _project(tmp_path, case, "--broker", "redis")
     code = "".join(p.read_text(encoding="utf-8") for p in project.glob("*/_generated.py"))
     assert re.search(r"publish_kwargs\(\s*channel=f", code)  # the values in the header
-    _run([tool("ruff"), "check", "--no-cache", "."], project)
-    _run([tool("ruff"), "format", "--check", "--no-cache", "."], project)
-    _run([tool("mypy"), "--cache-dir", str(mypy_cache), "."], project)
-    _run(project_pytest(), project)
+    assert_project_passes_its_gates(project, mypy_cache)

@@ -43,3 +43,19 @@ def run_in(
     return subprocess.run(
         command, cwd=project, env=env, capture_output=True, text=True, timeout=timeout
     )
+
+
+def assert_project_passes_its_gates(project: Path, mypy_cache: Path | None) -> None:
+    """`ruff check`, `ruff format --check`, mypy (unless `mypy_cache` is None) and the
+    project's own tests, each as the project's user runs them, all passing."""
+    commands = [
+        [tool("ruff"), "check", "--no-cache", "."],
+        [tool("ruff"), "format", "--check", "--no-cache", "."],
+        [tool("mypy"), "--cache-dir", str(mypy_cache), "."] if mypy_cache else [],
+        project_pytest(),
+    ]
+    for command in filter(None, commands):
+        result = run_in(project, command)
+        assert result.returncode == 0, (
+            f"{' '.join(command[:2])} failed in {project}:\n{result.stdout}\n{result.stderr}"
+        )

@@ -22,7 +22,9 @@ from designer.core.importers.spec_loading import Spec
 from designer.core.model import AmqpQueue, Design, FlowBindings
 from designer.core.observe.expected import Expectations
 from designer.resources import examples_dir
-from tests.support.generated_project import project_pytest, run_in, tool
+from tests.support.generated_project import (
+    assert_project_passes_its_gates,
+)
 
 EXCHANGE = "orders.events.order-created"
 
@@ -148,11 +150,4 @@ def test_a_project_with_a_fanout_passes_its_gates(tmp_path: Path) -> None:
     io.save(_shop_with_a_fanout(), source)
     out = tmp_path / "shop"
     assert main(["generate", str(source), "-o", str(out), "--broker", "rabbitmq"]) == 0
-    for command in (
-        [tool("ruff"), "check", "--no-cache", "."],
-        [tool("ruff"), "format", "--check", "--no-cache", "."],
-        [tool("mypy"), "--cache-dir", str(tmp_path / "mypy"), "."],
-        project_pytest(),
-    ):
-        result = run_in(out, command)
-        assert result.returncode == 0, f"{command[:2]}:\n{result.stdout}\n{result.stderr}"
+    assert_project_passes_its_gates(out, tmp_path / "mypy")

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,9 +17,9 @@ from designer.core.codegen.python_target import python_project
 from designer.core.codegen.targets import TargetOptions
 from designer.core.model import AmqpQueue, FlowBindings
 from designer.core.topology import build_amqp
+from tests.support.generated_project import assert_project_passes_its_gates
 
 DESIGN = Path(__file__).resolve().parents[2] / "data" / "lights-parameters.msgflow.json"
-BIN = Path(sys.executable).parent
 
 
 def _files(broker: str) -> dict[str, str]:
@@ -95,19 +92,7 @@ def test_subscribers_listen_to_the_wildcard_and_senders_name_the_value(
 def test_the_project_passes_ruff_mypy_and_its_own_tests(tmp_path: Path, broker: str) -> None:
     out = tmp_path / "project"
     assert main(["generate", str(DESIGN), "-o", str(out), "--broker", broker]) == 0
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    own_tests = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-W", "ignore"]
-    for command in (
-        [str(BIN / "ruff"), "format", "--check", "--no-cache", "."],
-        [str(BIN / "ruff"), "check", "--no-cache", "."],
-        [str(BIN / "mypy"), "--cache-dir", str(tmp_path / "mypy"), "."],
-        [sys.executable, *own_tests],
-    ):
-        result = subprocess.run(
-            command, cwd=out, env=env, capture_output=True, text=True, timeout=600
-        )
-        assert result.returncode == 0, f"{command[:2]}:\n{result.stdout}\n{result.stderr}"
+    assert_project_passes_its_gates(out, tmp_path / "mypy")
 
 
 def test_a_temporary_inbox_is_declared_alike_by_the_service_and_the_configuration() -> None:

@@ -14,7 +14,11 @@ from designer.core.codegen.python_target import python_project
 from designer.core.codegen.targets import TargetOptions
 from designer.core.model import Design, FlowBindings, KafkaTopic
 from designer.resources import examples_dir
-from tests.support.generated_project import project_pytest, run_in, tool
+from tests.support.generated_project import (
+    assert_project_passes_its_gates,
+    project_pytest,
+    run_in,
+)
 
 
 def _shop_keyed_by(key_field: str) -> Design:
@@ -98,14 +102,7 @@ def test_a_keyed_project_passes_its_gates_and_sends_the_keys(tmp_path: Path) -> 
     io.save(_shop_keyed_by("order_id"), source)
     out = tmp_path / "shop"
     assert main(["generate", str(source), "-o", str(out), "--broker", "kafka"]) == 0
-    for command in (
-        [tool("ruff"), "check", "--no-cache", "."],
-        [tool("ruff"), "format", "--check", "--no-cache", "."],
-        [tool("mypy"), "--cache-dir", str(tmp_path / "mypy"), "."],
-        project_pytest(),
-    ):
-        result = run_in(out, command)
-        assert result.returncode == 0, f"{command[:2]}:\n{result.stdout}\n{result.stderr}"
+    assert_project_passes_its_gates(out, tmp_path / "mypy")
     # Then the keys themselves (a test of this suite's, not part of the project's gates).
     (out / "tests" / "test_record_keys.py").write_text(_KEYS_TEST, encoding="utf-8")
     result = run_in(out, project_pytest("tests/test_record_keys.py"))
