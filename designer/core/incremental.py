@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .diagnostics import Diagnostic
+from .gc_pause import collector_paused
 from .model import Design, Flow, Message, Node, Transport
-from .rules.engine import Engine, Finding, Scope, paused_gc
+from .rules.engine import Engine, Finding, Scope
 from .rules.facts import pair_key
 from .rules.name_reading import normalised
 
@@ -80,7 +81,7 @@ class IncrementalValidator:
 
     # ------------------------------------------------------------------ full
     def _rebuild(self, design: Design) -> None:
-        with paused_gc():
+        with collector_paused():
             self._build(design)
 
     def _build(self, design: Design) -> None:
@@ -125,7 +126,7 @@ class IncrementalValidator:
             touched[(change.collection, change.id)] = None
         if not touched:
             return self.diagnostics
-        with paused_gc():  # see paused_gc: collections would cost more than the re-check
+        with collector_paused():  # collections would cost more than the re-check
             self._apply(design, list(touched))
         return self.diagnostics
 

@@ -7,12 +7,11 @@ re-routes only the arrows touching it (`move_card`) and places only their labels
 
 from __future__ import annotations
 
-import gc
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
+from designer.core.gc_pause import collector_paused
 from designer.core.layout import (
     BOUNDARY_LABEL_HEIGHT,
     BOUNDARY_MARGIN,
@@ -87,7 +86,7 @@ class DiagramEngine:
     ) -> DiagramEngine:
         """An engine for cards (id: x, y, boundary), links (flow id: source, target) and
         the shapes the user chose for some of them."""
-        with _collector_paused():
+        with collector_paused():
             return finish(cls.building(cards, links, sizer, shapes))
 
     @classmethod
@@ -111,7 +110,7 @@ class DiagramEngine:
         sizer: LabelSizer,
         shapes: Shapes | None = None,
     ) -> None:
-        with _collector_paused():
+        with collector_paused():
             finish(self._steps(cards, links, sizer, shapes))
 
     def _steps(
@@ -407,23 +406,6 @@ class DiagramEngine:
         self._frame_all()
         moved = [c for c, old in before.items() if self.diagram.cards.get(c) not in (None, old)]
         return self._reroute(sorted(touched) + self._crossing(moved))
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a whole diagram is built at once. The build
-    makes hundreds of thousands of short-lived tuples and lists (routes, runs, search
-    states) but no reference cycles (gc.collect() after a 1,000-card build finds none):
-    reference counting frees all of it, and the collector's passes, set off by the
-    number of objects made, freed nothing yet cost about a tenth of the build's CPU.
-    (Not for the canvas's build in steps: other code runs between its steps.)"""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def drawn_points(arrow: Arrow) -> list[Point]:
