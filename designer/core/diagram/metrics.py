@@ -20,6 +20,8 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
+from designer.core.layout_untangle import segments_cross
+
 from .geometry import Arrow, Diagram, Point
 from .index import RectIndex, segment_enters
 from .shapes import LEADER_GAP, distance_to_route
@@ -132,15 +134,6 @@ def count_crossings(diagram: Diagram) -> int:
             if (i, j) in seen or segments[i][0] == segments[j][0]:
                 continue
             seen.add((i, j))
-            if _cross(segments[i][1], segments[i][2], segments[j][1], segments[j][2]):
+            if segments_cross(segments[i][1], segments[i][2], segments[j][1], segments[j][2]):
                 count += 1
     return count
-
-
-def _cross(p1: Point, p2: Point, p3: Point, p4: Point) -> bool:
-    def side(a: Point, b: Point, c: Point) -> float:
-        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
-
-    d1, d2 = side(p3, p4, p1), side(p3, p4, p2)
-    d3, d4 = side(p1, p2, p3), side(p1, p2, p4)
-    return d1 * d2 < 0 and d3 * d4 < 0
