@@ -126,8 +126,17 @@ def test_an_added_event_gets_a_stub_the_plan_names_and_the_service_still_starts(
         "try:\n"
         "    asyncio.run(service.handlers.on_order_shipped(message, None))\n"
         "except NotImplementedError as error:\n"
-        "    print('raised', error)\n",
+        "    print('raised', error)\n"
+        # And it starts (in memory): startup hooks, and the broker with the new subscriber.
+        "from faststream import TestApp\n"
+        "from faststream.rabbit import TestRabbitBroker\n"
+        "from orders.app import app, service as running\n"
+        "async def start() -> None:\n"
+        "    async with TestRabbitBroker(running.broker), TestApp(app):\n"
+        "        print('started with', sorted(running.subscribers))\n"
+        "asyncio.run(start())\n",
     )
+    assert "started with ['receive_answer', 'subscribe_order_shipped_1']" in printed
     assert "unwritten ['on_order_shipped']" in printed
     assert "raised OrdersHandlers.on_order_shipped is not written yet" in printed
     assert "orders/handlers.py" in printed
