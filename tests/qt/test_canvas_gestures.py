@@ -485,7 +485,7 @@ def test_a_label_over_a_card_passes_clicks_to_the_card_except_on_its_text(view, 
     # The geometry engine keeps labels off cards where it finds room; a label can still
     # end up over a card (no room anywhere near): put it there, half over Orders' edge.
     orders = document.design.layout.nodes["orders"]
-    view.scene().flow_item("f4").label.setPos(orders.x + W - 20, orders.y + H / 2)
+    view.scene().flow_item("f4").label.place(orders.x + W - 20, orders.y + H / 2)
     beside, on_text = _label_points(view, "f4")
     assert beside and on_text, "the label should cover part of a card, text included"
     scene, viewport = view.scene(), view.viewport()
