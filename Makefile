@@ -68,6 +68,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/validate.py
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/canvas.py
 	$(PY) benchmarks/codegen.py
+	$(PY) benchmarks/codegen_format.py
 	$(PY) benchmarks/layout.py
 	$(PY) benchmarks/scaling.py
 
