@@ -17,6 +17,7 @@ from designer.core.diagram.metrics import count_shared_runs, measure
 from designer.core.io import load
 from designer.core.layout import CARD_HEIGHT, CARD_WIDTH, auto_layout
 from designer.core.model import Design, Flow, Layout, Message, MessageKind, Node, NodeKind, Point
+from tests.support.hypothesis_budget import examples
 
 EXAMPLES = sorted((Path(__file__).parents[3] / "assets" / "examples").glob("*.msgflow.json"))
 
@@ -110,7 +111,7 @@ def _random_designs(draw: st.DrawFn) -> Design:
     return _design(cells, links)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_random_designs())
 def test_no_route_enters_a_card_that_is_not_its_end(design: Design) -> None:
     diagram = build_diagram(design)
@@ -124,7 +125,7 @@ def test_no_route_enters_a_card_that_is_not_its_end(design: Design) -> None:
 # `--hypothesis-seed` has no effect on it). To look further, run the property with a
 # @seed(N) of your own; seed 3 found the case below, kept as a test.
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
