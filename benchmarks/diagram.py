@@ -290,6 +290,44 @@ def shaped_drag_frames(design: Design, frames: int = 40) -> list[str]:
     return lines
 
 
+def routing_times(design: Design) -> str:
+    """CPU seconds of routing alone (the router on the laid-out cards: no labels), with
+    the relief of crowded channels and without it (router.RELIEF_ROUNDS = 0), in the
+    same run so the ratio holds on a loaded machine; and the arrows sharing a line
+    each way."""
+    from designer.core.diagram import router
+    from designer.core.diagram.metrics import count_shared_runs
+    from designer.core.gc_pause import collector_paused
+
+    cards = {
+        n.id: Rect(p.x, p.y, CARD_WIDTH, CARD_HEIGHT)
+        for n in design.nodes
+        if (p := design.layout.nodes.get(n.id)) is not None
+    }
+    links = [router.Link(f.id, f.source, f.target) for f in design.flows]
+    figures = []
+    rounds = router.RELIEF_ROUNDS
+    try:
+        for relief in (0, rounds):
+            router.RELIEF_ROUNDS = relief
+            start = time.process_time()
+            with collector_paused():  # as the engine routes
+                routes = router.Router(dict(cards)).route_all(links)
+            took = time.process_time() - start
+            diagram = Diagram(
+                cards=cards,
+                arrows={f.id: Arrow(f.id, f.source, f.target, routes[f.id]) for f in design.flows},
+            )
+            figures.append((took, count_shared_runs(diagram)))
+    finally:
+        router.RELIEF_ROUNDS = rounds
+    (plain, plain_shared), (relieved, shared) = figures
+    return (
+        f"routing alone {relieved:.2f} s CPU ({shared} arrows sharing a line); without the "
+        f"relief of crowded channels {plain:.2f} s ({plain_shared}): x{relieved / plain:.2f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--svg", action="store_true", help="measure the HTML export's SVG")
@@ -346,6 +384,8 @@ def main() -> None:
             _row(name, "auto-layout", measure(diagram), f"layout {layout_s:.2f} + draw {took:.2f}"),
             flush=True,
         )
+        if len(design.nodes) >= 1_000:
+            drags.append(f"{name}: {routing_times(laid)}")
         if name == "marketplace":
             card, count, median, worst = drag_frames(laid)
             drags.append(

@@ -443,6 +443,9 @@ def service_imports(
         specs.add("faststream:AckPolicy")
     if context.broker == "redis" and service.subscribers:
         specs |= {f"{broker_module}:StreamSub", "msgflow_runtime:CLAIM_IDLE_MS"}
+    if context.broker == "redis":
+        # Entries written as plain fields, and read back (msgflow_runtime.StreamEntries).
+        specs |= {"msgflow_runtime:StreamEntries", "msgflow_runtime:stream_entry"}
     if service.serves_http:
         specs |= {
             "contextlib",
