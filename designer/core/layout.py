@@ -429,7 +429,7 @@ def _place(
         xs = {node: x for node, (x, _) in place.items()}
         ys = {node: y for node, (_, y) in place.items()}
     layout = {node: Point(x=round(xs[node]), y=round(ys[node])) for node in xs}
-    return design.model_copy(update={"layout": design.layout.with_nodes(layout)}, deep=True)
+    return design.detached(design.layout.with_nodes(layout))
 
 
 def _arrows(design: Design) -> Counter[tuple[str, str]]:

@@ -263,15 +263,21 @@ class Router:
                 self.routes[key] = found
                 self._add_runs(key, found)
             yield 1.0
-            near = {key: self.routes[key] for key in self._beside(chosen)}
-            moved = yield from scaled(nudge_steps(near, self.obstacles, chosen), 1.0, 1.0)
+            # The arrows they shared a line with are nudged too (not routed again): an
+            # end run next to its port can step aside only if both may move.
+            nudged = sorted(moving | {k for s in shared for k in (s.key, s.other) if k in movable})
+            for key in nudged:
+                saved.setdefault(key, list(self.routes[key]))
+            near = {key: self.routes[key] for key in self._beside(nudged)}
+            moved = yield from scaled(nudge_steps(near, self.obstacles, nudged), 1.0, 1.0)
             for key in moved:
                 self.routes[key] = near[key]
                 self._drop_runs(key)
                 self._add_runs(key, near[key])
             yield 1.0
-            shared = [s for s in shared if s.key not in moving and s.other not in moving]
-            shared += shared_runs(near, apart, keys=chosen)
+            stirred = set(nudged)
+            shared = [s for s in shared if s.key not in stirred and s.other not in stirred]
+            shared += shared_runs(near, apart, keys=nudged)
             if not shared:
                 break
         if len(shared) > began:
@@ -286,6 +292,14 @@ class Router:
         in the channel it runs in (up to the cards either side, and the margin it may
         squeeze into): all the nudging of `keys` can meet."""
         found = set(keys)
+        # The lines holding runs, in order along each axis: a channel is looked up
+        # by bisection instead of asking for every pixel line across it.
+        taken: tuple[list[int], list[int]] = ([], [])
+        for (axis, line), runs in self._runs.items():
+            if runs:
+                taken[axis].append(line)
+        taken[0].sort()
+        taken[1].sort()
         for key in keys:
             for (x0, y0), (x1, y1) in itertools.pairwise(self.routes[key]):
                 if x0 == x1 and y0 != y1:
@@ -296,8 +310,11 @@ class Router:
                     continue
                 low, high = channel(axis, at, lo, hi, self.obstacles, _NEAR)
                 lo, hi = lo - TRACK, hi + TRACK
-                for line in range(round(low - _SQUEEZE), round(high + _SQUEEZE) + 1):
-                    for a, b, other in self._runs.get((axis, line), ()):
+                lines = taken[axis]
+                first = bisect_left(lines, round(low - _SQUEEZE))
+                last = bisect_right(lines, round(high + _SQUEEZE))
+                for line in lines[first:last]:
+                    for a, b, other in self._runs[(axis, line)]:
                         if a < hi and lo < b:
                             found.add(other)
         return found

@@ -34,9 +34,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QGraphicsPathItem,
@@ -109,9 +108,9 @@ class DesignScene(QGraphicsScene):
     def __init__(
         self,
         document: Document,
-        push: Callable[[Command], Any],
+        push: Callable[[Command], object],  # its answer False means refused (see SceneEdits.push)
         theme: Theme = LIGHT,
-        parent: Any = None,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
