@@ -150,6 +150,21 @@ def test_arrows_leaving_and_entering_at_near_aligned_ports_do_not_share_their_en
     assert count_shared_runs(diagram) == 0
 
 
+@pytest.mark.parametrize("count", [10, 47])
+def test_two_cards_talking_only_to_each_other_get_straight_parallel_arrows(count: int) -> None:
+    """The imported Slack RTM API (tests/data/asyncapi spec-*/slack-rtm): one service
+    and the outside world, 46 events one way and one the other, the cards one above the
+    other. Facing ports half a track apart made each arrow a Z with a 4 px jog whose
+    middle runs found no tracks: 787 crossings and 6 pairs of arrows on one line. The
+    two sides hold the same arrows, so facing ports line up and every arrow is straight."""
+    design = _design([(0, 0), (0, 1)], [(1, 0)] * (count - 1) + [(0, 1)])
+    layout = Layout(nodes={"n0": Point(x=0.0, y=0.0), "n1": Point(x=0.0, y=240.0)})
+    diagram = build_diagram(design.model_copy(update={"layout": layout}))
+    quality = measure(diagram)
+    assert (quality.crossings, quality.shared_runs, quality.through_cards) == (0, 0, 0)
+    assert all(len(a.points) == 2 for a in diagram.arrows.values())
+
+
 def test_moving_a_card_reroutes_its_arrows_around_the_others() -> None:
     design = auto_layout(load(EXAMPLES[1]))
     engine = DiagramEngine(design)
