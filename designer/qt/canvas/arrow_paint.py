@@ -100,7 +100,13 @@ def paint_arrow(
         painter.drawPath(route.path)  # SVG and PDF keep real dash patterns
     else:
         _draw_visible_dashes(painter, pen, route, memo)
-    head = head_points(route.end, route.head_angle)
+    # The head's polygon is kept with the route's dots (a repaint of an unmoved arrow
+    # makes none): Qt asks a drag frame's repaint for every arrow in view.
+    head = memo.get("head") if memo is not None and memo.get("headed") is route else None
+    if not isinstance(head, QPolygonF):
+        head = head_points(route.end, route.head_angle)
+        if memo is not None:
+            memo.update(headed=route, head=head)
     painter.setPen(theme.head_pen(kind))
     if FILLED_HEAD[kind]:
         painter.setBrush(theme.kinds[kind])
