@@ -20,7 +20,15 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .layout_layered import Slot, acyclic_graph, assign_y, layers, order_layers, with_dummies
+from .layout_layered import (
+    Slot,
+    acyclic_graph,
+    assign_y,
+    layers,
+    order_layers,
+    tighten,
+    with_dummies,
+)
 from .layout_untangle import segments_cross, untangle
 from .model import Design, MessageKind, NodeKind, Point
 
@@ -206,6 +214,8 @@ def _auto_layout(
     actors = {n.id for n in design.nodes if n.kind is NodeKind.ACTOR}
     ids = {n.id: n.id for n in design.nodes}
     graph = acyclic_graph(ids, _directed_pairs(design, ids), sorted(actors))
+    pairs = _arrows(design)
+    flows = {(a, b): pairs[(min(a, b), max(a, b))] for a, b in graph.edges}
     block_of = {n.id: f"b\0{n.boundary}" if n.boundary else f"n\0{n.id}" for n in design.nodes}
     boundary_of = {block_of[n.id]: n.boundary or None for n in design.nodes}
     # Arrows between two contexts weigh as many as the pairs of cards they join.
@@ -224,7 +234,7 @@ def _auto_layout(
         b: _Block(
             b,
             boundary_of[b],
-            *_pack(nodes, graph, block_of, block_layer, actors, shape, _inner_gap(design)),
+            *_pack(nodes, graph, flows, block_of, block_layer, actors, shape, _inner_gap(design)),
             _inner_gap(design),
         )
         for b, nodes in members.items()
@@ -310,6 +320,7 @@ def _directed_pairs(design: Design, key: dict[str, str]) -> list[tuple[str, str]
 def _pack(
     nodes: list[str],
     graph: nx.DiGraph,
+    flows: dict[tuple[str, str], int],
     block_of: dict[str, str],
     block_layer: dict[str, int],
     actors: set[str],
@@ -319,13 +330,18 @@ def _pack(
     """A block's cards in a compact set of columns, about as wide as tall on screen
     (shape.narrow < 1: fewer columns, more rows; shape.stretch: rows further apart):
     actors first, then the services by their step of the flow inside the block (those
-    talking to blocks on the left first). A column per step while that stays compact:
+    talking to blocks on the left first; `flows` counts the arrows of each edge of
+    `graph`). A column per step while that stays compact:
     arrows inside the context then always go to the next column. A longer chain zig-zags
     between two or more columns, each step half a card lower, as people draw it by hand."""
     own = {n for n in nodes if n not in actors}
     inner: dict[str, int] = {}
     for node in nx.lexicographical_topological_sort(graph.subgraph(own)):
         inner[node] = max([0, *(inner[p] + 1 for p in graph.predecessors(node) if p in own)])
+    # Longest path puts a card as early as its predecessors allow; one that feeds more
+    # than it is fed then keeps long arrows to its later successors, which run past the
+    # columns between (across their arrows). Moved next to them, as dot's ranking would.
+    tighten(graph.subgraph(own), inner, flows)
     here = block_layer[block_of[nodes[0]]]
 
     def lean(node: str) -> int:
@@ -429,7 +445,7 @@ def _place(
         xs = {node: x for node, (x, _) in place.items()}
         ys = {node: y for node, (_, y) in place.items()}
     layout = {node: Point(x=round(xs[node]), y=round(ys[node])) for node in xs}
-    return design.model_copy(update={"layout": design.layout.with_nodes(layout)}, deep=True)
+    return design.detached(design.layout.with_nodes(layout))
 
 
 def _arrows(design: Design) -> Counter[tuple[str, str]]:

@@ -361,10 +361,17 @@ def test_minimap_redraws_its_map_when_the_scene_changes_not_on_every_repaint(
     minimap.repaint()
     minimap.repaint()  # a repaint of the view beneath it: the same map
     assert len(drawn) == 1
-    card = view.scene().node_item("orders")
+    scene = view.scene()
+    card = scene.node_item("orders")
+    gesture = [True]  # a card being dragged: the map waits for the release
+    monkeypatch.setattr(scene, "gesture_in_progress", lambda: gesture[0])
     card.setPos(card.pos() + QPointF(400, 0))
-    view.scene().node_moved("orders")
-    # The scene tells of the change on the next turn; the minimap follows 50 ms later.
+    scene.node_moved("orders")
+    qtbot.wait(250)
+    minimap.repaint()
+    assert len(drawn) == 1
+    gesture[0] = False
+    # The scene told of the change; the minimap follows within 50 ms of the release.
     qtbot.waitUntil(lambda: minimap.repaint() or len(drawn) == 2, timeout=2000)
     minimap.repaint()
     assert len(drawn) == 2

@@ -61,13 +61,23 @@ class Minimap(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(50)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._scene_changed)
         # A bound method (not a lambda): Qt drops the connection when the minimap goes,
         # while the scene may outlive the view.
         view.scene().changed.connect(self.schedule)
 
     def schedule(self, _rects: object = None) -> None:
         self._timer.start()
+
+    def _scene_changed(self) -> None:
+        scene = self.view.scene()
+        if scene is not None and scene.gesture_in_progress():
+            # A drag of a big design's card takes more than the 50 ms between frames:
+            # the map would be drawn again on every frame. It follows at the release
+            # (the drop changes the scene once more).
+            self._timer.start()
+            return
+        self.refresh()
 
     def place(self) -> None:
         viewport = self.view.viewport().geometry()

@@ -34,9 +34,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QGraphicsPathItem,
@@ -109,9 +108,9 @@ class DesignScene(QGraphicsScene):
     def __init__(
         self,
         document: Document,
-        push: Callable[[Command], Any],
+        push: Callable[[Command], object],  # its answer False means refused (see SceneEdits.push)
         theme: Theme = LIGHT,
-        parent: Any = None,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
@@ -484,10 +483,14 @@ class DesignScene(QGraphicsScene):
             self._build_items()
         self._fit_scene_rect()
         self.set_diagnostics(self._diagnostics)
-        if self._rough_pairs:
-            self._outline_timer.start(0)
         if not self._routed:
+            # The provisional arrows keep their rough hit boxes: routing replaces every
+            # one of them, with its exact outline, within seconds (exact outlines for
+            # them first were 6% of a 1,000-service build, and delayed the routing).
+            self._rough_pairs.clear()
             self._route_later()
+        elif self._rough_pairs:
+            self._outline_timer.start(0)
 
     def _build_items(self) -> None:
         """Every item made anew from the document (the body of rebuild)."""
