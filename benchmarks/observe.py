@@ -20,6 +20,8 @@ Goals (issue #16): >= 20,000/s on NATS, >= 5,000/s on RabbitMQ.
     python benchmarks/observe.py --live                # also live mode in an offscreen window
     python benchmarks/observe.py --memory 10           # NATS at 5,000/s for 10 minutes:
                                                        # RSS every 30 s stays flat
+    python benchmarks/observe.py --memory-analysis 1000000  # no broker: every bounded
+                                                       # table filled, the heap flat
 
 Run it under the shared broker lock: `flock /tmp/brokers.lock python benchmarks/observe.py`.
 """
@@ -523,6 +525,52 @@ def _rabbit_path_only(n: int = 60_000) -> dict[str, float]:
     return result
 
 
+def _analysis_memory(total: int) -> list[tuple[int, float, float, int, int, int]]:
+    """The analysis fed traffic that fills every bounded table: a unique message id on
+    every record (the causation index), queries never answered (pending requests), a new
+    undeclared address every 50 records and a new invented type every 100 (stray tallies,
+    resolved type names). (records, Python heap MB as tracemalloc counts it, RSS MB, ids
+    remembered, requests pending, undeclared addresses) at every tenth of the run: the heap
+    is flat once the tables are full (RSS creeps a little more: freed blocks the allocator
+    keeps rather than hands back)."""
+    import tracemalloc
+
+    tracemalloc.start(1)
+    design = _shop("bench")
+    names = ChannelNames(design)
+    created = names.channel(design.flow("f2")).subject  # type: ignore[arg-type]
+    ask = names.channel(design.flow("f6")).subject  # type: ignore[arg-type]
+    body = json.loads(_body(0))["payload"]
+    observation = Observation(design, "nats", 0.0)
+    samples = []
+    for i in range(total):
+        t = i * 1e-4  # 10,000 records a second of traffic time
+        ids = {"message_id": f"m-{i}", "correlation_id": f"c-{i}"}
+        if i % 50 == 0:
+            channel, kind, payload = f"stray.{i}.seen", "Stray", {"n": i}
+        elif i % 100 == 1:
+            channel, kind, payload = created, f"Invented{i}", body
+        elif i % 3 == 0:
+            channel, kind, payload = ask, "GetCustomer", {"customer_id": body["customer_id"]}
+            ids["reply_to"] = "orders.replies"
+        else:
+            channel, kind, payload = created, "OrderCreated", body
+        encoded = json.dumps(payload).encode()
+        observation.add(from_wire(t, "nats", channel, encoded, {"message_type": kind, **ids}))
+        if (i + 1) % (total // 10) == 0:
+            samples.append(
+                (
+                    i + 1,
+                    tracemalloc.get_traced_memory()[0] / 2**20,
+                    _rss_mb(),
+                    len(observation.recent),
+                    len(observation.pending),
+                    len(observation.undeclared),
+                )
+            )
+    return samples
+
+
 def _run_child(
     broker: str, count: int, analyse: bool, rate: float = 0, backlog: bool = False
 ) -> dict[str, Any]:
@@ -554,6 +602,12 @@ def main() -> None:
     parser.add_argument(
         "--live", action="store_true", help="also: live mode in an offscreen window per broker"
     )
+    parser.add_argument(
+        "--memory-analysis",
+        type=int,
+        metavar="N",
+        help="no broker: N records that fill every bounded table of the analysis; RSS flat",
+    )
     parser.add_argument("--publish", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--live-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
@@ -571,6 +625,16 @@ def main() -> None:
     if args.live_child:
         broker, count = args.live_child
         print(json.dumps(_live_window(broker, int(count))))
+        return
+    if args.memory_analysis:
+        print(
+            "records, Python heap MB, RSS MB, message ids remembered, requests pending, "
+            "undeclared addresses:"
+        )
+        for row in _analysis_memory(args.memory_analysis):
+            print(
+                f"{row[0]:>10,} {row[1]:>7.1f} {row[2]:>7.0f} {row[3]:>8,} {row[4]:>8,} {row[5]:>6,}"
+            )
         return
     if args.memory:
         rate = 5000.0
