@@ -17,6 +17,7 @@ from designer.core.importers.spec_loading import Spec
 from designer.core.layout import auto_layout
 from tests.core.importers.test_asyncapi_corpus import CASES
 
+
 @pytest.mark.slow  # 79 systems imported and laid out: ~10 s CPU in all
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_an_imported_system_reads_cleanly_after_auto_layout(case: str) -> None:
