@@ -50,9 +50,10 @@ pytest: $(STAMP) tools
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadgroup
 
 # The tests that spawn generated projects, brokers or many subprocesses are marked
-# `slow`/`e2e`; everything else runs here in a few minutes.
+# `slow`/`e2e`; everything else runs here, property tests with a fifth of their examples
+# (MSGFLOW_TEST_BUDGET=fast, tests/support/hypothesis_budget.py; make test runs them all).
 pytest-fast: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadgroup -m "not slow and not e2e"
+	MSGFLOW_TEST_BUDGET=fast QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadgroup -m "not slow and not e2e"
 
 # The Qt tests in one process, as a user's session is: a Qt object deleted after Python's
 # shutdown crashes the process at exit (status 139), which CI's two workers never show.
@@ -68,6 +69,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/validate.py
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/canvas.py
 	$(PY) benchmarks/codegen.py
+	$(PY) benchmarks/codegen_format.py
 	$(PY) benchmarks/layout.py
 	$(PY) benchmarks/scaling.py
 

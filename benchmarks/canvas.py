@@ -12,8 +12,14 @@ QGraphicsPathItem + QGraphicsSimpleTextItem label per flow, all C++-painted; mov
 card re-sets the paths of its arrows. Target: the canvas within 2x of the floor, and
 1,000 services + 3,000 flows built in under 1 s.
 
+All times are CPU time of the measuring process (the machine is shared: wall time would
+mostly measure the neighbours). Canvas and floor run in turns, one fresh process each per
+repeat, so both see the same load; the build ratio is taken per pair and its median and
+range over the repeats are printed (the other columns: ratio of the medians).
+
     python benchmarks/canvas.py            # the table
     python benchmarks/canvas.py --sizes 100 1000
+    python benchmarks/canvas.py --sizes 1000 --build-only --repeats 9   # the build ratio alone
 """
 
 from __future__ import annotations
@@ -96,7 +102,7 @@ def _move_us(move: Any, begin: Any = None, end: Any = None) -> float:
     return min(batches)
 
 
-def measure_canvas(services: int) -> dict[str, Any]:
+def measure_canvas(services: int, build_only: bool = False) -> dict[str, Any]:
     from PySide6.QtCore import QPointF
     from PySide6.QtWidgets import QApplication
 
@@ -111,6 +117,8 @@ def measure_canvas(services: int) -> dict[str, Any]:
     scene = DesignScene(Document(design), lambda command: None)
     app.processEvents()
     build = (_clock() - start) * 1000
+    if build_only:
+        return _build_result("canvas", services, design, build)
     # A design of more than ROUTED_FLOWS arrows is routed after its build, a slice at a
     # time between events: the CPU time until every arrow is routed. What follows is
     # measured on the routed scene, the one the user works with.
@@ -177,7 +185,7 @@ def _drag_frame_ms(app: Any, scene: Any, node_id: str) -> float:
     return statistics.median(frames)
 
 
-def measure_floor(services: int) -> dict[str, Any]:
+def measure_floor(services: int, build_only: bool = False) -> dict[str, Any]:
     from PySide6.QtCore import QPointF
     from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
     from PySide6.QtWidgets import (
@@ -233,6 +241,8 @@ def measure_floor(services: int) -> dict[str, Any]:
             arrows.setdefault(end, []).append((path_item, label, flow.source, flow.target))
     app.processEvents()
     build = (_clock() - start) * 1000
+    if build_only:
+        return _build_result("floor", services, design, build)
     render = _render_ms(scene)
     view = _render_ms(scene, at_100=True)
     card = cards[busiest]
@@ -247,6 +257,16 @@ def measure_floor(services: int) -> dict[str, Any]:
     return _result(
         "floor", services, design, build, render, view, move_time, len(arrows.get(busiest, []))
     )
+
+
+def _build_result(kind: str, services: int, design: Any, build: float) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "services": services,
+        "flows": len(design.flows),
+        "build_ms": round(build, 1),
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+    }
 
 
 def _result(
@@ -272,78 +292,120 @@ def _result(
     }
 
 
-def run_child(kind: str, services: int, repeats: int) -> dict[str, Any]:
-    """Medians over `repeats` fresh processes (the machine is shared: single runs are noisy)."""
-    runs = []
-    for _ in range(repeats):
-        output = subprocess.run(
-            [sys.executable, __file__, "--child", kind, str(services)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        runs.append(json.loads(output.strip().splitlines()[-1]))
+_MEDIANS = (
+    "build_ms",
+    "render_ms",
+    "view_ms",
+    "move_us",
+    "peak_rss_mb",
+    "drag_frame_ms",
+    "routing_ms",
+)
+
+
+def _child(kind: str, services: int, build_only: bool) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", kind, str(services)]
+    if build_only:
+        command.append("--build-only")
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    return result
+
+
+def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
     merged = dict(runs[0])
-    for key in (
-        "build_ms",
-        "render_ms",
-        "view_ms",
-        "move_us",
-        "peak_rss_mb",
-        "drag_frame_ms",
-        "routing_ms",
-    ):
+    for key in _MEDIANS:
         if key in merged:
             merged[key] = statistics.median(run[key] for run in runs)
     return merged
 
 
+def run_pairs(
+    services: int, repeats: int, build_only: bool
+) -> tuple[dict[str, Any], dict[str, Any], list[float]]:
+    """Canvas and floor in turns, a fresh process each, `repeats` times: the medians of
+    each, and the canvas/floor build ratio of each pair (a pair ran under about the same
+    load, so its ratio is steadier than the ratio of two medians)."""
+    canvas_runs, floor_runs = [], []
+    for _ in range(repeats):
+        canvas_runs.append(_child("canvas", services, build_only))
+        floor_runs.append(_child("floor", services, build_only))
+    ratios = [c["build_ms"] / f["build_ms"] for c, f in zip(canvas_runs, floor_runs, strict=True)]
+    return _median(canvas_runs), _median(floor_runs), ratios
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
-    parser.add_argument("--repeats", type=int, default=3, help="processes per configuration")
+    parser.add_argument("--repeats", type=int, default=3, help="process pairs per size")
+    parser.add_argument(
+        "--build-only", action="store_true", help="only the build (no routing, render, drag)"
+    )
     parser.add_argument("--child", nargs=2, metavar=("KIND", "SERVICES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, services = args.child[0], int(args.child[1])
         measure = measure_canvas if kind == "canvas" else measure_floor
-        print(json.dumps(measure(services)))
+        print(json.dumps(measure(services, args.build_only)))
         return 0
-    columns = ("build_ms", "render_ms", "view_ms", "move_us", "peak_rss_mb")
-    titles = ("build ms", "fit-all ms", "100% ms", "move µs", "peak MB")
+    if args.build_only:
+        columns: tuple[str, ...] = ("build_ms", "peak_rss_mb")
+        titles: tuple[str, ...] = ("build ms", "peak MB")
+    else:
+        columns = ("build_ms", "render_ms", "view_ms", "move_us", "peak_rss_mb")
+        titles = ("build ms", "fit-all ms", "100% ms", "move µs", "peak MB")
     header = f"{'services':>8} {'flows':>6} | {'':6}" + "".join(f" {t:>10}" for t in titles)
     print(
-        "Canvas vs floor (plain QGraphicsRectItem/QGraphicsPathItem) in the same run: build, "
-        "1920x1080 render of the whole scene (fit-all) and of its middle at 100%, one card "
-        f"dragged with its arrows, peak RSS. CPU time, medians of {args.repeats} processes."
+        "Canvas vs floor (plain QGraphicsRectItem/QGraphicsPathItem) in the same run: build"
+        + (
+            ""
+            if args.build_only
+            else ", 1920x1080 render of the whole scene (fit-all) and of its middle at 100%, "
+            "one card dragged with its arrows"
+        )
+        + f", peak RSS. CPU time, medians of {args.repeats} process pairs (canvas, floor in turns)."
     )
     print(header)
     print("-" * len(header))
     frames: list[tuple[int, float, float]] = []
+    builds: list[tuple[int, list[float]]] = []
     for services in args.sizes:
-        canvas = run_child("canvas", services, args.repeats)
-        floor = run_child("floor", services, args.repeats)
+        canvas, floor, ratios = run_pairs(services, args.repeats, args.build_only)
+        builds.append((services, ratios))
         for row in (canvas, floor):
             cells = "".join(f" {row[c]:>10.1f}" for c in columns)
             print(f"{row['services']:>8} {row['flows']:>6} | {row['kind']:6}{cells}")
-        ratios = "".join(
+        cells = "".join(
             f" {canvas[c] / floor[c]:>9.2f}x" if floor[c] else f" {'-':>10}" for c in columns
         )
-        print(
-            f"{'':>8} {'':>6} | {'ratio':6}{ratios}"
-            f"   (the dragged card has {canvas['moved_card_arrows']} arrows)"
+        arrows = (
+            ""
+            if args.build_only
+            else f"   (the dragged card has {canvas['moved_card_arrows']} arrows)"
         )
-        frames.append((services, canvas["drag_frame_ms"], canvas["routing_ms"]))
+        print(f"{'':>8} {'':>6} | {'ratio':6}{cells}{arrows}")
+        if not args.build_only:
+            frames.append((services, canvas["drag_frame_ms"], canvas["routing_ms"]))
     print()
-    print(
-        "Canvas only: one frame of a mouse drag in a 1920x1080 view at 100% (event, arrows, "
-        "repaint); CPU time routing the arrows after the build, between events (0: routed "
-        "during the build)"
-    )
-    for services, frame, routing in frames:
+    print("Build, canvas/floor per pair (target: under 2x):")
+    for services, ratios in builds:
+        listed = " ".join(f"{r:.2f}" for r in ratios)
         print(
-            f"{services:>8} services: {frame:.1f} ms median   routing after build {routing:.0f} ms"
+            f"{services:>8} services: median {statistics.median(ratios):.2f}x, "
+            f"range {min(ratios):.2f}-{max(ratios):.2f}x   ({listed})"
         )
+    if frames:
+        print()
+        print(
+            "Canvas only: one frame of a mouse drag in a 1920x1080 view at 100% (event, "
+            "arrows, repaint); CPU time routing the arrows after the build, between events "
+            "(0: routed during the build)"
+        )
+        for services, frame, routing in frames:
+            print(
+                f"{services:>8} services: {frame:.1f} ms median   "
+                f"routing after build {routing:.0f} ms"
+            )
     return 0
 
 

@@ -7,6 +7,11 @@ routing. With Graphviz installed (`make bench-diagram` installs it where apt is 
 `dot` draws the same design in the same run (contexts as clusters, the same card and
 label sizes) and is measured the same way.
 
+`--corpus` measures the 79 public AsyncAPI systems of tests/data/asyncapi instead (material
+nobody tuned the layout to): each imported as `msgflow import asyncapi` does (the
+multi-document systems together, as the corpus tests import them), drawn with the layout
+the import writes and after `msgflow fmt --layout`, one row per system and totals.
+
 `--svg` measures the picture of the HTML export (parsed back from its SVG) instead of the
 geometry engine's diagram: both must give the same counts. Figures only; nothing asserts.
 Times are CPU seconds (of this process; of the dot child for dot): the machine is shared,
@@ -290,6 +295,114 @@ def shaped_drag_frames(design: Design, frames: int = 40) -> list[str]:
     return lines
 
 
+def routing_times(design: Design) -> str:
+    """CPU seconds of routing alone (the router on the laid-out cards: no labels), with
+    the relief of crowded channels and without it (router.RELIEF_ROUNDS = 0), in the
+    same run so the ratio holds on a loaded machine; and the arrows sharing a line
+    each way."""
+    from designer.core.diagram import router
+    from designer.core.diagram.metrics import count_shared_runs
+    from designer.core.gc_pause import collector_paused
+
+    cards = {
+        n.id: Rect(p.x, p.y, CARD_WIDTH, CARD_HEIGHT)
+        for n in design.nodes
+        if (p := design.layout.nodes.get(n.id)) is not None
+    }
+    links = [router.Link(f.id, f.source, f.target) for f in design.flows]
+    figures = []
+    rounds = router.RELIEF_ROUNDS
+    try:
+        for relief in (0, rounds):
+            router.RELIEF_ROUNDS = relief
+            start = time.process_time()
+            with collector_paused():  # as the engine routes
+                routes = router.Router(dict(cards)).route_all(links)
+            took = time.process_time() - start
+            diagram = Diagram(
+                cards=cards,
+                arrows={f.id: Arrow(f.id, f.source, f.target, routes[f.id]) for f in design.flows},
+            )
+            figures.append((took, count_shared_runs(diagram)))
+    finally:
+        router.RELIEF_ROUNDS = rounds
+    (plain, plain_shared), (relieved, shared) = figures
+    return (
+        f"routing alone {relieved:.2f} s CPU ({shared} arrows sharing a line); without the "
+        f"relief of crowded channels {plain:.2f} s ({plain_shared}): x{relieved / plain:.2f}"
+    )
+
+
+# ------------------------------------------------------------------ the AsyncAPI corpus
+def corpus_designs() -> list[tuple[str, Design]]:
+    """Every system of the AsyncAPI corpus as `msgflow import asyncapi` writes it (the
+    file's round trip included: what `fmt --layout` then reads)."""
+    from designer.core import io
+    from designer.core.importers.asyncapi import import_asyncapi
+    from designer.core.importers.spec_loading import Spec
+    from tests.core.importers.test_asyncapi_corpus import CASES
+
+    found = []
+    for case in sorted(CASES):
+        design = import_asyncapi([Spec.from_file(f) for f in CASES[case]]).design
+        found.append((case, io.loads(io.dumps(design))))
+    return found
+
+
+_CORPUS_COUNTS = (
+    "through_cards",
+    "label_overlaps",
+    "labels_on_cards",
+    "shared_runs",
+    "labels_off_route",
+    "crossings",
+)
+
+
+def _corpus_cells(q: Quality) -> list[str]:
+    return [str(getattr(q, name)) for name in _CORPUS_COUNTS] + [f"{q.aspect:.2f}"]
+
+
+def corpus_table() -> None:
+    """One row per corpus system: as imported | after `fmt --layout`, then totals and the
+    systems outside the targets (any of the first four counts, or aspect outside
+    layout.ASPECT_RANGE, after auto-layout)."""
+    from designer.core.layout import ASPECT_RANGE
+
+    print(
+        "| system | cards | arrows | drawing | through cards | label overlaps | labels on cards "
+        "| arrows sharing a line | labels off route | crossings | width:height | time s |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    totals: dict[str, list[int]] = {"as imported": [0] * 6, "auto-layout": [0] * 6}
+    off: list[str] = []
+    cpu = 0.0
+    for name, design in corpus_designs():
+        size = f"{len(design.nodes)} | {len(design.flows)}"
+        for how in ("as imported", "auto-layout"):
+            start = time.process_time()
+            laid = design if how == "as imported" else auto_layout(design)
+            diagram, _ = engine_diagram(laid)
+            took = time.process_time() - start
+            cpu += took
+            q = measure(diagram)
+            counts = [getattr(q, c) for c in _CORPUS_COUNTS]
+            totals[how] = [t + c for t, c in zip(totals[how], counts, strict=True)]
+            print(f"| {name} | {size} | {how} | {' | '.join(_corpus_cells(q))} | {took:.2f} |")
+            if how == "auto-layout" and (
+                any(counts[:4]) or not ASPECT_RANGE[0] <= q.aspect <= ASPECT_RANGE[1]
+            ):
+                off.append(f"{name}: {', '.join(_corpus_cells(q))}")
+    for how, counts in totals.items():
+        print(f"| **total** | | | {how} | {' | '.join(map(str, counts))} | | |")
+    print(f"\n{cpu:.1f} s CPU in all (layout + drawing)")
+    print(
+        f"systems outside the targets after auto-layout ({', '.join(_CORPUS_COUNTS)}, "
+        f"width:height): {len(off)}"
+    )
+    print("\n".join(off))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--svg", action="store_true", help="measure the HTML export's SVG")
@@ -313,7 +426,16 @@ def main() -> None:
     parser.add_argument(
         "--drag-only", action="store_true", help="only the drag figures of the marketplace"
     )
+    parser.add_argument(
+        "--corpus",
+        action="store_true",
+        help="the public AsyncAPI systems of tests/data/asyncapi instead (as imported and "
+        "after auto-layout)",
+    )
     args = parser.parse_args()
+    if args.corpus:
+        corpus_table()
+        return
     if args.drag_only:
         marketplace = dict(designs(()))["marketplace"]
         laid = auto_layout(marketplace)
@@ -346,6 +468,8 @@ def main() -> None:
             _row(name, "auto-layout", measure(diagram), f"layout {layout_s:.2f} + draw {took:.2f}"),
             flush=True,
         )
+        if len(design.nodes) >= 1_000:
+            drags.append(f"{name}: {routing_times(laid)}")
         if name == "marketplace":
             card, count, median, worst = drag_frames(laid)
             drags.append(

@@ -88,6 +88,28 @@ def test_the_readme_picture_shows_what_its_caption_says():
     assert (ROOT / "assets" / "welcome.png").is_file()
 
 
+def test_the_live_mode_picture_shows_what_its_caption_says():
+    # The caption: 21 OrderCreated (1 bad), 5 AddLoyaltyPoints, 4 GetCustomer answered
+    # (p95 42 ms), no LoyaltyPointsAdded, 3 undeclared OrderCancelled, in 10 s.
+    from designer.core.io import load
+    from designer.core.observe import replay_trace
+    from designer.resources import examples_dir
+
+    shop = load(examples_dir() / "shop.msgflow.json")
+    observation, window = replay_trace(shop, DOCS / "screenshots" / "live-mode.trace.jsonl")
+    report = observation.report(ended=window.ended)
+    assert report.seconds == 10.0
+    flows = {f.flow_id: (f.messages, f.violations) for f in report.flows}
+    assert flows == {"f2": (21, 1), "f3": (21, 1), "f4": (5, 0), "f6": (4, 0), "f7": (0, 0)}
+    f6 = report.flow("f6")
+    assert f6 is not None and f6.replies == 4 and f6.latency_ms is not None
+    assert f6.latency_ms["p95"] == 42.0
+    assert [(s.messages, dict(s.types)) for s in report.undeclared] == [(3, {"OrderCancelled": 3})]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "21 OrderCreated" in readme and "(p95 42 ms)" in readme
+    assert "--replay docs/screenshots/live-mode.trace.jsonl --focus --screenshot" in readme
+
+
 def test_every_path_the_readme_and_docs_cite_is_in_the_repository():
     offenders = []
     for page in [ROOT / "README.md", *DOCS.glob("*.md")]:

@@ -63,10 +63,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _rule_errors(design: Design) -> list[str]:
-    try:
-        from designer.core.rules import validate
-    except ImportError:  # the rules engine is optional for generation
-        return []
+    # The rules engine is part of the package: a failure to import it is a broken install
+    # and stops the command, rather than generating as if the design had no errors.
+    from designer.core.rules import validate
+
     return [f"{d.rule}: {d.message}" for d in validate(design) if d.severity is Severity.ERROR]
 
 

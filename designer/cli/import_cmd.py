@@ -1,4 +1,5 @@
-"""`msgflow import asyncapi SPEC... -o FILE`: build a design from AsyncAPI documents.
+"""`msgflow import asyncapi SPEC... -o FILE`: build a design from AsyncAPI documents
+(`msgflow import traffic`: from recorded or live traffic, in import_traffic.py).
 
 What could not be mapped is printed as a report (never dropped silently); the design is
 written only when every document could be read.
@@ -26,11 +27,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "format", choices=("asyncapi", "traffic"), help="what the documents are (traffic: traces)"
     )
-    parser.add_argument("specs", nargs="+", metavar="SPEC")
+    parser.add_argument("specs", nargs="*", metavar="SPEC")
     parser.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the design file to write"
     )
     parser.add_argument("--name", help="the design's name (default: the document's title)")
+    parser.add_argument(
+        "--url",
+        help="traffic: also watch this broker live (nats://, redis://, or amqp:// with "
+        "RabbitMQ's firehose on: `rabbitmqctl trace_on`)",
+    )
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="traffic --url: seconds to watch (default 30; Ctrl-C stops early)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,6 +56,12 @@ def run(args: argparse.Namespace) -> int:
         from .import_traffic import run as import_traffic
 
         return import_traffic(args)
+    if args.url is not None:
+        error("--url is for `msgflow import traffic`: AsyncAPI documents are files")
+        return EXIT_BAD_INPUT
+    if not args.specs:
+        error("name at least one AsyncAPI document")
+        return EXIT_BAD_INPUT
     output = Path(args.output)
     for name in args.specs:
         if output.exists() and Path(name).exists() and output.samefile(name):

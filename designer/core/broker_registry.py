@@ -16,13 +16,14 @@ class Broker:
     protocol: str  # AsyncAPI's word for it
     protocol_version: str | None
     local_address: str  # host:port of a broker running on this machine with its defaults
+    faststream_extra: str  # what generated projects install: faststream[<extra>]
 
 
 KNOWN: tuple[Broker, ...] = (
-    Broker("rabbitmq", "RabbitMQ", "amqp", "0.9.1", "localhost:5672"),
-    Broker("nats", "NATS JetStream", "nats", None, "localhost:4222"),
-    Broker("kafka", "Kafka", "kafka", None, "localhost:9092"),
-    Broker("redis", "Redis", "redis", None, "localhost:6379"),
+    Broker("rabbitmq", "RabbitMQ", "amqp", "0.9.1", "localhost:5672", "rabbit"),
+    Broker("nats", "NATS JetStream", "nats", None, "localhost:4222", "nats"),
+    Broker("kafka", "Kafka", "kafka", None, "localhost:9092", "kafka"),
+    Broker("redis", "Redis", "redis", None, "localhost:6379", "redis"),
 )
 BROKERS: tuple[str, ...] = tuple(broker.name for broker in KNOWN)
 DEFAULT_BROKER = "rabbitmq"

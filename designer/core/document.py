@@ -109,16 +109,7 @@ class Document:
     def snapshot(self) -> Design:
         """The design as it is now, untouched by later edits (which change this document's
         Design in place). Items are values, so copying the containers is enough."""
-        d = self.design
-        return d.model_copy(
-            update={
-                "nodes": list(d.nodes),
-                "messages": list(d.messages),
-                "flows": list(d.flows),
-                "schemas": list(d.schemas),
-                "layout": d.layout.model_copy(deep=True),
-            }
-        )
+        return self.design.detached()
 
     def new_flow_id(self) -> str:
         return numbered_name("f", self._index["flows"], start=len(self.design.flows) + 1)

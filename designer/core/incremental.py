@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic
 from .gc_pause import collector_paused
 from .model import Design, Flow, Message, Node, Transport
 from .rules.engine import Engine, Finding, Scope
-from .rules.facts import pair_key
+from .rules.facts import is_item_collection, pair_key
 from .rules.name_reading import normalised
 
 _ITEM_COLLECTIONS = ("nodes", "messages", "flows")
@@ -97,7 +97,7 @@ class IncrementalValidator:
         and whether it is visible (not suppressed)."""
         engine = self._engine
         collection, item_id, _ = finding.at
-        order = engine.facts.order.get(collection)  # type: ignore[call-overload]
+        order = engine.facts.order.get(collection) if is_item_collection(collection) else None
         index = order.index(item_id) if order is not None and item_id in order.key_of else -1
         visible = not (engine.suppressions and engine._suppressed(finding))
         return finding.sort_key, finding, engine.diagnostic(finding), index, visible
@@ -141,9 +141,10 @@ class IncrementalValidator:
             old, new = held.get(item_id), current.get(collection, item_id)
             if old is new:
                 continue
-            if (old is None) != (new is None):  # added or removed: list indexes move
+            if (old is None) != (new is None) and is_item_collection(collection):
+                # Added or removed: list indexes move.
                 removed, added = shifted.setdefault(collection, ([], []))
-                (removed if new is None else added).append(facts.key(collection, item_id))  # type: ignore[arg-type]
+                (removed if new is None else added).append(facts.key(collection, item_id))
             # The sync graph depends on node kinds and on http flows; names matter only to
             # the cycles and chains reported, so a rename elsewhere leaves it alone.
             sync = (

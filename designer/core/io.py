@@ -16,6 +16,7 @@ import re
 import stat
 import tempfile
 import threading
+import typing
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -331,50 +332,50 @@ class _OneLine(dict[str, Any]):
     arrow's bends), so that one field or one arrow stays one line of the file."""
 
 
-def _fields(fields: list[MessageField]) -> list[dict[str, Any]]:
-    return [_OneLine(_compact(f)) for f in fields]
-
-
 # Written even at their default: a reader of the file should not need to know defaults.
 _ALWAYS_WRITTEN = frozenset({"kind"})
 
 
 def _compact(model: BaseModel) -> dict[str, Any]:
-    """Model fields in declaration order, leaving out what equals its default."""
-    out: dict[str, Any] = {}
-    for name, key, default, always in _field_table(type(model)):
-        value = getattr(model, name)
-        if not always and (value is None or value == default):
-            continue
-        if isinstance(value, list) and value and isinstance(value[0], MessageField):
-            out[key] = _fields(value)
-        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
-            out[key] = [_compact(v) for v in value]
-        elif isinstance(value, BaseModel):
-            out[key] = _compact(value)
-        elif isinstance(value, Enum):
-            out[key] = value.value
-        else:
-            out[key] = value
+    """Model fields in declaration order (by file key), leaving out what is None or equals
+    its default: pydantic's own dump, except that `kind` is written even at its default
+    and each message field is one line."""
+    out = model.model_dump(mode="json", by_alias=True, exclude_defaults=True, exclude_none=True)
+    keys, always, one_line = _file_keys(type(model))
+    if any(key not in out for key in always):
+        out = {
+            key: out[key] if key in out else _jsonable(getattr(model, name))
+            for name, key in keys
+            if key in out or key in always
+        }
+    for key in one_line:
+        if key in out:
+            out[key] = [_OneLine(item) for item in out[key]]
     return out
 
 
 @functools.cache
-def _field_table(model: type[BaseModel]) -> tuple[tuple[str, str, Any, bool], ...]:
-    """(attribute, key in the file, default, always written) of each field of `model`.
-
-    Computed once per class: pydantic's `get_default` inspects the default factory's
-    signature on every call, which made saving 10,000 messages take many seconds.
-    """
-    return tuple(
-        (
-            name,
-            info.alias or name,
-            info.get_default(call_default_factory=True),
-            (info.alias or name) in _ALWAYS_WRITTEN,
-        )
+def _file_keys(
+    model: type[BaseModel],
+) -> tuple[tuple[tuple[str, str], ...], frozenset[str], tuple[str, ...]]:
+    """(attribute, key) of each field of `model` in declaration order; the keys written
+    even at their default; the keys holding message fields, each written on one line."""
+    keys = tuple((name, info.alias or name) for name, info in model.model_fields.items())
+    one_line = tuple(
+        info.alias or name
         for name, info in model.model_fields.items()
+        if _holds(info.annotation, MessageField)
     )
+    return keys, frozenset(key for _name, key in keys if key in _ALWAYS_WRITTEN), one_line
+
+
+def _holds(annotation: Any, wanted: type) -> bool:
+    """Whether a type such as `list[MessageField] | None` holds `wanted`."""
+    return any(a is wanted or _holds(a, wanted) for a in typing.get_args(annotation))
+
+
+def _jsonable(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
 
 
 def canonical_dict(design: Design) -> dict[str, Any]:
@@ -387,15 +388,10 @@ def canonical_dict(design: Design) -> dict[str, Any]:
         out["schemas"] = [
             _compact(s) for s in sorted(design.schemas, key=lambda s: natural_key(s.name))
         ]
+    # A query's empty `response` ("answers with no data") is written: its default is None.
     out["messages"] = [
         _compact(m) for m in sorted(design.messages, key=lambda m: natural_key(m.id))
     ]
-    for message, compact in zip(
-        sorted(design.messages, key=lambda m: natural_key(m.id)), out["messages"], strict=True
-    ):
-        # An empty response list is meaningful for a query ("answers with no data").
-        if message.response == [] and "response" not in compact:
-            compact["response"] = []
     out["flows"] = [_compact(f) for f in sorted(design.flows, key=lambda f: natural_key(f.id))]
     settings: dict[str, Any] = {}
     if design.settings.rules:

@@ -340,6 +340,22 @@ class Design(_Model):
     settings: Settings = Field(default_factory=Settings)
     layout: Layout = Field(default_factory=Layout)
 
+    def detached(self, layout: Layout | None = None) -> Design:
+        """A copy whose lists (and layout, or `layout` when given) are its own, so edits of
+        one Design never reach the other. Items are frozen values, so they are shared, not
+        copied: a deep copy per candidate drawing took a third of auto-layout's time."""
+        return self.model_copy(
+            update={
+                "nodes": list(self.nodes),
+                "schemas": list(self.schemas),
+                "messages": list(self.messages),
+                "flows": list(self.flows),
+                "layout": layout
+                if layout is not None
+                else Layout(nodes=dict(self.layout.nodes), flows=dict(self.layout.flows)),
+            }
+        )
+
     @field_validator("version")
     @classmethod
     def _known_version(cls, version: int) -> int:

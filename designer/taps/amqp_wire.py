@@ -40,6 +40,7 @@ _BASIC_DELIVER = (60, 60)
 _U64 = struct.Struct(">Q")
 _CONTENT_HEADER = struct.Struct(">HHQH")  # class, weight, body size, property flags
 _U32 = struct.Struct(">I")
+_LONG_STRING = ord("S")  # a field table's long-string value type
 # Unsolicited notices a tap has nothing to do about (it only reads).
 _IGNORED = (commands.Connection.Blocked, commands.Connection.Unblocked)
 _GOODBYE = commands.Connection.Close(200, "observation over", 0, 0)
@@ -367,10 +368,32 @@ def _read_properties(payload: bytes, at: int, flags: int) -> dict[str, Any]:
         elif kind == "table":
             length = _U32.unpack_from(payload, at)[0]
             if name is not None:
-                found[name] = field_table(payload[at : at + 4 + length])[1]
+                table = _string_table(payload, at + 4, at + 4 + length)
+                if table is None:
+                    table = field_table(payload[at : at + 4 + length])[1]
+                found[name] = table
             at += 4 + length
         elif kind == "octet":
             at += 1
         else:
             at += 8
+    return found
+
+
+def _string_table(payload: bytes, at: int, end: int) -> dict[str, Any] | None:
+    """A field table whose values are all long strings (what services put in headers),
+    read in place; None for any other table, which pamqp then decodes. pamqp copies the
+    rest of the table for each value: ~4 us of a record's ~20 us for three headers."""
+    found: dict[str, Any] = {}
+    while at < end:
+        key_end = at + 1 + payload[at]
+        if key_end + 5 > end or payload[key_end] != _LONG_STRING:
+            return None
+        value_end = key_end + 5 + _U32.unpack_from(payload, key_end + 1)[0]
+        if value_end > end:
+            return None
+        found[payload[at + 1 : key_end].decode("utf-8", "replace")] = payload[
+            key_end + 5 : value_end
+        ].decode("utf-8", "replace")
+        at = value_end
     return found

@@ -86,24 +86,9 @@ class RabbitTap:
             raise TapError(f"cannot watch {shown}: {_reason(error)}") from None
 
         def receive(delivery: Delivery) -> None:
-            now = time.time()
-            properties = delivery.properties
-            exchange = delivery.exchange
-            if exchange == FIREHOSE:
-                record = self._from_firehose(now, delivery.body, properties.get("headers"))
-                if record is not None:
-                    sink(record)
-                return
-            sink(
-                from_wire(
-                    now,
-                    "rabbitmq",
-                    delivery.routing_key,
-                    delivery.body,
-                    _headers(properties, properties.get("headers")),
-                    exchange,
-                )
-            )
+            record = self.record(delivery, time.time())
+            if record is not None:
+                sink(record)
 
         await self.wire.consume(self.channel, self.queue_name, receive)
 
@@ -146,6 +131,20 @@ class RabbitTap:
         except ChannelRefused:
             self.probe = await self.wire.channel()
             return False
+
+    def record(self, delivery: Delivery, now: float) -> Record | None:
+        """The record of one delivery (None: a firehose copy of what a binding showed)."""
+        properties = delivery.properties
+        if delivery.exchange == FIREHOSE:
+            return self._from_firehose(now, delivery.body, properties.get("headers"))
+        return from_wire(
+            now,
+            "rabbitmq",
+            delivery.routing_key,
+            delivery.body,
+            _headers(properties, properties.get("headers")),
+            delivery.exchange,
+        )
 
     def _from_firehose(
         self, now: float, body: bytes, table: Mapping[str, Any] | None

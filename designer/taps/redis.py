@@ -31,7 +31,7 @@ from .session import Sink, TapError
 BLOCK_MS = 200
 BATCH = 2_000
 RESCAN_S = 1.0
-DATA_FIELD = b"__data__"  # where FastStream puts a message in a stream entry
+DATA_FIELD = b"__data__"  # where FastStream and the generated services put the payload
 
 
 class RedisTap:
@@ -147,11 +147,16 @@ def _added_at(entry_id: bytes) -> float:
 
 
 def _entry(fields: dict[bytes, bytes]) -> tuple[bytes, dict[str, str]]:
-    """(body, headers) of a stream entry: FastStream's framed value, a single field's value,
-    else the fields themselves as a JSON object."""
+    """(body, headers) of a stream entry: the payload field (a bare body, or FastStream's
+    frame) with the entry's other fields as headers (as generated services write them), a
+    single field's value, else the fields themselves as a JSON object."""
     data = fields.get(DATA_FIELD)
     if data is not None:
-        return unwrap(data)
+        body, headers = unwrap(data)
+        for key, value in fields.items():
+            if key != DATA_FIELD:
+                headers[key.decode("utf-8", "replace")] = value.decode("utf-8", "replace")
+        return body, headers
     if len(fields) == 1:  # one field holding the message (`XADD s * body '{...}'`)
         return unwrap(next(iter(fields.values())))
     as_text = {

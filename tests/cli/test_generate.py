@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -196,7 +197,6 @@ def test_template_errors_exit_2_naming_the_template(
 def test_rule_errors_exit_1_unless_allowed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("designer.core.rules")
     from designer.core.rules import validate
 
     design = io.load(SHOP)
@@ -204,12 +204,21 @@ def test_rule_errors_exit_1_unless_allowed(
     design.flows.append(design.flows[1].model_copy(update={"id": "f99", "source": "loyalty"}))
     bad = tmp_path / "bad.msgflow.json"
     io.save(design, bad)
-    if not any(d.severity.value == "error" for d in validate(design)):
-        pytest.skip("the rule catalogue finds no error in this design")
+    assert any(d.severity.value == "error" for d in validate(design))
     assert main(["generate", str(bad), "-o", str(tmp_path / "o")]) == 1
     assert "--allow-errors" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
     assert main(["generate", str(bad), "-o", str(tmp_path / "o"), "--allow-errors"]) == 0
+
+
+def test_a_rules_engine_that_cannot_be_imported_stops_generation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Part of the package: a broken install must not generate as if there were no errors.
+    monkeypatch.setitem(sys.modules, "designer.core.rules", None)  # import now fails
+    with pytest.raises(ImportError):
+        main(["generate", str(SHOP), "-o", str(tmp_path / "o")])
+    assert not (tmp_path / "o").exists()
 
 
 def test_names_stay_stable_when_a_clashing_item_is_added(tmp_path: Path) -> None:

@@ -75,25 +75,33 @@ def _msgflow_operations(document: dict[str, Any]) -> dict[tuple[str, str], list[
 def _faststream_operations(
     document: dict[str, Any],
 ) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """(action, routing key or queue) -> payload shapes, from `faststream docs gen`."""
+    """(action, routing key or queue; Redis: stream) -> payload shapes, from `faststream
+    docs gen`."""
     result: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for operation in document.get("operations", {}).values():
         channel = _follow(document, operation["channel"])
         keys = set(operation.get("bindings", {}).get("amqp", {}).get("cc", []))
         queue = channel.get("bindings", {}).get("amqp", {}).get("queue", {}).get("name")
         keys |= {queue} if queue else set()
+        stream = channel.get("bindings", {}).get("redis", {})
+        keys |= {stream["channel"]} if stream.get("method") in {"xadd", "xreadgroup"} else set()
         shapes = [_shape(document, _follow(document, m)["payload"]) for m in operation["messages"]]
         for key in keys:
             result[(operation["action"], key)] = shapes
     return result
 
 
-@pytest.fixture(scope="module")
-def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict[str, Any], Any]]:
-    """Per service: (faststream docs gen's document, msgflow's export of the service)."""
+@pytest.fixture(scope="module", params=["rabbitmq", "redis"])
+def documents(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> dict[str, tuple[dict[str, Any], Any]]:
+    """Per service: (faststream docs gen's document, msgflow's export of the service), on
+    RabbitMQ and on Redis (whose services write entries past FastStream's publishers,
+    which must still be the ones documented)."""
     out = tmp_path_factory.mktemp("docs") / "shop"
-    assert main(["generate", str(SHOP), "-o", str(out), "--target", "python"]) == 0
-    assert main(["generate", str(SHOP), "-o", str(out), "--target", "asyncapi"]) == 0
+    broker = ["--broker", request.param]
+    assert main(["generate", str(SHOP), "-o", str(out), "--target", "python", *broker]) == 0
+    assert main(["generate", str(SHOP), "-o", str(out), "--target", "asyncapi", *broker]) == 0
     result = {}
     for package in SERVICES:
         target = out / f"{package}.asyncapi.json"

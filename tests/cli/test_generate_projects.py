@@ -39,7 +39,7 @@ def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("generated-projects")
-@pytest.mark.parametrize("broker", ["rabbitmq", "nats"])
+@pytest.mark.parametrize("broker", ["rabbitmq", "nats", "redis", "kafka"])
 def test_shop_project_passes_ruff_mypy_and_its_tests(
     tmp_path: Path, broker: str, mypy_cache: Path
 ) -> None:
@@ -82,17 +82,6 @@ def test_hostile_names_stay_inside_and_pass(tmp_path: Path, mypy_cache: Path) ->
     packages = sorted(p.name for p in out.iterdir() if (p / "_generated.py").exists())
     assert len(packages) == 8 and all(p.isidentifier() and p.isascii() for p in packages)
     assert_project_passes_its_gates(out, mypy_cache)
-
-
-@pytest.mark.slow
-@pytest.mark.xdist_group("generated-projects")
-@pytest.mark.parametrize("broker", ["redis", "kafka"])
-def test_other_brokers_pass_ruff_and_their_tests(tmp_path: Path, broker: str) -> None:
-    # mypy is left to the rabbitmq/nats projects: the templates are shared, and a mypy
-    # run costs more than the rest of a project's checks together.
-    out = tmp_path / "shop"
-    assert main(["generate", str(SHOP), "-o", str(out), "--broker", broker]) == 0
-    assert_project_passes_its_gates(out, None)
 
 
 @pytest.mark.slow

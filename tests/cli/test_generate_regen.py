@@ -58,6 +58,22 @@ def _run_in(project: Path, code: str) -> str:
     return result.stdout + result.stderr
 
 
+def _started_in_memory(project: Path, package: str) -> str:
+    """Start `package`'s FastStream app in memory (its startup hooks, its broker with every
+    subscriber), as `faststream run` would without a broker; what it printed."""
+    return _run_in(
+        project,
+        "import asyncio\n"
+        "from faststream import TestApp\n"
+        "from faststream.rabbit import TestRabbitBroker\n"
+        f"from {package}.app import app, service\n"
+        "async def start() -> None:\n"
+        "    async with TestRabbitBroker(service.broker), TestApp(app):\n"
+        "        print('started with', sorted(service.subscribers))\n"
+        "asyncio.run(start())\n",
+    )
+
+
 def _with_order_shipped(design: Design) -> Design:
     design = design.model_copy(deep=True)
     design.messages.append(
@@ -126,8 +142,17 @@ def test_an_added_event_gets_a_stub_the_plan_names_and_the_service_still_starts(
         "try:\n"
         "    asyncio.run(service.handlers.on_order_shipped(message, None))\n"
         "except NotImplementedError as error:\n"
-        "    print('raised', error)\n",
+        "    print('raised', error)\n"
+        # And it starts (in memory): startup hooks, and the broker with the new subscriber.
+        "from faststream import TestApp\n"
+        "from faststream.rabbit import TestRabbitBroker\n"
+        "from orders.app import app, service as running\n"
+        "async def start() -> None:\n"
+        "    async with TestRabbitBroker(running.broker), TestApp(app):\n"
+        "        print('started with', sorted(running.subscribers))\n"
+        "asyncio.run(start())\n",
     )
+    assert "started with ['receive_answer', 'subscribe_order_shipped_1']" in printed
     assert "unwritten ['on_order_shipped']" in printed
     assert "raised OrdersHandlers.on_order_shipped is not written yet" in printed
     assert "orders/handlers.py" in printed
@@ -162,7 +187,7 @@ def test_an_added_field_keeps_user_code_and_the_service_starts(
     assert plan["contracts/messages.py"].startswith("update")
     assert not any("stale" in line for line in plan.values())
     assert {path: path.read_text(encoding="utf-8") for path in edited} == edited
-    _run_in(out, "from loyalty.app import create_service\ncreate_service()\n")
+    assert "started with ['subscribe_add_loyalty_points_1']" in _started_in_memory(out, "loyalty")
 
 
 def test_an_added_service_is_created_and_the_others_are_kept(
@@ -210,12 +235,8 @@ def test_an_added_service_is_created_and_the_others_are_kept(
     assert 'files = ["requirements-msgflow.txt", "requirements.txt"]' in pyproject
     assert (out / "requirements-msgflow.txt").read_text(encoding="utf-8") == msgflow_requirements
     assert "faststream[rabbit,cli]" in msgflow_requirements
-    _run_in(
-        out,
-        "from audit.app import create_service as audit\n"
-        "from orders.app import create_service as orders\n"
-        "assert audit().handlers and orders().handlers\n",
-    )
+    assert "started with ['subscribe_order_created_1']" in _started_in_memory(out, "audit")
+    assert "started with ['receive_answer']" in _started_in_memory(out, "orders")
 
 
 def test_an_unchanged_design_after_a_handler_edit_writes_nothing(

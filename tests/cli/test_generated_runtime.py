@@ -315,3 +315,104 @@ def test_a_dedup_claim_of_a_process_killed_while_handling_frees_itself(tmp_path:
     assert claims == [True, False, True, False]
     assert crashed == ["handled"]
     assert succeeded == []
+
+
+class _Recorder:
+    """Stands in for a Redis client: the entries it was asked to add."""
+
+    def __init__(self) -> None:
+        self.added: list[tuple[str, dict[str, Any]]] = []
+
+    async def xadd(self, stream: str, fields: dict[str, Any]) -> bytes:
+        self.added.append((stream, fields))
+        return b"1-0"
+
+
+def test_redis_entries_carry_the_bare_body_and_a_field_per_header(tmp_path: Path) -> None:
+    """What a generated Redis service writes on the real broker (tests/e2e reads it back
+    with a plain client): the model's JSON in `__data__`, no frame, ids in fields."""
+    from faststream.redis import RedisBroker
+    from pydantic import BaseModel
+
+    runtime = _generated_runtime(tmp_path, "redis")
+
+    class Points(BaseModel):
+        order_id: str
+        data: str  # a field named like FastStream's old JSON envelope key
+
+    async def go() -> list[tuple[str, dict[str, Any]]]:
+        entries = runtime.StreamEntries("redis://127.0.0.1:1")  # never connected
+        recorder = _Recorder()
+        entries._client = recorder  # as open() would, with a client that records
+        publisher = entries.publisher(RedisBroker("redis://127.0.0.1:1"), "points", Points)
+        meta = runtime.outgoing(runtime.MessageContext.new("corr-1"), "Points", "answers.x")
+        await publisher.publish(Points(order_id="o-1", data="d"), **meta.publish_kwargs())
+        return recorder.added
+
+    ((stream, fields),) = asyncio.run(go())
+    assert stream == "points"
+    assert fields["__data__"] == b'{"order_id":"o-1","data":"d"}'
+    assert fields["correlation_id"] == "corr-1"
+    assert fields["message_type"] == "Points"
+    assert fields["reply_to"] == "answers.x"
+    assert {"message_id", "causation_id", "reply_instance"} <= set(fields)
+    assert not any(isinstance(v, bytes) and v.startswith(b"\x89BIN") for v in fields.values())
+
+
+def test_redis_a_plain_entrys_fields_are_read_back_as_headers_and_its_body_as_written(
+    tmp_path: Path,
+) -> None:
+    runtime = _generated_runtime(tmp_path, "redis")
+    raw = {
+        "type": "stream",
+        "channel": b"points",
+        "data": {b"__data__": b'{"data": "d"}', b"message_id": b"m-1", b"reply_to": b"r.1"},
+    }
+
+    async def faststream_parser(message: Any) -> Any:
+        # FastStream reads only `__data__`, and takes a body with a `data` key for its
+        # old JSON envelope: the body it returns is that key's value.
+        return SimpleNamespace(
+            body=b"d", headers={}, reply_to="", correlation_id="fresh", message_id="fresh"
+        )
+
+    parsed = asyncio.run(runtime.stream_entry(raw, faststream_parser))
+    assert parsed.body == b'{"data": "d"}'
+    assert parsed.headers == {"message_id": "m-1", "reply_to": "r.1"}
+    assert (parsed.message_id, parsed.reply_to) == ("m-1", "r.1")
+
+
+def test_redis_in_memory_nothing_goes_to_a_real_redis_even_with_the_entries_open(
+    tmp_path: Path,
+) -> None:
+    """Under TestRedisBroker (with TestApp, which runs the startup hook opening the
+    entries) a publish goes through FastStream's in-memory broker, not the Redis client."""
+    from faststream.redis import RedisBroker, TestRedisBroker
+    from pydantic import BaseModel
+
+    runtime = _generated_runtime(tmp_path, "redis")
+
+    class Points(BaseModel):
+        order_id: str
+
+    async def go() -> tuple[list[str], list[tuple[str, dict[str, Any]]]]:
+        broker = RedisBroker("redis://127.0.0.1:1")
+        entries = runtime.StreamEntries("redis://127.0.0.1:1")
+        recorder = _Recorder()
+        entries._client = recorder
+        publisher = entries.publisher(broker, "points", Points)
+        got: list[str] = []
+
+        @broker.subscriber(stream="points")
+        async def spy(message: Points) -> None:
+            got.append(message.order_id)
+
+        async with TestRedisBroker(broker):
+            meta = runtime.outgoing(None, "Points")
+            await publisher.publish(Points(order_id="o-2"), **meta.publish_kwargs())
+            assert runtime.in_memory(broker)
+        assert not runtime.in_memory(broker)
+        return got, recorder.added
+
+    got, added = asyncio.run(go())
+    assert got == ["o-2"] and added == []

@@ -81,6 +81,14 @@ def test_the_live_mode_picture_is_taken_from_a_shipped_trace(tmp_path):
         if image.pixelColor(x, y).name() == "#8c5ac8"
     }
     assert len(purple) > 40
+    # ...and the red of a count of payloads breaking the contract (the trace has one).
+    red = {
+        (x, y)
+        for x in range(0, 1440)
+        for y in range(60, 860, 2)
+        if image.pixelColor(x, y).name() == "#c82828"
+    }
+    assert len(red) > 20
 
     broken = tmp_path / "broken.jsonl"
     broken.write_text("not a trace\n")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from designer.cli import main
 from designer.core import io
 from designer.core.observe import TraceWriter
@@ -166,3 +168,25 @@ def test_addresses_differing_in_one_segment_fold_into_a_parameterised_channel(
     assert "no declared type, ids in the address" in text
     # The proposal is a valid design: the parameters are declared whole segments.
     assert main(["validate", str(out)]) == 0, capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["traffic"], "name a trace (`msgflow observe ... --record TRACE`) or a broker"),
+        (["asyncapi"], "name at least one AsyncAPI document"),
+        (["asyncapi", "a.yaml", "--url", "nats://x:4222"], "--url is for `msgflow import traffic`"),
+        (["traffic", "--url", "nats://127.0.0.1:4222", "--duration", "0"], "--duration 0: give"),
+        (["traffic", "--url", "kafka://x:9092"], "unsupported broker URL 'kafka://x:9092'"),
+        (
+            ["traffic", "--url", "nats://127.0.0.1:1", "--duration", "1"],
+            "cannot connect to nats://127.0.0.1:1",
+        ),
+    ],
+)
+def test_import_arguments_refused_in_one_line(tmp_path: Path, capsys, argv, said) -> None:
+    out = tmp_path / "o.msgflow.json"
+    assert main(["import", *argv, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert said in err and len(err.strip().splitlines()) == 1, err
+    assert not out.exists()

@@ -7,6 +7,8 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pamqp import commands, frame, heartbeat
 from pamqp.body import ContentBody
 from pamqp.header import ContentHeader
@@ -43,6 +45,16 @@ def message(
     return b"".join(frames)
 
 
+# What generated services send: string headers only (read without pamqp's decoder).
+SERVICE_HEADERS = {
+    "message_id": "m-2",
+    "correlation_id": "c-2",
+    "message_type": "OrderCreated",
+    "empty": "",
+    "naïve": "é" * 300,  # longer than a short string's 255 bytes
+}
+
+
 def stream() -> tuple[bytes, list[Delivery]]:
     big = bytes(range(256)) * 20  # 5,120 bytes in three body frames of 2,048
     data = b"".join(
@@ -72,6 +84,7 @@ def stream() -> tuple[bytes, list[Delivery]]:
             message("", "orders.replies.instance-a", b"", correlation_id="c-1"),
             message("msgflow.commands", "shipping.ship-order", big, frame_max=2048),
             message("orders.events", "é-key", b"plain", app_id="naïve"),
+            message("orders.events", "order-created", b"{}", headers=SERVICE_HEADERS),
         ]
     )
     expected = [
@@ -97,6 +110,7 @@ def stream() -> tuple[bytes, list[Delivery]]:
         Delivery("", "orders.replies.instance-a", {"correlation_id": "c-1"}, b""),
         Delivery("msgflow.commands", "shipping.ship-order", {}, big),
         Delivery("orders.events", "é-key", {"app_id": "naïve"}, b"plain"),
+        Delivery("orders.events", "order-created", {"headers": SERVICE_HEADERS}, b"{}"),
     ]
     return data, expected
 
@@ -207,3 +221,18 @@ def test_a_truncated_deliver_method_ends_the_connection_cleanly() -> None:
         assert isinstance(wire.closed.result(), AmqpError) and got == []
 
     asyncio.run(run())
+
+
+@given(
+    st.dictionaries(
+        st.text(max_size=20).filter(lambda k: len(k.encode()) < 256),
+        st.one_of(st.text(max_size=300), st.integers(-(2**31), 2**31 - 1), st.booleans()),
+        max_size=6,
+    )
+)
+def test_headers_read_as_pamqp_reads_them(headers: dict[str, object]) -> None:
+    """String-only tables are read in place, any other falls back to pamqp's decoder:
+    either way the headers are what pamqp encoded."""
+    wire, got = receiving()
+    wire.data_received(message("x", "k", b"", headers=headers))
+    assert got == [Delivery("x", "k", {"headers": headers}, b"")]

@@ -15,6 +15,7 @@ from designer.core.errors import EditError
 from designer.core.history import History
 from designer.core.model import AmqpQueue, ChannelParameter, KafkaTopic
 from designer.core.rules.engine import validate
+from tests.support.hypothesis_budget import examples
 
 LIGHTS = Path(__file__).resolve().parents[1] / "data" / "lights-parameters.msgflow.json"
 DESCRIBED = ChannelParameter(name="streetlightId", description="The ID of the streetlight.")
@@ -145,7 +146,9 @@ _PIECES = st.sampled_from(
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(pieces=st.lists(_PIECES, max_size=6))
 def test_any_typed_channel_is_taken_or_refused_and_never_leaves_a_parameter_mismatch(

@@ -170,7 +170,11 @@ def test_redis_export_names_the_stream_and_the_header_holding_the_values() -> No
     assert "in the header `channel`" in channel["description"]
     fixed = _design(channel="lighting.measured", parameters=[])
     plain = _exported_channels(fixed, "redis")["lights.lighting.measured"]
-    assert plain["x-msgflow-redis"] == {"kind": "stream", "payloadField": "__data__"}
+    assert plain["x-msgflow-redis"] == {
+        "kind": "stream",
+        "payloadField": "__data__",
+        "headerFields": True,
+    }
 
 
 @pytest.mark.parametrize("broker", ["rabbitmq", "nats", "kafka", "redis"])

@@ -42,6 +42,7 @@ from designer.core.model import (
     Settings,
 )
 from designer.resources import examples_dir
+from tests.support.hypothesis_budget import examples
 
 
 @pytest.fixture
@@ -229,7 +230,7 @@ def edit_strategy() -> st.SearchStrategy[Command]:
     )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(edit_strategy(), st.booleans()), max_size=25))
 def test_random_edit_sequences_undo_all_to_the_original(steps: list[tuple[Command, bool]]) -> None:
     doc = Document(io.load(examples_dir() / "shop.msgflow.json"))
@@ -270,7 +271,7 @@ def _items(doc: Document) -> list[Any]:
     ]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(edit_strategy(), st.booleans()), max_size=20))
 def test_an_item_someone_holds_never_changes_under_them(
     steps: list[tuple[Command, bool]],

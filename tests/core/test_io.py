@@ -49,6 +49,24 @@ def test_ids_sort_naturally() -> None:
     assert ids == ["f1", "f2", "f3", "f4", "f5", "f6", "f7", "f10"]
 
 
+def test_defaults_are_left_out_but_a_kind_and_an_empty_answer_are_written() -> None:
+    # pydantic's dump without defaults, except what a reader must not have to know: a
+    # card's kind, and a query's empty response ("answers with no data", its default is none).
+    text = """{
+      "format": "msgflow", "version": 2, "name": "t",
+      "nodes": [{"id": "a", "name": "A", "kind": "service"}, {"id": "b", "name": "B"}],
+      "messages": [{"id": "q", "name": "Q", "kind": "query", "owner": "a", "response": [],
+                    "fields": [{"name": "n", "type": "string", "required": true}]}],
+      "flows": [{"id": "f1", "message": "q", "from": "b", "to": "a", "transport": "http"}]
+    }"""
+    written = io.dumps(io.loads(text))
+    assert '{"id": "a", "name": "A", "kind": "service"}' in written
+    assert '{"id": "b", "name": "B", "kind": "service"}' in written
+    assert '"response": []' in written
+    assert '"fields": [\n        {"name": "n", "type": "string"}\n      ]' in written
+    assert "required" not in written
+
+
 def test_moving_a_box_changes_only_a_layout_line() -> None:
     design = io.load(examples_dir() / "shop.msgflow.json")
     before = io.dumps(design).splitlines()

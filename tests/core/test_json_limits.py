@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from designer.core.json_limits import MAX_DEPTH, NumberWatch, limit_problems, may_exceed_limits
 from tests.fuzz.documents import json_values, to_text
+from tests.support.hypothesis_budget import examples
 
 
 def _flagged(text: str) -> tuple[bool, Any]:
@@ -17,7 +18,7 @@ def _flagged(text: str) -> tuple[bool, Any]:
     return may_exceed_limits(text, raw, numbers), raw
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(json_values)
 def test_the_quick_checks_flag_every_settings_value_the_walk_refuses(value: object) -> None:
     text = to_text({"settings": value})

@@ -3,6 +3,7 @@ each bounded context together in its own backdrop."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -24,12 +25,24 @@ from designer.resources import examples_dir
 
 EXAMPLES = sorted(examples_dir().glob("*.msgflow.json"))
 
+# On one xdist worker, so each case is laid out once in the run (see _laid_out).
+pytestmark = pytest.mark.xdist_group("auto-layout")
 
+
+@functools.cache
 def _cases() -> list[tuple[str, Design]]:
     cases = [(path.name, io.load(path)) for path in EXAMPLES]
     cases += [(f"synthetic-{n}", synthetic_design(n, seed=1)) for n in (10, 40, 120)]
     cases.append(("actor-in-a-boundary", _actor_in_a_boundary()))
     return cases
+
+
+@functools.cache
+def _laid_out(name: str, direction: str | None = None) -> Design:
+    """The case `name` laid out once per test process, not once per test: auto-layout is
+    deterministic (test_the_layout_is_deterministic_and_independent_of_list_order lays
+    out afresh to check it), and every test here only reads the result."""
+    return auto_layout(dict(_cases())[name], direction)
 
 
 def _actor_in_a_boundary() -> Design:
@@ -73,7 +86,7 @@ def _actor_in_a_boundary() -> Design:
 
 @pytest.mark.parametrize(("name", "design"), _cases(), ids=[c[0] for c in _cases()])
 def test_no_cards_overlap_and_every_node_is_placed(name: str, design: Design) -> None:
-    laid_out = auto_layout(design)
+    laid_out = _laid_out(name)
     assert set(laid_out.layout.nodes) == {n.id for n in design.nodes}
     assert overlapping_cards(laid_out) == []
     # Semantics untouched: only `layout` may differ.
@@ -85,7 +98,7 @@ def test_no_cards_overlap_and_every_node_is_placed(name: str, design: Design) ->
 def test_crossing_counts_on_the_examples(capsys: pytest.CaptureFixture[str]) -> None:
     lines = []
     for name, design in _cases():
-        laid_out = auto_layout(design)
+        laid_out = _laid_out(name)
         own = (
             f", {count_crossings(design)} in the file's layout"
             if name.endswith(".json") and design.layout.nodes
@@ -97,15 +110,15 @@ def test_crossing_counts_on_the_examples(capsys: pytest.CaptureFixture[str]) -> 
         )
     with capsys.disabled():
         print("\n" + "\n".join(lines))
-    shop = auto_layout(io.load(examples_dir() / "shop.msgflow.json"))
+    shop = _laid_out("shop.msgflow.json")
     assert count_crossings(shop) == 0  # the shop draws without a single crossing
 
 
 @pytest.mark.parametrize("direction", ["right", "down"])
 def test_actors_come_first(direction: str) -> None:
     """In the leftmost column (left to right) or the top row (top to bottom)."""
-    for _, design in _cases():
-        laid_out = auto_layout(design, direction)
+    for name, design in _cases():
+        laid_out = _laid_out(name, direction)
         at = (lambda p: p.x) if direction == "right" else (lambda p: p.y)
         actors = [at(laid_out.layout.nodes[n.id]) for n in design.nodes if n.kind is NodeKind.ACTOR]
         # Drawn down, a context holding an actor is a row of the first layer, its cards
@@ -121,14 +134,14 @@ def test_actors_come_first(direction: str) -> None:
 
 
 def test_flows_read_left_to_right() -> None:
-    shop = auto_layout(io.load(examples_dir() / "shop.msgflow.json"), "right")
+    shop = _laid_out("shop.msgflow.json", "right")
     x = {k: p.x for k, p in shop.layout.nodes.items()}
     assert x["web"] < x["orders"] < x["shipping"]
     assert x["orders"] < x["loyalty"] < x["notifications"]  # loyalty feeds notifications
 
 
 def test_flows_read_top_to_bottom_when_drawn_down() -> None:
-    shop = auto_layout(io.load(examples_dir() / "shop.msgflow.json"), "down")
+    shop = _laid_out("shop.msgflow.json", "down")
     y = {k: p.y for k, p in shop.layout.nodes.items()}
     assert y["web"] < y["orders"] < y["shipping"]
     assert overlapping_cards(shop) == []
@@ -142,9 +155,9 @@ def test_the_chosen_direction_keeps_the_examples_fit_for_a_screen(path: Path) ->
     from designer.core.layout import ASPECT_RANGE, _aspect
 
     design = io.load(path)
-    laid_out = auto_layout(design)
+    laid_out = _laid_out(path.name)
     assert ASPECT_RANGE[0] <= _aspect(laid_out) <= ASPECT_RANGE[1]
-    if laid_out.layout != auto_layout(design, "down").layout:
+    if laid_out.layout != _laid_out(path.name, "down").layout:
         # Left to right: the actors' cards make the first column.
         actors = {n.id for n in design.nodes if n.kind is NodeKind.ACTOR}
         left = min(p.x for p in laid_out.layout.nodes.values())
@@ -186,7 +199,7 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
 
 @pytest.mark.parametrize(("name", "design"), _cases(), ids=[c[0] for c in _cases()])
 def test_boundary_backdrops_never_overlap(name: str, design: Design) -> None:
-    backdrops = sorted(boundary_backdrops(auto_layout(design)).items())
+    backdrops = sorted(boundary_backdrops(_laid_out(name)).items())
     assert len(backdrops) == len({n.boundary for n in design.nodes if n.boundary})
     for i, (a, box_a) in enumerate(backdrops):
         for b, box_b in backdrops[i + 1 :]:
@@ -195,7 +208,7 @@ def test_boundary_backdrops_never_overlap(name: str, design: Design) -> None:
 
 @pytest.mark.parametrize(("name", "design"), _cases(), ids=[c[0] for c in _cases()])
 def test_a_backdrop_holds_its_own_cards_and_no_other(name: str, design: Design) -> None:
-    laid_out = auto_layout(design)
+    laid_out = _laid_out(name)
     backdrops = boundary_backdrops(laid_out)
     for node in design.nodes:
         p = laid_out.layout.nodes[node.id]
@@ -222,14 +235,13 @@ def test_each_context_is_a_compact_block(name: str, design: Design) -> None:
         if node.boundary:
             members[node.boundary] = members.get(node.boundary, 0) + 1
     cell = (CARD_WIDTH + COLUMN_GAP) * (CARD_HEIGHT + ROW_GAP * _MOST_STRETCH)
-    for boundary, box in boundary_backdrops(auto_layout(design)).items():
+    for boundary, box in boundary_backdrops(_laid_out(name)).items():
         area = (box[2] - box[0]) * (box[3] - box[1])
         assert area <= 2 * members[boundary] * cell, boundary
 
 
 def test_the_marketplace_contexts_read_left_to_right() -> None:
-    design = io.load(examples_dir() / "marketplace.msgflow.json")
-    boxes = boundary_backdrops(auto_layout(design, "right"))
+    boxes = boundary_backdrops(_laid_out("marketplace.msgflow.json", "right"))
     # Shoppers reach the catalogue, then buy (Sales), which fulfilment and payments serve;
     # reporting (Insights) listens to everyone and comes last.
     assert boxes["Catalog"][2] <= boxes["Sales"][0]

@@ -12,6 +12,7 @@ from designer.core import io
 from designer.core.errors import DesignLoadError
 from designer.core.model import Design
 from designer.resources import examples_dir
+from tests.support.hypothesis_budget import examples
 
 SHOP = (examples_dir() / "shop.msgflow.json").read_text(encoding="utf-8")
 
@@ -38,13 +39,13 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=300))
 def test_random_bytes(data: bytes) -> None:
     _outcome(data)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 2**32), st.integers(1, 8))
 def test_byte_mutations_of_a_real_design(seed: int, count: int) -> None:
     rng = random.Random(seed)
@@ -61,7 +62,7 @@ def test_byte_mutations_of_a_real_design(seed: int, count: int) -> None:
     _outcome(bytes(data))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_structural_mutations_of_a_real_design(data: st.DataObject) -> None:
     raw = json.loads(SHOP)

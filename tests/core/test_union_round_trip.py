@@ -20,6 +20,7 @@ from designer.core.errors import DesignLoadError
 from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
 from designer.core.importers.asyncapi import import_asyncapi
 from designer.core.importers.spec_loading import Spec
+from tests.support.hypothesis_budget import examples
 
 PRIMITIVES = ["string", "integer", "decimal", "boolean", "datetime", "date", "uuid", "bytes"]
 
@@ -107,7 +108,7 @@ def designs(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=designs(), broker=st.sampled_from(["rabbitmq", "nats", "kafka", "redis"]))
 def test_any_union_design_survives_export_and_import(raw: dict[str, Any], broker: str) -> None:
     try:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from designer.core import io, yaml_block, yaml_text
 from designer.core.exporters.asyncapi import export_asyncapi
 from designer.resources import examples_dir
+from tests.support.hypothesis_budget import examples
 
 ESCAPES_ONLY_LIBYAML_WRITES = ("\\U", "\\N", "\\L", "\\P")
 
@@ -59,7 +60,7 @@ values = st.recursive(
 documents = st.dictionaries(texts, values, min_size=1, max_size=5)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(documents, st.booleans(), st.sampled_from([None, 20, 80, 200, 1000]))
 def test_any_plain_data_is_written_as_pyyaml_writes_it(
     data: dict[str, Any], plain: bool, width: int | None

@@ -3,9 +3,10 @@ test_shop.py.
 
 Redis has no topology to apply: each service creates its consumer groups when it starts.
 Names are made unique with a prefix (as on NATS) and every key with it is deleted after.
-FastStream frames a stream entry's body and headers in its own format (field `__data__`):
-a plain client sending a bare JSON body is understood; the clients here frame with
-FastStream's own encoder where they need headers. Skips when Redis is missing; fails in CI.
+The clients here are plain Redis clients writing and reading stream entries as the exported
+AsyncAPI document describes them: the bare JSON payload in the field `__data__`, each
+header in a field of its own. Only an answer to a query, on a pub/sub channel, comes in
+FastStream's binary frame. Skips when Redis is missing; fails in CI.
 """
 
 from __future__ import annotations
@@ -39,16 +40,24 @@ URL = "redis://127.0.0.1:6379"
 DATA = "__data__"
 
 
-async def _frame(body: dict[str, Any], headers: dict[str, str], reply_to: str = "") -> bytes:
-    return await BinaryMessageFormatV1.encode(
-        message=json.dumps(body).encode(),
-        reply_to=reply_to,
-        headers=headers,
-        correlation_id=headers.get("correlation_id", str(uuid.uuid4())),
-    )
+def entry(body: Any, headers: dict[str, str], reply_to: str = "") -> dict[str, Any]:
+    """A stream entry as the exported document describes it: payload, a field per header."""
+    fields: dict[str, Any] = {DATA: json.dumps(body).encode(), **headers}
+    if reply_to:
+        fields["reply_to"] = reply_to
+    return fields
+
+
+def read_entry(fields: dict[bytes, bytes]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(payload, headers) of a stream entry, read with nothing but JSON: a FastStream frame
+    in the payload field fails here."""
+    loaded: dict[str, Any] = json.loads(fields[DATA.encode()])
+    headers = {k.decode(): v.decode() for k, v in fields.items() if k != DATA.encode()}
+    return loaded, headers
 
 
 def _unframe(data: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+    # An answer on a pub/sub channel: one value, FastStream's frame (as documented).
     body, headers = BinaryMessageFormatV1.parse(data)
     loaded: dict[str, Any] = json.loads(body)
     return loaded, headers
@@ -60,6 +69,7 @@ class RedisBus:
     def __init__(self) -> None:
         self.client = aioredis.Redis.from_url(URL)
         self.seen: Counter[str] = Counter()
+        self.entries: list[tuple[dict[str, Any], dict[str, str]]] = []  # what the tap read
         self.tasks: list[asyncio.Task[None]] = []
 
     async def watch_events(self, channel: FlowChannel) -> None:
@@ -72,8 +82,9 @@ class RedisBus:
                 for _stream, entries in found:
                     for entry_id, fields in entries:
                         last = entry_id
-                        body, _headers = _unframe(fields[DATA.encode()])
+                        body, headers = read_entry(fields)
                         self.seen[body["order_id"]] += 1
+                        self.entries.append((body, headers))
 
         self.tasks.append(asyncio.create_task(tap()))
         await asyncio.sleep(0.2)  # the tap reads from now on
@@ -88,7 +99,7 @@ class RedisBus:
         pubsub = self.client.pubsub()
         await pubsub.subscribe(reply)
         try:
-            await self.client.xadd(channel.topic, {DATA: await _frame(body, meta, reply)})
+            await self.client.xadd(channel.topic, entry(body, meta, reply))
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
                 message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.5)
@@ -160,8 +171,8 @@ class ShopOnRedis:
         self, channel: dict[str, Any], poison_id: str, good: dict[str, Any]
     ) -> None:
         async with self._client() as client:
-            poison = await _frame({"points": "many"}, {"message_id": poison_id})
-            await client.xadd(channel["address"], {DATA: poison})
+            poison = entry({"points": "many"}, {"message_id": poison_id})
+            await client.xadd(channel["address"], poison)
             # The entry field the document names for the payload (AsyncAPI has no Redis binding).
             field = channel["x-msgflow-redis"]["payloadField"]
             await client.xadd(channel["address"], {field: json.dumps(good).encode()})
@@ -173,26 +184,44 @@ class ShopOnRedis:
             entries = await client.xrange(f"{channel['address']}.dlq")
         if not entries:
             return DeadLetters(0, "", "")
-        _body, headers = _unframe(entries[0][1][DATA.encode()])
+        _body, headers = read_entry(entries[0][1])
         return DeadLetters(
             len(entries),
             str(headers.get("message_id", "")),
             str(headers.get("dead_letter_reason", "")),
         )
 
+    async def published_entry(
+        self, channel: dict[str, Any], key: str, value: str
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """The entry of the stream `channel` whose payload's `key` is `value`, read as the
+        exported document describes it (its x-msgflow-redis fields), waiting for it."""
+        layout = channel["x-msgflow-redis"]
+        assert layout["headerFields"] is True
+        payload = layout["payloadField"].encode()
+        async with self._client() as client:
+            for _ in range(300):
+                for _id, fields in await client.xrange(channel["address"]):
+                    loaded: dict[str, Any] = json.loads(fields[payload])
+                    if loaded.get(key) == value:
+                        headers = {k.decode(): v.decode() for k, v in fields.items()}
+                        del headers[payload.decode()]
+                        return loaded, headers
+                await asyncio.sleep(0.1)
+        raise AssertionError(f"no entry with {key}={value} in {channel['address']}")
+
     async def send_twice(
         self, channel: dict[str, Any], body: dict[str, Any], message_id: str
     ) -> None:
         async with self._client() as client:
             for _ in range(2):
-                frame = await _frame(body, {"message_id": message_id})
-                await client.xadd(channel["address"], {DATA: frame})
+                await client.xadd(channel["address"], entry(body, {"message_id": message_id}))
 
     async def send_with_reply_to(
         self, channel: dict[str, Any], body: dict[str, Any], reply_to: str
     ) -> None:
         async with self._client() as client:
-            await client.xadd(channel["address"], {DATA: await _frame(body, {}, reply_to)})
+            await client.xadd(channel["address"], entry(body, {}, reply_to))
 
 
 async def _delete_prefix(token: str) -> None:

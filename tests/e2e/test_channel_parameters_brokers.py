@@ -27,7 +27,6 @@ from pathlib import Path
 
 import pytest
 import redis.asyncio as aioredis
-from faststream.redis.parser.binary import BinaryMessageFormatV1
 
 from designer.cli import main
 from designer.core import io
@@ -155,7 +154,6 @@ REDIS_TAP = """
 import asyncio
 
 import redis.asyncio
-from faststream.redis.parser.binary import BinaryMessageFormatV1
 
 FOLLOWING = set()  # the tasks reading, kept alive
 
@@ -171,8 +169,8 @@ async def tap(url, *streams):
             for stream, entries in await client.xread(positions, block=100) or []:
                 for entry_id, fields in entries:
                     positions[stream.decode()] = entry_id
-                    _body, headers = BinaryMessageFormatV1.parse(fields[b"__data__"])
-                    got.append(headers.get("channel", "(none)"))
+                    # A plain entry: the payload in `__data__`, each header a field.
+                    got.append(fields.get(b"channel", b"(none)").decode())
 
     FOLLOWING.add(asyncio.get_running_loop().create_task(follow()))
     return got
@@ -311,11 +309,14 @@ async def _observed_while(
 
 
 async def _redis_entries(url: str, stream: str) -> list[dict[str, str]]:
-    """The headers of every entry of `stream` (FastStream's frame in field `__data__`)."""
+    """The headers of every entry of `stream` (each a field beside the payload `__data__`)."""
     client = aioredis.from_url(url)
     try:
         entries = await client.xrange(stream)
-        return [BinaryMessageFormatV1.parse(fields[b"__data__"])[1] for _id, fields in entries]
+        return [
+            {k.decode(): v.decode() for k, v in fields.items() if k != b"__data__"}
+            for _id, fields in entries
+        ]
     finally:
         await client.aclose()
 

@@ -1,4 +1,5 @@
-"""`msgflow import traffic` on a trace recorded from the real NATS of this machine.
+"""`msgflow import traffic` on a trace recorded from the real NATS of this machine, and
+straight from it (`--url`).
 
 A system without a design names its instances in its subjects (`<token>.lights.1.measured`
 ...); the tap records them as `msgflow observe --record` does (the same TraceWriter), and
@@ -92,4 +93,55 @@ def test_instances_in_recorded_subjects_fold_into_one_parameterised_channel(
     assert message is not None and message.name == "LightMeasured"
     assert [(f.name, f.type) for f in message.fields] == [("lumens", "integer")]
     assert f"{len(LIGHTS)} addresses folded into one channel" in text
+    assert "seen as 1, 2, 3, 42 (all LightMeasured)" in text
+
+
+def test_import_traffic_watching_the_broker_live(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`msgflow import traffic --url`: the same proposal straight from the live broker.
+    The lights publish round after round until the import's window is over (the window
+    is what the command is given, not a timing this test asserts). Other traffic on the
+    shared broker may add flows of its own: only this test's channel is checked."""
+    import threading
+
+    import nats
+
+    require_nats()
+    token = unique_token("live")
+    out = tmp_path / "lights.msgflow.json"
+    done = threading.Event()
+
+    async def publish() -> None:
+        client = await nats.connect(NATS_URL)
+        try:
+            while not done.is_set():
+                for light in LIGHTS:
+                    await client.publish(
+                        f"{token}.lights.{light}.measured",
+                        json.dumps({"lumens": int(light) * 10}).encode(),
+                        headers={"message_type": "LightMeasured"},
+                    )
+                await client.flush()
+                await asyncio.sleep(0.05)
+        finally:
+            await client.close()
+
+    publisher = threading.Thread(target=lambda: asyncio.run(publish()))
+    publisher.start()
+    try:
+        argv = ["import", "traffic", "--url", NATS_URL, "--duration", "3", "-o", str(out)]
+        assert main(argv) == 0
+    finally:
+        done.set()
+        publisher.join()
+    text = capsys.readouterr().out
+    assert text.startswith(f"watched {NATS_URL} for 3 s: ")
+    design = io.load(out)
+    (flow,) = [f for f in design.flows if token in (f.channel or "")]
+    assert flow.channel == f"{token}.lights.{{lightsId}}.measured"
+    assert [(p.name, p.type) for p in flow.parameters] == [("lightsId", "integer")]
+    message = design.message(flow.message)
+    assert message is not None and message.name == "LightMeasured"
+    assert [(f.name, f.type) for f in message.fields] == [("lumens", "integer")]
     assert "seen as 1, 2, 3, 42 (all LightMeasured)" in text

@@ -185,21 +185,26 @@ def test_nats_mix_counts_findings_and_nothing_taken() -> None:
         check_report(report)
         assert tap.client is not None and tap.client.is_closed  # type: ignore[attr-defined]
 
-        async def pending() -> dict[str, tuple[int, int]]:
+        async def pending() -> tuple[dict[str, tuple[int, int]], set[str]]:
             client = await nats.connect(NATS_URL)
             try:
                 js = client.jsm()
-                result = {}
+                result, consumers = {}, set()
                 for flow_id in ("f2", "f3", "f4"):
                     channel = names.channel(design.flow(flow_id))
                     info = await js.consumer_info(channel.stream, channel.durable)
                     result[flow_id] = (info.num_pending, info.num_ack_pending)
-                return result
+                    listed = await js.consumers_info(channel.stream)
+                    consumers |= {c.name for c in listed}
+                return result, consumers
             finally:
                 await client.close()
 
-        # The services' durable consumers still have every message waiting, none taken.
-        assert asyncio.run(pending()) == {"f2": (6, 0), "f3": (6, 0), "f4": (4, 0)}
+        # The services' durable consumers still have every message waiting, none taken,
+        # and they are the only consumers of their streams (the observer made none).
+        waiting, consumers = asyncio.run(pending())
+        assert waiting == {"f2": (6, 0), "f3": (6, 0), "f4": (4, 0)}
+        assert consumers == {names.channel(design.flow(f)).durable for f in ("f2", "f3", "f4")}
     finally:
         asyncio.run(delete_nats_prefix(NATS_URL, token))
 
@@ -250,7 +255,7 @@ def test_redis_mix_counts_findings_and_nothing_taken() -> None:
                     await client.xadd(key, {"__data__": data})
 
             report, _tap = await observe_while(design, REDIS_URL, publish, token)
-            info = {flow_id: (await client.xinfo_groups(streams[flow_id]))[0] for flow_id in groups}
+            info = {flow_id: await client.xinfo_groups(streams[flow_id]) for flow_id in groups}
             names_left = [c.get("name") for c in await client.client_list() if c.get("name")]
             patterns_after = await client.execute_command("PUBSUB", "NUMPAT")
             assert patterns_after == patterns_before
@@ -264,13 +269,21 @@ def test_redis_mix_counts_findings_and_nothing_taken() -> None:
     report, groups_info, created_len, clients = asyncio.run(scenario())
     check_report(report)
     assert created_len == 6
-    # The services' groups: nothing delivered to anyone, every entry still waiting for them.
-    assert {f: (g["pending"], g["lag"]) for f, g in groups_info.items()} == {
+    # The services' groups, the only ones (the observer reads without a group): nothing
+    # delivered to anyone, every entry still waiting for them.
+    assert {f: [_text(g["name"]) for g in listed] for f, listed in groups_info.items()} == {
+        f: [group] for f, group in groups.items()
+    }
+    assert {f: (g[0]["pending"], g[0]["lag"]) for f, g in groups_info.items()} == {
         "f2": (0, 6),
         "f4": (0, 4),
         "f6": (0, 3),
     }
     assert "msgflow-observe" not in clients
+
+
+def _text(value: object) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 # -- RabbitMQ refusals: one line each, nothing left open -------------------------------------

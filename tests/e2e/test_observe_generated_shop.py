@@ -1,9 +1,11 @@
-"""`msgflow observe` watching the generated shop itself, running on the real NATS and RabbitMQ.
+"""`msgflow observe` watching the generated shop itself, on the real NATS, RabbitMQ and Redis.
 
 The services are generated, applied and started as a user would; orders go in through
 SubmitOrder over http. While they flow, the observer must count every hop the design
 draws, match each answer to its question, and find nothing wrong; then one malformed
-OrderCreated and one undeclared OrderCancelled, published by hand, must be the only drift.
+OrderCreated and one undeclared OrderCancelled, published by hand, must be the only drift
+besides one flow that is silenced: the observed design draws one more flow (f8) than the
+running system was generated from.
 The services' own logs show they still handled every message while observed.
 Skips when a broker is missing; fails in CI.
 """
@@ -23,6 +25,7 @@ import pytest
 
 from designer.cli import main
 from designer.core import io
+from designer.core.model import Design
 from designer.core.observe import Observation, Record
 from designer.resources import examples_dir
 from designer.taps.session import observe
@@ -152,13 +155,59 @@ def _nats_scratch() -> Iterator[tuple[str, str]]:
         asyncio.run(delete_nats_prefix(URL, token))
 
 
+async def _observers(broker: str, url: str) -> set[object]:
+    """The connections named `msgflow-observe` that NATS or Redis itself lists (NATS: its
+    system account's CONNZ, by client id; Redis: CLIENT LIST, by id). RabbitMQ: none here,
+    its tap queue is checked by the caller. Other people's observers on the shared broker
+    may be listed too: callers compare with what was there before."""
+    if broker == "nats":
+        client = await nats.connect(url)
+        try:
+            reply = await client.request("$SYS.REQ.SERVER.PING.CONNZ", b'{"limit": 10000}', 5)
+        finally:
+            await client.close()
+        connections = json.loads(reply.data)["data"]["connections"]
+        return {c["cid"] for c in connections if c.get("name") == "msgflow-observe"}
+    if broker == "redis":
+        import redis.asyncio as aioredis
+
+        client = aioredis.from_url(url)
+        try:
+            listed = await client.client_list()
+        finally:
+            await client.aclose()
+        return {c["id"] for c in listed if c.get("name") == "msgflow-observe"}
+    return set()
+
+
+def _with_unbuilt_flow(design: Design, token: str) -> Design:
+    """The design plus a flow the running system was never built to carry (f8: orders
+    publishing OrderPaid to shipping): drawn, so observed, and silent all along."""
+    data = design.model_dump(by_alias=True, mode="json")
+    orders, shipping = f"{token}-orders", f"{token}-shipping"
+    data["messages"].append(
+        {
+            "id": "order-paid",
+            "name": "OrderPaid",
+            "kind": "event",
+            "owner": orders,
+            "fields": [{"name": "order_id", "type": "uuid"}],
+        }
+    )
+    data["flows"].append(
+        {"id": "f8", "message": "order-paid", "from": orders, "to": shipping, "transport": "topic"}
+    )
+    return Design.model_validate(data)
+
+
 def _observe_shop(tmp_path: Path, broker: str, url: str, token: str) -> None:
-    design = prefixed(io.load(examples_dir() / "shop.msgflow.json"), token)
-    project = generate(design, tmp_path, broker)
+    built = prefixed(io.load(examples_dir() / "shop.msgflow.json"), token)
+    project = generate(built, tmp_path, broker)
+    design = _with_unbuilt_flow(built, token)  # what is observed: one flow more than runs
     if broker != "redis":  # Redis streams and groups are made by the services themselves
         assert main(["broker", "apply", str(tmp_path / "design.msgflow.json"), "--url", url]) == 0
-    with Services(design, broker, project, url) as services:
-        run = ShopRun(design, services, _NoBus(), lambda node: f"{token}-{node}")  # type: ignore[arg-type]
+    with Services(built, broker, project, url) as services:
+        run = ShopRun(built, services, _NoBus(), lambda node: f"{token}-{node}")  # type: ignore[arg-type]
 
         async def scenario() -> tuple[Any, Any, list[Any]]:
             observation = Observation(design, broker)
@@ -168,10 +217,13 @@ def _observe_shop(tmp_path: Path, broker: str, url: str, token: str) -> None:
                 if token in record.address:  # the brokers are shared with other tests
                     observation.add(record)
 
+            others = await _observers(broker, url)
             watching = asyncio.create_task(
                 observe(design, url, 300, mine, stop, lambda _t: opened.set())
             )
             await opened.wait()
+            if broker != "rabbitmq":  # the check below sees this observer while it runs
+                assert await _observers(broker, url) - others
             orders = [new_order() for _ in range(ORDERS)]
             async with httpx.AsyncClient(timeout=10) as client:
                 for order in orders:
@@ -187,6 +239,7 @@ def _observe_shop(tmp_path: Path, broker: str, url: str, token: str) -> None:
             await asyncio.sleep(0.5)
             stop.set()
             await watching
+            assert await _observers(broker, url) - others == set()  # nothing left behind
             return clean, observation.report(), counts
 
         clean, drifted, counts = asyncio.run(scenario())
@@ -194,21 +247,36 @@ def _observe_shop(tmp_path: Path, broker: str, url: str, token: str) -> None:
     # The services handled every hop of every order while being observed.
     for count in counts:
         assert (count.delivered, count.lost, count.duplicated) == (ORDERS, 0, 0), count
-    # The observer saw what the design draws, once per order, and nothing wrong.
+    # The observer saw what the design draws, once per order, and nothing wrong but the
+    # flow that was never built.
     assert {f.flow_id: f.messages for f in clean.flows} == {
         "f2": ORDERS,
         "f3": ORDERS,
         "f4": ORDERS,
         "f6": ORDERS,
         "f7": ORDERS,
+        "f8": 0,
     }
     f6 = clean.flow("f6")
     assert (f6.replies, f6.unanswered, f6.violations) == (ORDERS, 0, 0)
     assert f6.latency_ms is not None and f6.latency_ms["p50"] > 0
-    assert clean.findings == [] and clean.undeclared == []
-    # ...then exactly the drift that was injected.
+    assert [(d.rule, d.subjects[:1]) for d in clean.findings] == [("silent-flow", ("f8",))]
+    assert clean.undeclared == []
+    # ...then exactly the drift that was injected: one malformed payload (on both arrows
+    # of its address), one undeclared type; f8 still silent.
+    assert {f.flow_id: f.messages for f in drifted.flows} == {
+        "f2": ORDERS + 1,
+        "f3": ORDERS + 1,
+        "f4": ORDERS,
+        "f6": ORDERS,
+        "f7": ORDERS,
+        "f8": 0,
+    }
+    assert {f.flow_id: f.violations for f in drifted.flows if f.violations} == {"f2": 1, "f3": 1}
+    assert [(s.messages, dict(s.types)) for s in drifted.undeclared] == [(1, {"OrderCancelled": 1})]
     assert sorted((d.rule, d.subjects[:1]) for d in drifted.findings) == [
         ("contract-violation", ("f2",)),
         ("contract-violation", ("f3",)),
+        ("silent-flow", ("f8",)),
         ("undeclared-traffic", ()),
     ]

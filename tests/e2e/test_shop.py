@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager
 from functools import partial
 from typing import Any
 
+import httpx
 import pytest
 
 from designer.core.channels import DELIVERY_ATTEMPTS
@@ -24,7 +25,7 @@ from designer.core.channels import DELIVERY_ATTEMPTS
 from . import shop_on_nats, shop_on_rabbitmq, shop_on_redis
 from .from_asyncapi import example, received_message
 from .harness import DROPPED, Replicas, wait_logged
-from .shop_scenario import DeadLetters, ShopOnBroker, ShopRun
+from .shop_scenario import DeadLetters, ShopOnBroker, ShopRun, new_order
 
 pytestmark = pytest.mark.xdist_group("e2e")
 
@@ -260,6 +261,33 @@ def test_a_reply_to_url_the_design_does_not_declare_is_refused_and_logged(
     assert asyncio.run(go()) == 0  # nothing was sent to the URL the message named
     assert REFUSED in customers.text()
     assert customers.handled("GetCustomer", "customer_id")[customer] == 1
+
+
+# Redis only: a stream entry has no headers of its own; the document says where they go.
+@pytest.mark.parametrize("shop", ["redis"], indirect=True)
+def test_redis_a_plain_client_reads_a_service_published_entry_as_the_asyncapi_describes(
+    shop: ShopOnBroker,
+) -> None:
+    assert isinstance(shop, shop_on_redis.ShopOnRedis)
+    # Where Shipping receives OrderCreated, by its exported document alone.
+    channel, message = received_message(
+        shop.design, shop.broker, shop.node("shipping"), "OrderCreated"
+    )
+    order = new_order()
+    correlation = str(uuid.uuid4())
+    url = shop.services.url(shop.node("orders")) + "/commands/submit-order"
+    response = httpx.post(url, json=order, headers={"X-Correlation-Id": correlation}, timeout=30)
+    assert response.status_code == 202, response.text
+    body, headers = asyncio.run(shop.published_entry(channel, "order_id", order["order_id"]))
+    # The payload field holds the bare JSON of the message's schema: no frame, no envelope.
+    assert set(body) == set(message["payload"]["properties"]), body
+    assert body["order_id"] == order["order_id"]
+    # Each documented header is a field of the entry: the ids of the conversation.
+    documented = set(message["headers"]["properties"])
+    assert {"message_id", "correlation_id", "causation_id", "message_type"} <= documented
+    assert documented - {"reply_instance"} <= set(headers), headers
+    assert headers["correlation_id"] == correlation
+    assert headers["message_type"] == "OrderCreated"
 
 
 # NATS only: its dead-letter streams come from `msgflow broker apply`.

@@ -347,6 +347,36 @@ def test_minimap_appears_when_cards_leave_the_view_and_moves_it(qtbot, view):
     assert view.visible_scene_rect().center() != before
 
 
+def test_minimap_redraws_its_map_when_the_scene_changes_not_on_every_repaint(
+    qtbot, view, monkeypatch
+):
+    view.zoom_100()
+    view.zoom_by(3.0)
+    minimap = view.minimap
+    minimap.refresh()
+    assert minimap.isVisible()
+    drawn = []
+    real = minimap._paint_map
+    monkeypatch.setattr(minimap, "_paint_map", lambda *a: drawn.append(1) or real(*a))
+    minimap.repaint()
+    minimap.repaint()  # a repaint of the view beneath it: the same map
+    assert len(drawn) == 1
+    scene = view.scene()
+    card = scene.node_item("orders")
+    gesture = [True]  # a card being dragged: the map waits for the release
+    monkeypatch.setattr(scene, "gesture_in_progress", lambda: gesture[0])
+    card.setPos(card.pos() + QPointF(400, 0))
+    scene.node_moved("orders")
+    qtbot.wait(250)
+    minimap.repaint()
+    assert len(drawn) == 1
+    gesture[0] = False
+    # The scene told of the change; the minimap follows within 50 ms of the release.
+    qtbot.waitUntil(lambda: minimap.repaint() or len(drawn) == 2, timeout=2000)
+    minimap.repaint()
+    assert len(drawn) == 2
+
+
 def test_hovering_an_arrow_label_explains_the_flow(view):
     from PySide6.QtGui import QHelpEvent
 
@@ -485,7 +515,7 @@ def test_a_label_over_a_card_passes_clicks_to_the_card_except_on_its_text(view, 
     # The geometry engine keeps labels off cards where it finds room; a label can still
     # end up over a card (no room anywhere near): put it there, half over Orders' edge.
     orders = document.design.layout.nodes["orders"]
-    view.scene().flow_item("f4").label.setPos(orders.x + W - 20, orders.y + H / 2)
+    view.scene().flow_item("f4").label.place(orders.x + W - 20, orders.y + H / 2)
     beside, on_text = _label_points(view, "f4")
     assert beside and on_text, "the label should cover part of a card, text included"
     scene, viewport = view.scene(), view.viewport()

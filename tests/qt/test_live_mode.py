@@ -84,6 +84,56 @@ def test_replayed_trace_overlays_rates_and_ghost_becomes_a_flow(qtbot, monkeypat
     assert Path(path).read_bytes() == before  # the design file was never written
 
 
+def test_query_arrows_show_latency_and_bad_payloads_are_counted_red(qtbot, monkeypatch, tmp_path):
+    """A request/reply arrow shows its answers' p95 latency; payloads that break the
+    contract are counted on their arrow, in red."""
+    from designer.qt.live.overlay import BAD
+
+    trace = tmp_path / "trace.jsonl"
+    with trace.open("w", encoding="utf-8") as handle:
+        writer = TraceWriter(handle, "nats", 0.0)
+        for i, delay in enumerate((0.020, 0.040, 0.120)):  # answered after 20, 40, 120 ms
+            question, correlation = new_id(), new_id()
+            writer.write(
+                model(
+                    float(i),
+                    "nats",
+                    "customers.qry.get-customer",
+                    {"customer_id": new_id()},
+                    {
+                        "message_type": "GetCustomer",
+                        "message_id": question,
+                        "correlation_id": correlation,
+                        "reply_to": "orders.replies",
+                    },
+                )
+            )
+            writer.write(
+                model(
+                    i + delay,
+                    "nats",
+                    "orders.replies",
+                    {"customer_id": new_id(), "email": "a@example.org"},
+                    {"correlation_id": correlation, "causation_id": question},
+                )
+            )
+        for i in range(4):
+            total = "lots" if i == 3 else "12.50"  # the fourth is not a decimal
+            writer.write(
+                envelope(
+                    i, "nats", "orders.evt.order-created", "OrderCreated", order_created(total)
+                )
+            )
+        writer.close(10.0)
+    window = open_window(qtbot, monkeypatch, tmp_path)
+    window.live.replay(trace)
+    badges = {i.flow_id: i for i in window.canvas.scene.items() if isinstance(i, RateBadge)}
+    assert badges["f6"].text() == "0.3/s · p95 120 ms"  # 3 questions in 10 s
+    assert badges["f2"].text() == "0.4/s · 1 bad"
+    assert badges["f2"].brush().color() == BAD
+    assert badges["f4"].brush().color() != BAD
+
+
 def drag(window, start: QPointF, end: QPointF, steps: int = 8) -> None:
     """A real mouse drag on the canvas, between two scene points."""
     view = window.canvas.view

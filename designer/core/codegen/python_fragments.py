@@ -34,19 +34,16 @@ class BrokerFlavour:
     module: str  # faststream.<module>
     broker_class: str
     test_broker: str
-    extra: str  # pip extra of faststream
-    default_url: str
+    default_url: str  # (its pip extra is the broker registry's `faststream_extra`)
 
 
 FLAVOURS: dict[str, BrokerFlavour] = {
     "rabbitmq": BrokerFlavour(
-        "rabbit", "RabbitBroker", "TestRabbitBroker", "rabbit", "amqp://guest:guest@127.0.0.1:5672/"
+        "rabbit", "RabbitBroker", "TestRabbitBroker", "amqp://guest:guest@127.0.0.1:5672/"
     ),
-    "nats": BrokerFlavour("nats", "NatsBroker", "TestNatsBroker", "nats", "nats://127.0.0.1:4222"),
-    "redis": BrokerFlavour(
-        "redis", "RedisBroker", "TestRedisBroker", "redis", "redis://127.0.0.1:6379"
-    ),
-    "kafka": BrokerFlavour("kafka", "KafkaBroker", "TestKafkaBroker", "kafka", "127.0.0.1:9092"),
+    "nats": BrokerFlavour("nats", "NatsBroker", "TestNatsBroker", "nats://127.0.0.1:4222"),
+    "redis": BrokerFlavour("redis", "RedisBroker", "TestRedisBroker", "redis://127.0.0.1:6379"),
+    "kafka": BrokerFlavour("kafka", "KafkaBroker", "TestKafkaBroker", "127.0.0.1:9092"),
 }
 
 
@@ -443,6 +440,9 @@ def service_imports(
         specs.add("faststream:AckPolicy")
     if context.broker == "redis" and service.subscribers:
         specs |= {f"{broker_module}:StreamSub", "msgflow_runtime:CLAIM_IDLE_MS"}
+    if context.broker == "redis":
+        # Entries written as plain fields, and read back (msgflow_runtime.StreamEntries).
+        specs |= {"msgflow_runtime:StreamEntries", "msgflow_runtime:stream_entry"}
     if service.serves_http:
         specs |= {
             "contextlib",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from designer.core.broker_registry import broker_named
 from designer.core.channels import DELIVERY_ATTEMPTS
 from designer.core.model import Design
 
@@ -88,7 +89,7 @@ def render_project(context: GenerationContext, options: TargetOptions) -> dict[s
         "broker_module": flavour.module,
         "delivery_attempts": DELIVERY_ATTEMPTS,
         "test_broker": flavour.test_broker,
-        "broker_extra": flavour.extra,
+        "broker_extra": broker_named(options.broker).faststream_extra,
         "default_broker_url": flavour.default_url,
         "ports_by_package": {s.package: s.port for s in context.services},
         "stream_subjects": helpers.stream_subjects,

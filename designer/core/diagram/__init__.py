@@ -182,12 +182,17 @@ class DiagramEngine:
             self._card_index.add(f"\0title\0{name}", frame.title)
 
     # ------------------------------------------------------------------ labels
-    def _place_labels(self, keys: list[str]) -> list[str]:
-        """Place these arrows' labels; returns the keys of other labels moved for them."""
-        return finish(self._placing_labels(keys))
+    def _place_labels(self, keys: list[str], room: bool = True) -> list[str]:
+        """Place these arrows' labels; returns the keys of other labels moved for them
+        (none when `room` is False: see `_placing_labels`)."""
+        return finish(self._placing_labels(keys, room))
 
-    def _placing_labels(self, keys: list[str]) -> Steps[list[str]]:
-        """`_place_labels` in steps: one per label."""
+    def _placing_labels(self, keys: list[str], room: bool = True) -> Steps[list[str]]:
+        """`_place_labels` in steps: one per label. With `room` False (a frame of a
+        drag), a label that finds no free spot on its route stays beside it, tied by its
+        leader, instead of moving another label out of its way: making room was most of
+        a drag frame's label work on a crowded design, and labels moved for a frame
+        would stay moved after the drop. The drop (`settle`) places them in full."""
         for key in keys:
             self._label_index.remove(key)
         keys = self._pin_labels(keys)
@@ -203,6 +208,8 @@ class DiagramEngine:
             if arrow.leader is not None:
                 off_route.append(key)
             yield done / len(ordered) * _PLACING_SHARE
+        if not room:
+            return []
         return (yield from scaled(self._making_room(off_route), _PLACING_SHARE, 1.0))
 
     def _making_room(self, keys: list[str]) -> Steps[list[str]]:
@@ -316,7 +323,9 @@ class DiagramEngine:
         self.router.place(card, rect)
         self._card_index.add(card, rect)
 
-    def _reroute(self, keys: list[str], spread: set[str] | None = None) -> list[str]:
+    def _reroute(
+        self, keys: list[str], spread: set[str] | None = None, room: bool = True
+    ) -> list[str]:
         keys = sorted(set(keys) & self._links.keys())
         for key in keys:
             if key not in self.diagram.arrows:
@@ -331,7 +340,7 @@ class DiagramEngine:
         for key, points in routes.items():
             self.diagram.arrows[key].points = points
         keys = sorted({*routes, *held})
-        return sorted({*keys, *self._place_labels(keys)})
+        return sorted({*keys, *self._place_labels(keys, room)})
 
     def relabel(self, keys: list[str]) -> list[str]:
         """Place these arrows' labels again (their text, so their size, changed)."""
@@ -343,14 +352,19 @@ class DiagramEngine:
         refit its boundary's frame). Returns the ids of the arrows that changed.
 
         `dragging` (a frame of a drag): arrows at the far ends keep their ports until
-        `settle`, so a frame re-routes only the card's own arrows and its side-mates."""
+        `settle`, so a frame re-routes only the card's own arrows and its side-mates, and
+        places only their labels, moving no other label (see `_placing_labels`). What
+        `settle` then makes does not depend on the way the card was dragged: it is what
+        one frame straight to the drop and `settle` make."""
         self._put_card(card, x, y)
         name = self._boundary.get(card)
         if name is not None:
             rects = [self.diagram.cards[c] for c, b in self._boundary.items() if b == name]
             frame = self.diagram.frames[name] = _frame(name, rects)
             self._card_index.add(f"\0title\0{name}", frame.title)
-        return self._reroute(self.arrows_of(card), {card} if dragging else None)
+        if dragging:
+            return self._reroute(self.arrows_of(card), {card}, room=False)
+        return self._reroute(self.arrows_of(card))
 
     def settle(self, cards: list[str]) -> list[str]:
         """After a drag of `cards`: spread the ports at their arrows' far ends too, and

@@ -10,6 +10,7 @@ the spot covering the least. Only the labels of moved arrows are placed again on
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterator
 
 from designer.core.diagram_style import TRANSPORT_BADGES
@@ -59,12 +60,6 @@ def _length(run: tuple[Point, Point]) -> float:
     return abs(x1 - x0) + abs(y1 - y0)
 
 
-def candidates(points: list[Point], w: float, h: float) -> Iterator[Rect]:
-    """Spots for a w x h label, best first: on the route, then away from it."""
-    yield from route_spots(points, w, h)
-    yield from _away_spots(points, w, h)
-
-
 def route_spots(points: list[Point], w: float, h: float) -> Iterator[Rect]:
     """Spots for a w x h label on or touching its route, best first."""
     for x, y in _route_corners(points, w, h):
@@ -92,19 +87,29 @@ def _route_corners(points: list[Point], w: float, h: float) -> Iterator[Point]:
         while k * step <= reach:
             offsets += [k * step, -k * step]
             k += 1
-        for shift in (0.0, 1.0, -1.0):
+        for shift, gap in _BESIDE:
             for d in offsets:
                 cx, cy = x0 + ux * (half + d), y0 + uy * (half + d)
                 if horizontal:
-                    cy += shift * (h / 2 + _CLEAR)
+                    cy += shift * (h / 2 + gap)
                 else:
-                    cx += shift * (w / 2 + _CLEAR)
+                    cx += shift * (w / 2 + gap)
                 yield cx - w / 2, cy - h / 2
 
 
-def _away_spots(points: list[Point], w: float, h: float) -> Iterator[Rect]:
-    """Nothing free on the route: close beside the middle of each run (longest first),
-    further and further out; a crowded design's label may end up a few rows away."""
+# On the run, then beside it `_CLEAR` away, then as far as a label may be from its route
+# without a leader (shapes.LEADER_GAP): runs nest a track (router.TRACK, 9 px) apart, less
+# than half a label's height, so a label beside the outer run a few px nearer touched the
+# label centred on the inner one (a card's nested loops: their labels went out sideways,
+# a lone card with six loops drew 3.9 times as wide as high).
+_FAR = 5.5
+_BESIDE = ((0.0, 0.0), (1.0, _CLEAR), (-1.0, _CLEAR), (1.0, _FAR), (-1.0, _FAR))
+
+
+def _away_corners(points: list[Point], w: float, h: float) -> Iterator[Point]:
+    """Nothing free on the route: top left corners of spots close beside the middle of
+    each run (longest first), further and further out; a crowded design's label may end
+    up a few rows away. Corners, not Rects: most spots are only tried."""
     if points:
         runs = _runs(points) if len(points) > 1 else [(points[0], points[0])]
         for reach in _REACHES:
@@ -112,7 +117,7 @@ def _away_spots(points: list[Point], w: float, h: float) -> Iterator[Rect]:
                 mx, my = (x0 + x1) / 2, (y0 + y1) / 2
                 for dx, dy in _AROUND:
                     cx, cy = mx + dx * reach * (w / 4 + 6), my + dy * reach * (h + 6)
-                    yield Rect(cx - w / 2, cy - h / 2, w, h)
+                    yield cx - w / 2, cy - h / 2
 
 
 _REACHES = (1, 2, 3, 4, 6, 8, 10, 13, 16, 20)
@@ -127,10 +132,7 @@ def place_label(
     w, h = size
     # First the first spot touching nothing (a yes/no look-up per spot); only if there
     # is none, the spot covering the least.
-    corners = itertools.chain(
-        _route_corners(arrow.points, w, h),
-        ((r.x, r.y) for r in _away_spots(arrow.points, w, h)),
-    )
+    corners = itertools.chain(_route_corners(arrow.points, w, h), _away_corners(arrow.points, w, h))
     # The next spot, a step along, is mostly blocked by what blocked one of the last
     # two: those are asked first, before the indexes (neither changes meanwhile).
     last: Rect | None = None
@@ -157,29 +159,25 @@ def place_label(
             labels.add(arrow.flow_id, spot)
             return spot
         last, before_last = blocker, last
-    best: Rect | None = None
-    best_cover = -1.0
-    for spot in candidates(arrow.points, w, h):
-        room = spot.grown(_CLEAR)
-        cover = _covered(room, cards) + _covered(room, labels)
-        if best is None or cover < best_cover:
-            best, best_cover = spot, cover
+    # No free spot: the one whose surroundings cards and labels cover least (the first
+    # of equals). A spot is given up as soon as what covers it reaches the best so far:
+    # the sums are those of covering every spot in full, only not finished.
+    best: Point | None = None
+    best_cover = math.inf
+    room_w, room_h = w + 2 * _CLEAR, h + 2 * _CLEAR
+    spots = itertools.chain(_route_corners(arrow.points, w, h), _away_corners(arrow.points, w, h))
+    for x, y in spots:
+        x0, y0 = x - _CLEAR, y - _CLEAR
+        x1, y1 = x0 + room_w, y0 + room_h
+        cover = cards.covered(x0, y0, x1, y1, 0.0, best_cover)
+        if cover < best_cover:
+            cover = labels.covered(x0, y0, x1, y1, cover, best_cover)
+            if cover < best_cover:
+                best, best_cover = (x, y), cover
     assert best is not None
-    labels.add(arrow.flow_id, best)
-    return best
-
-
-def _covered(box: Rect, index: RectIndex) -> float:
-    total = 0.0
-    x0, y0 = box.x, box.y
-    x1, y1 = x0 + box.w, y0 + box.h
-    for r in index.near(x0, y0, x1, y1).values():
-        w = min(x1, r.x + r.w) - max(x0, r.x)
-        if w > 0:
-            h = min(y1, r.y + r.h) - max(y0, r.y)
-            if h > 0:
-                total += w * h
-    return total
+    spot = Rect(best[0], best[1], w, h)
+    labels.add(arrow.flow_id, spot)
+    return spot
 
 
 _ROOM_TRIES = 80  # spots on its route a label off it tries to free

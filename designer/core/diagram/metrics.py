@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from designer.core.layout_untangle import segments_cross
 
+from .congestion import shared_runs
 from .geometry import Arrow, Diagram, Point
 from .index import RectIndex, segment_enters
 from .shapes import LEADER_GAP, distance_to_route
@@ -89,31 +90,8 @@ def count_shared_runs(diagram: Diagram, least: float = 2.0, apart: float = 2.0) 
     """Pairs of arrows with axis-parallel runs less than `apart` pixels from each other
     (on screen one line) overlapping for more than `least` pixels. Curves (dot's splines
     flattened) rarely have such runs."""
-    lines: dict[tuple[int, int], list[tuple[float, float, float, str]]] = defaultdict(list)
-    for arrow in diagram.arrows.values():
-        for (x0, y0), (x1, y1) in itertools.pairwise(arrow.points):
-            if x0 == x1 and y0 != y1:
-                lines[(0, int(x0 // apart))].append((min(y0, y1), max(y0, y1), x0, arrow.flow_id))
-            elif y0 == y1 and x0 != x1:
-                lines[(1, int(y0 // apart))].append((min(x0, x1), max(x0, x1), y0, arrow.flow_id))
-    pairs: set[tuple[str, str]] = set()
-    for (axis, bucket), runs in lines.items():
-        # This bucket's runs against themselves and the next bucket's (closer than
-        # `apart` means in the same or a neighbouring bucket).
-        # `apart` means in the same or a neighbouring bucket; a pair found twice is
-        # one pair).
-        others = sorted(runs + lines.get((axis, bucket + 1), []))
-        for i, (_, hi, at, key) in enumerate(others):
-            for other_lo, other_hi, other_at, other in others[i + 1 :]:
-                if other_lo >= hi - least:
-                    break
-                if (
-                    other != key
-                    and abs(other_at - at) < apart
-                    and min(hi, other_hi) - other_lo > least
-                ):
-                    pairs.add((min(key, other), max(key, other)))
-    return len(pairs)
+    routes = {arrow.flow_id: arrow.points for arrow in diagram.arrows.values()}
+    return len({(s.key, s.other) for s in shared_runs(routes, apart, least)})
 
 
 def count_crossings(diagram: Diagram) -> int:

@@ -36,6 +36,7 @@ _SIDE_REACH = 200.0  # how far a run may slide towards a side no neighbour bound
 _IMPOSSIBLE = 1_000
 _SAME_LINE = 10  # two runs drawn on one line read worse than a few crossings
 _ORDER_LIMIT = 120  # larger groups keep their order (choosing one costs groups squared)
+_FEW_MOVING = 4  # a group with fewer than 1 in this many runs movable orders only those
 _GROUP_CELL = 256.0  # of the grid finding runs side by side
 _STEP = 256  # runs looked at between two steps (steps.py) of a big design's nudging
 
@@ -333,7 +334,14 @@ def _groups(runs: list[_Run]) -> Steps[list[list[_Run]]]:
             continue
         members = [first]
         joined.add(first)
+        fixed: set[int] = set()  # the fixed runs of this group
         for i in members:  # grows while it is walked: everything reachable from `first`
+            if not runs[i].movable:
+                # A fixed run's room is where it lies: what overlaps that is in the
+                # group of a movable run whose room holds it already, or does not
+                # need to keep clear of it. (Walking from fixed runs, a few arrows
+                # routed again among thousands grew groups over whole channels.)
+                continue
             lo, hi, room_lo, room_hi = spans[i]
             top, bottom = lo - TRACK, hi + TRACK
             if ((room_hi - room_lo) / c + 1) * ((bottom - top) / c + 1) > too_wide:
@@ -345,7 +353,7 @@ def _groups(runs: list[_Run]) -> Steps[list[list[_Run]]]:
             else:
                 near = _in_cells(cells, c, room_lo, top, room_hi, bottom)
             for j in near:
-                if j in joined:
+                if j in joined or j in fixed:
                     continue
                 other_lo, other_hi, other_room_lo, other_room_hi = spans[j]
                 if (
@@ -354,7 +362,7 @@ def _groups(runs: list[_Run]) -> Steps[list[list[_Run]]]:
                     and room_lo <= other_room_hi
                     and other_room_lo <= room_hi
                 ):
-                    joined.add(j)
+                    (joined if runs[j].movable else fixed).add(j)
                     members.append(j)
             looked += 1
             if looked % _STEP == 0:
@@ -414,6 +422,9 @@ def _order(group: list[_Run]) -> list[_Run]:
     start = sorted(group, key=lambda r: (r.at, r.wanted, r.key, r.index))
     if len(start) > _ORDER_LIMIT:
         return start
+    moving = [i for i, run in enumerate(start) if run.movable]
+    if _FEW_MOVING * len(moving) < len(start):
+        return _order_few(start, moving)
     # Every pair's crossings in both orders, counted once: the insertions and the
     # sifting below ask for each pair three times.
     cost = [[_cost(a, b) if a is not b else 0 for b in start] for a in start]
@@ -423,6 +434,31 @@ def _order(group: list[_Run]) -> list[_Run]:
     for run in range(len(start)):
         ordered.remove(run)
         _insert(ordered, run, cost)
+    return [start[i] for i in ordered]
+
+
+def _order_few(start: list[_Run], moving: list[int]) -> list[_Run]:
+    """`_order` for a group of a few movable runs among many fixed ones (arrows routed
+    again among the others): the fixed runs in the order they lie in (they cannot
+    move), each movable one inserted, then put back, where it adds the fewest
+    crossings. Only the pairs with a movable run are counted: the work grows with
+    the group, not with its square."""
+    count = len(start)
+    cost = [[0] * count for _ in range(count)]
+    for m in moving:
+        run = start[m]
+        row = cost[m]
+        for j, other in enumerate(start):
+            if j != m:
+                row[j] = _cost(run, other)
+                cost[j][m] = _cost(other, run)
+    moves = set(moving)
+    ordered = [i for i in range(count) if i not in moves]
+    for _ in range(2):
+        for m in moving:
+            if m in ordered:
+                ordered.remove(m)
+            _insert(ordered, m, cost)
     return [start[i] for i in ordered]
 
 

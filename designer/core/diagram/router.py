@@ -13,6 +13,11 @@ straight; between the two stubs the route is, in order of preference:
    lines running `MARGIN` outside the borders of the cards around (A*, as orthogonal
    connector routers do on an orthogonal visibility graph), widened if it finds nothing.
 
+The routes found are then spread onto tracks of their own (nudge.py). Where a channel has
+more arrows through it than tracks, some are left on one line; those are routed again
+by the search with a cost on travel along the crowded stretch (congestion.py), so they
+take a neighbouring channel, a few rounds until none is left.
+
 No route enters a card that is not one of its ends. `route_arrows` routes a subset (the
 arrows of a dragged card) against the routes of the others, so a drag costs only those.
 """
@@ -26,9 +31,10 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .congestion import channel, crowded_stretch, movers, shared_runs
 from .geometry import Point, Rect
 from .index import RectIndex
-from .nudge import nudge_steps
+from .nudge import MIN_GAP, nudge_steps
 from .steps import Steps, finish, scaled
 
 MARGIN = 14.0  # kept free around cards, and the length of the stub leaving a card
@@ -45,6 +51,23 @@ _REGION = 150.0  # how far around its ends an arrow first looks for a way
 FULL_SEARCH_LINKS = 600
 MAX_STEPS = 4_000  # grid points one search may visit
 _LOOP_FIRST = 10.0  # loops sort before every other port on their sides (headings: ±π)
+CROWDED = 3.0  # travel along a crowded channel costs this much more per pixel
+# ... and any step along one at least as much as this long a step (a pair may share
+# only a few pixels of a channel, next to a port: those must cost a detour too)
+CROWDED_LEAST = 40.0
+# 8, not 5: after auto-layout moved cards of a context next to what they feed, synthetic
+# 300 seed 3 kept one pair on one line after 5 rounds, none after 8 (rounds run only
+# while pairs are left).
+RELIEF_ROUNDS = 8  # of routing arrows left on one line again, each round the ones still on one
+# At most this share of the arrows routed (or RELIEF_LEAST) are routed again: a layout
+# packed tighter than its arrows need (cards 40-60 px apart, hundreds of arrows between)
+# would otherwise cost several times the routing; it gets the worst pairs relieved.
+RELIEF_SHARE = 0.05
+RELIEF_LEAST = 20
+# Routes further than this from one routed again do not meet it when nudged (a run slides
+# at most nudge._SIDE_REACH, and keeps a track's distance).
+_NEAR = 220.0
+_SQUEEZE = 12.0  # how far into a card's margin a crowded run may go (nudge._SQUEEZE), and a gap
 QUICK_STEPS = 120  # ... during a drag frame (the route is settled when the drag ends)
 _SEARCH_SHARE = 0.55  # of routing a big design: finding routes; the rest is the nudging
 
@@ -203,7 +226,142 @@ class Router:
                 self._add_runs(key, self.routes[key])
                 if done % 256 == 0:
                     yield 1.0
+            # Channels with more arrows than tracks left some on one line: those go
+            # another way.
+            yield from self._relieving(order, ports)
         return {key: self.routes[key] for key in order}
+
+    def _relieving(
+        self, keys: list[str], ports: dict[str, tuple[Point, Side, Point, Side]]
+    ) -> Steps[set[str]]:
+        """Route again, with a cost on the crowded stretch, one arrow of each pair of
+        `keys`' arrows left on one line by the nudging, and nudge those; rounds until
+        none is left or RELIEF_ROUNDS. An arrow routed again remembers every stretch it
+        was crowded out of (the next round does not send it back). If the rounds end
+        with more pairs on one line than they began with, the routes are put back.
+        Returns the keys of the routes changed.
+
+        Each round looks only at the routes near those routed again (a big design has
+        a few dozen such arrows among thousands): the nudging sees them and the routes
+        around them, and pairs among the others are as they were."""
+        apart = MIN_GAP - 0.01
+        shared = shared_runs(self.routes, apart, keys=keys)
+        if not shared:
+            return set()
+        began = len(shared)
+        movable = {key for key in keys if key in ports and key not in self.held}
+        saved: dict[str, list[Point]] = {}
+        crowded: dict[str, list[tuple[Rect, int]]] = defaultdict(list)
+        budget = max(RELIEF_LEAST, int(len(keys) * RELIEF_SHARE))
+        # ... and the routes nudged in all rounds together, twice as many as one
+        # nudging of all `keys` (there are more than the arrows moved: those beside).
+        nudging = max(RELIEF_LEAST, 2 * len(keys))
+        for _ in range(RELIEF_ROUNDS):
+            chosen = movers(shared, movable, self.routes)[:budget]
+            if not chosen or nudging <= 0:
+                break
+            budget -= len(chosen)
+            moving = set(chosen)
+            for s in shared:
+                for key in (s.key, s.other):
+                    if key in moving:
+                        box = crowded_stretch(s, key, self.routes, self.obstacles)
+                        crowded[key].append((box, s.axis))
+            for key in chosen:
+                found = self._detour(*ports[key], crowded[key])
+                if found is None:
+                    continue
+                saved.setdefault(key, list(self.routes[key]))
+                self._drop_runs(key)
+                self.routes[key] = found
+                self._add_runs(key, found)
+            yield 1.0
+            # The arrows they shared a line with are nudged too (not routed again): an
+            # end run next to its port can step aside only if both may move.
+            partners = {
+                k
+                for s in shared
+                if s.key in moving or s.other in moving
+                for k in (s.key, s.other)
+                if k in movable
+            }
+            nudged = sorted(moving | partners)
+            for key in nudged:
+                saved.setdefault(key, list(self.routes[key]))
+            near = {key: self.routes[key] for key in self._beside(nudged)}
+            nudging -= len(near)
+            moved = yield from scaled(nudge_steps(near, self.obstacles, nudged), 1.0, 1.0)
+            for key in moved:
+                self.routes[key] = near[key]
+                self._drop_runs(key)
+                self._add_runs(key, near[key])
+            yield 1.0
+            stirred = set(nudged)
+            shared = [s for s in shared if s.key not in stirred and s.other not in stirred]
+            shared += shared_runs(near, apart, keys=nudged)
+            if not shared:
+                break
+        if len(shared) > began:
+            for key, points in saved.items():
+                self._drop_runs(key)
+                self.routes[key] = points
+                self._add_runs(key, points)
+        return set(saved)
+
+    def _beside(self, keys: list[str]) -> set[str]:
+        """`keys` and the arrows with a run parallel to one of theirs, level with it and
+        in the channel it runs in (up to the cards either side, and the margin it may
+        squeeze into): all the nudging of `keys` can meet."""
+        found = set(keys)
+        # The lines holding runs, in order along each axis: a channel is looked up
+        # by bisection instead of asking for every pixel line across it.
+        taken: tuple[list[int], list[int]] = ([], [])
+        for (axis, line), runs in self._runs.items():
+            if runs:
+                taken[axis].append(line)
+        taken[0].sort()
+        taken[1].sort()
+        for key in keys:
+            for (x0, y0), (x1, y1) in itertools.pairwise(self.routes[key]):
+                if x0 == x1 and y0 != y1:
+                    axis, at, lo, hi = 0, x0, min(y0, y1), max(y0, y1)
+                elif y0 == y1 and x0 != x1:
+                    axis, at, lo, hi = 1, y0, min(x0, x1), max(x0, x1)
+                else:
+                    continue
+                low, high = channel(axis, at, lo, hi, self.obstacles, _NEAR)
+                lo, hi = lo - TRACK, hi + TRACK
+                lines = taken[axis]
+                first = bisect_left(lines, round(low - _SQUEEZE))
+                last = bisect_right(lines, round(high + _SQUEEZE))
+                for line in lines[first:last]:
+                    for a, b, other in self._runs[(axis, line)]:
+                        if a < hi and lo < b:
+                            found.add(other)
+        return found
+
+    def _detour(
+        self, p: Point, out: Side, q: Point, into: Side, crowded: list[tuple[Rect, int]]
+    ) -> list[Point] | None:
+        """A route from port p to port q found by the search alone, paying for travel
+        along the `crowded` stretches; None if the search finds none."""
+        a = (p[0] + out[0] * MARGIN, p[1] + out[1] * MARGIN)
+        b = (q[0] + into[0] * MARGIN, q[1] + into[1] * MARGIN)
+        left, right = min(a[0], b[0]), max(a[0], b[0])
+        top, bottom = min(a[1], b[1]), max(a[1], b[1])
+        for r, _ in crowded:
+            left, right = min(left, r.x), max(right, r.right)
+            top, bottom = min(top, r.y), max(bottom, r.bottom)
+        reach = _REGION
+        for _ in range(2):
+            region = Rect(
+                left - reach, top - reach, right - left + 2 * reach, bottom - top + 2 * reach
+            )
+            found = self._astar(a, out, b, into, region, MAX_STEPS, crowded)
+            if found is not None:
+                return _tidy([p, *found, q])
+            reach *= 3
+        return None
 
     def _ports(
         self, keys: list[str], spread: set[str] | None = None
@@ -244,6 +402,7 @@ class Router:
                 moved.update(m[1] for m in members)
         moved = {k for k in moved if k in self.links}
         ends: dict[str, list[Point]] = {k: [(0.0, 0.0), (0.0, 0.0)] for k in moved}
+        paired = _paired_sides(crowd, links, chosen)
         for (card, side), members in crowd.items():
             if not any(m[1] in moved for m in members):
                 continue
@@ -251,7 +410,8 @@ class Router:
             rect = self.cards[card]
             for i, (_, key, end) in enumerate(members):
                 if key in moved:
-                    ends[key][end] = _port(rect, side, (i + 0.5) / len(members))
+                    fraction = (i + 0.5) / len(members)
+                    ends[key][end] = _port(rect, side, fraction, (card, side) not in paired)
         result: dict[str, tuple[Point, Side, Point, Side]] = {}
         for key in moved:
             out, into = chosen[key]
@@ -382,8 +542,18 @@ class Router:
         return _plain(a, out, b)
 
     def _astar(
-        self, a: Point, out: Side, b: Point, into: Side, region: Rect, steps: int
+        self,
+        a: Point,
+        out: Side,
+        b: Point,
+        into: Side,
+        region: Rect,
+        steps: int,
+        crowded: list[tuple[Rect, int]] | None = None,
     ) -> list[Point] | None:
+        """The cheapest way from a to b in `region`; with `crowded`, travel along the
+        axis given with each box (0: up or down, 1: left or right) inside it costs
+        CROWDED times its length more (a channel with no track left)."""
         near = self.obstacles.near(region.x, region.y, region.right, region.bottom)
         boxes = [r for r in near.values() if r.overlaps(region)]
         xs = {a[0], b[0]}
@@ -392,6 +562,10 @@ class Router:
             # Lines just outside each obstacle, and the middle of each free channel.
             xs.update((r.x - 1.0, r.right + 1.0))
             ys.update((r.y - 1.0, r.bottom + 1.0))
+        for r, _ in crowded or ():
+            # A crowded stretch's ends are grid lines: no step jumps over it unpriced.
+            xs.update((r.x, r.right))
+            ys.update((r.y, r.bottom))
         xs_sorted = sorted(x for x in xs if region.x <= x <= region.right)
         ys_sorted = sorted(y for y in ys if region.y <= y <= region.bottom)
         xs_sorted = _with_middles(xs_sorted, a[0], b[0])
@@ -413,6 +587,21 @@ class Router:
                 fill = b"\x01" * (j1 - j0)
                 for i in range(i0, i1):
                     inside[i][j0:j1] = fill
+
+        # Grid points in a crowded stretch: bit 1 prices travel up and down there (a
+        # crowded vertical channel), bit 2 left and right. Closed boxes: a route on a
+        # stretch's border is in it.
+        crowd: list[bytearray] | None = None
+        if crowded:
+            crowd = [bytearray(n_y) for _ in range(n_x)]
+            for r, axis in crowded:
+                i0, i1 = bisect_left(xs_sorted, r.x), bisect_right(xs_sorted, r.right)
+                j0, j1 = bisect_left(ys_sorted, r.y), bisect_right(ys_sorted, r.bottom)
+                bit = 1 if axis == 0 else 2
+                for i in range(i0, i1):
+                    column = crowd[i]
+                    for j in range(j0, j1):
+                        column[j] |= bit
 
         d0 = directions.index(out)
         # The directions are listed in opposite pairs: d ^ 1 is the way back from d.
@@ -461,6 +650,8 @@ class Router:
                 # One of the two is 0.0: the same sum as adding both.
                 length = abs(x - x_here) + abs(y - y_here)
                 extra = BEND if nd != d else 0.0
+                if crowd is not None and crowd[i][j] & crowd[ni][nj] & (2 if dy == 0 else 1):
+                    extra += CROWDED * (length if length > CROWDED_LEAST else CROWDED_LEAST)
                 if ni == goal_i and nj == goal_j and nd != arrive_d:
                     extra += BEND
                 new = cost + length + extra
@@ -552,11 +743,42 @@ def _corner_rank(at_start: bool, depth: int) -> float:
     return -_LOOP_FIRST + depth if at_start else _LOOP_FIRST - depth
 
 
-def _port(rect: Rect, side: Side, fraction: float) -> Point:
+def _paired_sides(
+    crowd: dict[tuple[str, Side], list[tuple[float, str, int]]],
+    links: dict[str, Link],
+    chosen: dict[str, tuple[Side, Side]],
+) -> set[tuple[str, Side]]:
+    """The card sides whose every arrow runs to one side of one other card that holds
+    those arrows and no other (two cards talking only to each other there, as an
+    imported client and server do). Both sides list the same arrows in the same order
+    (one heading, ties by key), so at the same fractions facing ports line up and each
+    arrow is straight: shifted half a track, each would be a Z with a jog too short for
+    the nudging to give its middle run a track of its own (47 arrows on one side are
+    4 px apart), and the Zs then cross each other and share lines."""
+    paired: set[tuple[str, Side]] = set()
+    for (card, side), members in crowd.items():
+        if any(end == 0 and links[key].source == links[key].target for _, key, end in members):
+            continue  # loops
+        far = {
+            (links[key].target, chosen[key][1]) if end == 0 else (links[key].source, chosen[key][0])
+            for _, key, end in members
+        }
+        if len(far) != 1:
+            continue
+        (other,) = far
+        if other != (card, side) and {m[1] for m in crowd.get(other, [])} == {
+            m[1] for m in members
+        }:
+            paired.add((card, side))
+    return paired
+
+
+def _port(rect: Rect, side: Side, fraction: float, shifted: bool = True) -> Point:
     # Ports on left and top sides sit half a track off those on right and bottom sides:
     # cards side by side at one height then never have facing ports on one line, whose
-    # arrows would run on top of each other between the cards.
-    shift = TRACK / 2 if side in (LEFT, UP) else 0.0
+    # arrows would run on top of each other between the cards. (Not `shifted`: the side
+    # faces one other side holding the same arrows, see _paired_sides.)
+    shift = TRACK / 2 if shifted and side in (LEFT, UP) else 0.0
     if side[1] == 0:
         span = rect.h - 2 * PORT_PAD
         y = rect.y + PORT_PAD + span * fraction + shift

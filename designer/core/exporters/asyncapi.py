@@ -55,7 +55,11 @@ _RECORDS = "#/components/schemas/"
 _REPLY_ADDRESS = {
     "rabbitmq": "The asking instance's own queue, in the AMQP `reply_to` message property.",
     "nats": "The asking instance's own subject, the NATS message's reply subject.",
-    "redis": "The asking instance's own channel, `reply_to` in FastStream's message frame.",
+    "redis": (
+        "The asking instance's own pub/sub channel, in the question's entry field `reply_to`; "
+        "the answer arrives there in FastStream's binary frame (BinaryMessageFormatV1: the "
+        "payload and the headers in one value)."
+    ),
 }
 
 
@@ -63,15 +67,16 @@ class AsyncApiExportError(ValueError):
     """The design cannot be exported (an unknown broker)."""
 
 
-# A Redis stream entry is a set of fields; FastStream (the generated services) reads the
-# message from this one.
+# A Redis stream entry is a set of fields: the generated services write the payload in
+# this one (where FastStream reads it) and each header in a field of its own.
 REDIS_PAYLOAD_FIELD = "__data__"
 REDIS_STREAM_ENTRY = (
-    "A Redis stream (consumer groups). Each entry carries the message in its field "
-    f"`{REDIS_PAYLOAD_FIELD}`: the JSON payload itself (what a plain client sends: "
-    f"XADD <address> * {REDIS_PAYLOAD_FIELD} '<payload JSON>'), or - as the generated "
-    "services send it - FastStream's binary frame (BinaryMessageFormatV1) of the payload "
-    "and the headers message_id, correlation_id, causation_id, message_type."
+    "A Redis stream (consumer groups). Each entry carries the message's JSON payload, "
+    f"exactly as its schema says, in the field `{REDIS_PAYLOAD_FIELD}`, and each of its "
+    "headers (message_id, correlation_id, causation_id, message_type, ...) in a field of "
+    f"the same name: XADD <address> * {REDIS_PAYLOAD_FIELD} '<payload JSON>' "
+    "message_id <id> ... The headers may be left out; FastStream's binary frame "
+    "(BinaryMessageFormatV1) in the payload field is read too."
 )
 REDIS_PARAMETERS = (
     "The stream is the same for every value of the channel's parameters: each entry "
@@ -229,6 +234,7 @@ class _SystemModel:
                 channel.extensions["x-msgflow-redis"] = {
                     "kind": "stream",
                     "payloadField": REDIS_PAYLOAD_FIELD,
+                    "headerFields": True,  # each header is an entry field of its name
                 }
             topic = flow.bindings.kafka if flow.bindings else None
             if topic is not None and bindings and "kafka" in bindings:

@@ -51,12 +51,11 @@ def _field(field: MessageField) -> dict[str, Any]:
     }
 
 
-def _diagnostics(design: Design) -> list[dict[str, Any]] | None:
-    """The rule catalogue's findings, or None when the rules engine is not installed."""
-    try:
-        from designer.core.rules import validate
-    except ImportError:
-        return None
+def _diagnostics(design: Design) -> list[dict[str, Any]]:
+    """The rule catalogue's findings (the rules engine is part of the package: a failure to
+    import it fails the export instead of a page that silently shows no findings)."""
+    from designer.core.rules import validate
+
     return [d.to_json() for d in validate(design)]
 
 
@@ -172,12 +171,9 @@ def page_data(design: Design) -> dict[str, Any]:
 def export_html(design: Design) -> str:
     data = page_data(design)
     diagnostics = data["diagnostics"]
-    counts = None
-    if diagnostics is not None:
-        counts = {
-            s: sum(1 for d in diagnostics if d["severity"] == s)
-            for s in ("error", "warning", "info")
-        }
+    counts = {
+        s: sum(1 for d in diagnostics if d["severity"] == s) for s in ("error", "warning", "info")
+    }
     template = _environment().get_template("page.html.j2")
     return template.render(
         data=data,

@@ -15,6 +15,7 @@ from typing import Any
 
 from designer.core.io import natural_key
 from designer.core.model import Flow, MessageKind, Transport
+from designer.core.unique_names import numbered_name
 
 from .import_state import (
     EXTERNAL_ACTOR,
@@ -213,14 +214,12 @@ class FlowPairing(ImportState):
         taken = set(ids.values())
         if len(taken) < len(ids):  # ids clashing across documents: number them all afresh
             ids, taken = {}, set()
-        counter = 0
+        counter = 0  # the last number given: each search starts after it (linear, not quadratic)
         for key in sorted(pairs):
             if key in ids:
                 continue
-            counter += 1
-            while f"f{counter}" in taken:
-                counter += 1
-            ids[key] = f"f{counter}"
+            ids[key] = numbered_name("f", taken, start=counter + 1)
+            counter = int(ids[key][1:])
             taken.add(ids[key])
         return ids
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from ..model import ChannelParameter
+from ..unique_names import unique_name
 
 MIN_DISTINCT_VALUES = 3
 
@@ -103,11 +104,7 @@ def _parameter_name(segments: list[str], position: int) -> str:
     stem = words[0].lower() + "".join(w[:1].upper() + w[1:] for w in words[1:]) if words else ""
     wish = f"{stem}Id" if stem else "id"
     taken = {s[1:-1] for s in segments if _is_parameter(s)}
-    name, number = wish, 1
-    while name in taken:
-        number += 1
-        name = f"{wish}{number}"
-    return name
+    return unique_name(wish, taken, sep="")
 
 
 def _natural(value: str) -> tuple[int, int | str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..json_limits import limit_problems, may_escape_surrogate
@@ -43,23 +44,29 @@ _ID_NAMES = ("message_type", "message_id", "correlation_id", "causation_id", "re
 
 def header_role(name: str) -> str | None:
     """Which id a header carries (`X-Correlation-Id` -> `correlation_id`), or None."""
+    return _role(name)[0]
+
+
+@lru_cache(maxsize=1024)  # services send the same few header names on every message
+def _role(name: str) -> tuple[str | None, bool]:
+    """The id a header carries, and whether the name is that id's own (not an alias)."""
     key = name.strip().lower().replace("-", "_")
     for prefix in _PREFIXES:
         if key.startswith(prefix) and key[len(prefix) :] in _HEADER_ALIASES:
             key = key[len(prefix) :]
             break
-    return _HEADER_ALIASES.get(key)
+    role = _HEADER_ALIASES.get(key)
+    return role, role is not None and name.lower().replace("-", "_") == role
 
 
 def ids_from_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """The ids found in headers; an exact name wins over a prefixed alias."""
     found: dict[str, str] = {}
     for name, value in headers.items():
-        role = header_role(name)
+        role, exact = _role(name)
         if role is None or value in ("", None):
             continue
-        exact = name.lower().replace("-", "_") == role
-        if role not in found or exact:
+        if exact or role not in found:
             found[role] = str(value)
     return found
 

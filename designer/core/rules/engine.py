@@ -21,7 +21,7 @@ from ..diagnostics import SEVERITY_RANK, Diagnostic
 from ..gc_pause import collector_paused
 from ..io import natural_key
 from ..model import Design, MessageKind, Severity, Transport
-from .facts import Facts, Key
+from .facts import Facts, Key, is_item_collection
 
 Scope = Literal["node", "message", "flow", "name", "pair", "sync", "settings"]
 SCOPES: tuple[Scope, ...] = ("settings", "node", "message", "flow", "name", "pair", "sync")
@@ -235,8 +235,8 @@ class Context:
 
 def _location_key(facts: Facts, at: Location) -> tuple[int, Key, str]:
     collection, item_id, suffix = at
-    if collection in ("nodes", "messages", "flows"):
-        return _COLLECTION_RANK[collection], facts.key(collection, item_id), suffix  # type: ignore[arg-type]
+    if is_item_collection(collection):
+        return _COLLECTION_RANK[collection], facts.key(collection, item_id), suffix
     return _COLLECTION_RANK.get(collection, 5), natural_key(item_id), suffix
 
 
@@ -330,8 +330,8 @@ class Engine:
 
     def path(self, at: Location) -> str:
         collection, item_id, suffix = at
-        if collection in ("nodes", "messages", "flows"):
-            order = self.facts.order[collection]  # type: ignore[index]
+        if is_item_collection(collection):
+            order = self.facts.order[collection]
             if item_id in order.key_of:
                 return f"$.{collection}[{order.index(item_id)}]{suffix}"
             return f"$.{collection}"

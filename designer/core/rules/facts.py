@@ -16,13 +16,21 @@ import re
 from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Literal, TypeVar
+from typing import Literal, TypeGuard, TypeVar
 
 from ..io import natural_key
 from ..model import Design, Flow, Message, MessageKind, Node, RecordSchema, Transport
 from .name_reading import normalised
 
 ItemCollection = Literal["nodes", "messages", "flows"]
+ITEM_COLLECTIONS: frozenset[str] = frozenset(("nodes", "messages", "flows"))
+
+
+def is_item_collection(collection: str) -> TypeGuard[ItemCollection]:
+    """Whether a location's or change's collection names one of the item lists."""
+    return collection in ITEM_COLLECTIONS
+
+
 Key = tuple[tuple[int, int | str], ...]
 _T = TypeVar("_T")
 

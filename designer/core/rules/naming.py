@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from ..model import Message, MessageKind, Node, Severity
 from .engine import Context, Report, rule
+from .facts import ItemCollection
 from .name_reading import as_command_name, as_event_name, as_query_name, read_name
 from .subjects import at_message, at_node, subjects
 
@@ -128,8 +129,8 @@ def name_conflict(ctx: Context, bucket: str) -> Iterator[Report]:
     members = facts.names[bucket]
     if len(members) < 2:
         return
-    collection = "nodes" if bucket.startswith("n:") else "messages"
-    ids = sorted(members, key=lambda i: facts.key(collection, i))  # type: ignore[arg-type]
+    collection: ItemCollection = "nodes" if bucket.startswith("n:") else "messages"
+    ids = sorted(members, key=lambda i: facts.key(collection, i))
     items: list[Node | Message] = [members[i] for i in ids]
     spelled = ", ".join(f"'{item.name}' ({item.id})" for item in items)
     what = "nodes" if collection == "nodes" else "messages"

@@ -34,7 +34,7 @@ class SceneEdits:
     def __init__(
         self,
         document: Document,
-        push: Callable[[Command], Any],
+        push: Callable[[Command], object],  # answers False when it refused the command
         ctx: CanvasContext,
         selection: SelectionHost,
         failed: Callable[[str], None],

@@ -100,24 +100,28 @@ class FlowItem(QGraphicsPolygonItem):
     wider than the gap between two cards, and a label hidden under a card is unreadable.
     """
 
+    # Defaults on the class: a big build makes thousands of arrows, and every attribute
+    # set on a new item costs time (and the collector one more dict entry to scan). An
+    # instance gets its own value when a setter runs.
+    message_id = ""
+    source_id = ""
+    target_id = ""
+    kind = MessageKind.COMMAND
+    text = ""
+    badge = ""
+    route: Route | None = None
+    _memo: dict[str, object] | None = None  # painting work kept between repaints
+    _rough: Edges | None = None  # the hit box while a card is dragged
+    description = ""
+    problems = ""
+    severity: Severity | None = None  # of its worst finding: marks the arrow
+    leader: LeaderLine | None = None  # made when the user puts the label away
+
     def __init__(self, flow_id: str, ctx: CanvasContext) -> None:
         super().__init__()
         self.flow_id = flow_id
         self.ctx = ctx
-        self.message_id = ""
-        self.source_id = ""
-        self.target_id = ""
-        self.kind = MessageKind.COMMAND
-        self.text = ""
-        self.badge = ""
-        self.route: Route | None = None
-        self._memo: dict[str, object] = {}  # painting work kept between repaints
-        self._rough: Edges | None = None  # the hit box while a card is dragged
-        self.description = ""
-        self.problems = ""
-        self.severity: Severity | None = None  # of its worst finding: marks the arrow
         self.label = FlowLabel(self)
-        self.leader: LeaderLine | None = None  # made when the user puts the label away
         # The polygon is the hit area (routing.hit_area), never drawn: paint draws the arrow.
         self.setPen(NO_PEN)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -157,9 +161,7 @@ class FlowItem(QGraphicsPolygonItem):
         # The head shows the direction: the label keeps off it too.
         half_w, half_h = self.label.width / 2, LABEL_HEIGHT / 2
         x, y = label_spot(route, half_w, half_h, (*avoid, head_box(route)))
-        label = self.label
-        if x != label.x() or y != label.y():
-            label.setPos(x, y)
+        self.label.place(x, y)
         edges = (x - half_w, y - half_h, x + half_w, y + half_h)
         if exact or (not dragged and route.control is None and not route.loop):
             self._rough = None  # a straight arrow's exact outline is as cheap as a box
@@ -174,9 +176,7 @@ class FlowItem(QGraphicsPolygonItem):
         """Take a route and a label centre from the geometry engine (designer.core.diagram),
         which has already kept the label clear of cards and other labels."""
         self.route = route
-        x, y = label
-        if x != self.label.x() or y != self.label.y():
-            self.label.setPos(x, y)
+        self.label.place(*label)
         if exact:
             self._rough = None
             self.setPolygon(hit_area(route))
@@ -213,8 +213,14 @@ class FlowItem(QGraphicsPolygonItem):
             QPolygonF(QRectF(left - m, top - m, right - left + 2 * m, bottom - top + 2 * m))
         )
 
+    @property
+    def rough(self) -> bool:
+        """Whether its hit area is only a box around the route (see make_exact)."""
+        return self._rough is not None
+
     def make_exact(self) -> None:
-        if self.route is not None:
+        """The route's own outline as hit area, if it has only the rough box."""
+        if self.route is not None and self._rough is not None:
             self._rough = None
             self.setPolygon(hit_area(self.route))
 
@@ -274,6 +280,8 @@ class FlowItem(QGraphicsPolygonItem):
             painter.setPen(theme.pen(theme.severities[self.severity], 5.0))
             painter.drawPath(route.path)
             painter.setOpacity(0.22 if dimmed else 1.0)
+        if self._memo is None:
+            self._memo = {}
         paint_arrow(painter, theme, self.kind, route, 2.4 if emphasised else 1.6, self._memo)
 
 
@@ -315,14 +323,16 @@ class FlowLabel(QGraphicsRectItem):
     when clicking a card's visible area next to a label.
     """
 
+    text = ""  # defaults on the class, as FlowItem's
+    badge = ""
+    _badge_w = 0.0
+    width = 0.0
+    _at: tuple[float, float] = (0.0, 0.0)  # where `place` put it (Qt's pos, kept here)
+
     def __init__(self, flow: FlowItem) -> None:
         super().__init__()
         self.flow = flow
-        self.text = ""
-        self.badge = ""
         self._rect = QRectF()
-        self._badge_w = 0.0
-        self.width = 0.0
         self.setPen(NO_PEN)  # the rect is for Qt's bounds; paint draws
         self.setZValue(Z_LABEL)
 
@@ -331,7 +341,15 @@ class FlowLabel(QGraphicsRectItem):
         width, self._badge_w = label_size(text, badge)
         self.width = width
         self._rect = QRectF(-width / 2, -LABEL_HEIGHT / 2, width, LABEL_HEIGHT)
-        self.setRect(self._rect.adjusted(-2, -2, 2, 2))
+        # Its bounds: the pill with 2 px around it (for the selection outline).
+        self.setRect(-width / 2 - 2, -LABEL_HEIGHT / 2 - 2, width + 4, LABEL_HEIGHT + 4)
+
+    def place(self, x: float, y: float) -> None:
+        """Centre the label on (x, y). Its position is kept here too: asking Qt for it
+        costs two calls per arrow, and nothing else moves a label."""
+        if (x, y) != self._at:
+            self._at = (x, y)
+            self.setPos(x, y)
 
     def on_text(self, local: QPointF) -> bool:
         """Whether `local` (item coordinates) lies on the message name."""

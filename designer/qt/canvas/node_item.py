@@ -65,11 +65,42 @@ SERVICE_ICON = _service_icon()
 ACTOR_ICON = _actor_icon()
 
 
+_ELIDED: dict[tuple[str, str, float], str] = {}
+
+
+def _elided(text: str, font: str, width: float) -> str:
+    """`text` cut with an ellipsis to `width` in the title or small font. Remembered:
+    eliding is a dear call, and subtitles repeat (most cards say "service")."""
+    key = (text, font, width)
+    found = _ELIDED.get(key)
+    if found is None:
+        f = fonts()
+        metrics = f.title_metrics if font == "title" else f.small_metrics
+        if len(_ELIDED) > 20_000:  # names of designs opened before: let them go
+            _ELIDED.clear()
+        found = _ELIDED[key] = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    return found
+
+
 class NodeItem(QGraphicsRectItem):
     """One node's card. Subclasses choose the shape and colours (service or actor)."""
 
     radius = 10.0
     icon = SERVICE_ICON
+    # Defaults on the class (a big build makes a thousand cards; each attribute set on a
+    # new item costs): an instance gets its own value when a setter runs.
+    name = ""
+    subtitle = ""
+    boundary: str | None = None
+    messages_in = 0
+    messages_out = 0
+    severity: Severity | None = None
+    problems = ""
+    hovered = False
+    drop_target = False
+    _elided_name = ""
+    _elided_subtitle = ""
+    _badge: SeverityBadge | None = None
 
     def __init__(self, node_id: str, ctx: CanvasContext) -> None:
         # A rect item, so Qt computes bounds and hit tests in C++ (no Python call per
@@ -78,18 +109,6 @@ class NodeItem(QGraphicsRectItem):
         self.setPen(NO_PEN)
         self.node_id = node_id
         self.ctx = ctx
-        self.name = ""
-        self.subtitle = ""
-        self.boundary: str | None = None
-        self.messages_in = 0
-        self.messages_out = 0
-        self.severity: Severity | None = None
-        self.problems = ""
-        self.hovered = False
-        self.drop_target = False
-        self._elided_name = ""
-        self._elided_subtitle = ""
-        self._badge: SeverityBadge | None = None
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -100,11 +119,8 @@ class NodeItem(QGraphicsRectItem):
     # ------------------------------------------------------------------ setters
     def set_text(self, name: str, subtitle: str, boundary: str | None, tooltip: str) -> None:
         self.name, self.subtitle, self.boundary = name, subtitle, boundary
-        f = fonts()
-        self._elided_name = f.title_metrics.elidedText(name, Qt.TextElideMode.ElideRight, W - 52)
-        self._elided_subtitle = f.small_metrics.elidedText(
-            subtitle, Qt.TextElideMode.ElideRight, W - 24
-        )
+        self._elided_name = _elided(name, "title", W - 52)
+        self._elided_subtitle = _elided(subtitle, "small", W - 24)
         self.setToolTip(tooltip)
         self.update()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +33,8 @@ _GROUPS = (
 )
 _ID = Qt.ItemDataRole.UserRole
 _WATCHED = {"messages", "flows", "nodes", "design"}
+# Narrower than this, a producer or consumer name is cut to a few letters: the column hides.
+_PARTY_COLUMN_MIN = 90
 
 
 class MessagesPanel(QWidget):
@@ -54,13 +56,18 @@ class MessagesPanel(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # All three columns stay visible in a narrow dock: names elide, tooltips show all.
+        # The name column is sized to its contents; the Producers and Consumers columns
+        # share the rest and are shown only when the dock is wide enough to read them
+        # (cut to "Orde" they told nothing). The name's tooltip always says who sends and
+        # who receives.
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
+        header.setMinimumSectionSize(_PARTY_COLUMN_MIN)
+        header.sectionResized.connect(lambda *_args: self._fit_party_columns())
         self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.viewport().installEventFilter(self)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.tree.itemActivated.connect(self._activated)
         # Delete (while the list has focus) or the context menu removes a message, with
@@ -128,7 +135,11 @@ class MessagesPanel(QWidget):
                     )
                     row.setData(0, _ID, message.id)
                     row.setIcon(0, icon(kind.value))
-                    row.setToolTip(0, message.description or message.name)
+                    row.setToolTip(
+                        0,
+                        f"{message.description or message.name}\n"
+                        f"Sent by {row.text(1)} · received by {row.text(2)}",
+                    )
                     row.setToolTip(1, "Sent by " + row.text(1))
                     row.setToolTip(2, "Received by " + row.text(2))
                     if message.id == selected:
@@ -136,8 +147,23 @@ class MessagesPanel(QWidget):
                 group.setExpanded(True)
         finally:
             self.tree.blockSignals(False)
+        self._fit_party_columns()
         if selected is not None and self.selected_message() is None:
             self.messageSelected.emit(None)  # the highlighted message is gone
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._fit_party_columns()
+        return False
+
+    def _fit_party_columns(self) -> None:
+        """Show Producers and Consumers only when each gets at least `_PARTY_COLUMN_MIN`
+        pixels beside the names."""
+        room = self.tree.viewport().width() - self.tree.header().sectionSize(0)
+        wide_enough = room >= 2 * _PARTY_COLUMN_MIN
+        for column in (1, 2):
+            if self.tree.isColumnHidden(column) == wide_enough:
+                self.tree.setColumnHidden(column, not wide_enough)
 
     def selected_message(self) -> str | None:
         items = self.tree.selectedItems()

@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from designer.core.brokers import nats, rabbitmq
 from designer.core.synthetic import synthetic_design
 from designer.core.topology import build
+from tests.support.hypothesis_budget import examples
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(services=st.integers(2, 40), seed=st.integers(0, 10_000))
 def test_topology_is_consistent_for_any_design(services: int, seed: int) -> None:
     design = synthetic_design(services, seed=seed)

@@ -12,6 +12,7 @@ from designer.core.codegen.python_target import python_project
 from designer.core.codegen.targets import TargetOptions
 from designer.core.model import Layout
 from designer.core.synthetic import synthetic_design
+from tests.support.hypothesis_budget import examples
 
 
 def _compile(text: str, path: str) -> None:
@@ -21,7 +22,7 @@ def _compile(text: str, path: str) -> None:
         compile(text, path, "exec")
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(
     services=st.integers(min_value=0, max_value=25),
     seed=st.integers(min_value=0, max_value=10_000),
@@ -43,7 +44,7 @@ def test_generation_is_deterministic() -> None:
 _NAMES = st.text(min_size=1, max_size=30).filter(lambda s: s.strip() != "")
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(data=st.data(), seed=st.integers(min_value=0, max_value=1000))
 def test_any_names_give_distinct_identifiers_and_code_that_compiles(
     data: st.DataObject, seed: int

@@ -17,6 +17,7 @@ from designer.core.exporters.svg import render_svg
 from designer.core.io import load
 from designer.core.model import Design, FlowLayout, Point, RouteStyle
 from designer.resources import examples_dir
+from tests.support.hypothesis_budget import examples
 
 
 def shop() -> Design:
@@ -139,7 +140,7 @@ def test_the_svg_export_draws_the_users_shapes() -> None:
 _coordinate = st.integers(-600, 600).map(float)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     source=st.tuples(_coordinate, _coordinate),
     target=st.tuples(_coordinate, _coordinate),

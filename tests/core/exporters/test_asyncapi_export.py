@@ -179,7 +179,12 @@ def test_a_redis_stream_channel_says_which_entry_field_holds_the_payload(shop: D
     # FastStream (the generated services) looks for the message in a stream entry.
     doc = export_asyncapi(shop, "redis")["services/loyalty.asyncapi.yaml"]
     channel = _channel(doc, _operation(doc, "receive", "AddLoyaltyPoints"))
-    assert channel["x-msgflow-redis"] == {"kind": "stream", "payloadField": "__data__"}
+    assert channel["x-msgflow-redis"] == {
+        "kind": "stream",
+        "payloadField": "__data__",
+        "headerFields": True,
+    }
+    assert "each of its headers" in channel["description"]  # a field per header
     assert "XADD loyalty.add-loyalty-points" not in channel["description"]  # no address in text
     assert "__data__" in channel["description"]
     rabbit = export_asyncapi(shop, "rabbitmq")["services/loyalty.asyncapi.yaml"]

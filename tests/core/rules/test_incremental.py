@@ -25,6 +25,7 @@ from designer.core.model import (
 )
 from designer.core.rules import validate
 from designer.core.synthetic import synthetic_design
+from tests.support.hypothesis_budget import examples
 
 NAMES = [
     "SubmitOrder",
@@ -243,13 +244,13 @@ def _run_random_edits(data: st.DataObject, baseline: Design | None) -> None:
         assert validator.diagnostics == validate(doc.design, baseline)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_incremental_equals_full_validation_after_every_edit(data: st.DataObject) -> None:
     _run_random_edits(data, None)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_incremental_with_a_baseline_equals_full_validation(data: st.DataObject) -> None:
     baseline = _seed_design()

@@ -1,0 +1,52 @@
+"""The public AsyncAPI systems (tests/data/asyncapi, material nobody tuned the layout to)
+read cleanly after `msgflow import asyncapi` and `msgflow fmt --layout`: no arrow through a
+card that is not its end, no label on another label or on a card, no two arrows on one
+line. `benchmarks/diagram.py --corpus` prints the same counts (and crossings, labels off
+their route, width:height) per system.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from designer.core import io
+from designer.core.diagram import build_diagram
+from designer.core.diagram.metrics import measure
+from designer.core.importers.asyncapi import import_asyncapi
+from designer.core.importers.spec_loading import Spec
+from designer.core.layout import auto_layout
+from tests.core.importers.test_asyncapi_corpus import CASES
+
+
+@pytest.mark.slow  # 79 systems imported and laid out: ~10 s CPU in all
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_an_imported_system_reads_cleanly_after_auto_layout(case: str) -> None:
+    imported = import_asyncapi([Spec.from_file(f) for f in CASES[case]]).design
+    # What `fmt --layout` does to the file the import wrote.
+    laid = auto_layout(io.loads(io.dumps(imported)))
+    quality = measure(build_diagram(laid))
+    counts = {
+        "through cards": quality.through_cards,
+        "label overlaps": quality.label_overlaps,
+        "labels on cards": quality.labels_on_cards,
+        "arrows sharing a line": quality.shared_runs,
+    }
+    assert counts == dict.fromkeys(counts, 0)
+
+
+def test_labels_of_nested_loops_sit_above_and_below_their_card() -> None:
+    """public/generator/asyncapi-websocket-query: one card with six loops, which nest a
+    track (9 px) apart at its corners. A label beside the outer loop's top run, 3 px
+    off it, touched the label centred on the inner loop's run, so the outer loops'
+    labels went out left and right of the card: a drawing 3.9 times as wide as high.
+    They fit above and below it, 5.5 px off their runs (still no leader)."""
+    imported = import_asyncapi(
+        [Spec.from_file(f) for f in CASES["public/generator/asyncapi-websocket-query"]]
+    ).design
+    diagram = build_diagram(imported)
+    (card,) = diagram.cards.values()
+    for arrow in diagram.arrows.values():
+        assert arrow.label is not None
+        assert arrow.label.x < card.right and card.x < arrow.label.right, arrow.flow_id
+    quality = measure(diagram)
+    assert (quality.label_overlaps, quality.labels_on_cards, quality.labels_off_route) == (0, 0, 0)
