@@ -50,3 +50,14 @@ def test_labels_of_nested_loops_sit_above_and_below_their_card() -> None:
         assert arrow.label.x < card.right and card.x < arrow.label.right, arrow.flow_id
     quality = measure(diagram)
     assert (quality.label_overlaps, quality.labels_on_cards, quality.labels_off_route) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("version", ["spec-2.6", "spec-3.0"])
+def test_labels_of_the_social_media_system_sit_on_their_arrows(version: str) -> None:
+    """spec-*/social-media (five services, no contexts): the gap between two layers was
+    140 px, narrower than the labels (150-200 px) of the arrows straight across it, so
+    half of them went off their arrows with leaders. The gap is as wide as they are."""
+    imported = import_asyncapi([Spec.from_file(f) for f in CASES[f"{version}/social-media"]])
+    quality = measure(build_diagram(auto_layout(imported.design)))
+    assert quality.labels_off_route == 0
+    assert (quality.label_overlaps, quality.labels_on_cards, quality.shared_runs) == (0, 0, 0)
