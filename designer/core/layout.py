@@ -465,12 +465,13 @@ def _place(
             y += max((block.height for block in placed), default=0.0) + COLUMN_GAP
     else:
         tops = assign_y(order, edges, ROW_GAP * stretch)
+        gaps = _label_gaps(design, blocks, order)
         x = 0.0
-        for layer in order:
+        for index, layer in enumerate(order):
             placed = [blocks[slot.id] for slot in layer if not slot.dummy]
             for block in placed:
                 corners[block.id] = (x + block.pad_x, tops[block.id] + block.pad_top)
-            x += max((block.width for block in placed), default=0.0) + COLUMN_GAP
+            x += max((block.width for block in placed), default=0.0) + gaps[index]
     xs: dict[str, float] = {}
     ys: dict[str, float] = {}
     groups: list[list[str]] = []  # cards that may trade places: same column, same step
@@ -498,6 +499,43 @@ def _place(
         ys = {node: y for node, (_, y) in place.items()}
     layout = {node: Point(x=round(xs[node]), y=round(ys[node])) for node in xs}
     return design.detached(design.layout.with_nodes(layout))
+
+
+# Kept free either side of a label on an arrow across the gap between two layers.
+_LABEL_ROOM = 2 * 14.0
+
+
+def _label_gaps(design: Design, blocks: dict[str, _Block], order: list[list[Slot]]) -> list[float]:
+    """The gap after each layer (left to right): COLUMN_GAP, or in a design of up to
+    _ROOMY_FLOWS flows as wide as the widest label of the arrows between that layer and
+    the next, and room either side. An arrow between neighbouring layers runs straight
+    across the gap, its label on it only if the gap is that wide: at 140 px half of the
+    imported social-media system's labels (150-200 px) went off their arrows with leaders.
+    Only arrows between cards without a context count: a context's block has runs of
+    its own for labels, and widening the marketplace's gaps cost 7 crossings, no label."""
+    gaps = [float(COLUMN_GAP)] * len(order)
+    if len(design.flows) > _ROOMY_FLOWS:
+        return gaps
+    from .diagram.labels import label_size  # the engine lays out with this module
+
+    layer_of = {
+        node: index
+        for index, layer in enumerate(order)
+        for slot in layer
+        if not slot.dummy
+        for node in blocks[slot.id].cells
+    }
+    names = {m.id: m.name for m in design.messages}
+    lone = {n.id for n in design.nodes if n.boundary is None}
+    for flow in design.flows:
+        if flow.source not in lone or flow.target not in lone:
+            continue
+        a, b = layer_of.get(flow.source), layer_of.get(flow.target)
+        if a is None or b is None or abs(a - b) != 1:
+            continue
+        width, _ = label_size(names.get(flow.message, flow.message), flow.transport)
+        gaps[min(a, b)] = max(gaps[min(a, b)], width + _LABEL_ROOM)
+    return gaps
 
 
 def _arrows(design: Design) -> Counter[tuple[str, str]]:
