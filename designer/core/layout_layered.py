@@ -84,12 +84,18 @@ def layers(graph: nx.DiGraph, first: set[str]) -> dict[str, int]:
 
 
 def tighten(
-    graph: nx.DiGraph, layer: dict[str, int], weight: Mapping[tuple[str, str], int], floor: int = 0
+    graph: nx.DiGraph,
+    layer: dict[str, int],
+    weight: Mapping[tuple[str, str], int],
+    floor: int = 0,
+    outside: Mapping[str, int] | None = None,
 ) -> None:
     """Move single nodes between the layers their edges allow while that shortens the
     edges, each weighed by its flows (a cheap stand-in for dot's network-simplex ranking).
     A node's weighted length is linear in its layer: its best place is at one end of its
-    free range. Every move shortens the total, so it ends. No layer is added."""
+    free range. Every move shortens the total, so it ends. No layer is added.
+    `outside`: flows each node has with what lies before (positive) or after (negative)
+    all of these layers (arrows leaving the graph), pulling it the same way."""
     nodes = sorted(graph.nodes)
     top = max(layer.values(), default=0)
     preds = {n: list(graph.predecessors(n)) for n in nodes}
@@ -98,6 +104,7 @@ def tighten(
     pull = {
         n: sum(weight.get((p, n), 1) for p in preds[n])
         - sum(weight.get((n, s), 1) for s in succs[n])
+        + (outside or {}).get(n, 0)
         for n in nodes
     }
     movable = [n for n in nodes if pull[n]]

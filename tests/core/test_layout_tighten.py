@@ -38,6 +38,17 @@ def test_tightening_weighs_each_edge_by_its_flows() -> None:
     assert heavy_out["m"] == 2
 
 
+def test_arrows_leaving_the_graph_pull_a_node_their_way() -> None:
+    # a -> b -> c inside a context; x has no arrow inside it but 2 flows to a context
+    # on the right: it moves from the first step to the last. b talks to the left
+    # (1 flow out there) but is held by a and c.
+    graph = nx.DiGraph([("a", "b"), ("b", "c")])
+    graph.add_node("x")
+    layer = {"a": 0, "b": 1, "c": 2, "x": 0}
+    tighten(graph, layer, {}, outside={"x": -2, "b": 1})
+    assert layer == {"a": 0, "b": 1, "c": 2, "x": 2}
+
+
 @settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=30))
 def test_tightening_keeps_every_edge_forward_and_adds_no_layer(
