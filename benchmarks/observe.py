@@ -8,10 +8,13 @@ observer share the CPU: the observer cannot see more than is published); records
 the first to the last record while the publisher runs ("wall"); the same with the flood
 published first and then drained ("backlog": the observer's own wall-clock limit, with the
 broker still delivering; not on NATS, which drops what a blocked client does not read);
-records per CPU-second of the observer; and the same run's floor: the bare tap receiving
-the same flood without any analysis (a ratio on the same machine in the same minute,
-which the shared machine's noise does not skew). Also printed: the analysis alone
-(records/s through `Observation.add`, no broker).
+records per CPU-second of the observer and its CPU-us per record; the same for the bare
+tap receiving the same flood without any analysis; and the CPU-us per message the broker's
+server process and the publisher spent (CPU time, unlike wall-clock rates, is not skewed by
+the shared machine's other work). Also printed: the analysis alone (records/s through
+`Observation.add`, no broker) and the RabbitMQ tap's whole path alone (frames to analysis,
+no broker). The RabbitMQ flood is published on a raw AMQP connection: aio-pika's ~150 us
+per publish made the publisher, not the observer, the limit.
 
 Goals (issue #16): >= 20,000/s on NATS, >= 5,000/s on RabbitMQ.
 
@@ -20,6 +23,8 @@ Goals (issue #16): >= 20,000/s on NATS, >= 5,000/s on RabbitMQ.
     python benchmarks/observe.py --live                # also live mode in an offscreen window
     python benchmarks/observe.py --memory 10           # NATS at 5,000/s for 10 minutes:
                                                        # RSS every 30 s stays flat
+    python benchmarks/observe.py --memory-analysis 1000000  # no broker: every bounded
+                                                       # table filled, the heap flat
 
 Run it under the shared broker lock: `flock /tmp/brokers.lock python benchmarks/observe.py`.
 """
@@ -523,6 +528,52 @@ def _rabbit_path_only(n: int = 60_000) -> dict[str, float]:
     return result
 
 
+def _analysis_memory(total: int) -> list[tuple[int, float, float, int, int, int]]:
+    """The analysis fed traffic that fills every bounded table: a unique message id on
+    every record (the causation index), queries never answered (pending requests), a new
+    undeclared address every 50 records and a new invented type every 100 (stray tallies,
+    resolved type names). (records, Python heap MB as tracemalloc counts it, RSS MB, ids
+    remembered, requests pending, undeclared addresses) at every tenth of the run: the heap
+    is flat once the tables are full (RSS creeps a little more: freed blocks the allocator
+    keeps rather than hands back)."""
+    import tracemalloc
+
+    tracemalloc.start(1)
+    design = _shop("bench")
+    names = ChannelNames(design)
+    created = names.channel(design.flow("f2")).subject  # type: ignore[arg-type]
+    ask = names.channel(design.flow("f6")).subject  # type: ignore[arg-type]
+    body = json.loads(_body(0))["payload"]
+    observation = Observation(design, "nats", 0.0)
+    samples = []
+    for i in range(total):
+        t = i * 1e-4  # 10,000 records a second of traffic time
+        ids = {"message_id": f"m-{i}", "correlation_id": f"c-{i}"}
+        if i % 50 == 0:
+            channel, kind, payload = f"stray.{i}.seen", "Stray", {"n": i}
+        elif i % 100 == 1:
+            channel, kind, payload = created, f"Invented{i}", body
+        elif i % 3 == 0:
+            channel, kind, payload = ask, "GetCustomer", {"customer_id": body["customer_id"]}
+            ids["reply_to"] = "orders.replies"
+        else:
+            channel, kind, payload = created, "OrderCreated", body
+        encoded = json.dumps(payload).encode()
+        observation.add(from_wire(t, "nats", channel, encoded, {"message_type": kind, **ids}))
+        if (i + 1) % (total // 10) == 0:
+            samples.append(
+                (
+                    i + 1,
+                    tracemalloc.get_traced_memory()[0] / 2**20,
+                    _rss_mb(),
+                    len(observation.recent),
+                    len(observation.pending),
+                    len(observation.undeclared),
+                )
+            )
+    return samples
+
+
 def _run_child(
     broker: str, count: int, analyse: bool, rate: float = 0, backlog: bool = False
 ) -> dict[str, Any]:
@@ -554,6 +605,12 @@ def main() -> None:
     parser.add_argument(
         "--live", action="store_true", help="also: live mode in an offscreen window per broker"
     )
+    parser.add_argument(
+        "--memory-analysis",
+        type=int,
+        metavar="N",
+        help="no broker: N records that fill every bounded table of the analysis; RSS flat",
+    )
     parser.add_argument("--publish", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--live-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
@@ -571,6 +628,16 @@ def main() -> None:
     if args.live_child:
         broker, count = args.live_child
         print(json.dumps(_live_window(broker, int(count))))
+        return
+    if args.memory_analysis:
+        print(
+            "records, Python heap MB, RSS MB, message ids remembered, requests pending, "
+            "undeclared addresses:"
+        )
+        for row in _analysis_memory(args.memory_analysis):
+            print(
+                f"{row[0]:>10,} {row[1]:>7.1f} {row[2]:>7.0f} {row[3]:>8,} {row[4]:>8,} {row[5]:>6,}"
+            )
         return
     if args.memory:
         rate = 5000.0

@@ -49,6 +49,13 @@ class NumberWatch:
 
 
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_ESCAPED_SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def may_escape_surrogate(raw: bytes) -> bool:
+    """False when JSON text `raw` certainly holds no lone surrogate (`\\ud800`-`\\udfff`
+    escapes are the only way to write one in valid UTF-8): a cheap test before a walk."""
+    return b"\\u" in raw and _ESCAPED_SURROGATE_BYTES.search(raw) is not None
 
 
 def may_exceed_limits(text: str, raw: Any, numbers: NumberWatch) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtGui import QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem
 
 from designer.core.commands import Command
@@ -90,7 +90,13 @@ def build_picture(
     title.setPos(content.left(), content.top() - 40)
     scene.addItem(title)
     if design.description:
-        subtitle = QGraphicsSimpleTextItem(design.description)
+        subtitle = QGraphicsSimpleTextItem(
+            _subtitle(
+                design.description,
+                fonts().small,
+                content.width() - title.boundingRect().width() - 14,
+            )
+        )
         subtitle.setFont(fonts().small)
         subtitle.setBrush(palette.muted)
         subtitle.setPos(content.left() + title.boundingRect().width() + 14, content.top() - 36)
@@ -101,6 +107,23 @@ def build_picture(
         scene.addItem(item)
     rect = scene.itemsBoundingRect().adjusted(-margin, -margin, margin, margin)
     return scene, rect
+
+
+# A subtitle this narrow still says something (a drawing of one card is narrower).
+_LEAST_SUBTITLE = 360.0
+
+
+def _subtitle(description: str, font: QFont, room: float) -> str:
+    """The description's first line, cut to the drawing's width with an ellipsis: the
+    title row is one line. A whole imported description (Kraken's AsyncAPI: a dozen
+    paragraphs of Markdown) ran down over the cards and made the picture 5x too wide."""
+    lines = [line.strip() for line in description.splitlines() if line.strip()]
+    first = lines[0] if lines else ""
+    if len(lines) > 1:
+        first += " …"
+    return QFontMetricsF(font).elidedText(
+        first, Qt.TextElideMode.ElideRight, max(room, _LEAST_SUBTITLE)
+    )
 
 
 def render_design(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import struct
 
+from designer.core.json_limits import limit_problems, may_escape_surrogate
+
 MAGIC = b"\x89BIN\r\n\x1a\n"
 
 
@@ -47,8 +49,10 @@ def unwrap(data: bytes) -> tuple[bytes, dict[str, str]]:
     if data[:1] == b"{" and b'"headers"' in data:
         try:
             value = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return data, {}
+        if may_escape_surrogate(data) and limit_problems(value, 1):
+            return data, {}  # a lone surrogate would fail the encode below: left as it came
         if isinstance(value, dict) and isinstance(value.get("data"), str):
             headers = value.get("headers") or {}
             if isinstance(headers, dict):

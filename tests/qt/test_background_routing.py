@@ -55,6 +55,8 @@ def test_a_big_design_shows_provisional_arrows_then_the_routes_the_exports_draw(
 
     assert scene.routed
     assert _differing(scene, design) == []
+    # ... each with its exact hit outline (provisional curves had rough boxes only).
+    assert not any(scene.flow_item(f.id).rough for f in design.flows)
     assert any(0 < p < 100 for p in progress) and progress[-1] == 100
     # The collector held off while routing is on again, from the next event-loop turn
     # (a job that ends by itself releases it there: background_routing._ended).

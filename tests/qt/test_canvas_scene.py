@@ -217,6 +217,32 @@ def test_long_dashed_arrows_are_cut_to_what_can_be_seen():
     assert visible_pieces(line, (2000.0, 2000.0, 10.0, 10.0)) == []
 
 
+def test_a_long_dashed_arrow_paints_the_same_from_its_kept_pieces(qapp):
+    from PySide6.QtGui import QImage, QPainter
+
+    from designer.qt.canvas.arrow_paint import paint_arrow
+    from designer.qt.canvas.routing import orthogonal
+    from designer.qt.canvas.theme import LIGHT
+
+    def picture(route, memo):
+        image = QImage(400, 120, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(0xFFFFFFFF)
+        painter = QPainter(image)
+        painter.translate(-1300, 10)  # the view shows a part of the long arrow
+        paint_arrow(painter, LIGHT, MessageKind.QUERY, route, 1.6, memo)
+        painter.end()
+        return image
+
+    route = orthogonal([(0.0, 30.0), (1500.0, 30.0), (1500.0, 300.0)])
+    moved = orthogonal([(0.0, 60.0), (1500.0, 60.0), (1500.0, 300.0)])
+    memo: dict[str, object] = {}
+    first = picture(route, memo)
+    assert "dashes" in memo  # the visible pieces were kept
+    assert picture(route, memo) == first == picture(route, None)
+    assert first != picture(moved, None)
+    assert picture(moved, memo) == picture(moved, None)  # a new route: pieces made again
+
+
 def test_a_finding_on_a_message_shows_on_its_arrows_and_survives_new_items(scene, history):
     found = Diagnostic(
         rule="consumer-safety",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
 from designer.core.io import load
 from designer.core.model import Design, Layout, Node
@@ -101,3 +102,18 @@ def test_a_small_scale_png_still_carries_the_names(tmp_path):
     full = render_design(design, tmp_path / "full.png", "png", 1.0)
     # Text is most of the dark ink: without it the small picture has a tenth of it.
     assert _dark_density(small) > 0.2 * _dark_density(full)
+
+
+def test_a_long_description_is_one_line_cut_to_the_drawing(qapp, shop):
+    """An imported AsyncAPI description (Kraken's: a dozen long Markdown paragraphs) was
+    drawn whole beside the title: it ran down over the cards and made the picture five
+    times as wide as the diagram. The subtitle is its first line, cut to the width."""
+    paragraph = "WebSockets API offers real-time market data updates. " * 8
+    plain = shop.model_copy(update={"description": ""})
+    long = shop.model_copy(update={"description": "\n\n".join([paragraph] * 12)})
+    _, plain_rect = build_picture(plain)
+    scene, long_rect = build_picture(long)
+    assert (long_rect.width(), long_rect.height()) == (plain_rect.width(), plain_rect.height())
+    texts = [i.text() for i in scene.items() if isinstance(i, QGraphicsSimpleTextItem)]
+    subtitles = [t for t in texts if "WebSockets" in t]
+    assert len(subtitles) == 1 and "\n" not in subtitles[0] and subtitles[0].endswith("…")

@@ -20,6 +20,7 @@ from .geometry import Point, Rect
 from .index import RectIndex
 
 _CHANNEL_REACH = 60.0  # how far across from the shared line a crowded stretch reaches
+_FIRST_LOOK = 40.0  # how far across `channel` looks first
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def movers(shared: list[Shared], movable: set[str], routes: Mapping[str, list[Po
         for key, index in ((s.key, s.index), (s.other, s.other_index)):
             if 0 < index < len(routes[key]) - 2:
                 inner.add(key)
+    length = {key: _length(routes[key]) for pair in pairs for key in pair if key in movable}
     chosen: list[str] = []
     while pairs:
         count: dict[str, int] = defaultdict(int)
@@ -102,7 +104,7 @@ def movers(shared: list[Shared], movable: set[str], routes: Mapping[str, list[Po
                     count[key] += 1
         if not count:
             break
-        best = max(sorted(count), key=lambda k: (count[k], k in inner, _length(routes[k])))
+        best = max(sorted(count), key=lambda k: (count[k], k in inner, length[k]))
         chosen.append(best)
         pairs = {pair for pair in pairs if best not in pair}
     return chosen
@@ -132,6 +134,12 @@ def channel(
     horizontal) may go either way before it meets an obstacle level with it, at most
     `reach`: the channel it runs in. An obstacle it runs along the edge of bounds it
     on that side."""
+    if reach > _FIRST_LOOK:
+        # Mostly a channel between cards a card's gap apart: a narrow look finds both
+        # its sides among far fewer cards than the full reach would.
+        low, high = channel(axis, at, lo, hi, obstacles, _FIRST_LOOK)
+        if low > at - _FIRST_LOOK and high < at + _FIRST_LOOK:
+            return low, high
     low, high = at - reach, at + reach
     if axis == 0:
         for r in obstacles.near(low, lo, high, hi).values():

@@ -87,14 +87,23 @@ def _route_corners(points: list[Point], w: float, h: float) -> Iterator[Point]:
         while k * step <= reach:
             offsets += [k * step, -k * step]
             k += 1
-        for shift in (0.0, 1.0, -1.0):
+        for shift, gap in _BESIDE:
             for d in offsets:
                 cx, cy = x0 + ux * (half + d), y0 + uy * (half + d)
                 if horizontal:
-                    cy += shift * (h / 2 + _CLEAR)
+                    cy += shift * (h / 2 + gap)
                 else:
-                    cx += shift * (w / 2 + _CLEAR)
+                    cx += shift * (w / 2 + gap)
                 yield cx - w / 2, cy - h / 2
+
+
+# On the run, then beside it `_CLEAR` away, then as far as a label may be from its route
+# without a leader (shapes.LEADER_GAP): runs nest a track (router.TRACK, 9 px) apart, less
+# than half a label's height, so a label beside the outer run a few px nearer touched the
+# label centred on the inner one (a card's nested loops: their labels went out sideways,
+# a lone card with six loops drew 3.9 times as wide as high).
+_FAR = 5.5
+_BESIDE = ((0.0, 0.0), (1.0, _CLEAR), (-1.0, _CLEAR), (1.0, _FAR), (-1.0, _FAR))
 
 
 def _away_corners(points: list[Point], w: float, h: float) -> Iterator[Point]:

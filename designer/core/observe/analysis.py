@@ -328,6 +328,8 @@ class Observation:
             if candidate is not None and candidate in self.pending:
                 key = candidate
         request = self.pending.pop(key) if key is not None else None
+        if request is not None:
+            self._forget_correlation(key, request)
         if request is not None and request.flow_id in use.replies_for:
             flow_id = request.flow_id
             self.tallies[flow_id].latency.add(record.time - request.time)
@@ -349,6 +351,13 @@ class Observation:
                 if tally.reply_violation_example is None:
                     tally.reply_violation_example = problems[0]
 
+    def _forget_correlation(self, key: str | None, request: _Pending) -> None:
+        """A request answered or given up on: its correlation id need not be looked up any
+        more (kept, 100,000 stale entries cost ~15 MB on a busy system)."""
+        correlation = request.correlation_id
+        if correlation is not None and self.pending_by_correlation.get(correlation) == key:
+            del self.pending_by_correlation[correlation]
+
     def _timeout(self, flow_id: str) -> float:
         timeout_ms = self.expected.flows[flow_id].timeout_ms
         return timeout_ms / 1000 if timeout_ms else DEFAULT_TIMEOUT_S
@@ -360,6 +369,7 @@ class Observation:
             if now - oldest.time <= self._timeout(oldest.flow_id):
                 return
             del self.pending[key]
+            self._forget_correlation(key, oldest)
             tally = self.tallies[oldest.flow_id]
             tally.unanswered += 1
             if tally.unanswered_example is None:

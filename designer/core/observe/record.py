@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ..json_limits import limit_problems, may_escape_surrogate
+
 BROKERS = ("rabbitmq", "nats", "redis")
 
 # Normalised header name -> the id it carries.
@@ -74,11 +76,18 @@ UNPARSED = object()  # a record whose body was not parsed yet
 
 
 def parse_body(body: bytes) -> Any:
-    """The JSON value of a body, or `NOT_JSON`."""
+    """The JSON value of a body, or `NOT_JSON`.
+
+    A body nested too deeply to parse, or holding a lone surrogate (the first name or
+    value built from it would fail to encode), is no message msgflow can read: NOT_JSON.
+    """
     try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        value = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return NOT_JSON
+    if may_escape_surrogate(body) and limit_problems(value, 1):
+        return NOT_JSON
+    return value
 
 
 def is_envelope(value: Any) -> bool:

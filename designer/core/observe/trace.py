@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import MsgflowError
+from ..json_limits import NumberWatch, limit_problems, may_escape_surrogate
 from .record import BROKERS, Record, from_wire
 
 TRACE_VERSION = 1
@@ -158,12 +159,20 @@ def read_trace(path: str | Path, window: TraceWindow | None = None) -> Iterator[
                 raise TraceError(source, number, "line longer than 16 MB")
             if not raw.strip():
                 continue
+            numbers = NumberWatch()
             try:
-                line = json.loads(raw)
+                line = json.loads(raw, parse_int=numbers.parse_int, parse_float=numbers.parse_float)
             except (ValueError, UnicodeDecodeError) as error:
                 raise TraceError(source, number, f"not JSON ({error})") from None
+            except RecursionError:
+                raise TraceError(source, number, "nested too deeply to read") from None
             if not isinstance(line, dict):
                 raise TraceError(source, number, "a trace line must be a JSON object")
+            if numbers.suspect or may_escape_surrogate(raw):
+                # The design loader's limits: a lone surrogate fails every later encode,
+                # an infinite or 400-digit number every later arithmetic.
+                for problem in limit_problems(line, 1):
+                    raise TraceError(source, number, f"{problem.path}: {problem.message}")
             if "msgflow_trace" in line:
                 if window is not None:
                     window.broker = (

@@ -99,8 +99,14 @@ def paint_arrow(
     elif kind is MessageKind.COMMAND or not long or vector:
         painter.drawPath(route.path)  # SVG and PDF keep real dash patterns
     else:
-        _draw_visible_dashes(painter, pen, route)
-    head = head_points(route.end, route.head_angle)
+        _draw_visible_dashes(painter, pen, route, memo)
+    # The head's polygon is kept with the route's dots (a repaint of an unmoved arrow
+    # makes none): Qt asks a drag frame's repaint for every arrow in view.
+    head = memo.get("head") if memo is not None and memo.get("headed") is route else None
+    if not isinstance(head, QPolygonF):
+        head = head_points(route.end, route.head_angle)
+        if memo is not None:
+            memo.update(headed=route, head=head)
     painter.setPen(theme.head_pen(kind))
     if FILLED_HEAD[kind]:
         painter.setBrush(theme.kinds[kind])
@@ -166,20 +172,35 @@ def _draw_dots(
     painter.drawPoints(polygon)
 
 
-def _draw_visible_dashes(painter: QPainter, pen: QPen, route: Route) -> None:
-    """A long dashed line, drawn only where it can be seen (see visible_pieces)."""
+def _draw_visible_dashes(
+    painter: QPainter, pen: QPen, route: Route, memo: dict[str, object] | None = None
+) -> None:
+    """A long dashed line, drawn only where it can be seen (see visible_pieces).
+
+    The visible pieces are kept in `memo` while the route and the visible area stay the
+    same, as `_draw_dots` keeps its dots: long arrows repaint on every frame of a drag."""
     box = _seen_box(painter)
     if box is None:
         painter.drawPath(route.path)
         return
+    pieces: list[tuple[float, QPolygonF]]
+    if memo is not None and memo.get("dashed") is route and memo.get("dashed_box") == box:
+        pieces = memo["dashes"]  # type: ignore[assignment]
+    else:
+        pieces = [
+            (travelled, QPolygonF([QPointF(x, y) for x, y in points]))
+            for travelled, points in visible_pieces(polyline(route), box)
+        ]
+        if memo is not None:
+            memo.update(dashed=route, dashed_box=box, dashes=pieces)
     width = pen.widthF() or 1.0
     period = sum(pen.dashPattern()) or 1.0
-    for travelled, points in visible_pieces(polyline(route), box):
+    for travelled, polygon in pieces:
         piece = QPen(pen)
         # The pattern continues where it would be (modulo: Qt walks a big offset dash by dash).
         piece.setDashOffset((travelled / width) % period)
         painter.setPen(piece)
-        painter.drawPolyline([QPointF(x, y) for x, y in points])
+        painter.drawPolyline(polygon)
     painter.setPen(pen)
 
 

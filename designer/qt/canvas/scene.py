@@ -483,10 +483,14 @@ class DesignScene(QGraphicsScene):
             self._build_items()
         self._fit_scene_rect()
         self.set_diagnostics(self._diagnostics)
-        if self._rough_pairs:
-            self._outline_timer.start(0)
         if not self._routed:
+            # The provisional arrows keep their rough hit boxes: routing replaces every
+            # one of them, with its exact outline, within seconds (exact outlines for
+            # them first were 6% of a 1,000-service build, and delayed the routing).
+            self._rough_pairs.clear()
             self._route_later()
+        elif self._rough_pairs:
+            self._outline_timer.start(0)
 
     def _build_items(self) -> None:
         """Every item made anew from the document (the body of rebuild)."""

@@ -211,6 +211,40 @@ def test_memory_stays_bounded_with_many_unmatched_requests(shop: Design) -> None
     assert analysis.MAX_PENDING >= 50
 
 
+def test_answered_and_expired_requests_leave_no_correlation_behind(shop: Design) -> None:
+    """The correlation index only holds requests still waiting: a busy system's answered
+    or timed-out requests do not pile up in it until its cap."""
+    o = Observation(shop, "nats", started=0.0)
+    asks = [(float(i), new_id(), new_id()) for i in range(3)]
+    for t, ask_id, corr in asks:
+        o.add(
+            envelope(
+                t,
+                "nats",
+                ASK,
+                "GetCustomer",
+                {"customer_id": new_id()},
+                message_id=ask_id,
+                correlation_id=corr,
+                reply_to=REPLIES,
+            )
+        )
+    t, _ask_id, corr = asks[0]  # answered by its correlation id alone
+    o.add(
+        model(
+            t + 0.01,
+            "nats",
+            REPLIES,
+            {"customer_id": new_id(), "email": "a@b.c"},
+            {"correlation_id": corr},
+        )
+    )
+    assert sorted(o.pending_by_correlation) == sorted(c for _t, _a, c in asks[1:])
+    o.add(envelope(60.0, "nats", "orders.evt.order-created", "OrderCreated", order_created()))
+    assert (len(o.pending), len(o.pending_by_correlation)) == (0, 0)  # the rest timed out
+    assert o.report().flow("f6").unanswered == 2
+
+
 def test_the_rabbitmq_tap_leaves_the_failure_handling_exchanges_alone(shop: Design) -> None:
     from designer.core.channels import DEAD_LETTER_EXCHANGE, RETRY_EXCHANGE
     from designer.core.observe.expected import Expectations
