@@ -8,10 +8,13 @@ observer share the CPU: the observer cannot see more than is published); records
 the first to the last record while the publisher runs ("wall"); the same with the flood
 published first and then drained ("backlog": the observer's own wall-clock limit, with the
 broker still delivering; not on NATS, which drops what a blocked client does not read);
-records per CPU-second of the observer; and the same run's floor: the bare tap receiving
-the same flood without any analysis (a ratio on the same machine in the same minute,
-which the shared machine's noise does not skew). Also printed: the analysis alone
-(records/s through `Observation.add`, no broker).
+records per CPU-second of the observer and its CPU-us per record; the same for the bare
+tap receiving the same flood without any analysis; and the CPU-us per message the broker's
+server process and the publisher spent (CPU time, unlike wall-clock rates, is not skewed by
+the shared machine's other work). Also printed: the analysis alone (records/s through
+`Observation.add`, no broker) and the RabbitMQ tap's whole path alone (frames to analysis,
+no broker). The RabbitMQ flood is published on a raw AMQP connection: aio-pika's ~150 us
+per publish made the publisher, not the observer, the limit.
 
 Goals (issue #16): >= 20,000/s on NATS, >= 5,000/s on RabbitMQ.
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import DesignLoadError, Problem
+from .errors import DesignLoadError, Problem, json_path
 from .gc_pause import collector_paused
 from .generate_settings import generate_settings_problems
 from .json_limits import NumberWatch, limit_problems, may_exceed_limits
@@ -263,18 +263,6 @@ def _json_type(python_type: str) -> str:
         "float": "a number",
         "bool": "a boolean",
     }.get(python_type, python_type)
-
-
-def json_path(loc: tuple[int | str, ...]) -> str:
-    path = "$"
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", part):
-            path += f".{part}"
-        else:
-            path += f"[{json.dumps(part, ensure_ascii=False)}]"
-    return path
 
 
 def validation_problems(error: ValidationError) -> list[Problem]:
