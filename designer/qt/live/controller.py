@@ -21,11 +21,10 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
 from designer.core.commands import AddFlow, AddNode, Command, Macro
 from designer.core.document import Document
 from designer.core.model import Design, Point
-from designer.core.observe import Observation, ObservationReport, Record, TraceError, replay_trace
-from designer.core.observe.follow import follow
+from designer.core.observe import Observation, ObservationReport, TraceError, replay_trace
 from designer.core.observe.proposals import Proposal, placeholder, propose
-from designer.taps.live_process import LiveChild
 from designer.qt.canvas.node_item import W as CARD_W
+from designer.taps.live_process import LiveChild
 
 from .ghost_gesture import GhostInteraction
 from .overlay import GhostArrow, LiveOverlay
