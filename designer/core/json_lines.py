@@ -100,7 +100,7 @@ _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
 def _child(path: str, key: str) -> str:
-    """`path` + key, spelt like `io.json_path` spells it."""
+    """`path` + key, spelt like `errors.json_path` spells it."""
     if _PLAIN_KEY.fullmatch(key):
         return f"{path}.{key}"
     return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
