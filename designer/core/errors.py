@@ -7,6 +7,8 @@ Every problem carries a JSON path into the design file so the user sees the spot
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,6 +23,19 @@ class Problem:
     def __str__(self) -> str:
         # One problem, one line: names from a hostile file may hold newlines or escapes.
         return one_line(f"{self.path}: {self.message}")
+
+
+def json_path(loc: tuple[int | str, ...]) -> str:
+    """The JSON path a `Problem` names, e.g. `$.flows[2].to`, `$.layout.nodes["a b"]`."""
+    path = "$"
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", part):
+            path += f".{part}"
+        else:
+            path += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return path
 
 
 def one_line(text: str) -> str:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .errors import Problem
+from .errors import Problem, json_path
 
 # Deep enough for any real settings block (the design itself is 5 levels deep), shallow
 # enough that every recursive consumer (writer, diff, exporters) stays far from Python's
@@ -89,8 +89,6 @@ def _deeper_than(value: Any, limit: int) -> bool:
 
 
 def _path(parts: tuple[int | str, ...]) -> str:
-    from .io import json_path
-
     return json_path(parts)
 
 

@@ -12,7 +12,7 @@ import contextlib
 import json
 import re
 from bisect import bisect_right
-from json.decoder import scanstring  # type: ignore[attr-defined]
+from json.decoder import scanstring  # type: ignore[attr-defined]  # public, not in typeshed
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
@@ -100,7 +100,7 @@ _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
 def _child(path: str, key: str) -> str:
-    """`path` + key, spelt like `io.json_path` spells it."""
+    """`path` + key, spelt like `errors.json_path` spells it."""
     if _PLAIN_KEY.fullmatch(key):
         return f"{path}.{key}"
     return f"{path}[{json.dumps(key, ensure_ascii=False)}]"

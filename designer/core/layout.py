@@ -231,7 +231,7 @@ def _auto_layout(
     for node in sorted(block_of):
         members[block_of[node]].append(node)
 
-    def packed(leaning: bool) -> dict[str, _Block]:
+    def packed(leaning: dict[str, int] | None) -> dict[str, _Block]:
         gap = _inner_gap(design)
         return {
             b: _Block(
@@ -243,7 +243,7 @@ def _auto_layout(
             for b, nodes in members.items()
         }
 
-    blocks = packed(leaning=False)
+    blocks = packed(leaning=None)
     block_edges = [
         (a, b) for a, b in block_graph.edges for _ in range(weights[(a, b)] + weights[(b, a)])
     ]
@@ -275,10 +275,10 @@ def _auto_layout(
         )
     drawn = {i: _drawn_crossings(candidates[i]) for i in finalists} if len(finalists) > 1 else {}
     chosen = min(finalists, key=lambda i: (drawn.get(i, 0), straight[i], i))
-    # The same order with each context's cards also pulled towards the contexts they talk
-    # to (see _pack): routed, one or the other crosses less, and which one is not
+    # The same order with each context's cards also pulled towards the cards they talk
+    # to in other contexts (see _pack): routed, one or the other crosses less, and which one is not
     # foreseeable from straight lines; so both are drawn and the better one kept.
-    leaning = packed(leaning=True)
+    leaning = packed({n: c for b in blocks.values() for n, (c, _) in b.cells.items()})
     if all(leaning[b].cells == blocks[b].cells for b in blocks):
         return candidates[chosen]
     order = [
@@ -356,7 +356,7 @@ def _pack(
     actors: set[str],
     shape: _Shape,
     gap: float = COLUMN_GAP,
-    leaning: bool = False,
+    leaning: dict[str, int] | None = None,
 ) -> tuple[dict[str, tuple[int, float]], dict[str, int]]:
     """A block's cards in a compact set of columns, about as wide as tall on screen
     (shape.narrow < 1: fewer columns, more rows; shape.stretch: rows further apart):
@@ -365,7 +365,8 @@ def _pack(
     `graph`). A column per step while that stays compact:
     arrows inside the context then always go to the next column. A longer chain zig-zags
     between two or more columns, each step half a card lower, as people draw it by hand.
-    `leaning`: a card with arrows to contexts on one side moves towards that side."""
+    `leaning` (each card's column as packed without it): a card with arrows to cards
+    on one side moves towards that side."""
     own = {n for n in nodes if n not in actors}
     inner: dict[str, int] = {}
     for node in nx.lexicographical_topological_sort(graph.subgraph(own)):
@@ -379,21 +380,26 @@ def _pack(
         )
 
     def pulled(node: str) -> int:
-        """Flows to contexts on the left less those to contexts on the right."""
+        """Flows to cards on the left less those to cards on the right: by the layer of
+        their context, or by their column in `leaning` when that context stands in the
+        same layer (contexts drawn as bands one above the other)."""
+        assert leaning is not None
         total = 0
-        for other in graph.predecessors(node):
+        for other in [*graph.predecessors(node), *graph.successors(node)]:
+            weight = flows.get((other, node)) or flows[(node, other)]
             side = block_layer[block_of[other]]
-            total += flows[(other, node)] * ((side < here) - (side > here))
-        for other in graph.successors(node):
-            side = block_layer[block_of[other]]
-            total += flows[(node, other)] * ((side < here) - (side > here))
+            if side == here and block_of[other] != block_of[node]:
+                side, mine = leaning[other], leaning[node]
+                total += weight * ((side < mine) - (side > mine))
+            else:
+                total += weight * ((side < here) - (side > here))
         return total
 
     # Longest path puts a card as early as its predecessors allow; one that feeds more
     # than it is fed then keeps long arrows to its later successors, which run past the
     # columns between (across their arrows). Moved next to them, as dot's ranking would;
     # `leaning`: arrows to other contexts pull too (to the left or right side).
-    outside = {n: pulled(n) for n in own} if leaning else None
+    outside = {n: pulled(n) for n in own} if leaning is not None else None
     tighten(graph.subgraph(own), inner, flows, outside=outside)
 
     pitch = CARD_HEIGHT + ROW_GAP * shape.stretch
@@ -591,13 +597,25 @@ def count_crossings(design: Design, *, each_arrow: bool = False) -> int:
         for f in design.flows
         if f.source != f.target and f.source in centres and f.target in centres
     )
-    pairs = sorted(arrows)
+    # Sorted by their left ends, an arrow can cross only those starting before its right
+    # end: in a layered drawing most arrows join near columns, so few pairs are tested.
+    spans = sorted(
+        (min(centres[a][0], centres[b][0]), max(centres[a][0], centres[b][0]), (a, b))
+        for a, b in arrows
+    )
     count = 0
-    for i, (a, b) in enumerate(pairs):
-        for c, d in pairs[i + 1 :]:
-            if {a, b} & {c, d}:
+    for i, (_, right, (a, b)) in enumerate(spans):
+        pa, pb = centres[a], centres[b]
+        top, bottom = min(pa[1], pb[1]), max(pa[1], pb[1])
+        for left, _, (c, d) in spans[i + 1 :]:
+            if left >= right:
+                break
+            if a in (c, d) or b in (c, d):
                 continue
-            if segments_cross(centres[a], centres[b], centres[c], centres[d]):
+            pc, pd = centres[c], centres[d]
+            if (pc[1] <= top and pd[1] <= top) or (pc[1] >= bottom and pd[1] >= bottom):
+                continue
+            if segments_cross(pa, pb, pc, pd):
                 count += arrows[(a, b)] * arrows[(c, d)] if each_arrow else 1
     return count
 

@@ -273,11 +273,18 @@ def assign_y(order: list[list[Slot]], edges: list[tuple[str, str]], gap: float) 
             y += slot.height + gap
     for _ in range(4):
         for layer in [*order, *reversed(order)]:
-            wanted = []
-            for slot in layer:
+            wanted: list[float] = []
+            for i, slot in enumerate(layer):
                 linked = [ys[n] + half[n] for n in neighbours[slot.id]]
-                centre = sum(linked) / len(linked) if linked else ys[slot.id] + slot.height / 2
-                wanted.append(centre - slot.height / 2)
+                if linked:
+                    wanted.append(sum(linked) / len(linked) - slot.height / 2)
+                elif i:
+                    # Nothing pulls it: right below the slot before it. (Wanting where it
+                    # was, it was pushed down a little on every pass and never pulled
+                    # back: an imported service with no flows ended 220 px below the rest.)
+                    wanted.append(wanted[-1] + layer[i - 1].height + gap)
+                else:
+                    wanted.append(ys[slot.id])
             _place_in_order(layer, wanted, ys, gap)
     top = min(ys.values())
     return {key: value - top for key, value in ys.items()}

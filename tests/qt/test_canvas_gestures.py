@@ -365,7 +365,7 @@ def test_minimap_redraws_its_map_when_the_scene_changes_not_on_every_repaint(
     card = scene.node_item("orders")
     gesture = [True]  # a card being dragged: the map waits for the release
     monkeypatch.setattr(scene, "gesture_in_progress", lambda: gesture[0])
-    card.setPos(card.pos() + QPointF(400, 0))
+    card.setPos(card.pos() + QPointF(4000, 0))  # past the cards' extent, even
     scene.node_moved("orders")
     qtbot.wait(250)
     minimap.repaint()
@@ -375,6 +375,30 @@ def test_minimap_redraws_its_map_when_the_scene_changes_not_on_every_repaint(
     qtbot.waitUntil(lambda: minimap.repaint() or len(drawn) == 2, timeout=2000)
     minimap.repaint()
     assert len(drawn) == 2
+
+
+def test_the_background_dots_follow_the_snap_spacing_when_repainted(view):
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
+    view.zoom_100()
+
+    def dots() -> tuple[int, QImage]:
+        image = QImage(400, 300, QImage.Format.Format_ARGB32_Premultiplied)
+        painter = QPainter(image)
+        view.drawBackground(painter, QRectF(0, 0, 400, 300))
+        painter.end()
+        background = view.scene().theme.background.rgba()
+        count = sum(image.pixel(x, y) != background for x in range(400) for y in range(300))
+        return count, image
+
+    sparse, first = dots()
+    assert dots()[1] == first  # the same area again: the same dots
+    view.scene().set_snap(True)
+    dense, _ = dots()
+    view.scene().set_snap(False)
+    assert sparse > 0 and dense > 4 * sparse  # a dot every 20 px, not every 100 px
+    assert dots()[0] == sparse
 
 
 def test_hovering_an_arrow_label_explains_the_flow(view):

@@ -11,7 +11,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from designer.core.io import fsync_folder, write_atomic
+from designer.core.io import fsync_folder, replace_resolved, write_atomic
 
 from .manifest import MANIFEST_PATH, Manifest
 
@@ -85,8 +85,9 @@ def write_files(out_dir: Path, files: dict[str, bytes], manifest: Manifest | Non
         _make_folders(output, folder)
 
     def write(relative: str) -> str:
-        # Each folder is flushed once below, after all its files are in place.
-        write_atomic(checked[relative], files[relative], keep_backup=False, sync_folder=False)
+        # Paths are resolved (links followed) above. Each folder is flushed once below,
+        # after all its files are in place.
+        replace_resolved(checked[relative], files[relative])
         return relative
 
     # Each atomic write waits for its fsync; in parallel the waits overlap.

@@ -63,6 +63,9 @@ RELIEF_ROUNDS = 8  # of routing arrows left on one line again, each round the on
 # packed tighter than its arrows need (cards 40-60 px apart, hundreds of arrows between)
 # would otherwise cost several times the routing; it gets the worst pairs relieved.
 RELIEF_SHARE = 0.05
+# Grid points one search for a way round a crowded stretch may visit: most that find one
+# find it well within this; those that do not would spend MAX_STEPS for nothing.
+DETOUR_STEPS = 1_500
 RELIEF_LEAST = 20
 # Routes further than this from one routed again do not meet it when nudged (a run slides
 # at most nudge._SIDE_REACH, and keeps a track's distance).
@@ -248,7 +251,8 @@ class Router:
         shared = shared_runs(self.routes, apart, keys=keys)
         if not shared:
             return set()
-        began = len(shared)
+        began = left = len(shared)
+        stuck = 0
         movable = {key for key in keys if key in ports and key not in self.held}
         saved: dict[str, list[Point]] = {}
         crowded: dict[str, list[tuple[Rect, int]]] = defaultdict(list)
@@ -301,6 +305,12 @@ class Router:
             shared += shared_runs(near, apart, keys=nudged)
             if not shared:
                 break
+            # Stuck (two rounds leaving no fewer pairs than the best so far): the same
+            # arrows come back to the same lines; more rounds would only cost.
+            stuck = stuck + 1 if len(shared) >= left else 0
+            left = min(left, len(shared))
+            if stuck == 2:
+                break
         if len(shared) > began:
             for key, points in saved.items():
                 self._drop_runs(key)
@@ -352,16 +362,12 @@ class Router:
         for r, _ in crowded:
             left, right = min(left, r.x), max(right, r.right)
             top, bottom = min(top, r.y), max(bottom, r.bottom)
+        # One look, around the ends and the stretches: a way round a crowded channel is
+        # the next channel over; a wider look mostly spent its steps finding nothing.
         reach = _REGION
-        for _ in range(2):
-            region = Rect(
-                left - reach, top - reach, right - left + 2 * reach, bottom - top + 2 * reach
-            )
-            found = self._astar(a, out, b, into, region, MAX_STEPS, crowded)
-            if found is not None:
-                return _tidy([p, *found, q])
-            reach *= 3
-        return None
+        region = Rect(left - reach, top - reach, right - left + 2 * reach, bottom - top + 2 * reach)
+        found = self._astar(a, out, b, into, region, DETOUR_STEPS, crowded)
+        return None if found is None else _tidy([p, *found, q])
 
     def _ports(
         self, keys: list[str], spread: set[str] | None = None

@@ -20,7 +20,8 @@ state and the result's types are in import_state.py.
 from __future__ import annotations
 
 from designer.core.channels import slug
-from designer.core.io import json_path, natural_key
+from designer.core.errors import json_path
+from designer.core.io import natural_key
 from designer.core.layout import auto_layout
 from designer.core.model import Design, Message, MessageKind, Node, Settings
 

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from designer.core.channels import METADATA_HEADERS, slug
-from designer.core.io import json_path
+from designer.core.errors import json_path
 from designer.core.model import MessageField, MessageKind
 
 from .avro_schemas import avro_as_json_schema, is_avro_format

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from designer.core.io import json_path
+from designer.core.errors import json_path
 from designer.core.model import ChannelParameter
 
 from .binding_settings import flow_bindings

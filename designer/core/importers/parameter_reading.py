@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from designer.core.io import json_path
+from designer.core.errors import json_path
 from designer.core.model import ChannelParameter
 
 Deref = Callable[[Any, str], tuple[Any, str | None]]

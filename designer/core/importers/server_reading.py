@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from designer.core.io import json_path
+from designer.core.errors import json_path
 
 from .import_state import ImportState
 from .spec_loading import Spec

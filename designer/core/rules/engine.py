@@ -360,7 +360,7 @@ def _sort_key(finding: Finding) -> tuple[Any, ...]:
 
 
 def _json_path(parts: tuple[str, ...]) -> str:
-    from ..io import json_path
+    from ..errors import json_path
 
     return json_path(parts)
 

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QNativeGestureEvent,
     QPainter,
+    QPolygonF,
     QResizeEvent,
     QWheelEvent,
 )
@@ -88,6 +89,7 @@ class DesignView(QGraphicsView):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAcceptDrops(True)
         self._pan_from: QPoint | None = None
+        self._grid_dots: tuple[tuple[float, ...], QPolygonF] = ((), QPolygonF())
         self._space_down = False
         self._rename: _RenameEditor | None = None
         self._popup: FlowPopup | None = None
@@ -393,16 +395,22 @@ class DesignView(QGraphicsView):
             return  # dots closer than 8 px are noise
         step = grid * (5 if not self.scene().snap else 1)
         left, top = int(rect.left() // step) * step, int(rect.top() // step) * step
-        points = []
-        y = top
-        while y < rect.bottom():
-            x = left
-            while x < rect.right():
-                points.append(QPointF(x, y))
-                x += step
-            y += step
+        # The dots are kept while the same area is repainted (every frame of a drag
+        # repaints the whole view when the dragged arrows cross it: thousands of dots at
+        # snap spacing, made in Python each time).
+        area = (left, top, rect.right(), rect.bottom(), step)
+        if self._grid_dots[0] != area:
+            points = []
+            y = top
+            while y < rect.bottom():
+                x = left
+                while x < rect.right():
+                    points.append(QPointF(x, y))
+                    x += step
+                y += step
+            self._grid_dots = (area, QPolygonF(points))
         painter.setPen(theme.pen(theme.grid, 2.0 / max(self.transform().m11(), 0.01)))
-        painter.drawPoints(points)
+        painter.drawPoints(self._grid_dots[1])
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

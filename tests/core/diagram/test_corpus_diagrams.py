@@ -7,6 +7,8 @@ their route, width:height) per system.
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from designer.core import io
@@ -61,3 +63,17 @@ def test_labels_of_the_social_media_system_sit_on_their_arrows(version: str) -> 
     quality = measure(build_diagram(auto_layout(imported.design)))
     assert quality.labels_off_route == 0
     assert (quality.label_overlaps, quality.labels_on_cards, quality.shared_runs) == (0, 0, 0)
+
+
+def test_a_service_without_flows_is_packed_with_its_column() -> None:
+    """public/bundler/example-with-nested-dirs: four services in one column, one of them
+    with no flow at all. Nothing pulled it, and each pass of the row placement pushed it
+    down a little: it ended 220 px below the others (a band of nothing), not 60."""
+    files = CASES["public/bundler/example-with-nested-dirs"]
+    laid = auto_layout(import_asyncapi([Spec.from_file(f) for f in files]).design)
+    places = laid.layout.nodes
+    flowing = {end for f in laid.flows for end in (f.source, f.target)}
+    (alone,) = [n.id for n in laid.nodes if n.id not in flowing]
+    column = sorted(p.y for p in places.values() if p.x == places[alone].x)
+    steps = {b - a for a, b in itertools.pairwise(column)}
+    assert len(column) == 4 and len(steps) == 1, column
