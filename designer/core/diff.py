@@ -246,7 +246,12 @@ def diff_designs(old: Design, new: Design) -> DesignDiff:
                         tuple(breaks.values()),
                     )
                 )
-    for key, label in (("settings", "settings"), ("name", "design"), ("description", "design")):
+    design_keys: tuple[tuple[str, Collection], ...] = (
+        ("settings", "settings"),
+        ("name", "design"),
+        ("description", "design"),
+    )
+    for key, label in design_keys:
         if before.get(key) != after.get(key):
             change = AttributeChange(key, before.get(key), after.get(key))
             existing = next((c for c in result.changes if c.collection == label), None)
@@ -255,7 +260,7 @@ def diff_designs(old: Design, new: Design) -> DesignDiff:
                 change_set = (*existing.attributes, change)
             else:
                 change_set = (change,)
-            result.changes.append(ItemChange(label, "changed", label, label, change_set))  # type: ignore[arg-type]
+            result.changes.append(ItemChange(label, "changed", label, label, change_set))
     old_layout = before.get("layout", {}).get("nodes", {})
     new_layout = after.get("layout", {}).get("nodes", {})
     old_shapes = before.get("layout", {}).get("flows", {})

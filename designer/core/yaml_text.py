@@ -33,6 +33,10 @@ class _LeanRepresenter:
 
     plain = False  # True: never anchors, even for a dict or list used twice
 
+    # A mixin for PyYAML's dumpers: the attributes it reads (`default_flow_style`,
+    # `represented_objects`, ...) and the `super()` calls are the dumper's, which mypy
+    # cannot see from here; hence the `attr-defined`/`misc` ignores in this class.
+
     def represent_data(self, data: Any) -> Any:
         kind = type(data)
         if kind is str:

@@ -365,7 +365,7 @@ def test_minimap_redraws_its_map_when_the_scene_changes_not_on_every_repaint(
     card = scene.node_item("orders")
     gesture = [True]  # a card being dragged: the map waits for the release
     monkeypatch.setattr(scene, "gesture_in_progress", lambda: gesture[0])
-    card.setPos(card.pos() + QPointF(400, 0))
+    card.setPos(card.pos() + QPointF(4000, 0))  # past the cards' extent, even
     scene.node_moved("orders")
     qtbot.wait(250)
     minimap.repaint()

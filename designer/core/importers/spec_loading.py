@@ -167,6 +167,7 @@ class Spec:
         self._sources: dict[str, str] = {self.uri: source}
         self._base_of: dict[int, str] = {}
         self._register(data, self.uri)
+        # referencing's Registry is an attrs class whose `retrieve` keyword mypy does not see.
         self._registry: Registry[Any] = Registry(retrieve=self._retrieve).with_resource(  # type: ignore[call-arg]
             self.uri, Resource.opaque(data)
         )

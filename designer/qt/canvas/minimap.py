@@ -57,6 +57,9 @@ class Minimap(QWidget):
         # theme, pixel ratio); `refresh` drops them.
         self._picture: QPixmap | None = None
         self._picture_for: tuple[object, ...] = ()
+        # The cards' extent as of the last refresh (measuring it walks every card: not
+        # on each of a drag's repaints beneath the minimap).
+        self._cards: QRectF | None = None
         # Scene changes arrive in bursts (a drag): repaint at most every 50 ms.
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -98,7 +101,9 @@ class Minimap(QWidget):
 
     def _mapping(self) -> tuple[QRectF, float, QPointF]:
         """(scene area shown, scale, offset) so that widget = scene * scale + offset."""
-        scene_rect = self.view.scene().cards_rect().adjusted(-40, -40, 40, 40)
+        if self._cards is None:
+            self._cards = self.view.scene().cards_rect()
+        scene_rect = self._cards.adjusted(-40, -40, 40, 40)
         scene_rect = scene_rect.united(self.view.visible_scene_rect())
         inner = QRectF(4, 4, WIDTH - 8, HEIGHT - 8)
         scale = min(
@@ -116,7 +121,7 @@ class Minimap(QWidget):
         if scene is None:  # the view is being torn down
             return
         self._picture = None  # the scene changed, or the view moved: draw again
-        cards = scene.cards_rect()
+        cards = self._cards = scene.cards_rect()
         wanted = (
             self.wanted
             and not cards.isNull()
