@@ -48,6 +48,9 @@ COSTLY = (
     ("export", DESIGN, "--to", "asyncapi", "-o", "out/asyncapi"),
     ("export", DESIGN, "--to", "eventcatalog", "-o", "out/catalog"),
     ("export", DESIGN, "--to", "svg", "-o", "out/d.svg"),
+    # The same Qt canvas as svg, through its raster (png) and printer (pdf) paths.
+    ("export", DESIGN, "--to", "png", "-o", "out/d.png"),
+    ("export", DESIGN, "--to", "pdf", "-o", "out/d.pdf"),
 )
 
 
