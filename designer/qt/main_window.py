@@ -355,6 +355,7 @@ class MainWindow(QMainWindow):
         minimap = self.canvas.view.minimap
         self.settings.setValue("minimap/corner", minimap.corner)
         self.settings.setValue("minimap/shown", "true" if minimap.wanted else "false")
+        self.live.stop()  # the live tap's child process ends with its window
         self.recovery.close()
         self.validation.close()
         self.canvas.detach()

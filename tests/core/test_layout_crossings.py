@@ -4,17 +4,29 @@
 from __future__ import annotations
 
 import itertools
+import random
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from designer.core.diagram import build_diagram
 from designer.core.diagram.metrics import measure
 from designer.core.io import load
-from designer.core.layout import ASPECT_RANGE, auto_layout, boundary_backdrops
+from designer.core.layout import (
+    ASPECT_RANGE,
+    CARD_HEIGHT,
+    CARD_WIDTH,
+    auto_layout,
+    boundary_backdrops,
+    count_crossings,
+)
 from designer.core.layout_untangle import segments_cross, untangle
+from designer.core.model import Point
 from designer.core.synthetic import synthetic_design
 from designer.resources import examples_dir
+from tests.support.hypothesis_budget import examples
 
 # Crossings of Graphviz dot's better drawing of each bundled example (the fewer of
 # rankdir=LR and TB), as `benchmarks/diagram.py` measures it: `dot -Tjson` 2.43 with the
@@ -87,3 +99,26 @@ def test_contexts_that_talk_across_are_drawn_as_bands_when_that_crosses_less(
     for upper, lower in itertools.pairwise(frames):
         assert upper[3] <= lower[1]
         assert upper[0] < lower[2] and lower[0] < upper[2]
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(st.integers(0, 10_000))
+def test_straight_crossings_are_counted_as_testing_every_pair_would(seed: int) -> None:
+    # count_crossings tests only arrows whose extents across overlap: on cards placed
+    # at random on a coarse grid (same columns, same rows, vertical arrows) it must
+    # count what testing every pair of arrows counts.
+    rng = random.Random(seed)
+    design = synthetic_design(12, seed=seed % 7)
+    spots = {n.id: Point(x=rng.randrange(5) * 300, y=rng.randrange(6) * 150) for n in design.nodes}
+    laid = design.model_copy(update={"layout": design.layout.with_nodes(spots)})
+    centres = {k: (p.x + CARD_WIDTH / 2, p.y + CARD_HEIGHT / 2) for k, p in spots.items()}
+    arrows = Counter(
+        tuple(sorted((f.source, f.target))) for f in design.flows if f.source != f.target
+    )
+    each = plain = 0
+    for (a, b), (c, d) in itertools.combinations(sorted(arrows), 2):
+        if not {a, b} & {c, d} and segments_cross(centres[a], centres[b], centres[c], centres[d]):
+            each += arrows[(a, b)] * arrows[(c, d)]
+            plain += 1
+    assert count_crossings(laid, each_arrow=True) == each
+    assert count_crossings(laid) == plain

@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
 from designer.core.observe import TraceWriter
+from designer.qt.live import LiveMode
 from designer.qt.live.overlay import DIMMED, GhostArrow, RateBadge
 from tests.core.observe.traffic import envelope, loyalty_points, model, new_id, order_created
 from tests.support.window import open_window
@@ -218,14 +219,19 @@ def test_pause_freezes_and_resume_continues(qtbot, monkeypatch, tmp_path):
     live.stateChanged.connect(states.append)
     errors: list[str] = []
     live.failed.connect(errors.append)
-    live.connect_to("nats://127.0.0.1:1")  # nothing there: the worker reports it, no crash
+    live.connect_to("nats://127.0.0.1:1")  # nothing there: the child reports it, no crash
     live.pause()
-    assert live.state == "paused" and not live.timer.isActive()
+    assert live.state == "paused"
     live.resume()
     assert live.state == "live" and live.timer.isActive()
     qtbot.waitUntil(lambda: live.state == "off", timeout=20_000)
     assert states == ["off", "live", "paused", "live", "off"]
     assert errors and "cannot connect to nats://127.0.0.1:1" in errors[0]
+    # Paused, the window still reads the child's pipe: a failure then is not swallowed.
+    live.connect_to("nats://127.0.0.1:1")
+    live.pause()
+    qtbot.waitUntil(lambda: live.state == "off", timeout=20_000)
+    assert len(errors) == 2 and live.child is None
 
 
 def test_live_menu_sits_before_help(qtbot, monkeypatch, tmp_path):
@@ -256,8 +262,9 @@ def test_connect_remembers_the_url_per_design(qtbot, monkeypatch, tmp_path):
 
 
 class FakeBroker:
-    """Stands in for `designer.taps.session.observe`: the real worker thread, sink and
-    lock of live mode, fed with records the test hands over instead of a broker's."""
+    """Stands in for `designer.taps.session.observe`: live mode's real child code (pipe,
+    reports, pause, design edits) hosted in a thread of the test's process, fed with
+    records the test hands over instead of a broker's."""
 
     def __init__(self) -> None:
         import queue
@@ -286,6 +293,7 @@ def test_live_counts_survive_an_edit_that_keeps_the_traffic(qtbot, monkeypatch, 
 
     broker = FakeBroker()
     monkeypatch.setattr(session, "observe", broker.observe)
+    monkeypatch.setattr(LiveMode, "host", "thread")  # the stand-in lives in this process
     window = open_window(qtbot, monkeypatch, tmp_path)
     live = window.live
     live.connect_to("nats://127.0.0.1:4222")
@@ -336,6 +344,7 @@ def test_a_broker_that_ends_the_observation_turns_live_mode_off_with_its_reason(
         return ["the broker ended the observation early: the broker closed the connection"]
 
     monkeypatch.setattr(session, "observe", dropped)
+    monkeypatch.setattr(LiveMode, "host", "thread")
     window = open_window(qtbot, monkeypatch, tmp_path)
     live = window.live
     reasons: list[str] = []

@@ -1,17 +1,17 @@
-"""Live mode's controller: a tap off the GUI thread, the analysis, a throttled overlay.
+"""Live mode's controller: a tap in a child process, the analysis there, a throttled overlay.
 
-The tap runs its own asyncio loop in a worker thread and feeds `Observation` there (the
-analysis costs microseconds per message); the GUI thread only asks for a report at
-`REFRESH_HZ`, so a busy broker never blocks the window. Pausing stops counting and
-freezes the overlay. Nothing here saves or edits the design, except accepting a ghost
+The tap and `Observation` run in a process of their own (designer.taps.live_process): as a
+thread of this process the tap shared the interpreter lock with the GUI thread, and a
+busy broker made the window 40-70 ms late at p99 on a loaded machine. The child sends a
+report every 250 ms; the GUI thread reads the pipe without waiting at `REFRESH_HZ` and
+draws the latest one. Pausing stops counting (in the child) and freezes the overlay.
+A recorded trace is still judged here: it is read once, there is no broker to wait on. Nothing here saves or edits the design, except accepting a ghost
 arrow, which is one undoable command like any other edit.
 """
 
 from __future__ import annotations
 
-import asyncio
 import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,10 +21,10 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
 from designer.core.commands import AddFlow, AddNode, Command, Macro
 from designer.core.document import Document
 from designer.core.model import Design, Point
-from designer.core.observe import Observation, ObservationReport, Record, TraceError, replay_trace
-from designer.core.observe.follow import follow
+from designer.core.observe import Observation, ObservationReport, TraceError, replay_trace
 from designer.core.observe.proposals import Proposal, placeholder, propose
 from designer.qt.canvas.node_item import W as CARD_W
+from designer.taps.live_process import LiveChild
 
 from .ghost_gesture import GhostInteraction
 from .overlay import GhostArrow, LiveOverlay
@@ -39,6 +39,10 @@ PLACEHOLDER_GAP = 24.0  # between a ghost's `?` and the placeholder card put the
 class LiveMode(QObject):
     """Observe a broker (or a recorded trace) and keep the canvas overlay up to date."""
 
+    # Where the tap runs: "process" (a child process, the default) or "thread" (the same
+    # code in a thread of this process: for tests that replace `session.observe`).
+    host = "process"
+
     stateChanged = Signal(str)  # "off" | "live" | "paused" | "replay", for menus and tests
     failed = Signal(str)
 
@@ -47,15 +51,14 @@ class LiveMode(QObject):
         self.window = window
         self.document: Document = window.document
         self.overlay = LiveOverlay(window.canvas.scene, self.ghost_pressed)
-        self.observation: Observation | None = None
+        self.observation: Observation | None = None  # a replayed trace's (live: in the child)
         self.report: ObservationReport | None = None
         self.proposals: list[Proposal] = []
         self.state = "off"
-        self._lock = threading.Lock()
-        self._stop: asyncio.Event | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._error: str | None = None
+        self.child: LiveChild | None = None
+        self.child_paused = False  # the child's last report says it is not counting
+        self._judged_by: Design | None = None  # the design the child judges by
+        self._generation = 0  # how many edited designs the child was sent
         self.tap_open = threading.Event()  # set once the tap receives (for status and tests)
         self.timer = QTimer(self)
         self.timer.setInterval(int(1000 / REFRESH_HZ))
@@ -73,54 +76,23 @@ class LiveMode(QObject):
 
     # -- sources --------------------------------------------------------------------------
     def connect_to(self, url: str) -> None:
-        """Start watching `url` in a worker thread (TapError reasons come back via `failed`)."""
-        from designer.taps.session import TapError, broker_of, observe
+        """Start watching `url` in a child process (TapError reasons come back via `failed`)."""
+        from designer.taps.session import TapError, broker_of
 
         self.stop()
         try:
-            broker = broker_of(url)
+            broker_of(url)
         except TapError as problem:
             self.failed.emit(str(problem))
             return
-        # A snapshot: the document's Design changes in place, the observation must keep
-        # judging by the design it was built for until it follows an edit.
-        design = self.document.snapshot()
-        self.observation = Observation(design, broker, time.time())
+        # A snapshot: the document's Design changes in place, the child must keep judging
+        # by the design it was given until it is sent an edited one.
+        self._judged_by = self.document.snapshot()
         self._design_changed = False  # an edit before connecting is already in this design
-
-        def sink(record: Record) -> None:
-            if self.state == "paused":
-                return
-            with self._lock:
-                if self.observation is not None:
-                    self.observation.add(record)
-
-        def work() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            stop = self._stop = asyncio.Event()
-            try:
-                notes = loop.run_until_complete(
-                    observe(
-                        design,
-                        url,
-                        10**7,
-                        sink,
-                        stop,
-                        on_open=lambda _tap: self.tap_open.set(),
-                    )
-                )
-                if not stop.is_set():  # the broker ended it (e.g. it restarted), not Stop
-                    self._error = notes[-1] if notes else "the broker ended the observation"
-            except TapError as problem:
-                self._error = str(problem)
-            finally:
-                loop.close()
-
-        self._error = None
         self.tap_open.clear()
-        self._thread = threading.Thread(target=work, name="msgflow-live", daemon=True)
-        self._thread.start()
+        self.child_paused = False
+        self._generation = 0
+        self.child = LiveChild(self._judged_by, url, host=self.host)
         self._set_state("live")
         self.timer.start()
 
@@ -150,23 +122,24 @@ class LiveMode(QObject):
 
     # -- control --------------------------------------------------------------------------
     def pause(self) -> None:
-        if self.state == "live":
-            self.timer.stop()
+        """Stop counting; the overlay stays as it is (the timer keeps reading the pipe, so
+        a broker that fails while paused is still reported)."""
+        if self.state == "live" and self.child is not None:
+            self.child.send("pause")
             self._set_state("paused")
 
     def resume(self) -> None:
-        if self.state == "paused":
+        if self.state == "paused" and self.child is not None:
+            self.child.send("resume")
             self._set_state("live")
-            self.timer.start()
 
     def stop(self) -> None:
-        """Disconnect (the tap removes what it created) and take the overlay away."""
+        """Disconnect (the child's tap removes what it created, then the child exits) and
+        take the overlay away."""
         self.timer.stop()
-        if self._loop is not None and self._stop is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._stop.set)
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._thread = self._loop = self._stop = None
+        if self.child is not None:
+            self.child.stop()
+        self.child = self._judged_by = None
         self.overlay.clear()
         self.observation = self.report = None
         self.proposals = []
@@ -179,34 +152,46 @@ class LiveMode(QObject):
 
     # -- drawing --------------------------------------------------------------------------
     def refresh(self, ended: float | None = None) -> None:
-        if self._error is not None:
-            error, self._error = self._error, None
-            self.stop()
-            self.failed.emit(error)
+        """Live: read what the child sent (never waiting) and draw its latest report.
+        Replay: draw the replayed observation's report."""
+        if self.child is not None:
+            if self._design_changed:
+                self._follow_design()  # first: what the child sent before is now stale
+            report = None
+            for message in self.child.received():
+                if message[0] == "open":
+                    self.tap_open.set()
+                elif message[0] == "report":
+                    self.child_paused = message[2]
+                    if message[3] == self._generation:  # judged by the design as it is now
+                        report = message[1]
+                elif message[0] == "error":
+                    self.stop()
+                    self.failed.emit(message[1])
+                    return
+            if report is None or self.state == "paused":
+                return  # nothing new, or paused: the overlay stays as it was
+            self.report = report
+        elif self.observation is not None:
+            self.report = self.observation.report(ended=ended)
+        else:
             return
-        if self.observation is None:
-            return
-        with self._lock:
-            if self._design_changed and self.state != "replay":
-                self._follow_design()
-            self.report = self.observation.report(
-                ended=ended
-                if ended is not None
-                else (time.time() if self.state == "live" else None)
-            )
         self.proposals = propose(self.document.design, self.report.undeclared)
         self.overlay.show(self.report, self.proposals)
 
     def _follow_design(self) -> None:
-        """The design was edited: judge the traffic by the new one from now on, keeping
-        the counts of every flow whose message and address the edit left alone (what the
-        old design judged cannot be re-judged without a trace: see core.observe.follow)."""
-        assert self.observation is not None
+        """The design was edited: the child judges the traffic by the new one from now on,
+        keeping the counts of every flow whose message and address the edit left alone
+        (what the old design judged cannot be re-judged without a trace: see
+        core.observe.follow)."""
         self._design_changed = False
-        old = self.observation
-        if _semantics(old.design) == _semantics(self.document.design):
+        if self.child is None or self._judged_by is None:
+            return
+        if _semantics(self._judged_by) == _semantics(self.document.design):
             return  # a card moved: the same nodes, messages and flows, keep counting
-        self.observation = follow(old, self.document.snapshot())
+        self._judged_by = self.document.snapshot()
+        self._generation += 1
+        self.child.send("design", self._judged_by, self._generation)
 
     # -- ghosts ---------------------------------------------------------------------------
     def ghost_pressed(self, ghost: GhostArrow, where: QPointF) -> None:

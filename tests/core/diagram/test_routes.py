@@ -165,6 +165,27 @@ def test_two_cards_talking_only_to_each_other_get_straight_parallel_arrows(count
     assert all(len(a.points) == 2 for a in diagram.arrows.values())
 
 
+@pytest.mark.xfail(strict=True, reason="a card side's port channel with more arrows than tracks")
+def test_sixty_arrows_among_eight_close_cards_share_no_line() -> None:
+    """Found by a denser random strategy (20-60 arrows among 4-14 cards on the grid
+    above): eight cards, sixty arrows, a dozen of them entering n5's left side, which
+    faces n4 across a 60 px gap. Every one of those must come up that gap to its port:
+    more vertical runs than the gap has tracks, and routing them again with a cost on
+    the gap finds no other way in (the side each arrow enters by is fixed before
+    routing). Two pairs stay on one line. Needs the crowded side's arrows moved to
+    another side of the card (or the cards spread apart)."""
+    cells = [(5, 4), (1, 3), (3, 3), (2, 0), (3, 1), (4, 1), (2, 5), (1, 2)]
+    links = [
+        (5, 1), (2, 4), (6, 1), (4, 5), (7, 5), (4, 3), (4, 3), (3, 4), (4, 5), (6, 4),
+        (3, 4), (6, 1), (5, 3), (6, 2), (1, 5), (3, 5), (0, 3), (2, 4), (3, 2), (7, 2),
+        (4, 1), (7, 2), (2, 3), (2, 0), (3, 2), (3, 5), (1, 2), (7, 5), (7, 5), (2, 5),
+        (5, 6), (2, 7), (1, 3), (0, 7), (2, 1), (2, 7), (4, 2), (6, 4), (1, 3), (3, 5),
+        (1, 5), (2, 0), (3, 7), (6, 0), (6, 2), (7, 4), (0, 1), (3, 0), (4, 7), (5, 7),
+        (6, 5), (0, 4), (7, 4), (7, 4), (5, 4), (0, 3), (1, 5), (4, 7), (4, 2), (3, 7),
+    ]  # fmt: skip
+    assert count_shared_runs(build_diagram(_design(cells, links))) == 0
+
+
 def test_moving_a_card_reroutes_its_arrows_around_the_others() -> None:
     design = auto_layout(load(EXAMPLES[1]))
     engine = DiagramEngine(design)
