@@ -459,6 +459,8 @@ def _live_window(broker: str, count: int) -> dict[str, Any]:
     result["idle"] = phase(flood=False)
     result["live"] = phase(flood=True)
     live.stop()
+    if broker == "rabbitmq":  # its exchanges here are auto-delete: gone with the tap's queue
+        asyncio.run(_prepare(broker, design))
     connect("thread")
     result["thread"] = phase(flood=True)
     live.stop()

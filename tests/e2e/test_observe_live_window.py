@@ -23,6 +23,7 @@ import nats
 import pytest
 
 from designer.qt.live.overlay import RateBadge
+from tests.e2e.test_observe_generated_shop import _observers
 from tests.support.brokers import require_nats
 from tests.support.window import open_window
 
@@ -70,6 +71,7 @@ def gone_within(pid: int, seconds: float) -> bool:
 
 def test_live_overlay_follows_the_broker(qtbot, monkeypatch, tmp_path) -> None:
     require_nats()
+    before = asyncio.run(_observers("nats", URL))  # other observers on the shared server
     window = open_window(qtbot, monkeypatch, tmp_path)
     live = window.live
     live.connect_to(URL)
@@ -80,6 +82,7 @@ def test_live_overlay_follows_the_broker(qtbot, monkeypatch, tmp_path) -> None:
     qtbot.waitUntil(live.tap_open.is_set, timeout=30_000)  # the child connects, then says so
     maps = Path(f"/proc/{pid}/maps").read_text()
     assert "Qt6" not in maps and "PySide6" not in maps  # the child never loads Qt
+    assert asyncio.run(_observers("nats", URL)) - before  # NATS lists the child's tap
 
     def counted() -> int:
         flow = live.report.flow("f4") if live.report is not None else None
@@ -111,6 +114,7 @@ def test_live_overlay_follows_the_broker(qtbot, monkeypatch, tmp_path) -> None:
     live.stop()
     assert live.state == "off" and live.child is None
     assert not alive(pid)  # stop waits for the child to end
+    assert not asyncio.run(_observers("nats", URL)) - before  # and its tap disconnected
     assert not [i for i in scene.items() if isinstance(i, RateBadge)]
 
     live.connect_to(URL)
@@ -120,6 +124,7 @@ def test_live_overlay_follows_the_broker(qtbot, monkeypatch, tmp_path) -> None:
     qtbot.waitUntil(live.tap_open.is_set, timeout=30_000)
     window.close()  # closing the window ends its child too
     assert not alive(pid)
+    assert not asyncio.run(_observers("nats", URL)) - before
 
 
 KILLED = textwrap.dedent(
@@ -151,6 +156,7 @@ def test_killing_the_window_leaves_no_live_child(tmp_path) -> None:
 
     design = tmp_path / SHOP.name
     design.write_bytes(SHOP.read_bytes())
+    before = asyncio.run(_observers("nats", URL))
     env = {
         **os.environ,
         "MSGFLOW_RECOVERY_DIR": str(tmp_path / "recovery"),
@@ -172,6 +178,7 @@ def test_killing_the_window_leaves_no_live_child(tmp_path) -> None:
         window.send_signal(signal.SIGKILL)  # no close event, no atexit: the pipe just closes
         window.wait(10)
         assert gone_within(pid, 30), "the live child outlived its killed window"
+        assert not asyncio.run(_observers("nats", URL)) - before  # its tap is gone too
     finally:
         if window.poll() is None:
             window.kill()

@@ -1,7 +1,8 @@
 """Live mode: the design's canvas overlaid with what a running system's broker carries.
 
-`LiveMode` (controller.py) runs a tap off the GUI thread and feeds the Qt-free analysis
-(`designer.core.observe`); `LiveOverlay` (overlay.py) draws rates on arrows, dims silent
+`LiveMode` (controller.py) runs a tap and the Qt-free analysis (`designer.core.observe`)
+in a child process (`designer.taps.live_process`) and draws the reports it sends;
+`LiveOverlay` (overlay.py) draws rates on arrows, dims silent
 ones and draws undeclared traffic as ghost arrows. The overlay never edits the design:
 only accepting a ghost arrow does, as one undoable step.
 """
