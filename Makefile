@@ -86,8 +86,9 @@ bench-diagram: $(STAMP)
 	 fi
 	$(PY) benchmarks/diagram.py
 
-# The structural fuzz test of every command for longer than `make test` does (issue #10):
-# FUZZ_DOCUMENTS documents (schema-built, mutated and byte-mutated examples).
+# The structural fuzz tests for longer than `make test` does (issue #10): FUZZ_DOCUMENTS
+# design documents (schema-built, mutated and byte-mutated examples) through every
+# command, and as many traces through observe --replay and import traffic.
 FUZZ_DOCUMENTS ?= 3000
 fuzz: $(STAMP)
 	MSGFLOW_FUZZ_DOCUMENTS=$(FUZZ_DOCUMENTS) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s --timeout 0 tests/fuzz
