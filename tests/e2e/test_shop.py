@@ -99,8 +99,18 @@ def test_burst_none_lost_none_twice_with_a_subscriber_restarted_midway(
     # While shipping was down the broker held its messages, and delivered them after.
     assert sum(report["while_stopped"].values()) > 0, report["text"]
     assert report["delivered_after_restart"] > 0, report["text"]
+    # Killed (not stopped), a replica may have handled an entry it could not acknowledge
+    # nor mark as done: that entry is claimed after the restart and handled again, which
+    # is at-least-once delivery. So the killed service alone may count as many repeats
+    # as entries it held unacknowledged at the kill, and no more; every other hop 0/0.
+    killed_pending = (
+        sum(n for what, n in report["while_stopped"].items() if what.startswith("pending"))
+        if shop.crash_midway
+        else 0
+    )
     for hop in report["hops"]:
-        assert (hop["lost"], hop["duplicated"]) == (0, 0), report["text"]
+        repeats_allowed = killed_pending if hop["label"].startswith("Shipping ") else 0
+        assert hop["lost"] == 0 and hop["duplicated"] <= repeats_allowed, report["text"]
     # Two requester replicas: each got the answers to exactly the questions it asked.
     assert report["replicas"] == 2, report["text"]
     for row in report["answers_by_replica"]:
