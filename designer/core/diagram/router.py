@@ -29,6 +29,7 @@ import itertools
 import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .congestion import Shared, channel, crowded_stretch, movers, shared_runs
@@ -327,13 +328,7 @@ class Router:
         reach = math.ceil(apart) + 1  # lines are rounded: a run `apart` off may be this far
         near = set(keys)
         for key in keys:
-            for (x0, y0), (x1, y1) in itertools.pairwise(self.routes.get(key, ())):
-                if x0 == x1 and y0 != y1:
-                    axis, at, lo, hi = 0, x0, min(y0, y1), max(y0, y1)
-                elif y0 == y1 and x0 != x1:
-                    axis, at, lo, hi = 1, y0, min(x0, x1), max(x0, x1)
-                else:
-                    continue
+            for axis, at, lo, hi in _runs_of(self.routes.get(key, ())):
                 for line in range(round(at) - reach, round(at) + reach + 1):
                     for a, b, other in self._runs.get((axis, line), ()):
                         if a < hi and lo < b:
@@ -354,13 +349,7 @@ class Router:
         taken[0].sort()
         taken[1].sort()
         for key in keys:
-            for (x0, y0), (x1, y1) in itertools.pairwise(self.routes[key]):
-                if x0 == x1 and y0 != y1:
-                    axis, at, lo, hi = 0, x0, min(y0, y1), max(y0, y1)
-                elif y0 == y1 and x0 != x1:
-                    axis, at, lo, hi = 1, y0, min(x0, x1), max(x0, x1)
-                else:
-                    continue
+            for axis, at, lo, hi in _runs_of(self.routes[key]):
                 low, high = channel(axis, at, lo, hi, self.obstacles, _NEAR)
                 lo, hi = lo - TRACK, hi + TRACK
                 lines = taken[axis]
@@ -829,3 +818,14 @@ def _tidy(points: list[Point]) -> list[Point]:
                 continue
         out.append(p)
     return out
+
+
+def _runs_of(route: Sequence[Point]) -> Iterator[tuple[int, float, float, float]]:
+    """Each straight run of `route` as (axis, at, lo, hi): axis 0 a vertical run at x =
+    `at` from y = lo to hi, axis 1 a horizontal one at y = `at`; bends of no length and
+    any slanted piece are skipped."""
+    for (x0, y0), (x1, y1) in itertools.pairwise(route):
+        if x0 == x1 and y0 != y1:
+            yield 0, x0, min(y0, y1), max(y0, y1)
+        elif y0 == y1 and x0 != x1:
+            yield 1, y0, min(x0, x1), max(x0, x1)
