@@ -22,8 +22,8 @@ from datetime import date, datetime
 from typing import Any
 
 from ..channels import COMMAND_EXCHANGE, ChannelNames, slug
-from ..unique_names import unique_name
 from ..model import Design, Flow, Message, MessageField, MessageKind, Node, NodeKind, Transport
+from ..unique_names import unique_name
 from .analysis import StrayTally
 from .expected import Expectations
 
