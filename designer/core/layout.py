@@ -42,7 +42,9 @@ ROW_GAP = 60
 BOUNDARY_MARGIN = 22
 BOUNDARY_LABEL_HEIGHT = 26
 # Above this many flows counting drawn crossings (quadratic) costs more than it brings.
-_MULTI_START_FLOWS = 600
+# Up to it (300 services and their 900 flows) several starts are drawn and finished:
+# synthetic 300 seeds 1-6: 53,204 -> 48,479 routed crossings, layout 0.07 -> ~1.8 s CPU.
+_MULTI_START_FLOWS = 1000
 # Shuffled starts while flows x starts stays under this (each start is placed and its
 # straight crossings counted, O(flows^2)): 24 for the marketplace, 8 at 300 flows.
 _SHUFFLE_BUDGET = 1200
@@ -181,7 +183,7 @@ def _or_bands(design: Design, laid: Design) -> Design:
     contexts = {n.boundary for n in design.nodes if n.kind is not NodeKind.ACTOR}
     if len(design.flows) > _DRAWN_COUNT_FLOWS or len(contexts) < 2 or None in contexts:
         return laid
-    best, fewest = laid, _drawn_crossings(laid)
+    best, fewest = laid, _drawn(laid)
     straight = count_crossings(laid, each_arrow=True)
     orders: _Orders = {}
     for wide in _BAND_WIDTHS:
@@ -192,7 +194,7 @@ def _or_bands(design: Design, laid: Design) -> Design:
             continue
         bands = _auto_layout(design, "right", _Shape(wide, bands=True), orders, finish=True)
         if ASPECT_RANGE[0] <= _aspect(bands) <= _FITS:
-            count = _drawn_crossings(bands)
+            count = _drawn(bands)
             if count < fewest:
                 best, fewest = bands, count
     return best
@@ -265,7 +267,11 @@ def _auto_layout(
     ranked = sorted(range(len(candidates)), key=lambda i: (straight[i], i))
     if not finish:
         return candidates[ranked[0]]
-    finalists = ranked[: 1 if len(design.flows) > _DRAWN_COUNT_FLOWS else _FINALISTS]
+    finalists = ranked[:_FINALISTS]
+    if len(design.flows) > _DRAWN_COUNT_FLOWS:
+        # Straight lines rank the starts of a big design less reliably: the best of them
+        # is routed against the given order's (each routing costs about 0.4 s at 300).
+        finalists = sorted({0, ranked[0]})
     # The finalists' cards then trade places inside their contexts where that uncrosses
     # arrows (too slow to do for every start).
     for i in finalists:
@@ -273,8 +279,8 @@ def _auto_layout(
         candidates[i] = _place(
             design, blocks, order, edges, graph, downward, shape.stretch, untangled=True
         )
-    drawn = {i: _drawn_crossings(candidates[i]) for i in finalists} if len(finalists) > 1 else {}
-    chosen = min(finalists, key=lambda i: (drawn.get(i, 0), straight[i], i))
+    drawn = {i: _drawn(candidates[i]) for i in finalists} if len(finalists) > 1 else {}
+    chosen = min(finalists, key=lambda i: (drawn.get(i, (0, 0)), straight[i], i))
     # The same order with each context's cards also pulled towards the cards they talk
     # to in other contexts (see _pack): routed, one or the other crosses less, and which one is not
     # foreseeable from straight lines; so both are drawn and the better one kept.
@@ -291,8 +297,8 @@ def _auto_layout(
     other = _place(design, leaning, order, edges, graph, downward, shape.stretch, untangled=True)
     if not _fits_as_well(other, candidates[chosen]):
         return candidates[chosen]
-    fewest = drawn[chosen] if chosen in drawn else _drawn_crossings(candidates[chosen])
-    return other if _drawn_crossings(other) < fewest else candidates[chosen]
+    fewest = drawn[chosen] if chosen in drawn else _drawn(candidates[chosen])
+    return other if _drawn(other) < fewest else candidates[chosen]
 
 
 def _fits_as_well(drawing: Design, than: Design) -> bool:
@@ -547,12 +553,16 @@ def _arrows(design: Design) -> Counter[tuple[str, str]]:
     )
 
 
-def _drawn_crossings(design: Design) -> int:
-    """Crossings of the arrows as drawn: routed round cards by the geometry engine."""
+def _drawn(design: Design) -> tuple[int, int]:
+    """How the arrows read as drawn (routed round cards by the geometry engine): the
+    flaws the engine could not avoid (arrows through cards, labels on labels or cards,
+    arrows sharing a line), then the crossings. Fewer flaws win over fewer crossings: a
+    drawing the engine can draw cleanly is never traded for a few crossings less."""
     from .diagram import build_diagram  # the engine lays out with this module
-    from .diagram.metrics import count_crossings as crossings_drawn
+    from .diagram.metrics import measure
 
-    return crossings_drawn(build_diagram(design))
+    q = measure(build_diagram(design))
+    return q.through_cards + q.label_overlaps + q.labels_on_cards + q.shared_runs, q.crossings
 
 
 def _aspect(design: Design) -> float:
