@@ -158,9 +158,7 @@ def auto_layout(design: Design, direction: str | None = None) -> Design:
         # A design drawn from a single start has nothing to finish: its quick drawing is it.
         if len(design.flows) > _MULTI_START_FLOWS:
             return quick
-        return _or_bands(
-            design, _auto_layout(design, direction, shape, orders, finish=True), quick
-        )
+        return _or_bands(design, _auto_layout(design, direction, shape, orders, finish=True), quick)
 
     if ASPECT_RANGE[0] <= ratio <= _FITS:
         return finished("right", shape, across)
