@@ -123,6 +123,6 @@ class EditBindings(Command):
     def perform(self, edit: _Edit) -> None:
         flow = edit.doc.flow(self.flow_id)
         # Checked again from plain values: a setting built without validation is refused too.
-        bindings = None if self.bindings is None else self.bindings.model_dump()
+        bindings = None if self.bindings is None else self.bindings.model_dump(warnings=False)
         edit.replace("flows", _validated(Flow, flow, {"bindings": bindings}))
         self.text = f"Edit broker settings of {_message_label(edit.doc, flow.message)}"

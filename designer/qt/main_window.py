@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self._restore_minimap()
         self.canvas.follow_palette(self.palette())
         self.resize(1440, 900)
+        # QSettings.value is typed `object`; what was saved here is a QByteArray (or the default).
         self.restoreGeometry(self.settings.value("geometry", b""))  # type: ignore[arg-type]
         state = self.settings.value("windowState", b"")
         if not state or not self.restoreState(state):  # type: ignore[arg-type]
@@ -326,6 +327,7 @@ class MainWindow(QMainWindow):
         )
 
     def set_theme(self, dark: bool | None) -> None:
+        # instance() is typed QCoreApplication; a window exists only inside a QApplication.
         apply_theme(QApplication.instance(), dark)  # type: ignore[arg-type]
         self.canvas.follow_palette(QApplication.palette())
 

@@ -38,6 +38,7 @@ from .index import RectIndex
 from .nudge import MIN_GAP, nudge_steps
 from .sides import rebalanced
 from .steps import Steps, finish, scaled
+from .tracks import Tracks
 
 MARGIN = 14.0  # kept free around cards, and the length of the stub leaving a card
 TRACK = 9.0  # between parallel runs in one channel
@@ -112,8 +113,7 @@ class Router:
             self.obstacles.add(key, rect.grown(MARGIN - 1.0))
         self.routes: dict[str, list[Point]] = {}
         self.links: dict[str, Link] = {}
-        self._runs: dict[tuple[int, int], list[tuple[float, float, str]]] = defaultdict(list)
-        self._lines_of: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._tracks = Tracks()  # the straight runs of the routes, by line
         self._quick = False  # a drag frame: a short search, settled when the drag ends
         # Arrows whose route the user chose (bends, straight): never searched for, held
         # where they are for the others to keep off their lines.
@@ -150,30 +150,18 @@ class Router:
 
     # ------------------------------------------------------------------ tracks
     def _add_runs(self, key: str, points: list[Point]) -> None:
-        for (x0, y0), (x1, y1) in itertools.pairwise(points):
-            if x0 == x1 and y0 != y1:
-                line = (0, round(x0))
-                self._runs[line].append((min(y0, y1), max(y0, y1), key))
-            elif y0 == y1 and x0 != x1:
-                line = (1, round(y0))
-                self._runs[line].append((min(x0, x1), max(x0, x1), key))
-            else:
-                continue
-            self._lines_of[key].append(line)
+        self._tracks.add(key, points)
 
     def _drop_runs(self, key: str) -> None:
-        for line in set(self._lines_of.pop(key, ())):
-            runs = self._runs[line]
-            runs[:] = [r for r in runs if r[2] != key]
+        self._tracks.drop(key)
 
     def _track_free(self, axis: int, at: float, lo: float, hi: float) -> bool:
         """Whether no other route runs along this line (or within TRACK/2 of it) over lo..hi."""
         reach = int(TRACK // 2)
         base = round(at)
         for line in range(base - reach, base + reach + 1):
-            for a, b, _ in self._runs.get((axis, line), ()):
-                if a < hi + 2 and lo - 2 < b:
-                    return False
+            for _ in self._tracks.runs(axis, line, lo - 2, hi + 2):
+                return False
         return True
 
     # ------------------------------------------------------------------ routing
@@ -185,8 +173,7 @@ class Router:
         """`route_all` in steps (steps.py): a big design is routed between a window's events."""
         held = {key: self.routes[key] for key in self.held if key in self.routes}
         self.routes.clear()
-        self._runs.clear()
-        self._lines_of.clear()
+        self._tracks.clear()
         for key, points in held.items():
             self.routes[key] = points
             self._add_runs(key, points)
@@ -331,9 +318,8 @@ class Router:
         for key in keys:
             for axis, at, lo, hi in _runs_of(self.routes.get(key, ())):
                 for line in range(round(at) - reach, round(at) + reach + 1):
-                    for a, b, other in self._runs.get((axis, line), ()):
-                        if a < hi and lo < b:
-                            near.add(other)
+                    for _, _, other in self._tracks.runs(axis, line, lo, hi):
+                        near.add(other)
         return shared_runs({k: self.routes[k] for k in near if k in self.routes}, apart, keys=keys)
 
     def _beside(self, keys: list[str]) -> set[str]:
@@ -343,12 +329,7 @@ class Router:
         found = set(keys)
         # The lines holding runs, in order along each axis: a channel is looked up
         # by bisection instead of asking for every pixel line across it.
-        taken: tuple[list[int], list[int]] = ([], [])
-        for (axis, line), runs in self._runs.items():
-            if runs:
-                taken[axis].append(line)
-        taken[0].sort()
-        taken[1].sort()
+        taken = (self._tracks.lines(0), self._tracks.lines(1))
         for key in keys:
             for axis, at, lo, hi in _runs_of(self.routes[key]):
                 low, high = channel(axis, at, lo, hi, self.obstacles, _NEAR)
@@ -357,9 +338,8 @@ class Router:
                 first = bisect_left(lines, round(low - _SQUEEZE))
                 last = bisect_right(lines, round(high + _SQUEEZE))
                 for line in lines[first:last]:
-                    for a, b, other in self._runs[(axis, line)]:
-                        if a < hi and lo < b:
-                            found.add(other)
+                    for _, _, other in self._tracks.runs(axis, line, lo, hi):
+                        found.add(other)
         return found
 
     def _detour(
