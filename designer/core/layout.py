@@ -54,6 +54,7 @@ _ROW_PASSES = 3
 # crossings of the arrows as the geometry engine routes them (what the reader sees).
 _DRAWN_COUNT_FLOWS = 200
 _FINALISTS = 4
+_FREELY_FLOWS = 200
 
 
 # Columns inside a context of a design this small are further apart: an arrow between two
@@ -157,7 +158,7 @@ def auto_layout(design: Design, direction: str | None = None) -> Design:
         # A design drawn from a single start has nothing to finish: its quick drawing is it.
         if len(design.flows) > _MULTI_START_FLOWS:
             return quick
-        return _or_bands(design, _auto_layout(design, direction, shape, orders, finish=True))
+        return _or_bands(design, _auto_layout(design, direction, shape, orders, finish=True), quick)
 
     if ASPECT_RANGE[0] <= ratio <= _FITS:
         return finished("right", shape, across)
@@ -169,7 +170,7 @@ def auto_layout(design: Design, direction: str | None = None) -> Design:
     return finished("right", shape, across)
 
 
-def _or_bands(design: Design, laid: Design) -> Design:
+def _or_bands(design: Design, laid: Design, quick: Design) -> Design:
     """`laid`, or the contexts drawn as bands if their arrows cross less there.
 
     Contexts that talk back and forth (each to the next and the one after) make long
@@ -178,19 +179,22 @@ def _or_bands(design: Design, laid: Design) -> Design:
     the column after the actors and each packed wide so its flow reads left to right
     (as Graphviz draws clusters whose ranks overlap), such arrows only cross the gap
     between bands. Compared by routed crossings, so only in designs of up to
-    _DRAWN_COUNT_FLOWS flows, and only where every service has a context.
+    _DRAWN_COUNT_FLOWS flows, and only where every service has a context. `quick`:
+    `laid` before it was finished; bands are routed only if their straight lines cross
+    less than its own (not than the finished drawing's: its cards traded places to
+    uncross straight lines, not routed arrows).
     """
     contexts = {n.boundary for n in design.nodes if n.kind is not NodeKind.ACTOR}
     if len(design.flows) > _DRAWN_COUNT_FLOWS or len(contexts) < 2 or None in contexts:
         return laid
     best, fewest = laid, _drawn(laid)
-    straight = count_crossings(laid, each_arrow=True)
+    straight = count_crossings(quick, each_arrow=True)
     orders: _Orders = {}
     for wide in _BAND_WIDTHS:
         # Finished (routed) only if its straight lines already cross less: the cheap
         # count ranks the starts as well, and routing is what costs.
-        quick = _auto_layout(design, "right", _Shape(wide, bands=True), orders)
-        if count_crossings(quick, each_arrow=True) >= straight:
+        banded = _auto_layout(design, "right", _Shape(wide, bands=True), orders)
+        if count_crossings(banded, each_arrow=True) >= straight:
             continue
         bands = _auto_layout(design, "right", _Shape(wide, bands=True), orders, finish=True)
         if ASPECT_RANGE[0] <= _aspect(bands) <= _FITS:
@@ -273,14 +277,19 @@ def _auto_layout(
         # is routed against the given order's (each routing costs about 0.4 s at 300).
         finalists = sorted({0, ranked[0]})
     # The finalists' cards then trade places inside their contexts where that uncrosses
-    # arrows (too slow to do for every start).
+    # arrows (too slow to do for every start): those of one step, and in a design small
+    # enough to route every finalist twice, also any two services of a context.
+    ways = (False, True) if len(design.flows) <= _FREELY_FLOWS else (False,)
+    finals: dict[tuple[int, bool], Design] = {}
     for i in finalists:
         order = [[by_id[key] for key in layer] for layer in orders[i]]
-        candidates[i] = _place(
-            design, blocks, order, edges, graph, downward, shape.stretch, untangled=True
-        )
-    drawn = {i: _drawn(candidates[i]) for i in finalists} if len(finalists) > 1 else {}
-    chosen = min(finalists, key=lambda i: (drawn.get(i, (0, 0)), straight[i], i))
+        for freely in ways:
+            finals[(i, freely)] = _place(
+                design, blocks, order, edges, graph, downward, shape.stretch, True, freely
+            )
+    drawn = {key: _drawn(drawing) for key, drawing in finals.items()} if len(finals) > 1 else {}
+    chosen, freely = min(finals, key=lambda k: (drawn.get(k, (0, 0)), straight[k[0]], k))
+    candidates[chosen] = finals[(chosen, freely)]
     # The same order with each context's cards also pulled towards the cards they talk
     # to in other contexts (see _pack): routed, one or the other crosses less, and which one is not
     # foreseeable from straight lines; so both are drawn and the better one kept.
@@ -294,10 +303,10 @@ def _auto_layout(
         ]
         for layer in orders[chosen]
     ]
-    other = _place(design, leaning, order, edges, graph, downward, shape.stretch, untangled=True)
+    other = _place(design, leaning, order, edges, graph, downward, shape.stretch, True, freely)
     if not _fits_as_well(other, candidates[chosen]):
         return candidates[chosen]
-    fewest = drawn[chosen] if chosen in drawn else _drawn(candidates[chosen])
+    fewest = drawn.get((chosen, freely)) or _drawn(candidates[chosen])
     return other if _drawn(other) < fewest else candidates[chosen]
 
 
@@ -454,7 +463,13 @@ def _place(
     downward: bool = False,
     stretch: float = 1.0,
     untangled: bool = False,
+    freely: bool = False,
 ) -> Design:
+    """The cards placed: blocks in `order`, cards in their blocks' cells; `untangled`:
+    cards of one step of a context then trade places while that uncrosses arrows,
+    `freely`: any two services of a context may (its flow may then read less strictly
+    left to right; auto-layout keeps such a drawing only when its routed arrows cross
+    less)."""
     corners: dict[str, tuple[float, float]] = {}
     if downward:
         # Layers become rows: blocks of a layer side by side, spaced by their widths.
@@ -494,6 +509,9 @@ def _place(
         for node in sorted(block.cells):
             by_step[block.step[node]].append(node)
         steps += [by_step[key] for key in sorted(by_step) if len(by_step[key]) > 1]
+        services = sorted(n for n in block.cells if block.step[n] >= 0)
+        if freely and len(services) > 1:
+            steps.append(services)
     # Cards of one column and step follow the height of what they talk to.
     for _ in range(_ROW_PASSES):
         for group in groups:

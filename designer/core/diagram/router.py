@@ -36,6 +36,7 @@ from .congestion import Shared, channel, crowded_stretch, movers, shared_runs
 from .geometry import Point, Rect
 from .index import RectIndex
 from .nudge import MIN_GAP, nudge_steps
+from .sides import rebalanced
 from .steps import Steps, finish, scaled
 from .tracks import Tracks
 
@@ -361,6 +362,7 @@ class Router:
         crowd: dict[tuple[str, Side], list[tuple[float, str, int]]] = defaultdict(list)
         chosen: dict[str, tuple[Side, Side]] = {}
         loops: dict[str, int] = defaultdict(int)
+        loops_of: set[str] = set()
         links = self.links if spread is None else self._sharing_cards(keys, spread)
         for key, link in links.items():
             if link.source == link.target:
@@ -375,12 +377,32 @@ class Router:
                 (out, out_at_start), (into, into_at_start) = _LOOP_CORNERS[k % 4]
                 depth = k // 4
                 chosen[key] = (out, into)
+                loops_of.add(key)
                 crowd[(link.source, out)].append((_corner_rank(out_at_start, depth), key, 0))
                 crowd[(link.source, into)].append((_corner_rank(into_at_start, depth), key, 1))
                 continue
+            chosen[key] = sides(self.cards[link.source], self.cards[link.target])
+        # Sides whose port channel has more arrows than tracks: ends round the corner.
+        chosen.update(
+            rebalanced(
+                {k: (links[k].source, links[k].target) for k in chosen if k not in loops_of},
+                {k: v for k, v in chosen.items() if k not in loops_of},
+                self.cards,
+                self.obstacles,
+                MARGIN,
+                TRACK,
+                PORT_PAD,
+                {
+                    side: sum(1 for m in members if m[1] in loops_of)
+                    for side, members in crowd.items()
+                },
+            )
+        )
+        for key, link in links.items():
+            if key in loops_of:
+                continue
             s, t = self.cards[link.source], self.cards[link.target]
-            out, into = sides(s, t)
-            chosen[key] = (out, into)
+            out, into = chosen[key]
             crowd[(link.source, out)].append((_heading(s, out, t, into), key, 0))
             crowd[(link.target, into)].append((_heading(t, into, s, out), key, 1))
         # Every arrow at a side where one of `keys` ends moves its port too.
