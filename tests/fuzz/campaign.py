@@ -37,7 +37,7 @@ from designer.core.errors import DesignLoadError, EditError
 from designer.core.history import History
 from designer.core.rules.engine import validate
 from tests.fuzz.edits import random_command
-from tests.fuzz.mutations import document, seed_sources
+from tests.fuzz.mutations import asyncapi_seed, document, seed_sources, spec_document
 
 DESIGN, COPY, BASE = "design.msgflow.json", "fmt.msgflow.json", "base.msgflow.json"
 CHEAP: tuple[tuple[str, ...], ...] = (
@@ -150,7 +150,56 @@ class Campaign:
             os.chdir(cwd)
         return code, "", err.getvalue()
 
+    def one_spec(self, rng: random.Random, number: int) -> None:
+        """A mutated AsyncAPI system through `msgflow import asyncapi`, then what it made
+        through every command as a design."""
+        system, documents, files = spec_document(rng)
+        self.label = f"asyncapi-spec:{system}"
+        source = "asyncapi-spec"
+        self.documents[source] += 1
+        with tempfile.TemporaryDirectory(prefix="fuzz-long-") as name:
+            folder = Path(name)
+            (folder / "out").mkdir()
+            for relative, data in files.items():
+                (folder / "specs" / relative).parent.mkdir(parents=True, exist_ok=True)
+                (folder / "specs" / relative).write_bytes(data)
+            bundle = json.dumps({k: v.decode("latin-1") for k, v in files.items()}).encode()
+            args = ("import", "asyncapi", *(f"specs/{d}" for d in documents))
+            args = (*args, "-o", "out/imported.msgflow.json")
+            self.tried[(source, "import asyncapi")] += 1
+            before = _outside(folder)
+            code, cause, err = self.run_command(folder, args)
+            if code is None:
+                self.fail(f"import: {cause}", source, bundle, f"{system}\n{err}")
+                return
+            if code not in (0, 2) or "Traceback" in err:
+                self.fail(f"import: exit {code}", source, bundle, err)
+            if _outside(folder) != before:
+                self.fail("import: wrote outside its output or changed a spec", source, bundle, "")
+            self.outcomes[f"import exit {code}"] += 1
+            if code != 0:
+                return
+            data = (folder / "out" / "imported.msgflow.json").read_bytes()
+            try:
+                design = io.loads(data)
+            except DesignLoadError as error:
+                self.fail("import: wrote a design the loader refuses", source, bundle, str(error))
+                return
+            if io.dumps(design).encode("utf-8") != data:
+                self.fail("import: wrote a design that is not canonical", source, bundle, "")
+            (folder / DESIGN).write_bytes(data)
+            (folder / COPY).write_bytes(data)
+            (folder / BASE).write_text(asyncapi_seed(system) or "{}", encoding="utf-8")
+            for command in [*CHEAP, rng.choice(COSTLY)]:
+                self.check(folder, command, data, source, source, True)
+            self.check_fmt(folder, data, design, source, source)
+        if self.edits:
+            self.check_edits(rng, design, data, source, source)
+
     def one(self, rng: random.Random, source: str, number: int) -> None:
+        if source == "asyncapi-spec":
+            self.one_spec(rng, number)
+            return
         label, kind, seed_text, data = document(rng, source)
         self.label = label  # named in the reproducer's note
         self.documents[source] += 1
@@ -355,7 +404,7 @@ def run(argv: list[str] | None = None) -> int:
     parser.add_argument("--documents", type=int, default=0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path("fuzz-campaign"))
-    parser.add_argument("--sources", default=",".join(seed_sources()))
+    parser.add_argument("--sources", default=",".join([*seed_sources(), "asyncapi-spec"]))
     parser.add_argument("--pictures-every", type=int, default=50)
     parser.add_argument("--edits", type=int, default=12)
     parser.add_argument("--timeout", type=int, default=60)

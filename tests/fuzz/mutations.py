@@ -420,7 +420,7 @@ def write(value: Any, rng: random.Random) -> bytes:
             if not item:
                 return "[]"
             return "[" + pad + ("," + pad).join(text(v, level + 1) for v in item) + end + "]"
-        return json.dumps(item, ensure_ascii=ascii_only)
+        return json.dumps(item, ensure_ascii=ascii_only, default=str)  # YAML dates
 
     body = text(value, 0) + "\n"
     if rng.random() < 0.1:
@@ -486,3 +486,71 @@ def document(rng: random.Random, source: str, largest: int = 120) -> tuple[str, 
         kind = "structure+bytes"
         data = mutate_bytes(write(raw, rng), rng, rng.choice([1, 2]))
     return label, kind, text, data
+
+
+# ---------------------------------------------------------------- AsyncAPI documents
+
+# YAML's own hazards: an alias that contains itself, a billion-laughs expansion, a tag
+# that names a Python object, a merge key, a document stream.
+YAML_HAZARDS = [
+    "x-loop: &loop [*loop]\n",
+    "x-self: &self {a: *self}\n",
+    "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+    "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n",
+    "x-obj: !!python/object/apply:os.system ['true']\n",
+    "<<: {asyncapi: 9.9.9}\n",
+    "---\nasyncapi: 3.0.0\n",
+    "x-deep: " + "[" * 3000 + "]" * 3000 + "\n",
+    "\t\n",
+    "x-date: 2024-01-01\n",
+    "x-big: 1e309\n",
+]
+
+
+def spec_files(system: str) -> tuple[Path, dict[str, bytes]]:
+    """A system's documents and every file they may refer to, relative to their folder."""
+    files = asyncapi_systems()[system]
+    if len(files) == 1 and not system.startswith("public/") and "social-media" not in system:
+        return files[0].parent, {files[0].name: files[0].read_bytes()}
+    root = Path(*Path(files[0]).parts[: len(Path(files[0]).parts) - 1])
+    for file in files[1:]:
+        while root not in file.parents:
+            root = root.parent
+    if "social-media" in system:
+        root = files[0].parents[1]
+    return root, {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.suffix in (".yaml", ".yml", ".json")
+    }
+
+
+def spec_document(rng: random.Random) -> tuple[str, list[str], dict[str, bytes]]:
+    """(system, its documents' relative names, every file with one of them mutated)."""
+    import yaml
+
+    system = rng.choice(sorted(asyncapi_systems()))
+    root, files = spec_files(system)
+    documents = [str(f.relative_to(root)) for f in asyncapi_systems()[system]]
+    name = rng.choice(documents if rng.random() < 0.7 else sorted(files))
+    data = files[name]
+    roll = rng.random()
+    if roll < 0.55:
+        try:
+            raw = json.loads(data) if name.endswith(".json") else yaml.safe_load(data)
+        except (ValueError, yaml.YAMLError):
+            raw = None
+        if raw is not None:
+            raw = mutate_structure(raw, rng, rng.choice([1, 1, 2, 3]))
+            data = write(raw, rng)  # JSON is YAML too (YAML 1.2)
+    elif roll < 0.75:
+        hazard = rng.choice(YAML_HAZARDS).encode("utf-8")
+        if name.endswith(".json"):
+            data = hazard + data if rng.random() < 0.5 else data
+        else:
+            data = data + b"\n" + hazard if rng.random() < 0.7 else hazard + data
+    else:
+        data = mutate_bytes(data, rng, rng.choice([1, 2, 4]))
+    files[name] = data
+    return system, documents, files

@@ -36,6 +36,7 @@ from .congestion import Shared, channel, crowded_stretch, movers, shared_runs
 from .geometry import Point, Rect
 from .index import RectIndex
 from .nudge import MIN_GAP, nudge_steps
+from .sides import rebalanced
 from .steps import Steps, finish, scaled
 from .tracks import Tracks
 
@@ -158,10 +159,9 @@ class Router:
         """Whether no other route runs along this line (or within TRACK/2 of it) over lo..hi."""
         reach = int(TRACK // 2)
         base = round(at)
-        for line in range(base - reach, base + reach + 1):
-            for _ in self._tracks.runs(axis, line, lo - 2, hi + 2):
-                return False
-        return True
+        return (
+            next(self._tracks.near(axis, base - reach, base + reach, lo - 2, hi + 2), None) is None
+        )
 
     # ------------------------------------------------------------------ routing
     def route_all(self, links: list[Link]) -> dict[str, list[Point]]:
@@ -316,9 +316,7 @@ class Router:
         near = set(keys)
         for key in keys:
             for axis, at, lo, hi in _runs_of(self.routes.get(key, ())):
-                for line in range(round(at) - reach, round(at) + reach + 1):
-                    for _, _, other in self._tracks.runs(axis, line, lo, hi):
-                        near.add(other)
+                near.update(self._tracks.near(axis, round(at) - reach, round(at) + reach, lo, hi))
         return shared_runs({k: self.routes[k] for k in near if k in self.routes}, apart, keys=keys)
 
     def _beside(self, keys: list[str]) -> set[str]:
@@ -326,19 +324,12 @@ class Router:
         in the channel it runs in (up to the cards either side, and the margin it may
         squeeze into): all the nudging of `keys` can meet."""
         found = set(keys)
-        # The lines holding runs, in order along each axis: a channel is looked up
-        # by bisection instead of asking for every pixel line across it.
-        taken = (self._tracks.lines(0), self._tracks.lines(1))
         for key in keys:
             for axis, at, lo, hi in _runs_of(self.routes[key]):
                 low, high = channel(axis, at, lo, hi, self.obstacles, _NEAR)
                 lo, hi = lo - TRACK, hi + TRACK
-                lines = taken[axis]
-                first = bisect_left(lines, round(low - _SQUEEZE))
-                last = bisect_right(lines, round(high + _SQUEEZE))
-                for line in lines[first:last]:
-                    for _, _, other in self._tracks.runs(axis, line, lo, hi):
-                        found.add(other)
+                first, last = round(low - _SQUEEZE), round(high + _SQUEEZE)
+                found.update(self._tracks.near(axis, first, last, lo, hi))
         return found
 
     def _detour(
@@ -371,6 +362,7 @@ class Router:
         crowd: dict[tuple[str, Side], list[tuple[float, str, int]]] = defaultdict(list)
         chosen: dict[str, tuple[Side, Side]] = {}
         loops: dict[str, int] = defaultdict(int)
+        loops_of: set[str] = set()
         links = self.links if spread is None else self._sharing_cards(keys, spread)
         for key, link in links.items():
             if link.source == link.target:
@@ -385,12 +377,32 @@ class Router:
                 (out, out_at_start), (into, into_at_start) = _LOOP_CORNERS[k % 4]
                 depth = k // 4
                 chosen[key] = (out, into)
+                loops_of.add(key)
                 crowd[(link.source, out)].append((_corner_rank(out_at_start, depth), key, 0))
                 crowd[(link.source, into)].append((_corner_rank(into_at_start, depth), key, 1))
                 continue
+            chosen[key] = sides(self.cards[link.source], self.cards[link.target])
+        # Sides whose port channel has more arrows than tracks: ends round the corner.
+        chosen.update(
+            rebalanced(
+                {k: (links[k].source, links[k].target) for k in chosen if k not in loops_of},
+                {k: v for k, v in chosen.items() if k not in loops_of},
+                self.cards,
+                self.obstacles,
+                MARGIN,
+                TRACK,
+                PORT_PAD,
+                {
+                    side: sum(1 for m in members if m[1] in loops_of)
+                    for side, members in crowd.items()
+                },
+            )
+        )
+        for key, link in links.items():
+            if key in loops_of:
+                continue
             s, t = self.cards[link.source], self.cards[link.target]
-            out, into = sides(s, t)
-            chosen[key] = (out, into)
+            out, into = chosen[key]
             crowd[(link.source, out)].append((_heading(s, out, t, into), key, 0))
             crowd[(link.target, into)].append((_heading(t, into, s, out), key, 1))
         # Every arrow at a side where one of `keys` ends moves its port too.
