@@ -74,6 +74,7 @@ class EditParameter(Command):
         if index is None:
             raise EditError(f"flow {flow.id} has no channel parameter {{{self.name}}}")
         changes = dict(self.changes)
+        _check_parameter_types(changes)
         if "description" in changes:
             changes["description"] = (changes["description"] or "").strip() or None
         if "enum" in changes:
@@ -100,6 +101,19 @@ class EditParameter(Command):
             if new_name != self.name
             else f"Edit parameter {{{self.name}}} of {label}"
         )
+
+
+def _check_parameter_types(changes: dict[str, Any]) -> None:
+    """EditError for a value of the wrong type, before the text is tidied (a list given
+    as the description or name crashed `.strip()` and the name check)."""
+    for key in ("name", "type"):
+        if key in changes and not isinstance(changes[key], str):
+            raise EditError(f"a channel parameter's {key} is text")
+    if "description" in changes and not isinstance(changes["description"], (str, type(None))):
+        raise EditError("a channel parameter's description is text")
+    enum = changes.get("enum")
+    if enum is not None and not (isinstance(enum, list) and all(isinstance(v, str) for v in enum)):
+        raise EditError("a channel parameter's values are a list of texts")
 
 
 def normalised(amqp: AmqpQueue | None, kafka: KafkaTopic | None) -> FlowBindings | None:

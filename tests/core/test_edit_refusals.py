@@ -4,9 +4,13 @@ reason (EditError, shown in the status bar) and leave the design as it was."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from designer.core import io
+from designer.core.channel_commands import EditParameter
 from designer.core.commands import Command, EditSettings, Macro
 from designer.core.document import Document
 from designer.core.errors import EditError
@@ -43,3 +47,21 @@ def test_rule_settings_built_without_validation_are_refused(
     settings = Settings.model_construct(rules=rules, generate={})
     _refused(doc, EditSettings(settings), reason)
     _refused(doc, Macro("Paste", [EditSettings(settings)]), reason)
+
+
+LIGHTS = Path(__file__).resolve().parents[1] / "data" / "lights-parameters.msgflow.json"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"description": ["The ID"]},  # AttributeError: 'list' object has no attribute 'strip'
+        {"name": ["lightId"]},  # TypeError in the name check
+        {"enum": [None]},
+        {"enum": "1,2"},
+        {"type": 5},
+    ],
+)
+def test_a_channel_parameter_edit_of_the_wrong_type_is_refused(changes: dict[str, Any]) -> None:
+    doc = Document(io.load(LIGHTS))
+    _refused(doc, EditParameter("f2", "streetlightId", **changes), "channel parameter")

@@ -163,10 +163,9 @@ class Router:
         """Whether no other route runs along this line (or within TRACK/2 of it) over lo..hi."""
         reach = int(TRACK // 2)
         base = round(at)
-        for line in range(base - reach, base + reach + 1):
-            for _ in self._tracks.runs(axis, line, lo - 2, hi + 2):
-                return False
-        return True
+        return (
+            next(self._tracks.near(axis, base - reach, base + reach, lo - 2, hi + 2), None) is None
+        )
 
     # ------------------------------------------------------------------ routing
     def route_all(self, links: list[Link]) -> dict[str, list[Point]]:
@@ -321,9 +320,7 @@ class Router:
         near = set(keys)
         for key in keys:
             for axis, at, lo, hi in _runs_of(self.routes.get(key, ())):
-                for line in range(round(at) - reach, round(at) + reach + 1):
-                    for _, _, other in self._tracks.runs(axis, line, lo, hi):
-                        near.add(other)
+                near.update(self._tracks.near(axis, round(at) - reach, round(at) + reach, lo, hi))
         return shared_runs({k: self.routes[k] for k in near if k in self.routes}, apart, keys=keys)
 
     def _beside(self, keys: list[str]) -> set[str]:
@@ -331,19 +328,12 @@ class Router:
         in the channel it runs in (up to the cards either side, and the margin it may
         squeeze into): all the nudging of `keys` can meet."""
         found = set(keys)
-        # The lines holding runs, in order along each axis: a channel is looked up
-        # by bisection instead of asking for every pixel line across it.
-        taken = (self._tracks.lines(0), self._tracks.lines(1))
         for key in keys:
             for axis, at, lo, hi in _runs_of(self.routes[key]):
                 low, high = channel(axis, at, lo, hi, self.obstacles, _NEAR)
                 lo, hi = lo - TRACK, hi + TRACK
-                lines = taken[axis]
-                first = bisect_left(lines, round(low - _SQUEEZE))
-                last = bisect_right(lines, round(high + _SQUEEZE))
-                for line in lines[first:last]:
-                    for _, _, other in self._tracks.runs(axis, line, lo, hi):
-                        found.add(other)
+                first, last = round(low - _SQUEEZE), round(high + _SQUEEZE)
+                found.update(self._tracks.near(axis, first, last, lo, hi))
         return found
 
     def _detour(

@@ -46,7 +46,10 @@ def _runs(points: list[Point]) -> list[tuple[int, int, float, float]]:
 @given(
     st.lists(route, min_size=1, max_size=12),
     st.lists(st.integers(0, 11), max_size=6),
-    st.lists(st.tuples(st.integers(0, 1), coordinate, coordinate, coordinate), max_size=8),
+    st.lists(
+        st.tuples(st.integers(0, 1), coordinate, st.integers(0, 500), coordinate, coordinate),
+        max_size=8,
+    ),
 )
 def test_tracks_answer_as_a_scan_of_every_run_would(routes, dropped, questions):
     tracks = Tracks()
@@ -57,23 +60,25 @@ def test_tracks_answer_as_a_scan_of_every_run_would(routes, dropped, questions):
     for number in dropped:
         tracks.drop(f"r{number}")
         kept.pop(f"r{number}", None)
-    # The questions the router asks: on the lines of the routes and at random places.
-    asked = [(axis, round(at), *sorted((a, b))) for axis, at, a, b in questions]
-    asked += [
-        (axis, line, lo - 1.0, hi + 1.0) for p in kept.values() for axis, line, lo, hi in _runs(p)
+    # The questions the router asks: lines around the routes' own (a free track, the
+    # lines next to a run, a channel across) and random places.
+    asked = [
+        (axis, round(at), round(at) + width, *sorted((a, b))) for axis, at, width, a, b in questions
     ]
-    for axis, line, lo, hi in asked:
+    asked += [
+        (axis, line - reach, line + reach, lo - 1.0, hi + 1.0)
+        for p in kept.values()
+        for axis, line, lo, hi in _runs(p)
+        for reach in (0, 4, 230)
+    ]
+    for axis, first, last, lo, hi in asked:
         expected = {
             key
             for key, points in kept.items()
-            for run_axis, run_line, a, b in _runs(points)
-            if (run_axis, run_line) == (axis, line) and a < hi and lo < b
+            for run_axis, line, a, b in _runs(points)
+            if run_axis == axis and first <= line <= last and a < hi and lo < b
         }
-        assert {key for _, _, key in tracks.runs(axis, line, lo, hi)} == expected
-    for axis in (0, 1):
-        assert tracks.lines(axis) == sorted(
-            {line for p in kept.values() for a, line, _, _ in _runs(p) if a == axis}
-        )
+        assert set(tracks.near(axis, first, last, lo, hi)) == expected
 
 
 def _recounted(
