@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 EXAMPLE := assets/examples/shop.msgflow.json
 
-.PHONY: run test check lint typecheck pytest pytest-fast qt-one-process tools bench bench-diagram fuzz clean
+.PHONY: run test check lint typecheck pytest pytest-fast qt-one-process tools bench bench-diagram fuzz fuzz-campaign clean
 
 $(STAMP): pyproject.toml
 	@echo "== Python packages into $(VENV) (first time: about 2-4 minutes)"
@@ -90,6 +90,14 @@ bench-diagram: $(STAMP)
 FUZZ_DOCUMENTS ?= 3000
 fuzz: $(STAMP)
 	MSGFLOW_FUZZ_DOCUMENTS=$(FUZZ_DOCUMENTS) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s --timeout 0 tests/fuzz
+
+# The outside harness of issue #10 as a campaign: every seed source (imported AsyncAPI
+# systems, synthetic designs, the examples) mutated and run through every command and
+# random edits for FUZZ_MINUTES of CPU, causes sorted and reproducers kept in FUZZ_OUT.
+FUZZ_MINUTES ?= 20
+FUZZ_OUT ?= build/fuzz-campaign
+fuzz-campaign: $(STAMP)
+	QT_QPA_PLATFORM=offscreen nice -n 10 $(PY) -m tests.fuzz.campaign --minutes $(FUZZ_MINUTES) --out $(FUZZ_OUT)
 
 clean:
 	rm -rf $(VENV) node_modules build dist .mypy_cache .ruff_cache .pytest_cache

@@ -74,6 +74,7 @@ class EditParameter(Command):
         if index is None:
             raise EditError(f"flow {flow.id} has no channel parameter {{{self.name}}}")
         changes = dict(self.changes)
+        _check_parameter_types(changes)
         if "description" in changes:
             changes["description"] = (changes["description"] or "").strip() or None
         if "enum" in changes:
@@ -102,6 +103,19 @@ class EditParameter(Command):
         )
 
 
+def _check_parameter_types(changes: dict[str, Any]) -> None:
+    """EditError for a value of the wrong type, before the text is tidied (a list given
+    as the description or name crashed `.strip()` and the name check)."""
+    for key in ("name", "type"):
+        if key in changes and not isinstance(changes[key], str):
+            raise EditError(f"a channel parameter's {key} is text")
+    if "description" in changes and not isinstance(changes["description"], (str, type(None))):
+        raise EditError("a channel parameter's description is text")
+    enum = changes.get("enum")
+    if enum is not None and not (isinstance(enum, list) and all(isinstance(v, str) for v in enum)):
+        raise EditError("a channel parameter's values are a list of texts")
+
+
 def normalised(amqp: AmqpQueue | None, kafka: KafkaTopic | None) -> FlowBindings | None:
     """Bindings as the file keeps them: a part saying only the defaults is left out, so
     turning a setting on and off again leaves the flow's line as it was."""
@@ -123,6 +137,6 @@ class EditBindings(Command):
     def perform(self, edit: _Edit) -> None:
         flow = edit.doc.flow(self.flow_id)
         # Checked again from plain values: a setting built without validation is refused too.
-        bindings = None if self.bindings is None else self.bindings.model_dump()
+        bindings = None if self.bindings is None else self.bindings.model_dump(warnings=False)
         edit.replace("flows", _validated(Flow, flow, {"bindings": bindings}))
         self.text = f"Edit broker settings of {_message_label(edit.doc, flow.message)}"

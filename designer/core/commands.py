@@ -192,7 +192,10 @@ class _Edit:
         self.ops.append(_Shape(flow_id, old, shape))
 
     def settings(self, settings: Settings) -> None:
-        _refuse_unstorable(settings.model_dump(), "settings.")
+        # Checked again from plain values: settings built without validation (a script,
+        # a paste) would save, then the loader would refuse the file (issue #10).
+        _refuse_unstorable(settings.model_dump(warnings=False), "settings.")
+        _validated(Settings, settings, {})
         unusable = generate_settings_problems(settings.generate)
         if unusable:
             raise EditError(f"{unusable[0].path.removeprefix('$.')}: {unusable[0].message}")
@@ -257,7 +260,7 @@ class Command:
 
 
 def _validated(model: type[Any], old: Any, changes: Mapping[str, Any]) -> Any:
-    data = old.model_dump()
+    data = old.model_dump(warnings=False)
     data.update(changes)
     try:
         return model.model_validate(data)

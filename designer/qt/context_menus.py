@@ -9,6 +9,7 @@ menu bar. Menus open with `popup()` (not a blocking `exec()`) and are kept on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QPointF, QTimer
@@ -30,9 +31,9 @@ TRANSPORT_WORDS = {
 }
 
 
-def _add(menu: QMenu, text: str, slot: object) -> QAction:
+def _add(menu: QMenu, text: str, slot: Callable[..., object]) -> QAction:
     action = menu.addAction(text)
-    action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
+    action.triggered.connect(lambda _checked=False: slot())
     return action
 
 

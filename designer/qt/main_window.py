@@ -30,6 +30,7 @@ from designer.core.layout_selection import arrange_selection
 from designer.core.model import Design
 from designer.qt import dialogs
 from designer.qt.actions import install_actions
+from designer.qt.busy import run_busy
 from designer.qt.canvas_host import CanvasHost
 from designer.qt.context_menus import install_context_menus
 from designer.qt.files import FileController
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self._restore_minimap()
         self.canvas.follow_palette(self.palette())
         self.resize(1440, 900)
+        # QSettings.value is typed `object`; what was saved here is a QByteArray (or the default).
         self.restoreGeometry(self.settings.value("geometry", b""))  # type: ignore[arg-type]
         state = self.settings.value("windowState", b"")
         if not state or not self.restoreState(state):  # type: ignore[arg-type]
@@ -267,8 +269,16 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def auto_layout(self) -> None:
-        design = self.document.design
-        arranged = auto_layout(design)
+        # Seconds on a large design (several starts, each routed): on a worker thread, so
+        # the window paints and shows a progress dialog instead of freezing.
+        design, revision = self.document.design, self.document.revision
+        copy = design.detached()  # the worker's own: the document edits its design in place
+        arranged = run_busy(self, "Auto layout", "Arranging the cards…", lambda: auto_layout(copy))
+        if self.document.revision != revision:  # edited while it ran: its places are stale
+            self.statusBar().showMessage(
+                "Auto layout: the design changed meanwhile; run it again", 6000
+            )
+            return
         # Bends and label places were chosen for the old places: they go in the same step.
         steps = [MoveNodes(arranged.layout.nodes), DropPlaces(design.layout.flows)]
         self.undo.push(Macro("Auto layout", steps))
@@ -326,6 +336,7 @@ class MainWindow(QMainWindow):
         )
 
     def set_theme(self, dark: bool | None) -> None:
+        # instance() is typed QCoreApplication; a window exists only inside a QApplication.
         apply_theme(QApplication.instance(), dark)  # type: ignore[arg-type]
         self.canvas.follow_palette(QApplication.palette())
 

@@ -140,6 +140,7 @@ def install_share_actions(window: MainWindow) -> ShareActions:
     file_menu = _menu_holding(window, ours["open"])
     if file_menu is not None:
         before = export_image if export_image in file_menu.actions() else None
+        # Qt takes a null `before` as "append"; PySide6's stubs do not admit None.
         file_menu.insertAction(before, share.actions["import_asyncapi"])  # type: ignore[arg-type]
         file_menu.insertMenu(before, share.export_menu)  # type: ignore[arg-type]
         if before is not None:

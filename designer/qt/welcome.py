@@ -8,6 +8,7 @@ design has a card and comes back when the last one is removed or a new design st
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,7 +86,7 @@ class WelcomeCard(QFrame):
         window.files.fileOpened.connect(self.follow)
         self.follow()
 
-    def _button(self, key: str, text: str, slot: object) -> QToolButton:
+    def _button(self, key: str, text: str, slot: Callable[[], object] | None) -> QToolButton:
         button = QToolButton(self)
         button.setText(text)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -93,7 +94,7 @@ class WelcomeCard(QFrame):
         button.setMinimumWidth(260)
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         if slot is not None:
-            button.clicked.connect(lambda _checked=False: slot())  # type: ignore[operator]
+            button.clicked.connect(lambda _checked=False: slot())
         self.buttons[key] = button
         return button
 

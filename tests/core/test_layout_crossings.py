@@ -49,6 +49,23 @@ def test_example_auto_layout_crosses_no_more_than_dot(name: str) -> None:
     assert quality.crossings <= DOT_CROSSINGS[name]
 
 
+# Graphviz dot's fewest crossings on synthetic 30-service designs (the fewer of LR and TB,
+# whatever its width:height: LR draws seeds 2 and 4 at 5.2:1 and 5.1:1), measured like
+# DOT_CROSSINGS by benchmarks/diagram.py on 2026-12-07. These seeds tuned auto-layout;
+# seeds 7-18 are the held-out figures in the benchmark (docs, not tests).
+DOT_CROSSINGS_SYNTHETIC_30 = {1: 642, 2: 224, 3: 440, 4: 315, 5: 366, 6: 596}
+
+
+@pytest.mark.parametrize("seed", sorted(DOT_CROSSINGS_SYNTHETIC_30))
+def test_synthetic_30_services_cross_no_more_than_dot_and_draw_cleanly(seed: int) -> None:
+    design = synthetic_design(30, seed=seed)
+    quality = measure(build_diagram(auto_layout(design)))
+    assert quality.crossings <= DOT_CROSSINGS_SYNTHETIC_30[seed]
+    assert ASPECT_RANGE[0] <= quality.aspect <= ASPECT_RANGE[1]
+    assert (quality.through_cards, quality.label_overlaps, quality.labels_on_cards) == (0, 0, 0)
+    assert quality.shared_runs == 0
+
+
 def test_cards_of_one_step_trade_places_when_their_arrows_cross() -> None:
     # a and b may trade places (one step of one context); x and y stay. a talks to y
     # (below) and b to x (above): the two lines cross until a and b swap.
@@ -82,12 +99,14 @@ def test_untangling_counts_every_flow_of_a_pair() -> None:
     assert place["a"] == (0.0, 0.0)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 4])
 def test_contexts_that_talk_across_are_drawn_as_bands_when_that_crosses_less(
     seed: int,
 ) -> None:
     # 30 services in 3 contexts of 10, each talking to the next and the one after:
     # in a column each, arrows from the first to the third run round the second.
+    # (Seed 3 is drawn in columns: with any two services of a context free to trade
+    # places its columns cross less than its bands.)
     design = synthetic_design(30, seed=seed)
     columns = measure(build_diagram(auto_layout(design, "right"))).crossings
     laid = auto_layout(design)

@@ -1,20 +1,23 @@
 """Hypothesis strategies for design documents a user (or an attacker) could hand msgflow.
 
-Three sources, mixed: designs built from the schema (mostly loadable, so the commands
+Four sources, mixed: designs built from the schema (mostly loadable, so the commands
 get past the loader and into validation, export and generation), structure-aware
 mutations of the bundled examples (a value replaced by a hostile one, a key dropped or
-added, an item duplicated), and byte-level mutations of the examples.
+added, an item duplicated), byte-level mutations of the examples, and mutations of seeds
+the fixes were not tuned to (imported AsyncAPI systems, synthetic designs; mutations.py).
 """
 
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
 
 from designer.resources import examples_dir
+from tests.fuzz.mutations import document, seed_sources
 
 EXAMPLES: dict[str, str] = {
     p.name: p.read_text(encoding="utf-8")
@@ -275,9 +278,22 @@ def byte_mutations(draw: st.DrawFn) -> bytes:
     return bytes(data)
 
 
+def unseen_documents() -> st.SearchStrategy[bytes]:
+    """Seeds the loader was not tuned to (designs imported from the public AsyncAPI
+    corpus, synthetic designs of several sizes, the examples), mutated structurally and
+    at byte level by tests/fuzz/mutations.py, the code the long campaign runs."""
+    # The bounded budget keeps to designs of up to 30 services; the campaign goes larger.
+    return st.builds(
+        lambda source, number: document(random.Random(number), source, largest=30)[3],
+        st.sampled_from(seed_sources()),
+        st.integers(0, 2**32),
+    )
+
+
 def documents() -> st.SearchStrategy[bytes]:
     return st.one_of(
         schema_designs().map(lambda t: t.encode("utf-8")),
         mutated_examples().map(lambda t: t.encode("utf-8")),
         byte_mutations(),
+        unseen_documents(),
     )

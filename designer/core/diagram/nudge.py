@@ -16,7 +16,8 @@ then horizontal ones (the same code on the mirrored picture).
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+import math
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -103,23 +104,14 @@ def _unshare_axis(
     """Move each movable inner vertical run that lies on another arrow's line (closer
     than MIN_GAP, overlapping along) to the nearest free track of its room, as
     `_separate` does within a group; returns the keys of the routes changed."""
-    lines: list[tuple[float, float, float, str, int]] = []  # x, top, bottom, key, index
+    lines: list[_Line] = []
     for key, points in routes.items():
         for i in range(len(points) - 1):
             (x, y0), (x1, y1) = points[i], points[i + 1]
             if x == x1 and y0 != y1:
                 lines.append((x, min(y0, y1), max(y0, y1), key, i))
-    lines.sort()
-    xs = [line[0] for line in lines]
-    crowded: set[tuple[str, int]] = set()
-    for n, (x, top, bottom, key, i) in enumerate(lines):
-        m = n + 1
-        while m < len(lines) and lines[m][0] - x < MIN_GAP:
-            other = lines[m]
-            if other[3] != key and other[1] < bottom + 1.0 and top < other[2] + 1.0:
-                crowded.add((key, i))
-                crowded.add((other[3], other[4]))
-            m += 1
+    crowded = _on_other_lines(lines)
+    index = _Lines(lines)
     changed: set[str] = set()
     for key, i in sorted(crowded):
         points = routes[key]
@@ -131,11 +123,11 @@ def _unshare_axis(
         lo, hi, _, spare_lo, spare_hi = room
         (x, y0), (_, y1) = points[i], points[i + 1]
         top, bottom = min(y0, y1), max(y0, y1)
-        start = bisect_left(xs, lo - spare_lo - MIN_GAP)
-        end = bisect_right(xs, hi + spare_hi + MIN_GAP)
         taken = [
             line[0]
-            for line in lines[start:end]
+            for line in index.near(
+                lo - spare_lo - MIN_GAP, hi + spare_hi + MIN_GAP, top - TRACK, bottom + TRACK
+            )
             if (line[3], line[4]) != (key, i) and line[1] < bottom + TRACK and top < line[2] + TRACK
         ]
         place = _free_place(x, lo, hi, taken)
@@ -144,16 +136,83 @@ def _unshare_axis(
         if place == x:
             continue
         points[i], points[i + 1] = (place, y0), (place, y1)
-        # Keep the sorted lines true for the runs still to come.
-        old = bisect_left(lines, (x, top, bottom, key, i))
-        if old < len(lines) and lines[old] == (x, top, bottom, key, i):
-            del lines[old]
-            del xs[old]
-        new = bisect_left(lines, (place, top, bottom, key, i))
-        lines.insert(new, (place, top, bottom, key, i))
-        xs.insert(new, place)
+        # Keep the lines true for the runs still to come.
+        index.move((x, top, bottom, key, i), place)
         changed.add(key)
     return changed
+
+
+_Line = tuple[float, float, float, str, int]  # a vertical run: x, top, bottom, key, index
+
+
+def _on_other_lines(lines: list[_Line]) -> set[tuple[str, int]]:
+    """The runs (key, index) closer than MIN_GAP across to a run of another arrow that
+    overlaps them along (within a pixel). Runs are binned by x (MIN_GAP wide: a pair is
+    in one bin or two neighbouring ones), and each pair of neighbouring bins is swept
+    top to bottom: a channel holds a run for every row of a big design, and comparing
+    every run with all those at its x cost runs squared per channel."""
+    bins: dict[int, list[_Line]] = {}
+    for line in lines:
+        bins.setdefault(int(line[0] // MIN_GAP), []).append(line)
+    crowded: set[tuple[str, int]] = set()
+    for number, members in bins.items():
+        candidates = sorted(members + bins.get(number + 1, []), key=lambda line: line[1])
+        open_lines: list[_Line] = []
+        for line in candidates:
+            x, top, _, key, i = line
+            open_lines = [o for o in open_lines if top < o[2] + 1.0]
+            for o in open_lines:
+                if o[3] != key and abs(o[0] - x) < MIN_GAP:
+                    crowded.add((key, i))
+                    crowded.add((o[3], o[4]))
+            open_lines.append(line)
+    return crowded
+
+
+_LINES_STRETCH = 512.0  # px of height per bucket of _Lines
+_LINES_LONG = 32  # a run over more stretches than this is kept in the list of long runs
+
+
+class _Lines:
+    """Vertical runs by stretch of height, each stretch's sorted by x: the runs in a few
+    hundred pixels across and level with a run are found without reading a whole column
+    of a big design."""
+
+    def __init__(self, lines: list[_Line]) -> None:
+        self._stretches: dict[int, list[_Line]] = {}
+        self._long: list[_Line] = []
+        for line in lines:
+            for held in self._holders(line):
+                held.append(line)
+        for held in (*self._stretches.values(), self._long):
+            held.sort()
+
+    def _holders(self, line: _Line) -> list[list[_Line]]:
+        first, last = int(line[1] // _LINES_STRETCH), int(line[2] // _LINES_STRETCH)
+        if last - first >= _LINES_LONG:
+            return [self._long]
+        return [self._stretches.setdefault(s, []) for s in range(first, last + 1)]
+
+    def near(self, x0: float, x1: float, top: float, bottom: float) -> Iterator[_Line]:
+        """The runs with x0 <= x <= x1 touching the stretches of top..bottom (some more
+        than once)."""
+        first, last = int(top // _LINES_STRETCH), int(bottom // _LINES_STRETCH)
+        if last - first >= len(self._stretches):
+            held = [h for s, h in self._stretches.items() if first <= s <= last]
+        else:
+            held = [h for s in range(first, last + 1) if (h := self._stretches.get(s))]
+        held.append(self._long)
+        for lines in held:
+            yield from lines[bisect_left(lines, (x0,)) : bisect_right(lines, (x1, math.inf))]
+
+    def move(self, line: _Line, x: float) -> None:
+        """Run `line` now lies at `x`."""
+        moved = (x, *line[1:])
+        for held in self._holders(line):
+            at = bisect_left(held, line)
+            if at < len(held) and held[at] == line:
+                del held[at]
+            insort(held, moved)
 
 
 def _nudge_axis(

@@ -36,7 +36,9 @@ from .congestion import Shared, channel, crowded_stretch, movers, shared_runs
 from .geometry import Point, Rect
 from .index import RectIndex
 from .nudge import MIN_GAP, nudge_steps
+from .sides import rebalanced
 from .steps import Steps, finish, scaled
+from .tracks import Tracks
 
 MARGIN = 14.0  # kept free around cards, and the length of the stub leaving a card
 TRACK = 9.0  # between parallel runs in one channel
@@ -72,6 +74,7 @@ RELIEF_LEAST = 20
 # at most nudge._SIDE_REACH, and keeps a track's distance).
 _NEAR = 220.0
 _SQUEEZE = 12.0  # how far into a card's margin a crowded run may go (nudge._SQUEEZE), and a gap
+LOOP_ROW = 26.0  # between loops on one side of a card: a label's height and a gap
 QUICK_STEPS = 120  # ... during a drag frame (the route is settled when the drag ends)
 _SEARCH_SHARE = 0.55  # of routing a big design: finding routes; the rest is the nudging
 
@@ -111,9 +114,10 @@ class Router:
             self.obstacles.add(key, rect.grown(MARGIN - 1.0))
         self.routes: dict[str, list[Point]] = {}
         self.links: dict[str, Link] = {}
-        self._runs: dict[tuple[int, int], list[tuple[float, float, str]]] = defaultdict(list)
-        self._lines_of: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._tracks = Tracks()  # the straight runs of the routes, by line
         self._quick = False  # a drag frame: a short search, settled when the drag ends
+        # Loops: how far out their two ends go before turning (_loop_rows; others MARGIN).
+        self._stubs: dict[str, tuple[float, float]] = {}
         # Arrows whose route the user chose (bends, straight): never searched for, held
         # where they are for the others to keep off their lines.
         self.held: set[str] = set()
@@ -130,6 +134,7 @@ class Router:
     def forget(self, key: str) -> None:
         """A link went away."""
         self.links.pop(key, None)
+        self._stubs.pop(key, None)
         self.held.discard(key)
         if self.routes.pop(key, None) is not None:
             self._drop_runs(key)
@@ -149,31 +154,18 @@ class Router:
 
     # ------------------------------------------------------------------ tracks
     def _add_runs(self, key: str, points: list[Point]) -> None:
-        for (x0, y0), (x1, y1) in itertools.pairwise(points):
-            if x0 == x1 and y0 != y1:
-                line = (0, round(x0))
-                self._runs[line].append((min(y0, y1), max(y0, y1), key))
-            elif y0 == y1 and x0 != x1:
-                line = (1, round(y0))
-                self._runs[line].append((min(x0, x1), max(x0, x1), key))
-            else:
-                continue
-            self._lines_of[key].append(line)
+        self._tracks.add(key, points)
 
     def _drop_runs(self, key: str) -> None:
-        for line in set(self._lines_of.pop(key, ())):
-            runs = self._runs[line]
-            runs[:] = [r for r in runs if r[2] != key]
+        self._tracks.drop(key)
 
     def _track_free(self, axis: int, at: float, lo: float, hi: float) -> bool:
         """Whether no other route runs along this line (or within TRACK/2 of it) over lo..hi."""
         reach = int(TRACK // 2)
         base = round(at)
-        for line in range(base - reach, base + reach + 1):
-            for a, b, _ in self._runs.get((axis, line), ()):
-                if a < hi + 2 and lo - 2 < b:
-                    return False
-        return True
+        return (
+            next(self._tracks.near(axis, base - reach, base + reach, lo - 2, hi + 2), None) is None
+        )
 
     # ------------------------------------------------------------------ routing
     def route_all(self, links: list[Link]) -> dict[str, list[Point]]:
@@ -184,8 +176,7 @@ class Router:
         """`route_all` in steps (steps.py): a big design is routed between a window's events."""
         held = {key: self.routes[key] for key in self.held if key in self.routes}
         self.routes.clear()
-        self._runs.clear()
-        self._lines_of.clear()
+        self._tracks.clear()
         for key, points in held.items():
             self.routes[key] = points
             self._add_runs(key, points)
@@ -329,10 +320,7 @@ class Router:
         near = set(keys)
         for key in keys:
             for axis, at, lo, hi in _runs_of(self.routes.get(key, ())):
-                for line in range(round(at) - reach, round(at) + reach + 1):
-                    for a, b, other in self._runs.get((axis, line), ()):
-                        if a < hi and lo < b:
-                            near.add(other)
+                near.update(self._tracks.near(axis, round(at) - reach, round(at) + reach, lo, hi))
         return shared_runs({k: self.routes[k] for k in near if k in self.routes}, apart, keys=keys)
 
     def _beside(self, keys: list[str]) -> set[str]:
@@ -340,25 +328,12 @@ class Router:
         in the channel it runs in (up to the cards either side, and the margin it may
         squeeze into): all the nudging of `keys` can meet."""
         found = set(keys)
-        # The lines holding runs, in order along each axis: a channel is looked up
-        # by bisection instead of asking for every pixel line across it.
-        taken: tuple[list[int], list[int]] = ([], [])
-        for (axis, line), runs in self._runs.items():
-            if runs:
-                taken[axis].append(line)
-        taken[0].sort()
-        taken[1].sort()
         for key in keys:
             for axis, at, lo, hi in _runs_of(self.routes[key]):
                 low, high = channel(axis, at, lo, hi, self.obstacles, _NEAR)
                 lo, hi = lo - TRACK, hi + TRACK
-                lines = taken[axis]
-                first = bisect_left(lines, round(low - _SQUEEZE))
-                last = bisect_right(lines, round(high + _SQUEEZE))
-                for line in lines[first:last]:
-                    for a, b, other in self._runs[(axis, line)]:
-                        if a < hi and lo < b:
-                            found.add(other)
+                first, last = round(low - _SQUEEZE), round(high + _SQUEEZE)
+                found.update(self._tracks.near(axis, first, last, lo, hi))
         return found
 
     def _detour(
@@ -391,6 +366,7 @@ class Router:
         crowd: dict[tuple[str, Side], list[tuple[float, str, int]]] = defaultdict(list)
         chosen: dict[str, tuple[Side, Side]] = {}
         loops: dict[str, int] = defaultdict(int)
+        loops_of: dict[str, int] = {}  # loop key: its number at its card
         links = self.links if spread is None else self._sharing_cards(keys, spread)
         for key, link in links.items():
             if link.source == link.target:
@@ -405,12 +381,34 @@ class Router:
                 (out, out_at_start), (into, into_at_start) = _LOOP_CORNERS[k % 4]
                 depth = k // 4
                 chosen[key] = (out, into)
+                loops_of[key] = k
                 crowd[(link.source, out)].append((_corner_rank(out_at_start, depth), key, 0))
                 crowd[(link.source, into)].append((_corner_rank(into_at_start, depth), key, 1))
                 continue
+            chosen[key] = sides(self.cards[link.source], self.cards[link.target])
+            self._stubs.pop(key, None)  # (a loop re-attached to another card)
+        self._loop_rows(links, chosen, loops_of)
+        # Sides whose port channel has more arrows than tracks: ends round the corner.
+        chosen.update(
+            rebalanced(
+                {k: (links[k].source, links[k].target) for k in chosen if k not in loops_of},
+                {k: v for k, v in chosen.items() if k not in loops_of},
+                self.cards,
+                self.obstacles,
+                MARGIN,
+                TRACK,
+                PORT_PAD,
+                {
+                    side: sum(1 for m in members if m[1] in loops_of)
+                    for side, members in crowd.items()
+                },
+            )
+        )
+        for key, link in links.items():
+            if key in loops_of:
+                continue
             s, t = self.cards[link.source], self.cards[link.target]
-            out, into = sides(s, t)
-            chosen[key] = (out, into)
+            out, into = chosen[key]
             crowd[(link.source, out)].append((_heading(s, out, t, into), key, 0))
             crowd[(link.target, into)].append((_heading(t, into, s, out), key, 1))
         # Every arrow at a side where one of `keys` ends moves its port too.
@@ -456,9 +454,51 @@ class Router:
         link = self.links[key]
         return link.source, link.target
 
+    def _loop_rows(
+        self, links: dict[str, Link], chosen: dict[str, tuple[Side, Side]], loops: dict[str, int]
+    ) -> None:
+        """How far out each loop's ends go, in `_stubs`: loops on one card's top (or
+        bottom) run round it a label's row apart, the first nearest. Their labels sit
+        on those runs: a track apart (the nudging's spacing), the second loop on a side
+        had no row of its own and its label went out sideways (one card with six loops,
+        its labels wider than it, drew 2.65 times as wide as high)."""
+        count: dict[tuple[str, Side], int] = defaultdict(int)
+        for key in loops:
+            for side in chosen[key]:
+                if side[0] == 0:
+                    count[(links[key].source, side)] += 1
+        taken: dict[tuple[str, Side], int] = defaultdict(int)
+        for key in sorted(loops, key=lambda k: (links[k].source, loops[k])):
+            card = links[key].source
+            reach = []
+            for side in chosen[key]:
+                if side[0] == 0 and self._rows_fit(card, side, count[(card, side)]):
+                    reach.append(MARGIN + taken[(card, side)] * LOOP_ROW)
+                    taken[(card, side)] += 1
+                else:
+                    reach.append(MARGIN)
+            self._stubs[key] = (reach[0], reach[1])
+
+    def _rows_fit(self, card: str, side: Side, loops: int) -> bool:
+        """Whether `loops` loops a row apart fit outside the top (or bottom) side of
+        `card` with no other card in the way (else they nest a track apart, as loops
+        by a close neighbour always did)."""
+        if loops < 2:
+            return True
+        rect = self.cards[card]
+        depth = MARGIN + (loops - 1) * LOOP_ROW + LOOP_ROW  # the outer run and its label
+        wide = MARGIN + loops * TRACK  # the loops' runs beside the card, nested
+        y0, y1 = (rect.bottom, rect.bottom + depth) if side[1] > 0 else (rect.y - depth, rect.y)
+        box = Rect(rect.x - wide, y0, rect.w + 2 * wide, y1 - y0)
+        return not any(
+            other != card and r.overlaps(box)
+            for other, r in self.obstacles.near(box.x, box.y, box.right, box.bottom).items()
+        )
+
     def _route(self, link: Link, p: Point, out: Side, q: Point, into: Side) -> list[Point]:
-        a = (p[0] + out[0] * MARGIN, p[1] + out[1] * MARGIN)
-        b = (q[0] + into[0] * MARGIN, q[1] + into[1] * MARGIN)
+        reach_out, reach_in = self._stubs.get(link.key, (MARGIN, MARGIN))
+        a = (p[0] + out[0] * reach_out, p[1] + out[1] * reach_out)
+        b = (q[0] + into[0] * reach_in, q[1] + into[1] * reach_in)
         ends = (link.source, link.target)
         middle = self._simple(a, out, b, into, ends)
         if middle is None:

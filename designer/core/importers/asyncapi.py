@@ -34,7 +34,7 @@ from .operation_reading import OperationReading
 from .request_reply import RequestReply
 from .schema_fields import SchemaMapper, SelfContainingSchema, record_name
 from .server_reading import SERVERS_SETTING
-from .spec_loading import Spec, SpecLoadError, SpecProblem
+from .spec_loading import Spec, SpecLoadError, SpecProblem, text_of
 
 __all__ = ["ImportNote", "ImportResult", "OperationOutcome", "import_asyncapi"]
 
@@ -60,7 +60,8 @@ def import_asyncapi(specs: list[Spec], name: str | None = None) -> ImportResult:
                     )
                 ]
             ) from None
-    single_title = specs[0].data.get("info", {}).get("title") if len(specs) == 1 else None
+    title = (specs[0].data.get("info") or {}).get("title") if len(specs) == 1 else None
+    single_title = str(title) if title is not None else None  # `title: 1.0` is a number in YAML
     design = builder.build(name or builder.design_name or single_title)
     return ImportResult(design, builder.notes, builder.outcomes)
 
@@ -79,13 +80,13 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
             spec.deref, self._note, infer_discriminators=not self._from_msgflow
         )
         if isinstance(design_info, dict):  # written by msgflow: the whole design's name
-            self.design_name = self.design_name or design_info.get("name")
+            self.design_name = self.design_name or text_of(design_info.get("name"))
             if isinstance(design_info.get("settings"), dict) and self.settings is None:
                 self.settings = design_info["settings"]
-            self.description = self.description or design_info.get("description")
+            self.description = self.description or text_of(design_info.get("description"))
         else:
             # `description: ''` says nothing: no description, as an export writes it.
-            self._descriptions.append(info.get("description") or None)
+            self._descriptions.append(text_of(info.get("description")))
         for entry in info.get("x-msgflow-nodes", []) or []:
             node = Node.model_validate(entry)
             self.nodes.setdefault(node.id, node)
@@ -94,7 +95,10 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
             isinstance(op, dict) and op.get("x-service") for op in self._raw_operations(spec)
         ):
             self._node(
-                default_node, title, info.get("description") or None, info.get("x-msgflow-boundary")
+                default_node,
+                title,
+                text_of(info.get("description")),
+                text_of(str(info.get("x-msgflow-boundary") or "")),
             )
         self.default_node = default_node
         for problem in spec.unfollowed:

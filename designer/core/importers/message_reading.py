@@ -20,7 +20,7 @@ from .avro_schemas import avro_as_json_schema, is_avro_format
 from .binding_settings import BINDINGS_KEPT, kept_fanout, kept_value, leaves
 from .import_state import ImportState, MessageSeen, extensions_of
 from .schema_fields import Payload
-from .spec_loading import Spec
+from .spec_loading import Spec, text_of
 
 
 class MessageReading(ImportState):
@@ -81,7 +81,7 @@ class MessageReading(ImportState):
         key_field = self._record_key_field(target, payload, at)
         kept = frozenset({"kafka.key"}) if key_field is not None else frozenset()
         self._note_bindings(target.get("bindings"), f"{at}.bindings", kept=kept)
-        description = target.get("summary") or target.get("description") or None
+        description = text_of(target.get("summary")) or text_of(target.get("description"))
         return MessageSeen(
             message_id,
             name,
@@ -94,7 +94,7 @@ class MessageReading(ImportState):
             from_msgflow="x-msgflow-id" in target,
             extras=extensions_of(target),
             correlated="correlationId" in target,
-            descriptions=[target.get("summary"), target.get("description")],
+            descriptions=[text_of(target.get("summary")), text_of(target.get("description"))],
             one_of=payload.one_of,
             discriminator=payload.discriminator,
             key_field=key_field,

@@ -20,7 +20,7 @@ from .message_reading import MessageReading
 from .parameter_reading import read_parameters
 from .schema_fields import record_name
 from .server_reading import ServerReading
-from .spec_loading import Spec
+from .spec_loading import Spec, text_of
 
 
 class OperationReading(MessageReading, ServerReading):
@@ -85,7 +85,10 @@ class OperationReading(MessageReading, ServerReading):
                     f"{at}.messages[{index}]",
                     has_reply=reply is not None,
                     key=message_key,
-                    operation=(str(key), op.get("summary") or op.get("description")),
+                    operation=(
+                        str(key),
+                        text_of(op.get("summary")) or text_of(op.get("description")),
+                    ),
                     unnamed=f"{key}{index + 1}" if len(refs) > 1 else str(key),
                 )
                 if message_id is None:
@@ -171,7 +174,10 @@ class OperationReading(MessageReading, ServerReading):
                         ref,
                         f"{where}.message",
                         has_reply=False,
-                        operation=(op_name, op.get("summary") or op.get("description")),
+                        operation=(
+                            op_name,
+                            text_of(op.get("summary")) or text_of(op.get("description")),
+                        ),
                         unnamed=f"{stem}{index + 1}" if len(refs) > 1 else stem,
                     )
                     if message_id is not None:

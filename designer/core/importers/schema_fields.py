@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from designer.core.exporters.json_schema import primitive_for
-from designer.core.importers.spec_loading import REMOTE_SCHEMES
+from designer.core.importers.spec_loading import REMOTE_SCHEMES, text_of
 from designer.core.model import (
     ENUM_VALUE_TYPES,
     EnumValue,
@@ -258,7 +258,7 @@ class SchemaMapper:
             target, _ = self.deref(prop, where)
             if isinstance(target, dict):
                 target = self._merge_all_of(target, where)  # its words may be in a part
-            description = target.get("description") if isinstance(target, dict) else None
+            description = text_of(target.get("description")) if isinstance(target, dict) else None
             if (
                 isinstance(prop, dict)
                 and "$ref" in prop

@@ -76,11 +76,14 @@ def parse_text(text: str, source: str) -> Any:
         # JSON read as JSON first: YAML refuses the tab indentation JSON allows (the
         # ts-nats-template's examples are indented so); YAML's reading locates errors.
         try:
-            return json.loads(text)
+            data = json.loads(text)
         except (ValueError, RecursionError):
             pass
+        else:
+            _refuse_surrogates(data, text, source)
+            return data
     try:
-        return yaml.load(text, Loader=_Yaml12Booleans)  # a SafeLoader: plain data only
+        data = yaml.load(text, Loader=_Yaml12Booleans)  # a SafeLoader: plain data only
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1} column {mark.column + 1}" if mark else "$"
@@ -90,6 +93,104 @@ def parse_text(text: str, source: str) -> Any:
         raise SpecLoadError([SpecProblem(source, "$", f"not valid YAML/JSON: {error}")]) from None
     except RecursionError:
         raise SpecLoadError([SpecProblem(source, "$", "nested too deeply")]) from None
+    except ValueError as error:
+        # What PyYAML's constructors raise past its syntax checks: an integer of over 4,300
+        # digits (Python's conversion limit), a date like 2024-13-45.
+        what = str(error)
+        if "integer string conversion" in what:
+            what = "a number too long to read (over 4,300 digits)"
+        raise SpecLoadError([SpecProblem(source, "$", f"not valid YAML/JSON: {what}")]) from None
+    _refuse_surrogates(data, text, source)
+    return data
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogates(data: Any, text: str, source: str) -> None:
+    """A lone surrogate (`"\\ud83d"` in JSON or YAML) is no Unicode text: every name
+    made of it would fail to encode (a slug's hash, the saved design). Refused here, at
+    its path, like the design loader does (json_limits)."""
+    if text.isascii() and "\\u" not in text and "\\U" not in text:
+        return
+    found = _first_surrogate(data)
+    if found is not None:
+        raise SpecLoadError(
+            [
+                SpecProblem(
+                    source, found, "holds a lone surrogate (\\ud800-\\udfff), not Unicode text"
+                )
+            ]
+        )
+
+
+def _first_surrogate(data: Any) -> str | None:
+    """The path of the first string (or key) holding a lone surrogate. Iterative, and
+    each container once: YAML aliases can make a tree that contains itself."""
+    seen: set[int] = set()
+    stack: list[tuple[Any, str]] = [(data, "$")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return path
+        elif isinstance(value, (dict, list)) and id(value) not in seen:
+            seen.add(id(value))
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if isinstance(key, str) and _SURROGATE.search(key):
+                        return path
+                    stack.append((item, f"{path}.{key}"))
+            else:
+                stack.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
+    return None
+
+
+# The parts of a document the importer walks as mappings (AsyncAPI 2.x and 3.0 say each is
+# an object) and the words it reads as text. Anything else is refused up front, at its
+# place, rather than failing half-way through mapping (a `channels: x` used to crash).
+_MAPPINGS = ("info", "channels", "operations", "components", "servers")
+_COMPONENT_MAPPINGS = (
+    "schemas", "messages", "channels", "operations", "parameters", "servers",
+    "messageTraits", "operationTraits", "replies", "replyAddresses", "correlationIds",
+)  # fmt: skip
+_INFO_TEXTS = ("title", "version", "description", "x-service", "x-msgflow-boundary")
+
+
+def _refuse_misshapen(data: dict[str, Any], source: str) -> None:
+    problems: list[SpecProblem] = []
+    for key in _MAPPINGS:
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            problems.append(SpecProblem(source, f"$.{key}", _not_a("a mapping", data[key])))
+    components = data.get("components")
+    for key in _COMPONENT_MAPPINGS:
+        if not isinstance(components, dict):
+            break
+        value = components.get(key)
+        if value is not None and not isinstance(value, dict):
+            problems.append(SpecProblem(source, f"$.components.{key}", _not_a("a mapping", value)))
+    info = data.get("info")
+    for key in _INFO_TEXTS:
+        if not isinstance(info, dict):
+            break
+        value = info.get(key)
+        if value is not None and not isinstance(value, (str, int, float)):
+            problems.append(SpecProblem(source, f"$.info.{key}", _not_a("text", value)))
+    if problems:
+        raise SpecLoadError(problems)
+
+
+def _not_a(wanted: str, value: Any) -> str:
+    found = "a list" if isinstance(value, list) else type(value).__name__
+    if isinstance(value, dict):
+        found = "a mapping"
+    return f"should be {wanted}, found {found}"
+
+
+def text_of(value: Any) -> str | None:
+    """A description, summary or title as text; None for anything else a hand-edited
+    document may hold there (a number, a list): words the design cannot keep."""
+    return value if isinstance(value, str) and value else None
 
 
 def read_file(path: Path) -> Any:
@@ -156,6 +257,7 @@ class Spec:
             raise SpecLoadError(
                 [SpecProblem(source, "$.asyncapi", f"not an AsyncAPI 2.x/3.x document ({found})")]
             )
+        _refuse_misshapen(data, source)
         self.data: dict[str, Any] = data
         self.source = source
         self.base = base

@@ -17,13 +17,13 @@ ids `msgflow import traffic` uses: the actor `unknown-sender`, the service
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from ..channels import COMMAND_EXCHANGE, ChannelNames, slug
 from ..model import Design, Flow, Message, MessageField, MessageKind, Node, NodeKind, Transport
+from ..unique_names import unique_name
 from .analysis import StrayTally
 from .expected import Expectations
 
@@ -163,9 +163,8 @@ def propose(design: Design, strays: list[StrayTally]) -> list[Proposal]:
             assert message is not None
             new = False
         else:
-            message_id = slug(key)
-            while message_id in taken:
-                message_id = f"{message_id}-{uuid.uuid4().hex[:4]}"
+            # Numbered, not random: the same traffic proposes the same ids every run.
+            message_id = unique_name(slug(key), taken)
             taken.add(message_id)
             name = declared if declared and declared != "(untyped)" else _pascal(key)
             message = Message(

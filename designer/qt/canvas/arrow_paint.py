@@ -147,6 +147,7 @@ def _draw_dots(
     box = _seen_box(painter) if long else None
     if memo is not None and memo.get("route") is route and memo.get("box") == box:
         painter.setPen(pen)
+        # The memo holds several kinds of value (typed `object`); "dots" is the QPolygonF below.
         painter.drawPoints(memo["dots"])  # type: ignore[call-overload]
         return
     points = polyline(route)
@@ -185,7 +186,7 @@ def _draw_visible_dashes(
         return
     pieces: list[tuple[float, QPolygonF]]
     if memo is not None and memo.get("dashed") is route and memo.get("dashed_box") == box:
-        pieces = memo["dashes"]  # type: ignore[assignment]
+        pieces = memo["dashes"]  # type: ignore[assignment]  # stored below with this type
     else:
         pieces = [
             (travelled, QPolygonF([QPointF(x, y) for x, y in points]))

@@ -91,21 +91,24 @@ def flow_command(
     existing = next(
         (m for m in document.design.messages if m.name == name and m.kind is kind), None
     )
-    message = None
-    if existing is None:
+    message: Message | None = None  # a new message to add with the flow, if any
+    if existing is not None:
+        message_id = existing.id
+    else:
         message = Message(
             id=document.new_id("messages", _kebab(name)),
             name=name,
             kind=kind,
             owner=source if kind is MessageKind.EVENT else target,
         )
+        message_id = message.id
     extra: dict[str, object] = {}
     if kind is MessageKind.QUERY and transport is not Transport.HTTP:
         extra = {"reply": f"{source}.replies", "timeout_ms": 5000}
     flow = Flow.model_validate(
         {
             "id": document.new_flow_id(),
-            "message": existing.id if existing is not None else message.id,  # type: ignore[union-attr]
+            "message": message_id,
             "from": source,
             "to": target,
             "transport": transport,

@@ -98,7 +98,7 @@ class DesignView(QGraphicsView):
         scene.newTargetRequested.connect(self.newTargetRequested)
         scene.renameRequested.connect(self.start_rename)
 
-    def scene(self) -> DesignScene:  # narrowed for type checkers
+    def scene(self) -> DesignScene:  # narrowed for type checkers: the view only ever shows one
         return super().scene()  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ zoom and pan

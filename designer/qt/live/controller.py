@@ -310,5 +310,6 @@ def install_live_mode(window: MainWindow) -> LiveMode:
     app = QApplication.instance()
     if app is not None:  # leave no tap behind on the broker when the application quits
         app.aboutToQuit.connect(live.stop)
+    # Kept on the window (not declared by MainWindow: live mode is optional) for tests and menus.
     window.live_menu = menu  # type: ignore[attr-defined]
     return live

@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSceneMouseEvent,
     QGraphicsSimpleTextItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
 )
 
 from designer.core.observe.analysis import FlowSummary, ObservationReport
@@ -59,11 +61,17 @@ class RateBadge(QGraphicsSimpleTextItem):
         self.setText(rate_text(summary))
         self.setBrush(QBrush(BAD if summary.violations else BADGE_FG))
 
-    def paint(self, painter, option, widget=None) -> None:  # type: ignore[no-untyped-def]
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(BADGE_BG)
         painter.drawRoundedRect(self.boundingRect().adjusted(-3, -1, 3, 1), 4, 4)
-        super().paint(painter, option, widget)
+        # Qt passes and accepts a null widget; PySide6's stubs for this base do not admit None.
+        super().paint(painter, option, widget)  # type: ignore[arg-type]
 
 
 class GhostArrow(QGraphicsPathItem):

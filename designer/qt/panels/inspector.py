@@ -13,12 +13,16 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
-from designer.core.document import Change, Document
+from designer.core.document import Change, Collection, Document
 from designer.qt.icons import icon
 from designer.qt.panels.inspector_pages import DesignPage, FlowPage, InspectorPage, NodePage, Push
 from designer.qt.panels.message_page import MessagePage
 
-_COLLECTION_OF_PAGE = {"nodes": "node", "flows": "flow", "messages": "message"}
+_COLLECTION_SHOWN_BY_PAGE: dict[str, Collection] = {
+    "node": "nodes",
+    "flow": "flows",
+    "message": "messages",
+}
 
 
 class InspectorPanel(QWidget):
@@ -61,6 +65,11 @@ class InspectorPanel(QWidget):
         self._unsubscribe = document.subscribe(self._on_changes)
         self.show_design()
 
+    def _collection(self) -> Collection | None:
+        """The design collection the current page shows an item of (the design page and
+        the multi-selection show none)."""
+        return _COLLECTION_SHOWN_BY_PAGE.get(self.current)
+
     # ------------------------------------------------------------------ what is shown
     def show_selection(self, ids: Sequence[str]) -> None:
         if not ids:
@@ -96,7 +105,8 @@ class InspectorPanel(QWidget):
         page = self.pages.get(self.current)
         if page is None:
             return
-        item = self.document.get(f"{self.current}s", page.key) if page.key else None  # type: ignore[arg-type]
+        collection = self._collection()
+        item = self.document.get(collection, page.key) if page.key and collection else None
         if item is None:
             self.header.setText(f"Design: {self.document.design.name}")
             return
@@ -129,8 +139,8 @@ class InspectorPanel(QWidget):
         if page is None:
             return
         if page.key is not None:
-            collection = f"{self.current}s"
-            if not self.document.has(collection, page.key):  # type: ignore[arg-type]
+            collection = self._collection()
+            if collection is None or not self.document.has(collection, page.key):
                 self.show_design()
                 return
         page.refresh()
