@@ -16,6 +16,7 @@ from designer.core.exporters import CORE_FORMATS, write_files
 from designer.core.model import Design
 
 from .common import EXIT_BAD_INPUT, EXIT_OK, empty_path, error, load_or_report
+from .progress import Stages, count
 
 NAME = "export"
 HELP = "export a design as png, svg, pdf, mermaid, html, asyncapi or eventcatalog"
@@ -57,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.to in IMAGE_FORMATS:
             return _render_image(design, out, args.to, args.scale)
-        files = _core_files(design, args.to, out, args.broker)
+        with Stages(NAME).stage(f"exporting {args.to} of {count(len(design.nodes), 'card')}"):
+            files = _core_files(design, args.to, out, args.broker)
     except OSError as problem:
         error(f"cannot write {out}: {problem.strerror or problem}")
         return EXIT_BAD_INPUT
@@ -97,6 +99,7 @@ def _render_image(design: Design, out: Path, fmt: str, scale: float) -> int:
     if out.is_dir():
         error(f"-o {out}: is a folder; name the {fmt} file to write")
         return EXIT_BAD_INPUT
-    render_design(design, out, fmt, scale)
+    with Stages(NAME).stage(f"drawing {fmt} of {count(len(design.nodes), 'card')}"):
+        render_design(design, out, fmt, scale)
     print(f"exported {fmt} to {out}", file=sys.stdout)
     return EXIT_OK

@@ -8,6 +8,7 @@ from pathlib import Path
 from designer.core import io
 
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, error, load_or_report
+from .progress import Stages, count
 
 NAME = "fmt"
 HELP = "rewrite design files canonically (--check: only report files that are not)"
@@ -33,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
         if args.layout:
             from designer.core.layout import auto_layout
 
-            design = auto_layout(design)
+            with Stages(NAME).stage(f"arranging {count(len(design.nodes), 'card')} of {name}"):
+                design = auto_layout(design)
         if not Path(name).is_file():  # a pipe or a device: read once, nothing to rewrite
             error(f"{name}: not a regular file; fmt rewrites files in place")
             worst = EXIT_BAD_INPUT

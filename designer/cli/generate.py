@@ -27,6 +27,7 @@ from .common import (
     error,
     load_or_report,
 )
+from .progress import Stages, count
 
 NAME = "generate"
 HELP = "write service code skeletons and broker configuration from a design"
@@ -96,7 +97,10 @@ def run(args: argparse.Namespace) -> int:
     if out_dir.exists() and not out_dir.is_dir():
         error(f"-o {args.output}: exists and is not a folder")
         return EXIT_BAD_INPUT
-    problems = _rule_errors(design)
+    stages = Stages(NAME)
+    services = count(len(design.nodes), "card")
+    with stages.stage(f"checking the rules of {services}"):
+        problems = _rule_errors(design)
     if problems and not args.allow_errors:
         for finding in problems:
             print(f"{args.file}: error: {finding}", file=sys.stderr)
@@ -104,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     options = targets.TargetOptions(broker=args.broker, templates=templates, extra={})
     try:
-        plan = make_plan(design, out_dir, chosen, options, force=args.force)
+        with stages.stage(f"rendering {count(len(chosen), 'target')} for {services}"):
+            plan = make_plan(design, out_dir, chosen, options, force=args.force)
     except (TemplateError, UnsafePathError, CollisionError) as problem:
         error(str(problem))
         return EXIT_BAD_INPUT
@@ -115,7 +120,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        written = apply_plan(plan)
+        with stages.stage(f"writing {count(len(plan.contents), 'file')}"):
+            written = apply_plan(plan)
     except UnsafePathError as failure:
         error(str(failure))
         return EXIT_BAD_INPUT

@@ -54,7 +54,7 @@ _ROW_PASSES = 3
 # crossings of the arrows as the geometry engine routes them (what the reader sees).
 _DRAWN_COUNT_FLOWS = 200
 _FINALISTS = 4
-_FREELY_FLOWS = 200
+_FREELY_FLOWS = 400  # 100 services; at 300 twice the routing for under 1% fewer crossings
 
 
 # Columns inside a context of a design this small are further apart: an arrow between two
@@ -278,9 +278,12 @@ def _auto_layout(
         finalists = sorted({0, ranked[0]})
     # The finalists' cards then trade places inside their contexts where that uncrosses
     # arrows (too slow to do for every start): those of one step, and in a design small
-    # enough to route every finalist twice, also any two services of a context.
-    ways = (False, True) if len(design.flows) <= _FREELY_FLOWS else (False,)
-    finals: dict[tuple[int, bool], Design] = {}
+    # enough to route every finalist more than once, also any two services of a context
+    # (1), or a service and an empty cell of its context too (2). Which of them routes
+    # best is not foreseeable from straight lines, so each is routed.
+    size = len(design.flows)
+    ways = (0, 1, 2) if size <= _DRAWN_COUNT_FLOWS else (0, 1) if size <= _FREELY_FLOWS else (0,)
+    finals: dict[tuple[int, int], Design] = {}
     for i in finalists:
         order = [[by_id[key] for key in layer] for layer in orders[i]]
         for freely in ways:
@@ -303,11 +306,17 @@ def _auto_layout(
         ]
         for layer in orders[chosen]
     ]
-    other = _place(design, leaning, order, edges, graph, downward, shape.stretch, True, freely)
-    if not _fits_as_well(other, candidates[chosen]):
-        return candidates[chosen]
-    fewest = drawn.get((chosen, freely)) or _drawn(candidates[chosen])
-    return other if _drawn(other) < fewest else candidates[chosen]
+    best = candidates[chosen]
+    fewest = drawn.get((chosen, freely)) or _drawn(best)
+    # Leaning, the cards trading places either way (which routes better is no more
+    # foreseeable here than above).
+    for way in ways:
+        other = _place(design, leaning, order, edges, graph, downward, shape.stretch, True, way)
+        if _fits_as_well(other, candidates[chosen]):
+            count = _drawn(other)
+            if count < fewest:
+                best, fewest = other, count
+    return best
 
 
 def _fits_as_well(drawing: Design, than: Design) -> bool:
@@ -463,13 +472,13 @@ def _place(
     downward: bool = False,
     stretch: float = 1.0,
     untangled: bool = False,
-    freely: bool = False,
+    freely: int = 0,
 ) -> Design:
     """The cards placed: blocks in `order`, cards in their blocks' cells; `untangled`:
     cards of one step of a context then trade places while that uncrosses arrows,
-    `freely`: any two services of a context may (its flow may then read less strictly
-    left to right; auto-layout keeps such a drawing only when its routed arrows cross
-    less)."""
+    `freely` 1: any two services of a context may, 2: a service may also move to an
+    empty cell of its context (its flow may then read less strictly left to right;
+    auto-layout keeps such a drawing only when its routed arrows cross less)."""
     corners: dict[str, tuple[float, float]] = {}
     if downward:
         # Layers become rows: blocks of a layer side by side, spaced by their widths.
@@ -497,6 +506,7 @@ def _place(
     ys: dict[str, float] = {}
     groups: list[list[str]] = []  # cards that may trade places: same column, same step
     steps: list[list[str]] = []  # the same across the columns of one step
+    free: list[tuple[str, list[str]]] = []  # `freely`: a block's services
     for block_id, block in sorted(blocks.items()):
         left, top = corners[block_id]
         together: dict[tuple[int, int], list[str]] = defaultdict(list)
@@ -511,18 +521,45 @@ def _place(
         steps += [by_step[key] for key in sorted(by_step) if len(by_step[key]) > 1]
         services = sorted(n for n in block.cells if block.step[n] >= 0)
         if freely and len(services) > 1:
-            steps.append(services)
+            steps.append(services)  # in the order of the blocks: untangle's work is bounded
+            free.append((block_id, services))
     # Cards of one column and step follow the height of what they talk to.
     for _ in range(_ROW_PASSES):
         for group in groups:
             _reorder(group, graph, ys)
-    if untangled and steps:
+    if untangled and (steps or free):
         place = {node: (xs[node], ys[node]) for node in xs}
+        for block_id, services in free if freely > 1 else []:
+            # Empty cells of the block take part as cards without arrows: a card may
+            # also move to one.
+            services += _empty_cells(block_id, blocks[block_id], place, list(services))
         untangle(steps, _arrows(design), place)
-        xs = {node: x for node, (x, _) in place.items()}
-        ys = {node: y for node, (_, y) in place.items()}
+        xs = {node: place[node][0] for node in xs}
+        ys = {node: place[node][1] for node in xs}
     layout = {node: Point(x=round(xs[node]), y=round(ys[node])) for node in xs}
     return design.detached(design.layout.with_nodes(layout))
+
+
+def _empty_cells(
+    block_id: str, block: _Block, place: dict[str, tuple[float, float]], services: list[str]
+) -> list[str]:
+    """Places in `block` where a card would overlap none (in the columns of its services,
+    at the heights its cards stand at), as keys of `place` added for them (a key starts
+    with a NUL, no card's id does)."""
+    columns = sorted({place[n][0] for n in services})
+    heights = sorted({place[n][1] for n in block.cells})
+    taken: dict[float, list[float]] = defaultdict(list)
+    for node in block.cells:
+        taken[place[node][0]].append(place[node][1])
+    cells: list[str] = []
+    for x in columns:
+        for y in heights:
+            if all(abs(y - other) >= CARD_HEIGHT for other in taken[x]):
+                key = f"\0{block_id}\0{len(cells)}"
+                place[key] = (x, y)
+                taken[x].append(y)
+                cells.append(key)
+    return cells
 
 
 # Kept free either side of a label on an arrow across the gap between two layers.

@@ -49,6 +49,23 @@ def test_example_auto_layout_crosses_no_more_than_dot(name: str) -> None:
     assert quality.crossings <= DOT_CROSSINGS[name]
 
 
+# Graphviz dot's fewest crossings on synthetic 30-service designs (the fewer of LR and TB,
+# whatever its width:height: LR draws seeds 2 and 4 at 5.2:1 and 5.1:1), measured like
+# DOT_CROSSINGS by benchmarks/diagram.py on 2026-12-07. These seeds tuned auto-layout;
+# seeds 7-18 are the held-out figures in the benchmark (docs, not tests).
+DOT_CROSSINGS_SYNTHETIC_30 = {1: 642, 2: 224, 3: 440, 4: 315, 5: 366, 6: 596}
+
+
+@pytest.mark.parametrize("seed", sorted(DOT_CROSSINGS_SYNTHETIC_30))
+def test_synthetic_30_services_cross_no_more_than_dot_and_draw_cleanly(seed: int) -> None:
+    design = synthetic_design(30, seed=seed)
+    quality = measure(build_diagram(auto_layout(design)))
+    assert quality.crossings <= DOT_CROSSINGS_SYNTHETIC_30[seed]
+    assert ASPECT_RANGE[0] <= quality.aspect <= ASPECT_RANGE[1]
+    assert (quality.through_cards, quality.label_overlaps, quality.labels_on_cards) == (0, 0, 0)
+    assert quality.shared_runs == 0
+
+
 def test_cards_of_one_step_trade_places_when_their_arrows_cross() -> None:
     # a and b may trade places (one step of one context); x and y stay. a talks to y
     # (below) and b to x (above): the two lines cross until a and b swap.

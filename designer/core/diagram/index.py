@@ -100,6 +100,28 @@ class RectIndex:
                             return r
         return None
 
+    def overlaps_other(self, x0: float, y0: float, x1: float, y1: float, key: str) -> bool:
+        """Whether a rectangle other than `key`'s overlaps the interior of the box
+        (x0, y0)-(x1, y1): `near` filtered by `Rect.overlaps`, without collecting (label
+        placement asks this of every spot of a route it looks for room on)."""
+        c = self.cell
+        if ((x1 - x0) / c + 1) * ((y1 - y0) / c + 1) > 4 * len(self._where) + 64:
+            cells: Iterator[list[tuple[str, Rect]]] = iter([list(self._where.items())])
+        else:
+            found = self._cells
+            j0, j1 = int(y0 // c), int(y1 // c) + 1
+            cells = (
+                entries
+                for i in range(int(x0 // c), int(x1 // c) + 1)
+                for j in range(j0, j1)
+                if (entries := found.get((i, j)))
+            )
+        for entries in cells:
+            for k, r in entries:
+                if k != key and r.x < x1 and x0 < r.x + r.w and r.y < y1 and y0 < r.y + r.h:
+                    return True
+        return False
+
     def covered(
         self, x0: float, y0: float, x1: float, y1: float, base: float, limit: float
     ) -> float:

@@ -238,8 +238,9 @@ def _free_spots(
         x1, y1 = spot.right + _CLEAR, spot.bottom + _CLEAR
         if cards.any_overlap(x0, y0, x1, y1):
             continue
-        room = Rect(x0, y0, x1 - x0, y1 - y0)
-        if any(k != key for k, r in labels.near(x0, y0, x1, y1).items() if r.overlaps(room)):
+        # The box as a Rect of it would end (x0 + width: a float may differ from x1).
+        right, bottom = x0 + (x1 - x0), y0 + (y1 - y0)
+        if labels.overlaps_other(x0, y0, right, bottom, key):
             continue
         if own is None or spot != own:
             found.append(spot)
