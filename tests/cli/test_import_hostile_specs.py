@@ -168,3 +168,46 @@ def test_an_operation_whose_messages_are_not_a_list_takes_its_channels(
     assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
     assert [m.name for m in io.load(out).messages] == ["Lit"]
     assert "$.operations.o.messages: not a list of messages" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "addition",
+    [
+        # `bindings: {amqp: queue}` on a channel: AttributeError reading the transport.
+        "    bindings: {amqp: queue}\n",
+        "    bindings: {amqp: {is: queue, queue: 5, exchange: [x]}}\n",
+        "    bindings: [amqp]\n",
+    ],
+)
+def test_channel_bindings_of_the_wrong_shape_are_ignored_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], addition: str
+) -> None:
+    spec = tmp_path / "lights.yaml"
+    text = SYSTEM + CHANNEL.format(name="Lit")
+    spec.write_text(text.replace("    messages:\n", addition + "    messages:\n", 1), "utf-8")
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert [m.name for m in io.load(out).messages] == ["Lit"]
+
+
+def test_a_record_whose_description_is_a_number_keeps_its_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A record's `description: 100000` reached RecordSchema: pydantic ValidationError.
+    spec = tmp_path / "lights.yaml"
+    spec.write_text(
+        SYSTEM + "channels:\n  c:\n    address: light.measured\n    messages:\n      Lit:\n"
+        "        payload: {type: object, properties: {at: {$ref: '#/components/schemas/Where'}}}\n"
+        "operations:\n  o:\n    action: receive\n    channel: {$ref: '#/channels/c'}\n"
+        "components:\n  schemas:\n    Where:\n      type: object\n      description: 100000\n"
+        "      properties: {lux: {type: integer}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    (record,) = io.load(out).schemas
+    assert (record.name, record.description, [f.name for f in record.fields]) == (
+        "Where",
+        None,
+        ["lux"],
+    )

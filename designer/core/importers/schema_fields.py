@@ -601,7 +601,7 @@ class SchemaMapper:
         fields = self._object_fields(self._merge_all_of(schema, at), at, name)
         self._building.discard(name)
         self.records[name] = RecordSchema(
-            name=name, fields=fields, description=schema.get("description")
+            name=name, fields=fields, description=text_of(schema.get("description"))
         )
         return name
 
