@@ -64,7 +64,11 @@ class OperationReading(MessageReading, ServerReading):
             if address is None:
                 self._note(f"{at}.channel", "the channel has no address: skipped")
                 continue
-            refs: list[tuple[Any, str | None]] = [(r, None) for r in op.get("messages") or []]
+            listed = op.get("messages") or []
+            if not isinstance(listed, list):  # AsyncAPI 3.0: a list of references
+                self._note(f"{at}.messages", "not a list of messages: the channel's are taken")
+                listed = []
+            refs: list[tuple[Any, str | None]] = [(r, None) for r in listed]
             if not refs:  # every message of the channel; their keys name inline ones
                 refs = [(v, str(k)) for k, v in (channel.get("messages") or {}).items()]
             if not refs:  # Glee's HTTP client asks httpbin.org with no body described
