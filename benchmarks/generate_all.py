@@ -6,7 +6,7 @@ of three situations:
 
 - `fresh`: into an empty output folder (every file created);
 - `unchanged`: into a folder generated from the same design (every file compared, none
-  written);
+  written; each service's `handlers.py` edited, as a user's would be, so each is checked);
 - `changed`: into a folder generated from another design of the same size (seed 1): most
   generated files are replaced, the user's files are kept.
 
@@ -110,6 +110,11 @@ def main(argv: list[str]) -> int:
                     check=True,
                     stdout=subprocess.DEVNULL,
                 )
+                # As a user's: each service's handlers edited (they are checked, not kept
+                # as they came, on every regeneration).
+                for handlers in (folder / f"{situation}-start").glob("*/handlers.py"):
+                    with handlers.open("a", encoding="utf-8") as mine:
+                        mine.write("\n\ndef my_helper() -> int:\n    return 42\n")
         rows: dict[tuple[str, str], list[tuple[float, float]]] = {}
         for situation in situations:
             for run in range(1, options.runs + 1):
