@@ -211,3 +211,19 @@ def test_a_record_whose_description_is_a_number_keeps_its_fields(
         None,
         ["lux"],
     )
+
+
+@pytest.mark.parametrize("servers", ["[null]", "[5]", "[[a]]"])
+def test_a_channel_whose_servers_name_nothing_is_imported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], servers: str
+) -> None:
+    # `servers: [null]` on a channel: AttributeError ('NoneType' has no 'get') reading
+    # the protocol (found by the final campaign on an exported design).
+    spec = tmp_path / "lights.yaml"
+    text = SYSTEM + CHANNEL.format(name="Lit")
+    spec.write_text(
+        text.replace("    messages:\n", f"    servers: {servers}\n    messages:\n", 1), "utf-8"
+    )
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert [m.name for m in io.load(out).messages] == ["Lit"]
