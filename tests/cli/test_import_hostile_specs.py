@@ -227,3 +227,19 @@ def test_a_channel_whose_servers_name_nothing_is_imported(
     out = tmp_path / "design.msgflow.json"
     assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
     assert [m.name for m in io.load(out).messages] == ["Lit"]
+
+
+def test_a_channel_whose_messages_are_a_list_carries_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # AsyncAPI 3.0 channel `messages: [a]` (a list, not a mapping): AttributeError on
+    # `.items()` (found reviewing the reads the campaign's causes pointed at).
+    spec = tmp_path / "lights.yaml"
+    spec.write_text(
+        SYSTEM + "channels:\n  c:\n    address: light.measured\n    messages: [a]\n"
+        "operations:\n  o:\n    action: receive\n    channel: {$ref: '#/channels/c'}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert "$.operations.o: the operation carries no message" in capsys.readouterr().out
