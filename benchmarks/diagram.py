@@ -456,6 +456,7 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     drags: list[str] = []
+    against: list[str] = []
     for name, design in designs(tuple(args.sizes), tuple(args.seed), not args.no_examples):
         if all(n.id in design.layout.nodes for n in design.nodes):
             diagram, took = draw(design)
@@ -464,10 +465,12 @@ def main() -> None:
         laid = auto_layout(design)
         layout_s = time.process_time() - start
         diagram, took = draw(laid)
+        ours = measure(diagram)
         print(
-            _row(name, "auto-layout", measure(diagram), f"layout {layout_s:.2f} + draw {took:.2f}"),
+            _row(name, "auto-layout", ours, f"layout {layout_s:.2f} + draw {took:.2f}"),
             flush=True,
         )
+        dots: dict[str, Quality] = {}
         if len(design.nodes) >= 1_000:
             drags.append(f"{name}: {routing_times(laid)}")
         if name == "marketplace":
@@ -483,9 +486,36 @@ def main() -> None:
             if dotted is None:
                 print(f"| {name} | dot {rankdir} | timed out after {DOT_TIMEOUT:.0f} s |")
             else:
-                print(_row(name, f"dot {rankdir}", measure(dotted), f"dot {took:.2f}"), flush=True)
+                dots[rankdir] = measure(dotted)
+                print(_row(name, f"dot {rankdir}", dots[rankdir], f"dot {took:.2f}"), flush=True)
+        if dots:
+            against.append(_against_dot(name, ours, dots))
+    if against:
+        print("\ncrossings against dot's better drawing (LR or TB), and against its better")
+        print("drawing within the aspect range auto-layout keeps to:")
+        print("\n".join(against))
     print()
     print("\n".join(drags))
+
+
+def _against_dot(name: str, ours: Quality, dots: dict[str, Quality]) -> str:
+    """One line: our crossings against dot's fewest whatever its shape (what issue #14's
+    target compares with), and against its fewest among drawings inside ASPECT_RANGE."""
+    from designer.core.layout import ASPECT_RANGE
+
+    def best(among: dict[str, Quality]) -> str:
+        if not among:
+            return "none"
+        way = min(among, key=lambda k: (among[k].crossings, k))
+        q = among[way]
+        verdict = "ours fewer or equal" if ours.crossings <= q.crossings else "dot fewer"
+        return f"{q.crossings} ({way} at {q.aspect:.2f}:1; {verdict})"
+
+    fits = {k: q for k, q in dots.items() if ASPECT_RANGE[0] <= q.aspect <= ASPECT_RANGE[1]}
+    return (
+        f"{name}: ours {ours.crossings} at {ours.aspect:.2f}:1 | dot's best {best(dots)} | "
+        f"dot's best in range {best(fits)}"
+    )
 
 
 if __name__ == "__main__":

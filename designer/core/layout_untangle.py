@@ -22,14 +22,18 @@ _ROUNDS = 3
 
 
 def segments_cross(p1: Point, p2: Point, p3: Point, p4: Point) -> bool:
-    """True when the segments p1-p2 and p3-p4 cross at a point inside both."""
-
-    def side(a: Point, b: Point, c: Point) -> float:
-        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
-
-    d1, d2 = side(p3, p4, p1), side(p3, p4, p2)
-    d3, d4 = side(p1, p2, p3), side(p1, p2, p4)
-    return d1 * d2 < 0 and d3 * d4 < 0
+    """True when the segments p1-p2 and p3-p4 cross at a point inside both: p1 and p2
+    on either side of the line p3-p4, and p3 and p4 of p1-p2 (each side the sign of a
+    cross product; written out, as every count of crossings calls it in its inner loop)."""
+    x1, y1 = p1
+    x2, y2 = p2
+    x3, y3 = p3
+    x4, y4 = p4
+    dx, dy = x4 - x3, y4 - y3
+    if (dx * (y1 - y3) - dy * (x1 - x3)) * (dx * (y2 - y3) - dy * (x2 - x3)) >= 0:
+        return False
+    ex, ey = x2 - x1, y2 - y1
+    return (ex * (y3 - y1) - ey * (x3 - x1)) * (ex * (y4 - y1) - ey * (x4 - x1)) < 0
 
 
 def untangle(

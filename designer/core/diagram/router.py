@@ -74,6 +74,7 @@ RELIEF_LEAST = 20
 # at most nudge._SIDE_REACH, and keeps a track's distance).
 _NEAR = 220.0
 _SQUEEZE = 12.0  # how far into a card's margin a crowded run may go (nudge._SQUEEZE), and a gap
+LOOP_ROW = 26.0  # between loops on one side of a card: a label's height and a gap
 QUICK_STEPS = 120  # ... during a drag frame (the route is settled when the drag ends)
 _SEARCH_SHARE = 0.55  # of routing a big design: finding routes; the rest is the nudging
 
@@ -115,6 +116,8 @@ class Router:
         self.links: dict[str, Link] = {}
         self._tracks = Tracks()  # the straight runs of the routes, by line
         self._quick = False  # a drag frame: a short search, settled when the drag ends
+        # Loops: how far out their two ends go before turning (_loop_rows; others MARGIN).
+        self._stubs: dict[str, tuple[float, float]] = {}
         # Arrows whose route the user chose (bends, straight): never searched for, held
         # where they are for the others to keep off their lines.
         self.held: set[str] = set()
@@ -131,6 +134,7 @@ class Router:
     def forget(self, key: str) -> None:
         """A link went away."""
         self.links.pop(key, None)
+        self._stubs.pop(key, None)
         self.held.discard(key)
         if self.routes.pop(key, None) is not None:
             self._drop_runs(key)
@@ -362,7 +366,7 @@ class Router:
         crowd: dict[tuple[str, Side], list[tuple[float, str, int]]] = defaultdict(list)
         chosen: dict[str, tuple[Side, Side]] = {}
         loops: dict[str, int] = defaultdict(int)
-        loops_of: set[str] = set()
+        loops_of: dict[str, int] = {}  # loop key: its number at its card
         links = self.links if spread is None else self._sharing_cards(keys, spread)
         for key, link in links.items():
             if link.source == link.target:
@@ -377,11 +381,13 @@ class Router:
                 (out, out_at_start), (into, into_at_start) = _LOOP_CORNERS[k % 4]
                 depth = k // 4
                 chosen[key] = (out, into)
-                loops_of.add(key)
+                loops_of[key] = k
                 crowd[(link.source, out)].append((_corner_rank(out_at_start, depth), key, 0))
                 crowd[(link.source, into)].append((_corner_rank(into_at_start, depth), key, 1))
                 continue
             chosen[key] = sides(self.cards[link.source], self.cards[link.target])
+            self._stubs.pop(key, None)  # (a loop re-attached to another card)
+        self._loop_rows(links, chosen, loops_of)
         # Sides whose port channel has more arrows than tracks: ends round the corner.
         chosen.update(
             rebalanced(
@@ -448,9 +454,51 @@ class Router:
         link = self.links[key]
         return link.source, link.target
 
+    def _loop_rows(
+        self, links: dict[str, Link], chosen: dict[str, tuple[Side, Side]], loops: dict[str, int]
+    ) -> None:
+        """How far out each loop's ends go, in `_stubs`: loops on one card's top (or
+        bottom) run round it a label's row apart, the first nearest. Their labels sit
+        on those runs: a track apart (the nudging's spacing), the second loop on a side
+        had no row of its own and its label went out sideways (one card with six loops,
+        its labels wider than it, drew 2.65 times as wide as high)."""
+        count: dict[tuple[str, Side], int] = defaultdict(int)
+        for key in loops:
+            for side in chosen[key]:
+                if side[0] == 0:
+                    count[(links[key].source, side)] += 1
+        taken: dict[tuple[str, Side], int] = defaultdict(int)
+        for key in sorted(loops, key=lambda k: (links[k].source, loops[k])):
+            card = links[key].source
+            reach = []
+            for side in chosen[key]:
+                if side[0] == 0 and self._rows_fit(card, side, count[(card, side)]):
+                    reach.append(MARGIN + taken[(card, side)] * LOOP_ROW)
+                    taken[(card, side)] += 1
+                else:
+                    reach.append(MARGIN)
+            self._stubs[key] = (reach[0], reach[1])
+
+    def _rows_fit(self, card: str, side: Side, loops: int) -> bool:
+        """Whether `loops` loops a row apart fit outside the top (or bottom) side of
+        `card` with no other card in the way (else they nest a track apart, as loops
+        by a close neighbour always did)."""
+        if loops < 2:
+            return True
+        rect = self.cards[card]
+        depth = MARGIN + (loops - 1) * LOOP_ROW + LOOP_ROW  # the outer run and its label
+        wide = MARGIN + loops * TRACK  # the loops' runs beside the card, nested
+        y0, y1 = (rect.bottom, rect.bottom + depth) if side[1] > 0 else (rect.y - depth, rect.y)
+        box = Rect(rect.x - wide, y0, rect.w + 2 * wide, y1 - y0)
+        return not any(
+            other != card and r.overlaps(box)
+            for other, r in self.obstacles.near(box.x, box.y, box.right, box.bottom).items()
+        )
+
     def _route(self, link: Link, p: Point, out: Side, q: Point, into: Side) -> list[Point]:
-        a = (p[0] + out[0] * MARGIN, p[1] + out[1] * MARGIN)
-        b = (q[0] + into[0] * MARGIN, q[1] + into[1] * MARGIN)
+        reach_out, reach_in = self._stubs.get(link.key, (MARGIN, MARGIN))
+        a = (p[0] + out[0] * reach_out, p[1] + out[1] * reach_out)
+        b = (q[0] + into[0] * reach_in, q[1] + into[1] * reach_in)
         ends = (link.source, link.target)
         middle = self._simple(a, out, b, into, ends)
         if middle is None:

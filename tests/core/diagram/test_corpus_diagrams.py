@@ -16,7 +16,7 @@ from designer.core.diagram import build_diagram
 from designer.core.diagram.metrics import measure
 from designer.core.importers.asyncapi import import_asyncapi
 from designer.core.importers.spec_loading import Spec
-from designer.core.layout import auto_layout
+from designer.core.layout import ASPECT_RANGE, auto_layout
 from tests.core.importers.test_asyncapi_corpus import CASES
 
 
@@ -41,7 +41,10 @@ def test_labels_of_nested_loops_sit_above_and_below_their_card() -> None:
     track (9 px) apart at its corners. A label beside the outer loop's top run, 3 px
     off it, touched the label centred on the inner loop's run, so the outer loops'
     labels went out left and right of the card: a drawing 3.9 times as wide as high.
-    They fit above and below it, 5.5 px off their runs (still no leader)."""
+    They fit above and below it, 5.5 px off their runs (still no leader). Loops on one
+    side of a card (two corners) then still ran a track apart: the second one's label
+    had no row of its own and slid out sideways past the card, 2.65:1. They run a
+    label's row apart where nothing is in the way: within the width:height band."""
     imported = import_asyncapi(
         [Spec.from_file(f) for f in CASES["public/generator/asyncapi-websocket-query"]]
     ).design
@@ -52,6 +55,7 @@ def test_labels_of_nested_loops_sit_above_and_below_their_card() -> None:
         assert arrow.label.x < card.right and card.x < arrow.label.right, arrow.flow_id
     quality = measure(diagram)
     assert (quality.label_overlaps, quality.labels_on_cards, quality.labels_off_route) == (0, 0, 0)
+    assert ASPECT_RANGE[0] <= quality.aspect <= ASPECT_RANGE[1]
 
 
 @pytest.mark.parametrize("version", ["spec-2.6", "spec-3.0"])
