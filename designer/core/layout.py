@@ -13,6 +13,7 @@ Layout points are the top-left corner of a card; cards are CARD_WIDTH x CARD_HEI
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections import Counter, defaultdict
@@ -729,20 +730,28 @@ def count_crossings(design: Design, *, each_arrow: bool = False) -> int:
         (min(centres[a][0], centres[b][0]), max(centres[a][0], centres[b][0]), (a, b))
         for a, b in arrows
     )
+    # Each arrow with its ends and its flows; segments_cross is written out in line (the
+    # same arithmetic in the same order): auto-layout counts every candidate it places.
+    items = [
+        (left, right, a, b, *centres[a], *centres[b], arrows[(a, b)])
+        for left, right, (a, b) in spans
+    ]
     count = 0
-    for i, (_, right, (a, b)) in enumerate(spans):
-        pa, pb = centres[a], centres[b]
-        top, bottom = min(pa[1], pb[1]), max(pa[1], pb[1])
-        for left, _, (c, d) in spans[i + 1 :]:
+    for i, (_, right, a, b, x1, y1, x2, y2, weight) in enumerate(items):
+        top, bottom = min(y1, y2), max(y1, y2)
+        ex, ey = x2 - x1, y2 - y1
+        for left, _, c, d, x3, y3, x4, y4, other in itertools.islice(items, i + 1, None):
             if left >= right:
                 break
-            if a in (c, d) or b in (c, d):
+            if a == c or a == d or b == c or b == d:
                 continue
-            pc, pd = centres[c], centres[d]
-            if (pc[1] <= top and pd[1] <= top) or (pc[1] >= bottom and pd[1] >= bottom):
+            if (y3 <= top and y4 <= top) or (y3 >= bottom and y4 >= bottom):
                 continue
-            if segments_cross(pa, pb, pc, pd):
-                count += arrows[(a, b)] * arrows[(c, d)] if each_arrow else 1
+            dx, dy = x4 - x3, y4 - y3
+            if (dx * (y1 - y3) - dy * (x1 - x3)) * (dx * (y2 - y3) - dy * (x2 - x3)) >= 0:
+                continue
+            if (ex * (y3 - y1) - ey * (x3 - x1)) * (ex * (y4 - y1) - ey * (x4 - x1)) < 0:
+                count += weight * other if each_arrow else 1
     return count
 
 
