@@ -240,9 +240,10 @@ class _Memo:
     def drawn_of(self, design: Design) -> tuple[int, int]:
         """`_drawn(design)`, routed once per distinct placement of the cards."""
         key = tuple((k, p.x, p.y) for k, p in design.layout.nodes.items())
-        if key not in self.drawn:
-            self.drawn[key] = _drawn(design)
-        return self.drawn[key]
+        found = self.drawn.get(key)
+        if found is None:
+            found = self.drawn[key] = _drawn(design)
+        return found
 
 
 def _auto_layout(
