@@ -5,12 +5,16 @@ line, never a traceback, and write no design."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from designer.cli import main
 from designer.core import io
+from designer.resources import examples_dir
 
+SHOP = examples_dir() / "shop.msgflow.json"
 SYSTEM = "asyncapi: 3.0.0\ninfo: {title: Lights, version: 1.0.0}\n"
 CHANNEL = (
     "channels:\n  c:\n    address: light.measured\n    messages:\n"
@@ -70,3 +74,172 @@ def test_descriptions_that_are_not_text_are_left_out_not_a_crash(
     (message,) = design.messages
     assert message.description is None
     assert [(f.name, f.type, f.description) for f in message.fields] == [("lux", "integer", None)]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        "{type: object, required: [[lux]], properties: {lux: {type: integer}}}",
+        "{type: object, required: lux, properties: {lux: {type: integer}}}",
+        "{allOf: [{type: object, required: [[lux]], properties: [lux]}, "
+        "{properties: {lux: {type: integer}}}]}",
+        "{allOf: {type: object}, properties: {lux: {type: integer}}}",
+    ],
+)
+def test_a_schema_whose_required_or_properties_are_misshapen_is_read_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], schema: str
+) -> None:
+    # `required: [[lux]]` crashed with "unhashable type: 'list'"; a misshapen `required`,
+    # `properties` or `allOf` contributes nothing instead.
+    spec = tmp_path / "lights.yaml"
+    spec.write_text(
+        SYSTEM + "channels:\n  c:\n    address: light.measured\n    messages:\n      Lit:\n"
+        f"        payload: {schema}\n"
+        "operations:\n  o:\n    action: receive\n    channel: {$ref: '#/channels/c'}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    (message,) = io.load(out).messages
+    assert [(f.name, f.type, f.required) for f in message.fields] == [("lux", "integer", False)]
+
+
+def _exported_shop(tmp_path: Path) -> dict[str, Any]:
+    folder = tmp_path / "exported"
+    assert main(["export", str(SHOP), "--to", "asyncapi", "-o", str(folder)]) == 0
+    return yaml.safe_load((folder / "system.asyncapi.yaml").read_text(encoding="utf-8"))
+
+
+def _first(document: dict[str, Any], key: str) -> dict[str, Any]:
+    """The first object (operation, message) holding `key` (a message for the keys only
+    some messages have)."""
+    if key in ("x-msgflow-version", "x-msgflow-suppress"):
+        key = "x-msgflow-id"
+    stack: list[Any] = [document]
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, dict):
+            if key in item:
+                return item
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    raise AssertionError(key)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        # Each crashed the import of a msgflow export edited by hand (TypeError,
+        # pydantic ValidationError): msgflow's own keys are checked before they are read.
+        ("x-msgflow-flows", ["f1"], "should be a mapping of flow ids to node ids"),
+        ("x-msgflow-flows", {"f1": ["orders"]}, "should be a mapping of flow ids to node ids"),
+        ("x-msgflow-owner", ["orders"], "x-msgflow-owner: msgflow's own key should be text"),
+        ("x-msgflow-timeout-ms", "soon", "should be a whole number"),
+        ("x-msgflow-version", "two", "should be a whole number"),
+        ("x-msgflow-nodes", [{"id": "a", "name": 5}], "x-msgflow-nodes[0].name: not a node"),
+        ("x-msgflow-nodes", "orders", "should be a list of nodes"),
+        ("x-msgflow-suppress", [{"rule": 1}], "should be a list of {rule, reason}"),
+        ("x-msgflow-design", {"name": -1.5}, "x-msgflow-design: msgflow's own key should be"),
+    ],
+)
+def test_msgflow_keys_of_the_wrong_shape_are_refused_where_they_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, value: Any, expected: str
+) -> None:
+    document = _exported_shop(tmp_path)
+    _first(document, key)[key] = value
+    spec = tmp_path / "edited.yaml"
+    spec.write_text(yaml.safe_dump(document), encoding="utf-8")
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "edited.yaml: $." in err and expected in err and "Traceback" not in err, err
+    assert not out.exists()
+
+
+def test_an_operation_whose_messages_are_not_a_list_takes_its_channels(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "lights.yaml"
+    spec.write_text(
+        SYSTEM + CHANNEL.format(name="Lit") + "    messages: 5\n", encoding="utf-8"
+    )  # `for r in 5`: TypeError
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert [m.name for m in io.load(out).messages] == ["Lit"]
+    assert "$.operations.o.messages: not a list of messages" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "addition",
+    [
+        # `bindings: {amqp: queue}` on a channel: AttributeError reading the transport.
+        "    bindings: {amqp: queue}\n",
+        "    bindings: {amqp: {is: queue, queue: 5, exchange: [x]}}\n",
+        "    bindings: [amqp]\n",
+    ],
+)
+def test_channel_bindings_of_the_wrong_shape_are_ignored_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], addition: str
+) -> None:
+    spec = tmp_path / "lights.yaml"
+    text = SYSTEM + CHANNEL.format(name="Lit")
+    spec.write_text(text.replace("    messages:\n", addition + "    messages:\n", 1), "utf-8")
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert [m.name for m in io.load(out).messages] == ["Lit"]
+
+
+def test_a_record_whose_description_is_a_number_keeps_its_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A record's `description: 100000` reached RecordSchema: pydantic ValidationError.
+    spec = tmp_path / "lights.yaml"
+    spec.write_text(
+        SYSTEM + "channels:\n  c:\n    address: light.measured\n    messages:\n      Lit:\n"
+        "        payload: {type: object, properties: {at: {$ref: '#/components/schemas/Where'}}}\n"
+        "operations:\n  o:\n    action: receive\n    channel: {$ref: '#/channels/c'}\n"
+        "components:\n  schemas:\n    Where:\n      type: object\n      description: 100000\n"
+        "      properties: {lux: {type: integer}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    (record,) = io.load(out).schemas
+    assert (record.name, record.description, [f.name for f in record.fields]) == (
+        "Where",
+        None,
+        ["lux"],
+    )
+
+
+@pytest.mark.parametrize("servers", ["[null]", "[5]", "[[a]]"])
+def test_a_channel_whose_servers_name_nothing_is_imported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], servers: str
+) -> None:
+    # `servers: [null]` on a channel: AttributeError ('NoneType' has no 'get') reading
+    # the protocol (found by the final campaign on an exported design).
+    spec = tmp_path / "lights.yaml"
+    text = SYSTEM + CHANNEL.format(name="Lit")
+    spec.write_text(
+        text.replace("    messages:\n", f"    servers: {servers}\n    messages:\n", 1), "utf-8"
+    )
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert [m.name for m in io.load(out).messages] == ["Lit"]
+
+
+def test_a_channel_whose_messages_are_a_list_carries_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # AsyncAPI 3.0 channel `messages: [a]` (a list, not a mapping): AttributeError on
+    # `.items()` (found reviewing the reads the campaign's causes pointed at).
+    spec = tmp_path / "lights.yaml"
+    spec.write_text(
+        SYSTEM + "channels:\n  c:\n    address: light.measured\n    messages: [a]\n"
+        "operations:\n  o:\n    action: receive\n    channel: {$ref: '#/channels/c'}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert "$.operations.o: the operation carries no message" in capsys.readouterr().out

@@ -37,7 +37,15 @@ from designer.core.errors import DesignLoadError, EditError
 from designer.core.history import History
 from designer.core.rules.engine import validate
 from tests.fuzz.edits import random_command
-from tests.fuzz.mutations import asyncapi_seed, document, seed_sources, spec_document
+from tests.fuzz.mutations import (
+    asyncapi_seed,
+    asyncapi_systems,
+    document,
+    example_seeds,
+    exported_spec_document,
+    seed_sources,
+    spec_document,
+)
 
 DESIGN, COPY, BASE = "design.msgflow.json", "fmt.msgflow.json", "base.msgflow.json"
 CHEAP: tuple[tuple[str, ...], ...] = (
@@ -150,12 +158,15 @@ class Campaign:
             os.chdir(cwd)
         return code, "", err.getvalue()
 
-    def one_spec(self, rng: random.Random, number: int) -> None:
-        """A mutated AsyncAPI system through `msgflow import asyncapi`, then what it made
-        through every command as a design."""
-        system, documents, files = spec_document(rng)
-        self.label = f"asyncapi-spec:{system}"
-        source = "asyncapi-spec"
+    def one_spec(self, rng: random.Random, source: str) -> None:
+        """A mutated AsyncAPI system (of the corpus, or a seed design exported) through
+        `msgflow import asyncapi`, then what it made through every command as a design."""
+        if source == "asyncapi-spec":
+            system, documents, files = spec_document(rng)
+            self.label = f"asyncapi-spec:{system}"
+        else:
+            system, documents, files = exported_spec_document(rng)
+            self.label = system
         self.documents[source] += 1
         with tempfile.TemporaryDirectory(prefix="fuzz-long-") as name:
             folder = Path(name)
@@ -189,16 +200,22 @@ class Campaign:
                 self.fail("import: wrote a design that is not canonical", source, bundle, "")
             (folder / DESIGN).write_bytes(data)
             (folder / COPY).write_bytes(data)
-            (folder / BASE).write_text(asyncapi_seed(system) or "{}", encoding="utf-8")
-            for command in [*CHEAP, rng.choice(COSTLY)]:
+            base = asyncapi_seed(system) if system in asyncapi_systems() else None
+            (folder / BASE).write_text(
+                base or example_seeds()["shop.msgflow.json"], encoding="utf-8"
+            )
+            commands = [*CHEAP, rng.choice(COSTLY)]
+            if self.pictures_every and rng.randrange(self.pictures_every) == 0:
+                commands.append(rng.choice(PICTURES))
+            for command in commands:
                 self.check(folder, command, data, source, source, True)
             self.check_fmt(folder, data, design, source, source)
         if self.edits:
             self.check_edits(rng, design, data, source, source)
 
     def one(self, rng: random.Random, source: str, number: int) -> None:
-        if source == "asyncapi-spec":
-            self.one_spec(rng, number)
+        if source in ("asyncapi-spec", "exported-spec"):
+            self.one_spec(rng, source)
             return
         label, kind, seed_text, data = document(rng, source)
         self.label = label  # named in the reproducer's note
@@ -227,7 +244,9 @@ class Campaign:
             except BaseException as error:
                 self.fail(f"round trip: {_cause(error)}", tag, data, traceback.format_exc())
         commands = [*CHEAP, rng.choice(COSTLY)]
-        if self.pictures_every and number % self.pictures_every == 0:
+        # Drawn, not every Nth: with N a multiple of the sources' count, only some sources
+        # would ever be drawn as pictures.
+        if self.pictures_every and rng.randrange(self.pictures_every) == 0:
             commands.append(rng.choice(PICTURES))
         with tempfile.TemporaryDirectory(prefix="fuzz-long-") as name:
             folder = Path(name)
@@ -404,7 +423,9 @@ def run(argv: list[str] | None = None) -> int:
     parser.add_argument("--documents", type=int, default=0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path("fuzz-campaign"))
-    parser.add_argument("--sources", default=",".join([*seed_sources(), "asyncapi-spec"]))
+    parser.add_argument(
+        "--sources", default=",".join([*seed_sources(), "asyncapi-spec", "exported-spec"])
+    )
     parser.add_argument("--pictures-every", type=int, default=50)
     parser.add_argument("--edits", type=int, default=12)
     parser.add_argument("--timeout", type=int, default=60)

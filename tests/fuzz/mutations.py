@@ -554,3 +554,54 @@ def spec_document(rng: random.Random) -> tuple[str, list[str], dict[str, bytes]]
         data = mutate_bytes(data, rng, rng.choice([1, 2, 4]))
     files[name] = data
     return system, documents, files
+
+
+def _extension_paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Paths of every value under an `x-msgflow-...` key (msgflow's own round-trip data)."""
+    found: list[tuple[Any, ...]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and key.startswith("x-msgflow"):
+                found.append((*path, key))
+            found += _extension_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _extension_paths(item, (*path, index))
+    return found
+
+
+def exported_spec_document(rng: random.Random) -> tuple[str, list[str], dict[str, bytes]]:
+    """A seed design exported as AsyncAPI (with msgflow's `x-msgflow-...` round-trip keys),
+    one of its documents mutated, to import back: the importer reads those keys as typed
+    values (flows, timeouts, versions, nodes), so hostile ones must be refused or dropped."""
+    import yaml
+
+    from designer.core.exporters.asyncapi import SYSTEM_FILE, export_asyncapi
+
+    label, text = seed(rng, rng.choice(["example", "synthetic", "asyncapi"]), largest=13)
+    documents = export_asyncapi(io.loads(text))
+    names = [SYSTEM_FILE] if rng.random() < 0.5 else sorted(documents)[:-1] or [SYSTEM_FILE]
+    name = rng.choice(names)
+    raw = documents[name]
+    steps = rng.choice([1, 1, 2, 3])
+    extensions = _extension_paths(raw)
+    if extensions and rng.random() < 0.7:
+        for _ in range(steps):
+            path = rng.choice(extensions)
+            parent = _at(raw, path[:-1])
+            if isinstance(parent, dict) and path[-1] in parent:
+                value = parent[path[-1]]
+                if isinstance(value, (dict, list)) and value and rng.random() < 0.6:
+                    inner = _leaves(value)  # a value inside: a flow id, a node's field
+                    if inner:
+                        leaf = rng.choice(inner)
+                        _at(value, leaf[:-1])[leaf[-1]] = hostile_value(rng, [])
+                        continue
+                parent[path[-1]] = hostile_value(rng, [])
+    else:
+        raw = mutate_structure(raw, rng, steps)
+    files = {
+        n: (write(raw, rng) if n == name else yaml.safe_dump(d, sort_keys=False).encode())
+        for n, d in documents.items()
+    }
+    return f"exported:{label}", names, files

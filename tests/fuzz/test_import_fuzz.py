@@ -5,7 +5,8 @@ refers to) mutated structurally, given YAML's own hazards (an alias that contain
 a billion-laughs expansion, a Python tag, deep nesting) or mutated as bytes
 (tests/fuzz/mutations.py). The command must exit 0 or 2 with located lines, never raise,
 write nothing but its output, leave the documents as they were, and a design it writes
-must load and be canonical.
+must load and be canonical. Half the systems are seed designs exported by msgflow itself,
+whose `x-msgflow-...` keys (flow ids, timeouts, nodes) the import reads as typed values.
 
 Same budget variable as the design fuzz (`MSGFLOW_FUZZ_DOCUMENTS`; `make fuzz` runs long).
 """
@@ -22,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from designer.core import io
-from tests.fuzz.mutations import spec_document
+from tests.fuzz.mutations import exported_spec_document, spec_document
 from tests.fuzz.test_structural_fuzz import _outside, _run
 
 # An import is cheap (no generation, no pictures): a quarter as many as documents.
@@ -38,9 +39,10 @@ def test_import_survives_mutated_asyncapi_systems() -> None:
         database=None,
         suppress_health_check=[HealthCheck.too_slow],
     )
-    @given(st.integers(0, 2**32))
-    def one(number: int) -> None:
-        system, documents, files = spec_document(random.Random(number))
+    @given(st.booleans(), st.integers(0, 2**32))
+    def one(exported: bool, number: int) -> None:
+        make = exported_spec_document if exported else spec_document
+        system, documents, files = make(random.Random(number))
         with tempfile.TemporaryDirectory() as name:
             folder = Path(name)
             (folder / "out").mkdir()

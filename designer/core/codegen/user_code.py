@@ -36,30 +36,32 @@ def missing_methods(user_text: str, fresh_text: str) -> list[str]:
     reported as such instead: nothing can be said about it.
     """
     try:
-        fresh = ast.parse(fresh_text)
-    except SyntaxError:
-        return []  # a template pack writing something else than Python: nothing to compare
-    try:
         user = ast.parse(user_text)
     except SyntaxError as error:
         return [f"(cannot be read: line {error.lineno}: {error.msg})"]
+    return _missing(user, fresh_text)[0]
+
+
+def _missing(user: ast.Module, fresh_text: str) -> tuple[list[str], ast.Module | None]:
+    """What `missing_methods` says of a parsed user file, and the fresh file parsed."""
+    try:
+        fresh = ast.parse(fresh_text)
+    except SyntaxError:
+        return [], None  # a template pack writing something else than Python: nothing to compare
     present = {name for methods in _methods(user).values() for name in methods}
     wanted: dict[str, str] = {}
     for methods in _methods(fresh).values():
         wanted.update(methods)
-    return [
+    missing = [
         f"{name}({annotation})"
         for name, annotation in wanted.items()
         if name not in present and not name.startswith("_")
     ]
+    return missing, fresh
 
 
-def _bases(text: str) -> set[str]:
-    """Names of the base classes of the classes of `text` (empty when it does not parse)."""
-    try:
-        tree = ast.parse(text)
-    except SyntaxError:
-        return set()
+def _bases(tree: ast.Module) -> set[str]:
+    """Names of the base classes of the classes of `tree`."""
     return {
         ast.unparse(base)
         for node in tree.body
@@ -73,17 +75,19 @@ def stale_python_file(path: str, user_text: str, fresh_text: str) -> str:
     name = path.rsplit("/", 1)[-1]
     if not name.endswith(".py"):
         return ""  # requirements.txt, .gitignore: the user's, nothing to compare
+    if user_text == fresh_text:
+        return ""  # as msgflow would write it today (parsing both costs ~0.5 ms a file)
     try:
-        ast.parse(user_text)
+        user = ast.parse(user_text)  # once: each parse of a file is most of its check
     except SyntaxError as error:
         return f"stale {name}: cannot be read (line {error.lineno}: {error.msg}), not checked"
-    missing = missing_methods(user_text, fresh_text)
-    if not missing:
+    missing, fresh = _missing(user, fresh_text)
+    if not missing or fresh is None:
         return ""
     note = f"stale {name}: missing {', '.join(missing)}"
     # A file written before the stubs existed inherits the abstract base directly: until it
     # inherits what a fresh file does, the missing methods keep the class abstract.
-    absent = sorted(_bases(fresh_text) - _bases(user_text))
+    absent = sorted(_bases(fresh) - _bases(user))
     if absent:
         note += (
             f"; inherit {', '.join(absent)} as a fresh one does, so the service starts meanwhile"

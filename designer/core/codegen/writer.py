@@ -8,11 +8,11 @@ the output folder. A plan with one bad path writes nothing at all.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from designer.core.io import fsync_folder, replace_resolved, write_atomic
+from designer.core.io import write_atomic
 
+from .batch_write import replace_files
 from .manifest import MANIFEST_PATH, Manifest
 
 
@@ -83,17 +83,10 @@ def write_files(out_dir: Path, files: dict[str, bytes], manifest: Manifest | Non
     folders = sorted({target.parent for target in checked.values()})
     for folder in folders:
         _make_folders(output, folder)
-
-    def write(relative: str) -> str:
-        # Paths are resolved (links followed) above. Each folder is flushed once below,
-        # after all its files are in place.
-        replace_resolved(checked[relative], files[relative])
-        return relative
-
-    # Each atomic write waits for its fsync; in parallel the waits overlap.
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        written = list(pool.map(write, files))
-        list(pool.map(fsync_folder, folders))
+    # Paths are resolved (links followed) above. All files are flushed together, then
+    # renamed into place: the files first, the manifest (which records them) after.
+    replace_files([(os.fspath(checked[relative]), files[relative]) for relative in files])
+    written = list(files)
     if manifest is not None:
         text = manifest.dumps().encode("utf-8")
         path = output.path(MANIFEST_PATH)

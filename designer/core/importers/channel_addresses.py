@@ -68,7 +68,7 @@ _WHOLE_PARAMETER = re.compile(r"\{[^{}]+\}")
 def runtime_address(address: str, channel: dict[str, Any]) -> bool:
     """An address known only at run time: a whole `{queue}` or an exclusive AMQP queue
     (where an RPC server answers, by the AMQP convention of AsyncAPI's rpc examples)."""
-    queue = ((channel.get("bindings") or {}).get("amqp") or {}).get("queue") or {}
+    queue = _mapping(_mapping(_mapping(channel.get("bindings")).get("amqp")).get("queue"))
     return bool(_WHOLE_PARAMETER.fullmatch(address)) or queue.get("exclusive") is True
 
 
@@ -78,15 +78,21 @@ def transport_of(channel: dict[str, Any], protocol: str) -> Transport | None:
         return Transport(explicit)
     if protocol in ("http", "https"):
         return Transport.HTTP
-    amqp = (channel.get("bindings") or {}).get("amqp") or {}
+    amqp = _mapping(_mapping(channel.get("bindings")).get("amqp"))
     if amqp.get("is") == "queue":
         return Transport.QUEUE
-    exchange_type = (amqp.get("exchange") or {}).get("type")
+    exchange_type = _mapping(amqp.get("exchange")).get("type")
     if exchange_type in ("topic", "fanout"):
         return Transport.TOPIC
     if exchange_type == "direct":
         return Transport.QUEUE
     return None
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """A bindings object as written, or nothing for a hand-edited value of another kind
+    (`bindings: {amqp: queue}` crashed the import)."""
+    return value if isinstance(value, dict) else {}
 
 
 def convention_address(names: ChannelNames, flow: Flow, protocol: str) -> str:

@@ -180,16 +180,18 @@ class SchemaMapper:
         if "allOf" not in schema:
             return schema
         merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
-        properties = dict(merged.get("properties", {}))
-        required = list(merged.get("required", []))
+        properties = dict(_mapping(merged.get("properties")))
+        required = _name_list(merged.get("required"))
         is_object = bool(properties) or merged.get("type") == "object"
-        for index, part in enumerate(schema["allOf"]):
+        for index, part in enumerate(_items(schema["allOf"])):
             target, _ = self.deref(part, f"{at}.allOf[{index}]")
             if isinstance(target, dict):
                 target = self._merge_all_of(target, f"{at}.allOf[{index}]")
                 is_object = is_object or "properties" in target or target.get("type") == "object"
-                properties.update(target.get("properties", {}))
-                required.extend(r for r in target.get("required", []) if r not in required)
+                properties.update(_mapping(target.get("properties")))
+                required.extend(
+                    r for r in sorted(_names(target.get("required"))) if r not in required
+                )
                 # `allOf: [{type: string}, {description: ...}]` is a string: keep its words.
                 for key, value in target.items():
                     if key not in ("properties", "required"):
@@ -224,11 +226,11 @@ class SchemaMapper:
         if alternatives is None:
             return schema
         key = "oneOf" if "oneOf" in schema else "anyOf"
-        properties = dict(schema.get("properties") or {})
-        required = set(schema.get("required") or [])
-        shared = set.intersection(*(set(a.get("required") or []) for a in alternatives))
+        properties = dict(_mapping(schema.get("properties")))
+        required = _names(schema.get("required"))
+        shared = set.intersection(*(_names(a.get("required")) for a in alternatives))
         for alternative in alternatives:
-            for name, prop in (alternative.get("properties") or {}).items():
+            for name, prop in _mapping(alternative.get("properties")).items():
                 properties.setdefault(name, prop)
         names = [str(a.get("title") or "") for a in alternatives]
         which = f" ({', '.join(names)})" if all(names) else ""
@@ -244,7 +246,7 @@ class SchemaMapper:
         return merged
 
     def _object_fields(self, schema: dict[str, Any], at: str, owner: str) -> list[MessageField]:
-        required = set(schema.get("required", []) or [])
+        required = _names(schema.get("required"))
         fields: list[MessageField] = []
         properties = schema.get("properties") or {}
         if not isinstance(properties, dict):
@@ -524,7 +526,7 @@ class SchemaMapper:
             return self._free_name(record_name(str(option["title"])))
         tags = [
             values[0]
-            for prop in (option.get("properties") or {}).values()
+            for prop in _mapping(option.get("properties")).values()
             if isinstance(prop, dict) and len(values := _string_values(prop) or []) == 1
         ]
         suffix = record_name(tags[0]) if tags else f"Option{index + 1}"
@@ -599,6 +601,28 @@ class SchemaMapper:
         fields = self._object_fields(self._merge_all_of(schema, at), at, name)
         self._building.discard(name)
         self.records[name] = RecordSchema(
-            name=name, fields=fields, description=schema.get("description")
+            name=name, fields=fields, description=text_of(schema.get("description"))
         )
         return name
+
+
+# A hand-edited schema may hold anything where JSON Schema says a list of names, a mapping
+# or a list of schemas (`required: [[a]]` crashed the import with "unhashable type"): what
+# is not of that shape contributes nothing.
+
+
+def _name_list(value: Any) -> list[str]:
+    """`required`: the names listed (texts only), in order."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _names(value: Any) -> set[str]:
+    return set(_name_list(value))
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

@@ -26,6 +26,8 @@ from referencing.exceptions import PointerToNowhere, Unresolvable
 
 from designer.core.errors import MsgflowError
 
+from .extension_shapes import extension_problems
+
 MAX_SPEC_BYTES = 16 * 1024 * 1024
 
 
@@ -81,6 +83,7 @@ def parse_text(text: str, source: str) -> Any:
             pass
         else:
             _refuse_surrogates(data, text, source)
+            _refuse_misshapen_extensions(data, source)
             return data
     try:
         data = yaml.load(text, Loader=_Yaml12Booleans)  # a SafeLoader: plain data only
@@ -101,6 +104,7 @@ def parse_text(text: str, source: str) -> Any:
             what = "a number too long to read (over 4,300 digits)"
         raise SpecLoadError([SpecProblem(source, "$", f"not valid YAML/JSON: {what}")]) from None
     _refuse_surrogates(data, text, source)
+    _refuse_misshapen_extensions(data, source)
     return data
 
 
@@ -122,6 +126,14 @@ def _refuse_surrogates(data: Any, text: str, source: str) -> None:
                 )
             ]
         )
+
+
+def _refuse_misshapen_extensions(data: Any, source: str) -> None:
+    """msgflow's own `x-msgflow-...` keys hold what its export wrote, or the document is
+    refused where one does not (extension_shapes.py)."""
+    problems = [SpecProblem(source, path, message) for path, message in extension_problems(data)]
+    if problems:
+        raise SpecLoadError(problems[:20])
 
 
 def _first_surrogate(data: Any) -> str | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from designer.core import io
+from designer.core.codegen import batch_write
 from designer.core.codegen.writer import UnsafePathError, safe_path, write_files
 
 
@@ -104,10 +105,12 @@ def test_a_failed_write_keeps_the_old_file_and_removes_its_temp_file(
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "a.py").write_text("old\n")
 
-    def full_disk(fd: int) -> None:
+    def full_disk(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
+    # Whichever flushes the new file (one syncfs for all, or fsync where there is none).
     monkeypatch.setattr(os, "fsync", full_disk)
+    monkeypatch.setattr(batch_write, "sync_filesystems", full_disk)
     with pytest.raises(OSError, match="No space left"):
         write_files(tmp_path, {"pkg/a.py": b"new\n"}, None)
     assert (tmp_path / "pkg" / "a.py").read_text() == "old\n"
