@@ -204,7 +204,10 @@ class Campaign:
             (folder / BASE).write_text(
                 base or example_seeds()["shop.msgflow.json"], encoding="utf-8"
             )
-            for command in [*CHEAP, rng.choice(COSTLY)]:
+            commands = [*CHEAP, rng.choice(COSTLY)]
+            if self.pictures_every and rng.randrange(self.pictures_every) == 0:
+                commands.append(rng.choice(PICTURES))
+            for command in commands:
                 self.check(folder, command, data, source, source, True)
             self.check_fmt(folder, data, design, source, source)
         if self.edits:
@@ -241,7 +244,9 @@ class Campaign:
             except BaseException as error:
                 self.fail(f"round trip: {_cause(error)}", tag, data, traceback.format_exc())
         commands = [*CHEAP, rng.choice(COSTLY)]
-        if self.pictures_every and number % self.pictures_every == 0:
+        # Drawn, not every Nth: with N a multiple of the sources' count, only some sources
+        # would ever be drawn as pictures.
+        if self.pictures_every and rng.randrange(self.pictures_every) == 0:
             commands.append(rng.choice(PICTURES))
         with tempfile.TemporaryDirectory(prefix="fuzz-long-") as name:
             folder = Path(name)

@@ -23,7 +23,7 @@ from designer.core.model import Design, FlowLayout, RouteStyle
 
 from .geometry import Arrow, Diagram, Frame, Point, Rect, rounded_path
 from .index import RectIndex, segment_enters
-from .labels import label_size, make_room, place_label, route_spots
+from .labels import ClearSpots, label_size, make_room, place_label, route_spots
 from .router import Link, Router
 from .shapes import bent_route, drawing_steps, flattened, leader, straight_route
 from .steps import Steps, finish, scaled
@@ -216,6 +216,7 @@ class DiagramEngine:
         """Labels placed off their routes: each back on it where one other label, moved
         along its own route, makes room. Returns the keys of the labels moved."""
         moved = []
+        known: ClearSpots = {}  # spots of the labels asked to move, clear of cards
 
         def elsewhere(key: str) -> Iterator[Rect] | None:
             shape = self._shapes.get(key)
@@ -228,7 +229,7 @@ class DiagramEngine:
             yield done / len(keys)
             arrow = self.diagram.arrows[key]
             other = make_room(
-                arrow, self.sizer(key), self._card_index, self._label_index, elsewhere
+                arrow, self.sizer(key), self._card_index, self._label_index, elsewhere, known
             )
             if other is None:
                 continue

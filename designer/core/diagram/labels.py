@@ -190,11 +190,15 @@ def make_room(
     cards: RectIndex,
     labels: RectIndex,
     elsewhere: Callable[[str], Iterator[Rect] | None],
+    known: ClearSpots | None = None,
 ) -> str | None:
     """For a label that found no free spot on its route: a spot on it where a single
     other label is in the way, that label moved to another free spot on its own route
     (`elsewhere(key)`: its spots on its route, None if it must stay). Moves both in
-    `labels` and returns the other's key, or None (nothing changed) if there is none."""
+    `labels` and returns the other's key, or None (nothing changed) if there is none.
+    `known`: the spots clear of cards of the labels already asked to move, kept over
+    the calls of one pass (neither cards nor routes change while labels make room)."""
+    known = {} if known is None else known
     w, h = size
     own = labels.get(arrow.flow_id)
     labels.remove(arrow.flow_id)
@@ -210,7 +214,7 @@ def make_room(
             continue
         other = in_way[0]
         if other not in moves:
-            moves[other] = _free_spots(other, cards, labels, elsewhere)
+            moves[other] = _free_spots(other, cards, labels, elsewhere, known)
         for move in moves[other]:
             if not move.overlaps(room):
                 labels.add(other, move)
@@ -221,25 +225,46 @@ def make_room(
     return None
 
 
+# A label's spots on its route clear of cards, each with the box kept free around it
+# (x0, y0, x1, y1), in route_spots' order; None for a label that must stay.
+ClearSpots = dict[str, list[tuple[Rect, float, float, float, float]] | None]
+
+
+def _clear_of_cards(
+    key: str, cards: RectIndex, elsewhere: Callable[[str], Iterator[Rect] | None]
+) -> list[tuple[Rect, float, float, float, float]] | None:
+    spots = elsewhere(key)
+    if spots is None:
+        return None
+    clear = []
+    for spot in spots:
+        x0, y0 = spot.x - _CLEAR, spot.y - _CLEAR
+        x1, y1 = spot.right + _CLEAR, spot.bottom + _CLEAR
+        if not cards.any_overlap(x0, y0, x1, y1):
+            # The box as a Rect of it would end (x0 + width: may differ from x1).
+            clear.append((spot, x0, y0, x0 + (x1 - x0), y0 + (y1 - y0)))
+    return clear
+
+
 def _free_spots(
     key: str,
     cards: RectIndex,
     labels: RectIndex,
     elsewhere: Callable[[str], Iterator[Rect] | None],
+    known: ClearSpots,
 ) -> list[Rect]:
-    """A few spots clear of cards and of every label but its own, for label `key`."""
-    spots = elsewhere(key)
+    """A few spots clear of cards and of every label but its own, for label `key`.
+    A crowded design asks this of one label again and again (half the asks of a
+    1,000-card grid), and most asks look at every spot of the route: which are clear
+    of cards is worked out once per label."""
+    if key not in known:
+        known[key] = _clear_of_cards(key, cards, elsewhere)
+    spots = known[key]
     if spots is None:
         return []
     found = []
     own = labels.get(key)
-    for spot in spots:
-        x0, y0 = spot.x - _CLEAR, spot.y - _CLEAR
-        x1, y1 = spot.right + _CLEAR, spot.bottom + _CLEAR
-        if cards.any_overlap(x0, y0, x1, y1):
-            continue
-        # The box as a Rect of it would end (x0 + width: a float may differ from x1).
-        right, bottom = x0 + (x1 - x0), y0 + (y1 - y0)
+    for spot, x0, y0, right, bottom in spots:
         if labels.overlaps_other(x0, y0, right, bottom, key):
             continue
         if own is None or spot != own:

@@ -106,7 +106,8 @@ class _Converter:
         # Named before its fields are read: a field may name the record it is in.
         inner = self._name(schema, converted, namespace)
         properties: dict[str, Any] = {}
-        for index, field in enumerate(schema.get("fields") or []):
+        fields = schema.get("fields") or []
+        for index, field in enumerate(fields if isinstance(fields, list) else []):
             where = f"{at}.fields[{index}]"
             if not isinstance(field, dict) or not isinstance(field.get("name"), str):
                 self.note(where, "not an Avro field (no name): left out")

@@ -70,7 +70,7 @@ class OperationReading(MessageReading, ServerReading):
                 listed = []
             refs: list[tuple[Any, str | None]] = [(r, None) for r in listed]
             if not refs:  # every message of the channel; their keys name inline ones
-                refs = [(v, str(k)) for k, v in (channel.get("messages") or {}).items()]
+                refs = [(v, str(k)) for k, v in _mapping(channel.get("messages")).items()]
             if not refs:  # Glee's HTTP client asks httpbin.org with no body described
                 self._note(
                     at,
@@ -141,7 +141,7 @@ class OperationReading(MessageReading, ServerReading):
                 f"replies go to a runtime address ({target['address'].get('location')}): the requester's default reply queue is used",
             )
         messages = target.get("messages") or (
-            list((channel.get("messages") or {}).values()) if isinstance(channel, dict) else []
+            list(_mapping(channel.get("messages")).values()) if isinstance(channel, dict) else []
         )
         return (str(address) if address is not None else None), messages
 
@@ -218,3 +218,9 @@ class OperationReading(MessageReading, ServerReading):
 def _design_channel(channel: dict[str, Any]) -> str | None:
     kept = channel.get("x-msgflow-channel")
     return kept if isinstance(kept, str) and kept else None
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    """A channel's `messages` (a mapping in AsyncAPI 3.0), or none for anything else a
+    hand-edited document holds there."""
+    return value if isinstance(value, dict) else {}

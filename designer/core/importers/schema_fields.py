@@ -526,7 +526,7 @@ class SchemaMapper:
             return self._free_name(record_name(str(option["title"])))
         tags = [
             values[0]
-            for prop in (option.get("properties") or {}).values()
+            for prop in _mapping(option.get("properties")).values()
             if isinstance(prop, dict) and len(values := _string_values(prop) or []) == 1
         ]
         suffix = record_name(tags[0]) if tags else f"Option{index + 1}"

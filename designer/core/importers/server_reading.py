@@ -80,11 +80,12 @@ class ServerReading(ImportState):
     def _protocol_of(self, servers: Any, protocols: dict[str, str], at: str) -> str:
         if isinstance(servers, list) and servers:
             first = servers[0]
-            name = (
-                first.rsplit("/", 1)[-1]
-                if isinstance(first, str)
-                else str(first.get("$ref", "")).rsplit("/", 1)[-1]
-            )
+            if isinstance(first, str):
+                name = first.rsplit("/", 1)[-1]
+            elif isinstance(first, dict):
+                name = str(first.get("$ref", "")).rsplit("/", 1)[-1]
+            else:  # `servers: [null]`, a number: names no server (it crashed here)
+                name = ""
             if name in protocols:
                 return protocols[name]
         values = sorted(set(protocols.values()))
