@@ -623,19 +623,26 @@ def _separate(
 
 
 def _on_one_line(ordered: list[_Run], at: list[float]) -> set[int]:
-    """The movable runs closer than MIN_GAP to a run level with them (found among the
-    runs sorted by position: most groups have none, and are done at once)."""
-    by_place = sorted(range(len(ordered)), key=at.__getitem__)
+    """The movable runs closer than MIN_GAP to a run level with them. Runs are binned by
+    position (MIN_GAP wide: a pair is in one bin or two neighbouring ones) and each pair
+    of neighbouring bins is swept along the runs' length: a group of a big design spans
+    a whole column's channel, with a run at the channel's middle for every row, and
+    comparing each with every run at its position cost the group's size squared."""
+    near = MIN_GAP - 1e-6
+    bins: dict[int, list[int]] = {}
+    for i, x in enumerate(at):
+        bins.setdefault(int(x // MIN_GAP), []).append(i)
     found: set[int] = set()
-    for n, i in enumerate(by_place):
-        run = ordered[i]
-        m = n + 1
-        while m < len(by_place) and at[by_place[m]] - at[i] < MIN_GAP - 1e-6:
-            j = by_place[m]
-            other = ordered[j]
-            if run.lo < other.hi + TRACK and other.lo < run.hi + TRACK:
-                found.update(k for k in (i, j) if ordered[k].movable)
-            m += 1
+    for number, members in bins.items():
+        candidates = sorted(members + bins.get(number + 1, []), key=lambda k: ordered[k].lo)
+        open_runs: list[int] = []
+        for i in candidates:
+            run = ordered[i]
+            open_runs = [j for j in open_runs if run.lo < ordered[j].hi + TRACK]
+            for j in open_runs:
+                if abs(at[i] - at[j]) < near:
+                    found.update(k for k in (i, j) if ordered[k].movable)
+            open_runs.append(i)
     return found
 
 

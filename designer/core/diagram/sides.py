@@ -91,18 +91,23 @@ def rebalanced(
         """The arrows of `side` of `card` along its strip towards `d`, and how many
         more arrows run along that strip at its busiest than it has tracks (None: no
         card close in front, the strip is open)."""
-        facing = strips.facing(card, side, d, wanted)
-        if facing is None:
-            return None
-        other, tracks, level = facing
-        own = along(card, side, d, other, level)
+        worst: tuple[set[str], int] | None = None
         opposite = (-side[0], -side[1])
-        if level:
-            # Both cards' arrows turning either way share the strip: as many tracks as
-            # runs pass its busiest point.
-            return own, busiest((card, side), (other, opposite)) - tracks
-        # Diagonally: the Zs between the two cards, counted once from either end.
-        return own, len(own | along(other, opposite, -d, card, level)) - tracks
+        # The nearest card level in front and the nearest diagonally: each bounds the
+        # strip, and the nearer is not always the tighter (a diagonal one bounds only
+        # the Zs to it, a level one every arrow turning along).
+        for other, tracks, level in strips.facing(card, side, d, wanted):
+            own = along(card, side, d, other, level)
+            if level:
+                # Both cards' arrows turning either way share the strip: as many
+                # tracks as runs pass its busiest point.
+                excess = busiest((card, side), (other, opposite)) - tracks
+            else:
+                # Diagonally: the Zs between the two cards, counted once from either end.
+                excess = len(own | along(other, opposite, -d, card, level)) - tracks
+            if worst is None or excess > worst[1]:
+                worst = (own, excess)
+        return worst
 
     def busiest(*where: tuple[str, Side]) -> int:
         """How many runs along a strip pass its busiest point, given the card sides on
@@ -230,11 +235,11 @@ class _Strips:
         self.margin = margin
         self.track = track
 
-    def facing(self, card: str, side: Side, d: int, wanted: int) -> tuple[str, int, bool] | None:
-        """The nearest card in front of `side` of `card`, level with some of the side
-        or diagonally beyond its `d` end, close enough for `wanted` arrows along the
-        strip between to run out of tracks: (that card, the strip's tracks, whether it
-        is level). None if there is none."""
+    def facing(self, card: str, side: Side, d: int, wanted: int) -> list[tuple[str, int, bool]]:
+        """The nearest card in front of `side` of `card` level with some of the side,
+        and the nearest diagonally beyond its `d` end, each if close enough for
+        `wanted` arrows along the strip between to run out of tracks: (that card, the
+        strip's tracks, whether it is level)."""
         rect = self.cards[card]
         reach = 2 * self.margin + (wanted + 1) * self.track
         horizontal = side[1] == 0  # a left or right side: its strip runs up and down
@@ -248,7 +253,7 @@ class _Strips:
             edge = rect.bottom if side[1] > 0 else rect.y
             y0, y1 = (edge, edge + reach) if side[1] > 0 else (edge - reach, edge)
             box = (lo_far, y0, hi_far, y1)
-        best: tuple[float, str, bool] | None = None
+        best: dict[bool, tuple[float, str]] = {}
         for other in self.obstacles.near(*box):
             r = self.cards.get(other)
             if other == card or r is None:
@@ -262,12 +267,9 @@ class _Strips:
             if not (r_lo < hi_far and lo_far < r_hi and 0 <= gap <= reach):
                 continue
             level = r_lo < hi and lo < r_hi
-            if best is None or (gap, other) < best[:2]:
-                best = (gap, other, level)
-        if best is None:
-            return None
-        gap, other, level = best
-        return other, self.tracks(gap), level
+            if level not in best or (gap, other) < best[level]:
+                best[level] = (gap, other)
+        return [(other, self.tracks(gap), level) for level, (gap, other) in sorted(best.items())]
 
     def ports(self, rect: Rect, side: Side) -> int:
         """How many ends fit on a side with PORT_GAP between their ports."""

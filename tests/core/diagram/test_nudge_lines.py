@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from designer.core.diagram.nudge import MIN_GAP, _Lines, _on_other_lines
+from designer.core.diagram.nudge import MIN_GAP, TRACK, _Lines, _on_one_line, _on_other_lines, _Run
 
 # Channels a few pixels wide (runs on one line and next to each other), some runs far
 # out or over a huge stretch (coordinates go to 1e9).
@@ -58,3 +58,32 @@ def test_runs_near_a_place_are_those_a_full_scan_finds(found, x0, x1, top, botto
     assert wanted <= near
     assert all(x0 <= line[0] <= x1 for line in near)
     assert near <= set(lines)  # a moved run is listed where it lies now, not where it was
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 12).map(lambda v: 100.0 + v * 1.5), along, along, st.booleans()
+        ).filter(lambda r: r[1] != r[2]),
+        max_size=30,
+    )
+)
+def test_runs_left_on_one_line_in_a_group_are_those_a_full_scan_finds(found):
+    ordered = [
+        _Run(f"k{i}", i, x, min(a, b), max(a, b), x - 20, x + 20, x, (), movable)
+        for i, (x, a, b, movable) in enumerate(found)
+    ]
+    at = [run.at for run in ordered]
+    expected = {
+        k
+        for i, run in enumerate(ordered)
+        for j, other in enumerate(ordered)
+        if i != j
+        and abs(at[i] - at[j]) < MIN_GAP - 1e-6
+        and run.lo < other.hi + TRACK
+        and other.lo < run.hi + TRACK
+        for k in (i, j)
+        if ordered[k].movable
+    }
+    assert _on_one_line(ordered, at) == expected
