@@ -30,7 +30,7 @@ from .layout_layered import (
     tighten,
     with_dummies,
 )
-from .layout_untangle import segments_cross, untangle
+from .layout_untangle import untangle
 from .model import Design, MessageKind, NodeKind, Point
 
 CARD_WIDTH = 220
@@ -199,9 +199,7 @@ def _or_bands(design: Design, laid: Design, quick: Design, memo: _Memo) -> Desig
         banded = _auto_layout(design, "right", _Shape(wide, bands=True), orders, memo)
         if count_crossings(banded, each_arrow=True) >= straight:
             continue
-        bands = _auto_layout(
-            design, "right", _Shape(wide, bands=True), orders, memo, finish=True
-        )
+        bands = _auto_layout(design, "right", _Shape(wide, bands=True), orders, memo, finish=True)
         if ASPECT_RANGE[0] <= _aspect(bands) <= _FITS:
             count = memo.drawn_of(bands)
             if count < fewest:
@@ -226,16 +224,12 @@ class _Memo:
     once, each distinct untangling done once, and the quick drawings of a shape are not
     drawn again when that shape is finished."""
 
-    drawn: dict[tuple[tuple[str, float, float], ...], tuple[int, int]] = field(
-        default_factory=dict
-    )
+    drawn: dict[tuple[tuple[str, float, float], ...], tuple[int, int]] = field(default_factory=dict)
     untangled: dict[tuple[object, ...], dict[str, tuple[float, float]]] = field(
         default_factory=dict
     )
     # (direction, shape): the candidates from every start and their straight crossings.
-    quick: dict[tuple[str, _Shape], tuple[list[Design], list[int]]] = field(
-        default_factory=dict
-    )
+    quick: dict[tuple[str, _Shape], tuple[list[Design], list[int]]] = field(default_factory=dict)
 
     def drawn_of(self, design: Design) -> tuple[int, int]:
         """`_drawn(design)`, routed once per distinct placement of the cards."""
@@ -744,7 +738,7 @@ def count_crossings(design: Design, *, each_arrow: bool = False) -> int:
         for left, _, c, d, x3, y3, x4, y4, other in itertools.islice(items, i + 1, None):
             if left >= right:
                 break
-            if a == c or a == d or b == c or b == d:
+            if a in (c, d) or b in (c, d):
                 continue
             if (y3 <= top and y4 <= top) or (y3 >= bottom and y4 >= bottom):
                 continue

@@ -36,9 +36,7 @@ def _places(design: Design) -> dict[str, tuple[float, float]]:
     "make",
     [
         pytest.param(lambda: synthetic_design(30, seed=2), id="synthetic-30-seed-2"),
-        pytest.param(
-            lambda: load(examples_dir() / "marketplace.msgflow.json"), id="marketplace"
-        ),
+        pytest.param(lambda: load(examples_dir() / "marketplace.msgflow.json"), id="marketplace"),
     ],
 )
 def test_reused_candidates_leave_the_drawing_as_worked_out_afresh(

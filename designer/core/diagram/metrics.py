@@ -116,11 +116,7 @@ def count_crossings(diagram: Diagram) -> int:
                 other, c, d, other_left, other_top = segments[j]
                 # A pair shares a block of cells; it is tested in the first of them only
                 # (no set of pairs seen: auto-layout measures every candidate it routes).
-                if (
-                    flow == other
-                    or max(left, other_left) != column
-                    or max(top, other_top) != row
-                ):
+                if flow == other or max(left, other_left) != column or max(top, other_top) != row:
                     continue
                 if segments_cross(a, b, c, d):
                     count += 1
