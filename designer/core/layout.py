@@ -298,18 +298,25 @@ def _auto_layout(
         candidates = list(candidates)
     else:
         candidates = []
+        # Starts often end in the same order: its drawing is placed and counted once.
+        placed: dict[tuple[tuple[str, ...], ...], int] = {}
         for index, start in enumerate(_starts(slots, edges, len(design.flows))):
             if index not in orders:
                 orders[index] = [[s.id for s in layer] for layer in order_layers(start, edges)]
+            same = placed.setdefault(tuple(map(tuple, orders[index])), index)
+            if same != index:
+                candidates.append(candidates[same])
+                continue
             order = [[by_id[key] for key in layer] for layer in orders[index]]
             candidates.append(_place(design, blocks, order, edges, graph, downward, shape.stretch))
         # Straight lines between cards are cheap to count and follow the routed arrows'
         # crossings closely enough to rank the starts; the few best are then routed.
-        straight = (
-            [count_crossings(candidate, each_arrow=True) for candidate in candidates]
-            if len(candidates) > 1
-            else []
-        )
+        straight: list[int] = []
+        counted: dict[int, int] = {}  # by candidate: starts of one order share it
+        for candidate in candidates if len(candidates) > 1 else []:
+            if id(candidate) not in counted:
+                counted[id(candidate)] = count_crossings(candidate, each_arrow=True)
+            straight.append(counted[id(candidate)])
         memo.quick[(direction, shape)] = (list(candidates), straight)
     if len(candidates) == 1:
         return candidates[0]
@@ -329,7 +336,12 @@ def _auto_layout(
     size = len(design.flows)
     ways = (0, 1, 2) if size <= _DRAWN_COUNT_FLOWS else (0, 1) if size <= _FREELY_FLOWS else (0,)
     finals: dict[tuple[int, int], Design] = {}
+    first: dict[tuple[tuple[str, ...], ...], int] = {}  # finalists of one order share it
     for i in finalists:
+        same = first.setdefault(tuple(map(tuple, orders[i])), i)
+        if same != i:
+            finals.update({(i, freely): finals[(same, freely)] for freely in ways})
+            continue
         order = [[by_id[key] for key in layer] for layer in orders[i]]
         for freely in ways:
             finals[(i, freely)] = _place(
