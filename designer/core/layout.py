@@ -237,6 +237,10 @@ class _Memo:
     untangled: dict[tuple[object, ...], dict[str, tuple[float, float]]] = field(
         default_factory=dict
     )
+    # (order, downward, stretch): the packing and the cards' places before trading.
+    placed: dict[
+        tuple[object, ...], tuple[dict[str, _Block], dict[str, float], dict[str, float]]
+    ] = field(default_factory=dict)
     # (direction, shape): the candidates from every start and their straight crossings.
     quick: dict[tuple[str, _Shape], tuple[list[Design], list[int]]] = field(default_factory=dict)
 
@@ -550,8 +554,20 @@ def _place(
     `freely` 1: any two services of a context may, 2: a service may also move to an
     empty cell of its context (its flow may then read less strictly left to right;
     auto-layout keeps such a drawing only when its routed arrows cross less)."""
+    # The places before trading depend on neither `untangled` nor `freely`: the trading
+    # modes of one order (and shape) share them (see _Memo).
+    prefix = (
+        tuple(tuple((slot.id, slot.height, slot.dummy) for slot in layer) for layer in order),
+        downward,
+        stretch,
+    )
+    known = memo.placed.get(prefix) if memo is not None else None
+    if known is not None and known[0] is not blocks:
+        known = None
     corners: dict[str, tuple[float, float]] = {}
-    if downward:
+    if known is not None:
+        pass
+    elif downward:
         # Layers become rows: blocks of a layer side by side, spaced by their widths.
         wide = [
             [Slot(s.id, s.height if s.dummy else blocks[s.id].width, s.dummy) for s in layer]
@@ -579,11 +595,12 @@ def _place(
     steps: list[list[str]] = []  # the same across the columns of one step
     free: list[tuple[str, list[str]]] = []  # `freely`: a block's services
     for block_id, block in sorted(blocks.items()):
-        left, top = corners[block_id]
         together: dict[tuple[int, int], list[str]] = defaultdict(list)
         for node, (column, offset) in sorted(block.cells.items()):
-            xs[node] = left + column * (CARD_WIDTH + block.gap)
-            ys[node] = top + offset
+            if known is None:
+                left, top = corners[block_id]
+                xs[node] = left + column * (CARD_WIDTH + block.gap)
+                ys[node] = top + offset
             together[(column, block.step[node])].append(node)
         groups += [together[key] for key in sorted(together)]
         by_step: dict[int, list[str]] = defaultdict(list)
@@ -594,10 +611,15 @@ def _place(
         if freely and len(services) > 1:
             steps.append(services)  # in the order of the blocks: untangle's work is bounded
             free.append((block_id, services))
-    # Cards of one column and step follow the height of what they talk to.
-    for _ in range(_ROW_PASSES):
-        for group in groups:
-            _reorder(group, graph, ys)
+    if known is not None:
+        xs, ys = dict(known[1]), dict(known[2])
+    else:
+        # Cards of one column and step follow the height of what they talk to.
+        for _ in range(_ROW_PASSES):
+            for group in groups:
+                _reorder(group, graph, ys)
+        if memo is not None:
+            memo.placed[prefix] = (blocks, dict(xs), dict(ys))
     if untangled and (steps or free):
         place = {node: (xs[node], ys[node]) for node in xs}
         for block_id, services in free if freely > 1 else []:
