@@ -13,12 +13,15 @@ Layout points are the top-left corner of a card; cards are CARD_WIDTH x CARD_HEI
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
+
+from designer.core.gc_pause import collector_paused
 
 from .layout_layered import (
     Slot,
@@ -29,7 +32,7 @@ from .layout_layered import (
     tighten,
     with_dummies,
 )
-from .layout_untangle import segments_cross, untangle
+from .layout_untangle import untangle
 from .model import Design, MessageKind, NodeKind, Point
 
 CARD_WIDTH = 220
@@ -132,17 +135,25 @@ def auto_layout(design: Design, direction: str | None = None) -> Design:
     apart; top to bottom only if that still does not fit and top to bottom does (or is
     nearer to a screen's shape). Left to right reads the flow with the fewest crossings.
     """
+    # Every candidate placed and routed makes many objects and no cycles: the collector
+    # would rescan them again and again (see gc_pause), ~5% of auto-layout at 100-300.
+    with collector_paused():
+        return _laid_out(design, direction)
+
+
+def _laid_out(design: Design, direction: str | None) -> Design:
     orders: _Orders = {}
+    memo = _Memo()
     if direction is not None:
-        return _auto_layout(design, direction, _Shape(), orders, finish=True)
+        return _auto_layout(design, direction, _Shape(), orders, memo, finish=True)
     # The shape is chosen on quick drawings (the start with the fewest straight-line
     # crossings), then only the chosen one is finished (its finalists routed).
     shape = _Shape()
-    across = _auto_layout(design, "right", shape, orders)
+    across = _auto_layout(design, "right", shape, orders, memo)
     ratio = _aspect(across)
     if ratio > _FITS:
         shape = _Shape(narrow=_NARROW)
-        across = _auto_layout(design, "right", shape, orders)
+        across = _auto_layout(design, "right", shape, orders, memo)
         ratio = _aspect(across)
         stretch = 1.0
         for _ in range(4):
@@ -151,18 +162,19 @@ def auto_layout(design: Design, direction: str | None = None) -> Design:
             # Height grows about in step with the gaps: aim a little inside the range.
             stretch = min(_MOST_STRETCH, stretch * ratio / (_FITS * 0.95))
             shape = _Shape(_NARROW, stretch)
-            across = _auto_layout(design, "right", shape, orders)
+            across = _auto_layout(design, "right", shape, orders, memo)
             ratio = _aspect(across)
 
     def finished(direction: str, shape: _Shape, quick: Design) -> Design:
         # A design drawn from a single start has nothing to finish: its quick drawing is it.
         if len(design.flows) > _MULTI_START_FLOWS:
             return quick
-        return _or_bands(design, _auto_layout(design, direction, shape, orders, finish=True), quick)
+        laid = _auto_layout(design, direction, shape, orders, memo, finish=True)
+        return _or_bands(design, laid, quick, memo)
 
     if ASPECT_RANGE[0] <= ratio <= _FITS:
         return finished("right", shape, across)
-    down = _auto_layout(design, "down", _Shape(), orders)
+    down = _auto_layout(design, "down", _Shape(), orders, memo)
     if ASPECT_RANGE[0] <= _aspect(down) <= ASPECT_RANGE[1] or abs(
         math.log(_aspect(down) / _SCREEN_ASPECT)
     ) <= abs(math.log(ratio / _SCREEN_ASPECT)):
@@ -170,7 +182,7 @@ def auto_layout(design: Design, direction: str | None = None) -> Design:
     return finished("right", shape, across)
 
 
-def _or_bands(design: Design, laid: Design, quick: Design) -> Design:
+def _or_bands(design: Design, laid: Design, quick: Design, memo: _Memo) -> Design:
     """`laid`, or the contexts drawn as bands if their arrows cross less there.
 
     Contexts that talk back and forth (each to the next and the one after) make long
@@ -187,18 +199,18 @@ def _or_bands(design: Design, laid: Design, quick: Design) -> Design:
     contexts = {n.boundary for n in design.nodes if n.kind is not NodeKind.ACTOR}
     if len(design.flows) > _DRAWN_COUNT_FLOWS or len(contexts) < 2 or None in contexts:
         return laid
-    best, fewest = laid, _drawn(laid)
+    best, fewest = laid, memo.drawn_of(laid)
     straight = count_crossings(quick, each_arrow=True)
     orders: _Orders = {}
     for wide in _BAND_WIDTHS:
         # Finished (routed) only if its straight lines already cross less: the cheap
         # count ranks the starts as well, and routing is what costs.
-        banded = _auto_layout(design, "right", _Shape(wide, bands=True), orders)
+        banded = _auto_layout(design, "right", _Shape(wide, bands=True), orders, memo)
         if count_crossings(banded, each_arrow=True) >= straight:
             continue
-        bands = _auto_layout(design, "right", _Shape(wide, bands=True), orders, finish=True)
+        bands = _auto_layout(design, "right", _Shape(wide, bands=True), orders, memo, finish=True)
         if ASPECT_RANGE[0] <= _aspect(bands) <= _FITS:
-            count = _drawn(bands)
+            count = memo.drawn_of(bands)
             if count < fewest:
                 best, fewest = bands, count
     return best
@@ -209,8 +221,41 @@ def _or_bands(design: Design, laid: Design, quick: Design) -> Design:
 _Orders = dict[int, list[list[str]]]
 
 
+@dataclass
+class _Memo:
+    """What one auto-layout works out more than once, kept for that call only (the design
+    does not change during it, so nothing here ever goes stale).
+
+    Different starts often end in the same order, and the trading modes or the leaning
+    packing often land every card where another candidate had it: such a candidate was
+    untangled and routed already. Routing is most of auto-layout's time (at 30 services
+    48 candidates were routed, 19 of them distinct), so each distinct drawing is routed
+    once, each distinct untangling done once, and the quick drawings of a shape are not
+    drawn again when that shape is finished."""
+
+    drawn: dict[tuple[tuple[str, float, float], ...], tuple[int, int]] = field(default_factory=dict)
+    untangled: dict[tuple[object, ...], dict[str, tuple[float, float]]] = field(
+        default_factory=dict
+    )
+    # (direction, shape): the candidates from every start and their straight crossings.
+    quick: dict[tuple[str, _Shape], tuple[list[Design], list[int]]] = field(default_factory=dict)
+
+    def drawn_of(self, design: Design) -> tuple[int, int]:
+        """`_drawn(design)`, routed once per distinct placement of the cards."""
+        key = tuple((k, p.x, p.y) for k, p in design.layout.nodes.items())
+        found = self.drawn.get(key)
+        if found is None:
+            found = self.drawn[key] = _drawn(design)
+        return found
+
+
 def _auto_layout(
-    design: Design, direction: str, shape: _Shape, orders: _Orders, finish: bool = False
+    design: Design,
+    direction: str,
+    shape: _Shape,
+    orders: _Orders,
+    memo: _Memo,
+    finish: bool = False,
 ) -> Design:
     """The drawing in one direction and shape from the start with the fewest straight
     crossings; `finish`: the few best starts untangled and compared as routed."""
@@ -257,17 +302,33 @@ def _auto_layout(
         block_edges, block_layer, {b: block.height for b, block in blocks.items()}
     )
     by_id = {slot.id: slot for layer in slots for slot in layer}
-    candidates = []
-    for index, start in enumerate(_starts(slots, edges, len(design.flows))):
-        if index not in orders:
-            orders[index] = [[s.id for s in layer] for layer in order_layers(start, edges)]
-        order = [[by_id[key] for key in layer] for layer in orders[index]]
-        candidates.append(_place(design, blocks, order, edges, graph, downward, shape.stretch))
+    candidates: list[Design] = []
+    straight: list[int] = []
+    if (direction, shape) in memo.quick:  # drawn quick before, now finished
+        drawings, straight = memo.quick[(direction, shape)]
+        candidates = list(drawings)
+    else:
+        # Starts often end in the same order: its drawing is placed and counted once.
+        placed: dict[tuple[tuple[str, ...], ...], int] = {}
+        for index, start in enumerate(_starts(slots, edges, len(design.flows))):
+            if index not in orders:
+                orders[index] = [[s.id for s in layer] for layer in order_layers(start, edges)]
+            same = placed.setdefault(tuple(map(tuple, orders[index])), index)
+            if same != index:
+                candidates.append(candidates[same])
+                continue
+            order = [[by_id[key] for key in layer] for layer in orders[index]]
+            candidates.append(_place(design, blocks, order, edges, graph, downward, shape.stretch))
+        # Straight lines between cards are cheap to count and follow the routed arrows'
+        # crossings closely enough to rank the starts; the few best are then routed.
+        counted: dict[int, int] = {}  # by candidate: starts of one order share it
+        for candidate in candidates if len(candidates) > 1 else []:
+            if id(candidate) not in counted:
+                counted[id(candidate)] = count_crossings(candidate, each_arrow=True)
+            straight.append(counted[id(candidate)])
+        memo.quick[(direction, shape)] = (list(candidates), straight)
     if len(candidates) == 1:
         return candidates[0]
-    # Straight lines between cards are cheap to count and follow the routed arrows'
-    # crossings closely enough to rank the starts; the few best are then routed.
-    straight = [count_crossings(candidate, each_arrow=True) for candidate in candidates]
     ranked = sorted(range(len(candidates)), key=lambda i: (straight[i], i))
     if not finish:
         return candidates[ranked[0]]
@@ -284,13 +345,20 @@ def _auto_layout(
     size = len(design.flows)
     ways = (0, 1, 2) if size <= _DRAWN_COUNT_FLOWS else (0, 1) if size <= _FREELY_FLOWS else (0,)
     finals: dict[tuple[int, int], Design] = {}
+    first: dict[tuple[tuple[str, ...], ...], int] = {}  # finalists of one order share it
     for i in finalists:
+        same = first.setdefault(tuple(map(tuple, orders[i])), i)
+        if same != i:
+            finals.update({(i, freely): finals[(same, freely)] for freely in ways})
+            continue
         order = [[by_id[key] for key in layer] for layer in orders[i]]
         for freely in ways:
             finals[(i, freely)] = _place(
-                design, blocks, order, edges, graph, downward, shape.stretch, True, freely
+                design, blocks, order, edges, graph, downward, shape.stretch, True, freely, memo
             )
-    drawn = {key: _drawn(drawing) for key, drawing in finals.items()} if len(finals) > 1 else {}
+    drawn = (
+        {key: memo.drawn_of(drawing) for key, drawing in finals.items()} if len(finals) > 1 else {}
+    )
     chosen, freely = min(finals, key=lambda k: (drawn.get(k, (0, 0)), straight[k[0]], k))
     candidates[chosen] = finals[(chosen, freely)]
     # The same order with each context's cards also pulled towards the cards they talk
@@ -307,13 +375,15 @@ def _auto_layout(
         for layer in orders[chosen]
     ]
     best = candidates[chosen]
-    fewest = drawn.get((chosen, freely)) or _drawn(best)
+    fewest = drawn.get((chosen, freely)) or memo.drawn_of(best)
     # Leaning, the cards trading places either way (which routes better is no more
     # foreseeable here than above).
     for way in ways:
-        other = _place(design, leaning, order, edges, graph, downward, shape.stretch, True, way)
+        other = _place(
+            design, leaning, order, edges, graph, downward, shape.stretch, True, way, memo
+        )
         if _fits_as_well(other, candidates[chosen]):
-            count = _drawn(other)
+            count = memo.drawn_of(other)
             if count < fewest:
                 best, fewest = other, count
     return best
@@ -473,6 +543,7 @@ def _place(
     stretch: float = 1.0,
     untangled: bool = False,
     freely: int = 0,
+    memo: _Memo | None = None,
 ) -> Design:
     """The cards placed: blocks in `order`, cards in their blocks' cells; `untangled`:
     cards of one step of a context then trade places while that uncrosses arrows,
@@ -533,7 +604,14 @@ def _place(
             # Empty cells of the block take part as cards without arrows: a card may
             # also move to one.
             services += _empty_cells(block_id, blocks[block_id], place, list(services))
-        untangle(steps, _arrows(design), place)
+        # The same groups from the same places untangle the same way (see _Memo).
+        key = (tuple(tuple(group) for group in steps), tuple(place.items()))
+        if memo is not None and key in memo.untangled:
+            place = dict(memo.untangled[key])
+        else:
+            untangle(steps, _arrows(design), place)
+            if memo is not None:
+                memo.untangled[key] = dict(place)
         xs = {node: place[node][0] for node in xs}
         ys = {node: place[node][1] for node in xs}
     layout = {node: Point(x=round(xs[node]), y=round(ys[node])) for node in xs}
@@ -668,20 +746,28 @@ def count_crossings(design: Design, *, each_arrow: bool = False) -> int:
         (min(centres[a][0], centres[b][0]), max(centres[a][0], centres[b][0]), (a, b))
         for a, b in arrows
     )
+    # Each arrow with its ends and its flows; segments_cross is written out in line (the
+    # same arithmetic in the same order): auto-layout counts every candidate it places.
+    items = [
+        (left, right, a, b, *centres[a], *centres[b], arrows[(a, b)])
+        for left, right, (a, b) in spans
+    ]
     count = 0
-    for i, (_, right, (a, b)) in enumerate(spans):
-        pa, pb = centres[a], centres[b]
-        top, bottom = min(pa[1], pb[1]), max(pa[1], pb[1])
-        for left, _, (c, d) in spans[i + 1 :]:
+    for i, (_, right, a, b, x1, y1, x2, y2, weight) in enumerate(items):
+        top, bottom = min(y1, y2), max(y1, y2)
+        ex, ey = x2 - x1, y2 - y1
+        for left, _, c, d, x3, y3, x4, y4, other in itertools.islice(items, i + 1, None):
             if left >= right:
                 break
             if a in (c, d) or b in (c, d):
                 continue
-            pc, pd = centres[c], centres[d]
-            if (pc[1] <= top and pd[1] <= top) or (pc[1] >= bottom and pd[1] >= bottom):
+            if (y3 <= top and y4 <= top) or (y3 >= bottom and y4 >= bottom):
                 continue
-            if segments_cross(pa, pb, pc, pd):
-                count += arrows[(a, b)] * arrows[(c, d)] if each_arrow else 1
+            dx, dy = x4 - x3, y4 - y3
+            if (dx * (y1 - y3) - dy * (x1 - x3)) * (dx * (y2 - y3) - dy * (x2 - x3)) >= 0:
+                continue
+            if (ex * (y3 - y1) - ey * (x3 - x1)) * (ex * (y4 - y1) - ey * (x4 - x1)) < 0:
+                count += weight * other if each_arrow else 1
     return count
 
 

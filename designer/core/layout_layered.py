@@ -12,7 +12,7 @@ An edge may be listed several times: it then weighs that much in ordering and pl
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -234,15 +234,19 @@ def _transpose(
     for layer in order:
         positions.update({s.id: i for i, s in enumerate(layer)})
 
-    def crossings(u: str, v: str) -> int:
-        # Crossings among u's and v's edges when u is drawn above v: pairs of neighbours
-        # where v's lies before u's (neighbours sit in the adjacent layers, which stay put).
-        total = 0
+    def crossings(u: str, v: str) -> tuple[int, int]:
+        """Crossings among u's and v's edges with u drawn above v, and with v above u:
+        pairs of neighbours where v's lies before u's, and where u's lies before v's
+        (neighbours sit in the adjacent layers, which stay put). Both from one sort."""
+        above = below = 0
         for side in (preds, succs):
             if side[u] and side[v]:
                 theirs = sorted(positions[n] for n in side[v])
-                total += sum(bisect_left(theirs, positions[n]) for n in side[u])
-        return total
+                for n in side[u]:
+                    at = positions[n]
+                    above += bisect_left(theirs, at)
+                    below += len(theirs) - bisect_right(theirs, at)
+        return above, below
 
     improved = True
     done = 0
@@ -251,7 +255,8 @@ def _transpose(
         for layer in order:
             for i in range(len(layer) - 1):
                 u, v = layer[i].id, layer[i + 1].id
-                if crossings(v, u) < crossings(u, v):
+                above, below = crossings(u, v)
+                if below < above:
                     layer[i], layer[i + 1] = layer[i + 1], layer[i]
                     positions[u], positions[v] = i + 1, i
                     improved = True

@@ -46,30 +46,41 @@ def untangle(
         touching[pair[0]].append(pair)
         touching[pair[1]].append(pair)
     near = _overlapping_spans(groups, sorted(arrows), place)
+    # What the work budget counts: each arrow's shortlist as it is. What is tested: the
+    # shortlist without the arrows sharing a card with it (they never cross it), with
+    # their ends, so the inner loop does no more than it must.
+    shortlist = {p: len(others) for p, others in near.items()}
+    apart = {
+        p: [(q, q[0], q[1]) for q in others if p[0] not in q and p[1] not in q]
+        for p, others in near.items()
+    }
     work = 0
 
-    def crossings(u: str, v: str) -> int:
-        """Crossings of the arrows of u or v with any arrow (each such pair once)."""
-        nonlocal work
-        mine = sorted(set(touching[u]) | set(touching[v]))
-        own = set(mine)
+    def crossings(mine: list[tuple[str, str]], own: set[tuple[str, str]]) -> int:
+        """Crossings of the arrows `mine` (those of the two cards traded) with any arrow
+        (each such pair once). The segment test is segments_cross written out in line
+        (the same arithmetic in the same order, so the same answers), after the cheap
+        test that the two are apart in height."""
         total = 0
         for p in mine:
             a, b = p
-            pa, pb = place[a], place[b]
-            top, bottom = min(pa[1], pb[1]), max(pa[1], pb[1])
-            others = near[p]
-            work += len(others)
-            for q in others:
-                c, d = q  # an arrow sharing a card never crosses it
-                if a in q or b in q or (q in own and q <= p):
+            x1, y1 = place[a]
+            x2, y2 = place[b]
+            top, bottom = min(y1, y2), max(y1, y2)
+            ex, ey = x2 - x1, y2 - y1
+            weight = arrows[p]
+            for q, c, d in apart[p]:
+                x3, y3 = place[c]
+                x4, y4 = place[d]
+                if (y3 <= top and y4 <= top) or (y3 >= bottom and y4 >= bottom):
                     continue
-                pc, pd = place[c], place[d]
-                # Apart in height: cannot cross (the cheap test first).
-                if (pc[1] <= top and pd[1] <= top) or (pc[1] >= bottom and pd[1] >= bottom):
+                if q in own and q <= p:
                     continue
-                if segments_cross(pa, pb, pc, pd):
-                    total += arrows[p] * arrows[q]
+                dx, dy = x4 - x3, y4 - y3
+                if (dx * (y1 - y3) - dy * (x1 - x3)) * (dx * (y2 - y3) - dy * (x2 - x3)) >= 0:
+                    continue
+                if (ex * (y3 - y1) - ey * (x3 - x1)) * (ex * (y4 - y1) - ey * (x4 - x1)) < 0:
+                    total += weight * arrows[q]
         return total
 
     for _ in range(_ROUNDS):
@@ -81,9 +92,13 @@ def untangle(
                         return
                     if not touching[u] and not touching[v]:
                         continue
-                    before = crossings(u, v)
+                    mine = sorted(set(touching[u]) | set(touching[v]))
+                    own = set(mine)
+                    # Counted before and after the trade: twice the arrows' shortlists.
+                    work += 2 * sum(shortlist[p] for p in mine)
+                    before = crossings(mine, own)
                     place[u], place[v] = place[v], place[u]
-                    if crossings(u, v) < before:
+                    if crossings(mine, own) < before:
                         improved = True
                     else:
                         place[u], place[v] = place[v], place[u]

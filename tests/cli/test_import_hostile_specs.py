@@ -243,3 +243,38 @@ def test_a_channel_whose_messages_are_a_list_carries_none(
     out = tmp_path / "design.msgflow.json"
     assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
     assert "$.operations.o: the operation carries no message" in capsys.readouterr().out
+
+
+def _op_with_flows(document: dict[str, Any]) -> dict[str, Any]:
+    """The first sending operation (flow details are read from the sender's)."""
+    return next(op for op in document["operations"].values() if op["action"] == "send")
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        # Whole numbers of the right shape, out of range: pydantic's ValidationError
+        # escaped from Flow/Message/Settings construction (final campaign, seed 5).
+        (lambda d: _first(d, "x-msgflow-timeout-ms").update({"x-msgflow-timeout-ms": -1}),
+         "describes no valid flow: timeout_ms: input should be greater than 0"),
+        (lambda d: _op_with_flows(d).update({"x-msgflow-flow-details": {
+            next(iter(_op_with_flows(d)["x-msgflow-flows"])): {"bindings": {"amqp": {"durable": " "}}}
+        }}), "describes no valid flow: bindings.amqp.durable"),
+        (lambda d: _first(d, "x-msgflow-id").update({"x-msgflow-version": 0}),
+         "describes no valid message: version"),
+        (lambda d: d["info"]["x-msgflow-design"].update({"settings": {"rules": {"x": "loud"}}}),
+         "$.info.x-msgflow-design.settings: describes no valid settings: rules.x"),
+    ],
+)  # fmt: skip
+def test_msgflow_values_out_of_range_are_refused_where_they_were_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: Any, expected: str
+) -> None:
+    document = _exported_shop(tmp_path)
+    edit(document)
+    spec = tmp_path / "edited.yaml"
+    spec.write_text(yaml.safe_dump(document), encoding="utf-8")
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "edited.yaml: $." in err and expected in err and "Traceback" not in err, err
+    assert not out.exists()

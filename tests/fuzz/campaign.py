@@ -452,6 +452,8 @@ def run(argv: list[str] | None = None) -> int:
             campaign.one(rng, source, number)
         except Hang:
             campaign.fail("hang (over the per-document timeout)", source, b"", repr(state)[:200])
+        except Exception as error:  # a slip of this harness, not of msgflow: noted, go on
+            campaign.fail(f"harness: {_cause(error)}", source, b"", traceback.format_exc())
         finally:
             signal.alarm(0)
         number += 1

@@ -582,7 +582,9 @@ def exported_spec_document(rng: random.Random) -> tuple[str, list[str], dict[str
     documents = export_asyncapi(io.loads(text))
     names = [SYSTEM_FILE] if rng.random() < 0.5 else sorted(documents)[:-1] or [SYSTEM_FILE]
     name = rng.choice(names)
-    raw = documents[name]
+    # A copy: the exported documents share objects (a record's schema), and the others
+    # are written as they were.
+    raw = copy.deepcopy(documents[name])
     steps = rng.choice([1, 1, 2, 3])
     extensions = _extension_paths(raw)
     if extensions and rng.random() < 0.7:

@@ -2,7 +2,8 @@
 
 For each generated document, each command must: exit 0, 1 or 2 (docs/file-format.md §2) and
 never raise; write nothing outside its output folder; leave its input byte-identical
-(`fmt` rewrites only the file it was given, keeping `FILE~`); and whatever the loader
+(`fmt` rewrites only the file it was given, keeping `FILE~`); leave Python that compiles
+and JSON/YAML that parse in what it generates or exports; and whatever the loader
 accepts must have a canonical text that is a fixed point (`fmt` then `fmt --check`).
 
 The budget is bounded for `make test`; `make fuzz` runs the same test for longer
@@ -13,12 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import io as text_io
+import json
 import os
 import tempfile
 import traceback
 from collections import Counter
 from pathlib import Path
 
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -88,7 +91,23 @@ def _check_command(folder: Path, args: tuple[str, ...], data: bytes) -> int:
     assert "Traceback" not in err, (args, err)
     assert _outside(folder) == before, f"{args} wrote outside its output"
     assert (folder / DESIGN).read_bytes() == data
+    if code == 0 and args[0] in ("generate", "export"):
+        _outputs_parse(folder / "out")
     return code
+
+
+def _outputs_parse(out: Path) -> None:
+    """What generation and export wrote is readable by what reads it next: Python that
+    compiles, JSON and YAML that parse (whatever names the design held). The first 40
+    files: every service's code holds the same names, and `make test` stays fast."""
+    files = sorted(p for p in out.rglob("*") if p.is_file()) if out.exists() else []
+    for path in files[:40]:
+        if path.suffix == ".py":
+            compile(path.read_bytes(), str(path), "exec")
+        elif path.suffix == ".json":
+            json.loads(path.read_bytes())
+        elif path.suffix in (".yml", ".yaml"):
+            list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
 
 
 def _check_document(data: bytes, costly: tuple[str, ...], tally: Counter[str]) -> None:

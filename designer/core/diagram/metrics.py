@@ -97,21 +97,27 @@ def count_shared_runs(diagram: Diagram, least: float = 2.0, apart: float = 2.0) 
 def count_crossings(diagram: Diagram) -> int:
     """Points where segments of two different arrows cross (touching ends do not count)."""
     cells: dict[tuple[int, int], list[int]] = defaultdict(list)
-    segments: list[tuple[str, Point, Point]] = []
+    # Each segment: its arrow, its ends, and the first cell of its box (column, row).
+    segments: list[tuple[str, Point, Point, int, int]] = []
     for arrow in diagram.arrows.values():
         for a, b in itertools.pairwise(arrow.points):
             index = len(segments)
-            segments.append((arrow.flow_id, a, b))
-            for i in range(int(min(a[0], b[0]) // _CELL), int(max(a[0], b[0]) // _CELL) + 1):
-                for j in range(int(min(a[1], b[1]) // _CELL), int(max(a[1], b[1]) // _CELL) + 1):
+            left, right = int(min(a[0], b[0]) // _CELL), int(max(a[0], b[0]) // _CELL)
+            top, bottom = int(min(a[1], b[1]) // _CELL), int(max(a[1], b[1]) // _CELL)
+            segments.append((arrow.flow_id, a, b, left, top))
+            for i in range(left, right + 1):
+                for j in range(top, bottom + 1):
                     cells[(i, j)].append(index)
-    seen: set[tuple[int, int]] = set()
     count = 0
-    for members in cells.values():
-        for i, j in itertools.combinations(members, 2):
-            if (i, j) in seen or segments[i][0] == segments[j][0]:
-                continue
-            seen.add((i, j))
-            if segments_cross(segments[i][1], segments[i][2], segments[j][1], segments[j][2]):
-                count += 1
+    for (column, row), members in cells.items():
+        for n, i in enumerate(members):
+            flow, a, b, left, top = segments[i]
+            for j in members[n + 1 :]:
+                other, c, d, other_left, other_top = segments[j]
+                # A pair shares a block of cells; it is tested in the first of them only
+                # (no set of pairs seen: auto-layout measures every candidate it routes).
+                if flow == other or max(left, other_left) != column or max(top, other_top) != row:
+                    continue
+                if segments_cross(a, b, c, d):
+                    count += 1
     return count

@@ -28,7 +28,7 @@ from designer.core.model import Design, Message, MessageKind, Node, Settings
 from .flow_channels import FlowChannels
 from .flow_pairing import FlowPairing
 from .forwarded_events import forwarded_messages
-from .import_state import ImportNote, ImportResult, OperationOutcome
+from .import_state import ImportNote, ImportResult, OperationOutcome, built
 from .kind_reading import read_kind
 from .operation_reading import OperationReading
 from .request_reply import RequestReply
@@ -83,6 +83,7 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
             self.design_name = self.design_name or text_of(design_info.get("name"))
             if isinstance(design_info.get("settings"), dict) and self.settings is None:
                 self.settings = design_info["settings"]
+                self.settings_at = (spec.source, "$.info.x-msgflow-design.settings")
             self.description = self.description or text_of(design_info.get("description"))
         else:
             # `description: ''` says nothing: no description, as an export writes it.
@@ -178,33 +179,39 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
                 ImportNote("", message_id, f"{suppression.rule} suppressed: {suppression.reason}")
             )
         messages = [
-            Message(
-                id=m.id,
-                name=m.name,
-                kind=m.kind or MessageKind.EVENT,
-                description=m.description,
-                owner=m.owner
-                if m.owner in self.nodes
-                else None
-                if m.from_msgflow
-                else self._derived_owner(m, flows),
-                version=m.version,
-                fields=m.fields,
-                one_of=m.one_of,
-                discriminator=m.discriminator,
-                response_one_of=m.response_one_of if m.kind is MessageKind.QUERY else None,
-                response_discriminator=m.response_discriminator
-                if m.kind is MessageKind.QUERY
-                else None,
-                response=(m.response if m.response is not None else [])
-                if m.kind is MessageKind.QUERY
-                else None,
-                long_running=bool(m.extras.get("x-msgflow-long-running")),
-                scatter_gather=bool(m.extras.get("x-msgflow-scatter-gather")),
-                suppress=[
-                    *(m.extras.get("x-msgflow-suppress") or []),
-                    *([forwarded[m.id]] if m.id in forwarded else []),
-                ],
+            built(
+                Message,
+                dict(
+                    id=m.id,
+                    name=m.name,
+                    kind=m.kind or MessageKind.EVENT,
+                    description=m.description,
+                    owner=m.owner
+                    if m.owner in self.nodes
+                    else None
+                    if m.from_msgflow
+                    else self._derived_owner(m, flows),
+                    version=m.version,
+                    fields=m.fields,
+                    one_of=m.one_of,
+                    discriminator=m.discriminator,
+                    response_one_of=m.response_one_of if m.kind is MessageKind.QUERY else None,
+                    response_discriminator=m.response_discriminator
+                    if m.kind is MessageKind.QUERY
+                    else None,
+                    response=(m.response if m.response is not None else [])
+                    if m.kind is MessageKind.QUERY
+                    else None,
+                    long_running=bool(m.extras.get("x-msgflow-long-running")),
+                    scatter_gather=bool(m.extras.get("x-msgflow-scatter-gather")),
+                    suppress=[
+                        *(m.extras.get("x-msgflow-suppress") or []),
+                        *([forwarded[m.id]] if m.id in forwarded else []),
+                    ],
+                ),
+                m.source,
+                m.where,
+                "message",
             )
             for m in self.messages.values()
         ]
@@ -222,7 +229,8 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
         return auto_layout(design)
 
     def _settings(self) -> Settings:
-        settings = Settings.model_validate(self.settings or {})
+        source, where = self.settings_at
+        settings = built(Settings, self.settings or {}, source, where, "settings")
         if self.servers:
             generate = {**settings.generate, SERVERS_SETTING: dict(sorted(self.servers.items()))}
             settings = settings.model_copy(update={"generate": generate})

@@ -24,6 +24,7 @@ from .import_state import (
     MessageSeen,
     OperationOutcome,
     OperationSeen,
+    built,
 )
 
 PairKey = tuple[str, str, str, str]  # message, sender, receiver, address
@@ -119,7 +120,8 @@ class FlowPairing(ImportState):
             if kind is MessageKind.QUERY and transport is not Transport.HTTP:
                 reply = send.reply_address or receive.reply_address
             flows.append(
-                Flow.model_validate(
+                built(
+                    Flow,
                     {
                         "id": ids[key],
                         "message": message_id,
@@ -140,7 +142,10 @@ class FlowPairing(ImportState):
                         else receive.bindings or send.bindings,
                         "dead_letter": bool(receive.extras.get("x-msgflow-dead-letter")),
                         **_flow_details(send.extras, ids[key]),
-                    }
+                    },
+                    send.source or receive.source,
+                    send.where if send.op_path else receive.where,
+                    "flow",
                 )
             )
         became: dict[tuple[str, str], set[str]] = defaultdict(set)

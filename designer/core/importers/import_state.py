@@ -9,7 +9,9 @@ stage reads and writes this one state and reports what it cannot map as an Impor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from designer.core.errors import one_line
 from designer.core.model import (
@@ -24,7 +26,9 @@ from designer.core.model import (
 )
 
 from .schema_fields import SchemaMapper
-from .spec_loading import Spec
+from .spec_loading import Spec, SpecLoadError, SpecProblem
+
+_M = TypeVar("_M", bound=BaseModel)
 
 EXTERNAL_ACTOR = "external"
 
@@ -62,6 +66,22 @@ class ImportResult:
     operations: list[OperationOutcome] = field(default_factory=list)
 
 
+def built(model: type[_M], data: dict[str, Any], source: str, where: str, what: str) -> _M:
+    """`model` made of values a document gave (msgflow's own keys, mostly), or a located
+    SpecLoadError saying which value describes no valid design item: a hand-edited
+    `x-msgflow-timeout-ms: -1` or flow detail `durable: ' '` used to escape as a pydantic
+    ValidationError (issue #10)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in first["loc"])
+        message = first["msg"][:1].lower() + first["msg"][1:]
+        raise SpecLoadError(
+            [SpecProblem(source, where, f"describes no valid {what}: {field}: {message}")]
+        ) from None
+
+
 @dataclass
 class MessageSeen:
     id: str
@@ -86,6 +106,8 @@ class MessageSeen:
     descriptions: list[str | None] = field(default_factory=list)
     # The payload field its Kafka message binding's `key` is (the flows' record key).
     key_field: str | None = None
+    source: str = ""  # where it was read: a problem in it is reported there
+    where: str = "$"
 
 
 @dataclass
@@ -144,6 +166,7 @@ class ImportState:
         self._design_channels: dict[str, str] = {}  # flow id -> its `x-msgflow-channel`
         self._flow_protocols: dict[str, str] = {}  # flow id -> its documents' protocol
         self.settings: dict[str, Any] | None = None  # a msgflow design's own settings
+        self.settings_at = ("", "$")  # where they were read
         self.servers: dict[str, dict[str, str]] = {}  # brokers' servers of foreign documents
         # Flows of msgflow's own exports: their channel and reply are the design's, verbatim.
         self._verbatim: set[str] = set()

@@ -89,7 +89,7 @@ class MessageReading(ImportState):
             payload.fields,
             description,
             target.get("x-msgflow-owner"),
-            int(target.get("x-msgflow-version", 1)),
+            target.get("x-msgflow-version", 1),  # a whole number (extension_shapes.py)
             explicit_kind=target.get("x-msgflow-kind"),
             from_msgflow="x-msgflow-id" in target,
             extras=extensions_of(target),
@@ -98,6 +98,8 @@ class MessageReading(ImportState):
             one_of=payload.one_of,
             discriminator=payload.discriminator,
             key_field=key_field,
+            source=self.spec.source,
+            where=at,
         )
 
     def _record_key_field(self, target: dict[str, Any], payload: Payload, at: str) -> str | None:
