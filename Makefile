@@ -74,6 +74,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/codegen_format.py
 	$(PY) benchmarks/layout.py
 	$(PY) benchmarks/scaling.py
+	$(PY) benchmarks/generate_all.py
 
 # Diagram quality against Graphviz dot: dot is installed (where apt is at hand) only for this.
 bench-diagram: $(STAMP)

@@ -7,7 +7,7 @@ of three situations:
 - `fresh`: into an empty output folder (every file created);
 - `unchanged`: into a folder generated from the same design (every file compared, none
   written; each service's `handlers.py` edited, as a user's would be, so each is checked);
-- `changed`: into a folder generated from another design of the same size (seed 1): most
+- `changed`: into a folder generated from another design of the same size (seed + 1): most
   generated files are replaced, the user's files are kept.
 
 Prints per run the CPU seconds of the child process (user, system, user + system, from
@@ -78,6 +78,7 @@ def _options(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--services", type=int, default=1_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=0, help="the design's (the other's: +1)")
     parser.add_argument("--only", action="append", choices=SITUATIONS, default=[])
     parser.add_argument("--baseline", type=Path, help="another source tree to compare with")
     parser.add_argument("--dir", type=Path, help="scratch folder (default: the system's temp)")
@@ -98,9 +99,9 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(dir=options.dir) as name:
         folder = Path(name)
         design = folder / "design.msgflow.json"
-        io.save(synthetic_design(options.services), design)
+        io.save(synthetic_design(options.services, seed=options.seed), design)
         other = folder / "other.msgflow.json"
-        io.save(synthetic_design(options.services, seed=1), other)
+        io.save(synthetic_design(options.services, seed=options.seed + 1), other)
         # One generation each to copy from (by this tree: the output is the same).
         start = {"unchanged": design, "changed": other}
         for situation in situations:

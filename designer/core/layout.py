@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from designer.core.gc_pause import collector_paused
+
 from .layout_layered import (
     Slot,
     acyclic_graph,
@@ -133,6 +135,13 @@ def auto_layout(design: Design, direction: str | None = None) -> Design:
     apart; top to bottom only if that still does not fit and top to bottom does (or is
     nearer to a screen's shape). Left to right reads the flow with the fewest crossings.
     """
+    # Every candidate placed and routed makes many objects and no cycles: the collector
+    # would rescan them again and again (see gc_pause), ~5% of auto-layout at 100-300.
+    with collector_paused():
+        return _laid_out(design, direction)
+
+
+def _laid_out(design: Design, direction: str | None) -> Design:
     orders: _Orders = {}
     memo = _Memo()
     if direction is not None:
@@ -293,23 +302,30 @@ def _auto_layout(
         block_edges, block_layer, {b: block.height for b, block in blocks.items()}
     )
     by_id = {slot.id: slot for layer in slots for slot in layer}
+    candidates: list[Design] = []
+    straight: list[int] = []
     if (direction, shape) in memo.quick:  # drawn quick before, now finished
-        candidates, straight = memo.quick[(direction, shape)]
-        candidates = list(candidates)
+        drawings, straight = memo.quick[(direction, shape)]
+        candidates = list(drawings)
     else:
-        candidates = []
+        # Starts often end in the same order: its drawing is placed and counted once.
+        placed: dict[tuple[tuple[str, ...], ...], int] = {}
         for index, start in enumerate(_starts(slots, edges, len(design.flows))):
             if index not in orders:
                 orders[index] = [[s.id for s in layer] for layer in order_layers(start, edges)]
+            same = placed.setdefault(tuple(map(tuple, orders[index])), index)
+            if same != index:
+                candidates.append(candidates[same])
+                continue
             order = [[by_id[key] for key in layer] for layer in orders[index]]
             candidates.append(_place(design, blocks, order, edges, graph, downward, shape.stretch))
         # Straight lines between cards are cheap to count and follow the routed arrows'
         # crossings closely enough to rank the starts; the few best are then routed.
-        straight = (
-            [count_crossings(candidate, each_arrow=True) for candidate in candidates]
-            if len(candidates) > 1
-            else []
-        )
+        counted: dict[int, int] = {}  # by candidate: starts of one order share it
+        for candidate in candidates if len(candidates) > 1 else []:
+            if id(candidate) not in counted:
+                counted[id(candidate)] = count_crossings(candidate, each_arrow=True)
+            straight.append(counted[id(candidate)])
         memo.quick[(direction, shape)] = (list(candidates), straight)
     if len(candidates) == 1:
         return candidates[0]
@@ -329,7 +345,12 @@ def _auto_layout(
     size = len(design.flows)
     ways = (0, 1, 2) if size <= _DRAWN_COUNT_FLOWS else (0, 1) if size <= _FREELY_FLOWS else (0,)
     finals: dict[tuple[int, int], Design] = {}
+    first: dict[tuple[tuple[str, ...], ...], int] = {}  # finalists of one order share it
     for i in finalists:
+        same = first.setdefault(tuple(map(tuple, orders[i])), i)
+        if same != i:
+            finals.update({(i, freely): finals[(same, freely)] for freely in ways})
+            continue
         order = [[by_id[key] for key in layer] for layer in orders[i]]
         for freely in ways:
             finals[(i, freely)] = _place(

@@ -70,11 +70,11 @@ def untangle(
             ex, ey = x2 - x1, y2 - y1
             weight = arrows[p]
             for q, c, d in apart[p]:
-                if q in own and q <= p:
-                    continue
                 x3, y3 = place[c]
                 x4, y4 = place[d]
                 if (y3 <= top and y4 <= top) or (y3 >= bottom and y4 >= bottom):
+                    continue
+                if q in own and q <= p:
                     continue
                 dx, dy = x4 - x3, y4 - y3
                 if (dx * (y1 - y3) - dy * (x1 - x3)) * (dx * (y2 - y3) - dy * (x2 - x3)) >= 0:
