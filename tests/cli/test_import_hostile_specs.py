@@ -278,3 +278,22 @@ def test_msgflow_values_out_of_range_are_refused_where_they_were_read(
     err = capsys.readouterr().err
     assert "edited.yaml: $." in err and expected in err and "Traceback" not in err, err
     assert not out.exists()
+
+
+def test_a_property_named_nothing_is_left_out_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `properties: {"": ...}`: MessageField refused the empty name, a pydantic
+    # ValidationError escaped (final campaign, seed 7, on a corpus system).
+    spec = tmp_path / "lights.yaml"
+    spec.write_text(
+        SYSTEM + "channels:\n  c:\n    address: light.measured\n    messages:\n      Lit:\n"
+        "        payload: {type: object, properties: {'': {type: string}, lux: {type: integer}}}\n"
+        "operations:\n  o:\n    action: receive\n    channel: {$ref: '#/channels/c'}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    (message,) = io.load(out).messages
+    assert [f.name for f in message.fields] == ["lux"]
+    assert "not a field msgflow can keep" in capsys.readouterr().out

@@ -225,25 +225,30 @@ def make_room(
     return None
 
 
-# A label's spots on its route clear of cards, each with the box kept free around it
-# (x0, y0, x1, y1), in route_spots' order; None for a label that must stay.
-ClearSpots = dict[str, list[tuple[Rect, float, float, float, float]] | None]
+class _ClearOfCards:
+    """A label's spots on its route clear of cards, each with the box kept free around
+    it (x0, y0, x1, y1), in route_spots' order: worked out as far as they are asked for
+    (a label in a sparse design finds its few free spots among the first), once."""
+
+    def __init__(self, spots: Iterator[Rect], cards: RectIndex) -> None:
+        self._spots = spots
+        self._cards = cards
+        self._clear: list[tuple[Rect, float, float, float, float]] = []
+
+    def __iter__(self) -> Iterator[tuple[Rect, float, float, float, float]]:
+        yield from self._clear
+        for spot in self._spots:
+            x0, y0 = spot.x - _CLEAR, spot.y - _CLEAR
+            x1, y1 = spot.right + _CLEAR, spot.bottom + _CLEAR
+            if not self._cards.any_overlap(x0, y0, x1, y1):
+                # The box as a Rect of it would end (x0 + width: may differ from x1).
+                found = (spot, x0, y0, x0 + (x1 - x0), y0 + (y1 - y0))
+                self._clear.append(found)
+                yield found
 
 
-def _clear_of_cards(
-    key: str, cards: RectIndex, elsewhere: Callable[[str], Iterator[Rect] | None]
-) -> list[tuple[Rect, float, float, float, float]] | None:
-    spots = elsewhere(key)
-    if spots is None:
-        return None
-    clear = []
-    for spot in spots:
-        x0, y0 = spot.x - _CLEAR, spot.y - _CLEAR
-        x1, y1 = spot.right + _CLEAR, spot.bottom + _CLEAR
-        if not cards.any_overlap(x0, y0, x1, y1):
-            # The box as a Rect of it would end (x0 + width: may differ from x1).
-            clear.append((spot, x0, y0, x0 + (x1 - x0), y0 + (y1 - y0)))
-    return clear
+# The spots clear of cards of each label asked to move (None: it must stay).
+ClearSpots = dict[str, _ClearOfCards | None]
 
 
 def _free_spots(
@@ -258,7 +263,8 @@ def _free_spots(
     1,000-card grid), and most asks look at every spot of the route: which are clear
     of cards is worked out once per label."""
     if key not in known:
-        known[key] = _clear_of_cards(key, cards, elsewhere)
+        route = elsewhere(key)
+        known[key] = None if route is None else _ClearOfCards(route, cards)
     spots = known[key]
     if spots is None:
         return []

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from designer.core.exporters.json_schema import primitive_for
 from designer.core.importers.spec_loading import REMOTE_SCHEMES, text_of
 from designer.core.model import (
@@ -292,8 +294,8 @@ class SchemaMapper:
                     "type): "
                     "listed in its description",
                 )
-            fields.append(
-                MessageField(
+            try:
+                made = MessageField(
                     name=str(name),
                     type=field_type,
                     required=name in required and not_null,
@@ -301,7 +303,13 @@ class SchemaMapper:
                     discriminator=discriminator if the_union(field_type) else None,
                     description=description,
                 )
-            )
+            except ValidationError as error:
+                # A property named "" (JSON Schema allows it) is no field a design or
+                # generated code can have: reported and left out, the rest imported.
+                first = error.errors(include_url=False)[0]
+                self.note(where, f"not a field msgflow can keep ({first['msg'].lower()}): left out")
+                continue
+            fields.append(made)
         if schema.get("additionalProperties") not in (None, False) and properties:
             self.note(at, "additionalProperties beside named properties are not kept")
         return fields
