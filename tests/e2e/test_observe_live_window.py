@@ -23,7 +23,6 @@ import nats
 import pytest
 
 from designer.qt.live.overlay import RateBadge
-from tests.e2e.test_observe_generated_shop import _observers
 from tests.support.brokers import require_nats
 from tests.support.window import open_window
 
@@ -62,6 +61,54 @@ def alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+def _socket_ports(pid: int) -> set[int]:
+    """The local TCP ports of the sockets process `pid` holds (its /proc fd links matched
+    with the kernel's TCP tables)."""
+    inodes: set[str] = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    ports: set[int] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[9] in inodes:
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+async def _observer_ports() -> dict[int, int]:
+    """NATS's own list of the `msgflow-observe` connections: client id -> client port."""
+    client = await nats.connect(URL)
+    try:
+        reply = await client.request("$SYS.REQ.SERVER.PING.CONNZ", b'{"limit": 10000}', 5)
+    finally:
+        await client.close()
+    connections = json.loads(reply.data)["data"]["connections"]
+    return {c["cid"]: c["port"] for c in connections if c.get("name") == "msgflow-observe"}
+
+
+def taps_of(pid: int) -> set[int]:
+    """The observer connections NATS lists whose client socket is held by process `pid`:
+    the child's own tap, whatever other tests observe on the shared server meanwhile."""
+    ports = _socket_ports(pid)
+    return {cid for cid, port in asyncio.run(_observer_ports()).items() if port in ports}
+
+
+def disconnected_within(taps: set[int], seconds: float) -> bool:
+    """True once NATS no longer lists any of `taps` (it drops a closed one within moments)."""
+    deadline = time.monotonic() + seconds
+    while taps & set(asyncio.run(_observer_ports())):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
 def gone_within(pid: int, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while alive(pid) and time.monotonic() < deadline:
@@ -71,7 +118,6 @@ def gone_within(pid: int, seconds: float) -> bool:
 
 def test_live_overlay_follows_the_broker(qtbot, monkeypatch, tmp_path) -> None:
     require_nats()
-    before = asyncio.run(_observers("nats", URL))  # other observers on the shared server
     window = open_window(qtbot, monkeypatch, tmp_path)
     live = window.live
     live.connect_to(URL)
@@ -82,7 +128,8 @@ def test_live_overlay_follows_the_broker(qtbot, monkeypatch, tmp_path) -> None:
     qtbot.waitUntil(live.tap_open.is_set, timeout=30_000)  # the child connects, then says so
     maps = Path(f"/proc/{pid}/maps").read_text()
     assert "Qt6" not in maps and "PySide6" not in maps  # the child never loads Qt
-    assert asyncio.run(_observers("nats", URL)) - before  # NATS lists the child's tap
+    tap = taps_of(pid)
+    assert tap  # NATS lists the child's tap
 
     def counted() -> int:
         flow = live.report.flow("f4") if live.report is not None else None
@@ -114,7 +161,7 @@ def test_live_overlay_follows_the_broker(qtbot, monkeypatch, tmp_path) -> None:
     live.stop()
     assert live.state == "off" and live.child is None
     assert not alive(pid)  # stop waits for the child to end
-    assert not asyncio.run(_observers("nats", URL)) - before  # and its tap disconnected
+    assert disconnected_within(tap, 10)  # and its tap disconnected
     assert not [i for i in scene.items() if isinstance(i, RateBadge)]
 
     live.connect_to(URL)
@@ -122,9 +169,11 @@ def test_live_overlay_follows_the_broker(qtbot, monkeypatch, tmp_path) -> None:
     pid = live.child.pid
     assert pid is not None
     qtbot.waitUntil(live.tap_open.is_set, timeout=30_000)
+    tap = taps_of(pid)
+    assert tap
     window.close()  # closing the window ends its child too
     assert not alive(pid)
-    assert not asyncio.run(_observers("nats", URL)) - before
+    assert disconnected_within(tap, 10)
 
 
 KILLED = textwrap.dedent(
@@ -156,7 +205,6 @@ def test_killing_the_window_leaves_no_live_child(tmp_path) -> None:
 
     design = tmp_path / SHOP.name
     design.write_bytes(SHOP.read_bytes())
-    before = asyncio.run(_observers("nats", URL))
     env = {
         **os.environ,
         "MSGFLOW_RECOVERY_DIR": str(tmp_path / "recovery"),
@@ -175,20 +223,12 @@ def test_killing_the_window_leaves_no_live_child(tmp_path) -> None:
         assert line.strip().isdigit(), f"the window did not report its child: {line!r}"
         pid = int(line)
         assert alive(pid)
-        # The child's tap connection is among the observers that appeared since `before`
-        # (other tests' observers on the shared broker may come and go meanwhile).
-        appeared = asyncio.run(_observers("nats", URL)) - before
-        assert appeared, "the child's tap is not connected"
+        tap = taps_of(pid)
+        assert tap, "the child's tap is not connected"
         window.send_signal(signal.SIGKILL)  # no close event, no atexit: the pipe just closes
         window.wait(10)
         assert gone_within(pid, 30), "the live child outlived its killed window"
-        # Its tap is gone too (NATS drops a closed connection within moments).
-        for _ in range(50):
-            left = appeared & asyncio.run(_observers("nats", URL))
-            if not left:
-                break
-            time.sleep(0.2)
-        assert not left, f"the killed child's tap is still connected: {left}"
+        assert disconnected_within(tap, 10), "the killed child's tap is still connected"
     finally:
         if window.poll() is None:
             window.kill()
