@@ -17,7 +17,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from designer.resources import examples_dir
-from tests.fuzz.mutations import document, seed_sources
+from tests.fuzz.mutations import at, containers, document, seed_sources
 
 EXAMPLES: dict[str, str] = {
     p.name: p.read_text(encoding="utf-8")
@@ -74,23 +74,6 @@ def to_text(raw: Any) -> str:
 # ---------------------------------------------------------------- structure-aware mutation
 
 
-def _containers(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [path] if isinstance(value, (dict, list)) else []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _containers(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _containers(item, (*path, index))
-    return found
-
-
-def _at(value: Any, path: tuple[Any, ...]) -> Any:
-    for part in path:
-        value = value[part]
-    return value
-
-
 def _ids(raw: Any) -> list[str]:
     ids: list[str] = []
     for section in ("nodes", "messages", "flows"):
@@ -106,8 +89,8 @@ def mutated_examples(draw: st.DrawFn) -> str:
     raw = json.loads(EXAMPLES[draw(st.sampled_from(sorted(EXAMPLES)))])
     ids = _ids(raw)
     for _ in range(draw(st.integers(1, 4))):
-        containers = _containers(raw)
-        target = _at(raw, draw(st.sampled_from(containers)))
+        places = containers(raw)
+        target = at(raw, draw(st.sampled_from(places)))
         # Values that refer to what exists make semantic mistakes (a flow to a message id).
         value = draw(st.one_of(json_values, st.sampled_from(ids)))
         action = draw(st.sampled_from(["replace", "delete", "add", "duplicate"]))

@@ -212,19 +212,20 @@ KEYS = [
 ]  # fmt: skip
 
 
-def _places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+def containers(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Every container's path, outermost first."""
     found = [path] if isinstance(value, (dict, list)) else []
     if isinstance(value, dict):
         for key, item in value.items():
-            found += _places(item, (*path, key))
+            found += containers(item, (*path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            found += _places(item, (*path, index))
+            found += containers(item, (*path, index))
     return found
 
 
-def _at(value: Any, path: tuple[Any, ...]) -> Any:
+def at(value: Any, path: tuple[Any, ...]) -> Any:
+    """The value at `path` (keys and indexes, outermost first)."""
     for part in path:
         value = value[part]
     return value
@@ -273,7 +274,7 @@ def _same_type_leaf(raw: Any, rng: random.Random, ids: list[str]) -> bool:
     if not leaves:
         return False
     path = rng.choice(leaves)
-    parent, key = _at(raw, path[:-1]), path[-1]
+    parent, key = at(raw, path[:-1]), path[-1]
     value = parent[key]
     if isinstance(value, bool):
         parent[key] = not value
@@ -312,10 +313,10 @@ def rename(raw: Any, rng: random.Random) -> Any:
     ids = _ids(raw)
     if ids and rng.random() < 0.6:
         return _renamed(raw, rng.choice(ids), rng.choice(HOSTILE_TEXT))
-    named = [p for p in _leaves(raw) if p[-1] in NAME_KEYS and isinstance(_at(raw, p), str)]
+    named = [p for p in _leaves(raw) if p[-1] in NAME_KEYS and isinstance(at(raw, p), str)]
     if named:
         path = rng.choice(named)
-        _at(raw, path[:-1])[path[-1]] = rng.choice(HOSTILE_TEXT)
+        at(raw, path[:-1])[path[-1]] = rng.choice(HOSTILE_TEXT)
     return raw
 
 
@@ -330,11 +331,11 @@ def mutate_structure(raw: Any, rng: random.Random, steps: int) -> Any:
             continue
         if roll < 0.65 and _same_type_leaf(raw, rng, ids):
             continue
-        places = _places(raw)
+        places = containers(raw)
         if not places:
             return hostile_value(rng, ids)
         path = rng.choice(places)
-        target = _at(raw, path)
+        target = at(raw, path)
         action = rng.choice(
             ["hostile", "hostile", "delete", "add", "retype", "swap-id", "duplicate",
              "rename-key", "duplicate-key", "empty", "null"]
@@ -361,7 +362,7 @@ def mutate_structure(raw: Any, rng: random.Random, steps: int) -> Any:
                 pairs = list(target.items())
                 pairs.insert(rng.randrange(len(pairs) + 1), (key, hostile_value(rng, ids)))
                 if path:
-                    _at(raw, path[:-1])[path[-1]] = Pairs(pairs)
+                    at(raw, path[:-1])[path[-1]] = Pairs(pairs)
                 else:
                     return Pairs(pairs)
             elif action == "empty":
@@ -590,14 +591,14 @@ def exported_spec_document(rng: random.Random) -> tuple[str, list[str], dict[str
     if extensions and rng.random() < 0.7:
         for _ in range(steps):
             path = rng.choice(extensions)
-            parent = _at(raw, path[:-1])
+            parent = at(raw, path[:-1])
             if isinstance(parent, dict) and path[-1] in parent:
                 value = parent[path[-1]]
                 if isinstance(value, (dict, list)) and value and rng.random() < 0.6:
                     inner = _leaves(value)  # a value inside: a flow id, a node's field
                     if inner:
                         leaf = rng.choice(inner)
-                        _at(value, leaf[:-1])[leaf[-1]] = hostile_value(rng, [])
+                        at(value, leaf[:-1])[leaf[-1]] = hostile_value(rng, [])
                         continue
                 parent[path[-1]] = hostile_value(rng, [])
     else:
