@@ -155,19 +155,25 @@ def _nats_scratch() -> Iterator[tuple[str, str]]:
         asyncio.run(delete_nats_prefix(URL, token))
 
 
+async def nats_observer_ports(url: str) -> dict[int, int]:
+    """NATS's own list (its system account's CONNZ) of the connections named
+    `msgflow-observe`: client id -> the client's port."""
+    client = await nats.connect(url)
+    try:
+        reply = await client.request("$SYS.REQ.SERVER.PING.CONNZ", b'{"limit": 10000}', 5)
+    finally:
+        await client.close()
+    connections = json.loads(reply.data)["data"]["connections"]
+    return {c["cid"]: c["port"] for c in connections if c.get("name") == "msgflow-observe"}
+
+
 async def _observers(broker: str, url: str) -> set[object]:
     """The connections named `msgflow-observe` that NATS or Redis itself lists (NATS: its
     system account's CONNZ, by client id; Redis: CLIENT LIST, by id). RabbitMQ: none here,
     its tap queue is checked by the caller. Other people's observers on the shared broker
     may be listed too: callers compare with what was there before."""
     if broker == "nats":
-        client = await nats.connect(url)
-        try:
-            reply = await client.request("$SYS.REQ.SERVER.PING.CONNZ", b'{"limit": 10000}', 5)
-        finally:
-            await client.close()
-        connections = json.loads(reply.data)["data"]["connections"]
-        return {c["cid"] for c in connections if c.get("name") == "msgflow-observe"}
+        return set(await nats_observer_ports(url))
     if broker == "redis":
         import redis.asyncio as aioredis
 

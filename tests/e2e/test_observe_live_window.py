@@ -23,6 +23,7 @@ import nats
 import pytest
 
 from designer.qt.live.overlay import RateBadge
+from tests.e2e.test_observe_generated_shop import nats_observer_ports
 from tests.support.brokers import require_nats
 from tests.support.window import open_window
 
@@ -81,28 +82,17 @@ def _socket_ports(pid: int) -> set[int]:
     return ports
 
 
-async def _observer_ports() -> dict[int, int]:
-    """NATS's own list of the `msgflow-observe` connections: client id -> client port."""
-    client = await nats.connect(URL)
-    try:
-        reply = await client.request("$SYS.REQ.SERVER.PING.CONNZ", b'{"limit": 10000}', 5)
-    finally:
-        await client.close()
-    connections = json.loads(reply.data)["data"]["connections"]
-    return {c["cid"]: c["port"] for c in connections if c.get("name") == "msgflow-observe"}
-
-
 def taps_of(pid: int) -> set[int]:
     """The observer connections NATS lists whose client socket is held by process `pid`:
     the child's own tap, whatever other tests observe on the shared server meanwhile."""
     ports = _socket_ports(pid)
-    return {cid for cid, port in asyncio.run(_observer_ports()).items() if port in ports}
+    return {cid for cid, port in asyncio.run(nats_observer_ports(URL)).items() if port in ports}
 
 
 def disconnected_within(taps: set[int], seconds: float) -> bool:
     """True once NATS no longer lists any of `taps` (it drops a closed one within moments)."""
     deadline = time.monotonic() + seconds
-    while taps & set(asyncio.run(_observer_ports())):
+    while taps & set(asyncio.run(nats_observer_ports(URL))):
         if time.monotonic() > deadline:
             return False
         time.sleep(0.2)
