@@ -51,9 +51,12 @@ def test_example_auto_layout_crosses_no_more_than_dot(name: str) -> None:
 
 # Graphviz dot's fewest crossings on synthetic 30-service designs (the fewer of LR and TB,
 # whatever its width:height: LR draws seeds 2 and 4 at 5.2:1 and 5.1:1), measured like
-# DOT_CROSSINGS by benchmarks/diagram.py on 2026-12-07. These seeds tuned auto-layout;
-# seeds 7-18 are the held-out figures in the benchmark (docs, not tests).
-DOT_CROSSINGS_SYNTHETIC_30 = {1: 642, 2: 224, 3: 440, 4: 315, 5: 366, 6: 596}
+# DOT_CROSSINGS by benchmarks/diagram.py on 2026-12-07. Seeds 1-6 tuned auto-layout.
+# Seeds 7 and 11 were held out and lost to dot's strips (LR at 5.6:1 and 4.0:1; 353 and
+# 298 routed crossings) until untangling tried more trades (its shortlist of arrows that
+# can cross became boxes, not spans of columns, and its work budget doubled).
+# The other held-out and fresh seeds are figures in the benchmark (docs, not tests).
+DOT_CROSSINGS_SYNTHETIC_30 = {1: 642, 2: 224, 3: 440, 4: 315, 5: 366, 6: 596, 7: 341, 11: 252}
 
 
 @pytest.mark.parametrize("seed", sorted(DOT_CROSSINGS_SYNTHETIC_30))
