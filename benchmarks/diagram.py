@@ -10,7 +10,9 @@ label sizes) and is measured the same way.
 `--corpus` measures the 79 public AsyncAPI systems of tests/data/asyncapi instead (material
 nobody tuned the layout to): each imported as `msgflow import asyncapi` does (the
 multi-document systems together, as the corpus tests import them), drawn with the layout
-the import writes and after `msgflow fmt --layout`, one row per system and totals.
+the import writes and after `msgflow fmt --layout`, one row per system and totals; with
+two more readings of the labels there: labels another arrow runs through, and the
+longest leader line (how far the label furthest from its arrow lies from it).
 
 `--svg` measures the picture of the HTML export (parsed back from its SVG) instead of the
 geometry engine's diagram: both must give the same counts. Figures only; nothing asserts.
@@ -359,22 +361,26 @@ _CORPUS_COUNTS = (
 )
 
 
-def _corpus_cells(q: Quality) -> list[str]:
-    return [str(getattr(q, name)) for name in _CORPUS_COUNTS] + [f"{q.aspect:.2f}"]
+def _corpus_cells(q: Quality, other: int, longest: float) -> list[str]:
+    counts = [str(getattr(q, name)) for name in _CORPUS_COUNTS]
+    return [*counts, str(other), f"{longest:.0f}", f"{q.aspect:.2f}"]
 
 
 def corpus_table() -> None:
     """One row per corpus system: as imported | after `fmt --layout`, then totals and the
     systems outside the targets (any of the first four counts, or aspect outside
     layout.ASPECT_RANGE, after auto-layout)."""
+    from designer.core.diagram.metrics import labels_on_other_arrows, longest_leader
     from designer.core.layout import ASPECT_RANGE
 
     print(
         "| system | cards | arrows | drawing | through cards | label overlaps | labels on cards "
-        "| arrows sharing a line | labels off route | crossings | width:height | time s |"
+        "| arrows sharing a line | labels off route (leaders) | crossings "
+        "| labels on other arrows | longest leader px | width:height | time s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    totals: dict[str, list[int]] = {"as imported": [0] * 6, "auto-layout": [0] * 6}
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    totals: dict[str, list[int]] = {"as imported": [0] * 7, "auto-layout": [0] * 7}
+    longest_of: dict[str, float] = {"as imported": 0.0, "auto-layout": 0.0}
     off: list[str] = []
     cpu = 0.0
     for name, design in corpus_designs():
@@ -386,19 +392,23 @@ def corpus_table() -> None:
             took = time.process_time() - start
             cpu += took
             q = measure(diagram)
-            counts = [getattr(q, c) for c in _CORPUS_COUNTS]
+            other, longest = labels_on_other_arrows(diagram), longest_leader(diagram)
+            longest_of[how] = max(longest_of[how], longest)
+            counts = [*(getattr(q, c) for c in _CORPUS_COUNTS), other]
             totals[how] = [t + c for t, c in zip(totals[how], counts, strict=True)]
-            print(f"| {name} | {size} | {how} | {' | '.join(_corpus_cells(q))} | {took:.2f} |")
+            cells = _corpus_cells(q, other, longest)
+            print(f"| {name} | {size} | {how} | {' | '.join(cells)} | {took:.2f} |")
             if how == "auto-layout" and (
                 any(counts[:4]) or not ASPECT_RANGE[0] <= q.aspect <= ASPECT_RANGE[1]
             ):
-                off.append(f"{name}: {', '.join(_corpus_cells(q))}")
+                off.append(f"{name}: {', '.join(cells)}")
     for how, counts in totals.items():
-        print(f"| **total** | | | {how} | {' | '.join(map(str, counts))} | | |")
+        cells = " | ".join(map(str, counts))
+        print(f"| **total** | | | {how} | {cells} | {longest_of[how]:.0f} (most) | | |")
     print(f"\n{cpu:.1f} s CPU in all (layout + drawing)")
     print(
         f"systems outside the targets after auto-layout ({', '.join(_CORPUS_COUNTS)}, "
-        f"width:height): {len(off)}"
+        f"labels on other arrows, longest leader, width:height): {len(off)}"
     )
     print("\n".join(off))
 

@@ -673,7 +673,13 @@ def _label_gaps(design: Design, blocks: dict[str, _Block], order: list[list[Slot
     across the gap, its label on it only if the gap is that wide: at 140 px half of the
     imported social-media system's labels (150-200 px) went off their arrows with leaders.
     Only arrows between cards without a context count: a context's block has runs of
-    its own for labels, and widening the marketplace's gaps cost 7 crossings, no label."""
+    its own for labels, and widening the marketplace's gaps cost 7 crossings, no label.
+    Between two cards with more arrows than run straight across a label's height apart
+    (diagram/fans.py) the gap holds two of their widest labels side by side: labels of
+    neighbouring arrows, less than a label's height apart (the arches of a fan, or
+    straight arrows where the router does not fan), stagger along their runs; with
+    room for one only they sat on the other arches' ends (the violations example: 2
+    labels off their arrows at one wide, none at two)."""
     gaps = [float(COLUMN_GAP)] * len(order)
     if len(design.flows) > _ROOMY_FLOWS:
         return gaps
@@ -688,6 +694,7 @@ def _label_gaps(design: Design, blocks: dict[str, _Block], order: list[list[Slot
     }
     names = {m.id: m.name for m in design.messages}
     lone = {n.id for n in design.nodes if n.boundary is None}
+    pairs = _arrows(design)
     for flow in design.flows:
         if flow.source not in lone or flow.target not in lone:
             continue
@@ -695,7 +702,9 @@ def _label_gaps(design: Design, blocks: dict[str, _Block], order: list[list[Slot
         if a is None or b is None or abs(a - b) != 1:
             continue
         width, _ = label_size(names.get(flow.message, flow.message), flow.transport)
-        gaps[min(a, b)] = max(gaps[min(a, b)], width + _LABEL_ROOM)
+        pair = (min(flow.source, flow.target), max(flow.source, flow.target))
+        side_by_side = 2 if _fan_depth(pairs[pair], 0.0) != (0.0, 0.0) else 1
+        gaps[min(a, b)] = max(gaps[min(a, b)], side_by_side * width + _LABEL_ROOM)
     return gaps
 
 
@@ -721,15 +730,40 @@ def _drawn(design: Design) -> tuple[int, int]:
 
 
 def _aspect(design: Design) -> float:
-    """Width:height of the cards' extent (with their boundary backdrops)."""
-    points = design.layout.nodes.values()
+    """Width:height of the cards' extent (with their boundary backdrops) and of the fans
+    of arrows over and under pairs of cards side by side (diagram/fans.py): two cards
+    with 47 arrows between them draw about as high as wide side by side, not 2.6 times
+    as wide (as their cards alone measured, so they were stacked, the arrows 4 px apart
+    in the gap and 37 of their labels off them)."""
+    places = design.layout.nodes
+    points = places.values()
     if not points:
         return 1.0
     left = min(p.x for p in points) - BOUNDARY_MARGIN
     right = max(p.x for p in points) + CARD_WIDTH + BOUNDARY_MARGIN
     top = min(p.y for p in points) - BOUNDARY_MARGIN - BOUNDARY_LABEL_HEIGHT
     bottom = max(p.y for p in points) + CARD_HEIGHT + BOUNDARY_MARGIN
+    for (one, other), count in _arrows(design).items():
+        a, b = places.get(one), places.get(other)
+        if a is None or b is None or abs(a.x - b.x) < CARD_WIDTH or abs(a.y - b.y) >= CARD_HEIGHT:
+            continue  # not side by side: no fan
+        over, under = _fan_depth(count, abs(a.y - b.y))  # (0, 0): no fan either
+        top = min(top, min(a.y, b.y) - over)
+        bottom = max(bottom, max(a.y, b.y) + CARD_HEIGHT + under)
     return (right - left) / max(bottom - top, 1.0)
+
+
+def _fan_depth(arrows: int, offset: float) -> tuple[float, float]:
+    """How far a fan of `arrows` between two cards side by side, `offset` apart in
+    height, reaches above and below them (diagram/fans.py, as the router draws it)."""
+    from .diagram.fans import fan_depth, straight_capacity  # the engine lays out with this module
+    from .diagram.geometry import Rect
+    from .diagram.router import MARGIN, PORT_PAD
+
+    a = Rect(0.0, 0.0, CARD_WIDTH, CARD_HEIGHT)
+    b = Rect(0.0, offset, CARD_WIDTH, CARD_HEIGHT)
+    straight = straight_capacity(a, b, PORT_PAD)
+    return fan_depth(arrows, straight, MARGIN) if straight else (0.0, 0.0)
 
 
 def _reorder(group: list[str], graph: nx.DiGraph, ys: dict[str, float]) -> None:

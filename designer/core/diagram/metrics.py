@@ -10,6 +10,10 @@
 - labels off route: labels further than shapes.LEADER_GAP from their arrow's route (the
   engine ties each to its route by a leader line: readable, but a detour for the eye);
 - aspect (width:height) and area of everything drawn.
+Apart from `measure` (auto-layout measures every candidate it routes with it), for the
+benchmarks: labels on other arrows (a label that another arrow runs through reads as
+that arrow's too: a label on a bundle of 47 arrows 4 px apart is on none in particular)
+and how far the furthest label lies from its arrow (the longest leader line).
 Routes may be any polylines (a curve flattened), so the same counts apply to Graphviz's
 drawing of a design in the benchmark.
 """
@@ -121,3 +125,34 @@ def count_crossings(diagram: Diagram) -> int:
                 if segments_cross(a, b, c, d):
                     count += 1
     return count
+
+
+def labels_on_other_arrows(diagram: Diagram) -> int:
+    """Labels whose box another arrow's route runs through."""
+    labels = RectIndex()
+    for arrow in diagram.arrows.values():
+        if arrow.label is not None:
+            labels.add(arrow.flow_id, arrow.label.grown(-1.0))
+    crossed: set[str] = set()
+    for arrow in diagram.arrows.values():
+        for (x0, y0), (x1, y1) in itertools.pairwise(arrow.points):
+            for key, box in labels.near(x0, y0, x1, y1).items():
+                if (
+                    key != arrow.flow_id
+                    and key not in crossed
+                    and segment_enters(x0, y0, x1, y1, box)
+                ):
+                    crossed.add(key)
+    return len(crossed)
+
+
+def longest_leader(diagram: Diagram) -> float:
+    """How far the label furthest from its arrow's route lies from it (px; 0: on it)."""
+    return max(
+        (
+            distance_to_route(a.points, a.label)
+            for a in diagram.arrows.values()
+            if a.label is not None and len(a.points) >= 2
+        ),
+        default=0.0,
+    )

@@ -33,6 +33,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .congestion import Shared, channel, crowded_stretch, movers, shared_runs
+from .fans import Arch, arch_rank, fans
 from .geometry import Point, Rect
 from .index import RectIndex
 from .nudge import MIN_GAP, nudge_steps
@@ -121,6 +122,7 @@ class Router:
         # Arrows whose route the user chose (bends, straight): never searched for, held
         # where they are for the others to keep off their lines.
         self.held: set[str] = set()
+        self._arches: dict[str, Arch] = {}  # arrows fanned out over or under their cards
 
     def place(self, key: str, rect: Rect | None) -> None:
         """A card moved (or, with None, went away)."""
@@ -135,6 +137,7 @@ class Router:
         """A link went away."""
         self.links.pop(key, None)
         self._stubs.pop(key, None)
+        self._arches.pop(key, None)
         self.held.discard(key)
         if self.routes.pop(key, None) is not None:
             self._drop_runs(key)
@@ -388,20 +391,26 @@ class Router:
             chosen[key] = sides(self.cards[link.source], self.cards[link.target])
             self._stubs.pop(key, None)  # (a loop re-attached to another card)
         self._loop_rows(links, chosen, loops_of)
+        # Many arrows between two cards side by side: most fan out over and under them.
+        arches = self._fan(links, chosen)
+        fixed: dict[tuple[str, Side], int] = defaultdict(int)
+        for where, members in crowd.items():
+            fixed[where] = sum(1 for m in members if m[1] in loops_of)
+        for key in arches:
+            fixed[(links[key].source, chosen[key][0])] += 1
+            fixed[(links[key].target, chosen[key][1])] += 1
         # Sides whose port channel has more arrows than tracks: ends round the corner.
+        kept = loops_of.keys() | arches.keys()
         chosen.update(
             rebalanced(
-                {k: (links[k].source, links[k].target) for k in chosen if k not in loops_of},
-                {k: v for k, v in chosen.items() if k not in loops_of},
+                {k: (links[k].source, links[k].target) for k in chosen if k not in kept},
+                {k: v for k, v in chosen.items() if k not in kept},
                 self.cards,
                 self.obstacles,
                 MARGIN,
                 TRACK,
                 PORT_PAD,
-                {
-                    side: sum(1 for m in members if m[1] in loops_of)
-                    for side, members in crowd.items()
-                },
+                dict(fixed),
             )
         )
         for key, link in links.items():
@@ -409,8 +418,12 @@ class Router:
                 continue
             s, t = self.cards[link.source], self.cards[link.target]
             out, into = chosen[key]
-            crowd[(link.source, out)].append((_heading(s, out, t, into), key, 0))
-            crowd[(link.target, into)].append((_heading(t, into, s, out), key, 1))
+            rank_out = rank_in = 0.0
+            if key in arches:
+                rank_out = arch_rank(s, t, arches[key])
+                rank_in = arch_rank(t, s, arches[key])
+            crowd[(link.source, out)].append((_heading(s, out, t, into) + rank_out, key, 0))
+            crowd[(link.target, into)].append((_heading(t, into, s, out) + rank_in, key, 1))
         # Every arrow at a side where one of `keys` ends moves its port too.
         for (card, _), members in crowd.items():
             if (spread is None or card in spread) and any(m[1] in moved for m in members):
@@ -432,6 +445,29 @@ class Router:
             out, into = chosen[key]
             result[key] = (ends[key][0], out, ends[key][1], into)
         return result
+
+    def _fan(self, links: dict[str, Link], chosen: dict[str, tuple[Side, Side]]) -> dict[str, Arch]:
+        """The arrows of `links` that fan out (fans.py): their sides in `chosen`, how far
+        their ends go out to their arch's run in `_stubs`."""
+        for key in links:
+            self._arches.pop(key, None)
+        arches = fans(
+            {k: (link.source, link.target) for k, link in links.items()},
+            chosen,
+            self.cards,
+            self.obstacles,
+            MARGIN,
+            PORT_PAD,
+        )
+        for key, arch in arches.items():
+            chosen[key] = (arch.side, arch.side)
+            s, t = self.cards[links[key].source], self.cards[links[key].target]
+            if arch.side == UP:
+                self._stubs[key] = (s.y - arch.row, t.y - arch.row)
+            else:
+                self._stubs[key] = (arch.row - s.bottom, arch.row - t.bottom)
+        self._arches.update(arches)
+        return arches
 
     def _sharing_cards(self, keys: list[str], spread: set[str]) -> dict[str, Link]:
         """The links a drag frame's ports depend on: every link at a card where one of
@@ -500,6 +536,8 @@ class Router:
         a = (p[0] + out[0] * reach_out, p[1] + out[1] * reach_out)
         b = (q[0] + into[0] * reach_in, q[1] + into[1] * reach_in)
         ends = (link.source, link.target)
+        if link.key in self._arches and self._clear([a, b], ends):
+            return _tidy([p, a, b, q])  # an arch of a fan: its run at its row
         middle = self._simple(a, out, b, into, ends)
         if middle is None:
             middle = self._search(a, out, b, into, ends)
