@@ -432,3 +432,51 @@ def test_schema_keywords_of_the_wrong_shape_are_left_out_each_with_a_line(
         ("shape", "string", False),
         ("ref", "integer", False),
     ]
+
+
+def test_a_union_whose_alternative_is_an_allof_holding_the_union_is_a_tree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The alternative merged from its allOf was a new schema at every level, so it got a
+    # new record name at every level and the reading never ended (RecursionError,
+    # reported at `$` only): now it is one record holding the union, as when written plainly.
+    schemas = (
+        "    A:\n      oneOf:\n"
+        "        - allOf: [{type: object, properties: {x: {$ref: '#/components/schemas/A'}}}]\n"
+        "        - {type: object, properties: {y: {type: string}}}\n"
+    )
+    payload = "{type: object, properties: {tree: {$ref: '#/components/schemas/A'}}}"
+    spec = tmp_path / "h.yaml"
+    spec.write_text(SYSTEM + PAYLOAD.format(payload=payload) + schemas, encoding="utf-8")
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    design = io.load(out)
+    (message,) = design.messages
+    (tree,) = message.fields
+    assert tree.type == "TreeOption1 | XOption2"
+    assert {r.name: [(f.name, f.type) for f in r.fields] for r in design.schemas} == {
+        "TreeOption1": [("x", "TreeOption1 | XOption2")],
+        "XOption2": [("y", "string")],
+    }
+
+
+def test_an_avro_payload_holding_itself_by_an_alias_is_refused_where_it_recurs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `&a {type: array, items: *a}`: converted forever (RecursionError, reported at `$`).
+    spec = tmp_path / "h.yaml"
+    spec.write_text(
+        SYSTEM + "channels:\n  c:\n    address: light.measured\n    messages:\n      Lit:\n"
+        "        payload:\n          schemaFormat: application/vnd.apache.avro;version=1.9.0\n"
+        "          schema: &a {type: array, items: *a}\n"
+        "operations:\n  o: {action: receive, channel: {$ref: '#/channels/c'}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "h.yaml: $.operations.o.messages[0].payload.schema.items: an Avro schema that contains "
+        "itself (a YAML alias)" in err
+    ), err
+    assert not out.exists()

@@ -103,7 +103,7 @@ def _well_shaped(keyword: str, schema: st.SearchStrategy[Any]) -> st.SearchStrat
             st.lists(st.one_of(st.sampled_from(JSON_TYPES), VALUES), max_size=3),
         )
     if keyword in ("properties", "patternProperties"):
-        return st.dictionaries(NAMES, schema, max_size=3)
+        return st.dictionaries(st.one_of(NAMES, st.integers(0, 2)), schema, max_size=3)
     if keyword == "items":
         return st.one_of(schema, st.lists(schema, max_size=2))
     if keyword == "additionalProperties":
@@ -199,6 +199,69 @@ def components(draw: st.DrawFn) -> dict[str, Any]:
     return {"schemas": schemas}
 
 
+# ---------------------------------------------------------------- Avro payloads
+
+_AVRO_NAMES = st.sampled_from(
+    ("Rec", "ns.Rec", "Other", "int", "long", "string", "null", "bytes", "boolean", "Missing")
+)
+AVRO: st.SearchStrategy[Any] = st.deferred(
+    lambda: st.one_of(
+        _AVRO_NAMES,
+        VALUES,
+        st.lists(AVRO, max_size=3),  # a union
+        st.fixed_dictionaries(
+            {
+                "type": st.sampled_from(("record", "error")),
+                "name": st.one_of(_AVRO_NAMES, VALUES),
+                "fields": st.one_of(
+                    st.lists(
+                        st.fixed_dictionaries(
+                            {"name": st.one_of(NAMES, VALUES), "type": AVRO},
+                            optional={"doc": VALUES, "default": VALUES},
+                        ),
+                        max_size=3,
+                    ),
+                    VALUES,
+                ),
+            },
+            optional={"namespace": VALUES, "doc": VALUES},
+        ),
+        st.fixed_dictionaries(
+            {
+                "type": st.just("enum"),
+                "name": _AVRO_NAMES,
+                "symbols": st.one_of(st.lists(VALUES), VALUES),
+            }
+        ),
+        st.fixed_dictionaries({"type": st.just("array"), "items": AVRO}),
+        st.fixed_dictionaries({"type": st.just("map"), "values": AVRO}),
+        st.fixed_dictionaries({"type": st.just("fixed"), "name": _AVRO_NAMES, "size": VALUES}),
+        st.fixed_dictionaries(
+            {
+                "type": st.sampled_from(("string", "long", "bytes")),
+                "logicalType": st.one_of(st.sampled_from(("uuid", "date", "decimal", "x")), VALUES),
+            }
+        ),
+        st.fixed_dictionaries({"type": AVRO}),
+    )
+)
+
+
+def _nest_avro(depth: int, leaf: Any) -> Any:
+    node = leaf
+    for index in range(depth):
+        node = (
+            {"type": "array", "items": node}
+            if index % 2
+            else {"type": "record", "name": f"R{index}", "fields": [{"name": "a", "type": node}]}
+        )
+    return node
+
+
+AVRO_ANY = st.sampled_from(range(10)).flatmap(
+    lambda n: st.builds(_nest_avro, st.integers(20, 200), AVRO) if n == 9 else AVRO
+)
+
 # ---------------------------------------------------------------- documents
 
 _JSON_SCHEMA_FORMATS = (
@@ -214,6 +277,8 @@ def _message(draw: st.DrawFn, name: str, v3: bool) -> dict[str, Any]:
     payload = draw(ANY_SCHEMA)
     if draw(st.integers(0, 4)) == 4:
         schema_format = draw(st.sampled_from(_JSON_SCHEMA_FORMATS))
+        if "avro" in schema_format:
+            payload = draw(AVRO_ANY)
         if v3:
             payload = {"schemaFormat": schema_format, "schema": payload}
         else:
@@ -280,12 +345,50 @@ def asyncapi_documents(draw: st.DrawFn) -> dict[str, Any]:
     document["components"] = draw(components())
     if draw(st.integers(0, 3)) == 3:
         document["components"]["messages"] = {"Spare": draw(_message("Spare", v3))}
+    schemas = document["components"]["schemas"]
+    if isinstance(schemas, dict) and draw(st.sampled_from(range(8))) == 7:
+        # A schema holding itself by a YAML alias (no $ref): only YAML can write it.
+        _hold_itself(
+            schemas, draw(st.sampled_from(COMPONENT_NAMES)), draw(st.sampled_from(_NESTING))
+        )
     return document
+
+
+def _hold_itself(schemas: dict[str, Any], name: str, how: str) -> None:
+    schema = schemas.get(name)
+    if not isinstance(schema, dict):
+        schema = schemas[name] = {"type": "object"}
+    if how == "properties":
+        if not isinstance(schema.get("properties"), dict):
+            schema["properties"] = {}
+        schema["properties"]["self"] = schema
+    elif how in ("items", "additionalProperties", "not"):
+        schema[how] = schema
+    else:
+        schema[how] = [schema, {"type": "null"}]
+
+
+def _holds_itself(value: Any) -> bool:
+    """Whether `value` contains itself (then only YAML, with an alias, can write it)."""
+    seen: set[int] = set()
+    stack = [(value, frozenset[int]())]
+    while stack:
+        node, above = stack.pop()
+        if not isinstance(node, (dict, list)):
+            continue
+        if id(node) in above:
+            return True
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        inside = above | {id(node)}
+        stack.extend((v, inside) for v in (node.values() if isinstance(node, dict) else node))
+    return False
 
 
 def serialise(document: dict[str, Any], as_yaml: bool) -> tuple[str, str]:
     """(text, file suffix): JSON (NaN and Infinity as Python writes them), or YAML."""
-    if as_yaml:
+    if as_yaml or _holds_itself(document):
         with contextlib.suppress(RecursionError, yaml.YAMLError):
             return yaml.safe_dump(document, sort_keys=False, allow_unicode=True), ".yaml"
     try:

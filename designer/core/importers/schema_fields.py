@@ -153,6 +153,9 @@ class SchemaMapper:
         # (the schema is kept with it, so its id is never reused by another).
         self._alternatives: dict[int, tuple[dict[str, Any], str]] = {}
         self._depth = 0  # schemas being read inside one another now
+        # An alternative merged from allOf parts, by the merged schema's identity: (the
+        # merged schema, kept so its id is never reused; the alternative as written).
+        self._written: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
 
     def payload(self, schema: Any, at: str, *, owner: str) -> Payload:
         """A message's payload: a union of records when it is one of several objects."""
@@ -451,10 +454,13 @@ class SchemaMapper:
             if target.get("type") == "null":
                 nullable = True
                 continue
+            written = target
             target = self._merge_all_of(target, where)
             if shared and self._is_object(target):
                 target = self._merge_all_of({"allOf": [base, target]}, where)
                 ref = None  # no longer the referenced schema alone
+            if target is not written:  # merged afresh at each reading: known by what is written
+                self._written[id(target)] = (target, written)
             options.append((target, ref, where))
         return nullable, options
 
@@ -550,9 +556,11 @@ class SchemaMapper:
             if self._is_object(option):
                 # An inline alternative met again (a tree: a branch holds the union)
                 # keeps its record, rather than a new `Leaf2` at each level, forever.
-                known = self._alternatives.get(id(option))
+                # One merged from allOf parts is known by the alternative as written.
+                written = self._written.get(id(option), (option, option))[1]
+                known = self._alternatives.get(id(written))
                 name = known[1] if known else self._alternative_name(option, ref, hint, index)
-                self._alternatives[id(option)] = (option, name)
+                self._alternatives[id(written)] = (written, name)
                 self._record(name, option, where)
                 types = [name]
             else:
