@@ -203,16 +203,24 @@ def make_room(
     own = labels.get(arrow.flow_id)
     labels.remove(arrow.flow_id)
     moves: dict[str, list[Rect]] = {}  # a label in the way: its free spots elsewhere
+    # A card that blocked one of the last two spots mostly blocks the next (a step
+    # along): asked first, before the index (as place_label does).
+    last: Rect | None = None
+    before_last: Rect | None = None
     for spot in itertools.islice(route_spots(arrow.points, w, h), _ROOM_TRIES):
         x0, y0 = spot.x - _CLEAR, spot.y - _CLEAR
         x1, y1 = spot.right + _CLEAR, spot.bottom + _CLEAR
-        if cards.any_overlap(x0, y0, x1, y1):
+        if _hits(last, x0, y0, x1, y1) or _hits(before_last, x0, y0, x1, y1):
+            continue
+        card = cards.first_overlap(x0, y0, x1, y1)
+        if card is not None:
+            last, before_last = card, last
             continue
         room = Rect(x0, y0, x1 - x0, y1 - y0)
-        in_way = [k for k, r in labels.near(x0, y0, x1, y1).items() if r.overlaps(room)]
-        if len(in_way) != 1:
+        # The one label in the way (overlapping `room`, as Rect.overlaps says), if only one.
+        other = labels.only_overlap(x0, y0, room.right, room.bottom)
+        if other is None:
             continue
-        other = in_way[0]
         if other not in moves:
             moves[other] = _free_spots(other, cards, labels, elsewhere, known)
         for move in moves[other]:
@@ -237,14 +245,22 @@ class _ClearOfCards:
 
     def __iter__(self) -> Iterator[tuple[Rect, float, float, float, float]]:
         yield from self._clear
+        # The card that blocked one of the last two spots is asked first (see make_room).
+        last: Rect | None = None
+        before_last: Rect | None = None
         for spot in self._spots:
             x0, y0 = spot.x - _CLEAR, spot.y - _CLEAR
             x1, y1 = spot.right + _CLEAR, spot.bottom + _CLEAR
-            if not self._cards.any_overlap(x0, y0, x1, y1):
+            if _hits(last, x0, y0, x1, y1) or _hits(before_last, x0, y0, x1, y1):
+                continue
+            card = self._cards.first_overlap(x0, y0, x1, y1)
+            if card is None:
                 # The box as a Rect of it would end (x0 + width: may differ from x1).
                 found = (spot, x0, y0, x0 + (x1 - x0), y0 + (y1 - y0))
                 self._clear.append(found)
                 yield found
+            else:
+                last, before_last = card, last
 
 
 # The spots clear of cards of each label asked to move (None: it must stay).
@@ -270,11 +286,25 @@ def _free_spots(
         return []
     found = []
     own = labels.get(key)
+    # The label that blocked one of the last two spots is asked first (see make_room);
+    # never `key`'s own (first_other skips it).
+    last: Rect | None = None
+    before_last: Rect | None = None
     for spot, x0, y0, right, bottom in spots:
-        if labels.overlaps_other(x0, y0, right, bottom, key):
+        if _hits(last, x0, y0, right, bottom) or _hits(before_last, x0, y0, right, bottom):
+            continue
+        blocker = labels.first_other(x0, y0, right, bottom, key)
+        if blocker is not None:
+            last, before_last = blocker, last
             continue
         if own is None or spot != own:
             found.append(spot)
             if len(found) == _OTHER_TRIES:
                 break
     return found
+
+
+def _hits(r: Rect | None, x0: float, y0: float, x1: float, y1: float) -> bool:
+    """Whether `r` overlaps the interior of the box (x0, y0)-(x1, y1), as the indexes
+    test it (RectIndex.first_overlap)."""
+    return r is not None and r.x < x1 and x0 < r.x + r.w and r.y < y1 and y0 < r.y + r.h
