@@ -97,8 +97,12 @@ fuzz: $(STAMP)
 # random edits for FUZZ_MINUTES of CPU, causes sorted and reproducers kept in FUZZ_OUT.
 FUZZ_MINUTES ?= 20
 FUZZ_OUT ?= build/fuzz-campaign
+# A seed not used before is material the fixes were not tuned to; FUZZ_ARGS passes more
+# (e.g. --sources asyncapi-spec,exported-spec for the importer alone).
+FUZZ_SEED ?= 0
+FUZZ_ARGS ?=
 fuzz-campaign: $(STAMP)
-	QT_QPA_PLATFORM=offscreen nice -n 10 $(PY) -m tests.fuzz.campaign --minutes $(FUZZ_MINUTES) --out $(FUZZ_OUT)
+	QT_QPA_PLATFORM=offscreen nice -n 10 $(PY) -m tests.fuzz.campaign --minutes $(FUZZ_MINUTES) --seed $(FUZZ_SEED) --out $(FUZZ_OUT) $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules build dist .mypy_cache .ruff_cache .pytest_cache

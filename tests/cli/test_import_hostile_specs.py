@@ -4,6 +4,7 @@ line, never a traceback, and write no design."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -297,3 +298,209 @@ def test_a_property_named_nothing_is_left_out_with_a_note(
     (message,) = io.load(out).messages
     assert [f.name for f in message.fields] == ["lux"]
     assert "not a field msgflow can keep" in capsys.readouterr().out
+
+
+# The JSON Schema family (schema_shapes.py): found by the hostile-schema fuzz
+# (tests/fuzz/hostile_schemas.py) or written from its cases. Before, each was a
+# RecursionError: escaping (exit 1, a traceback), or caught by the import's last resort
+# and reported at `$` only, or (a chain of 300) read on the edge of Python's stack.
+
+PAYLOAD = (
+    "channels:\n  c:\n    address: light.measured\n    messages:\n      Lit:\n"
+    "        payload: {payload}\n"
+    "operations:\n  o:\n    action: receive\n    channel: {{$ref: '#/channels/c'}}\n"
+    "components:\n  schemas:\n"
+)
+LUX = "{type: object, properties: {lux: {$ref: '#/components/schemas/Lux'}}}"
+
+
+def _chain(kind: str, length: int) -> str:
+    """components/schemas C0..C<length>, each an array of (or a record holding) the next."""
+    one = (
+        "    C{i}: {{type: array, items: {{$ref: '#/components/schemas/C{j}'}}}}\n"
+        if kind == "items"
+        else "    C{i}: {{type: object, properties: {{next: {{$ref: '#/components/schemas/C{j}'}}}}}}\n"
+    )
+    return "".join(one.format(i=i, j=i + 1) for i in range(length)) + (
+        f"    C{length}: {{type: integer}}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("payload", "schemas", "expected"),
+    [
+        # A pointer through a reference back to itself: RecursionError escaped (exit 1).
+        ("{$ref: '#/components/schemas/S'}", "    S: {$ref: '#/components/schemas/S/allOf/0'}\n",
+         "h.yaml: $.components.schemas.S: $ref '#/components/schemas/S/allOf/0' points to nothing"),
+        # An array of itself, a map of itself, allOf parts holding each other, a union
+        # holding an array of itself: reported at `$` only.
+        (LUX, "    Lux: {type: array, items: {$ref: '#/components/schemas/Lux'}}\n",
+         "h.yaml: $.components.schemas.Lux.items: a schema that contains itself through items "
+         "with no object property in between"),
+        (LUX, "    Lux: {type: object, additionalProperties: {$ref: '#/components/schemas/Lux'}}\n",
+         "h.yaml: $.components.schemas.Lux.additionalProperties: a schema that contains itself "
+         "through additionalProperties"),
+        ("{$ref: '#/components/schemas/A'}",
+         "    A: {allOf: [{$ref: '#/components/schemas/B'}]}\n"
+         "    B: {allOf: [{$ref: '#/components/schemas/A'}], properties: {lux: {type: integer}}}\n",
+         "h.yaml: $.components.schemas.B.allOf[0]: a schema that contains itself through allOf"),
+        (LUX, "    Lux: {oneOf: [{type: string}, {type: array, items: {$ref: '#/components/schemas/Lux'}}]}\n",
+         "h.yaml: $.components.schemas.Lux.oneOf[1].items: a schema that contains itself through "
+         "items/oneOf"),
+        # Chains of 300 schemas: read on the edge of the stack (a few more: RecursionError).
+        ("{type: object, properties: {lux: {$ref: '#/components/schemas/C0'}}}", _chain("items", 300),
+         "h.yaml: $.components.schemas.C99.items: schemas nested more than 100 deep"),
+        ("{$ref: '#/components/schemas/C0'}", _chain("properties", 300),
+         "h.yaml: $.components.schemas.C99.properties.next: schemas nested more than 100 deep"),
+    ],
+)  # fmt: skip
+def test_a_schema_no_reading_can_end_on_is_refused_where_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], payload: str, schemas: str, expected: str
+) -> None:
+    spec = tmp_path / "h.yaml"
+    spec.write_text(SYSTEM + PAYLOAD.format(payload=payload) + schemas, encoding="utf-8")
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err, err
+    assert not out.exists()
+
+
+def test_a_document_nested_too_deep_is_refused_at_the_spot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 130 nested records (260 levels of JSON): JSON reads it, every recursive reader after
+    # it is on the edge of the stack. Refused at the 200th level.
+    deep: dict[str, Any] = {"type": "integer"}
+    for _ in range(130):
+        deep = {"type": "object", "properties": {"a": deep}}
+    document = {
+        "asyncapi": "3.0.0",
+        "info": {"title": "Deep", "version": "1"},
+        "channels": {"c": {"address": "x", "messages": {"M": {"payload": deep}}}},
+    }
+    spec = tmp_path / "deep.json"
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    where = "$.channels.c.messages.M.payload" + ".properties.a" * 97 + ".properties"
+    assert f"deep.json: {where}: nested more than 200 levels deep" in err, err
+    assert not out.exists()
+
+
+def test_schema_keywords_of_the_wrong_shape_are_left_out_each_with_a_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Each keyword the importer reads, of a shape JSON Schema does not allow: left out (as
+    # if not written), one report line at its place, the rest of the schema imported.
+    payload = (
+        "{type: object, required: [lux, 5], properties: {"
+        "lux: {type: {a: 1}, format: [date], title: [x]}, "
+        "at: {type: [string, 5], description: 7.5}, "
+        "kind: {type: string, enum: on}, "
+        "tags: {type: object, additionalProperties: text}, "
+        "shape: {oneOf: {type: string}, discriminator: 5}, "
+        "ref: {$ref: 5, type: integer}}}"
+    )
+    spec = tmp_path / "h.yaml"
+    spec.write_text(SYSTEM + PAYLOAD.format(payload=payload), encoding="utf-8")
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0
+    report = capsys.readouterr().out
+    at = "h.yaml: $.channels.c.messages.Lit.payload"
+    for line in (
+        f"{at}.required: required lists something that is no property name",
+        f"{at}.properties.lux.type: type should be a JSON type name or a list of them, found a mapping",
+        f"{at}.properties.lux.format: format should be text, found a list",
+        f"{at}.properties.lux.title: title should be text, found a list",
+        f"{at}.properties.at.type: type lists something that is no JSON type name",
+        f"{at}.properties.at.description: description should be text, found a number",
+        f"{at}.properties.kind.enum: enum should be a list of values, found text",
+        f"{at}.properties.tags.additionalProperties: additionalProperties should be a schema",
+        f"{at}.properties.shape.oneOf: oneOf should be a list of schemas, found a mapping",
+        f"{at}.properties.shape.discriminator: discriminator should be a property name",
+        f'{at}.properties.ref["$ref"]: $ref should be text, found a number',
+    ):
+        assert line in report, line
+    (message,) = io.load(out).messages
+    assert [(f.name, f.type, f.required) for f in message.fields] == [
+        ("lux", "string", True),
+        ("at", "string", False),
+        ("kind", "string", False),
+        ("tags", "map[string,string]", False),
+        ("shape", "string", False),
+        ("ref", "integer", False),
+    ]
+
+
+def test_a_union_whose_alternative_is_an_allof_holding_the_union_is_a_tree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The alternative merged from its allOf was a new schema at every level, so it got a
+    # new record name at every level and the reading never ended (RecursionError,
+    # reported at `$` only): now it is one record holding the union, as when written plainly.
+    schemas = (
+        "    A:\n      oneOf:\n"
+        "        - allOf: [{type: object, properties: {x: {$ref: '#/components/schemas/A'}}}]\n"
+        "        - {type: object, properties: {y: {type: string}}}\n"
+    )
+    payload = "{type: object, properties: {tree: {$ref: '#/components/schemas/A'}}}"
+    spec = tmp_path / "h.yaml"
+    spec.write_text(SYSTEM + PAYLOAD.format(payload=payload) + schemas, encoding="utf-8")
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    design = io.load(out)
+    (message,) = design.messages
+    (tree,) = message.fields
+    assert tree.type == "TreeOption1 | XOption2"
+    assert {r.name: [(f.name, f.type) for f in r.fields] for r in design.schemas} == {
+        "TreeOption1": [("x", "TreeOption1 | XOption2")],
+        "XOption2": [("y", "string")],
+    }
+
+
+def test_an_avro_payload_holding_itself_by_an_alias_is_refused_where_it_recurs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `&a {type: array, items: *a}`: converted forever (RecursionError, reported at `$`).
+    spec = tmp_path / "h.yaml"
+    spec.write_text(
+        SYSTEM + "channels:\n  c:\n    address: light.measured\n    messages:\n      Lit:\n"
+        "        payload:\n          schemaFormat: application/vnd.apache.avro;version=1.9.0\n"
+        "          schema: &a {type: array, items: *a}\n"
+        "operations:\n  o: {action: receive, channel: {$ref: '#/channels/c'}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "h.yaml: $.operations.o.messages[0].payload.schema.items: an Avro schema that contains "
+        "itself (a YAML alias)" in err
+    ), err
+    assert not out.exists()
+
+
+def test_an_avro_enum_whose_symbols_are_not_a_list_is_read_without_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `symbols: 1.5`: TypeError "'float' object is not iterable" (the hostile-schema fuzz,
+    # seed 501 on 8809db9). The enum becomes a plain string field, with a line.
+    spec = tmp_path / "h.yaml"
+    spec.write_text(
+        SYSTEM + "channels:\n  c:\n    address: light.measured\n    messages:\n      Lit:\n"
+        "        payload:\n          schemaFormat: application/vnd.apache.avro;version=1.9.0\n"
+        "          schema: {type: record, name: Lit, fields: [{name: mode, type: "
+        "{type: enum, name: Mode, symbols: 1.5}}]}\n"
+        "operations:\n  o: {action: receive, channel: {$ref: '#/channels/c'}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert (
+        "h.yaml: $.operations.o.messages[0].payload.schema.fields[0].type.symbols: an Avro "
+        "enum's symbols are not a list: left out" in capsys.readouterr().out
+    )
+    (message,) = io.load(out).messages
+    assert [(f.name, f.type, f.enum) for f in message.fields] == [("mode", "string", None)]

@@ -9,6 +9,8 @@ a `TemplateError` that names the template and line.
 from __future__ import annotations
 
 import functools
+import math
+import os
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -98,8 +100,30 @@ def _remembered(function: Callable[..., str]) -> Callable[..., str]:
     return call
 
 
+# What a template pack may build in one expression or one file. Jinja's sandbox bounds
+# `range()` only: `"x" * 10**10` or `9 ** 10**9` would exhaust memory or the CPU before
+# any message, and a loop of large strings would fill the disk. Far above anything a
+# generated file needs (the largest built-in output is a few hundred kB).
+MAX_ITEMS = 1 << 24  # of a string or list repeated with `*`
+MAX_POWER_BITS = 1 << 16  # of an integer power (a 20,000-digit number)
+MAX_OUTPUT_CHARS = 1 << 26  # of one rendered user template (64 Mi characters)
+
+
+def _repeated_size(sequence: Any, times: Any) -> int:
+    if isinstance(sequence, str | bytes | list | tuple) and isinstance(times, int):
+        return len(sequence) * max(times, 0)
+    return 0
+
+
+def _power_bits(base: Any, exponent: Any) -> float:
+    if isinstance(base, int) and isinstance(exponent, int) and abs(base) > 1 and exponent > 0:
+        return exponent * math.log2(abs(base))
+    return 0.0
+
+
 class _Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, remembering its verdict on each attribute per (type, name).
+    """Jinja's sandbox, remembering its verdict on each attribute per (type, name), and
+    bounding what `*` and `**` may build (the built-in templates use neither).
 
     The sandbox asks on every attribute access in a template whether it is safe; its
     answer (`is_safe_attribute`: a leading underscore, or an internal attribute of a
@@ -107,9 +131,25 @@ class _Sandbox(SandboxedEnvironment):
     object's type and the name, so it is worked out once per pair.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, *args: Any, override: Path | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._verdicts: dict[tuple[type, str], bool] = {}
+        self.override = override  # the user's template folder, if any
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            size = max(_repeated_size(left, right), _repeated_size(right, left))
+            if size > MAX_ITEMS:
+                raise jinja2.exceptions.SecurityError(
+                    f"'*' would make {size:,} items (at most {MAX_ITEMS:,})"
+                )
+        elif operator == "**" and _power_bits(left, right) > MAX_POWER_BITS:
+            raise jinja2.exceptions.SecurityError(
+                f"'{left} ** {right}' is too large a number (at most {MAX_POWER_BITS:,} bits)"
+            )
+        return super().call_binop(context, operator, left, right)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
@@ -125,7 +165,9 @@ def make_environment(override: Path | None = None) -> SandboxedEnvironment:
     Cached per override folder: compiled templates are reused, and Jinja's auto-reload
     still notices a template file that changed on disk.
     """
-    return _environment(str(override) if override is not None else None)
+    # Keyed by the absolute folder: a relative one names another folder after a chdir,
+    # and Jinja would reuse templates compiled from the first (same name, same mtime).
+    return _environment(str(override.absolute()) if override is not None else None)
 
 
 @functools.lru_cache(maxsize=8)
@@ -136,6 +178,7 @@ def _environment(override_text: str | None) -> SandboxedEnvironment:
         loaders.append(jinja2.FileSystemLoader(str(override)))
     loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
     env = _Sandbox(
+        override=override,
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -168,8 +211,11 @@ def _template_line(error: BaseException, name: str) -> int | None:
 def render(env: SandboxedEnvironment, name: str, **context: Any) -> str:
     """Render template `name`; any failure becomes a TemplateError naming template and line."""
     try:
+        _check_override(env, name)
         template = env.get_template(name)
-        return template.render(**context)
+        if not _is_users(env, template):
+            return template.render(**context)
+        return _bounded(template, name, **context)
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(
             error.filename or error.name or name, error.lineno, error.message or str(error)
@@ -188,6 +234,17 @@ def render(env: SandboxedEnvironment, name: str, **context: Any) -> str:
         ) from None
     except jinja2.UndefinedError as error:
         raise TemplateError(_where(env, name), _template_line(error, name), str(error)) from None
+    except RecursionError as error:
+        raise TemplateError(
+            _where(env, name),
+            _template_line(error, name),
+            "RecursionError: the template calls itself without end "
+            "(a macro calling itself, or an extends/include loop)",
+        ) from None
+    except MemoryError as error:
+        raise TemplateError(
+            _where(env, name), _template_line(error, name), "MemoryError: out of memory"
+        ) from None
     except (
         jinja2.TemplateError,
         TypeError,
@@ -195,10 +252,54 @@ def render(env: SandboxedEnvironment, name: str, **context: Any) -> str:
         AttributeError,
         KeyError,
         IndexError,
+        ArithmeticError,  # 1/0, a float past its range, a range() past the sandbox's
     ) as error:
         raise TemplateError(
             _where(env, name), _template_line(error, name), f"{type(error).__name__}: {error}"
         ) from None
+
+
+def _is_users(env: SandboxedEnvironment, template: jinja2.Template) -> bool:
+    """Whether `template` was read from the user's folder (Jinja joins the folder as
+    given with the name, so the file name starts with it)."""
+    override = getattr(env, "override", None)
+    if override is None or template.filename is None:
+        return False
+    return template.filename.startswith(os.path.join(str(override), ""))
+
+
+def _bounded(template: jinja2.Template, name: str, **context: Any) -> str:
+    """A user template rendered piece by piece, stopped once it passes MAX_OUTPUT_CHARS."""
+    pieces: list[str] = []
+    size = 0
+    for piece in template.generate(**context):
+        size += len(piece)
+        if size > MAX_OUTPUT_CHARS:
+            raise TemplateError(
+                template.filename or name,
+                None,
+                f"renders more than {MAX_OUTPUT_CHARS:,} characters: stopped",
+            )
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def _check_override(env: SandboxedEnvironment, name: str) -> None:
+    """A name in the user's folder that is no readable file (a broken or looping link, a
+    folder, a FIFO) would be skipped by Jinja in silence, the built-in template used."""
+    override = getattr(env, "override", None)
+    if override is None:
+        return
+    path = override / name
+    if not os.path.lexists(path) or path.is_file():
+        return
+    if path.is_symlink() and not path.exists():
+        kind = "a link to nothing (broken, or a loop)"
+    elif path.is_dir():
+        kind = "a folder"
+    else:
+        kind = "not a regular file"
+    raise TemplateError(str(path), None, f"is {kind}: a template must be a readable file")
 
 
 def _where(env: SandboxedEnvironment, name: str) -> str:

@@ -32,7 +32,7 @@ from .import_state import ImportNote, ImportResult, OperationOutcome, built
 from .kind_reading import read_kind
 from .operation_reading import OperationReading
 from .request_reply import RequestReply
-from .schema_fields import SchemaMapper, SelfContainingSchema, record_name
+from .schema_fields import SchemaMapper, UnreadableSchema, record_name
 from .server_reading import SERVERS_SETTING
 from .spec_loading import Spec, SpecLoadError, SpecProblem, text_of
 
@@ -45,7 +45,7 @@ def import_asyncapi(specs: list[Spec], name: str | None = None) -> ImportResult:
     for spec in specs:
         try:
             builder.read(spec)
-        except SelfContainingSchema as problem:
+        except UnreadableSchema as problem:
             raise SpecLoadError([SpecProblem(spec.source, problem.at, problem.message)]) from None
         except RecursionError:
             # A schema containing itself with no end: through a YAML alias (not a $ref),
@@ -102,7 +102,7 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
                 text_of(str(info.get("x-msgflow-boundary") or "")),
             )
         self.default_node = default_node
-        for problem in spec.unfollowed:
+        for problem in (*spec.unfollowed, *spec.schema_notes):
             self.notes.append(ImportNote(problem.source, problem.path, problem.message))
         protocols = self._protocols(spec)
         first_operation = len(self.operations)

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .schema_fields import UnreadableSchema
+
 Note = Callable[[str, str], None]
 
 _PRIMITIVES: dict[str, dict[str, Any]] = {
@@ -59,8 +61,25 @@ class _Converter:
     def __init__(self, note: Note) -> None:
         self.note = note
         self.named: dict[str, dict[str, Any]] = {}  # full and short names -> their schema
+        self._inside: set[int] = set()  # the Avro schemas being converted now
 
     def convert(self, schema: Any, at: str, namespace: str | None = None) -> dict[str, Any]:
+        """An Avro schema inside itself (a YAML alias: Avro itself recurs only by name)
+        would be converted forever: refused where it recurs."""
+        if not isinstance(schema, (dict, list)):
+            return self._convert(schema, at, namespace)
+        if id(schema) in self._inside:
+            raise UnreadableSchema(
+                at,
+                "an Avro schema that contains itself (a YAML alias): converting it would never end",
+            )
+        self._inside.add(id(schema))
+        try:
+            return self._convert(schema, at, namespace)
+        finally:
+            self._inside.discard(id(schema))
+
+    def _convert(self, schema: Any, at: str, namespace: str | None) -> dict[str, Any]:
         if isinstance(schema, str):
             return self._by_name(schema, at, namespace)
         if isinstance(schema, list):  # a union
@@ -79,8 +98,13 @@ class _Converter:
         if kind == "record" or kind == "error":
             return self._record(schema, at, namespace)
         if kind == "enum":
+            symbols = schema.get("symbols")
+            if not isinstance(symbols, list):
+                if symbols is not None:
+                    self.note(f"{at}.symbols", "an Avro enum's symbols are not a list: left out")
+                symbols = []
             converted = self._described(
-                {"type": "string", "enum": [str(s) for s in schema.get("symbols") or []]}, schema
+                {"type": "string", "enum": [str(s) for s in symbols]}, schema
             )
             self._name(schema, converted, namespace)
             return converted

@@ -20,6 +20,7 @@ from .avro_schemas import avro_as_json_schema, is_avro_format
 from .binding_settings import BINDINGS_KEPT, kept_fanout, kept_value, leaves
 from .import_state import ImportState, MessageSeen, extensions_of
 from .schema_fields import Payload
+from .schema_shapes import json_schema_format
 from .spec_loading import Spec, text_of
 
 
@@ -148,7 +149,7 @@ class MessageReading(ImportState):
             converted = self._avro_read[id(avro)]
             if converted is not None:
                 return self._mapper.payload(converted, payload_at, owner=name)
-        if schema_format and not _json_schema_format(schema_format):
+        if schema_format and not json_schema_format(schema_format):
             self._note(
                 payload_at,
                 f"payload in {schema_format} is not read: the message has no fields",
@@ -295,21 +296,6 @@ class MessageReading(ImportState):
 
 def _message_id(name: str) -> str:
     return slug(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name))
-
-
-def _json_schema_format(schema_format: str) -> bool:
-    """AsyncAPI's own schema and JSON Schema, in JSON or YAML media types."""
-    media = schema_format.split(";", 1)[0].strip().lower()
-    return media in (
-        "application/vnd.aai.asyncapi",
-        "application/vnd.aai.asyncapi+json",
-        "application/vnd.aai.asyncapi+yaml",
-        "application/schema+json",
-        "application/schema+yaml",
-        "application/json",
-        "application/x-yaml",
-        "application/yaml",
-    )
 
 
 def _only_metadata(headers: Any) -> bool:

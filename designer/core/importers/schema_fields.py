@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from designer.core.exporters.json_schema import primitive_for
+from designer.core.importers.schema_shapes import MAX_SCHEMA_DEPTH
 from designer.core.importers.spec_loading import REMOTE_SCHEMES, text_of
 from designer.core.model import (
     ENUM_VALUE_TYPES,
@@ -41,14 +43,27 @@ Deref = Callable[[Any, str], tuple[Any, str | None]]
 _NOT_NAME = re.compile(r"[^A-Za-z0-9]+")
 
 
-class SelfContainingSchema(Exception):
+class UnreadableSchema(Exception):
+    """A schema no reading can end on; the import refuses the document at `at`."""
+
+    def __init__(self, at: str, message: str) -> None:
+        self.at = at
+        self.message = message
+        super().__init__(f"{at}: {message}")
+
+
+class SelfContainingSchema(UnreadableSchema):
     """A schema that is one of its own alternatives: no type can hold it (`A = A | X`)."""
 
     def __init__(self, at: str, ref: str | None) -> None:
-        self.at = at
         named = f" ('{ref}' is one of its own alternatives)" if ref else ""
-        self.message = f"a schema that contains itself through oneOf/anyOf{named}"
-        super().__init__(f"{at}: {self.message}")
+        super().__init__(at, f"a schema that contains itself through oneOf/anyOf{named}")
+
+
+# The loader refuses schemas nested deeper than MAX_SCHEMA_DEPTH (schema_shapes.py); this
+# bound on the reading's own nesting is what keeps any way round that check (a record
+# read afresh at every level) a located refusal rather than a RecursionError.
+MAX_READING_DEPTH = MAX_SCHEMA_DEPTH + 20
 
 
 def _string_values(schema: dict[str, Any]) -> list[str] | None:
@@ -137,6 +152,10 @@ class SchemaMapper:
         # Record name of each object alternative read, by the alternative schema's identity
         # (the schema is kept with it, so its id is never reused by another).
         self._alternatives: dict[int, tuple[dict[str, Any], str]] = {}
+        self._depth = 0  # schemas being read inside one another now
+        # An alternative merged from allOf parts, by the merged schema's identity: (the
+        # merged schema, kept so its id is never reused; the alternative as written).
+        self._written: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
 
     def payload(self, schema: Any, at: str, *, owner: str) -> Payload:
         """A message's payload: a union of records when it is one of several objects."""
@@ -178,9 +197,26 @@ class SchemaMapper:
         self.note(at, "the payload is not an object: it became a single field 'value'")
         return [MessageField(name="value", type=field_type, required=required)]
 
+    @contextmanager
+    def _deeper(self, at: str) -> Iterator[None]:
+        """One level further into a schema (a property's, an item's, an allOf part's)."""
+        self._depth += 1
+        try:
+            if self._depth > MAX_READING_DEPTH:
+                raise UnreadableSchema(
+                    at, f"schemas nested more than {MAX_SCHEMA_DEPTH} deep: too deep to read"
+                )
+            yield
+        finally:
+            self._depth -= 1
+
     def _merge_all_of(self, schema: dict[str, Any], at: str) -> dict[str, Any]:
         if "allOf" not in schema:
             return schema
+        with self._deeper(at):
+            return self._merged_all_of(schema, at)
+
+    def _merged_all_of(self, schema: dict[str, Any], at: str) -> dict[str, Any]:
         merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
         properties = dict(_mapping(merged.get("properties")))
         required = _name_list(merged.get("required"))
@@ -341,6 +377,10 @@ class SchemaMapper:
 
     def type_of(self, schema: Any, at: str, *, hint: str) -> tuple[str, bool]:
         """(field type, may not be null) for one property schema."""
+        with self._deeper(at):
+            return self._type_of(schema, at, hint=hint)
+
+    def _type_of(self, schema: Any, at: str, *, hint: str) -> tuple[str, bool]:
         target, ref = self.deref(schema, at)
         if not isinstance(target, dict):
             self.note(at, "not a schema: typed as string")
@@ -414,10 +454,13 @@ class SchemaMapper:
             if target.get("type") == "null":
                 nullable = True
                 continue
+            written = target
             target = self._merge_all_of(target, where)
             if shared and self._is_object(target):
                 target = self._merge_all_of({"allOf": [base, target]}, where)
                 ref = None  # no longer the referenced schema alone
+            if target is not written:  # merged afresh at each reading: known by what is written
+                self._written[id(target)] = (target, written)
             options.append((target, ref, where))
         return nullable, options
 
@@ -513,9 +556,11 @@ class SchemaMapper:
             if self._is_object(option):
                 # An inline alternative met again (a tree: a branch holds the union)
                 # keeps its record, rather than a new `Leaf2` at each level, forever.
-                known = self._alternatives.get(id(option))
+                # One merged from allOf parts is known by the alternative as written.
+                written = self._written.get(id(option), (option, option))[1]
+                known = self._alternatives.get(id(written))
                 name = known[1] if known else self._alternative_name(option, ref, hint, index)
-                self._alternatives[id(option)] = (option, name)
+                self._alternatives[id(written)] = (written, name)
                 self._record(name, option, where)
                 types = [name]
             else:

@@ -24,9 +24,10 @@ import yaml
 from referencing import Registry, Resource
 from referencing.exceptions import PointerToNowhere, Unresolvable
 
-from designer.core.errors import MsgflowError
+from designer.core.errors import MsgflowError, json_path
 
 from .extension_shapes import extension_problems
+from .schema_shapes import check_schemas
 
 MAX_SPEC_BYTES = 16 * 1024 * 1024
 
@@ -82,6 +83,7 @@ def parse_text(text: str, source: str) -> Any:
         except (ValueError, RecursionError):
             pass
         else:
+            _refuse_too_deep(data, source)
             _refuse_surrogates(data, text, source)
             _refuse_misshapen_extensions(data, source)
             return data
@@ -103,9 +105,42 @@ def parse_text(text: str, source: str) -> Any:
         if "integer string conversion" in what:
             what = "a number too long to read (over 4,300 digits)"
         raise SpecLoadError([SpecProblem(source, "$", f"not valid YAML/JSON: {what}")]) from None
+    _refuse_too_deep(data, source)
     _refuse_surrogates(data, text, source)
     _refuse_misshapen_extensions(data, source)
     return data
+
+
+# Far deeper than any AsyncAPI document (public ones nest under 30 levels), and shallow
+# enough that whatever reads a value recursively (a `str()` of an enum value, the schema
+# reading) stays far from Python's recursion limit. JSON's reader takes ~1,000 levels.
+MAX_DOCUMENT_DEPTH = 200
+
+
+def _refuse_too_deep(data: Any, source: str) -> None:
+    """Refuse a document nested deeper than MAX_DOCUMENT_DEPTH, at the first spot that is.
+    Iterative, and each container once: YAML aliases can make a tree that contains itself."""
+    seen: set[int] = set()
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        value, parts = stack.pop()
+        if not isinstance(value, (dict, list)) or id(value) in seen:
+            continue
+        seen.add(id(value))
+        if len(parts) >= MAX_DOCUMENT_DEPTH:
+            raise SpecLoadError(
+                [
+                    SpecProblem(
+                        source,
+                        json_path(parts[:MAX_DOCUMENT_DEPTH]),
+                        f"nested more than {MAX_DOCUMENT_DEPTH} levels deep: too deep to read",
+                    )
+                ]
+            )
+        if isinstance(value, dict):
+            stack.extend((item, (*parts, str(key))) for key, item in value.items())
+        else:
+            stack.extend((item, (*parts, index)) for index, item in enumerate(value))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -280,6 +315,7 @@ class Spec:
         self._documents: dict[str, Any] = {self.uri: data}
         self._sources: dict[str, str] = {self.uri: source}
         self._base_of: dict[int, str] = {}
+        self._crossing: set[tuple[str, str]] = set()  # pointers followed through $refs now
         self._register(data, self.uri)
         # referencing's Registry is an attrs class whose `retrieve` keyword mypy does not see.
         self._registry: Registry[Any] = Registry(retrieve=self._retrieve).with_resource(  # type: ignore[call-arg]
@@ -287,6 +323,9 @@ class Spec:
         )
         self.unfollowed: list[SpecProblem] = []  # remote references, reported not fetched
         self._check_refs()
+        # Schema keywords of the wrong shape, left out (schema_shapes.py): reported.
+        self.schema_notes: list[SpecProblem] = []
+        self._check_schemas()
 
     @classmethod
     def from_file(cls, path: str | Path) -> Spec:
@@ -306,7 +345,19 @@ class Spec:
         """Every document read for this one: the root first, then referenced files."""
         return list(self._sources.values())
 
+    def _check_schemas(self) -> None:
+        refused: list[SpecProblem] = []
+        for finding in check_schemas(self):
+            problem = SpecProblem(finding.source, finding.path, finding.message)
+            (refused if finding.refused else self.schema_notes).append(problem)
+        if refused:
+            raise SpecLoadError(refused)
+
     # ------------------------------------------------------------------ references
+
+    def source_of(self, node: Any) -> str:
+        """The name of the document `node` was read from, as problems name it."""
+        return self._source_of(self.document_of(node))
 
     def document_of(self, node: Any) -> str:
         """The URI of the document `node` was read from (the root's when unknown)."""
@@ -387,7 +438,18 @@ class Spec:
         `#/channels/echo/messages/timestamp`, where `channels.echo` is itself a reference
         to `./commons/channels.yml#/channels/echo`, continues in what that reference names
         (generator's Hoppscotch fixtures are written so). Gives _NOWHERE when no such path
-        exists either way."""
+        exists either way; a pointer whose path crosses a reference back to itself
+        (`S: {$ref: '#/S/allOf/0'}`) names nothing either."""
+        key = (base, ref)
+        if key in self._crossing:
+            return _NOWHERE
+        self._crossing.add(key)
+        try:
+            return self._follow_through_refs(base, ref, at)
+        finally:
+            self._crossing.discard(key)
+
+    def _follow_through_refs(self, base: str, ref: str, at: str) -> Any:
         document, fragment = urldefrag(self._join(base, ref, at))
         node = self._registry.resolver(base).lookup(document or base).contents
         for raw in fragment.split("/")[1:] if fragment.startswith("/") else []:

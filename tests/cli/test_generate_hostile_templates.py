@@ -1,0 +1,122 @@
+"""`generate --templates DIR` with a broken or hostile template pack (issue #10).
+
+A user's template that fails at render time, calls itself without end, builds a huge
+value or is no readable file at all must stop generation with the template file (and
+line, when there is one), exit 2, no traceback, and nothing written. Each case below was a
+traceback (exit 1) or a pack silently ignored before, found by the template-pack fuzz
+(tests/fuzz/template_packs.py).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from designer.cli import main
+from designer.resources import examples_dir
+
+SHOP = str(examples_dir() / "shop.msgflow.json")
+APP = "python/service/app.py.j2"
+
+
+def _generate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(
+        ["generate", SHOP, "-o", str(tmp_path / "out"), "--templates", str(tmp_path / "pack")]
+    )
+    return code, capsys.readouterr().err
+
+
+def _pack(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "pack" / APP
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "says"),
+    [
+        ("ok\n{{ 1 / 0 }}\n", 2, "ZeroDivisionError"),
+        ("{{ 1.5 ** 100000 }}\n", 1, "OverflowError"),
+        ("{% for i in range(10**9) %}x{% endfor %}\n", 1, "Range too big"),
+        ("{% macro m() %}{{ m() }}{% endmacro %}\n\n{{ m() }}\n", None, "calls itself"),
+        ('{% extends "python/service/app.py.j2" %}\n', 1, "calls itself"),
+        ('{{ "x" * 100000000 }}\n', 1, "100,000,000 items"),
+        ("{{ 9 ** 1000000000 }}\n", 1, "too large a number"),
+    ],
+)
+def test_a_template_that_fails_at_render_time_is_located_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, line: int | None, says: str
+) -> None:
+    template = _pack(tmp_path, text)
+    code, err = _generate(tmp_path, capsys)
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert str(template) in err and says in err
+    if line is not None:
+        assert f"{template}:{line}:" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_template_rendering_without_end_is_stopped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 100,000 x 10,000 characters: 1 GB for each service, were it written.
+    _pack(tmp_path, '{% for i in range(100000) %}{{ "x" * 10000 }}{% endfor %}\n')
+    code, err = _generate(tmp_path, capsys)
+    assert code == 2 and "renders more than" in err and APP in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_ordinary_products_and_powers_still_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _pack(tmp_path, '{{ "=" * 3 }} {{ [0] * 2 }} {{ 2 ** 10 }} {{ 6 * 7 }}\n')
+    code, err = _generate(tmp_path, capsys)
+    assert code == 0, err
+    assert (tmp_path / "out" / "orders" / "app.py").read_text() == "=== [0, 0] 1024 42\n"
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda p: p.symlink_to(p.parent / "missing.j2"), "a link to nothing"),
+        (lambda p: p.symlink_to(p.name), "a link to nothing"),
+        (lambda p: p.mkdir(), "a folder"),
+        (lambda p: os.mkfifo(p), "not a regular file"),
+        (lambda p: p.symlink_to("/dev/zero"), "not a regular file"),
+    ],
+    ids=["dangling-link", "link-loop", "folder", "fifo", "device"],
+)
+def test_an_override_that_is_no_readable_file_is_refused_not_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make, says: str
+) -> None:  # type: ignore[no-untyped-def]
+    # Jinja skips such a name in silence and renders the built-in template: the user's
+    # pack would look applied when it was not.
+    template = tmp_path / "pack" / APP
+    template.parent.mkdir(parents=True)
+    make(template)
+    code, err = _generate(tmp_path, capsys)
+    assert code == 2, err
+    assert f"{template}: is {says}" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_relative_pack_in_another_folder_is_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Same relative --templates, same template name, written within the same second: the
+    # compiled template of the first folder was reused for the second (found by the
+    # template-pack fuzz, which runs many packs in one process).
+    for number in (1, 2):
+        folder = tmp_path / str(number)
+        (folder / "pack" / "python").mkdir(parents=True)
+        template = folder / "pack" / "python" / "README.md.j2"
+        template.write_text(f"pack {number}\n")
+        os.utime(template, ns=(10**18, 10**18))  # the same mtime for both
+        monkeypatch.chdir(folder)
+        assert main(["generate", SHOP, "-o", "out", "--templates", "pack"]) == 0
+        assert (folder / "out" / "README.md").read_text() == f"pack {number}\n"
+    capsys.readouterr()
