@@ -285,7 +285,7 @@ def make_room(
     # along): asked first, before the index (as place_label does).
     last: Rect | None = None
     before_last: Rect | None = None
-    for x, y in itertools.islice(_route_corners(arrow.points, w, h), _ROOM_TRIES):
+    for x, y, _, _ in itertools.islice(_route_corners(arrow.points, w, h), _ROOM_TRIES):
         # The spot is Rect(x, y, w, h), made only if taken (most are only tried).
         x0, y0 = x - _CLEAR, y - _CLEAR
         x1, y1 = (x + w) + _CLEAR, (y + h) + _CLEAR
@@ -330,7 +330,7 @@ class _ClearOfCards:
         before_last: Rect | None = None
         w, h = self._w, self._h
         # Corners, made into Rects only when clear (what route_spots would give).
-        for x, y in self._corners:
+        for x, y, _, _ in self._corners:
             x0, y0 = x - _CLEAR, y - _CLEAR
             x1, y1 = (x + w) + _CLEAR, (y + h) + _CLEAR
             if _hits(last, x0, y0, x1, y1) or _hits(before_last, x0, y0, x1, y1):
