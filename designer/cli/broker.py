@@ -4,7 +4,8 @@
 NATS JetStream (streams, durable consumers). Idempotent: a second run changes nothing and
 says so. Existing objects that differ from the design are reported, never replaced.
 Exit 0 when the broker matches the design afterwards (or would, with --dry-run), 1 on a
-conflict or an unreachable broker, 2 for an unreadable design or an unsupported URL.
+conflict or an unreachable broker, 2 for an unreadable design, an unsupported URL or
+names the broker would refuse (checked before connecting: nothing is declared).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, error, load_or_report
 
 if TYPE_CHECKING:
+    from designer.core.model import Design
     from designer.provision.report import ApplyReport
 
 NAME = "broker"
@@ -74,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
         if unusable:
             return EXIT_BAD_INPUT
     queue_type = args.queue_type or str(design.settings.generate.get("queue_type") or "quorum")
+    if _refused(args.file, design, args.url, queue_type):
+        return EXIT_BAD_INPUT
     report = _run_interruptible(
         provision.apply(design, args.url, dry_run=args.dry_run, queue_type=queue_type)
     )
@@ -98,6 +102,23 @@ def run(args: argparse.Namespace) -> int:
         print(f"msgflow: broker apply: {report.summary()}", file=sys.stderr)
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _refused(path: str, design: Design, url: str, queue_type: str) -> bool:
+    """True, after naming each place to fix, when the broker would refuse names of the
+    design: then nothing is declared rather than half of it (provision/preflight.py)."""
+    from designer import provision
+    from designer.core.topology import build_amqp
+    from designer.provision import preflight
+
+    broker = provision.broker_of(url)
+    topology = build_amqp(design, queue_type) if broker == "rabbitmq" else None
+    problems = preflight.problems(design, broker, topology)
+    for problem in problems:
+        print(f"{path}: {problem}", file=sys.stderr)
+    if problems:
+        error(f"broker apply: nothing declared: {len(problems)} name(s) {broker} would refuse")
+    return bool(problems)
 
 
 def _run_interruptible(work: Coroutine[Any, Any, ApplyReport]) -> ApplyReport:

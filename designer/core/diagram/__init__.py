@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from designer.core.gc_pause import collector_paused
 from designer.core.layout import (
@@ -23,7 +23,7 @@ from designer.core.model import Design, FlowLayout, RouteStyle
 
 from .geometry import Arrow, Diagram, Frame, Point, Rect, rounded_path
 from .index import RectIndex, segment_enters
-from .labels import ClearSpots, label_size, make_room, place_label, route_spots
+from .labels import ClearSpots, Route, label_size, make_room, place_label
 from .router import Link, Router
 from .shapes import bent_route, drawing_steps, flattened, leader, straight_route
 from .steps import Steps, finish, scaled
@@ -218,12 +218,12 @@ class DiagramEngine:
         moved = []
         known: ClearSpots = {}  # spots of the labels asked to move, clear of cards
 
-        def elsewhere(key: str) -> Iterator[Rect] | None:
+        def elsewhere(key: str) -> Route | None:
             shape = self._shapes.get(key)
             if shape is not None and shape.label is not None:
                 return None  # put there by the user
             # The route place_label slides along (a curve's bends, not the curve).
-            return route_spots(self.diagram.arrows[key].points, *self.sizer(key))
+            return self.diagram.arrows[key].points, self.sizer(key)
 
         for done, key in enumerate(keys, 1):
             yield done / len(keys)

@@ -102,25 +102,54 @@ class RectIndex:
 
     def overlaps_other(self, x0: float, y0: float, x1: float, y1: float, key: str) -> bool:
         """Whether a rectangle other than `key`'s overlaps the interior of the box
-        (x0, y0)-(x1, y1): `near` filtered by `Rect.overlaps`, without collecting (label
-        placement asks this of every spot of a route it looks for room on)."""
+        (x0, y0)-(x1, y1): `near` filtered by `Rect.overlaps`, without collecting."""
+        return self.first_other(x0, y0, x1, y1, key) is not None
+
+    def first_other(self, x0: float, y0: float, x1: float, y1: float, key: str) -> Rect | None:
+        """A rectangle other than `key`'s overlapping the interior of the box (x0, y0)-(x1,
+        y1), if any (label placement asks this of every spot of a route it looks for room
+        on, and skips the next spots that one overlaps)."""
         c = self.cell
         if ((x1 - x0) / c + 1) * ((y1 - y0) / c + 1) > 4 * len(self._where) + 64:
-            cells: Iterator[list[tuple[str, Rect]]] = iter([list(self._where.items())])
+            for k, r in self._where.items():
+                if k != key and r.x < x1 and x0 < r.x + r.w and r.y < y1 and y0 < r.y + r.h:
+                    return r
+            return None
+        cells = self._cells
+        j0, j1 = int(y0 // c), int(y1 // c) + 1
+        for i in range(int(x0 // c), int(x1 // c) + 1):
+            for j in range(j0, j1):
+                entries = cells.get((i, j))
+                if entries:
+                    for k, r in entries:
+                        if k != key and r.x < x1 and x0 < r.x + r.w and r.y < y1 and y0 < r.y + r.h:
+                            return r
+        return None
+
+    def only_overlap(self, x0: float, y0: float, x1: float, y1: float) -> str | None:
+        """The key of the one rectangle overlapping the interior of the box (x0, y0)-(x1,
+        y1); None if none does or more than one do (making room for a label looks for
+        spots where exactly one other label is in the way). Stops at the second."""
+        found: str | None = None
+        c = self.cell
+        if ((x1 - x0) / c + 1) * ((y1 - y0) / c + 1) > 4 * len(self._where) + 64:
+            columns: Iterator[list[tuple[str, Rect]]] = iter([list(self._where.items())])
         else:
-            found = self._cells
+            cells = self._cells
             j0, j1 = int(y0 // c), int(y1 // c) + 1
-            cells = (
+            columns = (
                 entries
                 for i in range(int(x0 // c), int(x1 // c) + 1)
                 for j in range(j0, j1)
-                if (entries := found.get((i, j)))
+                if (entries := cells.get((i, j)))
             )
-        for entries in cells:
+        for entries in columns:
             for k, r in entries:
-                if k != key and r.x < x1 and x0 < r.x + r.w and r.y < y1 and y0 < r.y + r.h:
-                    return True
-        return False
+                if r.x < x1 and x0 < r.x + r.w and r.y < y1 and y0 < r.y + r.h and k != found:
+                    if found is not None:
+                        return None
+                    found = k
+        return found
 
     def covered(
         self, x0: float, y0: float, x1: float, y1: float, base: float, limit: float

@@ -189,12 +189,12 @@ def make_room(
     size: tuple[float, float],
     cards: RectIndex,
     labels: RectIndex,
-    elsewhere: Callable[[str], Iterator[Rect] | None],
+    elsewhere: Callable[[str], Route | None],
     known: ClearSpots | None = None,
 ) -> str | None:
     """For a label that found no free spot on its route: a spot on it where a single
     other label is in the way, that label moved to another free spot on its own route
-    (`elsewhere(key)`: its spots on its route, None if it must stay). Moves both in
+    (`elsewhere(key)`: its route and label size, None if it must stay). Moves both in
     `labels` and returns the other's key, or None (nothing changed) if there is none.
     `known`: the spots clear of cards of the labels already asked to move, kept over
     the calls of one pass (neither cards nor routes change while labels make room)."""
@@ -203,22 +203,31 @@ def make_room(
     own = labels.get(arrow.flow_id)
     labels.remove(arrow.flow_id)
     moves: dict[str, list[Rect]] = {}  # a label in the way: its free spots elsewhere
-    for spot in itertools.islice(route_spots(arrow.points, w, h), _ROOM_TRIES):
-        x0, y0 = spot.x - _CLEAR, spot.y - _CLEAR
-        x1, y1 = spot.right + _CLEAR, spot.bottom + _CLEAR
-        if cards.any_overlap(x0, y0, x1, y1):
+    # A card that blocked one of the last two spots mostly blocks the next (a step
+    # along): asked first, before the index (as place_label does).
+    last: Rect | None = None
+    before_last: Rect | None = None
+    for x, y in itertools.islice(_route_corners(arrow.points, w, h), _ROOM_TRIES):
+        # The spot is Rect(x, y, w, h), made only if taken (most are only tried).
+        x0, y0 = x - _CLEAR, y - _CLEAR
+        x1, y1 = (x + w) + _CLEAR, (y + h) + _CLEAR
+        if _hits(last, x0, y0, x1, y1) or _hits(before_last, x0, y0, x1, y1):
+            continue
+        card = cards.first_overlap(x0, y0, x1, y1)
+        if card is not None:
+            last, before_last = card, last
             continue
         room = Rect(x0, y0, x1 - x0, y1 - y0)
-        in_way = [k for k, r in labels.near(x0, y0, x1, y1).items() if r.overlaps(room)]
-        if len(in_way) != 1:
+        # The one label in the way (overlapping `room`, as Rect.overlaps says), if only one.
+        other = labels.only_overlap(x0, y0, room.right, room.bottom)
+        if other is None:
             continue
-        other = in_way[0]
         if other not in moves:
             moves[other] = _free_spots(other, cards, labels, elsewhere, known)
         for move in moves[other]:
             if not move.overlaps(room):
                 labels.add(other, move)
-                labels.add(arrow.flow_id, spot)
+                labels.add(arrow.flow_id, Rect(x, y, w, h))
                 return other
     if own is not None:
         labels.add(arrow.flow_id, own)
@@ -230,32 +239,45 @@ class _ClearOfCards:
     it (x0, y0, x1, y1), in route_spots' order: worked out as far as they are asked for
     (a label in a sparse design finds its few free spots among the first), once."""
 
-    def __init__(self, spots: Iterator[Rect], cards: RectIndex) -> None:
-        self._spots = spots
+    def __init__(self, route: Route, cards: RectIndex) -> None:
+        points, (self._w, self._h) = route
+        self._corners = _route_corners(points, self._w, self._h)
         self._cards = cards
         self._clear: list[tuple[Rect, float, float, float, float]] = []
 
     def __iter__(self) -> Iterator[tuple[Rect, float, float, float, float]]:
         yield from self._clear
-        for spot in self._spots:
-            x0, y0 = spot.x - _CLEAR, spot.y - _CLEAR
-            x1, y1 = spot.right + _CLEAR, spot.bottom + _CLEAR
-            if not self._cards.any_overlap(x0, y0, x1, y1):
+        # The card that blocked one of the last two spots is asked first (see make_room).
+        last: Rect | None = None
+        before_last: Rect | None = None
+        w, h = self._w, self._h
+        # Corners, made into Rects only when clear (what route_spots would give).
+        for x, y in self._corners:
+            x0, y0 = x - _CLEAR, y - _CLEAR
+            x1, y1 = (x + w) + _CLEAR, (y + h) + _CLEAR
+            if _hits(last, x0, y0, x1, y1) or _hits(before_last, x0, y0, x1, y1):
+                continue
+            card = self._cards.first_overlap(x0, y0, x1, y1)
+            if card is None:
                 # The box as a Rect of it would end (x0 + width: may differ from x1).
-                found = (spot, x0, y0, x0 + (x1 - x0), y0 + (y1 - y0))
+                found = (Rect(x, y, w, h), x0, y0, x0 + (x1 - x0), y0 + (y1 - y0))
                 self._clear.append(found)
                 yield found
+            else:
+                last, before_last = card, last
 
 
 # The spots clear of cards of each label asked to move (None: it must stay).
 ClearSpots = dict[str, _ClearOfCards | None]
+# A label's route and its size: where it may move to (make_room's `elsewhere`).
+Route = tuple[list[Point], tuple[float, float]]
 
 
 def _free_spots(
     key: str,
     cards: RectIndex,
     labels: RectIndex,
-    elsewhere: Callable[[str], Iterator[Rect] | None],
+    elsewhere: Callable[[str], Route | None],
     known: ClearSpots,
 ) -> list[Rect]:
     """A few spots clear of cards and of every label but its own, for label `key`.
@@ -270,11 +292,25 @@ def _free_spots(
         return []
     found = []
     own = labels.get(key)
+    # The label that blocked one of the last two spots is asked first (see make_room);
+    # never `key`'s own (first_other skips it).
+    last: Rect | None = None
+    before_last: Rect | None = None
     for spot, x0, y0, right, bottom in spots:
-        if labels.overlaps_other(x0, y0, right, bottom, key):
+        if _hits(last, x0, y0, right, bottom) or _hits(before_last, x0, y0, right, bottom):
+            continue
+        blocker = labels.first_other(x0, y0, right, bottom, key)
+        if blocker is not None:
+            last, before_last = blocker, last
             continue
         if own is None or spot != own:
             found.append(spot)
             if len(found) == _OTHER_TRIES:
                 break
     return found
+
+
+def _hits(r: Rect | None, x0: float, y0: float, x1: float, y1: float) -> bool:
+    """Whether `r` overlaps the interior of the box (x0, y0)-(x1, y1), as the indexes
+    test it (RectIndex.first_overlap)."""
+    return r is not None and r.x < x1 and x0 < r.x + r.w and r.y < y1 and y0 < r.y + r.h

@@ -183,6 +183,8 @@ def consumer_safety(ctx: Context, flow_id: str) -> Iterable[Report]:
 
 # AMQP short strings (queue, exchange, routing key) hold at most 255 bytes.
 MAX_CHANNEL_BYTES = 255
+# RabbitMQ refuses to declare a queue or exchange named so (403 ACCESS_REFUSED).
+RESERVED_AMQP_PREFIX = "amq."
 # Where a channel is cut into pieces when suggesting a clean one: dots, wildcards, slashes.
 _PIECE_BREAKS = re.compile(r"[.*>/\\]+")
 
@@ -226,6 +228,8 @@ def channel_problem(channel: str, transport: Transport) -> str | None:
     size = len(channel.encode("utf-8"))
     if size > MAX_CHANNEL_BYTES:
         return f"is {size} bytes long (brokers take at most {MAX_CHANNEL_BYTES})"
+    if channel.startswith(RESERVED_AMQP_PREFIX):
+        return f"starts with '{RESERVED_AMQP_PREFIX}', which RabbitMQ reserves for its own queues and exchanges"
     return None
 
 
@@ -236,7 +240,10 @@ def cleaned_channel(channel: str, transport: Transport) -> str | None:
         return None
     if transport is Transport.HTTP:
         return "/" + "/".join(pieces)
-    return ".".join(pieces)[:MAX_CHANNEL_BYTES].strip(".-")
+    cleaned = ".".join(pieces)[:MAX_CHANNEL_BYTES].strip(".-")
+    if cleaned.startswith(RESERVED_AMQP_PREFIX):
+        cleaned = "amq-" + cleaned.removeprefix(RESERVED_AMQP_PREFIX)
+    return cleaned or None
 
 
 @rule(
@@ -248,7 +255,8 @@ def cleaned_channel(channel: str, transport: Transport) -> str | None:
     doc="The channel becomes a RabbitMQ queue or routing key, a NATS subject and Kafka "
     "topic, or an http route: no whitespace or control characters, no NATS wildcards "
     "(`*`, `>`) or empty tokens (leading, trailing or double dots), ASCII only (the AMQP "
-    "client refuses the rest), at most 255 bytes; over http a path starting with `/`. "
+    "client refuses the rest), at most 255 bytes, not starting with `amq.` (RabbitMQ "
+    "keeps those names for itself); over http a path starting with `/`. "
     "Caught here rather than at `broker apply` time. Source: NATS subject naming, AMQP 0-9-1 "
     "short strings. A `{name}` segment is a channel parameter: it must be a whole segment "
     "between dots and declared once in the flow's `parameters` (and each declared one used).",

@@ -1,0 +1,51 @@
+"""What `broker apply` refuses before it connects: a design whose names the broker refuses.
+
+Declaring goes object by object. A name the broker refuses halfway (a channel with a
+space, a NATS wildcard or non-ASCII text; RabbitMQ's reserved `amq.` prefix) used to leave
+the objects before it created and the rest reported as errors: a half-declared topology,
+and a dry run that promised it would work. Such a design is refused whole, each problem at
+its place in the file, and nothing is declared.
+"""
+
+from __future__ import annotations
+
+from designer.core.channels import ChannelNames
+from designer.core.model import Design, Severity
+from designer.core.rules.transport import RESERVED_AMQP_PREFIX
+from designer.core.topology import AmqpTopology
+
+
+def problems(design: Design, broker: str, topology: AmqpTopology | None) -> list[str]:
+    """`$.path: message` for each name the broker would refuse; empty when none."""
+    from designer.core.rules import validate
+
+    found = [
+        f"{d.path}: {d.message}"
+        for d in validate(design)
+        if d.rule == "channel-name-invalid" and d.severity is Severity.ERROR
+    ]
+    if broker == "rabbitmq" and topology is not None and not found:
+        found = _reserved(design, topology)
+    return found
+
+
+def _reserved(design: Design, topology: AmqpTopology) -> list[str]:
+    names = [e.name for e in topology.exchanges] + [q.name for q in topology.queues]
+    reserved = sorted({n for n in names if n.startswith(RESERVED_AMQP_PREFIX)})
+    if not reserved:
+        return []
+    why = f"RabbitMQ reserves names starting with '{RESERVED_AMQP_PREFIX}' for itself"
+    found: list[str] = []
+    slugs = ChannelNames(design)
+    for index, node in enumerate(design.nodes):
+        prefix = slugs.node(node.id) + "."
+        made = [n for n in reserved if n.startswith(prefix)]
+        if made and prefix == RESERVED_AMQP_PREFIX:
+            found.append(
+                f"$.nodes[{index}].id: node '{node.id}' makes the names "
+                f"{', '.join(made[:3])}{' ...' if len(made) > 3 else ''}: {why}; rename the node"
+            )
+    for index, flow in enumerate(design.flows):
+        if flow.channel and flow.channel.startswith(RESERVED_AMQP_PREFIX):
+            found.append(f"$.flows[{index}].channel: channel '{flow.channel}': {why}")
+    return found or [f"$: the names {', '.join(reserved)}: {why}"]

@@ -1,0 +1,94 @@
+"""`msgflow broker apply` refuses, before it connects, a design whose names the broker would
+refuse (issue #10: a hostile design must be refused with a located message or work, and
+never leave the broker half-declared).
+
+Found by the broker fuzz (tests/fuzz/broker_names.py): a channel `amq.x` or a node `amq`
+was "would create" in a dry run (exit 0), then the real run created 24 of 27 objects and
+failed on the rest (exit 1); a channel with a NATS wildcard or a space did the same.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from designer.cli import main
+from designer.resources import examples_dir
+
+SHOP = json.loads((examples_dir() / "shop.msgflow.json").read_text(encoding="utf-8"))
+# Nothing listens here: a refusal must come before any connection is tried.
+NOWHERE = {"rabbitmq": "amqp://guest:guest@127.0.0.1:1/x", "nats": "nats://127.0.0.1:1"}
+
+
+def _design(tmp_path: Path, channel: str | None = None, node: str | None = None) -> Path:
+    text = json.dumps(SHOP)
+    if node is not None:
+        text = text.replace('"orders"', json.dumps(node))
+    design = json.loads(text)
+    if channel is not None:
+        for flow in design["flows"]:
+            if flow["id"] == "f4":  # AddLoyaltyPoints, a queue flow
+                flow["channel"] = channel
+    path = tmp_path / "d.msgflow.json"
+    path.write_text(json.dumps(design), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("broker", ["rabbitmq", "nats"])
+@pytest.mark.parametrize(
+    ("channel", "says"),
+    [
+        ("a*b", "NATS wildcard '*'"),
+        ("orders.>", "NATS wildcard '>'"),
+        ("a b", "a space"),
+        ("名前", "non-ASCII"),
+        ("x" * 300, "300 bytes"),
+        ("a..b", "'..'"),
+        ("amq.x", "RabbitMQ reserves"),
+    ],
+)
+def test_a_channel_the_broker_refuses_is_located_and_nothing_is_declared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], broker: str, channel: str, says: str
+) -> None:
+    path = _design(tmp_path, channel=channel)
+    for dry_run in ([], ["--dry-run"]):
+        code = main(["broker", "apply", str(path), "--url", NOWHERE[broker], *dry_run])
+        err = capsys.readouterr().err
+        assert code == 2, err
+        assert f"{path}: $.flows[3].channel: " in err and says in err
+        assert "nothing declared" in err and "cannot connect" not in err
+
+
+def test_a_node_whose_names_rabbitmq_reserves_is_located(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _design(tmp_path, node="amq")  # its events exchange would be `amq.events`
+    assert main(["broker", "apply", str(path), "--url", NOWHERE["rabbitmq"]]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: $.nodes[3].id: node 'amq' makes the names amq.events" in err
+    # NATS has no such reservation: the same design goes on to connect (and fails, exit 1).
+    assert main(["broker", "apply", str(path), "--url", NOWHERE["nats"]]) == 1
+    assert "cannot connect" in capsys.readouterr().out
+
+
+def test_the_reserved_prefix_is_a_rule_error_with_a_usable_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _design(tmp_path, channel="amq.x")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "starts with 'amq.', which RabbitMQ reserves" in out
+    assert "Rename the channel to 'amq-x'" in out
+
+
+@pytest.mark.slow
+def test_on_the_real_rabbitmq_a_refused_design_declares_nothing(tmp_path: Path) -> None:
+    from tests.support.brokers import ScratchVhost, require_rabbitmqctl
+
+    require_rabbitmqctl()
+    with ScratchVhost() as vhost:
+        for path in (_design(tmp_path, channel="amq.x"), _design(tmp_path, node="amq")):
+            assert main(["broker", "apply", str(path), "--url", vhost.url()]) == 2
+        assert vhost.queues() == {}
