@@ -480,3 +480,27 @@ def test_an_avro_payload_holding_itself_by_an_alias_is_refused_where_it_recurs(
         "itself (a YAML alias)" in err
     ), err
     assert not out.exists()
+
+
+def test_an_avro_enum_whose_symbols_are_not_a_list_is_read_without_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `symbols: 1.5`: TypeError "'float' object is not iterable" (the hostile-schema fuzz,
+    # seed 501 on 8809db9). The enum becomes a plain string field, with a line.
+    spec = tmp_path / "h.yaml"
+    spec.write_text(
+        SYSTEM + "channels:\n  c:\n    address: light.measured\n    messages:\n      Lit:\n"
+        "        payload:\n          schemaFormat: application/vnd.apache.avro;version=1.9.0\n"
+        "          schema: {type: record, name: Lit, fields: [{name: mode, type: "
+        "{type: enum, name: Mode, symbols: 1.5}}]}\n"
+        "operations:\n  o: {action: receive, channel: {$ref: '#/channels/c'}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert (
+        "h.yaml: $.operations.o.messages[0].payload.schema.fields[0].type.symbols: an Avro "
+        "enum's symbols are not a list: left out" in capsys.readouterr().out
+    )
+    (message,) = io.load(out).messages
+    assert [(f.name, f.type, f.enum) for f in message.fields] == [("mode", "string", None)]
