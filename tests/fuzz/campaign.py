@@ -144,6 +144,7 @@ class Campaign:
         self, out: Path, pictures_every: int, edits: int, brokers: broker_runs.Brokers | None = None
     ) -> None:
         self.brokers = brokers
+        self.timeout = 0  # seconds a document may take (0: no limit), set by run()
         self.out = out
         self.pictures_every = pictures_every
         self.edits = edits
@@ -553,6 +554,7 @@ def run(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     brokers = broker_runs.Brokers() if args.brokers else None
     campaign = Campaign(args.out, args.pictures_every, args.edits, brokers)
+    campaign.timeout = args.timeout
     sources = args.sources.split(",")
     rng = random.Random(args.seed)
     start = time.process_time()
