@@ -504,3 +504,23 @@ def test_an_avro_enum_whose_symbols_are_not_a_list_is_read_without_them(
     )
     (message,) = io.load(out).messages
     assert [(f.name, f.type, f.enum) for f in message.fields] == [("mode", "string", None)]
+
+
+def test_a_schema_reached_through_components_channels_is_shape_checked_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An operation whose channel is one of components/channels: its messages' schemas are
+    # read like any other, so they are checked like any other.
+    spec = tmp_path / "h.yaml"
+    spec.write_text(
+        SYSTEM + "operations:\n  o: {action: receive, channel: {$ref: '#/components/channels/c'}}\n"
+        "components:\n  channels:\n    c:\n      address: light.measured\n      messages:\n"
+        "        Lit: {payload: {type: object, properties: {lux: {type: {a: 1}}}}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert (
+        "h.yaml: $.components.channels.c.messages.Lit.payload.properties.lux.type: type should "
+        "be a JSON type name or a list of them, found a mapping: left out"
+    ) in capsys.readouterr().out
