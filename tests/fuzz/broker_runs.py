@@ -3,7 +3,8 @@ RabbitMQ and NATS of this machine (tests/fuzz/broker_names.py makes the designs)
 
 Each document gets a fresh RabbitMQ vhost (removed afterwards) and a unique prefix on every
 NATS name (its streams removed afterwards), and holds /tmp/brokers.lock while it runs, as
-the broker tests do. Checked, beyond the campaign's usual promises: a refusal (exit 2)
+the broker tests do. `observe --url` watches one of them (RabbitMQ, NATS or Redis) for a second with the same
+design. Checked, beyond the campaign's usual promises: a refusal (exit 2)
 declares nothing; otherwise every queue and exchange in the vhost, and every stream with
 the prefix, is one the report names as created, updated or already there.
 """
@@ -15,6 +16,7 @@ import contextlib
 import fcntl
 import json
 import random
+import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,6 +82,10 @@ def one(campaign: Any, rng: random.Random, brokers: Brokers) -> None:
     campaign.label = f"broker: {label}"
     tag = "broker/" + ("node" if "node " in label else "channel")
     with tempfile.TemporaryDirectory(prefix="fuzz-long-") as name, brokers.held():
+        # Waiting for another user of the brokers is no hang of msgflow: the document's
+        # time starts once the brokers are ours.
+        if campaign.timeout:
+            signal.alarm(campaign.timeout)
         folder = Path(name)
         (folder / "design.msgflow.json").write_bytes(data)
         with ScratchVhost(f"msgflow-fuzz-{token}") as vhost:
@@ -90,9 +96,9 @@ def one(campaign: Any, rng: random.Random, brokers: Brokers) -> None:
             ):
                 command = ("broker", "apply", "design.msgflow.json", *args, "--format", "json")
                 code = campaign.check(folder, command, data, "broker", tag, True)
-                campaign.outcomes[
-                    f"{' '.join(args[::2])[:8]}{' '.join(args[2:])}: exit {code}"
-                ] += 1
+                kind = "nats" if args[1] == NATS_URL else "amqp"
+                kind += " dry-run" if "--dry-run" in args else " apply"
+                campaign.outcomes[f"{kind}: exit {code}"] += 1
                 if code is None or "--dry-run" in args:
                     continue
                 present = _rabbit_objects(vhost.name)
@@ -106,6 +112,12 @@ def one(campaign: Any, rng: random.Random, brokers: Brokers) -> None:
                         data,
                         str(sorted(unexplained)[:20]),
                     )
+            # Watching a live broker with the same design (what `observe` subscribes to
+            # comes from the same names).
+            url = rng.choice([vhost.url(), NATS_URL, "redis://127.0.0.1:6379/0"])
+            watch = ("observe", "design.msgflow.json", "--url", url, "--duration", "1")
+            code = campaign.check(folder, (*watch, "--format", "json"), data, "broker", tag, True)
+            campaign.outcomes[f"observe {url.split(':')[0]}: exit {code}"] += 1
         # NATS for real only when every name carries the token: a bare hostile node id
         # could name a stream another test owns on the shared server.
         if bare:
