@@ -137,6 +137,7 @@ def place_label(
     # two: those are asked first, before the indexes (neither changes meanwhile).
     last: Rect | None = None
     before_last: Rect | None = None
+    tried: list[tuple[float, float, Rect]] = []  # each spot, with a rectangle in its way
     for x, y in corners:
         x0, y0, x1, y1 = x - _CLEAR, y - _CLEAR, x + w + _CLEAR, y + h + _CLEAR
         if (
@@ -145,19 +146,24 @@ def place_label(
             and x0 < last.x + last.w
             and last.y < y1
             and y0 < last.y + last.h
-        ) or (
+        ):
+            tried.append((x, y, last))
+            continue
+        if (
             before_last is not None
             and before_last.x < x1
             and x0 < before_last.x + before_last.w
             and before_last.y < y1
             and y0 < before_last.y + before_last.h
         ):
+            tried.append((x, y, before_last))
             continue
         blocker = cards.first_overlap(x0, y0, x1, y1) or labels.first_overlap(x0, y0, x1, y1)
         if blocker is None:
             spot = Rect(x, y, w, h)
             labels.add(arrow.flow_id, spot)
             return spot
+        tried.append((x, y, blocker))
         last, before_last = blocker, last
     # No free spot: the one whose surroundings cards and labels cover least (the first
     # of equals). A spot is given up as soon as what covers it reaches the best so far:
@@ -165,10 +171,17 @@ def place_label(
     best: Point | None = None
     best_cover = math.inf
     room_w, room_h = w + 2 * _CLEAR, h + 2 * _CLEAR
-    spots = itertools.chain(_route_corners(arrow.points, w, h), _away_corners(arrow.points, w, h))
-    for x, y in spots:
+    for x, y, blocker in tried:
         x0, y0 = x - _CLEAR, y - _CLEAR
         x1, y1 = x0 + room_w, y0 + room_h
+        # The part the rectangle in its way covers is one of the spot's sum (the same
+        # float RectIndex.covered adds), and a sum of parts none negative is no less
+        # than any of them: a spot that part alone rules out is not summed (most are).
+        part_w = min(x1, blocker.x + blocker.w) - max(x0, blocker.x)
+        if part_w > 0:
+            part_h = min(y1, blocker.y + blocker.h) - max(y0, blocker.y)
+            if part_h > 0 and part_w * part_h >= best_cover:
+                continue
         cover = cards.covered(x0, y0, x1, y1, 0.0, best_cover)
         if cover < best_cover:
             cover = labels.covered(x0, y0, x1, y1, cover, best_cover)
