@@ -14,6 +14,9 @@ the import writes and after `msgflow fmt --layout`, one row per system and total
 two more readings of the labels there: labels another arrow runs through, and the
 longest leader line (how far the label furthest from its arrow lies from it).
 
+Besides the counts of `measure`, each row gives the labels another arrow's route runs
+through (metrics.labels_on_other_arrows: such a label reads as that arrow's too).
+
 `--svg` measures the picture of the HTML export (parsed back from its SVG) instead of the
 geometry engine's diagram: both must give the same counts. Figures only; nothing asserts.
 Times are CPU seconds (of this process; of the dot child for dot): the machine is shared,
@@ -223,11 +226,13 @@ def dot_diagram(design: Design, rankdir: str = "LR") -> tuple[Diagram | None, fl
 
 
 # ------------------------------------------------------------------ table
-def _row(name: str, how: str, q: Quality, seconds: str) -> str:
+def _row(name: str, how: str, diagram: Diagram, q: Quality, seconds: str) -> str:
+    from designer.core.diagram.metrics import labels_on_other_arrows
+
     return (
         f"| {name} | {how} | {q.through_cards} | {q.label_overlaps} | {q.labels_on_cards} | "
-        f"{q.crossings} | {q.shared_runs} | {q.labels_off_route} | {q.aspect:.2f} | "
-        f"{q.area / 1e6:.1f} | {seconds} |"
+        f"{q.crossings} | {q.shared_runs} | {q.labels_off_route} | "
+        f"{labels_on_other_arrows(diagram)} | {q.aspect:.2f} | {q.area / 1e6:.1f} | {seconds} |"
     )
 
 
@@ -462,22 +467,24 @@ def main() -> None:
         )
     print(
         "| design | drawing | through cards | label overlaps | labels on cards | crossings "
-        "| arrows sharing a line | labels off route | width:height | area Mpx² | time s |"
+        "| arrows sharing a line | labels off route | labels on other arrows | width:height "
+        "| area Mpx² | time s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     drags: list[str] = []
     against: list[str] = []
     for name, design in designs(tuple(args.sizes), tuple(args.seed), not args.no_examples):
         if all(n.id in design.layout.nodes for n in design.nodes):
             diagram, took = draw(design)
-            print(_row(name, "as shipped", measure(diagram), f"draw {took:.2f}"), flush=True)
+            shipped = measure(diagram)
+            print(_row(name, "as shipped", diagram, shipped, f"draw {took:.2f}"), flush=True)
         start = time.process_time()
         laid = auto_layout(design)
         layout_s = time.process_time() - start
         diagram, took = draw(laid)
         ours = measure(diagram)
         print(
-            _row(name, "auto-layout", ours, f"layout {layout_s:.2f} + draw {took:.2f}"),
+            _row(name, "auto-layout", diagram, ours, f"layout {layout_s:.2f} + draw {took:.2f}"),
             flush=True,
         )
         dots: dict[str, Quality] = {}
@@ -497,7 +504,8 @@ def main() -> None:
                 print(f"| {name} | dot {rankdir} | timed out after {DOT_TIMEOUT:.0f} s |")
             else:
                 dots[rankdir] = measure(dotted)
-                print(_row(name, f"dot {rankdir}", dots[rankdir], f"dot {took:.2f}"), flush=True)
+                row = _row(name, f"dot {rankdir}", dotted, dots[rankdir], f"dot {took:.2f}")
+                print(row, flush=True)
         if dots:
             against.append(_against_dot(name, ours, dots))
     if against:

@@ -703,7 +703,7 @@ def _label_gaps(design: Design, blocks: dict[str, _Block], order: list[list[Slot
             continue
         width, _ = label_size(names.get(flow.message, flow.message), flow.transport)
         pair = (min(flow.source, flow.target), max(flow.source, flow.target))
-        side_by_side = 2 if _fan_depth(pairs[pair], 0.0) != (0.0, 0.0) else 1
+        side_by_side = 2 if _fan_depth(pairs[pair], (0.0, 0.0), (1e3, 0.0)) != (0.0, 0.0) else 1
         gaps[min(a, b)] = max(gaps[min(a, b)], side_by_side * width + _LABEL_ROOM)
     return gaps
 
@@ -743,27 +743,40 @@ def _aspect(design: Design) -> float:
     right = max(p.x for p in points) + CARD_WIDTH + BOUNDARY_MARGIN
     top = min(p.y for p in points) - BOUNDARY_MARGIN - BOUNDARY_LABEL_HEIGHT
     bottom = max(p.y for p in points) + CARD_HEIGHT + BOUNDARY_MARGIN
-    for (one, other), count in _arrows(design).items():
+    pairs = _arrows(design)
+    partners = Counter(card for pair in pairs for card in pair)
+    for (one, other), count in pairs.items():
         a, b = places.get(one), places.get(other)
-        if a is None or b is None or abs(a.x - b.x) < CARD_WIDTH or abs(a.y - b.y) >= CARD_HEIGHT:
-            continue  # not side by side: no fan
-        over, under = _fan_depth(count, abs(a.y - b.y))  # (0, 0): no fan either
+        # The router fans a pair's arrows only where no other arrow shares the sides
+        # they take: counted here for two cards talking to each other alone (a pair
+        # with other arrows, counted, made social-media's drawing 2.52:1).
+        if a is None or b is None or partners[one] > 1 or partners[other] > 1:
+            continue
+        over, under = _fan_depth(count, (a.x, a.y), (b.x, b.y))
         top = min(top, min(a.y, b.y) - over)
         bottom = max(bottom, max(a.y, b.y) + CARD_HEIGHT + under)
     return (right - left) / max(bottom - top, 1.0)
 
 
-def _fan_depth(arrows: int, offset: float) -> tuple[float, float]:
-    """How far a fan of `arrows` between two cards side by side, `offset` apart in
-    height, reaches above and below them (diagram/fans.py, as the router draws it)."""
-    from .diagram.fans import fan_depth, straight_capacity  # the engine lays out with this module
+def _fan_depth(
+    arrows: int, one: tuple[float, float], other: tuple[float, float]
+) -> tuple[float, float]:
+    """How far a fan of `arrows` between two cards at these corners reaches above and
+    below them (diagram/fans.py, as the router draws it where the pair's sides are
+    theirs alone); (0, 0): no fan (the cards face each other top to bottom, or their
+    arrows all run straight across)."""
+    from .diagram import router  # the engine lays out with this module
+    from .diagram.fans import fan_depth, straight_capacity
     from .diagram.geometry import Rect
-    from .diagram.router import MARGIN, PORT_PAD
 
-    a = Rect(0.0, 0.0, CARD_WIDTH, CARD_HEIGHT)
-    b = Rect(0.0, offset, CARD_WIDTH, CARD_HEIGHT)
-    straight = straight_capacity(a, b, PORT_PAD)
-    return fan_depth(arrows, straight, MARGIN) if straight else (0.0, 0.0)
+    a = Rect(*one, CARD_WIDTH, CARD_HEIGHT)
+    b = Rect(*other, CARD_WIDTH, CARD_HEIGHT)
+    if router.sides(a, b)[0][1] != 0:
+        return 0.0, 0.0
+    straight = straight_capacity(a, b, router.PORT_PAD)
+    if arrows <= max(straight, 1):
+        return 0.0, 0.0
+    return fan_depth(arrows, straight, router.MARGIN)
 
 
 def _reorder(group: list[str], graph: nx.DiGraph, ys: dict[str, float]) -> None:

@@ -102,3 +102,21 @@ def test_an_override_that_is_no_readable_file_is_refused_not_skipped(
     assert code == 2, err
     assert f"{template}: is {says}" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_relative_pack_in_another_folder_is_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Same relative --templates, same template name, written within the same second: the
+    # compiled template of the first folder was reused for the second (found by the
+    # template-pack fuzz, which runs many packs in one process).
+    for number in (1, 2):
+        folder = tmp_path / str(number)
+        (folder / "pack" / "python").mkdir(parents=True)
+        template = folder / "pack" / "python" / "README.md.j2"
+        template.write_text(f"pack {number}\n")
+        os.utime(template, ns=(10**18, 10**18))  # the same mtime for both
+        monkeypatch.chdir(folder)
+        assert main(["generate", SHOP, "-o", "out", "--templates", "pack"]) == 0
+        assert (folder / "out" / "README.md").read_text() == f"pack {number}\n"
+    capsys.readouterr()

@@ -36,6 +36,7 @@ from designer.core.document import Document
 from designer.core.errors import DesignLoadError, EditError
 from designer.core.history import History
 from designer.core.rules.engine import validate
+from tests.fuzz import broker_runs
 from tests.fuzz.edits import random_command
 from tests.fuzz.mutations import (
     asyncapi_seed,
@@ -43,9 +44,11 @@ from tests.fuzz.mutations import (
     document,
     example_seeds,
     exported_spec_document,
+    seed,
     seed_sources,
     spec_document,
 )
+from tests.fuzz.template_packs import snapshot, write_pack
 
 DESIGN, COPY, BASE = "design.msgflow.json", "fmt.msgflow.json", "base.msgflow.json"
 CHEAP: tuple[tuple[str, ...], ...] = (
@@ -81,11 +84,43 @@ COSTLY: tuple[tuple[str, ...], ...] = (
     ("export", DESIGN, "--to", "eventcatalog", "-o", "out/catalog"),
     ("fmt", "--layout", COPY),
 )
+# Both sides hostile: two documents mutated independently (OTHER is the second), and the
+# commands not run on one document alone.
+OTHER, TRACE = "other.msgflow.json", "trace.jsonl"
+PAIRED: tuple[tuple[str, ...], ...] = (
+    ("diff", DESIGN, OTHER),
+    ("diff", OTHER, DESIGN, "--format", "json"),
+    ("diff", DESIGN, OTHER, OTHER, DESIGN),
+    ("validate", OTHER, "--baseline", DESIGN),
+    ("validate", DESIGN, OTHER, "--format", "sarif", "--baseline", OTHER),
+    ("fmt", "--check", DESIGN, OTHER),
+    ("observe", DESIGN, "--replay", TRACE, "--format", "json"),
+    ("observe", OTHER, "--replay", TRACE, "--format", "sarif"),
+    ("import", "traffic", TRACE, "-o", "out/traffic.msgflow.json", "--name", "名前/../x"),
+    ("export", DESIGN, "--to", "mermaid", "-o", "out/mmd"),
+    ("rules", "--format", "json"),
+)
+# A trace of the shop's own traffic, one hostile record among them.
+TRACE_TEXT = (
+    '{"msgflow_trace": 1, "broker": "nats", "started": 0}\n'
+    '{"t": 1.0, "broker": "nats", "channel": "orders.evt.order-created", "body": "{}"}\n'
+    '{"t": 2.0, "broker": "nats", "channel": "loyalty.cmd.add-loyalty-points", "body": "{}"}\n'
+    '{"t": 3.0, "broker": "nats", "channel": "../../x", "body": "[[[[[[[[1]]]]]]]]"}\n'
+)
+PACK_TARGETS = ("python", "python", "all")
 PICTURES: tuple[tuple[str, ...], ...] = (
     ("export", DESIGN, "--to", "svg", "-o", "out/d.svg"),
     ("export", DESIGN, "--to", "png", "-o", "out/d.png"),
     ("export", DESIGN, "--to", "pdf", "-o", "out/d.pdf"),
 )
+
+
+def _loads(data: bytes) -> bool:
+    try:
+        io.loads(data, DESIGN)
+    except DesignLoadError:
+        return False
+    return True
 
 
 class Hang(Exception):
@@ -107,18 +142,17 @@ def _cause(error: BaseException) -> str:
     return f"{type(error).__name__} at {place}"
 
 
-def _outside(folder: Path) -> dict[str, bytes | None]:
-    result: dict[str, bytes | None] = {}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if relative.parts[0] == "out":
-            continue
-        result[str(relative)] = None if path.is_dir() else path.read_bytes()
-    return result
+def _outside(folder: Path) -> dict[str, object]:
+    # Links, FIFOs and devices (a hostile template pack holds them) are noted, never read.
+    return snapshot(folder)
 
 
 class Campaign:
-    def __init__(self, out: Path, pictures_every: int, edits: int) -> None:
+    def __init__(
+        self, out: Path, pictures_every: int, edits: int, brokers: broker_runs.Brokers | None = None
+    ) -> None:
+        self.brokers = brokers
+        self.timeout = 0  # seconds a document may take (0: no limit), set by run()
         self.out = out
         self.pictures_every = pictures_every
         self.edits = edits
@@ -129,6 +163,8 @@ class Campaign:
         self.where: dict[str, set[str]] = defaultdict(set)
         self.kept: dict[str, str] = {}
         self.label = ""
+        self.last_err = ""  # stderr of the last command checked
+        self.last_out = ""  # and its stdout
 
     def fail(self, cause: str, source: str, data: bytes, detail: str) -> None:
         self.causes[cause] += 1
@@ -156,6 +192,7 @@ class Campaign:
             return None, _cause(error), traceback.format_exc()
         finally:
             os.chdir(cwd)
+        self.last_out = out.getvalue()
         return code, "", err.getvalue()
 
     def one_spec(self, rng: random.Random, source: str) -> None:
@@ -213,9 +250,77 @@ class Campaign:
         if self.edits:
             self.check_edits(rng, design, data, source, source)
 
+    def one_pair(self, rng: random.Random) -> None:
+        """Two documents mutated independently (of any seed sources) through the commands
+        that read two designs, a design and a trace, or several files at once."""
+        label, kind, data = self._side(rng)
+        other_label, other_kind, other = self._side(rng)
+        self.label = f"{label} ({kind}) | {other_label} ({other_kind})"
+        self.documents["pair"] += 1
+        tag = f"pair/{kind}+{other_kind}"
+        both = data + b"\n\x00-- other --\x00\n" + other  # the reproducer keeps both
+        loadable = sum(_loads(d) for d in (data, other))
+        self.outcomes[f"pair: {loadable} of 2 loadable"] += 1
+        with tempfile.TemporaryDirectory(prefix="fuzz-long-") as name:
+            folder = Path(name)
+            (folder / DESIGN).write_bytes(data)
+            (folder / OTHER).write_bytes(other)
+            (folder / TRACE).write_text(TRACE_TEXT, encoding="utf-8")
+            for args in PAIRED:
+                self.check(folder, args, data, "pair", tag, True, record=both)
+                if (folder / OTHER).read_bytes() != other:
+                    self.fail(f"{args[0]}: changed its second input", tag, both, str(args))
+                    (folder / OTHER).write_bytes(other)
+
+    @staticmethod
+    def _side(rng: random.Random) -> tuple[str, str, bytes]:
+        """One side of a pair: mostly a mutated document the loader takes (most mutations
+        are refused, and a refused side stops the command at the loader), else any."""
+        wanted = rng.random() < 0.75
+        for _ in range(6):
+            label, kind, _, data = document(rng, rng.choice(seed_sources()), 60)
+            if not wanted or _loads(data):
+                break
+        return label, kind, data
+
+    def one_pack(self, rng: random.Random) -> None:
+        """A loadable seed design generated through a hostile template pack."""
+        label, text = seed(rng, rng.choice(seed_sources()), 30)
+        data = text.encode("utf-8")
+        self.documents["template-pack"] += 1
+        with tempfile.TemporaryDirectory(prefix="fuzz-long-") as name:
+            folder = Path(name)
+            (folder / DESIGN).write_bytes(data)
+            (folder / "secret.txt").write_text("{{ design_name }} outside the pack\n")
+            pack = write_pack(rng, folder / "pack", folder / "secret.txt")
+            self.label = f"{label} with pack: {pack}"
+            tag = "template-pack/" + ",".join(sorted({p.split("=")[1] for p in pack.split(", ")}))
+            target = rng.choice(PACK_TARGETS)
+            args = ("generate", DESIGN, "--target", target, "--templates", "pack")
+            args = (*args, "-o", "out/p", "--allow-errors")
+            record = pack.encode("utf-8", "surrogatepass")
+            code = self.check(folder, args, data, "template-pack", tag, True, record=record)
+            self.outcomes[f"template pack: exit {code}"] += 1
+            if code == 2 and ".j2" not in self.last_err and "pack" not in self.last_err:
+                self.fail(
+                    "generate --templates: refusal names no template", tag, record, self.last_err
+                )
+
     def one(self, rng: random.Random, source: str, number: int) -> None:
         if source in ("asyncapi-spec", "exported-spec"):
             self.one_spec(rng, source)
+            return
+        if source == "pair":
+            self.one_pair(rng)
+            return
+        if source == "template-pack":
+            self.one_pack(rng)
+            return
+        if source == "broker":
+            if self.brokers is None:
+                raise RuntimeError("the broker source needs --brokers")
+            self.documents["broker"] += 1
+            broker_runs.one(self, rng, self.brokers)
             return
         label, kind, seed_text, data = document(rng, source)
         self.label = label  # named in the reproducer's note
@@ -260,31 +365,58 @@ class Campaign:
             self.check_edits(rng, design, data, source, tag)
 
     def check(
-        self, folder: Path, args: tuple[str, ...], data: bytes, source: str, tag: str, ok: bool
+        self,
+        folder: Path,
+        args: tuple[str, ...],
+        data: bytes,
+        source: str,
+        tag: str,
+        ok: bool,
+        record: bytes | None = None,
+    ) -> int | None:
+        """Run one command on `data` (saved as DESIGN) and check every promise; `record`
+        is what a failure keeps as its reproducer (default: `data`)."""
+        self.last_err = ""
+        return self._check(folder, args, data, source, tag, ok, record or data)
+
+    def _check(
+        self,
+        folder: Path,
+        args: tuple[str, ...],
+        data: bytes,
+        source: str,
+        tag: str,
+        ok: bool,
+        kept: bytes,
     ) -> int | None:
         name = " ".join(
-            a for a in args if not a.startswith("out/") and a not in (DESIGN, COPY, BASE)
+            a.split("://")[0] + "://" if "://" in a else a  # a scratch vhost's URL: its scheme
+            for a in args
+            if not a.startswith("out/") and a not in (DESIGN, COPY, BASE, OTHER, TRACE)
         )
         self.tried[(source, name)] += 1
         before = _outside(folder)
         code, cause, err = self.run_command(folder, args)
+        self.last_err = err
         if code is None:
-            self.fail(f"{args[0]}: {cause}", tag, data, f"{args}\n{err}")
+            self.fail(f"{args[0]}: {cause}", tag, kept, f"{args}\n{err}")
             return None
         if code not in (0, 1, 2):
-            self.fail(f"{name}: exit {code}", tag, data, err)
+            self.fail(f"{name}: exit {code}", tag, kept, err)
         if "Traceback" in err:
-            self.fail(f"{name}: traceback printed", tag, data, err)
+            self.fail(f"{name}: traceback printed", tag, kept, err)
         after = _outside(folder)
         if (args[0] != "fmt" or "--check" in args) and after != before:
-            self.fail(f"{args[0]}: wrote outside its output", tag, data, str(args))
+            self.fail(f"{args[0]}: wrote outside its output", tag, kept, str(args))
         if (folder / DESIGN).read_bytes() != data:
-            self.fail(f"{args[0]}: changed its input", tag, data, str(args))
+            self.fail(f"{args[0]}: changed its input", tag, kept, str(args))
             (folder / DESIGN).write_bytes(data)
-        if code == 0 and args[0] in ("generate", "export") and "--dry-run" not in args:
-            self.check_outputs(folder / "out", name, tag, data)
+        # What a user's own templates render is theirs to make compile.
+        written = code == 0 and args[0] in ("generate", "export") and "--dry-run" not in args
+        if written and "--templates" not in args:
+            self.check_outputs(folder / "out", name, tag, kept)
         if args[:2] == ("validate", DESIGN) and len(args) == 2 and (code == 2) == ok:
-            self.fail("validate and the loader disagree", tag, data, f"{code} {ok}\n{err}")
+            self.fail("validate and the loader disagree", tag, kept, f"{code} {ok}\n{err}")
         return code
 
     def check_outputs(self, out: Path, name: str, tag: str, data: bytes) -> None:
@@ -424,16 +556,26 @@ def run(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path("fuzz-campaign"))
     parser.add_argument(
-        "--sources", default=",".join([*seed_sources(), "asyncapi-spec", "exported-spec"])
+        "--sources",
+        default=",".join(
+            [*seed_sources(), "asyncapi-spec", "exported-spec", "pair", "template-pack"]
+        ),
+        help="seed sources, in turn; `broker` (hostile names through broker apply on the "
+        "real RabbitMQ and NATS, under flock /tmp/brokers.lock) needs --brokers",
     )
     parser.add_argument("--pictures-every", type=int, default=50)
     parser.add_argument("--edits", type=int, default=12)
     parser.add_argument("--timeout", type=int, default=60)
+    parser.add_argument(
+        "--brokers", action="store_true", help="allow the broker source (real brokers)"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     warnings.simplefilter("ignore")  # pydantic's serializer notes on hostile settings
     args.out.mkdir(parents=True, exist_ok=True)
-    campaign = Campaign(args.out, args.pictures_every, args.edits)
+    brokers = broker_runs.Brokers() if args.brokers else None
+    campaign = Campaign(args.out, args.pictures_every, args.edits, brokers)
+    campaign.timeout = args.timeout
     sources = args.sources.split(",")
     rng = random.Random(args.seed)
     start = time.process_time()

@@ -446,6 +446,9 @@ def check_import(text: str, suffix: str) -> str | None:
                 return "exit 2 at $ only: a RecursionError caught by the last resort"
             if not all(_LOCATED.match(line) for line in lines):
                 return f"exit 2 with an unlocated line: {lines[0][:80]}"
+            if not all(line.startswith(f"{spec.name}: ") for line in lines):
+                # Located in the design it would have written: no place the user can edit.
+                return f"exit 2 located elsewhere than the document: {lines[0][:60]}"
             return "wrote a design on exit 2" if written.exists() else None
         if code != 0:
             return f"exit {code}"
@@ -461,14 +464,36 @@ def check_import(text: str, suffix: str) -> str | None:
 
 def _campaign(documents: int, seed: int, out: Path) -> None:
     """Draw `documents` hostile documents (hypothesis, derandomised from `seed`), note
-    every broken promise by cause and keep the first document of each."""
+    every broken promise by cause and keep the first document of each. The summary is
+    rewritten to OUT/report.txt every 200 documents and when the run is stopped (SIGTERM)."""
+    import signal
+
     from hypothesis import HealthCheck, given, settings
     from hypothesis import seed as seeded
 
     out.mkdir(parents=True, exist_ok=True)
     causes: Counter[str] = Counter()
-    outcomes: Counter[str] = Counter()
+    tried: Counter[str] = Counter()
     started = time.process_time()
+
+    def report() -> str:
+        cpu = time.process_time() - started
+        lines = [
+            f"hostile schemas, seed {seed}: {tried['documents']} documents, "
+            f"{sum(causes.values())} failures, {len(causes)} causes, {cpu:.0f} s CPU",
+            *(f"  {count:6d}  {cause}" for cause, count in causes.most_common()),
+            "outcomes:",
+            *(f"  {count:6d}  {outcome}" for outcome, count in OUTCOMES.most_common(15)),
+        ]
+        text = "\n".join(lines)
+        (out / "report.txt").write_text(text + "\n", encoding="utf-8")
+        return text
+
+    def stop(signum: int, frame: Any) -> None:
+        print(report(), flush=True)
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
 
     @seeded(seed)
     @settings(
@@ -481,7 +506,9 @@ def _campaign(documents: int, seed: int, out: Path) -> None:
     def one(document: tuple[str, str]) -> None:
         text, suffix = document
         cause = check_import(text, suffix)
-        outcomes["documents"] += 1
+        tried["documents"] += 1
+        if tried["documents"] % 200 == 0:
+            print(report().split("\n", 1)[0], flush=True)
         if cause is None:
             return
         causes[cause] += 1
@@ -490,20 +517,9 @@ def _campaign(documents: int, seed: int, out: Path) -> None:
         if not kept.exists():
             kept.write_text(text, encoding="utf-8", errors="surrogatepass")
             print(f"NEW CAUSE {cause} -> {kept}", flush=True)
-        if outcomes["documents"] % 1000 == 0:
-            print(f"{outcomes['documents']} documents, {sum(causes.values())} failures", flush=True)
 
     one()
-    cpu = time.process_time() - started
-    print(
-        f"hostile schemas, seed {seed}: {outcomes['documents']} documents, "
-        f"{sum(causes.values())} failures, {len(causes)} causes, {cpu:.0f} s CPU"
-    )
-    for cause, count in causes.most_common():
-        print(f"  {count:6d}  {cause}")
-    print("outcomes:")
-    for outcome, count in OUTCOMES.most_common(15):
-        print(f"  {count:6d}  {outcome}")
+    print(report())
 
 
 if __name__ == "__main__":

@@ -165,7 +165,9 @@ def make_environment(override: Path | None = None) -> SandboxedEnvironment:
     Cached per override folder: compiled templates are reused, and Jinja's auto-reload
     still notices a template file that changed on disk.
     """
-    return _environment(str(override) if override is not None else None)
+    # Keyed by the absolute folder: a relative one names another folder after a chdir,
+    # and Jinja would reuse templates compiled from the first (same name, same mtime).
+    return _environment(str(override.absolute()) if override is not None else None)
 
 
 @functools.lru_cache(maxsize=8)

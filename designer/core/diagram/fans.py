@@ -47,8 +47,7 @@ class Arch:
 def straight_capacity(a: Rect, b: Rect, pad: float) -> int:
     """How many arrows run straight across between two cards side by side, a label's
     height apart, on the facing sides' common height (less `pad` from the corners);
-    0 for cards too far apart in height to count as side by side (they do not fan: an
-    arch from the lower card would rise past whatever lies beside the higher one)."""
+    0 where that is too short for two (all of a fan's arrows then take arches)."""
     # Ports spread over a side at (i + 1/2) / n of it: n ports lie span / n apart.
     span = min(a.bottom, b.bottom) - max(a.y, b.y) - 2 * pad
     return max(0, int(span // STRAIGHT_ROW))
@@ -94,7 +93,7 @@ def fans(
     for (one, other), keys in sorted(bundles.items()):
         a, b = cards[one], cards[other]
         straight = straight_capacity(a, b, pad)
-        if not straight or len(keys) <= straight:
+        if len(keys) <= max(straight, 1):
             continue
         # Only a pair whose facing sides hold their own arrows alone, over or under
         # sides holding none: another arrow there would cross the arches (violations

@@ -62,14 +62,20 @@ def _length(run: tuple[Point, Point]) -> float:
 
 def route_spots(points: list[Point], w: float, h: float) -> Iterator[Rect]:
     """Spots for a w x h label on or touching its route, best first."""
-    for x, y in _route_corners(points, w, h):
+    for x, y, _, _ in _route_corners(points, w, h):
         yield Rect(x, y, w, h)
 
 
-def _route_corners(points: list[Point], w: float, h: float) -> Iterator[Point]:
+# A corner of a spot along a route: x, y, the number of the run it is on or beside (in
+# `_runs`' order), and for a spot centred on its run how far the spots just beside it
+# lie (dx, dy; either way), else None.
+Corner = tuple[float, float, int, Point | None]
+
+
+def _route_corners(points: list[Point], w: float, h: float) -> Iterator[Corner]:
     """The top left corners of route_spots (made as they are asked for: most labels
     take one of the first few, and most spots tried are not taken)."""
-    for (x0, y0), (x1, y1) in _runs(points):
+    for run, ((x0, y0), (x1, y1)) in enumerate(_runs(points)):
         length = abs(x1 - x0) + abs(y1 - y0)
         if length == 0:
             continue
@@ -87,6 +93,7 @@ def _route_corners(points: list[Point], w: float, h: float) -> Iterator[Point]:
         while k * step <= reach:
             offsets += [k * step, -k * step]
             k += 1
+        beside = (0.0, h / 2 + _CLEAR) if horizontal else (w / 2 + _CLEAR, 0.0)
         for shift, gap in _BESIDE:
             for d in offsets:
                 cx, cy = x0 + ux * (half + d), y0 + uy * (half + d)
@@ -94,7 +101,7 @@ def _route_corners(points: list[Point], w: float, h: float) -> Iterator[Point]:
                     cy += shift * (h / 2 + gap)
                 else:
                     cx += shift * (w / 2 + gap)
-                yield cx - w / 2, cy - h / 2
+                yield cx - w / 2, cy - h / 2, run, None if shift else beside
 
 
 # On the run, then beside it `_CLEAR` away, then as far as a label may be from its route
@@ -104,6 +111,80 @@ def _route_corners(points: list[Point], w: float, h: float) -> Iterator[Point]:
 # a lone card with six loops drew 3.9 times as wide as high).
 _FAR = 5.5
 _BESIDE = ((0.0, 0.0), (1.0, _CLEAR), (-1.0, _CLEAR), (1.0, _FAR), (-1.0, _FAR))
+
+
+def _first_free(
+    corners: Iterator[Corner],
+    w: float,
+    h: float,
+    cards: RectIndex,
+    labels: RectIndex,
+    key: str,
+    crossed: Crossed | None = None,
+    tried: list[tuple[float, float, Rect]] | None = None,
+) -> Point | None:
+    """The first of `corners` whose w x h spot (and `_CLEAR` round it) is clear of cards
+    and labels. With `crossed`, if another arrow runs through that one: the spots just
+    beside it, then the next few on or beside the same run, for one clear of cards,
+    labels and other arrows; none found, the first. (A label centred on one of several
+    arrows side by side lies across its neighbours; beside the outermost it does not.
+    Only the same run: one further along the route may be on a bend's other side.)
+    `tried` gets each spot found blocked, with a rectangle in its way, in order."""
+    # The next spot, a step along, is mostly blocked by what blocked one of the last
+    # two: those are asked first, before the indexes (neither changes meanwhile).
+    last: Rect | None = None
+    before_last: Rect | None = None
+    first: Point | None = None
+    first_run = 0
+    looked = 0
+    for x, y, run, beside in corners:
+        if first is not None:
+            looked += 1
+            if looked > _UNCROSSED_TRIES or run != first_run:
+                break
+        x0, y0, x1, y1 = x - _CLEAR, y - _CLEAR, x + w + _CLEAR, y + h + _CLEAR
+        if (
+            last is not None
+            and last.x < x1
+            and x0 < last.x + last.w
+            and last.y < y1
+            and y0 < last.y + last.h
+        ):
+            blocker: Rect | None = last
+        elif (
+            before_last is not None
+            and before_last.x < x1
+            and x0 < before_last.x + before_last.w
+            and before_last.y < y1
+            and y0 < before_last.y + before_last.h
+        ):
+            blocker = before_last
+        else:
+            blocker = cards.first_overlap(x0, y0, x1, y1) or labels.first_overlap(x0, y0, x1, y1)
+            if blocker is not None:
+                last, before_last = blocker, last
+        if blocker is not None:
+            if tried is not None:
+                tried.append((x, y, blocker))
+            continue
+        if crossed is None or not crossed(key, x + 1, y + 1, x + w - 1, y + h - 1):
+            return x, y
+        if first is None:
+            first, first_run = (x, y), run
+            if beside is not None:
+                for sign in (-1, 1):
+                    bx, by = x + sign * beside[0], y + sign * beside[1]
+                    if _clear(bx, by, w, h, cards, labels) and not crossed(
+                        key, bx + 1, by + 1, bx + w - 1, by + h - 1
+                    ):
+                        return bx, by
+    return first
+
+
+def _clear(x: float, y: float, w: float, h: float, cards: RectIndex, labels: RectIndex) -> bool:
+    """Whether a w x h spot at (x, y) and `_CLEAR` round it are clear of cards and labels."""
+    x0, y0, x1, y1 = x - _CLEAR, y - _CLEAR, x + w + _CLEAR, y + h + _CLEAR
+    return not (cards.any_overlap(x0, y0, x1, y1) or labels.any_overlap(x0, y0, x1, y1))
 
 
 def _away_corners(points: list[Point], w: float, h: float) -> Iterator[Point]:
@@ -124,47 +205,47 @@ _REACHES = (1, 2, 3, 4, 6, 8, 10, 13, 16, 20)
 _AROUND = ((0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1))
 
 
+# After the first free spot on its route, a label looks this many spots further along it
+# for one no other arrow runs through (a label across a neighbour's arrow reads as that
+# arrow's too); none found, it takes the first.
+_UNCROSSED_TRIES = 24
+
+# Whether another arrow's route runs through a box (x0, y0, x1, y1), given the label's
+# own arrow: Router.runs_through.
+Crossed = Callable[[str, float, float, float, float], bool]
+
+
 def place_label(
-    arrow: Arrow, size: tuple[float, float], cards: RectIndex, labels: RectIndex
+    arrow: Arrow,
+    size: tuple[float, float],
+    cards: RectIndex,
+    labels: RectIndex,
+    crossed: Crossed | None = None,
 ) -> Rect:
     """The first spot for `arrow`'s label clear of cards and placed labels (or the one
-    covering the least); it is added to `labels`."""
+    covering the least), on its route one no other arrow runs through where one is near
+    (`crossed`); it is added to `labels`."""
     w, h = size
     # First the first spot touching nothing (a yes/no look-up per spot); only if there
     # is none, the spot covering the least.
-    corners = itertools.chain(_route_corners(arrow.points, w, h), _away_corners(arrow.points, w, h))
-    # The next spot, a step along, is mostly blocked by what blocked one of the last
-    # two: those are asked first, before the indexes (neither changes meanwhile).
-    last: Rect | None = None
-    before_last: Rect | None = None
-    tried: list[tuple[float, float, Rect]] = []  # each spot, with a rectangle in its way
-    for x, y in corners:
-        x0, y0, x1, y1 = x - _CLEAR, y - _CLEAR, x + w + _CLEAR, y + h + _CLEAR
-        if (
-            last is not None
-            and last.x < x1
-            and x0 < last.x + last.w
-            and last.y < y1
-            and y0 < last.y + last.h
-        ):
-            tried.append((x, y, last))
-            continue
-        if (
-            before_last is not None
-            and before_last.x < x1
-            and x0 < before_last.x + before_last.w
-            and before_last.y < y1
-            and y0 < before_last.y + before_last.h
-        ):
-            tried.append((x, y, before_last))
-            continue
-        blocker = cards.first_overlap(x0, y0, x1, y1) or labels.first_overlap(x0, y0, x1, y1)
-        if blocker is None:
-            spot = Rect(x, y, w, h)
-            labels.add(arrow.flow_id, spot)
-            return spot
-        tried.append((x, y, blocker))
-        last, before_last = blocker, last
+    # Every spot tried, with a rectangle in its way: if none is free, that is all of them.
+    tried: list[tuple[float, float, Rect]] = []
+    found = _first_free(
+        _route_corners(arrow.points, w, h), w, h, cards, labels, arrow.flow_id, crossed, tried
+    ) or _first_free(
+        ((x, y, 0, None) for x, y in _away_corners(arrow.points, w, h)),
+        w,
+        h,
+        cards,
+        labels,
+        arrow.flow_id,
+        None,
+        tried,
+    )
+    if found is not None:
+        spot = Rect(found[0], found[1], w, h)
+        labels.add(arrow.flow_id, spot)
+        return spot
     # No free spot: the one whose surroundings cards and labels cover least (the first
     # of equals). A spot is given up as soon as what covers it reaches the best so far:
     # the sums are those of covering every spot in full, only not finished.
@@ -220,7 +301,7 @@ def make_room(
     # along): asked first, before the index (as place_label does).
     last: Rect | None = None
     before_last: Rect | None = None
-    for x, y in itertools.islice(_route_corners(arrow.points, w, h), _ROOM_TRIES):
+    for x, y, _, _ in itertools.islice(_route_corners(arrow.points, w, h), _ROOM_TRIES):
         # The spot is Rect(x, y, w, h), made only if taken (most are only tried).
         x0, y0 = x - _CLEAR, y - _CLEAR
         x1, y1 = (x + w) + _CLEAR, (y + h) + _CLEAR
@@ -265,7 +346,7 @@ class _ClearOfCards:
         before_last: Rect | None = None
         w, h = self._w, self._h
         # Corners, made into Rects only when clear (what route_spots would give).
-        for x, y in self._corners:
+        for x, y, _, _ in self._corners:
             x0, y0 = x - _CLEAR, y - _CLEAR
             x1, y1 = (x + w) + _CLEAR, (y + h) + _CLEAR
             if _hits(last, x0, y0, x1, y1) or _hits(before_last, x0, y0, x1, y1):

@@ -170,6 +170,14 @@ class Router:
             next(self._tracks.near(axis, base - reach, base + reach, lo - 2, hi + 2), None) is None
         )
 
+    def runs_through(self, key: str, x0: float, y0: float, x1: float, y1: float) -> bool:
+        """Whether a route other than `key`'s runs through the box (x0, y0)-(x1, y1):
+        a label there would read as that arrow's too (labels.place_label)."""
+        for axis, lo, hi, first, last in ((0, y0, y1, x0, x1), (1, x0, x1, y0, y1)):
+            if any(k != key for k in self._tracks.near(axis, math.ceil(first), int(last), lo, hi)):
+                return True
+        return False
+
     # ------------------------------------------------------------------ routing
     def route_all(self, links: list[Link]) -> dict[str, list[Point]]:
         """Route every link not held (replacing their routes)."""

@@ -98,8 +98,13 @@ class _Converter:
         if kind == "record" or kind == "error":
             return self._record(schema, at, namespace)
         if kind == "enum":
+            symbols = schema.get("symbols")
+            if not isinstance(symbols, list):
+                if symbols is not None:
+                    self.note(f"{at}.symbols", "an Avro enum's symbols are not a list: left out")
+                symbols = []
             converted = self._described(
-                {"type": "string", "enum": [str(s) for s in schema.get("symbols") or []]}, schema
+                {"type": "string", "enum": [str(s) for s in symbols]}, schema
             )
             self._name(schema, converted, namespace)
             return converted

@@ -29,6 +29,7 @@ to the reading, which types such a field as a string and says so.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -111,9 +112,27 @@ def _messages(spec: _Spec) -> Iterator[tuple[dict[str, Any], str]]:
     data, v3 = spec.data, spec.major >= 3
     components = _mapping(data.get("components"))
     pending: list[tuple[Any, str]] = []
-    for key, raw in _mapping(data.get("channels")).items():
-        at = child("$.channels", str(key))
-        channel, _ = spec.deref(raw, at)
+    channels = [
+        (raw, child(where, str(key)))
+        for where, section in (
+            ("$.channels", data.get("channels")),
+            ("$.components.channels", components.get("channels")),
+        )
+        for key, raw in _mapping(section).items()
+    ]
+    operations = [
+        (raw, child(where, str(key)))
+        for where, section in (
+            ("$.operations", data.get("operations")),
+            ("$.components.operations", components.get("operations")),
+        )
+        for key, raw in _mapping(section).items()
+    ]
+    for raw, at in operations:  # AsyncAPI 3: an operation's channel may be one of its own
+        operation = _mapping(spec.deref(raw, at)[0])
+        channels.append((operation.get("channel"), child(at, "channel")))
+    for raw, at in channels:
+        channel, _, at = _target(spec, raw, at)  # located where it is written
         channel = _mapping(channel)
         if v3:
             for name, message in _mapping(channel.get("messages")).items():
@@ -122,8 +141,7 @@ def _messages(spec: _Spec) -> Iterator[tuple[dict[str, Any], str]]:
             operation, _ = spec.deref(channel.get(verb), child(at, verb))
             if isinstance(operation, dict):
                 pending.append((operation.get("message"), child(child(at, verb), "message")))
-    for key, raw in _mapping(data.get("operations")).items():
-        at = child("$.operations", str(key))
+    for raw, at in operations:
         operation = _mapping(spec.deref(raw, at)[0])
         for index, message in enumerate(_list(operation.get("messages"))):
             pending.append((message, child(child(at, "messages"), index)))
@@ -137,16 +155,17 @@ def _messages(spec: _Spec) -> Iterator[tuple[dict[str, Any], str]]:
         for index, message in enumerate(_list(reply.get("messages"))):
             pending.append((message, f"$.components.replies.{key}.messages[{index}]"))
     seen: set[int] = set()
-    while pending:
-        raw, at = pending.pop()
-        message, _ = spec.deref(raw, at)
+    queue = deque(pending)  # in the order found: a message is located where first listed
+    while queue:
+        raw, at = queue.popleft()
+        message, _, at = _target(spec, raw, at)
         if not isinstance(message, dict) or id(message) in seen:
             continue
         seen.add(id(message))
         yield message, at
         # AsyncAPI 2's `message: {oneOf: [...]}`: each alternative is a message.
         for index, alternative in enumerate(_list(message.get("oneOf"))):
-            pending.append((alternative, child(child(at, "oneOf"), index)))
+            queue.append((alternative, child(child(at, "oneOf"), index)))
 
 
 def _message_schemas(spec: _Spec, message: dict[str, Any], at: str) -> Iterator[tuple[Any, str]]:

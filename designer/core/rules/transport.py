@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Iterator
 
 from .. import channel_parameters
@@ -183,6 +184,10 @@ def consumer_safety(ctx: Context, flow_id: str) -> Iterable[Report]:
 
 # AMQP short strings (queue, exchange, routing key) hold at most 255 bytes.
 MAX_CHANNEL_BYTES = 255
+# What the AMQP client (pamqp's queue-name and exchange-name domains) lets through; it
+# refuses any other name before sending it. Braces are a channel parameter's, left out
+# of queue names (checked apart, channel_parameters.py).
+_AMQP_NAME_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-_.:@#,/+{}")
 # RabbitMQ refuses to declare a queue or exchange named so (403 ACCESS_REFUSED).
 RESERVED_AMQP_PREFIX = "amq."
 # Where a channel is cut into pieces when suggesting a clean one: dots, wildcards, slashes.
@@ -225,6 +230,12 @@ def channel_problem(channel: str, transport: Transport) -> str | None:
     bad = next((c for c in channel if not c.isascii()), None)
     if bad is not None:
         return f"contains {_char_problem(bad)}, which the AMQP client refuses"
+    bad = next((c for c in channel if c not in _AMQP_NAME_CHARACTERS), None)
+    if bad is not None:
+        return (
+            f"contains '{bad}', which the AMQP client refuses in queue and exchange names "
+            "(letters, digits and - _ . : @ # , / + only)"
+        )
     size = len(channel.encode("utf-8"))
     if size > MAX_CHANNEL_BYTES:
         return f"is {size} bytes long (brokers take at most {MAX_CHANNEL_BYTES})"
@@ -254,14 +265,40 @@ def cleaned_channel(channel: str, transport: Transport) -> str | None:
     summary="An explicit `channel` must be a name every broker accepts.",
     doc="The channel becomes a RabbitMQ queue or routing key, a NATS subject and Kafka "
     "topic, or an http route: no whitespace or control characters, no NATS wildcards "
-    "(`*`, `>`) or empty tokens (leading, trailing or double dots), ASCII only (the AMQP "
-    "client refuses the rest), at most 255 bytes, not starting with `amq.` (RabbitMQ "
+    "(`*`, `>`) or empty tokens (leading, trailing or double dots), only ASCII "
+    "letters, digits and `-_.:@#,/+` (the AMQP client refuses the rest), at most 255 bytes, not starting with `amq.` (RabbitMQ "
     "keeps those names for itself); over http a path starting with `/`. "
-    "Caught here rather than at `broker apply` time. Source: NATS subject naming, AMQP 0-9-1 "
-    "short strings. A `{name}` segment is a channel parameter: it must be a whole segment "
+    "Caught here, and by `broker apply` before it declares anything. Source: NATS subject naming, AMQP 0-9-1 "
+    "short strings. A broker `reply` (the requester's reply queue or subject) is held to the same "
+    "names. A `{name}` segment is a channel parameter: it must be a whole segment "
     "between dots and declared once in the flow's `parameters` (and each declared one used).",
 )
 def channel_name_invalid(ctx: Context, flow_id: str) -> Iterable[Report]:
+    return (*_channel_reports(ctx, flow_id), *_reply_reports(ctx, flow_id))
+
+
+def _reply_reports(ctx: Context, flow_id: str) -> tuple[Report, ...]:
+    """A broker `reply` (not an http callback path) names the requester's reply queue or
+    subject: the same names as a channel, refused by the same brokers."""
+    flow = ctx.facts.flows[flow_id]
+    if flow.reply is None or flow.reply.startswith("/"):
+        return ()
+    problem = channel_problem(flow.reply, Transport.QUEUE)
+    if problem is None:
+        return ()
+    cleaned = cleaned_channel(flow.reply, Transport.QUEUE)
+    hint = f"Rename the reply to '{cleaned}'" if cleaned is not None else "Rename the reply"
+    return (
+        Report(
+            message=f"Reply {flow.reply!r} of {describe_flow(ctx.facts, flow)} {problem}",
+            hint=f"{hint}, or remove it to use the derived name",
+            subjects=flow_subjects(ctx.facts, flow),
+            at=at_flow(flow_id, ".reply"),
+        ),
+    )
+
+
+def _channel_reports(ctx: Context, flow_id: str) -> tuple[Report, ...]:
     flow = ctx.facts.flows[flow_id]
     declared = [p.name for p in flow.parameters]
     if flow.channel is None:

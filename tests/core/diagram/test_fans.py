@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from designer.core.diagram import build_diagram
 from designer.core.diagram.fans import FAN_ROW
 from designer.core.diagram.geometry import Diagram
@@ -89,12 +91,15 @@ def test_a_fan_keeps_off_a_card_above_the_pair() -> None:
     assert quality.labels_off_route == 0
 
 
-def test_cards_far_apart_in_height_do_not_fan() -> None:
-    """Cards side by side but 90 px apart in height share too little of their sides for
-    a straight arrow with a label: no fan (an arch from the lower card would rise past
-    whatever stands beside the higher one); the arrows go as before."""
-    places = {"n0": Point(x=0, y=0), "n1": Point(x=520, y=90)}
+@pytest.mark.parametrize("offset", [60, 150])
+def test_cards_side_by_side_at_different_heights_fan_out_too(offset: int) -> None:
+    """The Slack pair with one card dragged 60 px (or 150 px) lower: their facing
+    sides share too little height for arrows a label apart, and the 12 arrows ran
+    there a few px apart (at 60 px: pairs on one line, crossings, labels on leaders).
+    All of them now take arches, none crossing, every label on its arrow."""
+    places = {"n0": Point(x=0, y=0), "n1": Point(x=520, y=offset)}
     diagram = build_diagram(_pair(12, places))
-    for arrow in diagram.arrows.values():
-        ys = [y for _, y in arrow.points]
-        assert min(ys) >= 0 and max(ys) <= 190, arrow.flow_id
+    quality = measure(diagram)
+    assert all(len(a.points) == 4 for a in diagram.arrows.values())
+    assert (quality.crossings, quality.shared_runs, quality.through_cards) == (0, 0, 0)
+    assert (quality.label_overlaps, quality.labels_on_cards, quality.labels_off_route) == (0, 0, 0)
