@@ -524,3 +524,26 @@ def test_a_schema_reached_through_components_channels_is_shape_checked_too(
         "h.yaml: $.components.channels.c.messages.Lit.payload.properties.lux.type: type should "
         "be a JSON type name or a list of them, found a mapping: left out"
     ) in capsys.readouterr().out
+
+
+def test_an_enum_of_integers_beyond_64_bits_is_kept_in_the_description(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The design file keeps 64-bit integers: the import made a design its own loader then
+    # refused, exit 2 located in the design never written (`design.msgflow.json:
+    # $.messages[0].fields[0].enum[0]`), nowhere in the document to fix.
+    payload = (
+        "{type: object, properties: {lux: {type: integer, enum: [1180591620717411303424, 2]}}}"
+    )
+    spec = tmp_path / "h.yaml"
+    spec.write_text(SYSTEM + PAYLOAD.format(payload=payload), encoding="utf-8")
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert (
+        "h.yaml: $.operations.o.messages[0].payload.properties.lux: values of a field typed "
+        "integer are not kept as its enum (one is an integer beyond 64 bits"
+    ) in capsys.readouterr().out
+    (message,) = io.load(out).messages
+    (lux,) = message.fields
+    assert (lux.type, lux.enum) == ("integer", None)
+    assert lux.description == "one of: 1180591620717411303424, 2"

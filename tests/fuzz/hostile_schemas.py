@@ -446,6 +446,9 @@ def check_import(text: str, suffix: str) -> str | None:
                 return "exit 2 at $ only: a RecursionError caught by the last resort"
             if not all(_LOCATED.match(line) for line in lines):
                 return f"exit 2 with an unlocated line: {lines[0][:80]}"
+            if not all(line.startswith(f"{spec.name}: ") for line in lines):
+                # Located in the design it would have written: no place the user can edit.
+                return f"exit 2 located elsewhere than the document: {lines[0][:60]}"
             return "wrote a design on exit 2" if written.exists() else None
         if code != 0:
             return f"exit {code}"

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from designer.core.exporters.json_schema import primitive_for
 from designer.core.importers.schema_shapes import MAX_SCHEMA_DEPTH
 from designer.core.importers.spec_loading import REMOTE_SCHEMES, text_of
+from designer.core.json_limits import MAX_INTEGER
 from designer.core.model import (
     ENUM_VALUE_TYPES,
     EnumValue,
@@ -100,7 +101,13 @@ def _enum_values(schema: dict[str, Any], field_type: str) -> list[EnumValue] | N
         return None
     if any(isinstance(v, float) and not math.isfinite(v) for v in listed):
         return None  # YAML's `.inf`: no JSON value
+    if any(_beyond_64_bits(v) for v in listed):
+        return None  # the design file keeps 64-bit integers (json_limits.py)
     return list(dict.fromkeys(listed))
+
+
+def _beyond_64_bits(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER
 
 
 def _untyped_enum_type(schema: dict[str, Any]) -> str | None:
@@ -323,11 +330,15 @@ class SchemaMapper:
                 listed = target["enum"] if "enum" in target else [target["const"]]
                 values = ", ".join(str(v) for v in listed) if isinstance(listed, list) else ""
                 description = f"{description + '; ' if description else ''}one of: {values}"
+                why = (
+                    "one is an integer beyond 64 bits, which a design cannot hold"
+                    if isinstance(listed, list) and any(_beyond_64_bits(v) for v in listed)
+                    else "only a string, integer, number or boolean field's are, each of the "
+                    "field's type"
+                )
                 self.note(
                     where,
-                    f"values of a field typed {field_type} are not kept as its enum (only "
-                    "a string, integer, number or boolean field's are, each of the field's "
-                    "type): "
+                    f"values of a field typed {field_type} are not kept as its enum ({why}): "
                     "listed in its description",
                 )
             try:
