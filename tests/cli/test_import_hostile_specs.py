@@ -564,3 +564,22 @@ def test_a_refusal_at_a_key_holding_a_line_break_stays_one_line(
         f"{spec}: $.channels.c.messages.Lit.payload.properties.a\\x0cb\\u2028c: "
         "$ref '#/components/schemas/Gone' points to nothing"
     ]
+
+
+def test_a_schema_key_holding_a_slash_or_tilde_is_read_not_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An unused schema was looked up by a pointer built from its key: `a/b` named nothing,
+    # and the document was refused with "$ref '#/components/schemas/a/b' points to
+    # nothing", a reference the user never wrote.
+    spec = tmp_path / "h.yaml"
+    spec.write_text(
+        SYSTEM
+        + PAYLOAD.format(payload="{type: object, properties: {lux: {type: integer}}}")
+        + '    "a/b": {type: object, properties: {x: {type: string}}}\n'
+        + '    "c~d": {type: object, properties: {y: {type: string}}}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert sorted(r.name for r in io.load(out).schemas) == ["AB", "CD"]
