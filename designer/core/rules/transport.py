@@ -269,10 +269,36 @@ def cleaned_channel(channel: str, transport: Transport) -> str | None:
     "letters, digits and `-_.:@#,/+` (the AMQP client refuses the rest), at most 255 bytes, not starting with `amq.` (RabbitMQ "
     "keeps those names for itself); over http a path starting with `/`. "
     "Caught here, and by `broker apply` before it declares anything. Source: NATS subject naming, AMQP 0-9-1 "
-    "short strings. A `{name}` segment is a channel parameter: it must be a whole segment "
+    "short strings. A broker `reply` (the requester's reply queue or subject) is held to the same "
+    "names. A `{name}` segment is a channel parameter: it must be a whole segment "
     "between dots and declared once in the flow's `parameters` (and each declared one used).",
 )
 def channel_name_invalid(ctx: Context, flow_id: str) -> Iterable[Report]:
+    return (*_channel_reports(ctx, flow_id), *_reply_reports(ctx, flow_id))
+
+
+def _reply_reports(ctx: Context, flow_id: str) -> tuple[Report, ...]:
+    """A broker `reply` (not an http callback path) names the requester's reply queue or
+    subject: the same names as a channel, refused by the same brokers."""
+    flow = ctx.facts.flows[flow_id]
+    if flow.reply is None or flow.reply.startswith("/"):
+        return ()
+    problem = channel_problem(flow.reply, Transport.QUEUE)
+    if problem is None:
+        return ()
+    cleaned = cleaned_channel(flow.reply, Transport.QUEUE)
+    hint = f"Rename the reply to '{cleaned}'" if cleaned is not None else "Rename the reply"
+    return (
+        Report(
+            message=f"Reply {flow.reply!r} of {describe_flow(ctx.facts, flow)} {problem}",
+            hint=f"{hint}, or remove it to use the derived name",
+            subjects=flow_subjects(ctx.facts, flow),
+            at=at_flow(flow_id, ".reply"),
+        ),
+    )
+
+
+def _channel_reports(ctx: Context, flow_id: str) -> tuple[Report, ...]:
     flow = ctx.facts.flows[flow_id]
     declared = [p.name for p in flow.parameters]
     if flow.channel is None:
