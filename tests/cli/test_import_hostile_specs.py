@@ -547,3 +547,39 @@ def test_an_enum_of_integers_beyond_64_bits_is_kept_in_the_description(
     (lux,) = message.fields
     assert (lux.type, lux.enum) == ("integer", None)
     assert lux.description == "one of: 1180591620717411303424, 2"
+
+
+def test_a_refusal_at_a_key_holding_a_line_break_stays_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A property named "a\x0cb" (a form feed, U+2028: line breaks to `splitlines`) holding a
+    # dangling $ref: the located line was broken in two, the second half located nowhere.
+    payload = '{type: object, properties: {"a\\fb\\u2028c": {$ref: "#/components/schemas/Gone"}}}'
+    spec = tmp_path / "h.yaml"
+    spec.write_text(SYSTEM + PAYLOAD.format(payload=payload), encoding="utf-8")
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        f"{spec}: $.channels.c.messages.Lit.payload.properties.a\\x0cb\\u2028c: "
+        "$ref '#/components/schemas/Gone' points to nothing"
+    ]
+
+
+def test_a_schema_key_holding_a_slash_or_tilde_is_read_not_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An unused schema was looked up by a pointer built from its key: `a/b` named nothing,
+    # and the document was refused with "$ref '#/components/schemas/a/b' points to
+    # nothing", a reference the user never wrote.
+    spec = tmp_path / "h.yaml"
+    spec.write_text(
+        SYSTEM
+        + PAYLOAD.format(payload="{type: object, properties: {lux: {type: integer}}}")
+        + '    "a/b": {type: object, properties: {x: {type: string}}}\n'
+        + '    "c~d": {type: object, properties: {y: {type: string}}}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert sorted(r.name for r in io.load(out).schemas) == ["AB", "CD"]

@@ -396,7 +396,9 @@ class Router:
                 crowd[(link.source, out)].append((_corner_rank(out_at_start, depth), key, 0))
                 crowd[(link.source, into)].append((_corner_rank(into_at_start, depth), key, 1))
                 continue
-            chosen[key] = sides(self.cards[link.source], self.cards[link.target])
+            s, t = self.cards[link.source], self.cards[link.target]
+            out, into = sides(s, t)
+            chosen[key] = (self._open(link.source, out, t), self._open(link.target, into, s))
             self._stubs.pop(key, None)  # (a loop re-attached to another card)
         self._loop_rows(links, chosen, loops_of)
         # Many arrows between two cards side by side: most fan out over and under them.
@@ -453,6 +455,38 @@ class Router:
             out, into = chosen[key]
             result[key] = (ends[key][0], out, ends[key][1], into)
         return result
+
+    def _open(self, card: str, side: Side, far: Rect) -> Side:
+        """`side` of `card`, or where another card stands closer in front of it than a
+        stub's length (its stubs would end inside that card's margin: no route reaches
+        them, and the arrow was drawn through the card), the side round the corner
+        towards `far` (or the other one) if that one is open. Auto-layout keeps cards
+        further apart; a hand-placed design may not."""
+        if self._walled(card, side):
+            rect = self.cards[card]
+            if side[1] == 0:
+                towards = UP if far.centre[1] < rect.centre[1] else DOWN
+            else:
+                towards = LEFT if far.centre[0] < rect.centre[0] else RIGHT
+            for other in (towards, (-towards[0], -towards[1])):
+                if not self._walled(card, other):
+                    return other
+        return side
+
+    def _walled(self, card: str, side: Side) -> bool:
+        """Whether another card's margin covers part of the line the stubs of `side`
+        of `card` end on."""
+        rect = self.cards[card]
+        if side[1] == 0:
+            x = rect.right + MARGIN if side == RIGHT else rect.x - MARGIN
+            x0, y0, x1, y1 = x, rect.y + PORT_PAD, x, rect.bottom - PORT_PAD
+        else:
+            y = rect.bottom + MARGIN if side == DOWN else rect.y - MARGIN
+            x0, y0, x1, y1 = rect.x + PORT_PAD, y, rect.right - PORT_PAD, y
+        return any(
+            key != card and _enters(x0, y0, x1, y1, r)
+            for key, r in self.obstacles.near(x0, y0, x1, y1).items()
+        )
 
     def _fan(self, links: dict[str, Link], chosen: dict[str, tuple[Side, Side]]) -> dict[str, Arch]:
         """The arrows of `links` that fan out (fans.py): their sides in `chosen`, how far

@@ -134,8 +134,8 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
         nothing else; a foreign document's schemas are read where its payloads use them."""
         declared = (spec.data.get("components") or {}).get("schemas") or {}
         if isinstance(declared, dict):
-            for key in declared:
-                mapper.component_record(str(key), json_path(("components", "schemas", key)))
+            for key, schema in declared.items():
+                mapper.component_record(str(key), schema, json_path(("components", "schemas", key)))
 
     def _unread_schemas(self, spec: Spec, mapper: SchemaMapper) -> None:
         """A foreign document's schemas that no message reads, one report line each.
@@ -148,11 +148,11 @@ class _Builder(OperationReading, RequestReply, FlowPairing, FlowChannels):
         if not isinstance(declared, dict):
             return
         referenced = _referenced_schemas(spec.data)
-        for key in declared:
+        for key, schema in declared.items():
             at = json_path(("components", "schemas", key))
             if record_name(str(key)) in mapper.records or str(key) in referenced:
                 continue
-            if mapper.component_record(str(key), at) is not None:
+            if mapper.component_record(str(key), schema, at) is not None:
                 self._note(
                     at, "read by no message of this document: kept as a record no message uses"
                 )

@@ -647,10 +647,12 @@ class SchemaMapper:
                 return candidate
         return None
 
-    def component_record(self, key: str, at: str) -> str | None:
-        """The record `#/components/schemas/<key>` when it is an object and no payload
-        read it: msgflow's exports list every record, even one no message reads yet."""
-        schema, _ = self.deref({"$ref": f"#/components/schemas/{key}"}, at)
+    def component_record(self, key: str, declared: Any, at: str) -> str | None:
+        """The record `components/schemas/<key>` (`declared`, as written there) when it is
+        an object and no payload read it: msgflow's exports list every record, even one no
+        message reads yet. (Followed from what is written, not by a `$ref` built from the
+        key: a key holding `/` or `~` is no pointer as it stands.)"""
+        schema, _ = self.deref(declared, at)
         name = record_name(key)
         # An empty record is an object without properties: still a record here.
         if name in self.records or not isinstance(schema, dict) or schema.get("type") != "object":

@@ -24,7 +24,7 @@ import yaml
 from referencing import Registry, Resource
 from referencing.exceptions import PointerToNowhere, Unresolvable
 
-from designer.core.errors import MsgflowError, json_path
+from designer.core.errors import MsgflowError, json_path, one_line
 
 from .extension_shapes import extension_problems
 from .schema_shapes import check_schemas
@@ -39,7 +39,8 @@ class SpecProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.path}: {self.message}"
+        # A key or a $ref may hold a newline (or U+2028): one problem stays one line.
+        return one_line(f"{self.source}: {self.path}: {self.message}")
 
 
 class SpecLoadError(MsgflowError):

@@ -10,8 +10,6 @@ import pytest
 
 from designer.core.diagram import build_diagram
 from designer.core.diagram.fans import FAN_ROW
-from designer.core.diagram.geometry import Diagram
-from designer.core.diagram.index import segment_enters
 from designer.core.diagram.metrics import measure
 from designer.core.model import Design, Flow, Layout, Message, MessageKind, Node, NodeKind, Point
 
@@ -40,24 +38,11 @@ def _pair(count: int, places: dict[str, Point]) -> Design:
     )
 
 
-def _runs_through_other_labels(diagram: Diagram) -> list[tuple[str, str]]:
-    """(arrow, label's arrow) pairs where an arrow runs through another's label."""
-    found = []
-    for arrow in diagram.arrows.values():
-        for other in diagram.arrows.values():
-            if other is arrow or other.label is None:
-                continue
-            box = other.label.grown(-1.0)
-            if any(segment_enters(*a, *b, box) for a, b in itertools.pairwise(arrow.points)):
-                found.append((arrow.flow_id, other.flow_id))
-    return found
-
-
 def test_twenty_arrows_between_two_cards_side_by_side_fan_out_with_labels_on_them() -> None:
     """Twenty arrows between two cards 300 px apart: on their facing sides they ran
     about 3.6 px apart, one band no label could sit on alone. Three run straight, the
-    rest nest over and under the cards a row apart; no two cross, no label leaves its
-    arrow, and the middle of every label's arrow runs through no other label."""
+    rest nest over and under the cards a row apart; no two cross, and no label leaves
+    its arrow."""
     places = {"n0": Point(x=0, y=0), "n1": Point(x=520, y=0)}
     diagram = build_diagram(_pair(20, places))
     quality = measure(diagram)

@@ -464,3 +464,18 @@ def test_arrows_at_one_card_side_do_not_cross_where_they_turn(
     ends = [a.points[-1 if inbound else 0] for a in diagram.arrows.values()]
     assert all(x == side for x, _ in ends)  # all three at one side of n0: the case here
     assert measure(diagram).crossings == 0
+
+
+def test_an_arrow_into_a_side_with_a_card_close_in_front_enters_round_the_corner() -> None:
+    """A hand-placed design (found by a random sweep of close cards): n1's left side has
+    n2 20 px in front of it, closer than a stub's length, and the arrow from n0, below
+    left, was routed to a port there through n2. It enters n1 by the side round the
+    corner instead (its bottom, towards n0), through no card."""
+    design = _design([(0, 0), (1, 0), (2, 0)], [(0, 1)])
+    layout = Layout(
+        nodes={"n0": Point(x=600, y=160), "n1": Point(x=1120, y=0), "n2": Point(x=880, y=0)}
+    )
+    diagram = build_diagram(design.model_copy(update={"layout": layout}))
+    assert _entered(diagram) == []
+    end = diagram.arrows["f0"].points[-1]
+    assert end[1] == diagram.cards["n1"].bottom
