@@ -121,13 +121,15 @@ def _first_free(
     labels: RectIndex,
     key: str,
     crossed: Crossed | None = None,
+    tried: list[tuple[float, float, Rect]] | None = None,
 ) -> Point | None:
     """The first of `corners` whose w x h spot (and `_CLEAR` round it) is clear of cards
     and labels. With `crossed`, if another arrow runs through that one: the spots just
     beside it, then the next few on or beside the same run, for one clear of cards,
     labels and other arrows; none found, the first. (A label centred on one of several
     arrows side by side lies across its neighbours; beside the outermost it does not.
-    Only the same run: one further along the route may be on a bend's other side.)"""
+    Only the same run: one further along the route may be on a bend's other side.)
+    `tried` gets each spot found blocked, with a rectangle in its way, in order."""
     # The next spot, a step along, is mostly blocked by what blocked one of the last
     # two: those are asked first, before the indexes (neither changes meanwhile).
     last: Rect | None = None
@@ -147,17 +149,23 @@ def _first_free(
             and x0 < last.x + last.w
             and last.y < y1
             and y0 < last.y + last.h
-        ) or (
+        ):
+            blocker: Rect | None = last
+        elif (
             before_last is not None
             and before_last.x < x1
             and x0 < before_last.x + before_last.w
             and before_last.y < y1
             and y0 < before_last.y + before_last.h
         ):
-            continue
-        blocker = cards.first_overlap(x0, y0, x1, y1) or labels.first_overlap(x0, y0, x1, y1)
+            blocker = before_last
+        else:
+            blocker = cards.first_overlap(x0, y0, x1, y1) or labels.first_overlap(x0, y0, x1, y1)
+            if blocker is not None:
+                last, before_last = blocker, last
         if blocker is not None:
-            last, before_last = blocker, last
+            if tried is not None:
+                tried.append((x, y, blocker))
             continue
         if crossed is None or not crossed(key, x + 1, y + 1, x + w - 1, y + h - 1):
             return x, y
@@ -220,8 +228,10 @@ def place_label(
     w, h = size
     # First the first spot touching nothing (a yes/no look-up per spot); only if there
     # is none, the spot covering the least.
+    # Every spot tried, with a rectangle in its way: if none is free, that is all of them.
+    tried: list[tuple[float, float, Rect]] = []
     found = _first_free(
-        _route_corners(arrow.points, w, h), w, h, cards, labels, arrow.flow_id, crossed
+        _route_corners(arrow.points, w, h), w, h, cards, labels, arrow.flow_id, crossed, tried
     ) or _first_free(
         ((x, y, 0, None) for x, y in _away_corners(arrow.points, w, h)),
         w,
@@ -229,6 +239,8 @@ def place_label(
         cards,
         labels,
         arrow.flow_id,
+        None,
+        tried,
     )
     if found is not None:
         spot = Rect(found[0], found[1], w, h)
@@ -240,13 +252,17 @@ def place_label(
     best: Point | None = None
     best_cover = math.inf
     room_w, room_h = w + 2 * _CLEAR, h + 2 * _CLEAR
-    spots = itertools.chain(
-        ((x, y) for x, y, _, _ in _route_corners(arrow.points, w, h)),
-        _away_corners(arrow.points, w, h),
-    )
-    for x, y in spots:
+    for x, y, blocker in tried:
         x0, y0 = x - _CLEAR, y - _CLEAR
         x1, y1 = x0 + room_w, y0 + room_h
+        # The part the rectangle in its way covers is one of the spot's sum (the same
+        # float RectIndex.covered adds), and a sum of parts none negative is no less
+        # than any of them: a spot that part alone rules out is not summed (most are).
+        part_w = min(x1, blocker.x + blocker.w) - max(x0, blocker.x)
+        if part_w > 0:
+            part_h = min(y1, blocker.y + blocker.h) - max(y0, blocker.y)
+            if part_h > 0 and part_w * part_h >= best_cover:
+                continue
         cover = cards.covered(x0, y0, x1, y1, 0.0, best_cover)
         if cover < best_cover:
             cover = labels.covered(x0, y0, x1, y1, cover, best_cover)
