@@ -29,10 +29,16 @@ def problems(design: Design, broker: str, topology: AmqpTopology | None) -> list
     return found
 
 
+# AMQP short strings: a queue or exchange name holds at most 255 bytes. A channel within
+# the limit can still make a longer name (`<subscriber>.<channel>`, `<queue>.dlq`).
+MAX_AMQP_NAME_BYTES = 255
+
+
 def _reserved(design: Design, topology: AmqpTopology) -> list[str]:
     names = [e.name for e in topology.exchanges] + [q.name for q in topology.queues]
     reserved = sorted({n for n in names if n.startswith(RESERVED_AMQP_PREFIX)})
-    if not reserved:
+    too_long = sorted({n for n in names if len(n.encode("utf-8")) > MAX_AMQP_NAME_BYTES})
+    if not reserved and not too_long:
         return []
     why = f"RabbitMQ reserves names starting with '{RESERVED_AMQP_PREFIX}' for itself"
     found: list[str] = []
@@ -48,4 +54,18 @@ def _reserved(design: Design, topology: AmqpTopology) -> list[str]:
     for index, flow in enumerate(design.flows):
         if flow.channel and flow.channel.startswith(RESERVED_AMQP_PREFIX):
             found.append(f"$.flows[{index}].channel: channel '{flow.channel}': {why}")
+    for name in too_long:
+        size = len(name.encode("utf-8"))
+        flows = [i for i, f in enumerate(design.flows) if f.channel and f.channel in name]
+        nodes = [i for i, n in enumerate(design.nodes) if name.startswith(slugs.node(n.id) + ".")]
+        if flows:
+            where, what = f"$.flows[{flows[0]}].channel", "shorten the channel"
+        elif nodes:
+            where, what = f"$.nodes[{nodes[0]}].id", "shorten the node's id"
+        else:
+            where, what = "$", "shorten the names it is made of"
+        found.append(
+            f"{where}: makes the RabbitMQ name '{name[:60]}...' of {size} bytes "
+            f"(at most {MAX_AMQP_NAME_BYTES}): {what}"
+        )
     return found or [f"$: the names {', '.join(reserved)}: {why}"]

@@ -124,3 +124,15 @@ def test_an_http_callback_reply_is_a_path_not_a_queue(
     path.write_text(json.dumps(design), encoding="utf-8")
     main(["validate", str(path)])
     assert "Reply '/callbacks" not in capsys.readouterr().out
+
+
+def test_a_channel_within_255_bytes_making_a_longer_queue_name_is_located(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 255 bytes passes the rule, but the queue `<channel>.dlq` has 259: the AMQP client
+    # refused it after the other objects were declared (found by the broker fuzz, exit 1).
+    path = _design(tmp_path, channel="a" * 255)
+    assert main(["broker", "apply", str(path), "--url", NOWHERE["rabbitmq"]]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: $.flows[3].channel: makes the RabbitMQ name 'aaaa" in err
+    assert "of 259 bytes (at most 255)" in err and "nothing declared" in err
