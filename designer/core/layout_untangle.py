@@ -22,6 +22,14 @@ Point = tuple[float, float]
 # budget doubled from 100,000 (six rounds instead of three: same), -> 2,198 with only
 # the crossings after a trade counted (the same trades, each costing half the work).
 _WORK = 200_000
+# Bigger designs get a budget in step with their arrows (linked pairs of cards): at 100
+# services (~265 arrows) 200,000 ran out long before the trades did, and most crossings
+# left were of arrows between contexts that more trades uncross (synthetic 100, seeds
+# 1-12 and 21: 23,577 routed crossings; with no limit 17,926 at ~1.5x the auto-layout
+# time; with this, ~800,000 there, 18,680 at ~1.3x). 30 services (~80 arrows) get a
+# little more than _WORK (seeds 1-12: 2,198 -> 2,086, time about the same); 300
+# services ~2.4 million (seeds 1-3 and 20: 35,514 -> 35,162, ~1.15x the time).
+_WORK_PER_ARROW = 3_000
 _ROUNDS = 3
 
 
@@ -59,6 +67,7 @@ def untangle(
         for p, others in near.items()
     }
     work = 0
+    budget = max(_WORK, _WORK_PER_ARROW * len(arrows))
     # The arrows each arrow crosses as the cards stand now, worked out when first asked
     # and kept up to date as trades are made: the crossings before a trade are then a
     # sum, and only those after it are counted afresh (half the work of counting both).
@@ -103,7 +112,7 @@ def untangle(
         for group in groups:
             for i, u in enumerate(group):
                 for v in group[i + 1 :]:
-                    if work > _WORK:
+                    if work > budget:
                         return
                     if not touching[u] and not touching[v]:
                         continue
@@ -139,15 +148,32 @@ def _overlapping_spans(
     box of their places): only those can ever cross it. In a layered drawing most arrows
     join near columns, and contexts stand apart in height (as bands, or one above the
     other in a layer), so this leaves a small fraction of the pairs to test."""
-    box = {card: (x, x, y, y) for card, (x, y) in place.items()}
+    # Groups sharing a card pass places on: a card of both takes a place of the one and
+    # may then trade it to a card of the other. So each card may end at any place of the
+    # groups joined to its own through shared cards (its box spans them all; only the
+    # groups themselves made the shortlists miss arrows where groups overlap).
+    joined: dict[str, str] = {}
+
+    def root(card: str) -> str:
+        while joined.get(card, card) != card:
+            card = joined[card]
+        return card
+
     for group in groups:
-        left = min(place[card][0] for card in group)
-        right = max(place[card][0] for card in group)
-        top = min(place[card][1] for card in group)
-        bottom = max(place[card][1] for card in group)
-        for card in group:  # a card in several groups may go to any of their places
-            x0, x1, y0, y1 = box[card]
-            box[card] = (min(x0, left), max(x1, right), min(y0, top), max(y1, bottom))
+        for card in group[1:]:
+            a, b = root(group[0]), root(card)
+            if a != b:
+                joined[b] = a
+    box = {card: (x, x, y, y) for card, (x, y) in place.items()}
+    reach: dict[str, tuple[float, float, float, float]] = {}
+    for group in groups:
+        for card in group:
+            x, y = place[card]
+            x0, x1, y0, y1 = reach.get(root(card), (x, x, y, y))
+            reach[root(card)] = (min(x0, x), max(x1, x), min(y0, y), max(y1, y))
+    for group in groups:
+        for card in group:
+            box[card] = reach[root(card)]
     span = {
         p: (
             min(box[p[0]][0], box[p[1]][0]),

@@ -197,7 +197,9 @@ def schema_roots(spec: _Spec) -> Iterator[tuple[Any, str]]:
     """Every schema the importer reads, at the path it is written at: components/schemas
     first (so a schema many payloads `$ref` is located where it is written)."""
     components = _mapping(spec.data.get("components"))
-    for key, schema in _mapping(components.get("schemas")).items():
+    # Listed before anything is left out: a `$ref` may name a mapping of schemas (or of
+    # parameters) as if it were a schema, and leaving out its keys changes it under the loop.
+    for key, schema in list(_mapping(components.get("schemas")).items()):
         yield schema, child("$.components.schemas", str(key))
     for message, at in _messages(spec):
         yield from _message_schemas(spec, message, at)
@@ -206,7 +208,7 @@ def schema_roots(spec: _Spec) -> Iterator[tuple[Any, str]]:
         for key, raw in _mapping(spec.data.get("channels")).items()
     ]
     for channel, at in [*channels, (components, "$.components")]:
-        for name, raw in _mapping(_mapping(channel).get("parameters")).items():
+        for name, raw in list(_mapping(_mapping(channel).get("parameters")).items()):
             where = child(child(at, "parameters"), str(name))
             parameter, _ = spec.deref(raw, where)
             if isinstance(parameter, dict) and "schema" in parameter:
