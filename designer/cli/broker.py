@@ -108,12 +108,13 @@ def _refused(path: str, design: Design, url: str, queue_type: str) -> bool:
     """True, after naming each place to fix, when the broker would refuse names of the
     design: then nothing is declared rather than half of it (provision/preflight.py)."""
     from designer import provision
-    from designer.core.topology import build_amqp
+    from designer.core.topology import build_amqp, build_jetstream
     from designer.provision import preflight
 
     broker = provision.broker_of(url)
     topology = build_amqp(design, queue_type) if broker == "rabbitmq" else None
-    problems = preflight.problems(design, broker, topology)
+    jetstream = build_jetstream(design) if broker == "nats" else None
+    problems = preflight.problems(design, broker, topology, jetstream)
     for problem in problems:
         print(f"{path}: {problem}", file=sys.stderr)
     if problems:

@@ -9,13 +9,20 @@ its place in the file, and nothing is declared.
 
 from __future__ import annotations
 
+import re
+
 from designer.core.channels import ChannelNames
 from designer.core.model import Design, Severity
 from designer.core.rules.transport import RESERVED_AMQP_PREFIX
-from designer.core.topology import AmqpTopology
+from designer.core.topology import AmqpTopology, JetStreamTopology
 
 
-def problems(design: Design, broker: str, topology: AmqpTopology | None) -> list[str]:
+def problems(
+    design: Design,
+    broker: str,
+    topology: AmqpTopology | None,
+    jetstream: JetStreamTopology | None = None,
+) -> list[str]:
     """`$.path: message` for each name the broker would refuse; empty when none."""
     from designer.core.rules import validate
 
@@ -26,6 +33,34 @@ def problems(design: Design, broker: str, topology: AmqpTopology | None) -> list
     ]
     if broker == "rabbitmq" and topology is not None and not found:
         found = _reserved(design, topology)
+    if broker == "nats" and jetstream is not None and not found:
+        found = _jetstream_names(design, jetstream)
+    return found
+
+
+# JetStream stream and consumer names: no whitespace, '.', '*', '>', slashes or control
+# characters (they are tokens of the API subject), at most 255 characters.
+_NATS_NAME = re.compile(r"[^\s.*>/\\\x00-\x1f\x7f]+")
+MAX_NATS_NAME = 255
+
+
+def _jetstream_names(design: Design, jetstream: JetStreamTopology) -> list[str]:
+    """Durables are made from a flow's channel (`<subscriber>__<channel>`): a channel fine
+    as a subject (`a/b`, 255 bytes) can still make a consumer name JetStream refuses,
+    after its stream was created."""
+    names = [s.name for s in jetstream.streams] + [c.durable for c in jetstream.consumers]
+    found: list[str] = []
+    for name in sorted(set(names)):
+        if _NATS_NAME.fullmatch(name) and len(name) <= MAX_NATS_NAME:
+            continue
+        flows = [i for i, f in enumerate(design.flows) if f.channel and f.channel in name]
+        where = f"$.flows[{flows[0]}].channel" if flows else "$"
+        why = (
+            f"{len(name)} characters (at most {MAX_NATS_NAME})"
+            if len(name) > MAX_NATS_NAME
+            else "no spaces, '.', '*', '>' or slashes allowed"
+        )
+        found.append(f"{where}: makes the JetStream name '{name[:60]}': {why}")
     return found
 
 

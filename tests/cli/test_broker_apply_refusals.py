@@ -136,3 +136,25 @@ def test_a_channel_within_255_bytes_making_a_longer_queue_name_is_located(
     err = capsys.readouterr().err
     assert f"{path}: $.flows[3].channel: makes the RabbitMQ name 'aaaa" in err
     assert "of 259 bytes (at most 255)" in err and "nothing declared" in err
+
+
+@pytest.mark.parametrize(
+    ("channel", "says"),
+    [
+        ("a/b", "no spaces, '.', '*', '>' or slashes allowed"),
+        ("a" * 255, "characters (at most 255)"),  # the server: "consumer name is too long"
+    ],
+)
+def test_a_channel_making_a_durable_jetstream_refuses_is_located(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], channel: str, says: str
+) -> None:
+    # Fine as a subject, but the durable `<subscriber>__<channel>` is no JetStream name:
+    # the stream was created and its consumer refused (found by the broker fuzz, exit 1).
+    design = json.loads(_design(tmp_path).read_text(encoding="utf-8"))
+    design["flows"][1]["channel"] = channel  # f2: OrderCreated, a topic flow
+    path = tmp_path / "durable.msgflow.json"
+    path.write_text(json.dumps(design), encoding="utf-8")
+    assert main(["broker", "apply", str(path), "--url", NOWHERE["nats"]]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: $.flows[1].channel: makes the JetStream name 'shipping__" in err
+    assert says in err and "nothing declared" in err

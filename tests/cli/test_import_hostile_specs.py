@@ -583,3 +583,29 @@ def test_a_schema_key_holding_a_slash_or_tilde_is_read_not_refused(
     out = tmp_path / "design.msgflow.json"
     assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
     assert sorted(r.name for r in io.load(out).schemas) == ["AB", "CD"]
+
+
+def test_a_ref_naming_the_mapping_of_schemas_as_a_schema_is_read_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `$ref: '#/components/schemas'` makes the mapping of schemas a schema, whose key
+    # `type` (a schema named so) is then a `type` of the wrong shape: leaving it out changed
+    # the mapping while the shape check was listing it (RuntimeError: dictionary changed
+    # size during iteration; found by the hostile-schema fuzz with odd component keys).
+    payload = "{type: object, properties: {all: {$ref: '#/components/schemas'}}}"
+    spec = tmp_path / "h.yaml"
+    spec.write_text(
+        SYSTEM
+        + PAYLOAD.format(payload=payload)
+        + "    type: {type: object, properties: {x: {type: string}}}\n"
+        + "    Lux: {type: integer}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "design.msgflow.json"
+    assert main(["import", "asyncapi", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert (
+        "h.yaml: $.components.schemas.type: type should be a JSON type name or a list of "
+        "them, found a mapping: left out"
+    ) in capsys.readouterr().out
+    (message,) = io.load(out).messages
+    assert [(f.name, f.type) for f in message.fields] == [("all", "string")]

@@ -185,6 +185,9 @@ def components(draw: st.DrawFn) -> dict[str, Any]:
     """components/schemas: S0..S3 (each may name the others: cycles), sometimes a chain
     of hundreds of schemas each holding the next by $ref, sometimes not a mapping."""
     schemas: dict[str, Any] = {n: draw(ANY_SCHEMA) for n in COMPONENT_NAMES}
+    # Keys no pointer names as they stand (`/`, `~`, `%`), or not text at all (YAML).
+    odd_keys = st.one_of(st.sampled_from(("a/b", "c~d", "e%20f", "", " ")), NAMES)
+    schemas.update(draw(st.dictionaries(odd_keys, SCHEMAS, max_size=2)))
     if draw(st.integers(0, 9)) == 9:
         length = draw(st.integers(50, 300))
         how = draw(

@@ -28,6 +28,7 @@ to the reading, which types such a field as a string and says so.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -66,7 +67,13 @@ class ShapeFinding:
 
 def child(at: str, key: str | int) -> str:
     """`at` one key or index further, written as the importer's paths are."""
-    return at + json_path((key,))[1:]
+    return at + _step(key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _step(key: str | int) -> str:
+    """`.key`, `[index]` or `["odd key"]` (keys repeat: property names, keywords)."""
+    return json_path((key,))[1:]
 
 
 def json_schema_format(schema_format: str) -> bool:
@@ -197,7 +204,9 @@ def schema_roots(spec: _Spec) -> Iterator[tuple[Any, str]]:
     """Every schema the importer reads, at the path it is written at: components/schemas
     first (so a schema many payloads `$ref` is located where it is written)."""
     components = _mapping(spec.data.get("components"))
-    for key, schema in _mapping(components.get("schemas")).items():
+    # Listed before anything is left out: a `$ref` may name a mapping of schemas (or of
+    # parameters) as if it were a schema, and leaving out its keys changes it under the loop.
+    for key, schema in list(_mapping(components.get("schemas")).items()):
         yield schema, child("$.components.schemas", str(key))
     for message, at in _messages(spec):
         yield from _message_schemas(spec, message, at)
@@ -206,7 +215,7 @@ def schema_roots(spec: _Spec) -> Iterator[tuple[Any, str]]:
         for key, raw in _mapping(spec.data.get("channels")).items()
     ]
     for channel, at in [*channels, (components, "$.components")]:
-        for name, raw in _mapping(_mapping(channel).get("parameters")).items():
+        for name, raw in list(_mapping(_mapping(channel).get("parameters")).items()):
             where = child(child(at, "parameters"), str(name))
             parameter, _ = spec.deref(raw, where)
             if isinstance(parameter, dict) and "schema" in parameter:
@@ -250,9 +259,8 @@ _SHAPES: dict[str, tuple[str, Callable[[Any], bool]]] = {
 
 def _normalise(schema: dict[str, Any], at: str) -> Iterator[tuple[str, str]]:
     """Leave out (in place) each keyword of the wrong shape: (path, report line) each."""
-    for keyword, (wanted, fits) in _SHAPES.items():
-        if keyword not in schema:
-            continue
+    for keyword in [k for k in schema if k in _SHAPES]:  # most schemas have a few keys
+        wanted, fits = _SHAPES[keyword]
         value = schema[keyword]
         where = child(at, keyword)
         if not fits(value):
@@ -327,8 +335,11 @@ def check_schemas(spec: _Spec) -> Iterator[ShapeFinding]:
     yield from _depth(graph, roots)
 
 
-def _target(spec: _Spec, raw: Any, at: str) -> tuple[Any, str, str]:
-    """What `raw` names, with the source and path of where that is written."""
+def _target(spec: _Spec, raw: Any, at: str, source: str | None = None) -> tuple[Any, str, str]:
+    """What `raw` names, with the source and path of where that is written. `source`:
+    the document `raw` is in, when known (a sub-schema is in its parent's)."""
+    if source is not None and not (isinstance(raw, dict) and "$ref" in raw):
+        return raw, source, at  # most sub-schemas: no reference to follow
     target, ref = spec.deref(raw, at)
     if ref is None:
         return target, spec.source_of(raw), at
@@ -357,7 +368,7 @@ def _walk(
             yield ShapeFinding(source, path, message, refused=False)
         edges = graph.edges.setdefault(id(schema), [])
         for sub, sub_at, how in _edges(schema, where):
-            found, found_source, found_at = _target(spec, sub, sub_at)
+            found, found_source, found_at = _target(spec, sub, sub_at, source)
             if isinstance(found, dict):
                 edges.append((id(found), sub_at, how))
                 if id(found) not in graph.nodes:

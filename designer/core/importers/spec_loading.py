@@ -120,8 +120,23 @@ MAX_DOCUMENT_DEPTH = 200
 
 def _refuse_too_deep(data: Any, source: str) -> None:
     """Refuse a document nested deeper than MAX_DOCUMENT_DEPTH, at the first spot that is.
-    Iterative, and each container once: YAML aliases can make a tree that contains itself."""
+    Iterative, and each container once: YAML aliases can make a tree that contains itself.
+    Depths alone first (cheap); the path is worked out only for a document that is too deep."""
     seen: set[int] = set()
+    depths: list[tuple[Any, int]] = [(data, 0)]
+    while depths:
+        value, depth = depths.pop()
+        if not isinstance(value, (dict, list)) or id(value) in seen:
+            continue
+        seen.add(id(value))
+        if depth >= MAX_DOCUMENT_DEPTH:
+            break
+        depths.extend(
+            (item, depth + 1) for item in (value.values() if isinstance(value, dict) else value)
+        )
+    else:
+        return
+    seen.clear()
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
     while stack:
         value, parts = stack.pop()
