@@ -323,12 +323,18 @@ def test_hostile_channels_on_a_live_broker_dry_run(tmp_path: Path, broker: str) 
     design = tmp_path / "channels.msgflow.json"
     design.write_text(json.dumps(_with_channels(_hostile()), ensure_ascii=False))
     result = msgflow(tmp_path, "broker", "apply", design.name, "--url", url, "--dry-run")
-    # Each unusable name is an error on its object; the report stays one line per object.
-    assert_clean_failure(result, 1)
-    assert "not a valid" in result.stdout
-    assert 'q"\\nz' in result.stdout and not any(
-        line.startswith("z") for line in result.stdout.splitlines()
-    )
+    # Names the broker would refuse are bad input, found before connecting: one located line
+    # per flow (a newline in a name escaped, so the report stays a line each), and nothing
+    # is declared or claimed as "would create".
+    assert_clean_failure(result, 2)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    located = [line for line in lines if line.startswith("channels.msgflow.json: $.flows[")]
+    assert len(located) == 11, lines
+    assert any("'a/b c'" in line and "contains a space" in line for line in located)
+    assert any("'q\"\\nz'" in line and "control character" in line for line in located)
+    assert not any(line.startswith("z") for line in lines)
+    assert lines[-1] == f"msgflow: broker apply: nothing declared: 11 name(s) {broker} would refuse"
 
 
 # ------------------------------------------------------------------ outputs that cannot be written
