@@ -53,6 +53,11 @@ def untangle(
 ) -> None:
     """Swap the places (in `place`) of two cards of a group while that lowers the
     crossings; `arrows` counts the flows between each linked pair of cards."""
+    # Only arrows between placed cards can cross anything here: a flow whose end has no
+    # place (an import's design being built) would otherwise stop the layout with a KeyError.
+    arrows = Counter(
+        {pair: n for pair, n in arrows.items() if pair[0] in place and pair[1] in place}
+    )
     touching: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for pair in arrows:
         touching[pair[0]].append(pair)

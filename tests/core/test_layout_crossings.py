@@ -91,6 +91,16 @@ def test_cards_of_one_step_trade_places_when_their_arrows_cross() -> None:
     assert not segments_cross(place["a"], place["y"], place["b"], place["x"])
 
 
+def test_an_arrow_to_a_card_without_a_place_is_left_out_of_untangling() -> None:
+    # An import's design can hold a flow to a node not laid out (yet): found by the fuzz
+    # campaign as a KeyError that stopped `msgflow import asyncapi` with a traceback.
+    place = {"a": (0.0, 0.0), "b": (0.0, 100.0), "x": (300.0, 0.0), "y": (300.0, 100.0)}
+    arrows = Counter({("a", "y"): 1, ("b", "x"): 1, ("a", "ghost"): 2})
+    untangle([["a", "b"]], arrows, place)
+    assert place["a"] == (0.0, 100.0) and place["b"] == (0.0, 0.0)
+    assert "ghost" not in place
+
+
 def test_untangling_counts_every_flow_of_a_pair() -> None:
     # Swapping a and b uncrosses their arrows to the right and crosses those to the
     # left: it pays only if the flows it uncrosses make more crossings than it adds.
