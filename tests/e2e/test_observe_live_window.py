@@ -25,6 +25,7 @@ import pytest
 from designer.qt.live.overlay import RateBadge
 from tests.e2e.test_observe_generated_shop import nats_observer_ports
 from tests.support.brokers import require_nats
+from tests.support.sockets import socket_ports
 from tests.support.window import open_window
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -62,30 +63,10 @@ def alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-def _socket_ports(pid: int) -> set[int]:
-    """The local TCP ports of the sockets process `pid` holds (its /proc fd links matched
-    with the kernel's TCP tables)."""
-    inodes: set[str] = set()
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
-        try:
-            target = os.readlink(fd)
-        except OSError:  # closed meanwhile
-            continue
-        if target.startswith("socket:["):
-            inodes.add(target[len("socket:[") : -1])
-    ports: set[int] = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            fields = line.split()
-            if fields[9] in inodes:
-                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
-    return ports
-
-
 def taps_of(pid: int) -> set[int]:
     """The observer connections NATS lists whose client socket is held by process `pid`:
     the child's own tap, whatever other tests observe on the shared server meanwhile."""
-    ports = _socket_ports(pid)
+    ports = socket_ports(pid)
     return {cid for cid, port in asyncio.run(nats_observer_ports(URL)).items() if port in ports}
 
 
