@@ -39,6 +39,19 @@ def test_smoke_with_a_broken_file_still_opens_the_window(tmp_path):
     result = _smoke(tmp_path, str(broken))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+    assert f"{broken}: $: not valid JSON" in result.stderr  # the dialog's text, for scripts
+
+
+def test_a_screenshot_of_a_file_that_cannot_be_opened_is_refused(tmp_path):
+    # Not a picture of an empty window in silence: the located problem, exit 2, no file.
+    picture = tmp_path / "window.png"
+    broken = tmp_path / "broken.msgflow.json"
+    broken.write_text('{"format": "msgflow", "nodes": [')
+    for design in (broken, tmp_path / "missing.msgflow.json"):
+        result = _smoke(tmp_path, str(design), "--screenshot", str(picture))
+        assert result.returncode == 2, result.stderr
+        assert f"{design}: $" in result.stderr and "Traceback" not in result.stderr
+        assert not picture.exists()
 
 
 def test_smoke_without_a_file(tmp_path):
