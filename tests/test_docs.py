@@ -61,9 +61,13 @@ def test_no_file_cites_a_document_missing_from_the_repository():
         text = path.read_text(encoding="utf-8", errors="replace")
         offenders += [f"{path.relative_to(ROOT)}: {name}" for name in GONE if name in text]
         # Every docs/, benchmarks/ or assets/ path mentioned anywhere (code comments and
-        # docstrings included) must exist: they are the repository's own files.
+        # docstrings included) must exist: they are the repository's own files. The
+        # program and its benchmarks cite tests/, designer/ and templates/ paths too;
+        # tests and templates also name files of a generated project (tests/test_orders.py).
+        product = path.is_relative_to(ROOT / "designer") or path.is_relative_to(ROOT / "benchmarks")
         for cited in CITED_PATH.findall(text):
-            if cited.startswith(("docs/", "benchmarks/", "assets/")) and not _exists(cited):
+            checked = product or cited.startswith(("docs/", "benchmarks/", "assets/"))
+            if checked and not _exists(cited):
                 offenders.append(f"{path.relative_to(ROOT)}: {cited}")
     assert offenders == []
 
