@@ -42,9 +42,13 @@ def _call(value: pyformat.Expr, indent: int = 0, prefix: str = "", suffix: str =
     return pyformat.render(value, indent, prefix, suffix)
 
 
+class _PackRefusal(jinja2.TemplateRuntimeError):
+    """Raised by `fail()`: the pack's own words, reported as they are."""
+
+
 def _fail(message: str) -> str:
     """`{{ fail("...") }}`: a template pack stops generation with its own message."""
-    raise jinja2.TemplateRuntimeError(str(message))
+    raise _PackRefusal(str(message))
 
 
 def _call_of(callee: str, arguments: list[list[Any]]) -> pyformat.Call:
@@ -381,6 +385,8 @@ def render(env: SandboxedEnvironment, name: str, **context: Any) -> str:
             _where(env, name), _template_line(error, name), f"not allowed in templates: {error}"
         ) from None
     except jinja2.UndefinedError as error:
+        raise TemplateError(_where(env, name), _template_line(error, name), str(error)) from None
+    except _PackRefusal as error:
         raise TemplateError(_where(env, name), _template_line(error, name), str(error)) from None
     except RecursionError as error:
         raise TemplateError(

@@ -36,7 +36,8 @@ from .congestion import Shared, channel, crowded_stretch, movers, shared_runs
 from .fans import Arch, arch_rank, fans
 from .geometry import Point, Rect
 from .index import RectIndex
-from .nudge import MIN_GAP, nudge_steps
+from .nudge import MIN_GAP, nudge, nudge_steps
+from .rescue import clear_route, enters_other
 from .sides import rebalanced
 from .steps import Steps, finish, scaled
 from .tracks import Tracks
@@ -74,6 +75,7 @@ RELIEF_LEAST = 20
 # Routes further than this from one routed again do not meet it when nudged (a run slides
 # at most nudge._SIDE_REACH, and keeps a track's distance).
 _NEAR = 220.0
+_TIGHT = 3.0  # rescued routes (rescue.py) are nudged keeping this far off the cards
 _SQUEEZE = 12.0  # how far into a card's margin a crowded run may go (nudge._SQUEEZE), and a gap
 LOOP_ROW = 26.0  # between loops on one side of a card: a label's height and a gap
 QUICK_STEPS = 120  # ... during a drag frame (the route is settled when the drag ends)
@@ -111,8 +113,10 @@ class Router:
     def __init__(self, cards: dict[str, Rect]) -> None:
         self.cards = cards
         self.obstacles = RectIndex()
+        self._cards = RectIndex()  # the cards themselves (rescue.py)
         for key, rect in cards.items():
             self.obstacles.add(key, rect.grown(MARGIN - 1.0))
+            self._cards.add(key, rect)
         self.routes: dict[str, list[Point]] = {}
         self.links: dict[str, Link] = {}
         self._tracks = Tracks()  # the straight runs of the routes, by line
@@ -129,9 +133,11 @@ class Router:
         if rect is None:
             self.cards.pop(key, None)
             self.obstacles.remove(key)
+            self._cards.remove(key)
         else:
             self.cards[key] = rect
             self.obstacles.add(key, rect.grown(MARGIN - 1.0))
+            self._cards.add(key, rect)
 
     def forget(self, key: str) -> None:
         """A link went away."""
@@ -235,7 +241,45 @@ class Router:
             # Channels with more arrows than tracks left some on one line: those go
             # another way.
             yield from self._relieving(order, ports)
+            # Last, any route still through a card that is not one of its ends (cards
+            # closer together than their margins): a way between the cards themselves.
+            self._rescue(order, ports)
         return {key: self.routes[key] for key in order}
+
+    def _rescue(self, keys: list[str], ports: dict[str, tuple[Point, Side, Point, Side]]) -> None:
+        """Route again, by rescue.clear_route, those of `keys` that run through a card
+        that is not one of their ends."""
+        rescued: dict[str, list[Point]] = {}
+        for key in keys:
+            link = self.links[key]
+            ends = (link.source, link.target)
+            if not enters_other(self._cards, self.routes[key], ends):
+                continue
+            stubs = self._stubs.get(key, (MARGIN, MARGIN))
+            found = clear_route(self._cards, *ports[key], ends, stubs)
+            if found is None:
+                continue
+            self._drop_runs(key)
+            self.routes[key] = found
+            self._add_runs(key, found)
+            rescued[key] = found
+        if not rescued:
+            return
+        # Those onto tracks of their own too, kept off the cards by a few pixels only
+        # (they run where the margins meet); any the nudging put into a card is put back.
+        tight = RectIndex()
+        for card, rect in self._cards.items():
+            tight.add(card, rect.grown(_TIGHT))
+        keys_moving = sorted(rescued)
+        near = {key: list(self.routes[key]) for key in self._beside(keys_moving)}
+        for key in nudge(near, tight, keys_moving):
+            link = self.links[key]
+            points = near[key]
+            if enters_other(self._cards, points, (link.source, link.target)):
+                continue
+            self._drop_runs(key)
+            self.routes[key] = points
+            self._add_runs(key, points)
 
     def _relieving(
         self, keys: list[str], ports: dict[str, tuple[Point, Side, Point, Side]]
