@@ -176,6 +176,11 @@ class Router:
             next(self._tracks.near(axis, base - reach, base + reach, lo - 2, hi + 2), None) is None
         )
 
+    def _taken(self, axis: int, at: float, lo: float, hi: float) -> bool:
+        """Whether a route runs on this line (within 2 px) over more than lo..hi's ends."""
+        base = round(at)
+        return next(self._tracks.near(axis, base - 2, base + 2, lo + 1, hi - 1), None) is not None
+
     def runs_through(self, key: str, x0: float, y0: float, x1: float, y1: float) -> bool:
         """Whether a route other than `key`'s runs through the box (x0, y0)-(x1, y1):
         a label there would read as that arrow's too (labels.place_label)."""
@@ -256,10 +261,11 @@ class Router:
             if not enters_other(self._cards, self.routes[key], ends):
                 continue
             stubs = self._stubs.get(key, (MARGIN, MARGIN))
-            found = clear_route(self._cards, *ports[key], ends, stubs)
-            if found is None:
-                continue
             self._drop_runs(key)
+            found = clear_route(self._cards, *ports[key], ends, stubs, self._taken)
+            if found is None:
+                self._add_runs(key, self.routes[key])
+                continue
             self.routes[key] = found
             self._add_runs(key, found)
             rescued[key] = found
@@ -422,6 +428,7 @@ class Router:
         chosen: dict[str, tuple[Side, Side]] = {}
         loops: dict[str, int] = defaultdict(int)
         loops_of: dict[str, int] = {}  # loop key: its number at its card
+        corners: dict[str, list[tuple[tuple[Side, bool], tuple[Side, bool]]]] = {}
         links = self.links if spread is None else self._sharing_cards(keys, spread)
         for key, link in links.items():
             if link.source == link.target:
@@ -433,8 +440,11 @@ class Router:
                 # on both sides like any other's.
                 k = loops[link.source]
                 loops[link.source] += 1
-                (out, out_at_start), (into, into_at_start) = _LOOP_CORNERS[k % 4]
-                depth = k // 4
+                if link.source not in corners:
+                    corners[link.source] = self._loop_corners(link.source)
+                open_corners = corners[link.source]
+                (out, out_at_start), (into, into_at_start) = open_corners[k % len(open_corners)]
+                depth = k // len(open_corners)
                 chosen[key] = (out, into)
                 loops_of[key] = k
                 crowd[(link.source, out)].append((_corner_rank(out_at_start, depth), key, 0))
@@ -512,10 +522,39 @@ class Router:
                 towards = UP if far.centre[1] < rect.centre[1] else DOWN
             else:
                 towards = LEFT if far.centre[0] < rect.centre[0] else RIGHT
-            for other in (towards, (-towards[0], -towards[1])):
+            for other in (towards, (-towards[0], -towards[1]), (-side[0], -side[1])):
                 if not self._walled(card, other):
                     return other
         return side
+
+    def _loop_corners(self, card: str) -> list[tuple[tuple[Side, bool], tuple[Side, bool]]]:
+        """The corners of `card` loops go round, in _LOOP_CORNERS' order: those whose
+        two sides have no card close in front (a hand-placed neighbour a few pixels
+        off the right side had the first loop run through it), or if none, those with
+        the fewest sides (or the square outside the corner) blocked so."""
+        score = [
+            self._walled(card, corner[0][0])
+            + self._walled(card, corner[1][0])
+            + self._corner_taken(card, corner[0][0], corner[1][0])
+            for corner in _LOOP_CORNERS
+        ]
+        return [c for c, n in zip(_LOOP_CORNERS, score, strict=True) if n == min(score)]
+
+    def _corner_taken(self, card: str, one: Side, other: Side) -> bool:
+        """Whether another card's margin covers the square outside `card`'s corner
+        between sides `one` and `other` that a loop round it crosses."""
+        rect = self.cards[card]
+        dx = one[0] or other[0]
+        dy = one[1] or other[1]
+        x = rect.right if dx > 0 else rect.x - MARGIN
+        y = rect.bottom if dy > 0 else rect.y - MARGIN
+        box = Rect(x, y, MARGIN, MARGIN)
+        return any(
+            key != card and r.grown(MARGIN - 1.0).overlaps(box)
+            for key, r in self._cards.near(
+                box.x - MARGIN, box.y - MARGIN, box.right + MARGIN, box.bottom + MARGIN
+            ).items()
+        )
 
     def _walled(self, card: str, side: Side) -> bool:
         """Whether another card's margin covers part of the line the stubs of `side`
