@@ -6,6 +6,9 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import settings
 
+from designer.core import io
+from designer.core.model import Design
+from designer.resources import examples_dir
 from tests.support.hypothesis_budget import FAST
 
 # Every test that touches Qt renders offscreen, with or without a display.
@@ -16,6 +19,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 settings.register_profile("fast", max_examples=20)
 if FAST:
     settings.load_profile("fast")
+
+
+@pytest.fixture
+def shop() -> Design:
+    """The shop example, loaded afresh for each test (it may change it)."""
+    return io.load(examples_dir() / "shop.msgflow.json")
 
 
 @pytest.hookimpl(hookwrapper=True, trylast=True)

@@ -116,9 +116,16 @@ def _refused(path: str, design: Design, url: str, queue_type: str) -> bool:
     jetstream = build_jetstream(design) if broker == "nats" else None
     problems = preflight.problems(design, broker, topology, jetstream)
     for problem in problems:
-        print(f"{path}: {problem}", file=sys.stderr)
-    if problems:
+        print(f"{path}: {problem.line}", file=sys.stderr)
+    others = sum(1 for p in problems if not p.own)
+    if problems and not others:
         error(f"broker apply: nothing declared: {len(problems)} name(s) {broker} would refuse")
+    elif problems:
+        error(
+            f"broker apply: nothing declared: {len(problems)} name(s) refused, "
+            f"{len(problems) - others} that {broker} would refuse and {others} that only other "
+            "brokers refuse (rule channel-name-invalid)"
+        )
     return bool(problems)
 
 

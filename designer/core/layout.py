@@ -18,6 +18,7 @@ import math
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -34,6 +35,9 @@ from .layout_layered import (
 )
 from .layout_untangle import untangle
 from .model import Design, MessageKind, NodeKind, Point
+
+if TYPE_CHECKING:
+    from .diagram.geometry import Diagram
 
 CARD_WIDTH = 220
 CARD_HEIGHT = 100
@@ -178,8 +182,68 @@ def _laid_out(design: Design, direction: str | None) -> Design:
     if ASPECT_RANGE[0] <= _aspect(down) <= ASPECT_RANGE[1] or abs(
         math.log(_aspect(down) / _SCREEN_ASPECT)
     ) <= abs(math.log(ratio / _SCREEN_ASPECT)):
-        return finished("down", _Shape(), down)
+        stacked = finished("down", _Shape(), down)
+        return _or_full_size(design, stacked, finished("right", shape, across), memo)
     return finished("right", shape, across)
+
+
+# A drawing this small (layout units are pixels at 100%) is read whole on a laptop's screen
+# without zooming out: its width:height does not decide whether it fits.
+_FULL_SIZE = (1600.0, 1000.0)
+
+
+def _or_full_size(design: Design, stacked: Design, across: Design, memo: _Memo) -> Design:
+    """`stacked` (top to bottom, chosen for its width:height), or `across` (left to right)
+    where that whole drawing fits a screen at full size and fewer of its labels lie
+    across other arrows or off their own (_labels_astray), with no more flaws. Two cards stacked draw their arrows as parallel
+    vertical lines about 50 px apart, each label (150-250 px wide) across its
+    neighbours: the imported streetlights system's four labels read as anyone's. Side
+    by side each label lies on its own horizontal arrow. Routed, so only in small designs."""
+    if len(design.flows) > _DRAWN_COUNT_FLOWS or _extent(across)[0] > _FULL_SIZE[0]:
+        return stacked
+    from .diagram import build_diagram  # the engine lays out with this module
+
+    drawn = build_diagram(across)
+    bounds = drawn.bounds()
+    if bounds.w > _FULL_SIZE[0] or bounds.h > _FULL_SIZE[1]:
+        return stacked
+    if memo.drawn_of(across)[0] > memo.drawn_of(stacked)[0]:
+        return stacked
+    if _labels_astray(drawn) < _labels_astray(build_diagram(stacked)):
+        return across
+    return stacked
+
+
+def _labels_astray(diagram: Diagram) -> int:
+    """Labels that do not read as their own arrow's alone: each pair of a label and
+    another arrow running through it (a label across two neighbours counts twice:
+    metrics.labels_on_other_arrows counts it once, and the imported
+    slack-reaction-listener stacked, three labels each across two or three arrows,
+    counted as many as side by side, two labels each touched by one), and each label
+    off its route on a leader line."""
+    from .diagram.index import segment_enters
+    from .diagram.metrics import label_off_route
+
+    leaders = sum(1 for a in diagram.arrows.values() if label_off_route(a))
+    boxes = [(a.flow_id, a.label.grown(-1.0)) for a in diagram.arrows.values() if a.label]
+    return leaders + sum(
+        1
+        for arrow in diagram.arrows.values()
+        for key, box in boxes
+        if key != arrow.flow_id
+        and any(segment_enters(*p, *q, box) for p, q in itertools.pairwise(arrow.points))
+    )
+
+
+def _extent(design: Design) -> tuple[float, float]:
+    """Width and height of the cards' extent (cards only, no backdrops)."""
+    points = design.layout.nodes.values()
+    if not points:
+        return 0.0, 0.0
+    return (
+        max(p.x for p in points) - min(p.x for p in points) + CARD_WIDTH,
+        max(p.y for p in points) - min(p.y for p in points) + CARD_HEIGHT,
+    )
 
 
 def _or_bands(design: Design, laid: Design, quick: Design, memo: _Memo) -> Design:

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from typing import Any
 
 import nats
 from nats.aio.client import Client
 from nats.errors import Error as NatsError
 
+from designer.core.broker_names import JETSTREAM_NAME_RULE, jetstream_name_ok
 from designer.core.broker_urls import redact
 from designer.core.brokers.nats import consumer_config, stream_config
 from designer.core.topology import JetStreamTopology
@@ -57,9 +57,7 @@ CONSUMER_MEANING = {
 }
 
 
-# NATS names: no whitespace, `.`, `*`, `>`, slashes or control characters.
-_NAME = re.compile(r"[^\s.*>/\\\x00-\x1f\x7f]+")
-_BAD_NAME = "not a valid NATS name (no spaces, '.', '*', '>' or slashes): check the flow's channel"
+_BAD_NAME = f"not a valid NATS name ({JETSTREAM_NAME_RULE}): check the flow's channel"
 
 
 class JetStreamError(Exception):
@@ -218,7 +216,7 @@ async def apply(topology: JetStreamTopology, url: str, *, dry_run: bool = False)
                 if consumer.stream not in usable:
                     report.add("consumer", label, ERROR, "skipped: its stream is in conflict")
                     continue
-                if not _NAME.fullmatch(consumer.durable):
+                if not jetstream_name_ok(consumer.durable):
                     # It is part of the API subject: the client would drop the connection.
                     report.add("consumer", label, ERROR, _BAD_NAME)
                     continue

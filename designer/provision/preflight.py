@@ -9,12 +9,27 @@ its place in the file, and nothing is declared.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
+from typing import NamedTuple
 
+from designer.core.broker_names import (
+    BROKER_TITLES,
+    JETSTREAM_NAME_RULE,
+    MAX_JETSTREAM_NAME,
+    RESERVED_AMQP_PREFIX,
+    channel_refusals,
+    jetstream_name_ok,
+    refusal_for,
+)
 from designer.core.channels import ChannelNames
-from designer.core.model import Design, Severity
-from designer.core.rules.transport import RESERVED_AMQP_PREFIX
+from designer.core.io import natural_key
+from designer.core.model import Design, Flow, Severity, Transport
 from designer.core.topology import AmqpTopology, JetStreamTopology
+
+
+class Problem(NamedTuple):
+    line: str  # `$.path: message`
+    own: bool  # the target broker itself refuses (or misreads) the name; False: only others do
 
 
 def problems(
@@ -22,26 +37,63 @@ def problems(
     broker: str,
     topology: AmqpTopology | None,
     jetstream: JetStreamTopology | None = None,
-) -> list[str]:
-    """`$.path: message` for each name the broker would refuse; empty when none."""
-    from designer.core.rules import validate
+) -> list[Problem]:
+    """One problem for each name the broker would refuse; empty when none.
 
-    found = [
-        f"{d.path}: {d.message}"
-        for d in validate(design)
-        if d.rule == "channel-name-invalid" and d.severity is Severity.ERROR
-    ]
+    A channel the rule `channel-name-invalid` refuses as an error is refused even where
+    this broker would take it (the design is meant for every broker), said so; a channel
+    this broker refuses is refused even where the rule is switched off or suppressed.
+    """
+    found = list(_channel_names(design, broker))
     if broker == "rabbitmq" and topology is not None and not found:
-        found = _reserved(design, topology)
+        found = [Problem(line, True) for line in _reserved(design, topology)]
     if broker == "nats" and jetstream is not None and not found:
-        found = _jetstream_names(design, jetstream)
+        found = [Problem(line, True) for line in _jetstream_names(design, jetstream)]
     return found
 
 
-# JetStream stream and consumer names: no whitespace, '.', '*', '>', slashes or control
-# characters (they are tokens of the API subject), at most 255 characters.
-_NATS_NAME = re.compile(r"[^\s.*>/\\\x00-\x1f\x7f]+")
-MAX_NATS_NAME = 255
+def _names(flow: Flow) -> Iterator[tuple[str, str, Transport]]:
+    if flow.channel is not None:
+        yield "channel", flow.channel, flow.transport
+    if flow.reply is not None and not flow.reply.startswith("/"):  # not an http callback
+        yield "reply", flow.reply, Transport.QUEUE
+
+
+def _channel_names(design: Design, broker: str) -> Iterator[Problem]:
+    from designer.core.rules import validate
+
+    errors = {
+        d.path: d.message
+        for d in validate(design)
+        if d.rule == "channel-name-invalid" and d.severity is Severity.ERROR
+    }
+    title = BROKER_TITLES.get(broker, broker)
+    flows = sorted(design.flows, key=lambda f: natural_key(f.id))
+    for index, flow in enumerate(flows):
+        for field, value, transport in _names(flow):
+            path = f"$.flows[{index}].{field}"
+            message = errors.pop(path, None)
+            own = refusal_for(value, transport, broker)
+            if message is None:
+                if own is not None:  # the rule is off or suppressed here: the broker is not
+                    label = "Channel" if field == "channel" else "Reply"
+                    yield Problem(f"{path}: {label} {value!r} of flow '{flow.id}' {own.text}", True)
+                continue
+            first = next(channel_refusals(value, transport), None)
+            if first is None or not message.endswith(first.text):
+                yield Problem(f"{path}: {message}", True)  # a channel parameter's problem
+            elif own is not None:
+                # Worded for this broker: the rule names the first broker refusing it.
+                yield Problem(f"{path}: {message[: -len(first.text)]}{own.text}", True)
+            else:
+                others = " and ".join(sorted(BROKER_TITLES.get(b, b) for b in first.brokers))
+                yield Problem(
+                    f"{path}: {message} ({title} takes it, {others} does not: rule "
+                    "channel-name-invalid holds a design to names every broker takes)",
+                    False,
+                )
+    for path, message in errors.items():  # parameters declared without a channel
+        yield Problem(f"{path}: {message}", True)
 
 
 def _jetstream_names(design: Design, jetstream: JetStreamTopology) -> list[str]:
@@ -51,14 +103,14 @@ def _jetstream_names(design: Design, jetstream: JetStreamTopology) -> list[str]:
     names = [s.name for s in jetstream.streams] + [c.durable for c in jetstream.consumers]
     found: list[str] = []
     for name in sorted(set(names)):
-        if _NATS_NAME.fullmatch(name) and len(name) <= MAX_NATS_NAME:
+        if jetstream_name_ok(name):
             continue
         flows = [i for i, f in enumerate(design.flows) if f.channel and f.channel in name]
         where = f"$.flows[{flows[0]}].channel" if flows else "$"
         why = (
-            f"{len(name)} characters (at most {MAX_NATS_NAME})"
-            if len(name) > MAX_NATS_NAME
-            else "no spaces, '.', '*', '>' or slashes allowed"
+            f"{len(name)} characters (at most {MAX_JETSTREAM_NAME})"
+            if len(name) > MAX_JETSTREAM_NAME
+            else JETSTREAM_NAME_RULE
         )
         found.append(f"{where}: makes the JetStream name '{name[:60]}': {why}")
     return found
@@ -86,9 +138,6 @@ def _reserved(design: Design, topology: AmqpTopology) -> list[str]:
                 f"$.nodes[{index}].id: node '{node.id}' makes the names "
                 f"{', '.join(made[:3])}{' ...' if len(made) > 3 else ''}: {why}; rename the node"
             )
-    for index, flow in enumerate(design.flows):
-        if flow.channel and flow.channel.startswith(RESERVED_AMQP_PREFIX):
-            found.append(f"$.flows[{index}].channel: channel '{flow.channel}': {why}")
     for name in too_long:
         size = len(name.encode("utf-8"))
         flows = [i for i, f in enumerate(design.flows) if f.channel and f.channel in name]

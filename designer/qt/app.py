@@ -94,6 +94,16 @@ def run_app(
         settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
     window = create_window(file, recover=not smoke, settings=settings)
     if smoke:
+        load_error = window.files.load_error if file else None
+        if load_error is not None:
+            # The window shows it in a dialog; a script must see it too. A picture of
+            # an empty window instead of the design asked for is no picture: exit 2.
+            print(load_error.describe(), file=sys.stderr)
+            if screenshot:
+                window.close()
+                if scratch is not None:
+                    scratch.cleanup()
+                return 2
         if screenshot:
             window.resize(1440, 900)  # the README's picture: a laptop-sized window
             app.processEvents()

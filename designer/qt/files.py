@@ -42,6 +42,7 @@ class FileController(QObject):
         self.window, self.document, self.undo, self.settings = window, document, undo, settings
         self.path: Path | None = None
         self.error_dialog: QMessageBox | None = None
+        self.load_error: DesignLoadError | None = None  # why the last open failed
         self.recent_menu = QMenu("Open &Recent", window)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         undo.stack.cleanChanged.connect(self._clean_changed)
@@ -94,6 +95,7 @@ class FileController(QObject):
             self.show_load_error(path, error)
             self._forget_recent(path)
             return False
+        self.load_error = None
         self.document.reset(design)
         self.undo.clear()
         self._set_path(path)
@@ -196,6 +198,7 @@ class FileController(QObject):
         dialog.setDetailedText(error.describe(limit=200))
         dialog.setStandardButtons(QMessageBox.StandardButton.Ok)
         dialog.setObjectName("load-error")
+        self.load_error = error
         dialog.open()
         self.error_dialog = dialog
 

@@ -36,34 +36,108 @@ def _design(tmp_path: Path, channel: str | None = None, node: str | None = None)
     return path
 
 
+# What each broker is told: the reason that broker itself refuses the name, or, where it
+# would take it, the reason another broker refuses it (the rule holds a design to names
+# every broker takes) and that this one takes it.
+REFUSED = [
+    # channel, said to RabbitMQ, said to NATS
+    ("a*b", "contains '*', which RabbitMQ's client refuses", "NATS wildcard '*'"),
+    ("orders.>", "contains '>', which RabbitMQ's client refuses", "NATS wildcard '>'"),
+    ("a b", "a space", "a space"),
+    ("名前", "non-ASCII", "non-ASCII"),
+    ("x" * 300, "300 bytes", "300 bytes"),
+    ("a..b", "'..'", "'..'"),
+    ("amq.x", "RabbitMQ reserves", "RabbitMQ reserves"),
+    # The AMQP client refuses these before sending (found on the real RabbitMQ by
+    # the broker fuzz: 20 objects created, then "Invalid value for queue").
+    ("$SYS.x", "contains '$', which RabbitMQ's client refuses", "'$SYS', a subject NATS reserves"),
+    ("a\\b", "contains '\\'", "contains '\\'"),
+    ("a!b", "contains '!'", "contains '!'"),
+    # Wildcards as whole words: a subscriber bound with one would receive other channels'
+    # messages; `#` alone, on RabbitMQ's topic exchange, every event of the design.
+    ("#", "has the word '#', RabbitMQ's topic wildcard", "has the word '#'"),
+    ("orders.#", "has the word '#'", "has the word '#'"),
+    ("*", "has the word '*'", "has the word '*'"),
+    ("orders.*.created", "has the word '*'", "has the word '*'"),
+    # Subjects NATS reserves: the server's own, and its clients' reply inboxes.
+    ("_INBOX.x", "'_INBOX', the prefix NATS clients reserve", "'_INBOX', the prefix NATS"),
+    ("$JS.API.x", "contains '$'", "'$JS', a subject NATS reserves"),
+    ("$KV.bucket.key", "contains '$'", "'$KV', a subject NATS reserves"),
+]
+
+
 @pytest.mark.parametrize("broker", ["rabbitmq", "nats"])
-@pytest.mark.parametrize(
-    ("channel", "says"),
-    [
-        ("a*b", "NATS wildcard '*'"),
-        ("orders.>", "NATS wildcard '>'"),
-        ("a b", "a space"),
-        ("名前", "non-ASCII"),
-        ("x" * 300, "300 bytes"),
-        ("a..b", "'..'"),
-        ("amq.x", "RabbitMQ reserves"),
-        # The AMQP client refuses these before sending (found on the real RabbitMQ by
-        # the broker fuzz: 20 objects created, then "Invalid value for queue").
-        ("$SYS.x", "contains '$'"),
-        ("a\\b", "contains '\\'"),
-        ("a!b", "contains '!'"),
-    ],
-)
+@pytest.mark.parametrize(("channel", "to_rabbitmq", "to_nats"), REFUSED)
 def test_a_channel_the_broker_refuses_is_located_and_nothing_is_declared(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], broker: str, channel: str, says: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    broker: str,
+    channel: str,
+    to_rabbitmq: str,
+    to_nats: str,
 ) -> None:
     path = _design(tmp_path, channel=channel)
+    says = to_rabbitmq if broker == "rabbitmq" else to_nats
     for dry_run in ([], ["--dry-run"]):
         code = main(["broker", "apply", str(path), "--url", NOWHERE[broker], *dry_run])
         err = capsys.readouterr().err
         assert code == 2, err
-        assert f"{path}: $.flows[3].channel: " in err and says in err
+        assert f"{path}: $.flows[3].channel: " in err and says in err, err
         assert "nothing declared" in err and "cannot connect" not in err
+        # Never the other broker's client named as the one refusing the name.
+        if broker == "nats":
+            assert "RabbitMQ's client refuses" not in err or "NATS takes it" in err, err
+
+
+@pytest.mark.parametrize(
+    ("channel", "broker", "other"),
+    [("名前", "nats", "RabbitMQ"), ("a!b", "nats", "RabbitMQ"), ("a..b", "rabbitmq", "NATS")],
+)
+def test_a_name_only_another_broker_refuses_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], channel: str, broker: str, other: str
+) -> None:
+    # The rule holds the design to names every broker takes: still refused, but the
+    # message says this broker takes it, and the summary does not claim it refuses it.
+    path = _design(tmp_path, channel=channel)
+    assert main(["broker", "apply", str(path), "--url", NOWHERE[broker]]) == 2
+    err = capsys.readouterr().err
+    title = {"nats": "NATS", "rabbitmq": "RabbitMQ"}[broker]
+    assert f"({title} takes it, {other} does not: rule channel-name-invalid" in err, err
+    assert (
+        f"nothing declared: 1 name(s) refused, 0 that {broker} would refuse and 1 that only "
+        "other brokers refuse" in err
+    )
+
+
+@pytest.mark.parametrize(("broker", "channel"), [("rabbitmq", "#"), ("nats", "_INBOX.x")])
+def test_a_name_the_broker_refuses_is_refused_even_with_the_rule_switched_off(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], broker: str, channel: str
+) -> None:
+    # The rule's severity is the user's to choose; what the broker refuses or misreads is
+    # not: a `#` binding would still subscribe to everything.
+    design = json.loads(_design(tmp_path, channel=channel).read_text(encoding="utf-8"))
+    design.setdefault("settings", {}).setdefault("rules", {})["channel-name-invalid"] = {
+        "severity": "warning"
+    }
+    path = tmp_path / "off.msgflow.json"
+    path.write_text(json.dumps(design), encoding="utf-8")
+    assert main(["broker", "apply", str(path), "--url", NOWHERE[broker]]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: $.flows[3].channel: Channel {channel!r} of flow 'f4' " in err, err
+    assert f"nothing declared: 1 name(s) {broker} would refuse" in err
+
+
+def test_a_wildcard_channel_is_no_design_to_generate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # generate refuses rule errors: a `#` subscriber is never generated by mistake.
+    path = _design(tmp_path, channel="#")
+    assert main(["validate", str(path)]) == 1
+    assert "has the word '#', RabbitMQ's topic wildcard" in capsys.readouterr().out
+    assert main(["generate", str(path), "-o", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "channel-name-invalid: Channel '#' of AddLoyaltyPoints" in err, err
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_node_whose_names_rabbitmq_reserves_is_located(

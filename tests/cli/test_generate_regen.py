@@ -11,9 +11,9 @@ import pytest
 
 from designer.cli import main
 from designer.core import io
-from designer.core.model import Design, Flow, Message, Node
+from designer.core.model import Design, Flow, Message
 from designer.resources import examples_dir
-from tests.support.edits import edit
+from tests.support.edits import edit, with_audit
 from tests.support.generated_project import project_pytest, run_in
 
 SHOP = examples_dir() / "shop.msgflow.json"
@@ -204,20 +204,7 @@ def test_an_added_service_is_created_and_the_others_are_kept(
     ignores = gitignore.read_text(encoding="utf-8") + "secrets/\n"
     gitignore.write_text(ignores, encoding="utf-8")
     msgflow_requirements = (out / "requirements-msgflow.txt").read_text(encoding="utf-8")
-    design = io.load(SHOP)
-    design.nodes.append(Node.model_validate({"id": "audit", "name": "Audit Service"}))
-    design.flows.append(
-        Flow.model_validate(
-            {
-                "id": "f9",
-                "message": "order-created",
-                "from": "orders",
-                "to": "audit",
-                "transport": "topic",
-                "caused_by": "submit-order",
-            }
-        )
-    )
+    design = with_audit(io.load(SHOP))
     capsys.readouterr()
     _generate(design, tmp_path, out)
     plan = _plan_lines(capsys)

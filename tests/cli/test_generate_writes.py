@@ -12,8 +12,8 @@ import pytest
 
 from designer.cli import main
 from designer.core import io
-from designer.core.model import Design, Flow, Node
 from designer.resources import examples_dir
+from tests.support.edits import with_audit
 
 SHOP = examples_dir() / "shop.msgflow.json"
 
@@ -27,24 +27,6 @@ os.replace = killed
 from designer.cli import main
 sys.exit(main(sys.argv[1:]))
 """
-
-
-def _with_audit(design: Design) -> Design:
-    design = design.model_copy(deep=True)
-    design.nodes.append(Node.model_validate({"id": "audit", "name": "Audit Service"}))
-    design.flows.append(
-        Flow.model_validate(
-            {
-                "id": "f9",
-                "message": "order-created",
-                "from": "orders",
-                "to": "audit",
-                "transport": "topic",
-                "caused_by": "submit-order",
-            }
-        )
-    )
-    return design
 
 
 def _files(out: Path) -> dict[str, bytes]:
@@ -69,7 +51,7 @@ def test_a_generate_killed_before_its_renames_damages_nothing_and_leaves_no_litt
         handlers.write_text(handlers.read_text() + "\n# my own code\n", encoding="utf-8")
     before = _files(out)
     grown = tmp_path / "grown.msgflow.json"
-    io.save(_with_audit(io.load(SHOP)), grown)
+    io.save(with_audit(io.load(SHOP)), grown)
     command = ["generate", str(grown), "-o", str(out), "--target", "all", "--allow-errors"]
 
     killed = subprocess.run(
@@ -99,7 +81,7 @@ def test_a_regeneration_leaves_unchanged_files_untouched(
     assert main(["generate", str(SHOP), "-o", str(out), "--target", "all"]) == 0
     stamps = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     grown = tmp_path / "grown.msgflow.json"
-    io.save(_with_audit(io.load(SHOP)), grown)
+    io.save(with_audit(io.load(SHOP)), grown)
     capsys.readouterr()
     assert main(["generate", str(grown), "-o", str(out), "--target", "all"]) == 0
     plan = _plan(capsys.readouterr().out)

@@ -39,6 +39,19 @@ def test_smoke_with_a_broken_file_still_opens_the_window(tmp_path):
     result = _smoke(tmp_path, str(broken))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+    assert f"{broken}: $: not valid JSON" in result.stderr  # the dialog's text, for scripts
+
+
+def test_a_screenshot_of_a_file_that_cannot_be_opened_is_refused(tmp_path):
+    # Not a picture of an empty window in silence: the located problem, exit 2, no file.
+    picture = tmp_path / "window.png"
+    broken = tmp_path / "broken.msgflow.json"
+    broken.write_text('{"format": "msgflow", "nodes": [')
+    for design in (broken, tmp_path / "missing.msgflow.json"):
+        result = _smoke(tmp_path, str(design), "--screenshot", str(picture))
+        assert result.returncode == 2, result.stderr
+        assert f"{design}: $" in result.stderr and "Traceback" not in result.stderr
+        assert not picture.exists()
 
 
 def test_smoke_without_a_file(tmp_path):
@@ -73,22 +86,19 @@ def test_the_live_mode_picture_is_taken_from_a_shipped_trace(tmp_path):
     result = _smoke(tmp_path, shop, "--replay", str(trace), "--focus", "--screenshot", str(picture))
     assert result.returncode == 0, result.stderr
     image = QImage(str(picture))
+
+    def pixels(colour: str) -> int:
+        """How many pixels of the canvas (every other row) are exactly `colour`."""
+        return sum(
+            image.pixelColor(x, y).name() == colour
+            for x in range(0, 1440)
+            for y in range(60, 860, 2)
+        )
+
     # The ghost arrow's purple is in the picture (a replay shows undeclared traffic).
-    purple = {
-        (x, y)
-        for x in range(0, 1440)
-        for y in range(60, 860, 2)
-        if image.pixelColor(x, y).name() == "#8c5ac8"
-    }
-    assert len(purple) > 40
+    assert pixels("#8c5ac8") > 40
     # ...and the red of a count of payloads breaking the contract (the trace has one).
-    red = {
-        (x, y)
-        for x in range(0, 1440)
-        for y in range(60, 860, 2)
-        if image.pixelColor(x, y).name() == "#c82828"
-    }
-    assert len(red) > 20
+    assert pixels("#c82828") > 20
 
     broken = tmp_path / "broken.jsonl"
     broken.write_text("not a trace\n")

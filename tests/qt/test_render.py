@@ -6,15 +6,9 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
-from designer.core.io import load
 from designer.core.model import Design, Layout, Node
 from designer.qt.render import MARGIN, build_picture, render_design
 from designer.resources import examples_dir
-
-
-@pytest.fixture
-def shop() -> Design:
-    return load(examples_dir() / "shop.msgflow.json")
 
 
 def _ink(image: QImage, background: QColor) -> int:
@@ -95,7 +89,6 @@ def test_a_small_scale_png_still_carries_the_names(tmp_path):
     # The window skips text when zoomed far out; a picture for slides must not.
     from designer.core import io
     from designer.qt.render import render_design
-    from designer.resources import examples_dir
 
     design = io.load(examples_dir() / "shop.msgflow.json")
     small = render_design(design, tmp_path / "small.png", "png", 0.3)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from designer.core.document import Collection, Document, Item
-from designer.core.model import Design
+from designer.core.model import Design, Flow, Node
 
 
 def edit(design: Design, collection: Collection, key: str, **update: Any) -> Any:
@@ -21,3 +21,23 @@ def edit(design: Design, collection: Collection, key: str, **update: Any) -> Any
     new: Item = old.model_copy(update=update)
     document.replace(collection, new)
     return new
+
+
+def with_audit(shop: Design) -> Design:
+    """A copy of the shop example grown by one service: Audit Service, subscribed to
+    OrderCreated (flow f9), as a design gains a service between two generations."""
+    design = shop.model_copy(deep=True)
+    design.nodes.append(Node.model_validate({"id": "audit", "name": "Audit Service"}))
+    design.flows.append(
+        Flow.model_validate(
+            {
+                "id": "f9",
+                "message": "order-created",
+                "from": "orders",
+                "to": "audit",
+                "transport": "topic",
+                "caused_by": "submit-order",
+            }
+        )
+    )
+    return design

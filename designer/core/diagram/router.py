@@ -36,7 +36,8 @@ from .congestion import Shared, channel, crowded_stretch, movers, shared_runs
 from .fans import Arch, arch_rank, fans
 from .geometry import Point, Rect
 from .index import CELL, EdgeLines, RectIndex
-from .nudge import MIN_GAP, nudge_steps
+from .nudge import MIN_GAP, nudge, nudge_steps
+from .rescue import clear_route, enters_other
 from .sides import rebalanced
 from .steps import Steps, finish, scaled
 from .tracks import Tracks
@@ -74,6 +75,7 @@ RELIEF_LEAST = 20
 # Routes further than this from one routed again do not meet it when nudged (a run slides
 # at most nudge._SIDE_REACH, and keeps a track's distance).
 _NEAR = 220.0
+_TIGHT = 3.0  # rescued routes (rescue.py) are nudged keeping this far off the cards
 _SQUEEZE = 12.0  # how far into a card's margin a crowded run may go (nudge._SQUEEZE), and a gap
 LOOP_ROW = 26.0  # between loops on one side of a card: a label's height and a gap
 QUICK_STEPS = 120  # ... during a drag frame (the route is settled when the drag ends)
@@ -116,8 +118,10 @@ class Router:
     def __init__(self, cards: dict[str, Rect]) -> None:
         self.cards = cards
         self.obstacles = RectIndex()
+        self._cards = RectIndex()  # the cards themselves (rescue.py)
         for key, rect in cards.items():
             self.obstacles.add(key, rect.grown(MARGIN - 1.0))
+            self._cards.add(key, rect)
         self.routes: dict[str, list[Point]] = {}
         self.links: dict[str, Link] = {}
         self._tracks = Tracks()  # the straight runs of the routes, by line
@@ -136,9 +140,11 @@ class Router:
         if rect is None:
             self.cards.pop(key, None)
             self.obstacles.remove(key)
+            self._cards.remove(key)
         else:
             self.cards[key] = rect
             self.obstacles.add(key, rect.grown(MARGIN - 1.0))
+            self._cards.add(key, rect)
 
     def forget(self, key: str) -> None:
         """A link went away."""
@@ -176,6 +182,11 @@ class Router:
         return (
             next(self._tracks.near(axis, base - reach, base + reach, lo - 2, hi + 2), None) is None
         )
+
+    def _taken(self, axis: int, at: float, lo: float, hi: float) -> bool:
+        """Whether a route runs on this line (within 2 px) over more than lo..hi's ends."""
+        base = round(at)
+        return next(self._tracks.near(axis, base - 2, base + 2, lo + 1, hi - 1), None) is not None
 
     def runs_through(self, key: str, x0: float, y0: float, x1: float, y1: float) -> bool:
         """Whether a route other than `key`'s runs through the box (x0, y0)-(x1, y1):
@@ -242,7 +253,46 @@ class Router:
             # Channels with more arrows than tracks left some on one line: those go
             # another way.
             yield from self._relieving(order, ports)
+            # Last, any route still through a card that is not one of its ends (cards
+            # closer together than their margins): a way between the cards themselves.
+            self._rescue(order, ports)
         return {key: self.routes[key] for key in order}
+
+    def _rescue(self, keys: list[str], ports: dict[str, tuple[Point, Side, Point, Side]]) -> None:
+        """Route again, by rescue.clear_route, those of `keys` that run through a card
+        that is not one of their ends."""
+        rescued: dict[str, list[Point]] = {}
+        for key in keys:
+            link = self.links[key]
+            ends = (link.source, link.target)
+            if not enters_other(self._cards, self.routes[key], ends):
+                continue
+            stubs = self._stubs.get(key, (MARGIN, MARGIN))
+            self._drop_runs(key)
+            found = clear_route(self._cards, *ports[key], ends, stubs, self._taken)
+            if found is None:
+                self._add_runs(key, self.routes[key])
+                continue
+            self.routes[key] = found
+            self._add_runs(key, found)
+            rescued[key] = found
+        if not rescued:
+            return
+        # Those onto tracks of their own too, kept off the cards by a few pixels only
+        # (they run where the margins meet); any the nudging put into a card is put back.
+        tight = RectIndex()
+        for card, rect in self._cards.items():
+            tight.add(card, rect.grown(_TIGHT))
+        keys_moving = sorted(rescued)
+        near = {key: list(self.routes[key]) for key in self._beside(keys_moving)}
+        for key in nudge(near, tight, keys_moving):
+            link = self.links[key]
+            points = near[key]
+            if enters_other(self._cards, points, (link.source, link.target)):
+                continue
+            self._drop_runs(key)
+            self.routes[key] = points
+            self._add_runs(key, points)
 
     def _relieving(
         self, keys: list[str], ports: dict[str, tuple[Point, Side, Point, Side]]
@@ -385,6 +435,7 @@ class Router:
         chosen: dict[str, tuple[Side, Side]] = {}
         loops: dict[str, int] = defaultdict(int)
         loops_of: dict[str, int] = {}  # loop key: its number at its card
+        corners: dict[str, list[tuple[tuple[Side, bool], tuple[Side, bool]]]] = {}
         links = self.links if spread is None else self._sharing_cards(keys, spread)
         for key, link in links.items():
             if link.source == link.target:
@@ -396,8 +447,11 @@ class Router:
                 # on both sides like any other's.
                 k = loops[link.source]
                 loops[link.source] += 1
-                (out, out_at_start), (into, into_at_start) = _LOOP_CORNERS[k % 4]
-                depth = k // 4
+                if link.source not in corners:
+                    corners[link.source] = self._loop_corners(link.source)
+                open_corners = corners[link.source]
+                (out, out_at_start), (into, into_at_start) = open_corners[k % len(open_corners)]
+                depth = k // len(open_corners)
                 chosen[key] = (out, into)
                 loops_of[key] = k
                 crowd[(link.source, out)].append((_corner_rank(out_at_start, depth), key, 0))
@@ -475,10 +529,39 @@ class Router:
                 towards = UP if far.centre[1] < rect.centre[1] else DOWN
             else:
                 towards = LEFT if far.centre[0] < rect.centre[0] else RIGHT
-            for other in (towards, (-towards[0], -towards[1])):
+            for other in (towards, (-towards[0], -towards[1]), (-side[0], -side[1])):
                 if not self._walled(card, other):
                     return other
         return side
+
+    def _loop_corners(self, card: str) -> list[tuple[tuple[Side, bool], tuple[Side, bool]]]:
+        """The corners of `card` loops go round, in _LOOP_CORNERS' order: those whose
+        two sides have no card close in front (a hand-placed neighbour a few pixels
+        off the right side had the first loop run through it), or if none, those with
+        the fewest sides (or the square outside the corner) blocked so."""
+        score = [
+            self._walled(card, corner[0][0])
+            + self._walled(card, corner[1][0])
+            + self._corner_taken(card, corner[0][0], corner[1][0])
+            for corner in _LOOP_CORNERS
+        ]
+        return [c for c, n in zip(_LOOP_CORNERS, score, strict=True) if n == min(score)]
+
+    def _corner_taken(self, card: str, one: Side, other: Side) -> bool:
+        """Whether another card's margin covers the square outside `card`'s corner
+        between sides `one` and `other` that a loop round it crosses."""
+        rect = self.cards[card]
+        dx = one[0] or other[0]
+        dy = one[1] or other[1]
+        x = rect.right if dx > 0 else rect.x - MARGIN
+        y = rect.bottom if dy > 0 else rect.y - MARGIN
+        box = Rect(x, y, MARGIN, MARGIN)
+        return any(
+            key != card and r.grown(MARGIN - 1.0).overlaps(box)
+            for key, r in self._cards.near(
+                box.x - MARGIN, box.y - MARGIN, box.right + MARGIN, box.bottom + MARGIN
+            ).items()
+        )
 
     def _walled(self, card: str, side: Side) -> bool:
         """Whether another card's margin covers part of the line the stubs of `side`

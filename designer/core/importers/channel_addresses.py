@@ -11,9 +11,10 @@ import re
 from typing import Any
 
 from designer.core import channel_parameters
+from designer.core.broker_names import MAX_CHANNEL_BYTES, channel_problem
 from designer.core.channels import ChannelNames
 from designer.core.model import Design, Flow, Transport
-from designer.core.rules.transport import MAX_CHANNEL_BYTES, channel_problem, cleaned_channel
+from designer.core.rules.transport import cleaned_channel
 
 PARAMETER = re.compile(r"\{[^{}]*\}")
 BROKER_SAFE = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")

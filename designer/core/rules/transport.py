@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Iterable, Iterator
 
 from .. import channel_parameters
+from ..broker_names import (
+    MAX_CHANNEL_BYTES,
+    RESERVED_AMQP_PREFIX,
+    channel_problem,
+)
 from ..channels import slug
 from ..model import Flow, MessageKind, Severity, Transport
 from .engine import Context, Report, rule
@@ -182,66 +186,8 @@ def consumer_safety(ctx: Context, flow_id: str) -> Iterable[Report]:
     return ()
 
 
-# AMQP short strings (queue, exchange, routing key) hold at most 255 bytes.
-MAX_CHANNEL_BYTES = 255
-# What the AMQP client (pamqp's queue-name and exchange-name domains) lets through; it
-# refuses any other name before sending it. Braces are a channel parameter's, left out
-# of queue names (checked apart, channel_parameters.py).
-_AMQP_NAME_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-_.:@#,/+{}")
-# RabbitMQ refuses to declare a queue or exchange named so (403 ACCESS_REFUSED).
-RESERVED_AMQP_PREFIX = "amq."
 # Where a channel is cut into pieces when suggesting a clean one: dots, wildcards, slashes.
 _PIECE_BREAKS = re.compile(r"[.*>/\\]+")
-
-
-def _char_problem(char: str) -> str:
-    if char == " ":
-        return "a space"
-    if char.isspace() or not char.isprintable():
-        return f"the control character U+{ord(char):04X}"
-    return f"the non-ASCII character '{char}' (U+{ord(char):04X})"
-
-
-def channel_problem(channel: str, transport: Transport) -> str | None:
-    """What makes an explicit channel unusable on some broker (None when it is fine).
-
-    Worded to follow `Channel '<name>' of <flow> `: the rule adds the flow.
-    """
-    if not channel.strip():
-        return "is empty"
-    if transport is Transport.HTTP:
-        # channels.py silently falls back to the derived route when the channel is no path.
-        if not channel.startswith("/"):
-            return "is not an http path: it must start with '/'"
-        bad = next((c for c in channel if c.isspace() or not c.isprintable()), None)
-        return f"contains {_char_problem(bad)}" if bad is not None else None
-    bad = next((c for c in channel if c.isspace() or not c.isprintable()), None)
-    if bad is not None:
-        return f"contains {_char_problem(bad)}"
-    wildcard = next((c for c in channel if c in "*>"), None)
-    if wildcard is not None:
-        return f"contains the NATS wildcard '{wildcard}'"
-    if channel.startswith("."):
-        return "starts with a dot (an empty NATS subject token)"
-    if channel.endswith("."):
-        return "ends with a dot (an empty NATS subject token)"
-    if ".." in channel:
-        return "contains '..' (an empty NATS subject token)"
-    bad = next((c for c in channel if not c.isascii()), None)
-    if bad is not None:
-        return f"contains {_char_problem(bad)}, which the AMQP client refuses"
-    bad = next((c for c in channel if c not in _AMQP_NAME_CHARACTERS), None)
-    if bad is not None:
-        return (
-            f"contains '{bad}', which the AMQP client refuses in queue and exchange names "
-            "(letters, digits and - _ . : @ # , / + only)"
-        )
-    size = len(channel.encode("utf-8"))
-    if size > MAX_CHANNEL_BYTES:
-        return f"is {size} bytes long (brokers take at most {MAX_CHANNEL_BYTES})"
-    if channel.startswith(RESERVED_AMQP_PREFIX):
-        return f"starts with '{RESERVED_AMQP_PREFIX}', which RabbitMQ reserves for its own queues and exchanges"
-    return None
 
 
 def cleaned_channel(channel: str, transport: Transport) -> str | None:
@@ -264,14 +210,19 @@ def cleaned_channel(channel: str, transport: Transport) -> str | None:
     scope="flow",
     summary="An explicit `channel` must be a name every broker accepts.",
     doc="The channel becomes a RabbitMQ queue or routing key, a NATS subject and Kafka "
-    "topic, or an http route: no whitespace or control characters, no NATS wildcards "
-    "(`*`, `>`) or empty tokens (leading, trailing or double dots), only ASCII "
-    "letters, digits and `-_.:@#,/+` (the AMQP client refuses the rest), at most 255 bytes, not starting with `amq.` (RabbitMQ "
-    "keeps those names for itself); over http a path starting with `/`. "
-    "Caught here, and by `broker apply` before it declares anything. Source: NATS subject naming, AMQP 0-9-1 "
-    "short strings. A broker `reply` (the requester's reply queue or subject) is held to the same "
-    "names. A `{name}` segment is a channel parameter: it must be a whole segment "
-    "between dots and declared once in the flow's `parameters` (and each declared one used).",
+    "topic, or an http route: no whitespace or control characters, no wildcards (NATS's "
+    "`*` and `>`, and `#` or `*` as a whole word, which a RabbitMQ topic binding reads as "
+    "any words: a channel `#` would subscribe to every event), no empty tokens (leading, "
+    "trailing or double dots), no subject NATS reserves (a first token starting with `$`, "
+    "such as `$SYS`, `$JS`, `$KV`, or `_INBOX`, its clients' reply inboxes), only ASCII "
+    "letters, digits and `-_.:@#,/+` (RabbitMQ's client refuses the rest), at most 255 "
+    "bytes, not starting with `amq.` (RabbitMQ keeps those names for itself); over http a "
+    "path starting with `/`. Each message names the broker that refuses the name. Caught "
+    "here, and by `broker apply` before it declares anything. Source: NATS subject naming, "
+    "RabbitMQ topic exchanges, AMQP 0-9-1 short strings. A broker `reply` (the requester's "
+    "reply queue or subject) is held to the same names. A `{name}` segment is a channel "
+    "parameter: it must be a whole segment between dots and declared once in the flow's "
+    "`parameters` (and each declared one used).",
 )
 def channel_name_invalid(ctx: Context, flow_id: str) -> Iterable[Report]:
     return (*_channel_reports(ctx, flow_id), *_reply_reports(ctx, flow_id))

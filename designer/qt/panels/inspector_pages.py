@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.core.broker_names import channel_problem
 from designer.core.channel_commands import EditBindings, EditChannel, EditParameter
 from designer.core.channels import ChannelNames
 from designer.core.commands import Command, EditDesign, EditFlow, EditNode
@@ -35,7 +36,6 @@ from designer.core.model import (
     NodeKind,
     Transport,
 )
-from designer.core.rules.transport import channel_problem
 from designer.qt.panels.channel_widgets import BindingsEditor, ParametersTable, SpotNote
 from designer.qt.panels.fields_table import SuppressionsEditor
 from designer.qt.panels.records import RecordsEditor

@@ -89,6 +89,33 @@ def test_labels_of_the_slack_rtm_api_sit_on_their_own_arrows(case: str) -> None:
     assert one.y == other.y  # side by side
 
 
+@pytest.mark.parametrize(
+    "case",
+    [
+        "spec-2.6/streetlights-kafka",
+        "spec-2.6/oneof",
+        "spec-3.0/kraken-websocket-request-reply-multiple-channels-asyncapi",
+        "public/bundler/spec",
+    ],
+)
+def test_two_cards_with_several_arrows_stand_side_by_side(case: str) -> None:
+    """Two cards with 3-5 arrows between them: stacked (chosen for width:height, side by
+    side measured 5-6:1), the arrows ran straight down 50 px apart and the labels (150-250
+    px wide) lay across their neighbours, 2-3 per system (30 in the corpus): which label
+    is whose could not be read. The whole drawing side by side fits a screen at full size,
+    where width:height does not decide whether it fits: each label on its own arrow."""
+    imported = import_asyncapi([Spec.from_file(f) for f in CASES[case]]).design
+    diagram = build_diagram(auto_layout(io.loads(io.dumps(imported))))
+    quality = measure(diagram)
+    assert labels_on_other_arrows(diagram) == 0
+    assert (quality.through_cards, quality.label_overlaps, quality.labels_on_cards) == (0, 0, 0)
+    assert (quality.shared_runs, quality.crossings) == (0, 0)
+    (one, other) = diagram.cards.values()
+    assert one.y == other.y  # side by side
+    bounds = diagram.bounds()
+    assert bounds.w <= 1600 and bounds.h <= 1000
+
+
 def test_a_service_without_flows_is_packed_with_its_column() -> None:
     """public/bundler/example-with-nested-dirs: four services in one column, one of them
     with no flow at all. Nothing pulled it, and each pass of the row placement pushed it

@@ -8,23 +8,21 @@ from typing import Any
 
 import pytest
 
-from designer.core import io
 from designer.core.model import Design
 from designer.core.observe import Observation
 from designer.core.observe.follow import follow
-from designer.resources import examples_dir
 
-from .traffic import envelope, loyalty_points, model, new_id, order_created
-
-CREATED = "orders.evt.order-created"
-POINTS = "loyalty.cmd.add-loyalty-points"
-ASK = "customers.qry.get-customer"
-REPLIES = "orders.replies"
-
-
-@pytest.fixture(scope="module")
-def shop() -> Design:
-    return io.load(examples_dir() / "shop.msgflow.json")
+from .traffic import (
+    ASK,
+    CREATED,
+    POINTS,
+    REPLIES,
+    envelope,
+    loyalty_points,
+    model,
+    new_id,
+    order_created,
+)
 
 
 def edited(design: Design, change: Callable[[dict[str, Any]], None]) -> Design:

@@ -6,23 +6,22 @@ import json
 
 import pytest
 
-from designer.core import io
 from designer.core.model import Design, Severity
 from designer.core.observe import Observation
 from designer.core.observe.record import from_wire
-from designer.resources import examples_dir
 
-from .traffic import envelope, loyalty_points, model, new_id, order_created
-
-CREATED = "orders.evt.order-created"
-POINTS = "loyalty.cmd.add-loyalty-points"
-ASK = "customers.qry.get-customer"
-REPLIES = "orders.replies"
-
-
-@pytest.fixture(scope="module")
-def shop() -> Design:
-    return io.load(examples_dir() / "shop.msgflow.json")
+from .traffic import (
+    ASK,
+    CREATED,
+    POINTS,
+    REPLIES,
+    ask_customer,
+    envelope,
+    loyalty_points,
+    model,
+    new_id,
+    order_created,
+)
 
 
 def rules(report) -> list[tuple[str, tuple[str, ...]]]:
@@ -64,19 +63,7 @@ def test_mixed_traffic_counts_rates_and_findings(shop: Design) -> None:
 def test_request_reply_latency_and_unanswered(shop: Design) -> None:
     o = Observation(shop, "nats", started=0.0)
     asks = [(float(i), new_id(), new_id()) for i in range(4)]
-    records = [
-        envelope(
-            t,
-            "nats",
-            ASK,
-            "GetCustomer",
-            {"customer_id": new_id()},
-            message_id=ask_id,
-            correlation_id=corr,
-            reply_to=REPLIES,
-        )
-        for t, ask_id, corr in asks
-    ]
+    records = [ask_customer(t, ask_id, corr) for t, ask_id, corr in asks]
     for (t, ask_id, corr), delay in zip(asks[:2], (0.010, 0.020), strict=True):
         # The answer names its question (old contract: in the envelope).
         records.append(
@@ -217,18 +204,7 @@ def test_answered_and_expired_requests_leave_no_correlation_behind(shop: Design)
     o = Observation(shop, "nats", started=0.0)
     asks = [(float(i), new_id(), new_id()) for i in range(3)]
     for t, ask_id, corr in asks:
-        o.add(
-            envelope(
-                t,
-                "nats",
-                ASK,
-                "GetCustomer",
-                {"customer_id": new_id()},
-                message_id=ask_id,
-                correlation_id=corr,
-                reply_to=REPLIES,
-            )
-        )
+        o.add(ask_customer(t, ask_id, corr))
     t, _ask_id, corr = asks[0]  # answered by its correlation id alone
     o.add(
         model(

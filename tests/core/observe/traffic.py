@@ -12,6 +12,12 @@ from typing import Any
 
 from designer.core.observe.record import Record, from_wire
 
+# The shop's addresses on NATS, by the naming convention.
+CREATED = "orders.evt.order-created"
+POINTS = "loyalty.cmd.add-loyalty-points"
+ASK = "customers.qry.get-customer"
+REPLIES = "orders.replies"
+
 
 def new_id() -> str:
     return str(uuid.uuid4())
@@ -65,3 +71,17 @@ def model(
 ) -> Record:
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     return from_wire(time, broker, channel, body, headers or {}, exchange)
+
+
+def ask_customer(time: float, message_id: str, correlation_id: str) -> Record:
+    """Orders asks Customers GetCustomer over NATS, the answer due on its reply subject."""
+    return envelope(
+        time,
+        "nats",
+        ASK,
+        "GetCustomer",
+        {"customer_id": new_id()},
+        message_id=message_id,
+        correlation_id=correlation_id,
+        reply_to=REPLIES,
+    )

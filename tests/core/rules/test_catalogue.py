@@ -550,6 +550,20 @@ def test_suppressing_one_rule_leaves_the_others() -> None:
         ("o" * 256, "queue", "256 bytes"),
         ("orders/in", "http", "must start with '/'"),
         ("/orders/add points", "http", "a space"),
+        # Wildcards as whole words, which RabbitMQ's topic bindings (and NATS) read as
+        # "any": a channel `#` subscribed its service to every event of the design.
+        ("#", "topic", "has the word '#', RabbitMQ's topic wildcard"),
+        ("orders.#", "queue", "has the word '#'"),
+        ("*", "topic", "has the word '*', the NATS wildcard '*' and RabbitMQ's"),
+        ("orders.*.created", "topic", "has the word '*'"),
+        # Subjects NATS keeps: the server's (`$...`) and its clients' reply inboxes.
+        ("_INBOX.x", "queue", "'_INBOX', the prefix NATS clients reserve"),
+        ("$SYS.x", "topic", "'$SYS', a subject NATS reserves for the server"),
+        ("$JS.API.x", "topic", "'$JS', a subject NATS reserves"),
+        ("$KV.b.k", "queue", "'$KV', a subject NATS reserves"),
+        # Each message names the broker that refuses the name.
+        ("a!b", "queue", "contains '!', which RabbitMQ's client refuses"),
+        ("o" * 256, "queue", "RabbitMQ takes at most 255"),
     ],
 )
 def test_channel_name_invalid_names_the_bad_part(
@@ -568,7 +582,16 @@ def test_channel_name_invalid_names_the_bad_part(
 
 @pytest.mark.parametrize(
     ("channel", "transport"),
-    [("legacy.orders-in", "queue"), ("o" * 255, "topic"), ("/api/points", "http"), (None, "http")],
+    [
+        ("legacy.orders-in", "queue"),
+        ("o" * 255, "topic"),
+        ("/api/points", "http"),
+        (None, "http"),
+        # `#` inside a word is no wildcard; `_INBOX` or `$` later in a subject reserve nothing.
+        ("orders#1.in", "topic"),
+        ("orders._INBOX", "queue"),
+        ("my_INBOX.x", "queue"),
+    ],
 )
 def test_channel_name_invalid_accepts_usable_names(channel: str | None, transport: str) -> None:
     add = {"add-points": ("AddPoints", "command")}
