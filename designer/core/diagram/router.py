@@ -256,7 +256,53 @@ class Router:
             # Last, any route still through a card that is not one of its ends (cards
             # closer together than their margins): a way between the cards themselves.
             self._rescue(order, ports)
+            self._unshare_close(order, ports)
         return {key: self.routes[key] for key in order}
+
+    def _unshare_close(
+        self, keys: list[str], ports: dict[str, tuple[Point, Side, Point, Side]]
+    ) -> None:
+        """Arrows still on another's line at a card with another close by (closer than
+        two margins: hand-placed, where the search's margins close the channels between
+        them): each tried once with the rescue's search, which runs down narrow gaps
+        and pays for others' lines; kept if it shares a line with fewer arrows."""
+        apart = MIN_GAP - 0.01
+        tried: set[str] = set()
+        close: dict[str, bool] = {}
+        for pair in self._shared(keys, apart):
+            for key in (pair.key, pair.other):
+                if key in tried or key not in ports or key in self.held:
+                    continue
+                link = self.links[key]
+                ends = (link.source, link.target)
+                if not any(close.setdefault(c, self._crowded_card(c)) for c in ends):
+                    continue
+                tried.add(key)
+                before = len(self._shared([key], apart))
+                if before == 0:
+                    continue
+                old = self.routes[key]
+                stubs = self._stubs.get(key, (MARGIN, MARGIN))
+                self._drop_runs(key)
+                found = clear_route(self._cards, *ports[key], ends, stubs, self._taken)
+                if found is not None:
+                    self.routes[key] = found
+                    if len(self._shared([key], apart)) < before:
+                        self._add_runs(key, found)
+                        continue
+                self.routes[key] = old
+                self._add_runs(key, old)
+
+    def _crowded_card(self, card: str) -> bool:
+        """Whether another card stands closer than 2 * MARGIN to `card`."""
+        rect = self.cards[card]
+        reach = 2 * MARGIN
+        return any(
+            key != card and rect.grown(reach).overlaps(r)
+            for key, r in self._cards.near(
+                rect.x - reach, rect.y - reach, rect.right + reach, rect.bottom + reach
+            ).items()
+        )
 
     def _rescue(self, keys: list[str], ports: dict[str, tuple[Point, Side, Point, Side]]) -> None:
         """Route again, by rescue.clear_route, those of `keys` that run through a card
