@@ -10,6 +10,8 @@ traceback (exit 1) or a pack silently ignored before, found by the template-pack
 from __future__ import annotations
 
 import os
+import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -120,3 +122,84 @@ def test_a_relative_pack_in_another_folder_is_its_own(
         assert main(["generate", SHOP, "-o", "out", "--templates", "pack"]) == 0
         assert (folder / "out" / "README.md").read_text() == f"pack {number}\n"
     capsys.readouterr()
+
+
+# Loops that write nothing and build nothing large: no bound above catches them, and the
+# command hung (issue #10). Each render of a pack's template has a CPU budget.
+LOOPS = {
+    "nested ranges": (
+        "ok\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n",
+        2,
+    ),
+    "a macro calling itself twice at each level": (
+        "{% macro m(n) %}{% if n %}{{ m(n - 1) }}{{ m(n - 1) }}{% endif %}{% endmacro %}\n"
+        "{{ m(60) }}\n",
+        1,  # inside the macro
+    ),
+    "a loop filtering a large range": (
+        "{% for i in range(100000) %}{{ range(100000) | select('odd') | list | length }}"
+        "{% endfor %}\n",
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "line"), LOOPS.values(), ids=LOOPS)
+def test_a_template_looping_without_end_is_stopped_with_its_file_and_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    line: int,
+) -> None:
+    from designer.core.codegen import environment
+
+    monkeypatch.setattr(environment, "MAX_RENDER_CPU_SECONDS", 0.5)
+    template = _pack(tmp_path, text)
+    started = time.process_time()
+    code, err = _generate(tmp_path, capsys)
+    assert code == 2, err
+    assert time.process_time() - started < 10
+    assert "Traceback" not in err
+    assert f"{template}:{line}: stopped after 0.5 s of CPU time" in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_looping_template_a_built_in_one_includes_is_stopped_and_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pack replaces only a file our handlers.py template includes.
+    from designer.core.codegen import environment
+
+    monkeypatch.setattr(environment, "MAX_RENDER_CPU_SECONDS", 0.5)
+    template = tmp_path / "pack" / "python" / "service" / "handler_methods.j2"
+    template.parent.mkdir(parents=True)
+    template.write_text(
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n"
+    )
+    code, err = _generate(tmp_path, capsys)
+    assert code == 2, err
+    assert f"{template}:1: stopped after 0.5 s of CPU time" in err, err
+
+
+def test_a_render_finishing_as_its_budget_ends_never_leaks_the_interruption(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With no budget at all, the watchdog interrupts every render as soon as it can: the
+    # race between a render ending and its interruption being raised. Each run must end
+    # in exit 0 (it ended first) or 2 (stopped), and nothing may be raised afterwards.
+    from designer.core.codegen import environment
+
+    monkeypatch.setattr(environment, "MAX_RENDER_CPU_SECONDS", 0.0)
+    _pack(tmp_path, "{% for i in range(2000) %}{{ i }}{% endfor %}\n")
+    codes = set()
+    for _ in range(20):
+        code, err = _generate(tmp_path, capsys)
+        assert code in (0, 2) and "Traceback" not in err, err
+        codes.add(code)
+        shutil.rmtree(tmp_path / "out", ignore_errors=True)
+    assert 2 in codes
+    total = 0
+    for i in range(2_000_000):  # pure bytecode: a pending interruption would surface here
+        total += i
+    assert total == sum(range(2_000_000))

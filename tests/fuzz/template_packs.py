@@ -1,7 +1,8 @@
 """Hostile template packs for `msgflow generate --templates DIR` (issue #10).
 
 A template pack is someone else's code: it may not parse, may fail while rendering
-(undefined names, 1/0, a macro calling itself, an extends loop, a huge value or output),
+(undefined names, 1/0, a macro calling itself, an extends loop, a huge value or output,
+loops that run for hours writing nothing),
 may reach for Python internals, and its files may be links out of the pack, broken or
 looping links, folders, FIFOs or bytes that are not UTF-8. `write_pack(rng, folder)` lays
 out such a pack over one to three of the built-in template names; the promise checked by
@@ -37,6 +38,9 @@ FRAGMENTS = [
     "{{ 'x' * 10 ** 9 }}", "{{ [0] * 10 ** 9 }}", "{{ '{:>99999999999}'.format(1) }}",
     "{% for i in range(10 ** 9) %}x{% endfor %}", "{% for i in range(99999) %}{{ 'y' * 999 }}{% endfor %}",
     "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+    # Loops that write and build nothing: stopped by the render's CPU budget only.
+    "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+    "{% macro t(n) %}{% if n %}{{ t(n - 1) }}{{ t(n - 1) }}{% endif %}{% endmacro %}{{ t(40) }}",
     "{% include 'python/README.md.j2' %}", "{% extends 'python/gitignore.j2' %}",
     "{% include '../../../etc/passwd' %}", "{% include '/etc/passwd' %}",
     "{% import 'python/service/handler_methods.j2' as h %}{{ h.nope() }}",

@@ -8,9 +8,12 @@ a `TemplateError` that names the template and line.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import math
 import os
+import threading
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -203,6 +206,148 @@ def _environment(override_text: str | None) -> SandboxedEnvironment:
     return env
 
 
+# What one render of a template pack's template may spend. A template that loops while
+# writing nothing (`range(10**5)` inside `range(10**5)`, a macro calling itself twice at
+# each of 40 levels) meets none of the bounds above and would hang the command. Far above
+# any built-in template's (the largest takes well under a second for 10,000 services).
+MAX_RENDER_CPU_SECONDS = 30.0
+
+
+class _OverBudget(BaseException):
+    """Raised inside a render that spent its CPU budget (a BaseException: nothing in a
+    template or in Jinja's runtime catches it on the way out)."""
+
+
+_CLOCKS: dict[int, Callable[[], float]] = {}
+
+
+def _thread_clock(ident: int) -> Callable[[], float]:
+    """The CPU time of the calling thread, readable from another thread (Linux, BSDs);
+    elsewhere the time that passes, which is never less."""
+    clock = _CLOCKS.get(ident)
+    if clock is None:
+        try:
+            clock_id = time.pthread_getcpuclockid(ident)
+            time.clock_gettime(clock_id)
+            clock = functools.partial(time.clock_gettime, clock_id)
+        except (AttributeError, OSError):
+            clock = time.monotonic
+        if len(_CLOCKS) > 64:  # thread idents are reused: forget old threads now and then
+            _CLOCKS.clear()
+        _CLOCKS[ident] = clock
+    return clock
+
+
+class _Render:
+    __slots__ = ("clock", "fired", "ident", "limit")
+
+    def __init__(self, budget: float) -> None:
+        self.ident = threading.get_ident()
+        self.clock = _thread_clock(self.ident)
+        self.limit = self.clock() + budget
+        self.fired = False
+
+
+def _interrupt(ident: int, exception: type[BaseException] | None) -> None:
+    """Raise `exception` in thread `ident` at its next bytecode (None: withdraw it)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(ident), ctypes.py_object(exception) if exception else None
+    )
+
+
+class _Watchdog:
+    """One thread for the process, asleep while no template pack renders; it interrupts a
+    render once the rendering thread's CPU time passes the render's limit. Nothing runs in
+    the rendering thread but a registration: renders that finish in time cost nothing else.
+    """
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._renders: dict[int, _Render] = {}
+        self._thread: threading.Thread | None = None
+        # When the watchdog looks again (time.monotonic), None while it waits for a render.
+        self._next_look: float | None = None
+
+    def start(self, budget: float) -> _Render:
+        render = _Render(budget)
+        with self._wake:
+            self._renders[id(render)] = render
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._watch, name="msgflow-template-budget", daemon=True
+                )
+                self._thread.start()
+            # Woken only when it would look too late: with one budget for all, a render
+            # after a render is looked at when the earlier one would have been (no thread
+            # switch per render).
+            if self._next_look is None or self._next_look > time.monotonic() + budget:
+                self._wake.notify()
+        return render
+
+    def stop(self, render: _Render) -> None:
+        """Idempotent; once it returns, no interruption can reach the thread any more."""
+        with self._wake:
+            self._renders.pop(id(render), None)
+            if render.fired:
+                _interrupt(render.ident, None)  # in case it has not been raised yet
+
+    def _watch(self) -> None:
+        with self._wake:
+            while True:
+                wait: float | None = None
+                for render in list(self._renders.values()):
+                    if render.fired:
+                        continue
+                    try:
+                        left = render.limit - render.clock()
+                    except OSError:  # the thread is gone
+                        left = math.inf
+                    if left <= 0:
+                        render.fired = True
+                        _interrupt(render.ident, _OverBudget)
+                    elif left < math.inf:
+                        # CPU time never runs faster than the clock on the wall.
+                        wait = left if wait is None else min(wait, left)
+                wait = None if wait is None else max(wait, 0.01)
+                self._next_look = None if wait is None else time.monotonic() + wait
+                self._wake.wait(wait)
+
+
+_WATCHDOG = _Watchdog()
+
+
+def _budgeted(render: Callable[[], str], env: SandboxedEnvironment, name: str) -> str:
+    watch = _WATCHDOG.start(MAX_RENDER_CPU_SECONDS)
+    try:
+        try:
+            return render()
+        finally:
+            _WATCHDOG.stop(watch)
+    except _OverBudget as error:
+        _WATCHDOG.stop(watch)
+        where, line = _template_spot(error, _where(env, name))
+        raise TemplateError(
+            where,
+            line,
+            f"stopped after {MAX_RENDER_CPU_SECONDS:g} s of CPU time: the template loops too "
+            "long (a loop over a large range, or a macro calling itself many times)",
+        ) from None
+
+
+def _template_spot(error: BaseException, where: str) -> tuple[str, int | None]:
+    """The innermost template file and line a BaseException passed through (Jinja
+    rewrites the traceback of an Exception only; here the compiled code's lines are mapped
+    back to the template's)."""
+    line = None
+    tb = error.__traceback__
+    while tb is not None:
+        template = tb.tb_frame.f_globals.get("__jinja_template__")
+        if isinstance(template, jinja2.Template) and template.filename:
+            where, line = template.filename, template.get_corresponding_lineno(tb.tb_lineno)
+        tb = tb.tb_next
+    return where, line
+
+
 def _template_line(error: BaseException, name: str) -> int | None:
     # Jinja rewrites tracebacks so template frames carry the template file and line.
     line = None
@@ -217,9 +362,12 @@ def render(env: SandboxedEnvironment, name: str, **context: Any) -> str:
     try:
         _check_override(env, name)
         template = env.get_template(name)
+        if getattr(env, "override", None) is None:
+            return template.render(**context)  # ours alone: nothing to bound
         if not _is_users(env, template):
-            return template.render(**context)
-        return _bounded(template, name, **context)
+            # Ours, but it may include or import a template of the pack.
+            return _budgeted(lambda: template.render(**context), env, name)
+        return _budgeted(lambda: _bounded(template, name, **context), env, name)
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(
             error.filename or error.name or name, error.lineno, error.message or str(error)

@@ -22,13 +22,20 @@ from __future__ import annotations
 import heapq
 import itertools
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 
 from .geometry import Point, Rect
 from .index import RectIndex
 
 Side = tuple[int, int]
+# Whether another route runs on this line: (axis (0: a vertical run at x = at), at, lo, hi).
+Taken = Callable[[int, float, float, float], bool]
 _DIRECTIONS: tuple[Side, ...] = ((1, 0), (-1, 0), (0, 1), (0, -1))
 BEND = 20.0
+# Travel along another route's line costs this much more per pixel (two arrows on one
+# line read as one), and at least TAKEN_LEAST.
+TAKEN = 4.0
+TAKEN_LEAST = 40.0
 # Regions looked at, widening: around the two ends by this much, then everything.
 _REACHES = (150.0, 450.0)
 _STEPS = (20_000, 60_000, 400_000)
@@ -73,6 +80,7 @@ def clear_route(
     into: Side,
     ends: tuple[str, str],
     stubs: tuple[float, float],
+    taken: Taken | None = None,
 ) -> list[Point] | None:
     """A route from port p (leaving along `out`) to port q (entering along `into`, the
     outward direction of q's side) through no card's inside; None if there is none
@@ -92,7 +100,7 @@ def clear_route(
             left, top = min(a[0], b[0]) - reach, min(a[1], b[1]) - reach
             right, bottom = max(a[0], b[0]) + reach, max(a[1], b[1]) + reach
             region = Rect(left, top, right - left, bottom - top)
-        found = _search(cards, a, out, b, into, region, steps)
+        found = _search(cards, a, out, b, into, region, steps, taken)
         if found is not None:
             return _tidy([p, *found, q])
         if reach is not None and _contains(region, everything):
@@ -117,7 +125,14 @@ def _bounds(cards: RectIndex) -> Rect:
 
 
 def _search(
-    cards: RectIndex, a: Point, out: Side, b: Point, into: Side, region: Rect, steps: int
+    cards: RectIndex,
+    a: Point,
+    out: Side,
+    b: Point,
+    into: Side,
+    region: Rect,
+    steps: int,
+    taken: Taken | None = None,
 ) -> list[Point] | None:
     near = cards.near(region.x, region.y, region.right, region.bottom)
     boxes = [r for r in near.values() if r.overlaps(region)]
@@ -177,6 +192,16 @@ def _search(
             extra = BEND if nd != d else 0.0
             if (ni, nj) == goal and nd != arrive:
                 extra += 2 * BEND
+            if taken is not None:
+                here = xs_sorted[i], ys_sorted[j]
+                if dx == 0:
+                    lo, hi = min(y, here[1]), max(y, here[1])
+                    busy = taken(0, x, lo, hi)
+                else:
+                    lo, hi = min(x, here[0]), max(x, here[0])
+                    busy = taken(1, y, lo, hi)
+                if busy:
+                    extra += TAKEN * max(length, TAKEN_LEAST)
             new = cost + length + extra
             nxt = (ni, nj, nd)
             if new < best.get(nxt, float("inf")):

@@ -532,3 +532,35 @@ def test_an_arrow_into_a_side_with_a_card_close_in_front_enters_round_the_corner
     assert _entered(diagram) == []
     end = diagram.arrows["f0"].points[-1]
     assert end[1] == diagram.cards["n1"].bottom
+
+
+def test_a_loop_goes_round_a_corner_with_no_card_close_by() -> None:
+    """A loop's first corner is the top right; with a card 5 px off its card's right
+    side, the loop ran through that card (every such loop needed the rescue search).
+    It takes a corner whose sides are open instead."""
+    design = _design([(0, 0), (1, 0)], [(0, 0)])
+    layout = Layout(nodes={"n0": Point(x=0, y=0), "n1": Point(x=CARD_WIDTH + 5, y=0)})
+    diagram = build_diagram(design.model_copy(update={"layout": layout}))
+    assert _entered(diagram) == []
+    n0 = diagram.cards["n0"]
+    points = diagram.arrows["f0"].points
+    assert all(x <= n0.right for x, _ in points)  # nothing on the right side
+
+
+def test_an_end_whose_side_and_both_corners_face_close_cards_takes_the_back_side() -> None:
+    """n1's left side faces n2 5 px away, and its top and bottom face n3 and n4 as
+    close: the arrow from n0, far to the left, enters n1 by its right side."""
+    design = _design([(0, 0), (1, 0), (2, 0), (3, 0), (4, 0)], [(0, 1)])
+    w, h = CARD_WIDTH, CARD_HEIGHT
+    layout = Layout(
+        nodes={
+            "n0": Point(x=-2 * w - 300, y=0),
+            "n1": Point(x=0, y=0),
+            "n2": Point(x=-w - 5, y=0),
+            "n3": Point(x=0, y=-h - 5),
+            "n4": Point(x=0, y=h + 5),
+        }
+    )
+    diagram = build_diagram(design.model_copy(update={"layout": layout}))
+    assert _entered(diagram) == []
+    assert diagram.arrows["f0"].points[-1][0] == diagram.cards["n1"].right

@@ -1115,3 +1115,23 @@ def test_a_json_document_indented_with_tabs_is_read() -> None:
     # Broken JSON is still located by line and column.
     with pytest.raises(SpecLoadError, match="line 2 column"):
         Spec.from_text('{\n\t"asyncapi": \n}', "broken.json")
+
+
+def test_an_address_a_broker_reserves_or_reads_as_a_wildcard_is_cleaned() -> None:
+    # `#` and `*` as words are RabbitMQ binding wildcards (`#`: every message), `_INBOX`
+    # and `$...` subjects NATS keeps: an imported design never subscribes with them.
+    from designer.core.importers.channel_addresses import usable_channel
+    from designer.core.model import Transport
+
+    cleaned = {
+        address: usable_channel(address, Transport.TOPIC)
+        for address in ("_INBOX.x", "$SYS.x", "#", "orders.#", "orders.*.created", "a.b")
+    }
+    assert cleaned == {
+        "_INBOX.x": "inbox.x",
+        "$SYS.x": "sys.x",
+        "#": "",  # nothing left: the derived name
+        "orders.#": "orders",
+        "orders.*.created": "orders.created",
+        "a.b": "a.b",
+    }
