@@ -78,6 +78,8 @@ _NEAR = 220.0
 _TIGHT = 3.0  # rescued routes (rescue.py) are nudged keeping this far off the cards
 _SQUEEZE = 12.0  # how far into a card's margin a crowded run may go (nudge._SQUEEZE), and a gap
 LOOP_ROW = 26.0  # between loops on one side of a card: a label's height and a gap
+UNSHARE_TRIES = 32  # arrows tried so in one routing (each costs up to ~30 ms)
+UNSHARE_STEPS = 6_000  # grid points of one look for a way off another arrow's line
 QUICK_STEPS = 120  # ... during a drag frame (the route is settled when the drag ends)
 _SEARCH_SHARE = 0.55  # of routing a big design: finding routes; the rest is the nudging
 # A search region over more index cells than this (about 5,000 x 5,000 px) takes its grid
@@ -277,6 +279,8 @@ class Router:
                 ends = (link.source, link.target)
                 if not any(close.setdefault(c, self._crowded_card(c)) for c in ends):
                     continue
+                if len(tried) >= UNSHARE_TRIES:
+                    return
                 tried.add(key)
                 before = len(self._shared([key], apart))
                 if before == 0:
@@ -284,7 +288,9 @@ class Router:
                 old = self.routes[key]
                 stubs = self._stubs.get(key, (MARGIN, MARGIN))
                 self._drop_runs(key)
-                found = clear_route(self._cards, *ports[key], ends, stubs, self._taken)
+                found = clear_route(
+                    self._cards, *ports[key], ends, stubs, self._taken, UNSHARE_STEPS
+                )
                 if found is not None:
                     self.routes[key] = found
                     if len(self._shared([key], apart)) < before:
