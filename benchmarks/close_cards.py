@@ -12,6 +12,7 @@ same on every run.
     .venv/bin/python benchmarks/close_cards.py --seeds 0 400          # tuned on
     .venv/bin/python benchmarks/close_cards.py --seeds 1000 1400      # held out
     .venv/bin/python benchmarks/close_cards.py --seeds 197 198 --show  # one design's faults
+    .venv/bin/python benchmarks/close_cards.py --seeds 5000 5150 --cards 10 18  # bigger
 
 Prints the totals (and, with --list, the seeds with an arrow through a card).
 """
@@ -72,10 +73,11 @@ def close_places(rng: random.Random, count: int, min_gap: float = 1.0) -> list[t
     return places
 
 
-def close_design(seed: int, min_gap: float = 1.0) -> Design:
-    """Design `seed` of the harness: close hand-placed cards, random flows."""
+def close_design(seed: int, min_gap: float = 1.0, cards: tuple[int, int] = (3, 9)) -> Design:
+    """Design `seed` of the harness: close hand-placed cards (as many as `cards` gives,
+    fewer if no spot is found), random flows."""
     rng = random.Random(seed)
-    places = close_places(rng, rng.randint(3, 9), min_gap)
+    places = close_places(rng, rng.randint(*cards), min_gap)
     n = len(places)
     links = []
     for _ in range(rng.randint(n, 3 * n)):
@@ -111,6 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, nargs=2, default=(0, 400), metavar=("FIRST", "END"))
     parser.add_argument("--min-gap", type=float, default=1.0)
+    parser.add_argument("--cards", type=int, nargs=2, default=(3, 9), metavar=("LEAST", "MOST"))
     parser.add_argument("--list", action="store_true", help="seeds with arrows through cards")
     parser.add_argument("--show", action="store_true", help="print each fault")
     args = parser.parse_args()
@@ -121,7 +124,7 @@ def main() -> None:
     arrows = 0
     start = time.process_time()
     for seed in range(*args.seeds):
-        diagram = build_diagram(close_design(seed, args.min_gap))
+        diagram = build_diagram(close_design(seed, args.min_gap, tuple(args.cards)))
         arrows += len(diagram.arrows)
         quality = measure(diagram)
         faults = entered(diagram)

@@ -370,3 +370,40 @@ def test_small_designs_draw_names_at_every_zoom_big_ones_skip_them_far_out():
     assert small.ctx.lod_text == 0.0
     assert big.ctx.lod_text == LOD_TEXT
     big.detach()  # its arrows are being routed: no work left for the tests after this one
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "spec-2.6/streetlights-kafka",
+        "spec-3.0/kraken-websocket-request-reply-multiple-channels-asyncapi",
+    ],
+)
+def test_labels_of_arrows_straight_across_sit_each_on_its_own_arrow_as_in_the_exports(qapp, case):
+    """Two cards side by side with three arrows straight across, a pill's height and a gap
+    apart: the canvas sized its labels with their selection outline (4 px taller) and
+    found no room for three centred on their arrows, so one went beside its arrow and
+    the next onto a leader line (the PNG export draws the canvas), where the SVG/HTML
+    export, sized by the pill, had each on its own arrow. Now both place them alike."""
+    from designer.core import io
+    from designer.core.diagram import build_diagram
+    from designer.core.diagram.metrics import labels_on_other_arrows, measure
+    from designer.core.importers.asyncapi import import_asyncapi
+    from designer.core.importers.spec_loading import Spec
+    from tests.core.importers.test_asyncapi_corpus import CASES
+
+    design = io.loads(io.dumps(import_asyncapi([Spec.from_file(f) for f in CASES[case]]).design))
+    document = Document(design)
+    scene = DesignScene(document, History(document).push)
+    try:
+        drawn = scene._engine.diagram
+        quality = measure(drawn)
+        assert quality.labels_off_route == 0
+        assert labels_on_other_arrows(drawn) == 0
+        assert (quality.label_overlaps, quality.labels_on_cards) == (0, 0)
+        exported = build_diagram(design)
+        for key, arrow in drawn.arrows.items():
+            assert arrow.label is not None and exported.arrows[key].label is not None
+            assert arrow.label.y == exported.arrows[key].label.y  # same rows as the exports
+    finally:
+        scene.detach()

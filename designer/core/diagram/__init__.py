@@ -389,7 +389,7 @@ class DiagramEngine:
 
     def _crossing(self, cards: list[str]) -> list[str]:
         """Arrows not ending at `cards` whose routes run through one of them."""
-        rects = [(c, self.diagram.cards[c].grown(-1.0)) for c in cards if c in self.diagram.cards]
+        rects = [(c, self.diagram.cards[c]) for c in cards if c in self.diagram.cards]
         found = []
         for key, arrow in self.diagram.arrows.items():
             for card, rect in rects:

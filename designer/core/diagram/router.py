@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from .congestion import Shared, channel, crowded_stretch, movers, shared_runs
 from .fans import Arch, arch_rank, fans
 from .geometry import Point, Rect
-from .index import RectIndex
+from .index import CELL, EdgeLines, RectIndex
 from .nudge import MIN_GAP, nudge, nudge_steps
 from .rescue import clear_route, enters_other
 from .sides import rebalanced
@@ -78,8 +78,15 @@ _NEAR = 220.0
 _TIGHT = 3.0  # rescued routes (rescue.py) are nudged keeping this far off the cards
 _SQUEEZE = 12.0  # how far into a card's margin a crowded run may go (nudge._SQUEEZE), and a gap
 LOOP_ROW = 26.0  # between loops on one side of a card: a label's height and a gap
+UNSHARE_TRIES = 32  # arrows tried so in one routing (each costs up to ~30 ms)
+UNSHARE_STEPS = 6_000  # grid points of one look for a way off another arrow's line
 QUICK_STEPS = 120  # ... during a drag frame (the route is settled when the drag ends)
 _SEARCH_SHARE = 0.55  # of routing a big design: finding routes; the rest is the nudging
+# A search region over more index cells than this (about 5,000 x 5,000 px) takes its grid
+# lines from EdgeLines and looks up only the points it reaches: the same grid, without
+# visiting every obstacle in the region (an actor's arrow across a 10,000-card design
+# visited thousands per search, a tenth of the routing). Smaller ones fill the grid at once.
+WIDE_CELLS = 400
 
 # Sides, as outward unit vectors.
 RIGHT, LEFT, DOWN, UP = (1, 0), (-1, 0), (0, 1), (0, -1)
@@ -120,6 +127,7 @@ class Router:
         self.routes: dict[str, list[Point]] = {}
         self.links: dict[str, Link] = {}
         self._tracks = Tracks()  # the straight runs of the routes, by line
+        self._edges: EdgeLines | None = None  # the obstacles' lines, for wide searches
         self._quick = False  # a drag frame: a short search, settled when the drag ends
         # Loops: how far out their two ends go before turning (_loop_rows; others MARGIN).
         self._stubs: dict[str, tuple[float, float]] = {}
@@ -130,6 +138,7 @@ class Router:
 
     def place(self, key: str, rect: Rect | None) -> None:
         """A card moved (or, with None, went away)."""
+        self._edges = None
         if rect is None:
             self.cards.pop(key, None)
             self.obstacles.remove(key)
@@ -249,7 +258,57 @@ class Router:
             # Last, any route still through a card that is not one of its ends (cards
             # closer together than their margins): a way between the cards themselves.
             self._rescue(order, ports)
+            self._unshare_close(order, ports)
         return {key: self.routes[key] for key in order}
+
+    def _unshare_close(
+        self, keys: list[str], ports: dict[str, tuple[Point, Side, Point, Side]]
+    ) -> None:
+        """Arrows still on another's line at a card with another close by (closer than
+        two margins: hand-placed, where the search's margins close the channels between
+        them): each tried once with the rescue's search, which runs down narrow gaps
+        and pays for others' lines; kept if it shares a line with fewer arrows."""
+        apart = MIN_GAP - 0.01
+        tried: set[str] = set()
+        close: dict[str, bool] = {}
+        for pair in self._shared(keys, apart):
+            for key in (pair.key, pair.other):
+                if key in tried or key not in ports or key in self.held:
+                    continue
+                link = self.links[key]
+                ends = (link.source, link.target)
+                if not any(close.setdefault(c, self._crowded_card(c)) for c in ends):
+                    continue
+                if len(tried) >= UNSHARE_TRIES:
+                    return
+                tried.add(key)
+                before = len(self._shared([key], apart))
+                if before == 0:
+                    continue
+                old = self.routes[key]
+                stubs = self._stubs.get(key, (MARGIN, MARGIN))
+                self._drop_runs(key)
+                found = clear_route(
+                    self._cards, *ports[key], ends, stubs, self._taken, UNSHARE_STEPS
+                )
+                if found is not None:
+                    self.routes[key] = found
+                    if len(self._shared([key], apart)) < before:
+                        self._add_runs(key, found)
+                        continue
+                self.routes[key] = old
+                self._add_runs(key, old)
+
+    def _crowded_card(self, card: str) -> bool:
+        """Whether another card stands closer than 2 * MARGIN to `card`."""
+        rect = self.cards[card]
+        reach = 2 * MARGIN
+        return any(
+            key != card and rect.grown(reach).overlaps(r)
+            for key, r in self._cards.near(
+                rect.x - reach, rect.y - reach, rect.right + reach, rect.bottom + reach
+            ).items()
+        )
 
     def _rescue(self, keys: list[str], ports: dict[str, tuple[Point, Side, Point, Side]]) -> None:
         """Route again, by rescue.clear_route, those of `keys` that run through a card
@@ -761,6 +820,54 @@ class Router:
         # Nothing at all (an end boxed in by other cards): the plainest shape.
         return _plain(a, out, b)
 
+    def _grid(
+        self, a: Point, b: Point, region: Rect, crowded: list[tuple[Rect, int]] | None
+    ) -> tuple[list[float], list[float], Sequence[Sequence[int]]]:
+        """The search's grid in `region`: its x and y lines (just outside each obstacle
+        overlapping the region, the ends' own, the crowded stretches' ends, and the
+        middle of each wide channel), and for each grid point whether it lies inside an
+        obstacle (inside[i][j]: nonzero). Every obstacle's border lines are grid lines,
+        so a step between neighbouring points enters one only if it ends inside."""
+        wide = (region.w / CELL + 1) * (region.h / CELL + 1) > WIDE_CELLS
+        boxes: list[Rect] = []
+        xs = {a[0], b[0]}
+        ys = {a[1], b[1]}
+        if wide:
+            # A region over much of a big design (a long arrow): thousands of obstacles
+            # in it but a few hundred lines; the lines are read from `EdgeLines`, and
+            # only the grid points the search reaches are looked up (one cell each).
+            if self._edges is None:
+                self._edges = EdgeLines([r for _, r in self.obstacles.items()])
+            xs.update(self._edges.lines(0, region))
+            ys.update(self._edges.lines(1, region))
+        else:
+            near = self.obstacles.near(region.x, region.y, region.right, region.bottom)
+            boxes = [r for r in near.values() if r.overlaps(region)]
+            for r in boxes:
+                # Lines just outside each obstacle, and the middle of each free channel.
+                xs.update((r.x - 1.0, r.right + 1.0))
+                ys.update((r.y - 1.0, r.bottom + 1.0))
+        for r, _ in crowded or ():
+            # A crowded stretch's ends are grid lines: no step jumps over it unpriced.
+            xs.update((r.x, r.right))
+            ys.update((r.y, r.bottom))
+        xs_sorted = sorted(x for x in xs if region.x <= x <= region.right)
+        ys_sorted = sorted(y for y in ys if region.y <= y <= region.bottom)
+        xs_sorted = _with_middles(xs_sorted, a[0], b[0])
+        ys_sorted = _with_middles(ys_sorted, a[1], b[1])
+        if wide:
+            return xs_sorted, ys_sorted, [_Column(x, ys_sorted, self.obstacles) for x in xs_sorted]
+        n_x, n_y = len(xs_sorted), len(ys_sorted)
+        inside = [bytearray(n_y) for _ in range(n_x)]
+        for r in boxes:
+            i0, i1 = bisect_right(xs_sorted, r.x), bisect_left(xs_sorted, r.x + r.w)
+            j0, j1 = bisect_right(ys_sorted, r.y), bisect_left(ys_sorted, r.y + r.h)
+            if j0 < j1:
+                fill = b"\x01" * (j1 - j0)
+                for i in range(i0, i1):
+                    inside[i][j0:j1] = fill
+        return xs_sorted, ys_sorted, inside
+
     def _astar(
         self,
         a: Point,
@@ -774,39 +881,14 @@ class Router:
         """The cheapest way from a to b in `region`; with `crowded`, travel along the
         axis given with each box (0: up or down, 1: left or right) inside it costs
         CROWDED times its length more (a channel with no track left)."""
-        near = self.obstacles.near(region.x, region.y, region.right, region.bottom)
-        boxes = [r for r in near.values() if r.overlaps(region)]
-        xs = {a[0], b[0]}
-        ys = {a[1], b[1]}
-        for r in boxes:
-            # Lines just outside each obstacle, and the middle of each free channel.
-            xs.update((r.x - 1.0, r.right + 1.0))
-            ys.update((r.y - 1.0, r.bottom + 1.0))
-        for r, _ in crowded or ():
-            # A crowded stretch's ends are grid lines: no step jumps over it unpriced.
-            xs.update((r.x, r.right))
-            ys.update((r.y, r.bottom))
-        xs_sorted = sorted(x for x in xs if region.x <= x <= region.right)
-        ys_sorted = sorted(y for y in ys if region.y <= y <= region.bottom)
-        xs_sorted = _with_middles(xs_sorted, a[0], b[0])
-        ys_sorted = _with_middles(ys_sorted, a[1], b[1])
+        xs_sorted, ys_sorted, inside = self._grid(a, b, region, crowded)
         xi = {x: i for i, x in enumerate(xs_sorted)}
         yi = {y: i for i, y in enumerate(ys_sorted)}
         start, goal = (xi[a[0]], yi[a[1]]), (xi[b[0]], yi[b[1]])
         arrive = (-into[0], -into[1])  # the direction of travel into the target's stub
         directions = (RIGHT, LEFT, DOWN, UP)
         gx, gy = b
-        # Grid points inside an obstacle. Every obstacle's border lines are grid lines,
-        # so a step between neighbouring points enters one only if it ends inside.
         n_x, n_y = len(xs_sorted), len(ys_sorted)
-        inside = [bytearray(n_y) for _ in range(n_x)]
-        for r in boxes:
-            i0, i1 = bisect_right(xs_sorted, r.x), bisect_left(xs_sorted, r.x + r.w)
-            j0, j1 = bisect_right(ys_sorted, r.y), bisect_left(ys_sorted, r.y + r.h)
-            if j0 < j1:
-                fill = b"\x01" * (j1 - j0)
-                for i in range(i0, i1):
-                    inside[i][j0:j1] = fill
 
         # Grid points in a crowded stretch: bit 1 prices travel up and down there (a
         # crowded vertical channel), bit 2 left and right. Closed boxes: a route on a
@@ -893,6 +975,26 @@ def _plain(a: Point, out: Side, b: Point) -> list[Point]:
         return [a, (middle, a[1]), (middle, b[1]), b]
     middle = (a[1] + b[1]) / 2 if (b[1] - a[1]) * out[1] > 0 else a[1]
     return [a, (a[0], middle), (b[0], middle), b]
+
+
+class _Column(Sequence[int]):
+    """One grid line's "inside an obstacle" flags, each looked up when first asked (a
+    point inside an obstacle's interior: the obstacle is in the point's cell)."""
+
+    __slots__ = ("_index", "_known", "_x", "_ys")
+
+    def __init__(self, x: float, ys: list[float], index: RectIndex) -> None:
+        self._x, self._ys, self._index = x, ys, index
+        self._known = bytearray(b"\x02" * len(ys))  # 2: not looked up yet
+
+    def __len__(self) -> int:
+        return len(self._ys)
+
+    def __getitem__(self, j: int) -> int:  # type: ignore[override]  # no slices
+        flag = self._known[j]
+        if flag == 2:
+            flag = self._known[j] = int(self._index.contains_point(self._x, self._ys[j]))
+        return flag
 
 
 def _with_middles(values: list[float], *keep: float) -> list[float]:

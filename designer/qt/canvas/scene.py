@@ -62,6 +62,7 @@ from designer.core.model import (
 )
 
 from .arrow_handles import ArrowHandles
+from .arrow_paint import LABEL_HEIGHT
 from .background_routing import SlicedJob
 from .context import LOD_TEXT, CanvasContext
 from .edits import SceneEdits
@@ -935,10 +936,15 @@ class DesignScene(QGraphicsScene):
         return cards, links
 
     def _label_size(self, flow_id: str) -> tuple[float, float]:
-        # The label item's whole box (pill, its selection outline and padding), so labels
-        # the engine keeps apart never touch on screen either.
+        # The label item's width with its selection outline and padding (labels side by
+        # side never touch on screen), and the pill's own height (LABEL_HEIGHT, as the
+        # exports size it): arrows straight across between two cards run a pill's height
+        # and a gap apart (diagram/fans.py STRAIGHT_ROW). With the outline's 4 px too, the
+        # canvas (and PNG/PDF, which draw it) found no room for three labels centred on
+        # three such arrows: the imported streetlights and kraken systems drew a label
+        # beside its arrow and the next on a leader line, where SVG/HTML had each on its own.
         box = self._flows[flow_id].label.boundingRect()
-        return box.width(), box.height()
+        return box.width(), LABEL_HEIGHT
 
     def _apply(self, flow_ids: Iterable[str]) -> None:
         """Give the items of these arrows the engine's routes and label places."""

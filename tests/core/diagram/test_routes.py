@@ -532,3 +532,73 @@ def test_an_arrow_into_a_side_with_a_card_close_in_front_enters_round_the_corner
     assert _entered(diagram) == []
     end = diagram.arrows["f0"].points[-1]
     assert end[1] == diagram.cards["n1"].bottom
+
+
+def test_a_loop_goes_round_a_corner_with_no_card_close_by() -> None:
+    """A loop's first corner is the top right; with a card 5 px off its card's right
+    side, the loop ran through that card (every such loop needed the rescue search).
+    It takes a corner whose sides are open instead."""
+    design = _design([(0, 0), (1, 0)], [(0, 0)])
+    layout = Layout(nodes={"n0": Point(x=0, y=0), "n1": Point(x=CARD_WIDTH + 5, y=0)})
+    diagram = build_diagram(design.model_copy(update={"layout": layout}))
+    assert _entered(diagram) == []
+    n0 = diagram.cards["n0"]
+    points = diagram.arrows["f0"].points
+    assert all(x <= n0.right for x, _ in points)  # nothing on the right side
+
+
+def test_an_end_whose_side_and_both_corners_face_close_cards_takes_the_back_side() -> None:
+    """n1's left side faces n2 5 px away, and its top and bottom face n3 and n4 as
+    close: the arrow from n0, far to the left, enters n1 by its right side."""
+    design = _design([(0, 0), (1, 0), (2, 0), (3, 0), (4, 0)], [(0, 1)])
+    w, h = CARD_WIDTH, CARD_HEIGHT
+    layout = Layout(
+        nodes={
+            "n0": Point(x=-2 * w - 300, y=0),
+            "n1": Point(x=0, y=0),
+            "n2": Point(x=-w - 5, y=0),
+            "n3": Point(x=0, y=-h - 5),
+            "n4": Point(x=0, y=h + 5),
+        }
+    )
+    diagram = build_diagram(design.model_copy(update={"layout": layout}))
+    assert _entered(diagram) == []
+    assert diagram.arrows["f0"].points[-1][0] == diagram.cards["n1"].right
+
+
+@settings(
+    max_examples=examples(300),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(_close_designs(), st.data())
+def test_a_card_dropped_close_to_others_leaves_no_route_through_a_card(
+    design: Design, data: st.DataObject
+) -> None:
+    """A card of a close hand-placed design dragged (three frames) next to another card,
+    1-14 px from it, and dropped: after `settle` no route enters a card that is not one
+    of its ends. (A loop whose corner the dropped card now walled, running 1 px into it,
+    was not routed again: `_crossing` looked only 1 px inside the dropped card.)"""
+    engine = DiagramEngine(design)
+    cards = sorted(engine.diagram.cards)
+    card = data.draw(st.sampled_from(cards))
+    anchor = engine.diagram.cards[data.draw(st.sampled_from([c for c in cards if c != card]))]
+    gap, side = data.draw(st.integers(1, 14)), data.draw(st.integers(0, 3))
+    if side < 2:
+        x = anchor.right + gap if side == 0 else anchor.x - CARD_WIDTH - gap
+        y = anchor.y + data.draw(st.integers(-CARD_HEIGHT + 10, CARD_HEIGHT - 10))
+    else:
+        x = anchor.x + data.draw(st.integers(-CARD_WIDTH + 10, CARD_WIDTH - 10))
+        y = anchor.bottom + gap if side == 2 else anchor.y - CARD_HEIGHT - gap
+    spot = Rect(x, y, CARD_WIDTH, CARD_HEIGHT)
+    others = [r for k, r in engine.diagram.cards.items() if k != card]
+    if any(spot.overlaps(r.grown(1)) for r in others):
+        return
+    start = engine.diagram.cards[card]
+    for step in (1, 2, 3):
+        engine.move_card(
+            card, start.x + (x - start.x) * step / 3, start.y + (y - start.y) * step / 3, True
+        )
+    engine.settle([card])
+    assert _entered(engine.diagram) == []
