@@ -248,7 +248,11 @@ class AmqpWire(asyncio.Protocol):
     def _send(self, channel: int, method: Frame) -> None:
         if self.transport is None or self.transport.is_closing():
             raise AmqpError("the connection is closed")
-        self.transport.write(frame.marshal(method, channel))
+        try:
+            data = frame.marshal(method, channel)
+        except (TypeError, ValueError) as error:  # a name AMQP cannot carry (over 255 bytes)
+            raise AmqpError(f"{method.name}: {error}") from None
+        self.transport.write(data)
 
     # -- asyncio.Protocol -------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:

@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from designer.core.broker_names import MAX_CHANNEL_BYTES
 from designer.core.broker_urls import redact
 from designer.core.model import Design
 from designer.core.observe import Record, from_wire
@@ -109,6 +110,14 @@ class RabbitTap:
                 missing.add(exchange)
         for exchange, key in direct:
             if exchange in missing:
+                continue
+            size = len(key.encode("utf-8"))
+            if size > MAX_CHANNEL_BYTES:
+                # AMQP cannot even send it (the channel breaks rule channel-name-invalid).
+                self.notes.append(
+                    f"routing key '{key[:40]}...' of exchange '{exchange}' is {size} bytes "
+                    f"(AMQP carries at most {MAX_CHANNEL_BYTES}): its flow is not watched"
+                )
                 continue
             if await self._bind(exchange, key):
                 self.direct.add((exchange, key))
