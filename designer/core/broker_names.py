@@ -35,8 +35,14 @@ _JETSTREAM_NAME = re.compile(r"[^\s.*>/\\\x00-\x1f\x7f]+")
 MAX_JETSTREAM_NAME = 255
 JETSTREAM_NAME_RULE = "no spaces, '.', '*', '>' or slashes allowed"
 
+# Kafka topic names: letters, digits, '.', '_' and '-' only, at most 249 characters
+# (Kafka's `Topic.validate`); the rest of what RabbitMQ's client takes is refused.
+KAFKA_REFUSED_AMQP_CHARACTERS = frozenset(":@#,/+")
+MAX_KAFKA_TOPIC = 249
+
 RABBITMQ = frozenset({"rabbitmq"})
 NATS = frozenset({"nats"})
+KAFKA = frozenset({"kafka"})
 BROKER_TITLES = {"rabbitmq": "RabbitMQ", "nats": "NATS", "kafka": "Kafka", "redis": "Redis"}
 EVERY_BROKER = frozenset(BROKER_TITLES)
 
@@ -114,7 +120,16 @@ def channel_refusals(channel: str, transport: Transport) -> Iterator[Refusal]:
                 "names (letters, digits and - _ . : @ # , / + only)",
                 RABBITMQ,
             )
+    kafka_bad = next((c for c in channel if c in KAFKA_REFUSED_AMQP_CHARACTERS), None)
+    if kafka_bad is not None:
+        yield Refusal(
+            f"contains '{kafka_bad}', which Kafka refuses in topic names (letters, digits "
+            "and . _ - only)",
+            KAFKA,
+        )
     size = len(channel.encode("utf-8"))
+    if MAX_KAFKA_TOPIC < size <= MAX_CHANNEL_BYTES:
+        yield Refusal(f"is {size} characters long (Kafka takes at most {MAX_KAFKA_TOPIC})", KAFKA)
     if size > MAX_CHANNEL_BYTES:
         yield Refusal(
             f"is {size} bytes long (RabbitMQ takes at most {MAX_CHANNEL_BYTES})", RABBITMQ
