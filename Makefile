@@ -48,7 +48,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy designer
 
 pytest: $(STAMP) tools
-	@echo "== the test suite on 2 workers (about 7 minutes on 2 idle cores, 25 or more when they are busy)"
+	@echo "== the test suite on 2 workers (about 10 minutes on 2 idle cores, 25 or more when they are busy)"
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadgroup
 
 # The tests that spawn generated projects, brokers or many subprocesses are marked
