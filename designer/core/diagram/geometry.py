@@ -106,6 +106,21 @@ class Diagram:
 Step = tuple[str, tuple[float, ...]]
 
 
+def tidy_route(points: list[Point]) -> list[Point]:
+    """Without repeated points and without points in the middle of a straight run."""
+    out: list[Point] = []
+    for p in points:
+        if out and abs(out[-1][0] - p[0]) < 1e-9 and abs(out[-1][1] - p[1]) < 1e-9:
+            continue
+        if len(out) >= 2:
+            (ax, ay), (bx, by) = out[-2], out[-1]
+            if (ax == bx == p[0]) or (ay == by == p[1]):
+                out[-1] = p
+                continue
+        out.append(p)
+    return out
+
+
 def rounded_path(points: list[Point], radius: float = 10.0) -> list[Step]:
     """Drawing steps of a polyline with its bends rounded, shared by every renderer:
     ("M", (x, y)), ("L", (x, y)) and ("Q", (control x, control y, x, y)).

@@ -27,7 +27,7 @@ import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
-from .geometry import Point, Rect
+from .geometry import Point, Rect, tidy_route
 from .index import RectIndex
 
 Side = tuple[int, int]
@@ -115,7 +115,7 @@ def clear_route(
             region = Rect(left, top, right - left, bottom - top)
         found = _search(cards, a, out, b, into, region, steps, taken)
         if found is not None:
-            return _tidy([p, *found, q])
+            return tidy_route([p, *found, q])
         if reach is not None and _contains(region, everything):
             break  # already looked at everything
     return None
@@ -250,17 +250,3 @@ def _enters(x0: float, y0: float, x1: float, y1: float, r: Rect) -> bool:
         return lo < r.y + r.h and r.y < hi
     lo, hi = (x0, x1) if x0 < x1 else (x1, x0)
     return r.y < y0 < r.y + r.h and lo < r.x + r.w and r.x < hi
-
-
-def _tidy(points: list[Point]) -> list[Point]:
-    out: list[Point] = []
-    for p in points:
-        if out and abs(out[-1][0] - p[0]) < 1e-9 and abs(out[-1][1] - p[1]) < 1e-9:
-            continue
-        if len(out) >= 2:
-            (ax, ay), (bx, by) = out[-2], out[-1]
-            if (ax == bx == p[0]) or (ay == by == p[1]):
-                out[-1] = p
-                continue
-        out.append(p)
-    return out

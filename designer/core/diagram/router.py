@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from .congestion import Shared, channel, crowded_stretch, movers, shared_runs
 from .fans import Arch, arch_rank, fans
-from .geometry import Point, Rect
+from .geometry import Point, Rect, tidy_route
 from .index import CELL, EdgeLines, RectIndex
 from .nudge import MIN_GAP, nudge, nudge_steps
 from .rescue import clear_route, enters_other
@@ -509,7 +509,7 @@ class Router:
         reach = _REGION
         region = Rect(left - reach, top - reach, right - left + 2 * reach, bottom - top + 2 * reach)
         found = self._astar(a, out, b, into, region, DETOUR_STEPS, crowded)
-        return None if found is None else _tidy([p, *found, q])
+        return None if found is None else tidy_route([p, *found, q])
 
     def _ports(
         self, keys: list[str], spread: set[str] | None = None
@@ -757,11 +757,11 @@ class Router:
         b = (q[0] + into[0] * reach_in, q[1] + into[1] * reach_in)
         ends = (link.source, link.target)
         if link.key in self._arches and self._clear([a, b], ends):
-            return _tidy([p, a, b, q])  # an arch of a fan: its run at its row
+            return tidy_route([p, a, b, q])  # an arch of a fan: its run at its row
         middle = self._simple(a, out, b, into, ends)
         if middle is None:
             middle = self._search(a, out, b, into, ends)
-        return _tidy([p, *middle, q])
+        return tidy_route([p, *middle, q])
 
     def _clear(self, points: list[Point], ends: tuple[str, ...]) -> bool:
         return not any(
@@ -1145,21 +1145,6 @@ def _port(rect: Rect, side: Side, fraction: float, shifted: bool = True) -> Poin
     span = rect.w - 2 * PORT_PAD
     x = rect.x + PORT_PAD + span * fraction + shift
     return x, (rect.bottom if side == DOWN else rect.y)
-
-
-def _tidy(points: list[Point]) -> list[Point]:
-    """Without repeated points and without points in the middle of a straight run."""
-    out: list[Point] = []
-    for p in points:
-        if out and abs(out[-1][0] - p[0]) < 1e-9 and abs(out[-1][1] - p[1]) < 1e-9:
-            continue
-        if len(out) >= 2:
-            (ax, ay), (bx, by) = out[-2], out[-1]
-            if (ax == bx == p[0]) or (ay == by == p[1]):
-                out[-1] = p
-                continue
-        out.append(p)
-    return out
 
 
 def _runs_of(route: Sequence[Point]) -> Iterator[tuple[int, float, float, float]]:
