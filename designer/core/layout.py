@@ -326,12 +326,7 @@ class _Memo:
         tuple[object, ...], tuple[dict[str, _Block], dict[str, float], dict[str, float]]
     ] = field(default_factory=dict)
     # (direction, shape): the candidates from every start and their straight crossings.
-    # A shape's quick drawings with their straight-line counts and the start orders they
-    # came from: a later caller with orders of its own (_or_bands makes fresh ones) finds
-    # the orders of the drawings it is handed here.
-    quick: dict[tuple[str, _Shape], tuple[list[Design], list[int], _Orders]] = field(
-        default_factory=dict
-    )
+    quick: dict[tuple[str, _Shape], tuple[list[Design], list[int]]] = field(default_factory=dict)
 
     def drawn_of(self, design: Design) -> tuple[int, int]:
         """`_drawn(design)`, routed once per distinct placement of the cards."""
@@ -398,10 +393,8 @@ def _auto_layout(
     candidates: list[Design] = []
     straight: list[int] = []
     if (direction, shape) in memo.quick:  # drawn quick before, now finished
-        drawings, straight, known = memo.quick[(direction, shape)]
+        drawings, straight = memo.quick[(direction, shape)]
         candidates = list(drawings)
-        for index, its_order in known.items():
-            orders.setdefault(index, its_order)
     else:
         # Starts often end in the same order: its drawing is placed and counted once.
         placed: dict[tuple[tuple[str, ...], ...], int] = {}
@@ -421,7 +414,7 @@ def _auto_layout(
             if id(candidate) not in counted:
                 counted[id(candidate)] = count_crossings(candidate, each_arrow=True)
             straight.append(counted[id(candidate)])
-        memo.quick[(direction, shape)] = (list(candidates), straight, dict(orders))
+        memo.quick[(direction, shape)] = (list(candidates), straight)
     if len(candidates) == 1:
         return candidates[0]
     ranked = sorted(range(len(candidates)), key=lambda i: (straight[i], i))
