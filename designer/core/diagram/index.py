@@ -214,6 +214,18 @@ class RectIndex:
         return False
 
 
+def axis_segment_enters(x0: float, y0: float, x1: float, y1: float, r: Rect) -> bool:
+    """Whether an axis-parallel segment runs through the interior of `r` (the routers'
+    fast case of `segment_enters`: their runs are all horizontal or vertical)."""
+    if x0 == x1:
+        if not (r.x < x0 < r.x + r.w):
+            return False
+        lo, hi = (y0, y1) if y0 < y1 else (y1, y0)
+        return lo < r.y + r.h and r.y < hi
+    lo, hi = (x0, x1) if x0 < x1 else (x1, x0)
+    return r.y < y0 < r.y + r.h and lo < r.x + r.w and r.x < hi
+
+
 def segment_enters(x0: float, y0: float, x1: float, y1: float, r: Rect) -> bool:
     """Whether a segment passes through the interior of `r` (running along an edge or
     touching a corner does not count). Liang-Barsky clipping against the open box."""

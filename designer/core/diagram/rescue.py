@@ -28,7 +28,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
 from .geometry import Point, Rect, tidy_route
-from .index import RectIndex
+from .index import RectIndex, axis_segment_enters
 
 Side = tuple[int, int]
 # Whether another route runs on this line: (axis (0: a vertical run at x = at), at, lo, hi).
@@ -73,7 +73,7 @@ def enters_other(cards: RectIndex, points: list[Point], ends: tuple[str, str]) -
     """Whether the route runs through the inside of a card that is not one of `ends`."""
     for (x0, y0), (x1, y1) in itertools.pairwise(points):
         for key, r in cards.near(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)).items():
-            if key not in ends and _enters(x0, y0, x1, y1, r):
+            if key not in ends and axis_segment_enters(x0, y0, x1, y1, r):
                 return True
     return False
 
@@ -239,14 +239,3 @@ def _middles(values: list[float]) -> list[float]:
     if values:
         out.append(values[-1])
     return out
-
-
-def _enters(x0: float, y0: float, x1: float, y1: float, r: Rect) -> bool:
-    """Whether an axis-parallel segment runs through the interior of `r`."""
-    if x0 == x1:
-        if not (r.x < x0 < r.x + r.w):
-            return False
-        lo, hi = (y0, y1) if y0 < y1 else (y1, y0)
-        return lo < r.y + r.h and r.y < hi
-    lo, hi = (x0, x1) if x0 < x1 else (x1, x0)
-    return r.y < y0 < r.y + r.h and lo < r.x + r.w and r.x < hi

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from .congestion import Shared, channel, crowded_stretch, movers, shared_runs
 from .fans import Arch, arch_rank, fans
 from .geometry import Point, Rect, tidy_route
-from .index import CELL, EdgeLines, RectIndex
+from .index import CELL, EdgeLines, RectIndex, axis_segment_enters
 from .nudge import MIN_GAP, nudge, nudge_steps
 from .rescue import clear_route, enters_other
 from .sides import rebalanced
@@ -662,7 +662,7 @@ class Router:
             y = rect.bottom + MARGIN if side == DOWN else rect.y - MARGIN
             x0, y0, x1, y1 = rect.x + PORT_PAD, y, rect.right - PORT_PAD, y
         return any(
-            key != card and _enters(x0, y0, x1, y1, r)
+            key != card and axis_segment_enters(x0, y0, x1, y1, r)
             for key, r in self.obstacles.near(x0, y0, x1, y1).items()
         )
 
@@ -824,7 +824,7 @@ class Router:
         x1, y1 = (far, y0) if axis == 0 else (x0, far)
         limit = far
         for r in self.obstacles.near(x0, y0, x1, y1).values():
-            if not _enters(x0, y0, x1, y1, r):
+            if not axis_segment_enters(x0, y0, x1, y1, r):
                 continue
             edge = (
                 (r.x if sign > 0 else r.x + r.w) if axis == 0 else (r.y if sign > 0 else r.y + r.h)
@@ -1048,18 +1048,7 @@ def _with_middles(values: list[float], *keep: float) -> list[float]:
 
 
 def _blocked(index: RectIndex, x0: float, y0: float, x1: float, y1: float) -> bool:
-    return any(_enters(x0, y0, x1, y1, r) for r in index.near(x0, y0, x1, y1).values())
-
-
-def _enters(x0: float, y0: float, x1: float, y1: float, r: Rect) -> bool:
-    """Whether an axis-parallel segment runs through the interior of `r`."""
-    if x0 == x1:
-        if not (r.x < x0 < r.x + r.w):
-            return False
-        lo, hi = (y0, y1) if y0 < y1 else (y1, y0)
-        return lo < r.y + r.h and r.y < hi
-    lo, hi = (x0, x1) if x0 < x1 else (x1, x0)
-    return r.y < y0 < r.y + r.h and lo < r.x + r.w and r.x < hi
+    return any(axis_segment_enters(x0, y0, x1, y1, r) for r in index.near(x0, y0, x1, y1).values())
 
 
 def _span(ends: tuple[Point, Side, Point, Side]) -> float:
